@@ -1,0 +1,182 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// Prefix is where the API lives; operation paths are relative to it.
+const Prefix = "/api/v1"
+
+// SessionCookie names the cookie that carries a signed-in user's session.
+const SessionCookie = "vigil_session"
+
+// Defaults for the zero values of Deps.
+const (
+	DefaultSessionTTL   = 8 * time.Hour // DefaultSessionTTL is a working day.
+	DefaultMaxBodyBytes = 1 << 20       // DefaultMaxBodyBytes bounds a JSON request body.
+)
+
+// Deps is what the API needs from the server that mounts it.
+type Deps struct {
+	// Store is the database.
+	Store *store.Store
+	// Logger receives internal errors and security events; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock for rate-limit windows; nil means time.Now.
+	Now func() time.Time
+	// SessionTTL is how long a sign-in lasts (DefaultSessionTTL when zero).
+	SessionTTL time.Duration
+	// SecureCookies marks the session cookie Secure: set it whenever users reach the
+	// server over HTTPS, directly or through a proxy.
+	SecureCookies bool
+	// MaxBodyBytes bounds request bodies of operations that do not set their own
+	// (DefaultMaxBodyBytes when zero).
+	MaxBodyBytes int64
+	// Version is the software version the OpenAPI document states.
+	Version string
+}
+
+// API is the JSON API: the huma API it registers operations with and what the
+// handlers need.
+type API struct {
+	huma          huma.API
+	store         *store.Store
+	log           *slog.Logger
+	now           func() time.Time
+	sessionTTL    time.Duration
+	secureCookies bool
+	maxBody       int64
+}
+
+// New registers the API's operations under Prefix on mux, with the OpenAPI document at
+// Prefix/openapi.json and reference documentation at Prefix/docs.
+func New(mux humago.Mux, d Deps) *API {
+	a := &API{store: d.Store, log: d.Logger, now: d.Now, sessionTTL: d.SessionTTL,
+		secureCookies: d.SecureCookies, maxBody: d.MaxBodyBytes}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.sessionTTL <= 0 {
+		a.sessionTTL = DefaultSessionTTL
+	}
+	if a.maxBody <= 0 {
+		a.maxBody = DefaultMaxBodyBytes
+	}
+	a.huma = humago.NewWithPrefix(mux, Prefix, config(d.Version))
+	a.routes()
+	return a
+}
+
+// Huma returns the huma API, for its OpenAPI document.
+func (a *API) Huma() huma.API { return a.huma }
+
+func config(version string) huma.Config {
+	if version == "" {
+		version = "dev"
+	}
+	c := huma.DefaultConfig("vigil", version)
+	c.Info.Description = "Active cyber defence for health and social care: organisations, " +
+		"their assets, and the alerts raised when something of theirs shows up in threat intelligence."
+	c.CreateHooks = nil // no $schema links in every response
+	c.SchemasPath = ""
+	c.OpenAPIPath = "/openapi"
+	c.DocsPath = "/docs"
+	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer":  {Type: "http", Scheme: "bearer", Description: "An API token (vgl_…) from POST /tokens or `vigil token create`."},
+		"session": {Type: "apiKey", In: "cookie", Name: SessionCookie, Description: "The session cookie POST /session sets."},
+	}
+	return c
+}
+
+// routes registers every operation: the one list of what the API offers and who may
+// call it.
+func (a *API) routes() {
+	const (
+		e401 = http.StatusUnauthorized
+		e403 = http.StatusForbidden
+		e404 = http.StatusNotFound
+		e409 = http.StatusConflict
+		e429 = http.StatusTooManyRequests
+	)
+	Register(a, op("create-session", http.MethodPost, "/session", "Sign in", "session", e401, e403, e429), anyone, a.sessionCreate)
+	Register(a, op("delete-session", http.MethodDelete, "/session", "Sign out", "session"), anyone, a.sessionDelete)
+	Register(a, op("get-me", http.MethodGet, "/me", "Who am I", "session"), people, a.meGet)
+
+	Register(a, op("create-org", http.MethodPost, "/orgs", "Register an organisation", "orgs", e409), sector, a.orgCreate)
+	Register(a, op("list-orgs", http.MethodGet, "/orgs", "List organisations", "orgs"), people, a.orgList)
+	Register(a, op("get-org", http.MethodGet, "/orgs/{ods}", "Get an organisation", "orgs", e404), people, a.orgGet)
+	Register(a, op("update-org", http.MethodPatch, "/orgs/{ods}", "Change an organisation", "orgs", e404), orgEditors, a.orgUpdate)
+	Register(a, op("list-overlaps", http.MethodGet, "/overlaps", "List overlapping asset claims", "orgs"), sector, a.overlapList)
+
+	Register(a, op("list-alerts", http.MethodGet, "/alerts", "List alerts", "alerts", e404), people, a.alertList)
+	Register(a, op("get-alert", http.MethodGet, "/alerts/{id}", "Get an alert", "alerts", e404), people, a.alertGet)
+	Register(a, op("ack-alert", http.MethodPost, "/alerts/{id}/ack", "Acknowledge an alert", "alerts", e404, e409), alertWorkers, a.alertAck)
+	Register(a, op("resolve-alert", http.MethodPost, "/alerts/{id}/resolve", "Resolve an alert", "alerts", e404, e409), alertWorkers, a.alertResolve)
+
+	Register(a, op("create-token", http.MethodPost, "/tokens", "Create an API token", "tokens"), people, a.tokenCreate)
+	Register(a, op("list-tokens", http.MethodGet, "/tokens", "List API tokens", "tokens"), people, a.tokenList)
+	Register(a, op("delete-token", http.MethodDelete, "/tokens/{id}", "Revoke an API token", "tokens", e404), people, a.tokenDelete)
+
+	Register(a, op("list-audit", http.MethodGet, "/audit", "Read the audit log", "audit"), sectorAdmin, a.auditList)
+	Register(a, op("verify-audit", http.MethodGet, "/audit/verify", "Verify the audit chain", "audit"), sectorAdmin, a.auditVerify)
+}
+
+// op describes an operation and the error statuses it documents besides those of its
+// access rule; creations answer 201 and deletions 204.
+func op(id, method, path, summary, tag string, errs ...int) huma.Operation {
+	o := huma.Operation{OperationID: id, Method: method, Path: path, Summary: summary, Tags: []string{tag}, Errors: errs}
+	switch method {
+	case http.MethodDelete:
+		o.DefaultStatus = http.StatusNoContent
+	case http.MethodPost:
+		if id == "create-org" || id == "create-token" {
+			o.DefaultStatus = http.StatusCreated
+		}
+	}
+	return o
+}
+
+// Register adds an operation that only callers acc allows may reach: the check runs
+// before the body is read. Every error h returns goes through Problem. Other packages
+// add operations the same way, before the server starts serving:
+//
+//	api.Register(srv.API(), huma.Operation{OperationID: "upload-intel", Method: http.MethodPost,
+//		Path: "/intel"}, api.Access{Roles: []vigil.Role{vigil.RoleSectorAdmin}}, handler)
+//
+// and a row for it in the authorization matrix test (internal/web), which fails until
+// there is one.
+func Register[I, O any](a *API, o huma.Operation, acc Access, h func(context.Context, *I) (*O, error)) {
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = a.maxBody
+	}
+	o.Middlewares = append(o.Middlewares, a.guard(acc))
+	if o.Extensions == nil {
+		o.Extensions = map[string]any{}
+	}
+	o.Extensions["x-vigil-access"] = acc.describe()
+	if !acc.Anonymous {
+		o.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
+		o.Errors = append(o.Errors, http.StatusUnauthorized, http.StatusForbidden)
+	}
+	slices.Sort(o.Errors)
+	o.Errors = slices.Compact(o.Errors)
+	log := a.log
+	huma.Register(a.huma, o, func(ctx context.Context, in *I) (*O, error) {
+		out, err := h(ctx, in)
+		if err != nil {
+			return nil, problemError(ctx, log, err)
+		}
+		return out, nil
+	})
+}

@@ -1,0 +1,24 @@
+package api
+
+import (
+	"context"
+
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+type auditListIn struct {
+	Actor  string `query:"actor" maxLength:"254" doc:"Only rows by this actor."`
+	Action string `query:"action" maxLength:"100" doc:"Only rows with this action, e.g. user.login_failed."`
+	Target string `query:"target" maxLength:"200" doc:"Only rows about this target, e.g. RXA or alert/42."`
+	PageParams
+}
+
+// auditList reads the audit log, newest first.
+func (a *API) auditList(ctx context.Context, in *auditListIn) (*pageOut[AuditEntry], error) {
+	f := store.AuditFilter{Actor: in.Actor, Action: in.Action, Target: in.Target, Cursor: in.Cursor, Limit: in.Limit}
+	es, next, err := a.store.ListAudit(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return newPage(mapSlice(es, auditOut), next), nil
+}

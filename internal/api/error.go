@@ -1,0 +1,109 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/vigil-health/vigil"
+)
+
+// unavailableRetry is how long a client is asked to wait before retrying a 503.
+const unavailableRetry = 10 * time.Second
+
+// Status returns the HTTP status for a vigil error code. It is the one place where
+// error codes meet HTTP; invalid input is 422 (see the package documentation).
+func Status(code string) int {
+	switch code {
+	case vigil.EINVALID:
+		return http.StatusUnprocessableEntity
+	case vigil.ENOTFOUND:
+		return http.StatusNotFound
+	case vigil.ECONFLICT:
+		return http.StatusConflict
+	case vigil.EFORBIDDEN:
+		return http.StatusForbidden
+	case vigil.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case vigil.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// throttled is returned when a caller has to slow down: 429 with Retry-After.
+type throttled struct {
+	message string
+	after   time.Duration
+}
+
+func (e *throttled) Error() string { return "throttled: " + e.message }
+
+// Problem turns err into the RFC 9457 problem a client sees and the headers that go
+// with it, and logs what the client must not see: the detail of internal errors. A
+// huma.StatusError (a problem huma or a handler already made) passes through.
+func Problem(ctx context.Context, log *slog.Logger, err error) (*huma.ErrorModel, http.Header) {
+	id := RequestIDFrom(ctx)
+	h := http.Header{}
+	var em *huma.ErrorModel
+	var th *throttled
+	switch {
+	case errors.As(err, &em):
+		return em, h
+	case errors.As(err, &th):
+		h.Set("Retry-After", seconds(th.after))
+		return newProblem(http.StatusTooManyRequests, th.message, id), h
+	}
+	code := vigil.ErrorCode(err)
+	status := Status(code)
+	msg := vigil.ErrorMessage(err)
+	switch code {
+	case vigil.EINTERNAL:
+		log.ErrorContext(ctx, "internal error", slog.String("request_id", id), slog.Any("error", err))
+		msg = "something went wrong on our side; if it keeps happening, tell the sector centre and quote request " + id
+	case vigil.EUNAVAILABLE:
+		h.Set("Retry-After", seconds(unavailableRetry))
+	case vigil.EUNAUTHORIZED:
+		h.Set("WWW-Authenticate", `Bearer realm="vigil"`)
+	}
+	return newProblem(status, msg, id), h
+}
+
+func newProblem(status int, detail, requestID string) *huma.ErrorModel {
+	p := &huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: detail}
+	if requestID != "" {
+		p.Instance = "urn:vigil:request:" + requestID
+	}
+	return p
+}
+
+func seconds(d time.Duration) string {
+	return strconv.Itoa(int((d + time.Second - 1) / time.Second))
+}
+
+// problemError is Problem as the error a huma handler returns.
+func problemError(ctx context.Context, log *slog.Logger, err error) error {
+	p, h := Problem(ctx, log, err)
+	if len(h) == 0 {
+		return p
+	}
+	return huma.ErrorWithHeaders(p, h)
+}
+
+// WriteError answers a plain net/http request with the problem for err, for the web
+// layer's own refusals (a bad token, a cross-origin request, a panic).
+func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	p, h := Problem(r.Context(), log, err)
+	for k, vs := range h {
+		w.Header()[k] = vs
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(p.Status)
+	json.NewEncoder(w).Encode(p)
+}

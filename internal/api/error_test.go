@@ -1,0 +1,85 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/vigil-health/vigil"
+)
+
+func TestProblem(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		err        error
+		wantStatus int
+		wantDetail string
+		wantHeader [2]string
+		wantLogged bool
+	}{
+		{"invalid", vigil.Errorf(vigil.EINVALID, "kind %q is not known", "x"), 422, `kind "x" is not known`, [2]string{}, false},
+		{"not found, wrapped", fmt.Errorf("get: %w", vigil.Errorf(vigil.ENOTFOUND, "no alert 7")), 404, "no alert 7", [2]string{}, false},
+		{"conflict", vigil.Errorf(vigil.ECONFLICT, "already resolved"), 409, "already resolved", [2]string{}, false},
+		{"forbidden", vigil.Errorf(vigil.EFORBIDDEN, "no"), 403, "no", [2]string{}, false},
+		{"unauthorized", vigil.Errorf(vigil.EUNAUTHORIZED, "sign in"), 401, "sign in", [2]string{"WWW-Authenticate", `Bearer realm="vigil"`}, false},
+		{"unavailable", vigil.Errorf(vigil.EUNAVAILABLE, "later"), 503, "later", [2]string{"Retry-After", "10"}, false},
+		{"throttled", &throttled{message: "slow down", after: 90 * time.Second}, 429, "slow down", [2]string{"Retry-After", "90"}, false},
+		{"internal", errors.New("pq: relation \"alerts\" does not exist"), 500, "quote request req-1", [2]string{}, true},
+		{"internal code", vigil.Errorf(vigil.EINTERNAL, "disk on fire"), 500, "something went wrong", [2]string{}, true},
+		{"a problem already", huma.Error413RequestEntityTooLarge("too big"), 413, "too big", [2]string{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			log := slog.New(slog.NewTextHandler(&logs, nil))
+			p, h := Problem(WithRequestID(context.Background(), "req-1"), log, tc.err)
+			if p.Status != tc.wantStatus || !strings.Contains(p.Detail, tc.wantDetail) {
+				t.Errorf("problem %d %q, want %d containing %q", p.Status, p.Detail, tc.wantStatus, tc.wantDetail)
+			}
+			if tc.wantHeader[0] != "" && h.Get(tc.wantHeader[0]) != tc.wantHeader[1] {
+				t.Errorf("header %s = %q, want %q", tc.wantHeader[0], h.Get(tc.wantHeader[0]), tc.wantHeader[1])
+			}
+			if tc.wantLogged != strings.Contains(logs.String(), "internal error") {
+				t.Errorf("logged %q; want logged: %v", logs.String(), tc.wantLogged)
+			}
+			if tc.wantStatus == http.StatusInternalServerError && strings.Contains(p.Detail, "fire") || strings.Contains(p.Detail, "relation") {
+				t.Errorf("internal detail leaks: %q", p.Detail)
+			}
+			if tc.wantStatus != 413 && p.Instance != "urn:vigil:request:req-1" {
+				t.Errorf("instance %q does not name the request", p.Instance)
+			}
+		})
+	}
+}
+
+func TestAccessCheck(t *testing.T) {
+	as := func(r vigil.Role) context.Context {
+		return WithPrincipal(context.Background(), vigil.Principal{Role: r, Email: "x"})
+	}
+	for _, tc := range []struct {
+		name string
+		acc  Access
+		ctx  context.Context
+		want string
+	}{
+		{"anonymous, open", anyone, context.Background(), ""},
+		{"anonymous, closed", people, context.Background(), vigil.EUNAUTHORIZED},
+		{"listed role", sector, as(vigil.RoleSectorAnalyst), ""},
+		{"unlisted role", sector, as(vigil.RoleOrgAdmin), vigil.EFORBIDDEN},
+		{"sensor, open operation", anyone, as(vigil.RoleSensor), vigil.EFORBIDDEN},
+		{"sensor, listed", Access{Roles: []vigil.Role{vigil.RoleSensor}}, as(vigil.RoleSensor), ""},
+		{"any person, open operation", anyone, as(vigil.RoleSupplier), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := vigil.ErrorCode(tc.acc.check(tc.ctx)); got != tc.want {
+				t.Errorf("check = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

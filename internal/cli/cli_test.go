@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// run runs the CLI in-process and returns its exit status and outputs.
+func run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/cli -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", name, diff)
+	}
+}
+
+const examples = "../../examples"
+
+func TestHuntExamples(t *testing.T) {
+	code, out, errOut := run(t, "", "hunt", "--iocs", examples+"/intel", examples+"/logs")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	golden(t, "hunt-examples.ndjson", strings.ReplaceAll(out, examples, "examples"))
+	for _, want := range []string{"sightings:", "unparseable", "MB/s", "not matchable"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("summary on stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	for i, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var s map[string]any
+		if err := json.Unmarshal([]byte(line), &s); err != nil {
+			t.Fatalf("sighting %d is not JSON: %v", i+1, err)
+		}
+		for _, key := range []string{"file", "line", "field", "observable", "type", "indicator", "sources", "tlp"} {
+			if _, ok := s[key]; !ok && key != "tlp" {
+				t.Errorf("sighting %d lacks %q: %s", i+1, key, line)
+			}
+		}
+	}
+}
+
+func TestHuntExitStatus(t *testing.T) {
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  int
+	}{
+		{"sightings without --fail-on-sighting", "", []string{"hunt", "-q", "--iocs", examples + "/intel", examples + "/logs"}, ExitOK},
+		{"sightings with --fail-on-sighting", "", []string{"hunt", "-q", "--fail-on-sighting", "--iocs", examples + "/intel", examples + "/logs"}, ExitSightings},
+		{"no sightings with --fail-on-sighting", `{"_path":"dns","query":"www.nhs.uk"}`, []string{"hunt", "-q", "--fail-on-sighting", "--iocs", examples + "/intel", "-"}, ExitOK},
+		{"missing log", "", []string{"hunt", "--iocs", examples + "/intel", "no/such/file.ndjson"}, ExitUsage},
+		{"missing intel", "", []string{"hunt", "--iocs", "no/such/intel", examples + "/logs"}, ExitUsage},
+		{"no --iocs", "", []string{"hunt", examples + "/logs"}, ExitUsage},
+		{"unknown format", "", []string{"hunt", "--format", "pcap", "--iocs", examples + "/intel", examples + "/logs"}, ExitUsage},
+		{"bad tlp", "", []string{"hunt", "--tlp", "purple", "--iocs", examples + "/intel", examples + "/logs"}, ExitUsage},
+		{"unknown command", "", []string{"frobnicate"}, ExitUsage},
+		{"help", "", []string{"hunt", "--help"}, ExitOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if code, _, errOut := run(t, tt.stdin, tt.args...); code != tt.want {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.want, errOut)
+			}
+		})
+	}
+}
+
+func TestHuntStdinAndErrorsAreReadable(t *testing.T) {
+	logs := "{\"_path\":\"dns\",\"query\":\"c2.badcorp.example\"}\nnot json\n"
+	code, out, errOut := run(t, logs, "hunt", "--iocs", examples+"/intel/partner-c2.txt", "-")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `"line":1`) || !strings.Contains(out, `"indicator":"c2.badcorp.example"`) {
+		t.Errorf("sighting from stdin missing:\n%s", out)
+	}
+	if !strings.Contains(errOut, "-:2") {
+		t.Errorf("the unparseable line should be named with its line number:\n%s", errOut)
+	}
+	_, _, errOut = run(t, "", "hunt", "--iocs", examples+"/intel", "no/such/file.ndjson")
+	if !strings.Contains(errOut, "no/such/file.ndjson") || strings.Contains(errOut, "goroutine") {
+		t.Errorf("error should name the file and nothing internal:\n%s", errOut)
+	}
+}
+
+func TestIntelStatsJSON(t *testing.T) {
+	code, out, errOut := run(t, "", "intel", "stats", "--json", examples+"/intel")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	for _, key := range []string{"total", "by_type", "not_matchable", "rejected", "warninglisted", "expired"} {
+		if _, ok := rep[key]; !ok {
+			t.Errorf("report lacks %q", key)
+		}
+	}
+	golden(t, "intel-stats-examples.json", strings.ReplaceAll(out, examples, "examples"))
+}
+
+func TestAccountsAndOperations(t *testing.T) {
+	dir := t.TempDir()
+	data := "--data-dir=" + dir + "/data"
+	steps := []struct {
+		name    string
+		stdin   string
+		args    []string
+		want    int
+		wantOut string
+	}{
+		{"migrate", "", []string{"migrate", data}, ExitOK, "up to date"},
+		{"add an analyst", "s3cret-passphrase\n", []string{"user", "add", data, "--email", "Ana@Centre.example", "--role", "sector_analyst", "--password-stdin"}, ExitOK, "created ana@centre.example"},
+		{"duplicate email", "", []string{"user", "add", data, "--email", "ana@centre.example", "--role", "sector_analyst"}, ExitUsage, ""},
+		{"org role needs an org", "", []string{"user", "add", data, "--email", "x@gp.example", "--role", "org_member"}, ExitUsage, ""},
+		{"unknown role", "", []string{"user", "add", data, "--email", "x@gp.example", "--role", "wizard"}, ExitUsage, ""},
+		{"token for the analyst", "", []string{"token", "create", data, "--email", "ana@centre.example", "--name", "SIEM"}, ExitOK, "vgl_"},
+		{"token for nobody", "", []string{"token", "create", data}, ExitUsage, ""},
+		{"sensor without org", "", []string{"token", "create", data, "--sensor"}, ExitUsage, ""},
+		{"token for an unknown user", "", []string{"token", "create", data, "--email", "ghost@centre.example"}, ExitUsage, ""},
+		{"audit verifies", "", []string{"audit", "verify", data}, ExitOK, "audit log intact"},
+		{"backup", "", []string{"backup", data, dir + "/backup.db"}, ExitOK, "backup written"},
+		{"restore", "", []string{"restore", "--data-dir=" + dir + "/restored", dir + "/backup.db"}, ExitOK, "restored"},
+		{"restored data has the audit log", "", []string{"audit", "verify", "--data-dir=" + dir + "/restored"}, ExitOK, "intact"},
+	}
+	for _, st := range steps {
+		code, out, errOut := run(t, st.stdin, st.args...)
+		if code != st.want || !strings.Contains(out, st.wantOut) {
+			t.Fatalf("%s: exit %d (want %d), stdout %q (want %q), stderr:\n%s", st.name, code, st.want, out, st.wantOut, errOut)
+		}
+		if strings.Contains(errOut, "goroutine") || strings.Contains(errOut, "panic") {
+			t.Fatalf("%s: internal detail leaked to stderr:\n%s", st.name, errOut)
+		}
+	}
+}
+
+func TestOrgImport(t *testing.T) {
+	dir := t.TempDir()
+	data := "--data-dir=" + dir
+	csvPath := filepath.Join(dir, "orgs.csv")
+	os.WriteFile(csvPath, []byte("ods_code,name,kind,region,parent,ip_ranges,domains,suppliers\n"+
+		"RXX01,Example Site,trust,North West,RXX,192.0.2.128/25,,\n"+ // parent defined below: created first
+		"RXX,Example Hospitals NHS Trust,trust,North West,,192.0.2.0/24,trust.example,\n"+
+		"YS001,Care Systems Ltd,supplier,,,,caresystems.example,\n"+
+		"VN123,Meadow View Care Home,care_provider,North West,,203.0.113.0/28,,YS001\n"+
+		"VN124,Bad Range,care_provider,,,10.0.0.0/7,,\n"+
+		"VN125,Ghost Supplier Care,care_provider,,,,,YS999\n"), 0o600)
+	code, out, errOut := run(t, "", "org", "import", data, csvPath)
+	if code != ExitUsage {
+		t.Fatalf("exit %d, want %d (some rows refused); stdout:\n%s\nstderr:\n%s", code, ExitUsage, out, errOut)
+	}
+	for _, want := range []string{"imported 5 organisation(s)", "2 row(s) refused", "line 6: ip_ranges", "line 7: supplier YS999", "1 overlapping IP claim"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = run(t, "", "org", "import", data, csvPath)
+	if !strings.Contains(out, "imported 0 organisation(s)") || code != ExitUsage {
+		t.Errorf("importing again without --update should refuse existing rows:\n%s", out)
+	}
+	code, out, _ = run(t, "", "org", "import", "--update", data, csvPath)
+	if !strings.Contains(out, "imported 5 organisation(s)") {
+		t.Errorf("--update should update existing rows (exit %d):\n%s", code, out)
+	}
+}

@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"time"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+	"github.com/vigil-health/vigil/internal/hunt"
+	"github.com/vigil-health/vigil/internal/match"
+	"github.com/vigil-health/vigil/internal/telemetry"
+)
+
+type huntCmd struct {
+	intelFlags
+	IOCs           []string `name:"iocs" required:"" placeholder:"PATH" help:"Intel file or directory (any supported format, detected by content); repeat for more."`
+	Format         string   `default:"auto" placeholder:"FMT" help:"Telemetry format: auto (per line), ecs, sysmon, zeek, suricata, osquery, generic."`
+	FailOnSighting bool     `help:"Exit with status 3 when there is at least one sighting."`
+	Workers        int      `placeholder:"N" help:"Scanning goroutines (default: one per core)."`
+	Quiet          bool     `short:"q" help:"No summary or progress on stderr."`
+	Logs           []string `arg:"" name:"log" help:"Telemetry files or directories (NDJSON, plain or .gz); - reads standard input."`
+}
+
+func (c *huntCmd) Run(e *env) error {
+	format, err := telemetry.ParseFormat(c.Format)
+	if err != nil {
+		return usageErrorf("--format: %v", err)
+	}
+	inputs, total, err := logInputs(c.Logs, e)
+	if err != nil {
+		return err
+	}
+	snap, err := c.loadSnapshot(e)
+	if err != nil {
+		return err
+	}
+	opts := hunt.Options{Format: format, Workers: c.Workers}
+	var progress *mpb.Progress
+	if !c.Quiet && isTerminal(e.stderr) && total > 0 {
+		progress, opts.Progress = progressBar(e, total)
+	}
+	st, err := hunt.Run(e.ctx, snap, inputs, e.stdout, opts)
+	if progress != nil {
+		progress.Shutdown()
+	}
+	if err != nil {
+		return fmt.Errorf("writing sightings: %w", err)
+	}
+	if !c.Quiet {
+		st.WriteText(e.stderr)
+	}
+	switch {
+	case st.Failed > 0:
+		return &exitError{code: ExitUsage, err: fmt.Errorf("%d input(s) could not be read to the end (see problems above)", st.Failed)}
+	case c.FailOnSighting && st.Sightings > 0:
+		return &exitError{code: ExitSightings, err: fmt.Errorf("%d sightings", st.Sightings)}
+	}
+	return nil
+}
+
+// loadSnapshot imports the intel and compiles the matcher, reporting both on stderr.
+func (c *huntCmd) loadSnapshot(e *env) (*match.Snapshot, error) {
+	start := time.Now()
+	b := match.NewBuilder()
+	rep, err := c.load(c.IOCs, b.Add)
+	if err != nil {
+		return nil, err
+	}
+	loaded := time.Since(start)
+	snap := b.Build()
+	if !c.Quiet {
+		fmt.Fprintf(e.stderr, "intel: %d indicators from %d file(s) (%d distinct), %d rejected, %d not matchable, %d warninglisted, %d expired; loaded in %.2fs, compiled in %.2fs\n",
+			rep.Total, rep.Files, snap.Len(), rep.Rejected, rep.NotMatchable, rep.Warninglisted, rep.Expired,
+			loaded.Seconds(), time.Since(start.Add(loaded)).Seconds())
+		if rep.Failed > 0 {
+			fmt.Fprintf(e.stderr, "intel: %d input(s) could not be read to the end; run 'vigil intel stats' on them for details\n", rep.Failed)
+		}
+	}
+	if snap.Len() == 0 {
+		return nil, usageErrorf("no matchable indicators in %v (run 'vigil intel stats' to see why)", c.IOCs)
+	}
+	return snap, nil
+}
+
+// logInputs expands directories and checks every log can be opened before the hunt starts.
+func logInputs(paths []string, e *env) ([]hunt.Input, int64, error) {
+	var (
+		inputs []hunt.Input
+		total  int64
+	)
+	for _, p := range paths {
+		if p == "-" {
+			inputs = append(inputs, hunt.FileInput(p, e.stdin))
+			continue
+		}
+		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			total += info.Size()
+			inputs = append(inputs, hunt.FileInput(path, e.stdin))
+			return nil
+		})
+		if err != nil {
+			return nil, 0, usageErrorf("cannot read log %s: %v", p, unwrapPathErr(err))
+		}
+	}
+	return inputs, total, nil
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func progressBar(e *env, total int64) (*mpb.Progress, func(int64)) {
+	p := mpb.New(mpb.WithOutput(e.stderr), mpb.WithWidth(50))
+	bar := p.AddBar(total,
+		mpb.PrependDecorators(decor.Name("hunting "), decor.CountersKiloByte("% .1f / % .1f")),
+		mpb.AppendDecorators(decor.Percentage(), decor.Name(" "), decor.AverageSpeed(decor.SizeB1000(0), "% .1f")),
+	)
+	return p, func(n int64) { bar.SetCurrent(n) }
+}

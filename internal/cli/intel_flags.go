@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/intel"
+)
+
+// intelFlags are the import settings shared by every command that reads intel.
+type intelFlags struct {
+	Warninglists   string `name:"warninglists" placeholder:"DIR" type:"existingdir" help:"MISP warninglists directory (*/list.json): indicators on a list (8.8.8.8, google.com, RFC 1918...) are kept out of matching and counted."`
+	Source         string `placeholder:"NAME" help:"Source name for indicators whose input names none (default: the file name)."`
+	TLP            string `name:"tlp" placeholder:"MARKING" help:"TLP for unmarked indicators: CLEAR, GREEN, AMBER, AMBER+STRICT or RED."`
+	Grade          string `placeholder:"A1" help:"Admiralty grade of the source (reliability A-F, credibility 1-6), e.g. B2."`
+	IncludeExpired bool   `help:"Match indicators whose valid_until has passed."`
+	IncludeNonIDS  bool   `name:"include-non-ids" help:"Match MISP attributes marked to_ids=false."`
+	CSVValue       string `name:"csv-value-column" placeholder:"COL" help:"CSV column holding the value (1-based number or header name); auto-detected when absent."`
+	CSVType        string `name:"csv-type-column" placeholder:"COL" help:"CSV column holding the type; detected from the value when absent."`
+}
+
+// options validates the flags and turns them into importer options.
+func (f *intelFlags) options() (intel.Options, error) {
+	o := intel.Options{
+		Source: f.Source, Now: time.Now(), IncludeExpired: f.IncludeExpired, IncludeNonIDS: f.IncludeNonIDS,
+		CSV: intel.CSVOptions{ValueColumn: f.CSVValue, TypeColumn: f.CSVType},
+	}
+	if f.TLP != "" {
+		t, ok := vigil.ParseTLP(f.TLP)
+		if !ok {
+			return o, usageErrorf("--tlp %q is not a TLP marking: use CLEAR, GREEN, AMBER, AMBER+STRICT or RED", f.TLP)
+		}
+		o.TLP = t
+	}
+	if f.Grade != "" {
+		r, c, ok := vigil.ParseAdmiralty(f.Grade)
+		if !ok {
+			return o, usageErrorf("--grade %q is not an Admiralty grade: a letter A-F and/or a digit 1-6, e.g. B2", f.Grade)
+		}
+		o.Reliability, o.Credibility = r, c
+	}
+	if f.Warninglists != "" {
+		wl, err := intel.LoadWarninglists(f.Warninglists)
+		if err != nil {
+			return o, usageErrorf("--warninglists: %v", err)
+		}
+		o.Warninglists = wl
+	}
+	return o, nil
+}
+
+// load reads every intel path, passing indicators to emit.
+func (f *intelFlags) load(paths []string, emit func(vigil.Indicator)) (*intel.Report, error) {
+	opts, err := f.options()
+	if err != nil {
+		return nil, err
+	}
+	rep, err := intel.Load(paths, opts, emit)
+	if err != nil {
+		return rep, &exitError{code: ExitUsage, err: fmt.Errorf("intel: %w", err)}
+	}
+	return rep, nil
+}

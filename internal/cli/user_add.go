@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"strings"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+type userCmd struct {
+	Add userAddCmd `cmd:"" help:"Create an account."`
+}
+
+type userAddCmd struct {
+	serverFlags
+	Email         string `required:"" help:"Sign-in address."`
+	Name          string `help:"How the user is greeted (default: the email)."`
+	Role          string `required:"" enum:"sector_admin,sector_analyst,org_admin,org_member,supplier" help:"sector_admin, sector_analyst, org_admin, org_member or supplier."`
+	Org           string `name:"org" placeholder:"ODS" help:"ODS code of the user's organisation (organisation and supplier roles)."`
+	PasswordStdin bool   `name:"password-stdin" help:"Read the password from the first line of standard input."`
+}
+
+func (c *userAddCmd) Run(e *env) error {
+	password := ""
+	if c.PasswordStdin {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return usageErrorf("--password-stdin: no password on standard input")
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	_, s, err := c.open(e.ctx, quietLogger(e))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	name := c.Name
+	if name == "" {
+		name = c.Email
+	}
+	u, err := s.CreateUser(e.ctx, store.NewUser{Email: c.Email, Name: name, Role: vigil.Role(c.Role), Org: c.Org, Password: password})
+	if err != nil {
+		return storeError(err)
+	}
+	s.Audit(e.ctx, "cli", "user.create", u.Email, map[string]any{"role": u.Role, "org": u.Org})
+	fmt.Fprintf(e.stdout, "created %s (%s%s), id %d\n", u.Email, u.Role, orgSuffix(u.Org), u.ID)
+	if password == "" {
+		fmt.Fprintln(e.stdout, "no password set: the account can use API tokens but cannot sign in until one is set")
+	}
+	return nil
+}
+
+func orgSuffix(org string) string {
+	if org == "" {
+		return ""
+	}
+	return " of " + org
+}
+
+// storeError turns a store error a person caused into a usage error with its message.
+func storeError(err error) error {
+	switch vigil.ErrorCode(err) {
+	case vigil.EINVALID, vigil.ECONFLICT, vigil.ENOTFOUND:
+		return usageErrorf("%s", vigil.ErrorMessage(err))
+	}
+	return err
+}

@@ -1,0 +1,182 @@
+// Package config holds the server's settings: defaults, an optional JSON file, VIGIL_*
+// environment variables and command-line flags, applied in that order and validated once.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything `vigil serve` needs to run.
+type Config struct {
+	// Addr is the host:port the server listens on.
+	Addr string `json:"addr"`
+	// DataDir holds the SQLite database, the server secret and the demo outbox.
+	DataDir string `json:"data_dir"`
+	// DB is the database: empty for SQLite in DataDir, or a postgres:// URL.
+	DB string `json:"db"`
+	// BaseURL is how people reach the server, used in links and to decide Secure cookies.
+	BaseURL string `json:"base_url"`
+	// Demo seeds a believable sector with demo logins on first start.
+	Demo bool `json:"demo"`
+	// DemoPassword is the demo users' password; random when empty.
+	DemoPassword string `json:"demo_password"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `json:"log_level"`
+	// MaxTelemetryBytes caps one telemetry upload (after decompression).
+	MaxTelemetryBytes int64 `json:"max_telemetry_bytes"`
+	// MaxEventBytes caps one events upload.
+	MaxEventBytes int64 `json:"max_event_bytes"`
+	// RetentionDays is how long the keyed observable index and sightings are kept.
+	RetentionDays int `json:"retention_days"`
+	// DigestHour is the UTC hour the daily digest goes out.
+	DigestHour int `json:"digest_hour"`
+	// SessionTTL is how long a login lasts without activity.
+	SessionTTL Duration `json:"session_ttl"`
+}
+
+// Duration is a time.Duration written as "12h" in files and the environment.
+type Duration struct{ time.Duration }
+
+// UnmarshalJSON reads "90m" or a number of seconds.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		v, err := time.ParseDuration(s)
+		d.Duration = v
+		return err
+	}
+	var secs float64
+	if err := json.Unmarshal(b, &secs); err != nil {
+		return errors.New(`a duration is written like "12h" or "90m"`)
+	}
+	d.Duration = time.Duration(secs * float64(time.Second))
+	return nil
+}
+
+// MarshalJSON writes the duration as "12h0m0s".
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// Default returns the settings used when nothing else is said.
+func Default() Config {
+	return Config{
+		Addr:              "127.0.0.1:8080",
+		DataDir:           "vigil-data",
+		LogLevel:          "info",
+		MaxTelemetryBytes: 1 << 30,
+		MaxEventBytes:     64 << 20,
+		RetentionDays:     30,
+		DigestHour:        7,
+		SessionTTL:        Duration{12 * time.Hour},
+	}
+}
+
+// LoadFile overlays the settings in a JSON file; unknown keys are an error, so a typo
+// does not silently fall back to a default.
+func (c *Config) LoadFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("config file: %w", err)
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(c); err != nil {
+		return fmt.Errorf("config file %s: %w", path, err)
+	}
+	return nil
+}
+
+// envVars maps each VIGIL_* variable to the setting it overrides.
+var envVars = []struct {
+	name string
+	set  func(c *Config, v string) error
+}{
+	{"VIGIL_ADDR", func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"VIGIL_DATA_DIR", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"VIGIL_DB", func(c *Config, v string) error { c.DB = v; return nil }},
+	{"VIGIL_BASE_URL", func(c *Config, v string) error { c.BaseURL = v; return nil }},
+	{"VIGIL_LOG_LEVEL", func(c *Config, v string) error { c.LogLevel = v; return nil }},
+	{"VIGIL_DEMO_PASSWORD", func(c *Config, v string) error { c.DemoPassword = v; return nil }},
+	{"VIGIL_RETENTION_DAYS", func(c *Config, v string) error { return atoi(v, &c.RetentionDays) }},
+	{"VIGIL_DIGEST_HOUR", func(c *Config, v string) error { return atoi(v, &c.DigestHour) }},
+	{"VIGIL_MAX_TELEMETRY_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxTelemetryBytes) }},
+	{"VIGIL_MAX_EVENT_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxEventBytes) }},
+	{"VIGIL_SESSION_TTL", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		c.SessionTTL.Duration = d
+		return err
+	}},
+}
+
+// LoadEnv overlays VIGIL_* variables found by lookup (os.LookupEnv in production).
+func (c *Config) LoadEnv(lookup func(string) (string, bool)) error {
+	for _, e := range envVars {
+		if v, ok := lookup(e.name); ok && v != "" {
+			if err := e.set(c, v); err != nil {
+				return fmt.Errorf("%s=%q: %w", e.name, v, err)
+			}
+		}
+	}
+	return nil
+}
+
+func atoi(s string, dst *int) error {
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return errors.New("not a whole number")
+	}
+	*dst = v
+	return nil
+}
+
+func atoi64(s string, dst *int64) error {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return errors.New("not a whole number")
+	}
+	*dst = v
+	return nil
+}
+
+// Validate checks every setting and says what to change.
+func (c *Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("addr %q must be host:port, e.g. 127.0.0.1:8080", c.Addr))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data_dir must name a directory"))
+	}
+	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") && !strings.HasPrefix(c.DB, "sqlite:") {
+		errs = append(errs, fmt.Errorf("db must be empty (SQLite in the data dir), sqlite:PATH or a postgres:// URL"))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log_level %q must be debug, info, warn or error", c.LogLevel))
+	}
+	if c.RetentionDays < 1 || c.RetentionDays > 3650 {
+		errs = append(errs, fmt.Errorf("retention_days %d must be between 1 and 3650", c.RetentionDays))
+	}
+	if c.DigestHour < 0 || c.DigestHour > 23 {
+		errs = append(errs, fmt.Errorf("digest_hour %d must be between 0 and 23", c.DigestHour))
+	}
+	if c.MaxTelemetryBytes < 1<<10 || c.MaxEventBytes < 1<<10 {
+		errs = append(errs, errors.New("max_telemetry_bytes and max_event_bytes must be at least 1024"))
+	}
+	if c.SessionTTL.Duration < time.Minute {
+		errs = append(errs, errors.New("session_ttl must be at least 1m"))
+	}
+	return errors.Join(errs...)
+}
+
+// SecretPath is where the server's HMAC secret for the observable index is kept.
+func (c *Config) SecretPath() string { return filepath.Join(c.DataDir, "secret.key") }

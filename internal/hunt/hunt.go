@@ -1,0 +1,222 @@
+// Package hunt searches telemetry files for indicators of compromise: it reads NDJSON
+// (plain or gzip) in large line-aligned chunks, extracts observables and looks them up in
+// a match.Snapshot on every core, and writes one sighting per (line, observable,
+// indicator) in input order.
+//
+// Concurrency: one reader goroutine cuts chunks; Workers goroutines each own a
+// telemetry.Extractor and an output buffer; the caller's goroutine writes finished chunks
+// in sequence. The snapshot is immutable and shared without locks.
+package hunt
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/match"
+	"github.com/vigil-health/vigil/internal/telemetry"
+)
+
+// Options tune a hunt. The zero value is usable.
+type Options struct {
+	// Format forces a telemetry format; empty or "auto" detects it per line.
+	Format telemetry.Format
+	// Workers is the number of scanning goroutines; 0 means one per core.
+	Workers int
+	// ChunkSize is the size of the blocks handed to workers; 0 means 1 MiB.
+	ChunkSize int
+	// MaxLine is the longest line read; longer lines are reported and skipped. 0 means 64 MiB.
+	MaxLine int
+	// Progress, when set, is called with the number of input bytes (as stored) read so far.
+	Progress func(n int64)
+}
+
+// Input is one telemetry source.
+type Input struct {
+	// Name is how sightings and problems refer to the input (usually its path).
+	Name string
+	// Open opens the raw bytes; gzip is detected and unwrapped by the hunt.
+	Open func() (io.ReadCloser, error)
+}
+
+// FileInput returns an Input that reads the file at path ("-" is standard input).
+func FileInput(path string, stdin io.Reader) Input {
+	if path == "-" {
+		return Input{Name: "-", Open: func() (io.ReadCloser, error) { return io.NopCloser(stdin), nil }}
+	}
+	return Input{Name: path, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
+}
+
+// Run hunts every input for the snapshot's indicators, writes sightings as NDJSON to w
+// and returns the statistics. Unreadable inputs are reported in Stats.Failed and the
+// hunt goes on with the next one; the error is for failures to write output.
+func Run(ctx context.Context, snap *match.Snapshot, inputs []Input, w io.Writer, opts Options) (*Stats, error) {
+	opts = opts.withDefaults()
+	st := newStats()
+	start := time.Now()
+	bw := bufio.NewWriterSize(w, 256<<10)
+	for _, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		if err := runInput(ctx, snap, in, bw, st, opts); err != nil {
+			return st, err
+		}
+	}
+	st.Elapsed = time.Since(start)
+	return st, bw.Flush()
+}
+
+func (o Options) withDefaults() Options {
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.ChunkSize <= 0 {
+		o.ChunkSize = 1 << 20
+	}
+	if o.MaxLine <= 0 {
+		o.MaxLine = 64 << 20
+	}
+	if o.Format == "" {
+		o.Format = telemetry.FormatAuto
+	}
+	return o
+}
+
+// chunk is a run of whole lines and, once scanned, the sightings and counts it produced.
+type chunk struct {
+	firstLine int64
+	data      []byte
+	out       []byte
+	counts    counts
+	done      chan struct{}
+}
+
+func runInput(ctx context.Context, snap *match.Snapshot, in Input, w io.Writer, st *Stats, opts Options) error {
+	rc, err := in.Open()
+	if err != nil {
+		st.fail(in.Name, 0, "cannot open: "+unwrapPath(err))
+		return nil
+	}
+	defer rc.Close()
+	st.Files++
+	r, err := decompress(&countingReader{r: rc, progress: opts.Progress, base: &st.progressBase})
+	if err != nil {
+		st.fail(in.Name, 0, err.Error())
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan *chunk, opts.Workers*2)
+	ordered := make(chan *chunk, opts.Workers*4)
+	bufs := newBuffers(opts.ChunkSize, opts.Workers*6+2)
+	var wg sync.WaitGroup
+	for range opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			newScanner(snap, in.Name, opts.Format).scanAll(work, bufs)
+		}()
+	}
+	var readErr error
+	go func() {
+		readErr = cutChunks(ctx, r, in.Name, opts, bufs, work, ordered)
+		close(work)
+		close(ordered)
+	}()
+	var writeErr error
+	for c := range ordered {
+		<-c.done
+		st.add(&c.counts)
+		if writeErr == nil {
+			_, writeErr = w.Write(c.out)
+			if writeErr != nil {
+				cancel()
+			}
+		}
+	}
+	wg.Wait()
+	if readErr != nil && writeErr == nil {
+		st.fail(in.Name, st.lastLine, readErr.Error())
+	}
+	return writeErr
+}
+
+// decompress unwraps gzip when the input starts with its magic number.
+func decompress(r io.Reader) (io.Reader, error) {
+	br := bufio.NewReaderSize(r, 1<<20)
+	head, _ := br.Peek(2)
+	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("not a valid gzip file: %w", err)
+		}
+		zr.Multistream(true)
+		return zr, nil
+	}
+	return br, nil
+}
+
+func unwrapPath(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// countingReader reports progress in input bytes as stored (compressed when gzip).
+type countingReader struct {
+	r        io.Reader
+	progress func(int64)
+	base     *atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.progress != nil && n > 0 {
+		c.progress(c.base.Add(int64(n)))
+	}
+	return n, err
+}
+
+// Sighting is one place an indicator appeared in telemetry: the NDJSON record vigil hunt writes.
+type Sighting struct {
+	// File is the telemetry input the line came from.
+	File string `json:"file"`
+	// Line is the 1-based line number in the (decompressed) input.
+	Line int64 `json:"line"`
+	// Field is the event field the observable was found in.
+	Field string `json:"field"`
+	// Observable is the normalised value seen.
+	Observable string `json:"observable"`
+	// Type is the observable's type.
+	Type vigil.IndicatorType `json:"type"`
+	Matched
+}
+
+// Matched is what a sighting says about the indicator it matched; it is encoded once per
+// indicator and reused for every sighting of it.
+type Matched struct {
+	// Indicator is the matched indicator's normalised value (a parent domain or a CIDR can differ from Observable).
+	Indicator string `json:"indicator"`
+	// IndicatorType is the matched indicator's type.
+	IndicatorType vigil.IndicatorType `json:"indicator_type"`
+	// Sources are the names of every source that published the indicator.
+	Sources []string `json:"sources"`
+	// TLP is the strictest marking among those sources: how far this sighting may be shared.
+	TLP vigil.TLP `json:"tlp,omitempty"`
+	// Labels are the union of the sources' labels (malware family, campaign).
+	Labels []string `json:"labels,omitempty"`
+	// Confidence is the highest confidence any source stated, absent when none did.
+	Confidence *int `json:"confidence,omitempty"`
+}

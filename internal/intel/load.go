@@ -1,0 +1,281 @@
+package intel
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/vigil-health/vigil"
+)
+
+// Format is an intel input format, detected from content.
+type Format string
+
+// The formats Load understands.
+const (
+	FormatSTIX        Format = "stix"        // a STIX 2.x bundle (or a lone object)
+	FormatMISP        Format = "misp"        // a MISP event in any of its wrappers
+	FormatMISPFeed    Format = "misp-feed"   // a directory with manifest.json and event files
+	FormatList        Format = "list"        // one indicator per line
+	FormatCSV         Format = "csv"         // comma-separated with a value column
+	FormatWarninglist Format = "warninglist" // a MISP warninglist: not intel, skipped
+	FormatUnknown     Format = "unknown"
+)
+
+// sniffSize is how much of an input is read to tell its format.
+const sniffSize = 64 << 10
+
+// Load reads every intel input under paths (files or directories, plain, gzip or tar.gz),
+// detects each one's format and passes indicators to emit. Problems inside inputs are
+// counted in the report; the error is only for paths that cannot be read at all.
+func Load(paths []string, opts Options, emit func(vigil.Indicator)) (*Report, error) {
+	rep := &Report{}
+	s := NewSink(opts, rep, emit)
+	for _, p := range paths {
+		if err := s.loadPath(p); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+func (s *Sink) loadPath(p string) error {
+	st, err := os.Stat(p)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", p, errors.Unwrap(err))
+	}
+	if !st.IsDir() {
+		if filepath.Base(p) == "manifest.json" && isMISPFeedDir(filepath.Dir(p)) {
+			return s.loadFeed(filepath.Dir(p))
+		}
+		return s.loadFile(p)
+	}
+	if isMISPFeedDir(p) {
+		return s.loadFeed(p)
+	}
+	return filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", path, err)
+		}
+		if d.IsDir() {
+			if path != p && (strings.HasPrefix(d.Name(), ".") || isMISPFeedDir(path)) {
+				if isMISPFeedDir(path) {
+					if err := s.loadFeed(path); err != nil {
+						return err
+					}
+				}
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if skipFile(d.Name()) {
+			s.Skip("file (documentation)")
+			return nil
+		}
+		return s.loadFile(path)
+	})
+}
+
+func (s *Sink) loadFeed(dir string) error {
+	s.rep.Files++
+	s.SetDefaultSource(filepath.Base(dir))
+	if err := LoadMISPFeed(dir, s); err != nil {
+		s.Failed(Location{File: dir}, err.Error())
+	}
+	return nil
+}
+
+// isMISPFeedDir reports whether dir holds a MISP feed (a manifest.json beside event files).
+func isMISPFeedDir(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return false
+	}
+	f, err := os.Open(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	return detect(head[:n]) == FormatMISP || bytes.Contains(head[:n], []byte(`"info"`))
+}
+
+// skipFile tells documentation files in intel directories from intel.
+func skipFile(name string) bool {
+	up := strings.ToUpper(name)
+	for _, prefix := range []string{"README", "LICENSE", "LICENCE", "COPYING", "NOTICE"} {
+		if strings.HasPrefix(up, prefix) {
+			return true
+		}
+	}
+	return strings.HasSuffix(up, ".MD")
+}
+
+func (s *Sink) loadFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	return s.loadReader(f, path)
+}
+
+// loadReader reads one input, unwrapping gzip and tar, and parses it by detected format.
+func (s *Sink) loadReader(r io.Reader, name string) error {
+	br := bufio.NewReaderSize(r, sniffSize)
+	head, _ := br.Peek(sniffSize)
+	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			s.rep.Files++
+			s.Failed(Location{File: name}, "not a valid gzip file: "+err.Error())
+			return nil
+		}
+		defer zr.Close()
+		return s.loadReader(zr, strings.TrimSuffix(name, ".gz"))
+	}
+	if isTar(head) {
+		return s.loadTar(br, name)
+	}
+	s.rep.Files++
+	s.SetDefaultSource(sourceName(name))
+	if err := s.parse(detect(head), br, name); err != nil {
+		s.Failed(Location{File: name}, err.Error())
+	}
+	return nil
+}
+
+func (s *Sink) parse(f Format, r io.Reader, name string) error {
+	switch f {
+	case FormatSTIX:
+		return ParseSTIX(r, name, s)
+	case FormatMISP:
+		return ParseMISP(r, name, s)
+	case FormatCSV:
+		return ParseCSV(r, name, s)
+	case FormatList:
+		return ParseList(r, name, s)
+	case FormatWarninglist:
+		s.Skip("file (warninglist: pass it with --warninglists)")
+		return nil
+	}
+	return errors.New("not a supported intel format (STIX 2.1, MISP event or feed, CSV, or one indicator per line)")
+}
+
+func (s *Sink) loadTar(r io.Reader, name string) error {
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			s.Failed(Location{File: name}, "broken tar archive: "+err.Error())
+			return nil
+		}
+		if h.Typeflag != tar.TypeReg || skipFile(filepath.Base(h.Name)) {
+			continue
+		}
+		if err := s.loadReader(tr, name+"!"+h.Name); err != nil {
+			return err
+		}
+	}
+}
+
+func isTar(head []byte) bool {
+	return len(head) > 262 && string(head[257:262]) == "ustar"
+}
+
+// sourceName names a source after its file: "firehol_level1" for ".../firehol_level1.netset".
+func sourceName(path string) string {
+	if i := strings.LastIndexByte(path, '!'); i >= 0 {
+		path = path[i+1:]
+	}
+	base := filepath.Base(path)
+	for _, ext := range []string{".gz", ".json", ".txt", ".csv", ".netset", ".ipset", ".stix2"} {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return base
+}
+
+// detect tells an input's format from its first bytes.
+func detect(head []byte) Format {
+	t := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
+	if len(t) == 0 {
+		return FormatList
+	}
+	if t[0] == '{' || (t[0] == '[' && jsonArrayStart(t[1:])) {
+		switch {
+		case bytes.Contains(head, []byte(`"Event"`)) || bytes.Contains(head, []byte(`"Attribute"`)):
+			return FormatMISP
+		case bytes.Contains(head, []byte(`"matching_attributes"`)):
+			return FormatWarninglist
+		case bytes.Contains(head, []byte(`"spec_version"`)) || bytes.Contains(head, []byte(`"bundle"`)) ||
+			bytes.Contains(head, []byte(`"pattern"`)):
+			return FormatSTIX
+		case bytes.Contains(head, []byte(`"response"`)):
+			return FormatMISP
+		}
+		return FormatUnknown
+	}
+	if looksLikeCSV(t) {
+		return FormatCSV
+	}
+	return FormatList
+}
+
+// jsonArrayStart reports whether what follows a '[' continues a JSON array of objects,
+// arrays or strings, rather than a list line such as "[2001:db8::1]:443".
+func jsonArrayStart(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) == 0 || b[0] == '{' || b[0] == '[' || b[0] == '"' || b[0] == ']'
+}
+
+// looksLikeCSV is true when the first non-comment lines split into the same number (≥3)
+// of comma-separated fields: a typed export rather than a list with a trailing comment.
+func looksLikeCSV(t []byte) bool {
+	lines, fields := 0, -1
+	for line := range bytes.SplitSeq(t, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || line[0] == '#' || line[0] == ';' {
+			continue
+		}
+		n := csvFieldCount(line)
+		if n < 3 || (fields >= 0 && n != fields) {
+			return false
+		}
+		fields = n
+		if lines++; lines == 5 {
+			break
+		}
+	}
+	return lines > 0
+}
+
+// csvFieldCount counts the comma-separated fields of a line, not counting commas inside
+// double quotes. It returns 0 when the first field holds a ';', as in signature-base's
+// "hash;description, with, commas", which is a list line.
+func csvFieldCount(line []byte) int {
+	n, quoted := 1, false
+	for _, c := range line {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == ',':
+			n++
+		case c == ';' && n == 1:
+			return 0
+		}
+	}
+	return n
+}

@@ -1,0 +1,452 @@
+package intel
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vigil-health/vigil"
+)
+
+func TestLoadDetect(t *testing.T) {
+	tests := []struct {
+		name string
+		head string
+		want Format
+	}{
+		{"empty", "", FormatList},
+		{"only whitespace", " \n\t\r\n", FormatList},
+		{"STIX bundle", `{"type": "bundle", "id": "bundle--1", "objects": [{"spec_version": "2.1"}]}`, FormatSTIX},
+		{"STIX lone indicator", `{"type":"indicator","pattern":"[ipv4-addr:value = '192.0.2.1']"}`, FormatSTIX},
+		{"MISP event", `{"Event": {"info": "x", "Attribute": []}}`, FormatMISP},
+		{"MISP REST search", `{"response": [{"Event": {}}]}`, FormatMISP},
+		{"MISP response without events", `{"response": []}`, FormatMISP},
+		{"MISP warninglist", `{"name": "x", "list": ["a"], "matching_attributes": ["domain"]}`, FormatWarninglist},
+		{"JSON of another kind", `{"name": "x", "version": 3}`, FormatUnknown},
+		{"JSON array of another kind", "[\n  {\"name\": \"x\"}\n]", FormatUnknown},
+		{"empty JSON array", `[]`, FormatUnknown},
+		{"list starting with a bracketed IPv6 address", "[2001:db8::1]:443\n[2001:db8::2]:8080\n", FormatList},
+		{"byte order mark before JSON", "\xef\xbb\xbf{\"type\":\"bundle\",\"spec_version\":\"2.1\"}", FormatSTIX},
+		{"firehol netset", "#\n# firehol_level1\n#\n0.0.0.0/8\n1.10.16.0/20\n", FormatList},
+		{"ipsum", "# IPsum\n192.0.2.1\t5\n192.0.2.2\t3\n", FormatList},
+		{"signature-base hashes", "# MD5;COMMENT\n0c2674c3a97c53082187d930efb645c2;x, y, z\n", FormatList},
+		{"list with one-comma comments", "evil.example.com,phishing\nbad.example.com,c2\n", FormatList},
+		{"tweetfeed CSV", "2026-07-23 01:31:00,u,domain,x.example.com,#phishing,https://x.example/1\n" +
+			"2026-07-23 01:31:00,u,url,https://x.example.com,#phishing,https://x.example/1\n", FormatCSV},
+		{"CSV with a header", "type,value,tags\ndomain,x.example.com,a\n", FormatCSV},
+		{"CSV after comments", "# exported\n; by x\ntype,value,tags\ndomain,x.example.com,a\n", FormatCSV},
+		{"CSV with a quoted comma", "type,value,tags\nurl,\"http://x.example.com/a,b\",c\nurl,http://x.example.com/c,d\n", FormatCSV},
+		{"CSV whose first rows differ in width", "a,b,c\na,b,c,d\n", FormatList},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := detect([]byte(tt.head)); got != tt.want {
+				t.Errorf("detect(%q) = %s, want %s", tt.head, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadSourceName(t *testing.T) {
+	tests := []struct{ path, want string }{
+		{"/data/firehol_level1.netset", "firehol_level1"},
+		{"lists/ipsum.txt", "ipsum"},
+		{"month.csv.gz", "month"},
+		{"trails-static.tar!static/malware/emotet.txt", "emotet"},
+		{"amnesty__pegasus.stix2.json", "amnesty__pegasus"},
+		{"feodo_badips.ipset", "feodo_badips"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			if got := sourceName(tt.path); got != tt.want {
+				t.Errorf("sourceName(%q) = %q, want %q", tt.path, got, tt.want)
+			}
+		})
+	}
+}
+
+// loadWriteFiles creates files under dir from a map of slash-separated paths to contents.
+func loadWriteFiles(t *testing.T, dir string, files map[string][]byte) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func loadGzip(t *testing.T, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// loadTestTar builds a tar archive; members ending in "/" are directories.
+func loadTestTar(t *testing.T, members ...string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	for i := 0; i < len(members); i += 2 {
+		name, body := members[i], members[i+1]
+		h := &tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg, Format: tar.FormatUSTAR}
+		if strings.HasSuffix(name, "/") {
+			h.Typeflag, h.Size, h.Mode = tar.TypeDir, 0, 0o755
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// loadResult is what TestLoadInputs checks of a Load.
+type loadResult struct {
+	files, total, rejected, failed int
+	skipped                        map[string]int
+	sources                        []string // distinct Provenance.Source, sorted
+	labels                         []string // distinct labels, sorted
+	failures                       []string // "file: reason" of the failed problems
+}
+
+func TestLoadInputs(t *testing.T) {
+	list := []byte("# list\n192.0.2.1\nevil.example.com\n")
+	csvData := []byte("type,value,tags\ndomain,evil.example.org,#phishing\nip,192.0.2.2,\n")
+	trail := "# Reference: x\n198.51.100.20:443\ncc.example.com\n"
+	tests := []struct {
+		name  string
+		files map[string][]byte
+		path  string // relative to the temp dir; "" loads the dir
+		want  loadResult
+	}{
+		{
+			name:  "a plain list",
+			files: map[string][]byte{"feeds/partner.txt": list},
+			path:  "feeds/partner.txt",
+			want:  loadResult{files: 1, total: 2, sources: []string{"partner"}},
+		},
+		{
+			name: "a directory skips documentation and hidden directories",
+			files: map[string][]byte{
+				"README.md": []byte("# About\nsee https://example.org\n"), "LICENSE": []byte("MIT\n"),
+				"NOTES.MD": []byte("x\n"), "COPYING.txt": []byte("GPL\n"),
+				"a.txt": list, "sub/b.csv": csvData, ".git/c.txt": list,
+			},
+			want: loadResult{
+				files: 2, total: 4, skipped: map[string]int{"file (documentation)": 4, "header row": 1},
+				sources: []string{"a", "b"}, labels: []string{"phishing"},
+			},
+		},
+		{
+			name:  "gzip",
+			files: map[string][]byte{"month.csv.gz": loadGzip(t, csvData)},
+			want:  loadResult{files: 1, total: 2, skipped: map[string]int{"header row": 1}, sources: []string{"month"}, labels: []string{"phishing"}},
+		},
+		{
+			name: "tar with family directories",
+			files: map[string][]byte{"trails.tar": loadTestTar(t,
+				"static/", "", "static/README", "not intel\n",
+				"static/malware/examplebot.txt", trail, "static/suspicious/dyndns.txt", "dyn.example.net\n")},
+			want: loadResult{files: 2, total: 3, sources: []string{"dyndns", "examplebot"}, labels: []string{"examplebot"}},
+		},
+		{
+			name: "tar.gz",
+			files: map[string][]byte{"trails.tar.gz": loadGzip(t, loadTestTar(t,
+				"static/malicious/kit.txt", trail, "static/list.csv.gz", string(loadGzip(t, csvData))))},
+			want: loadResult{
+				files: 2, total: 4, skipped: map[string]int{"header row": 1},
+				sources: []string{"kit", "list"}, labels: []string{"kit", "phishing"},
+			},
+		},
+		{
+			name:  "an unknown format is reported as failed",
+			files: map[string][]byte{"config.json": []byte(`{"name": "x", "version": 3}`)},
+			want:  loadResult{files: 1, failed: 1, failures: []string{"config.json: not a supported intel format"}},
+		},
+		{
+			name:  "a broken gzip file is reported as failed",
+			files: map[string][]byte{"x.txt.gz": {0x1f, 0x8b, 0, 0}},
+			want:  loadResult{files: 1, failed: 1, failures: []string{"x.txt.gz: not a valid gzip file"}},
+		},
+		{
+			name:  "a truncated gzip file keeps what was read",
+			files: map[string][]byte{"x.txt.gz": loadGzip(t, loadManyIPs(20000))[:20000]},
+			want:  loadResult{files: 1, total: -1, failed: 1, sources: []string{"x"}, failures: []string{"x.txt: line"}},
+		},
+		{
+			name:  "a MISP warninglist is skipped",
+			files: map[string][]byte{"list.json": []byte(`{"name":"x","list":["a"],"matching_attributes":["domain"]}`)},
+			want:  loadResult{files: 1, skipped: map[string]int{"file (warninglist: pass it with --warninglists)": 1}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			loadWriteFiles(t, dir, tt.files)
+			var inds []vigil.Indicator
+			rep, err := Load([]string{filepath.Join(dir, filepath.FromSlash(tt.path))}, Options{}, func(ind vigil.Indicator) {
+				inds = append(inds, ind)
+			})
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			got := loadResult{files: rep.Files, total: rep.Total, rejected: rep.Rejected, failed: rep.Failed}
+			if tt.want.total < 0 { // some, how many depends on where the input broke
+				if rep.Total == 0 {
+					t.Errorf("nothing kept before the fault")
+				}
+				got.total = -1
+			}
+			if len(rep.Skipped) > 0 {
+				got.skipped = rep.Skipped
+			}
+			for _, ind := range inds {
+				got.sources = loadAppendNew(got.sources, ind.Provenance.Source)
+				for _, l := range ind.Provenance.Labels {
+					got.labels = loadAppendNew(got.labels, l)
+				}
+			}
+			slices.Sort(got.sources)
+			slices.Sort(got.labels)
+			for _, p := range rep.Problems {
+				if p.Kind == ProblemFailed {
+					rel, _ := filepath.Rel(dir, p.File)
+					got.failures = append(got.failures, filepath.ToSlash(rel)+": "+p.Reason)
+				}
+			}
+			if got.files != tt.want.files || got.total != tt.want.total || got.rejected != tt.want.rejected ||
+				got.failed != tt.want.failed || !loadMapsEqual(got.skipped, tt.want.skipped) ||
+				!slices.Equal(got.sources, tt.want.sources) || !slices.Equal(got.labels, tt.want.labels) ||
+				!loadPrefixesMatch(got.failures, tt.want.failures) {
+				t.Errorf("Load:\n got %+v\nwant %+v\nproblems %+v", got, tt.want, rep.Problems)
+			}
+		})
+	}
+}
+
+// loadManyIPs returns a list of n distinct addresses, which gzip cannot shrink much.
+func loadManyIPs(n int) []byte {
+	var b bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&b, "10.%d.%d.%d\n", i>>16&255, i>>8&255, i&255)
+	}
+	return b.Bytes()
+}
+
+func TestLoadMissingPath(t *testing.T) {
+	_, err := Load([]string{filepath.Join(t.TempDir(), "nope.txt")}, Options{}, func(vigil.Indicator) {})
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Load of a missing file: %v, want fs.ErrNotExist", err)
+	}
+}
+
+func loadAppendNew(s []string, v string) []string {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}
+
+func loadMapsEqual(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// loadPrefixesMatch reports whether each got[i] starts with want[i].
+func loadPrefixesMatch(got, want []string) bool {
+	return len(got) == len(want) && !slices.ContainsFunc(got, func(g string) bool {
+		return !strings.HasPrefix(g, want[slices.Index(got, g)])
+	})
+}
+
+// listsDataDir is the shared real-world intel, relative to this package.
+const listsDataDir = "../../../shared/data/intel/lists"
+
+// listCounts is what the conformance golden file keeps per input.
+type listCounts struct {
+	Files    int                         `json:"files"`
+	Total    int                         `json:"total"`
+	ByType   map[vigil.IndicatorType]int `json:"by_type"`
+	Rejected int                         `json:"rejected"`
+	Failed   int                         `json:"failed"`
+	Skipped  map[string]int              `json:"skipped,omitempty"`
+}
+
+// TestListConformance loads every file and directory of real plain lists and CSV with
+// Load and compares the counts to testdata/lists/conformance.golden.json (rewrite it with
+// -update). It also checks the counts the data's README states.
+func TestListConformance(t *testing.T) {
+	if _, err := os.Stat(listsDataDir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("shared intel data missing under CI: %v", err)
+		}
+		t.Skipf("shared intel data not found at %s (%v); it lives beside the repository in shared/data", listsDataDir, err)
+	}
+	var inputs []string
+	err := filepath.WalkDir(listsDataDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || path == listsDataDir {
+			return err
+		}
+		inputs = append(inputs, path)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]listCounts{}
+	for _, in := range inputs {
+		rel, _ := filepath.Rel(listsDataDir, in)
+		rel = filepath.ToSlash(rel)
+		rep, err := Load([]string{in}, Options{}, func(vigil.Indicator) {})
+		if err != nil {
+			t.Errorf("%s: %v", rel, err)
+			continue
+		}
+		c := listCounts{Files: rep.Files, Total: rep.Total, ByType: rep.ByType, Rejected: rep.Rejected, Failed: rep.Failed}
+		if len(rep.Skipped) > 0 {
+			c.Skipped = rep.Skipped
+		}
+		got[rel] = c
+		t.Logf("%s: files %d total %d rejected %d failed %d by_type %v skipped %v", rel, c.Files, c.Total, c.Rejected, c.Failed, c.ByType, c.Skipped)
+	}
+	checkListReadme(t, got)
+
+	golden := filepath.Join("testdata", "lists", "conformance.golden.json")
+	data, err := json.MarshalIndent(got, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = append(data, '\n')
+	if *update {
+		if err := os.WriteFile(golden, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -run ListConformance -update to create it)", err)
+	}
+	var wantCounts map[string]listCounts
+	if err := json.Unmarshal(want, &wantCounts); err != nil {
+		t.Fatalf("%s: %v", golden, err)
+	}
+	for _, k := range loadSortedKeys(got, wantCounts) {
+		g, gok := got[k]
+		w, wok := wantCounts[k]
+		gj, _ := json.Marshal(g)
+		wj, _ := json.Marshal(w)
+		switch {
+		case !wok:
+			t.Errorf("%s: not in the golden file (run with -update): %s", k, gj)
+		case !gok:
+			t.Errorf("%s: in the golden file but not loadResult: %s", k, wj)
+		case !bytes.Equal(gj, wj):
+			t.Errorf("%s:\n got %s\nwant %s", k, gj, wj)
+		}
+	}
+}
+
+func loadSortedKeys[V any](a, b map[string]V) []string {
+	var keys []string
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		keys = loadAppendNew(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// checkListReadme checks the counts shared/data/intel/README.md states for the lists.
+func checkListReadme(t *testing.T, got map[string]listCounts) {
+	t.Helper()
+	tests := []struct {
+		name  string
+		input string
+		check func(c listCounts) bool
+	}{
+		{"ipsum: 120,430 IPs", "stamparm-ipsum/ipsum.txt", func(c listCounts) bool {
+			return c.Total == 120430 && c.ByType[vigil.TypeIPv4] == 120430 && c.Rejected == 0
+		}},
+		{"ipsum level7: 70 IPs", "stamparm-ipsum/level7.txt", func(c listCounts) bool {
+			return c.Total == 70 && c.Rejected == 0
+		}},
+		{"firehol_level1: 4,631 entries, 224.0.0.0/3 too wide", "firehol-blocklist-ipsets/firehol_level1.netset", func(c listCounts) bool {
+			return c.Total+c.Rejected == 4631 && c.Rejected == 1
+		}},
+		{"firehol_abusers_30d: 147,665 entries", "firehol-blocklist-ipsets/firehol_abusers_30d.netset", func(c listCounts) bool {
+			return c.Total+c.Rejected == 147665
+		}},
+		{"blocklist_de: 24,880 single IPs", "firehol-blocklist-ipsets/blocklist_de.ipset", func(c listCounts) bool {
+			return c.Total == 24880 && c.ByType[vigil.TypeIPv4] == 24880
+		}},
+		{"spamhaus_drop: 1,599 networks", "firehol-blocklist-ipsets/spamhaus_drop.netset", func(c listCounts) bool {
+			return c.Total+c.Rejected == 1599
+		}},
+		{"signature-base: 3,224 hashes", "neo23x0-signature-base/hash-iocs.txt", func(c listCounts) bool {
+			return c.Total == 3224 && c.ByType[vigil.TypeMD5] == 1039 && c.ByType[vigil.TypeSHA1] == 926 &&
+				c.ByType[vigil.TypeSHA256] == 1259 && c.Rejected == 0
+		}},
+		{"signature-base: 1,844 C2s", "neo23x0-signature-base/c2-iocs.txt", func(c listCounts) bool {
+			return c.Total+c.Rejected == 1844
+		}},
+		// Five rows hold values broken upstream: two "domains" that are dozens of domains run
+		// together (over 253 characters), the two URLs on those hosts, and a URL cut off in
+		// the middle of a percent-escape ("...%E2%").
+		{"tweetfeed: 12,092 typed rows, 5 broken upstream", "tweetfeed/month.csv", func(c listCounts) bool {
+			return c.Total == 12087 && c.Rejected == 5 && c.ByType[vigil.TypeDomain] == 4985-2 &&
+				c.ByType[vigil.TypeURL] == 5610-3 && c.ByType[vigil.TypeIPv4]+c.ByType[vigil.TypeIPv6] == 813 &&
+				c.ByType[vigil.TypeSHA256] == 444 && c.ByType[vigil.TypeMD5] == 240 && len(c.Skipped) == 0
+		}},
+		{"signature-base: filename regexes are not indicators", "neo23x0-signature-base/filename-iocs.txt", func(c listCounts) bool {
+			return c.Total == 0 && c.Rejected == 3828
+		}},
+		{"maltrail: 3,113 trail files, ~1.83 M trails", "stamparm-maltrail/trails-static.tar.gz", func(c listCounts) bool {
+			return c.Files == 3113 && c.Total+c.Rejected > 1_800_000 && c.Total+c.Rejected < 1_860_000 && c.Failed == 0
+		}},
+	}
+	for _, tt := range tests {
+		c, ok := got[tt.input]
+		if !ok {
+			t.Errorf("%s: %s was not loadResult", tt.name, tt.input)
+			continue
+		}
+		if !tt.check(c) {
+			t.Errorf("%s: got %+v", tt.name, c)
+		}
+	}
+}

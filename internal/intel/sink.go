@@ -1,0 +1,163 @@
+package intel
+
+import (
+	"time"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/ioc"
+)
+
+// Options are the settings every importer shares. The zero value imports with no default
+// source name, no default TLP, validity judged against the current time, and only
+// indicators meant for detection.
+type Options struct {
+	// Source names indicators whose input does not say who published them.
+	Source string
+	// TLP marks indicators whose input carries no marking.
+	TLP vigil.TLP
+	// Reliability and Credibility are the default Admiralty grade of the source.
+	Reliability byte
+	Credibility uint8
+	// Now is the time validity is judged against; zero means time.Now().
+	Now time.Time
+	// IncludeExpired keeps indicators whose valid_until has passed.
+	IncludeExpired bool
+	// IncludeNonIDS keeps MISP attributes marked to_ids=false.
+	IncludeNonIDS bool
+	// Warninglists excludes known-benign values from matching; nil means none.
+	Warninglists *Warninglists
+	// CSV picks columns in CSV inputs; zero values mean auto-detect.
+	CSV CSVOptions
+	// MaxExamples caps the problems kept per kind in the report (default 10).
+	MaxExamples int
+}
+
+// CSVOptions pick the columns of a CSV input. A column is a 1-based number or a header name.
+type CSVOptions struct {
+	// ValueColumn holds the indicator value.
+	ValueColumn string
+	// TypeColumn holds the indicator type; empty means detect the type from the value.
+	TypeColumn string
+}
+
+// Location says where in an input an indicator or a problem was found.
+type Location struct {
+	// File is the input's path (inside an archive: archive!member).
+	File string `json:"file,omitempty"`
+	// Line is the 1-based line number, 0 when the format has no useful lines.
+	Line int `json:"line,omitempty"`
+	// Ref is the object inside the input: a STIX id, a MISP attribute UUID.
+	Ref string `json:"ref,omitempty"`
+}
+
+// Sink receives what a parser finds. It normalises and validates each indicator, drops
+// expired and warninglisted ones, counts everything in the Report and hands the rest on.
+// A Sink is not safe for concurrent use.
+type Sink struct {
+	opts   Options
+	now    time.Time
+	rep    *Report
+	emit   func(vigil.Indicator)
+	source string // per-input default source (file name) when Options.Source is empty
+}
+
+// NewSink returns a Sink that counts into rep and passes each accepted indicator to emit.
+func NewSink(opts Options, rep *Report, emit func(vigil.Indicator)) *Sink {
+	if opts.MaxExamples <= 0 {
+		opts.MaxExamples = 10
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	rep.init()
+	return &Sink{opts: opts, now: now, rep: rep, emit: emit}
+}
+
+// Options returns the import options, for parsers that need IncludeNonIDS or CSV settings.
+func (s *Sink) Options() *Options { return &s.opts }
+
+// SetDefaultSource sets the source name used when neither the input nor Options name one
+// (the loader sets it to the file's base name).
+func (s *Sink) SetDefaultSource(name string) { s.source = name }
+
+// Add normalises raw as type t and records it with provenance p. An empty t means the
+// type is detected from the value (plain lists). Problems are counted, never returned.
+func (s *Sink) Add(loc Location, t vigil.IndicatorType, raw string, p vigil.Provenance) {
+	var (
+		typ vigil.IndicatorType
+		val string
+		err error
+	)
+	if t == "" {
+		typ, val, err = ioc.Detect(raw)
+	} else {
+		typ, val, err = ioc.Normalize(t, raw)
+	}
+	if err != nil {
+		s.Reject(loc, raw, err.Error())
+		return
+	}
+	s.fillDefaults(&p)
+	if !s.opts.IncludeExpired && p.Expired(s.now) {
+		s.rep.Expired++
+		return
+	}
+	ind := vigil.Indicator{Type: typ, Value: val, Provenance: p}
+	if name, ok := s.opts.Warninglists.Match(ind.Type, ind.Value); ok {
+		s.rep.Warninglisted++
+		s.rep.WarninglistedBy[name]++
+		return
+	}
+	s.rep.Total++
+	s.rep.ByType[typ]++
+	s.emit(ind)
+}
+
+func (s *Sink) fillDefaults(p *vigil.Provenance) {
+	if p.Source == "" {
+		p.Source = s.opts.Source
+		if p.Source == "" {
+			p.Source = s.source
+		}
+	}
+	if p.TLP == "" {
+		p.TLP = s.opts.TLP
+	}
+	if p.Reliability == 0 {
+		p.Reliability = s.opts.Reliability
+	}
+	if p.Credibility == 0 {
+		p.Credibility = s.opts.Credibility
+	}
+}
+
+// Reject records a value that is not a valid indicator, with the reason.
+func (s *Sink) Reject(loc Location, value, reason string) {
+	s.rep.Rejected++
+	s.rep.example(ProblemRejected, loc, value, reason, s.opts.MaxExamples)
+}
+
+// NotMatchable records an indicator that is kept as intelligence but cannot be matched
+// one observable at a time (a STIX pattern joining two observables, a FOLLOWEDBY...).
+func (s *Sink) NotMatchable(loc Location, pattern, reason string) {
+	s.rep.NotMatchable++
+	s.rep.example(ProblemNotMatchable, loc, pattern, reason, s.opts.MaxExamples)
+}
+
+// Failed records an input (or part of one) that could not be read at all, such as JSON
+// that breaks off; what was read before the fault is kept.
+func (s *Sink) Failed(loc Location, reason string) {
+	s.rep.Failed++
+	s.rep.example(ProblemFailed, loc, "", reason, s.opts.MaxExamples)
+}
+
+// Skip counts an object that is not an indicator at all (a STIX attack-pattern, a MISP
+// attribute type vigil does not match). kind names it in the report.
+func (s *Sink) Skip(kind string) { s.rep.Skipped[kind]++ }
+
+// Revoked counts an indicator its publisher has withdrawn.
+func (s *Sink) Revoked() { s.rep.Revoked++ }
+
+// NotForDetection counts a MISP attribute marked to_ids=false that was left out.
+func (s *Sink) NotForDetection() { s.rep.NotForDetection++ }

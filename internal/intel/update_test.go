@@ -1,0 +1,5 @@
+package intel
+
+import "flag"
+
+var update = flag.Bool("update", false, "rewrite golden files")

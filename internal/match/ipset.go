@@ -1,0 +1,194 @@
+package match
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"net/netip"
+	"slices"
+)
+
+// v4Set holds IPv4 address indicators as a sorted array of addresses; entry i is addrs[i].
+// A bucket index on the top bits narrows the binary search to a handful of addresses.
+type v4Set struct {
+	addrs []uint32 // sorted, distinct
+	index buckets
+}
+
+// newV4Set indexes addrs, which must be sorted and distinct.
+func newV4Set(addrs []uint32) v4Set {
+	return v4Set{addrs: addrs, index: newBuckets(len(addrs), func(i int) uint32 { return addrs[i] })}
+}
+
+// lookup appends the ID of address ip, if listed.
+func (s *v4Set) lookup(ip uint32, dst []ID) []ID {
+	lo, hi := s.index.span(ip, len(s.addrs))
+	if i, ok := slices.BinarySearch(s.addrs[lo:hi], ip); ok {
+		dst = append(dst, kIPv4.id(lo+i))
+	}
+	return dst
+}
+
+// value formats entry i.
+func (s *v4Set) value(i int) string {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], s.addrs[i])
+	return netip.AddrFrom4(b).String()
+}
+
+// bytes returns the heap the set holds.
+func (s *v4Set) bytes() int { return 4*cap(s.addrs) + s.index.bytes() }
+
+// u128 is an IPv6 address as two big-endian halves, ordered like the address.
+type u128 struct{ hi, lo uint64 }
+
+// u128From returns the address a as a u128.
+func u128From(a netip.Addr) u128 {
+	b := a.As16()
+	return u128{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+}
+
+// compare orders u128 values.
+func (x u128) compare(y u128) int {
+	switch {
+	case x.hi < y.hi:
+		return -1
+	case x.hi > y.hi:
+		return 1
+	case x.lo < y.lo:
+		return -1
+	case x.lo > y.lo:
+		return 1
+	}
+	return 0
+}
+
+// v6Set holds IPv6 address indicators as a sorted array; entry i is addrs[i]. The
+// top bits of IPv6 addresses are far from uniform (2001:db8::/32 is one value), so the
+// bucket index is on the bits just after the prefix common to every listed address.
+type v6Set struct {
+	addrs  []u128 // sorted, distinct
+	common uint8  // the length in bits of the prefix all addrs share, at most 96
+	index  buckets
+}
+
+// newV6Set indexes addrs, which must be sorted and distinct.
+func newV6Set(addrs []u128) v6Set {
+	s := v6Set{addrs: addrs}
+	if len(addrs) > 1 {
+		s.common = uint8(min(commonPrefix(addrs[0], addrs[len(addrs)-1]), 96))
+	}
+	s.index = newBuckets(len(addrs), func(i int) uint32 { return addrs[i].bitsAt(s.common) })
+	return s
+}
+
+// commonPrefix returns the number of leading bits x and y share.
+func commonPrefix(x, y u128) int {
+	if x.hi != y.hi {
+		return bits.LeadingZeros64(x.hi ^ y.hi)
+	}
+	return 64 + bits.LeadingZeros64(x.lo^y.lo)
+}
+
+// bitsAt returns the 32 bits of x starting at bit n, 0 <= n <= 96.
+func (x u128) bitsAt(n uint8) uint32 {
+	hi, lo := x.hi, x.lo
+	if n >= 64 {
+		hi, lo, n = lo, 0, n-64
+	}
+	if n > 0 {
+		hi = hi<<n | lo>>(64-n)
+	}
+	return uint32(hi >> 32)
+}
+
+// lookup appends the ID of address a, if listed.
+func (s *v6Set) lookup(a netip.Addr, dst []ID) []ID {
+	x := u128From(a)
+	lo, hi := s.index.span(x.bitsAt(s.common), len(s.addrs))
+	if i, ok := slices.BinarySearchFunc(s.addrs[lo:hi], x, u128.compare); ok {
+		dst = append(dst, kIPv6.id(lo+i))
+	}
+	return dst
+}
+
+// value formats entry i.
+func (s *v6Set) value(i int) string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], s.addrs[i].hi)
+	binary.BigEndian.PutUint64(b[8:], s.addrs[i].lo)
+	return netip.AddrFrom16(b).String()
+}
+
+// bytes returns the heap the set holds.
+func (s *v6Set) bytes() int { return 16*cap(s.addrs) + s.index.bytes() }
+
+// buckets indexes a sorted array of n keys by the top bits of a 32-bit key: the keys
+// whose top bits are b lie in [start[b], start[b+1]). With about 4 to 8 keys a bucket a
+// lookup costs one probe here and a binary search that stays in one or two cache lines.
+type buckets struct {
+	start []uint32 // nil for small arrays: search them whole
+	shift uint8    // 32 minus the number of bucket bits
+}
+
+// maxBucketBits caps an index at 2^16+1 entries (256 KiB).
+const maxBucketBits = 16
+
+// newBuckets indexes n sorted keys; key(i) returns the 32-bit key of the i-th.
+func newBuckets(n int, key func(int) uint32) buckets {
+	nb := min(bits.Len(uint(n))-3, maxBucketBits)
+	if nb <= 0 {
+		return buckets{}
+	}
+	x := buckets{start: make([]uint32, 1<<nb+1), shift: uint8(32 - nb)}
+	j := 0
+	for b := range 1 << nb {
+		for j < n && key(j)>>x.shift < uint32(b) {
+			j++
+		}
+		x.start[b] = uint32(j)
+	}
+	x.start[1<<nb] = uint32(n)
+	return x
+}
+
+// span returns the part [lo, hi) of the n keys where key k can be.
+func (x *buckets) span(k uint32, n int) (lo, hi int) {
+	if x.start == nil {
+		return 0, n
+	}
+	b := k >> x.shift
+	return int(x.start[b]), int(x.start[b+1])
+}
+
+// bytes returns the heap the index holds.
+func (x *buckets) bytes() int { return 4 * cap(x.start) }
+
+// parseIPv4 reads a dotted-quad IPv4 address exactly as netip.ParseAddr does (four
+// decimal fields 0..255, no leading zeros), without building a netip.Addr: it is the
+// first step of most lookups. It reports false for anything else, IPv6 included.
+func parseIPv4(s string) (uint32, bool) {
+	var ip uint32
+	fields, val, digits := 0, uint32(0), 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if digits == 1 && val == 0 { // leading zero
+				return 0, false
+			}
+			val = val*10 + uint32(c-'0')
+			if digits++; val > 255 {
+				return 0, false
+			}
+		case c == '.' && digits > 0 && fields < 3:
+			ip = ip<<8 | val
+			fields, val, digits = fields+1, 0, 0
+		default:
+			return 0, false
+		}
+	}
+	if fields != 3 || digits == 0 {
+		return 0, false
+	}
+	return ip<<8 | val, true
+}

@@ -1,0 +1,160 @@
+package match
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+	"slices"
+	"time"
+	"unsafe"
+
+	"github.com/vigil-health/vigil"
+)
+
+// claim is one source's claim on an indicator: an interned provenance and the claim's own Ref.
+type claim struct {
+	prov uint32 // index into the provenance table
+	ref  uint32 // offset of the Ref in the ref arena; 0 is the empty Ref
+}
+
+// sources holds the provenance of every entry. Entry i of kind k has the claims
+// claims[starts[k][i]:starts[k][i+1]], in the order they were added.
+type sources struct {
+	starts [numKinds][]uint32
+	claims []claim
+	provs  []vigil.Provenance // distinct apart from Ref, which is always empty here
+	refs   refArena
+}
+
+// provenance materialises the provenance of entry i of kind k, copying what a caller
+// could change so that the snapshot stays immutable.
+func (s *sources) provenance(k kind, i int) []vigil.Provenance {
+	st := s.starts[k]
+	cs := s.claims[st[i]:st[i+1]]
+	out := make([]vigil.Provenance, len(cs))
+	for j, c := range cs {
+		out[j] = s.provs[c.prov]
+		out[j].Labels = slices.Clone(out[j].Labels)
+		out[j].Ref = string(s.refs.get(c.ref))
+	}
+	return out
+}
+
+// bytes estimates the heap the provenance holds.
+func (s *sources) bytes() int {
+	n := int(unsafe.Sizeof(claim{}))*cap(s.claims) + cap(s.refs)
+	for _, st := range s.starts {
+		n += 4 * cap(st)
+	}
+	n += int(unsafe.Sizeof(vigil.Provenance{})) * cap(s.provs)
+	for i := range s.provs {
+		n += len(s.provs[i].Source) + 16*len(s.provs[i].Labels)
+		for _, l := range s.provs[i].Labels {
+			n += len(l)
+		}
+	}
+	return n
+}
+
+// refArena stores Refs back to back, each as a uvarint length and its bytes. A Ref is
+// named by its offset; offset 0 holds the empty Ref.
+type refArena []byte
+
+// add stores ref and returns its offset. It stores "" (offset 0) when the arena would
+// outgrow 32-bit offsets: past 4 GiB of Refs, a Ref is the first thing to give up.
+func (a *refArena) add(ref string) uint32 {
+	if len(*a) == 0 {
+		*a = append(*a, 0) // the empty Ref
+	}
+	if len(ref) == 0 || len(*a)+len(ref)+binary.MaxVarintLen64 > math.MaxUint32 {
+		return 0
+	}
+	off := uint32(len(*a))
+	*a = binary.AppendUvarint(grow(*a, binary.MaxVarintLen32+len(ref)), uint64(len(ref)))
+	*a = append(*a, ref...)
+	return off
+}
+
+// get returns the Ref at offset off, sharing the arena's bytes.
+func (a refArena) get(off uint32) []byte {
+	n, w := binary.Uvarint(a[off:])
+	return a[int(off)+w : int(off)+w+int(n)]
+}
+
+// provTable interns provenance, ignoring Ref: a feed's indicators nearly all share one
+// provenance, so each claim then costs an index instead of a copy.
+type provTable struct {
+	provs  []vigil.Provenance
+	index  map[provKey]uint32
+	recent [8]uint32 // 1 + the index of recently used provenances, tried before the map; 0 when empty
+	next   int       // the slot of recent to replace next
+}
+
+// provKey is the comparable form of a Provenance without its Ref. Labels are joined
+// with NUL; intern confirms every map hit, so a label containing NUL cannot merge two
+// different provenances.
+type provKey struct {
+	source                                     string
+	tlp                                        vigil.TLP
+	reliability, credibility                   uint8
+	confidence                                 int
+	validFrom, validUntil, firstSeen, lastSeen time.Time
+	nlabels                                    int
+	labels                                     string
+}
+
+// intern returns the index of p's provenance, ignoring Ref, adding it if new.
+func (t *provTable) intern(p *vigil.Provenance) uint32 {
+	for _, r := range t.recent {
+		if r > 0 && sameProv(&t.provs[r-1], p) {
+			return r - 1
+		}
+	}
+	key := keyOf(p)
+	i, ok := t.index[key]
+	if !ok || !sameProv(&t.provs[i], p) {
+		i = uint32(len(t.provs))
+		q := *p
+		q.Ref, q.Labels = "", slices.Clone(p.Labels)
+		t.provs = append(t.provs, q)
+		if t.index == nil {
+			t.index = map[provKey]uint32{}
+		}
+		if !ok {
+			t.index[key] = i
+		}
+	}
+	t.recent[t.next] = i + 1
+	t.next = (t.next + 1) % len(t.recent)
+	return i
+}
+
+// keyOf returns the map key of p.
+func keyOf(p *vigil.Provenance) provKey {
+	k := provKey{
+		source: p.Source, tlp: p.TLP, reliability: p.Reliability, credibility: p.Credibility,
+		confidence: p.Confidence, validFrom: p.ValidFrom, validUntil: p.ValidUntil,
+		firstSeen: p.FirstSeen, lastSeen: p.LastSeen, nlabels: len(p.Labels),
+	}
+	switch len(p.Labels) {
+	case 0:
+	case 1:
+		k.labels = p.Labels[0]
+	default:
+		var b bytes.Buffer
+		for _, l := range p.Labels {
+			b.WriteString(l)
+			b.WriteByte(0)
+		}
+		k.labels = b.String()
+	}
+	return k
+}
+
+// sameProv reports whether a and b are the same provenance apart from Ref.
+func sameProv(a, b *vigil.Provenance) bool {
+	return a.Source == b.Source && a.TLP == b.TLP && a.Reliability == b.Reliability &&
+		a.Credibility == b.Credibility && a.Confidence == b.Confidence &&
+		a.ValidFrom == b.ValidFrom && a.ValidUntil == b.ValidUntil &&
+		a.FirstSeen == b.FirstSeen && a.LastSeen == b.LastSeen && slices.Equal(a.Labels, b.Labels)
+}

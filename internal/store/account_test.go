@@ -1,0 +1,382 @@
+package store_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/store/storetest"
+)
+
+const goodPassword = "correct horse battery staple"
+
+// accounts registers a trust, a supplier and a user of each kind, and returns the users
+// by role.
+func accounts(t *testing.T, s *store.Store) map[vigil.Role]vigil.User {
+	t.Helper()
+	mustCreate(t, s, org("RXA", vigil.OrgTrust))
+	mustCreate(t, s, org("SUP01", vigil.OrgSupplier))
+	users := map[vigil.Role]vigil.User{}
+	for _, nu := range []store.NewUser{
+		{Email: "Admin@Centre.example", Name: "Ada", Role: vigil.RoleSectorAdmin, Password: goodPassword},
+		{Email: "it@trust.example", Name: "Tom", Role: vigil.RoleOrgAdmin, Org: "rxa", Password: goodPassword},
+		{Email: "sup@supplier.example", Name: "Sue", Role: vigil.RoleSupplier, Org: "SUP01", Password: goodPassword},
+	} {
+		u, err := s.CreateUser(t.Context(), nu)
+		if err != nil {
+			t.Fatalf("CreateUser %s: %v", nu.Email, err)
+		}
+		users[u.Role] = u
+	}
+	return users
+}
+
+func TestCreateUser(t *testing.T) {
+	tests := []struct {
+		name      string
+		user      store.NewUser
+		wantEmail string
+		wantOrg   string
+		code, msg string
+	}{
+		{name: "analyst", user: store.NewUser{Email: " Ann@Centre.Example ", Name: "Ann", Role: vigil.RoleSectorAnalyst, Password: goodPassword}, wantEmail: "ann@centre.example"},
+		{name: "org member", user: store.NewUser{Email: "m@trust.example", Name: "M", Role: vigil.RoleOrgMember, Org: " rxa ", Password: goodPassword}, wantEmail: "m@trust.example", wantOrg: "RXA"},
+		{name: "no password yet", user: store.NewUser{Email: "later@trust.example", Name: "L", Role: vigil.RoleOrgMember, Org: "RXA"}, wantEmail: "later@trust.example", wantOrg: "RXA"},
+		{name: "email taken in another case", user: store.NewUser{Email: "ADMIN@centre.example", Name: "A", Role: vigil.RoleSectorAdmin, Password: goodPassword}, code: vigil.ECONFLICT, msg: "a user with email admin@centre.example already exists"},
+		{name: "bad email", user: store.NewUser{Email: "admin", Name: "A", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: `"admin" is not an email address`},
+		{name: "no name", user: store.NewUser{Email: "x@centre.example", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "name is required"},
+		{name: "sensor is not for people", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSensor, Org: "RXA"}, code: vigil.EINVALID, msg: "role sensor is for tokens"},
+		{name: "unknown role", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: "root"}, code: vigil.EINVALID, msg: `role "root" is not one of`},
+		{name: "sector role with org", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Org: "RXA"}, code: vigil.EINVALID, msg: "belongs to no organisation"},
+		{name: "org role without org", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleOrgAdmin}, code: vigil.EINVALID, msg: "role org_admin needs an organisation"},
+		{name: "unknown org", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleOrgAdmin, Org: "RZZ"}, code: vigil.EINVALID, msg: `organisation "RZZ" is not registered`},
+		{name: "supplier of a trust", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSupplier, Org: "RXA"}, code: vigil.EINVALID, msg: "role supplier needs a supplier organisation; RXA is a trust"},
+		{name: "short password", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "hunter2"}, code: vigil.EINVALID, msg: "the password is too short"},
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		accounts(t, s)
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				u, err := s.CreateUser(t.Context(), tt.user)
+				wantError(t, err, tt.code, tt.msg)
+				if err != nil {
+					return
+				}
+				if u.ID == 0 || u.Email != tt.wantEmail || u.Org != tt.wantOrg || u.Role != tt.user.Role || u.CreatedAt.IsZero() || u.Disabled {
+					t.Errorf("CreateUser = %+v; want email %s, org %q", u, tt.wantEmail, tt.wantOrg)
+				}
+				got, err := s.GetUserByEmail(t.Context(), strings.ToUpper(tt.wantEmail))
+				if err != nil || got != u {
+					t.Errorf("GetUserByEmail = %+v, %v; want %+v", got, err, u)
+				}
+			})
+		}
+		_, err := s.GetUserByEmail(t.Context(), "nobody@centre.example")
+		wantError(t, err, vigil.ENOTFOUND, "no user nobody@centre.example")
+		_, err = s.GetUser(t.Context(), 999)
+		wantError(t, err, vigil.ENOTFOUND, "no user 999")
+	})
+}
+
+func TestAuthenticate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		users := accounts(t, s)
+		if _, err := s.CreateUser(ctx, store.NewUser{Email: "nopw@trust.example", Name: "N", Role: vigil.RoleOrgMember, Org: "RXA"}); err != nil {
+			t.Fatal(err)
+		}
+		off, err := s.CreateUser(ctx, store.NewUser{Email: "off@trust.example", Name: "O", Role: vigil.RoleOrgMember, Org: "RXA", Password: goodPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetUserDisabled(ctx, off.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		const wrong = "the email address or password is wrong"
+		tests := []struct {
+			name, email, password string
+			want                  vigil.User
+			code, msg             string
+		}{
+			{name: "right password", email: "it@trust.example", password: goodPassword, want: users[vigil.RoleOrgAdmin]},
+			{name: "email in another case", email: "IT@Trust.Example", password: goodPassword, want: users[vigil.RoleOrgAdmin]},
+			{name: "wrong password", email: "it@trust.example", password: goodPassword + "!", code: vigil.EUNAUTHORIZED, msg: wrong},
+			{name: "unknown email", email: "who@trust.example", password: goodPassword, code: vigil.EUNAUTHORIZED, msg: wrong},
+			{name: "not an email", email: "who", password: goodPassword, code: vigil.EUNAUTHORIZED, msg: wrong},
+			{name: "account without a password", email: "nopw@trust.example", password: "", code: vigil.EUNAUTHORIZED, msg: wrong},
+			{name: "disabled, wrong password", email: "off@trust.example", password: "nope", code: vigil.EUNAUTHORIZED, msg: wrong},
+			{name: "disabled, right password", email: "off@trust.example", password: goodPassword, code: vigil.EFORBIDDEN, msg: "this account is disabled"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := s.Authenticate(ctx, tt.email, tt.password)
+				wantError(t, err, tt.code, tt.msg)
+				if err == nil && got != tt.want {
+					t.Errorf("Authenticate = %+v, want %+v", got, tt.want)
+				}
+				if err != nil && tt.code == vigil.EUNAUTHORIZED && err.Error() != "unauthorized: "+wrong {
+					t.Errorf("error = %q; every failed sign-in must read the same", err)
+				}
+			})
+		}
+	})
+}
+
+func TestSetPassword(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		u := accounts(t, s)[vigil.RoleOrgAdmin]
+		sid, _, err := s.CreateSession(ctx, u.ID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantError(t, s.SetPassword(ctx, u.ID, "short"), vigil.EINVALID, "too short")
+		wantError(t, s.SetPassword(ctx, 999, goodPassword), vigil.ENOTFOUND, "no user 999")
+		if err := s.SetPassword(ctx, u.ID, "a new and longer passphrase"); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Authenticate(ctx, u.Email, goodPassword)
+		wantError(t, err, vigil.EUNAUTHORIZED, "wrong")
+		if _, err := s.Authenticate(ctx, u.Email, "a new and longer passphrase"); err != nil {
+			t.Errorf("Authenticate with the new password: %v", err)
+		}
+		_, err = s.SessionPrincipal(ctx, sid)
+		wantError(t, err, vigil.EUNAUTHORIZED, "your session has ended")
+		if found, err := s.TableContains(ctx, "users", "a new and longer passphrase"); err != nil || found {
+			t.Errorf("users table holds the password: %v, %v", found, err)
+		}
+	})
+}
+
+func TestSessions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		clk := fakeClock(s)
+		users := accounts(t, s)
+		admin, orgAdmin := users[vigil.RoleSectorAdmin], users[vigil.RoleOrgAdmin]
+		sid, expires, err := s.CreateSession(ctx, orgAdmin.ID, 8*time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := clk.now().Add(8 * time.Hour).Truncate(time.Microsecond); !expires.Equal(want) {
+			t.Errorf("expires = %v, want %v", expires, want)
+		}
+		if found, _ := s.TableContains(ctx, "sessions", sid); found {
+			t.Error("sessions table holds the session id")
+		}
+		adminSID, _, err := s.CreateSession(ctx, admin.ID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const ended = "your session has ended: sign in again"
+		tests := []struct {
+			name    string
+			advance time.Duration
+			id      string
+			before  func()
+			want    vigil.Principal
+			code    string
+		}{
+			{name: "fresh", id: sid, want: vigil.Principal{UserID: orgAdmin.ID, Email: orgAdmin.Email, Role: vigil.RoleOrgAdmin, Org: "RXA"}},
+			{name: "sector user", id: adminSID, want: vigil.Principal{UserID: admin.ID, Email: admin.Email, Role: vigil.RoleSectorAdmin}},
+			{name: "garbage", id: "not-a-session", code: vigil.EUNAUTHORIZED},
+			{name: "unknown", id: strings.Repeat("A", 43), code: vigil.EUNAUTHORIZED},
+			{name: "nearly expired", advance: 8*time.Hour - time.Second, id: sid, want: vigil.Principal{UserID: orgAdmin.ID, Email: orgAdmin.Email, Role: vigil.RoleOrgAdmin, Org: "RXA"}},
+			{name: "expired", advance: time.Second, id: sid, code: vigil.EUNAUTHORIZED},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				clk.advance(tt.advance)
+				got, err := s.SessionPrincipal(ctx, tt.id)
+				if tt.code != "" {
+					wantError(t, err, tt.code, ended)
+					return
+				}
+				if err != nil || got != tt.want {
+					t.Errorf("SessionPrincipal = %+v, %v; want %+v", got, err, tt.want)
+				}
+			})
+		}
+
+		// Sign out, and disabling an account, end sessions.
+		sid2, _, _ := s.CreateSession(ctx, orgAdmin.ID, time.Hour)
+		sid3, _, _ := s.CreateSession(ctx, orgAdmin.ID, time.Hour)
+		if err := s.DeleteSession(ctx, sid2); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.SessionPrincipal(ctx, sid2)
+		wantError(t, err, vigil.EUNAUTHORIZED, ended)
+		if _, err := s.SessionPrincipal(ctx, sid3); err != nil {
+			t.Fatalf("other session after sign-out: %v", err)
+		}
+		if err := s.SetUserDisabled(ctx, orgAdmin.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.SessionPrincipal(ctx, sid3)
+		wantError(t, err, vigil.EUNAUTHORIZED, ended)
+		_, _, err = s.CreateSession(ctx, orgAdmin.ID, time.Hour)
+		wantError(t, err, vigil.EFORBIDDEN, "disabled")
+		_, _, err = s.CreateSession(ctx, admin.ID, 0)
+		wantError(t, err, vigil.EINVALID, "a session must last")
+
+		n, err := s.PurgeExpired(ctx, time.Hour)
+		if err != nil || n != 1 { // the expired first session; the others were deleted
+			t.Errorf("PurgeExpired = %d, %v; want 1", n, err)
+		}
+	})
+}
+
+func TestTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		clk := fakeClock(s)
+		users := accounts(t, s)
+		orgAdmin, supplier := users[vigil.RoleOrgAdmin], users[vigil.RoleSupplier]
+
+		userTok, ut, err := s.CreateToken(ctx, store.NewToken{UserID: orgAdmin.ID, Name: "SIEM export"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sensorTok, st, err := s.CreateToken(ctx, store.NewToken{SensorOrg: "rxa"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		supTok, _, _ := s.CreateToken(ctx, store.NewToken{UserID: supplier.ID})
+		expTok, _, _ := s.CreateToken(ctx, store.NewToken{SensorOrg: "RXA", Name: "short-lived", ExpiresAt: clk.now().Add(time.Hour)})
+		revTok, rt, _ := s.CreateToken(ctx, store.NewToken{SensorOrg: "RXA", Name: "old sensor"})
+
+		for _, raw := range []string{userTok, sensorTok, supTok, expTok, revTok} {
+			if !strings.HasPrefix(raw, store.TokenPrefix) || len(raw) != 47 {
+				t.Errorf("token %q: want %s and 43 characters", raw, store.TokenPrefix)
+			}
+			if found, err := s.TableContains(ctx, "api_tokens", strings.TrimPrefix(raw, store.TokenPrefix)[:20]); err != nil || found {
+				t.Errorf("api_tokens holds (part of) token %s: %v, %v", raw, found, err)
+			}
+		}
+		if ut.Name != "SIEM export" || st.Name != "sensor for RXA" || st.SensorOrg != "RXA" || ut.UserID != orgAdmin.ID || ut.Hint != "vgl_…"+userTok[len(userTok)-4:] {
+			t.Errorf("tokens = %+v, %+v", ut, st)
+		}
+		if err := s.RevokeToken(ctx, rt.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RevokeToken(ctx, rt.ID); err != nil {
+			t.Errorf("revoking twice: %v", err)
+		}
+		wantError(t, s.RevokeToken(ctx, 999), vigil.ENOTFOUND, "no token 999")
+		clk.advance(2 * time.Hour)
+
+		tests := []struct {
+			name      string
+			token     string
+			want      vigil.Principal
+			code, msg string
+		}{
+			{name: "user token", token: userTok, want: vigil.Principal{UserID: orgAdmin.ID, Email: orgAdmin.Email, Role: vigil.RoleOrgAdmin, Org: "RXA", TokenID: ut.ID}},
+			{name: "sensor token", token: sensorTok, want: vigil.Principal{Email: "sensor for RXA", Role: vigil.RoleSensor, Org: "RXA", TokenID: st.ID}},
+			{name: "supplier token", token: supTok, want: vigil.Principal{UserID: supplier.ID, Email: supplier.Email, Role: vigil.RoleSupplier, Org: "SUP01", TokenID: ut.ID + 2}},
+			{name: "revoked", token: revTok, code: vigil.EUNAUTHORIZED, msg: "the API token was revoked on 14 March 2025"},
+			{name: "expired", token: expTok, code: vigil.EUNAUTHORIZED, msg: "the API token expired on 14 March 2025"},
+			{name: "no prefix", token: strings.TrimPrefix(userTok, store.TokenPrefix), code: vigil.EUNAUTHORIZED, msg: "tokens start with vgl_"},
+			{name: "unknown", token: store.TokenPrefix + strings.Repeat("x", 43), code: vigil.EUNAUTHORIZED, msg: "the API token is not valid"},
+			{name: "one character changed", token: userTok[:46] + string(userTok[46]^1), code: vigil.EUNAUTHORIZED, msg: "the API token is not valid"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := s.TokenPrincipal(ctx, tt.token)
+				wantError(t, err, tt.code, tt.msg)
+				if err == nil && got != tt.want {
+					t.Errorf("TokenPrincipal = %+v, want %+v", got, tt.want)
+				}
+			})
+		}
+
+		if got, _ := s.GetToken(ctx, ut.ID); !got.LastUsedAt.Equal(clk.now().Truncate(time.Microsecond)) {
+			t.Errorf("LastUsedAt = %v, want %v", got.LastUsedAt, clk.now())
+		}
+		if err := s.SetUserDisabled(ctx, orgAdmin.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.TokenPrincipal(ctx, userTok)
+		wantError(t, err, vigil.EUNAUTHORIZED, "account is disabled")
+
+		lists := []struct {
+			name   string
+			filter store.TokenFilter
+			want   int
+		}{
+			{name: "everything live", filter: store.TokenFilter{}, want: 4},
+			{name: "everything", filter: store.TokenFilter{IncludeRevoked: true}, want: 5},
+			{name: "one user", filter: store.TokenFilter{UserID: orgAdmin.ID}, want: 1},
+			{name: "org: sensors and its users", filter: store.TokenFilter{Org: "rxa"}, want: 3},
+			{name: "supplier org", filter: store.TokenFilter{Org: "SUP01"}, want: 1},
+		}
+		for _, l := range lists {
+			got, err := s.ListTokens(ctx, l.filter)
+			if err != nil || len(got) != l.want {
+				t.Errorf("ListTokens(%s) = %d tokens, %v; want %d", l.name, len(got), err, l.want)
+			}
+		}
+
+		bad := []struct {
+			name string
+			nt   store.NewToken
+			code string
+			msg  string
+		}{
+			{name: "neither", nt: store.NewToken{Name: "x"}, code: vigil.EINVALID, msg: "either for a user or for a sensor"},
+			{name: "both", nt: store.NewToken{UserID: orgAdmin.ID, SensorOrg: "RXA"}, code: vigil.EINVALID, msg: "either for a user or for a sensor"},
+			{name: "unknown user", nt: store.NewToken{UserID: 999}, code: vigil.ENOTFOUND, msg: "no user 999"},
+			{name: "unknown org", nt: store.NewToken{SensorOrg: "RZZ"}, code: vigil.EINVALID, msg: `organisation "RZZ" is not registered`},
+			{name: "already expired", nt: store.NewToken{SensorOrg: "RXA", ExpiresAt: clk.now().Add(-time.Minute)}, code: vigil.EINVALID, msg: "has passed"},
+		}
+		for _, b := range bad {
+			_, _, err := s.CreateToken(ctx, b.nt)
+			wantError(t, err, b.code, b.msg)
+		}
+	})
+}
+
+func TestLoginFailures(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		clk := fakeClock(s)
+		start := clk.now()
+		for _, f := range []struct{ email, ip string }{
+			{"a@trust.example", "192.0.2.1"},
+			{"A@Trust.example", "192.0.2.2"},
+			{"b@trust.example", "192.0.2.1"},
+		} {
+			if err := s.RecordLoginFailure(ctx, f.email, f.ip); err != nil {
+				t.Fatal(err)
+			}
+			clk.advance(time.Minute)
+		}
+		tests := []struct {
+			name      string
+			email, ip string
+			since     time.Time
+			byEmail   int
+			byIP      int
+		}{
+			{name: "all", email: "a@trust.example", ip: "192.0.2.1", since: start, byEmail: 2, byIP: 2},
+			{name: "email in another case", email: " A@TRUST.EXAMPLE", ip: "192.0.2.2", since: start, byEmail: 2, byIP: 1},
+			{name: "last two minutes", email: "a@trust.example", ip: "192.0.2.1", since: start.Add(time.Minute), byEmail: 1, byIP: 1},
+			{name: "nobody", email: "c@trust.example", ip: "192.0.2.9", since: start, byEmail: 0, byIP: 0},
+			{name: "since the beginning", email: "b@trust.example", ip: "192.0.2.2", byEmail: 1, byIP: 1},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				e, i, err := s.RecentLoginFailures(ctx, tt.email, tt.ip, tt.since)
+				if err != nil || e != tt.byEmail || i != tt.byIP {
+					t.Errorf("RecentLoginFailures = %d, %d, %v; want %d, %d", e, i, err, tt.byEmail, tt.byIP)
+				}
+			})
+		}
+		clk.advance(time.Hour)
+		if n, err := s.PurgeExpired(ctx, time.Hour+90*time.Second); err != nil || n != 2 {
+			t.Errorf("PurgeExpired = %d, %v; want the 2 oldest failures", n, err)
+		}
+	})
+}

@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vigil-health/vigil"
+)
+
+// AlertFilter selects alerts; zero fields match everything. Tenancy is the caller's
+// job: to show one organisation its alerts, set Org.
+type AlertFilter struct {
+	// Org matches the alerts of the organisation with this ODS code.
+	Org string
+	// Status matches alerts in that state.
+	Status vigil.AlertStatus
+	// Severity matches alerts of exactly that severity.
+	Severity vigil.Severity
+	// Kind matches alerts raised that way.
+	Kind vigil.AlertKind
+	// Since matches alerts last seen at or after this time.
+	Since time.Time
+	// Cursor continues a previous page.
+	Cursor string
+	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
+	Limit int
+}
+
+// ListAlerts returns the alerts f selects, newest first, and the cursor of the next page
+// ("" on the last page). Pages follow the alert id, so alerts raised while paging do not
+// shift later pages: nothing is repeated or skipped.
+func (s *Store) ListAlerts(ctx context.Context, f AlertFilter) ([]vigil.Alert, string, error) {
+	before, err := decodeIDCursor("alert", f.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	var w where
+	w.add(before > 0, "id < ?", before)
+	w.add(f.Org != "", "org = ?", strings.ToUpper(strings.TrimSpace(f.Org)))
+	w.add(f.Status != "", "status = ?", string(f.Status))
+	w.add(f.Severity != "", "severity = ?", string(f.Severity))
+	w.add(f.Kind != "", "kind = ?", string(f.Kind))
+	w.add(!f.Since.IsZero(), "last_seen >= ?", dbTime(f.Since))
+	limit := pageLimit(f.Limit)
+	rows, err := s.rdb().query(ctx, `SELECT `+alertColumns+` FROM alerts`+w.String()+` ORDER BY id DESC LIMIT ?`, append(w.args, limit+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list alerts: %w", err)
+	}
+	defer rows.Close()
+	out := make([]vigil.Alert, 0, min(limit+1, 64))
+	for rows.Next() {
+		a, err := scanAlert(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("list alerts: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("list alerts: %w", err)
+	}
+	out, next := page(out, limit, func(a vigil.Alert) string { return strconv.FormatInt(a.ID, 10) })
+	return out, cursorOf("alert", next), nil
+}

@@ -1,0 +1,307 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/ioc"
+)
+
+// AssetKind is what sort of asset an organisation registers.
+type AssetKind string
+
+// The asset kinds.
+const (
+	AssetIPRange  AssetKind = "ip_range" // an IPv4 or IPv6 network, at most /8 or /32 wide
+	AssetDomain   AssetKind = "domain"   // a domain name and every name under it
+	AssetHostname AssetKind = "hostname" // one host name, without the names under it
+)
+
+// Asset is one thing an organisation says is its own.
+type Asset struct {
+	// Kind is what sort of asset it is.
+	Kind AssetKind
+	// Value is the network in CIDR form or the name, normalised.
+	Value string
+}
+
+// AssetClaim is one organisation's asset, as the Early Warning router needs it.
+type AssetClaim struct {
+	// Org is the ODS code of the organisation that registered it.
+	Org string
+	// Kind is what sort of asset it is.
+	Kind AssetKind
+	// Prefix is the network of an ip_range; invalid otherwise.
+	Prefix netip.Prefix
+	// Name is the domain or host name of a domain or hostname; empty otherwise.
+	Name string
+}
+
+// Normalize returns the asset in the form the store keeps: a network masked and
+// unmapped (ioc.Prefix, which refuses networks wider than /8 or /32), a name lower-case
+// punycode without a trailing dot (ioc.Domain, which refuses public suffixes). The error
+// says what is wrong in words a person can act on.
+func (a Asset) Normalize() (Asset, error) {
+	n, err := normalizeAsset(a)
+	return n.Asset, err
+}
+
+// normAsset is a normalised asset with its parsed network.
+type normAsset struct {
+	Asset
+	prefix netip.Prefix
+}
+
+func normalizeAsset(a Asset) (normAsset, error) {
+	v := strings.TrimSpace(a.Value)
+	switch a.Kind {
+	case AssetIPRange:
+		if !strings.Contains(v, "/") {
+			if addr, ok := ioc.Addr(v); ok {
+				v = netip.PrefixFrom(addr, addr.BitLen()).String()
+			}
+		}
+		p, err := ioc.Prefix(v)
+		if err != nil {
+			return normAsset{}, vigil.Errorf(vigil.EINVALID, "IP range %q: %v", a.Value, err)
+		}
+		return normAsset{Asset{AssetIPRange, p.String()}, p}, nil
+	case AssetDomain, AssetHostname:
+		d, err := ioc.Domain(v)
+		if err != nil {
+			return normAsset{}, vigil.Errorf(vigil.EINVALID, "%s %q: %v", strings.ReplaceAll(string(a.Kind), "_", " "), a.Value, err)
+		}
+		return normAsset{Asset: Asset{a.Kind, d}}, nil
+	}
+	return normAsset{}, vigil.Errorf(vigil.EINVALID, "asset kind %q is not one of ip_range, domain, hostname", a.Kind)
+}
+
+// normalizeAssets normalises every asset and drops repeats.
+func normalizeAssets(in []Asset) ([]normAsset, error) {
+	out := make([]normAsset, 0, len(in))
+	seen := make(map[Asset]bool, len(in))
+	for _, a := range in {
+		n, err := normalizeAsset(a)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[n.Asset] {
+			seen[n.Asset] = true
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// OrgAssets lists the assets of o: its IP ranges, domains and hostnames.
+func OrgAssets(o Org) []Asset {
+	out := make([]Asset, 0, len(o.IPRanges)+len(o.Domains)+len(o.Hostnames))
+	for _, p := range o.IPRanges {
+		out = append(out, Asset{AssetIPRange, p.String()})
+	}
+	for _, d := range o.Domains {
+		out = append(out, Asset{AssetDomain, d})
+	}
+	for _, h := range o.Hostnames {
+		out = append(out, Asset{AssetHostname, h})
+	}
+	return out
+}
+
+func orgAssets(o Org) ([]normAsset, error) {
+	for _, p := range o.IPRanges {
+		if !p.IsValid() {
+			return nil, vigil.Errorf(vigil.EINVALID, "an IP range is empty or not valid")
+		}
+	}
+	return normalizeAssets(OrgAssets(o))
+}
+
+// patchAssets normalises the asset changes in p; replace is nil when p.Assets is.
+func patchAssets(p OrgPatch) (replace, add, remove []normAsset, err error) {
+	if p.Assets != nil {
+		if replace, err = normalizeAssets(*p.Assets); err != nil {
+			return nil, nil, nil, err
+		}
+		if replace == nil {
+			replace = []normAsset{}
+		}
+	}
+	if add, err = normalizeAssets(p.AddAssets); err != nil {
+		return nil, nil, nil, err
+	}
+	if remove, err = normalizeAssets(p.RemoveAssets); err != nil {
+		return nil, nil, nil, err
+	}
+	return replace, add, remove, nil
+}
+
+// updateAssets brings the organisation's assets from what cur has to replace (when not
+// nil) plus add minus remove, touching only the assets that change.
+func (s *Store) updateAssets(ctx context.Context, c conn, cur Org, replace, add, remove []normAsset) ([]Overlap, error) {
+	if replace == nil && len(add) == 0 && len(remove) == 0 {
+		return nil, nil
+	}
+	have := map[Asset]bool{}
+	for _, a := range OrgAssets(cur) {
+		have[a] = true
+	}
+	want := map[Asset]normAsset{}
+	if replace == nil {
+		for a := range have {
+			want[a] = normAsset{Asset: a}
+		}
+	}
+	for _, a := range slices.Concat(replace, add) {
+		want[a.Asset] = a
+	}
+	for _, a := range remove {
+		delete(want, a.Asset)
+	}
+	var added []normAsset
+	for _, a := range slices.Concat(replace, add) {
+		if _, ok := want[a.Asset]; ok && !have[a.Asset] {
+			added = append(added, a)
+			have[a.Asset] = true // a repeat in replace and add is added once
+		}
+	}
+	for a := range have {
+		if _, ok := want[a]; !ok {
+			if _, err := c.exec(ctx, `DELETE FROM assets WHERE org = ? AND kind = ? AND value = ?`, cur.ODSCode, string(a.Kind), a.Value); err != nil {
+				return nil, fmt.Errorf("remove asset %s: %w", a.Value, err)
+			}
+		}
+	}
+	return s.addAssets(ctx, c, cur.ODSCode, added)
+}
+
+// addAssets inserts the organisation's new assets and records how they overlap other
+// organisations' assets. Asset writers are serialised so that two organisations adding
+// overlapping ranges at once still see each other.
+func (s *Store) addAssets(ctx context.Context, c conn, org string, assets []normAsset) ([]Overlap, error) {
+	if len(assets) == 0 {
+		return nil, nil
+	}
+	if err := s.lockTable(ctx, c, "assets"); err != nil {
+		return nil, err
+	}
+	var overlaps []Overlap
+	for _, a := range assets {
+		id, err := s.insertAsset(ctx, c, org, a)
+		if err != nil {
+			return nil, err
+		}
+		if id == 0 {
+			continue // already registered
+		}
+		found, err := s.flagOverlaps(ctx, c, org, id, a)
+		if err != nil {
+			return nil, err
+		}
+		overlaps = append(overlaps, found...)
+	}
+	return overlaps, nil
+}
+
+// insertAsset stores one asset and returns its id, or 0 when the org already has it.
+func (s *Store) insertAsset(ctx context.Context, c conn, org string, a normAsset) (int64, error) {
+	var family any
+	var start, end []byte
+	if a.Kind == AssetIPRange {
+		family, start, end = rangeBounds(a.prefix)
+	}
+	rows, err := c.query(ctx, `INSERT INTO assets (org, kind, value, family, range_start, range_end, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org, kind, value) DO NOTHING RETURNING id`,
+		org, string(a.Kind), a.Value, family, start, end, dbTime(s.now()))
+	if err != nil {
+		return 0, fmt.Errorf("insert asset %s: %w", a.Value, err)
+	}
+	id, err := scanOptionalID(rows)
+	if err != nil {
+		return 0, fmt.Errorf("insert asset %s: %w", a.Value, err)
+	}
+	return id, nil
+}
+
+// rangeBounds returns the address family (4 or 6) and the first and last addresses of p
+// as 16 bytes each, IPv4 mapped into IPv6, so that byte order is address order.
+func rangeBounds(p netip.Prefix) (family int, start, end []byte) {
+	family, hostBits := 6, 128-p.Bits()
+	if p.Addr().Is4() {
+		family, hostBits = 4, 32-p.Bits()
+	}
+	first := p.Masked().Addr().As16()
+	last := first
+	for i := 15; hostBits > 0; i-- {
+		n := min(hostBits, 8)
+		last[i] |= byte(1<<n - 1)
+		hostBits -= n
+	}
+	return family, first[:], last[:]
+}
+
+// fillAssets loads the assets of every organisation in orgs.
+func (s *Store) fillAssets(ctx context.Context, c conn, orgs []Org) error {
+	if len(orgs) == 0 {
+		return nil
+	}
+	index := make(map[string]*Org, len(orgs))
+	args := make([]any, len(orgs))
+	for i := range orgs {
+		index[orgs[i].ODSCode] = &orgs[i]
+		args[i] = orgs[i].ODSCode
+	}
+	rows, err := c.query(ctx, `SELECT org, kind, value FROM assets WHERE org IN (`+placeholders(len(args))+`)
+		ORDER BY org, kind, family, range_start, value`, args...)
+	if err != nil {
+		return fmt.Errorf("load assets: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var org, kind, value string
+		if err := rows.Scan(&org, &kind, &value); err != nil {
+			return fmt.Errorf("load assets: %w", err)
+		}
+		o := index[org]
+		switch AssetKind(kind) {
+		case AssetIPRange:
+			o.IPRanges = append(o.IPRanges, netip.MustParsePrefix(value))
+		case AssetDomain:
+			o.Domains = append(o.Domains, value)
+		case AssetHostname:
+			o.Hostnames = append(o.Hostnames, value)
+		}
+	}
+	return rows.Err()
+}
+
+// AssetClaims returns every organisation's assets, ordered by organisation, for
+// building the Early Warning router.
+func (s *Store) AssetClaims(ctx context.Context) ([]AssetClaim, error) {
+	rows, err := s.rdb().query(ctx, `SELECT org, kind, value FROM assets ORDER BY org, kind, value`)
+	if err != nil {
+		return nil, fmt.Errorf("asset claims: %w", err)
+	}
+	defer rows.Close()
+	var out []AssetClaim
+	for rows.Next() {
+		var c AssetClaim
+		var value string
+		if err := rows.Scan(&c.Org, &c.Kind, &value); err != nil {
+			return nil, fmt.Errorf("asset claims: %w", err)
+		}
+		if c.Kind == AssetIPRange {
+			if c.Prefix, err = netip.ParsePrefix(value); err != nil {
+				return nil, fmt.Errorf("asset claims: stored range %q: %w", value, err)
+			}
+		} else {
+			c.Name = value
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,205 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/store/storetest"
+)
+
+// snapshot is what a backup must carry over.
+type snapshot struct {
+	Orgs     []store.Org
+	Alerts   []vigil.Alert
+	Audit    []vigil.AuditEntry
+	Overlaps []store.Overlap
+	Tokens   []store.Token
+}
+
+func takeSnapshot(t *testing.T, s *store.Store) snapshot {
+	t.Helper()
+	ctx := t.Context()
+	var snap snapshot
+	var err error
+	if snap.Orgs, _, err = s.ListOrgs(ctx, store.OrgFilter{Limit: store.MaxLimit}); err != nil {
+		t.Fatal(err)
+	}
+	if snap.Alerts, _, err = s.ListAlerts(ctx, store.AlertFilter{Limit: store.MaxLimit}); err != nil {
+		t.Fatal(err)
+	}
+	if snap.Audit, _, err = s.ListAudit(ctx, store.AuditFilter{Limit: store.MaxLimit}); err != nil {
+		t.Fatal(err)
+	}
+	if snap.Overlaps, _, err = s.ListOverlaps(ctx, store.OverlapFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	if snap.Tokens, err = s.ListTokens(ctx, store.TokenFilter{IncludeRevoked: true}); err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+func TestBackupRestore(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		path := filepath.Join(t.TempDir(), "vigil-backup.db")
+		if s.Engine() == store.EnginePostgres {
+			wantError(t, s.Backup(ctx, path), vigil.EINVALID, "pg_dump --format=custom")
+			return
+		}
+		users := accounts(t, s)
+		mustCreate(t, s, org("A81001", vigil.OrgGP, "192.0.2.0/25"))
+		mustCreate(t, s, org("A81002", vigil.OrgGP, "192.0.2.0/24"))
+		token, _, err := s.CreateToken(ctx, store.NewToken{SensorOrg: "A81001"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 30 {
+			if _, _, err := s.RaiseAlert(ctx, alert("A81001", fmt.Sprintf("k%d", i%20), vigil.SeverityHigh)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fillAudit(t, s, 10)
+
+		// Writers carry on during the backup; the copy is one consistent moment.
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := s.Audit(context.Background(), "system", "tick", "", i); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+		err = s.Backup(ctx, path)
+		close(stop)
+		wg.Wait()
+		if err != nil {
+			t.Fatalf("Backup: %v", err)
+		}
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("backup file: %v, %v; want mode 0600", fi, err)
+		}
+		wantError(t, s.Backup(ctx, path), vigil.ECONFLICT, "already exists")
+
+		dir := t.TempDir()
+		prev, err := store.Restore(ctx, dir, path)
+		if err != nil || prev != "" {
+			t.Fatalf("Restore into an empty dir = %q, %v", prev, err)
+		}
+		r, err := store.Open(ctx, store.Config{DataDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if rows, bad, err := r.VerifyAudit(ctx); rows < 10 || bad != 0 || err != nil {
+			t.Errorf("restored audit: %d rows, first bad %d, %v", rows, bad, err)
+		}
+		// Compare the restored store with the original as it was when the backup was taken.
+		head, _, _ := r.AuditHead(ctx)
+		want := takeSnapshot(t, s)
+		want.Audit = slicesFrom(want.Audit, head)
+		if diff := cmp.Diff(want, takeSnapshot(t, r), equatePrefix); diff != "" {
+			t.Errorf("restored data differs (-original +restored):\n%s", diff)
+		}
+		if _, err := r.Authenticate(ctx, users[vigil.RoleOrgAdmin].Email, goodPassword); err != nil {
+			t.Errorf("Authenticate on the restored store: %v", err)
+		}
+		if p, err := r.TokenPrincipal(ctx, token); err != nil || p.Org != "A81001" {
+			t.Errorf("TokenPrincipal on the restored store = %+v, %v", p, err)
+		}
+	})
+}
+
+// slicesFrom drops audit rows (newest first) after seq head.
+func slicesFrom(rows []vigil.AuditEntry, head int64) []vigil.AuditEntry {
+	for i, e := range rows {
+		if e.Seq <= head {
+			return rows[i:]
+		}
+	}
+	return nil
+}
+
+func TestRestoreChecks(t *testing.T) {
+	ctx := t.Context()
+	src := storetest.Open(t)
+	mustCreate(t, src, org("RXA", vigil.OrgTrust))
+	good := filepath.Join(t.TempDir(), "good.db")
+	if err := src.Backup(ctx, good); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	notSQLite := filepath.Join(tmp, "notes.txt")
+	os.WriteFile(notSQLite, []byte("this is not a database, it is a shopping list"), 0o600)
+	otherDB := filepath.Join(tmp, "other.db")
+	db, err := sql.Open("sqlite", "file:"+otherDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Exec(`CREATE TABLE t (x)`)
+	db.Close()
+	truncated := filepath.Join(tmp, "truncated.db")
+	b, _ := os.ReadFile(good)
+	os.WriteFile(truncated, b[:len(b)/2], 0o600)
+
+	tests := []struct {
+		name string
+		path string
+		code string
+		msg  string
+	}{
+		{name: "missing file", path: filepath.Join(tmp, "nope.db"), code: vigil.EINVALID, msg: "does not exist"},
+		{name: "not sqlite", path: notSQLite, code: vigil.EINVALID, msg: "is not a SQLite database"},
+		{name: "not vigil", path: otherDB, code: vigil.EINVALID, msg: "is a SQLite database but not a vigil one"},
+		{name: "truncated", path: truncated, code: vigil.EINVALID, msg: "truncated.db"},
+		{name: "good", path: good},
+	}
+	dir := t.TempDir()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := store.Restore(ctx, dir, tt.path)
+			wantError(t, err, tt.code, tt.msg)
+		})
+	}
+	// Restoring over an existing database keeps the old one beside it.
+	s, err := store.Open(ctx, store.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, s, org("RXB", vigil.OrgTrust))
+	s.Close()
+	prev, err := store.Restore(ctx, dir, good)
+	if err != nil || filepath.Dir(prev) != dir {
+		t.Fatalf("Restore over a database = %q, %v", prev, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("data dir holds %v; want vigil.db and the kept database only", entries)
+	}
+	for name, want := range map[string]bool{filepath.Join(dir, store.DBFile): false, prev: true} {
+		s, err := store.Open(ctx, store.Config{DSN: "sqlite:" + name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.GetOrg(ctx, "RXB")
+		if got := err == nil; got != want {
+			t.Errorf("%s has RXB: %v, want %v", name, got, want)
+		}
+		s.Close()
+	}
+}

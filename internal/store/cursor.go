@@ -1,0 +1,61 @@
+package store
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"github.com/vigil-health/vigil"
+)
+
+// Page sizes for the List methods.
+const (
+	DefaultLimit = 50   // DefaultLimit is the page size when a filter's Limit is 0.
+	MaxLimit     = 1000 // MaxLimit caps a filter's Limit.
+)
+
+// pageLimit returns the page size to use for a requested limit.
+func pageLimit(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultLimit
+	case n > MaxLimit:
+		return MaxLimit
+	}
+	return n
+}
+
+// Cursors are opaque to callers: "v1:" and the last key of the page, base64url-encoded.
+// The kind ("org", "alert"…) stops a cursor from one list being used with another.
+func encodeCursor(kind, key string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("v1:" + kind + ":" + key))
+}
+
+func decodeCursor(kind, cursor string) (string, error) {
+	if cursor == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	key, ok := strings.CutPrefix(string(b), "v1:"+kind+":")
+	if err != nil || !ok || key == "" {
+		return "", vigil.Errorf(vigil.EINVALID, "the page cursor is not valid here; start again from the first page")
+	}
+	return key, nil
+}
+
+func encodeIDCursor(kind string, id int64) string {
+	return encodeCursor(kind, strconv.FormatInt(id, 10))
+}
+
+// decodeIDCursor returns the id in cursor, or 0 for the first page.
+func decodeIDCursor(kind, cursor string) (int64, error) {
+	key, err := decodeCursor(kind, cursor)
+	if err != nil || key == "" {
+		return 0, err
+	}
+	id, err := strconv.ParseInt(key, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, vigil.Errorf(vigil.EINVALID, "the page cursor is not valid here; start again from the first page")
+	}
+	return id, nil
+}

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// SetNow replaces the store's clock; the *Store values Tx passes out share it.
+func (s *Store) SetNow(f func() time.Time) { *s.clock = f }
+
+// ExecRaw runs a statement written with ? placeholders, for tests that tamper with rows
+// behind the store's back. It returns the number of rows affected.
+func (s *Store) ExecRaw(ctx context.Context, q string, args ...any) (int64, error) {
+	res, err := s.wdb().exec(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// QueryInt runs a query returning one integer, for tests.
+func (s *Store) QueryInt(ctx context.Context, q string, args ...any) (int64, error) {
+	var n int64
+	err := s.rdb().row(ctx, q, args...).Scan(&n)
+	return n, err
+}
+
+// TableContains reports whether any column of any row of table holds needle, as text or
+// bytes, for tests that check a secret was not stored.
+func (s *Store) TableContains(ctx context.Context, table, needle string) (bool, error) {
+	rows, err := s.rdb().query(ctx, `SELECT * FROM `+table)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return false, err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return false, err
+		}
+		for _, v := range vals {
+			var text string
+			switch v := v.(type) {
+			case string:
+				text = v
+			case []byte:
+				text = string(v)
+			}
+			if strings.Contains(text, needle) {
+				return true, nil
+			}
+		}
+	}
+	return false, rows.Err()
+}
+
+// AuditHash is the audit chain's hash function.
+var AuditHash = auditHash

@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vigil-health/vigil"
+)
+
+// Org is an organisation as the store keeps it: the domain Org plus what only the
+// sector server needs.
+type Org struct {
+	vigil.Org
+	// Hostnames are single hosts the organisation has registered; unlike Domains they do
+	// not claim their subdomains.
+	Hostnames []string
+	// Contacts are the people the sector centre talks to at the organisation.
+	Contacts []Contact
+	// CreatedAt is when the organisation was registered.
+	CreatedAt time.Time
+	// UpdatedAt is when it was last changed.
+	UpdatedAt time.Time
+}
+
+// Contact is a person at an organisation.
+type Contact struct {
+	// Name is the person's name.
+	Name string `json:"name"`
+	// Role is their job, e.g. "IT lead" or "Registered manager".
+	Role string `json:"role,omitempty"`
+	// Email is their address, lower-case.
+	Email string `json:"email,omitempty"`
+	// Phone is a number to ring in an emergency.
+	Phone string `json:"phone,omitempty"`
+}
+
+// OrgPatch changes an organisation. Nil fields are left as they are.
+type OrgPatch struct {
+	// Name, Kind, Region and Parent replace the organisation's values; an empty Parent
+	// removes the parent.
+	Name   *string
+	Kind   *vigil.OrgKind
+	Region *string
+	Parent *string
+	// Contacts replaces the contact list.
+	Contacts *[]Contact
+	// Assets replaces every asset; assets in both the old and new lists keep their
+	// history (and any reviewed overlap).
+	Assets *[]Asset
+	// AddAssets and RemoveAssets are applied after Assets. Adding an asset the
+	// organisation has, or removing one it has not, does nothing.
+	AddAssets, RemoveAssets []Asset
+}
+
+// odsPattern is the shape of the codes vigil accepts as ODS codes: 3 to 12 capital
+// letters, digits or hyphens, starting with a letter or digit. It covers NHS trust codes
+// (RXX, R1H), GP practice codes (A81001), care-home and provider codes (VNXXX-style) and
+// CQC location and provider IDs (1-123456789), which care providers without an ODS code
+// use instead.
+var odsPattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{2,11}$`)
+
+// NormalizeODS returns code trimmed and upper-cased, or an invalid error naming the
+// accepted shape.
+func NormalizeODS(code string) (string, error) {
+	c := strings.ToUpper(strings.TrimSpace(code))
+	if !odsPattern.MatchString(c) {
+		return "", vigil.Errorf(vigil.EINVALID,
+			"ODS code %q is not valid: use 3 to 12 capital letters, digits or hyphens, starting with a letter or digit (for example RXX, A81001 or 1-123456789)", code)
+	}
+	return c, nil
+}
+
+var orgKinds = []vigil.OrgKind{vigil.OrgTrust, vigil.OrgGP, vigil.OrgCareProvider, vigil.OrgSupplier, vigil.OrgCentre}
+
+func validKind(k vigil.OrgKind) error {
+	for _, ok := range orgKinds {
+		if k == ok {
+			return nil
+		}
+	}
+	return vigil.Errorf(vigil.EINVALID, "kind %q is not one of trust, gp, care_provider, supplier, centre", k)
+}
+
+// text trims s and checks it fits in max characters.
+func text(field, s string, max int, required bool) (string, error) {
+	s = strings.TrimSpace(s)
+	if required && s == "" {
+		return "", vigil.Errorf(vigil.EINVALID, "%s is required", field)
+	}
+	if utf8.RuneCountInString(s) > max {
+		return "", vigil.Errorf(vigil.EINVALID, "%s is longer than %d characters", field, max)
+	}
+	return s, nil
+}
+
+// orgRow is the organisation's own columns, validated.
+type orgRow struct {
+	ods, name, region, parent string
+	kind                      vigil.OrgKind
+	contacts                  []Contact
+}
+
+func (r *orgRow) validate() error {
+	var err error
+	if r.name, err = text("name", r.name, 200, true); err != nil {
+		return err
+	}
+	if r.region, err = text("region", r.region, 100, false); err != nil {
+		return err
+	}
+	if err = validKind(r.kind); err != nil {
+		return err
+	}
+	if strings.TrimSpace(r.parent) != "" {
+		if r.parent, err = NormalizeODS(r.parent); err != nil {
+			return vigil.Errorf(vigil.EINVALID, "parent: %s", vigil.ErrorMessage(err))
+		}
+		if r.parent == r.ods {
+			return vigil.Errorf(vigil.EINVALID, "%s cannot be its own parent", r.ods)
+		}
+	} else {
+		r.parent = ""
+	}
+	r.contacts, err = normalizeContacts(r.contacts)
+	return err
+}
+
+func normalizeContacts(cs []Contact) ([]Contact, error) {
+	out := make([]Contact, 0, len(cs))
+	for i, c := range cs {
+		var err error
+		if c.Name, err = text(fmt.Sprintf("contact %d name", i+1), c.Name, 200, true); err != nil {
+			return nil, err
+		}
+		c.Role, _ = text("", c.Role, 200, false)
+		c.Phone, _ = text("", c.Phone, 50, false)
+		if strings.TrimSpace(c.Email) != "" {
+			if c.Email, err = normalizeEmail(c.Email); err != nil {
+				return nil, vigil.Errorf(vigil.EINVALID, "contact %d: %s", i+1, vigil.ErrorMessage(err))
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// CreateOrg registers an organisation with its assets. It returns the stored organisation
+// and the overlaps its IP ranges and domains have with other organisations' assets, which
+// are accepted and recorded for an analyst (see ListOverlaps). A second organisation with
+// the same ODS code is a conflict.
+func (s *Store) CreateOrg(ctx context.Context, o Org) (Org, []Overlap, error) {
+	ods, err := NormalizeODS(o.ODSCode)
+	if err != nil {
+		return Org{}, nil, err
+	}
+	row := orgRow{ods: ods, name: o.Name, kind: o.Kind, region: o.Region, parent: o.Parent, contacts: o.Contacts}
+	if err := row.validate(); err != nil {
+		return Org{}, nil, err
+	}
+	assets, err := orgAssets(o)
+	if err != nil {
+		return Org{}, nil, err
+	}
+	var out Org
+	var overlaps []Overlap
+	err = s.inTx(ctx, func(tx *Store, c conn) error {
+		if err := tx.insertOrg(ctx, c, row); err != nil {
+			return err
+		}
+		if overlaps, err = tx.addAssets(ctx, c, ods, assets); err != nil {
+			return err
+		}
+		out, err = tx.GetOrg(ctx, ods)
+		return err
+	})
+	return out, overlaps, err
+}
+
+func (s *Store) insertOrg(ctx context.Context, c conn, r orgRow) error {
+	if err := s.checkParent(ctx, c, r.ods, r.parent); err != nil {
+		return err
+	}
+	contacts, _ := json.Marshal(r.contacts)
+	now := dbTime(s.now())
+	_, err := c.exec(ctx, `INSERT INTO orgs (ods_code, name, kind, region, parent, contacts, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.ods, r.name, string(r.kind), r.region, nullString(r.parent), string(contacts), now, now)
+	if isUniqueViolation(err) {
+		return vigil.Errorf(vigil.ECONFLICT, "an organisation with ODS code %s is already registered", r.ods)
+	}
+	if err != nil {
+		return fmt.Errorf("insert org %s: %w", r.ods, err)
+	}
+	return nil
+}
+
+// checkParent checks that parent (when set) is registered and is not ods or under it.
+func (s *Store) checkParent(ctx context.Context, c conn, ods, parent string) error {
+	for p, depth := parent, 0; p != ""; depth++ {
+		if p == ods || depth > 32 {
+			return vigil.Errorf(vigil.EINVALID, "parent %s would put %s inside itself", parent, ods)
+		}
+		var next sql.NullString
+		err := c.row(ctx, `SELECT parent FROM orgs WHERE ods_code = ?`, p).Scan(&next)
+		if errors.Is(err, sql.ErrNoRows) {
+			return vigil.Errorf(vigil.EINVALID, "parent %s is not a registered organisation", p)
+		}
+		if err != nil {
+			return fmt.Errorf("read parent %s: %w", p, err)
+		}
+		p = next.String
+	}
+	return nil
+}
+
+// GetOrg returns the organisation with the given ODS code and its assets.
+func (s *Store) GetOrg(ctx context.Context, ods string) (Org, error) {
+	code, err := NormalizeODS(ods)
+	if err != nil {
+		return Org{}, vigil.Errorf(vigil.ENOTFOUND, "no organisation %q", ods)
+	}
+	c := s.rdb()
+	o, err := scanOrg(c.row(ctx, `SELECT `+orgColumns+` FROM orgs WHERE ods_code = ?`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Org{}, vigil.Errorf(vigil.ENOTFOUND, "no organisation %s", code)
+	}
+	if err != nil {
+		return Org{}, fmt.Errorf("get org %s: %w", code, err)
+	}
+	orgs := []Org{o}
+	if err := s.fillAssets(ctx, c, orgs); err != nil {
+		return Org{}, err
+	}
+	return orgs[0], nil
+}
+
+// UpdateOrg applies p to the organisation and returns it with the overlaps that its new
+// assets caused.
+func (s *Store) UpdateOrg(ctx context.Context, ods string, p OrgPatch) (Org, []Overlap, error) {
+	replace, add, remove, err := patchAssets(p)
+	if err != nil {
+		return Org{}, nil, err
+	}
+	var out Org
+	var overlaps []Overlap
+	err = s.inTx(ctx, func(tx *Store, c conn) error {
+		cur, err := tx.GetOrg(ctx, ods)
+		if err != nil {
+			return err
+		}
+		if err := tx.updateOrgRow(ctx, c, cur, p); err != nil {
+			return err
+		}
+		if overlaps, err = tx.updateAssets(ctx, c, cur, replace, add, remove); err != nil {
+			return err
+		}
+		out, err = tx.GetOrg(ctx, cur.ODSCode)
+		return err
+	})
+	return out, overlaps, err
+}
+
+func (s *Store) updateOrgRow(ctx context.Context, c conn, cur Org, p OrgPatch) error {
+	r := orgRow{ods: cur.ODSCode, name: cur.Name, kind: cur.Kind, region: cur.Region, parent: cur.Parent, contacts: cur.Contacts}
+	r.name = deref(p.Name, r.name)
+	r.kind = deref(p.Kind, r.kind)
+	r.region = deref(p.Region, r.region)
+	r.parent = deref(p.Parent, r.parent)
+	r.contacts = deref(p.Contacts, r.contacts)
+	if err := r.validate(); err != nil {
+		return err
+	}
+	if r.parent != cur.Parent {
+		if err := s.checkParent(ctx, c, r.ods, r.parent); err != nil {
+			return err
+		}
+	}
+	contacts, _ := json.Marshal(r.contacts)
+	_, err := c.exec(ctx, `UPDATE orgs SET name = ?, kind = ?, region = ?, parent = ?, contacts = ?, updated_at = ?
+		WHERE ods_code = ?`, r.name, string(r.kind), r.region, nullString(r.parent), string(contacts), dbTime(s.now()), r.ods)
+	if err != nil {
+		return fmt.Errorf("update org %s: %w", r.ods, err)
+	}
+	return nil
+}
+
+func deref[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

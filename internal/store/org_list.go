@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/vigil-health/vigil"
+)
+
+// OrgFilter selects organisations; zero fields match everything.
+type OrgFilter struct {
+	// Kind matches organisations of that kind.
+	Kind vigil.OrgKind
+	// Region matches organisations in that region, exactly.
+	Region string
+	// Cursor continues a previous page.
+	Cursor string
+	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
+	Limit int
+}
+
+const orgColumns = `ods_code, name, kind, region, parent, contacts, created_at, updated_at`
+
+func scanOrg(sc scanner) (Org, error) {
+	var o Org
+	var parent sql.NullString
+	var contacts string
+	err := sc.Scan(&o.ODSCode, &o.Name, &o.Kind, &o.Region, &parent, &contacts, scanTime(&o.CreatedAt), scanTime(&o.UpdatedAt))
+	if err != nil {
+		return Org{}, err
+	}
+	o.Parent = parent.String
+	if err := json.Unmarshal([]byte(contacts), &o.Contacts); err != nil {
+		return Org{}, fmt.Errorf("org %s contacts: %w", o.ODSCode, err)
+	}
+	return o, nil
+}
+
+// ListOrgs returns organisations in ODS-code order with their assets, and the cursor of
+// the next page ("" on the last page).
+func (s *Store) ListOrgs(ctx context.Context, f OrgFilter) ([]Org, string, error) {
+	after, err := decodeCursor("org", f.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	var w where
+	w.add(after != "", "ods_code > ?", after)
+	w.add(f.Kind != "", "kind = ?", string(f.Kind))
+	w.add(f.Region != "", "region = ?", f.Region)
+	limit := pageLimit(f.Limit)
+	orgs, err := s.queryOrgs(ctx, s.rdb(), `SELECT `+orgColumns+` FROM orgs`+w.String()+` ORDER BY ods_code LIMIT ?`, append(w.args, limit+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list orgs: %w", err)
+	}
+	orgs, next := page(orgs, limit, func(o Org) string { return o.ODSCode })
+	return orgs, cursorOf("org", next), nil
+}
+
+// queryOrgs runs a query selecting orgColumns and loads the assets of what it finds.
+func (s *Store) queryOrgs(ctx context.Context, c conn, q string, args ...any) ([]Org, error) {
+	rows, err := c.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var orgs []Org
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		orgs = append(orgs, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return orgs, s.fillAssets(ctx, c, orgs)
+}
+
+// LinkSupplier records that supplier serves customer. The supplier must be of kind
+// supplier; linking twice does nothing.
+func (s *Store) LinkSupplier(ctx context.Context, supplier, customer string) error {
+	return s.inTx(ctx, func(tx *Store, c conn) error {
+		sup, cus, err := tx.linkPair(ctx, supplier, customer)
+		if err != nil {
+			return err
+		}
+		_, err = c.exec(ctx, `INSERT INTO supplier_links (supplier, customer, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (supplier, customer) DO NOTHING`, sup, cus, dbTime(tx.now()))
+		if err != nil {
+			return fmt.Errorf("link supplier %s to %s: %w", sup, cus, err)
+		}
+		return nil
+	})
+}
+
+// UnlinkSupplier removes the link between supplier and customer; removing a link that
+// does not exist does nothing.
+func (s *Store) UnlinkSupplier(ctx context.Context, supplier, customer string) error {
+	_, err := s.wdb().exec(ctx, `DELETE FROM supplier_links WHERE supplier = ? AND customer = ?`,
+		strings.ToUpper(strings.TrimSpace(supplier)), strings.ToUpper(strings.TrimSpace(customer)))
+	if err != nil {
+		return fmt.Errorf("unlink supplier: %w", err)
+	}
+	return nil
+}
+
+// linkPair checks both organisations exist and that the first is a supplier.
+func (s *Store) linkPair(ctx context.Context, supplier, customer string) (string, string, error) {
+	sup, err := s.GetOrg(ctx, supplier)
+	if err != nil {
+		return "", "", err
+	}
+	if sup.Kind != vigil.OrgSupplier {
+		return "", "", vigil.Errorf(vigil.EINVALID, "%s is a %s, not a supplier", sup.ODSCode, sup.Kind)
+	}
+	cus, err := s.GetOrg(ctx, customer)
+	if err != nil {
+		return "", "", err
+	}
+	if cus.ODSCode == sup.ODSCode {
+		return "", "", vigil.Errorf(vigil.EINVALID, "a supplier cannot be its own customer")
+	}
+	return sup.ODSCode, cus.ODSCode, nil
+}
+
+// Suppliers returns the suppliers linked to customer, in ODS-code order.
+func (s *Store) Suppliers(ctx context.Context, customer string) ([]Org, error) {
+	return s.linked(ctx, `SELECT o.ods_code, o.name, o.kind, o.region, o.parent, o.contacts, o.created_at, o.updated_at
+		FROM supplier_links l JOIN orgs o ON o.ods_code = l.supplier WHERE l.customer = ? ORDER BY o.ods_code`, customer)
+}
+
+// Customers returns the organisations supplier serves, in ODS-code order.
+func (s *Store) Customers(ctx context.Context, supplier string) ([]Org, error) {
+	return s.linked(ctx, `SELECT o.ods_code, o.name, o.kind, o.region, o.parent, o.contacts, o.created_at, o.updated_at
+		FROM supplier_links l JOIN orgs o ON o.ods_code = l.customer WHERE l.supplier = ? ORDER BY o.ods_code`, supplier)
+}
+
+func (s *Store) linked(ctx context.Context, q, ods string) ([]Org, error) {
+	org, err := s.GetOrg(ctx, ods)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := s.queryOrgs(ctx, s.rdb(), q, org.ODSCode)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("linked orgs of %s: %w", org.ODSCode, err)
+	}
+	return orgs, nil
+}

@@ -1,0 +1,107 @@
+package store
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/vigil-health/vigil"
+	"golang.org/x/crypto/argon2"
+)
+
+// Password length limits, in characters.
+const (
+	MinPasswordLength = 12   // MinPasswordLength is the shortest password accepted.
+	MaxPasswordLength = 1024 // MaxPasswordLength bounds the work one login can cause.
+)
+
+// argonParams are argon2id's cost parameters; they are written into every hash so that
+// raising them later does not invalidate existing passwords.
+type argonParams struct {
+	memory  uint32 // KiB
+	time    uint32
+	threads uint8
+}
+
+// passwordParams follow OWASP's argon2id recommendation (19 MiB, 2 passes, 1 lane):
+// about 30 ms per hash on one core.
+var passwordParams = argonParams{memory: 19 * 1024, time: 2, threads: 1}
+
+const (
+	saltLen = 16
+	keyLen  = 32
+)
+
+var b64 = base64.RawStdEncoding
+
+// checkPassword checks a new password against the length policy.
+func checkPassword(pw string) error {
+	n := utf8.RuneCountInString(pw)
+	if n < MinPasswordLength {
+		return vigil.Errorf(vigil.EINVALID, "the password is too short: use at least %d characters (a few unrelated words work well)", MinPasswordLength)
+	}
+	if n > MaxPasswordLength {
+		return vigil.Errorf(vigil.EINVALID, "the password is longer than %d characters", MaxPasswordLength)
+	}
+	return nil
+}
+
+// hashPassword returns the PHC-format argon2id hash of pw with a fresh random salt:
+// $argon2id$v=19$m=19456,t=2,p=1$SALT$HASH (base64 without padding).
+func hashPassword(pw string, p argonParams) (string, error) {
+	salt := make([]byte, saltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("password salt: %w", err)
+	}
+	key := argon2.IDKey([]byte(pw), salt, p.time, p.memory, p.threads, keyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, p.memory, p.time, p.threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// verifyPassword reports whether pw matches encoded, comparing in constant time, and
+// whether the hash used weaker parameters than passwordParams and should be redone.
+func verifyPassword(encoded, pw string) (ok, rehash bool, err error) {
+	p, salt, key, err := parseHash(encoded)
+	if err != nil {
+		return false, false, err
+	}
+	got := argon2.IDKey([]byte(pw), salt, p.time, p.memory, p.threads, uint32(len(key)))
+	ok = subtle.ConstantTimeCompare(got, key) == 1
+	return ok, ok && p != passwordParams, nil
+}
+
+var errBadHash = errors.New("stored password hash is not a vigil argon2id hash")
+
+func parseHash(encoded string) (p argonParams, salt, key []byte, err error) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
+		return p, nil, nil, errBadHash
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.memory, &p.time, &p.threads); err != nil {
+		return p, nil, nil, errBadHash
+	}
+	if p.memory < 8*uint32(p.threads) || p.memory > 1<<22 || p.time < 1 || p.time > 64 || p.threads < 1 {
+		return p, nil, nil, errBadHash
+	}
+	salt, err1 := b64.DecodeString(parts[4])
+	key, err2 := b64.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(salt) < 8 || len(key) < 16 {
+		return p, nil, nil, errBadHash
+	}
+	return p, salt, key, nil
+}
+
+// dummyHash is hashed against when a login names an unknown email, so that the answer
+// takes as long as for a known one. It is made on first use, not at start-up.
+var dummyHash = sync.OnceValue(func() string {
+	h, err := hashPassword("vigil timing equaliser", passwordParams)
+	if err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return h
+})

@@ -1,0 +1,64 @@
+package store
+
+import (
+	"database/sql"
+	"strings"
+)
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// scanOptionalID reads the id from the first row of rows, 0 when there is none (an
+// INSERT … ON CONFLICT DO NOTHING RETURNING id that did nothing), and closes rows.
+func scanOptionalID(rows *sql.Rows) (int64, error) {
+	defer rows.Close()
+	var id int64
+	if rows.Next() {
+		if err := rows.Scan(&id); err != nil {
+			return 0, err
+		}
+	}
+	return id, rows.Err()
+}
+
+// where builds a WHERE clause from optional conditions written with ? placeholders.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// add appends cond and its arguments when on is true.
+func (w *where) add(on bool, cond string, args ...any) {
+	if on {
+		w.conds = append(w.conds, cond)
+		w.args = append(w.args, args...)
+	}
+}
+
+// String returns " WHERE a AND b", or "" with no conditions.
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// page trims items read with LIMIT limit+1 to limit and returns the key of the last item
+// kept when there was more, or "" on the last page.
+func page[T any](items []T, limit int, key func(T) string) ([]T, string) {
+	if len(items) <= limit {
+		return items, ""
+	}
+	items = items[:limit]
+	return items, key(items[limit-1])
+}
+
+// cursorOf returns the opaque cursor for key, or "" when key is.
+func cursorOf(kind, key string) string {
+	if key == "" {
+		return ""
+	}
+	return encodeCursor(kind, key)
+}

@@ -1,0 +1,66 @@
+package telemetry
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/vigil-health/vigil"
+)
+
+// FuzzExtract feeds arbitrary lines to every format. The seed corpus in
+// testdata/fuzz/FuzzExtract holds real lines of each format from the shared samples.
+func FuzzExtract(f *testing.F) {
+	f.Add([]byte(`{"_path":"http","host":"a.example:81","uri":"/x","id.orig_h":"::ffff:10.0.0.1"}`))
+	f.Add([]byte(`{"name":"q","hostIdentifier":"h","columns":{"remote_address":"fe80::1%eth0","path":"C:\\a\\B.exe"}}`))
+	f.Add([]byte(`{"a":{"b":["http://[::1]:80/","x@y.example","deadbeefdeadbeefdeadbeefdeadbeef"]}}`))
+	exs := make([]*Extractor, len(Formats))
+	for i, fm := range Formats {
+		exs[i] = NewExtractor(fm)
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		buf := append([]byte(nil), line...)
+		for _, ex := range exs {
+			obs, err := ex.Extract(buf, nil)
+			if err != nil {
+				if !errors.Is(err, ErrNotJSON) || len(obs) != 0 || ex.LastBlank() || ex.LastFormat() != "" {
+					t.Fatalf("error %v with %d observables, blank %v, format %q", err, len(obs), ex.LastBlank(), ex.LastFormat())
+				}
+				continue
+			}
+			if ex.LastBlank() != (ex.LastFormat() == "") || ex.LastBlank() && len(obs) != 0 {
+				t.Fatalf("blank %v, format %q, %d observables", ex.LastBlank(), ex.LastFormat(), len(obs))
+			}
+			values := make([]string, len(obs))
+			for i, o := range obs {
+				checkObservable(t, o)
+				values[i] = strings.Clone(o.Value)
+			}
+			checkUnique(t, obs)
+			for i := range buf {
+				buf[i] ^= 0xff
+			}
+			for i, o := range obs {
+				if o.Value != values[i] {
+					t.Fatalf("observable %+v aliases the line", o)
+				}
+			}
+			copy(buf, line)
+		}
+	})
+}
+
+// checkUnique fails when one event yields the same (field, type, value) twice.
+func checkUnique(t *testing.T, obs []vigil.Observable) {
+	t.Helper()
+	if len(obs) > dedupeMax {
+		return // longer events are not deduplicated (see dedupeMax)
+	}
+	seen := map[vigil.Observable]bool{}
+	for _, o := range obs {
+		if seen[o] {
+			t.Fatalf("duplicate observable %+v", o)
+		}
+		seen[o] = true
+	}
+}

@@ -1,0 +1,165 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vigil-health/vigil/internal/api"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// DefaultShutdownTimeout is how long Serve waits for requests in flight when its
+// context ends, when Deps.ShutdownTimeout is zero.
+const DefaultShutdownTimeout = 15 * time.Second
+
+// Deps is what the server needs. Zero fields take the defaults documented on them; new
+// engines add their fields here.
+type Deps struct {
+	// Store is the database.
+	Store *store.Store
+	// Logger receives the request log and errors; nil discards them.
+	Logger *slog.Logger
+	// SessionTTL is how long a sign-in lasts (api.DefaultSessionTTL when zero).
+	SessionTTL time.Duration
+	// SecureCookies marks the session cookie Secure: set it when users reach the
+	// server over HTTPS, directly or through a proxy.
+	SecureCookies bool
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// MaxBodyBytes bounds request bodies (api.DefaultMaxBodyBytes when zero).
+	MaxBodyBytes int64
+	// BodyLimits overrides MaxBodyBytes for paths under a prefix, e.g.
+	// {"/api/v1/telemetry": 1 << 30} for an endpoint that streams; the longest
+	// matching prefix wins. A huma operation under such a prefix sets the same limit
+	// as its huma.Operation.MaxBodyBytes, which otherwise stays at MaxBodyBytes.
+	BodyLimits map[string]int64
+	// TrustedOrigins are origins (scheme://host[:port]) allowed to make
+	// cookie-authenticated state-changing requests besides the server's own, e.g. the
+	// public address when a proxy rewrites the Host header.
+	TrustedOrigins []string
+	// ShutdownTimeout bounds the graceful shutdown (DefaultShutdownTimeout when zero).
+	ShutdownTimeout time.Duration
+	// Version is the software version the OpenAPI document states.
+	Version string
+}
+
+// Server is vigil's HTTP server.
+type Server struct {
+	store    *store.Store
+	log      *slog.Logger
+	deps     Deps
+	mux      *http.ServeMux
+	mu       sync.RWMutex
+	patterns map[string]bool // every pattern registered on mux
+	api      *api.API
+	metrics  *metrics
+	cop      *http.CrossOriginProtection
+	handler  http.Handler
+}
+
+// New builds the server and registers its routes: the API under /api/v1, /healthz,
+// /readyz and /metrics. It panics when a trusted origin is malformed, a programming
+// or configuration error the configuration's validation should have caught.
+func New(d Deps) *Server {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.MaxBodyBytes <= 0 {
+		d.MaxBodyBytes = api.DefaultMaxBodyBytes
+	}
+	if d.ShutdownTimeout <= 0 {
+		d.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	s := &Server{store: d.Store, log: d.Logger, deps: d, mux: http.NewServeMux(), patterns: map[string]bool{},
+		metrics: newMetrics(), cop: http.NewCrossOriginProtection()}
+	for _, o := range d.TrustedOrigins {
+		if err := s.cop.AddTrustedOrigin(o); err != nil {
+			panic("web: trusted origin: " + err.Error())
+		}
+	}
+	s.cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
+	s.api = api.New(muxRecorder{s}, api.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
+		SecureCookies: d.SecureCookies, MaxBodyBytes: d.MaxBodyBytes, Version: d.Version})
+	s.HandleFunc("GET /healthz", s.healthz)
+	s.HandleFunc("GET /readyz", s.readyz)
+	s.Handle("GET /metrics", s.metrics.handler())
+	s.handler = s.observe(s.recover(s.limitBody(s.csrf(s.authenticate(http.HandlerFunc(s.route))))))
+	return s
+}
+
+// Handler returns the server's handler: every route behind every middleware.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// API returns the JSON API, to register more operations with api.Register.
+func (s *Server) API() *api.API { return s.api }
+
+// Metrics returns the server's Prometheus registry, served at /metrics, for other
+// engines' collectors.
+func (s *Server) Metrics() *prometheus.Registry { return s.metrics.reg }
+
+// Handle registers a plain handler for a ServeMux pattern such as "POST
+// /api/v1/telemetry". It runs behind the same middleware as the API and finds the
+// caller with api.PrincipalFrom; unlike api.Register it checks no role, so h must.
+func (s *Server) Handle(pattern string, h http.Handler) {
+	s.mux.Handle(pattern, h)
+	s.mu.Lock()
+	s.patterns[pattern] = true
+	s.mu.Unlock()
+}
+
+// HandleFunc is Handle for a function.
+func (s *Server) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	s.Handle(pattern, http.HandlerFunc(h))
+}
+
+// muxRecorder is the mux as huma's adapter sees it: registrations go through Handle,
+// so that the server knows every route it has.
+type muxRecorder struct{ s *Server }
+
+var _ humago.Mux = muxRecorder{}
+
+func (m muxRecorder) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.s.HandleFunc(pattern, h)
+}
+
+func (m muxRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) { m.s.mux.ServeHTTP(w, r) }
+
+// Serve answers HTTP on ln until ctx ends, then stops accepting connections and waits
+// up to the shutdown timeout for requests in flight. It returns nil after a graceful
+// shutdown.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.InfoContext(ctx, "http server shutting down", slog.Duration("timeout", s.deps.ShutdownTimeout))
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.deps.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if err != nil {
+		err = errors.Join(err, srv.Close())
+	}
+	if serr := <-done; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
+}

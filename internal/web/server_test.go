@@ -1,0 +1,276 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/store/storetest"
+	"github.com/vigil-health/vigil/internal/web"
+)
+
+func TestCrossOriginProtection(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	tok, _ := f.token("sector_admin")
+	newOrg := func() map[string]any {
+		return map[string]any{"ods_code": f.unique("CSRF"), "name": "Care Home", "kind": "care_provider"}
+	}
+	host := strings.TrimPrefix(f.url, "http://")
+	for _, tc := range []struct {
+		name    string
+		method  string
+		path    string
+		body    any
+		auth    auth
+		headers []string
+		want    int
+	}{
+		{"cross-site POST with a cookie", "POST", "/api/v1/orgs", newOrg(), f.as("sector_admin"), []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+		{"foreign Origin with a cookie", "POST", "/api/v1/orgs", newOrg(), f.as("sector_admin"), []string{"Origin", "https://evil.example"}, http.StatusForbidden},
+		{"same-origin POST with a cookie", "POST", "/api/v1/orgs", newOrg(), f.as("sector_admin"), []string{"Sec-Fetch-Site", "same-origin"}, http.StatusCreated},
+		{"own Origin with a cookie", "POST", "/api/v1/orgs", newOrg(), f.as("sector_admin"), []string{"Origin", "http://" + host}, http.StatusCreated},
+		{"no browser headers (a script) with a cookie", "POST", "/api/v1/orgs", newOrg(), f.as("sector_admin"), nil, http.StatusCreated},
+		{"cross-site POST with a bearer token", "POST", "/api/v1/orgs", newOrg(), bearer(tok), []string{"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"}, http.StatusCreated},
+		{"cross-site GET with a cookie", "GET", "/api/v1/orgs", nil, f.as("sector_admin"), []string{"Sec-Fetch-Site", "cross-site"}, http.StatusOK},
+		{"cross-site sign-in", "POST", "/api/v1/session", map[string]string{"email": "admin@centre.example", "password": password}, noAuth, []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+		{"cross-site sign-out", "DELETE", "/api/v1/session", nil, f.as("org_member"), []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+		{"cross-site alert ack", "POST", "/api/v1/alerts/1/ack", nil, f.as("org_member"), []string{"Origin", "https://evil.example"}, http.StatusForbidden},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do(tc.method, tc.path, tc.body, tc.auth, tc.headers...)
+			if r.status != tc.want {
+				t.Fatalf("status %d, want %d: %s", r.status, tc.want, r.body)
+			}
+			if tc.want == http.StatusForbidden && !strings.Contains(r.problem(t).Detail, "another site") {
+				t.Errorf("refusal does not say why: %s", r.body)
+			}
+		})
+	}
+}
+
+func TestTrustedOrigin(t *testing.T) {
+	f := startServer(t, storetest.Open(t), web.Deps{TrustedOrigins: []string{"https://vigil.example"}})
+	f.seed()
+	body := map[string]string{"email": "admin@centre.example", "password": password}
+	if r := f.do("POST", "/api/v1/session", body, noAuth, "Origin", "https://vigil.example", "Sec-Fetch-Site", "cross-site"); r.status != http.StatusOK {
+		t.Errorf("trusted origin: %d, want 200: %s", r.status, r.body)
+	}
+}
+
+func TestBearerTokens(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	tok, id := f.token("org_admin")
+	revoked, rid := f.token("org_admin")
+	if err := f.store.RevokeToken(context.Background(), rid); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name       string
+		auth       auth
+		wantStatus int
+		wantDetail string
+	}{
+		{"valid token", bearer(tok), http.StatusOK, ""},
+		{"valid token beside another user's cookie", func(r *http.Request) { f.as("sector_admin")(r); bearer(tok)(r) }, http.StatusOK, ""},
+		{"revoked token", bearer(revoked), http.StatusUnauthorized, "revoked"},
+		{"unknown token", bearer("vgl_" + strings.Repeat("A", 43)), http.StatusUnauthorized, "not valid"},
+		{"not a vigil token", bearer("abc"), http.StatusUnauthorized, "start with vgl_"},
+		{"basic auth", func(r *http.Request) { r.SetBasicAuth("admin@rxa.example", password) }, http.StatusUnauthorized, "Bearer"},
+		{"ended session", cookie(strings.Repeat("x", 43)), http.StatusUnauthorized, "sign in"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do("GET", "/api/v1/me", nil, tc.auth)
+			if r.status != tc.wantStatus {
+				t.Fatalf("status %d, want %d: %s", r.status, tc.wantStatus, r.body)
+			}
+			if tc.wantStatus != http.StatusOK {
+				if p := r.problem(t); !strings.Contains(p.Detail, tc.wantDetail) {
+					t.Errorf("detail %q, want it to contain %q", p.Detail, tc.wantDetail)
+				}
+				return
+			}
+			var me struct {
+				Email   string `json:"email"`
+				Auth    string `json:"auth"`
+				TokenID int64  `json:"token_id"`
+			}
+			r.decode(t, &me)
+			if me.Email != "admin@rxa.example" || me.Auth != "token" || me.TokenID != id {
+				t.Errorf("me = %+v, want admin@rxa.example by token %d", me, id)
+			}
+		})
+	}
+}
+
+func TestHealth(t *testing.T) {
+	s, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := startServer(t, s, web.Deps{})
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if r := f.do("GET", path, nil, noAuth); r.status != http.StatusOK {
+			t.Errorf("%s: %d %s", path, r.status, r.body)
+		}
+	}
+	s.Close()
+	if r := f.do("GET", "/healthz", nil, noAuth); r.status != http.StatusOK {
+		t.Errorf("/healthz with the database closed: %d, want 200 (the process is up)", r.status)
+	}
+	r := f.do("GET", "/readyz", nil, noAuth)
+	if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" {
+		t.Errorf("/readyz with the database closed: %d Retry-After %q, want 503 with Retry-After", r.status, r.header.Get("Retry-After"))
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	ingested := prometheus.NewCounter(prometheus.CounterOpts{Name: "vigil_test_ingested_total", Help: "Test."})
+	f.srv.Metrics().MustRegister(ingested)
+	ingested.Add(3)
+	f.do("GET", "/api/v1/me", nil, f.as("org_member"))
+	f.do("GET", "/api/v1/orgs/RXB", nil, f.as("org_member"))
+	f.do("GET", "/no/such/page", nil, noAuth)
+	r := f.do("GET", "/metrics", nil, noAuth)
+	if r.status != http.StatusOK {
+		t.Fatalf("/metrics: %d", r.status)
+	}
+	for _, want := range []string{
+		`vigil_http_requests_total{route="GET /api/v1/me",status="200"} 1`,
+		`vigil_http_requests_total{route="GET /api/v1/orgs/{ods}",status="404"} 1`,
+		`vigil_http_requests_total{route="unmatched",status="404"} 1`,
+		`vigil_http_request_duration_seconds_bucket{route="GET /api/v1/me",le="+Inf"} 1`,
+		`vigil_test_ingested_total 3`,
+		`go_goroutines`,
+	} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
+
+func TestPanicIsAProblem(t *testing.T) {
+	logs := &logBuffer{}
+	f := startServer(t, storetest.Open(t), web.Deps{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	f.srv.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("secret internal state") })
+	r := f.do("GET", "/boom", nil, noAuth)
+	if r.status != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500", r.status)
+	}
+	p := r.problem(t)
+	id := r.header.Get("X-Request-Id")
+	if id == "" || !strings.HasSuffix(p.Instance, id) || !strings.Contains(p.Detail, id) {
+		t.Errorf("problem %+v does not name request %q", p, id)
+	}
+	if strings.Contains(string(r.body), "secret") || strings.Contains(string(r.body), "goroutine") {
+		t.Errorf("the response leaks the panic: %s", r.body)
+	}
+	if l := logs.String(); !strings.Contains(l, "secret internal state") || !strings.Contains(l, "goroutine") || !strings.Contains(l, id) {
+		t.Errorf("the log lacks the panic, its stack or the request id:\n%s", l)
+	}
+}
+
+func TestRequestLog(t *testing.T) {
+	logs := &logBuffer{}
+	f := startServer(t, storetest.Open(t), web.Deps{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	f.seed()
+	r := f.do("GET", "/api/v1/orgs/RXA?limit=1", nil, f.as("org_admin"))
+	var line map[string]any
+	sc := bufio.NewScanner(strings.NewReader(logs.String()))
+	for sc.Scan() {
+		var l map[string]any
+		if json.Unmarshal(sc.Bytes(), &l) == nil && l["msg"] == "http request" && l["request_id"] == r.header.Get("X-Request-Id") {
+			line = l
+		}
+	}
+	want := map[string]any{"method": "GET", "path": "/api/v1/orgs/RXA", "route": "GET /api/v1/orgs/{ods}",
+		"status": float64(200), "principal": "admin@rxa.example", "remote": "127.0.0.1"}
+	for k, v := range want {
+		if line[k] != v {
+			t.Errorf("log %s = %v, want %v (line %v)", k, line[k], v, line)
+		}
+	}
+	if _, ok := line["duration"]; !ok {
+		t.Errorf("log line has no duration: %v", line)
+	}
+}
+
+func TestUnroutedRequests(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	for _, tc := range []struct {
+		name, method, path string
+		want               int
+		wantAllow          string
+	}{
+		{"unknown path", "GET", "/api/v1/nothing", http.StatusNotFound, ""},
+		{"unknown method", "PUT", "/api/v1/orgs", http.StatusMethodNotAllowed, "GET, HEAD, POST"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do(tc.method, tc.path, nil, f.as("sector_admin"))
+			if r.status != tc.want || r.header.Get("Allow") != tc.wantAllow {
+				t.Errorf("%d Allow %q, want %d %q", r.status, r.header.Get("Allow"), tc.want, tc.wantAllow)
+			}
+			r.problem(t)
+		})
+	}
+}
+
+func TestBodyLimit(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	big := `{"ods_code": "RBIG", "name": "` + strings.Repeat("x", 2<<20) + `", "kind": "trust"}`
+	r := f.do("POST", "/api/v1/orgs", big, f.as("sector_admin"))
+	if r.status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d, want 413", r.status)
+	}
+	r.problem(t)
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	srv := web.New(web.Deps{Store: storetest.Open(t), Logger: testLogger(t)})
+	started, release := make(chan struct{}), make(chan struct{})
+	srv.HandleFunc("GET /slow", func(w http.ResponseWriter, _ *http.Request) {
+		close(started)
+		<-release
+		io.WriteString(w, "done")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	got := make(chan string, 1)
+	go func() {
+		res, err := http.Get("http://" + ln.Addr().String() + "/slow")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		got <- string(b)
+	}()
+	<-started
+	cancel()
+	time.Sleep(50 * time.Millisecond) // let Shutdown close the listener
+	if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		t.Errorf("still accepting connections after the context ended")
+	}
+	close(release)
+	if body := <-got; body != "done" {
+		t.Errorf("request in flight got %q, want done", body)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("Serve = %v, want nil after a graceful shutdown", err)
+	}
+}

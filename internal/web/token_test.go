@@ -1,0 +1,133 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/vigil-health/vigil/internal/store/storetest"
+)
+
+type tokenJSON struct {
+	Token     string `json:"token"`
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	UserID    int64  `json:"user_id"`
+	SensorOrg string `json:"sensor_org"`
+	Hint      string `json:"hint"`
+}
+
+func TestTokens(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	for _, tc := range []struct {
+		name, role string
+		body       map[string]any
+		want       int
+		wantSensor string
+	}{
+		{"user token", "org_member", map[string]any{"name": "SIEM export"}, http.StatusCreated, ""},
+		{"user token without a name", "supplier", map[string]any{}, http.StatusCreated, ""},
+		{"sensor token", "sector_admin", map[string]any{"sensor": true, "org": "rxa"}, http.StatusCreated, ownOrg},
+		{"sensor token by an analyst", "sector_analyst", map[string]any{"sensor": true, "org": "RXA"}, http.StatusForbidden, ""},
+		{"sensor token by an org_admin", "org_admin", map[string]any{"sensor": true, "org": "RXA"}, http.StatusForbidden, ""},
+		{"sensor token without an organisation", "sector_admin", map[string]any{"sensor": true}, http.StatusUnprocessableEntity, ""},
+		{"sensor token for no organisation", "sector_admin", map[string]any{"sensor": true, "org": "RZZ"}, http.StatusUnprocessableEntity, ""},
+		{"user token with an organisation", "org_admin", map[string]any{"org": "RXA"}, http.StatusUnprocessableEntity, ""},
+		{"expiry in the past", "org_admin", map[string]any{"expires_at": "2001-01-01T00:00:00Z"}, http.StatusUnprocessableEntity, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do("POST", "/api/v1/tokens", tc.body, f.as(tc.role))
+			if r.status != tc.want {
+				t.Fatalf("status %d, want %d: %s", r.status, tc.want, r.body)
+			}
+			if tc.want != http.StatusCreated {
+				r.problem(t)
+				return
+			}
+			var tok tokenJSON
+			r.decode(t, &tok)
+			if !strings.HasPrefix(tok.Token, "vgl_") || tok.SensorOrg != tc.wantSensor || r.header.Get("Cache-Control") != "no-store" {
+				t.Errorf("token %+v, Cache-Control %q", tok, r.header.Get("Cache-Control"))
+			}
+			wantStatus := http.StatusOK
+			if tc.wantSensor != "" {
+				wantStatus = http.StatusForbidden // a sensor may call nothing here
+			}
+			if r := f.do("GET", "/api/v1/me", nil, bearer(tok.Token)); r.status != wantStatus {
+				t.Errorf("GET /me with the new token: %d, want %d", r.status, wantStatus)
+			}
+		})
+	}
+
+	// The token is shown once; lists give only its hint. A token cannot make tokens.
+	var created tokenJSON
+	f.do("POST", "/api/v1/tokens", map[string]any{"name": "mine"}, f.as("org_admin")).decode(t, &created)
+	r := f.do("GET", "/api/v1/tokens", nil, bearer(created.Token))
+	if r.status != http.StatusOK || strings.Contains(string(r.body), created.Token) || !strings.Contains(string(r.body), created.Hint) {
+		t.Errorf("list: %d %s", r.status, r.body)
+	}
+	if r := f.do("POST", "/api/v1/tokens", map[string]any{}, bearer(created.Token)); r.status != http.StatusForbidden {
+		t.Errorf("a token making a token: %d, want 403", r.status)
+	}
+	var sensors pageJSON[tokenJSON]
+	f.do("GET", "/api/v1/tokens?org=RXA", nil, f.as("sector_admin")).decode(t, &sensors)
+	if len(sensors.Items) < 2 {
+		t.Errorf("RXA's tokens as a sector_admin: %+v", sensors.Items)
+	}
+	if r := f.do("GET", "/api/v1/tokens?org=RXA", nil, f.as("org_admin")); r.status != http.StatusForbidden {
+		t.Errorf("an org_admin listing by organisation: %d, want 403", r.status)
+	}
+
+	// Revoking: another user's token is not found; one's own goes.
+	del := fmt.Sprintf("/api/v1/tokens/%d", created.ID)
+	if r := f.do("DELETE", del, nil, f.as("org_member")); r.status != http.StatusNotFound {
+		t.Errorf("revoking another user's token: %d, want 404", r.status)
+	}
+	if r := f.do("DELETE", del, nil, f.as("org_admin")); r.status != http.StatusNoContent {
+		t.Errorf("revoking one's own token: %d %s", r.status, r.body)
+	}
+	if r := f.do("GET", "/api/v1/me", nil, bearer(created.Token)); r.status != http.StatusUnauthorized {
+		t.Errorf("revoked token: %d, want 401", r.status)
+	}
+	if r := f.do("DELETE", del, nil, f.as("org_admin")); r.status != http.StatusNoContent {
+		t.Errorf("revoking twice: %d, want 204", r.status)
+	}
+	if audit := f.auditActions(t); audit["token.create"] != 4 || audit["token.revoke"] != 1 {
+		t.Errorf("audit %v, want 4 token.create and 1 token.revoke", audit)
+	}
+}
+
+func TestAuditEndpoints(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	f.do("POST", "/api/v1/session", map[string]string{"email": "admin@rxa.example", "password": "wrong password"}, noAuth)
+	f.do("PATCH", "/api/v1/orgs/RXA", map[string]any{"name": "Renamed"}, f.as("org_admin"))
+	var page pageJSON[struct {
+		Seq    int64          `json:"seq"`
+		Actor  string         `json:"actor"`
+		Action string         `json:"action"`
+		Target string         `json:"target"`
+		Detail map[string]any `json:"detail"`
+	}]
+	r := f.do("GET", "/api/v1/audit?limit=1", nil, f.as("sector_admin"))
+	r.decode(t, &page)
+	if len(page.Items) != 1 || page.NextCursor == "" {
+		t.Fatalf("audit page: %s", r.body)
+	}
+	if e := page.Items[0]; e.Actor != "admin@rxa.example" || e.Action != "org.update" || e.Target != ownOrg || e.Detail["name"] != "Renamed" {
+		t.Errorf("newest audit row %+v", e)
+	}
+	f.do("GET", "/api/v1/audit?action=user.login_failed", nil, f.as("sector_admin")).decode(t, &page)
+	if len(page.Items) != 1 || page.Items[0].Actor != "admin@rxa.example" || page.Items[0].Detail["reason"] != "bad_credentials" {
+		t.Errorf("failed sign-ins: %+v", page.Items)
+	}
+	var v struct {
+		OK      bool  `json:"ok"`
+		Rows    int64 `json:"rows"`
+		HeadSeq int64 `json:"head_seq"`
+	}
+	f.do("GET", "/api/v1/audit/verify", nil, f.as("sector_admin")).decode(t, &v)
+	if !v.OK || v.Rows != 2 || v.HeadSeq != 2 {
+		t.Errorf("verify: %+v", v)
+	}
+}
