@@ -64,7 +64,7 @@ func TestHuntExamples(t *testing.T) {
 			t.Fatalf("sighting %d is not JSON: %v", i+1, err)
 		}
 		for _, key := range []string{"file", "line", "field", "observable", "type", "indicator", "sources", "tlp"} {
-			if _, ok := s[key]; !ok && key != "tlp" {
+			if _, ok := s[key]; !ok {
 				t.Errorf("sighting %d lacks %q: %s", i+1, key, line)
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -214,9 +215,22 @@ type Matched struct {
 	// Sources are the names of every source that published the indicator.
 	Sources []string `json:"sources"`
 	// TLP is the strictest marking among those sources: how far this sighting may be shared.
-	TLP vigil.TLP `json:"tlp,omitempty"`
+	// It is always present; null means no source marked the indicator.
+	TLP Marking `json:"tlp"`
 	// Labels are the union of the sources' labels (malware family, campaign).
 	Labels []string `json:"labels,omitempty"`
 	// Confidence is the highest confidence any source stated, absent when none did.
 	Confidence *int `json:"confidence,omitempty"`
+}
+
+// Marking is a TLP marking that encodes as JSON null when unmarked, so consumers can rely on
+// the "tlp" key being present and tell "not marked" from any real marking.
+type Marking vigil.TLP
+
+// MarshalJSON writes the marking as a string, or null when it is unmarked.
+func (m Marking) MarshalJSON() ([]byte, error) {
+	if m == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(m))
 }

@@ -111,7 +111,7 @@ func (s *scanner) entry(id match.ID) *encodedEntry {
 		if !slices.Contains(sg.Sources, p.Source) {
 			sg.Sources = append(sg.Sources, p.Source)
 		}
-		sg.TLP = vigil.Stricter(sg.TLP, p.TLP)
+		sg.TLP = Marking(vigil.Stricter(vigil.TLP(sg.TLP), p.TLP))
 		for _, l := range p.Labels {
 			if !slices.Contains(sg.Labels, l) {
 				sg.Labels = append(sg.Labels, l)
