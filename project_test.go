@@ -130,13 +130,16 @@ func firstLine(s string) string {
 }
 
 // TestDependencyDirection keeps dependencies one-way: the root package imports only the
-// standard library, and the engines never import the store, the web layer or the CLI, so
-// they work offline as well as in the server.
+// standard library; the engines never import the store, the web layer or the CLI, so
+// they work offline as well as in the server; and the services below the API (the
+// centre's flows, the store) never import the API, the web layer or the CLI.
 func TestDependencyDirection(t *testing.T) {
 	engines := []string{"internal/ioc", "internal/intel", "internal/match", "internal/telemetry", "internal/hunt",
-		"internal/warn", "internal/vuln"}
+		"internal/warn", "internal/vuln", "internal/feeds"}
 	forbidden := []string{module + "/internal/store", module + "/internal/web", module + "/internal/api",
 		module + "/internal/ui", module + "/internal/cli"}
+	services := []string{"internal/centre", "internal/store"}
+	above := forbidden[1:]
 	for dir, files := range packages(t) {
 		dir = filepath.ToSlash(dir)
 		for path, f := range files {
@@ -145,13 +148,11 @@ func TestDependencyDirection(t *testing.T) {
 				if dir == "." && strings.Contains(strings.Split(p, "/")[0], ".") {
 					t.Errorf("%s: the root package imports only the standard library, not %s", path, p)
 				}
-				if !isUnder(dir, engines) {
-					continue
+				if isUnder(dir, engines) && isUnder(p, forbidden) {
+					t.Errorf("%s: engine package imports %s; engines take and return domain values", path, p)
 				}
-				for _, bad := range forbidden {
-					if p == bad || strings.HasPrefix(p, bad+"/") {
-						t.Errorf("%s: engine package imports %s; engines take and return domain values", path, p)
-					}
+				if isUnder(dir, services) && isUnder(p, above) {
+					t.Errorf("%s: %s is below the API and the web layer and must not import %s", path, dir, p)
 				}
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -28,6 +29,9 @@ const (
 type Deps struct {
 	// Store is the database.
 	Store *store.Store
+	// Centre runs the live flows (intel, events, telemetry); nil in tests of the
+	// account and organisation operations alone, where those operations are not registered.
+	Centre *centre.Service
 	// Logger receives internal errors and security events; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock for rate-limit windows; nil means time.Now.
@@ -49,6 +53,7 @@ type Deps struct {
 type API struct {
 	huma          huma.API
 	store         *store.Store
+	centre        *centre.Service
 	log           *slog.Logger
 	now           func() time.Time
 	sessionTTL    time.Duration
@@ -59,7 +64,7 @@ type API struct {
 // New registers the API's operations under Prefix on mux, with the OpenAPI document at
 // Prefix/openapi.json and reference documentation at Prefix/docs.
 func New(mux humago.Mux, d Deps) *API {
-	a := &API{store: d.Store, log: d.Logger, now: d.Now, sessionTTL: d.SessionTTL,
+	a := &API{store: d.Store, centre: d.Centre, log: d.Logger, now: d.Now, sessionTTL: d.SessionTTL,
 		secureCookies: d.SecureCookies, maxBody: d.MaxBodyBytes}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -130,6 +135,12 @@ func (a *API) routes() {
 
 	Register(a, op("list-audit", http.MethodGet, "/audit", "Read the audit log", "audit"), sectorAdmin, a.auditList)
 	Register(a, op("verify-audit", http.MethodGet, "/audit/verify", "Verify the audit chain", "audit"), sectorAdmin, a.auditVerify)
+
+	if a.centre != nil {
+		a.intelRoutes()
+		a.warningRoutes()
+		a.telemetryRoutes()
+	}
 }
 
 // op describes an operation and the error statuses it documents besides those of its

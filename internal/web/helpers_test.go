@@ -18,6 +18,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/api"
+	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/web"
 )
@@ -40,6 +41,7 @@ type fixture struct {
 	t      testing.TB
 	store  *store.Store
 	srv    *web.Server
+	centre *centre.Service
 	url    string
 	client *http.Client
 	users  map[string]vigil.User // by role; "other_admin" is RXB's org_admin
@@ -48,12 +50,22 @@ type fixture struct {
 	mu     sync.Mutex
 }
 
+// testSecret keys the test servers' observable index.
+var testSecret = []byte("0123456789abcdef0123456789abcdef")
+
 // startServer serves s on 127.0.0.1:0 until the test ends.
 func startServer(t testing.TB, s *store.Store, d web.Deps) *fixture {
 	t.Helper()
 	d.Store = s
 	if d.Logger == nil {
 		d.Logger = testLogger(t)
+	}
+	if d.Centre == nil {
+		c, err := centre.New(context.Background(), centre.Deps{Store: s, Logger: d.Logger, Secret: testSecret})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Centre = c
 	}
 	srv := web.New(d)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -69,7 +81,7 @@ func startServer(t testing.TB, s *store.Store, d web.Deps) *fixture {
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	return &fixture{t: t, store: s, srv: srv, url: "http://" + ln.Addr().String(),
+	return &fixture{t: t, store: s, srv: srv, centre: d.Centre, url: "http://" + ln.Addr().String(),
 		client: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}}}
@@ -119,6 +131,10 @@ func (f *fixture) seed() {
 		f.t.Fatal(err)
 	}
 	f.sensor = raw
+	// The orgs were written to the store directly, so the router must be told.
+	if err := f.centre.Reroute(ctx); err != nil {
+		f.t.Fatal(err)
+	}
 }
 
 func testOrg(ods string, kind vigil.OrgKind, cidr string) store.Org {

@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vigil-health/vigil/internal/api"
+	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -24,6 +25,9 @@ const DefaultShutdownTimeout = 15 * time.Second
 type Deps struct {
 	// Store is the database.
 	Store *store.Store
+	// Centre runs the live flows behind the intel, events and telemetry operations; nil
+	// leaves those operations out.
+	Centre *centre.Service
 	// Logger receives the request log and errors; nil discards them.
 	Logger *slog.Logger
 	// SessionTTL is how long a sign-in lasts (api.DefaultSessionTTL when zero).
@@ -88,8 +92,11 @@ func New(d Deps) *Server {
 		}
 	}
 	s.cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
-	s.api = api.New(muxRecorder{s}, api.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
+	s.api = api.New(muxRecorder{s}, api.Deps{Store: d.Store, Centre: d.Centre, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
 		SecureCookies: d.SecureCookies, MaxBodyBytes: d.MaxBodyBytes, Version: d.Version})
+	if d.Centre != nil {
+		s.metrics.reg.MustRegister(d.Centre.Collectors()...)
+	}
 	s.HandleFunc("GET /healthz", s.healthz)
 	s.HandleFunc("GET /readyz", s.readyz)
 	s.Handle("GET /metrics", s.metrics.handler())

@@ -1,0 +1,4 @@
+package api
+
+// intelRoutes registers the intel operations. (Stub: replaced by the intel work.)
+func (a *API) intelRoutes() {}

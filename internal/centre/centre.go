@@ -1,0 +1,110 @@
+package centre
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vigil-health/vigil/internal/match"
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/warn"
+)
+
+// Defaults for the zero values of Deps.
+const (
+	DefaultRetentionDays = 30 // DefaultRetentionDays is how long the keyed observable index is kept.
+	DefaultDigestHour    = 7  // DefaultDigestHour is when (UTC) the daily digest is written.
+)
+
+// Deps is what the Service needs.
+type Deps struct {
+	// Store is the database.
+	Store *store.Store
+	// Logger receives errors and progress of background work; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Secret keys the HMAC of the observable index; at least 32 bytes, kept by the server.
+	Secret []byte
+	// RetentionDays is how long the observable index is kept (DefaultRetentionDays when zero).
+	RetentionDays int
+	// DigestHour is the UTC hour (0–23) of the daily digest; config supplies DefaultDigestHour.
+	DigestHour int
+	// HTTPClient fetches feeds; nil means a client with sensible timeouts.
+	HTTPClient *http.Client
+}
+
+// Service is the running centre: see the package documentation.
+type Service struct {
+	store      *store.Store
+	log        *slog.Logger
+	now        func() time.Time
+	secret     []byte
+	retention  int
+	digestHour int
+	client     *http.Client
+	metrics    *metrics
+
+	matcher     match.Holder
+	recompileMu sync.Mutex // serialises snapshot rebuilds
+	router      *warn.Holder
+	rerouteMu   sync.Mutex // serialises router rebuilds
+}
+
+// New builds the Service and loads its state from the store: the asset router from the
+// organisations' registered assets and the matcher snapshot from the stored indicators.
+func New(ctx context.Context, d Deps) (*Service, error) {
+	if d.Store == nil {
+		return nil, errors.New("centre: no store")
+	}
+	if len(d.Secret) < 32 {
+		return nil, errors.New("centre: the server secret must be at least 32 bytes")
+	}
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, secret: d.Secret,
+		retention: d.RetentionDays, digestHour: d.DigestHour, client: d.HTTPClient,
+		router: warn.NewHolder(nil)}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.retention <= 0 {
+		s.retention = DefaultRetentionDays
+	}
+	if s.client == nil {
+		s.client = &http.Client{Timeout: 10 * time.Minute}
+	}
+	s.metrics = newMetrics()
+	if err := s.Reroute(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.Recompile(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Matcher returns the current matcher snapshot; callers load it once per unit of work.
+func (s *Service) Matcher() *match.Snapshot { return s.matcher.Load() }
+
+// Collectors returns the Service's Prometheus collectors, for the server's /metrics.
+func (s *Service) Collectors() []prometheus.Collector { return s.metrics.collectors() }
+
+// Router returns the current asset router.
+func (s *Service) Router() *warn.Router { return s.router.Load() }
+
+// Run does the background work until ctx ends: scheduled feed pulls, the daily digest
+// and housekeeping (expired sessions, the observable index past retention).
+func (s *Service) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, loop := range []func(context.Context){s.runFeeds, s.runDigest, s.runHousekeeping} {
+		wg.Go(func() { loop(ctx) })
+	}
+	wg.Wait()
+	return nil
+}

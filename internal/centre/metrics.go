@@ -1,0 +1,46 @@
+package centre
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// metrics are the flows' Prometheus collectors: ingest, match and alert rates, feed pulls.
+type metrics struct {
+	eventsReceived   prometheus.Counter
+	eventsRejected   prometheus.Counter
+	eventsUnrouted   prometheus.Counter
+	telemetryBytes   prometheus.Counter
+	telemetryEvents  prometheus.Counter
+	telemetryBusy    prometheus.Counter
+	observables      prometheus.Counter
+	sightings        prometheus.Counter
+	alerts           *prometheus.CounterVec
+	feedPulls        *prometheus.CounterVec
+	indicators       prometheus.Gauge
+	indicatorsLoaded prometheus.Counter
+}
+
+func newMetrics() *metrics {
+	counter := func(name, help string) prometheus.Counter {
+		return prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+	}
+	m := &metrics{
+		eventsReceived:   counter("vigil_events_received_total", "Threat events accepted from partners and scanners."),
+		eventsRejected:   counter("vigil_events_rejected_total", "Threat event lines refused as malformed."),
+		eventsUnrouted:   counter("vigil_events_unrouted_total", "Threat events that matched no organisation's assets."),
+		telemetryBytes:   counter("vigil_telemetry_bytes_total", "Telemetry bytes read (after decompression)."),
+		telemetryEvents:  counter("vigil_telemetry_events_total", "Telemetry events parsed."),
+		telemetryBusy:    counter("vigil_telemetry_refused_busy_total", "Telemetry uploads refused with 429 because ingest was saturated."),
+		observables:      counter("vigil_observables_checked_total", "Observables extracted from telemetry and looked up in the matcher."),
+		sightings:        counter("vigil_sightings_total", "Observables that matched an indicator."),
+		alerts:           prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_alerts_raised_total", Help: "Alerts raised or repeated, by kind."}, []string{"kind"}),
+		feedPulls:        prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_feed_pulls_total", Help: "Feed pulls, by outcome (ok, not_modified, error)."}, []string{"outcome"}),
+		indicators:       prometheus.NewGauge(prometheus.GaugeOpts{Name: "vigil_indicators_matchable", Help: "Indicators in the live matcher snapshot."}),
+		indicatorsLoaded: counter("vigil_indicators_imported_total", "Indicators imported from feeds and uploads."),
+	}
+	return m
+}
+
+func (m *metrics) collectors() []prometheus.Collector {
+	return []prometheus.Collector{m.eventsReceived, m.eventsRejected, m.eventsUnrouted, m.telemetryBytes,
+		m.telemetryEvents, m.telemetryBusy, m.observables, m.sightings, m.alerts, m.feedPulls, m.indicators,
+		m.indicatorsLoaded}
+}

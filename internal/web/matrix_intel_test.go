@@ -1,0 +1,4 @@
+package web_test
+
+// intelMatrix is who may call the intel operations.
+var intelMatrix = []matrixRow{}

@@ -1,0 +1,4 @@
+package web_test
+
+// telemetryMatrix is who may call the telemetry operations.
+var telemetryMatrix = []matrixRow{}
