@@ -279,3 +279,11 @@ func csvFieldCount(line []byte) int {
 	}
 	return n
 }
+
+// LoadReader reads one input (plain, gzip or tar.gz, format detected from content) the
+// way Load reads a file: for uploads and feed downloads, which arrive as streams. name
+// labels the input in the report and names the source when opts.Source is empty.
+func LoadReader(r io.Reader, name string, opts Options, emit func(vigil.Indicator)) (*Report, error) {
+	rep := &Report{}
+	return rep, NewSink(opts, rep, emit).loadReader(r, name)
+}
