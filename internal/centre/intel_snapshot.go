@@ -37,4 +37,5 @@ func (s *Service) ImportIntel(ctx context.Context, u IntelUpload, r io.Reader) (
 
 // indicatorSighted resets the decay of the indicator an organisation's telemetry just
 // matched. (Stub.)
-func (s *Service) indicatorSighted(ctx context.Context, t vigil.IndicatorType, value string, at time.Time) {}
+func (s *Service) indicatorSighted(ctx context.Context, t vigil.IndicatorType, value string, at time.Time) {
+}

@@ -24,7 +24,7 @@ var ErrBusy = errors.New("telemetry ingest is busy; retry shortly")
 type TelemetryResult struct {
 	// Lines read, Events parsed, Unparseable lines (with the first few line numbers).
 	Lines, Events, Unparseable int64
-	Problems []string
+	Problems                   []string
 	// Bytes read after decompression.
 	Bytes int64
 	// Observables extracted, Sightings (observable matched an indicator), Alerts raised.
