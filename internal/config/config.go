@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Config is everything `vigil serve` needs to run.
@@ -40,6 +43,12 @@ type Config struct {
 	DigestHour int `json:"digest_hour"`
 	// SessionTTL is how long a login lasts without activity.
 	SessionTTL Duration `json:"session_ttl"`
+	// TrustedOrigins are further origins (scheme://host[:port]) allowed to make
+	// cookie-authenticated changes, e.g. the public address behind a proxy.
+	TrustedOrigins []string `json:"trusted_origins"`
+	// Secret is the server secret in hex (VIGIL_SECRET only, never the file): set the same
+	// value on every server sharing a PostgreSQL database. Empty means <data-dir>/secret.
+	Secret string `json:"-"`
 }
 
 // Duration is a time.Duration written as "12h" in files and the environment.
@@ -104,7 +113,10 @@ var envVars = []struct {
 	{"VIGIL_DB", func(c *Config, v string) error { c.DB = v; return nil }},
 	{"VIGIL_BASE_URL", func(c *Config, v string) error { c.BaseURL = v; return nil }},
 	{"VIGIL_LOG_LEVEL", func(c *Config, v string) error { c.LogLevel = v; return nil }},
+	{"VIGIL_DEMO", func(c *Config, v string) error { return parseBool(v, &c.Demo) }},
 	{"VIGIL_DEMO_PASSWORD", func(c *Config, v string) error { c.DemoPassword = v; return nil }},
+	{"VIGIL_SECRET", func(c *Config, v string) error { c.Secret = strings.TrimSpace(v); return nil }},
+	{"VIGIL_TRUSTED_ORIGINS", func(c *Config, v string) error { c.TrustedOrigins = splitList(v); return nil }},
 	{"VIGIL_RETENTION_DAYS", func(c *Config, v string) error { return atoi(v, &c.RetentionDays) }},
 	{"VIGIL_DIGEST_HOUR", func(c *Config, v string) error { return atoi(v, &c.DigestHour) }},
 	{"VIGIL_MAX_TELEMETRY_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxTelemetryBytes) }},
@@ -135,6 +147,26 @@ func atoi(s string, dst *int) error {
 	}
 	*dst = v
 	return nil
+}
+
+func parseBool(s string, dst *bool) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return errors.New("not true or false")
+	}
+	*dst = v
+	return nil
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func atoi64(s string, dst *int64) error {
@@ -175,8 +207,65 @@ func (c *Config) Validate() error {
 	if c.SessionTTL.Duration < time.Minute {
 		errs = append(errs, errors.New("session_ttl must be at least 1m"))
 	}
+	errs = append(errs, c.validateWeb()...)
+	if c.DemoPassword != "" && utf8.RuneCountInString(c.DemoPassword) < MinDemoPassword {
+		errs = append(errs, fmt.Errorf("demo_password must be at least %d characters", MinDemoPassword))
+	}
+	if c.Secret != "" {
+		if _, err := decodeSecret(c.Secret); err != nil {
+			errs = append(errs, fmt.Errorf("VIGIL_SECRET %v", err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
+// MinDemoPassword is the shortest demo password accepted, the store's minimum.
+const MinDemoPassword = 12
+
+// validateWeb checks the settings the web server would otherwise refuse at start.
+func (c *Config) validateWeb() []error {
+	var errs []error
+	if c.BaseURL != "" {
+		if _, err := originOf(c.BaseURL); err != nil {
+			errs = append(errs, fmt.Errorf("base_url %q %v", c.BaseURL, err))
+		}
+	}
+	cop := http.NewCrossOriginProtection()
+	for _, o := range c.TrustedOrigins {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			errs = append(errs, fmt.Errorf("trusted_origins: %q must be scheme://host[:port] with nothing after it, e.g. https://vigil.example.org", o))
+		}
+	}
+	return errs
+}
+
+// originOf returns the scheme://host[:port] of an http or https URL.
+func originOf(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return "", errors.New("must be an http:// or https:// address, e.g. https://vigil.example.org")
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
+// SecureCookies reports whether people reach the server over HTTPS, so that its session
+// cookie must be Secure.
+func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Origins returns the trusted origins for cross-origin protection: TrustedOrigins and
+// the origin of BaseURL, which a proxy may not pass on as the Host header.
+func (c *Config) Origins() []string {
+	out := append([]string(nil), c.TrustedOrigins...)
+	if o, err := originOf(c.BaseURL); err == nil && c.BaseURL != "" {
+		out = append(out, o)
+	}
+	return out
+}
+
+// BodyLimits returns the request size caps of the streaming endpoints, by path prefix.
+func (c *Config) BodyLimits() map[string]int64 {
+	return map[string]int64{"/api/v1/telemetry": c.MaxTelemetryBytes, "/api/v1/events": c.MaxEventBytes}
+}
+
 // SecretPath is where the server's HMAC secret for the observable index is kept.
-func (c *Config) SecretPath() string { return filepath.Join(c.DataDir, "secret.key") }
+func (c *Config) SecretPath() string { return filepath.Join(c.DataDir, "secret") }

@@ -22,6 +22,15 @@ func TestValidate(t *testing.T) {
 		{"digest hour", func(c *Config) { c.DigestHour = 24 }, "digest_hour"},
 		{"retention", func(c *Config) { c.RetentionDays = 0 }, "retention_days"},
 		{"empty data dir", func(c *Config) { c.DataDir = "" }, "data_dir"},
+		{"https base url", func(c *Config) { c.BaseURL = "https://vigil.example.org" }, ""},
+		{"base url without scheme", func(c *Config) { c.BaseURL = "vigil.example.org" }, "base_url"},
+		{"trusted origin", func(c *Config) { c.TrustedOrigins = []string{"https://soc.example.org:8443"} }, ""},
+		{"trusted origin with a path", func(c *Config) { c.TrustedOrigins = []string{"https://soc.example.org/vigil"} }, "trusted_origins"},
+		{"trusted origin without scheme", func(c *Config) { c.TrustedOrigins = []string{"soc.example.org"} }, "trusted_origins"},
+		{"short demo password", func(c *Config) { c.DemoPassword = "short" }, "demo_password"},
+		{"secret not hex", func(c *Config) { c.Secret = "not-hex" }, "VIGIL_SECRET"},
+		{"secret too short", func(c *Config) { c.Secret = "abcd" }, "64 hex digits"},
+		{"secret of 32 bytes", func(c *Config) { c.Secret = strings.Repeat("ab", 32) }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,5 +66,55 @@ func TestLayers(t *testing.T) {
 	bad := map[string]string{"VIGIL_DIGEST_HOUR": "seven"}
 	if err := c.LoadEnv(func(k string) (string, bool) { v, ok := bad[k]; return v, ok }); err == nil || !strings.Contains(err.Error(), "VIGIL_DIGEST_HOUR") {
 		t.Errorf("a bad env value should name the variable, got %v", err)
+	}
+}
+
+func TestWebSettings(t *testing.T) {
+	c := Default()
+	c.BaseURL = "https://vigil.example.org/app"
+	c.TrustedOrigins = []string{"https://soc.example.org"}
+	if !c.SecureCookies() {
+		t.Error("an https base_url should make cookies Secure")
+	}
+	want := []string{"https://soc.example.org", "https://vigil.example.org"}
+	if got := c.Origins(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("Origins() = %v, want %v", got, want)
+	}
+	env := map[string]string{"VIGIL_TRUSTED_ORIGINS": " https://a.example , ,https://b.example", "VIGIL_DEMO": "true"}
+	if err := c.LoadEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedOrigins) != 2 || c.TrustedOrigins[1] != "https://b.example" || !c.Demo {
+		t.Errorf("VIGIL_TRUSTED_ORIGINS and VIGIL_DEMO not applied: %+v", c)
+	}
+	if c.BodyLimits()["/api/v1/telemetry"] != c.MaxTelemetryBytes {
+		t.Errorf("BodyLimits() = %v", c.BodyLimits())
+	}
+}
+
+func TestLoadSecret(t *testing.T) {
+	c := Default()
+	c.DataDir = filepath.Join(t.TempDir(), "data")
+	first, created, err := c.LoadSecret()
+	if err != nil || !created || len(first) != SecretBytes {
+		t.Fatalf("first start: secret of %d bytes, created %v, err %v", len(first), created, err)
+	}
+	st, err := os.Stat(c.SecretPath())
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("the secret file should be private (0600): %v, %v", st.Mode(), err)
+	}
+	again, created, err := c.LoadSecret()
+	if err != nil || created || string(again) != string(first) {
+		t.Errorf("a restart should read the same secret back (created %v, err %v)", created, err)
+	}
+	c.Secret = strings.Repeat("01", 40)
+	fromEnv, _, err := c.LoadSecret()
+	if err != nil || len(fromEnv) != 40 || fromEnv[0] != 1 {
+		t.Errorf("VIGIL_SECRET should win over the file: %x, %v", fromEnv, err)
+	}
+	c.Secret = ""
+	os.WriteFile(c.SecretPath(), []byte("tooshort\n"), 0o600)
+	if _, _, err := c.LoadSecret(); err == nil || !strings.Contains(err.Error(), c.SecretPath()) {
+		t.Errorf("a damaged secret file should be an error naming it, got %v", err)
 	}
 }
