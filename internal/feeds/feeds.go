@@ -3,6 +3,8 @@ package feeds
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"time"
 
@@ -67,18 +69,69 @@ type Result struct {
 var ErrNotPullable = errors.New("this feed is filled by uploads and has nothing to pull")
 
 // Fetch pulls f once, starting from prev, and passes every parsed indicator to emit.
-// (Stub: replaced by the feeds work.)
+//
+// A URL feed is fetched with a conditional GET and parsed whole (Result.Complete); a MISP
+// feed fetches only the events its manifest says changed since prev; a TAXII collection
+// asks for the objects added after prev.AddedAfter. Problems inside the data (a malformed
+// line, one broken MISP event) are counted in Result.Report and do not stop the pull.
+//
+// On an error Result.State is prev, so the next pull starts again from where this one
+// did; indicators already emitted were parsed correctly, but the caller should keep the
+// feed's previous set rather than treat them as complete. client may be nil.
 func Fetch(ctx context.Context, client *http.Client, f Feed, prev State, emit func(vigil.Indicator)) (Result, error) {
-	return Result{State: prev, Report: &intel.Report{}}, errors.New("feeds: not implemented yet")
+	if client == nil {
+		client = defaultClient
+	}
+	if f.Options.Source == "" {
+		f.Options.Source = f.Name
+	}
+	var (
+		res Result
+		err error
+	)
+	switch f.Kind {
+	case KindURL:
+		res, err = fetchURL(ctx, client, f, prev, emit)
+	case KindMISPFeed:
+		res, err = fetchMISP(ctx, client, f, prev, emit)
+	case KindTAXII:
+		res, err = fetchTAXII(ctx, client, f, prev, emit)
+	case KindUpload:
+		err = ErrNotPullable
+	default:
+		err = fmt.Errorf("feed %q: unknown kind %q (want url, misp_feed, taxii or upload)", f.Name, f.Kind)
+	}
+	if res.Report == nil {
+		res.Report = &intel.Report{}
+	}
+	if err != nil {
+		res.State, res.NotModified, res.Complete = prev, false, false
+	}
+	return res, err
 }
 
 // Threshold is the decay score below which an indicator stops matching.
 const Threshold = 0.2
 
 // Score is an indicator's decay score in (0, 1] at now, given the last time a source
-// published it or it was sighted. (Stub: replaced by the feeds work; never decays.)
-func Score(t vigil.IndicatorType, last, now time.Time) float64 { return 1 }
+// published it or it was sighted: 0.5^(age/HalfLife(t)). It is 1 for types that never
+// decay (file hashes), for an age of zero or less, and when last is unknown (zero).
+func Score(t vigil.IndicatorType, last, now time.Time) float64 {
+	hl := HalfLife(t)
+	age := now.Sub(last)
+	if hl == 0 || last.IsZero() || age <= 0 {
+		return 1
+	}
+	return math.Exp2(-float64(age) / float64(hl))
+}
 
-// Why explains a score below Threshold in words an analyst can act on, such as "an IP
-// address last published 41 days ago: IP addresses go stale in weeks". (Stub.)
-func Why(t vigil.IndicatorType, last, now time.Time) string { return "" }
+// Why explains a score below Threshold in words an analyst can act on, such as "not
+// published or sighted for 41 days; IP addresses go stale in weeks (half-life 14 days),
+// so it no longer matches". It is "" while the indicator still matches.
+func Why(t vigil.IndicatorType, last, now time.Time) string {
+	if Score(t, last, now) >= Threshold {
+		return ""
+	}
+	return fmt.Sprintf("not published or sighted for %s; %s (half-life %s), so it no longer matches",
+		days(now.Sub(last)), staleness(t), days(HalfLife(t)))
+}

@@ -1,0 +1,168 @@
+package feeds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// MaxBodyBytes caps one downloaded file (a list, a MISP event). The largest public lists
+// (full Maltrail, abuse.ch exports) are a few hundred MB uncompressed; a response larger
+// than this is a misconfigured URL or a hostile server, and the pull fails rather than
+// filling the disk or memory of the caller's store.
+const MaxBodyBytes int64 = 2 << 30
+
+// UserAgent is sent with every feed request so publishers can tell vigil's pulls apart.
+const UserAgent = "vigil-feeds/1"
+
+// defaultClient is used when Fetch is given none: its timeout bounds a whole pull
+// request, body included.
+var defaultClient = &http.Client{Timeout: 10 * time.Minute}
+
+// get sends a GET for u with the feed's credentials and extra headers. It returns the
+// response whatever its status; the caller closes the body.
+func get(ctx context.Context, client *http.Client, f Feed, u string, header http.Header) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: not a usable URL: %w", redact(u), unwrapURLError(err))
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	req.Header.Set("User-Agent", UserAgent)
+	if err := authorise(req, f); err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", redact(u), unwrapURLError(err))
+	}
+	return resp, nil
+}
+
+// authorise adds the feed's basic credentials or bearer token to req.
+func authorise(req *http.Request, f Feed) error {
+	basic := f.Username != "" || f.Password != ""
+	switch {
+	case basic && f.Token != "":
+		return fmt.Errorf("feed %q: choose basic auth (username and password) or a bearer token, not both", f.Name)
+	case basic:
+		req.SetBasicAuth(f.Username, f.Password)
+	case f.Token != "":
+		req.Header.Set("Authorization", "Bearer "+f.Token)
+	}
+	return nil
+}
+
+// unwrapURLError drops the *url.Error wrapper, whose text repeats the URL with any
+// password in it; the caller names the redacted URL itself.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// statusError explains a response that is not 200 OK, naming the status and the URL.
+func statusError(u string, resp *http.Response) error {
+	msg := fmt.Sprintf("fetch %s: %s", redact(u), resp.Status)
+	switch resp.StatusCode {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		msg += " (check the feed's username and password or token)"
+	case http.StatusNotFound:
+		msg += " (check the feed's URL)"
+	}
+	return errors.New(msg)
+}
+
+// secretParams are query parameter names that carry credentials in feed URLs
+// ("?auth-key=…", "?apikey=…"); their values are hidden in messages.
+var secretParams = []string{"key", "token", "secret", "pass", "auth", "sig"}
+
+// redact returns u fit for an error message: without user info, and with the values of
+// query parameters that look like credentials replaced by "xxxxx".
+func redact(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "the feed's URL"
+	}
+	p.User = nil
+	q := p.Query()
+	changed := false
+	for name := range q {
+		if isSecretParam(name) {
+			q.Set(name, "xxxxx")
+			changed = true
+		}
+	}
+	if changed {
+		p.RawQuery = q.Encode()
+	}
+	return p.String()
+}
+
+func isSecretParam(name string) bool {
+	name = strings.ToLower(name)
+	for _, s := range secretParams {
+		if strings.Contains(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// errTooLarge is what a capped body returns past its cap.
+var errTooLarge = fmt.Errorf("the response is larger than %d MiB; check the URL, or split the feed", MaxBodyBytes>>20)
+
+// cappedBody reads at most max bytes and then fails, rather than truncating silently.
+// It remembers the first read error that is not io.EOF: the parsers count a broken
+// input as a problem and go on, so the fetcher asks afterwards whether the download
+// itself was whole.
+type cappedBody struct {
+	r    io.Reader
+	left int64
+	read int64
+	err  error
+}
+
+func newCappedBody(r io.Reader, max int64) *cappedBody { return &cappedBody{r: r, left: max} }
+
+// Read implements io.Reader.
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	if b.left <= 0 {
+		return b.probe()
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	b.read += int64(n)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
+}
+
+// probe reads past the cap: one more byte means the body is too large.
+func (b *cappedBody) probe() (int, error) {
+	var one [1]byte
+	n, err := b.r.Read(one[:])
+	switch {
+	case n > 0:
+		b.err = errTooLarge
+		return 0, b.err
+	case err != nil && err != io.EOF:
+		b.err = err
+	}
+	return 0, err
+}
