@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/vigil-health/vigil"
+)
+
+// DigestItem is an alert waiting for its organisation's next digest.
+type DigestItem struct {
+	// Alert is the alert as it stands now (its count includes every repeat).
+	Alert vigil.Alert
+	// New reports whether the alert was raised since the last digest, rather than an
+	// earlier alert seen again.
+	New bool
+}
+
+// QueueDigest puts an alert in its organisation's next digest: isNew when it was just
+// raised, false when an earlier alert was seen again. Queuing a queued alert keeps its
+// first entry, so an alert raised and repeated before the digest counts as new.
+func (s *Store) QueueDigest(ctx context.Context, alertID int64, isNew bool) error {
+	_, err := s.wdb().exec(ctx, `INSERT INTO digest_queue (alert_id, is_new, queued_at) VALUES (?, ?, ?)
+		ON CONFLICT (alert_id) DO NOTHING`, alertID, isNew, dbTime(s.now()))
+	if isForeignKeyViolation(err) {
+		return vigil.Errorf(vigil.ENOTFOUND, "no alert %d", alertID)
+	}
+	if err != nil {
+		return fmt.Errorf("queue alert %d for the digest: %w", alertID, err)
+	}
+	return nil
+}
+
+// DigestQueue returns every queued alert, by organisation and then alert id.
+func (s *Store) DigestQueue(ctx context.Context) ([]DigestItem, error) {
+	rows, err := s.rdb().query(ctx, `SELECT `+alertColumns+`, is_new FROM digest_queue
+		JOIN alerts ON alerts.id = digest_queue.alert_id ORDER BY org, id`)
+	if err != nil {
+		return nil, fmt.Errorf("read digest queue: %w", err)
+	}
+	defer rows.Close()
+	var out []DigestItem
+	for rows.Next() {
+		var it DigestItem
+		a, err := scanAlert(withExtra{rows, []any{&it.New}})
+		if err != nil {
+			return nil, fmt.Errorf("read digest queue: %w", err)
+		}
+		it.Alert = a
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// ClearDigest removes alerts from the digest queue once a digest has listed them.
+func (s *Store) ClearDigest(ctx context.Context, alertIDs []int64) error {
+	const chunk = 500
+	for len(alertIDs) > 0 {
+		n := min(len(alertIDs), chunk)
+		args := make([]any, n)
+		for i, id := range alertIDs[:n] {
+			args[i] = id
+		}
+		if _, err := s.wdb().exec(ctx, `DELETE FROM digest_queue WHERE alert_id IN (`+placeholders(n)+`)`, args...); err != nil {
+			return fmt.Errorf("clear digest queue: %w", err)
+		}
+		alertIDs = alertIDs[n:]
+	}
+	return nil
+}
+
+// withExtra scans the columns scanAlert expects and then extra ones.
+type withExtra struct {
+	sc    scanner
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.sc.Scan(append(dest, w.extra...)...) }

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/vigil-health/vigil"
+)
+
+// UnroutedEvent is a partner's threat event about an observable no organisation has
+// registered, kept for analysts: it may be an unregistered asset of a member, or a
+// typing mistake in someone's asset list.
+type UnroutedEvent struct {
+	// ID is the entry's number.
+	ID int64
+	// Event is the first report as received (the later repeats only count).
+	Event vigil.ThreatEvent
+	// Reporter is who uploaded it (a user's email).
+	Reporter string
+	// Count is how many times the same observable and type was reported that day.
+	Count int
+	// LastSeen is the latest event time of the repeats; Event.Time is the earliest.
+	LastSeen time.Time
+	// ReceivedAt is when the first report was received.
+	ReceivedAt time.Time
+	// DedupKey identifies repeats (observable, type, day); required.
+	DedupKey string
+}
+
+// UnroutedFilter selects unrouted events; zero fields match everything.
+type UnroutedFilter struct {
+	// Type matches events of that type.
+	Type string
+	// Cursor continues a previous page; Limit caps the page (DefaultLimit when 0).
+	Cursor string
+	// Limit is the page size.
+	Limit int
+}
+
+// AddUnrouted keeps an event that matched nobody's assets, or counts a repeat of one
+// with the same DedupKey. It returns the entry's id and whether it was new.
+func (s *Store) AddUnrouted(ctx context.Context, u UnroutedEvent) (id int64, created bool, err error) {
+	if u.DedupKey == "" || len(u.DedupKey) > 512 {
+		return 0, false, vigil.Errorf(vigil.EINVALID, "an unrouted event needs a dedup key of at most 512 bytes")
+	}
+	ev := u.Event
+	at := timeOr(ev.Time, s.now())
+	// RETURNING tells a repeat from an insert: count is 1 only on insert.
+	var count int
+	err = s.wdb().row(ctx, `INSERT INTO unrouted_events (type, observable, observable_type, source, severity, port,
+		service, cve, description, reporter, count, first_seen, last_seen, received_at, dedup_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+		ON CONFLICT (dedup_key) DO UPDATE SET count = unrouted_events.count + 1,
+			first_seen = CASE WHEN excluded.first_seen < unrouted_events.first_seen THEN excluded.first_seen ELSE unrouted_events.first_seen END,
+			last_seen = CASE WHEN excluded.last_seen > unrouted_events.last_seen THEN excluded.last_seen ELSE unrouted_events.last_seen END
+		RETURNING id, count`,
+		ev.Type, ev.Observable, string(ev.ObservableType), ev.Source, string(ev.Severity), ev.Port, ev.Service, ev.CVE,
+		ev.Description, u.Reporter, dbTime(at), dbTime(at), dbTime(s.now()), u.DedupKey).Scan(&id, &count)
+	if err != nil {
+		return 0, false, fmt.Errorf("keep unrouted event: %w", err)
+	}
+	return id, count == 1, nil
+}
+
+const unroutedColumns = `id, type, observable, observable_type, source, severity, port, service, cve, description,
+	reporter, count, first_seen, last_seen, received_at, dedup_key`
+
+func scanUnrouted(sc scanner) (UnroutedEvent, error) {
+	var u UnroutedEvent
+	ev := &u.Event
+	err := sc.Scan(&u.ID, &ev.Type, &ev.Observable, &ev.ObservableType, &ev.Source, &ev.Severity, &ev.Port, &ev.Service,
+		&ev.CVE, &ev.Description, &u.Reporter, &u.Count, scanTime(&ev.Time), scanTime(&u.LastSeen), scanTime(&u.ReceivedAt),
+		&u.DedupKey)
+	return u, err
+}
+
+// ListUnrouted returns unrouted events, newest first, and the cursor of the next page
+// ("" on the last page).
+func (s *Store) ListUnrouted(ctx context.Context, f UnroutedFilter) ([]UnroutedEvent, string, error) {
+	before, err := decodeIDCursor("unrouted", f.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	var w where
+	w.add(before > 0, "id < ?", before)
+	w.add(f.Type != "", "type = ?", f.Type)
+	limit := pageLimit(f.Limit)
+	rows, err := s.rdb().query(ctx, `SELECT `+unroutedColumns+` FROM unrouted_events`+w.String()+` ORDER BY id DESC LIMIT ?`,
+		append(w.args, limit+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list unrouted events: %w", err)
+	}
+	defer rows.Close()
+	var out []UnroutedEvent
+	for rows.Next() {
+		u, err := scanUnrouted(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("list unrouted events: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("list unrouted events: %w", err)
+	}
+	out, next := page(out, limit, func(u UnroutedEvent) string { return strconv.FormatInt(u.ID, 10) })
+	return out, cursorOf("unrouted", next), nil
+}
