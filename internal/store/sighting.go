@@ -1,0 +1,236 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vigil-health/vigil"
+)
+
+// Sighting says that an organisation's telemetry held an observable that matched an
+// indicator, in one event field, on one day: the only trace of an event vigil keeps.
+type Sighting struct {
+	// ID is the sighting's number.
+	ID int64
+	// Org is the ODS code of the organisation whose telemetry it was.
+	Org string
+	// Day is the UTC day the telemetry was received (midnight UTC).
+	Day time.Time
+	// Field is the event field the observable came from, e.g. "id.resp_h".
+	Field string
+	// Observable is the normalised value seen.
+	Observable string
+	// ObservableType is the kind of value seen.
+	ObservableType vigil.IndicatorType
+	// Indicator is the matched indicator's value (a parent domain or a CIDR can differ from Observable).
+	Indicator string
+	// IndicatorType is the matched indicator's type.
+	IndicatorType vigil.IndicatorType
+	// Sources are the intel sources that list the indicator.
+	Sources []string
+	// Labels are the sources' labels for it (malware family, campaign).
+	Labels []string
+	// TLP is the strictest marking among the sources.
+	TLP vigil.TLP
+	// Count is how many events held it that day.
+	Count int64
+	// FirstSeen and LastSeen bound when telemetry holding it was received.
+	FirstSeen, LastSeen time.Time
+}
+
+// Stored text is clipped: index entries have a size limit on PostgreSQL, and a longer
+// URL or field path says nothing more to a person.
+const (
+	maxSightingValue = 1024
+	maxSightingField = 256
+)
+
+// DayOf returns the UTC day t falls on, as midnight UTC: the unit sightings and the
+// observable index are kept in.
+func DayOf(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// dayText is a day as both engines take it: YYYY-MM-DD (a DATE on PostgreSQL).
+func dayText(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// dayCol scans a day column of either engine.
+type dayCol struct{ t *time.Time }
+
+// Scan implements sql.Scanner.
+func (c dayCol) Scan(v any) error {
+	switch v := v.(type) {
+	case time.Time:
+		*c.t = DayOf(v)
+		return nil
+	case string:
+		return c.parse(v)
+	case []byte:
+		return c.parse(string(v))
+	}
+	return fmt.Errorf("scan day: unexpected %T", v)
+}
+
+func (c dayCol) parse(s string) error {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return fmt.Errorf("scan day: %w", err)
+	}
+	*c.t = t
+	return nil
+}
+
+// clip shortens s to at most n bytes without splitting a character.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// AddSightings records sightings: a row that matches a stored one (organisation, day,
+// field, observable, indicator) adds its Count to it, widens its seen times and takes
+// its sources, labels and TLP (the indicator's current provenance). Called on the
+// *Store that Tx passes, the rows commit with the rest of the transaction.
+func (s *Store) AddSightings(ctx context.Context, rows []Sighting) error {
+	return s.inTx(ctx, func(tx *Store, c conn) error {
+		for i := range rows {
+			if err := tx.addSighting(ctx, c, &rows[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Store) addSighting(ctx context.Context, c conn, r *Sighting) error {
+	org, err := NormalizeODS(r.Org)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	first, last := timeOr(r.FirstSeen, now), timeOr(r.LastSeen, now)
+	sources, _ := json.Marshal(nonNil(r.Sources))
+	labels, _ := json.Marshal(nonNil(r.Labels))
+	_, err = c.exec(ctx, `INSERT INTO sightings (org, day, field, observable, observable_type, indicator,
+		indicator_type, sources, labels, tlp, count, first_seen, last_seen)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (org, day, observable, indicator_type, indicator, field) DO UPDATE SET
+		count = sightings.count + excluded.count, sources = excluded.sources, labels = excluded.labels,
+		tlp = excluded.tlp, first_seen = CASE WHEN excluded.first_seen < sightings.first_seen
+		THEN excluded.first_seen ELSE sightings.first_seen END,
+		last_seen = CASE WHEN excluded.last_seen > sightings.last_seen
+		THEN excluded.last_seen ELSE sightings.last_seen END`,
+		org, dayText(r.Day), clip(r.Field, maxSightingField), clip(r.Observable, maxSightingValue),
+		string(r.ObservableType), clip(r.Indicator, maxSightingValue), string(r.IndicatorType),
+		string(sources), string(labels), string(r.TLP), max(r.Count, 1), dbTime(first), dbTime(last))
+	if isForeignKeyViolation(err) {
+		return vigil.Errorf(vigil.EINVALID, "organisation %s is not registered", org)
+	}
+	if err != nil {
+		return fmt.Errorf("add sighting: %w", err)
+	}
+	return nil
+}
+
+// SightingFilter selects sightings; zero fields match everything. Tenancy is the
+// caller's job: to show one organisation its sightings, set Org.
+type SightingFilter struct {
+	// Org matches the sightings of the organisation with this ODS code.
+	Org string
+	// Indicator matches sightings of this indicator value, exactly.
+	Indicator string
+	// Since matches sightings on this UTC day or later.
+	Since time.Time
+	// Cursor continues a previous page.
+	Cursor string
+	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
+	Limit int
+}
+
+const sightingColumns = `id, org, day, field, observable, observable_type, indicator, indicator_type,
+	sources, labels, tlp, count, first_seen, last_seen`
+
+func scanSighting(sc scanner) (Sighting, error) {
+	var r Sighting
+	var sources, labels string
+	err := sc.Scan(&r.ID, &r.Org, dayCol{&r.Day}, &r.Field, &r.Observable, &r.ObservableType, &r.Indicator,
+		&r.IndicatorType, &sources, &labels, &r.TLP, &r.Count, scanTime(&r.FirstSeen), scanTime(&r.LastSeen))
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal([]byte(sources), &r.Sources); err != nil {
+		return r, fmt.Errorf("sighting %d sources: %w", r.ID, err)
+	}
+	if err := json.Unmarshal([]byte(labels), &r.Labels); err != nil {
+		return r, fmt.Errorf("sighting %d labels: %w", r.ID, err)
+	}
+	return r, nil
+}
+
+// ListSightings returns the sightings f selects, newest first, and the cursor of the
+// next page ("" on the last page). Pages follow the sighting id, so rows added while
+// paging do not shift later pages.
+func (s *Store) ListSightings(ctx context.Context, f SightingFilter) ([]Sighting, string, error) {
+	before, err := decodeIDCursor("sighting", f.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	var w where
+	w.add(before > 0, "id < ?", before)
+	w.add(f.Org != "", "org = ?", strings.ToUpper(strings.TrimSpace(f.Org)))
+	w.add(f.Indicator != "", "indicator = ?", f.Indicator)
+	w.add(!f.Since.IsZero(), "day >= ?", dayText(f.Since))
+	limit := pageLimit(f.Limit)
+	rows, err := s.rdb().query(ctx, `SELECT `+sightingColumns+` FROM sightings`+w.String()+` ORDER BY id DESC LIMIT ?`,
+		append(w.args, limit+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list sightings: %w", err)
+	}
+	defer rows.Close()
+	var out []Sighting
+	for rows.Next() {
+		r, err := scanSighting(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("list sightings: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("list sightings: %w", err)
+	}
+	out, next := page(out, limit, func(r Sighting) string { return strconv.FormatInt(r.ID, 10) })
+	return out, cursorOf("sighting", next), nil
+}
+
+// SightedSince reports whether the organisation has a sighting of the indicator (type
+// and value) on the UTC day of since or later: live hunting has already told it.
+func (s *Store) SightedSince(ctx context.Context, org string, t vigil.IndicatorType, indicator string, since time.Time) (bool, error) {
+	var n int64
+	err := s.rdb().row(ctx, `SELECT COUNT(*) FROM sightings WHERE indicator = ? AND org = ? AND indicator_type = ? AND day >= ?`,
+		clip(indicator, maxSightingValue), strings.ToUpper(org), string(t), dayText(since)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("sighted since: %w", err)
+	}
+	return n > 0, nil
+}
+
+// PurgeSightings deletes sightings of days before the UTC day of before, and returns how
+// many went. Housekeeping keeps them as long as the observable index: a sighting names
+// what an organisation's computer contacted, which is itself personal to its staff.
+func (s *Store) PurgeSightings(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.wdb().exec(ctx, `DELETE FROM sightings WHERE day < ?`, dayText(before))
+	if err != nil {
+		return 0, fmt.Errorf("purge sightings: %w", err)
+	}
+	return res.RowsAffected()
+}

@@ -1,0 +1,150 @@
+package store_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/store/storetest"
+)
+
+func sighting(org string, day time.Time, observable, indicator string, count int64) store.Sighting {
+	return store.Sighting{Org: org, Day: day, Field: "id.resp_h", Observable: observable, ObservableType: vigil.TypeIPv4,
+		Indicator: indicator, IndicatorType: vigil.TypeCIDR, Sources: []string{"abuse.ch"}, Labels: []string{"qakbot"},
+		TLP: vigil.TLPGreen, Count: count}
+}
+
+func TestAddSightingsFoldsRepeatsOfTheSameDay(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		clk := fakeClock(s)
+		mustCreate(t, s, org("RXA", vigil.OrgTrust))
+		mustCreate(t, s, org("RXB", vigil.OrgTrust))
+		day := store.DayOf(clk.now())
+		t0 := clk.now()
+		if err := s.AddSightings(ctx, []store.Sighting{
+			sighting("RXA", day, "192.0.2.7", "192.0.2.0/24", 2),
+			sighting("rxb", day, "192.0.2.7", "192.0.2.0/24", 1),
+		}); err != nil {
+			t.Fatal(err)
+		}
+		clk.advance(time.Hour)
+		again := sighting("RXA", day, "192.0.2.7", "192.0.2.0/24", 3)
+		again.Sources = []string{"abuse.ch", "Shadowserver"}
+		if err := s.AddSightings(ctx, []store.Sighting{again,
+			sighting("RXA", day.AddDate(0, 0, 1), "192.0.2.7", "192.0.2.0/24", 1)}); err != nil {
+			t.Fatal(err)
+		}
+		got, next, err := s.ListSightings(ctx, store.SightingFilter{Org: "rxa"})
+		if err != nil || next != "" {
+			t.Fatalf("ListSightings = %v, %q", err, next)
+		}
+		want := []store.Sighting{
+			{Org: "RXA", Day: day.AddDate(0, 0, 1), Count: 1, Sources: []string{"abuse.ch"}, FirstSeen: t0.Add(time.Hour), LastSeen: t0.Add(time.Hour)},
+			{Org: "RXA", Day: day, Count: 5, Sources: []string{"abuse.ch", "Shadowserver"}, FirstSeen: t0, LastSeen: t0.Add(time.Hour)},
+		}
+		for i := range want {
+			w := sighting(want[i].Org, want[i].Day, "192.0.2.7", "192.0.2.0/24", want[i].Count)
+			w.Sources, w.FirstSeen, w.LastSeen = want[i].Sources, want[i].FirstSeen.Truncate(time.Microsecond), want[i].LastSeen.Truncate(time.Microsecond)
+			want[i] = w
+		}
+		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(store.Sighting{}, "ID")); diff != "" {
+			t.Errorf("sightings (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestAddSightingsRefusesUnknownOrganisation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		err := s.AddSightings(t.Context(), []store.Sighting{sighting("RZZ", store.DayOf(time.Now()), "192.0.2.7", "192.0.2.7", 1)})
+		wantError(t, err, vigil.EINVALID, "organisation RZZ is not registered")
+	})
+}
+
+func TestListSightingsPagesAndFilters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		clk := fakeClock(s)
+		mustCreate(t, s, org("RXA", vigil.OrgTrust))
+		day := store.DayOf(clk.now())
+		var rows []store.Sighting
+		for i := range 7 {
+			rows = append(rows, sighting("RXA", day.AddDate(0, 0, -i), "192.0.2.7", "192.0.2.0/24", 1))
+		}
+		rows = append(rows, sighting("RXA", day, "evil.example", "evil.example", 1))
+		if err := s.AddSightings(ctx, rows); err != nil {
+			t.Fatal(err)
+		}
+		var all []store.Sighting
+		f := store.SightingFilter{Limit: 3}
+		for {
+			page, next, err := s.ListSightings(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, page...)
+			if next == "" {
+				break
+			}
+			f.Cursor = next
+		}
+		if len(all) != 8 || all[0].Observable != "evil.example" {
+			t.Errorf("paged through %d sightings, first %+v; want 8, newest first", len(all), all[0])
+		}
+		tests := []struct {
+			name string
+			f    store.SightingFilter
+			want int
+		}{
+			{"by indicator", store.SightingFilter{Indicator: "evil.example"}, 1},
+			{"since three days ago", store.SightingFilter{Since: day.AddDate(0, 0, -2).Add(5 * time.Hour)}, 4},
+			{"other organisation", store.SightingFilter{Org: "RXB"}, 0},
+		}
+		for _, tt := range tests {
+			got, _, err := s.ListSightings(ctx, tt.f)
+			if err != nil || len(got) != tt.want {
+				t.Errorf("%s: %d sightings, %v; want %d", tt.name, len(got), err, tt.want)
+			}
+		}
+		if _, _, err := s.ListSightings(ctx, store.SightingFilter{Cursor: "nonsense"}); vigil.ErrorCode(err) != vigil.EINVALID {
+			t.Errorf("bad cursor: %v, want invalid", err)
+		}
+	})
+}
+
+func TestSightingsPurgeAndSightedSince(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		clk := fakeClock(s)
+		mustCreate(t, s, org("RXA", vigil.OrgTrust))
+		day := store.DayOf(clk.now())
+		old := sighting("RXA", day.AddDate(0, 0, -31), "192.0.2.7", "192.0.2.0/24", 1)
+		recent := sighting("RXA", day.AddDate(0, 0, -3), "192.0.2.8", "192.0.2.0/24", 1)
+		long := sighting("RXA", day, "http://evil.example/"+strings.Repeat("a", 3000), "http://evil.example/"+strings.Repeat("a", 3000), 1)
+		long.ObservableType, long.IndicatorType = vigil.TypeURL, vigil.TypeURL
+		if err := s.AddSightings(ctx, []store.Sighting{old, recent, long}); err != nil {
+			t.Fatalf("AddSightings with a 3 kB URL: %v", err)
+		}
+		for _, tt := range []struct {
+			since time.Time
+			want  bool
+		}{{day.AddDate(0, 0, -40), true}, {day.AddDate(0, 0, -3), true}, {day.AddDate(0, 0, -2), false}} {
+			got, err := s.SightedSince(ctx, "rxa", vigil.TypeCIDR, "192.0.2.0/24", tt.since)
+			if err != nil || got != tt.want {
+				t.Errorf("SightedSince(%s) = %v, %v; want %v", tt.since.Format(time.DateOnly), got, err, tt.want)
+			}
+		}
+		n, err := s.PurgeSightings(ctx, day.AddDate(0, 0, -30))
+		if err != nil || n != 1 {
+			t.Fatalf("PurgeSightings = %d, %v; want 1", n, err)
+		}
+		left, _, _ := s.ListSightings(ctx, store.SightingFilter{})
+		if len(left) != 2 {
+			t.Errorf("%d sightings left, want 2", len(left))
+		}
+	})
+}
