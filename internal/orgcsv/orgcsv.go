@@ -77,7 +77,6 @@ func Read(r io.Reader) ([]Row, []RowError, error) {
 		if err == io.EOF {
 			return rows, bad, nil
 		}
-		line, _ := cr.FieldPos(0)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			bad = append(bad, RowError{Line: pe.Line, Msg: pe.Err.Error()})
@@ -86,6 +85,7 @@ func Read(r io.Reader) ([]Row, []RowError, error) {
 		if err != nil {
 			return rows, bad, err
 		}
+		line, _ := cr.FieldPos(0) // only valid after a successful Read
 		if len(rows)+len(bad) >= maxRows {
 			return rows, bad, fmt.Errorf("more than %d rows: split the file", maxRows)
 		}
