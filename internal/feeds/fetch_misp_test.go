@@ -1,0 +1,226 @@
+package feeds
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/intel"
+)
+
+// tweetfeedDir is TweetFeed's real MISP feed (31 daily events) in shared/data beside the
+// project. Without it the test is skipped, except under CI where it must be there.
+const tweetfeedDir = "../../../shared/data/intel/misp/tweetfeed-misp-feed"
+
+// copyFeed copies the real feed into a temporary directory the test may change.
+func copyFeed(t *testing.T) string {
+	t.Helper()
+	if _, err := os.Stat(tweetfeedDir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("shared test data missing under CI: %v", err)
+		}
+		t.Skipf("shared test data not found at %s; skipping (it sits beside the project, not in it)", tweetfeedDir)
+	}
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(tweetfeedDir)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// recorder serves h and remembers the path of every request.
+type recorder struct {
+	h     http.Handler
+	mu    sync.Mutex
+	paths []string
+}
+
+func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	r.mu.Lock()
+	r.paths = append(r.paths, req.URL.Path)
+	r.mu.Unlock()
+	r.h.ServeHTTP(w, req)
+}
+
+// take returns the paths requested since the last call.
+func (r *recorder) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p := r.paths
+	r.paths = nil
+	return p
+}
+
+func serveFeed(t *testing.T, dir string) (*recorder, Feed, *http.Client) {
+	t.Helper()
+	rec := &recorder{h: http.StripPrefix("/feeds/tweetfeed", http.FileServer(http.Dir(dir)))}
+	ts := start(t, rec)
+	f := Feed{Name: "tweetfeed", Kind: KindMISPFeed, URL: ts.URL + "/feeds/tweetfeed/"}
+	return rec, f, ts.Client()
+}
+
+// manifest reads and rewrites the feed's manifest.json.
+func readManifest(t *testing.T, dir string) map[string]map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func writeManifest(t *testing.T, dir string, m map[string]map[string]any, modified time.Time) {
+	t.Helper()
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "manifest.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Last-Modified has one-second resolution: move it on so the change is seen.
+	if err := os.Chtimes(path, modified, modified); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFetchMISPFeed pulls a real MISP feed three times: all of it, then nothing (the
+// manifest is unchanged), then only the one event whose timestamp moved.
+func TestFetchMISPFeed(t *testing.T) {
+	dir := copyFeed(t)
+	rec, f, client := serveFeed(t, dir)
+
+	// What the local directory loader reads from the same feed is what a pull must emit.
+	want, err := intel.Load([]string{dir}, intel.Options{}, func(vigil.Indicator) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.Total < 10000 {
+		t.Fatalf("the directory loader read only %d indicators from the feed; is the data complete?", want.Total)
+	}
+	m := readManifest(t, dir)
+
+	n := 0
+	first, err := Fetch(context.Background(), client, f, State{}, func(vigil.Indicator) { n++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Complete || first.NotModified {
+		t.Errorf("Complete=%v NotModified=%v, want a delta pull", first.Complete, first.NotModified)
+	}
+	if n != want.Total || first.Report.Total != want.Total || first.Report.Failed != 0 {
+		t.Errorf("emitted %d (report: %d, %d failed), want the %d indicators the directory loader reads",
+			n, first.Report.Total, first.Report.Failed, want.Total)
+	}
+	if got := rec.take(); len(got) != 1+len(m) {
+		t.Errorf("%d requests, want the manifest and %d events", len(got), len(m))
+	}
+	for id, e := range m {
+		if ts, _ := strconv.ParseInt(e["timestamp"].(string), 10, 64); first.State.Events[id] != ts {
+			t.Errorf("state for event %s: %d, want the manifest's timestamp %d", id, first.State.Events[id], ts)
+		}
+	}
+
+	second, err := Fetch(context.Background(), client, f, first.State, func(vigil.Indicator) { t.Error("unchanged feed emitted an indicator") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.take(); !second.NotModified || len(got) != 1 {
+		t.Errorf("unchanged feed: NotModified=%v after requests %q, want one conditional request for the manifest", second.NotModified, got)
+	}
+
+	changed := slices.Sorted(maps.Keys(m))[7]
+	ts, _ := strconv.ParseInt(m[changed]["timestamp"].(string), 10, 64)
+	m[changed]["timestamp"] = strconv.FormatInt(ts+3600, 10)
+	writeManifest(t, dir, m, time.Now().Add(time.Hour))
+
+	n = 0
+	third, err := Fetch(context.Background(), client, f, second.State, func(vigil.Indicator) { n++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPaths := []string{"/feeds/tweetfeed/manifest.json", "/feeds/tweetfeed/" + changed + ".json"}
+	if got := rec.take(); !slices.Equal(got, wantPaths) {
+		t.Errorf("requests %q, want only %q", got, wantPaths)
+	}
+	if n == 0 || third.State.Events[changed] != ts+3600 || len(third.State.Events) != len(m) {
+		t.Errorf("emitted %d, state for the changed event %d of %d events; want its indicators and timestamp %d",
+			n, third.State.Events[changed], len(third.State.Events), ts+3600)
+	}
+}
+
+// TestFetchMISPFeedBrokenEvent checks that one broken event is reported, does not stop
+// the others, and is fetched again on the next pull.
+func TestFetchMISPFeedBrokenEvent(t *testing.T) {
+	dir := copyFeed(t)
+	rec, f, client := serveFeed(t, dir)
+	ids := slices.Sorted(maps.Keys(readManifest(t, dir)))
+	broken, missing := ids[3], ids[11]
+	path := filepath.Join(dir, broken+".json")
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, good[:len(good)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, missing+".json"), filepath.Join(dir, missing+".gone")); err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := Fetch(context.Background(), client, f, State{}, func(vigil.Indicator) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Report.Failed != 2 || res.Report.Total == 0 {
+		t.Errorf("report: %d failed, %d indicators; want the two bad events failed and the rest read", res.Report.Failed, res.Report.Total)
+	}
+	refs := map[string]string{}
+	for _, p := range res.Report.Problems {
+		if p.Kind == intel.ProblemFailed {
+			refs[p.Ref] = p.Reason
+		}
+	}
+	if !strings.Contains(refs[missing], "404 Not Found") || !strings.Contains(refs[broken], "parse ") {
+		t.Errorf("failed events reported as %q; want %s as 404 and %s as a parse error", refs, missing, broken)
+	}
+	_, hasBroken := res.State.Events[broken]
+	_, hasMissing := res.State.Events[missing]
+	if hasBroken || hasMissing || len(res.State.Events) != len(ids)-2 || res.State.LastModified != "" {
+		t.Errorf("state: %d events (broken kept: %v, missing kept: %v), Last-Modified %q; want the bad events left out and no validators",
+			len(res.State.Events), hasBroken, hasMissing, res.State.LastModified)
+	}
+	rec.take()
+
+	if err := os.WriteFile(path, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Fetch(context.Background(), client, f, res.State, func(vigil.Indicator) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"/feeds/tweetfeed/manifest.json", "/feeds/tweetfeed/" + broken + ".json", "/feeds/tweetfeed/" + missing + ".json"}
+	slices.Sort(want[1:])
+	if got := rec.take(); !slices.Equal(got, want) {
+		t.Errorf("next pull requested %q, want the manifest and the two events that failed: %q", got, want)
+	}
+	if again.Report.Failed != 1 || len(again.State.Events) != len(ids)-1 {
+		t.Errorf("next pull: %d failed, %d events in state; want the repaired event read and the missing one still failing",
+			again.Report.Failed, len(again.State.Events))
+	}
+}
