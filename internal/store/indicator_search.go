@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/vigil-health/vigil"
+)
+
+// indicatorColumns are an indicator joined with one of its claims, in scanClaim's order.
+const indicatorColumns = `i.id, i.type, i.value, i.last_sighted, s.source, s.tlp, s.reliability, s.credibility,
+	s.confidence, s.labels, s.ref, s.valid_from, s.valid_until, s.first_seen, s.last_seen, s.not_for_matching,
+	s.added_at, s.published_at`
+
+// scanClaim reads one row of indicatorColumns.
+func scanClaim(sc scanner) (StoredIndicator, IndicatorSource, error) {
+	var si StoredIndicator
+	var src IndicatorSource
+	var rel, labels string
+	var cred int
+	p := &src.Provenance
+	err := sc.Scan(&si.ID, &si.Type, &si.Value, scanTime(&si.LastSighted), &p.Source, &p.TLP, &rel, &cred,
+		&p.Confidence, &labels, &p.Ref, scanTime(&p.ValidFrom), scanTime(&p.ValidUntil), scanTime(&p.FirstSeen),
+		scanTime(&p.LastSeen), &src.NotForMatching, scanTime(&src.Added), scanTime(&src.Published))
+	if err != nil {
+		return si, src, err
+	}
+	p.Reliability, p.Credibility = gradeOf(rel, cred)
+	if labels != "[]" {
+		if err := json.Unmarshal([]byte(labels), &p.Labels); err != nil {
+			return si, src, fmt.Errorf("labels of indicator %d: %w", si.ID, err)
+		}
+	}
+	return si, src, nil
+}
+
+// EachIndicator calls fn with every indicator that some source holds, with its claims,
+// in id order, streaming: memory does not grow with the number of indicators. It stops
+// at the first error fn returns and returns it. fn must not write to the store (on
+// SQLite the read sees the state when it began either way).
+func (s *Store) EachIndicator(ctx context.Context, fn func(StoredIndicator) error) error {
+	rows, err := s.rdb().query(ctx, `SELECT `+indicatorColumns+` FROM indicators i
+		JOIN indicator_sources s ON s.indicator_id = i.id ORDER BY i.id, s.source`)
+	if err != nil {
+		return fmt.Errorf("read indicators: %w", err)
+	}
+	defer rows.Close()
+	var cur StoredIndicator
+	for rows.Next() {
+		si, src, err := scanClaim(rows)
+		if err != nil {
+			return fmt.Errorf("read indicators: %w", err)
+		}
+		if si.ID != cur.ID && cur.ID != 0 {
+			if err := fn(cur); err != nil {
+				return err
+			}
+		}
+		if si.ID != cur.ID {
+			cur = si
+		}
+		cur.Sources = append(cur.Sources, src)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read indicators: %w", err)
+	}
+	if cur.ID != 0 {
+		return fn(cur)
+	}
+	return nil
+}
+
+// IndicatorFilter selects indicators; zero fields match everything.
+type IndicatorFilter struct {
+	// Value matches indicators whose value contains it, case-insensitively; with Exact,
+	// only the value itself.
+	Value string
+	Exact bool
+	// Type matches indicators of that type.
+	Type vigil.IndicatorType
+	// Source matches indicators the named source holds.
+	Source string
+	// Label matches indicators some source labels so, case-insensitively.
+	Label string
+	// Cursor continues a previous page.
+	Cursor string
+	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
+	Limit int
+}
+
+// SearchIndicators returns the indicators f selects in id order, each with every
+// source's claim, and the cursor of the next page ("" on the last page).
+func (s *Store) SearchIndicators(ctx context.Context, f IndicatorFilter) ([]StoredIndicator, string, error) {
+	after, err := decodeIDCursor("indicator", f.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	if f.Type != "" && !f.Type.Valid() {
+		return nil, "", vigil.Errorf(vigil.EINVALID, "indicator type %q is not known: use one of %s", f.Type, typeNames())
+	}
+	w := indicatorWhere(f, after)
+	limit := pageLimit(f.Limit)
+	c := s.rdb()
+	ids, err := queryIDs(ctx, c, `SELECT i.id FROM indicators i`+w.String()+` ORDER BY i.id LIMIT ?`, append(w.args, limit+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("search indicators: %w", err)
+	}
+	ids, next := page(ids, limit, func(id int64) string { return strconv.FormatInt(id, 10) })
+	out, err := s.indicatorsByID(ctx, c, ids)
+	if err != nil {
+		return nil, "", fmt.Errorf("search indicators: %w", err)
+	}
+	return out, cursorOf("indicator", next), nil
+}
+
+// indicatorWhere turns f into conditions on indicators i.
+func indicatorWhere(f IndicatorFilter, after int64) where {
+	var w where
+	w.add(after > 0, "i.id > ?", after)
+	w.add(f.Type != "", "i.type = ?", string(f.Type))
+	v := strings.TrimSpace(f.Value)
+	w.add(v != "" && f.Exact, "i.value = ?", v)
+	w.add(v != "" && !f.Exact, `LOWER(i.value) LIKE ? ESCAPE '\'`, "%"+likeEscape(strings.ToLower(v))+"%")
+	claim := "EXISTS (SELECT 1 FROM indicator_sources s WHERE s.indicator_id = i.id"
+	var args []any
+	if src := strings.TrimSpace(f.Source); src != "" {
+		claim += " AND s.source = ?"
+		args = append(args, src)
+	}
+	if l := strings.TrimSpace(f.Label); l != "" {
+		b, _ := json.Marshal(strings.ToLower(l))
+		claim += ` AND LOWER(s.labels) LIKE ? ESCAPE '\'`
+		args = append(args, "%"+likeEscape(string(b))+"%")
+	}
+	w.add(true, claim+")", args...)
+	return w
+}
+
+func typeNames() string {
+	names := make([]string, len(vigil.IndicatorTypes))
+	for i, t := range vigil.IndicatorTypes {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
+}
+
+func queryIDs(ctx context.Context, c conn, q string, args ...any) ([]int64, error) {
+	rows, err := c.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// indicatorsByID reads the indicators with the given ids (ascending) and their claims.
+func (s *Store) indicatorsByID(ctx context.Context, c conn, ids []int64) ([]StoredIndicator, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := c.query(ctx, `SELECT `+indicatorColumns+` FROM indicators i JOIN indicator_sources s
+		ON s.indicator_id = i.id WHERE i.id IN (`+placeholders(len(ids))+`) ORDER BY i.id, s.source`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []StoredIndicator
+	for rows.Next() {
+		si, src, err := scanClaim(rows)
+		if err != nil {
+			return nil, err
+		}
+		if len(out) == 0 || out[len(out)-1].ID != si.ID {
+			out = append(out, si)
+		}
+		last := &out[len(out)-1]
+		last.Sources = append(last.Sources, src)
+	}
+	return out, rows.Err()
+}
+
+// GetIndicator returns the indicator of type t and value v with its claims.
+func (s *Store) GetIndicator(ctx context.Context, t vigil.IndicatorType, v string) (StoredIndicator, error) {
+	out, _, err := s.SearchIndicators(ctx, IndicatorFilter{Type: t, Value: v, Exact: true, Limit: 1})
+	if err != nil {
+		return StoredIndicator{}, err
+	}
+	if len(out) == 0 {
+		return StoredIndicator{}, vigil.Errorf(vigil.ENOTFOUND, "no indicator %s %s", t, v)
+	}
+	return out[0], nil
+}
