@@ -78,13 +78,15 @@ var ErrNotPullable = errors.New("this feed is filled by uploads and has nothing 
 // On an error Result.State is prev, so the next pull starts again from where this one
 // did; indicators already emitted were parsed correctly, but the caller should keep the
 // feed's previous set rather than treat them as complete. client may be nil.
+//
+// Every indicator is credited to f.Name, whoever the data names as its publisher (a MISP
+// event's Orgc, a STIX created_by_ref): the publisher a delta pull can resolve changes
+// from page to page, and the caller keeps and withdraws indicators per feed.
 func Fetch(ctx context.Context, client *http.Client, f Feed, prev State, emit func(vigil.Indicator)) (Result, error) {
 	if client == nil {
 		client = defaultClient
 	}
-	if f.Options.Source == "" {
-		f.Options.Source = f.Name
-	}
+	emit = creditTo(f, emit)
 	var (
 		res Result
 		err error
@@ -108,6 +110,17 @@ func Fetch(ctx context.Context, client *http.Client, f Feed, prev State, emit fu
 		res.State, res.NotModified, res.Complete = prev, false, false
 	}
 	return res, err
+}
+
+// creditTo wraps emit so that every indicator is credited to the feed.
+func creditTo(f Feed, emit func(vigil.Indicator)) func(vigil.Indicator) {
+	if f.Name == "" {
+		return emit
+	}
+	return func(i vigil.Indicator) {
+		i.Provenance.Source = f.Name
+		emit(i)
+	}
 }
 
 // Threshold is the decay score below which an indicator stops matching.

@@ -224,3 +224,106 @@ func TestFetchMISPFeedBrokenEvent(t *testing.T) {
 			again.Report.Failed, len(again.State.Events))
 	}
 }
+
+// memFeed serves a MISP feed held in memory: path → body; absent paths answer 404.
+func memFeed(t *testing.T, files map[string]string) (*recorder, Feed, *http.Client) {
+	t.Helper()
+	rec := &recorder{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := files[strings.TrimPrefix(r.URL.Path, "/feed/")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte(body))
+	})}
+	ts := start(t, rec)
+	return rec, Feed{Name: "partner-misp", Kind: KindMISPFeed, URL: ts.URL + "/feed"}, ts.Client()
+}
+
+const (
+	eventA = "5f2b1c3e-0d4a-4b6e-9c7f-1a2b3c4d5e6f"
+	eventB = "6a7b8c9d-1e2f-4a3b-8c4d-5e6f7a8b9c0d"
+)
+
+func mispEvent(uuid, value string) string {
+	return `{"Event":{"uuid":"` + uuid + `","info":"Phishing against GP practices","Orgc":{"name":"Partner CERT"},` +
+		`"Attribute":[{"type":"domain","to_ids":true,"value":"` + value + `"}]}}`
+}
+
+func TestFetchMISPManifests(t *testing.T) {
+	tests := []struct {
+		name      string
+		files     map[string]string
+		prev      map[string]int64
+		wantPaths []string
+		wantErr   string
+		wantState map[string]int64
+		wantFail  int
+	}{
+		{name: "number and string timestamps",
+			files: map[string]string{
+				"manifest.json":  `{"` + eventA + `":{"timestamp":1784846040},"` + eventB + `":{"timestamp":"1784846041"}}`,
+				eventA + ".json": mispEvent(eventA, "gp-login.example"), eventB + ".json": mispEvent(eventB, "nhs-mail.example")},
+			wantPaths: []string{"/feed/manifest.json", "/feed/" + eventA + ".json", "/feed/" + eventB + ".json"},
+			wantState: map[string]int64{eventA: 1784846040, eventB: 1784846041}},
+		{name: "an event without a timestamp is fetched every time",
+			files: map[string]string{
+				"manifest.json":  `{"` + eventA + `":{"info":"no time"},"` + eventB + `":{"timestamp":"5"}}`,
+				eventA + ".json": mispEvent(eventA, "gp-login.example")},
+			prev:      map[string]int64{eventA: 0, eventB: 5},
+			wantPaths: []string{"/feed/manifest.json", "/feed/" + eventA + ".json"},
+			wantState: map[string]int64{eventA: 0, eventB: 5}},
+		{name: "an event whose id is a path is not fetched",
+			files: map[string]string{
+				"manifest.json":  `{"../../admin/secrets":{"timestamp":"9"},"` + eventA + `":{"timestamp":"9"}}`,
+				eventA + ".json": mispEvent(eventA, "gp-login.example")},
+			wantPaths: []string{"/feed/manifest.json", "/feed/" + eventA + ".json"},
+			wantState: map[string]int64{eventA: 9}, wantFail: 1},
+		{name: "an event removed from the manifest is forgotten",
+			files: map[string]string{
+				"manifest.json": `{"` + eventA + `":{"timestamp":"9"}}`},
+			prev:      map[string]int64{eventA: 9, eventB: 9},
+			wantPaths: []string{"/feed/manifest.json"},
+			wantState: map[string]int64{eventA: 9}},
+		{name: "no changed event could be read",
+			files: map[string]string{
+				"manifest.json":  `{"` + eventA + `":{"timestamp":"9"}}`,
+				eventA + ".json": `{"Event":{"uuid":"` + eventA + `","Attribute":[{"type":"domain"`},
+			wantPaths: []string{"/feed/manifest.json", "/feed/" + eventA + ".json"},
+			wantErr:   "none of the 1 new or changed events could be read; first: parse "},
+		{name: "no manifest",
+			files:     map[string]string{},
+			wantPaths: []string{"/feed/manifest.json"},
+			wantErr:   "/feed/manifest.json: 404 Not Found (check the feed's URL)"},
+		{name: "a manifest that is not a MISP manifest",
+			files:     map[string]string{"manifest.json": `["not", "a", "manifest"]`},
+			wantPaths: []string{"/feed/manifest.json"},
+			wantErr:   "the MISP feed manifest cannot be read: it is not a JSON object mapping event UUIDs to event summaries"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, f, client := memFeed(t, tt.files)
+			prev := State{Events: tt.prev}
+			res, err := Fetch(context.Background(), client, f, prev, func(i vigil.Indicator) {
+				if i.Provenance.Source != "partner-misp" {
+					t.Errorf("%s credited to %q, want the feed rather than the event's Orgc", i.Value, i.Provenance.Source)
+				}
+			})
+			if got := rec.take(); !slices.Equal(got, tt.wantPaths) {
+				t.Errorf("requested %q, want %q", got, tt.wantPaths)
+			}
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(res.State.Events, tt.wantState) || res.Report.Failed != tt.wantFail {
+				t.Errorf("state %v with %d failed, want %v with %d failed", res.State.Events, res.Report.Failed, tt.wantState, tt.wantFail)
+			}
+		})
+	}
+}
