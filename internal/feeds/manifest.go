@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf8"
 )
 
 // maxManifestBytes caps a MISP feed's manifest.json: a feed of 100,000 events has a
@@ -43,6 +44,9 @@ func parseManifest(r io.Reader) (map[string]int64, error) {
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, fmt.Errorf("it breaks off after %d events: %w", len(events), err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("there is more after the manifest's closing brace; it may be two files run together")
 	}
 	return events, nil
 }
@@ -82,8 +86,12 @@ func isEventID(id string) bool {
 
 // shorten bounds a value quoted in a message.
 func shorten(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
+	if len(s) <= 80 {
+		return s
 	}
-	return s
+	n := 80
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
