@@ -30,6 +30,7 @@ type env struct {
 
 // root is the command tree.
 type root struct {
+	Serve   serveCmd   `cmd:"" help:"Run the sector server: the API, Early Warning, live and retro hunting. --demo seeds a demo sector."`
 	Hunt    huntCmd    `cmd:"" help:"Hunt telemetry (NDJSON, plain or gzip) for indicators of compromise; writes sightings as NDJSON to stdout."`
 	Intel   intelCmd   `cmd:"" help:"Inspect threat-intelligence files."`
 	Org     orgCmd     `cmd:"" help:"Manage organisations."`

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"runtime/debug"
+	"sync"
+
+	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/config"
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/web"
+)
+
+type serveCmd struct {
+	serverFlags
+	Addr         string `placeholder:"HOST:PORT" help:"Address to listen on (default 127.0.0.1:8080, or VIGIL_ADDR); port 0 picks a free one."`
+	Demo         bool   `help:"On an empty store, seed a demo sector with sample intel, events and telemetry, and print one login per role (VIGIL_DEMO=true)."`
+	DemoPassword string `name:"demo-password" placeholder:"P" help:"The demo users' password, at least 12 characters (VIGIL_DEMO_PASSWORD); random when not given."`
+}
+
+// Run starts the sector server and serves until the context ends (SIGINT or SIGTERM).
+func (c *serveCmd) Run(e *env) error {
+	cfg, err := c.config()
+	if err != nil {
+		return err
+	}
+	log := serverLogger(e, cfg.LogLevel)
+	s, cen, err := openCentre(e.ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var seeded *demoSeed
+	if cfg.Demo {
+		if seeded, err = seedDemo(e.ctx, s, cen, cfg, c.DemoPassword != "", log); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another server using the port? choose another with --addr)", cfg.Addr, err)
+	}
+	srv := web.New(web.Deps{Store: s, Centre: cen, Logger: log, SessionTTL: cfg.SessionTTL.Duration,
+		SecureCookies: cfg.SecureCookies(), TrustedOrigins: cfg.Origins(), BodyLimits: cfg.BodyLimits(), Version: buildVersion()})
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(e.stdout, "vigil is listening on %s\n", url)
+	if seeded != nil {
+		seeded.print(e.stdout, url, cfg)
+	}
+	log.InfoContext(e.ctx, "serving", slog.String("addr", ln.Addr().String()), slog.String("store", s.Engine()),
+		slog.String("version", buildVersion()))
+	return serve(e.ctx, log, srv, cen, ln)
+}
+
+// config layers defaults, the file, VIGIL_* and the flags, and validates the result.
+func (c *serveCmd) config() (config.Config, error) {
+	cfg, err := c.load()
+	if err != nil {
+		return cfg, err
+	}
+	if c.Addr != "" {
+		cfg.Addr = c.Addr
+	}
+	if c.Demo {
+		cfg.Demo = true
+	}
+	if c.DemoPassword != "" {
+		cfg.DemoPassword = c.DemoPassword
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, usageErrorf("invalid configuration:\n%v", err)
+	}
+	return cfg, nil
+}
+
+// openCentre opens (and migrates) the store, loads the server secret and starts the
+// centre's state: the asset router and the matcher snapshot.
+func openCentre(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, *centre.Service, error) {
+	secret, created, err := cfg.LoadSecret()
+	if err != nil {
+		return nil, nil, err
+	}
+	if created {
+		log.InfoContext(ctx, "created the server secret; back it up with the database", slog.String("path", cfg.SecretPath()))
+	}
+	s, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.Engine() == store.EnginePostgres && cfg.Secret == "" {
+		log.WarnContext(ctx, "PostgreSQL with the secret in the data dir: servers sharing this database need the same VIGIL_SECRET",
+			slog.String("path", cfg.SecretPath()))
+	}
+	cen, err := centre.New(ctx, centre.Deps{Store: s, Logger: log, Secret: secret, RetentionDays: cfg.RetentionDays, DigestHour: cfg.DigestHour})
+	if err != nil {
+		s.Close()
+		return nil, nil, fmt.Errorf("start the centre: %w", err)
+	}
+	return s, cen, nil
+}
+
+// serve runs the centre's background work beside the HTTP server until ctx ends or the
+// server fails, then waits for both to finish.
+func serve(ctx context.Context, log *slog.Logger, srv *web.Server, cen *centre.Service, ln net.Listener) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := cen.Run(ctx); err != nil {
+			log.ErrorContext(ctx, "background work stopped", slog.Any("error", err))
+		}
+	})
+	err := srv.Serve(ctx, ln)
+	cancel()
+	wg.Wait()
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.InfoContext(ctx, "vigil stopped")
+	return nil
+}
+
+// serverLogger logs to stderr at the configured level.
+func serverLogger(e *env, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level)) // Validate accepted it
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// buildVersion is the module version the binary was built from, "(devel)" otherwise.
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
