@@ -36,6 +36,12 @@ type Deps struct {
 	DigestHour int
 	// HTTPClient fetches feeds; nil means a client with sensible timeouts.
 	HTTPClient *http.Client
+	// TelemetryConcurrency is how many telemetry uploads run at once before more are
+	// refused as busy; 0 means twice GOMAXPROCS.
+	TelemetryConcurrency int
+	// MaxTelemetryBytes caps one telemetry upload after decompression
+	// (DefaultMaxTelemetryBytes when zero).
+	MaxTelemetryBytes int64
 }
 
 // Service is the running centre: see the package documentation.
@@ -48,6 +54,7 @@ type Service struct {
 	digestHour int
 	client     *http.Client
 	metrics    *metrics
+	tele       *telemetryLimits
 
 	matcher     match.Holder
 	recompileMu sync.Mutex // serialises snapshot rebuilds
@@ -80,6 +87,7 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 		s.client = &http.Client{Timeout: 10 * time.Minute}
 	}
 	s.metrics = newMetrics()
+	s.tele = newTelemetryLimits(d.TelemetryConcurrency, d.MaxTelemetryBytes)
 	if err := s.Reroute(ctx); err != nil {
 		return nil, err
 	}
