@@ -6,4 +6,8 @@
 //
 // Indicators age: [Score] gives an indicator's decay score from its type and when a
 // source last published it or it was last sighted; below [Threshold] it stops matching.
+//
+// Concurrency: the package holds no mutable state. Fetch may run for several feeds at
+// once; within one call, emit is called from the calling goroutine only, one indicator
+// at a time, so it needs no lock of its own unless the caller shares it between pulls.
 package feeds

@@ -92,12 +92,11 @@ func Fetch(ctx context.Context, client *http.Client, f Feed, prev State, emit fu
 		err error
 	)
 	switch f.Kind {
-	case KindURL:
-		res, err = fetchURL(ctx, client, f, prev, emit)
-	case KindMISPFeed:
-		res, err = fetchMISP(ctx, client, f, prev, emit)
-	case KindTAXII:
-		res, err = fetchTAXII(ctx, client, f, prev, emit)
+	case KindURL, KindMISPFeed, KindTAXII:
+		if err = checkURL(f); err != nil {
+			break
+		}
+		res, err = pullers[f.Kind](ctx, client, f, prev, emit)
 	case KindUpload:
 		err = ErrNotPullable
 	default:
@@ -110,6 +109,13 @@ func Fetch(ctx context.Context, client *http.Client, f Feed, prev State, emit fu
 		res.State, res.NotModified, res.Complete = prev, false, false
 	}
 	return res, err
+}
+
+// pullers fetch each kind of pullable feed.
+var pullers = map[Kind]func(context.Context, *http.Client, Feed, State, func(vigil.Indicator)) (Result, error){
+	KindURL:      fetchURL,
+	KindMISPFeed: fetchMISP,
+	KindTAXII:    fetchTAXII,
 }
 
 // creditTo wraps emit so that every indicator is credited to the feed.

@@ -61,7 +61,7 @@ func (s *listServer) last() *http.Request {
 	return s.requests[len(s.requests)-1]
 }
 
-func start(t *testing.T, h http.Handler) *httptest.Server {
+func start(t testing.TB, h http.Handler) *httptest.Server {
 	t.Helper()
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
@@ -298,9 +298,26 @@ func TestFetchKinds(t *testing.T) {
 	if !errors.Is(err, ErrNotPullable) {
 		t.Errorf("upload feed: %v, want ErrNotPullable", err)
 	}
-	_, err = Fetch(context.Background(), nil, Feed{Name: "odd", Kind: "ftp"}, State{}, func(vigil.Indicator) {})
-	if err == nil || !strings.Contains(err.Error(), `unknown kind "ftp"`) {
-		t.Errorf("unknown kind: %v, want an error naming it", err)
+	tests := []struct {
+		name string
+		feed Feed
+		want string
+	}{
+		{"an unknown kind", Feed{Name: "odd", Kind: "ftp", URL: "ftp://x"}, `feed "odd": unknown kind "ftp"`},
+		{"no URL", Feed{Name: "list", Kind: KindURL}, `feed "list": "" is not a URL`},
+		{"not a web address", Feed{Name: "list", Kind: KindURL, URL: "ftp://files.example/list.txt"},
+			`feed "list": the URL ftp://files.example/list.txt must start with https:// (or http://)`},
+		{"no host", Feed{Name: "misp", Kind: KindMISPFeed, URL: "https:///feed/"}, `feed "misp": the URL https:///feed/ names no host`},
+		{"a relative TAXII root", Feed{Name: "taxii", Kind: KindTAXII, URL: "/api1/", Collection: "c"},
+			`feed "taxii": the URL /api1/ must start with https://`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Fetch(context.Background(), nil, tt.feed, State{}, func(vigil.Indicator) {})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one containing %q", err, tt.want)
+			}
+		})
 	}
 }
 

@@ -45,6 +45,21 @@ func get(ctx context.Context, client *http.Client, f Feed, u string, header http
 	return resp, nil
 }
 
+// checkURL refuses a feed URL that is not an absolute http or https URL, before any
+// request is made, with a message that says what to fix.
+func checkURL(f Feed) error {
+	u, err := url.Parse(f.URL)
+	switch {
+	case err != nil || f.URL == "":
+		return fmt.Errorf("feed %q: %q is not a URL; give the address the feed is published at", f.Name, redact(f.URL))
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("feed %q: the URL %s must start with https:// (or http://)", f.Name, redact(f.URL))
+	case u.Host == "":
+		return fmt.Errorf("feed %q: the URL %s names no host", f.Name, redact(f.URL))
+	}
+	return nil
+}
+
 // authorise adds the feed's basic credentials or bearer token to req.
 func authorise(req *http.Request, f Feed) error {
 	basic := f.Username != "" || f.Password != ""
