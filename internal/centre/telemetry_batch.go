@@ -81,6 +81,7 @@ func (in *ingest) line(l []byte, tooLong bool, no int64) {
 		in.problem(no, err.Error())
 		return
 	case in.ex.LastBlank():
+		in.res.Blank++
 		return
 	}
 	in.res.Events++

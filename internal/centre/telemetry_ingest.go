@@ -46,9 +46,10 @@ func (e *TooLargeError) Error() string {
 
 // TelemetryResult is what one telemetry upload did.
 type TelemetryResult struct {
-	// Lines read, Events parsed, Unparseable lines (with the first few line numbers).
-	Lines, Events, Unparseable int64
-	Problems                   []string
+	// Lines read: Events parsed, Unparseable lines (the first few described in
+	// Problems, with their line numbers) and Blank lines.
+	Lines, Events, Unparseable, Blank int64
+	Problems                          []string
 	// Bytes read after decompression.
 	Bytes int64
 	// Observables extracted, Sightings (observable matched an indicator), Alerts raised.

@@ -146,13 +146,17 @@ func retroAlert(org, name string, l *listing, h *retroHit, now time.Time) vigil.
 	if len(h.what) > 3 {
 		what += fmt.Sprintf(" and %d more", len(h.what)-3)
 	}
-	if what != l.value {
+	if l.typ == vigil.TypeCIDR && what != l.value {
 		what += " (" + within(l.typ) + " " + l.value + ")"
 	}
 	title := fmt.Sprintf("Earlier telemetry from %s shows contact with newly listed %s", name, l.value)
-	body := fmt.Sprintf("%s a device at %s %s %s, which %s has just listed as %s. This was found by looking the "+
+	have := "has"
+	if len(l.sources) > 1 {
+		have = "have"
+	}
+	body := fmt.Sprintf("%s a device at %s %s %s, which %s %s just listed as %s. This was found by looking the "+
 		"new indicator up in the record of what your telemetry held; vigil keeps no copy of the events themselves. %s",
-		capitalise(dayRange(h.first, h.last)), name, action(l.typ), what, l.who(), l.as(), nextSteps(l.value, l.typ))
+		capitalise(dayRange(h.first, h.last)), name, action(l.typ), what, l.who(), have, l.as(), nextSteps(l.value, l.typ))
 	return vigil.Alert{Org: org, Kind: vigil.AlertRetroHunt, Severity: l.severity(), Title: clipText(title, 300),
 		Body: body, Observable: h.what[0], Indicator: l.value, Sources: l.sources, TLP: l.tlp,
 		FirstSeen: h.first, LastSeen: h.last.Add(24*time.Hour - time.Microsecond),
@@ -184,7 +188,12 @@ const (
 //     that /48", not in the indicator itself;
 //   - anything else: its own key.
 func indicatorKeys(k *keyer, t vigil.IndicatorType, v string, add func(indexKey, string)) bool {
-	if t != vigil.TypeCIDR {
+	switch t {
+	case vigil.TypeDomain:
+		add(k.key(string(t), v), v+" or a name under it")
+		return true
+	case vigil.TypeCIDR:
+	default:
 		add(k.key(string(t), v), v)
 		return true
 	}
