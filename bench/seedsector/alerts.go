@@ -64,12 +64,13 @@ type alertGen struct {
 	rng   *rand.Rand
 	n     int
 	start time.Time
+	now   time.Time
 	step  time.Duration
 }
 
 func newAlertGen(sc *sector, n int, seed uint64, now time.Time) *alertGen {
 	year := 365 * 24 * time.Hour
-	return &alertGen{sc: sc, rng: rand.New(rand.NewPCG(seed, 8)), n: n, start: now.Add(-year), step: year / time.Duration(max(n, 1))}
+	return &alertGen{sc: sc, rng: rand.New(rand.NewPCG(seed, 8)), n: n, start: now.Add(-year), now: now.UTC().Truncate(time.Microsecond), step: year / time.Duration(max(n, 1))}
 }
 
 // row returns the i-th alert.
@@ -88,7 +89,7 @@ func (g *alertGen) row(i int) alertRow {
 		tlp:       string(pick(r, tlps)),
 		count:     int32(1 + r.IntN(20)),
 		firstSeen: created, createdAt: created,
-		lastSeen: created.Add(time.Duration(r.IntN(72)) * time.Hour),
+		lastSeen: g.before(created.Add(time.Duration(r.IntN(72)) * time.Hour)),
 		dedupKey: fmt.Sprintf("seed:%s:%d", typ, i)}
 	g.lifecycle(&a, o)
 	return a
@@ -118,18 +119,26 @@ func (g *alertGen) observable(o seedOrg, kind vigil.AlertKind) (obs, ind string)
 // lifecycle sets the status, older alerts being mostly dealt with, and who moved it.
 func (g *alertGen) lifecycle(a *alertRow, o seedOrg) {
 	table := newStatus
-	if time.Since(a.createdAt) > 30*24*time.Hour {
+	if g.now.Sub(a.createdAt) > 30*24*time.Hour {
 		table = oldStatus
 	}
 	a.status = string(pick(g.rng, table))
 	who := "it@" + o.domain
 	switch vigil.AlertStatus(a.status) {
 	case vigil.AlertResolved:
-		a.resolvedAt, a.resolvedBy, a.note = a.createdAt.Add(48*time.Hour), who, "Patched and checked; no further activity."
+		a.resolvedAt, a.resolvedBy, a.note = g.before(a.createdAt.Add(48*time.Hour)), who, "Patched and checked; no further activity."
 		fallthrough
 	case vigil.AlertAcknowledged:
-		a.ackedAt, a.ackedBy = a.createdAt.Add(2*time.Hour), who
+		a.ackedAt, a.ackedBy = g.before(a.createdAt.Add(2*time.Hour)), who
 	}
+}
+
+// before returns t, or the generator's now if t is later: nothing happens in the future.
+func (g *alertGen) before(t time.Time) time.Time {
+	if t.After(g.now) {
+		return g.now
+	}
+	return t
 }
 
 // hostIn returns the n-th address of an IPv4 network.
