@@ -2,38 +2,57 @@ package centre
 
 import (
 	"context"
-	"io"
+	"fmt"
+	"log/slog"
 
-	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/warn"
 )
 
+// maxLoggedOverlaps bounds the overlaps Reroute logs one by one; the rest are counted.
+const maxLoggedOverlaps = 20
+
 // Reroute rebuilds the asset router from the organisations' registered assets and swaps
-// it in. (Stub: replaced by the Early Warning work.)
-func (s *Service) Reroute(ctx context.Context) error { return nil }
-
-// warnOnIndicators raises Early Warning alerts for organisations whose assets the
-// indicators touch. (Stub.)
-func (s *Service) warnOnIndicators(ctx context.Context, added []vigil.Indicator) {}
-
-// runDigest writes the daily digest at the configured hour until ctx ends. (Stub.)
-func (s *Service) runDigest(ctx context.Context) { <-ctx.Done() }
-
-// EventsResult is what one events upload did.
-type EventsResult struct {
-	// Accepted events were valid; Routed of them reached at least one organisation and
-	// Unrouted matched nobody's assets (kept for analysts).
-	Accepted, Routed, Unrouted int
-	// Alerts raised and Repeats (deduplicated into an existing alert of the same day).
-	Alerts, Repeats int
-	// Rejected lines, with line numbers and reasons (the first few).
-	Rejected int
-	Problems []warn.Problem
+// it in. Call it after any change of assets; readers keep the old router until the swap.
+func (s *Service) Reroute(ctx context.Context) error {
+	s.rerouteMu.Lock()
+	defer s.rerouteMu.Unlock()
+	claims, err := s.store.AssetClaims(ctx)
+	if err != nil {
+		return fmt.Errorf("reroute: %w", err)
+	}
+	r, overlaps := warn.NewRouter(routerClaims(claims))
+	s.router.Store(r)
+	s.logRouter(ctx, r, overlaps)
+	return nil
 }
 
-// IngestEvents reads NDJSON threat events, routes each to the organisations owning its
-// observable and raises or repeats their alerts; what routes nowhere is kept as unrouted.
-// Everything counted in the result is committed before it returns. (Stub.)
-func (s *Service) IngestEvents(ctx context.Context, reporter string, r io.Reader) (EventsResult, error) {
-	return EventsResult{}, nil
+// routerClaims converts stored assets into router claims. A hostname becomes a domain
+// claim: the router has no exact-host claim, so names under a registered host route to
+// its owner too, which errs on the side of telling someone.
+func routerClaims(in []store.AssetClaim) []warn.Claim {
+	out := make([]warn.Claim, len(in))
+	for i, c := range in {
+		out[i] = warn.Claim{Org: c.Org, Prefix: c.Prefix, Domain: c.Name}
+	}
+	return out
+}
+
+// logRouter reports at debug level what the new router holds and what it flagged; the
+// store has already recorded overlaps for analysts, so these are for operators.
+func (s *Service) logRouter(ctx context.Context, r *warn.Router, overlaps []warn.Overlap) {
+	st := r.Stats()
+	s.log.DebugContext(ctx, "asset router rebuilt", slog.Int("prefixes", st.Prefixes), slog.Int("domains", st.Domains),
+		slog.Int("claims", st.Claims), slog.Int("invalid", st.Invalid), slog.Int("overlaps", len(overlaps)))
+	for i, o := range overlaps {
+		if i == maxLoggedOverlaps {
+			s.log.DebugContext(ctx, "more overlapping claims", slog.Int("not_logged", len(overlaps)-i))
+			break
+		}
+		s.log.DebugContext(ctx, "overlapping claims", slog.String("overlap", o.String()))
+	}
+	for _, c := range r.Invalid() {
+		s.log.DebugContext(ctx, "claim left out of the router", slog.String("claim", c.String()),
+			slog.Any("reason", c.Validate()))
+	}
 }
