@@ -35,7 +35,7 @@ func (c *serveCmd) Run(e *env) error {
 	defer s.Close()
 	var seeded *demoSeed
 	if cfg.Demo {
-		if seeded, err = seedDemo(e.ctx, s, cen, cfg, c.DemoPassword != "", log); err != nil {
+		if seeded, err = seedDemo(e.ctx, s, cen, cfg, log); err != nil {
 			return err
 		}
 	}

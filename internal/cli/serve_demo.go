@@ -22,11 +22,12 @@ type demoSeed struct {
 }
 
 // seedDemo seeds an empty store with the demo sector; on a store with data it leaves
-// the data alone and only sets the demo password when one was given explicitly.
-func seedDemo(ctx context.Context, s *store.Store, cen *centre.Service, cfg config.Config, given bool, log *slog.Logger) (*demoSeed, error) {
+// the data alone and only sets the demo password when one was given (flag, environment
+// or config file).
+func seedDemo(ctx context.Context, s *store.Store, cen *centre.Service, cfg config.Config, log *slog.Logger) (*demoSeed, error) {
 	password := cfg.DemoPassword
-	given = given || password != ""
-	if password == "" {
+	given := password != ""
+	if !given {
 		password = demo.RandomPassword()
 	}
 	res, err := demo.Seed(ctx, s, cen, demo.Options{Password: password, ResetPasswords: given, Logger: log})

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,4 +118,41 @@ func TestLoadSecret(t *testing.T) {
 	if _, _, err := c.LoadSecret(); err == nil || !strings.Contains(err.Error(), c.SecretPath()) {
 		t.Errorf("a damaged secret file should be an error naming it, got %v", err)
 	}
+}
+
+// FuzzLoadFile feeds arbitrary config files and environment values: loading never
+// panics, and whatever Validate accepts the web server accepts too (web.New panics on a
+// trusted origin CrossOriginProtection refuses).
+func FuzzLoadFile(f *testing.F) {
+	f.Add([]byte(`{"addr": "127.0.0.1:9000", "session_ttl": "2h", "trusted_origins": ["https://a.example"]}`), "https://b.example", "")
+	f.Add([]byte(`{"base_url": "https://vigil.example.org/x", "retention_days": 7, "session_ttl": 3600}`), "", "00")
+	f.Add([]byte(`{"trusted_origins": ["http://[::1]:8080", "https://x.example/"], "max_event_bytes": -1}`), "null://x", strings.Repeat("ab", 32))
+	f.Add([]byte(`{"adr": 1}`), ",,,", "zz")
+	f.Add([]byte(`not json`), "https://user@x.example", "")
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, file []byte, origins, secret string) {
+		path := filepath.Join(dir, "vigil.json")
+		if err := os.WriteFile(path, file, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c := Default()
+		if c.LoadFile(path) != nil {
+			return
+		}
+		env := map[string]string{"VIGIL_TRUSTED_ORIGINS": origins, "VIGIL_SECRET": secret}
+		if c.LoadEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }) != nil || c.Validate() != nil {
+			return
+		}
+		cop := http.NewCrossOriginProtection()
+		for _, o := range c.Origins() {
+			if err := cop.AddTrustedOrigin(o); err != nil {
+				t.Errorf("Validate accepted %+v but origin %q would make web.New panic: %v", c, o, err)
+			}
+		}
+		if c.Secret != "" {
+			if _, _, err := c.LoadSecret(); err != nil {
+				t.Errorf("Validate accepted VIGIL_SECRET %q but LoadSecret refuses it: %v", c.Secret, err)
+			}
+		}
+	})
 }
