@@ -1,4 +1,39 @@
 package api
 
-// intelRoutes registers the intel operations. (Stub: replaced by the intel work.)
-func (a *API) intelRoutes() {}
+import (
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// MaxIntelUpload bounds an intel upload (after any gzip, as sent). The server's body
+// limit for Prefix+"/intel" must be at least this (web.Deps.BodyLimits).
+const MaxIntelUpload = 1 << 30
+
+// intelRoutes registers the intel operations: uploads, the feeds registry and the
+// indicator search. Only the sector centre's people curate intel.
+func (a *API) intelRoutes() {
+	const (
+		e404 = http.StatusNotFound
+		e409 = http.StatusConflict
+		e413 = http.StatusRequestEntityTooLarge
+	)
+	upload := op("upload-intel", http.MethodPost, "/intel", "Upload an intel file", "intel", e409, e413)
+	upload.Description = "Streams a file in any supported format (STIX 2.1 bundle, MISP event, CSV, " +
+		"one indicator per line; plain or gzip) into the named source. Uploads add and refresh " +
+		"indicators; they never withdraw what the source held. Answers the import report."
+	upload.MaxBodyBytes = MaxIntelUpload
+	upload.RequestBody = &huma.RequestBody{Required: true, Description: "The intel file, plain or gzip.",
+		Content: map[string]*huma.MediaType{"application/octet-stream": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}
+	Register(a, upload, sector, a.intelUpload)
+
+	create := op("create-feed", http.MethodPost, "/feeds", "Register a feed", "intel", e409)
+	create.DefaultStatus = http.StatusCreated
+	Register(a, create, sector, a.feedCreate)
+	Register(a, op("list-feeds", http.MethodGet, "/feeds", "List feeds", "intel"), sector, a.feedList)
+	Register(a, op("get-feed", http.MethodGet, "/feeds/{id}", "Get a feed", "intel", e404), sector, a.feedGet)
+	Register(a, op("update-feed", http.MethodPatch, "/feeds/{id}", "Change a feed", "intel", e404, e409), sector, a.feedUpdate)
+	Register(a, op("delete-feed", http.MethodDelete, "/feeds/{id}", "Delete a feed and withdraw its indicators", "intel", e404), sector, a.feedDelete)
+	Register(a, op("pull-feed", http.MethodPost, "/feeds/{id}/pull", "Pull a feed now", "intel", e404), sector, a.feedPull)
+	Register(a, op("list-indicators", http.MethodGet, "/indicators", "Search indicators", "intel"), sector, a.indicatorList)
+}

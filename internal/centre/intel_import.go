@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -61,6 +62,10 @@ func (s *Service) ImportIntel(ctx context.Context, u IntelUpload, r io.Reader) (
 	}
 	if err := s.publish(ctx, imp.change); err != nil {
 		return rep, err
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(in.err, &tooBig) {
+		return rep, vigil.Errorf(vigil.EINVALID, "the file is larger than the %d bytes an upload may be: the first %d indicators were kept; split the rest or compress it with gzip", tooBig.Limit, rep.Total)
 	}
 	if err := errors.Join(in.err, loadErr); err != nil {
 		return rep, vigil.Errorf(vigil.EINVALID, "the upload broke off after %d indicators (%v): those were kept; send the whole file again to complete it", rep.Total, err)

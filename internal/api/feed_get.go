@@ -1,0 +1,12 @@
+package api
+
+import "context"
+
+// feedGet returns one feed with how its last pull went.
+func (a *API) feedGet(ctx context.Context, in *feedIDIn) (*feedResult, error) {
+	f, err := a.store.GetFeed(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &feedResult{Body: feedOut(f)}, nil
+}

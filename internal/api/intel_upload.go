@@ -1,0 +1,60 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/intel"
+)
+
+type intelUploadIn struct {
+	Source string `query:"source" required:"true" maxLength:"100" example:"partner-cert" doc:"The source the indicators are credited to; registered as an upload feed the first time."`
+	TLP    string `query:"tlp" maxLength:"20" example:"amber" doc:"TLP 2.0 marking for indicators the file does not mark (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)."`
+	Name   string `query:"name" maxLength:"200" example:"partner-iocs.txt" doc:"The file's name, for the report and the audit log."`
+
+	req *http.Request // the request, whose body is streamed rather than buffered
+}
+
+// Resolve keeps the request so that the handler can stream its body.
+func (in *intelUploadIn) Resolve(ctx huma.Context) []error {
+	in.req, _ = humago.Unwrap(ctx)
+	return nil
+}
+
+type intelUploadOut struct {
+	Body struct {
+		// Source is the source the indicators were credited to.
+		Source string `json:"source"`
+		intel.Report
+	}
+}
+
+// intelUpload imports an uploaded intel file into a source and answers the report:
+// counts by type, rejected lines with their numbers, not matchable, warninglisted, expired.
+func (a *API) intelUpload(ctx context.Context, in *intelUploadIn) (*intelUploadOut, error) {
+	var tlp vigil.TLP
+	if in.TLP != "" {
+		t, ok := vigil.ParseTLP(in.TLP)
+		if !ok {
+			return nil, vigil.Errorf(vigil.EINVALID, "tlp %q is not a TLP 2.0 marking: use CLEAR, GREEN, AMBER, AMBER+STRICT or RED", in.TLP)
+		}
+		tlp = t
+	}
+	name := in.Name
+	if name == "" {
+		name = "upload"
+	}
+	body := http.MaxBytesReader(nil, in.req.Body, MaxIntelUpload)
+	defer body.Close()
+	rep, err := a.centre.ImportIntel(ctx, centre.IntelUpload{Source: in.Source, TLP: tlp, Name: name, By: principal(ctx).Email}, body)
+	if err != nil {
+		return nil, err
+	}
+	out := &intelUploadOut{}
+	out.Body.Source, out.Body.Report = in.Source, *rep
+	return out, nil
+}
