@@ -23,7 +23,7 @@ import (
 // same data dir and check that everything it acknowledged with a 200 is still there.
 
 // unroutedPath lists events that matched no organisation's assets.
-const unroutedPath = "/api/v1/events/unrouted"
+const unroutedPath = "/api/v1/unrouted"
 
 var (
 	buildOnce sync.Once
