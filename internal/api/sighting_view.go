@@ -1,0 +1,64 @@
+package api
+
+import (
+	"time"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// Sighting says that an organisation's telemetry held a value that matched an indicator,
+// in one event field, on one day. The events themselves are not kept.
+type Sighting struct {
+	// ID is the sighting's number.
+	ID int64 `json:"id"`
+	// Org is the ODS code of the organisation whose telemetry it was.
+	Org string `json:"org"`
+	// Day is the UTC day the telemetry was received.
+	Day string `json:"day" format:"date" example:"2025-11-09"`
+	// Field is the event field the value came from.
+	Field string `json:"field" example:"id.resp_h"`
+	// Observable is the value seen.
+	Observable string `json:"observable" example:"203.0.113.9"`
+	// ObservableType is the kind of value seen.
+	ObservableType vigil.IndicatorType `json:"observable_type"`
+	// Indicator is the indicator it matched (a parent domain or a network can differ from the value seen).
+	Indicator string `json:"indicator" example:"203.0.113.0/24"`
+	// IndicatorType is the matched indicator's type.
+	IndicatorType vigil.IndicatorType `json:"indicator_type"`
+	// Sources are the intel sources that list the indicator.
+	Sources []string `json:"sources" nullable:"false"`
+	// Labels are what the sources call it (malware family, campaign).
+	Labels []string `json:"labels" nullable:"false"`
+	// TLP is how far the sighting may be shared: the strictest of the sources' markings.
+	TLP vigil.TLP `json:"tlp,omitempty"`
+	// Count is how many events held it that day.
+	Count int64 `json:"count"`
+	// FirstSeen is when telemetry holding it was first received that day.
+	FirstSeen time.Time `json:"first_seen"`
+	// LastSeen is when telemetry holding it was last received that day.
+	LastSeen time.Time `json:"last_seen"`
+}
+
+func sightingOut(r store.Sighting) Sighting {
+	return Sighting{ID: r.ID, Org: r.Org, Day: r.Day.Format(time.DateOnly), Field: r.Field, Observable: r.Observable,
+		ObservableType: r.ObservableType, Indicator: r.Indicator, IndicatorType: r.IndicatorType,
+		Sources: nonNil(r.Sources), Labels: nonNil(r.Labels), TLP: r.TLP, Count: r.Count, FirstSeen: r.FirstSeen,
+		LastSeen: r.LastSeen}
+}
+
+// seesSighting reports whether the caller may see a sighting: as for alerts, a supplier
+// does not see its customers' sightings marked TLP:AMBER+STRICT or TLP:RED.
+func (s scope) seesSighting(r store.Sighting) bool {
+	return s.seesAlert(vigil.Alert{Org: r.Org, TLP: r.TLP})
+}
+
+func visibleSightings(rows []store.Sighting, sc scope) []Sighting {
+	out := make([]Sighting, 0, len(rows))
+	for _, r := range rows {
+		if sc.seesSighting(r) {
+			out = append(out, sightingOut(r))
+		}
+	}
+	return out
+}

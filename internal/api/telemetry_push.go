@@ -1,0 +1,94 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/centre"
+)
+
+// busyRetry is how long a sensor refused as busy is asked to wait.
+const busyRetry = 5 * time.Second
+
+type telemetryPushIn struct {
+	ContentEncoding string `header:"Content-Encoding" maxLength:"40" doc:"gzip, or absent. A gzip body is recognised by its first bytes either way."`
+
+	req *http.Request // the request, whose body is streamed rather than buffered
+}
+
+// Resolve keeps the request so that the handler can stream its body.
+func (in *telemetryPushIn) Resolve(ctx huma.Context) []error {
+	in.req, _ = humago.Unwrap(ctx)
+	return nil
+}
+
+// TelemetryResult is what one telemetry upload did.
+type TelemetryResult struct {
+	// Lines is how many lines were read.
+	Lines int64 `json:"lines"`
+	// Events is how many lines were JSON events.
+	Events int64 `json:"events"`
+	// Unparseable is how many lines were not JSON objects (or were too long).
+	Unparseable int64 `json:"unparseable"`
+	// Blank is how many lines were empty.
+	Blank int64 `json:"blank"`
+	// Problems describe the first few unparseable lines, with their line numbers.
+	Problems []string `json:"problems" nullable:"false"`
+	// Bytes is how many bytes were read, after decompression.
+	Bytes int64 `json:"bytes"`
+	// Observables is how many values (addresses, names, URLs, hashes…) were looked up.
+	Observables int64 `json:"observables"`
+	// Sightings is how many of them matched an indicator.
+	Sightings int64 `json:"sightings"`
+	// Alerts is how many new alerts were raised.
+	Alerts int64 `json:"alerts"`
+	// AlertRepeats is how many sightings were counted into alerts raised earlier the same day.
+	AlertRepeats int64 `json:"alert_repeats"`
+}
+
+type telemetryPushOut struct {
+	Body TelemetryResult
+}
+
+// telemetryPush takes a sensor's telemetry for its own organisation.
+func (a *API) telemetryPush(ctx context.Context, in *telemetryPushIn) (*telemetryPushOut, error) {
+	p := principal(ctx)
+	if p.Org == "" {
+		return nil, vigil.Errorf(vigil.EFORBIDDEN, "this sensor token names no organisation: create one with vigil token create --sensor --org ODS")
+	}
+	if enc := strings.ToLower(strings.TrimSpace(in.ContentEncoding)); enc != "" && enc != "gzip" && enc != "identity" {
+		return nil, newProblem(http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Encoding %q is not supported: "+
+			"send the telemetry plain or gzip", in.ContentEncoding), RequestIDFrom(ctx))
+	}
+	res, err := a.centre.IngestTelemetry(ctx, p.Org, in.req.Body)
+	if err != nil {
+		return nil, telemetryError(ctx, err)
+	}
+	return &telemetryPushOut{Body: TelemetryResult{Lines: res.Lines, Events: res.Events, Unparseable: res.Unparseable,
+		Blank: res.Blank, Problems: nonNil(res.Problems), Bytes: res.Bytes, Observables: res.Observables,
+		Sightings: res.Sightings, Alerts: res.Alerts, AlertRepeats: res.AlertRepeats}}, nil
+}
+
+// telemetryError turns ingest's refusals into the answers a sensor can act on.
+func telemetryError(ctx context.Context, err error) error {
+	var tooLarge *centre.TooLargeError
+	var bodyCap *http.MaxBytesError
+	switch {
+	case errors.Is(err, centre.ErrBusy):
+		return &throttled{message: "the server is taking as much telemetry as it can: send this upload again in a few seconds", after: busyRetry}
+	case errors.As(err, &tooLarge):
+		return newProblem(http.StatusRequestEntityTooLarge, tooLarge.Error(), RequestIDFrom(ctx))
+	case errors.As(err, &bodyCap):
+		return newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than the %d bytes "+
+			"this server accepts: the lines before the cut were taken and kept; split the telemetry into smaller uploads",
+			bodyCap.Limit), RequestIDFrom(ctx))
+	}
+	return err
+}
