@@ -219,7 +219,7 @@ func TestKillDuringEventIngestLosesNothingAcknowledged(t *testing.T) {
 		}
 		status, resp := post(t, p.url, analyst, "/api/v1/events", body.String())
 		if status != http.StatusOK {
-			t.Fatalf("events request %d = %d: %s", r, status, resp)
+			t.Fatalf("events request %d = %d: %.300s", r, status, resp)
 		}
 		routed, unrouted = append(routed, rr...), append(unrouted, ru...)
 	}
@@ -278,7 +278,7 @@ func TestKillDuringTelemetryIngestLosesNothingAcknowledged(t *testing.T) {
 		}
 		status, resp := post(t, p.url, sensor, "/api/v1/telemetry", body.String())
 		if status != http.StatusOK {
-			t.Fatalf("telemetry request %d = %d: %s", r, status, resp)
+			t.Fatalf("telemetry request %d = %d: %.300s", r, status, resp)
 		}
 		acknowledged = append(acknowledged, dsts...)
 	}
