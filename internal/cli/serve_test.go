@@ -311,3 +311,32 @@ func TestServeSaysWhenThePortIsTaken(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want %d and advice to use --addr", code, stderr, ExitFailure)
 	}
 }
+
+func TestServeAppliesTheConfiguredBodyLimits(t *testing.T) {
+	t.Setenv("VIGIL_MAX_EVENT_BYTES", "1024")
+	t.Setenv("VIGIL_MAX_TELEMETRY_BYTES", "1024")
+	s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--demo", "--demo-password", demoPassword)
+	line := `{"type":"scan","observable":"198.51.100.250","time":"2026-01-01T00:00:00Z","source":"limit test","severity":"low"}` + "\n"
+	big := strings.Repeat(line, 2048/len(line)+1)
+
+	analyst := newClient(t, s.url)
+	analyst.login(printedLogins(s.out.String())["sector_analyst"][0], demoPassword)
+	if status, body := analyst.do(http.MethodPost, "/api/v1/events", "application/x-ndjson", strings.NewReader(big)); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("events over max_event_bytes = %d, want 413: %.300s", status, body)
+	}
+	sensor := newClient(t, s.url)
+	sensor.token = printedSensorToken(s.out.String())
+	if status, body := sensor.do(http.MethodPost, "/api/v1/telemetry", "application/x-ndjson", strings.NewReader(big)); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("telemetry over max_telemetry_bytes = %d, want 413: %.300s", status, body)
+	}
+}
+
+// printedSensorToken finds the demo's sensor token in serve's output.
+func printedSensorToken(out string) string {
+	for _, f := range strings.Fields(out) {
+		if strings.HasPrefix(f, "vgl_") {
+			return f
+		}
+	}
+	return ""
+}
