@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vigil-health/vigil"
 )
@@ -172,6 +173,9 @@ func checkFeedURL(raw string) error {
 // SourceName checks and trims a source name: 1 to 100 printable characters.
 func SourceName(name string) (string, error) {
 	name = strings.TrimSpace(name)
+	if !utf8.ValidString(name) {
+		return "", vigil.Errorf(vigil.EINVALID, "a source name must be UTF-8 text")
+	}
 	if name == "" || len(name) > 100 {
 		return "", vigil.Errorf(vigil.EINVALID, "a source name needs 1 to 100 characters")
 	}

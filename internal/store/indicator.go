@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vigil-health/vigil"
 )
@@ -138,7 +139,11 @@ func mergeRows(source string, inds []vigil.Indicator) []sourceRow {
 	idx := make(map[indicatorKey]int, len(inds))
 	rows := make([]sourceRow, 0, len(inds))
 	for _, ind := range inds {
+		if !storable(ind.Value) {
+			continue // a parser bug if it ever happens: normalised values are UTF-8 without NUL
+		}
 		ind.Provenance.Source = source
+		cleanProvenance(&ind.Provenance)
 		k := indicatorKey{ind.Type, ind.Value}
 		i, seen := idx[k]
 		if !seen {
@@ -157,6 +162,25 @@ func mergeRows(source string, inds []vigil.Indicator) []sourceRow {
 		return cmp.Or(cmp.Compare(a.ind.Type, b.ind.Type), cmp.Compare(a.ind.Value, b.ind.Value))
 	})
 	return rows
+}
+
+// storable reports whether both engines can hold v as text: PostgreSQL refuses NUL
+// bytes and invalid UTF-8.
+func storable(v string) bool {
+	return v != "" && utf8.ValidString(v) && !strings.ContainsRune(v, 0)
+}
+
+// cleanProvenance makes the free text of p storable.
+func cleanProvenance(p *vigil.Provenance) {
+	clean := func(s string) string { return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD") }
+	p.Ref = clean(p.Ref)
+	if len(p.Labels) > 0 {
+		labels := make([]string, len(p.Labels))
+		for i, l := range p.Labels {
+			labels[i] = clean(l)
+		}
+		p.Labels = labels
+	}
 }
 
 // labelsJSON returns the labels, deduplicated and sorted, as a JSON array.
