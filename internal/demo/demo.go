@@ -75,16 +75,8 @@ type Result struct {
 	Telemetry []centre.TelemetryResult
 }
 
-// RandomPassword returns a password of 16 letters and digits, without look-alikes.
-func RandomPassword() string {
-	const alphabet = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789"
-	b := make([]byte, 16)
-	rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
-}
+// RandomPassword returns 16 random base32 characters (80 bits).
+func RandomPassword() string { return rand.Text()[:16] }
 
 // Seed fills an empty store with the demo sector and replays the sample data through c,
 // so that Early Warning, sighting and retro-hunt alerts exist. A store that already has
