@@ -43,5 +43,8 @@ func (a *API) orgCreate(ctx context.Context, in *orgCreateIn) (*orgChange, error
 	if err != nil {
 		return nil, err
 	}
+	if len(store.OrgAssets(created)) > 0 {
+		a.reroute(ctx)
+	}
 	return newOrgChange(created, overlaps, p), nil
 }

@@ -45,6 +45,9 @@ func (a *API) orgUpdate(ctx context.Context, in *orgUpdateIn) (*orgChange, error
 	if err != nil {
 		return nil, err
 	}
+	if patch.Assets != nil || patch.AddAssets != nil || patch.RemoveAssets != nil {
+		a.reroute(ctx)
+	}
 	return newOrgChange(updated, overlaps, p), nil
 }
 

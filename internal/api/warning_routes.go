@@ -1,4 +1,77 @@
 package api
 
-// warningRoutes registers the warning operations. (Stub: replaced by the warning work.)
-func (a *API) warningRoutes() {}
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// maxEventsBytes documents the events upload cap; the server enforces the configured one
+// (max_event_bytes, 64 MiB by default) before the handler reads a byte.
+const maxEventsBytes = 64 << 20
+
+// warningRoutes registers the Early Warning operations: partners' threat events, the
+// events nobody owns, the outbox of messages to organisations, and accepting overlaps.
+func (a *API) warningRoutes() {
+	const (
+		e400 = http.StatusBadRequest
+		e404 = http.StatusNotFound
+		e409 = http.StatusConflict
+		e413 = http.StatusRequestEntityTooLarge
+	)
+	events := op("ingest-events", http.MethodPost, "/events", "Send threat events", "early warning", e400, e413)
+	events.Description = "Takes NDJSON threat events from partners and scanners, one JSON object per line, and routes each " +
+		"to the organisation that registered its IP address or domain (longest prefix, longest domain suffix). " +
+		"Alerts are deduplicated per organisation, observable, type and day. Events nobody owns are kept for analysts " +
+		"(GET /unrouted). Malformed lines are rejected with their line numbers while the valid ones are kept; " +
+		"a body with no valid line answers 400. Everything counted in a 200 answer is stored."
+	events.MaxBodyBytes = maxEventsBytes
+	Register(a, events, sector, a.eventIngest)
+	// Documented after registering: an operation with a request body schema has huma
+	// read and buffer the body, which the handler streams instead.
+	if pi := a.huma.OpenAPI().Paths["/events"]; pi != nil && pi.Post != nil {
+		pi.Post.RequestBody = eventsRequestBody()
+	}
+	Register(a, op("list-unrouted", http.MethodGet, "/unrouted", "List events that matched no organisation", "early warning"),
+		sector, a.unroutedList)
+	Register(a, op("list-outbox", http.MethodGet, "/outbox", "List messages to organisations", "early warning", e404),
+		alertWorkers, a.notificationList)
+	Register(a, op("accept-overlap", http.MethodPost, "/overlaps/{id}/accept", "Accept an overlapping asset claim", "orgs", e404, e409),
+		sector, a.overlapAccept)
+}
+
+// eventsRequestBody documents the streamed NDJSON body, which huma does not read.
+func eventsRequestBody() *huma.RequestBody {
+	line := &huma.Schema{Type: huma.TypeObject, Required: []string{"type", "observable", "time", "source", "severity"},
+		Properties: map[string]*huma.Schema{
+			"type":        {Type: huma.TypeString, Description: "compromise, abuse, vulnerable_service, open_port, phishing, malware, scan, botnet, brute_force, spam, defacement, leaked_credentials, or another lower-case word", Examples: []any{"open_port"}},
+			"observable":  {Type: huma.TypeString, Description: "An IP address, domain or URL.", Examples: []any{"192.0.2.7"}},
+			"time":        {Type: huma.TypeString, Format: "date-time", Description: "When the partner saw it (RFC 3339)."},
+			"source":      {Type: huma.TypeString, Description: "The partner or scanner.", Examples: []any{"Shadowserver"}},
+			"severity":    {Type: huma.TypeString, Enum: []any{"low", "medium", "high", "critical"}},
+			"port":        {Type: huma.TypeInteger, Minimum: schemaBound(1), Maximum: schemaBound(65535)},
+			"service":     {Type: huma.TypeString, Examples: []any{"rdp"}},
+			"cve":         {Type: huma.TypeString, Examples: []any{"CVE-2019-0708"}},
+			"description": {Type: huma.TypeString},
+		}}
+	return &huma.RequestBody{Required: true,
+		Description: "NDJSON: one threat event per line, as the schema describes. Blank lines are skipped.",
+		Content:     map[string]*huma.MediaType{"application/x-ndjson": {Schema: line}}}
+}
+
+// schemaBound is a schema minimum or maximum.
+func schemaBound(v float64) *float64 { return &v }
+
+// reroute rebuilds the Early Warning router after an organisation's assets changed. The
+// change is already stored, so a failure is logged rather than answered; the router is
+// rebuilt on the next change or restart.
+func (a *API) reroute(ctx context.Context) {
+	if a.centre == nil {
+		return
+	}
+	if err := a.centre.Reroute(context.WithoutCancel(ctx)); err != nil {
+		a.log.ErrorContext(ctx, "rebuild the asset router", slog.Any("error", err))
+	}
+}

@@ -11,7 +11,7 @@ import (
 	"github.com/vigil-health/vigil/internal/store/storetest"
 )
 
-func indicator(t vigil.IndicatorType, value, source string, tlp vigil.TLP, labels ...string) vigil.Indicator {
+func feedIndicator(t vigil.IndicatorType, value, source string, tlp vigil.TLP, labels ...string) vigil.Indicator {
 	return vigil.Indicator{Type: t, Value: value, Provenance: vigil.Provenance{Source: source, TLP: tlp, Confidence: -1, Labels: labels}}
 }
 
@@ -21,12 +21,12 @@ func TestFeedOverlapWarnsTheOwners(t *testing.T) {
 		clk := &fakeNow{warnNow}
 		svc := newWarnService(t, s, clk)
 		added := []vigil.Indicator{
-			indicator(vigil.TypeIPv4, "192.0.2.7", "abuse.ch Feodo", vigil.TLPGreen, "botnet", "emotet"),
-			indicator(vigil.TypeIPv4, "192.0.2.7", "Spamhaus DROP", vigil.TLPAmber, "botnet"),
-			indicator(vigil.TypeIPv4, "192.0.2.200", "Blocklist.de", vigil.TLPClear),
-			indicator(vigil.TypeDomain, "login.rxb.example", "PhishTank", vigil.TLPClear, "phishing"),
-			indicator(vigil.TypeIPv4, "203.0.113.50", "abuse.ch Feodo", vigil.TLPGreen),
-			indicator(vigil.TypeSHA256, strings.Repeat("ab", 32), "MalwareBazaar", vigil.TLPClear),
+			feedIndicator(vigil.TypeIPv4, "192.0.2.7", "abuse.ch Feodo", vigil.TLPGreen, "botnet", "emotet"),
+			feedIndicator(vigil.TypeIPv4, "192.0.2.7", "Spamhaus DROP", vigil.TLPAmber, "botnet"),
+			feedIndicator(vigil.TypeIPv4, "192.0.2.200", "Blocklist.de", vigil.TLPClear),
+			feedIndicator(vigil.TypeDomain, "login.rxb.example", "PhishTank", vigil.TLPClear, "phishing"),
+			feedIndicator(vigil.TypeIPv4, "203.0.113.50", "abuse.ch Feodo", vigil.TLPGreen),
+			feedIndicator(vigil.TypeSHA256, strings.Repeat("ab", 32), "MalwareBazaar", vigil.TLPClear),
 		}
 		svc.warnOnIndicators(t.Context(), added)
 

@@ -1,0 +1,64 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+type notificationListIn struct {
+	Org     string           `query:"org" maxLength:"20" doc:"Only this organisation's messages."`
+	Kind    store.OutboxKind `query:"kind" enum:"immediate,digest" doc:"Only immediate alerts, or only daily digests."`
+	Pending bool             `query:"pending" doc:"Only messages not yet sent."`
+	PageParams
+}
+
+// Notification is a message to an organisation: an immediate alert or a daily digest,
+// waiting in the outbox for delivery or already sent.
+type Notification struct {
+	// ID is the message's number.
+	ID int64 `json:"id"`
+	// Org is the ODS code of the organisation it is for.
+	Org string `json:"org"`
+	// Kind is immediate (one high or critical alert) or digest (the daily summary).
+	Kind store.OutboxKind `json:"kind" enum:"immediate,digest"`
+	// Subject is its one-line subject.
+	Subject string `json:"subject"`
+	// Body is the message as plain text.
+	Body string `json:"body"`
+	// AlertID is the alert an immediate message is about.
+	AlertID int64 `json:"alert_id,omitempty"`
+	// CreatedAt is when it was written.
+	CreatedAt time.Time `json:"created_at"`
+	// DueAt is when it is to be sent.
+	DueAt time.Time `json:"due_at"`
+	// SentAt is when it was sent; absent while it waits.
+	SentAt *time.Time `json:"sent_at,omitempty"`
+}
+
+// notificationList lists the outbox, newest first: sector roles every organisation's,
+// organisation roles their own. (Email delivery of the outbox comes with the
+// notifications work; until then this is how messages are read.)
+func (a *API) notificationList(ctx context.Context, in *notificationListIn) (*pageOut[Notification], error) {
+	p := principal(ctx)
+	f := store.OutboxFilter{Org: in.Org, Kind: in.Kind, Pending: in.Pending, Cursor: in.Cursor, Limit: in.Limit}
+	if !p.Role.Sector() {
+		if in.Org != "" {
+			if code, err := store.NormalizeODS(in.Org); err != nil || code != p.Org {
+				return nil, orgNotFound(in.Org)
+			}
+		}
+		f.Org = p.Org
+	}
+	es, next, err := a.store.ListOutbox(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return newPage(mapSlice(es, notificationOut), next), nil
+}
+
+func notificationOut(e store.OutboxEntry) Notification {
+	return Notification{ID: e.ID, Org: e.Org, Kind: e.Kind, Subject: e.Subject, Body: e.Body, AlertID: e.AlertID,
+		CreatedAt: e.CreatedAt, DueAt: e.DueAt, SentAt: timePtr(e.SentAt)}
+}
