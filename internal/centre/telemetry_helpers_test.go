@@ -231,8 +231,8 @@ func rowsHold(t *testing.T, rows *sql.Rows, needle string) bool {
 	return false
 }
 
-// indicator is one source's listing of a value.
-func indicator(t vigil.IndicatorType, value, source string, confidence int, labels ...string) vigil.Indicator {
+// listedAs is one source's listing of a value.
+func listedAs(t vigil.IndicatorType, value, source string, confidence int, labels ...string) vigil.Indicator {
 	return vigil.Indicator{Type: t, Value: value, Provenance: vigil.Provenance{Source: source, TLP: vigil.TLPGreen,
 		Confidence: confidence, Labels: labels}}
 }

@@ -31,9 +31,9 @@ var sensorLines = []string{
 }
 
 var sensorIndicators = []vigil.Indicator{
-	indicator(vigil.TypeDomain, "evil.example", "abuse.ch", 90, "qakbot", "botnet"),
-	indicator(vigil.TypeCIDR, "203.0.113.0/24", "Shadowserver", 30),
-	indicator(vigil.TypeSHA256, evilHash, "MalwareBazaar", -1),
+	listedAs(vigil.TypeDomain, "evil.example", "abuse.ch", 90, "qakbot", "botnet"),
+	listedAs(vigil.TypeCIDR, "203.0.113.0/24", "Shadowserver", 30),
+	listedAs(vigil.TypeSHA256, evilHash, "MalwareBazaar", -1),
 }
 
 func TestIngestTelemetryKeepsSightingsAlertsAndKeyedIndexOnly(t *testing.T) {
@@ -241,19 +241,19 @@ func TestRetroHuntFindsWhatWasSeenBeforeTheIndicator(t *testing.T) {
 			case 1, 2:
 				e.ingest(t, "RXA", false, dns("x.b.evil.example"), conn("198.51.100.77"), conn("2001:db8:5:6::1"))
 			case 3: // today, live: RXB matches the now-known domain
-				e.useIndicators(indicator(vigil.TypeDomain, "known.example", "abuse.ch", 50))
+				e.useIndicators(listedAs(vigil.TypeDomain, "known.example", "abuse.ch", 50))
 				e.ingest(t, "RXB", false, dns("www.known.example"))
 			}
 		}
 		e.svc.retroHunt(ctx, []vigil.Indicator{
-			indicator(vigil.TypeDomain, "evil.example", "URLhaus", 75, "phishing"),
-			indicator(vigil.TypeDomain, "evil.example", "abuse.ch", -1),
-			indicator(vigil.TypeCIDR, "198.51.0.0/16", "Spamhaus DROP", -1),
-			indicator(vigil.TypeCIDR, "198.51.100.64/28", "Feodo", 90, "c2"),
-			indicator(vigil.TypeCIDR, "2001:db8::/32", "test", -1),
-			indicator(vigil.TypeDomain, "known.example", "abuse.ch", 50),
-			indicator(vigil.TypeDomain, "never.example", "abuse.ch", 50),
-			indicator(vigil.TypeCIDR, "10.0.0.0/8", "too wide", 50),
+			listedAs(vigil.TypeDomain, "evil.example", "URLhaus", 75, "phishing"),
+			listedAs(vigil.TypeDomain, "evil.example", "abuse.ch", -1),
+			listedAs(vigil.TypeCIDR, "198.51.0.0/16", "Spamhaus DROP", -1),
+			listedAs(vigil.TypeCIDR, "198.51.100.64/28", "Feodo", 90, "c2"),
+			listedAs(vigil.TypeCIDR, "2001:db8::/32", "test", -1),
+			listedAs(vigil.TypeDomain, "known.example", "abuse.ch", 50),
+			listedAs(vigil.TypeDomain, "never.example", "abuse.ch", 50),
+			listedAs(vigil.TypeCIDR, "10.0.0.0/8", "too wide", 50),
 		})
 		alerts, _, err := e.store.ListAlerts(ctx, store.AlertFilter{Kind: vigil.AlertRetroHunt})
 		if err != nil {
@@ -291,7 +291,7 @@ func TestRetroHuntFindsWhatWasSeenBeforeTheIndicator(t *testing.T) {
 		}
 
 		t.Run("a second retro-hunt repeats rather than duplicates", func(t *testing.T) {
-			e.svc.retroHunt(ctx, []vigil.Indicator{indicator(vigil.TypeDomain, "evil.example", "URLhaus", 75, "phishing")})
+			e.svc.retroHunt(ctx, []vigil.Indicator{listedAs(vigil.TypeDomain, "evil.example", "URLhaus", 75, "phishing")})
 			again, _, _ := e.store.ListAlerts(ctx, store.AlertFilter{Kind: vigil.AlertRetroHunt})
 			if len(again) != len(alerts) {
 				t.Errorf("%d retro-hunt alerts after a repeat, want %d", len(again), len(alerts))
