@@ -16,9 +16,10 @@ import (
 const (
 	batchKeys      = 32 << 10
 	batchSightings = 2 << 10
-	// indexedMemory bounds the keys remembered as written earlier in the same upload,
-	// which later batches then skip.
-	indexedMemory = 256 << 10
+	// seenMemory bounds the observables remembered as indexed earlier in the same
+	// upload, whose keys are then neither computed nor written again. Past it the memory
+	// starts afresh: a repeat written twice is ignored by the store.
+	seenMemory = 256 << 10
 )
 
 // ingest is one telemetry upload in progress. It runs on one goroutine: uploads, not
@@ -37,7 +38,7 @@ type ingest struct {
 	obs      []vigil.Observable
 	ids      []match.ID
 	listings map[match.ID]*listing
-	indexed  map[indexKey]struct{}
+	seen     map[seenKey]struct{}
 	batch    telemetryBatch
 }
 
@@ -45,6 +46,12 @@ type ingest struct {
 type telemetryBatch struct {
 	keys map[indexKey]struct{}
 	hits map[hitKey]int64
+}
+
+// seenKey is an observable's type and value; the extractor interns the values.
+type seenKey struct {
+	typ   vigil.IndicatorType
+	value string
 }
 
 // hitKey is one sighting row of the batch: an observable in a field that matched an indicator.
@@ -62,7 +69,7 @@ func (b *telemetryBatch) full() bool {
 func (s *Service) newIngest(org, name string) *ingest {
 	return &ingest{s: s, org: org, orgName: name, day: store.DayOf(s.now()), snap: s.matcher.Load(),
 		ex: telemetry.NewExtractor(telemetry.FormatAuto), keys: newKeyer(s.secret),
-		listings: map[match.ID]*listing{}, indexed: map[indexKey]struct{}{},
+		listings: map[match.ID]*listing{}, seen: map[seenKey]struct{}{},
 		batch: telemetryBatch{keys: map[indexKey]struct{}{}, hits: map[hitKey]int64{}}}
 }
 
@@ -88,7 +95,7 @@ func (in *ingest) line(l []byte, tooLong bool, no int64) {
 	in.res.Observables += int64(len(in.obs))
 	for i := range in.obs {
 		o := &in.obs[i]
-		in.keys.observableKeys(o.Type, o.Value, in.addKey)
+		in.index(o)
 		in.ids = in.snap.Lookup(*o, in.ids[:0])
 		for _, id := range in.ids {
 			in.batch.hits[hitKey{field: o.Field, typ: o.Type, value: o.Value, id: id}]++
@@ -97,11 +104,21 @@ func (in *ingest) line(l []byte, tooLong bool, no int64) {
 	}
 }
 
-func (in *ingest) addKey(k indexKey) {
-	if _, done := in.indexed[k]; !done {
-		in.batch.keys[k] = struct{}{}
+// index adds the observable's keys to the batch unless this upload already did: the
+// keyed hashes cost more than the rest of the line.
+func (in *ingest) index(o *vigil.Observable) {
+	k := seenKey{o.Type, o.Value}
+	if _, done := in.seen[k]; done {
+		return
 	}
+	if len(in.seen) >= seenMemory {
+		clear(in.seen)
+	}
+	in.seen[k] = struct{}{}
+	in.keys.observableKeys(o.Type, o.Value, in.addKey)
 }
+
+func (in *ingest) addKey(k indexKey) { in.batch.keys[k] = struct{}{} }
 
 // flush writes the batch in one transaction: index rows, sightings, alerts. Only then
 // are its counts reported, its indicators' decay reset and the batch emptied.
@@ -141,14 +158,11 @@ func (in *ingest) flush(ctx context.Context) error {
 	return nil
 }
 
-// batchKeys returns the batch's index keys and remembers them as written.
+// batchKeys returns the batch's index keys.
 func (in *ingest) batchKeys() [][]byte {
 	out := make([][]byte, 0, len(in.batch.keys))
 	for k := range in.batch.keys {
 		out = append(out, k[:])
-		if len(in.indexed) < indexedMemory {
-			in.indexed[k] = struct{}{}
-		}
 	}
 	return out
 }
