@@ -94,7 +94,8 @@ func openCentre(ctx context.Context, cfg config.Config, log *slog.Logger) (*stor
 		log.WarnContext(ctx, "PostgreSQL with the secret in the data dir: servers sharing this database need the same VIGIL_SECRET",
 			slog.String("path", cfg.SecretPath()))
 	}
-	cen, err := centre.New(ctx, centre.Deps{Store: s, Logger: log, Secret: secret, RetentionDays: cfg.RetentionDays, DigestHour: cfg.DigestHour})
+	cen, err := centre.New(ctx, centre.Deps{Store: s, Logger: log, Secret: secret, RetentionDays: cfg.RetentionDays, DigestHour: cfg.DigestHour,
+		MaxTelemetryBytes: cfg.MaxTelemetryBytes})
 	if err != nil {
 		s.Close()
 		return nil, nil, fmt.Errorf("start the centre: %w", err)
