@@ -139,7 +139,7 @@ func (in *ingest) flush(ctx context.Context) error {
 			return err
 		}
 		for _, a := range alerts {
-			_, created, err := tx.RaiseAlert(ctx, a)
+			_, created, err := in.s.raiseAlert(ctx, tx, a)
 			if err != nil {
 				return err
 			}

@@ -133,7 +133,11 @@ func (s *Service) raiseRetroHunt(ctx context.Context, org string, l *listing, h 
 	}
 	slices.Sort(h.what)
 	a := retroAlert(org, orgName(o), l, h, s.now())
-	if _, _, err := s.store.RaiseAlert(ctx, a); err != nil {
+	err = s.store.Tx(ctx, func(tx *store.Store) error {
+		_, _, err := s.raiseAlert(ctx, tx, a)
+		return err
+	})
+	if err != nil {
 		s.log.ErrorContext(ctx, "retro-hunt alert", slog.String("org", org), slog.Any("error", err))
 		return
 	}
