@@ -7,11 +7,13 @@
 //
 //	go run ./bench/seedsector -data-dir /tmp/v -orgs 10000 -alerts 1000000
 //	go run ./bench/seedsector -db 'postgres://postgres@127.0.0.1:5432/test?search_path=bench' ...
+//	go run ./bench/seedsector -orgs 10000 -events 1000000 -events-out events.ndjson
 //
 // Organisations, users and tokens go through the store's API (so they are exactly what
 // the server would write); alerts take a bulk path, a multi-row INSERT in large
 // transactions on SQLite and COPY on PostgreSQL, since a million RaiseAlert calls would
-// take longer than the benchmark. It refuses a store that already has alerts.
+// take longer than the benchmark. It refuses a store that already has alerts. With
+// -events-out it writes threat events for the same sector instead, for bench/ingest.sh.
 package main
 
 import (
@@ -34,6 +36,8 @@ type options struct {
 	alerts      int
 	orgsFile    string
 	seed        uint64
+	events      int
+	eventsOut   string
 }
 
 func main() {
@@ -44,6 +48,8 @@ func main() {
 	flag.IntVar(&o.alerts, "alerts", 1_000_000, "alerts to create")
 	flag.StringVar(&o.orgsFile, "orgs-file", "", "write the ODS codes, one a line, here (for the wrk scripts)")
 	flag.Uint64Var(&o.seed, "seed", 1, "random seed; the same seed gives the same sector")
+	flag.StringVar(&o.eventsOut, "events-out", "", "write -events threat events for the sector (same -orgs and -seed) here as NDJSON, and seed nothing")
+	flag.IntVar(&o.events, "events", 1_000_000, "events to write with -events-out")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -54,6 +60,9 @@ func main() {
 }
 
 func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
+	if o.eventsOut != "" {
+		return writeEvents(o.eventsOut, newSector(o.orgs, o.seed), o.events, o.seed)
+	}
 	if o.dataDir == "" && o.db == "" {
 		return fmt.Errorf("say where to seed: -data-dir DIR (SQLite) or -db postgres://…")
 	}
