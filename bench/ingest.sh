@@ -118,7 +118,7 @@ upload_all() {
   SECS=$(since "$t0")
   CODES=$(cat "$prefix".[0-9][0-9]"$suffix".resp.code | sort -u | tr '\n' ' ')
   BUSY=$(cat "$prefix".[0-9][0-9]"$suffix".resp.busy | wc -l)
-  SIGHTINGS=$(cat "$prefix".[0-9][0-9]"$suffix".resp | grep -o '"sightings":[0-9]*' | awk -F: '{ n += $2 } END { print n + 0 }')
+  SIGHTINGS=$(cat "$prefix".[0-9][0-9]"$suffix".resp | { grep -o '"sightings":[0-9]*' || true; } | awk -F: '{ n += $2 } END { print n + 0 }')
   # A rate over uploads that failed part-way means nothing: flag it.
   [ "$CODES" = "200 " ] || CODES="$CODES(FAILED: see $OUT/serve-*.log)"
 }
