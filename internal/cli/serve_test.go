@@ -65,6 +65,7 @@ func startServe(t *testing.T, args ...string) *served {
 	for !servedAll(s.out.String(), args) {
 		select {
 		case c := <-done:
+			once.Do(func() { code = c }) // stop must not wait for an exit already received
 			t.Fatalf("vigil serve exited with %d before serving:\n%s\n%s", c, s.out, s.stderr)
 		case <-time.After(20 * time.Millisecond):
 		}
@@ -313,11 +314,13 @@ func TestServeSaysWhenThePortIsTaken(t *testing.T) {
 }
 
 func TestServeAppliesTheConfiguredBodyLimits(t *testing.T) {
-	t.Setenv("VIGIL_MAX_EVENT_BYTES", "1024")
-	t.Setenv("VIGIL_MAX_TELEMETRY_BYTES", "1024")
+	// Caps above the demo's own sample files (the demo replays them through the same
+	// ingest) and below the bodies sent here.
+	t.Setenv("VIGIL_MAX_EVENT_BYTES", "8192")
+	t.Setenv("VIGIL_MAX_TELEMETRY_BYTES", "8192")
 	s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--demo", "--demo-password", demoPassword)
 	line := `{"type":"scan","observable":"198.51.100.250","time":"2026-01-01T00:00:00Z","source":"limit test","severity":"low"}` + "\n"
-	big := strings.Repeat(line, 2048/len(line)+1)
+	big := strings.Repeat(line, 16384/len(line)+1)
 
 	analyst := newClient(t, s.url)
 	analyst.login(printedLogins(s.out.String())["sector_analyst"][0], demoPassword)
