@@ -87,6 +87,7 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 		s.client = &http.Client{Timeout: 10 * time.Minute}
 	}
 	s.metrics = newMetrics()
+	d.Store.SetCredentialKey(d.Secret) // feed credentials are sealed at rest with the server secret
 	s.tele = newTelemetryLimits(d.TelemetryConcurrency, d.MaxTelemetryBytes)
 	if err := s.Reroute(ctx); err != nil {
 		return nil, err

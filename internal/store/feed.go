@@ -197,7 +197,7 @@ func (s *Store) CreateFeed(ctx context.Context, f Feed) (Feed, error) {
 	rows, err := s.wdb().query(ctx, `INSERT INTO feeds (name, kind, url, collection, username, password, token,
 		schedule_seconds, tlp, reliability, credibility, enabled, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		f.Name, f.Kind, f.URL, f.Collection, f.Username, f.Password, f.Token, int64(f.Schedule/time.Second),
+		f.Name, f.Kind, f.URL, f.Collection, s.seal(f.Username), s.seal(f.Password), s.seal(f.Token), int64(f.Schedule/time.Second),
 		string(f.TLP), grade(f.Reliability, 0), int(f.Credibility), f.Enabled, now, now)
 	if err != nil {
 		return Feed{}, feedWriteError(f.Name, err)
@@ -255,7 +255,7 @@ func (s *Store) feedWhere(ctx context.Context, c conn, cond string, arg any) (Fe
 	if err != nil {
 		return Feed{}, fmt.Errorf("get feed %v: %w", arg, err)
 	}
-	return f, nil
+	return s.unsealFeed(f), nil
 }
 
 // ListFeeds returns every registered feed in name order.
@@ -271,7 +271,7 @@ func (s *Store) ListFeeds(ctx context.Context) ([]Feed, error) {
 		if err != nil {
 			return nil, fmt.Errorf("list feeds: %w", err)
 		}
-		out = append(out, f)
+		out = append(out, s.unsealFeed(f))
 	}
 	return out, rows.Err()
 }
@@ -321,7 +321,7 @@ func applyFeedPatch(f Feed, p FeedPatch) Feed {
 func (s *Store) writeFeed(ctx context.Context, c conn, f Feed) error {
 	_, err := c.exec(ctx, `UPDATE feeds SET name = ?, url = ?, collection = ?, username = ?, password = ?, token = ?,
 		schedule_seconds = ?, tlp = ?, reliability = ?, credibility = ?, enabled = ?, updated_at = ? WHERE id = ?`,
-		f.Name, f.URL, f.Collection, f.Username, f.Password, f.Token, int64(f.Schedule/time.Second), string(f.TLP),
+		f.Name, f.URL, f.Collection, s.seal(f.Username), s.seal(f.Password), s.seal(f.Token), int64(f.Schedule/time.Second), string(f.TLP),
 		grade(f.Reliability, 0), int(f.Credibility), f.Enabled, dbTime(s.now()), f.ID)
 	if err != nil {
 		return feedWriteError(f.Name, err)

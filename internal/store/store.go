@@ -39,6 +39,7 @@ type Store struct {
 	log    *slog.Logger
 	binds  *bindCache
 	clock  *func() time.Time
+	creds  *credentialKey
 }
 
 // Open opens the database cfg names and applies any pending migrations.
@@ -48,7 +49,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	now := time.Now
-	s := &Store{log: log, binds: &bindCache{}, clock: &now}
+	s := &Store{log: log, binds: &bindCache{}, clock: &now, creds: &credentialKey{}}
 	var err error
 	switch {
 	case cfg.DSN == "" || strings.HasPrefix(cfg.DSN, "sqlite:"):
