@@ -62,7 +62,7 @@ type API struct {
 }
 
 // New registers the API's operations under Prefix on mux, with the OpenAPI document at
-// Prefix/openapi.json and reference documentation at Prefix/docs.
+// Prefix/openapi.json and a self-contained reference page at Prefix/docs.
 func New(mux humago.Mux, d Deps) *API {
 	a := &API{store: d.Store, centre: d.Centre, log: d.Logger, now: d.Now, sessionTTL: d.SessionTTL,
 		secureCookies: d.SecureCookies, maxBody: d.MaxBodyBytes}
@@ -79,6 +79,7 @@ func New(mux humago.Mux, d Deps) *API {
 		a.maxBody = DefaultMaxBodyBytes
 	}
 	a.huma = humago.NewWithPrefix(mux, Prefix, config(d.Version))
+	mux.HandleFunc("GET "+Prefix+"/docs", a.docs)
 	a.routes()
 	return a
 }
@@ -96,7 +97,7 @@ func config(version string) huma.Config {
 	c.CreateHooks = nil // no $schema links in every response
 	c.SchemasPath = ""
 	c.OpenAPIPath = "/openapi"
-	c.DocsPath = "/docs"
+	c.DocsPath = "" // our own page (docs.go): huma's loads its viewer from a CDN
 	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer":  {Type: "http", Scheme: "bearer", Description: "An API token (vgl_…) from POST /tokens or `vigil token create`."},
 		"session": {Type: "apiKey", In: "cookie", Name: SessionCookie, Description: "The session cookie POST /session sets."},
