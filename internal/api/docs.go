@@ -55,7 +55,9 @@ func (a *API) docs(w http.ResponseWriter, r *http.Request) {
 		Groups                              []docsGroup
 	}{doc.Info.Title, doc.Info.Version, doc.Info.Description, Prefix, nil}
 	for tag, ops := range groups {
-		slices.SortFunc(ops, func(x, y docsOp) int { return cmp.Or(strings.Compare(x.Path, y.Path), strings.Compare(x.Method, y.Method)) })
+		slices.SortFunc(ops, func(x, y docsOp) int {
+			return cmp.Or(strings.Compare(x.Path, y.Path), strings.Compare(x.Method, y.Method))
+		})
 		data.Groups = append(data.Groups, docsGroup{tag, ops})
 	}
 	slices.SortFunc(data.Groups, func(x, y docsGroup) int { return strings.Compare(x.Tag, y.Tag) })
