@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/match"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/warn"
@@ -34,6 +35,9 @@ type Deps struct {
 	RetentionDays int
 	// DigestHour is the UTC hour (0–23) of the daily digest; config supplies DefaultDigestHour.
 	DigestHour int
+	// Warninglists exclude known-benign values (public resolvers, cloud ranges, top
+	// sites) from matching; nil means none.
+	Warninglists *intel.Warninglists
 	// HTTPClient fetches feeds; nil means a client with sensible timeouts.
 	HTTPClient *http.Client
 	// TelemetryConcurrency is how many telemetry uploads run at once before more are
@@ -50,6 +54,7 @@ type Service struct {
 	log        *slog.Logger
 	now        func() time.Time
 	secret     []byte
+	benign     *intel.Warninglists
 	retention  int
 	digestHour int
 	client     *http.Client
@@ -71,7 +76,7 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 	if len(d.Secret) < 32 {
 		return nil, errors.New("centre: the server secret must be at least 32 bytes")
 	}
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now, secret: d.Secret,
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, secret: d.Secret, benign: d.Warninglists,
 		retention: d.RetentionDays, digestHour: d.DigestHour, client: d.HTTPClient,
 		router: warn.NewHolder(nil)}
 	if s.log == nil {

@@ -94,7 +94,7 @@ func (s *Service) pull(ctx context.Context, f store.Feed) (bool, error) {
 		}
 	}
 	var inds []vigil.Indicator
-	res, err := feeds.Fetch(ctx, s.client, fetchable(f, at), prev, func(i vigil.Indicator) { inds = append(inds, i) })
+	res, err := feeds.Fetch(ctx, s.client, s.fetchable(f, at), prev, func(i vigil.Indicator) { inds = append(inds, i) })
 	if err != nil {
 		s.metrics.feedPulls.WithLabelValues("error").Inc()
 		s.log.WarnContext(ctx, "feed pull failed", slog.String("feed", f.Name), slog.Any("error", err))
@@ -127,10 +127,10 @@ func (s *Service) storePull(ctx context.Context, source string, complete bool, i
 }
 
 // fetchable is the feed as internal/feeds needs it.
-func fetchable(f store.Feed, now time.Time) feeds.Feed {
+func (s *Service) fetchable(f store.Feed, now time.Time) feeds.Feed {
 	return feeds.Feed{Name: f.Name, Kind: feeds.Kind(f.Kind), URL: f.URL, Collection: f.Collection,
 		Username: f.Username, Password: f.Password, Token: f.Token,
-		Options: intel.Options{Source: f.Name, TLP: f.TLP, Reliability: f.Reliability, Credibility: f.Credibility, Now: now}}
+		Options: intel.Options{Source: f.Name, TLP: f.TLP, Reliability: f.Reliability, Credibility: f.Credibility, Now: now, Warninglists: s.benign}}
 }
 
 // pullError is the error as the feed shows it: what the fetch said, which names the URL

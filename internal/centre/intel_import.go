@@ -43,7 +43,7 @@ func (s *Service) ImportIntel(ctx context.Context, u IntelUpload, r io.Reader) (
 	if err != nil {
 		return nil, err
 	}
-	opts := intel.Options{Source: f.Name, TLP: u.TLP, Reliability: f.Reliability, Credibility: f.Credibility, Now: s.now()}
+	opts := intel.Options{Source: f.Name, TLP: u.TLP, Reliability: f.Reliability, Credibility: f.Credibility, Now: s.now(), Warninglists: s.benign}
 	if opts.TLP == "" {
 		opts.TLP = f.TLP
 	}

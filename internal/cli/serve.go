@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/config"
+	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/web"
 )
@@ -94,8 +95,15 @@ func openCentre(ctx context.Context, cfg config.Config, log *slog.Logger) (*stor
 		log.WarnContext(ctx, "PostgreSQL with the secret in the data dir: servers sharing this database need the same VIGIL_SECRET",
 			slog.String("path", cfg.SecretPath()))
 	}
+	var benign *intel.Warninglists
+	if cfg.Warninglists != "" {
+		if benign, err = intel.LoadWarninglists(cfg.Warninglists); err != nil {
+			s.Close()
+			return nil, nil, usageErrorf("warninglists: %v", err)
+		}
+	}
 	cen, err := centre.New(ctx, centre.Deps{Store: s, Logger: log, Secret: secret, RetentionDays: cfg.RetentionDays, DigestHour: cfg.DigestHour,
-		MaxTelemetryBytes: cfg.MaxTelemetryBytes})
+		MaxTelemetryBytes: cfg.MaxTelemetryBytes, Warninglists: benign})
 	if err != nil {
 		s.Close()
 		return nil, nil, fmt.Errorf("start the centre: %w", err)

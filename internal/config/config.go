@@ -39,6 +39,9 @@ type Config struct {
 	MaxEventBytes int64 `json:"max_event_bytes"`
 	// RetentionDays is how long the keyed observable index and sightings are kept.
 	RetentionDays int `json:"retention_days"`
+	// Warninglists is a directory of MISP warninglists (list.json files); values on them
+	// are imported but never match, so 8.8.8.8 or a cloud provider's range raises no alert.
+	Warninglists string `json:"warninglists"`
 	// DigestHour is the UTC hour the daily digest goes out.
 	DigestHour int `json:"digest_hour"`
 	// SessionTTL is how long a login lasts without activity.
@@ -117,6 +120,7 @@ var envVars = []struct {
 	{"VIGIL_DEMO_PASSWORD", func(c *Config, v string) error { c.DemoPassword = v; return nil }},
 	{"VIGIL_SECRET", func(c *Config, v string) error { c.Secret = strings.TrimSpace(v); return nil }},
 	{"VIGIL_TRUSTED_ORIGINS", func(c *Config, v string) error { c.TrustedOrigins = splitList(v); return nil }},
+	{"VIGIL_WARNINGLISTS", func(c *Config, v string) error { c.Warninglists = v; return nil }},
 	{"VIGIL_RETENTION_DAYS", func(c *Config, v string) error { return atoi(v, &c.RetentionDays) }},
 	{"VIGIL_DIGEST_HOUR", func(c *Config, v string) error { return atoi(v, &c.DigestHour) }},
 	{"VIGIL_MAX_TELEMETRY_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxTelemetryBytes) }},
@@ -197,6 +201,11 @@ func (c *Config) Validate() error {
 	}
 	if c.RetentionDays < 1 || c.RetentionDays > 3650 {
 		errs = append(errs, fmt.Errorf("retention_days %d must be between 1 and 3650", c.RetentionDays))
+	}
+	if c.Warninglists != "" {
+		if st, err := os.Stat(c.Warninglists); err != nil || !st.IsDir() {
+			errs = append(errs, fmt.Errorf("warninglists %q must be a directory of MISP warninglists (e.g. a clone of misp-warninglists/lists)", c.Warninglists))
+		}
 	}
 	if c.DigestHour < 0 || c.DigestHour > 23 {
 		errs = append(errs, fmt.Errorf("digest_hour %d must be between 0 and 23", c.DigestHour))
