@@ -217,7 +217,11 @@ func TestServeDemo(t *testing.T) {
 		}
 	}
 	c := newClient(t, s.url)
-	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"} {
+	if status, _ := c.do(http.MethodGet, "/metrics", "", nil); status != http.StatusUnauthorized {
+		t.Errorf("GET /metrics without a login = %d, want 401", status)
+	}
+	c.login(logins["sector_analyst"][0], demoPassword)
+	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/v1/docs"} {
 		if status, body := c.do(http.MethodGet, path, "", nil); status != http.StatusOK {
 			t.Errorf("GET %s = %d: %.200s", path, status, body)
 		}

@@ -113,8 +113,9 @@ func patchOrg(ods string) func(*fixture, string) (string, any) {
 	return func(*fixture, string) (string, any) { return "/orgs/" + ods, map[string]any{"region": "London"} }
 }
 
-// plainRoutes are the server's routes outside the API document: open to everyone.
-var plainRoutes = []string{"/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/v1/docs"}
+// plainRoutes are the server's routes outside the API document that are open to everyone;
+// /metrics, also outside it, is for the sector centre's staff.
+var plainRoutes = []string{"/healthz", "/readyz", "/api/v1/openapi.json", "/api/v1/docs"}
 
 func TestAuthorizationMatrix(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
@@ -149,6 +150,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			})
 		}
 		t.Run("plain routes", func(t *testing.T) {
+			metrics := statuses{ok, ok, forbid, forbid, forbid, forbid, unauth}
+			for i, role := range roles {
+				if r := f.do("GET", "/metrics", nil, f.as(role)); r.status != metrics[i] {
+					t.Errorf("%s: GET /metrics = %d, want %d", role, r.status, metrics[i])
+				}
+			}
 			for _, path := range plainRoutes {
 				for _, role := range roles {
 					if r := f.do("GET", path, nil, f.as(role)); r.status != ok {

@@ -8,6 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/api"
 )
 
 // metrics are the server's own Prometheus collectors, on a registry the server owns
@@ -49,4 +51,22 @@ func (m *metrics) observe(route string, status int, d time.Duration) {
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// sectorOnly lets only the centre's staff through: the metrics say how much each flow
+// carries, which is the centre's business. Prometheus scrapes with a sector analyst's
+// API token (authorization: {credentials: vgl_…} in its scrape config).
+func (s *Server) sectorOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := api.PrincipalFrom(r.Context())
+		switch {
+		case !ok:
+			api.WriteError(w, r, s.log, vigil.Errorf(vigil.EUNAUTHORIZED,
+				"the metrics need a sector analyst's or admin's API token: Authorization: Bearer vgl_…"))
+		case !p.Role.Sector():
+			api.WriteError(w, r, s.log, vigil.Errorf(vigil.EFORBIDDEN, "the metrics are for the sector centre's staff only"))
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
 }

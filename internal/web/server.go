@@ -99,7 +99,7 @@ func New(d Deps) *Server {
 	}
 	s.HandleFunc("GET /healthz", s.healthz)
 	s.HandleFunc("GET /readyz", s.readyz)
-	s.Handle("GET /metrics", s.metrics.handler())
+	s.Handle("GET /metrics", s.sectorOnly(s.metrics.handler()))
 	s.handler = s.observe(s.recover(s.limitBody(s.csrf(s.authenticate(http.HandlerFunc(s.route))))))
 	return s
 }

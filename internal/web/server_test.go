@@ -140,7 +140,7 @@ func TestMetrics(t *testing.T) {
 	f.do("GET", "/api/v1/me", nil, f.as("org_member"))
 	f.do("GET", "/api/v1/orgs/RXB", nil, f.as("org_member"))
 	f.do("GET", "/no/such/page", nil, noAuth)
-	r := f.do("GET", "/metrics", nil, noAuth)
+	r := f.do("GET", "/metrics", nil, f.as("sector_analyst"))
 	if r.status != http.StatusOK {
 		t.Fatalf("/metrics: %d", r.status)
 	}
