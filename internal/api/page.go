@@ -1,8 +1,10 @@
 package api
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -77,4 +79,91 @@ func limitOf(n int) int {
 		return store.DefaultLimit
 	}
 	return min(n, store.MaxLimit)
+}
+
+// scopedList is a list the store pages one organisation at a time, answered as far as
+// the caller's scope allows.
+type scopedList[R, T any] struct {
+	sc scope
+	// list reads one page of org's rows from the store; every organisation's for "".
+	list func(ctx context.Context, org string, page PageParams) ([]R, string, error)
+	// sees reports whether the caller may see a row.
+	sees func(R) bool
+	// out is a row as the API answers it.
+	out func(R) T
+}
+
+// page lists what the caller may see, newest first: every organisation's for sector
+// roles (org to pick one), their own for organisation roles, and for a supplier its
+// own and its customers', one organisation after another.
+func (l scopedList[R, T]) page(ctx context.Context, org string, pg PageParams) (*pageOut[T], error) {
+	switch {
+	case l.sc.all && org == "":
+	case org != "":
+		code, err := store.NormalizeODS(org)
+		if err != nil || !l.sc.seesOrg(code) {
+			return nil, orgNotFound(org)
+		}
+		org = code
+	case len(l.sc.customers) == 0:
+		org = l.sc.own
+	default:
+		return l.orgs(ctx, pg)
+	}
+	return l.one(ctx, org, pg)
+}
+
+// one lists a page of org's rows as the store pages them ("" for every organisation's).
+func (l scopedList[R, T]) one(ctx context.Context, org string, pg PageParams) (*pageOut[T], error) {
+	rows, next, err := l.list(ctx, org, pg)
+	if err != nil {
+		return nil, err
+	}
+	return newPage(l.visible(rows), next), nil
+}
+
+// orgs lists the rows of every organisation a supplier sees, one after another in
+// ODS-code order, each newest first. (A store filter on several organisations would
+// let this be one query, newest first overall.)
+func (l scopedList[R, T]) orgs(ctx context.Context, pg PageParams) (*pageOut[T], error) {
+	cur, err := decodeMultiCursor(pg.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	orgs := l.sc.codes()
+	start, found := slices.BinarySearch(orgs, cur.Org)
+	if !found {
+		cur.Cursor = ""
+	}
+	limit := limitOf(pg.Limit)
+	var items []T
+	for i := start; i < len(orgs); i++ {
+		p := PageParams{Limit: limit - len(items)}
+		if i == start {
+			p.Cursor = cur.Cursor
+		}
+		rows, next, err := l.list(ctx, orgs[i], p)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, l.visible(rows)...)
+		switch {
+		case next != "":
+			return newPage(items, multiCursor{Org: orgs[i], Cursor: next}.encode()), nil
+		case len(rows) == p.Limit && i+1 < len(orgs):
+			return newPage(items, multiCursor{Org: orgs[i+1]}.encode()), nil
+		}
+	}
+	return newPage(items, ""), nil
+}
+
+// visible converts the rows the caller may see.
+func (l scopedList[R, T]) visible(rows []R) []T {
+	out := make([]T, 0, len(rows))
+	for _, r := range rows {
+		if l.sees(r) {
+			out = append(out, l.out(r))
+		}
+	}
+	return out
 }

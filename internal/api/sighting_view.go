@@ -52,13 +52,3 @@ func sightingOut(r store.Sighting) Sighting {
 func (s scope) seesSighting(r store.Sighting) bool {
 	return s.seesAlert(vigil.Alert{Org: r.Org, TLP: r.TLP})
 }
-
-func visibleSightings(rows []store.Sighting, sc scope) []Sighting {
-	out := make([]Sighting, 0, len(rows))
-	for _, r := range rows {
-		if sc.seesSighting(r) {
-			out = append(out, sightingOut(r))
-		}
-	}
-	return out
-}
