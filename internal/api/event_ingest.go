@@ -9,19 +9,12 @@ import (
 	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/warn"
 )
 
 type eventIngestIn struct {
-	req *http.Request // the request, whose body is streamed rather than buffered
-}
-
-// Resolve keeps the request so that the handler can stream its body.
-func (in *eventIngestIn) Resolve(ctx huma.Context) []error {
-	in.req, _ = humago.Unwrap(ctx)
-	return nil
+	streamedBody
 }
 
 // EventsReport is what one events upload did.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/danielgtaylor/huma/v2"
-	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/intel"
@@ -16,13 +14,7 @@ type intelUploadIn struct {
 	TLP    string `query:"tlp" maxLength:"20" example:"amber" doc:"TLP 2.0 marking for indicators the file does not mark (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)."`
 	Name   string `query:"name" maxLength:"200" example:"partner-iocs.txt" doc:"The file's name, for the report and the audit log."`
 
-	req *http.Request // the request, whose body is streamed rather than buffered
-}
-
-// Resolve keeps the request so that the handler can stream its body.
-func (in *intelUploadIn) Resolve(ctx huma.Context) []error {
-	in.req, _ = humago.Unwrap(ctx)
-	return nil
+	streamedBody
 }
 
 type intelUploadOut struct {

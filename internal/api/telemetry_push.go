@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
-	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/centre"
 )
@@ -20,13 +18,7 @@ const busyRetry = 5 * time.Second
 type telemetryPushIn struct {
 	ContentEncoding string `header:"Content-Encoding" maxLength:"40" doc:"gzip, or absent. A gzip body is recognised by its first bytes either way."`
 
-	req *http.Request // the request, whose body is streamed rather than buffered
-}
-
-// Resolve keeps the request so that the handler can stream its body.
-func (in *telemetryPushIn) Resolve(ctx huma.Context) []error {
-	in.req, _ = humago.Unwrap(ctx)
-	return nil
+	streamedBody
 }
 
 // TelemetryResult is what one telemetry upload did.
