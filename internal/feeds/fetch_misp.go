@@ -61,7 +61,7 @@ func fetchManifest(ctx context.Context, client *http.Client, f Feed, u string, p
 		return nil, "", "", false, statusError(u, resp)
 	}
 	cb := newCappedBody(resp.Body, maxManifestBytes)
-	events, err = parseManifest(cb)
+	events, err = intel.ParseMISPManifest(cb)
 	if cb.err != nil {
 		err = cb.err
 	}
@@ -90,7 +90,7 @@ func (p *mispPull) event(manifestURL, id string, ts int64, prev, next map[string
 		next[id] = old
 		return
 	}
-	if !isEventID(id) {
+	if !intel.IsMISPEventID(id) {
 		p.sink.Failed(intel.Location{File: redact(manifestURL), Ref: shorten(id)},
 			"the manifest lists an event whose UUID is not a plain UUID; it was not fetched")
 		return

@@ -1,9 +1,9 @@
 package intel
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -23,7 +23,7 @@ func LoadMISPFeed(dir string, s *Sink) error {
 		return err
 	}
 	for _, id := range ids {
-		if !mispIsEventID(id) {
+		if !IsMISPEventID(id) {
 			s.Failed(Location{File: filepath.Join(dir, "manifest.json"), Ref: id},
 				"the manifest lists an event whose UUID is not a plain UUID; it was not read")
 			continue
@@ -43,16 +43,11 @@ func mispReadManifest(path string) ([]string, error) {
 		return nil, fmt.Errorf("cannot read the feed manifest: %w", errors.Unwrap(err))
 	}
 	defer f.Close()
-	var m map[string]mispSkip
-	if err := json.NewDecoder(f).Decode(&m); err != nil {
-		return nil, fmt.Errorf("the feed manifest %s is not a JSON object of event UUIDs: %w", path, err)
+	m, err := ParseMISPManifest(f)
+	if err != nil {
+		return nil, fmt.Errorf("the feed manifest %s cannot be read: %w", path, err)
 	}
-	ids := make([]string, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids, nil
+	return slices.Sorted(maps.Keys(m)), nil
 }
 
 func mispLoadFeedEvent(path string, s *Sink) error {
@@ -63,19 +58,4 @@ func mispLoadFeedEvent(path string, s *Sink) error {
 	defer f.Close()
 	s.rep.Files++
 	return ParseMISP(f, path, s)
-}
-
-// mispIsEventID reports whether a manifest key is safe to use as a file name: a UUID of
-// hex digits and dashes, never a path.
-func mispIsEventID(id string) bool {
-	if len(id) < 32 || len(id) > 36 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '-') {
-			return false
-		}
-	}
-	return true
 }

@@ -1,4 +1,4 @@
-package feeds
+package intel
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-func TestParseManifest(t *testing.T) {
+func TestParseMISPManifest(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
@@ -34,7 +34,7 @@ func TestParseManifest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseManifest(strings.NewReader(tt.in))
+			got, err := ParseMISPManifest(strings.NewReader(tt.in))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
@@ -51,7 +51,7 @@ func TestParseManifest(t *testing.T) {
 	}
 }
 
-func TestIsEventID(t *testing.T) {
+func TestIsMISPEventID(t *testing.T) {
 	for id, want := range map[string]bool{
 		"fbd854da-9574-5fb6-b297-c483f9d5daf0":  true,
 		"FBD854DA95745FB6B297C483F9D5DAF0":      true,
@@ -60,15 +60,15 @@ func TestIsEventID(t *testing.T) {
 		"fbd854da":                              false,
 		"":                                      false,
 	} {
-		if got := isEventID(id); got != want {
-			t.Errorf("isEventID(%q) = %v, want %v", id, got, want)
+		if got := IsMISPEventID(id); got != want {
+			t.Errorf("IsMISPEventID(%q) = %v, want %v", id, got, want)
 		}
 	}
 }
 
-// FuzzParseManifest feeds arbitrary bytes to the manifest parser: it must not panic,
+// FuzzParseMISPManifest feeds arbitrary bytes to the manifest parser: it must not panic,
 // must accept only valid JSON, and must never report a negative timestamp.
-func FuzzParseManifest(f *testing.F) {
+func FuzzParseMISPManifest(f *testing.F) {
 	for _, seed := range []string{
 		`{"fbd854da-9574-5fb6-b297-c483f9d5daf0":{"info":"x","timestamp":"1784846040","Tag":[{"name":"tlp:clear"}]}}`,
 		`{"a":{"timestamp":17},"b":{}}`,
@@ -82,7 +82,7 @@ func FuzzParseManifest(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		got, err := parseManifest(strings.NewReader(string(in)))
+		got, err := ParseMISPManifest(strings.NewReader(string(in)))
 		if err != nil {
 			if !utf8.ValidString(err.Error()) {
 				t.Errorf("error message is not valid UTF-8: %q", err)
