@@ -64,7 +64,7 @@ func indicatorOut(si store.StoredIndicator, now time.Time) Indicator {
 }
 
 func indicatorSourceOut(s store.IndicatorSource) IndicatorSource {
-	out := IndicatorSource{Source: s.Source, TLP: s.TLP, Grade: admiralty(s.Reliability, s.Credibility),
+	out := IndicatorSource{Source: s.Source, TLP: s.TLP, Grade: s.Grade(),
 		Labels: s.Labels, ValidFrom: timePtr(s.ValidFrom), ValidUntil: timePtr(s.ValidUntil),
 		FirstSeen: timePtr(s.FirstSeen), LastSeen: timePtr(s.LastSeen), Added: s.Added, Published: s.Published,
 		NotForMatching: s.NotForMatching}
@@ -73,16 +73,4 @@ func indicatorSourceOut(s store.IndicatorSource) IndicatorSource {
 		out.Confidence = &c
 	}
 	return out
-}
-
-// admiralty writes a grade as "B2", "B" or "2"; "" when ungraded.
-func admiralty(rel byte, cred uint8) string {
-	var b []byte
-	if rel != 0 {
-		b = append(b, rel)
-	}
-	if cred != 0 {
-		b = append(b, '0'+cred)
-	}
-	return string(b)
 }

@@ -39,6 +39,9 @@ type IndicatorSource struct {
 	NotForMatching string
 }
 
+// Grade returns the Admiralty code of this claim, such as "B2", or "" when not graded.
+func (s IndicatorSource) Grade() string { return grade(s.Reliability, s.Credibility) }
+
 // LastPublished returns the latest time any source published the indicator.
 func (si StoredIndicator) LastPublished() time.Time {
 	var t time.Time
