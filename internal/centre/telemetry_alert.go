@@ -13,7 +13,7 @@ import (
 )
 
 // listing is what every source says about one indicator, merged: the wording and the
-// severity of sighting and retro-hunt alerts come from it.
+// severity of sighting, retro-hunt and Early Warning feed alerts come from it.
 type listing struct {
 	typ        vigil.IndicatorType
 	value      string
@@ -27,10 +27,10 @@ func newListing(t vigil.IndicatorType, value string) *listing {
 	return &listing{typ: t, value: value, confidence: -1}
 }
 
-// add merges one source's provenance.
+// add merges one source's view: its name, labels, the stricter TLP, the higher confidence.
 func (l *listing) add(p vigil.Provenance) {
-	if p.Source != "" && !slices.Contains(l.sources, p.Source) {
-		l.sources = append(l.sources, p.Source)
+	if src := strings.TrimSpace(p.Source); src != "" && !slices.Contains(l.sources, src) {
+		l.sources = append(l.sources, src)
 	}
 	for _, lb := range p.Labels {
 		if lb = strings.TrimSpace(lb); lb != "" && !slices.Contains(l.labels, lb) {
@@ -39,6 +39,27 @@ func (l *listing) add(p vigil.Provenance) {
 	}
 	l.tlp = vigil.Stricter(l.tlp, p.TLP)
 	l.confidence = max(l.confidence, p.Confidence)
+}
+
+// mergeListings merges indicators of the same type and value from several sources.
+func mergeListings(added []vigil.Indicator) []*listing {
+	type tv struct {
+		t vigil.IndicatorType
+		v string
+	}
+	by := map[tv]*listing{}
+	var out []*listing
+	for _, ind := range added {
+		k := tv{ind.Type, ind.Value}
+		l, ok := by[k]
+		if !ok {
+			l = newListing(ind.Type, ind.Value)
+			by[k] = l
+			out = append(out, l)
+		}
+		l.add(ind.Provenance)
+	}
+	return out
 }
 
 // threatWords in a label mark an indicator of active compromise rather than, say,

@@ -49,27 +49,6 @@ func (s *Service) retroHunt(ctx context.Context, added []vigil.Indicator) {
 	}
 }
 
-// mergeListings merges indicators of the same type and value from several sources.
-func mergeListings(added []vigil.Indicator) []*listing {
-	type tv struct {
-		t vigil.IndicatorType
-		v string
-	}
-	by := map[tv]*listing{}
-	var out []*listing
-	for _, ind := range added {
-		k := tv{ind.Type, ind.Value}
-		l, ok := by[k]
-		if !ok {
-			l = newListing(ind.Type, ind.Value)
-			by[k] = l
-			out = append(out, l)
-		}
-		l.add(ind.Provenance)
-	}
-	return out
-}
-
 // retroHit is what the index says about one indicator and one organisation.
 type retroHit struct {
 	first, last time.Time

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -12,16 +11,6 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/warn"
 )
-
-// feedEntry is one indicator value with everything its sources say about it.
-type feedEntry struct {
-	t          vigil.IndicatorType
-	value      string
-	sources    []string
-	labels     []string
-	tlp        vigil.TLP
-	confidence int // the highest stated, -1 when none states one
-}
 
 // warnOnIndicators raises Early Warning alerts for organisations whose assets the
 // indicators touch: an organisation's address on a botnet list, its domain in a
@@ -35,8 +24,8 @@ func (s *Service) warnOnIndicators(ctx context.Context, added []vigil.Indicator)
 	var batch []vigil.Alert
 	var orgs []string
 	now := s.now()
-	for _, e := range feedEntries(added) {
-		orgs = router.Covering(e.t, e.value, orgs[:0])
+	for _, e := range mergeListings(added) {
+		orgs = router.Covering(e.typ, e.value, orgs[:0])
 		for _, org := range orgs {
 			batch = append(batch, feedAlert(org, e, now))
 		}
@@ -46,43 +35,6 @@ func (s *Service) warnOnIndicators(ctx context.Context, added []vigil.Indicator)
 		}
 	}
 	s.raiseFeedAlerts(ctx, batch)
-}
-
-// feedEntries groups indicators by type and value, merging their provenance.
-func feedEntries(added []vigil.Indicator) []*feedEntry {
-	type key struct {
-		t vigil.IndicatorType
-		v string
-	}
-	index := map[key]*feedEntry{}
-	var out []*feedEntry
-	for _, ind := range added {
-		k := key{ind.Type, ind.Value}
-		e := index[k]
-		if e == nil {
-			e = &feedEntry{t: ind.Type, value: ind.Value, confidence: -1}
-			index[k] = e
-			out = append(out, e)
-		}
-		e.merge(ind.Provenance)
-	}
-	return out
-}
-
-// merge adds one source's view: its name, labels, the stricter TLP, the higher confidence.
-func (e *feedEntry) merge(p vigil.Provenance) {
-	if src := strings.TrimSpace(p.Source); src != "" && !slices.Contains(e.sources, src) {
-		e.sources = append(e.sources, src)
-	}
-	for _, l := range p.Labels {
-		if l = strings.TrimSpace(l); l != "" && !slices.Contains(e.labels, l) {
-			e.labels = append(e.labels, l)
-		}
-	}
-	if p.TLP.Rank() > e.tlp.Rank() {
-		e.tlp = p.TLP
-	}
-	e.confidence = max(e.confidence, p.Confidence)
 }
 
 // raiseFeedAlerts commits one batch of feed alerts.
@@ -108,22 +60,22 @@ func (s *Service) raiseFeedAlerts(ctx context.Context, batch []vigil.Alert) {
 }
 
 // feedAlert is the alert org gets because a feed lists something of its own.
-func feedAlert(org string, e *feedEntry, now time.Time) vigil.Alert {
+func feedAlert(org string, e *listing, now time.Time) vigil.Alert {
 	sev := vigil.SeverityHigh
-	if e.t == vigil.TypeCIDR || e.confidence >= 0 && e.confidence < 50 {
+	if e.typ == vigil.TypeCIDR || e.confidence >= 0 && e.confidence < 50 {
 		sev = vigil.SeverityMedium // a whole network listed, or sources unsure
 	}
-	key := warn.DedupKey(org, vigil.ThreatEvent{Type: "indicator", Observable: string(e.t) + ":" + e.value, Time: now})
+	key := warn.DedupKey(org, vigil.ThreatEvent{Type: "indicator", Observable: string(e.typ) + ":" + e.value, Time: now})
 	return vigil.Alert{Org: org, Kind: vigil.AlertEarlyWarning, Severity: sev, Title: shorten(feedTitle(e), 300),
 		Body: feedBody(e), Observable: e.value, Indicator: e.value, Sources: e.sources, TLP: e.tlp,
 		FirstSeen: now, LastSeen: now, DedupKey: key}
 }
 
 // feedTitle: "One of your IP addresses, 198.51.100.7, is on the abuse.ch list (botnet)".
-func feedTitle(e *feedEntry) string {
+func feedTitle(e *listing) string {
 	v := shorten(e.value, maxTitleObservable)
 	var what string
-	switch e.t {
+	switch e.typ {
 	case vigil.TypeIPv4, vigil.TypeIPv6:
 		what = "One of your IP addresses, " + v + ", is"
 	case vigil.TypeCIDR:
@@ -154,7 +106,7 @@ func listPhrase(sources []string) string {
 }
 
 // feedBody explains what was seen, how far it may be shared and what to do.
-func feedBody(e *feedEntry) string {
+func feedBody(e *listing) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "What was seen: %s appears in threat intelligence from %s", e.value, sourcesPhrase(e.sources))
 	if len(e.labels) > 0 {
@@ -164,7 +116,7 @@ func feedBody(e *feedEntry) string {
 	if e.tlp != "" {
 		fmt.Fprintf(&b, "\n\nSharing: this is marked TLP:%s: %s.", e.tlp, tlpAdvice(e.tlp))
 	}
-	b.WriteString("\n\nWhat to do: " + feedAction(e.t))
+	b.WriteString("\n\nWhat to do: " + feedAction(e.typ))
 	b.WriteString("\n\nIf this address or name is no longer yours, tell the sector centre so that your registered assets can be corrected.")
 	return b.String()
 }

@@ -83,13 +83,13 @@ func TestFeedOverlapWarnsTheOwners(t *testing.T) {
 func TestFeedAlertSeverity(t *testing.T) {
 	tests := []struct {
 		name string
-		e    feedEntry
+		e    listing
 		want vigil.Severity
 	}{
-		{"an address, confidence unstated", feedEntry{t: vigil.TypeIPv4, value: "192.0.2.7", confidence: -1}, vigil.SeverityHigh},
-		{"an address, sure", feedEntry{t: vigil.TypeIPv4, value: "192.0.2.7", confidence: 90}, vigil.SeverityHigh},
-		{"an address, unsure", feedEntry{t: vigil.TypeIPv4, value: "192.0.2.7", confidence: 30}, vigil.SeverityMedium},
-		{"a whole network", feedEntry{t: vigil.TypeCIDR, value: "192.0.2.0/23", confidence: -1}, vigil.SeverityMedium},
+		{"an address, confidence unstated", listing{typ: vigil.TypeIPv4, value: "192.0.2.7", confidence: -1}, vigil.SeverityHigh},
+		{"an address, sure", listing{typ: vigil.TypeIPv4, value: "192.0.2.7", confidence: 90}, vigil.SeverityHigh},
+		{"an address, unsure", listing{typ: vigil.TypeIPv4, value: "192.0.2.7", confidence: 30}, vigil.SeverityMedium},
+		{"a whole network", listing{typ: vigil.TypeCIDR, value: "192.0.2.0/23", confidence: -1}, vigil.SeverityMedium},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
