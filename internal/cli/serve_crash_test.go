@@ -198,6 +198,17 @@ func postInFlight(t *testing.T, url, token, path string, next func(i int) string
 	}
 }
 
+// killMidRequest kills the server with SIGKILL while a request to path is in flight,
+// its body lines from next, and starts it again on the same data dir.
+func killMidRequest(t *testing.T, p *process, bin, dataDir, token, path string, next func(i int) string) *process {
+	t.Helper()
+	sent, finish := postInFlight(t, p.url, token, path, next)
+	t.Logf("killing the server with %d lines of a request in flight", sent())
+	p.kill(t)
+	finish()
+	return startProcess(t, bin, dataDir)
+}
+
 // alertObservables maps each observable with an alert to its organisations.
 func alertObservables(c *apiClient) map[string][]string {
 	out := map[string][]string{}
@@ -232,14 +243,9 @@ func TestKillDuringEventIngestLosesNothingAcknowledged(t *testing.T) {
 		}
 		routed, unrouted = append(routed, rr...), append(unrouted, ru...)
 	}
-	sent, finish := postInFlight(t, p.url, analyst, "/api/v1/events", func(i int) string {
+	p = killMidRequest(t, p, bin, dataDir, analyst, "/api/v1/events", func(i int) string {
 		return event("compromise", fmt.Sprintf("inflight-%d.northbrook-hospitals.example", i))
 	})
-	t.Logf("killing the server with %d lines of a request in flight", sent())
-	p.kill(t)
-	finish()
-
-	p = startProcess(t, bin, dataDir)
 	c := newClient(t, p.url)
 	c.token = analyst
 	seen := alertObservables(c)
@@ -291,15 +297,10 @@ func TestKillDuringTelemetryIngestLosesNothingAcknowledged(t *testing.T) {
 		}
 		acknowledged = append(acknowledged, dsts...)
 	}
-	sent, finish := postInFlight(t, p.url, sensor, "/api/v1/telemetry", func(i int) string {
+	p = killMidRequest(t, p, bin, dataDir, sensor, "/api/v1/telemetry", func(i int) string {
 		line, _ := conn(100, i)
 		return line
 	})
-	t.Logf("killing the server with %d lines of a request in flight", sent())
-	p.kill(t)
-	finish()
-
-	p = startProcess(t, bin, dataDir)
 	c := newClient(t, p.url)
 	c.token = analyst
 	seen := alertObservables(c)
