@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -77,7 +78,7 @@ func TestIngestTelemetryKeepsSightingsAlertsAndKeyedIndexOnly(t *testing.T) {
 				"dest_ip 203.0.113.9 → 203.0.113.0/24":         2,
 				"Hashes.SHA256 " + evilHash + " → " + evilHash: 2,
 			}
-			if !mapsEqual(got, want) {
+			if !maps.Equal(got, want) {
 				t.Errorf("sightings %v, want %v", got, want)
 			}
 		})
@@ -127,18 +128,6 @@ func TestIngestTelemetryKeepsSightingsAlertsAndKeyedIndexOnly(t *testing.T) {
 			}
 		})
 	})
-}
-
-func mapsEqual(a, b map[string]int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestIngestTelemetryRefusesWhenBusy(t *testing.T) {
