@@ -209,13 +209,19 @@ func killMidRequest(t *testing.T, p *process, bin, dataDir, token, path string, 
 	return startProcess(t, bin, dataDir)
 }
 
-// alertObservables maps each observable with an alert to its organisations.
-func alertObservables(c *apiClient) map[string][]string {
-	out := map[string][]string{}
+// wantOneAlertEach checks that each acknowledged observable has one alert, for the
+// demo trust; what says what it was ("event about").
+func wantOneAlertEach(t *testing.T, c *apiClient, what string, observables []string) {
+	t.Helper()
+	seen := map[string][]string{}
 	for _, a := range c.alerts() {
-		out[a.Observable] = append(out[a.Observable], a.Org)
+		seen[a.Observable] = append(seen[a.Observable], a.Org)
 	}
-	return out
+	for _, o := range observables {
+		if orgs := seen[o]; len(orgs) != 1 || orgs[0] != demo.TrustODS {
+			t.Errorf("acknowledged %s %s: alerts for %v after the restart, want one for %s", what, o, orgs, demo.TrustODS)
+		}
+	}
 }
 
 func TestKillDuringEventIngestLosesNothingAcknowledged(t *testing.T) {
@@ -248,12 +254,7 @@ func TestKillDuringEventIngestLosesNothingAcknowledged(t *testing.T) {
 	})
 	c := newClient(t, p.url)
 	c.token = analyst
-	seen := alertObservables(c)
-	for _, o := range routed {
-		if orgs := seen[o]; len(orgs) != 1 || orgs[0] != demo.TrustODS {
-			t.Errorf("acknowledged event about %s: alerts for %v after the restart, want one for %s", o, orgs, demo.TrustODS)
-		}
-	}
+	wantOneAlertEach(t, c, "event about", routed)
 	var page struct {
 		Items []struct {
 			Observable string `json:"observable"`
@@ -303,12 +304,7 @@ func TestKillDuringTelemetryIngestLosesNothingAcknowledged(t *testing.T) {
 	})
 	c := newClient(t, p.url)
 	c.token = analyst
-	seen := alertObservables(c)
-	for _, o := range acknowledged {
-		if orgs := seen[o]; len(orgs) != 1 || orgs[0] != demo.TrustODS {
-			t.Errorf("acknowledged sighting of %s: alerts for %v after the restart, want one for %s", o, orgs, demo.TrustODS)
-		}
-	}
+	wantOneAlertEach(t, c, "sighting of", acknowledged)
 	auditVerify(t, bin, dataDir)
 	p.stop(t)
 }
