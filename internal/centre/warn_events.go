@@ -1,8 +1,11 @@
 package centre
 
 import (
+	"cmp"
 	"context"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -90,6 +93,12 @@ func (in *eventIngest) flush() {
 	if in.err != nil || in.pending.accepted == 0 {
 		return
 	}
+	// Upsert in key order, so that concurrent uploads about the same observables lock
+	// the same rows in the same order rather than deadlocking.
+	slices.SortStableFunc(in.unrouted, func(a, b store.UnroutedEvent) int { return strings.Compare(a.DedupKey, b.DedupKey) })
+	slices.SortStableFunc(in.alerts, func(a, b vigil.Alert) int {
+		return cmp.Or(strings.Compare(a.Org, b.Org), strings.Compare(a.DedupKey, b.DedupKey))
+	})
 	var created, repeated int
 	err := in.s.store.Tx(in.ctx, func(tx *store.Store) error {
 		created, repeated = 0, 0

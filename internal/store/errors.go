@@ -9,6 +9,13 @@ import (
 )
 
 // isUniqueViolation reports whether err is a unique or primary-key constraint failure.
+// isRetryable reports whether PostgreSQL aborted a transaction that may simply be run
+// again: a deadlock victim (40P01) or a serialisation failure (40001).
+func isRetryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
 func isUniqueViolation(err error) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,8 +104,15 @@ func clip(s string, n int) string {
 // its sources, labels and TLP (the indicator's current provenance). Called on the
 // *Store that Tx passes, the rows commit with the rest of the transaction.
 func (s *Store) AddSightings(ctx context.Context, rows []Sighting) error {
+	// Upsert in key order, so that concurrent uploads touching the same rows lock them
+	// in the same order rather than deadlocking.
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return compareSightingKeys(&rows[a], &rows[b]) })
 	return s.inTx(ctx, func(tx *Store, c conn) error {
-		for i := range rows {
+		for _, i := range order {
 			if err := tx.addSighting(ctx, c, &rows[i]); err != nil {
 				return err
 			}
@@ -233,4 +242,11 @@ func (s *Store) PurgeSightings(ctx context.Context, before time.Time) (int64, er
 		return 0, fmt.Errorf("purge sightings: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// compareSightingKeys orders sightings by their unique key.
+func compareSightingKeys(a, b *Sighting) int {
+	return cmp.Or(strings.Compare(a.Org, b.Org), a.Day.Compare(b.Day), strings.Compare(a.Observable, b.Observable),
+		strings.Compare(string(a.IndicatorType), string(b.IndicatorType)), strings.Compare(a.Indicator, b.Indicator),
+		strings.Compare(a.Field, b.Field))
 }

@@ -124,12 +124,35 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.inTx(ctx, func(tx *Store, _ conn) error { return fn(tx) })
 }
 
+// txAttempts bounds how often a transaction PostgreSQL aborted as a deadlock victim (or
+// a serialisation failure) is run again: concurrent uploads upsert overlapping keys, and
+// the victim succeeds once the winner commits.
+const txAttempts = 5
+
 // inTx runs fn in a transaction on the writer, or in the current one when s is bound to a
-// transaction. fn gets the bound *Store and its connection.
+// transaction. fn gets the bound *Store and its connection. An outermost transaction
+// that PostgreSQL aborts to break a deadlock is rolled back and run again, so fn must
+// keep its effects inside the transaction (or reset them when it starts).
 func (s *Store) inTx(ctx context.Context, fn func(tx *Store, c conn) error) error {
 	if s.tx != nil {
 		return fn(s, s.wdb())
 	}
+	for attempt := 1; ; attempt++ {
+		err := s.runTx(ctx, fn)
+		if err == nil || attempt == txAttempts || !isRetryable(err) {
+			return err
+		}
+		s.log.DebugContext(ctx, "transaction retried after a deadlock", slog.Int("attempt", attempt), slog.Any("error", err))
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
+		}
+	}
+}
+
+// runTx runs fn in one new transaction.
+func (s *Store) runTx(ctx context.Context, fn func(tx *Store, c conn) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
