@@ -112,13 +112,35 @@ func (s *Service) Collectors() []prometheus.Collector { return s.metrics.collect
 // Router returns the current asset router.
 func (s *Service) Router() *warn.Router { return s.router.Load() }
 
-// Run does the background work until ctx ends: scheduled feed pulls, the daily digest
-// and housekeeping (expired sessions, the observable index past retention).
+// RerouteEvery is how often Run rebuilds the asset router from the store, to pick up
+// organisations changed outside this server's API: `vigil org import`, or another
+// server sharing the PostgreSQL database.
+const RerouteEvery = 5 * time.Minute
+
+// Run does the background work until ctx ends: scheduled feed pulls, the daily digest,
+// housekeeping (expired sessions, the observable index past retention) and the periodic
+// router rebuild.
 func (s *Service) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	for _, loop := range []func(context.Context){s.runFeeds, s.runDigest, s.runHousekeeping} {
+	for _, loop := range []func(context.Context){s.runFeeds, s.runDigest, s.runHousekeeping, s.runReroute} {
 		wg.Go(func() { loop(ctx) })
 	}
 	wg.Wait()
 	return nil
+}
+
+// runReroute rebuilds the router every RerouteEvery until ctx ends.
+func (s *Service) runReroute(ctx context.Context) {
+	t := time.NewTicker(RerouteEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Reroute(ctx); err != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "periodic router rebuild", slog.Any("error", err))
+			}
+		}
+	}
 }
