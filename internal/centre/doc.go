@@ -11,7 +11,11 @@
 // immutable values behind atomic holders ([match.Holder], [warn.Holder]): readers load the
 // current one once per unit of work and never lock; writers build a new one off to the side
 // and swap it in. Rebuilds of each are serialised by their own mutex so that two changes
-// close together cannot publish an older result over a newer one. Background work (feed
-// pulls, the digest, housekeeping) runs only inside [Service.Run], which returns when its
-// context ends.
+// close together cannot publish an older result over a newer one. Telemetry uploads are
+// admitted by a counting semaphore (Deps.TelemetryConcurrency): a full one answers
+// [ErrBusy] at once instead of queueing, so a flood of sensors gets 429s, not timeouts.
+// Writes go through the store in short transactions whose keys are upserted in sorted
+// order, so that concurrent uploads do not deadlock on PostgreSQL. Background work (feed
+// pulls, the digest, housekeeping, the periodic router rebuild) runs only inside
+// [Service.Run], which returns when its context ends.
 package centre
