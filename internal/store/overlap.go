@@ -148,10 +148,8 @@ func (s *Store) overlapping(ctx context.Context, c conn, org string, a normAsset
 	var rows *sql.Rows
 	var err error
 	if a.Kind == AssetIPRange {
-		family, start, end := rangeBounds(a.prefix)
-		rows, err = c.query(ctx, `SELECT id, org, kind, value FROM assets
-			WHERE kind = 'ip_range' AND family = ? AND org <> ? AND range_start <= ? AND range_end >= ?`,
-			family, org, end, start)
+		q, args := rangeOverlapQuery(org, a.prefix)
+		rows, err = c.query(ctx, q, args...)
 	} else {
 		q, args := nameOverlapQuery(org, a)
 		rows, err = c.query(ctx, q, args...)
@@ -172,6 +170,27 @@ func (s *Store) overlapping(ctx context.Context, c conn, org string, a normAsset
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// rangeOverlapQuery builds the query for an IP range. Two CIDR ranges overlap only when
+// one contains the other, so there are two cheap lookups instead of an interval scan
+// that reads every range below this one: ranges that start inside it (index on
+// range_start), and the few networks that could contain it, by value.
+func rangeOverlapQuery(org string, p netip.Prefix) (string, []any) {
+	family, start, end := rangeBounds(p)
+	q := `SELECT id, org, kind, value FROM assets
+		WHERE kind = 'ip_range' AND family = ? AND org <> ? AND range_start BETWEEN ? AND ?`
+	args := []any{family, org, start, end}
+	var supernets []any
+	for bits := range p.Bits() {
+		supernets = append(supernets, netip.PrefixFrom(p.Addr(), bits).Masked().String())
+	}
+	if len(supernets) > 0 {
+		q += ` UNION SELECT id, org, kind, value FROM assets
+		WHERE kind = 'ip_range' AND org <> ? AND value IN (` + placeholders(len(supernets)) + `)`
+		args = append(append(args, org), supernets...)
+	}
+	return q, args
 }
 
 // nameOverlapQuery builds the query for a domain or hostname: the same name, a domain
