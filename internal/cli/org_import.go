@@ -10,7 +10,7 @@ import (
 )
 
 type orgCmd struct {
-	Import orgImportCmd `cmd:"" help:"Bulk-load organisations and their assets from a CSV file (header: ods_code,name,kind,region,parent,ip_ranges,domains,hostnames,contact_name,contact_role,contact_email,contact_phone,suppliers). Bad rows are listed with their line numbers; the rest are imported, and the exit status is 2 when any row was refused."`
+	Import orgImportCmd `cmd:"" help:"Bulk-load organisations and their assets from a CSV file (header: ods_code,name,kind,region,parent,ip_ranges,domains,hostnames,contact_name,contact_role,contact_email,contact_phone,suppliers). Bad rows are listed with their line numbers; the rest are imported, and the exit status is 2 when any row was refused. A running server routes to the new assets within 5 minutes."`
 }
 
 type orgImportCmd struct {
