@@ -209,14 +209,16 @@ func (s *Store) addAssets(ctx context.Context, c conn, org string, assets []norm
 
 // insertAsset stores one asset and returns its id, or 0 when the org already has it.
 func (s *Store) insertAsset(ctx context.Context, c conn, org string, a normAsset) (int64, error) {
-	var family any
+	var family, rname any
 	var start, end []byte
 	if a.Kind == AssetIPRange {
 		family, start, end = rangeBounds(a.prefix)
+	} else {
+		rname = reverseLabels(a.Value)
 	}
-	rows, err := c.query(ctx, `INSERT INTO assets (org, kind, value, family, range_start, range_end, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org, kind, value) DO NOTHING RETURNING id`,
-		org, string(a.Kind), a.Value, family, start, end, dbTime(s.now()))
+	rows, err := c.query(ctx, `INSERT INTO assets (org, kind, value, family, range_start, range_end, rname, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org, kind, value) DO NOTHING RETURNING id`,
+		org, string(a.Kind), a.Value, family, start, end, rname, dbTime(s.now()))
 	if err != nil {
 		return 0, fmt.Errorf("insert asset %s: %w", a.Value, err)
 	}

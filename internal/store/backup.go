@@ -162,10 +162,11 @@ func checkSQLiteHeader(path, name string) error {
 	return nil
 }
 
-// knownSchema returns the newest SQLite migration version this binary embeds.
+// knownSchema returns the newest migration version this binary has: the embedded SQLite
+// files and the Go migrations.
 func knownSchema() int64 {
 	entries, _ := fs.ReadDir(migrations, "migrations/sqlite")
-	var max int64
+	max := migrateReversedNames(false).Version
 	for _, e := range entries {
 		var v int64
 		if _, err := fmt.Sscanf(e.Name(), "%d_", &v); err == nil && v > max {

@@ -65,3 +65,17 @@ func (s *Store) TableContains(ctx context.Context, table, needle string) (bool, 
 
 // AuditHash is the audit chain's hash function.
 var AuditHash = auditHash
+
+// RedoMigrationsAfter rolls the schema back to version and applies every later migration
+// again, for tests of migrations that rewrite existing rows.
+func (s *Store) RedoMigrationsAfter(ctx context.Context, version int64) error {
+	p, err := s.provider(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := p.DownTo(ctx, version); err != nil {
+		return err
+	}
+	_, err = p.Up(ctx)
+	return err
+}

@@ -186,8 +186,11 @@ func rangeOverlapQuery(org string, p netip.Prefix) (string, []any) {
 		supernets = append(supernets, netip.PrefixFrom(p.Addr(), bits).Masked().String())
 	}
 	if len(supernets) > 0 {
+		// Only IP ranges have values like "10.0.0.0/8", so the value index alone answers;
+		// adding kind = 'ip_range' lets PostgreSQL pick the partial range index instead,
+		// which reads every range.
 		q += ` UNION SELECT id, org, kind, value FROM assets
-		WHERE kind = 'ip_range' AND org <> ? AND value IN (` + placeholders(len(supernets)) + `)`
+		WHERE org <> ? AND value IN (` + placeholders(len(supernets)) + `)`
 		args = append(append(args, org), supernets...)
 	}
 	return q, args
@@ -212,8 +215,10 @@ func nameOverlapQuery(org string, a normAsset) (string, []any) {
 		conds = append(conds, "(kind = 'domain' AND value IN ("+placeholders(len(parents))+"))")
 	}
 	if a.Kind == AssetDomain {
-		conds = append(conds, `value LIKE ? ESCAPE '\'`)
-		args = append(args, "%."+likeEscape(a.Value))
+		// Names under the domain: an index range on the reversed labels (migrate_rname.go).
+		under := reverseLabels(a.Value)
+		conds = append(conds, `(rname > ? AND rname < ?)`)
+		args = append(args, under, under[:len(under)-1]+"/")
 	}
 	return `SELECT id, org, kind, value FROM assets WHERE kind IN ('domain', 'hostname') AND org <> ? AND (` +
 		strings.Join(conds, " OR ") + `)`, args
