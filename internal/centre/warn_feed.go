@@ -81,7 +81,7 @@ func feedTitle(e *listing) string {
 	case vigil.TypeCIDR:
 		what = "A network that includes your IP addresses, " + v + ", is"
 	case vigil.TypeURL:
-		what = "A web address on your domain or address, " + v + ", is"
+		what = "A web address on one of your websites, " + v + ", is"
 	case vigil.TypeEmail:
 		what = "An email address at your domain, " + v + ", is"
 	default:
