@@ -102,7 +102,7 @@ func listPhrase(sources []string) string {
 	case 1:
 		return "the " + sources[0] + " list"
 	}
-	return "the " + strings.Join(sources[:len(sources)-1], ", ") + " and " + sources[len(sources)-1] + " lists"
+	return "the " + andList(sources, "") + " lists"
 }
 
 // feedBody explains what was seen, how far it may be shared and what to do.
