@@ -1,9 +1,7 @@
 package centre
 
 import (
-	"bytes"
 	"context"
-	"slices"
 	"strconv"
 	"time"
 
@@ -160,14 +158,12 @@ func (in *ingest) flush(ctx context.Context) error {
 	return nil
 }
 
-// batchKeys returns the batch's index keys in order, so that concurrent uploads lock
-// the index rows they share in the same order instead of deadlocking.
+// batchKeys returns the batch's index keys.
 func (in *ingest) batchKeys() [][]byte {
 	out := make([][]byte, 0, len(in.batch.keys))
 	for k := range in.batch.keys {
 		out = append(out, k[:])
 	}
-	slices.SortFunc(out, bytes.Compare)
 	return out
 }
 

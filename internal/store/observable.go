@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/bits"
+	"slices"
 	"strings"
 	"time"
 )
@@ -26,6 +28,10 @@ func (s *Store) IndexObservables(ctx context.Context, org string, day time.Time,
 		return err
 	}
 	d := dayText(day)
+	// Insert in key order, so that concurrent uploads lock the index rows they share in
+	// the same order instead of deadlocking.
+	hashes = slices.Clone(hashes)
+	slices.SortFunc(hashes, bytes.Compare)
 	return s.inTx(ctx, func(tx *Store, c conn) error {
 		for len(hashes) > 0 {
 			n := min(len(hashes), indexBatch)
