@@ -166,7 +166,7 @@ func checkSQLiteHeader(path, name string) error {
 // files and the Go migrations.
 func knownSchema() int64 {
 	entries, _ := fs.ReadDir(migrations, "migrations/sqlite")
-	max := migrateReversedNames(false).Version
+	max := int64(reversedNamesVersion)
 	for _, e := range entries {
 		var v int64
 		if _, err := fmt.Sscanf(e.Name(), "%d_", &v); err == nil && v > max {

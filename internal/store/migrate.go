@@ -62,7 +62,7 @@ func (s *Store) provider(ctx context.Context) (*goose.Provider, error) {
 		goose.WithDisableGlobalRegistry(true),
 		// Version 9 is a Go migration (it computes values), so there is no 00009 file;
 		// goose refuses to start if a SQL file ever takes the same number.
-		goose.WithGoMigrations(migrateReversedNames(s.isPG())),
+		goose.WithGoMigrations(s.migrateReversedNames()),
 	}
 	dialect := goose.DialectSQLite3
 	if s.isPG() {

@@ -9,17 +9,14 @@ import (
 	"github.com/pressly/goose/v3"
 )
 
+// reversedNamesVersion is the schema version of migrateReversedNames.
+const reversedNamesVersion = 9
+
 // migrateReversedNames is migration 9, in Go because it computes values: a column holding
 // each domain and hostname with its labels reversed ("example.trust." for trust.example),
 // indexed, so that "which names lie under this domain?" is an index range instead of a
 // LIKE '%.domain' that reads every asset (which made organisation import quadratic).
-func migrateReversedNames(pg bool) *goose.Migration {
-	bind := func(q string) string {
-		if pg {
-			return rebind(q)
-		}
-		return q
-	}
+func (s *Store) migrateReversedNames() *goose.Migration {
 	up := func(ctx context.Context, tx *sql.Tx) error {
 		for _, q := range []string{`ALTER TABLE assets ADD COLUMN rname TEXT`,
 			`CREATE INDEX assets_rname ON assets (rname) WHERE rname IS NOT NULL`} {
@@ -49,7 +46,7 @@ func migrateReversedNames(pg bool) *goose.Migration {
 			return err
 		}
 		for _, n := range all {
-			if _, err := tx.ExecContext(ctx, bind(`UPDATE assets SET rname = ? WHERE id = ?`), reverseLabels(n.value), n.id); err != nil {
+			if _, err := tx.ExecContext(ctx, s.bind(`UPDATE assets SET rname = ? WHERE id = ?`), reverseLabels(n.value), n.id); err != nil {
 				return fmt.Errorf("asset %d: %w", n.id, err)
 			}
 		}
@@ -63,7 +60,7 @@ func migrateReversedNames(pg bool) *goose.Migration {
 		}
 		return nil
 	}
-	return goose.NewGoMigration(9, &goose.GoFunc{RunTx: up}, &goose.GoFunc{RunTx: down})
+	return goose.NewGoMigration(reversedNamesVersion, &goose.GoFunc{RunTx: up}, &goose.GoFunc{RunTx: down})
 }
 
 // reverseLabels writes a name's labels last first, each followed by a dot:
