@@ -55,35 +55,12 @@ split_parts() {
 split_parts "$TEL" "$OUT/tel-part"
 split_parts "$EVT" "$OUT/evt-part"
 
-SERVER_PID=
-stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  kill "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
-}
+. bench/server.sh
 cleanup() {
   stop_server
   psql "$PG" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" 2>/dev/null || true
 }
 trap cleanup EXIT
-
-# start_server LOG FLAGS... starts vigil serve on a free port and sets URL.
-start_server() {
-  local log=$1; shift
-  "$OUT/vigil" serve --addr 127.0.0.1:0 "$@" >"$log" 2>&1 &
-  SERVER_PID=$!
-  URL=
-  for _ in $(seq 300); do
-    URL=$(grep -m1 -o 'listening on http://[^ ]*' "$log" | sed 's/listening on //') || true
-    [ -n "$URL" ] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.2
-  done
-  echo "vigil serve did not start; its log ($log):" >&2
-  tail -20 "$log" >&2
-  exit 1
-}
 
 # post PATH TOKEN FILE RESP [curl args...] streams FILE to the API, retrying 429s;
 # leaves the status in RESP.code and counts retries in RESP.busy.
