@@ -69,82 +69,18 @@ func (p Principal) CanSeeOrg(ods string) bool {
 	return p.Role.Sector() || (p.Org != "" && p.Org == ods)
 }
 
-// AlertKind says what raised an alert.
-type AlertKind string
-
-// Alert kinds.
-const (
-	AlertEarlyWarning AlertKind = "early_warning" // the organisation's own asset appeared in a feed or a partner's event
-	AlertSighting     AlertKind = "sighting"      // the organisation's telemetry matched an indicator
-	AlertRetroHunt    AlertKind = "retro_hunt"    // a new indicator matched something the organisation saw earlier
-)
-
-// AlertStatus is where an alert is in its life.
-type AlertStatus string
-
-// Alert statuses.
-const (
-	AlertOpen         AlertStatus = "open"         // raised, nobody has looked yet
-	AlertAcknowledged AlertStatus = "acknowledged" // someone at the organisation has seen it
-	AlertResolved     AlertStatus = "resolved"     // dealt with, with a note saying how
-)
-
-// Alert tells one organisation about one thing it should act on.
-type Alert struct {
-	// ID is the alert's number.
-	ID int64
-	// Org is the ODS code of the organisation the alert is for.
+// NewUser is what CreateUser needs to make an account.
+type NewUser struct {
+	// Email is the sign-in address; it is stored lower-case and must be unique.
+	Email string
+	// Name is how the user is greeted.
+	Name string
+	// Role is what the user may do; RoleSensor is for tokens, not people.
+	Role Role
+	// Org is the user's organisation: required for organisation and supplier roles,
+	// empty for sector roles.
 	Org string
-	// Kind says what raised it.
-	Kind AlertKind
-	// Severity says how urgent it is.
-	Severity Severity
-	// Status is where it is in its life.
-	Status AlertStatus
-	// Title is a one-line summary in plain language.
-	Title string
-	// Body explains what was seen and what to do, in plain language.
-	Body string
-	// Observable is the organisation's value involved (its IP, domain, the host that was seen).
-	Observable string
-	// Indicator is the matched indicator's value, when one was matched.
-	Indicator string
-	// Sources are the intel sources or reporters behind the alert.
-	Sources []string
-	// TLP is how far the alert's content may be shared.
-	TLP TLP
-	// Count is how many times the same thing was seen since the alert was raised (deduplication).
-	Count int
-	// FirstSeen and LastSeen bound when it was seen.
-	FirstSeen, LastSeen time.Time
-	// CreatedAt is when the alert was raised.
-	CreatedAt time.Time
-	// AckedAt and ResolvedAt record the lifecycle; zero when not yet.
-	AckedAt, ResolvedAt time.Time
-	// AckedBy and ResolvedBy are the users' emails.
-	AckedBy, ResolvedBy string
-	// ResolutionNote says how it was dealt with.
-	ResolutionNote string
-	// DedupKey identifies repeats of the same alert (organisation, observable, type, day).
-	DedupKey string
-}
-
-// AuditEntry is one row of the append-only audit log: who did what to what.
-type AuditEntry struct {
-	// Seq is the row's position in the chain, from 1.
-	Seq int64
-	// Time is when it happened.
-	Time time.Time
-	// Actor is who did it: a user's email, a token name, or "system".
-	Actor string
-	// Action is what was done, e.g. "org.create", "alert.ack", "user.login".
-	Action string
-	// Target is what it was done to, e.g. an ODS code or "alert/42".
-	Target string
-	// Detail is extra context as compact JSON, never a secret.
-	Detail string
-	// PrevHash is the previous row's Hash (hex); empty for the first row.
-	PrevHash string
-	// Hash is SHA-256 over PrevHash and this row's canonical content (hex).
-	Hash string
+	// Password is the initial password; empty makes an account that cannot sign in
+	// until SetPassword gives it one.
+	Password string
 }

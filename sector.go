@@ -1,39 +1,8 @@
 package vigil
 
 import (
-	"net/netip"
 	"time"
 )
-
-// OrgKind is what sort of health or care organisation an Org is.
-type OrgKind string
-
-// The organisation kinds a sector centre registers.
-const (
-	OrgTrust        OrgKind = "trust"         // an NHS trust (hospital, community, mental health, ambulance)
-	OrgGP           OrgKind = "gp"            // a GP practice
-	OrgCareProvider OrgKind = "care_provider" // an adult social care provider, often without IT staff
-	OrgSupplier     OrgKind = "supplier"      // an IT or digital-care supplier serving many organisations
-	OrgCentre       OrgKind = "centre"        // the sector security centre itself
-)
-
-// Org is an organisation the sector centre protects.
-type Org struct {
-	// ODSCode is the NHS Organisation Data Service code, the organisation's stable identifier.
-	ODSCode string
-	// Name is the organisation's name as its staff would say it.
-	Name string
-	// Kind is what sort of organisation it is.
-	Kind OrgKind
-	// Region is the NHS region it belongs to, e.g. "North West".
-	Region string
-	// Parent is the ODS code of a parent organisation (a trust for its sites), or empty.
-	Parent string
-	// IPRanges are the networks the organisation has registered as its own.
-	IPRanges []netip.Prefix
-	// Domains are the domain names it has registered; their subdomains are its too.
-	Domains []string
-}
 
 // Severity is how urgent a threat event or alert is.
 type Severity string
@@ -84,4 +53,34 @@ type ThreatEvent struct {
 	CVE string
 	// Description is the reporter's free text.
 	Description string
+}
+
+// UnroutedEvent is a partner's threat event about an observable no organisation has
+// registered, kept for analysts: it may be an unregistered asset of a member, or a
+// typing mistake in someone's asset list.
+type UnroutedEvent struct {
+	// ID is the entry's number.
+	ID int64
+	// Event is the first report as received (the later repeats only count).
+	Event ThreatEvent
+	// Reporter is who uploaded it (a user's email).
+	Reporter string
+	// Count is how many times the same observable and type was reported that day.
+	Count int
+	// LastSeen is the latest event time of the repeats; Event.Time is the earliest.
+	LastSeen time.Time
+	// ReceivedAt is when the first report was received.
+	ReceivedAt time.Time
+	// DedupKey identifies repeats (observable, type, day); required.
+	DedupKey string
+}
+
+// UnroutedFilter selects unrouted events; zero fields match everything.
+type UnroutedFilter struct {
+	// Type matches events of that type.
+	Type string
+	// Cursor continues a previous page; Limit caps the page (DefaultLimit when 0).
+	Cursor string
+	// Limit is the page size.
+	Limit int
 }

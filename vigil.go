@@ -1,6 +1,9 @@
-// Package vigil holds the domain types of the vigil active-cyber-defence platform:
-// indicators of compromise and their provenance, observables seen in telemetry,
-// and the error vocabulary shared by every layer. It imports only the standard library.
+// Package vigil is the domain of the vigil active-cyber-defence platform: the things
+// people at a sector security centre and its organisations talk about (organisations and
+// their assets and contacts, alerts and their states, indicators and their provenance,
+// sightings, feeds, tokens, overlaps, the audit log, who is asking) and the rules that
+// belong to them. Every other package speaks in these types. It imports only the
+// standard library.
 package vigil
 
 import (

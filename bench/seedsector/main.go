@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -108,11 +109,11 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 // checkEmpty refuses a store that has been seeded (or used) already: the bulk path
 // assumes it owns the id range, and a second run would double the sector.
 func checkEmpty(ctx context.Context, s *store.Store) error {
-	list, _, err := s.ListAlerts(ctx, store.AlertFilter{Limit: 1})
+	list, _, err := s.ListAlerts(ctx, vigil.AlertFilter{Limit: 1})
 	if err != nil {
 		return err
 	}
-	orgs, _, err := s.ListOrgs(ctx, store.OrgFilter{Limit: 1})
+	orgs, _, err := s.ListOrgs(ctx, vigil.OrgFilter{Limit: 1})
 	if err != nil {
 		return err
 	}

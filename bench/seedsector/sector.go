@@ -212,9 +212,9 @@ func cmpErr(a, b error) error {
 }
 
 func createOrg(ctx context.Context, s *store.Store, o seedOrg) error {
-	org := store.Org{Org: vigil.Org{ODSCode: o.code, Name: o.name, Kind: o.kind, Region: o.region,
-		IPRanges: []netip.Prefix{o.v4, o.v6}, Domains: []string{o.domain}}}
-	org.Contacts = []store.Contact{{Name: "IT lead", Role: "IT lead", Email: "it@" + o.domain}}
+	org := vigil.Org{ODSCode: o.code, Name: o.name, Kind: o.kind, Region: o.region,
+		IPRanges: []netip.Prefix{o.v4, o.v6}, Domains: []string{o.domain}}
+	org.Contacts = []vigil.Contact{{Name: "IT lead", Role: "IT lead", Email: "it@" + o.domain}}
 	if _, _, err := s.CreateOrg(ctx, org); err != nil {
 		return fmt.Errorf("create %s: %w", o.code, err)
 	}
@@ -229,20 +229,20 @@ type tokens struct{ analyst, orgAdmin string }
 func createAccounts(ctx context.Context, s *store.Store, sc *sector) (tokens, error) {
 	var t tokens
 	var err error
-	if t.analyst, err = userToken(ctx, s, store.NewUser{Email: "analyst@centre.example", Name: "Bench Analyst", Role: vigil.RoleSectorAnalyst}); err != nil {
+	if t.analyst, err = userToken(ctx, s, vigil.NewUser{Email: "analyst@centre.example", Name: "Bench Analyst", Role: vigil.RoleSectorAnalyst}); err != nil {
 		return t, err
 	}
 	trust := sc.busiest()
-	t.orgAdmin, err = userToken(ctx, s, store.NewUser{Email: "admin@" + trust.domain, Name: "Bench Org Admin", Role: vigil.RoleOrgAdmin, Org: trust.code})
+	t.orgAdmin, err = userToken(ctx, s, vigil.NewUser{Email: "admin@" + trust.domain, Name: "Bench Org Admin", Role: vigil.RoleOrgAdmin, Org: trust.code})
 	return t, err
 }
 
-func userToken(ctx context.Context, s *store.Store, nu store.NewUser) (string, error) {
+func userToken(ctx context.Context, s *store.Store, nu vigil.NewUser) (string, error) {
 	u, err := s.CreateUser(ctx, nu)
 	if err != nil {
 		return "", fmt.Errorf("create %s: %w", nu.Email, err)
 	}
-	raw, _, err := s.CreateToken(ctx, store.NewToken{Name: "benchmark", UserID: u.ID})
+	raw, _, err := s.CreateToken(ctx, vigil.NewToken{Name: "benchmark", UserID: u.ID})
 	if err != nil {
 		return "", fmt.Errorf("token for %s: %w", nu.Email, err)
 	}

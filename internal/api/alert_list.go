@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 type alertListIn struct {
@@ -26,7 +25,7 @@ func (a *API) alertList(ctx context.Context, in *alertListIn) (*pageOut[Alert], 
 	}
 	l := scopedList[vigil.Alert, Alert]{sc: sc, sees: sc.seesAlert, out: alertOut,
 		list: func(ctx context.Context, org string, pg PageParams) ([]vigil.Alert, string, error) {
-			return a.store.ListAlerts(ctx, store.AlertFilter{Org: org, Status: in.Status, Severity: in.Severity,
+			return a.store.ListAlerts(ctx, vigil.AlertFilter{Org: org, Status: in.Status, Severity: in.Severity,
 				Kind: in.Kind, Since: in.Since, Cursor: pg.Cursor, Limit: pg.Limit})
 		}}
 	if sc.all {

@@ -3,7 +3,7 @@ package api
 import (
 	"context"
 
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil"
 )
 
 type auditListIn struct {
@@ -15,7 +15,7 @@ type auditListIn struct {
 
 // auditList reads the audit log, newest first.
 func (a *API) auditList(ctx context.Context, in *auditListIn) (*pageOut[AuditEntry], error) {
-	f := store.AuditFilter{Actor: in.Actor, Action: in.Action, Target: in.Target, Cursor: in.Cursor, Limit: in.Limit}
+	f := vigil.AuditFilter{Actor: in.Actor, Action: in.Action, Target: in.Target, Cursor: in.Cursor, Limit: in.Limit}
 	es, next, err := a.store.ListAudit(ctx, f)
 	if err != nil {
 		return nil, err

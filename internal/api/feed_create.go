@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -34,10 +35,10 @@ func (a *API) feedCreate(ctx context.Context, in *feedCreateIn) (*feedResult, er
 		return nil, err
 	}
 	enabled := b.Enabled == nil || *b.Enabled
-	f := store.Feed{Name: b.Name, Kind: b.Kind, URL: b.URL, Collection: b.Collection, Username: b.Username,
+	f := vigil.Feed{Name: b.Name, Kind: b.Kind, URL: b.URL, Collection: b.Collection, Username: b.Username,
 		Password: b.Password, Token: b.Token, Schedule: *scheduleOf(&b.ScheduleSeconds), TLP: *tlp,
 		Reliability: *rel, Credibility: *cred, Enabled: enabled}
-	var created store.Feed
+	var created vigil.Feed
 	err = a.store.Tx(ctx, func(tx *store.Store) error {
 		if created, err = tx.CreateFeed(ctx, f); err != nil {
 			return err

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // Feed is a registered intel source as the API shows it: its credentials are never
@@ -31,7 +30,7 @@ type Feed struct {
 	CreatedAt       time.Time      `json:"created_at"`
 }
 
-func feedOut(f store.Feed) Feed {
+func feedOut(f vigil.Feed) Feed {
 	out := Feed{ID: f.ID, Name: f.Name, Kind: f.Kind, URL: f.URL, Collection: f.Collection,
 		HasCredentials: f.HasCredentials(), ScheduleSeconds: int64(f.Schedule / time.Second), TLP: f.TLP,
 		Grade: f.Grade(), Enabled: f.Enabled, Status: f.Status, LastError: f.LastError,
@@ -51,7 +50,7 @@ type feedResult struct {
 	Body Feed
 }
 
-func feedTarget(f store.Feed) string { return "feed/" + strconv.FormatInt(f.ID, 10) }
+func feedTarget(f vigil.Feed) string { return "feed/" + strconv.FormatInt(f.ID, 10) }
 
 // feedTerms reads the marking and grade a feed's body gives.
 func feedTerms(tlp, grade *string) (*vigil.TLP, *byte, *uint8, error) {

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -31,10 +32,10 @@ func (a *API) feedUpdate(ctx context.Context, in *feedUpdateIn) (*feedResult, er
 	if err != nil {
 		return nil, err
 	}
-	patch := store.FeedPatch{Name: b.Name, URL: b.URL, Collection: b.Collection, Username: b.Username,
+	patch := vigil.FeedPatch{Name: b.Name, URL: b.URL, Collection: b.Collection, Username: b.Username,
 		Password: b.Password, Token: b.Token, Schedule: scheduleOf(b.ScheduleSeconds), TLP: tlp,
 		Reliability: rel, Credibility: cred, Enabled: b.Enabled}
-	var f store.Feed
+	var f vigil.Feed
 	err = a.store.Tx(ctx, func(tx *store.Store) error {
 		if f, err = tx.UpdateFeed(ctx, in.ID, patch); err != nil {
 			return err

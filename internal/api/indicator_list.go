@@ -6,7 +6,6 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/centre"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 type indicatorListIn struct {
@@ -48,22 +47,22 @@ type IndicatorSource struct {
 // indicatorList searches the stored indicators. Whether each matches is judged now,
 // as the next recompile would.
 func (a *API) indicatorList(ctx context.Context, in *indicatorListIn) (*pageOut[Indicator], error) {
-	list, next, err := a.store.SearchIndicators(ctx, store.IndicatorFilter{Value: in.Value, Exact: in.Exact,
+	list, next, err := a.store.SearchIndicators(ctx, vigil.IndicatorFilter{Value: in.Value, Exact: in.Exact,
 		Type: in.Type, Source: in.Source, Label: in.Label, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}
 	now := a.now()
-	return newPage(mapSlice(list, func(si store.StoredIndicator) Indicator { return indicatorOut(si, now) }), next), nil
+	return newPage(mapSlice(list, func(si vigil.StoredIndicator) Indicator { return indicatorOut(si, now) }), next), nil
 }
 
-func indicatorOut(si store.StoredIndicator, now time.Time) Indicator {
+func indicatorOut(si vigil.StoredIndicator, now time.Time) Indicator {
 	as := centre.Assess(si, now)
 	return Indicator{Type: si.Type, Value: si.Value, Matching: as.Matching, Why: as.Why, Score: as.Score,
 		LastSighted: timePtr(si.LastSighted), Sources: mapSlice(si.Sources, indicatorSourceOut)}
 }
 
-func indicatorSourceOut(s store.IndicatorSource) IndicatorSource {
+func indicatorSourceOut(s vigil.IndicatorSource) IndicatorSource {
 	out := IndicatorSource{Source: s.Source, TLP: s.TLP, Grade: s.Grade(),
 		Labels: s.Labels, ValidFrom: timePtr(s.ValidFrom), ValidUntil: timePtr(s.ValidUntil),
 		FirstSeen: timePtr(s.FirstSeen), LastSeen: timePtr(s.LastSeen), Added: s.Added, Published: s.Published,

@@ -4,12 +4,12 @@ import (
 	"context"
 	"time"
 
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil"
 )
 
 type notificationListIn struct {
 	Org     string           `query:"org" maxLength:"20" doc:"Only this organisation's messages."`
-	Kind    store.OutboxKind `query:"kind" enum:"immediate,digest" doc:"Only immediate alerts, or only daily digests."`
+	Kind    vigil.OutboxKind `query:"kind" enum:"immediate,digest" doc:"Only immediate alerts, or only daily digests."`
 	Pending bool             `query:"pending" doc:"Only messages not yet sent."`
 	PageParams
 }
@@ -22,7 +22,7 @@ type Notification struct {
 	// Org is the ODS code of the organisation it is for.
 	Org string `json:"org"`
 	// Kind is immediate (one high or critical alert) or digest (the daily summary).
-	Kind store.OutboxKind `json:"kind" enum:"immediate,digest"`
+	Kind vigil.OutboxKind `json:"kind" enum:"immediate,digest"`
 	// Subject is its one-line subject.
 	Subject string `json:"subject"`
 	// Body is the message as plain text.
@@ -42,10 +42,10 @@ type Notification struct {
 // notifications work; until then this is how messages are read.)
 func (a *API) notificationList(ctx context.Context, in *notificationListIn) (*pageOut[Notification], error) {
 	p := principal(ctx)
-	f := store.OutboxFilter{Org: in.Org, Kind: in.Kind, Pending: in.Pending, Cursor: in.Cursor, Limit: in.Limit}
+	f := vigil.OutboxFilter{Org: in.Org, Kind: in.Kind, Pending: in.Pending, Cursor: in.Cursor, Limit: in.Limit}
 	if !p.Role.Sector() {
 		if in.Org != "" {
-			if code, err := store.NormalizeODS(in.Org); err != nil || code != p.Org {
+			if code, err := vigil.NormalizeODS(in.Org); err != nil || code != p.Org {
 				return nil, orgNotFound(in.Org)
 			}
 		}
@@ -58,7 +58,7 @@ func (a *API) notificationList(ctx context.Context, in *notificationListIn) (*pa
 	return newPage(mapSlice(es, notificationOut), next), nil
 }
 
-func notificationOut(e store.OutboxEntry) Notification {
+func notificationOut(e vigil.OutboxEntry) Notification {
 	return Notification{ID: e.ID, Org: e.Org, Kind: e.Kind, Subject: e.Subject, Body: e.Body, AlertID: e.AlertID,
 		CreatedAt: e.CreatedAt, DueAt: e.DueAt, SentAt: timePtr(e.SentAt)}
 }

@@ -57,16 +57,16 @@ type Assets struct {
 	Hostnames []string `json:"hostnames,omitempty" maxItems:"10000"`
 }
 
-func (as Assets) store() []store.Asset {
-	var out []store.Asset
+func (as Assets) store() []vigil.Asset {
+	var out []vigil.Asset
 	for _, v := range as.IPRanges {
-		out = append(out, store.Asset{Kind: store.AssetIPRange, Value: v})
+		out = append(out, vigil.Asset{Kind: vigil.AssetIPRange, Value: v})
 	}
 	for _, v := range as.Domains {
-		out = append(out, store.Asset{Kind: store.AssetDomain, Value: v})
+		out = append(out, vigil.Asset{Kind: vigil.AssetDomain, Value: v})
 	}
 	for _, v := range as.Hostnames {
-		out = append(out, store.Asset{Kind: store.AssetHostname, Value: v})
+		out = append(out, vigil.Asset{Kind: vigil.AssetHostname, Value: v})
 	}
 	return out
 }
@@ -76,7 +76,7 @@ func (as Assets) store() []store.Asset {
 func prefixes(ranges []string) ([]netip.Prefix, error) {
 	out := make([]netip.Prefix, 0, len(ranges))
 	for _, r := range ranges {
-		a, err := store.Asset{Kind: store.AssetIPRange, Value: r}.Normalize()
+		a, err := store.NormalizeAsset(vigil.Asset{Kind: vigil.AssetIPRange, Value: r})
 		if err != nil {
 			return nil, err
 		}
@@ -89,15 +89,15 @@ func prefixes(ranges []string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-func contactsIn(cs []Contact) []store.Contact {
-	return mapSlice(cs, func(c Contact) store.Contact {
-		return store.Contact{Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone}
+func contactsIn(cs []Contact) []vigil.Contact {
+	return mapSlice(cs, func(c Contact) vigil.Contact {
+		return vigil.Contact{Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone}
 	})
 }
 
 // orgOut converts a stored organisation; withContacts is false for a supplier looking
 // at a customer, whose staff's details are not the supplier's to see.
-func orgOut(o store.Org, withContacts bool) Org {
+func orgOut(o vigil.Org, withContacts bool) Org {
 	out := Org{ODSCode: o.ODSCode, Name: o.Name, Kind: o.Kind, Region: o.Region, Parent: o.Parent,
 		IPRanges:  mapSlice(o.IPRanges, netip.Prefix.String),
 		Domains:   nonNil(o.Domains),
@@ -105,7 +105,7 @@ func orgOut(o store.Org, withContacts bool) Org {
 		Contacts:  []Contact{},
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 	if withContacts {
-		out.Contacts = mapSlice(o.Contacts, func(c store.Contact) Contact {
+		out.Contacts = mapSlice(o.Contacts, func(c vigil.Contact) Contact {
 			return Contact{Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone}
 		})
 	}
@@ -129,7 +129,7 @@ type orgChange struct {
 	}
 }
 
-func newOrgChange(o store.Org, overlaps []store.Overlap, p vigil.Principal) *orgChange {
+func newOrgChange(o vigil.Org, overlaps []vigil.Overlap, p vigil.Principal) *orgChange {
 	out := &orgChange{}
 	out.Body.Org = orgOut(o, true)
 	out.Body.Overlaps = []Overlap{}

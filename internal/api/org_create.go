@@ -28,10 +28,10 @@ func (a *API) orgCreate(ctx context.Context, in *orgCreateIn) (*orgChange, error
 	if err != nil {
 		return nil, err
 	}
-	o := store.Org{Org: vigil.Org{ODSCode: b.ODSCode, Name: b.Name, Kind: b.Kind, Region: b.Region, Parent: b.Parent,
-		IPRanges: ranges, Domains: b.Domains}, Hostnames: b.Hostnames, Contacts: contactsIn(b.Contacts)}
-	var created store.Org
-	var overlaps []store.Overlap
+	o := vigil.Org{ODSCode: b.ODSCode, Name: b.Name, Kind: b.Kind, Region: b.Region, Parent: b.Parent,
+		IPRanges: ranges, Domains: b.Domains, Hostnames: b.Hostnames, Contacts: contactsIn(b.Contacts)}
+	var created vigil.Org
+	var overlaps []vigil.Overlap
 	err = a.store.Tx(ctx, func(tx *store.Store) error {
 		if created, overlaps, err = tx.CreateOrg(ctx, o); err != nil {
 			return err

@@ -3,7 +3,7 @@ package api
 import (
 	"context"
 
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil"
 )
 
 type orgGetIn struct {
@@ -20,7 +20,7 @@ func (a *API) orgGet(ctx context.Context, in *orgGetIn) (*orgResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	code, err := store.NormalizeODS(in.ODS)
+	code, err := vigil.NormalizeODS(in.ODS)
 	if err != nil || !sc.seesOrg(code) {
 		return nil, orgNotFound(in.ODS)
 	}

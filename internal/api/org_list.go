@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 type orgListIn struct {
@@ -22,12 +21,12 @@ func (a *API) orgList(ctx context.Context, in *orgListIn) (*pageOut[Org], error)
 	if !p.Role.Sector() {
 		return a.orgListOwn(ctx, p, in)
 	}
-	f := store.OrgFilter{Kind: in.Kind, Region: in.Region, Cursor: in.Cursor, Limit: in.Limit}
+	f := vigil.OrgFilter{Kind: in.Kind, Region: in.Region, Cursor: in.Cursor, Limit: in.Limit}
 	orgs, next, err := a.store.ListOrgs(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	return newPage(mapSlice(orgs, func(o store.Org) Org { return orgOut(o, true) }), next), nil
+	return newPage(mapSlice(orgs, func(o vigil.Org) Org { return orgOut(o, true) }), next), nil
 }
 
 // orgListOwn lists a non-sector caller's organisation and, for a supplier, its
@@ -41,14 +40,14 @@ func (a *API) orgListOwn(ctx context.Context, p vigil.Principal, in *orgListIn) 
 	if err != nil {
 		return nil, err
 	}
-	orgs := []store.Org{own}
+	orgs := []vigil.Org{own}
 	if p.Role == vigil.RoleSupplier {
 		cs, err := a.store.Customers(ctx, p.Org)
 		if err != nil {
 			return nil, err
 		}
 		orgs = append(orgs, cs...)
-		slices.SortFunc(orgs, func(x, y store.Org) int { return strings.Compare(x.ODSCode, y.ODSCode) })
+		slices.SortFunc(orgs, func(x, y vigil.Org) int { return strings.Compare(x.ODSCode, y.ODSCode) })
 	}
 	var items []Org
 	next := ""

@@ -24,7 +24,7 @@ const auditListMax = 100
 // orgUpdate changes an organisation: sector roles any, an org_admin its own.
 func (a *API) orgUpdate(ctx context.Context, in *orgUpdateIn) (*orgChange, error) {
 	p := principal(ctx)
-	code, err := store.NormalizeODS(in.ODS)
+	code, err := vigil.NormalizeODS(in.ODS)
 	if err != nil || !p.Role.Sector() && code != p.Org {
 		return nil, orgNotFound(in.ODS)
 	}
@@ -32,8 +32,8 @@ func (a *API) orgUpdate(ctx context.Context, in *orgUpdateIn) (*orgChange, error
 	if len(detail) == 0 {
 		return nil, vigil.Errorf(vigil.EINVALID, "nothing to change: send name, region, contacts, add_assets or remove_assets")
 	}
-	var updated store.Org
-	var overlaps []store.Overlap
+	var updated vigil.Org
+	var overlaps []vigil.Overlap
 	err = a.store.Tx(ctx, func(tx *store.Store) error {
 		if updated, overlaps, err = tx.UpdateOrg(ctx, code, patch); err != nil {
 			return err
@@ -53,9 +53,9 @@ func (a *API) orgUpdate(ctx context.Context, in *orgUpdateIn) (*orgChange, error
 
 // orgPatch converts the request into a store patch and the audit detail saying what it
 // changes; the detail is empty when the request changes nothing.
-func orgPatch(in *orgUpdateIn) (store.OrgPatch, map[string]any) {
+func orgPatch(in *orgUpdateIn) (vigil.OrgPatch, map[string]any) {
 	b := in.Body
-	p := store.OrgPatch{Name: b.Name, Region: b.Region}
+	p := vigil.OrgPatch{Name: b.Name, Region: b.Region}
 	d := map[string]any{}
 	if b.Name != nil {
 		d["name"] = *b.Name
@@ -79,9 +79,9 @@ func orgPatch(in *orgUpdateIn) (store.OrgPatch, map[string]any) {
 	return p, d
 }
 
-func assetDetail(as []store.Asset) any {
+func assetDetail(as []vigil.Asset) any {
 	if len(as) > auditListMax {
 		return len(as)
 	}
-	return mapSlice(as, func(a store.Asset) string { return string(a.Kind) + ":" + a.Value })
+	return mapSlice(as, func(a vigil.Asset) string { return string(a.Kind) + ":" + a.Value })
 }

@@ -3,7 +3,7 @@ package api
 import (
 	"time"
 
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil"
 )
 
 // Overlap is two organisations claiming the same network or name, or one inside the
@@ -20,7 +20,7 @@ type Overlap struct {
 	// Equal reports whether both claim exactly the same thing.
 	Equal bool `json:"equal"`
 	// Status is open until an analyst accepts the overlap.
-	Status store.OverlapStatus `json:"status" enum:"open,accepted"`
+	Status vigil.OverlapStatus `json:"status" enum:"open,accepted"`
 	// DetectedAt is when the second claim was registered.
 	DetectedAt time.Time `json:"detected_at"`
 	// ReviewedBy is the analyst who accepted it.
@@ -36,20 +36,20 @@ type Claim struct {
 	// Org is the ODS code of the organisation that registered it.
 	Org string `json:"org"`
 	// Kind is ip_range, domain or hostname.
-	Kind store.AssetKind `json:"kind" enum:"ip_range,domain,hostname"`
+	Kind vigil.AssetKind `json:"kind" enum:"ip_range,domain,hostname"`
 	// Value is the network or name.
 	Value string `json:"value"`
 }
 
-func claimOut(c store.AssetClaim) Claim {
+func claimOut(c vigil.AssetClaim) Claim {
 	v := c.Name
-	if c.Kind == store.AssetIPRange {
+	if c.Kind == vigil.AssetIPRange {
 		v = c.Prefix.String()
 	}
 	return Claim{Org: c.Org, Kind: c.Kind, Value: v}
 }
 
-func overlapOut(o store.Overlap) Overlap {
+func overlapOut(o vigil.Overlap) Overlap {
 	return Overlap{ID: o.ID, Message: o.String(), Wider: claimOut(o.Wider), Narrower: claimOut(o.Narrower),
 		Equal: o.Equal, Status: o.Status, DetectedAt: o.DetectedAt, ReviewedBy: o.ReviewedBy,
 		ReviewedAt: timePtr(o.ReviewedAt), Note: o.Note}

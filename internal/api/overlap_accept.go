@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -21,7 +22,7 @@ type overlapResult struct {
 // overlapAccept records that an analyst confirmed two organisations' overlapping claims.
 func (a *API) overlapAccept(ctx context.Context, in *overlapAcceptIn) (*overlapResult, error) {
 	p := principal(ctx)
-	var o store.Overlap
+	var o vigil.Overlap
 	err := a.store.Tx(ctx, func(tx *store.Store) error {
 		var err error
 		if o, err = tx.AcceptOverlap(ctx, in.ID, p.Email, in.Body.Note); err != nil {

@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // PageParams are the query parameters of every list: where to continue and how many.
@@ -76,9 +75,9 @@ func decodeMultiCursor(s string) (multiCursor, error) {
 // limitOf is the page size for a requested limit, as the store applies it.
 func limitOf(n int) int {
 	if n <= 0 {
-		return store.DefaultLimit
+		return vigil.DefaultLimit
 	}
-	return min(n, store.MaxLimit)
+	return min(n, vigil.MaxLimit)
 }
 
 // scopedList is a list the store pages one organisation at a time, answered as far as
@@ -100,7 +99,7 @@ func (l scopedList[R, T]) page(ctx context.Context, org string, pg PageParams) (
 	switch {
 	case l.sc.all && org == "":
 	case org != "":
-		code, err := store.NormalizeODS(org)
+		code, err := vigil.NormalizeODS(org)
 		if err != nil || !l.sc.seesOrg(code) {
 			return nil, orgNotFound(org)
 		}

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // scope is which organisations a caller may see: every one for sector roles, its own
@@ -70,7 +69,7 @@ func (s scope) codes() []string {
 // orgNotFound is the answer for an organisation that does not exist or that the
 // caller may not see: the same words either way, as the store would say them.
 func orgNotFound(ods string) error {
-	code, err := store.NormalizeODS(ods)
+	code, err := vigil.NormalizeODS(ods)
 	if err != nil {
 		return vigil.Errorf(vigil.ENOTFOUND, "no organisation %q", ods)
 	}

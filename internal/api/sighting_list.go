@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil"
 )
 
 type sightingListIn struct {
@@ -22,9 +22,9 @@ func (a *API) sightingList(ctx context.Context, in *sightingListIn) (*pageOut[Si
 	if err != nil {
 		return nil, err
 	}
-	l := scopedList[store.Sighting, Sighting]{sc: sc, sees: sc.seesSighting, out: sightingOut,
-		list: func(ctx context.Context, org string, pg PageParams) ([]store.Sighting, string, error) {
-			return a.store.ListSightings(ctx, store.SightingFilter{Org: org, Indicator: in.Indicator, Since: in.Since,
+	l := scopedList[vigil.Sighting, Sighting]{sc: sc, sees: sc.seesSighting, out: sightingOut,
+		list: func(ctx context.Context, org string, pg PageParams) ([]vigil.Sighting, string, error) {
+			return a.store.ListSightings(ctx, vigil.SightingFilter{Org: org, Indicator: in.Indicator, Since: in.Since,
 				Cursor: pg.Cursor, Limit: pg.Limit})
 		}}
 	return l.page(ctx, in.Org, in.PageParams)

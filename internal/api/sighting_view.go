@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // Sighting says that an organisation's telemetry held a value that matched an indicator,
@@ -40,7 +39,7 @@ type Sighting struct {
 	LastSeen time.Time `json:"last_seen"`
 }
 
-func sightingOut(r store.Sighting) Sighting {
+func sightingOut(r vigil.Sighting) Sighting {
 	return Sighting{ID: r.ID, Org: r.Org, Day: r.Day.Format(time.DateOnly), Field: r.Field, Observable: r.Observable,
 		ObservableType: r.ObservableType, Indicator: r.Indicator, IndicatorType: r.IndicatorType,
 		Sources: nonNil(r.Sources), Labels: nonNil(r.Labels), TLP: r.TLP, Count: r.Count, FirstSeen: r.FirstSeen,
@@ -49,6 +48,6 @@ func sightingOut(r store.Sighting) Sighting {
 
 // seesSighting reports whether the caller may see a sighting: as for alerts, a supplier
 // does not see its customers' sightings marked TLP:AMBER+STRICT or TLP:RED.
-func (s scope) seesSighting(r store.Sighting) bool {
+func (s scope) seesSighting(r vigil.Sighting) bool {
 	return s.seesAlert(vigil.Alert{Org: r.Org, TLP: r.TLP})
 }

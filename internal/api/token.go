@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil"
 )
 
 // Token describes an API token; the token itself is shown once, when it is created.
@@ -29,7 +29,7 @@ type Token struct {
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 }
 
-func tokenOut(t store.Token) Token {
+func tokenOut(t vigil.Token) Token {
 	return Token{ID: t.ID, Name: t.Name, UserID: t.UserID, SensorOrg: t.SensorOrg, Hint: t.Hint, CreatedAt: t.CreatedAt,
 		LastUsedAt: timePtr(t.LastUsedAt), ExpiresAt: timePtr(t.ExpiresAt), RevokedAt: timePtr(t.RevokedAt)}
 }

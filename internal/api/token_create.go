@@ -35,7 +35,7 @@ func (a *API) tokenCreate(ctx context.Context, in *tokenCreateIn) (*tokenCreateO
 		return nil, err
 	}
 	var raw string
-	var t store.Token
+	var t vigil.Token
 	err = a.store.Tx(ctx, func(tx *store.Store) error {
 		if raw, t, err = tx.CreateToken(ctx, nt); err != nil {
 			return err
@@ -53,9 +53,9 @@ func (a *API) tokenCreate(ctx context.Context, in *tokenCreateIn) (*tokenCreateO
 }
 
 // newToken checks who may make which token.
-func newToken(p vigil.Principal, in *tokenCreateIn) (store.NewToken, error) {
+func newToken(p vigil.Principal, in *tokenCreateIn) (vigil.NewToken, error) {
 	b := in.Body
-	nt := store.NewToken{Name: b.Name, ExpiresAt: b.ExpiresAt}
+	nt := vigil.NewToken{Name: b.Name, ExpiresAt: b.ExpiresAt}
 	switch {
 	case p.TokenID != 0:
 		return nt, vigil.Errorf(vigil.EFORBIDDEN, "an API token cannot create tokens: sign in to create one")

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 type tokenListIn struct {
@@ -22,12 +21,12 @@ type tokenListOut struct {
 // organisation's instead.
 func (a *API) tokenList(ctx context.Context, in *tokenListIn) (*tokenListOut, error) {
 	p := principal(ctx)
-	f := store.TokenFilter{UserID: p.UserID, IncludeRevoked: in.IncludeRevoked}
+	f := vigil.TokenFilter{UserID: p.UserID, IncludeRevoked: in.IncludeRevoked}
 	if in.Org != "" {
 		if p.Role != vigil.RoleSectorAdmin {
 			return nil, vigil.Errorf(vigil.EFORBIDDEN, "only a sector_admin may list an organisation's tokens; leave out org to list your own")
 		}
-		f = store.TokenFilter{Org: in.Org, IncludeRevoked: in.IncludeRevoked}
+		f = vigil.TokenFilter{Org: in.Org, IncludeRevoked: in.IncludeRevoked}
 	}
 	ts, err := a.store.ListTokens(ctx, f)
 	if err != nil {

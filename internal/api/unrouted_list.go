@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil"
 )
 
 type unroutedListIn struct {
@@ -45,14 +45,14 @@ type UnroutedEvent struct {
 
 // unroutedList lists the events that matched nobody's assets, newest first.
 func (a *API) unroutedList(ctx context.Context, in *unroutedListIn) (*pageOut[UnroutedEvent], error) {
-	us, next, err := a.store.ListUnrouted(ctx, store.UnroutedFilter{Type: in.Type, Cursor: in.Cursor, Limit: in.Limit})
+	us, next, err := a.store.ListUnrouted(ctx, vigil.UnroutedFilter{Type: in.Type, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}
 	return newPage(mapSlice(us, unroutedOut), next), nil
 }
 
-func unroutedOut(u store.UnroutedEvent) UnroutedEvent {
+func unroutedOut(u vigil.UnroutedEvent) UnroutedEvent {
 	ev := u.Event
 	return UnroutedEvent{ID: u.ID, Type: ev.Type, Observable: ev.Observable, ObservableType: string(ev.ObservableType),
 		Source: ev.Source, Severity: string(ev.Severity), Port: ev.Port, Service: ev.Service, CVE: ev.CVE,

@@ -55,7 +55,7 @@ func (s *Service) pullDue(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if !f.Enabled || f.Kind == store.FeedUpload || !feeds.Due(f.Schedule, f.LastPullAt, s.now()) {
+		if !f.Enabled || f.Kind == vigil.FeedUpload || !feeds.Due(f.Schedule, f.LastPullAt, s.now()) {
 			continue
 		}
 		if _, err := s.pull(ctx, f); err != nil && ctx.Err() == nil {
@@ -68,12 +68,12 @@ func (s *Service) pullDue(ctx context.Context) {
 // outcome. A pull that fails is not an error here: the feed keeps its previous
 // indicators and shows the error in its status. The error is for a feed that does not
 // exist, one filled by uploads, or a store that fails.
-func (s *Service) PullFeed(ctx context.Context, id int64) (store.Feed, error) {
+func (s *Service) PullFeed(ctx context.Context, id int64) (vigil.Feed, error) {
 	f, err := s.store.GetFeed(ctx, id)
 	if err != nil {
 		return f, err
 	}
-	if f.Kind == store.FeedUpload {
+	if f.Kind == vigil.FeedUpload {
 		return f, vigil.Errorf(vigil.EINVALID, "feed %q is filled by uploads (POST /api/v1/intel?source=%s) and has nothing to pull", f.Name, f.Name)
 	}
 	if _, err := s.pull(ctx, f); err != nil {
@@ -85,7 +85,7 @@ func (s *Service) PullFeed(ctx context.Context, id int64) (store.Feed, error) {
 // pull fetches f once, stores what it found, records the outcome and, when the
 // indicator set changed, recompiles and runs the hooks. It reports whether anything
 // changed; its error is only for the store.
-func (s *Service) pull(ctx context.Context, f store.Feed) (bool, error) {
+func (s *Service) pull(ctx context.Context, f vigil.Feed) (bool, error) {
 	at := s.now()
 	var prev feeds.State
 	if len(f.State) > 0 {
@@ -98,21 +98,21 @@ func (s *Service) pull(ctx context.Context, f store.Feed) (bool, error) {
 	if err != nil {
 		s.metrics.feedPulls.WithLabelValues("error").Inc()
 		s.log.WarnContext(ctx, "feed pull failed", slog.String("feed", f.Name), slog.Any("error", err))
-		return false, s.store.RecordPull(ctx, f.ID, store.Pull{At: at, Err: pullError(err)})
+		return false, s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Err: pullError(err)})
 	}
 	if res.NotModified {
 		s.metrics.feedPulls.WithLabelValues("not_modified").Inc()
-		return false, s.store.RecordPull(ctx, f.ID, store.Pull{At: at, State: stateJSON(res.State)})
+		return false, s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, State: stateJSON(res.State)})
 	}
 	ch, err := s.storePull(ctx, f.Name, res.Complete, inds)
 	if err != nil {
 		s.metrics.feedPulls.WithLabelValues("error").Inc()
-		_ = s.store.RecordPull(ctx, f.ID, store.Pull{At: at, Err: errors.New("the pulled indicators could not be stored; see the server log")})
+		_ = s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Err: errors.New("the pulled indicators could not be stored; see the server log")})
 		return false, err
 	}
 	s.metrics.feedPulls.WithLabelValues("ok").Inc()
 	s.metrics.indicatorsLoaded.Add(float64(len(inds)))
-	if err := s.store.RecordPull(ctx, f.ID, store.Pull{At: at, State: stateJSON(res.State), Counts: importCounts(reportOf(res), ch)}); err != nil {
+	if err := s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, State: stateJSON(res.State), Counts: importCounts(reportOf(res), ch)}); err != nil {
 		return false, err
 	}
 	return ch.Added+ch.Withdrawn+len(ch.Changed) > 0, s.publish(ctx, ch)
@@ -127,7 +127,7 @@ func (s *Service) storePull(ctx context.Context, source string, complete bool, i
 }
 
 // fetchable is the feed as internal/feeds needs it.
-func (s *Service) fetchable(f store.Feed, now time.Time) feeds.Feed {
+func (s *Service) fetchable(f vigil.Feed, now time.Time) feeds.Feed {
 	return feeds.Feed{Name: f.Name, Kind: feeds.Kind(f.Kind), URL: f.URL, Collection: f.Collection,
 		Username: f.Username, Password: f.Password, Token: f.Token,
 		Options: intel.Options{Source: f.Name, TLP: f.TLP, Reliability: f.Reliability, Credibility: f.Credibility, Now: now, Warninglists: s.benign}}
@@ -156,7 +156,7 @@ func reportOf(res feeds.Result) *intel.Report {
 
 // DeleteFeed removes a feed, withdraws its indicators and recompiles the matcher.
 func (s *Service) DeleteFeed(ctx context.Context, id int64, by string) error {
-	var f store.Feed
+	var f vigil.Feed
 	var withdrawn int
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
 		var err error

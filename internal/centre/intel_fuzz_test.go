@@ -9,7 +9,6 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/centre"
-	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 )
 
@@ -49,7 +48,7 @@ func FuzzImportIntel(f *testing.F) {
 			t.Fatalf("upload of %q: %v", data, err)
 		}
 		snap := c.Matcher()
-		err = s.EachIndicator(ctx, func(si store.StoredIndicator) error {
+		err = s.EachIndicator(ctx, func(si vigil.StoredIndicator) error {
 			if len(snap.Lookup(vigil.Observable{Type: si.Type, Value: si.Value}, nil)) == 0 {
 				t.Errorf("stored %s %q is not in the matcher", si.Type, si.Value)
 			}

@@ -74,21 +74,21 @@ func (s *Service) ImportIntel(ctx context.Context, u IntelUpload, r io.Reader) (
 }
 
 // uploadFeed returns the upload feed named u.Source, registering it when new.
-func (s *Service) uploadFeed(ctx context.Context, u IntelUpload) (store.Feed, error) {
-	name, err := store.SourceName(u.Source)
+func (s *Service) uploadFeed(ctx context.Context, u IntelUpload) (vigil.Feed, error) {
+	name, err := vigil.SourceName(u.Source)
 	if err != nil {
-		return store.Feed{}, err
+		return vigil.Feed{}, err
 	}
 	f, err := s.store.GetFeedByName(ctx, name)
 	switch {
-	case err == nil && f.Kind != store.FeedUpload:
+	case err == nil && f.Kind != vigil.FeedUpload:
 		return f, vigil.Errorf(vigil.ECONFLICT, "%q is a pulled feed (%s): each complete pull replaces its indicators, so upload under another source name", name, f.Kind)
 	case err == nil:
 		return f, nil
 	case vigil.ErrorCode(err) != vigil.ENOTFOUND:
 		return f, err
 	}
-	f, err = s.store.CreateFeed(ctx, store.Feed{Name: name, Kind: store.FeedUpload, TLP: u.TLP, Enabled: true})
+	f, err = s.store.CreateFeed(ctx, vigil.Feed{Name: name, Kind: vigil.FeedUpload, TLP: u.TLP, Enabled: true})
 	if vigil.ErrorCode(err) == vigil.ECONFLICT { // registered by a concurrent upload
 		return s.store.GetFeedByName(ctx, name)
 	}
@@ -96,8 +96,8 @@ func (s *Service) uploadFeed(ctx context.Context, u IntelUpload) (store.Feed, er
 }
 
 // recordUpload notes the upload on its feed and in the audit log.
-func (s *Service) recordUpload(ctx context.Context, u IntelUpload, f store.Feed, at time.Time, counts json.RawMessage) error {
-	if err := s.store.RecordPull(ctx, f.ID, store.Pull{At: at, Counts: counts}); err != nil {
+func (s *Service) recordUpload(ctx context.Context, u IntelUpload, f vigil.Feed, at time.Time, counts json.RawMessage) error {
+	if err := s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Counts: counts}); err != nil {
 		return err
 	}
 	var detail map[string]any

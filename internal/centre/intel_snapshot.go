@@ -8,7 +8,6 @@ import (
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/feeds"
 	"github.com/vigil-health/vigil/internal/match"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // Recompile rebuilds the matcher snapshot from the stored indicators and swaps it in.
@@ -21,7 +20,7 @@ func (s *Service) Recompile(ctx context.Context) error {
 	defer s.recompileMu.Unlock()
 	start, now := time.Now(), s.now()
 	b := match.NewBuilder()
-	err := s.store.EachIndicator(ctx, func(si store.StoredIndicator) error {
+	err := s.store.EachIndicator(ctx, func(si vigil.StoredIndicator) error {
 		srcs, _ := matchable(si, now)
 		for _, src := range srcs {
 			b.Add(vigil.Indicator{Type: si.Type, Value: si.Value, Provenance: src.Provenance})
@@ -50,7 +49,7 @@ type Assessment struct {
 }
 
 // Assess judges si at now the way Recompile does.
-func Assess(si store.StoredIndicator, now time.Time) Assessment {
+func Assess(si vigil.StoredIndicator, now time.Time) Assessment {
 	last := lastFresh(si)
 	a := Assessment{Score: feeds.Score(si.Type, last, now)}
 	_, a.Why = matchable(si, now)
@@ -59,7 +58,7 @@ func Assess(si store.StoredIndicator, now time.Time) Assessment {
 }
 
 // lastFresh is when a source last published si or telemetry last sighted it.
-func lastFresh(si store.StoredIndicator) time.Time {
+func lastFresh(si vigil.StoredIndicator) time.Time {
 	last := si.LastPublished()
 	if si.LastSighted.After(last) {
 		last = si.LastSighted
@@ -68,11 +67,11 @@ func lastFresh(si store.StoredIndicator) time.Time {
 }
 
 // matchable returns the claims of si that match at now, or none and the reason.
-func matchable(si store.StoredIndicator, now time.Time) ([]store.IndicatorSource, string) {
+func matchable(si vigil.StoredIndicator, now time.Time) ([]vigil.IndicatorSource, string) {
 	if why := feeds.Why(si.Type, lastFresh(si), now); why != "" {
 		return nil, why
 	}
-	var out []store.IndicatorSource
+	var out []vigil.IndicatorSource
 	why := ""
 	for _, src := range si.Sources {
 		switch {

@@ -81,7 +81,7 @@ func TestUploadMatchesAndReuploadRefreshes(t *testing.T) {
 			t.Errorf("evil.example matched %v after an upload without it: uploads never withdraw", got)
 		}
 		f, err := s.GetFeedByName(ctx, "partner")
-		if err != nil || f.Kind != store.FeedUpload || f.Indicators != 2 || f.Status != store.FeedOK {
+		if err != nil || f.Kind != vigil.FeedUpload || f.Indicators != 2 || f.Status != vigil.FeedOK {
 			t.Errorf("upload feed %+v %v: want registered, ok, holding 2", f, err)
 		}
 	})
@@ -91,7 +91,7 @@ func TestUploadUnderAPulledFeedsNameIsRefused(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		var now atomic.Pointer[time.Time]
 		c := newIntelService(t, s, &now)
-		if _, err := s.CreateFeed(t.Context(), store.Feed{Name: "botnets", Kind: store.FeedURL, URL: "https://feeds.example/x", Enabled: true}); err != nil {
+		if _, err := s.CreateFeed(t.Context(), vigil.Feed{Name: "botnets", Kind: vigil.FeedURL, URL: "https://feeds.example/x", Enabled: true}); err != nil {
 			t.Fatal(err)
 		}
 		_, err := c.ImportIntel(t.Context(), centre.IntelUpload{Source: "botnets"}, strings.NewReader("192.0.2.7\n"))
@@ -126,7 +126,7 @@ func TestFeedPulls(t *testing.T) {
 		ls.body.Store(&body)
 		srv := httptest.NewServer(ls)
 		t.Cleanup(srv.Close)
-		f, err := s.CreateFeed(ctx, store.Feed{Name: "botnets", Kind: store.FeedURL, URL: srv.URL + "/list.txt", TLP: vigil.TLPGreen, Reliability: 'B', Credibility: 2, Enabled: true})
+		f, err := s.CreateFeed(ctx, vigil.Feed{Name: "botnets", Kind: vigil.FeedURL, URL: srv.URL + "/list.txt", TLP: vigil.TLPGreen, Reliability: 'B', Credibility: 2, Enabled: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func TestFeedPulls(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Status != store.FeedOK || got.Indicators != 2 || got.LastSuccessAt.IsZero() {
+			if got.Status != vigil.FeedOK || got.Indicators != 2 || got.LastSuccessAt.IsZero() {
 				t.Errorf("feed %+v: want ok with 2 indicators", got)
 			}
 			if m := matches(c, vigil.TypeIPv4, "192.0.2.7"); len(m) != 1 || m[0] != "botnets" {
@@ -153,7 +153,7 @@ func TestFeedPulls(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Status != store.FeedError || !strings.Contains(got.LastError, "500") || got.Indicators != 2 {
+			if got.Status != vigil.FeedError || !strings.Contains(got.LastError, "500") || got.Indicators != 2 {
 				t.Errorf("feed %+v: want status error naming the 500, indicators kept", got)
 			}
 			if m := matches(c, vigil.TypeIPv4, "192.0.2.7"); len(m) != 1 {
@@ -168,7 +168,7 @@ func TestFeedPulls(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Status != store.FeedOK || got.LastError != "" || got.Indicators != 2 {
+			if got.Status != vigil.FeedOK || got.LastError != "" || got.Indicators != 2 {
 				t.Errorf("feed %+v: want ok again with 2 indicators", got)
 			}
 			if m := matches(c, vigil.TypeIPv4, "192.0.2.7"); len(m) != 0 {
@@ -179,7 +179,7 @@ func TestFeedPulls(t *testing.T) {
 			}
 		})
 		t.Run("an upload feed has nothing to pull", func(t *testing.T) {
-			up, err := s.CreateFeed(ctx, store.Feed{Name: "uploads", Kind: store.FeedUpload, Enabled: true})
+			up, err := s.CreateFeed(ctx, vigil.Feed{Name: "uploads", Kind: vigil.FeedUpload, Enabled: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -67,7 +67,7 @@ func (b *telemetryBatch) full() bool {
 }
 
 func (s *Service) newIngest(org, name string) *ingest {
-	return &ingest{s: s, org: org, orgName: name, day: store.DayOf(s.now()), snap: s.matcher.Load(),
+	return &ingest{s: s, org: org, orgName: name, day: vigil.DayOf(s.now()), snap: s.matcher.Load(),
 		ex: telemetry.NewExtractor(telemetry.FormatAuto), keys: newKeyer(s.secret),
 		listings: map[match.ID]*listing{}, seen: map[seenKey]struct{}{},
 		batch: telemetryBatch{keys: map[indexKey]struct{}{}, hits: map[hitKey]int64{}}}
@@ -169,7 +169,7 @@ func (in *ingest) batchKeys() [][]byte {
 
 // batchRows turns the batch's hits into sighting rows and one alert per observable and
 // indicator.
-func (in *ingest) batchRows(now time.Time) ([]store.Sighting, []vigil.Alert) {
+func (in *ingest) batchRows(now time.Time) ([]vigil.Sighting, []vigil.Alert) {
 	type pair struct {
 		typ   vigil.IndicatorType
 		value string
@@ -177,10 +177,10 @@ func (in *ingest) batchRows(now time.Time) ([]store.Sighting, []vigil.Alert) {
 	}
 	perPair := map[pair]int64{}
 	var order []pair
-	rows := make([]store.Sighting, 0, len(in.batch.hits))
+	rows := make([]vigil.Sighting, 0, len(in.batch.hits))
 	for h, n := range in.batch.hits {
 		l := in.listing(h.id)
-		rows = append(rows, store.Sighting{Org: in.org, Day: in.day, Field: h.field, Observable: h.value,
+		rows = append(rows, vigil.Sighting{Org: in.org, Day: in.day, Field: h.field, Observable: h.value,
 			ObservableType: h.typ, Indicator: l.value, IndicatorType: l.typ, Sources: l.sources, Labels: l.labels,
 			TLP: l.tlp, Count: n, FirstSeen: now, LastSeen: now})
 		p := pair{h.typ, h.value, h.id}

@@ -3,7 +3,7 @@ package centre
 import (
 	"testing"
 
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil"
 )
 
 // Sighting alerts reach the organisation the same ways Early Warning alerts do: every one
@@ -20,7 +20,7 @@ func TestSightingAlertsReachTheDigestAndTheOutbox(t *testing.T) {
 			t.Errorf("digest queue holds %d alerts, want the %d sighting alerts raised", len(queue), res.Alerts)
 		}
 		// The qakbot domain (confidence 90) and the file hash are high; the low-confidence range is not.
-		if sent := outboxOf(t, e.store, "RXA", store.OutboxImmediate); len(sent) != 2 {
+		if sent := outboxOf(t, e.store, "RXA", vigil.OutboxImmediate); len(sent) != 2 {
 			t.Errorf("RXA has %d immediate messages, want 2 (the high sighting alerts)", len(sent))
 		}
 	})

@@ -65,7 +65,7 @@ func openTeleEnv(t testing.TB, cfg store.Config, driver, dsn string, deps Deps) 
 	t.Cleanup(func() { raw.Close() })
 	e := &teleEnv{store: s, raw: raw, now: teleDay}
 	for _, ods := range []string{"RXA", "RXB"} {
-		o := store.Org{Org: vigil.Org{ODSCode: ods, Name: "Riverside Trust " + ods, Kind: vigil.OrgTrust, Region: "North West"}}
+		o := vigil.Org{ODSCode: ods, Name: "Riverside Trust " + ods, Kind: vigil.OrgTrust, Region: "North West"}
 		if _, _, err := s.CreateOrg(ctx, o); err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil"
 )
 
 const (
@@ -58,7 +58,7 @@ type housekept struct {
 func (s *Service) housekeep(ctx context.Context, now time.Time, optimize bool) (housekept, error) {
 	var h housekept
 	var err error
-	cutoff := store.DayOf(now).AddDate(0, 0, -s.retention)
+	cutoff := vigil.DayOf(now).AddDate(0, 0, -s.retention)
 	if h.Sessions, err = s.store.PurgeExpired(ctx, keepLoginFailures); err != nil {
 		return h, err
 	}

@@ -12,7 +12,6 @@ import (
 	"strconv"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // Limits of telemetry ingest, for the zero values of Deps.
@@ -248,7 +247,7 @@ func (in *ingest) problem(no int64, reason string) {
 }
 
 // orgName is how alerts name an organisation.
-func orgName(o store.Org) string {
+func orgName(o vigil.Org) string {
 	if o.Name != "" {
 		return o.Name
 	}

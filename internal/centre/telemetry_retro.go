@@ -28,7 +28,7 @@ type retroTarget struct {
 // whose live telemetry already matched the indicator in that period are not told again.
 // Failures are logged: the indicators are stored whatever happens here.
 func (s *Service) retroHunt(ctx context.Context, added []vigil.Indicator) {
-	since := store.DayOf(s.now()).AddDate(0, 0, -s.retention)
+	since := vigil.DayOf(s.now()).AddDate(0, 0, -s.retention)
 	keys := newKeyer(s.secret)
 	var group []*retroTarget
 	n := 0

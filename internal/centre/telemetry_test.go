@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // marker is in every test event's free text and in one observable that matches nothing:
@@ -62,15 +61,15 @@ func TestIngestTelemetryKeepsSightingsAlertsAndKeyedIndexOnly(t *testing.T) {
 			}
 		})
 		t.Run("sightings", func(t *testing.T) {
-			rows, _, err := e.store.ListSightings(ctx, store.SightingFilter{Org: "RXA"})
+			rows, _, err := e.store.ListSightings(ctx, vigil.SightingFilter{Org: "RXA"})
 			if err != nil {
 				t.Fatal(err)
 			}
 			got := map[string]int64{}
 			for _, r := range rows {
 				got[r.Field+" "+r.Observable+" → "+r.Indicator] += r.Count
-				if !r.Day.Equal(store.DayOf(teleDay)) {
-					t.Errorf("sighting day %s, want %s", r.Day, store.DayOf(teleDay))
+				if !r.Day.Equal(vigil.DayOf(teleDay)) {
+					t.Errorf("sighting day %s, want %s", r.Day, vigil.DayOf(teleDay))
 				}
 			}
 			want := map[string]int64{
@@ -83,7 +82,7 @@ func TestIngestTelemetryKeepsSightingsAlertsAndKeyedIndexOnly(t *testing.T) {
 			}
 		})
 		t.Run("alerts", func(t *testing.T) {
-			alerts, _, err := e.store.ListAlerts(ctx, store.AlertFilter{Org: "RXA", Kind: vigil.AlertSighting})
+			alerts, _, err := e.store.ListAlerts(ctx, vigil.AlertFilter{Org: "RXA", Kind: vigil.AlertSighting})
 			if err != nil || len(alerts) != 3 {
 				t.Fatalf("%d sighting alerts, %v; want 3", len(alerts), err)
 			}
@@ -168,7 +167,7 @@ func TestIngestTelemetryStopsAtTheCap(t *testing.T) {
 		if !strings.Contains(err.Error(), "send the rest, from line 7, in another upload") {
 			t.Errorf("message %q does not say what to do", err)
 		}
-		rows, _, _ := e.store.ListSightings(t.Context(), store.SightingFilter{})
+		rows, _, _ := e.store.ListSightings(t.Context(), vigil.SightingFilter{})
 		if len(rows) != 1 || rows[0].Count != tl.Lines {
 			t.Errorf("sightings %+v, want the %d lines before the cap kept", rows, tl.Lines)
 		}
@@ -244,7 +243,7 @@ func TestRetroHuntFindsWhatWasSeenBeforeTheIndicator(t *testing.T) {
 			listedAs(vigil.TypeDomain, "never.example", "abuse.ch", 50),
 			listedAs(vigil.TypeCIDR, "10.0.0.0/8", "too wide", 50),
 		})
-		alerts, _, err := e.store.ListAlerts(ctx, store.AlertFilter{Kind: vigil.AlertRetroHunt})
+		alerts, _, err := e.store.ListAlerts(ctx, vigil.AlertFilter{Kind: vigil.AlertRetroHunt})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +263,7 @@ func TestRetroHuntFindsWhatWasSeenBeforeTheIndicator(t *testing.T) {
 			t.Fatalf("retro-hunt alerts for %q, want %q (RXB's sighting is past retention; known.example was matched live)", keys, want)
 		}
 		dom := got["RXA evil.example"]
-		if !dom.FirstSeen.Equal(store.DayOf(days[1])) || store.DayOf(dom.LastSeen) != store.DayOf(days[2]) {
+		if !dom.FirstSeen.Equal(vigil.DayOf(days[1])) || vigil.DayOf(dom.LastSeen) != vigil.DayOf(days[2]) {
 			t.Errorf("first/last seen %s/%s, want the days %s and %s", dom.FirstSeen, dom.LastSeen, days[1], days[2])
 		}
 		for _, w := range []string{"Between 3 and 5 November 2025 a device at Riverside Trust RXA contacted evil.example or a name under it, which URLhaus and abuse.ch have just listed as phishing (confidence 75%)"} {
@@ -281,7 +280,7 @@ func TestRetroHuntFindsWhatWasSeenBeforeTheIndicator(t *testing.T) {
 
 		t.Run("a second retro-hunt repeats rather than duplicates", func(t *testing.T) {
 			e.svc.retroHunt(ctx, []vigil.Indicator{listedAs(vigil.TypeDomain, "evil.example", "URLhaus", 75, "phishing")})
-			again, _, _ := e.store.ListAlerts(ctx, store.AlertFilter{Kind: vigil.AlertRetroHunt})
+			again, _, _ := e.store.ListAlerts(ctx, vigil.AlertFilter{Kind: vigil.AlertRetroHunt})
 			if len(again) != len(alerts) {
 				t.Errorf("%d retro-hunt alerts after a repeat, want %d", len(again), len(alerts))
 			}

@@ -28,11 +28,11 @@ func (s *Service) raiseAlert(ctx context.Context, tx *store.Store, a vigil.Alert
 }
 
 // immediateMessage is the outbox entry for a new high or critical alert.
-func immediateMessage(id int64, a vigil.Alert) store.OutboxEntry {
+func immediateMessage(id int64, a vigil.Alert) vigil.OutboxEntry {
 	subject := fmt.Sprintf("%s alert: %s", severityWord(a.Severity), a.Title)
 	body := a.Body + "\n\nThis is vigil alert " + strconv.FormatInt(id, 10) +
 		". Sign in to vigil to acknowledge it and to record what you did about it."
-	return store.OutboxEntry{Org: a.Org, Kind: store.OutboxImmediate, Subject: shorten(subject, 300), Body: body,
+	return vigil.OutboxEntry{Org: a.Org, Kind: vigil.OutboxImmediate, Subject: shorten(subject, 300), Body: body,
 		AlertID: id, DedupKey: "alert|" + strconv.FormatInt(id, 10)}
 }
 

@@ -92,13 +92,13 @@ func (s *Service) WriteDigests(ctx context.Context, at time.Time) (int, error) {
 
 // writeDigest writes one organisation's digest and clears what it lists; false when the
 // organisation already has that day's digest.
-func (s *Service) writeDigest(ctx context.Context, tx *store.Store, at time.Time, items []store.DigestItem) (bool, error) {
+func (s *Service) writeDigest(ctx context.Context, tx *store.Store, at time.Time, items []vigil.DigestItem) (bool, error) {
 	org, err := tx.GetOrg(ctx, items[0].Alert.Org)
 	if err != nil {
 		return false, err
 	}
 	subject, body := digestText(org, at, items)
-	_, created, err := tx.AddOutbox(ctx, store.OutboxEntry{Org: org.ODSCode, Kind: store.OutboxDigest, Subject: subject,
+	_, created, err := tx.AddOutbox(ctx, vigil.OutboxEntry{Org: org.ODSCode, Kind: vigil.OutboxDigest, Subject: subject,
 		Body: body, DedupKey: "digest|" + at.Format(time.DateOnly), DueAt: at})
 	if err != nil || !created {
 		return false, err
@@ -112,7 +112,7 @@ func (s *Service) writeDigest(ctx context.Context, tx *store.Store, at time.Time
 
 // digestText is the digest's subject and plain-text body: counts, then the alerts, most
 // urgent first.
-func digestText(org store.Org, at time.Time, items []store.DigestItem) (subject, body string) {
+func digestText(org vigil.Org, at time.Time, items []vigil.DigestItem) (subject, body string) {
 	fresh, bySev := 0, map[vigil.Severity]int{}
 	for _, it := range items {
 		if it.New {
@@ -141,8 +141,8 @@ func digestText(org store.Org, at time.Time, items []store.DigestItem) (subject,
 }
 
 // sortedItems orders the items by severity, most urgent first, keeping id order within one.
-func sortedItems(items []store.DigestItem) []store.DigestItem {
-	out := make([]store.DigestItem, 0, len(items))
+func sortedItems(items []vigil.DigestItem) []vigil.DigestItem {
+	out := make([]vigil.DigestItem, 0, len(items))
 	for rank := vigil.SeverityCritical.Rank(); rank >= 0; rank-- {
 		for _, it := range items {
 			if it.Alert.Severity.Rank() == rank {
@@ -154,7 +154,7 @@ func sortedItems(items []store.DigestItem) []store.DigestItem {
 }
 
 // digestLine: "- [High] A device at 192.0.2.7 may be infected (alert 42, new, seen 3 times, open)".
-func digestLine(it store.DigestItem) string {
+func digestLine(it vigil.DigestItem) string {
 	a := it.Alert
 	state := "seen again"
 	if it.New {

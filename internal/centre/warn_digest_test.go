@@ -64,7 +64,7 @@ func TestDigestAtTheHour(t *testing.T) {
 		if want := []time.Duration{2 * time.Hour, 24 * time.Hour, 24 * time.Hour}; !durationsEqual(sleeps, want) {
 			t.Errorf("the loop slept %v, want %v (until each 07:00)", sleeps, want)
 		}
-		rxa := outboxOf(t, s, "RXA", store.OutboxDigest)
+		rxa := outboxOf(t, s, "RXA", vigil.OutboxDigest)
 		if len(rxa) != 2 {
 			t.Fatalf("RXA has %d digests, want 2 (yesterday's, written at start, and today's with the repeat)", len(rxa))
 		}
@@ -88,10 +88,10 @@ func TestDigestAtTheHour(t *testing.T) {
 		if first.Subject != "vigil daily digest for Alder Community NHS Trust: 2 new alerts, 0 alerts seen again" {
 			t.Errorf("subject %q", first.Subject)
 		}
-		if n := len(outboxOf(t, s, "RXB", store.OutboxDigest)); n != 1 {
+		if n := len(outboxOf(t, s, "RXB", vigil.OutboxDigest)); n != 1 {
 			t.Errorf("RXB has %d digests, want 1 (nothing new after the first)", n)
 		}
-		if n := len(outboxOf(t, s, "RXC", store.OutboxDigest)); n != 0 {
+		if n := len(outboxOf(t, s, "RXC", vigil.OutboxDigest)); n != 0 {
 			t.Errorf("RXC, with no alerts, has %d digests", n)
 		}
 	})
@@ -119,7 +119,7 @@ func TestWriteDigestsTwiceADayWritesOnce(t *testing.T) {
 		if n, err := svc.WriteDigests(t.Context(), at.Add(24*time.Hour)); err != nil || n != 1 {
 			t.Fatalf("WriteDigests the next day = %d, %v; want 1", n, err)
 		}
-		ds := outboxOf(t, s, "RXA", store.OutboxDigest)
+		ds := outboxOf(t, s, "RXA", vigil.OutboxDigest)
 		if len(ds) != 2 || !strings.Contains(ds[0].Body, "www.rxa.example") || strings.Contains(ds[0].Body, "- [Low] rxa.example") {
 			t.Errorf("the next day's digest should hold only the alert raised after the first:\n%+v", ds)
 		}

@@ -58,7 +58,7 @@ type eventIngest struct {
 
 	owners   []string
 	alerts   []vigil.Alert
-	unrouted []store.UnroutedEvent
+	unrouted []vigil.UnroutedEvent
 	pending  eventsCount // counts of the batch, added to res once committed
 	res      EventsResult
 	err      error
@@ -76,7 +76,7 @@ func (in *eventIngest) add(_ int, ev vigil.ThreatEvent) {
 	in.owners = in.router.Route(ev.ObservableType, ev.Observable, in.owners[:0])
 	if len(in.owners) == 0 {
 		in.pending.unrouted++
-		in.unrouted = append(in.unrouted, store.UnroutedEvent{Event: ev, Reporter: in.reporter, DedupKey: warn.DedupKey("", ev)})
+		in.unrouted = append(in.unrouted, vigil.UnroutedEvent{Event: ev, Reporter: in.reporter, DedupKey: warn.DedupKey("", ev)})
 	} else {
 		in.pending.routed++
 		for _, org := range in.owners {
@@ -95,7 +95,7 @@ func (in *eventIngest) flush() {
 	}
 	// Upsert in key order, so that concurrent uploads about the same observables lock
 	// the same rows in the same order rather than deadlocking.
-	slices.SortStableFunc(in.unrouted, func(a, b store.UnroutedEvent) int { return strings.Compare(a.DedupKey, b.DedupKey) })
+	slices.SortStableFunc(in.unrouted, func(a, b vigil.UnroutedEvent) int { return strings.Compare(a.DedupKey, b.DedupKey) })
 	slices.SortStableFunc(in.alerts, func(a, b vigil.Alert) int {
 		return cmp.Or(strings.Compare(a.Org, b.Org), strings.Compare(a.DedupKey, b.DedupKey))
 	})

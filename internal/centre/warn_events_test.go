@@ -53,7 +53,7 @@ func TestIngestEventsRoutesEachEventToItsOwner(t *testing.T) {
 				}
 			})
 		}
-		unrouted, _, err := s.ListUnrouted(t.Context(), store.UnroutedFilter{})
+		unrouted, _, err := s.ListUnrouted(t.Context(), vigil.UnroutedFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,8 +163,8 @@ func TestIngestEventsCommitsEveryBatch(t *testing.T) {
 		if res.Accepted != n || res.Alerts != n {
 			t.Fatalf("result %+v, want %d accepted and alerted", res, n)
 		}
-		if got := len(alertsOf(t, s, "RXA")); got != min(n, store.MaxLimit) {
-			t.Errorf("RXA's first page of alerts holds %d, want %d", got, min(n, store.MaxLimit))
+		if got := len(alertsOf(t, s, "RXA")); got != min(n, vigil.MaxLimit) {
+			t.Errorf("RXA's first page of alerts holds %d, want %d", got, min(n, vigil.MaxLimit))
 		}
 		if got := countAlerts(t, s, "RXA"); got != n {
 			t.Errorf("RXA has %d alerts stored, want %d", got, n)
@@ -235,7 +235,7 @@ func TestHighAlertsAreSentAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sent := outboxOf(t, s, "RXA", store.OutboxImmediate)
+		sent := outboxOf(t, s, "RXA", vigil.OutboxImmediate)
 		if len(sent) != 1 {
 			t.Fatalf("RXA has %d immediate messages, want 1 (the critical alert once, not its repeat nor the medium one)", len(sent))
 		}
@@ -275,7 +275,7 @@ func countAlerts(t testing.TB, s *store.Store, org string) int {
 	t.Helper()
 	n, cursor := 0, ""
 	for {
-		as, next, err := s.ListAlerts(t.Context(), store.AlertFilter{Org: org, Cursor: cursor, Limit: store.MaxLimit})
+		as, next, err := s.ListAlerts(t.Context(), vigil.AlertFilter{Org: org, Cursor: cursor, Limit: vigil.MaxLimit})
 		if err != nil {
 			t.Fatal(err)
 		}

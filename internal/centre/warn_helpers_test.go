@@ -27,7 +27,7 @@ func (c *fakeNow) advance(d time.Duration) { c.t = c.t.Add(d) }
 //	RXC  gp.rxa.example (under RXA's domain), no ranges
 func warnSector(t testing.TB, s *store.Store) {
 	t.Helper()
-	for _, o := range []store.Org{
+	for _, o := range []vigil.Org{
 		warnOrg("RXA", "Alder Community NHS Trust", "192.0.2.0/24", "rxa.example"),
 		warnOrg("RXB", "Birch Hospital NHS Trust", "192.0.2.128/25", "rxb.example"),
 		warnOrg("RXC", "Cedar GP Practice", "", "gp.rxa.example"),
@@ -38,8 +38,8 @@ func warnSector(t testing.TB, s *store.Store) {
 	}
 }
 
-func warnOrg(ods, name, cidr, domain string) store.Org {
-	o := store.Org{Org: vigil.Org{ODSCode: ods, Name: name, Kind: vigil.OrgTrust, Domains: []string{domain}}}
+func warnOrg(ods, name, cidr, domain string) vigil.Org {
+	o := vigil.Org{ODSCode: ods, Name: name, Kind: vigil.OrgTrust, Domains: []string{domain}}
 	if cidr != "" {
 		o.IPRanges = []netip.Prefix{netip.MustParsePrefix(cidr)}
 	}
@@ -78,7 +78,7 @@ func ndjson(lines ...string) *strings.Reader {
 // alertsOf returns org's alerts, newest first.
 func alertsOf(t testing.TB, s *store.Store, org string) []vigil.Alert {
 	t.Helper()
-	as, _, err := s.ListAlerts(t.Context(), store.AlertFilter{Org: org, Limit: store.MaxLimit})
+	as, _, err := s.ListAlerts(t.Context(), vigil.AlertFilter{Org: org, Limit: vigil.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,9 +86,9 @@ func alertsOf(t testing.TB, s *store.Store, org string) []vigil.Alert {
 }
 
 // outboxOf returns org's outbox entries of a kind, newest first.
-func outboxOf(t testing.TB, s *store.Store, org string, kind store.OutboxKind) []store.OutboxEntry {
+func outboxOf(t testing.TB, s *store.Store, org string, kind vigil.OutboxKind) []vigil.OutboxEntry {
 	t.Helper()
-	es, _, err := s.ListOutbox(t.Context(), store.OutboxFilter{Org: org, Kind: kind, Limit: store.MaxLimit})
+	es, _, err := s.ListOutbox(t.Context(), vigil.OutboxFilter{Org: org, Kind: kind, Limit: vigil.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}

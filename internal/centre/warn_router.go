@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/warn"
 )
 
@@ -30,7 +30,7 @@ func (s *Service) Reroute(ctx context.Context) error {
 // routerClaims converts stored assets into router claims. A hostname becomes a domain
 // claim: the router has no exact-host claim, so names under a registered host route to
 // its owner too, which errs on the side of telling someone.
-func routerClaims(in []store.AssetClaim) []warn.Claim {
+func routerClaims(in []vigil.AssetClaim) []warn.Claim {
 	out := make([]warn.Claim, len(in))
 	for i, c := range in {
 		out[i] = warn.Claim{Org: c.Org, Prefix: c.Prefix, Domain: c.Name}

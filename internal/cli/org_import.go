@@ -62,7 +62,7 @@ func (c *orgImportCmd) importRow(e *env, s *store.Store, r orgcsv.Row) (int, err
 	_, ov, err := s.CreateOrg(e.ctx, r.Org)
 	if vigil.ErrorCode(err) == vigil.ECONFLICT && c.Update {
 		o := r.Org
-		_, ov, err = s.UpdateOrg(e.ctx, o.ODSCode, store.OrgPatch{
+		_, ov, err = s.UpdateOrg(e.ctx, o.ODSCode, vigil.OrgPatch{
 			Name: &o.Name, Region: &o.Region, Contacts: &o.Contacts, Assets: ptr(store.OrgAssets(o)),
 		})
 	}

@@ -3,7 +3,7 @@ package cli
 import (
 	"fmt"
 
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil"
 )
 
 type tokenCmd struct {
@@ -30,13 +30,13 @@ func (c *tokenCreateCmd) Run(e *env) error {
 		return err
 	}
 	defer s.Close()
-	nt := store.NewToken{Name: c.Name, SensorOrg: c.Org}
+	nt := vigil.NewToken{Name: c.Name, SensorOrg: c.Org}
 	if !c.Sensor {
 		u, err := s.GetUserByEmail(e.ctx, c.Email)
 		if err != nil {
 			return storeError(err)
 		}
-		nt = store.NewToken{Name: c.Name, UserID: u.ID}
+		nt = vigil.NewToken{Name: c.Name, UserID: u.ID}
 	}
 	if nt.Name == "" {
 		nt.Name = "created with vigil token create"

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 type userCmd struct {
@@ -40,7 +39,7 @@ func (c *userAddCmd) Run(e *env) error {
 	if name == "" {
 		name = c.Email
 	}
-	u, err := s.CreateUser(e.ctx, store.NewUser{Email: c.Email, Name: name, Role: vigil.Role(c.Role), Org: c.Org, Password: password})
+	u, err := s.CreateUser(e.ctx, vigil.NewUser{Email: c.Email, Name: name, Role: vigil.Role(c.Role), Org: c.Org, Password: password})
 	if err != nil {
 		return storeError(err)
 	}

@@ -88,7 +88,7 @@ func Seed(ctx context.Context, s *store.Store, c *centre.Service, o Options) (Re
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	orgs, _, err := s.ListOrgs(ctx, store.OrgFilter{Limit: 1})
+	orgs, _, err := s.ListOrgs(ctx, vigil.OrgFilter{Limit: 1})
 	if err != nil {
 		return Result{}, fmt.Errorf("demo: %w", err)
 	}
@@ -148,12 +148,12 @@ func seedSector(ctx context.Context, s *store.Store, password string) (map[vigil
 			}
 		}
 		for _, l := range Logins() {
-			u := store.NewUser{Email: l.Email, Name: l.Name, Role: l.Role, Org: l.Org, Password: password}
+			u := vigil.NewUser{Email: l.Email, Name: l.Name, Role: l.Role, Org: l.Org, Password: password}
 			if _, err := tx.CreateUser(ctx, u); err != nil {
 				return fmt.Errorf("demo: user %s: %w", l.Email, err)
 			}
 		}
-		raw, _, err := tx.CreateToken(ctx, store.NewToken{Name: "demo Zeek sensor, main site", SensorOrg: TrustODS})
+		raw, _, err := tx.CreateToken(ctx, vigil.NewToken{Name: "demo Zeek sensor, main site", SensorOrg: TrustODS})
 		token = raw
 		if err != nil {
 			return fmt.Errorf("demo: sensor token: %w", err)

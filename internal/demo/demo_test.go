@@ -26,7 +26,7 @@ func TestSectorIsBelievableAndUsesOnlyDocumentationSpace(t *testing.T) {
 	kinds := map[vigil.OrgKind]int{}
 	for _, o := range sector() {
 		kinds[o.Kind]++
-		if _, err := store.NormalizeODS(o.ODSCode); err != nil {
+		if _, err := vigil.NormalizeODS(o.ODSCode); err != nil {
 			t.Errorf("%s: %v", o.Name, err)
 		}
 		for _, p := range o.IPRanges {
@@ -121,7 +121,7 @@ func TestSeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !res.Seeded || res.Orgs[vigil.OrgCareProvider] != 40 || !strings.HasPrefix(res.SensorToken, store.TokenPrefix) {
+		if !res.Seeded || res.Orgs[vigil.OrgCareProvider] != 40 || !strings.HasPrefix(res.SensorToken, vigil.TokenPrefix) {
 			t.Fatalf("Seed = %+v", res)
 		}
 		for _, l := range Logins() {
@@ -136,7 +136,7 @@ func TestSeed(t *testing.T) {
 		if err != nil || len(customers) != 25 {
 			t.Errorf("the care-plan supplier serves %d organisations, want 25 (%v)", len(customers), err)
 		}
-		overlaps, _, err := s.ListOverlaps(ctx, store.OverlapFilter{})
+		overlaps, _, err := s.ListOverlaps(ctx, vigil.OverlapFilter{})
 		if err != nil || len(overlaps) != 0 {
 			t.Errorf("seeding flagged overlaps: %v %v", overlaps, err)
 		}
@@ -148,7 +148,7 @@ func TestSeed(t *testing.T) {
 		if _, err := s.Authenticate(ctx, Logins()[0].Email, "another demo password"); err != nil {
 			t.Errorf("ResetPasswords did not set the new password: %v", err)
 		}
-		orgs, _, _ := s.ListOrgs(ctx, store.OrgFilter{Limit: store.MaxLimit})
+		orgs, _, _ := s.ListOrgs(ctx, vigil.OrgFilter{Limit: vigil.MaxLimit})
 		if len(orgs) != len(sector()) {
 			t.Errorf("%d organisations after a second Seed, want %d", len(orgs), len(sector()))
 		}
@@ -158,7 +158,7 @@ func TestSeed(t *testing.T) {
 func TestSeedLeavesAnotherSectorAlone(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.Open(t)
-	if _, _, err := s.CreateOrg(ctx, store.Org{Org: vigil.Org{ODSCode: "RXX", Name: "A real trust", Kind: vigil.OrgTrust}}); err != nil {
+	if _, _, err := s.CreateOrg(ctx, vigil.Org{ODSCode: "RXX", Name: "A real trust", Kind: vigil.OrgTrust}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := centre.New(ctx, centre.Deps{Store: s, Secret: bytes.Repeat([]byte{7}, 32)})

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // The demo's organisations that logins, tokens and sample data refer to.
@@ -136,15 +135,15 @@ func (o orgSpec) block(i int) netip.Prefix {
 }
 
 // sector returns every demo organisation with its assets, the centre first.
-func sector() []store.Org {
-	var out []store.Org
+func sector() []vigil.Org {
+	var out []vigil.Org
 	n := 0
 	for _, group := range [][]orgSpec{{centreOrg}, trusts, gps, careProviders, suppliers} {
 		for i, o := range group {
 			n++
 			v6 := netip.MustParsePrefix(fmt.Sprintf("2001:db8:%x::/48", n))
-			out = append(out, store.Org{Org: vigil.Org{ODSCode: o.ods, Name: o.name, Kind: o.kind, Region: o.region,
-				IPRanges: []netip.Prefix{o.block(i), v6}, Domains: []string{o.domain}}})
+			out = append(out, vigil.Org{ODSCode: o.ods, Name: o.name, Kind: o.kind, Region: o.region,
+				IPRanges: []netip.Prefix{o.block(i), v6}, Domains: []string{o.domain}})
 		}
 	}
 	return out

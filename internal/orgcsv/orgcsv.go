@@ -20,7 +20,6 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/ioc"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // Row is one organisation read from the file.
@@ -28,7 +27,7 @@ type Row struct {
 	// Line is the row's line number in the file.
 	Line int
 	// Org is the organisation with its assets and contact.
-	Org store.Org
+	Org vigil.Org
 	// Suppliers are the ODS codes of suppliers serving it.
 	Suppliers []string
 }
@@ -126,10 +125,10 @@ func parseRow(cols map[string]int, rec []string, line int) (Row, error) {
 	if !ok {
 		return Row{}, fmt.Errorf("kind %q must be one of trust, gp, care_provider, supplier, centre", get("kind"))
 	}
-	o := store.Org{Org: vigil.Org{
+	o := vigil.Org{
 		ODSCode: strings.ToUpper(get("ods_code")), Name: get("name"), Kind: kind,
 		Region: get("region"), Parent: strings.ToUpper(get("parent")),
-	}}
+	}
 	if o.ODSCode == "" || o.Name == "" {
 		return Row{}, errors.New("ods_code and name are required")
 	}
@@ -141,8 +140,8 @@ func parseRow(cols map[string]int, rec []string, line int) (Row, error) {
 		return Row{}, err
 	}
 	o.Hostnames = fields(get("hostnames"))
-	if c := (store.Contact{Name: get("contact_name"), Role: get("contact_role"), Email: get("contact_email"), Phone: get("contact_phone")}); c != (store.Contact{}) {
-		o.Contacts = []store.Contact{c}
+	if c := (vigil.Contact{Name: get("contact_name"), Role: get("contact_role"), Email: get("contact_email"), Phone: get("contact_phone")}); c != (vigil.Contact{}) {
+		o.Contacts = []vigil.Contact{c}
 	}
 	suppliers := fields(strings.ToUpper(get("suppliers")))
 	return Row{Line: line, Org: o, Suppliers: suppliers}, nil

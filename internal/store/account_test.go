@@ -19,7 +19,7 @@ func accounts(t *testing.T, s *store.Store) map[vigil.Role]vigil.User {
 	mustCreate(t, s, org("RXA", vigil.OrgTrust))
 	mustCreate(t, s, org("SUP01", vigil.OrgSupplier))
 	users := map[vigil.Role]vigil.User{}
-	for _, nu := range []store.NewUser{
+	for _, nu := range []vigil.NewUser{
 		{Email: "Admin@Centre.example", Name: "Ada", Role: vigil.RoleSectorAdmin, Password: goodPassword},
 		{Email: "it@trust.example", Name: "Tom", Role: vigil.RoleOrgAdmin, Org: "rxa", Password: goodPassword},
 		{Email: "sup@supplier.example", Name: "Sue", Role: vigil.RoleSupplier, Org: "SUP01", Password: goodPassword},
@@ -36,24 +36,24 @@ func accounts(t *testing.T, s *store.Store) map[vigil.Role]vigil.User {
 func TestCreateUser(t *testing.T) {
 	tests := []struct {
 		name      string
-		user      store.NewUser
+		user      vigil.NewUser
 		wantEmail string
 		wantOrg   string
 		code, msg string
 	}{
-		{name: "analyst", user: store.NewUser{Email: " Ann@Centre.Example ", Name: "Ann", Role: vigil.RoleSectorAnalyst, Password: goodPassword}, wantEmail: "ann@centre.example"},
-		{name: "org member", user: store.NewUser{Email: "m@trust.example", Name: "M", Role: vigil.RoleOrgMember, Org: " rxa ", Password: goodPassword}, wantEmail: "m@trust.example", wantOrg: "RXA"},
-		{name: "no password yet", user: store.NewUser{Email: "later@trust.example", Name: "L", Role: vigil.RoleOrgMember, Org: "RXA"}, wantEmail: "later@trust.example", wantOrg: "RXA"},
-		{name: "email taken in another case", user: store.NewUser{Email: "ADMIN@centre.example", Name: "A", Role: vigil.RoleSectorAdmin, Password: goodPassword}, code: vigil.ECONFLICT, msg: "a user with email admin@centre.example already exists"},
-		{name: "bad email", user: store.NewUser{Email: "admin", Name: "A", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: `"admin" is not an email address`},
-		{name: "no name", user: store.NewUser{Email: "x@centre.example", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "name is required"},
-		{name: "sensor is not for people", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSensor, Org: "RXA"}, code: vigil.EINVALID, msg: "role sensor is for tokens"},
-		{name: "unknown role", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: "root"}, code: vigil.EINVALID, msg: `role "root" is not one of`},
-		{name: "sector role with org", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Org: "RXA"}, code: vigil.EINVALID, msg: "belongs to no organisation"},
-		{name: "org role without org", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleOrgAdmin}, code: vigil.EINVALID, msg: "role org_admin needs an organisation"},
-		{name: "unknown org", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleOrgAdmin, Org: "RZZ"}, code: vigil.EINVALID, msg: `organisation "RZZ" is not registered`},
-		{name: "supplier of a trust", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSupplier, Org: "RXA"}, code: vigil.EINVALID, msg: "role supplier needs a supplier organisation; RXA is a trust"},
-		{name: "short password", user: store.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "hunter2"}, code: vigil.EINVALID, msg: "the password is too short"},
+		{name: "analyst", user: vigil.NewUser{Email: " Ann@Centre.Example ", Name: "Ann", Role: vigil.RoleSectorAnalyst, Password: goodPassword}, wantEmail: "ann@centre.example"},
+		{name: "org member", user: vigil.NewUser{Email: "m@trust.example", Name: "M", Role: vigil.RoleOrgMember, Org: " rxa ", Password: goodPassword}, wantEmail: "m@trust.example", wantOrg: "RXA"},
+		{name: "no password yet", user: vigil.NewUser{Email: "later@trust.example", Name: "L", Role: vigil.RoleOrgMember, Org: "RXA"}, wantEmail: "later@trust.example", wantOrg: "RXA"},
+		{name: "email taken in another case", user: vigil.NewUser{Email: "ADMIN@centre.example", Name: "A", Role: vigil.RoleSectorAdmin, Password: goodPassword}, code: vigil.ECONFLICT, msg: "a user with email admin@centre.example already exists"},
+		{name: "bad email", user: vigil.NewUser{Email: "admin", Name: "A", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: `"admin" is not an email address`},
+		{name: "no name", user: vigil.NewUser{Email: "x@centre.example", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "name is required"},
+		{name: "sensor is not for people", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSensor, Org: "RXA"}, code: vigil.EINVALID, msg: "role sensor is for tokens"},
+		{name: "unknown role", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: "root"}, code: vigil.EINVALID, msg: `role "root" is not one of`},
+		{name: "sector role with org", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Org: "RXA"}, code: vigil.EINVALID, msg: "belongs to no organisation"},
+		{name: "org role without org", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleOrgAdmin}, code: vigil.EINVALID, msg: "role org_admin needs an organisation"},
+		{name: "unknown org", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleOrgAdmin, Org: "RZZ"}, code: vigil.EINVALID, msg: `organisation "RZZ" is not registered`},
+		{name: "supplier of a trust", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSupplier, Org: "RXA"}, code: vigil.EINVALID, msg: "role supplier needs a supplier organisation; RXA is a trust"},
+		{name: "short password", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "hunter2"}, code: vigil.EINVALID, msg: "the password is too short"},
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		accounts(t, s)
@@ -84,10 +84,10 @@ func TestAuthenticate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		users := accounts(t, s)
-		if _, err := s.CreateUser(ctx, store.NewUser{Email: "nopw@trust.example", Name: "N", Role: vigil.RoleOrgMember, Org: "RXA"}); err != nil {
+		if _, err := s.CreateUser(ctx, vigil.NewUser{Email: "nopw@trust.example", Name: "N", Role: vigil.RoleOrgMember, Org: "RXA"}); err != nil {
 			t.Fatal(err)
 		}
-		off, err := s.CreateUser(ctx, store.NewUser{Email: "off@trust.example", Name: "O", Role: vigil.RoleOrgMember, Org: "RXA", Password: goodPassword})
+		off, err := s.CreateUser(ctx, vigil.NewUser{Email: "off@trust.example", Name: "O", Role: vigil.RoleOrgMember, Org: "RXA", Password: goodPassword})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,23 +235,23 @@ func TestTokens(t *testing.T) {
 		users := accounts(t, s)
 		orgAdmin, supplier := users[vigil.RoleOrgAdmin], users[vigil.RoleSupplier]
 
-		userTok, ut, err := s.CreateToken(ctx, store.NewToken{UserID: orgAdmin.ID, Name: "SIEM export"})
+		userTok, ut, err := s.CreateToken(ctx, vigil.NewToken{UserID: orgAdmin.ID, Name: "SIEM export"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		sensorTok, st, err := s.CreateToken(ctx, store.NewToken{SensorOrg: "rxa"})
+		sensorTok, st, err := s.CreateToken(ctx, vigil.NewToken{SensorOrg: "rxa"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		supTok, _, _ := s.CreateToken(ctx, store.NewToken{UserID: supplier.ID})
-		expTok, _, _ := s.CreateToken(ctx, store.NewToken{SensorOrg: "RXA", Name: "short-lived", ExpiresAt: clk.now().Add(time.Hour)})
-		revTok, rt, _ := s.CreateToken(ctx, store.NewToken{SensorOrg: "RXA", Name: "old sensor"})
+		supTok, _, _ := s.CreateToken(ctx, vigil.NewToken{UserID: supplier.ID})
+		expTok, _, _ := s.CreateToken(ctx, vigil.NewToken{SensorOrg: "RXA", Name: "short-lived", ExpiresAt: clk.now().Add(time.Hour)})
+		revTok, rt, _ := s.CreateToken(ctx, vigil.NewToken{SensorOrg: "RXA", Name: "old sensor"})
 
 		for _, raw := range []string{userTok, sensorTok, supTok, expTok, revTok} {
-			if !strings.HasPrefix(raw, store.TokenPrefix) || len(raw) != 47 {
-				t.Errorf("token %q: want %s and 43 characters", raw, store.TokenPrefix)
+			if !strings.HasPrefix(raw, vigil.TokenPrefix) || len(raw) != 47 {
+				t.Errorf("token %q: want %s and 43 characters", raw, vigil.TokenPrefix)
 			}
-			if found, err := s.TableContains(ctx, "api_tokens", strings.TrimPrefix(raw, store.TokenPrefix)[:20]); err != nil || found {
+			if found, err := s.TableContains(ctx, "api_tokens", strings.TrimPrefix(raw, vigil.TokenPrefix)[:20]); err != nil || found {
 				t.Errorf("api_tokens holds (part of) token %s: %v, %v", raw, found, err)
 			}
 		}
@@ -278,8 +278,8 @@ func TestTokens(t *testing.T) {
 			{name: "supplier token", token: supTok, want: vigil.Principal{UserID: supplier.ID, Email: supplier.Email, Role: vigil.RoleSupplier, Org: "SUP01", TokenID: ut.ID + 2}},
 			{name: "revoked", token: revTok, code: vigil.EUNAUTHORIZED, msg: "the API token was revoked on 14 March 2025"},
 			{name: "expired", token: expTok, code: vigil.EUNAUTHORIZED, msg: "the API token expired on 14 March 2025"},
-			{name: "no prefix", token: strings.TrimPrefix(userTok, store.TokenPrefix), code: vigil.EUNAUTHORIZED, msg: "tokens start with vgl_"},
-			{name: "unknown", token: store.TokenPrefix + strings.Repeat("x", 43), code: vigil.EUNAUTHORIZED, msg: "the API token is not valid"},
+			{name: "no prefix", token: strings.TrimPrefix(userTok, vigil.TokenPrefix), code: vigil.EUNAUTHORIZED, msg: "tokens start with vgl_"},
+			{name: "unknown", token: vigil.TokenPrefix + strings.Repeat("x", 43), code: vigil.EUNAUTHORIZED, msg: "the API token is not valid"},
 			{name: "one character changed", token: userTok[:46] + string(userTok[46]^1), code: vigil.EUNAUTHORIZED, msg: "the API token is not valid"},
 		}
 		for _, tt := range tests {
@@ -303,14 +303,14 @@ func TestTokens(t *testing.T) {
 
 		lists := []struct {
 			name   string
-			filter store.TokenFilter
+			filter vigil.TokenFilter
 			want   int
 		}{
-			{name: "everything live", filter: store.TokenFilter{}, want: 4},
-			{name: "everything", filter: store.TokenFilter{IncludeRevoked: true}, want: 5},
-			{name: "one user", filter: store.TokenFilter{UserID: orgAdmin.ID}, want: 1},
-			{name: "org: sensors and its users", filter: store.TokenFilter{Org: "rxa"}, want: 3},
-			{name: "supplier org", filter: store.TokenFilter{Org: "SUP01"}, want: 1},
+			{name: "everything live", filter: vigil.TokenFilter{}, want: 4},
+			{name: "everything", filter: vigil.TokenFilter{IncludeRevoked: true}, want: 5},
+			{name: "one user", filter: vigil.TokenFilter{UserID: orgAdmin.ID}, want: 1},
+			{name: "org: sensors and its users", filter: vigil.TokenFilter{Org: "rxa"}, want: 3},
+			{name: "supplier org", filter: vigil.TokenFilter{Org: "SUP01"}, want: 1},
 		}
 		for _, l := range lists {
 			got, err := s.ListTokens(ctx, l.filter)
@@ -321,15 +321,15 @@ func TestTokens(t *testing.T) {
 
 		bad := []struct {
 			name string
-			nt   store.NewToken
+			nt   vigil.NewToken
 			code string
 			msg  string
 		}{
-			{name: "neither", nt: store.NewToken{Name: "x"}, code: vigil.EINVALID, msg: "either for a user or for a sensor"},
-			{name: "both", nt: store.NewToken{UserID: orgAdmin.ID, SensorOrg: "RXA"}, code: vigil.EINVALID, msg: "either for a user or for a sensor"},
-			{name: "unknown user", nt: store.NewToken{UserID: 999}, code: vigil.ENOTFOUND, msg: "no user 999"},
-			{name: "unknown org", nt: store.NewToken{SensorOrg: "RZZ"}, code: vigil.EINVALID, msg: `organisation "RZZ" is not registered`},
-			{name: "already expired", nt: store.NewToken{SensorOrg: "RXA", ExpiresAt: clk.now().Add(-time.Minute)}, code: vigil.EINVALID, msg: "has passed"},
+			{name: "neither", nt: vigil.NewToken{Name: "x"}, code: vigil.EINVALID, msg: "either for a user or for a sensor"},
+			{name: "both", nt: vigil.NewToken{UserID: orgAdmin.ID, SensorOrg: "RXA"}, code: vigil.EINVALID, msg: "either for a user or for a sensor"},
+			{name: "unknown user", nt: vigil.NewToken{UserID: 999}, code: vigil.ENOTFOUND, msg: "no user 999"},
+			{name: "unknown org", nt: vigil.NewToken{SensorOrg: "RZZ"}, code: vigil.EINVALID, msg: `organisation "RZZ" is not registered`},
+			{name: "already expired", nt: vigil.NewToken{SensorOrg: "RXA", ExpiresAt: clk.now().Add(-time.Minute)}, code: vigil.EINVALID, msg: "has passed"},
 		}
 		for _, b := range bad {
 			_, _, err := s.CreateToken(ctx, b.nt)

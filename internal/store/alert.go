@@ -21,7 +21,7 @@ func (s *Store) newAlert(a vigil.Alert) (vigil.Alert, error) {
 	out := vigil.Alert{Kind: a.Kind, Severity: a.Severity, Status: vigil.AlertOpen, Body: a.Body,
 		Observable: a.Observable, Indicator: a.Indicator, TLP: a.TLP, DedupKey: a.DedupKey, Count: max(a.Count, 1)}
 	var err error
-	if out.Org, err = NormalizeODS(a.Org); err != nil {
+	if out.Org, err = vigil.NormalizeODS(a.Org); err != nil {
 		return out, err
 	}
 	if !slices.Contains(alertKinds, a.Kind) {

@@ -5,34 +5,14 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vigil-health/vigil"
 )
 
-// AlertFilter selects alerts; zero fields match everything. Tenancy is the caller's
-// job: to show one organisation its alerts, set Org.
-type AlertFilter struct {
-	// Org matches the alerts of the organisation with this ODS code.
-	Org string
-	// Status matches alerts in that state.
-	Status vigil.AlertStatus
-	// Severity matches alerts of exactly that severity.
-	Severity vigil.Severity
-	// Kind matches alerts raised that way.
-	Kind vigil.AlertKind
-	// Since matches alerts last seen at or after this time.
-	Since time.Time
-	// Cursor continues a previous page.
-	Cursor string
-	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
-	Limit int
-}
-
 // ListAlerts returns the alerts f selects, newest first, and the cursor of the next page
 // ("" on the last page). Pages follow the alert id, so alerts raised while paging do not
 // shift later pages: nothing is repeated or skipped.
-func (s *Store) ListAlerts(ctx context.Context, f AlertFilter) ([]vigil.Alert, string, error) {
+func (s *Store) ListAlerts(ctx context.Context, f vigil.AlertFilter) ([]vigil.Alert, string, error) {
 	before, err := decodeIDCursor("alert", f.Cursor)
 	if err != nil {
 		return nil, "", err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	stdcmp "cmp"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -146,22 +147,22 @@ func TestListAlerts(t *testing.T) {
 		since := all[20].LastSeen
 		tests := []struct {
 			name   string
-			filter store.AlertFilter
+			filter vigil.AlertFilter
 			match  func(vigil.Alert) bool
 		}{
-			{name: "everything, pages of 7", filter: store.AlertFilter{Limit: 7}, match: func(vigil.Alert) bool { return true }},
-			{name: "everything, one page", filter: store.AlertFilter{Limit: 1000}, match: func(vigil.Alert) bool { return true }},
-			{name: "pages of 1", filter: store.AlertFilter{Limit: 1, Org: "RXC"}, match: func(a vigil.Alert) bool { return a.Org == "RXC" }},
-			{name: "one org", filter: store.AlertFilter{Org: "rxb", Limit: 4}, match: func(a vigil.Alert) bool { return a.Org == "RXB" }},
-			{name: "open", filter: store.AlertFilter{Status: vigil.AlertOpen, Limit: 10}, match: func(a vigil.Alert) bool { return a.Status == vigil.AlertOpen }},
-			{name: "resolved critical", filter: store.AlertFilter{Status: vigil.AlertResolved, Severity: vigil.SeverityCritical}, match: func(a vigil.Alert) bool {
+			{name: "everything, pages of 7", filter: vigil.AlertFilter{Limit: 7}, match: func(vigil.Alert) bool { return true }},
+			{name: "everything, one page", filter: vigil.AlertFilter{Limit: 1000}, match: func(vigil.Alert) bool { return true }},
+			{name: "pages of 1", filter: vigil.AlertFilter{Limit: 1, Org: "RXC"}, match: func(a vigil.Alert) bool { return a.Org == "RXC" }},
+			{name: "one org", filter: vigil.AlertFilter{Org: "rxb", Limit: 4}, match: func(a vigil.Alert) bool { return a.Org == "RXB" }},
+			{name: "open", filter: vigil.AlertFilter{Status: vigil.AlertOpen, Limit: 10}, match: func(a vigil.Alert) bool { return a.Status == vigil.AlertOpen }},
+			{name: "resolved critical", filter: vigil.AlertFilter{Status: vigil.AlertResolved, Severity: vigil.SeverityCritical}, match: func(a vigil.Alert) bool {
 				return a.Status == vigil.AlertResolved && a.Severity == vigil.SeverityCritical
 			}},
-			{name: "retro hunts of one org", filter: store.AlertFilter{Kind: vigil.AlertRetroHunt, Org: "RXA", Limit: 2}, match: func(a vigil.Alert) bool {
+			{name: "retro hunts of one org", filter: vigil.AlertFilter{Kind: vigil.AlertRetroHunt, Org: "RXA", Limit: 2}, match: func(a vigil.Alert) bool {
 				return a.Kind == vigil.AlertRetroHunt && a.Org == "RXA"
 			}},
-			{name: "since", filter: store.AlertFilter{Since: since, Limit: 6}, match: func(a vigil.Alert) bool { return !a.LastSeen.Before(since) }},
-			{name: "unknown org", filter: store.AlertFilter{Org: "RZZ"}, match: func(vigil.Alert) bool { return false }},
+			{name: "since", filter: vigil.AlertFilter{Since: since, Limit: 6}, match: func(a vigil.Alert) bool { return !a.LastSeen.Before(since) }},
+			{name: "unknown org", filter: vigil.AlertFilter{Org: "RZZ"}, match: func(vigil.Alert) bool { return false }},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -182,13 +183,13 @@ func TestListAlerts(t *testing.T) {
 			for _, a := range all {
 				want = append(want, a.ID)
 			}
-			got := listAllAlerts(t, s, store.AlertFilter{Limit: 9}, true)
+			got := listAllAlerts(t, s, vigil.AlertFilter{Limit: 9}, true)
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("listed ids (-want +got):\n%s", diff)
 			}
 		})
 		t.Run("full alert", func(t *testing.T) {
-			page, _, err := s.ListAlerts(ctx, store.AlertFilter{Limit: 1})
+			page, _, err := s.ListAlerts(ctx, vigil.AlertFilter{Limit: 1})
 			if err != nil || len(page) != 1 {
 				t.Fatalf("ListAlerts = %v, %v", page, err)
 			}
@@ -200,17 +201,17 @@ func TestListAlerts(t *testing.T) {
 				t.Errorf("listed alert differs from GetAlert (-get +list):\n%s", diff)
 			}
 		})
-		_, _, err := s.ListAlerts(ctx, store.AlertFilter{Cursor: "bm9wZQ"})
+		_, _, err := s.ListAlerts(ctx, vigil.AlertFilter{Cursor: "bm9wZQ"})
 		wantError(t, err, vigil.EINVALID, "cursor is not valid")
-		_, next, _ := s.ListOrgs(ctx, store.OrgFilter{Limit: 1})
-		_, _, err = s.ListAlerts(ctx, store.AlertFilter{Cursor: next})
+		_, next, _ := s.ListOrgs(ctx, vigil.OrgFilter{Limit: 1})
+		_, _, err = s.ListAlerts(ctx, vigil.AlertFilter{Cursor: next})
 		wantError(t, err, vigil.EINVALID, "cursor is not valid")
 	})
 }
 
 // listAllAlerts follows the cursor to the end and returns the ids seen, failing on a
 // repeat. With raise, it raises a new alert before fetching each further page.
-func listAllAlerts(t *testing.T, s *store.Store, f store.AlertFilter, raise bool) []int64 {
+func listAllAlerts(t *testing.T, s *store.Store, f vigil.AlertFilter, raise bool) []int64 {
 	t.Helper()
 	var ids []int64
 	for pages := 0; ; pages++ {
@@ -218,7 +219,7 @@ func listAllAlerts(t *testing.T, s *store.Store, f store.AlertFilter, raise bool
 		if err != nil {
 			t.Fatal(err)
 		}
-		if limit := stdcmp.Or(f.Limit, store.DefaultLimit); len(list) > limit {
+		if limit := stdcmp.Or(f.Limit, vigil.DefaultLimit); len(list) > limit {
 			t.Fatalf("page of %d alerts, limit %d", len(list), f.Limit)
 		}
 		for _, a := range list {

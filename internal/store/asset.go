@@ -11,55 +11,25 @@ import (
 	"github.com/vigil-health/vigil/internal/ioc"
 )
 
-// AssetKind is what sort of asset an organisation registers.
-type AssetKind string
-
-// The asset kinds.
-const (
-	AssetIPRange  AssetKind = "ip_range" // an IPv4 or IPv6 network, at most /8 or /32 wide
-	AssetDomain   AssetKind = "domain"   // a domain name and every name under it
-	AssetHostname AssetKind = "hostname" // one host name, without the names under it
-)
-
-// Asset is one thing an organisation says is its own.
-type Asset struct {
-	// Kind is what sort of asset it is.
-	Kind AssetKind
-	// Value is the network in CIDR form or the name, normalised.
-	Value string
-}
-
-// AssetClaim is one organisation's asset, as the Early Warning router needs it.
-type AssetClaim struct {
-	// Org is the ODS code of the organisation that registered it.
-	Org string
-	// Kind is what sort of asset it is.
-	Kind AssetKind
-	// Prefix is the network of an ip_range; invalid otherwise.
-	Prefix netip.Prefix
-	// Name is the domain or host name of a domain or hostname; empty otherwise.
-	Name string
-}
-
-// Normalize returns the asset in the form the store keeps: a network masked and
+// NormalizeAsset returns the asset in the form the store keeps: a network masked and
 // unmapped (ioc.Prefix, which refuses networks wider than /8 or /32), a name lower-case
 // punycode without a trailing dot (ioc.Domain, which refuses public suffixes). The error
 // says what is wrong in words a person can act on.
-func (a Asset) Normalize() (Asset, error) {
+func NormalizeAsset(a vigil.Asset) (vigil.Asset, error) {
 	n, err := normalizeAsset(a)
 	return n.Asset, err
 }
 
 // normAsset is a normalised asset with its parsed network.
 type normAsset struct {
-	Asset
+	vigil.Asset
 	prefix netip.Prefix
 }
 
-func normalizeAsset(a Asset) (normAsset, error) {
+func normalizeAsset(a vigil.Asset) (normAsset, error) {
 	v := strings.TrimSpace(a.Value)
 	switch a.Kind {
-	case AssetIPRange:
+	case vigil.AssetIPRange:
 		if !strings.Contains(v, "/") {
 			if addr, ok := ioc.Addr(v); ok {
 				v = netip.PrefixFrom(addr, addr.BitLen()).String()
@@ -69,21 +39,21 @@ func normalizeAsset(a Asset) (normAsset, error) {
 		if err != nil {
 			return normAsset{}, vigil.Errorf(vigil.EINVALID, "IP range %q: %v", a.Value, err)
 		}
-		return normAsset{Asset{AssetIPRange, p.String()}, p}, nil
-	case AssetDomain, AssetHostname:
+		return normAsset{vigil.Asset{Kind: vigil.AssetIPRange, Value: p.String()}, p}, nil
+	case vigil.AssetDomain, vigil.AssetHostname:
 		d, err := ioc.Domain(v)
 		if err != nil {
 			return normAsset{}, vigil.Errorf(vigil.EINVALID, "%s %q: %v", strings.ReplaceAll(string(a.Kind), "_", " "), a.Value, err)
 		}
-		return normAsset{Asset: Asset{a.Kind, d}}, nil
+		return normAsset{Asset: vigil.Asset{Kind: a.Kind, Value: d}}, nil
 	}
 	return normAsset{}, vigil.Errorf(vigil.EINVALID, "asset kind %q is not one of ip_range, domain, hostname", a.Kind)
 }
 
 // normalizeAssets normalises every asset and drops repeats.
-func normalizeAssets(in []Asset) ([]normAsset, error) {
+func normalizeAssets(in []vigil.Asset) ([]normAsset, error) {
 	out := make([]normAsset, 0, len(in))
-	seen := make(map[Asset]bool, len(in))
+	seen := make(map[vigil.Asset]bool, len(in))
 	for _, a := range in {
 		n, err := normalizeAsset(a)
 		if err != nil {
@@ -98,21 +68,21 @@ func normalizeAssets(in []Asset) ([]normAsset, error) {
 }
 
 // OrgAssets lists the assets of o: its IP ranges, domains and hostnames.
-func OrgAssets(o Org) []Asset {
-	out := make([]Asset, 0, len(o.IPRanges)+len(o.Domains)+len(o.Hostnames))
+func OrgAssets(o vigil.Org) []vigil.Asset {
+	out := make([]vigil.Asset, 0, len(o.IPRanges)+len(o.Domains)+len(o.Hostnames))
 	for _, p := range o.IPRanges {
-		out = append(out, Asset{AssetIPRange, p.String()})
+		out = append(out, vigil.Asset{Kind: vigil.AssetIPRange, Value: p.String()})
 	}
 	for _, d := range o.Domains {
-		out = append(out, Asset{AssetDomain, d})
+		out = append(out, vigil.Asset{Kind: vigil.AssetDomain, Value: d})
 	}
 	for _, h := range o.Hostnames {
-		out = append(out, Asset{AssetHostname, h})
+		out = append(out, vigil.Asset{Kind: vigil.AssetHostname, Value: h})
 	}
 	return out
 }
 
-func orgAssets(o Org) ([]normAsset, error) {
+func orgAssets(o vigil.Org) ([]normAsset, error) {
 	for _, p := range o.IPRanges {
 		if !p.IsValid() {
 			return nil, vigil.Errorf(vigil.EINVALID, "an IP range is empty or not valid")
@@ -122,7 +92,7 @@ func orgAssets(o Org) ([]normAsset, error) {
 }
 
 // patchAssets normalises the asset changes in p; replace is nil when p.Assets is.
-func patchAssets(p OrgPatch) (replace, add, remove []normAsset, err error) {
+func patchAssets(p vigil.OrgPatch) (replace, add, remove []normAsset, err error) {
 	if p.Assets != nil {
 		if replace, err = normalizeAssets(*p.Assets); err != nil {
 			return nil, nil, nil, err
@@ -142,15 +112,15 @@ func patchAssets(p OrgPatch) (replace, add, remove []normAsset, err error) {
 
 // updateAssets brings the organisation's assets from what cur has to replace (when not
 // nil) plus add minus remove, touching only the assets that change.
-func (s *Store) updateAssets(ctx context.Context, c conn, cur Org, replace, add, remove []normAsset) ([]Overlap, error) {
+func (s *Store) updateAssets(ctx context.Context, c conn, cur vigil.Org, replace, add, remove []normAsset) ([]vigil.Overlap, error) {
 	if replace == nil && len(add) == 0 && len(remove) == 0 {
 		return nil, nil
 	}
-	have := map[Asset]bool{}
+	have := map[vigil.Asset]bool{}
 	for _, a := range OrgAssets(cur) {
 		have[a] = true
 	}
-	want := map[Asset]normAsset{}
+	want := map[vigil.Asset]normAsset{}
 	if replace == nil {
 		for a := range have {
 			want[a] = normAsset{Asset: a}
@@ -182,14 +152,14 @@ func (s *Store) updateAssets(ctx context.Context, c conn, cur Org, replace, add,
 // addAssets inserts the organisation's new assets and records how they overlap other
 // organisations' assets. Asset writers are serialised so that two organisations adding
 // overlapping ranges at once still see each other.
-func (s *Store) addAssets(ctx context.Context, c conn, org string, assets []normAsset) ([]Overlap, error) {
+func (s *Store) addAssets(ctx context.Context, c conn, org string, assets []normAsset) ([]vigil.Overlap, error) {
 	if len(assets) == 0 {
 		return nil, nil
 	}
 	if err := s.lockTable(ctx, c, "assets"); err != nil {
 		return nil, err
 	}
-	var overlaps []Overlap
+	var overlaps []vigil.Overlap
 	for _, a := range assets {
 		id, err := s.insertAsset(ctx, c, org, a)
 		if err != nil {
@@ -211,7 +181,7 @@ func (s *Store) addAssets(ctx context.Context, c conn, org string, assets []norm
 func (s *Store) insertAsset(ctx context.Context, c conn, org string, a normAsset) (int64, error) {
 	var family, rname any
 	var start, end []byte
-	if a.Kind == AssetIPRange {
+	if a.Kind == vigil.AssetIPRange {
 		family, start, end = rangeBounds(a.prefix)
 	} else {
 		rname = reverseLabels(a.Value)
@@ -247,11 +217,11 @@ func rangeBounds(p netip.Prefix) (family int, start, end []byte) {
 }
 
 // fillAssets loads the assets of every organisation in orgs.
-func (s *Store) fillAssets(ctx context.Context, c conn, orgs []Org) error {
+func (s *Store) fillAssets(ctx context.Context, c conn, orgs []vigil.Org) error {
 	if len(orgs) == 0 {
 		return nil
 	}
-	index := make(map[string]*Org, len(orgs))
+	index := make(map[string]*vigil.Org, len(orgs))
 	args := make([]any, len(orgs))
 	for i := range orgs {
 		index[orgs[i].ODSCode] = &orgs[i]
@@ -269,12 +239,12 @@ func (s *Store) fillAssets(ctx context.Context, c conn, orgs []Org) error {
 			return fmt.Errorf("load assets: %w", err)
 		}
 		o := index[org]
-		switch AssetKind(kind) {
-		case AssetIPRange:
+		switch vigil.AssetKind(kind) {
+		case vigil.AssetIPRange:
 			o.IPRanges = append(o.IPRanges, netip.MustParsePrefix(value))
-		case AssetDomain:
+		case vigil.AssetDomain:
 			o.Domains = append(o.Domains, value)
-		case AssetHostname:
+		case vigil.AssetHostname:
 			o.Hostnames = append(o.Hostnames, value)
 		}
 	}
@@ -283,20 +253,20 @@ func (s *Store) fillAssets(ctx context.Context, c conn, orgs []Org) error {
 
 // AssetClaims returns every organisation's assets, ordered by organisation, for
 // building the Early Warning router.
-func (s *Store) AssetClaims(ctx context.Context) ([]AssetClaim, error) {
+func (s *Store) AssetClaims(ctx context.Context) ([]vigil.AssetClaim, error) {
 	rows, err := s.rdb().query(ctx, `SELECT org, kind, value FROM assets ORDER BY org, kind, value`)
 	if err != nil {
 		return nil, fmt.Errorf("asset claims: %w", err)
 	}
 	defer rows.Close()
-	var out []AssetClaim
+	var out []vigil.AssetClaim
 	for rows.Next() {
-		var c AssetClaim
+		var c vigil.AssetClaim
 		var value string
 		if err := rows.Scan(&c.Org, &c.Kind, &value); err != nil {
 			return nil, fmt.Errorf("asset claims: %w", err)
 		}
-		if c.Kind == AssetIPRange {
+		if c.Kind == vigil.AssetIPRange {
 			if c.Prefix, err = netip.ParsePrefix(value); err != nil {
 				return nil, fmt.Errorf("asset claims: stored range %q: %w", value, err)
 			}

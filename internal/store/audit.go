@@ -170,22 +170,8 @@ func (s *Store) AuditHead(ctx context.Context) (seq int64, hash string, err erro
 	return seq, hash, nil
 }
 
-// AuditFilter selects audit rows; zero fields match everything.
-type AuditFilter struct {
-	// Actor, Action and Target match rows with exactly these values.
-	Actor string
-	// Action matches rows with this action.
-	Action string
-	// Target matches rows about this target.
-	Target string
-	// Cursor continues a previous page.
-	Cursor string
-	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
-	Limit int
-}
-
 // ListAudit returns audit rows, newest first, and the cursor of the next page.
-func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]vigil.AuditEntry, string, error) {
+func (s *Store) ListAudit(ctx context.Context, f vigil.AuditFilter) ([]vigil.AuditEntry, string, error) {
 	before, err := decodeIDCursor("audit", f.Cursor)
 	if err != nil {
 		return nil, "", err

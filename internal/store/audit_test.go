@@ -46,7 +46,7 @@ func dropAuditTriggers(t *testing.T, s *store.Store) {
 // as a tamperer who knows the encoding would.
 func rewriteAudit(t *testing.T, s *store.Store, seq int64) {
 	t.Helper()
-	list, _, err := s.ListAudit(t.Context(), store.AuditFilter{Limit: store.MaxLimit})
+	list, _, err := s.ListAudit(t.Context(), vigil.AuditFilter{Limit: vigil.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,11 +97,11 @@ func TestAudit(t *testing.T) {
 			t.Errorf("AuditHead = %d, %q, %v", seq, hash, err)
 		}
 
-		list, next, err := s.ListAudit(ctx, store.AuditFilter{Actor: "worker3", Limit: 3})
+		list, next, err := s.ListAudit(ctx, vigil.AuditFilter{Actor: "worker3", Limit: 3})
 		if err != nil || len(list) != 3 || next == "" || list[0].Seq < list[1].Seq {
 			t.Fatalf("ListAudit = %v, %q, %v", list, next, err)
 		}
-		rest, next, err := s.ListAudit(ctx, store.AuditFilter{Actor: "worker3", Limit: 3, Cursor: next})
+		rest, next, err := s.ListAudit(ctx, vigil.AuditFilter{Actor: "worker3", Limit: 3, Cursor: next})
 		if err != nil || len(rest) != 2 || next != "" || rest[0].Seq >= list[2].Seq {
 			t.Errorf("ListAudit page 2 = %v, %q, %v", rest, next, err)
 		}

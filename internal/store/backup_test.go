@@ -17,11 +17,11 @@ import (
 
 // snapshot is what a backup must carry over.
 type snapshot struct {
-	Orgs     []store.Org
+	Orgs     []vigil.Org
 	Alerts   []vigil.Alert
 	Audit    []vigil.AuditEntry
-	Overlaps []store.Overlap
-	Tokens   []store.Token
+	Overlaps []vigil.Overlap
+	Tokens   []vigil.Token
 }
 
 func takeSnapshot(t *testing.T, s *store.Store) snapshot {
@@ -29,19 +29,19 @@ func takeSnapshot(t *testing.T, s *store.Store) snapshot {
 	ctx := t.Context()
 	var snap snapshot
 	var err error
-	if snap.Orgs, _, err = s.ListOrgs(ctx, store.OrgFilter{Limit: store.MaxLimit}); err != nil {
+	if snap.Orgs, _, err = s.ListOrgs(ctx, vigil.OrgFilter{Limit: vigil.MaxLimit}); err != nil {
 		t.Fatal(err)
 	}
-	if snap.Alerts, _, err = s.ListAlerts(ctx, store.AlertFilter{Limit: store.MaxLimit}); err != nil {
+	if snap.Alerts, _, err = s.ListAlerts(ctx, vigil.AlertFilter{Limit: vigil.MaxLimit}); err != nil {
 		t.Fatal(err)
 	}
-	if snap.Audit, _, err = s.ListAudit(ctx, store.AuditFilter{Limit: store.MaxLimit}); err != nil {
+	if snap.Audit, _, err = s.ListAudit(ctx, vigil.AuditFilter{Limit: vigil.MaxLimit}); err != nil {
 		t.Fatal(err)
 	}
-	if snap.Overlaps, _, err = s.ListOverlaps(ctx, store.OverlapFilter{}); err != nil {
+	if snap.Overlaps, _, err = s.ListOverlaps(ctx, vigil.OverlapFilter{}); err != nil {
 		t.Fatal(err)
 	}
-	if snap.Tokens, err = s.ListTokens(ctx, store.TokenFilter{IncludeRevoked: true}); err != nil {
+	if snap.Tokens, err = s.ListTokens(ctx, vigil.TokenFilter{IncludeRevoked: true}); err != nil {
 		t.Fatal(err)
 	}
 	return snap
@@ -58,7 +58,7 @@ func TestBackupRestore(t *testing.T) {
 		users := accounts(t, s)
 		mustCreate(t, s, org("A81001", vigil.OrgGP, "192.0.2.0/25"))
 		mustCreate(t, s, org("A81002", vigil.OrgGP, "192.0.2.0/24"))
-		token, _, err := s.CreateToken(ctx, store.NewToken{SensorOrg: "A81001"})
+		token, _, err := s.CreateToken(ctx, vigil.NewToken{SensorOrg: "A81001"})
 		if err != nil {
 			t.Fatal(err)
 		}

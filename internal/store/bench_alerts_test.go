@@ -71,7 +71,7 @@ func ageStatuses(b *testing.B, s *store.Store) {
 // on aged data: the first page, and the tenth, reached by following next cursors.
 func BenchmarkListAlertsQueue(b *testing.B) {
 	storetest.EachBench(b, seedAgedAlerts, func(b *testing.B, s *store.Store) {
-		queue := store.AlertFilter{Status: vigil.AlertOpen, Severity: vigil.SeverityCritical}
+		queue := vigil.AlertFilter{Status: vigil.AlertOpen, Severity: vigil.SeverityCritical}
 		tenth := queue
 		for range 9 {
 			var err error
@@ -81,7 +81,7 @@ func BenchmarkListAlertsQueue(b *testing.B) {
 		}
 		for _, c := range []struct {
 			name string
-			f    store.AlertFilter
+			f    vigil.AlertFilter
 		}{{"first page", queue}, {"tenth page", tenth}} {
 			b.Run(c.name, func(b *testing.B) {
 				for b.Loop() {

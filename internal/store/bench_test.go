@@ -82,21 +82,21 @@ func seedAlerts(b *testing.B, s *store.Store) {
 func BenchmarkListAlerts(b *testing.B) {
 	storetest.EachBench(b, seedAlerts, func(b *testing.B, s *store.Store) {
 		var deep string
-		for range benchAlerts / 2 / store.MaxLimit {
+		for range benchAlerts / 2 / vigil.MaxLimit {
 			var err error
-			if _, deep, err = s.ListAlerts(b.Context(), store.AlertFilter{Limit: store.MaxLimit, Cursor: deep}); err != nil {
+			if _, deep, err = s.ListAlerts(b.Context(), vigil.AlertFilter{Limit: vigil.MaxLimit, Cursor: deep}); err != nil {
 				b.Fatal(err)
 			}
 		}
 		filters := []struct {
 			name string
-			f    store.AlertFilter
+			f    vigil.AlertFilter
 		}{
-			{"newest", store.AlertFilter{}},
-			{"one org", store.AlertFilter{Org: "B00042"}},
-			{"open critical", store.AlertFilter{Status: vigil.AlertOpen, Severity: vigil.SeverityCritical}},
-			{"one org open", store.AlertFilter{Org: "B00042", Status: vigil.AlertOpen}},
-			{"page at 50,000", store.AlertFilter{Cursor: deep}},
+			{"newest", vigil.AlertFilter{}},
+			{"one org", vigil.AlertFilter{Org: "B00042"}},
+			{"open critical", vigil.AlertFilter{Status: vigil.AlertOpen, Severity: vigil.SeverityCritical}},
+			{"one org open", vigil.AlertFilter{Org: "B00042", Status: vigil.AlertOpen}},
+			{"page at 50,000", vigil.AlertFilter{Cursor: deep}},
 		}
 		for _, f := range filters {
 			b.Run(f.name, func(b *testing.B) {

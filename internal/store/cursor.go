@@ -8,19 +8,13 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// Page sizes for the List methods.
-const (
-	DefaultLimit = 50   // DefaultLimit is the page size when a filter's Limit is 0.
-	MaxLimit     = 1000 // MaxLimit caps a filter's Limit.
-)
-
 // pageLimit returns the page size to use for a requested limit.
 func pageLimit(n int) int {
 	switch {
 	case n <= 0:
-		return DefaultLimit
-	case n > MaxLimit:
-		return MaxLimit
+		return vigil.DefaultLimit
+	case n > vigil.MaxLimit:
+		return vigil.MaxLimit
 	}
 	return n
 }

@@ -9,6 +9,8 @@ import (
 	"encoding/base64"
 	"strings"
 	"sync/atomic"
+
+	"github.com/vigil-health/vigil"
 )
 
 // sealPrefix marks a feed credential sealed with the credential key; values without it
@@ -71,7 +73,7 @@ func (s *Store) unseal(v string) string {
 }
 
 // unsealFeed opens f's stored credentials.
-func (s *Store) unsealFeed(f Feed) Feed {
+func (s *Store) unsealFeed(f vigil.Feed) vigil.Feed {
 	f.Username, f.Password, f.Token = s.unseal(f.Username), s.unseal(f.Password), s.unseal(f.Token)
 	return f
 }

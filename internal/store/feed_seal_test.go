@@ -3,6 +3,7 @@ package store_test
 import (
 	"testing"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 )
@@ -13,7 +14,7 @@ func TestFeedCredentialsAreSealedAtRest(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		s.SetCredentialKey([]byte("first-secret-0123456789abcdef0123"))
-		f, err := s.CreateFeed(ctx, store.Feed{Name: "partner", Kind: store.FeedURL, URL: "https://intel.example/list.txt",
+		f, err := s.CreateFeed(ctx, vigil.Feed{Name: "partner", Kind: vigil.FeedURL, URL: "https://intel.example/list.txt",
 			Username: "isac-user", Password: "pa55-Word-in-clear", Token: "tok-in-clear", Enabled: true})
 		if err != nil {
 			t.Fatal(err)

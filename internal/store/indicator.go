@@ -13,44 +13,6 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// StoredIndicator is one indicator (a type and a value) with the claim of every source
-// that publishes it.
-type StoredIndicator struct {
-	// ID identifies the indicator in the store.
-	ID int64
-	// Type and Value are the normalised indicator.
-	Type  vigil.IndicatorType
-	Value string
-	// LastSighted is when an organisation's telemetry last matched it; zero when never.
-	LastSighted time.Time
-	// Sources holds one claim per source, in source-name order.
-	Sources []IndicatorSource
-}
-
-// IndicatorSource is one source's claim on an indicator.
-type IndicatorSource struct {
-	// Provenance is the claim as the source made it; Provenance.Source names the source.
-	vigil.Provenance
-	// Added is when the source first published the value to us.
-	Added time.Time
-	// Published is when the source last published (or re-published) it to us.
-	Published time.Time
-	// NotForMatching says why this claim is kept as intelligence only; empty when it matches.
-	NotForMatching string
-}
-
-// Grade returns the Admiralty code of this claim, such as "B2", or "" when not graded.
-func (s IndicatorSource) Grade() string { return grade(s.Reliability, s.Credibility) }
-
-// LastPublished returns the latest time any source published the indicator.
-func (si StoredIndicator) LastPublished() time.Time {
-	var t time.Time
-	for _, s := range si.Sources {
-		t = maxTime(t, s.Published)
-	}
-	return t
-}
-
 // SourceChange is what storing a source's indicators did.
 type SourceChange struct {
 	// Added counts values the source did not hold before; Refreshed those it held and
@@ -81,7 +43,7 @@ func (s *Store) UpsertSourceIndicators(ctx context.Context, source string, inds 
 }
 
 func (s *Store) storeSource(ctx context.Context, source string, inds []vigil.Indicator, replace bool) (SourceChange, error) {
-	source, err := SourceName(source)
+	source, err := vigil.SourceName(source)
 	if err != nil {
 		return SourceChange{}, err
 	}
@@ -131,7 +93,7 @@ type indicatorKey struct {
 // fingerprint is the part of a claim whose change makes the indicator "changed".
 func (r *sourceRow) fingerprint() string {
 	p := &r.ind.Provenance
-	return fmt.Sprintf("%s|%s|%d|%s|%v|%v", p.TLP, grade(p.Reliability, p.Credibility), p.Confidence,
+	return fmt.Sprintf("%s|%s|%d|%s|%v|%v", p.TLP, vigil.AdmiraltyCode(p.Reliability, p.Credibility), p.Confidence,
 		r.labels, dbTime(p.ValidFrom), dbTime(p.ValidUntil))
 }
 
@@ -274,7 +236,7 @@ func (s *Store) upsertClaims(ctx context.Context, c conn, rows []sourceRow) erro
 		args := make([]any, 0, cols*len(chunk))
 		for i := range chunk {
 			p := &chunk[i].ind.Provenance
-			args = append(args, chunk[i].id, p.Source, string(p.TLP), grade(p.Reliability, 0), int(p.Credibility),
+			args = append(args, chunk[i].id, p.Source, string(p.TLP), vigil.AdmiraltyCode(p.Reliability, 0), int(p.Credibility),
 				p.Confidence, chunk[i].labels, p.Ref, dbTime(p.ValidFrom), dbTime(p.ValidUntil), dbTime(p.FirstSeen),
 				dbTime(p.LastSeen), now, now)
 		}

@@ -16,9 +16,9 @@ const indicatorColumns = `i.id, i.type, i.value, i.last_sighted, s.source, s.tlp
 	s.added_at, s.published_at`
 
 // scanClaim reads one row of indicatorColumns.
-func scanClaim(sc scanner) (StoredIndicator, IndicatorSource, error) {
-	var si StoredIndicator
-	var src IndicatorSource
+func scanClaim(sc scanner) (vigil.StoredIndicator, vigil.IndicatorSource, error) {
+	var si vigil.StoredIndicator
+	var src vigil.IndicatorSource
 	var rel, labels string
 	var cred int
 	p := &src.Provenance
@@ -41,14 +41,14 @@ func scanClaim(sc scanner) (StoredIndicator, IndicatorSource, error) {
 // in id order, streaming: memory does not grow with the number of indicators. It stops
 // at the first error fn returns and returns it. fn must not write to the store (on
 // SQLite the read sees the state when it began either way).
-func (s *Store) EachIndicator(ctx context.Context, fn func(StoredIndicator) error) error {
+func (s *Store) EachIndicator(ctx context.Context, fn func(vigil.StoredIndicator) error) error {
 	rows, err := s.rdb().query(ctx, `SELECT `+indicatorColumns+` FROM indicators i
 		JOIN indicator_sources s ON s.indicator_id = i.id ORDER BY i.id, s.source`)
 	if err != nil {
 		return fmt.Errorf("read indicators: %w", err)
 	}
 	defer rows.Close()
-	var cur StoredIndicator
+	var cur vigil.StoredIndicator
 	for rows.Next() {
 		si, src, err := scanClaim(rows)
 		if err != nil {
@@ -73,27 +73,9 @@ func (s *Store) EachIndicator(ctx context.Context, fn func(StoredIndicator) erro
 	return nil
 }
 
-// IndicatorFilter selects indicators; zero fields match everything.
-type IndicatorFilter struct {
-	// Value matches indicators whose value contains it, case-insensitively; with Exact,
-	// only the value itself.
-	Value string
-	Exact bool
-	// Type matches indicators of that type.
-	Type vigil.IndicatorType
-	// Source matches indicators the named source holds.
-	Source string
-	// Label matches indicators some source labels so, case-insensitively.
-	Label string
-	// Cursor continues a previous page.
-	Cursor string
-	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
-	Limit int
-}
-
 // SearchIndicators returns the indicators f selects in id order, each with every
 // source's claim, and the cursor of the next page ("" on the last page).
-func (s *Store) SearchIndicators(ctx context.Context, f IndicatorFilter) ([]StoredIndicator, string, error) {
+func (s *Store) SearchIndicators(ctx context.Context, f vigil.IndicatorFilter) ([]vigil.StoredIndicator, string, error) {
 	after, err := decodeIDCursor("indicator", f.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -117,7 +99,7 @@ func (s *Store) SearchIndicators(ctx context.Context, f IndicatorFilter) ([]Stor
 }
 
 // indicatorWhere turns f into conditions on indicators i.
-func indicatorWhere(f IndicatorFilter, after int64) where {
+func indicatorWhere(f vigil.IndicatorFilter, after int64) where {
 	var w where
 	w.add(after > 0, "i.id > ?", after)
 	w.add(f.Type != "", "i.type = ?", string(f.Type))
@@ -165,7 +147,7 @@ func queryIDs(ctx context.Context, c conn, q string, args ...any) ([]int64, erro
 }
 
 // indicatorsByID reads the indicators with the given ids (ascending) and their claims.
-func (s *Store) indicatorsByID(ctx context.Context, c conn, ids []int64) ([]StoredIndicator, error) {
+func (s *Store) indicatorsByID(ctx context.Context, c conn, ids []int64) ([]vigil.StoredIndicator, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -179,7 +161,7 @@ func (s *Store) indicatorsByID(ctx context.Context, c conn, ids []int64) ([]Stor
 		return nil, err
 	}
 	defer rows.Close()
-	var out []StoredIndicator
+	var out []vigil.StoredIndicator
 	for rows.Next() {
 		si, src, err := scanClaim(rows)
 		if err != nil {
@@ -195,13 +177,13 @@ func (s *Store) indicatorsByID(ctx context.Context, c conn, ids []int64) ([]Stor
 }
 
 // GetIndicator returns the indicator of type t and value v with its claims.
-func (s *Store) GetIndicator(ctx context.Context, t vigil.IndicatorType, v string) (StoredIndicator, error) {
-	out, _, err := s.SearchIndicators(ctx, IndicatorFilter{Type: t, Value: v, Exact: true, Limit: 1})
+func (s *Store) GetIndicator(ctx context.Context, t vigil.IndicatorType, v string) (vigil.StoredIndicator, error) {
+	out, _, err := s.SearchIndicators(ctx, vigil.IndicatorFilter{Type: t, Value: v, Exact: true, Limit: 1})
 	if err != nil {
-		return StoredIndicator{}, err
+		return vigil.StoredIndicator{}, err
 	}
 	if len(out) == 0 {
-		return StoredIndicator{}, vigil.Errorf(vigil.ENOTFOUND, "no indicator %s %s", t, v)
+		return vigil.StoredIndicator{}, vigil.Errorf(vigil.ENOTFOUND, "no indicator %s %s", t, v)
 	}
 	return out[0], nil
 }

@@ -18,7 +18,7 @@ func ind(t vigil.IndicatorType, v string, tlp vigil.TLP, labels ...string) vigil
 }
 
 // values lists the "type value" of indicators, sorted.
-func values(inds []store.StoredIndicator) []string {
+func values(inds []vigil.StoredIndicator) []string {
 	var out []string
 	for _, si := range inds {
 		out = append(out, string(si.Type)+" "+si.Value)
@@ -27,10 +27,10 @@ func values(inds []store.StoredIndicator) []string {
 	return out
 }
 
-func all(t *testing.T, s *store.Store) []store.StoredIndicator {
+func all(t *testing.T, s *store.Store) []vigil.StoredIndicator {
 	t.Helper()
-	var out []store.StoredIndicator
-	if err := s.EachIndicator(t.Context(), func(si store.StoredIndicator) error {
+	var out []vigil.StoredIndicator
+	if err := s.EachIndicator(t.Context(), func(si vigil.StoredIndicator) error {
 		out = append(out, si)
 		return nil
 	}); err != nil {
@@ -169,18 +169,18 @@ func TestSearchIndicators(t *testing.T) {
 		}
 		tests := []struct {
 			name string
-			f    store.IndicatorFilter
+			f    vigil.IndicatorFilter
 			want []string
 		}{
-			{"everything", store.IndicatorFilter{}, []string{"domain evil.example", "domain mail.evil.example", "ipv4 192.0.2.7", "url http://evil.example/a_b"}},
-			{"substring, any case", store.IndicatorFilter{Value: "EVIL.example"}, []string{"domain evil.example", "domain mail.evil.example", "url http://evil.example/a_b"}},
-			{"exact", store.IndicatorFilter{Value: "evil.example", Exact: true}, []string{"domain evil.example"}},
-			{"underscore is not a wildcard", store.IndicatorFilter{Value: "a_b"}, []string{"url http://evil.example/a_b"}},
-			{"type", store.IndicatorFilter{Type: vigil.TypeDomain}, []string{"domain evil.example", "domain mail.evil.example"}},
-			{"source", store.IndicatorFilter{Source: "partner"}, []string{"domain evil.example", "ipv4 192.0.2.7"}},
-			{"label, any case", store.IndicatorFilter{Label: "emotet"}, []string{"domain evil.example"}},
-			{"label is whole", store.IndicatorFilter{Label: "emo"}, nil},
-			{"source and type", store.IndicatorFilter{Source: "abuse.ch", Type: vigil.TypeURL}, []string{"url http://evil.example/a_b"}},
+			{"everything", vigil.IndicatorFilter{}, []string{"domain evil.example", "domain mail.evil.example", "ipv4 192.0.2.7", "url http://evil.example/a_b"}},
+			{"substring, any case", vigil.IndicatorFilter{Value: "EVIL.example"}, []string{"domain evil.example", "domain mail.evil.example", "url http://evil.example/a_b"}},
+			{"exact", vigil.IndicatorFilter{Value: "evil.example", Exact: true}, []string{"domain evil.example"}},
+			{"underscore is not a wildcard", vigil.IndicatorFilter{Value: "a_b"}, []string{"url http://evil.example/a_b"}},
+			{"type", vigil.IndicatorFilter{Type: vigil.TypeDomain}, []string{"domain evil.example", "domain mail.evil.example"}},
+			{"source", vigil.IndicatorFilter{Source: "partner"}, []string{"domain evil.example", "ipv4 192.0.2.7"}},
+			{"label, any case", vigil.IndicatorFilter{Label: "emotet"}, []string{"domain evil.example"}},
+			{"label is whole", vigil.IndicatorFilter{Label: "emo"}, nil},
+			{"source and type", vigil.IndicatorFilter{Source: "abuse.ch", Type: vigil.TypeURL}, []string{"url http://evil.example/a_b"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -194,10 +194,10 @@ func TestSearchIndicators(t *testing.T) {
 			})
 		}
 		t.Run("pages", func(t *testing.T) {
-			var seen []store.StoredIndicator
+			var seen []vigil.StoredIndicator
 			cursor := ""
 			for range 10 {
-				got, next, err := s.SearchIndicators(ctx, store.IndicatorFilter{Limit: 3, Cursor: cursor})
+				got, next, err := s.SearchIndicators(ctx, vigil.IndicatorFilter{Limit: 3, Cursor: cursor})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -211,7 +211,7 @@ func TestSearchIndicators(t *testing.T) {
 			}
 		})
 		t.Run("bad type", func(t *testing.T) {
-			_, _, err := s.SearchIndicators(ctx, store.IndicatorFilter{Type: "ip"})
+			_, _, err := s.SearchIndicators(ctx, vigil.IndicatorFilter{Type: "ip"})
 			if vigil.ErrorCode(err) != vigil.EINVALID {
 				t.Errorf("err %v, want invalid", err)
 			}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/vigil-health/vigil"
 )
 
 // The observable index holds keyed hashes (HMAC-SHA256 under the server's secret, made by
@@ -23,7 +25,7 @@ const indexBatch = 512
 // hashes on the UTC day of day. Repeats are ignored. Called on the *Store that Tx passes,
 // the rows commit with the rest of the transaction.
 func (s *Store) IndexObservables(ctx context.Context, org string, day time.Time, hashes [][]byte) error {
-	org, err := NormalizeODS(org)
+	org, err := vigil.NormalizeODS(org)
 	if err != nil {
 		return err
 	}

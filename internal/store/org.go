@@ -6,76 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/vigil-health/vigil"
 )
-
-// Org is an organisation as the store keeps it: the domain Org plus what only the
-// sector server needs.
-type Org struct {
-	vigil.Org
-	// Hostnames are single hosts the organisation has registered; unlike Domains they do
-	// not claim their subdomains.
-	Hostnames []string
-	// Contacts are the people the sector centre talks to at the organisation.
-	Contacts []Contact
-	// CreatedAt is when the organisation was registered.
-	CreatedAt time.Time
-	// UpdatedAt is when it was last changed.
-	UpdatedAt time.Time
-}
-
-// Contact is a person at an organisation.
-type Contact struct {
-	// Name is the person's name.
-	Name string `json:"name"`
-	// Role is their job, e.g. "IT lead" or "Registered manager".
-	Role string `json:"role,omitempty"`
-	// Email is their address, lower-case.
-	Email string `json:"email,omitempty"`
-	// Phone is a number to ring in an emergency.
-	Phone string `json:"phone,omitempty"`
-}
-
-// OrgPatch changes an organisation. Nil fields are left as they are.
-type OrgPatch struct {
-	// Name, Kind, Region and Parent replace the organisation's values; an empty Parent
-	// removes the parent.
-	Name   *string
-	Kind   *vigil.OrgKind
-	Region *string
-	Parent *string
-	// Contacts replaces the contact list.
-	Contacts *[]Contact
-	// Assets replaces every asset; assets in both the old and new lists keep their
-	// history (and any reviewed overlap).
-	Assets *[]Asset
-	// AddAssets and RemoveAssets are applied after Assets. Adding an asset the
-	// organisation has, or removing one it has not, does nothing.
-	AddAssets, RemoveAssets []Asset
-}
-
-// odsPattern is the shape of the codes vigil accepts as ODS codes: 3 to 12 capital
-// letters, digits or hyphens, starting with a letter or digit. It covers NHS trust codes
-// (RXX, R1H), GP practice codes (A81001), care-home and provider codes (VNXXX-style) and
-// CQC location and provider IDs (1-123456789), which care providers without an ODS code
-// use instead.
-var odsPattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{2,11}$`)
-
-// NormalizeODS returns code trimmed and upper-cased, or an invalid error naming the
-// accepted shape.
-func NormalizeODS(code string) (string, error) {
-	c := strings.ToUpper(strings.TrimSpace(code))
-	if !odsPattern.MatchString(c) {
-		return "", vigil.Errorf(vigil.EINVALID,
-			"ODS code %q is not valid: use 3 to 12 capital letters, digits or hyphens, starting with a letter or digit (for example RXX, A81001 or 1-123456789)", code)
-	}
-	return c, nil
-}
 
 var orgKinds = []vigil.OrgKind{vigil.OrgTrust, vigil.OrgGP, vigil.OrgCareProvider, vigil.OrgSupplier, vigil.OrgCentre}
 
@@ -104,7 +39,7 @@ func text(field, s string, max int, required bool) (string, error) {
 type orgRow struct {
 	ods, name, region, parent string
 	kind                      vigil.OrgKind
-	contacts                  []Contact
+	contacts                  []vigil.Contact
 }
 
 func (r *orgRow) validate() error {
@@ -119,7 +54,7 @@ func (r *orgRow) validate() error {
 		return err
 	}
 	if strings.TrimSpace(r.parent) != "" {
-		if r.parent, err = NormalizeODS(r.parent); err != nil {
+		if r.parent, err = vigil.NormalizeODS(r.parent); err != nil {
 			return vigil.Errorf(vigil.EINVALID, "parent: %s", vigil.ErrorMessage(err))
 		}
 		if r.parent == r.ods {
@@ -132,8 +67,8 @@ func (r *orgRow) validate() error {
 	return err
 }
 
-func normalizeContacts(cs []Contact) ([]Contact, error) {
-	out := make([]Contact, 0, len(cs))
+func normalizeContacts(cs []vigil.Contact) ([]vigil.Contact, error) {
+	out := make([]vigil.Contact, 0, len(cs))
 	for i, c := range cs {
 		var err error
 		if c.Name, err = text(fmt.Sprintf("contact %d name", i+1), c.Name, 200, true); err != nil {
@@ -155,21 +90,21 @@ func normalizeContacts(cs []Contact) ([]Contact, error) {
 // and the overlaps its IP ranges and domains have with other organisations' assets, which
 // are accepted and recorded for an analyst (see ListOverlaps). A second organisation with
 // the same ODS code is a conflict.
-func (s *Store) CreateOrg(ctx context.Context, o Org) (Org, []Overlap, error) {
-	ods, err := NormalizeODS(o.ODSCode)
+func (s *Store) CreateOrg(ctx context.Context, o vigil.Org) (vigil.Org, []vigil.Overlap, error) {
+	ods, err := vigil.NormalizeODS(o.ODSCode)
 	if err != nil {
-		return Org{}, nil, err
+		return vigil.Org{}, nil, err
 	}
 	row := orgRow{ods: ods, name: o.Name, kind: o.Kind, region: o.Region, parent: o.Parent, contacts: o.Contacts}
 	if err := row.validate(); err != nil {
-		return Org{}, nil, err
+		return vigil.Org{}, nil, err
 	}
 	assets, err := orgAssets(o)
 	if err != nil {
-		return Org{}, nil, err
+		return vigil.Org{}, nil, err
 	}
-	var out Org
-	var overlaps []Overlap
+	var out vigil.Org
+	var overlaps []vigil.Overlap
 	err = s.inTx(ctx, func(tx *Store, c conn) error {
 		if err := tx.insertOrg(ctx, c, row); err != nil {
 			return err
@@ -220,35 +155,35 @@ func (s *Store) checkParent(ctx context.Context, c conn, ods, parent string) err
 }
 
 // GetOrg returns the organisation with the given ODS code and its assets.
-func (s *Store) GetOrg(ctx context.Context, ods string) (Org, error) {
-	code, err := NormalizeODS(ods)
+func (s *Store) GetOrg(ctx context.Context, ods string) (vigil.Org, error) {
+	code, err := vigil.NormalizeODS(ods)
 	if err != nil {
-		return Org{}, vigil.Errorf(vigil.ENOTFOUND, "no organisation %q", ods)
+		return vigil.Org{}, vigil.Errorf(vigil.ENOTFOUND, "no organisation %q", ods)
 	}
 	c := s.rdb()
 	o, err := scanOrg(c.row(ctx, `SELECT `+orgColumns+` FROM orgs WHERE ods_code = ?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Org{}, vigil.Errorf(vigil.ENOTFOUND, "no organisation %s", code)
+		return vigil.Org{}, vigil.Errorf(vigil.ENOTFOUND, "no organisation %s", code)
 	}
 	if err != nil {
-		return Org{}, fmt.Errorf("get org %s: %w", code, err)
+		return vigil.Org{}, fmt.Errorf("get org %s: %w", code, err)
 	}
-	orgs := []Org{o}
+	orgs := []vigil.Org{o}
 	if err := s.fillAssets(ctx, c, orgs); err != nil {
-		return Org{}, err
+		return vigil.Org{}, err
 	}
 	return orgs[0], nil
 }
 
 // UpdateOrg applies p to the organisation and returns it with the overlaps that its new
 // assets caused.
-func (s *Store) UpdateOrg(ctx context.Context, ods string, p OrgPatch) (Org, []Overlap, error) {
+func (s *Store) UpdateOrg(ctx context.Context, ods string, p vigil.OrgPatch) (vigil.Org, []vigil.Overlap, error) {
 	replace, add, remove, err := patchAssets(p)
 	if err != nil {
-		return Org{}, nil, err
+		return vigil.Org{}, nil, err
 	}
-	var out Org
-	var overlaps []Overlap
+	var out vigil.Org
+	var overlaps []vigil.Overlap
 	err = s.inTx(ctx, func(tx *Store, c conn) error {
 		cur, err := tx.GetOrg(ctx, ods)
 		if err != nil {
@@ -266,7 +201,7 @@ func (s *Store) UpdateOrg(ctx context.Context, ods string, p OrgPatch) (Org, []O
 	return out, overlaps, err
 }
 
-func (s *Store) updateOrgRow(ctx context.Context, c conn, cur Org, p OrgPatch) error {
+func (s *Store) updateOrgRow(ctx context.Context, c conn, cur vigil.Org, p vigil.OrgPatch) error {
 	r := orgRow{ods: cur.ODSCode, name: cur.Name, kind: cur.Kind, region: cur.Region, parent: cur.Parent, contacts: cur.Contacts}
 	r.name = deref(p.Name, r.name)
 	r.kind = deref(p.Kind, r.kind)

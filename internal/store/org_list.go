@@ -11,38 +11,26 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// OrgFilter selects organisations; zero fields match everything.
-type OrgFilter struct {
-	// Kind matches organisations of that kind.
-	Kind vigil.OrgKind
-	// Region matches organisations in that region, exactly.
-	Region string
-	// Cursor continues a previous page.
-	Cursor string
-	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
-	Limit int
-}
-
 const orgColumns = `ods_code, name, kind, region, parent, contacts, created_at, updated_at`
 
-func scanOrg(sc scanner) (Org, error) {
-	var o Org
+func scanOrg(sc scanner) (vigil.Org, error) {
+	var o vigil.Org
 	var parent sql.NullString
 	var contacts string
 	err := sc.Scan(&o.ODSCode, &o.Name, &o.Kind, &o.Region, &parent, &contacts, scanTime(&o.CreatedAt), scanTime(&o.UpdatedAt))
 	if err != nil {
-		return Org{}, err
+		return vigil.Org{}, err
 	}
 	o.Parent = parent.String
 	if err := json.Unmarshal([]byte(contacts), &o.Contacts); err != nil {
-		return Org{}, fmt.Errorf("org %s contacts: %w", o.ODSCode, err)
+		return vigil.Org{}, fmt.Errorf("org %s contacts: %w", o.ODSCode, err)
 	}
 	return o, nil
 }
 
 // ListOrgs returns organisations in ODS-code order with their assets, and the cursor of
 // the next page ("" on the last page).
-func (s *Store) ListOrgs(ctx context.Context, f OrgFilter) ([]Org, string, error) {
+func (s *Store) ListOrgs(ctx context.Context, f vigil.OrgFilter) ([]vigil.Org, string, error) {
 	after, err := decodeCursor("org", f.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -56,17 +44,17 @@ func (s *Store) ListOrgs(ctx context.Context, f OrgFilter) ([]Org, string, error
 	if err != nil {
 		return nil, "", fmt.Errorf("list orgs: %w", err)
 	}
-	orgs, next := page(orgs, limit, func(o Org) string { return o.ODSCode })
+	orgs, next := page(orgs, limit, func(o vigil.Org) string { return o.ODSCode })
 	return orgs, cursorOf("org", next), nil
 }
 
 // queryOrgs runs a query selecting orgColumns and loads the assets of what it finds.
-func (s *Store) queryOrgs(ctx context.Context, c conn, q string, args ...any) ([]Org, error) {
+func (s *Store) queryOrgs(ctx context.Context, c conn, q string, args ...any) ([]vigil.Org, error) {
 	rows, err := c.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	var orgs []Org
+	var orgs []vigil.Org
 	for rows.Next() {
 		o, err := scanOrg(rows)
 		if err != nil {
@@ -130,18 +118,18 @@ func (s *Store) linkPair(ctx context.Context, supplier, customer string) (string
 }
 
 // Suppliers returns the suppliers linked to customer, in ODS-code order.
-func (s *Store) Suppliers(ctx context.Context, customer string) ([]Org, error) {
+func (s *Store) Suppliers(ctx context.Context, customer string) ([]vigil.Org, error) {
 	return s.linked(ctx, `SELECT o.ods_code, o.name, o.kind, o.region, o.parent, o.contacts, o.created_at, o.updated_at
 		FROM supplier_links l JOIN orgs o ON o.ods_code = l.supplier WHERE l.customer = ? ORDER BY o.ods_code`, customer)
 }
 
 // Customers returns the organisations supplier serves, in ODS-code order.
-func (s *Store) Customers(ctx context.Context, supplier string) ([]Org, error) {
+func (s *Store) Customers(ctx context.Context, supplier string) ([]vigil.Org, error) {
 	return s.linked(ctx, `SELECT o.ods_code, o.name, o.kind, o.region, o.parent, o.contacts, o.created_at, o.updated_at
 		FROM supplier_links l JOIN orgs o ON o.ods_code = l.customer WHERE l.supplier = ? ORDER BY o.ods_code`, supplier)
 }
 
-func (s *Store) linked(ctx context.Context, q, ods string) ([]Org, error) {
+func (s *Store) linked(ctx context.Context, q, ods string) ([]vigil.Org, error) {
 	org, err := s.GetOrg(ctx, ods)
 	if err != nil {
 		return nil, err

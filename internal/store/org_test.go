@@ -13,8 +13,8 @@ import (
 )
 
 // org returns an organisation to register, with the given assets.
-func org(ods string, kind vigil.OrgKind, assets ...string) store.Org {
-	o := store.Org{Org: vigil.Org{ODSCode: ods, Name: "Org " + ods, Kind: kind, Region: "North West"}}
+func org(ods string, kind vigil.OrgKind, assets ...string) vigil.Org {
+	o := vigil.Org{ODSCode: ods, Name: "Org " + ods, Kind: kind, Region: "North West"}
 	for _, a := range assets {
 		if p, err := netip.ParsePrefix(a); err == nil {
 			o.IPRanges = append(o.IPRanges, p)
@@ -25,7 +25,7 @@ func org(ods string, kind vigil.OrgKind, assets ...string) store.Org {
 	return o
 }
 
-func mustCreate(t *testing.T, s *store.Store, o store.Org) store.Org {
+func mustCreate(t *testing.T, s *store.Store, o vigil.Org) vigil.Org {
 	t.Helper()
 	got, _, err := s.CreateOrg(t.Context(), o)
 	if err != nil {
@@ -36,48 +36,48 @@ func mustCreate(t *testing.T, s *store.Store, o store.Org) store.Org {
 
 var equatePrefix = cmpopts.EquateComparable(netip.Prefix{})
 
-var ignoreTimes = cmpopts.IgnoreFields(store.Org{}, "CreatedAt", "UpdatedAt")
+var ignoreTimes = cmpopts.IgnoreFields(vigil.Org{}, "CreatedAt", "UpdatedAt")
 
 func TestCreateOrg(t *testing.T) {
 	tests := []struct {
 		name string
-		org  store.Org
-		want func(*store.Org) // the stored org is the input changed by want
+		org  vigil.Org
+		want func(*vigil.Org) // the stored org is the input changed by want
 		code string
 		msg  string
 	}{
-		{name: "trust with assets", org: func() store.Org {
+		{name: "trust with assets", org: func() vigil.Org {
 			o := org("RXA", vigil.OrgTrust, "192.0.2.0/24", "2001:db8::/32", "Trust-A.Example.")
 			o.Hostnames = []string{"VPN.trust-b.example"}
-			o.Contacts = []store.Contact{{Name: " Ann ", Role: "IT lead", Email: "Ann@Trust-A.example"}}
+			o.Contacts = []vigil.Contact{{Name: " Ann ", Role: "IT lead", Email: "Ann@Trust-A.example"}}
 			return o
-		}(), want: func(o *store.Org) {
+		}(), want: func(o *vigil.Org) {
 			o.Domains = []string{"trust-a.example"}
 			o.Hostnames = []string{"vpn.trust-b.example"}
-			o.Contacts = []store.Contact{{Name: "Ann", Role: "IT lead", Email: "ann@trust-a.example"}}
+			o.Contacts = []vigil.Contact{{Name: "Ann", Role: "IT lead", Email: "ann@trust-a.example"}}
 		}},
-		{name: "code is upper-cased and host bits masked", org: org(" r1h ", vigil.OrgTrust, "198.51.100.7/24"), want: func(o *store.Org) {
+		{name: "code is upper-cased and host bits masked", org: org(" r1h ", vigil.OrgTrust, "198.51.100.7/24"), want: func(o *vigil.Org) {
 			o.ODSCode, o.Name = "R1H", "Org  r1h"
 			o.IPRanges = []netip.Prefix{netip.MustParsePrefix("198.51.100.0/24")}
 		}},
 		{name: "gp practice", org: org("A81001", vigil.OrgGP)},
 		{name: "cqc provider id", org: org("1-123456789", vigil.OrgCareProvider)},
-		{name: "repeated asset kept once", org: org("VNA01", vigil.OrgCareProvider, "care.example", "CARE.example"), want: func(o *store.Org) {
+		{name: "repeated asset kept once", org: org("VNA01", vigil.OrgCareProvider, "care.example", "CARE.example"), want: func(o *vigil.Org) {
 			o.Domains = []string{"care.example"}
 		}},
 		{name: "code too short", org: org("RX", vigil.OrgTrust), code: vigil.EINVALID, msg: `ODS code "RX" is not valid: use 3 to 12 capital letters`},
 		{name: "code with punctuation", org: org("RX!", vigil.OrgTrust), code: vigil.EINVALID, msg: `ODS code "RX!" is not valid`},
 		{name: "code starting with a hyphen", org: org("-RXA", vigil.OrgTrust), code: vigil.EINVALID, msg: `ODS code "-RXA" is not valid`},
 		{name: "code too long", org: org("ABCDEFGHIJKLM", vigil.OrgTrust), code: vigil.EINVALID, msg: "is not valid"},
-		{name: "no name", org: func() store.Org { o := org("RXB", vigil.OrgTrust); o.Name = "  "; return o }(), code: vigil.EINVALID, msg: "name is required"},
+		{name: "no name", org: func() vigil.Org { o := org("RXB", vigil.OrgTrust); o.Name = "  "; return o }(), code: vigil.EINVALID, msg: "name is required"},
 		{name: "unknown kind", org: org("RXB", "hospice"), code: vigil.EINVALID, msg: `kind "hospice" is not one of trust, gp, care_provider, supplier, centre`},
-		{name: "unknown parent", org: func() store.Org { o := org("RXB", vigil.OrgTrust); o.Parent = "RZZ"; return o }(), code: vigil.EINVALID, msg: "parent RZZ is not a registered organisation"},
-		{name: "own parent", org: func() store.Org { o := org("RXB", vigil.OrgTrust); o.Parent = "rxb"; return o }(), code: vigil.EINVALID, msg: "RXB cannot be its own parent"},
+		{name: "unknown parent", org: func() vigil.Org { o := org("RXB", vigil.OrgTrust); o.Parent = "RZZ"; return o }(), code: vigil.EINVALID, msg: "parent RZZ is not a registered organisation"},
+		{name: "own parent", org: func() vigil.Org { o := org("RXB", vigil.OrgTrust); o.Parent = "rxb"; return o }(), code: vigil.EINVALID, msg: "RXB cannot be its own parent"},
 		{name: "network too wide", org: org("RXB", vigil.OrgTrust, "10.0.0.0/7"), code: vigil.EINVALID, msg: `IP range "10.0.0.0/7": network 10.0.0.0/7 is wider than /8`},
 		{name: "public suffix", org: org("RXB", vigil.OrgTrust, "nhs.uk"), code: vigil.EINVALID, msg: `domain "nhs.uk": nhs.uk is a public suffix`},
-		{name: "bad contact email", org: func() store.Org {
+		{name: "bad contact email", org: func() vigil.Org {
 			o := org("RXB", vigil.OrgTrust)
-			o.Contacts = []store.Contact{{Name: "Bob", Email: "bob at example"}}
+			o.Contacts = []vigil.Contact{{Name: "Bob", Email: "bob at example"}}
 			return o
 		}(), code: vigil.EINVALID, msg: `contact 1: "bob at example" is not an email address`},
 		{name: "duplicate code", org: org("rxz", vigil.OrgGP), code: vigil.ECONFLICT, msg: "an organisation with ODS code RXZ is already registered"},
@@ -128,38 +128,38 @@ func TestUpdateOrg(t *testing.T) {
 	tests := []struct {
 		name  string
 		ods   string
-		patch store.OrgPatch
-		want  func(*store.Org)
+		patch vigil.OrgPatch
+		want  func(*vigil.Org)
 		code  string
 		msg   string
 	}{
 		{name: "empty patch", ods: "RXB"},
-		{name: "rename and move region", ods: "RXB", patch: store.OrgPatch{Name: ptr(" New name "), Region: ptr("London")},
-			want: func(o *store.Org) { o.Name, o.Region = "New name", "London" }},
-		{name: "set parent", ods: "RXB", patch: store.OrgPatch{Parent: ptr("rxa")}, want: func(o *store.Org) { o.Parent = "RXA" }},
-		{name: "parent loop", ods: "RXA", patch: store.OrgPatch{Parent: ptr("RXC")}, code: vigil.EINVALID, msg: "parent RXC would put RXA inside itself"},
-		{name: "clear parent", ods: "RXC", patch: store.OrgPatch{Parent: ptr("")}, want: func(o *store.Org) { o.Parent = "" }},
-		{name: "change kind", ods: "RXB", patch: store.OrgPatch{Kind: ptr(vigil.OrgSupplier)}, want: func(o *store.Org) { o.Kind = vigil.OrgSupplier }},
-		{name: "bad kind", ods: "RXB", patch: store.OrgPatch{Kind: ptr(vigil.OrgKind("x"))}, code: vigil.EINVALID, msg: `kind "x" is not one of`},
-		{name: "contacts", ods: "RXB", patch: store.OrgPatch{Contacts: &[]store.Contact{{Name: "Cat", Phone: "0161 000 0000"}}},
-			want: func(o *store.Org) { o.Contacts = []store.Contact{{Name: "Cat", Phone: "0161 000 0000"}} }},
-		{name: "replace assets", ods: "RXB", patch: store.OrgPatch{Assets: &[]store.Asset{{Kind: store.AssetIPRange, Value: "203.0.113.0/25"}, {Kind: store.AssetDomain, Value: "b.example"}}},
-			want: func(o *store.Org) {
+		{name: "rename and move region", ods: "RXB", patch: vigil.OrgPatch{Name: ptr(" New name "), Region: ptr("London")},
+			want: func(o *vigil.Org) { o.Name, o.Region = "New name", "London" }},
+		{name: "set parent", ods: "RXB", patch: vigil.OrgPatch{Parent: ptr("rxa")}, want: func(o *vigil.Org) { o.Parent = "RXA" }},
+		{name: "parent loop", ods: "RXA", patch: vigil.OrgPatch{Parent: ptr("RXC")}, code: vigil.EINVALID, msg: "parent RXC would put RXA inside itself"},
+		{name: "clear parent", ods: "RXC", patch: vigil.OrgPatch{Parent: ptr("")}, want: func(o *vigil.Org) { o.Parent = "" }},
+		{name: "change kind", ods: "RXB", patch: vigil.OrgPatch{Kind: ptr(vigil.OrgSupplier)}, want: func(o *vigil.Org) { o.Kind = vigil.OrgSupplier }},
+		{name: "bad kind", ods: "RXB", patch: vigil.OrgPatch{Kind: ptr(vigil.OrgKind("x"))}, code: vigil.EINVALID, msg: `kind "x" is not one of`},
+		{name: "contacts", ods: "RXB", patch: vigil.OrgPatch{Contacts: &[]vigil.Contact{{Name: "Cat", Phone: "0161 000 0000"}}},
+			want: func(o *vigil.Org) { o.Contacts = []vigil.Contact{{Name: "Cat", Phone: "0161 000 0000"}} }},
+		{name: "replace assets", ods: "RXB", patch: vigil.OrgPatch{Assets: &[]vigil.Asset{{Kind: vigil.AssetIPRange, Value: "203.0.113.0/25"}, {Kind: vigil.AssetDomain, Value: "b.example"}}},
+			want: func(o *vigil.Org) {
 				o.IPRanges = []netip.Prefix{netip.MustParsePrefix("203.0.113.0/25")}
 				o.Domains = []string{"b.example"}
 			}},
-		{name: "replace with nothing", ods: "RXB", patch: store.OrgPatch{Assets: &[]store.Asset{}}, want: func(o *store.Org) { o.IPRanges, o.Domains = nil, nil }},
-		{name: "add and remove", ods: "RXB", patch: store.OrgPatch{
-			AddAssets:    []store.Asset{{Kind: store.AssetHostname, Value: "mail.b.example"}, {Kind: store.AssetIPRange, Value: "203.0.113.9"}},
-			RemoveAssets: []store.Asset{{Kind: store.AssetDomain, Value: "B.example."}, {Kind: store.AssetDomain, Value: "never.example"}},
-		}, want: func(o *store.Org) {
+		{name: "replace with nothing", ods: "RXB", patch: vigil.OrgPatch{Assets: &[]vigil.Asset{}}, want: func(o *vigil.Org) { o.IPRanges, o.Domains = nil, nil }},
+		{name: "add and remove", ods: "RXB", patch: vigil.OrgPatch{
+			AddAssets:    []vigil.Asset{{Kind: vigil.AssetHostname, Value: "mail.b.example"}, {Kind: vigil.AssetIPRange, Value: "203.0.113.9"}},
+			RemoveAssets: []vigil.Asset{{Kind: vigil.AssetDomain, Value: "B.example."}, {Kind: vigil.AssetDomain, Value: "never.example"}},
+		}, want: func(o *vigil.Org) {
 			o.IPRanges = append(o.IPRanges, netip.MustParsePrefix("203.0.113.9/32"))
 			o.Domains = nil
 			o.Hostnames = []string{"mail.b.example"}
 		}},
-		{name: "bad asset", ods: "RXB", patch: store.OrgPatch{AddAssets: []store.Asset{{Kind: "url", Value: "x"}}}, code: vigil.EINVALID, msg: `asset kind "url" is not one of ip_range, domain, hostname`},
-		{name: "bad name", ods: "RXB", patch: store.OrgPatch{Name: ptr("")}, code: vigil.EINVALID, msg: "name is required"},
-		{name: "unknown org", ods: "RZZ", patch: store.OrgPatch{Name: ptr("x")}, code: vigil.ENOTFOUND, msg: "no organisation RZZ"},
+		{name: "bad asset", ods: "RXB", patch: vigil.OrgPatch{AddAssets: []vigil.Asset{{Kind: "url", Value: "x"}}}, code: vigil.EINVALID, msg: `asset kind "url" is not one of ip_range, domain, hostname`},
+		{name: "bad name", ods: "RXB", patch: vigil.OrgPatch{Name: ptr("")}, code: vigil.EINVALID, msg: "name is required"},
+		{name: "unknown org", ods: "RZZ", patch: vigil.OrgPatch{Name: ptr("x")}, code: vigil.ENOTFOUND, msg: "no organisation RZZ"},
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
@@ -213,15 +213,15 @@ func TestListOrgs(t *testing.T) {
 		}
 		tests := []struct {
 			name   string
-			filter store.OrgFilter
+			filter vigil.OrgFilter
 			want   []string
 		}{
-			{name: "all in pages of 5", filter: store.OrgFilter{Limit: 5}, want: all},
-			{name: "all in one page", filter: store.OrgFilter{}, want: all},
-			{name: "exact pages", filter: store.OrgFilter{Limit: 23}, want: all},
-			{name: "gp practices", filter: store.OrgFilter{Kind: vigil.OrgGP, Limit: 2}, want: gps},
-			{name: "london gp practices", filter: store.OrgFilter{Kind: vigil.OrgGP, Region: "London", Limit: 3}, want: []string{"A00004", "A00010", "A00016", "A00022"}},
-			{name: "nothing", filter: store.OrgFilter{Region: "Mars"}, want: nil},
+			{name: "all in pages of 5", filter: vigil.OrgFilter{Limit: 5}, want: all},
+			{name: "all in one page", filter: vigil.OrgFilter{}, want: all},
+			{name: "exact pages", filter: vigil.OrgFilter{Limit: 23}, want: all},
+			{name: "gp practices", filter: vigil.OrgFilter{Kind: vigil.OrgGP, Limit: 2}, want: gps},
+			{name: "london gp practices", filter: vigil.OrgFilter{Kind: vigil.OrgGP, Region: "London", Limit: 3}, want: []string{"A00004", "A00010", "A00016", "A00022"}},
+			{name: "nothing", filter: vigil.OrgFilter{Region: "Mars"}, want: nil},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -251,7 +251,7 @@ func TestListOrgs(t *testing.T) {
 				}
 			})
 		}
-		_, _, err := s.ListOrgs(ctx, store.OrgFilter{Cursor: "garbage"})
+		_, _, err := s.ListOrgs(ctx, vigil.OrgFilter{Cursor: "garbage"})
 		wantError(t, err, vigil.EINVALID, "cursor is not valid")
 	})
 }
@@ -259,32 +259,32 @@ func TestListOrgs(t *testing.T) {
 func TestOverlaps(t *testing.T) {
 	tests := []struct {
 		name     string
-		existing []store.Org
-		add      store.Org
-		want     []string // Overlap.String() of what CreateOrg reports
+		existing []vigil.Org
+		add      vigil.Org
+		want     []string // vigil.Overlap.String() of what CreateOrg reports
 	}{
-		{name: "equal ranges", existing: []store.Org{org("RXA", vigil.OrgTrust, "192.0.2.0/24")}, add: org("A81001", vigil.OrgGP, "192.0.2.0/24"),
+		{name: "equal ranges", existing: []vigil.Org{org("RXA", vigil.OrgTrust, "192.0.2.0/24")}, add: org("A81001", vigil.OrgGP, "192.0.2.0/24"),
 			want: []string{"RXA and A81001 both claim 192.0.2.0/24"}},
-		{name: "new range inside", existing: []store.Org{org("RXA", vigil.OrgTrust, "198.51.0.0/16")}, add: org("A81001", vigil.OrgGP, "198.51.100.0/24"),
+		{name: "new range inside", existing: []vigil.Org{org("RXA", vigil.OrgTrust, "198.51.0.0/16")}, add: org("A81001", vigil.OrgGP, "198.51.100.0/24"),
 			want: []string{"RXA claims 198.51.0.0/16, which contains A81001's 198.51.100.0/24"}},
-		{name: "new range contains", existing: []store.Org{org("RXA", vigil.OrgTrust, "198.51.100.128/25"), org("RXB", vigil.OrgTrust, "198.51.100.0/26")}, add: org("A81001", vigil.OrgGP, "198.51.100.0/24"),
+		{name: "new range contains", existing: []vigil.Org{org("RXA", vigil.OrgTrust, "198.51.100.128/25"), org("RXB", vigil.OrgTrust, "198.51.100.0/26")}, add: org("A81001", vigil.OrgGP, "198.51.100.0/24"),
 			want: []string{"A81001 claims 198.51.100.0/24, which contains RXA's 198.51.100.128/25", "A81001 claims 198.51.100.0/24, which contains RXB's 198.51.100.0/26"}},
-		{name: "single address inside", existing: []store.Org{org("RXA", vigil.OrgTrust, "203.0.113.0/24")}, add: org("A81001", vigil.OrgGP, "203.0.113.255/32"),
+		{name: "single address inside", existing: []vigil.Org{org("RXA", vigil.OrgTrust, "203.0.113.0/24")}, add: org("A81001", vigil.OrgGP, "203.0.113.255/32"),
 			want: []string{"RXA claims 203.0.113.0/24, which contains A81001's 203.0.113.255/32"}},
-		{name: "ipv6", existing: []store.Org{org("RXA", vigil.OrgTrust, "2001:db8::/32")}, add: org("A81001", vigil.OrgGP, "2001:db8:ffff::/48"),
+		{name: "ipv6", existing: []vigil.Org{org("RXA", vigil.OrgTrust, "2001:db8::/32")}, add: org("A81001", vigil.OrgGP, "2001:db8:ffff::/48"),
 			want: []string{"RXA claims 2001:db8::/32, which contains A81001's 2001:db8:ffff::/48"}},
-		{name: "adjacent ranges", existing: []store.Org{org("RXA", vigil.OrgTrust, "192.0.2.0/25")}, add: org("A81001", vigil.OrgGP, "192.0.2.128/25")},
-		{name: "ipv4 and ipv6 never overlap", existing: []store.Org{org("RXA", vigil.OrgTrust, "::/32")}, add: org("A81001", vigil.OrgGP, "192.0.2.0/24")},
+		{name: "adjacent ranges", existing: []vigil.Org{org("RXA", vigil.OrgTrust, "192.0.2.0/25")}, add: org("A81001", vigil.OrgGP, "192.0.2.128/25")},
+		{name: "ipv4 and ipv6 never overlap", existing: []vigil.Org{org("RXA", vigil.OrgTrust, "::/32")}, add: org("A81001", vigil.OrgGP, "192.0.2.0/24")},
 		{name: "same org", existing: nil, add: org("A81001", vigil.OrgGP, "192.0.2.0/24", "192.0.2.0/25")},
-		{name: "equal domains", existing: []store.Org{org("RXA", vigil.OrgTrust, "trust.example")}, add: org("A81001", vigil.OrgGP, "TRUST.example"),
+		{name: "equal domains", existing: []vigil.Org{org("RXA", vigil.OrgTrust, "trust.example")}, add: org("A81001", vigil.OrgGP, "TRUST.example"),
 			want: []string{"RXA and A81001 both claim trust.example"}},
-		{name: "domain under another", existing: []store.Org{org("RXA", vigil.OrgTrust, "trust.example")}, add: org("A81001", vigil.OrgGP, "gp.trust.example"),
+		{name: "domain under another", existing: []vigil.Org{org("RXA", vigil.OrgTrust, "trust.example")}, add: org("A81001", vigil.OrgGP, "gp.trust.example"),
 			want: []string{"RXA claims trust.example, which contains A81001's gp.trust.example"}},
-		{name: "domain above another", existing: []store.Org{org("RXA", vigil.OrgTrust, "a.b.trust.example")}, add: org("A81001", vigil.OrgGP, "trust.example"),
+		{name: "domain above another", existing: []vigil.Org{org("RXA", vigil.OrgTrust, "a.b.trust.example")}, add: org("A81001", vigil.OrgGP, "trust.example"),
 			want: []string{"A81001 claims trust.example, which contains RXA's a.b.trust.example"}},
-		{name: "suffix that is not a parent", existing: []store.Org{org("RXA", vigil.OrgTrust, "mytrust.example")}, add: org("A81001", vigil.OrgGP, "trust.example")},
-		{name: "underscore is not a wildcard", existing: []store.Org{org("RXA", vigil.OrgTrust, "x.ab.example")}, add: org("A81001", vigil.OrgGP, "a_.example")},
-		{name: "hostname under a domain", existing: []store.Org{func() store.Org {
+		{name: "suffix that is not a parent", existing: []vigil.Org{org("RXA", vigil.OrgTrust, "mytrust.example")}, add: org("A81001", vigil.OrgGP, "trust.example")},
+		{name: "underscore is not a wildcard", existing: []vigil.Org{org("RXA", vigil.OrgTrust, "x.ab.example")}, add: org("A81001", vigil.OrgGP, "a_.example")},
+		{name: "hostname under a domain", existing: []vigil.Org{func() vigil.Org {
 			o := org("RXA", vigil.OrgTrust)
 			o.Hostnames = []string{"portal.trust.example"}
 			return o
@@ -308,7 +308,7 @@ func TestOverlaps(t *testing.T) {
 				if diff := cmp.Diff(tt.want, gotS, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 					t.Errorf("overlaps (-want +got):\n%s", diff)
 				}
-				listed, _, err := s.ListOverlaps(t.Context(), store.OverlapFilter{Org: tt.add.ODSCode})
+				listed, _, err := s.ListOverlaps(t.Context(), vigil.OverlapFilter{Org: tt.add.ODSCode})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -327,12 +327,12 @@ func TestOverlapLifecycle(t *testing.T) {
 		mustCreate(t, s, org("RXA", vigil.OrgTrust, "192.0.2.0/24"))
 		mustCreate(t, s, org("A81001", vigil.OrgGP))
 		mustCreate(t, s, org("A81002", vigil.OrgGP, "198.51.100.0/24"))
-		_, found, err := s.UpdateOrg(ctx, "A81001", store.OrgPatch{AddAssets: []store.Asset{{Kind: store.AssetIPRange, Value: "192.0.2.64/26"}}})
+		_, found, err := s.UpdateOrg(ctx, "A81001", vigil.OrgPatch{AddAssets: []vigil.Asset{{Kind: vigil.AssetIPRange, Value: "192.0.2.64/26"}}})
 		if err != nil || len(found) != 1 {
 			t.Fatalf("UpdateOrg found %v, %v; want one overlap", found, err)
 		}
 		id := found[0].ID
-		_, found, err = s.UpdateOrg(ctx, "A81001", store.OrgPatch{AddAssets: []store.Asset{{Kind: store.AssetIPRange, Value: "192.0.2.64/26"}}})
+		_, found, err = s.UpdateOrg(ctx, "A81001", vigil.OrgPatch{AddAssets: []vigil.Asset{{Kind: vigil.AssetIPRange, Value: "192.0.2.64/26"}}})
 		if err != nil || len(found) != 0 {
 			t.Fatalf("re-adding an asset found %v, %v; want nothing new", found, err)
 		}
@@ -343,15 +343,15 @@ func TestOverlapLifecycle(t *testing.T) {
 		wantError(t, err, vigil.ENOTFOUND, fmt.Sprintf("no overlap %d", id+100))
 		got, err := s.AcceptOverlap(ctx, id, "analyst@centre.example", "the trust hosts the practice")
 		wantError(t, err, "", "")
-		if got.Status != store.OverlapAccepted || got.ReviewedBy != "analyst@centre.example" || got.ReviewedAt.IsZero() || got.Note != "the trust hosts the practice" {
+		if got.Status != vigil.OverlapAccepted || got.ReviewedBy != "analyst@centre.example" || got.ReviewedAt.IsZero() || got.Note != "the trust hosts the practice" {
 			t.Errorf("accepted overlap = %+v", got)
 		}
 		_, err = s.AcceptOverlap(ctx, id, "other@centre.example", "again")
 		wantError(t, err, vigil.ECONFLICT, "already accepted by analyst@centre.example")
 
-		counts := map[string]store.OverlapFilter{
-			"open":     {Status: store.OverlapOpen},
-			"accepted": {Status: store.OverlapAccepted},
+		counts := map[string]vigil.OverlapFilter{
+			"open":     {Status: vigil.OverlapOpen},
+			"accepted": {Status: vigil.OverlapAccepted},
 			"RXA":      {Org: "rxa"},
 			"A81002":   {Org: "A81002"},
 		}
@@ -364,16 +364,16 @@ func TestOverlapLifecycle(t *testing.T) {
 		}
 
 		// Replacing the assets keeps unchanged ones (and their review); removing one drops its overlap.
-		if _, _, err := s.UpdateOrg(ctx, "A81001", store.OrgPatch{Assets: &[]store.Asset{{Kind: store.AssetIPRange, Value: "192.0.2.64/26"}, {Kind: store.AssetDomain, Value: "gp.example"}}}); err != nil {
+		if _, _, err := s.UpdateOrg(ctx, "A81001", vigil.OrgPatch{Assets: &[]vigil.Asset{{Kind: vigil.AssetIPRange, Value: "192.0.2.64/26"}, {Kind: vigil.AssetDomain, Value: "gp.example"}}}); err != nil {
 			t.Fatal(err)
 		}
-		if list, _, _ := s.ListOverlaps(ctx, store.OverlapFilter{Status: store.OverlapAccepted}); len(list) != 1 {
+		if list, _, _ := s.ListOverlaps(ctx, vigil.OverlapFilter{Status: vigil.OverlapAccepted}); len(list) != 1 {
 			t.Errorf("after replacing assets, accepted overlaps = %v; want the review kept", list)
 		}
-		if _, _, err := s.UpdateOrg(ctx, "A81001", store.OrgPatch{RemoveAssets: []store.Asset{{Kind: store.AssetIPRange, Value: "192.0.2.64/26"}}}); err != nil {
+		if _, _, err := s.UpdateOrg(ctx, "A81001", vigil.OrgPatch{RemoveAssets: []vigil.Asset{{Kind: vigil.AssetIPRange, Value: "192.0.2.64/26"}}}); err != nil {
 			t.Fatal(err)
 		}
-		if list, _, _ := s.ListOverlaps(ctx, store.OverlapFilter{}); len(list) != 0 {
+		if list, _, _ := s.ListOverlaps(ctx, vigil.OverlapFilter{}); len(list) != 0 {
 			t.Errorf("after removing the asset, overlaps = %v; want none", list)
 		}
 	})
@@ -389,11 +389,11 @@ func TestAssetClaims(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []store.AssetClaim{
-			{Org: "A81001", Kind: store.AssetIPRange, Prefix: netip.MustParsePrefix("2001:db8::/48")},
-			{Org: "RXA", Kind: store.AssetDomain, Name: "trust.example"},
-			{Org: "RXA", Kind: store.AssetHostname, Name: "vpn.other.example"},
-			{Org: "RXA", Kind: store.AssetIPRange, Prefix: netip.MustParsePrefix("192.0.2.0/24")},
+		want := []vigil.AssetClaim{
+			{Org: "A81001", Kind: vigil.AssetIPRange, Prefix: netip.MustParsePrefix("2001:db8::/48")},
+			{Org: "RXA", Kind: vigil.AssetDomain, Name: "trust.example"},
+			{Org: "RXA", Kind: vigil.AssetHostname, Name: "vpn.other.example"},
+			{Org: "RXA", Kind: vigil.AssetIPRange, Prefix: netip.MustParsePrefix("192.0.2.0/24")},
 		}
 		if diff := cmp.Diff(want, got, equatePrefix); diff != "" {
 			t.Errorf("AssetClaims (-want +got):\n%s", diff)
@@ -424,7 +424,7 @@ func TestSuppliers(t *testing.T) {
 				wantError(t, s.LinkSupplier(ctx, tt.supplier, tt.customer), tt.code, tt.msg)
 			})
 		}
-		codes := func(orgs []store.Org, err error) []string {
+		codes := func(orgs []vigil.Org, err error) []string {
 			t.Helper()
 			if err != nil {
 				t.Fatal(err)

@@ -6,64 +6,14 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vigil-health/vigil"
 )
 
-// OutboxKind says why a message is in the outbox.
-type OutboxKind string
-
-// Outbox kinds.
-const (
-	OutboxImmediate OutboxKind = "immediate" // one high or critical alert, sent at once
-	OutboxDigest    OutboxKind = "digest"    // the daily summary of an organisation's alerts
-)
-
-// OutboxEntry is a message waiting for (or past) delivery to an organisation's contacts.
-// Email delivery reads pending entries whose DueAt has passed and marks them sent.
-type OutboxEntry struct {
-	// ID is the entry's number.
-	ID int64
-	// Org is the ODS code of the organisation the message is for.
-	Org string
-	// Kind says whether it is an immediate alert or a digest.
-	Kind OutboxKind
-	// Subject is the message's one-line subject.
-	Subject string
-	// Body is the message as plain text.
-	Body string
-	// AlertID is the alert an immediate message is about; 0 for a digest.
-	AlertID int64
-	// DedupKey makes writing the same message twice a no-op ("alert|42", "digest|2025-03-01").
-	DedupKey string
-	// CreatedAt is when the entry was written.
-	CreatedAt time.Time
-	// DueAt is when it should be sent.
-	DueAt time.Time
-	// SentAt is when it was sent; zero while pending.
-	SentAt time.Time
-}
-
-// OutboxFilter selects outbox entries; zero fields match everything. Tenancy is the
-// caller's job: to show one organisation its messages, set Org.
-type OutboxFilter struct {
-	// Org matches the entries of the organisation with this ODS code.
-	Org string
-	// Kind matches entries of that kind.
-	Kind OutboxKind
-	// Pending matches only entries not yet sent.
-	Pending bool
-	// Cursor continues a previous page; Limit caps the page (DefaultLimit when 0).
-	Cursor string
-	// Limit is the page size.
-	Limit int
-}
-
 // AddOutbox queues a message. An entry with the same organisation and DedupKey as a
 // stored one is not written again: it returns the stored entry's id and created false.
 // CreatedAt is the store's clock; DueAt defaults to it.
-func (s *Store) AddOutbox(ctx context.Context, e OutboxEntry) (id int64, created bool, err error) {
+func (s *Store) AddOutbox(ctx context.Context, e vigil.OutboxEntry) (id int64, created bool, err error) {
 	if e, err = s.newOutbox(e); err != nil {
 		return 0, false, err
 	}
@@ -90,12 +40,12 @@ func (s *Store) AddOutbox(ctx context.Context, e OutboxEntry) (id int64, created
 }
 
 // newOutbox validates e and fills in the times.
-func (s *Store) newOutbox(e OutboxEntry) (OutboxEntry, error) {
+func (s *Store) newOutbox(e vigil.OutboxEntry) (vigil.OutboxEntry, error) {
 	var err error
-	if e.Org, err = NormalizeODS(e.Org); err != nil {
+	if e.Org, err = vigil.NormalizeODS(e.Org); err != nil {
 		return e, err
 	}
-	if e.Kind != OutboxImmediate && e.Kind != OutboxDigest {
+	if e.Kind != vigil.OutboxImmediate && e.Kind != vigil.OutboxDigest {
 		return e, vigil.Errorf(vigil.EINVALID, "outbox kind %q is not one of immediate, digest", e.Kind)
 	}
 	if e.Subject, err = text("subject", e.Subject, 300, true); err != nil {
@@ -114,8 +64,8 @@ func (s *Store) newOutbox(e OutboxEntry) (OutboxEntry, error) {
 
 const outboxColumns = `id, org, kind, subject, body, alert_id, dedup_key, created_at, due_at, sent_at`
 
-func scanOutbox(sc scanner) (OutboxEntry, error) {
-	var e OutboxEntry
+func scanOutbox(sc scanner) (vigil.OutboxEntry, error) {
+	var e vigil.OutboxEntry
 	var alert sql.NullInt64
 	err := sc.Scan(&e.ID, &e.Org, &e.Kind, &e.Subject, &e.Body, &alert, &e.DedupKey, scanTime(&e.CreatedAt),
 		scanTime(&e.DueAt), scanTime(&e.SentAt))
@@ -125,7 +75,7 @@ func scanOutbox(sc scanner) (OutboxEntry, error) {
 
 // ListOutbox returns the entries f selects, newest first, and the cursor of the next
 // page ("" on the last page).
-func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxEntry, string, error) {
+func (s *Store) ListOutbox(ctx context.Context, f vigil.OutboxFilter) ([]vigil.OutboxEntry, string, error) {
 	before, err := decodeIDCursor("outbox", f.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -142,7 +92,7 @@ func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxEntry, 
 		return nil, "", fmt.Errorf("list outbox: %w", err)
 	}
 	defer rows.Close()
-	var out []OutboxEntry
+	var out []vigil.OutboxEntry
 	for rows.Next() {
 		e, err := scanOutbox(rows)
 		if err != nil {
@@ -153,7 +103,7 @@ func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxEntry, 
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("list outbox: %w", err)
 	}
-	out, next := page(out, limit, func(e OutboxEntry) string { return strconv.FormatInt(e.ID, 10) })
+	out, next := page(out, limit, func(e vigil.OutboxEntry) string { return strconv.FormatInt(e.ID, 10) })
 	return out, cursorOf("outbox", next), nil
 }
 

@@ -7,15 +7,6 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// DigestItem is an alert waiting for its organisation's next digest.
-type DigestItem struct {
-	// Alert is the alert as it stands now (its count includes every repeat).
-	Alert vigil.Alert
-	// New reports whether the alert was raised since the last digest, rather than an
-	// earlier alert seen again.
-	New bool
-}
-
 // QueueDigest puts an alert in its organisation's next digest: isNew when it was just
 // raised, false when an earlier alert was seen again. Queuing a queued alert keeps its
 // first entry, so an alert raised and repeated before the digest counts as new.
@@ -32,16 +23,16 @@ func (s *Store) QueueDigest(ctx context.Context, alertID int64, isNew bool) erro
 }
 
 // DigestQueue returns every queued alert, by organisation and then alert id.
-func (s *Store) DigestQueue(ctx context.Context) ([]DigestItem, error) {
+func (s *Store) DigestQueue(ctx context.Context) ([]vigil.DigestItem, error) {
 	rows, err := s.rdb().query(ctx, `SELECT `+alertColumns+`, is_new FROM digest_queue
 		JOIN alerts ON alerts.id = digest_queue.alert_id ORDER BY org, id`)
 	if err != nil {
 		return nil, fmt.Errorf("read digest queue: %w", err)
 	}
 	defer rows.Close()
-	var out []DigestItem
+	var out []vigil.DigestItem
 	for rows.Next() {
-		var it DigestItem
+		var it vigil.DigestItem
 		a, err := scanAlert(withExtra{rows, []any{&it.New}})
 		if err != nil {
 			return nil, fmt.Errorf("read digest queue: %w", err)

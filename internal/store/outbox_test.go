@@ -21,12 +21,12 @@ func TestOutbox(t *testing.T) {
 		}
 		now := clk.now()
 		t.Run("an immediate message is due at once", func(t *testing.T) {
-			id, created, err := s.AddOutbox(ctx, store.OutboxEntry{Org: "rxa", Kind: store.OutboxImmediate,
+			id, created, err := s.AddOutbox(ctx, vigil.OutboxEntry{Org: "rxa", Kind: vigil.OutboxImmediate,
 				Subject: "High: botnet", Body: "Check the host.", AlertID: alertID, DedupKey: "alert|1"})
 			if err != nil || !created || id == 0 {
 				t.Fatalf("AddOutbox = %d, %v, %v", id, created, err)
 			}
-			again, created, err := s.AddOutbox(ctx, store.OutboxEntry{Org: "RXA", Kind: store.OutboxImmediate,
+			again, created, err := s.AddOutbox(ctx, vigil.OutboxEntry{Org: "RXA", Kind: vigil.OutboxImmediate,
 				Subject: "High: botnet", Body: "Check the host.", AlertID: alertID, DedupKey: "alert|1"})
 			if err != nil || created || again != id {
 				t.Fatalf("the same message again = %d, %v, %v; want %d not created", again, created, err, id)
@@ -34,47 +34,47 @@ func TestOutbox(t *testing.T) {
 		})
 		t.Run("a digest is due when asked", func(t *testing.T) {
 			due := now.Add(7 * time.Hour)
-			if _, _, err := s.AddOutbox(ctx, store.OutboxEntry{Org: "RXB", Kind: store.OutboxDigest,
+			if _, _, err := s.AddOutbox(ctx, vigil.OutboxEntry{Org: "RXB", Kind: vigil.OutboxDigest,
 				Subject: "Digest", Body: "Nothing much.", DedupKey: "digest|2025-03-14", DueAt: due}); err != nil {
 				t.Fatal(err)
 			}
-			got, _, err := s.ListOutbox(ctx, store.OutboxFilter{Org: "RXB"})
-			if err != nil || len(got) != 1 || !got[0].DueAt.Equal(due) || got[0].AlertID != 0 || got[0].Kind != store.OutboxDigest {
+			got, _, err := s.ListOutbox(ctx, vigil.OutboxFilter{Org: "RXB"})
+			if err != nil || len(got) != 1 || !got[0].DueAt.Equal(due) || got[0].AlertID != 0 || got[0].Kind != vigil.OutboxDigest {
 				t.Fatalf("RXB's outbox = %+v, %v; want one digest due %v", got, err, due)
 			}
 		})
 		t.Run("lists page newest first and filter", func(t *testing.T) {
-			all, next, err := s.ListOutbox(ctx, store.OutboxFilter{Limit: 1})
+			all, next, err := s.ListOutbox(ctx, vigil.OutboxFilter{Limit: 1})
 			if err != nil || len(all) != 1 || all[0].Org != "RXB" || next == "" {
 				t.Fatalf("first page = %+v, %q, %v", all, next, err)
 			}
-			rest, next, err := s.ListOutbox(ctx, store.OutboxFilter{Limit: 1, Cursor: next})
+			rest, next, err := s.ListOutbox(ctx, vigil.OutboxFilter{Limit: 1, Cursor: next})
 			if err != nil || len(rest) != 1 || rest[0].Org != "RXA" || rest[0].AlertID != alertID || !rest[0].DueAt.Equal(now) || next != "" {
 				t.Fatalf("second page = %+v, %q, %v", rest, next, err)
 			}
-			if got, _, _ := s.ListOutbox(ctx, store.OutboxFilter{Kind: store.OutboxImmediate}); len(got) != 1 {
+			if got, _, _ := s.ListOutbox(ctx, vigil.OutboxFilter{Kind: vigil.OutboxImmediate}); len(got) != 1 {
 				t.Errorf("immediate messages = %d, want 1", len(got))
 			}
 		})
 		t.Run("sent messages leave the pending list", func(t *testing.T) {
-			pending, _, _ := s.ListOutbox(ctx, store.OutboxFilter{Pending: true})
+			pending, _, _ := s.ListOutbox(ctx, vigil.OutboxFilter{Pending: true})
 			clk.advance(time.Minute)
 			if err := s.MarkOutboxSent(ctx, pending[0].ID); err != nil {
 				t.Fatal(err)
 			}
-			after, _, _ := s.ListOutbox(ctx, store.OutboxFilter{Pending: true})
+			after, _, _ := s.ListOutbox(ctx, vigil.OutboxFilter{Pending: true})
 			if len(after) != len(pending)-1 {
 				t.Errorf("pending after sending one = %d, want %d", len(after), len(pending)-1)
 			}
 			wantError(t, s.MarkOutboxSent(ctx, 999999), vigil.ENOTFOUND, "no message 999999")
 		})
 		t.Run("bad entries are refused", func(t *testing.T) {
-			for name, e := range map[string]store.OutboxEntry{
+			for name, e := range map[string]vigil.OutboxEntry{
 				"outbox kind \"weekly\"":             {Org: "RXA", Kind: "weekly", Subject: "s", Body: "b", DedupKey: "k"},
-				"subject is required":                {Org: "RXA", Kind: store.OutboxDigest, Body: "b", DedupKey: "k"},
-				"needs a body":                       {Org: "RXA", Kind: store.OutboxDigest, Subject: "s", DedupKey: "k"},
-				"needs a dedup key":                  {Org: "RXA", Kind: store.OutboxDigest, Subject: "s", Body: "b"},
-				"organisation RZZ or alert 0 is not": {Org: "RZZ", Kind: store.OutboxDigest, Subject: "s", Body: "b", DedupKey: "k"},
+				"subject is required":                {Org: "RXA", Kind: vigil.OutboxDigest, Body: "b", DedupKey: "k"},
+				"needs a body":                       {Org: "RXA", Kind: vigil.OutboxDigest, Subject: "s", DedupKey: "k"},
+				"needs a dedup key":                  {Org: "RXA", Kind: vigil.OutboxDigest, Subject: "s", Body: "b"},
+				"organisation RZZ or alert 0 is not": {Org: "RZZ", Kind: vigil.OutboxDigest, Subject: "s", Body: "b", DedupKey: "k"},
 			} {
 				_, _, err := s.AddOutbox(ctx, e)
 				wantError(t, err, vigil.EINVALID, name)

@@ -8,88 +8,27 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vigil-health/vigil"
 )
 
-// OverlapStatus says whether an analyst has looked at an overlap.
-type OverlapStatus string
-
-// Overlap statuses.
-const (
-	OverlapOpen     OverlapStatus = "open"     // flagged, waiting for an analyst
-	OverlapAccepted OverlapStatus = "accepted" // an analyst confirmed it is right (a trust hosting a practice)
-)
-
-// Overlap records two organisations claiming the same network or name, or one inside the
-// other. Overlaps are accepted when assets are registered but flagged for an analyst;
-// the overlap goes away when either asset is removed.
-type Overlap struct {
-	// ID is the overlap's number.
-	ID int64
-	// Wider is the claim that contains the other; for equal claims, the older one.
-	Wider AssetClaim
-	// Narrower is the claim inside Wider.
-	Narrower AssetClaim
-	// Equal reports whether both claim exactly the same network or name.
-	Equal bool
-	// Status says whether an analyst has reviewed it.
-	Status OverlapStatus
-	// DetectedAt is when the second claim was registered.
-	DetectedAt time.Time
-	// ReviewedBy, ReviewedAt and Note record the analyst's review.
-	ReviewedBy string
-	// ReviewedAt is when the overlap was accepted; zero while open.
-	ReviewedAt time.Time
-	// Note is the analyst's reason for accepting it.
-	Note string
-}
-
-// String describes the overlap for an analyst.
-func (o Overlap) String() string {
-	if o.Equal {
-		return fmt.Sprintf("%s and %s both claim %s", o.Wider.Org, o.Narrower.Org, o.Wider.value())
-	}
-	return fmt.Sprintf("%s claims %s, which contains %s's %s", o.Wider.Org, o.Wider.value(), o.Narrower.Org, o.Narrower.value())
-}
-
-func (c AssetClaim) value() string {
-	if c.Kind == AssetIPRange {
-		return c.Prefix.String()
-	}
-	return c.Name
-}
-
-// OverlapFilter selects overlaps; zero fields match everything.
-type OverlapFilter struct {
-	// Org matches overlaps in which the organisation is either side.
-	Org string
-	// Status matches overlaps in that state.
-	Status OverlapStatus
-	// Cursor continues a previous page; Limit caps the page (DefaultLimit when 0).
-	Cursor string
-	// Limit is the page size.
-	Limit int
-}
-
 // claimRow is an asset row found while looking for overlaps.
 type claimRow struct {
 	id    int64
-	claim AssetClaim
+	claim vigil.AssetClaim
 }
 
 // flagOverlaps records every overlap between the new asset a (row id, of org) and the
 // assets of other organisations.
-func (s *Store) flagOverlaps(ctx context.Context, c conn, org string, id int64, a normAsset) ([]Overlap, error) {
+func (s *Store) flagOverlaps(ctx context.Context, c conn, org string, id int64, a normAsset) ([]vigil.Overlap, error) {
 	others, err := s.overlapping(ctx, c, org, a)
 	if err != nil {
 		return nil, err
 	}
 	mine := claimRow{id, claimOf(org, a)}
-	var out []Overlap
+	var out []vigil.Overlap
 	for _, other := range others {
-		o := Overlap{Status: OverlapOpen, DetectedAt: s.now()}
+		o := vigil.Overlap{Status: vigil.OverlapOpen, DetectedAt: s.now()}
 		wide, narrow := other, mine // equal claims: the older (other) comes first
 		switch cmp := wider(other.claim, mine.claim); {
 		case cmp == 0:
@@ -100,7 +39,7 @@ func (s *Store) flagOverlaps(ctx context.Context, c conn, org string, id int64, 
 		o.Wider, o.Narrower = wide.claim, narrow.claim
 		rows, err := c.query(ctx, `INSERT INTO asset_overlaps (wider, narrower, equal, status, detected_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (wider, narrower) DO NOTHING RETURNING id`,
-			wide.id, narrow.id, o.Equal, string(OverlapOpen), dbTime(o.DetectedAt))
+			wide.id, narrow.id, o.Equal, string(vigil.OverlapOpen), dbTime(o.DetectedAt))
 		if err != nil {
 			return nil, fmt.Errorf("record overlap: %w", err)
 		}
@@ -114,17 +53,17 @@ func (s *Store) flagOverlaps(ctx context.Context, c conn, org string, id int64, 
 	return out, nil
 }
 
-func claimOf(org string, a normAsset) AssetClaim {
-	if a.Kind == AssetIPRange {
-		return AssetClaim{Org: org, Kind: a.Kind, Prefix: a.prefix}
+func claimOf(org string, a normAsset) vigil.AssetClaim {
+	if a.Kind == vigil.AssetIPRange {
+		return vigil.AssetClaim{Org: org, Kind: a.Kind, Prefix: a.prefix}
 	}
-	return AssetClaim{Org: org, Kind: a.Kind, Name: a.Value}
+	return vigil.AssetClaim{Org: org, Kind: a.Kind, Name: a.Value}
 }
 
 // wider returns 1 when a contains b, -1 when b contains a and 0 when they are equal.
 // The claims are known to overlap.
-func wider(a, b AssetClaim) int {
-	if a.Kind == AssetIPRange {
+func wider(a, b vigil.AssetClaim) int {
+	if a.Kind == vigil.AssetIPRange {
 		switch {
 		case a.Prefix.Bits() < b.Prefix.Bits():
 			return 1
@@ -147,7 +86,7 @@ func wider(a, b AssetClaim) int {
 func (s *Store) overlapping(ctx context.Context, c conn, org string, a normAsset) ([]claimRow, error) {
 	var rows *sql.Rows
 	var err error
-	if a.Kind == AssetIPRange {
+	if a.Kind == vigil.AssetIPRange {
 		q, args := rangeOverlapQuery(org, a.prefix)
 		rows, err = c.query(ctx, q, args...)
 	} else {
@@ -164,7 +103,7 @@ func (s *Store) overlapping(ctx context.Context, c conn, org string, a normAsset
 		if err := rows.Scan(&r.id, &r.claim.Org, &r.claim.Kind, &r.claim.Name); err != nil {
 			return nil, fmt.Errorf("find overlaps of %s: %w", a.Value, err)
 		}
-		if r.claim.Kind == AssetIPRange {
+		if r.claim.Kind == vigil.AssetIPRange {
 			r.claim.Prefix, r.claim.Name = netip.MustParsePrefix(r.claim.Name), ""
 		}
 		out = append(out, r)
@@ -214,7 +153,7 @@ func nameOverlapQuery(org string, a normAsset) (string, []any) {
 	if len(parents) > 0 {
 		conds = append(conds, "(kind = 'domain' AND value IN ("+placeholders(len(parents))+"))")
 	}
-	if a.Kind == AssetDomain {
+	if a.Kind == vigil.AssetDomain {
 		// Names under the domain: an index range on the reversed labels (migrate_rname.go).
 		under := reverseLabels(a.Value)
 		conds = append(conds, `(rname > ? AND rname < ?)`)
@@ -235,7 +174,7 @@ const overlapSelect = `SELECT o.id, o.equal, o.status, o.detected_at, o.reviewed
 
 // ListOverlaps returns flagged overlaps, oldest first, and the cursor of the next page
 // ("" on the last page).
-func (s *Store) ListOverlaps(ctx context.Context, f OverlapFilter) ([]Overlap, string, error) {
+func (s *Store) ListOverlaps(ctx context.Context, f vigil.OverlapFilter) ([]vigil.Overlap, string, error) {
 	after, err := decodeIDCursor("overlap", f.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -252,7 +191,7 @@ func (s *Store) ListOverlaps(ctx context.Context, f OverlapFilter) ([]Overlap, s
 		return nil, "", fmt.Errorf("list overlaps: %w", err)
 	}
 	defer rows.Close()
-	var out []Overlap
+	var out []vigil.Overlap
 	for rows.Next() {
 		o, err := scanOverlap(rows)
 		if err != nil {
@@ -263,26 +202,26 @@ func (s *Store) ListOverlaps(ctx context.Context, f OverlapFilter) ([]Overlap, s
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("list overlaps: %w", err)
 	}
-	out, next := page(out, limit, func(o Overlap) string { return strconv.FormatInt(o.ID, 10) })
+	out, next := page(out, limit, func(o vigil.Overlap) string { return strconv.FormatInt(o.ID, 10) })
 	return out, cursorOf("overlap", next), nil
 }
 
-func scanOverlap(sc scanner) (Overlap, error) {
-	var o Overlap
+func scanOverlap(sc scanner) (vigil.Overlap, error) {
+	var o vigil.Overlap
 	var wv, nv string
 	err := sc.Scan(&o.ID, &o.Equal, &o.Status, scanTime(&o.DetectedAt), &o.ReviewedBy, scanTime(&o.ReviewedAt), &o.Note,
 		&o.Wider.Org, &o.Wider.Kind, &wv, &o.Narrower.Org, &o.Narrower.Kind, &nv)
 	if err != nil {
-		return Overlap{}, err
+		return vigil.Overlap{}, err
 	}
-	if err := o.Wider.setValue(wv); err != nil {
-		return Overlap{}, err
+	if err := setClaimValue(&o.Wider, wv); err != nil {
+		return vigil.Overlap{}, err
 	}
-	return o, o.Narrower.setValue(nv)
+	return o, setClaimValue(&o.Narrower, nv)
 }
 
-func (c *AssetClaim) setValue(v string) error {
-	if c.Kind != AssetIPRange {
+func setClaimValue(c *vigil.AssetClaim, v string) error {
+	if c.Kind != vigil.AssetIPRange {
 		c.Name = v
 		return nil
 	}
@@ -293,15 +232,15 @@ func (c *AssetClaim) setValue(v string) error {
 
 // AcceptOverlap records that an analyst (by) has confirmed an overlap, with a note
 // saying why. Accepting an accepted overlap is a conflict.
-func (s *Store) AcceptOverlap(ctx context.Context, id int64, by, note string) (Overlap, error) {
+func (s *Store) AcceptOverlap(ctx context.Context, id int64, by, note string) (vigil.Overlap, error) {
 	note, err := text("note", note, 2000, true)
 	if err != nil {
-		return Overlap{}, err
+		return vigil.Overlap{}, err
 	}
-	var out Overlap
+	var out vigil.Overlap
 	err = s.inTx(ctx, func(tx *Store, c conn) error {
 		res, err := c.exec(ctx, `UPDATE asset_overlaps SET status = ?, reviewed_by = ?, reviewed_at = ?, note = ?
-			WHERE id = ? AND status = ?`, string(OverlapAccepted), by, dbTime(tx.now()), note, id, string(OverlapOpen))
+			WHERE id = ? AND status = ?`, string(vigil.OverlapAccepted), by, dbTime(tx.now()), note, id, string(vigil.OverlapOpen))
 		if err != nil {
 			return fmt.Errorf("accept overlap %d: %w", id, err)
 		}

@@ -14,50 +14,12 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// Sighting says that an organisation's telemetry held an observable that matched an
-// indicator, in one event field, on one day: the only trace of an event vigil keeps.
-type Sighting struct {
-	// ID is the sighting's number.
-	ID int64
-	// Org is the ODS code of the organisation whose telemetry it was.
-	Org string
-	// Day is the UTC day the telemetry was received (midnight UTC).
-	Day time.Time
-	// Field is the event field the observable came from, e.g. "id.resp_h".
-	Field string
-	// Observable is the normalised value seen.
-	Observable string
-	// ObservableType is the kind of value seen.
-	ObservableType vigil.IndicatorType
-	// Indicator is the matched indicator's value (a parent domain or a CIDR can differ from Observable).
-	Indicator string
-	// IndicatorType is the matched indicator's type.
-	IndicatorType vigil.IndicatorType
-	// Sources are the intel sources that list the indicator.
-	Sources []string
-	// Labels are the sources' labels for it (malware family, campaign).
-	Labels []string
-	// TLP is the strictest marking among the sources.
-	TLP vigil.TLP
-	// Count is how many events held it that day.
-	Count int64
-	// FirstSeen and LastSeen bound when telemetry holding it was received.
-	FirstSeen, LastSeen time.Time
-}
-
 // Stored text is clipped: index entries have a size limit on PostgreSQL, and a longer
 // URL or field path says nothing more to a person.
 const (
 	maxSightingValue = 1024
 	maxSightingField = 256
 )
-
-// DayOf returns the UTC day t falls on, as midnight UTC: the unit sightings and the
-// observable index are kept in.
-func DayOf(t time.Time) time.Time {
-	y, m, d := t.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
 
 // dayText is a day as both engines take it: YYYY-MM-DD (a DATE on PostgreSQL).
 func dayText(t time.Time) string { return t.UTC().Format(time.DateOnly) }
@@ -69,7 +31,7 @@ type dayCol struct{ t *time.Time }
 func (c dayCol) Scan(v any) error {
 	switch v := v.(type) {
 	case time.Time:
-		*c.t = DayOf(v)
+		*c.t = vigil.DayOf(v)
 		return nil
 	case string:
 		return c.parse(v)
@@ -103,7 +65,7 @@ func clip(s string, n int) string {
 // field, observable, indicator) adds its Count to it, widens its seen times and takes
 // its sources, labels and TLP (the indicator's current provenance). Called on the
 // *Store that Tx passes, the rows commit with the rest of the transaction.
-func (s *Store) AddSightings(ctx context.Context, rows []Sighting) error {
+func (s *Store) AddSightings(ctx context.Context, rows []vigil.Sighting) error {
 	// Upsert in key order, so that concurrent uploads touching the same rows lock them
 	// in the same order rather than deadlocking.
 	order := make([]int, len(rows))
@@ -121,8 +83,8 @@ func (s *Store) AddSightings(ctx context.Context, rows []Sighting) error {
 	})
 }
 
-func (s *Store) addSighting(ctx context.Context, c conn, r *Sighting) error {
-	org, err := NormalizeODS(r.Org)
+func (s *Store) addSighting(ctx context.Context, c conn, r *vigil.Sighting) error {
+	org, err := vigil.NormalizeODS(r.Org)
 	if err != nil {
 		return err
 	}
@@ -151,26 +113,11 @@ func (s *Store) addSighting(ctx context.Context, c conn, r *Sighting) error {
 	return nil
 }
 
-// SightingFilter selects sightings; zero fields match everything. Tenancy is the
-// caller's job: to show one organisation its sightings, set Org.
-type SightingFilter struct {
-	// Org matches the sightings of the organisation with this ODS code.
-	Org string
-	// Indicator matches sightings of this indicator value, exactly.
-	Indicator string
-	// Since matches sightings on this UTC day or later.
-	Since time.Time
-	// Cursor continues a previous page.
-	Cursor string
-	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
-	Limit int
-}
-
 const sightingColumns = `id, org, day, field, observable, observable_type, indicator, indicator_type,
 	sources, labels, tlp, count, first_seen, last_seen`
 
-func scanSighting(sc scanner) (Sighting, error) {
-	var r Sighting
+func scanSighting(sc scanner) (vigil.Sighting, error) {
+	var r vigil.Sighting
 	var sources, labels string
 	err := sc.Scan(&r.ID, &r.Org, dayCol{&r.Day}, &r.Field, &r.Observable, &r.ObservableType, &r.Indicator,
 		&r.IndicatorType, &sources, &labels, &r.TLP, &r.Count, scanTime(&r.FirstSeen), scanTime(&r.LastSeen))
@@ -189,7 +136,7 @@ func scanSighting(sc scanner) (Sighting, error) {
 // ListSightings returns the sightings f selects, newest first, and the cursor of the
 // next page ("" on the last page). Pages follow the sighting id, so rows added while
 // paging do not shift later pages.
-func (s *Store) ListSightings(ctx context.Context, f SightingFilter) ([]Sighting, string, error) {
+func (s *Store) ListSightings(ctx context.Context, f vigil.SightingFilter) ([]vigil.Sighting, string, error) {
 	before, err := decodeIDCursor("sighting", f.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -206,7 +153,7 @@ func (s *Store) ListSightings(ctx context.Context, f SightingFilter) ([]Sighting
 		return nil, "", fmt.Errorf("list sightings: %w", err)
 	}
 	defer rows.Close()
-	var out []Sighting
+	var out []vigil.Sighting
 	for rows.Next() {
 		r, err := scanSighting(rows)
 		if err != nil {
@@ -217,7 +164,7 @@ func (s *Store) ListSightings(ctx context.Context, f SightingFilter) ([]Sighting
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("list sightings: %w", err)
 	}
-	out, next := page(out, limit, func(r Sighting) string { return strconv.FormatInt(r.ID, 10) })
+	out, next := page(out, limit, func(r vigil.Sighting) string { return strconv.FormatInt(r.ID, 10) })
 	return out, cursorOf("sighting", next), nil
 }
 
@@ -245,7 +192,7 @@ func (s *Store) PurgeSightings(ctx context.Context, before time.Time) (int64, er
 }
 
 // compareSightingKeys orders sightings by their unique key.
-func compareSightingKeys(a, b *Sighting) int {
+func compareSightingKeys(a, b *vigil.Sighting) int {
 	return cmp.Or(strings.Compare(a.Org, b.Org), a.Day.Compare(b.Day), strings.Compare(a.Observable, b.Observable),
 		strings.Compare(string(a.IndicatorType), string(b.IndicatorType)), strings.Compare(a.Indicator, b.Indicator),
 		strings.Compare(a.Field, b.Field))

@@ -12,8 +12,8 @@ import (
 	"github.com/vigil-health/vigil/internal/store/storetest"
 )
 
-func sighting(org string, day time.Time, observable, indicator string, count int64) store.Sighting {
-	return store.Sighting{Org: org, Day: day, Field: "id.resp_h", Observable: observable, ObservableType: vigil.TypeIPv4,
+func sighting(org string, day time.Time, observable, indicator string, count int64) vigil.Sighting {
+	return vigil.Sighting{Org: org, Day: day, Field: "id.resp_h", Observable: observable, ObservableType: vigil.TypeIPv4,
 		Indicator: indicator, IndicatorType: vigil.TypeCIDR, Sources: []string{"abuse.ch"}, Labels: []string{"qakbot"},
 		TLP: vigil.TLPGreen, Count: count}
 }
@@ -24,9 +24,9 @@ func TestAddSightingsFoldsRepeatsOfTheSameDay(t *testing.T) {
 		clk := fakeClock(s)
 		mustCreate(t, s, org("RXA", vigil.OrgTrust))
 		mustCreate(t, s, org("RXB", vigil.OrgTrust))
-		day := store.DayOf(clk.now())
+		day := vigil.DayOf(clk.now())
 		t0 := clk.now()
-		if err := s.AddSightings(ctx, []store.Sighting{
+		if err := s.AddSightings(ctx, []vigil.Sighting{
 			sighting("RXA", day, "192.0.2.7", "192.0.2.0/24", 2),
 			sighting("rxb", day, "192.0.2.7", "192.0.2.0/24", 1),
 		}); err != nil {
@@ -35,15 +35,15 @@ func TestAddSightingsFoldsRepeatsOfTheSameDay(t *testing.T) {
 		clk.advance(time.Hour)
 		again := sighting("RXA", day, "192.0.2.7", "192.0.2.0/24", 3)
 		again.Sources = []string{"abuse.ch", "Shadowserver"}
-		if err := s.AddSightings(ctx, []store.Sighting{again,
+		if err := s.AddSightings(ctx, []vigil.Sighting{again,
 			sighting("RXA", day.AddDate(0, 0, 1), "192.0.2.7", "192.0.2.0/24", 1)}); err != nil {
 			t.Fatal(err)
 		}
-		got, next, err := s.ListSightings(ctx, store.SightingFilter{Org: "rxa"})
+		got, next, err := s.ListSightings(ctx, vigil.SightingFilter{Org: "rxa"})
 		if err != nil || next != "" {
 			t.Fatalf("ListSightings = %v, %q", err, next)
 		}
-		want := []store.Sighting{
+		want := []vigil.Sighting{
 			{Org: "RXA", Day: day.AddDate(0, 0, 1), Count: 1, Sources: []string{"abuse.ch"}, FirstSeen: t0.Add(time.Hour), LastSeen: t0.Add(time.Hour)},
 			{Org: "RXA", Day: day, Count: 5, Sources: []string{"abuse.ch", "Shadowserver"}, FirstSeen: t0, LastSeen: t0.Add(time.Hour)},
 		}
@@ -52,7 +52,7 @@ func TestAddSightingsFoldsRepeatsOfTheSameDay(t *testing.T) {
 			w.Sources, w.FirstSeen, w.LastSeen = want[i].Sources, want[i].FirstSeen.Truncate(time.Microsecond), want[i].LastSeen.Truncate(time.Microsecond)
 			want[i] = w
 		}
-		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(store.Sighting{}, "ID")); diff != "" {
+		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(vigil.Sighting{}, "ID")); diff != "" {
 			t.Errorf("sightings (-want +got):\n%s", diff)
 		}
 	})
@@ -60,7 +60,7 @@ func TestAddSightingsFoldsRepeatsOfTheSameDay(t *testing.T) {
 
 func TestAddSightingsRefusesUnknownOrganisation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		err := s.AddSightings(t.Context(), []store.Sighting{sighting("RZZ", store.DayOf(time.Now()), "192.0.2.7", "192.0.2.7", 1)})
+		err := s.AddSightings(t.Context(), []vigil.Sighting{sighting("RZZ", vigil.DayOf(time.Now()), "192.0.2.7", "192.0.2.7", 1)})
 		wantError(t, err, vigil.EINVALID, "organisation RZZ is not registered")
 	})
 }
@@ -70,8 +70,8 @@ func TestListSightingsPagesAndFilters(t *testing.T) {
 		ctx := t.Context()
 		clk := fakeClock(s)
 		mustCreate(t, s, org("RXA", vigil.OrgTrust))
-		day := store.DayOf(clk.now())
-		var rows []store.Sighting
+		day := vigil.DayOf(clk.now())
+		var rows []vigil.Sighting
 		for i := range 7 {
 			rows = append(rows, sighting("RXA", day.AddDate(0, 0, -i), "192.0.2.7", "192.0.2.0/24", 1))
 		}
@@ -79,8 +79,8 @@ func TestListSightingsPagesAndFilters(t *testing.T) {
 		if err := s.AddSightings(ctx, rows); err != nil {
 			t.Fatal(err)
 		}
-		var all []store.Sighting
-		f := store.SightingFilter{Limit: 3}
+		var all []vigil.Sighting
+		f := vigil.SightingFilter{Limit: 3}
 		for {
 			page, next, err := s.ListSightings(ctx, f)
 			if err != nil {
@@ -97,12 +97,12 @@ func TestListSightingsPagesAndFilters(t *testing.T) {
 		}
 		tests := []struct {
 			name string
-			f    store.SightingFilter
+			f    vigil.SightingFilter
 			want int
 		}{
-			{"by indicator", store.SightingFilter{Indicator: "evil.example"}, 1},
-			{"since three days ago", store.SightingFilter{Since: day.AddDate(0, 0, -2).Add(5 * time.Hour)}, 4},
-			{"other organisation", store.SightingFilter{Org: "RXB"}, 0},
+			{"by indicator", vigil.SightingFilter{Indicator: "evil.example"}, 1},
+			{"since three days ago", vigil.SightingFilter{Since: day.AddDate(0, 0, -2).Add(5 * time.Hour)}, 4},
+			{"other organisation", vigil.SightingFilter{Org: "RXB"}, 0},
 		}
 		for _, tt := range tests {
 			got, _, err := s.ListSightings(ctx, tt.f)
@@ -110,7 +110,7 @@ func TestListSightingsPagesAndFilters(t *testing.T) {
 				t.Errorf("%s: %d sightings, %v; want %d", tt.name, len(got), err, tt.want)
 			}
 		}
-		if _, _, err := s.ListSightings(ctx, store.SightingFilter{Cursor: "nonsense"}); vigil.ErrorCode(err) != vigil.EINVALID {
+		if _, _, err := s.ListSightings(ctx, vigil.SightingFilter{Cursor: "nonsense"}); vigil.ErrorCode(err) != vigil.EINVALID {
 			t.Errorf("bad cursor: %v, want invalid", err)
 		}
 	})
@@ -121,12 +121,12 @@ func TestSightingsPurgeAndSightedSince(t *testing.T) {
 		ctx := t.Context()
 		clk := fakeClock(s)
 		mustCreate(t, s, org("RXA", vigil.OrgTrust))
-		day := store.DayOf(clk.now())
+		day := vigil.DayOf(clk.now())
 		old := sighting("RXA", day.AddDate(0, 0, -31), "192.0.2.7", "192.0.2.0/24", 1)
 		recent := sighting("RXA", day.AddDate(0, 0, -3), "192.0.2.8", "192.0.2.0/24", 1)
 		long := sighting("RXA", day, "http://evil.example/"+strings.Repeat("a", 3000), "http://evil.example/"+strings.Repeat("a", 3000), 1)
 		long.ObservableType, long.IndicatorType = vigil.TypeURL, vigil.TypeURL
-		if err := s.AddSightings(ctx, []store.Sighting{old, recent, long}); err != nil {
+		if err := s.AddSightings(ctx, []vigil.Sighting{old, recent, long}); err != nil {
 			t.Fatalf("AddSightings with a 3 kB URL: %v", err)
 		}
 		for _, tt := range []struct {
@@ -142,7 +142,7 @@ func TestSightingsPurgeAndSightedSince(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("PurgeSightings = %d, %v; want 1", n, err)
 		}
-		left, _, _ := s.ListSightings(ctx, store.SightingFilter{})
+		left, _, _ := s.ListSightings(ctx, vigil.SightingFilter{})
 		if len(left) != 2 {
 			t.Errorf("%d sightings left, want 2", len(left))
 		}

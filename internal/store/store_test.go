@@ -79,7 +79,7 @@ func TestReopen(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Open #%d: %v", i+1, err)
 				}
-				if _, _, err := s.CreateOrg(ctx, store.Org{Org: vigil.Org{ODSCode: "RX" + string(rune('A'+i)), Name: "Trust", Kind: vigil.OrgTrust}}); err != nil {
+				if _, _, err := s.CreateOrg(ctx, vigil.Org{ODSCode: "RX" + string(rune('A'+i)), Name: "Trust", Kind: vigil.OrgTrust}); err != nil {
 					t.Fatalf("CreateOrg after Open #%d: %v", i+1, err)
 				}
 				if err := s.Close(); err != nil {
@@ -137,7 +137,7 @@ func TestOpenErrors(t *testing.T) {
 func TestTxRollback(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
-		trust := store.Org{Org: vigil.Org{ODSCode: "RXA", Name: "Trust A", Kind: vigil.OrgTrust}}
+		trust := vigil.Org{ODSCode: "RXA", Name: "Trust A", Kind: vigil.OrgTrust}
 		err := s.Tx(ctx, func(tx *store.Store) error {
 			if _, _, err := tx.CreateOrg(ctx, trust); err != nil {
 				return err

@@ -11,80 +11,31 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// TokenPrefix starts every API token, so that people, logs and secret scanners can
-// recognise one.
-const TokenPrefix = "vgl_"
-
 // tokenLen is the length of a token: the prefix and 43 base64url characters.
-const tokenLen = len(TokenPrefix) + 43
-
-// NewToken is what CreateToken needs. Exactly one of UserID and SensorOrg is set.
-type NewToken struct {
-	// Name says what the token is for, e.g. "SIEM export" or "Zeek sensor, main site".
-	Name string
-	// UserID makes a token that acts as that user, with the user's role and organisation.
-	UserID int64
-	// SensorOrg makes a sensor token: role sensor, allowed only to push telemetry for
-	// this organisation.
-	SensorOrg string
-	// ExpiresAt ends the token; zero means it lasts until revoked.
-	ExpiresAt time.Time
-}
-
-// Token describes an API token. The token itself is shown once, by CreateToken.
-type Token struct {
-	// ID is the token's number, used to revoke it.
-	ID int64
-	// Name says what the token is for.
-	Name string
-	// UserID is the user the token acts as; 0 for a sensor token.
-	UserID int64
-	// SensorOrg is the organisation of a sensor token; empty for a user token.
-	SensorOrg string
-	// Hint is the token's prefix and last four characters, to tell tokens apart.
-	Hint string
-	// CreatedAt is when it was made.
-	CreatedAt time.Time
-	// LastUsedAt is when it was last used, to within a minute; zero if never.
-	LastUsedAt time.Time
-	// ExpiresAt is when it stops working; zero for never.
-	ExpiresAt time.Time
-	// RevokedAt is when it was revoked; zero while it works.
-	RevokedAt time.Time
-}
-
-// TokenFilter selects tokens for ListTokens.
-type TokenFilter struct {
-	// UserID lists that user's tokens.
-	UserID int64
-	// Org lists the organisation's sensor tokens and its users' tokens.
-	Org string
-	// IncludeRevoked lists revoked tokens too.
-	IncludeRevoked bool
-}
+const tokenLen = len(vigil.TokenPrefix) + 43
 
 // CreateToken makes an API token and returns it (the only time it is visible: the store
 // keeps its SHA-256) with its description.
-func (s *Store) CreateToken(ctx context.Context, nt NewToken) (string, Token, error) {
+func (s *Store) CreateToken(ctx context.Context, nt vigil.NewToken) (string, vigil.Token, error) {
 	t, err := s.checkNewToken(ctx, nt)
 	if err != nil {
-		return "", Token{}, err
+		return "", vigil.Token{}, err
 	}
 	secret, _ := newSecret()
-	raw := TokenPrefix + secret
-	t.Hint = TokenPrefix + "…" + raw[len(raw)-4:]
+	raw := vigil.TokenPrefix + secret
+	t.Hint = vigil.TokenPrefix + "…" + raw[len(raw)-4:]
 	t.CreatedAt = s.now()
 	err = s.wdb().row(ctx, `INSERT INTO api_tokens (hash, hint, name, user_id, org, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, secretHash(raw), t.Hint, t.Name, nullID(t.UserID), nullString(t.SensorOrg),
 		dbTime(t.CreatedAt), dbTime(t.ExpiresAt)).Scan(&t.ID)
 	if err != nil {
-		return "", Token{}, fmt.Errorf("create token: %w", err)
+		return "", vigil.Token{}, fmt.Errorf("create token: %w", err)
 	}
 	return raw, t, nil
 }
 
-func (s *Store) checkNewToken(ctx context.Context, nt NewToken) (Token, error) {
-	t := Token{UserID: nt.UserID, ExpiresAt: nt.ExpiresAt.UTC().Truncate(time.Microsecond)}
+func (s *Store) checkNewToken(ctx context.Context, nt vigil.NewToken) (vigil.Token, error) {
+	t := vigil.Token{UserID: nt.UserID, ExpiresAt: nt.ExpiresAt.UTC().Truncate(time.Microsecond)}
 	var err error
 	if t.Name, err = text("token name", nt.Name, 100, false); err != nil {
 		return t, err
@@ -133,8 +84,8 @@ func nullID(id int64) any {
 // (Email is then the token's name). An unknown, revoked or expired token, or a disabled
 // user's, is unauthorized.
 func (s *Store) TokenPrincipal(ctx context.Context, raw string) (vigil.Principal, error) {
-	if len(raw) != tokenLen || !strings.HasPrefix(raw, TokenPrefix) {
-		return vigil.Principal{}, vigil.Errorf(vigil.EUNAUTHORIZED, "the API token is not valid: tokens start with %s and are %d characters long", TokenPrefix, tokenLen)
+	if len(raw) != tokenLen || !strings.HasPrefix(raw, vigil.TokenPrefix) {
+		return vigil.Principal{}, vigil.Errorf(vigil.EUNAUTHORIZED, "the API token is not valid: tokens start with %s and are %d characters long", vigil.TokenPrefix, tokenLen)
 	}
 	hash := secretHash(raw)
 	var p vigil.Principal
@@ -204,7 +155,7 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 }
 
 // GetToken returns the description of one token.
-func (s *Store) GetToken(ctx context.Context, id int64) (Token, error) {
+func (s *Store) GetToken(ctx context.Context, id int64) (vigil.Token, error) {
 	t, err := scanToken(s.rdb().row(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, vigil.Errorf(vigil.ENOTFOUND, "no token %d", id)
@@ -217,8 +168,8 @@ func (s *Store) GetToken(ctx context.Context, id int64) (Token, error) {
 
 const tokenColumns = `id, name, user_id, org, hint, created_at, last_used_at, expires_at, revoked_at`
 
-func scanToken(sc scanner) (Token, error) {
-	var t Token
+func scanToken(sc scanner) (vigil.Token, error) {
+	var t vigil.Token
 	var user sql.NullInt64
 	var org sql.NullString
 	err := sc.Scan(&t.ID, &t.Name, &user, &org, &t.Hint, scanTime(&t.CreatedAt), scanTime(&t.LastUsedAt),
@@ -228,7 +179,7 @@ func scanToken(sc scanner) (Token, error) {
 }
 
 // ListTokens returns the tokens f selects, newest first.
-func (s *Store) ListTokens(ctx context.Context, f TokenFilter) ([]Token, error) {
+func (s *Store) ListTokens(ctx context.Context, f vigil.TokenFilter) ([]vigil.Token, error) {
 	var w where
 	w.add(f.UserID != 0, "user_id = ?", f.UserID)
 	if f.Org != "" {
@@ -241,7 +192,7 @@ func (s *Store) ListTokens(ctx context.Context, f TokenFilter) ([]Token, error) 
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	defer rows.Close()
-	var out []Token
+	var out []vigil.Token
 	for rows.Next() {
 		t, err := scanToken(rows)
 		if err != nil {

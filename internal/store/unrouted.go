@@ -4,44 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/vigil-health/vigil"
 )
 
-// UnroutedEvent is a partner's threat event about an observable no organisation has
-// registered, kept for analysts: it may be an unregistered asset of a member, or a
-// typing mistake in someone's asset list.
-type UnroutedEvent struct {
-	// ID is the entry's number.
-	ID int64
-	// Event is the first report as received (the later repeats only count).
-	Event vigil.ThreatEvent
-	// Reporter is who uploaded it (a user's email).
-	Reporter string
-	// Count is how many times the same observable and type was reported that day.
-	Count int
-	// LastSeen is the latest event time of the repeats; Event.Time is the earliest.
-	LastSeen time.Time
-	// ReceivedAt is when the first report was received.
-	ReceivedAt time.Time
-	// DedupKey identifies repeats (observable, type, day); required.
-	DedupKey string
-}
-
-// UnroutedFilter selects unrouted events; zero fields match everything.
-type UnroutedFilter struct {
-	// Type matches events of that type.
-	Type string
-	// Cursor continues a previous page; Limit caps the page (DefaultLimit when 0).
-	Cursor string
-	// Limit is the page size.
-	Limit int
-}
-
 // AddUnrouted keeps an event that matched nobody's assets, or counts a repeat of one
 // with the same DedupKey. It returns the entry's id and whether it was new.
-func (s *Store) AddUnrouted(ctx context.Context, u UnroutedEvent) (id int64, created bool, err error) {
+func (s *Store) AddUnrouted(ctx context.Context, u vigil.UnroutedEvent) (id int64, created bool, err error) {
 	if u.DedupKey == "" || len(u.DedupKey) > 512 {
 		return 0, false, vigil.Errorf(vigil.EINVALID, "an unrouted event needs a dedup key of at most 512 bytes")
 	}
@@ -67,8 +36,8 @@ func (s *Store) AddUnrouted(ctx context.Context, u UnroutedEvent) (id int64, cre
 const unroutedColumns = `id, type, observable, observable_type, source, severity, port, service, cve, description,
 	reporter, count, first_seen, last_seen, received_at, dedup_key`
 
-func scanUnrouted(sc scanner) (UnroutedEvent, error) {
-	var u UnroutedEvent
+func scanUnrouted(sc scanner) (vigil.UnroutedEvent, error) {
+	var u vigil.UnroutedEvent
 	ev := &u.Event
 	err := sc.Scan(&u.ID, &ev.Type, &ev.Observable, &ev.ObservableType, &ev.Source, &ev.Severity, &ev.Port, &ev.Service,
 		&ev.CVE, &ev.Description, &u.Reporter, &u.Count, scanTime(&ev.Time), scanTime(&u.LastSeen), scanTime(&u.ReceivedAt),
@@ -78,7 +47,7 @@ func scanUnrouted(sc scanner) (UnroutedEvent, error) {
 
 // ListUnrouted returns unrouted events, newest first, and the cursor of the next page
 // ("" on the last page).
-func (s *Store) ListUnrouted(ctx context.Context, f UnroutedFilter) ([]UnroutedEvent, string, error) {
+func (s *Store) ListUnrouted(ctx context.Context, f vigil.UnroutedFilter) ([]vigil.UnroutedEvent, string, error) {
 	before, err := decodeIDCursor("unrouted", f.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -93,7 +62,7 @@ func (s *Store) ListUnrouted(ctx context.Context, f UnroutedFilter) ([]UnroutedE
 		return nil, "", fmt.Errorf("list unrouted events: %w", err)
 	}
 	defer rows.Close()
-	var out []UnroutedEvent
+	var out []vigil.UnroutedEvent
 	for rows.Next() {
 		u, err := scanUnrouted(rows)
 		if err != nil {
@@ -104,6 +73,6 @@ func (s *Store) ListUnrouted(ctx context.Context, f UnroutedFilter) ([]UnroutedE
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("list unrouted events: %w", err)
 	}
-	out, next := page(out, limit, func(u UnroutedEvent) string { return strconv.FormatInt(u.ID, 10) })
+	out, next := page(out, limit, func(u vigil.UnroutedEvent) string { return strconv.FormatInt(u.ID, 10) })
 	return out, cursorOf("unrouted", next), nil
 }

@@ -9,8 +9,8 @@ import (
 	"github.com/vigil-health/vigil/internal/store/storetest"
 )
 
-func unrouted(obs, key string, at time.Time) store.UnroutedEvent {
-	return store.UnroutedEvent{Event: vigil.ThreatEvent{Type: "open_port", Observable: obs, ObservableType: vigil.TypeIPv4,
+func unrouted(obs, key string, at time.Time) vigil.UnroutedEvent {
+	return vigil.UnroutedEvent{Event: vigil.ThreatEvent{Type: "open_port", Observable: obs, ObservableType: vigil.TypeIPv4,
 		Time: at, Source: "Shadowserver", Severity: vigil.SeverityMedium, Port: 3389, Service: "rdp",
 		Description: "RDP open to the internet"}, Reporter: "analyst@centre.example", DedupKey: key}
 }
@@ -31,11 +31,11 @@ func TestUnroutedKeepsAndCountsRepeats(t *testing.T) {
 		if _, _, err := s.AddUnrouted(ctx, unrouted("192.0.2.98", "k2", t0)); err != nil {
 			t.Fatal(err)
 		}
-		got, next, err := s.ListUnrouted(ctx, store.UnroutedFilter{Limit: 1})
+		got, next, err := s.ListUnrouted(ctx, vigil.UnroutedFilter{Limit: 1})
 		if err != nil || len(got) != 1 || next == "" || got[0].Event.Observable != "192.0.2.98" {
 			t.Fatalf("first page = %+v, %q, %v; want the newest entry and a next cursor", got, next, err)
 		}
-		got, next, err = s.ListUnrouted(ctx, store.UnroutedFilter{Cursor: next, Limit: 1})
+		got, next, err = s.ListUnrouted(ctx, vigil.UnroutedFilter{Cursor: next, Limit: 1})
 		if err != nil || len(got) != 1 || next != "" {
 			t.Fatalf("second page = %+v, %q, %v; want one entry and no cursor", got, next, err)
 		}
@@ -46,7 +46,7 @@ func TestUnroutedKeepsAndCountsRepeats(t *testing.T) {
 		if u.Event.Port != 3389 || u.Event.Service != "rdp" || u.Reporter != "analyst@centre.example" || u.Event.ObservableType != vigil.TypeIPv4 {
 			t.Errorf("entry %+v lost fields of the event", u)
 		}
-		if got, _, _ := s.ListUnrouted(ctx, store.UnroutedFilter{Type: "compromise"}); len(got) != 0 {
+		if got, _, _ := s.ListUnrouted(ctx, vigil.UnroutedFilter{Type: "compromise"}); len(got) != 0 {
 			t.Errorf("filter by type compromise = %d entries, want 0", len(got))
 		}
 	})
@@ -56,7 +56,7 @@ func TestUnroutedRefusesBadInput(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		_, _, err := s.AddUnrouted(t.Context(), unrouted("192.0.2.99", "", time.Now()))
 		wantError(t, err, vigil.EINVALID, "dedup key")
-		_, _, err = s.ListUnrouted(t.Context(), store.UnroutedFilter{Cursor: "nonsense"})
+		_, _, err = s.ListUnrouted(t.Context(), vigil.UnroutedFilter{Cursor: "nonsense"})
 		wantError(t, err, vigil.EINVALID, "page cursor is not valid")
 	})
 }

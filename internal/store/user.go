@@ -12,22 +12,6 @@ import (
 	"github.com/vigil-health/vigil/internal/ioc"
 )
 
-// NewUser is what CreateUser needs to make an account.
-type NewUser struct {
-	// Email is the sign-in address; it is stored lower-case and must be unique.
-	Email string
-	// Name is how the user is greeted.
-	Name string
-	// Role is what the user may do; RoleSensor is for tokens, not people.
-	Role vigil.Role
-	// Org is the user's organisation: required for organisation and supplier roles,
-	// empty for sector roles.
-	Org string
-	// Password is the initial password; empty makes an account that cannot sign in
-	// until SetPassword gives it one.
-	Password string
-}
-
 // normalizeEmail lower-cases an address and checks its shape.
 func normalizeEmail(s string) (string, error) {
 	e, err := ioc.Email(s)
@@ -38,7 +22,7 @@ func normalizeEmail(s string) (string, error) {
 }
 
 // CreateUser makes an account. An email already in use is a conflict.
-func (s *Store) CreateUser(ctx context.Context, nu NewUser) (vigil.User, error) {
+func (s *Store) CreateUser(ctx context.Context, nu vigil.NewUser) (vigil.User, error) {
 	u, err := s.checkNewUser(ctx, nu)
 	if err != nil {
 		return vigil.User{}, err
@@ -66,7 +50,7 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (vigil.User, error) 
 }
 
 // checkNewUser validates nu against the role rules and returns the user to insert.
-func (s *Store) checkNewUser(ctx context.Context, nu NewUser) (vigil.User, error) {
+func (s *Store) checkNewUser(ctx context.Context, nu vigil.NewUser) (vigil.User, error) {
 	var u vigil.User
 	var err error
 	if u.Email, err = normalizeEmail(nu.Email); err != nil {

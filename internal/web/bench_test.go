@@ -27,7 +27,7 @@ func seedBench(b *testing.B, s *store.Store) {
 	ctx := context.Background()
 	for i := range benchOrgs {
 		ods := fmt.Sprintf("B%05d", i)
-		if _, _, err := s.CreateOrg(ctx, store.Org{Org: vigil.Org{ODSCode: ods, Name: "Org " + ods, Kind: vigil.OrgCareProvider}}); err != nil {
+		if _, _, err := s.CreateOrg(ctx, vigil.Org{ODSCode: ods, Name: "Org " + ods, Kind: vigil.OrgCareProvider}); err != nil {
 			b.Fatal(err)
 		}
 		if i < benchCustomers {

@@ -98,7 +98,7 @@ func newFixture(t testing.TB, s *store.Store) *fixture {
 func (f *fixture) seed() {
 	f.t.Helper()
 	ctx := context.Background()
-	for _, o := range []store.Org{
+	for _, o := range []vigil.Org{
 		testOrg(ownOrg, vigil.OrgTrust, "192.0.2.0/25"),
 		testOrg(otherOrg, vigil.OrgTrust, "198.51.100.0/24"),
 		testOrg(supOrg, vigil.OrgSupplier, "203.0.113.0/24"),
@@ -111,7 +111,7 @@ func (f *fixture) seed() {
 		f.t.Fatal(err)
 	}
 	f.users = map[string]vigil.User{}
-	for role, nu := range map[string]store.NewUser{
+	for role, nu := range map[string]vigil.NewUser{
 		"sector_admin":   {Email: "admin@centre.example", Role: vigil.RoleSectorAdmin},
 		"sector_analyst": {Email: "analyst@centre.example", Role: vigil.RoleSectorAnalyst},
 		"org_admin":      {Email: "admin@rxa.example", Role: vigil.RoleOrgAdmin, Org: ownOrg},
@@ -126,7 +126,7 @@ func (f *fixture) seed() {
 		}
 		f.users[role] = u
 	}
-	raw, _, err := f.store.CreateToken(ctx, store.NewToken{SensorOrg: ownOrg, Name: "RXA zeek"})
+	raw, _, err := f.store.CreateToken(ctx, vigil.NewToken{SensorOrg: ownOrg, Name: "RXA zeek"})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -137,9 +137,9 @@ func (f *fixture) seed() {
 	}
 }
 
-func testOrg(ods string, kind vigil.OrgKind, cidr string) store.Org {
-	return store.Org{Org: vigil.Org{ODSCode: ods, Name: "Org " + ods, Kind: kind, Region: "North West",
-		IPRanges: []netip.Prefix{netip.MustParsePrefix(cidr)}, Domains: []string{strings.ToLower(ods) + ".example"}}}
+func testOrg(ods string, kind vigil.OrgKind, cidr string) vigil.Org {
+	return vigil.Org{ODSCode: ods, Name: "Org " + ods, Kind: kind, Region: "North West",
+		IPRanges: []netip.Prefix{netip.MustParsePrefix(cidr)}, Domains: []string{strings.ToLower(ods) + ".example"}}
 }
 
 // alert raises a fresh open alert for org and returns its id.
@@ -195,7 +195,7 @@ func (f *fixture) as(role string) auth {
 // token returns a fresh API token acting as the role's user.
 func (f *fixture) token(role string) (string, int64) {
 	f.t.Helper()
-	raw, t, err := f.store.CreateToken(context.Background(), store.NewToken{UserID: f.users[role].ID, Name: f.unique("tok")})
+	raw, t, err := f.store.CreateToken(context.Background(), vigil.NewToken{UserID: f.users[role].ID, Name: f.unique("tok")})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil"
 )
 
 // intelMatrix is who may call the intel operations: the sector centre's people only.
@@ -39,13 +39,13 @@ func onFeed(verb string, body any) func(*fixture, string) (string, any) {
 }
 
 // listFeed registers a URL feed served by a local server answering list.
-func (f *fixture) listFeed(list string) store.Feed {
+func (f *fixture) listFeed(list string) vigil.Feed {
 	f.t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte(list))
 	}))
 	f.t.Cleanup(srv.Close)
-	feed, err := f.store.CreateFeed(context.Background(), store.Feed{Name: f.unique("list feed "), Kind: store.FeedURL,
+	feed, err := f.store.CreateFeed(context.Background(), vigil.Feed{Name: f.unique("list feed "), Kind: vigil.FeedURL,
 		URL: srv.URL + "/list.txt", Enabled: true})
 	if err != nil {
 		f.t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // warningMatrix is who may call the warning operations.
@@ -42,9 +41,9 @@ func (f *fixture) overlap() int64 {
 	ctx := context.Background()
 	parent := f.unique("OVA")
 	domain := parent + ".example"
-	for _, o := range []store.Org{
-		{Org: vigil.Org{ODSCode: parent, Name: "Host trust", Kind: vigil.OrgTrust, Domains: []string{domain}}},
-		{Org: vigil.Org{ODSCode: f.unique("OVB"), Name: "Hosted practice", Kind: vigil.OrgGP, Domains: []string{"gp." + domain}}},
+	for _, o := range []vigil.Org{
+		{ODSCode: parent, Name: "Host trust", Kind: vigil.OrgTrust, Domains: []string{domain}},
+		{ODSCode: f.unique("OVB"), Name: "Hosted practice", Kind: vigil.OrgGP, Domains: []string{"gp." + domain}},
 	} {
 		_, overlaps, err := f.store.CreateOrg(ctx, o)
 		if err != nil {

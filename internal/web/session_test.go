@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 	"github.com/vigil-health/vigil/internal/web"
@@ -60,7 +61,7 @@ func TestSignIn(t *testing.T) {
 		if audit["user.login"] != 1 || audit["user.login_failed"] != 2 {
 			t.Errorf("audit actions %v, want 1 user.login and 2 user.login_failed", audit)
 		}
-		rows, _, err := s.ListAudit(context.Background(), store.AuditFilter{Limit: 100})
+		rows, _, err := s.ListAudit(context.Background(), vigil.AuditFilter{Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +76,7 @@ func TestSignIn(t *testing.T) {
 // auditActions counts the audit log's rows by action.
 func (f *fixture) auditActions(t *testing.T) map[string]int {
 	t.Helper()
-	rows, _, err := f.store.ListAudit(context.Background(), store.AuditFilter{Limit: store.MaxLimit})
+	rows, _, err := f.store.ListAudit(context.Background(), vigil.AuditFilter{Limit: vigil.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}

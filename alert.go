@@ -1,0 +1,82 @@
+package vigil
+
+import "time"
+
+// AlertKind says what raised an alert.
+type AlertKind string
+
+// Alert kinds.
+const (
+	AlertEarlyWarning AlertKind = "early_warning" // the organisation's own asset appeared in a feed or a partner's event
+	AlertSighting     AlertKind = "sighting"      // the organisation's telemetry matched an indicator
+	AlertRetroHunt    AlertKind = "retro_hunt"    // a new indicator matched something the organisation saw earlier
+)
+
+// AlertStatus is where an alert is in its life.
+type AlertStatus string
+
+// Alert statuses.
+const (
+	AlertOpen         AlertStatus = "open"         // raised, nobody has looked yet
+	AlertAcknowledged AlertStatus = "acknowledged" // someone at the organisation has seen it
+	AlertResolved     AlertStatus = "resolved"     // dealt with, with a note saying how
+)
+
+// Alert tells one organisation about one thing it should act on.
+type Alert struct {
+	// ID is the alert's number.
+	ID int64
+	// Org is the ODS code of the organisation the alert is for.
+	Org string
+	// Kind says what raised it.
+	Kind AlertKind
+	// Severity says how urgent it is.
+	Severity Severity
+	// Status is where it is in its life.
+	Status AlertStatus
+	// Title is a one-line summary in plain language.
+	Title string
+	// Body explains what was seen and what to do, in plain language.
+	Body string
+	// Observable is the organisation's value involved (its IP, domain, the host that was seen).
+	Observable string
+	// Indicator is the matched indicator's value, when one was matched.
+	Indicator string
+	// Sources are the intel sources or reporters behind the alert.
+	Sources []string
+	// TLP is how far the alert's content may be shared.
+	TLP TLP
+	// Count is how many times the same thing was seen since the alert was raised (deduplication).
+	Count int
+	// FirstSeen and LastSeen bound when it was seen.
+	FirstSeen, LastSeen time.Time
+	// CreatedAt is when the alert was raised.
+	CreatedAt time.Time
+	// AckedAt and ResolvedAt record the lifecycle; zero when not yet.
+	AckedAt, ResolvedAt time.Time
+	// AckedBy and ResolvedBy are the users' emails.
+	AckedBy, ResolvedBy string
+	// ResolutionNote says how it was dealt with.
+	ResolutionNote string
+	// DedupKey identifies repeats of the same alert (organisation, observable, type, day).
+	DedupKey string
+}
+
+// AlertFilter selects alerts; zero fields match everything. Tenancy is the caller's
+// job: to show one organisation its alerts, set Org.
+type AlertFilter struct {
+	// Org matches the alerts of the organisation with this ODS code.
+	Org string
+	// Status matches alerts in that state.
+	Status AlertStatus
+	// Severity matches alerts of exactly that severity.
+	Severity Severity
+	// Kind matches alerts raised that way.
+	Kind AlertKind
+	// Since matches alerts last seen at or after this time.
+	Since time.Time
+	// Cursor continues a previous page.
+	Cursor string
+	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
+	Limit int
+}

@@ -1,0 +1,198 @@
+package vigil
+
+import (
+	"encoding/json"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The kinds of feed, as internal/feeds names them.
+const (
+	FeedURL      = "url"       // a plain list or CSV over HTTP(S)
+	FeedMISPFeed = "misp_feed" // a MISP feed directory
+	FeedTAXII    = "taxii"     // a TAXII 2.1 collection
+	FeedUpload   = "upload"    // filled by uploads only; never pulled
+)
+
+// Feed statuses after a pull.
+const (
+	FeedNever = "never" // not pulled yet
+	FeedOK    = "ok"    // the last pull succeeded (or the source said nothing changed)
+	FeedError = "error" // the last pull failed; LastError says why
+)
+
+// Schedule bounds: a feed is pulled at most once a minute and at least once a week.
+const (
+	DefaultFeedSchedule = time.Hour          // DefaultFeedSchedule applies when a Feed's Schedule is zero.
+	MinFeedSchedule     = time.Minute        // MinFeedSchedule is the shortest schedule accepted.
+	MaxFeedSchedule     = 7 * 24 * time.Hour // MaxFeedSchedule is the longest schedule accepted.
+)
+
+// Feed is a registered source of indicators and what its last pull did.
+type Feed struct {
+	// ID identifies the feed.
+	ID int64
+	// Name is the source name its indicators are credited to; unique.
+	Name string
+	// Kind is how it is fetched: FeedURL, FeedMISPFeed, FeedTAXII or FeedUpload.
+	Kind string
+	// URL is the list's URL, the MISP feed directory's URL or the TAXII API root's URL.
+	URL string
+	// Collection is the TAXII collection id.
+	Collection string
+	// Username, Password and Token are the source's credentials; never show them.
+	Username, Password, Token string
+	// Schedule is how often it is pulled.
+	Schedule time.Duration
+	// TLP marks indicators the source does not mark itself.
+	TLP TLP
+	// Reliability ('A'..'F') and Credibility (1..6) are the Admiralty grade of the source; 0 when not graded.
+	Reliability byte
+	Credibility uint8
+	// Enabled feeds are pulled on their schedule.
+	Enabled bool
+	// State is what the last pull left for the next (feeds.State as JSON).
+	State json.RawMessage
+	// Status is FeedNever, FeedOK or FeedError.
+	Status string
+	// LastError is why the last pull failed; empty after a success.
+	LastError string
+	// Counts summarises what the last pull found (JSON object).
+	Counts json.RawMessage
+	// LastPullAt and LastSuccessAt are when it was last pulled and last pulled successfully.
+	LastPullAt, LastSuccessAt time.Time
+	// CreatedAt is when it was registered.
+	CreatedAt time.Time
+	// Indicators is how many indicators the source currently holds (read only).
+	Indicators int64
+}
+
+// FeedPatch changes a feed; nil fields stay as they are.
+type FeedPatch struct {
+	Name, URL, Collection     *string
+	Username, Password, Token *string
+	Schedule                  *time.Duration
+	TLP                       *TLP
+	Reliability               *byte
+	Credibility               *uint8
+	Enabled                   *bool
+}
+
+// FeedPull is what one pull of a feed did, for RecordPull.
+type FeedPull struct {
+	// At is when the pull started.
+	At time.Time
+	// Err is why it failed; nil for a success.
+	Err error
+	// State replaces the feed's state when not nil (a failed pull keeps the old one).
+	State json.RawMessage
+	// Counts summarises what it found; nil keeps the previous summary.
+	Counts json.RawMessage
+}
+
+// AdmiraltyCode writes a reliability letter and credibility digit as one code such as "B2"; "" when neither is known.
+func AdmiraltyCode(rel byte, cred uint8) string {
+	var b []byte
+	if rel != 0 {
+		b = append(b, rel)
+	}
+	if cred != 0 {
+		b = append(b, '0'+cred)
+	}
+	return string(b)
+}
+
+// checkFeedURL accepts absolute http and https URLs only.
+func checkFeedURL(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case raw == "":
+		return Errorf(EINVALID, "the feed needs a url to pull from (http:// or https://)")
+	case err != nil:
+		return Errorf(EINVALID, "url %q does not parse: %v", raw, errors.Unwrap(err))
+	case u.Scheme != "http" && u.Scheme != "https":
+		return Errorf(EINVALID, "url %q must start with http:// or https://", raw)
+	case u.Host == "":
+		return Errorf(EINVALID, "url %q has no host", raw)
+	case u.User != nil:
+		return Errorf(EINVALID, "put the credentials in username and password, not in the url")
+	}
+	return nil
+}
+
+// SourceName checks and trims a source name: 1 to 100 printable characters.
+func SourceName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if !utf8.ValidString(name) {
+		return "", Errorf(EINVALID, "a source name must be UTF-8 text")
+	}
+	if name == "" || len(name) > 100 {
+		return "", Errorf(EINVALID, "a source name needs 1 to 100 characters")
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f {
+			return "", Errorf(EINVALID, "source name %q holds a control character", name)
+		}
+	}
+	return name, nil
+}
+
+// HasCredentials reports whether the feed has any credential set.
+func (f Feed) HasCredentials() bool {
+	return f.Username != "" || f.Password != "" || f.Token != ""
+}
+
+// Grade returns the Admiralty code, such as "B2", or "" when not graded.
+func (f Feed) Grade() string { return AdmiraltyCode(f.Reliability, f.Credibility) }
+
+// Validate checks and normalises a feed before it is stored.
+func (f *Feed) Validate() error {
+	var err error
+	if f.Name, err = SourceName(f.Name); err != nil {
+		return err
+	}
+	switch f.Kind {
+	case FeedURL, FeedMISPFeed, FeedTAXII:
+		if err := checkFeedURL(f.URL); err != nil {
+			return err
+		}
+	case FeedUpload:
+		if f.URL != "" {
+			return Errorf(EINVALID, "an upload feed has no url: leave it out, or pick kind url, misp_feed or taxii")
+		}
+	default:
+		return Errorf(EINVALID, "feed kind %q is not known: use url, misp_feed, taxii or upload", f.Kind)
+	}
+	if f.Kind == FeedTAXII && strings.TrimSpace(f.Collection) == "" {
+		return Errorf(EINVALID, "a taxii feed needs the collection id to pull")
+	}
+	return f.validateTerms()
+}
+
+// validateTerms checks the schedule, marking and grade.
+func (f *Feed) validateTerms() error {
+	if f.Schedule == 0 {
+		f.Schedule = DefaultFeedSchedule
+	}
+	if f.Schedule < MinFeedSchedule || f.Schedule > MaxFeedSchedule {
+		return Errorf(EINVALID, "schedule %s is out of range: pull between every %s and every %s",
+			f.Schedule, MinFeedSchedule, MaxFeedSchedule)
+	}
+	if f.TLP != "" {
+		t, ok := ParseTLP(string(f.TLP))
+		if !ok {
+			return Errorf(EINVALID, "TLP %q is not a TLP 2.0 marking: use CLEAR, GREEN, AMBER, AMBER+STRICT or RED", f.TLP)
+		}
+		f.TLP = t
+	}
+	if f.Reliability != 0 && (f.Reliability < 'A' || f.Reliability > 'F') {
+		return Errorf(EINVALID, "source reliability %q is not an Admiralty grade: use A (reliable) to F (cannot be judged)", f.Reliability)
+	}
+	if f.Credibility > 6 {
+		return Errorf(EINVALID, "information credibility %d is not an Admiralty grade: use 1 (confirmed) to 6 (cannot be judged)", f.Credibility)
+	}
+	return nil
+}

@@ -1,0 +1,66 @@
+package vigil
+
+import "time"
+
+// StoredIndicator is one indicator (a type and a value) with the claim of every source
+// that publishes it.
+type StoredIndicator struct {
+	// ID identifies the indicator in the store.
+	ID int64
+	// Type and Value are the normalised indicator.
+	Type  IndicatorType
+	Value string
+	// LastSighted is when an organisation's telemetry last matched it; zero when never.
+	LastSighted time.Time
+	// Sources holds one claim per source, in source-name order.
+	Sources []IndicatorSource
+}
+
+// IndicatorSource is one source's claim on an indicator.
+type IndicatorSource struct {
+	// Provenance is the claim as the source made it; Provenance.Source names the source.
+	Provenance
+	// Added is when the source first published the value to us.
+	Added time.Time
+	// Published is when the source last published (or re-published) it to us.
+	Published time.Time
+	// NotForMatching says why this claim is kept as intelligence only; empty when it matches.
+	NotForMatching string
+}
+
+// IndicatorFilter selects indicators; zero fields match everything.
+type IndicatorFilter struct {
+	// Value matches indicators whose value contains it, case-insensitively; with Exact,
+	// only the value itself.
+	Value string
+	Exact bool
+	// Type matches indicators of that type.
+	Type IndicatorType
+	// Source matches indicators the named source holds.
+	Source string
+	// Label matches indicators some source labels so, case-insensitively.
+	Label string
+	// Cursor continues a previous page.
+	Cursor string
+	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
+	Limit int
+}
+
+// Grade returns the Admiralty code of this claim, such as "B2", or "" when not graded.
+func (s IndicatorSource) Grade() string { return AdmiraltyCode(s.Reliability, s.Credibility) }
+
+// LastPublished returns the latest time any source published the indicator.
+func (si StoredIndicator) LastPublished() time.Time {
+	var t time.Time
+	for _, s := range si.Sources {
+		t = later(t, s.Published)
+	}
+	return t
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,63 @@
+package vigil
+
+import (
+	"time"
+)
+
+// OutboxKind says why a message is in the outbox.
+type OutboxKind string
+
+// Outbox kinds.
+const (
+	OutboxImmediate OutboxKind = "immediate" // one high or critical alert, sent at once
+	OutboxDigest    OutboxKind = "digest"    // the daily summary of an organisation's alerts
+)
+
+// OutboxEntry is a message waiting for (or past) delivery to an organisation's contacts.
+// Email delivery reads pending entries whose DueAt has passed and marks them sent.
+type OutboxEntry struct {
+	// ID is the entry's number.
+	ID int64
+	// Org is the ODS code of the organisation the message is for.
+	Org string
+	// Kind says whether it is an immediate alert or a digest.
+	Kind OutboxKind
+	// Subject is the message's one-line subject.
+	Subject string
+	// Body is the message as plain text.
+	Body string
+	// AlertID is the alert an immediate message is about; 0 for a digest.
+	AlertID int64
+	// DedupKey makes writing the same message twice a no-op ("alert|42", "digest|2025-03-01").
+	DedupKey string
+	// CreatedAt is when the entry was written.
+	CreatedAt time.Time
+	// DueAt is when it should be sent.
+	DueAt time.Time
+	// SentAt is when it was sent; zero while pending.
+	SentAt time.Time
+}
+
+// OutboxFilter selects outbox entries; zero fields match everything. Tenancy is the
+// caller's job: to show one organisation its messages, set Org.
+type OutboxFilter struct {
+	// Org matches the entries of the organisation with this ODS code.
+	Org string
+	// Kind matches entries of that kind.
+	Kind OutboxKind
+	// Pending matches only entries not yet sent.
+	Pending bool
+	// Cursor continues a previous page; Limit caps the page (DefaultLimit when 0).
+	Cursor string
+	// Limit is the page size.
+	Limit int
+}
+
+// DigestItem is an alert waiting for its organisation's next digest.
+type DigestItem struct {
+	// Alert is the alert as it stands now (its count includes every repeat).
+	Alert Alert
+	// New reports whether the alert was raised since the last digest, rather than an
+	// earlier alert seen again.
+	New bool
+}

@@ -1,0 +1,58 @@
+package vigil
+
+import (
+	"time"
+)
+
+// Sighting says that an organisation's telemetry held an observable that matched an
+// indicator, in one event field, on one day: the only trace of an event vigil keeps.
+type Sighting struct {
+	// ID is the sighting's number.
+	ID int64
+	// Org is the ODS code of the organisation whose telemetry it was.
+	Org string
+	// Day is the UTC day the telemetry was received (midnight UTC).
+	Day time.Time
+	// Field is the event field the observable came from, e.g. "id.resp_h".
+	Field string
+	// Observable is the normalised value seen.
+	Observable string
+	// ObservableType is the kind of value seen.
+	ObservableType IndicatorType
+	// Indicator is the matched indicator's value (a parent domain or a CIDR can differ from Observable).
+	Indicator string
+	// IndicatorType is the matched indicator's type.
+	IndicatorType IndicatorType
+	// Sources are the intel sources that list the indicator.
+	Sources []string
+	// Labels are the sources' labels for it (malware family, campaign).
+	Labels []string
+	// TLP is the strictest marking among the sources.
+	TLP TLP
+	// Count is how many events held it that day.
+	Count int64
+	// FirstSeen and LastSeen bound when telemetry holding it was received.
+	FirstSeen, LastSeen time.Time
+}
+
+// DayOf returns the UTC day t falls on, as midnight UTC: the unit sightings and the
+// observable index are kept in.
+func DayOf(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// SightingFilter selects sightings; zero fields match everything. Tenancy is the
+// caller's job: to show one organisation its sightings, set Org.
+type SightingFilter struct {
+	// Org matches the sightings of the organisation with this ODS code.
+	Org string
+	// Indicator matches sightings of this indicator value, exactly.
+	Indicator string
+	// Since matches sightings on this UTC day or later.
+	Since time.Time
+	// Cursor continues a previous page.
+	Cursor string
+	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
+	Limit int
+}
