@@ -62,10 +62,10 @@ func (s *Store) Audit(ctx context.Context, actor, action, target string, detail 
 func newAuditEntry(actor, action, target string, detail any) (vigil.AuditEntry, error) {
 	e := vigil.AuditEntry{Target: strings.TrimSpace(target)}
 	var err error
-	if e.Actor, err = text("audit actor", actor, 254, true); err != nil {
+	if e.Actor, err = vigil.Text("audit actor", actor, 254, true); err != nil {
 		return e, err
 	}
-	if e.Action, err = text("audit action", action, 100, true); err != nil {
+	if e.Action, err = vigil.Text("audit action", action, 100, true); err != nil {
 		return e, err
 	}
 	if detail != nil {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/vigil-health/vigil"
 )
@@ -23,18 +22,6 @@ func validKind(k vigil.OrgKind) error {
 	return vigil.Errorf(vigil.EINVALID, "kind %q is not one of trust, gp, care_provider, supplier, centre", k)
 }
 
-// text trims s and checks it fits in max characters.
-func text(field, s string, max int, required bool) (string, error) {
-	s = strings.TrimSpace(s)
-	if required && s == "" {
-		return "", vigil.Errorf(vigil.EINVALID, "%s is required", field)
-	}
-	if utf8.RuneCountInString(s) > max {
-		return "", vigil.Errorf(vigil.EINVALID, "%s is longer than %d characters", field, max)
-	}
-	return s, nil
-}
-
 // orgRow is the organisation's own columns, validated.
 type orgRow struct {
 	ods, name, region, parent string
@@ -44,10 +31,10 @@ type orgRow struct {
 
 func (r *orgRow) validate() error {
 	var err error
-	if r.name, err = text("name", r.name, 200, true); err != nil {
+	if r.name, err = vigil.Text("name", r.name, 200, true); err != nil {
 		return err
 	}
-	if r.region, err = text("region", r.region, 100, false); err != nil {
+	if r.region, err = vigil.Text("region", r.region, 100, false); err != nil {
 		return err
 	}
 	if err = validKind(r.kind); err != nil {
@@ -71,11 +58,11 @@ func normalizeContacts(cs []vigil.Contact) ([]vigil.Contact, error) {
 	out := make([]vigil.Contact, 0, len(cs))
 	for i, c := range cs {
 		var err error
-		if c.Name, err = text(fmt.Sprintf("contact %d name", i+1), c.Name, 200, true); err != nil {
+		if c.Name, err = vigil.Text(fmt.Sprintf("contact %d name", i+1), c.Name, 200, true); err != nil {
 			return nil, err
 		}
-		c.Role, _ = text("", c.Role, 200, false)
-		c.Phone, _ = text("", c.Phone, 50, false)
+		c.Role, _ = vigil.Text("", c.Role, 200, false)
+		c.Phone, _ = vigil.Text("", c.Phone, 50, false)
 		if strings.TrimSpace(c.Email) != "" {
 			if c.Email, err = normalizeEmail(c.Email); err != nil {
 				return nil, vigil.Errorf(vigil.EINVALID, "contact %d: %s", i+1, vigil.ErrorMessage(err))

@@ -48,7 +48,7 @@ func (s *Store) newOutbox(e vigil.OutboxEntry) (vigil.OutboxEntry, error) {
 	if e.Kind != vigil.OutboxImmediate && e.Kind != vigil.OutboxDigest {
 		return e, vigil.Errorf(vigil.EINVALID, "outbox kind %q is not one of immediate, digest", e.Kind)
 	}
-	if e.Subject, err = text("subject", e.Subject, 300, true); err != nil {
+	if e.Subject, err = vigil.Text("subject", e.Subject, 300, true); err != nil {
 		return e, err
 	}
 	if strings.TrimSpace(e.Body) == "" {

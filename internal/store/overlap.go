@@ -233,7 +233,7 @@ func setClaimValue(c *vigil.AssetClaim, v string) error {
 // AcceptOverlap records that an analyst (by) has confirmed an overlap, with a note
 // saying why. Accepting an accepted overlap is a conflict.
 func (s *Store) AcceptOverlap(ctx context.Context, id int64, by, note string) (vigil.Overlap, error) {
-	note, err := text("note", note, 2000, true)
+	note, err := vigil.Text("note", note, 2000, true)
 	if err != nil {
 		return vigil.Overlap{}, err
 	}

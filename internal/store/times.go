@@ -48,3 +48,10 @@ func (c timeCol) parse(s string) error {
 	*c.t = t.UTC()
 	return nil
 }
+
+func timeOr(t, def time.Time) time.Time {
+	if t.IsZero() {
+		return def
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}

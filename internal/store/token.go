@@ -37,7 +37,7 @@ func (s *Store) CreateToken(ctx context.Context, nt vigil.NewToken) (string, vig
 func (s *Store) checkNewToken(ctx context.Context, nt vigil.NewToken) (vigil.Token, error) {
 	t := vigil.Token{UserID: nt.UserID, ExpiresAt: nt.ExpiresAt.UTC().Truncate(time.Microsecond)}
 	var err error
-	if t.Name, err = text("token name", nt.Name, 100, false); err != nil {
+	if t.Name, err = vigil.Text("token name", nt.Name, 100, false); err != nil {
 		return t, err
 	}
 	switch {

@@ -56,7 +56,7 @@ func (s *Store) checkNewUser(ctx context.Context, nu vigil.NewUser) (vigil.User,
 	if u.Email, err = normalizeEmail(nu.Email); err != nil {
 		return u, err
 	}
-	if u.Name, err = text("name", nu.Name, 200, true); err != nil {
+	if u.Name, err = vigil.Text("name", nu.Name, 200, true); err != nil {
 		return u, err
 	}
 	u.Role = nu.Role

@@ -1,0 +1,130 @@
+package vigil_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/vigil-health/vigil"
+)
+
+// message is the user-facing message of err, "" for nil.
+func message(err error) string {
+	if err == nil {
+		return ""
+	}
+	return vigil.ErrorMessage(err)
+}
+
+func TestAlertCheckMove(t *testing.T) {
+	resolved := vigil.Alert{ID: 7, Status: vigil.AlertResolved, ResolvedBy: "ann@trust.example", ResolvedAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+	for _, tc := range []struct {
+		name  string
+		from  vigil.Alert
+		to    vigil.AlertStatus
+		moved bool
+		msg   string
+	}{
+		{name: "open to acknowledged", from: vigil.Alert{Status: vigil.AlertOpen}, to: vigil.AlertAcknowledged, moved: true},
+		{name: "open to resolved", from: vigil.Alert{Status: vigil.AlertOpen}, to: vigil.AlertResolved, moved: true},
+		{name: "acknowledged to resolved", from: vigil.Alert{Status: vigil.AlertAcknowledged}, to: vigil.AlertResolved, moved: true},
+		{name: "acknowledging twice changes nothing", from: vigil.Alert{Status: vigil.AlertAcknowledged}, to: vigil.AlertAcknowledged},
+		{name: "resolved cannot be acknowledged", from: resolved, to: vigil.AlertAcknowledged, msg: "alert 7 was resolved by ann@trust.example on 1 March 2026, so it cannot be acknowledged"},
+		{name: "resolved cannot be resolved again", from: resolved, to: vigil.AlertResolved, msg: "alert 7 was already resolved by ann@trust.example on 1 March 2026"},
+		{name: "nothing goes back to open", from: vigil.Alert{ID: 3, Status: vigil.AlertAcknowledged}, to: vigil.AlertOpen, msg: "alert 3 is acknowledged and cannot become open"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			moved, err := tc.from.CheckMove(tc.to)
+			if moved != tc.moved || message(err) != tc.msg {
+				t.Errorf("CheckMove = %v, %q; want %v, %q", moved, message(err), tc.moved, tc.msg)
+			}
+			if err != nil && vigil.ErrorCode(err) != vigil.ECONFLICT {
+				t.Errorf("code %s, want conflict", vigil.ErrorCode(err))
+			}
+			if tc.moved && !slices.Contains(tc.to.From(), tc.from.Status) {
+				t.Errorf("%s.From() = %v misses %s", tc.to, tc.to.From(), tc.from.Status)
+			}
+		})
+	}
+}
+
+func TestAlertMerge(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
+	a := vigil.Alert{Status: vigil.AlertResolved, Title: "first words", Severity: vigil.SeverityMedium, Count: 2,
+		Sources: []string{"A"}, FirstSeen: day(5), LastSeen: day(6)}
+	a.Merge(vigil.Alert{Title: "other words", Severity: vigil.SeverityHigh, Count: 3, Sources: []string{"B", "A", " "},
+		FirstSeen: day(4), LastSeen: day(9)})
+	want := vigil.Alert{Status: vigil.AlertResolved, Title: "first words", Severity: vigil.SeverityHigh, Count: 5,
+		Sources: []string{"A", "B"}, FirstSeen: day(4), LastSeen: day(9)}
+	if a.Status != want.Status || a.Title != want.Title || a.Severity != want.Severity || a.Count != want.Count ||
+		!slices.Equal(a.Sources, want.Sources) || !a.FirstSeen.Equal(want.FirstSeen) || !a.LastSeen.Equal(want.LastSeen) {
+		t.Errorf("merged = %+v, want %+v", a, want)
+	}
+	a.Merge(vigil.Alert{Severity: vigil.SeverityLow})
+	if a.Severity != vigil.SeverityHigh || a.Count != 6 {
+		t.Errorf("a lower repeat lowered severity or counted %d", a.Count)
+	}
+}
+
+func TestNewAlert(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	ok := vigil.Alert{Org: " rxa ", Kind: vigil.AlertSighting, Severity: vigil.SeverityHigh, Title: " Seen ", Sources: []string{"A", "A", ""}}
+	got, err := vigil.NewAlert(ok, now)
+	if err != nil || got.Org != "RXA" || got.Title != "Seen" || got.Status != vigil.AlertOpen || got.Count != 1 ||
+		!slices.Equal(got.Sources, []string{"A"}) || !got.FirstSeen.Equal(now) || !got.LastSeen.Equal(now) {
+		t.Fatalf("NewAlert = %+v, %v", got, err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*vigil.Alert)
+		msg  string
+	}{
+		{name: "kind", edit: func(a *vigil.Alert) { a.Kind = "rumour" }, msg: `alert kind "rumour" is not one of early_warning, sighting, retro_hunt`},
+		{name: "severity", edit: func(a *vigil.Alert) { a.Severity = "grave" }, msg: `severity "grave" is not one of low, medium, high, critical`},
+		{name: "tlp", edit: func(a *vigil.Alert) { a.TLP = "PINK" }, msg: `TLP "PINK" is not one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED`},
+		{name: "title", edit: func(a *vigil.Alert) { a.Title = " " }, msg: "title is required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := ok
+			tc.edit(&a)
+			if _, err := vigil.NewAlert(a, now); message(err) != tc.msg || vigil.ErrorCode(err) != vigil.EINVALID {
+				t.Errorf("error %q, want invalid %q", vigil.ErrorMessage(err), tc.msg)
+			}
+		})
+	}
+}
+
+func TestAudience(t *testing.T) {
+	sector := vigil.AudienceOf(vigil.Principal{Role: vigil.RoleSectorAnalyst}, nil)
+	member := vigil.AudienceOf(vigil.Principal{Role: vigil.RoleOrgMember, Org: "RXA"}, []string{"IGNORED"})
+	supplier := vigil.AudienceOf(vigil.Principal{Role: vigil.RoleSupplier, Org: "SUP"}, []string{"VN2", "VN1"})
+	for _, tc := range []struct {
+		name string
+		aud  vigil.Audience
+		org  string
+		tlp  vigil.TLP
+		want bool
+	}{
+		{name: "sector sees a RED alert anywhere", aud: sector, org: "RXB", tlp: vigil.TLPRed, want: true},
+		{name: "member sees its own RED alert", aud: member, org: "RXA", tlp: vigil.TLPRed, want: true},
+		{name: "member does not see another organisation", aud: member, org: "RXB", tlp: vigil.TLPClear},
+		{name: "member is no supplier", aud: member, org: "IGNORED", tlp: vigil.TLPClear},
+		{name: "supplier sees a customer's AMBER alert", aud: supplier, org: "VN1", tlp: vigil.TLPAmber, want: true},
+		{name: "supplier does not see a customer's AMBER+STRICT alert", aud: supplier, org: "VN2", tlp: vigil.TLPAmberStrict},
+		{name: "supplier does not see a customer's RED alert", aud: supplier, org: "VN1", tlp: vigil.TLPRed},
+		{name: "supplier sees its own RED alert", aud: supplier, org: "SUP", tlp: vigil.TLPRed, want: true},
+		{name: "supplier does not see a stranger", aud: supplier, org: "RXA", tlp: vigil.TLPClear},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.aud.Sees(tc.org, tc.tlp); got != tc.want {
+				t.Errorf("Sees(%s, %s) = %v, want %v", tc.org, tc.tlp, got, tc.want)
+			}
+		})
+	}
+	if got := supplier.Orgs(); !slices.Equal(got, []string{"SUP", "VN1", "VN2"}) {
+		t.Errorf("supplier.Orgs() = %v", got)
+	}
+	if !supplier.SeesOrg("VN2") || member.SeesOrg("RXB") || !sector.SeesOrg("ANY") {
+		t.Error("SeesOrg disagrees with the rule")
+	}
+}

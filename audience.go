@@ -1,0 +1,61 @@
+package vigil
+
+import "slices"
+
+// Audience is what one principal may see: the one visibility rule. Sector roles see
+// every organisation; organisation roles their own; a supplier its own and its
+// customers', but not a customer's alerts marked TLP:AMBER+STRICT or TLP:RED, which are
+// for the organisation alone.
+type Audience struct {
+	// All is true for sector roles.
+	All bool
+	// Own is the principal's organisation, if any.
+	Own string
+	// Customers are a supplier's customers, in ODS-code order.
+	Customers []string
+}
+
+// AudienceOf is p's audience; customers are the organisations a supplier serves (ignored
+// for other roles).
+func AudienceOf(p Principal, customers []string) Audience {
+	a := Audience{All: p.Role.Sector(), Own: p.Org}
+	if p.Role == RoleSupplier && p.Org != "" {
+		a.Customers = slices.Sorted(slices.Values(customers))
+	}
+	return a
+}
+
+// SeesOrg reports whether the audience may see the organisation with this (normalised)
+// ODS code.
+func (a Audience) SeesOrg(ods string) bool {
+	return a.All || a.Own != "" && ods == a.Own || a.customer(ods)
+}
+
+// Sees reports whether the audience may see something of organisation org marked tlp.
+func (a Audience) Sees(org string, tlp TLP) bool {
+	switch {
+	case a.All, a.Own != "" && org == a.Own:
+		return true
+	case a.customer(org):
+		return tlp.Rank() < TLPAmberStrict.Rank()
+	}
+	return false
+}
+
+// SeesAlert reports whether the audience may see the alert.
+func (a Audience) SeesAlert(al Alert) bool { return a.Sees(al.Org, al.TLP) }
+
+// Orgs lists the organisations a non-sector audience may see, in ODS-code order.
+func (a Audience) Orgs() []string {
+	out := slices.Clone(a.Customers)
+	if a.Own != "" && !a.customer(a.Own) {
+		out = append(out, a.Own)
+		slices.Sort(out)
+	}
+	return out
+}
+
+func (a Audience) customer(ods string) bool {
+	_, ok := slices.BinarySearch(a.Customers, ods)
+	return ok
+}
