@@ -1,6 +1,10 @@
 package vigil
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // Role is what a user or token may do.
 type Role string
@@ -62,6 +66,42 @@ type Principal struct {
 	// TokenID is set when the request came with an API token.
 	TokenID int64
 }
+
+// Need returns nil when p has one of the roles, and otherwise a forbidden error that
+// names them: every use case starts with it (or with a narrower check of its own).
+func (p Principal) Need(roles ...Role) error {
+	if slices.Contains(roles, p.Role) {
+		return nil
+	}
+	if p.Role == RoleSensor {
+		return Errorf(EFORBIDDEN, "a sensor token may only push telemetry for its organisation")
+	}
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	if len(names) == 1 {
+		return Errorf(EFORBIDDEN, "your role (%s) may not do this: it needs the role %s", p.Role, names[0])
+	}
+	return Errorf(EFORBIDDEN, "your role (%s) may not do this: it needs one of the roles %s", p.Role, strings.Join(names, ", "))
+}
+
+// The role sets use cases check with Need.
+var (
+	// People are the roles of people (every role but sensor).
+	People = []Role{RoleSectorAdmin, RoleSectorAnalyst, RoleOrgAdmin, RoleOrgMember, RoleSupplier}
+	// SectorRoles are the sector centre's roles.
+	SectorRoles = []Role{RoleSectorAdmin, RoleSectorAnalyst}
+	// OrgEditors may change an organisation: the centre, and the organisation's own admin.
+	OrgEditors = []Role{RoleSectorAdmin, RoleSectorAnalyst, RoleOrgAdmin}
+	// AlertWorkers may acknowledge and resolve alerts.
+	AlertWorkers = []Role{RoleSectorAdmin, RoleSectorAnalyst, RoleOrgAdmin, RoleOrgMember}
+)
+
+// CommandLine is the principal of `vigil` commands run on the server itself: whoever can
+// run them holds the database, so they act as a sector admin, and the audit log names
+// them "cli".
+var CommandLine = Principal{Email: "cli", Role: RoleSectorAdmin}
 
 // CanSeeOrg reports whether the principal may see the organisation with the given ODS code.
 // Suppliers' customer relationships are checked by the caller, which knows them.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/store"
 )
@@ -27,6 +28,8 @@ const (
 
 // Deps is what the API needs from the server that mounts it.
 type Deps struct {
+	// App holds the use cases the handlers call; nil builds one over Store and Centre.
+	App *app.App
 	// Store is the database.
 	Store *store.Store
 	// Centre runs the live flows (intel, events, telemetry); nil in tests of the
@@ -52,6 +55,7 @@ type Deps struct {
 // handlers need.
 type API struct {
 	huma          huma.API
+	app           *app.App
 	store         *store.Store
 	centre        *centre.Service
 	log           *slog.Logger
@@ -68,6 +72,9 @@ func New(mux humago.Mux, d Deps) *API {
 		secureCookies: d.SecureCookies, maxBody: d.MaxBodyBytes}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.app = d.App; a.app == nil {
+		a.app = app.New(app.Deps{Store: d.Store, Centre: d.Centre, Logger: a.log, Now: d.Now})
 	}
 	if a.now == nil {
 		a.now = time.Now

@@ -140,3 +140,19 @@ func (s *Store) linked(ctx context.Context, q, ods string) ([]vigil.Org, error) 
 	}
 	return orgs, nil
 }
+
+// Audience is what p may see (vigil.Audience): for a supplier, it reads the customers.
+func (s *Store) Audience(ctx context.Context, p vigil.Principal) (vigil.Audience, error) {
+	if p.Role != vigil.RoleSupplier || p.Org == "" {
+		return vigil.AudienceOf(p, nil), nil
+	}
+	cs, err := s.Customers(ctx, p.Org)
+	if err != nil {
+		return vigil.Audience{}, err
+	}
+	codes := make([]string, len(cs))
+	for i, c := range cs {
+		codes[i] = c.ODSCode
+	}
+	return vigil.AudienceOf(p, codes), nil
+}

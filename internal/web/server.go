@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vigil-health/vigil/internal/api"
+	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/store"
 )
@@ -23,6 +24,8 @@ const DefaultShutdownTimeout = 15 * time.Second
 // Deps is what the server needs. Zero fields take the defaults documented on them; new
 // engines add their fields here.
 type Deps struct {
+	// App holds the use cases the API calls; nil builds one over Store and Centre.
+	App *app.App
 	// Store is the database.
 	Store *store.Store
 	// Centre runs the live flows behind the intel, events and telemetry operations; nil
@@ -92,7 +95,7 @@ func New(d Deps) *Server {
 		}
 	}
 	s.cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
-	s.api = api.New(muxRecorder{s}, api.Deps{Store: d.Store, Centre: d.Centre, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
+	s.api = api.New(muxRecorder{s}, api.Deps{App: d.App, Store: d.Store, Centre: d.Centre, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
 		SecureCookies: d.SecureCookies, MaxBodyBytes: d.MaxBodyBytes, Version: d.Version})
 	if d.Centre != nil {
 		s.metrics.reg.MustRegister(d.Centre.Collectors()...)

@@ -1,0 +1,56 @@
+// Package app composes vigil's use cases over one store: it builds each service, wires
+// the hooks between flows (new indicators → Early Warning and retro-hunts; changed
+// assets → the asset router) and runs their background work. The command line builds
+// one App and hands it to the doors (the API and the pages), which call its services
+// and nothing below them.
+package app
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/vigil-health/vigil/internal/accounts"
+	"github.com/vigil-health/vigil/internal/alerts"
+	"github.com/vigil-health/vigil/internal/auditlog"
+	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/orgs"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// Deps is what the App is built from.
+type Deps struct {
+	// Store is the database.
+	Store *store.Store
+	// Centre runs the live flows (intel, events, telemetry) until they move into their
+	// own services; nil leaves them out.
+	Centre *centre.Service
+	// Logger receives errors and progress of background work; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// App is the set of use cases the doors call.
+type App struct {
+	// Accounts signs people in and manages users and API tokens.
+	Accounts *accounts.Service
+	// Audit reads and verifies the audit log.
+	Audit *auditlog.Service
+	// Orgs registers organisations, their assets and supplier links.
+	Orgs *orgs.Service
+	// Alerts raises alerts and lets people read and work them.
+	Alerts *alerts.Service
+	// Centre runs the intel, Early Warning and telemetry flows; nil when not composed.
+	Centre *centre.Service
+}
+
+// New builds the App's services over d.Store.
+func New(d Deps) *App {
+	return &App{
+		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
+		Audit:    auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
+		Orgs:     orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
+		Alerts:   alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
+		Centre:   d.Centre,
+	}
+}
