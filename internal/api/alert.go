@@ -1,8 +1,6 @@
 package api
 
 import (
-	"context"
-	"strconv"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -67,22 +65,3 @@ type alertIDIn struct {
 type alertResult struct {
 	Body Alert
 }
-
-// visibleAlert returns the alert when the caller may see it, and not found otherwise:
-// the same answer as for an alert that does not exist.
-func (a *API) visibleAlert(ctx context.Context, id int64) (vigil.Alert, error) {
-	sc, err := a.scopeOf(ctx, principal(ctx))
-	if err != nil {
-		return vigil.Alert{}, err
-	}
-	al, err := a.store.GetAlert(ctx, id)
-	if err != nil {
-		return vigil.Alert{}, err
-	}
-	if !sc.seesAlert(al) {
-		return vigil.Alert{}, vigil.Errorf(vigil.ENOTFOUND, "no alert %d", id)
-	}
-	return al, nil
-}
-
-func alertTarget(id int64) string { return "alert/" + strconv.FormatInt(id, 10) }

@@ -41,17 +41,8 @@ type Notification struct {
 // organisation roles their own. (Email delivery of the outbox comes with the
 // notifications work; until then this is how messages are read.)
 func (a *API) notificationList(ctx context.Context, in *notificationListIn) (*pageOut[Notification], error) {
-	p := principal(ctx)
-	f := vigil.OutboxFilter{Org: in.Org, Kind: in.Kind, Pending: in.Pending, Cursor: in.Cursor, Limit: in.Limit}
-	if !p.Role.Sector() {
-		if in.Org != "" {
-			if code, err := vigil.NormalizeODS(in.Org); err != nil || code != p.Org {
-				return nil, orgNotFound(in.Org)
-			}
-		}
-		f.Org = p.Org
-	}
-	es, next, err := a.store.ListOutbox(ctx, f)
+	es, next, err := a.app.Alerts.Notifications(ctx, principal(ctx),
+		vigil.OutboxFilter{Org: in.Org, Kind: in.Kind, Pending: in.Pending, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,69 @@
+package alerts
+
+import (
+	"context"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// Get returns alert id when p may see it. An alert p may not see is not found, in the
+// same words as one that does not exist, so that alert numbers tell a caller nothing.
+func (s *Service) Get(ctx context.Context, p vigil.Principal, id int64) (vigil.Alert, error) {
+	if err := p.Need(vigil.People...); err != nil {
+		return vigil.Alert{}, err
+	}
+	return visible(ctx, s.store, p, id)
+}
+
+// List returns a page of the alerts p may see that match f, newest first, and the cursor
+// of the next page ("" on the last). Sector roles see every organisation's, and f.Org
+// goes to the store as given (an unknown code lists nothing); organisation roles see
+// their own; a supplier its own and its customers', one organisation after another.
+// Naming an organisation p may not see is not found.
+func (s *Service) List(ctx context.Context, p vigil.Principal, f vigil.AlertFilter) ([]vigil.Alert, string, error) {
+	if err := p.Need(vigil.People...); err != nil {
+		return nil, "", err
+	}
+	aud, err := s.store.Audience(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	l := orgLister[vigil.Alert]{aud: aud, sees: aud.SeesAlert,
+		list: func(ctx context.Context, org, cursor string, limit int) ([]vigil.Alert, string, error) {
+			g := f
+			g.Org, g.Cursor, g.Limit = org, cursor, limit
+			return s.store.ListAlerts(ctx, g)
+		}}
+	if aud.All {
+		return l.one(ctx, f.Org, f.Cursor, f.Limit)
+	}
+	return l.page(ctx, f.Org, f.Cursor, f.Limit)
+}
+
+// visible reads alert id through st (the store, or the transaction a change runs in)
+// when p may see it, and answers not found otherwise.
+func visible(ctx context.Context, st *store.Store, p vigil.Principal, id int64) (vigil.Alert, error) {
+	aud, err := st.Audience(ctx, p)
+	if err != nil {
+		return vigil.Alert{}, err
+	}
+	al, err := st.GetAlert(ctx, id)
+	if err != nil {
+		return vigil.Alert{}, err
+	}
+	if !aud.SeesAlert(al) {
+		return vigil.Alert{}, vigil.Errorf(vigil.ENOTFOUND, "no alert %d", id)
+	}
+	return al, nil
+}
+
+// orgNotFound is the answer for an organisation that does not exist or that the caller
+// may not see: the same words either way, as the store would say them.
+func orgNotFound(ods string) error {
+	code, err := vigil.NormalizeODS(ods)
+	if err != nil {
+		return vigil.Errorf(vigil.ENOTFOUND, "no organisation %q", ods)
+	}
+	return vigil.Errorf(vigil.ENOTFOUND, "no organisation %s", code)
+}
