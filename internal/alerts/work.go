@@ -21,11 +21,9 @@ func (s *Service) Ack(ctx context.Context, p vigil.Principal, id int64) (vigil.A
 		if al, err = visible(ctx, tx, p, id); err != nil {
 			return err
 		}
-		if moved, err := al.CheckMove(vigil.AlertAcknowledged); !moved {
-			return err // nil when already acknowledged: nothing changes, nothing to audit
-		}
-		if al, err = tx.AckAlert(ctx, id, p.Email); err != nil {
-			return err
+		var moved bool
+		if al, moved, err = tx.AckAlert(ctx, id, p.Email); err != nil || !moved {
+			return err // not moved: already acknowledged, so nothing changes and nothing is audited
 		}
 		_, err = tx.Audit(ctx, p.Email, "alert.ack", target(id), map[string]any{"org": al.Org})
 		return err

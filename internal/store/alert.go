@@ -121,12 +121,12 @@ func (s *Store) getAlert(ctx context.Context, c conn, id int64) (vigil.Alert, er
 	return a, nil
 }
 
-// AckAlert records that someone (by, an email) has seen an open alert. Acknowledging an
-// acknowledged alert changes nothing; acknowledging a resolved one is a conflict.
-func (s *Store) AckAlert(ctx context.Context, id int64, by string) (vigil.Alert, error) {
-	by, err := vigil.Text("acknowledged by", by, 254, true)
-	if err != nil {
-		return vigil.Alert{}, err
+// AckAlert records that someone (by, an email) has seen an open alert, and reports
+// whether it changed: acknowledging an acknowledged alert changes nothing (moved is
+// false, so the caller audits nothing); acknowledging a resolved one is a conflict.
+func (s *Store) AckAlert(ctx context.Context, id int64, by string) (a vigil.Alert, moved bool, err error) {
+	if by, err = vigil.Text("acknowledged by", by, 254, true); err != nil {
+		return vigil.Alert{}, false, err
 	}
 	return s.moveAlert(ctx, id, vigil.AlertAcknowledged, `acked_at = ?, acked_by = ?`, by)
 }
@@ -141,14 +141,15 @@ func (s *Store) ResolveAlert(ctx context.Context, id int64, by, note string) (vi
 	if note, err = vigil.ResolutionNote(note); err != nil {
 		return vigil.Alert{}, err
 	}
-	return s.moveAlert(ctx, id, vigil.AlertResolved, `resolved_at = ?, resolved_by = ?, resolution_note = ?`, by, note)
+	a, _, err := s.moveAlert(ctx, id, vigil.AlertResolved, `resolved_at = ?, resolved_by = ?, resolution_note = ?`, by, note)
+	return a, err
 }
 
 // moveAlert sets the alert's status to `to`, with set (whose first argument is the
-// time), when the alert state machine allows it (vigil.Alert.CheckMove).
-func (s *Store) moveAlert(ctx context.Context, id int64, to vigil.AlertStatus, set string, args ...any) (vigil.Alert, error) {
-	var out vigil.Alert
-	err := s.inTx(ctx, func(tx *Store, c conn) error {
+// time), when the alert state machine allows it (vigil.Alert.CheckMove). The row is
+// read for update, so of two people acknowledging at once exactly one moves it.
+func (s *Store) moveAlert(ctx context.Context, id int64, to vigil.AlertStatus, set string, args ...any) (out vigil.Alert, moved bool, err error) {
+	err = s.inTx(ctx, func(tx *Store, c conn) error {
 		var err error
 		if out, err = scanAlert(c.row(ctx, `SELECT `+alertColumns+` FROM alerts WHERE id = ?`+tx.forUpdate(), id)); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
@@ -156,7 +157,7 @@ func (s *Store) moveAlert(ctx context.Context, id int64, to vigil.AlertStatus, s
 			}
 			return fmt.Errorf("get alert %d: %w", id, err)
 		}
-		if moved, err := out.CheckMove(to); !moved {
+		if moved, err = out.CheckMove(to); !moved {
 			return err
 		}
 		all := append([]any{string(to), dbTime(tx.now())}, args...)
@@ -166,5 +167,5 @@ func (s *Store) moveAlert(ctx context.Context, id int64, to vigil.AlertStatus, s
 		out, err = tx.getAlert(ctx, c, id)
 		return err
 	})
-	return out, err
+	return out, moved, err
 }

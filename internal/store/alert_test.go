@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,7 +88,7 @@ func TestRaiseAlert(t *testing.T) {
 					t.Errorf("RaiseAlert = %d, created %v; want created %v, same as %q (%d)", id, created, tt.want.created, tt.want.sameAs, ids[tt.want.sameAs])
 				}
 				if tt.ack {
-					if _, err := s.AckAlert(ctx, id, "it@trust.example"); err != nil {
+					if _, _, err := s.AckAlert(ctx, id, "it@trust.example"); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -133,7 +134,7 @@ func TestListAlerts(t *testing.T) {
 			}
 			switch i % 7 {
 			case 1:
-				_, err = s.AckAlert(ctx, id, "x@trust.example")
+				_, _, err = s.AckAlert(ctx, id, "x@trust.example")
 			case 2:
 				_, err = s.ResolveAlert(ctx, id, "x@trust.example", "blocked at the firewall")
 			}
@@ -277,7 +278,7 @@ func TestAlertLifecycle(t *testing.T) {
 				var got vigil.Alert
 				var err error
 				if st.action == "ack" {
-					got, err = s.AckAlert(ctx, st.id, st.by)
+					got, _, err = s.AckAlert(ctx, st.id, st.by)
 				} else {
 					got, err = s.ResolveAlert(ctx, st.id, st.by, st.note)
 				}
@@ -336,6 +337,41 @@ func TestRaiseAlertConcurrent(t *testing.T) {
 			a, err := s.GetAlert(ctx, id)
 			if err != nil || a.Count != 80 || len(a.Sources) != 8 {
 				t.Errorf("alert = count %d, sources %v, %v; want 80 and 8 sources", a.Count, a.Sources, err)
+			}
+		}
+	})
+}
+
+// TestAckAlertAtOnce is two people acknowledging the same open alert at the same moment:
+// exactly one of them moves it, so exactly one audit entry is written above the store.
+func TestAckAlertAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		mustCreate(t, s, org("RXA", vigil.OrgTrust))
+		for round := range 5 {
+			id, _, err := s.RaiseAlert(ctx, alert("RXA", fmt.Sprintf("race-%d", round), vigil.SeverityHigh))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var moves atomic.Int32
+			var wg sync.WaitGroup
+			for i := range 2 {
+				wg.Go(func() {
+					err := s.Tx(ctx, func(tx *store.Store) error {
+						_, moved, err := tx.AckAlert(ctx, id, fmt.Sprintf("person%d@trust.example", i))
+						if moved {
+							moves.Add(1)
+						}
+						return err
+					})
+					if err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			if n := moves.Load(); n != 1 {
+				t.Fatalf("round %d: %d of two simultaneous acknowledgements moved the alert, want exactly 1", round, n)
 			}
 		}
 	})
