@@ -28,6 +28,8 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// SessionTTL is how long a sign-in lasts (accounts.DefaultSessionTTL when zero).
+	SessionTTL time.Duration
 }
 
 // App is the set of use cases the doors call.
@@ -47,7 +49,7 @@ type App struct {
 // New builds the App's services over d.Store.
 func New(d Deps) *App {
 	return &App{
-		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
+		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL}),
 		Audit:    auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
 		Orgs:     orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
 		Alerts:   alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
