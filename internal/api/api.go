@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/vigil-health/vigil/internal/accounts"
 	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/store"
@@ -22,8 +23,8 @@ const SessionCookie = "vigil_session"
 
 // Defaults for the zero values of Deps.
 const (
-	DefaultSessionTTL   = 8 * time.Hour // DefaultSessionTTL is a working day.
-	DefaultMaxBodyBytes = 1 << 20       // DefaultMaxBodyBytes bounds a JSON request body.
+	DefaultSessionTTL   = accounts.DefaultSessionTTL // DefaultSessionTTL is a working day.
+	DefaultMaxBodyBytes = 1 << 20                    // DefaultMaxBodyBytes bounds a JSON request body.
 )
 
 // Deps is what the API needs from the server that mounts it.
@@ -39,7 +40,8 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock for rate-limit windows; nil means time.Now.
 	Now func() time.Time
-	// SessionTTL is how long a sign-in lasts (DefaultSessionTTL when zero).
+	// SessionTTL is how long a sign-in lasts (DefaultSessionTTL when zero), for the App
+	// New builds when App is nil; a given App has its own.
 	SessionTTL time.Duration
 	// SecureCookies marks the session cookie Secure: set it whenever users reach the
 	// server over HTTPS, directly or through a proxy.
@@ -60,7 +62,6 @@ type API struct {
 	centre        *centre.Service
 	log           *slog.Logger
 	now           func() time.Time
-	sessionTTL    time.Duration
 	secureCookies bool
 	maxBody       int64
 }
@@ -68,19 +69,16 @@ type API struct {
 // New registers the API's operations under Prefix on mux, with the OpenAPI document at
 // Prefix/openapi.json and a self-contained reference page at Prefix/docs.
 func New(mux humago.Mux, d Deps) *API {
-	a := &API{store: d.Store, centre: d.Centre, log: d.Logger, now: d.Now, sessionTTL: d.SessionTTL,
+	a := &API{store: d.Store, centre: d.Centre, log: d.Logger, now: d.Now,
 		secureCookies: d.SecureCookies, maxBody: d.MaxBodyBytes}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
 	if a.app = d.App; a.app == nil {
-		a.app = app.New(app.Deps{Store: d.Store, Centre: d.Centre, Logger: a.log, Now: d.Now})
+		a.app = app.New(app.Deps{Store: d.Store, Centre: d.Centre, Logger: a.log, Now: d.Now, SessionTTL: d.SessionTTL})
 	}
 	if a.now == nil {
 		a.now = time.Now
-	}
-	if a.sessionTTL <= 0 {
-		a.sessionTTL = DefaultSessionTTL
 	}
 	if a.maxBody <= 0 {
 		a.maxBody = DefaultMaxBodyBytes
@@ -90,6 +88,10 @@ func New(mux humago.Mux, d Deps) *API {
 	a.routes()
 	return a
 }
+
+// App returns the use cases the API calls, for the web layer's own needs (who a request
+// comes from).
+func (a *API) App() *app.App { return a.app }
 
 // Huma returns the huma API, for its OpenAPI document.
 func (a *API) Huma() huma.API { return a.huma }

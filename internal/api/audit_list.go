@@ -16,7 +16,7 @@ type auditListIn struct {
 // auditList reads the audit log, newest first.
 func (a *API) auditList(ctx context.Context, in *auditListIn) (*pageOut[AuditEntry], error) {
 	f := vigil.AuditFilter{Actor: in.Actor, Action: in.Action, Target: in.Target, Cursor: in.Cursor, Limit: in.Limit}
-	es, next, err := a.store.ListAudit(ctx, f)
+	es, next, err := a.app.Audit.List(ctx, principal(ctx), f)
 	if err != nil {
 		return nil, err
 	}

@@ -1,11 +1,6 @@
 package api
 
-import (
-	"context"
-	"errors"
-
-	"github.com/vigil-health/vigil/internal/store"
-)
+import "context"
 
 type auditVerifyOut struct {
 	Body struct {
@@ -21,20 +16,12 @@ type auditVerifyOut struct {
 // auditVerify recomputes the audit chain. A broken chain is a finding, not a failure
 // of the request: it answers 200 with ok false and the first bad row.
 func (a *API) auditVerify(ctx context.Context, _ *struct{}) (*auditVerifyOut, error) {
+	v, err := a.app.Audit.Verify(ctx, principal(ctx))
+	if err != nil {
+		return nil, err
+	}
 	out := &auditVerifyOut{}
 	b := &out.Body
-	rows, bad, err := a.store.VerifyAudit(ctx)
-	switch {
-	case errors.Is(err, store.ErrAuditBroken):
-		b.FirstBad, b.Problem = bad, err.Error()
-	case err != nil:
-		return nil, err
-	default:
-		b.OK = true
-	}
-	b.Rows = rows
-	if b.HeadSeq, b.HeadHash, err = a.store.AuditHead(ctx); err != nil {
-		return nil, err
-	}
+	b.OK, b.Rows, b.FirstBad, b.Problem, b.HeadSeq, b.HeadHash = v.OK, v.Rows, v.FirstBad, v.Problem, v.HeadSeq, v.HeadHash
 	return out, nil
 }

@@ -31,7 +31,7 @@ type meOut struct {
 // meGet returns who the caller is: the signed-in user, or the user an API token acts for.
 func (a *API) meGet(ctx context.Context, _ *struct{}) (*meOut, error) {
 	p := principal(ctx)
-	u, err := a.store.GetUser(ctx, p.UserID)
+	u, err := a.app.Accounts.Me(ctx, p)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/orgs"
 )
 
 // Org is an organisation as the API shows it.
@@ -57,8 +57,10 @@ type Assets struct {
 	Hostnames []string `json:"hostnames,omitempty" maxItems:"10000"`
 }
 
-func (as Assets) store() []vigil.Asset {
-	var out []vigil.Asset
+// assets lists the assets, non-nil even when empty: an empty list in a change still
+// says what the change was asked to do.
+func (as Assets) assets() []vigil.Asset {
+	out := []vigil.Asset{}
 	for _, v := range as.IPRanges {
 		out = append(out, vigil.Asset{Kind: vigil.AssetIPRange, Value: v})
 	}
@@ -71,45 +73,23 @@ func (as Assets) store() []vigil.Asset {
 	return out
 }
 
-// prefixes parses IP ranges as the store will accept them, with the store's words for
-// what is wrong.
-func prefixes(ranges []string) ([]netip.Prefix, error) {
-	out := make([]netip.Prefix, 0, len(ranges))
-	for _, r := range ranges {
-		a, err := store.NormalizeAsset(vigil.Asset{Kind: vigil.AssetIPRange, Value: r})
-		if err != nil {
-			return nil, err
-		}
-		p, err := netip.ParsePrefix(a.Value)
-		if err != nil {
-			return nil, vigil.Errorf(vigil.EINVALID, "IP range %q is not a network in CIDR form", r)
-		}
-		out = append(out, p)
-	}
-	return out, nil
-}
-
 func contactsIn(cs []Contact) []vigil.Contact {
 	return mapSlice(cs, func(c Contact) vigil.Contact {
 		return vigil.Contact{Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone}
 	})
 }
 
-// orgOut converts a stored organisation; withContacts is false for a supplier looking
-// at a customer, whose staff's details are not the supplier's to see.
-func orgOut(o vigil.Org, withContacts bool) Org {
-	out := Org{ODSCode: o.ODSCode, Name: o.Name, Kind: o.Kind, Region: o.Region, Parent: o.Parent,
+// orgOut converts an organisation as the service gave it (without contacts when they
+// are not the caller's to see).
+func orgOut(o vigil.Org) Org {
+	return Org{ODSCode: o.ODSCode, Name: o.Name, Kind: o.Kind, Region: o.Region, Parent: o.Parent,
 		IPRanges:  mapSlice(o.IPRanges, netip.Prefix.String),
 		Domains:   nonNil(o.Domains),
 		Hostnames: nonNil(o.Hostnames),
-		Contacts:  []Contact{},
-		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
-	if withContacts {
-		out.Contacts = mapSlice(o.Contacts, func(c vigil.Contact) Contact {
+		Contacts: mapSlice(o.Contacts, func(c vigil.Contact) Contact {
 			return Contact{Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone}
-		})
-	}
-	return out
+		}),
+		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 }
 
 func nonNil[T any](s []T) []T {
@@ -129,12 +109,12 @@ type orgChange struct {
 	}
 }
 
-func newOrgChange(o vigil.Org, overlaps []vigil.Overlap, p vigil.Principal) *orgChange {
+func newOrgChange(c orgs.Change, p vigil.Principal) *orgChange {
 	out := &orgChange{}
-	out.Body.Org = orgOut(o, true)
+	out.Body.Org = orgOut(c.Org)
 	out.Body.Overlaps = []Overlap{}
 	if p.Role.Sector() {
-		out.Body.Overlaps = mapSlice(overlaps, overlapOut)
+		out.Body.Overlaps = mapSlice(c.Overlaps, overlapOut)
 	}
 	return out
 }

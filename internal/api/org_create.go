@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/orgs"
 )
 
 type orgCreateIn struct {
@@ -22,29 +22,15 @@ type orgCreateIn struct {
 // orgCreate registers an organisation with its assets. Overlaps with other
 // organisations' assets are accepted, flagged for an analyst and listed in the answer.
 func (a *API) orgCreate(ctx context.Context, in *orgCreateIn) (*orgChange, error) {
-	p := principal(ctx)
-	b := in.Body
-	ranges, err := prefixes(b.IPRanges)
+	p, b := principal(ctx), in.Body
+	ranges, err := orgs.ParseIPRanges(b.IPRanges)
 	if err != nil {
 		return nil, err
 	}
-	o := vigil.Org{ODSCode: b.ODSCode, Name: b.Name, Kind: b.Kind, Region: b.Region, Parent: b.Parent,
-		IPRanges: ranges, Domains: b.Domains, Hostnames: b.Hostnames, Contacts: contactsIn(b.Contacts)}
-	var created vigil.Org
-	var overlaps []vigil.Overlap
-	err = a.store.Tx(ctx, func(tx *store.Store) error {
-		if created, overlaps, err = tx.CreateOrg(ctx, o); err != nil {
-			return err
-		}
-		_, err = tx.Audit(ctx, p.Email, "org.create", created.ODSCode, map[string]any{
-			"name": created.Name, "kind": created.Kind, "assets": len(store.OrgAssets(created)), "overlaps": len(overlaps)})
-		return err
-	})
+	c, err := a.app.Orgs.Create(ctx, p, vigil.Org{ODSCode: b.ODSCode, Name: b.Name, Kind: b.Kind, Region: b.Region,
+		Parent: b.Parent, IPRanges: ranges, Domains: b.Domains, Hostnames: b.Hostnames, Contacts: contactsIn(b.Contacts)})
 	if err != nil {
 		return nil, err
 	}
-	if len(store.OrgAssets(created)) > 0 {
-		a.reroute(ctx)
-	}
-	return newOrgChange(created, overlaps, p), nil
+	return newOrgChange(c, p), nil
 }

@@ -1,10 +1,6 @@
 package api
 
-import (
-	"context"
-
-	"github.com/vigil-health/vigil"
-)
+import "context"
 
 type orgGetIn struct {
 	ODS string `path:"ods" maxLength:"20" doc:"The organisation's ODS code."`
@@ -16,17 +12,9 @@ type orgResult struct {
 
 // orgGet returns one organisation the caller may see; any other is not found.
 func (a *API) orgGet(ctx context.Context, in *orgGetIn) (*orgResult, error) {
-	sc, err := a.scopeOf(ctx, principal(ctx))
+	o, err := a.app.Orgs.Get(ctx, principal(ctx), in.ODS)
 	if err != nil {
 		return nil, err
 	}
-	code, err := vigil.NormalizeODS(in.ODS)
-	if err != nil || !sc.seesOrg(code) {
-		return nil, orgNotFound(in.ODS)
-	}
-	o, err := a.store.GetOrg(ctx, code)
-	if err != nil {
-		return nil, err
-	}
-	return &orgResult{Body: orgOut(o, sc.all || code == sc.own)}, nil
+	return &orgResult{Body: orgOut(o)}, nil
 }

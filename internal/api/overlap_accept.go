@@ -1,12 +1,6 @@
 package api
 
-import (
-	"context"
-	"strconv"
-
-	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
-)
+import "context"
 
 type overlapAcceptIn struct {
 	ID   int64 `path:"id" minimum:"1" doc:"The overlap's number."`
@@ -21,17 +15,7 @@ type overlapResult struct {
 
 // overlapAccept records that an analyst confirmed two organisations' overlapping claims.
 func (a *API) overlapAccept(ctx context.Context, in *overlapAcceptIn) (*overlapResult, error) {
-	p := principal(ctx)
-	var o vigil.Overlap
-	err := a.store.Tx(ctx, func(tx *store.Store) error {
-		var err error
-		if o, err = tx.AcceptOverlap(ctx, in.ID, p.Email, in.Body.Note); err != nil {
-			return err
-		}
-		_, err = tx.Audit(ctx, p.Email, "overlap.accept", "overlap/"+strconv.FormatInt(in.ID, 10),
-			map[string]any{"overlap": o.String(), "note": o.Note})
-		return err
-	})
+	o, err := a.app.Orgs.AcceptOverlap(ctx, principal(ctx), in.ID, in.Body.Note)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ type overlapListIn struct {
 // overlapList lists flagged overlaps between organisations' assets, oldest first.
 func (a *API) overlapList(ctx context.Context, in *overlapListIn) (*pageOut[Overlap], error) {
 	f := vigil.OverlapFilter{Org: in.Org, Status: in.Status, Cursor: in.Cursor, Limit: in.Limit}
-	os, next, err := a.store.ListOverlaps(ctx, f)
+	os, next, err := a.app.Orgs.Overlaps(ctx, principal(ctx), f)
 	if err != nil {
 		return nil, err
 	}

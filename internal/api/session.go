@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -36,5 +35,3 @@ func (a *API) sessionCookie(id string, expires time.Time) http.Cookie {
 	}
 	return c
 }
-
-func userTarget(id int64) string { return "user/" + strconv.FormatInt(id, 10) }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -33,5 +32,3 @@ func tokenOut(t vigil.Token) Token {
 	return Token{ID: t.ID, Name: t.Name, UserID: t.UserID, SensorOrg: t.SensorOrg, Hint: t.Hint, CreatedAt: t.CreatedAt,
 		LastUsedAt: timePtr(t.LastUsedAt), ExpiresAt: timePtr(t.ExpiresAt), RevokedAt: timePtr(t.RevokedAt)}
 }
-
-func tokenTarget(id int64) string { return "token/" + strconv.FormatInt(id, 10) }

@@ -1,10 +1,6 @@
 package api
 
-import (
-	"context"
-
-	"github.com/vigil-health/vigil"
-)
+import "context"
 
 type tokenListIn struct {
 	Org            string `query:"org" maxLength:"20" doc:"List this organisation's tokens, sensors' and users' (sector_admin only)."`
@@ -20,15 +16,7 @@ type tokenListOut struct {
 // tokenList lists the caller's own tokens, newest first; a sector_admin may list an
 // organisation's instead.
 func (a *API) tokenList(ctx context.Context, in *tokenListIn) (*tokenListOut, error) {
-	p := principal(ctx)
-	f := vigil.TokenFilter{UserID: p.UserID, IncludeRevoked: in.IncludeRevoked}
-	if in.Org != "" {
-		if p.Role != vigil.RoleSectorAdmin {
-			return nil, vigil.Errorf(vigil.EFORBIDDEN, "only a sector_admin may list an organisation's tokens; leave out org to list your own")
-		}
-		f = vigil.TokenFilter{Org: in.Org, IncludeRevoked: in.IncludeRevoked}
-	}
-	ts, err := a.store.ListTokens(ctx, f)
+	ts, err := a.app.Accounts.ListTokens(ctx, principal(ctx), in.Org, in.IncludeRevoked)
 	if err != nil {
 		return nil, err
 	}

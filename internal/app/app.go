@@ -6,6 +6,7 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -28,6 +29,8 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// SessionTTL is how long a sign-in lasts (accounts.DefaultSessionTTL when zero).
+	SessionTTL time.Duration
 }
 
 // App is the set of use cases the doors call.
@@ -46,10 +49,14 @@ type App struct {
 
 // New builds the App's services over d.Store.
 func New(d Deps) *App {
+	var assetsChanged func(context.Context) error
+	if d.Centre != nil {
+		assetsChanged = d.Centre.Reroute
+	}
 	return &App{
-		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
+		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL}),
 		Audit:    auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
-		Orgs:     orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
+		Orgs:     orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, AssetsChanged: assetsChanged}),
 		Alerts:   alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
 		Centre:   d.Centre,
 	}

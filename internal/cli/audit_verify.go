@@ -1,6 +1,10 @@
 package cli
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/vigil-health/vigil"
+)
 
 type auditCmd struct {
 	Verify auditVerifyCmd `cmd:"" help:"Recompute the audit log's hash chain; exit 1 naming the first row that was altered or removed."`
@@ -11,18 +15,18 @@ type auditVerifyCmd struct {
 }
 
 func (c *auditVerifyCmd) Run(e *env) error {
-	_, s, err := c.open(e.ctx, quietLogger(e))
+	a, closeStore, err := c.openApp(e)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	rows, bad, err := s.VerifyAudit(e.ctx)
-	if err != nil && bad == 0 {
+	defer closeStore()
+	v, err := a.Audit.Verify(e.ctx, vigil.CommandLine)
+	if err != nil {
 		return err
 	}
-	if bad != 0 {
-		return &exitError{code: ExitFailure, err: fmt.Errorf("audit log broken at row %d of %d: %v", bad, rows, err)}
+	if !v.OK {
+		return &exitError{code: ExitFailure, err: fmt.Errorf("audit log broken at row %d of %d: %s", v.FirstBad, v.Rows, v.Problem)}
 	}
-	fmt.Fprintf(e.stdout, "audit log intact: %d rows\n", rows)
+	fmt.Fprintf(e.stdout, "audit log intact: %d rows\n", v.Rows)
 	return nil
 }

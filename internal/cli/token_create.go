@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/accounts"
 )
 
 type tokenCmd struct {
@@ -25,27 +26,22 @@ func (c *tokenCreateCmd) Run(e *env) error {
 	if c.Sensor && c.Org == "" {
 		return usageErrorf("--sensor needs --org ODS: a sensor pushes telemetry for one organisation")
 	}
-	_, s, err := c.open(e.ctx, quietLogger(e))
+	a, closeStore, err := c.openApp(e)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	nt := vigil.NewToken{Name: c.Name, SensorOrg: c.Org}
-	if !c.Sensor {
-		u, err := s.GetUserByEmail(e.ctx, c.Email)
-		if err != nil {
-			return storeError(err)
-		}
-		nt = vigil.NewToken{Name: c.Name, UserID: u.ID}
+	defer closeStore()
+	r := accounts.TokenRequest{Name: c.Name, Sensor: c.Sensor, User: c.Email}
+	if c.Sensor {
+		r.Org = c.Org // --org means nothing for a user's token, which acts for the user's organisation
 	}
-	if nt.Name == "" {
-		nt.Name = "created with vigil token create"
+	if r.Name == "" {
+		r.Name = "created with vigil token create"
 	}
-	raw, tok, err := s.CreateToken(e.ctx, nt)
+	raw, tok, err := a.Accounts.CreateToken(e.ctx, vigil.CommandLine, r)
 	if err != nil {
 		return storeError(err)
 	}
-	s.Audit(e.ctx, "cli", "token.create", fmt.Sprintf("token/%d", tok.ID), map[string]any{"name": tok.Name, "sensor_org": tok.SensorOrg, "user_id": tok.UserID})
 	fmt.Fprintln(e.stdout, raw)
 	fmt.Fprintf(e.stderr, "token %d (%s) created; it is shown only this once\n", tok.ID, tok.Hint)
 	return nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/app"
 )
 
 type userCmd struct {
@@ -30,20 +31,16 @@ func (c *userAddCmd) Run(e *env) error {
 		}
 		password = strings.TrimRight(line, "\r\n")
 	}
-	_, s, err := c.open(e.ctx, quietLogger(e))
+	a, closeStore, err := c.openApp(e)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	name := c.Name
-	if name == "" {
-		name = c.Email
-	}
-	u, err := s.CreateUser(e.ctx, vigil.NewUser{Email: c.Email, Name: name, Role: vigil.Role(c.Role), Org: c.Org, Password: password})
+	defer closeStore()
+	u, err := a.Accounts.AddUser(e.ctx, vigil.CommandLine,
+		vigil.NewUser{Email: c.Email, Name: c.Name, Role: vigil.Role(c.Role), Org: c.Org, Password: password})
 	if err != nil {
 		return storeError(err)
 	}
-	s.Audit(e.ctx, "cli", "user.create", u.Email, map[string]any{"role": u.Role, "org": u.Org})
 	fmt.Fprintf(e.stdout, "created %s (%s%s), id %d\n", u.Email, u.Role, orgSuffix(u.Org), u.ID)
 	if password == "" {
 		fmt.Fprintln(e.stdout, "no password set: the account can use API tokens but cannot sign in until one is set")
@@ -65,4 +62,15 @@ func storeError(err error) error {
 		return usageErrorf("%s", vigil.ErrorMessage(err))
 	}
 	return err
+}
+
+// openApp opens the server's store and builds the use cases over it, for the commands
+// that act on it as vigil.CommandLine; closeStore closes the store.
+func (f *serverFlags) openApp(e *env) (a *app.App, closeStore func() error, err error) {
+	log := quietLogger(e)
+	_, s, err := f.open(e.ctx, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return app.New(app.Deps{Store: s, Logger: log}), s.Close, nil
 }

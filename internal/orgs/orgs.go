@@ -7,9 +7,11 @@
 package orgs
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -21,18 +23,23 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// AssetsChanged is called after a change of some organisation's assets has been
+	// committed (to rebuild the Early Warning router); nil when nothing listens. Its
+	// error is logged, not returned: the change is stored either way.
+	AssetsChanged func(context.Context) error
 }
 
 // Service holds the use cases; it is safe for concurrent use.
 type Service struct {
-	store *store.Store
-	log   *slog.Logger
-	now   func() time.Time
+	store         *store.Store
+	log           *slog.Logger
+	now           func() time.Time
+	assetsChanged func(context.Context) error
 }
 
 // New builds the Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now}
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, assetsChanged: d.AssetsChanged}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -40,4 +47,26 @@ func New(d Deps) *Service {
 		s.now = time.Now
 	}
 	return s
+}
+
+// changedAssets tells whoever listens that assets changed. The change is committed, so a
+// failure is logged rather than returned; the router is rebuilt on the next change or
+// restart.
+func (s *Service) changedAssets(ctx context.Context) {
+	if s.assetsChanged == nil {
+		return
+	}
+	if err := s.assetsChanged(context.WithoutCancel(ctx)); err != nil {
+		s.log.ErrorContext(ctx, "rebuild the asset router", slog.Any("error", err))
+	}
+}
+
+// notFound is the answer for an organisation that does not exist or that the caller
+// may not see: the same words either way, as the store would say them.
+func notFound(ods string) error {
+	code, err := vigil.NormalizeODS(ods)
+	if err != nil {
+		return vigil.Errorf(vigil.ENOTFOUND, "no organisation %q", ods)
+	}
+	return vigil.Errorf(vigil.ENOTFOUND, "no organisation %s", code)
 }

@@ -179,25 +179,20 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 // principal resolves the bearer token or, without an Authorization header, the session
 // cookie. A bad token is an error; a missing or ended session is anonymous.
 func (s *Server) principal(r *http.Request) (vigil.Principal, bool, error) {
-	ctx := r.Context()
+	accounts := s.api.App().Accounts
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, token, _ := strings.Cut(h, " ")
-		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		if token = strings.TrimSpace(token); !strings.EqualFold(scheme, "Bearer") || token == "" {
 			return vigil.Principal{}, false, vigil.Errorf(vigil.EUNAUTHORIZED,
 				"the Authorization header must be \"Bearer\" followed by an API token (vgl_…)")
 		}
-		p, err := s.store.TokenPrincipal(ctx, strings.TrimSpace(token))
-		return p, err == nil, err
+		return accounts.Identify(r.Context(), token, "")
 	}
 	c, err := r.Cookie(api.SessionCookie)
-	if err != nil || c.Value == "" {
+	if err != nil {
 		return vigil.Principal{}, false, nil
 	}
-	p, err := s.store.SessionPrincipal(ctx, c.Value)
-	if vigil.ErrorCode(err) == vigil.EUNAUTHORIZED {
-		return vigil.Principal{}, false, nil
-	}
-	return p, err == nil, err
+	return accounts.Identify(r.Context(), "", c.Value)
 }
 
 // route serves the request from the mux, and answers problems for paths and methods

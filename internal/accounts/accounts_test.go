@@ -1,0 +1,301 @@
+package accounts_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/accounts"
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/store/storetest"
+)
+
+const password = "correct horse battery staple"
+
+// sector is a store with two trusts and a user of each role that signs in.
+type sector struct {
+	s     *store.Store
+	svc   *accounts.Service
+	users map[vigil.Role]vigil.User
+	other vigil.User // an org_admin of RXB
+}
+
+func newSector(t *testing.T, s *store.Store) *sector {
+	t.Helper()
+	ctx := context.Background()
+	for _, ods := range []string{"RXA", "RXB"} {
+		if _, _, err := s.CreateOrg(ctx, vigil.Org{ODSCode: ods, Name: "Trust " + ods, Kind: vigil.OrgTrust}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sc := &sector{s: s, svc: accounts.New(accounts.Deps{Store: s}), users: map[vigil.Role]vigil.User{}}
+	for _, nu := range []vigil.NewUser{
+		{Email: "admin@centre.example", Role: vigil.RoleSectorAdmin},
+		{Email: "analyst@centre.example", Role: vigil.RoleSectorAnalyst},
+		{Email: "admin@rxa.example", Role: vigil.RoleOrgAdmin, Org: "RXA"},
+		{Email: "admin@rxb.example", Role: vigil.RoleOrgAdmin, Org: "RXB"},
+	} {
+		nu.Name, nu.Password = nu.Email, password
+		u, err := s.CreateUser(ctx, nu)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Org == "RXB" {
+			sc.other = u
+		} else {
+			sc.users[u.Role] = u
+		}
+	}
+	return sc
+}
+
+// as is the principal of u signed in with a session.
+func as(u vigil.User) vigil.Principal {
+	return vigil.Principal{UserID: u.ID, Email: u.Email, Role: u.Role, Org: u.Org}
+}
+
+// lastAudit returns the newest audit entry with action, failing when there is none.
+func lastAudit(t *testing.T, s *store.Store, action string) vigil.AuditEntry {
+	t.Helper()
+	es, _, err := s.ListAudit(context.Background(), vigil.AuditFilter{Action: action, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) == 0 {
+		t.Fatalf("no %s audit entry", action)
+	}
+	return es[0]
+}
+
+// auditCount counts the audit entries with action.
+func auditCount(t *testing.T, s *store.Store, action string) int {
+	t.Helper()
+	es, _, err := s.ListAudit(context.Background(), vigil.AuditFilter{Action: action, Limit: vigil.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(es)
+}
+
+func detail(t *testing.T, e vigil.AuditEntry) map[string]any {
+	t.Helper()
+	var d map[string]any
+	if err := json.Unmarshal([]byte(e.Detail), &d); err != nil {
+		t.Fatalf("detail %q: %v", e.Detail, err)
+	}
+	return d
+}
+
+func TestSignIn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		sc := newSector(t, s)
+		ctx := context.Background()
+		admin := sc.users[vigil.RoleSectorAdmin]
+		svc := accounts.New(accounts.Deps{Store: s, SessionTTL: time.Hour, Login: accounts.LoginLimits{PerEmail: 2}})
+
+		ses, err := svc.SignIn(ctx, "Admin@Centre.example", password, "192.0.2.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ses.User.ID != admin.ID || time.Until(ses.ExpiresAt) > time.Hour || time.Until(ses.ExpiresAt) < 59*time.Minute {
+			t.Errorf("session %+v, want admin's for an hour", ses)
+		}
+		if e := lastAudit(t, s, "user.login"); e.Actor != admin.Email || e.Target != "user/"+itoa(admin.ID) || detail(t, e)["ip"] != "192.0.2.1" {
+			t.Errorf("user.login entry %+v", e)
+		}
+		p, ok, err := svc.Identify(ctx, "", ses.ID)
+		if err != nil || !ok || p.UserID != admin.ID {
+			t.Fatalf("Identify(session) = %+v %v %v", p, ok, err)
+		}
+
+		for i := range 2 {
+			if _, err := svc.SignIn(ctx, admin.Email, "wrong password", "192.0.2.2"); vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
+				t.Fatalf("wrong password %d: %v, want unauthorized", i, err)
+			}
+		}
+		if e := lastAudit(t, s, "user.login_failed"); e.Actor != admin.Email || detail(t, e)["reason"] != "bad_credentials" {
+			t.Errorf("user.login_failed entry %+v", e)
+		}
+		_, err = svc.SignIn(ctx, admin.Email, password, "192.0.2.3")
+		var th *accounts.ThrottledError
+		if !errors.As(err, &th) || th.RetryAfter != 15*time.Minute ||
+			th.Message != "too many failed sign-ins for this account or from this address: wait 15 minutes and try again, or ask your administrator to reset your password" {
+			t.Fatalf("third sign-in after two failures: %v, want throttled for 15 minutes", err)
+		}
+
+		if err := svc.SignOut(ctx, as(admin), ses.ID); err != nil {
+			t.Fatal(err)
+		}
+		if e := lastAudit(t, s, "user.logout"); e.Actor != admin.Email {
+			t.Errorf("user.logout entry %+v", e)
+		}
+		if _, ok, err := svc.Identify(ctx, "", ses.ID); ok || err != nil {
+			t.Errorf("Identify(ended session) = %v %v, want anonymous", ok, err)
+		}
+		if err := svc.SignOut(ctx, vigil.Principal{UserID: admin.ID, TokenID: 9}, ses.ID); err != nil || auditCount(t, s, "user.logout") != 1 {
+			t.Errorf("signing out with a token: %v, %d logout entries, want nothing done", err, auditCount(t, s, "user.logout"))
+		}
+		if _, _, err := svc.Identify(ctx, "vgl_nope", ""); vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
+			t.Errorf("Identify(bad token) = %v, want unauthorized", err)
+		}
+	})
+}
+
+func TestCreateToken(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		sc := newSector(t, s)
+		admin, orgAdmin := sc.users[vigil.RoleSectorAdmin], sc.users[vigil.RoleOrgAdmin]
+		viaToken := as(orgAdmin)
+		viaToken.TokenID = 1
+		tests := []struct {
+			name     string
+			p        vigil.Principal
+			r        accounts.TokenRequest
+			wantCode string
+			wantUser int64
+			wantOrg  string
+		}{
+			{"own token", as(orgAdmin), accounts.TokenRequest{Name: "SIEM"}, "", orgAdmin.ID, ""},
+			{"a token cannot make tokens", viaToken, accounts.TokenRequest{}, vigil.EFORBIDDEN, 0, ""},
+			{"sector admin makes a sensor token", as(admin), accounts.TokenRequest{Sensor: true, Org: "rxa"}, "", 0, "RXA"},
+			{"org admin may not make a sensor token", as(orgAdmin), accounts.TokenRequest{Sensor: true, Org: "RXA"}, vigil.EFORBIDDEN, 0, ""},
+			{"sensor token needs an org", as(admin), accounts.TokenRequest{Sensor: true}, vigil.EINVALID, 0, ""},
+			{"org is for sensors only", as(admin), accounts.TokenRequest{Org: "RXA"}, vigil.EINVALID, 0, ""},
+			{"command line makes a user's token", vigil.CommandLine, accounts.TokenRequest{User: orgAdmin.Email}, "", orgAdmin.ID, ""},
+			{"org admin may not make another's token", as(orgAdmin), accounts.TokenRequest{User: admin.Email}, vigil.EFORBIDDEN, 0, ""},
+			{"unknown user", vigil.CommandLine, accounts.TokenRequest{User: "ghost@centre.example"}, vigil.ENOTFOUND, 0, ""},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				before := auditCount(t, s, "token.create")
+				raw, tok, err := sc.svc.CreateToken(context.Background(), tt.p, tt.r)
+				if vigil.ErrorCode(err) != tt.wantCode {
+					t.Fatalf("CreateToken: %v, want code %q", err, tt.wantCode)
+				}
+				if tt.wantCode != "" {
+					if n := auditCount(t, s, "token.create"); n != before {
+						t.Errorf("refused, yet %d token.create entries were written", n-before)
+					}
+					return
+				}
+				if tok.UserID != tt.wantUser || tok.SensorOrg != tt.wantOrg || len(raw) < 10 {
+					t.Errorf("token %+v, want user %d org %q", tok, tt.wantUser, tt.wantOrg)
+				}
+				e := lastAudit(t, s, "token.create")
+				want := map[string]any{"name": tok.Name, "hint": tok.Hint, "user_id": float64(tok.UserID), "sensor_org": tok.SensorOrg}
+				if e.Actor != tt.p.Email || e.Target != "token/"+itoa(tok.ID) || !cmp.Equal(detail(t, e), want) {
+					t.Errorf("token.create entry %+v, want actor %s and detail %v", e, tt.p.Email, want)
+				}
+			})
+		}
+	})
+}
+
+func TestRevokeAndListTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		sc := newSector(t, s)
+		ctx := context.Background()
+		admin, orgAdmin := sc.users[vigil.RoleSectorAdmin], sc.users[vigil.RoleOrgAdmin]
+		mint := func(u vigil.User) int64 {
+			_, tok, err := sc.svc.CreateToken(ctx, as(u), accounts.TokenRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tok.ID
+		}
+		tests := []struct {
+			name     string
+			p        vigil.Principal
+			owner    vigil.User
+			wantCode string
+		}{
+			{"own token", as(orgAdmin), orgAdmin, ""},
+			{"another organisation's user's token is not found", as(sc.other), orgAdmin, vigil.ENOTFOUND},
+			{"sector admin revokes anyone's", as(admin), orgAdmin, ""},
+			{"analyst may not revoke another's", as(sc.users[vigil.RoleSectorAnalyst]), admin, vigil.ENOTFOUND},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				id := mint(tt.owner)
+				before := auditCount(t, s, "token.revoke")
+				err := sc.svc.RevokeToken(ctx, tt.p, id)
+				if vigil.ErrorCode(err) != tt.wantCode {
+					t.Fatalf("RevokeToken: %v, want code %q", err, tt.wantCode)
+				}
+				want := before
+				if tt.wantCode == "" {
+					want++
+					if err := sc.svc.RevokeToken(ctx, tt.p, id); err != nil {
+						t.Fatalf("revoking again: %v", err)
+					}
+				}
+				if n := auditCount(t, s, "token.revoke"); n != want {
+					t.Errorf("%d token.revoke entries, want %d (one, however often it is revoked)", n-before, want-before)
+				}
+			})
+		}
+		if _, err := sc.svc.ListTokens(ctx, as(orgAdmin), "RXA", false); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+			t.Errorf("org admin listing an organisation's tokens: %v, want forbidden", err)
+		}
+		ts, err := sc.svc.ListTokens(ctx, as(admin), "RXA", true)
+		if err != nil || len(ts) == 0 {
+			t.Errorf("sector admin listing RXA's tokens: %d, %v", len(ts), err)
+		}
+		for _, tok := range ts {
+			if tok.UserID != orgAdmin.ID {
+				t.Errorf("RXA's tokens include %+v", tok)
+			}
+		}
+	})
+}
+
+func TestAddUser(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		sc := newSector(t, s)
+		ctx := context.Background()
+		tests := []struct {
+			name     string
+			p        vigil.Principal
+			nu       vigil.NewUser
+			wantCode string
+		}{
+			{"command line adds a member", vigil.CommandLine, vigil.NewUser{Email: "Member@RXA.example", Role: vigil.RoleOrgMember, Org: "RXA"}, ""},
+			{"sector admin adds an analyst", as(sc.users[vigil.RoleSectorAdmin]), vigil.NewUser{Email: "new@centre.example", Name: "New", Role: vigil.RoleSectorAnalyst}, ""},
+			{"org admin may not", as(sc.users[vigil.RoleOrgAdmin]), vigil.NewUser{Email: "x@rxa.example", Role: vigil.RoleOrgMember, Org: "RXA"}, vigil.EFORBIDDEN},
+			{"duplicate", vigil.CommandLine, vigil.NewUser{Email: "admin@rxa.example", Role: vigil.RoleOrgMember, Org: "RXA"}, vigil.ECONFLICT},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				before := auditCount(t, s, "user.create")
+				u, err := sc.svc.AddUser(ctx, tt.p, tt.nu)
+				if vigil.ErrorCode(err) != tt.wantCode {
+					t.Fatalf("AddUser: %v, want code %q", err, tt.wantCode)
+				}
+				if tt.wantCode != "" {
+					if n := auditCount(t, s, "user.create"); n != before {
+						t.Errorf("refused, yet a user.create entry was written")
+					}
+					return
+				}
+				if tt.nu.Name == "" && u.Name != tt.nu.Email {
+					t.Errorf("name %q, want the email as given", u.Name)
+				}
+				e := lastAudit(t, s, "user.create")
+				if e.Actor != tt.p.Email || e.Target != u.Email || !cmp.Equal(detail(t, e), map[string]any{"role": string(u.Role), "org": u.Org}) {
+					t.Errorf("user.create entry %+v", e)
+				}
+				me, err := sc.svc.Me(ctx, as(u))
+				if err != nil || me.ID != u.ID {
+					t.Errorf("Me = %+v, %v", me, err)
+				}
+			})
+		}
+	})
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

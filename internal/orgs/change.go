@@ -1,0 +1,167 @@
+package orgs
+
+import (
+	"context"
+	"net/netip"
+	"strconv"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// auditListMax bounds how many asset values an audit row lists; past it, only counts.
+const auditListMax = 100
+
+// Change is an organisation as a change left it, with the overlaps the change's assets
+// have with other organisations' (accepted, and flagged for an analyst).
+type Change struct {
+	// Org is the organisation after the change.
+	Org vigil.Org
+	// Overlaps are the overlaps the change flagged.
+	Overlaps []vigil.Overlap
+}
+
+// ParseIPRanges parses IP ranges as the store will accept them, with the store's words
+// for what is wrong: the doors' input comes as text, vigil.Org holds prefixes.
+func ParseIPRanges(ranges []string) ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, 0, len(ranges))
+	for _, r := range ranges {
+		a, err := store.NormalizeAsset(vigil.Asset{Kind: vigil.AssetIPRange, Value: r})
+		if err != nil {
+			return nil, err
+		}
+		p, err := netip.ParsePrefix(a.Value)
+		if err != nil {
+			return nil, vigil.Errorf(vigil.EINVALID, "IP range %q is not a network in CIDR form", r)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Create registers an organisation with its assets, audited as org.create; sector roles
+// only. Overlaps with other organisations' assets are accepted and flagged.
+func (s *Service) Create(ctx context.Context, p vigil.Principal, o vigil.Org) (Change, error) {
+	c, err := s.create(ctx, p, o)
+	if err == nil && len(store.OrgAssets(c.Org)) > 0 {
+		s.changedAssets(ctx)
+	}
+	return c, err
+}
+
+func (s *Service) create(ctx context.Context, p vigil.Principal, o vigil.Org) (Change, error) {
+	var c Change
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return c, err
+	}
+	err := s.store.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if c.Org, c.Overlaps, err = tx.CreateOrg(ctx, o); err != nil {
+			return err
+		}
+		_, err = tx.Audit(ctx, p.Email, "org.create", c.Org.ODSCode, map[string]any{
+			"name": c.Org.Name, "kind": c.Org.Kind, "assets": len(store.OrgAssets(c.Org)), "overlaps": len(c.Overlaps)})
+		return err
+	})
+	return c, err
+}
+
+// Update changes an organisation, audited as org.update with what it changed: sector
+// roles any, an org_admin its own; any other is not found.
+func (s *Service) Update(ctx context.Context, p vigil.Principal, ods string, patch vigil.OrgPatch) (Change, error) {
+	c, err := s.update(ctx, p, ods, patch)
+	if err == nil && changesAssets(patch) {
+		s.changedAssets(ctx)
+	}
+	return c, err
+}
+
+func (s *Service) update(ctx context.Context, p vigil.Principal, ods string, patch vigil.OrgPatch) (Change, error) {
+	var c Change
+	if err := p.Need(vigil.OrgEditors...); err != nil {
+		return c, err
+	}
+	// Editors are sector roles and org admins, whose audience has no customers to read.
+	code, err := vigil.NormalizeODS(ods)
+	if err != nil || !vigil.AudienceOf(p, nil).SeesOrg(code) {
+		return c, notFound(ods)
+	}
+	detail := patchDetail(patch)
+	if len(detail) == 0 {
+		return c, vigil.Errorf(vigil.EINVALID, "nothing to change: send name, region, contacts, add_assets or remove_assets")
+	}
+	err = s.store.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if c.Org, c.Overlaps, err = tx.UpdateOrg(ctx, code, patch); err != nil {
+			return err
+		}
+		detail["overlaps"] = len(c.Overlaps)
+		_, err = tx.Audit(ctx, p.Email, "org.update", code, detail)
+		return err
+	})
+	return c, err
+}
+
+func changesAssets(p vigil.OrgPatch) bool {
+	return p.Assets != nil || p.AddAssets != nil || p.RemoveAssets != nil
+}
+
+// patchDetail is the audit detail saying what p changes; empty when it changes nothing.
+func patchDetail(p vigil.OrgPatch) map[string]any {
+	d := map[string]any{}
+	if p.Name != nil {
+		d["name"] = *p.Name
+	}
+	if p.Kind != nil {
+		d["kind"] = *p.Kind
+	}
+	if p.Region != nil {
+		d["region"] = *p.Region
+	}
+	if p.Parent != nil {
+		d["parent"] = *p.Parent
+	}
+	if p.Contacts != nil {
+		d["contacts"] = len(*p.Contacts)
+	}
+	if p.Assets != nil {
+		d["assets"] = assetDetail(*p.Assets)
+	}
+	if p.AddAssets != nil {
+		d["add_assets"] = assetDetail(p.AddAssets)
+	}
+	if p.RemoveAssets != nil {
+		d["remove_assets"] = assetDetail(p.RemoveAssets)
+	}
+	return d
+}
+
+func assetDetail(as []vigil.Asset) any {
+	if len(as) > auditListMax {
+		return len(as)
+	}
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = string(a.Kind) + ":" + a.Value
+	}
+	return out
+}
+
+// AcceptOverlap records that an analyst confirmed two organisations' overlapping
+// claims, with why, audited as overlap.accept; sector roles only.
+func (s *Service) AcceptOverlap(ctx context.Context, p vigil.Principal, id int64, note string) (vigil.Overlap, error) {
+	var o vigil.Overlap
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return o, err
+	}
+	err := s.store.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if o, err = tx.AcceptOverlap(ctx, id, p.Email, note); err != nil {
+			return err
+		}
+		_, err = tx.Audit(ctx, p.Email, "overlap.accept", "overlap/"+strconv.FormatInt(id, 10),
+			map[string]any{"overlap": o.String(), "note": o.Note})
+		return err
+	})
+	return o, err
+}
