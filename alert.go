@@ -75,6 +75,9 @@ type AlertFilter struct {
 	Kind AlertKind
 	// Since matches alerts last seen at or after this time.
 	Since time.Time
+	// Audience, when set, keeps the list to what it may see, in the query itself, so
+	// that neither a page nor its cursor tells of a hidden alert.
+	Audience *Audience
 	// Cursor continues a previous page.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).

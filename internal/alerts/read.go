@@ -16,11 +16,12 @@ func (s *Service) Get(ctx context.Context, p vigil.Principal, id int64) (vigil.A
 	return visible(ctx, s.store, p, id)
 }
 
-// List returns a page of the alerts p may see that match f, newest first, and the cursor
-// of the next page ("" on the last). Sector roles see every organisation's, and f.Org
-// goes to the store as given (an unknown code lists nothing); organisation roles see
-// their own; a supplier its own and its customers', one organisation after another.
-// Naming an organisation p may not see is not found.
+// List returns a page of the alerts p may see that f selects, newest first, and the
+// cursor of the next page ("" on the last). Sector roles see every organisation's, and
+// f.Org goes to the store as given (an unknown code lists nothing); organisation roles
+// see their own; a supplier its own and its customers' (but not their TLP:AMBER+STRICT
+// or TLP:RED ones). The audience is part of the query, so a page and its cursor hold
+// nothing hidden. Naming an organisation p may not see is not found.
 func (s *Service) List(ctx context.Context, p vigil.Principal, f vigil.AlertFilter) ([]vigil.Alert, string, error) {
 	if err := p.Need(vigil.People...); err != nil {
 		return nil, "", err
@@ -29,16 +30,15 @@ func (s *Service) List(ctx context.Context, p vigil.Principal, f vigil.AlertFilt
 	if err != nil {
 		return nil, "", err
 	}
-	l := orgLister[vigil.Alert]{aud: aud, sees: aud.SeesAlert,
-		list: func(ctx context.Context, org, cursor string, limit int) ([]vigil.Alert, string, error) {
-			g := f
-			g.Org, g.Cursor, g.Limit = org, cursor, limit
-			return s.store.ListAlerts(ctx, g)
-		}}
-	if aud.All {
-		return l.one(ctx, f.Org, f.Cursor, f.Limit)
+	if f.Org != "" && !aud.All {
+		code, err := vigil.NormalizeODS(f.Org)
+		if err != nil || !aud.SeesOrg(code) {
+			return nil, "", orgNotFound(f.Org)
+		}
+		f.Org = code
 	}
-	return l.page(ctx, f.Org, f.Cursor, f.Limit)
+	f.Audience = &aud
+	return s.store.ListAlerts(ctx, f)
 }
 
 // visible reads alert id through st (the store, or the transaction a change runs in)

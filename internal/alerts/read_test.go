@@ -2,8 +2,11 @@ package alerts_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/vigil-health/vigil"
@@ -87,8 +90,8 @@ func TestList(t *testing.T) {
 		ids := f.seedAlerts()
 		all := []string{"supplier's own", "customer green", "other clear", "own red", "own amber+strict", "own clear", "own amber"}
 		own := []string{"own red", "own amber+strict", "own clear", "own amber"}
-		// A supplier's list goes one organisation after another, in ODS-code order.
-		supplierSees := []string{"own clear", "own amber", "customer green", "supplier's own"}
+		// A supplier's list is newest first across its organisations, like everyone's.
+		supplierSees := []string{"supplier's own", "customer green", "own clear", "own amber"}
 		for _, tc := range []struct {
 			name    string
 			who     vigil.Principal
@@ -129,6 +132,34 @@ func TestList(t *testing.T) {
 				}
 			})
 		}
+	})
+}
+
+// TestListCursorHidesNothing pages a supplier's list one alert at a time: no cursor may
+// name an alert it cannot see (issue 8, item 9: a cursor once held the id of a
+// customer's TLP:AMBER+STRICT alert).
+func TestListCursorHidesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ids := f.seedAlerts()
+		visible := map[string]bool{}
+		for _, n := range []string{"supplier's own", "customer green", "own clear", "own amber"} {
+			visible[strconv.FormatInt(ids[n], 10)] = true
+		}
+		filter := vigil.AlertFilter{Limit: 1}
+		for range 10 {
+			_, next, err := f.svc.List(context.Background(), supplier, filter)
+			if err != nil || next == "" {
+				return
+			}
+			raw, _ := base64.RawURLEncoding.DecodeString(next)
+			id := string(raw[strings.LastIndexByte(string(raw), ':')+1:])
+			if !visible[id] {
+				t.Fatalf("cursor %q names alert %s, which the supplier may not see", raw, id)
+			}
+			filter.Cursor = next
+		}
+		t.Fatal("paging did not end")
 	})
 }
 

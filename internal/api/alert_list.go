@@ -16,8 +16,8 @@ type alertListIn struct {
 	PageParams
 }
 
-// alertList lists the alerts the caller may see, newest first. Organisation roles see
-// their own; a supplier its own and its customers', one organisation after another.
+// alertList lists the alerts the caller may see, newest first: organisation roles their
+// own, a supplier its own and its customers' shareable ones.
 func (a *API) alertList(ctx context.Context, in *alertListIn) (*pageOut[Alert], error) {
 	als, next, err := a.app.Alerts.List(ctx, principal(ctx), vigil.AlertFilter{Org: in.Org, Status: in.Status,
 		Severity: in.Severity, Kind: in.Kind, Since: in.Since, Cursor: in.Cursor, Limit: in.Limit})

@@ -24,6 +24,7 @@ func (s *Store) ListAlerts(ctx context.Context, f vigil.AlertFilter) ([]vigil.Al
 	w.add(f.Severity != "", "severity = ?", string(f.Severity))
 	w.add(f.Kind != "", "kind = ?", string(f.Kind))
 	w.add(!f.Since.IsZero(), "last_seen >= ?", dbTime(f.Since))
+	w.audience(f.Audience, "org", "tlp")
 	limit := pageLimit(f.Limit)
 	rows, err := s.rdb().query(ctx, `SELECT `+alertColumns+` FROM alerts`+w.String()+` ORDER BY id DESC LIMIT ?`, append(w.args, limit+1)...)
 	if err != nil {

@@ -3,6 +3,8 @@ package store
 import (
 	"database/sql"
 	"strings"
+
+	"github.com/vigil-health/vigil"
 )
 
 // scanner is a *sql.Row or *sql.Rows.
@@ -61,4 +63,31 @@ func cursorOf(kind, key string) string {
 		return ""
 	}
 	return encodeCursor(kind, key)
+}
+
+// audience adds the condition that keeps rows to what aud may see (vigil.Audience.Sees),
+// for a table with the given organisation and TLP columns; nil or a sector audience adds
+// nothing. It mirrors the rule in SQL so that paging never steps over a hidden row.
+func (w *where) audience(aud *vigil.Audience, orgCol, tlpCol string) {
+	if aud == nil || aud.All {
+		return
+	}
+	var either []string
+	var args []any
+	if aud.Own != "" {
+		either = append(either, orgCol+" = ?")
+		args = append(args, aud.Own)
+	}
+	if len(aud.Customers) > 0 {
+		either = append(either, "("+orgCol+" IN ("+placeholders(len(aud.Customers))+") AND "+tlpCol+" NOT IN (?, ?))")
+		for _, c := range aud.Customers {
+			args = append(args, c)
+		}
+		args = append(args, string(vigil.TLPAmberStrict), string(vigil.TLPRed))
+	}
+	if len(either) == 0 {
+		w.add(true, "1 = 0")
+		return
+	}
+	w.add(true, "("+strings.Join(either, " OR ")+")", args...)
 }

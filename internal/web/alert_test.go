@@ -71,9 +71,9 @@ func TestAlertList(t *testing.T) {
 			{"org role sees its own", "org_member", "/api/v1/alerts", []int64{own3, ownStrict, ownRed, own2, own1}},
 			{"org role pages", "org_admin", "/api/v1/alerts?limit=1", []int64{own3, ownStrict, ownRed, own2, own1}},
 			{"org role names its own organisation", "org_admin", "/api/v1/alerts?org=RXA", []int64{own3, ownStrict, ownRed, own2, own1}},
-			{"supplier sees customers' shareable alerts and its own", "supplier", "/api/v1/alerts", []int64{own3, own2, own1, sup}},
-			{"supplier pages across organisations", "supplier", "/api/v1/alerts?limit=2", []int64{own3, own2, own1, sup}},
-			{"supplier pages one by one", "supplier", "/api/v1/alerts?limit=1", []int64{own3, own2, own1, sup}},
+			{"supplier sees customers' shareable alerts and its own", "supplier", "/api/v1/alerts", []int64{own3, sup, own2, own1}},
+			{"supplier pages across organisations", "supplier", "/api/v1/alerts?limit=2", []int64{own3, sup, own2, own1}},
+			{"supplier pages one by one", "supplier", "/api/v1/alerts?limit=1", []int64{own3, sup, own2, own1}},
 			{"supplier names a customer", "supplier", "/api/v1/alerts?org=RXA", []int64{own3, own2, own1}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
