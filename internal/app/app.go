@@ -46,11 +46,15 @@ type App struct {
 
 // New builds the App's services over d.Store.
 func New(d Deps) *App {
-	return &App{
+	a := &App{
 		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
 		Audit:    auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
 		Orgs:     orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
 		Alerts:   alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
 		Centre:   d.Centre,
 	}
+	if d.Centre != nil {
+		a.Alerts = d.Centre.Alerts() // the one the flows raise through
+	}
+	return a
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/match"
 	"github.com/vigil-health/vigil/internal/store"
@@ -18,7 +19,6 @@ import (
 // Defaults for the zero values of Deps.
 const (
 	DefaultRetentionDays = 30 // DefaultRetentionDays is how long the keyed observable index is kept.
-	DefaultDigestHour    = 7  // DefaultDigestHour is when (UTC) the daily digest is written.
 )
 
 // Deps is what the Service needs.
@@ -33,8 +33,11 @@ type Deps struct {
 	Secret []byte
 	// RetentionDays is how long the observable index is kept (DefaultRetentionDays when zero).
 	RetentionDays int
-	// DigestHour is the UTC hour (0–23) of the daily digest; config supplies DefaultDigestHour.
+	// DigestHour is the UTC hour (0–23) of the daily digest, for the alerts service New
+	// builds when Alerts is nil.
 	DigestHour int
+	// Alerts raises the flows' alerts and writes the digest; nil builds one.
+	Alerts *alerts.Service
 	// Warninglists exclude known-benign values (public resolvers, cloud ranges, top
 	// sites) from matching; nil means none.
 	Warninglists *intel.Warninglists
@@ -50,16 +53,16 @@ type Deps struct {
 
 // Service is the running centre: see the package documentation.
 type Service struct {
-	store      *store.Store
-	log        *slog.Logger
-	now        func() time.Time
-	secret     []byte
-	benign     *intel.Warninglists
-	retention  int
-	digestHour int
-	client     *http.Client
-	metrics    *metrics
-	tele       *telemetryLimits
+	store     *store.Store
+	log       *slog.Logger
+	now       func() time.Time
+	secret    []byte
+	benign    *intel.Warninglists
+	retention int
+	alerts    *alerts.Service
+	client    *http.Client
+	metrics   *metrics
+	tele      *telemetryLimits
 
 	matcher     match.Holder
 	recompileMu sync.Mutex // serialises snapshot rebuilds
@@ -77,13 +80,16 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 		return nil, errors.New("centre: the server secret must be at least 32 bytes")
 	}
 	s := &Service{store: d.Store, log: d.Logger, now: d.Now, secret: d.Secret, benign: d.Warninglists,
-		retention: d.RetentionDays, digestHour: d.DigestHour, client: d.HTTPClient,
+		retention: d.RetentionDays, alerts: d.Alerts, client: d.HTTPClient,
 		router: warn.NewHolder(nil)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.alerts == nil {
+		s.alerts = alerts.New(alerts.Deps{Store: d.Store, Logger: s.log, Now: s.now, DigestHour: d.DigestHour})
 	}
 	if s.retention <= 0 {
 		s.retention = DefaultRetentionDays
@@ -107,7 +113,12 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 func (s *Service) Matcher() *match.Snapshot { return s.matcher.Load() }
 
 // Collectors returns the Service's Prometheus collectors, for the server's /metrics.
-func (s *Service) Collectors() []prometheus.Collector { return s.metrics.collectors() }
+func (s *Service) Collectors() []prometheus.Collector {
+	return append(s.metrics.collectors(), s.alerts.Collectors()...)
+}
+
+// Alerts returns the alerts service the flows raise alerts through.
+func (s *Service) Alerts() *alerts.Service { return s.alerts }
 
 // Router returns the current asset router.
 func (s *Service) Router() *warn.Router { return s.router.Load() }
@@ -128,6 +139,9 @@ func (s *Service) Run(ctx context.Context) error {
 	wg.Wait()
 	return nil
 }
+
+// runDigest runs the alerts service's daily digest until ctx ends.
+func (s *Service) runDigest(ctx context.Context) { _ = s.alerts.Run(ctx) }
 
 // runReroute rebuilds the router every RerouteEvery until ctx ends.
 func (s *Service) runReroute(ctx context.Context) {

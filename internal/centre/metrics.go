@@ -12,7 +12,6 @@ type metrics struct {
 	telemetryBusy    prometheus.Counter
 	observables      prometheus.Counter
 	sightings        prometheus.Counter
-	alerts           *prometheus.CounterVec
 	feedPulls        *prometheus.CounterVec
 	indicators       prometheus.Gauge
 	indicatorsLoaded prometheus.Counter
@@ -31,7 +30,6 @@ func newMetrics() *metrics {
 		telemetryBusy:    counter("vigil_telemetry_refused_busy_total", "Telemetry uploads refused with 429 because ingest was saturated."),
 		observables:      counter("vigil_observables_checked_total", "Observables extracted from telemetry and looked up in the matcher."),
 		sightings:        counter("vigil_sightings_total", "Observables that matched an indicator."),
-		alerts:           prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_alerts_raised_total", Help: "Alerts raised or repeated, by kind."}, []string{"kind"}),
 		feedPulls:        prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_feed_pulls_total", Help: "Feed pulls, by outcome (ok, not_modified, error)."}, []string{"outcome"}),
 		indicators:       prometheus.NewGauge(prometheus.GaugeOpts{Name: "vigil_indicators_matchable", Help: "Indicators in the live matcher snapshot."}),
 		indicatorsLoaded: counter("vigil_indicators_imported_total", "Indicators imported from feeds and uploads."),
@@ -41,6 +39,6 @@ func newMetrics() *metrics {
 
 func (m *metrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.eventsReceived, m.eventsRejected, m.eventsUnrouted, m.telemetryBytes,
-		m.telemetryEvents, m.telemetryBusy, m.observables, m.sightings, m.alerts, m.feedPulls, m.indicators,
+		m.telemetryEvents, m.telemetryBusy, m.observables, m.sightings, m.feedPulls, m.indicators,
 		m.indicatorsLoaded}
 }

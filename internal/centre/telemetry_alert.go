@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 )
 
 // listing is what every source says about one indicator, merged: the wording and the
@@ -112,7 +113,7 @@ func hasWord(s, w string) bool {
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' }
 
 // who says who lists the indicator: "abuse.ch and Shadowserver".
-func (l *listing) who() string { return andList(l.sources, "a threat-intelligence source") }
+func (l *listing) who() string { return alerts.AndList(l.sources, "a threat-intelligence source") }
 
 // as says what they list it as: "qakbot, botnet (confidence 90%)".
 func (l *listing) as() string {
@@ -124,17 +125,6 @@ func (l *listing) as() string {
 		s += fmt.Sprintf(" (confidence %d%%)", l.confidence)
 	}
 	return s
-}
-
-// andList joins names as a person would: "a", "a and b", "a, b and c"; none when empty.
-func andList(names []string, none string) string {
-	switch len(names) {
-	case 0:
-		return none
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // action is what a device did with an observable of type t, for alert text.

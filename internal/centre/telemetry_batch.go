@@ -139,7 +139,7 @@ func (in *ingest) flush(ctx context.Context) error {
 			return err
 		}
 		for _, a := range alerts {
-			_, created, err := in.s.raiseAlert(ctx, tx, a)
+			_, created, err := in.s.alerts.Raise(ctx, tx, a)
 			if err != nil {
 				return err
 			}
@@ -219,7 +219,7 @@ func (in *ingest) committed(ctx context.Context, raised, repeats int64, now time
 	m.telemetryEvents.Add(float64(in.res.Events - was.Events))
 	m.observables.Add(float64(in.res.Observables - was.Observables))
 	m.sightings.Add(float64(in.res.Sightings - was.Sightings))
-	m.alerts.WithLabelValues(string(vigil.AlertSighting)).Add(float64(raised + repeats))
+	in.s.alerts.Counted(vigil.AlertSighting, int(raised+repeats))
 	in.flushed = in.res
 	sighted := map[match.ID]bool{}
 	for h := range in.batch.hits {

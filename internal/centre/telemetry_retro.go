@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/ioc"
 	"github.com/vigil-health/vigil/internal/store"
 )
@@ -113,19 +114,19 @@ func (s *Service) raiseRetroHunt(ctx context.Context, org string, l *listing, h 
 	slices.Sort(h.what)
 	a := retroAlert(org, orgName(o), l, h, s.now())
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
-		_, _, err := s.raiseAlert(ctx, tx, a)
+		_, _, err := s.alerts.Raise(ctx, tx, a)
 		return err
 	})
 	if err != nil {
 		s.log.ErrorContext(ctx, "retro-hunt alert", slog.String("org", org), slog.Any("error", err))
 		return
 	}
-	s.metrics.alerts.WithLabelValues(string(vigil.AlertRetroHunt)).Inc()
+	s.alerts.Counted(vigil.AlertRetroHunt, 1)
 }
 
 // retroAlert is the alert telling org that it saw a newly listed indicator earlier.
 func retroAlert(org, name string, l *listing, h *retroHit, now time.Time) vigil.Alert {
-	what := andList(h.what[:min(len(h.what), 3)], l.value)
+	what := alerts.AndList(h.what[:min(len(h.what), 3)], l.value)
 	if len(h.what) > 3 {
 		what += fmt.Sprintf(" and %d more", len(h.what)-3)
 	}

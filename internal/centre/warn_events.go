@@ -108,7 +108,7 @@ func (in *eventIngest) flush() {
 			}
 		}
 		for _, a := range in.alerts {
-			_, isNew, err := in.s.raiseAlert(in.ctx, tx, a)
+			_, isNew, err := in.s.alerts.Raise(in.ctx, tx, a)
 			if err != nil {
 				return err
 			}
@@ -138,7 +138,7 @@ func (in *eventIngest) commit(created, repeated int) {
 	in.res.Repeats += repeated
 	m.eventsReceived.Add(float64(p.accepted))
 	m.eventsUnrouted.Add(float64(p.unrouted))
-	m.alerts.WithLabelValues(string(vigil.AlertEarlyWarning)).Add(float64(created + repeated))
+	in.s.alerts.Counted(vigil.AlertEarlyWarning, created+repeated)
 	in.pending = eventsCount{}
 	in.alerts, in.unrouted = in.alerts[:0], in.unrouted[:0]
 }

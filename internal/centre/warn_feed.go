@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/warn"
 )
@@ -45,7 +46,7 @@ func (s *Service) raiseFeedAlerts(ctx context.Context, batch []vigil.Alert) {
 	raised := 0
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
 		for _, a := range batch {
-			if _, _, err := s.raiseAlert(ctx, tx, a); err != nil {
+			if _, _, err := s.alerts.Raise(ctx, tx, a); err != nil {
 				return err
 			}
 		}
@@ -56,7 +57,7 @@ func (s *Service) raiseFeedAlerts(ctx context.Context, batch []vigil.Alert) {
 		s.log.ErrorContext(ctx, "early warning on new indicators", slog.Int("alerts", len(batch)), slog.Any("error", err))
 		return
 	}
-	s.metrics.alerts.WithLabelValues(string(vigil.AlertEarlyWarning)).Add(float64(raised))
+	s.alerts.Counted(vigil.AlertEarlyWarning, raised)
 }
 
 // feedAlert is the alert org gets because a feed lists something of its own.
@@ -66,14 +67,14 @@ func feedAlert(org string, e *listing, now time.Time) vigil.Alert {
 		sev = vigil.SeverityMedium // a whole network listed, or sources unsure
 	}
 	key := warn.DedupKey(org, vigil.ThreatEvent{Type: "indicator", Observable: string(e.typ) + ":" + e.value, Time: now})
-	return vigil.Alert{Org: org, Kind: vigil.AlertEarlyWarning, Severity: sev, Title: shorten(feedTitle(e), 300),
+	return vigil.Alert{Org: org, Kind: vigil.AlertEarlyWarning, Severity: sev, Title: alerts.Shorten(feedTitle(e), 300),
 		Body: feedBody(e), Observable: e.value, Indicator: e.value, Sources: e.sources, TLP: e.tlp,
 		FirstSeen: now, LastSeen: now, DedupKey: key}
 }
 
 // feedTitle: "One of your IP addresses, 198.51.100.7, is on the abuse.ch list (botnet)".
 func feedTitle(e *listing) string {
-	v := shorten(e.value, maxTitleObservable)
+	v := alerts.Shorten(e.value, maxTitleObservable)
 	var what string
 	switch e.typ {
 	case vigil.TypeIPv4, vigil.TypeIPv6:
@@ -102,7 +103,7 @@ func listPhrase(sources []string) string {
 	case 1:
 		return "the " + sources[0] + " list"
 	}
-	return "the " + andList(sources, "") + " lists"
+	return "the " + alerts.AndList(sources, "") + " lists"
 }
 
 // feedBody explains what was seen, how far it may be shared and what to do.

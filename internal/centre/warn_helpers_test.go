@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -50,7 +51,7 @@ func warnOrg(ods, name, cidr, domain string) vigil.Org {
 func newWarnService(t testing.TB, s *store.Store, clk *fakeNow) *Service {
 	t.Helper()
 	svc, err := New(t.Context(), Deps{Store: s, Now: clk.now, Secret: []byte("0123456789abcdef0123456789abcdef"),
-		DigestHour: DefaultDigestHour})
+		DigestHour: alerts.DefaultDigestHour})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/warn"
 )
 
@@ -17,9 +17,9 @@ const maxTitleObservable = 120
 // of its assets: what was seen, when, by whom, and what to do, in words a care manager
 // without IT staff can act on.
 func eventAlert(org string, ev vigil.ThreatEvent) vigil.Alert {
-	obs := shorten(ev.Observable, maxTitleObservable)
+	obs := alerts.Shorten(ev.Observable, maxTitleObservable)
 	return vigil.Alert{Org: org, Kind: vigil.AlertEarlyWarning, Severity: ev.Severity,
-		Title: shorten(eventTitle(ev, obs), 300), Body: eventBody(ev), Observable: ev.Observable,
+		Title: alerts.Shorten(eventTitle(ev, obs), 300), Body: eventBody(ev), Observable: ev.Observable,
 		Sources: []string{ev.Source}, FirstSeen: ev.Time, LastSeen: ev.Time, DedupKey: warn.DedupKey(org, ev)}
 }
 
@@ -55,7 +55,7 @@ func eventTitle(ev vigil.ThreatEvent, obs string) string {
 func eventBody(ev vigil.ThreatEvent) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "What was seen: %s reported %s involving %s, %s, seen on %s.",
-		ev.Source, typeWords(ev.Type), ev.Observable, assetPhrase(ev.ObservableType), when(ev.Time))
+		ev.Source, typeWords(ev.Type), ev.Observable, assetPhrase(ev.ObservableType), alerts.When(ev.Time))
 	if d := eventDetail(ev); d != "" {
 		b.WriteString(" " + d)
 	}
@@ -161,9 +161,4 @@ func typeWords(t string) string {
 		return "scanning"
 	}
 	return strings.ReplaceAll(t, "_", " ")
-}
-
-// when formats a time as people read it: "14 March 2025 at 10:02 UTC".
-func when(t time.Time) string {
-	return t.UTC().Format("2 January 2006 at 15:04 UTC")
 }

@@ -1,4 +1,4 @@
-package centre
+package alerts
 
 import (
 	"context"
@@ -36,17 +36,12 @@ func TestDigestAtTheHour(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		warnSector(t, s)
 		clk := &fakeNow{warnNow} // 05:00, two hours before the 07:00 digest
-		svc := newWarnService(t, s, clk)
-		ingest := func(lines ...string) {
-			t.Helper()
-			if _, err := svc.IngestEvents(t.Context(), "analyst@centre.example", ndjson(lines...)); err != nil {
-				t.Fatal(err)
-			}
-		}
+		svc := newService(t, s, clk)
 		seen := clk.now().Add(-time.Hour)
-		ingest(event("open_port", "192.0.2.10", seen, vigil.SeverityMedium, "port", 445),
-			event("compromise", "192.0.2.11", seen, vigil.SeverityCritical),
-			event("scan", "192.0.2.200", seen, vigil.SeverityLow))
+		openPort := testAlert("RXA", "192.0.2.10 has port 445 open", vigil.SeverityMedium, seen)
+		raise(t, svc, s, openPort,
+			testAlert("RXA", "A device at 192.0.2.11 may be infected", vigil.SeverityCritical, seen),
+			testAlert("RXB", "192.0.2.200 is scanning", vigil.SeverityLow, seen))
 
 		// The loop writes what is due, then sleeps until the next hour; the fake sleep
 		// moves the clock and feeds in more events, as a day would.
@@ -55,7 +50,7 @@ func TestDigestAtTheHour(t *testing.T) {
 			sleeps = append(sleeps, d)
 			clk.advance(d)
 			if len(sleeps) == 1 {
-				ingest(event("open_port", "192.0.2.10", seen, vigil.SeverityMedium, "port", 445)) // a repeat
+				raise(t, svc, s, openPort) // a repeat
 			}
 			return len(sleeps) < 3
 		}
@@ -101,18 +96,14 @@ func TestWriteDigestsTwiceADayWritesOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		warnSector(t, s)
 		clk := &fakeNow{warnNow}
-		svc := newWarnService(t, s, clk)
+		svc := newService(t, s, clk)
 		seen := warnNow.Add(-time.Hour)
 		at := time.Date(2025, 3, 14, 7, 0, 0, 0, time.UTC)
-		if _, err := svc.IngestEvents(t.Context(), "a@centre.example", ndjson(event("spam", "rxa.example", seen, vigil.SeverityLow))); err != nil {
-			t.Fatal(err)
-		}
+		raise(t, svc, s, testAlert("RXA", "rxa.example sends spam", vigil.SeverityLow, seen))
 		if n, err := svc.WriteDigests(t.Context(), at); err != nil || n != 1 {
 			t.Fatalf("WriteDigests = %d, %v; want 1 organisation", n, err)
 		}
-		if _, err := svc.IngestEvents(t.Context(), "a@centre.example", ndjson(event("spam", "www.rxa.example", seen, vigil.SeverityLow))); err != nil {
-			t.Fatal(err)
-		}
+		raise(t, svc, s, testAlert("RXA", "www.rxa.example sends spam", vigil.SeverityLow, seen))
 		if n, err := svc.WriteDigests(t.Context(), at.Add(time.Hour)); err != nil || n != 0 {
 			t.Fatalf("WriteDigests again the same day = %d, %v; want 0", n, err)
 		}
@@ -120,7 +111,7 @@ func TestWriteDigestsTwiceADayWritesOnce(t *testing.T) {
 			t.Fatalf("WriteDigests the next day = %d, %v; want 1", n, err)
 		}
 		ds := outboxOf(t, s, "RXA", vigil.OutboxDigest)
-		if len(ds) != 2 || !strings.Contains(ds[0].Body, "www.rxa.example") || strings.Contains(ds[0].Body, "- [Low] rxa.example") {
+		if len(ds) != 2 || !strings.Contains(ds[0].Body, "www.rxa.example") || strings.Contains(ds[0].Body, "- [Low] rxa.example sends spam") {
 			t.Errorf("the next day's digest should hold only the alert raised after the first:\n%+v", ds)
 		}
 	})

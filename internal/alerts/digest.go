@@ -1,4 +1,4 @@
-package centre
+package alerts
 
 import (
 	"context"
@@ -14,14 +14,7 @@ import (
 // maxDigestList bounds the alerts one digest lists; the rest are counted.
 const maxDigestList = 100
 
-// runDigest writes the daily digest at the configured hour until ctx ends. On start it
-// writes the latest due digest it has not written yet (a server down at the hour
-// catches up); writing a day's digest twice is a no-op.
-func (s *Service) runDigest(ctx context.Context) {
-	s.digestLoop(ctx, sleepCtx)
-}
-
-// digestLoop is runDigest with the wait injected, so that tests drive it with a fake clock.
+// digestLoop is Run with the wait injected, so that tests drive it with a fake clock.
 func (s *Service) digestLoop(ctx context.Context, sleep func(context.Context, time.Duration) bool) {
 	for {
 		at := lastDigestTime(s.now(), s.digestHour)
@@ -123,7 +116,7 @@ func digestText(org vigil.Org, at time.Time, items []vigil.DigestItem) (subject,
 	again := len(items) - fresh
 	subject = fmt.Sprintf("vigil daily digest for %s: %s, %s", org.Name, plural(fresh, "new alert"), plural(again, "alert")+" seen again")
 	var b strings.Builder
-	fmt.Fprintf(&b, "This is vigil's daily summary for %s (%s), up to %s.\n\n", org.Name, org.ODSCode, when(at))
+	fmt.Fprintf(&b, "This is vigil's daily summary for %s (%s), up to %s.\n\n", org.Name, org.ODSCode, When(at))
 	fmt.Fprintf(&b, "Since your last digest: %s, and %s seen again.\n", plural(fresh, "new alert"), plural(again, "earlier alert"))
 	fmt.Fprintf(&b, "By severity: critical %d, high %d, medium %d, low %d.\n\n", bySev[vigil.SeverityCritical],
 		bySev[vigil.SeverityHigh], bySev[vigil.SeverityMedium], bySev[vigil.SeverityLow])
@@ -160,7 +153,7 @@ func digestLine(it vigil.DigestItem) string {
 	if it.New {
 		state = "new"
 	}
-	return fmt.Sprintf("- [%s] %s (alert %d, %s, %s, %s)\n", severityWord(a.Severity), a.Title, a.ID, state,
+	return fmt.Sprintf("- [%s] %s (alert %d, %s, %s, %s)\n", SeverityWord(a.Severity), a.Title, a.ID, state,
 		plural(a.Count, "sighting"), a.Status)
 }
 
