@@ -68,10 +68,10 @@ func schemaBound(v float64) *float64 { return &v }
 // change is already stored, so a failure is logged rather than answered; the router is
 // rebuilt on the next change or restart.
 func (a *API) reroute(ctx context.Context) {
-	if a.centre == nil {
+	if a.app.EarlyWarning == nil {
 		return
 	}
-	if err := a.centre.Reroute(context.WithoutCancel(ctx)); err != nil {
+	if err := a.app.EarlyWarning.Reroute(context.WithoutCancel(ctx)); err != nil {
 		a.log.ErrorContext(ctx, "rebuild the asset router", slog.Any("error", err))
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/auditlog"
 	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/orgs"
 	"github.com/vigil-health/vigil/internal/store"
 )
@@ -40,6 +41,9 @@ type App struct {
 	Orgs *orgs.Service
 	// Alerts raises alerts and lets people read and work them.
 	Alerts *alerts.Service
+	// EarlyWarning routes partners' events and new indicators to the organisations they
+	// name; nil when the flows are not composed.
+	EarlyWarning *earlywarning.Service
 	// Centre runs the intel, Early Warning and telemetry flows; nil when not composed.
 	Centre *centre.Service
 }
@@ -55,6 +59,7 @@ func New(d Deps) *App {
 	}
 	if d.Centre != nil {
 		a.Alerts = d.Centre.Alerts() // the one the flows raise through
+		a.EarlyWarning = d.Centre.EarlyWarning()
 	}
 	return a
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vigil-health/vigil/internal/alerts"
+	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/match"
 	"github.com/vigil-health/vigil/internal/store"
@@ -66,8 +67,7 @@ type Service struct {
 
 	matcher     match.Holder
 	recompileMu sync.Mutex // serialises snapshot rebuilds
-	router      *warn.Holder
-	rerouteMu   sync.Mutex // serialises router rebuilds
+	warning     *earlywarning.Service
 }
 
 // New builds the Service and loads its state from the store: the asset router from the
@@ -81,7 +81,7 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 	}
 	s := &Service{store: d.Store, log: d.Logger, now: d.Now, secret: d.Secret, benign: d.Warninglists,
 		retention: d.RetentionDays, alerts: d.Alerts, client: d.HTTPClient,
-		router: warn.NewHolder(nil)}
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -91,6 +91,7 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 	if s.alerts == nil {
 		s.alerts = alerts.New(alerts.Deps{Store: d.Store, Logger: s.log, Now: s.now, DigestHour: d.DigestHour})
 	}
+	s.warning = earlywarning.New(earlywarning.Deps{Store: d.Store, Logger: s.log, Now: s.now, Alerts: s.alerts})
 	if s.retention <= 0 {
 		s.retention = DefaultRetentionDays
 	}
@@ -100,7 +101,7 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 	s.metrics = newMetrics()
 	d.Store.SetCredentialKey(d.Secret) // feed credentials are sealed at rest with the server secret
 	s.tele = newTelemetryLimits(d.TelemetryConcurrency, d.MaxTelemetryBytes)
-	if err := s.Reroute(ctx); err != nil {
+	if err := s.warning.Reroute(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.Recompile(ctx); err != nil {
@@ -114,19 +115,20 @@ func (s *Service) Matcher() *match.Snapshot { return s.matcher.Load() }
 
 // Collectors returns the Service's Prometheus collectors, for the server's /metrics.
 func (s *Service) Collectors() []prometheus.Collector {
-	return append(s.metrics.collectors(), s.alerts.Collectors()...)
+	return append(append(s.metrics.collectors(), s.alerts.Collectors()...), s.warning.Collectors()...)
 }
 
 // Alerts returns the alerts service the flows raise alerts through.
 func (s *Service) Alerts() *alerts.Service { return s.alerts }
 
 // Router returns the current asset router.
-func (s *Service) Router() *warn.Router { return s.router.Load() }
+func (s *Service) Router() *warn.Router { return s.warning.Router() }
 
-// RerouteEvery is how often Run rebuilds the asset router from the store, to pick up
-// organisations changed outside this server's API: `vigil org import`, or another
-// server sharing the PostgreSQL database.
-const RerouteEvery = 5 * time.Minute
+// Reroute rebuilds the asset router; see earlywarning.Service.Reroute.
+func (s *Service) Reroute(ctx context.Context) error { return s.warning.Reroute(ctx) }
+
+// EarlyWarning returns the Early Warning service the centre composes.
+func (s *Service) EarlyWarning() *earlywarning.Service { return s.warning }
 
 // Run does the background work until ctx ends: scheduled feed pulls, the daily digest,
 // housekeeping (expired sessions, the observable index past retention) and the periodic
@@ -143,18 +145,5 @@ func (s *Service) Run(ctx context.Context) error {
 // runDigest runs the alerts service's daily digest until ctx ends.
 func (s *Service) runDigest(ctx context.Context) { _ = s.alerts.Run(ctx) }
 
-// runReroute rebuilds the router every RerouteEvery until ctx ends.
-func (s *Service) runReroute(ctx context.Context) {
-	t := time.NewTicker(RerouteEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.Reroute(ctx); err != nil && ctx.Err() == nil {
-				s.log.ErrorContext(ctx, "periodic router rebuild", slog.Any("error", err))
-			}
-		}
-	}
-}
+// runReroute runs Early Warning's periodic router rebuild until ctx ends.
+func (s *Service) runReroute(ctx context.Context) { _ = s.warning.Run(ctx) }

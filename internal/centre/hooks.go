@@ -10,6 +10,6 @@ import (
 // snapshot is live: Early Warning for organisations whose assets the indicators touch, and
 // retro-hunts for organisations that saw them earlier.
 func (s *Service) indicatorsChanged(ctx context.Context, added []vigil.Indicator) {
-	s.warnOnIndicators(ctx, added)
+	s.warning.WarnOnIndicators(ctx, added)
 	s.retroHunt(ctx, added)
 }

@@ -2,11 +2,8 @@ package centre
 
 import "github.com/prometheus/client_golang/prometheus"
 
-// metrics are the flows' Prometheus collectors: ingest, match and alert rates, feed pulls.
+// metrics are the flows' Prometheus collectors: telemetry ingest and match rates, feed pulls.
 type metrics struct {
-	eventsReceived   prometheus.Counter
-	eventsRejected   prometheus.Counter
-	eventsUnrouted   prometheus.Counter
 	telemetryBytes   prometheus.Counter
 	telemetryEvents  prometheus.Counter
 	telemetryBusy    prometheus.Counter
@@ -22,9 +19,6 @@ func newMetrics() *metrics {
 		return prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
 	}
 	m := &metrics{
-		eventsReceived:   counter("vigil_events_received_total", "Threat events accepted from partners and scanners."),
-		eventsRejected:   counter("vigil_events_rejected_total", "Threat event lines refused as malformed."),
-		eventsUnrouted:   counter("vigil_events_unrouted_total", "Threat events that matched no organisation's assets."),
 		telemetryBytes:   counter("vigil_telemetry_bytes_total", "Telemetry bytes read (after decompression)."),
 		telemetryEvents:  counter("vigil_telemetry_events_total", "Telemetry events parsed."),
 		telemetryBusy:    counter("vigil_telemetry_refused_busy_total", "Telemetry uploads refused with 429 because ingest was saturated."),
@@ -38,7 +32,7 @@ func newMetrics() *metrics {
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.eventsReceived, m.eventsRejected, m.eventsUnrouted, m.telemetryBytes,
+	return []prometheus.Collector{m.telemetryBytes,
 		m.telemetryEvents, m.telemetryBusy, m.observables, m.sightings, m.feedPulls, m.indicators,
 		m.indicatorsLoaded}
 }

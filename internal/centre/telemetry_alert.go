@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,120 +11,6 @@ import (
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/alerts"
 )
-
-// listing is what every source says about one indicator, merged: the wording and the
-// severity of sighting, retro-hunt and Early Warning feed alerts come from it.
-type listing struct {
-	typ        vigil.IndicatorType
-	value      string
-	sources    []string
-	labels     []string
-	tlp        vigil.TLP // the strictest marking
-	confidence int       // the highest stated, -1 when none is
-}
-
-func newListing(t vigil.IndicatorType, value string) *listing {
-	return &listing{typ: t, value: value, confidence: -1}
-}
-
-// add merges one source's view: its name, labels, the stricter TLP, the higher confidence.
-func (l *listing) add(p vigil.Provenance) {
-	if src := strings.TrimSpace(p.Source); src != "" && !slices.Contains(l.sources, src) {
-		l.sources = append(l.sources, src)
-	}
-	for _, lb := range p.Labels {
-		if lb = strings.TrimSpace(lb); lb != "" && !slices.Contains(l.labels, lb) {
-			l.labels = append(l.labels, lb)
-		}
-	}
-	l.tlp = vigil.Stricter(l.tlp, p.TLP)
-	l.confidence = max(l.confidence, p.Confidence)
-}
-
-// mergeListings merges indicators of the same type and value from several sources.
-func mergeListings(added []vigil.Indicator) []*listing {
-	type tv struct {
-		t vigil.IndicatorType
-		v string
-	}
-	by := map[tv]*listing{}
-	var out []*listing
-	for _, ind := range added {
-		k := tv{ind.Type, ind.Value}
-		l, ok := by[k]
-		if !ok {
-			l = newListing(ind.Type, ind.Value)
-			by[k] = l
-			out = append(out, l)
-		}
-		l.add(ind.Provenance)
-	}
-	return out
-}
-
-// threatWords in a label mark an indicator of active compromise rather than, say,
-// scanning or spam.
-var threatWords = []string{"ransom", "c2", "cnc", "command and control", "command-and-control", "botnet",
-	"backdoor", "rat", "stealer", "loader", "exploit", "apt", "trojan", "malware"}
-
-// severity is how urgent a match of the indicator is. The rule, from the top:
-//   - critical: a label names ransomware and a source is at least 80% confident;
-//   - high: a label names active compromise (ransomware, command and control, botnet,
-//     backdoor, RAT, stealer, loader, exploit, APT, trojan, malware), or a source is at
-//     least 80% confident, or the indicator is a file hash (a known-bad file is on a
-//     machine, not merely a connection attempt);
-//   - low: every source that states a confidence is below 40%;
-//   - medium: everything else, including indicators with no confidence or labels.
-func (l *listing) severity() vigil.Severity {
-	ransom, threat := false, false
-	for _, lb := range l.labels {
-		lb = strings.ToLower(lb)
-		ransom = ransom || strings.Contains(lb, "ransom")
-		threat = threat || slices.ContainsFunc(threatWords, func(w string) bool { return hasWord(lb, w) })
-	}
-	switch {
-	case ransom && l.confidence >= 80:
-		return vigil.SeverityCritical
-	case threat || l.confidence >= 80 || l.typ.IsHash():
-		return vigil.SeverityHigh
-	case l.confidence >= 0 && l.confidence < 40:
-		return vigil.SeverityLow
-	}
-	return vigil.SeverityMedium
-}
-
-// hasWord reports whether w starts a word of s: "rat" counts in "rat-dropper" but not in
-// "operator". "ransom" counts anywhere ("lockbit-ransomware").
-func hasWord(s, w string) bool {
-	for i := 0; ; {
-		j := strings.Index(s[i:], w)
-		if j < 0 {
-			return false
-		}
-		j += i
-		if j == 0 || !isLetter(s[j-1]) || w == "ransom" {
-			return true
-		}
-		i = j + 1
-	}
-}
-
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' }
-
-// who says who lists the indicator: "abuse.ch and Shadowserver".
-func (l *listing) who() string { return alerts.AndList(l.sources, "a threat-intelligence source") }
-
-// as says what they list it as: "qakbot, botnet (confidence 90%)".
-func (l *listing) as() string {
-	s := "malicious"
-	if len(l.labels) > 0 {
-		s = strings.Join(l.labels[:min(len(l.labels), 5)], ", ")
-	}
-	if l.confidence >= 0 {
-		s += fmt.Sprintf(" (confidence %d%%)", l.confidence)
-	}
-	return s
-}
 
 // action is what a device did with an observable of type t, for alert text.
 func action(t vigil.IndicatorType) string {
@@ -156,18 +41,18 @@ func nextSteps(observable string, t vigil.IndicatorType) string {
 
 // sightingAlert is the alert for one observable of org's telemetry that matched an
 // indicator on day, seen count times in this upload.
-func sightingAlert(org, orgName string, day time.Time, t vigil.IndicatorType, observable string, l *listing, count int64, at time.Time) vigil.Alert {
+func sightingAlert(org, orgName string, day time.Time, t vigil.IndicatorType, observable string, l *alerts.Listing, count int64, at time.Time) vigil.Alert {
 	what := observable
-	if observable != l.value {
-		what += " (" + within(l.typ) + " " + l.value + ")"
+	if observable != l.Value {
+		what += " (" + within(l.Type) + " " + l.Value + ")"
 	}
 	title := fmt.Sprintf("A computer at %s %s %s", orgName, action(t), observable)
 	body := fmt.Sprintf("A computer at %s %s %s, listed by %s as %s. It was in the telemetry your sensor sent on %s. %s",
-		orgName, action(t), what, l.who(), l.as(), day.Format("2 January 2006"), nextSteps(observable, t))
-	return vigil.Alert{Org: org, Kind: vigil.AlertSighting, Severity: l.severity(), Title: clipText(title, 300),
-		Body: body, Observable: observable, Indicator: l.value, Sources: l.sources, TLP: l.tlp, Count: int(count),
+		orgName, action(t), what, l.Who(), l.As(), day.Format("2 January 2006"), nextSteps(observable, t))
+	return vigil.Alert{Org: org, Kind: vigil.AlertSighting, Severity: l.Severity(), Title: clipText(title, 300),
+		Body: body, Observable: observable, Indicator: l.Value, Sources: l.Sources, TLP: l.TLP, Count: int(count),
 		FirstSeen: at, LastSeen: at,
-		DedupKey: dedupKey("sighting", day.Format(time.DateOnly), string(t), observable, string(l.typ), l.value)}
+		DedupKey: dedupKey("sighting", day.Format(time.DateOnly), string(t), observable, string(l.Type), l.Value)}
 }
 
 // within is how an observable relates to the broader indicator that matched it.

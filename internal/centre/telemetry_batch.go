@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/match"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/telemetry"
@@ -37,7 +38,7 @@ type ingest struct {
 
 	obs      []vigil.Observable
 	ids      []match.ID
-	listings map[match.ID]*listing
+	listings map[match.ID]*alerts.Listing
 	seen     map[seenKey]struct{}
 	batch    telemetryBatch
 }
@@ -69,7 +70,7 @@ func (b *telemetryBatch) full() bool {
 func (s *Service) newIngest(org, name string) *ingest {
 	return &ingest{s: s, org: org, orgName: name, day: vigil.DayOf(s.now()), snap: s.matcher.Load(),
 		ex: telemetry.NewExtractor(telemetry.FormatAuto), keys: newKeyer(s.secret),
-		listings: map[match.ID]*listing{}, seen: map[seenKey]struct{}{},
+		listings: map[match.ID]*alerts.Listing{}, seen: map[seenKey]struct{}{},
 		batch: telemetryBatch{keys: map[indexKey]struct{}{}, hits: map[hitKey]int64{}}}
 }
 
@@ -181,8 +182,8 @@ func (in *ingest) batchRows(now time.Time) ([]vigil.Sighting, []vigil.Alert) {
 	for h, n := range in.batch.hits {
 		l := in.listing(h.id)
 		rows = append(rows, vigil.Sighting{Org: in.org, Day: in.day, Field: h.field, Observable: h.value,
-			ObservableType: h.typ, Indicator: l.value, IndicatorType: l.typ, Sources: l.sources, Labels: l.labels,
-			TLP: l.tlp, Count: n, FirstSeen: now, LastSeen: now})
+			ObservableType: h.typ, Indicator: l.Value, IndicatorType: l.Type, Sources: l.Sources, Labels: l.Labels,
+			TLP: l.TLP, Count: n, FirstSeen: now, LastSeen: now})
 		p := pair{h.typ, h.value, h.id}
 		if _, ok := perPair[p]; !ok {
 			order = append(order, p)
@@ -197,14 +198,14 @@ func (in *ingest) batchRows(now time.Time) ([]vigil.Sighting, []vigil.Alert) {
 }
 
 // listing returns what the snapshot's sources say about indicator id.
-func (in *ingest) listing(id match.ID) *listing {
+func (in *ingest) listing(id match.ID) *alerts.Listing {
 	if l, ok := in.listings[id]; ok {
 		return l
 	}
 	e := in.snap.Entry(id)
-	l := newListing(e.Type, e.Value)
+	l := alerts.NewListing(e.Type, e.Value)
 	for _, p := range e.Sources {
-		l.add(p)
+		l.Add(p)
 	}
 	in.listings[id] = l
 	return l
@@ -226,7 +227,7 @@ func (in *ingest) committed(ctx context.Context, raised, repeats int64, now time
 		if !sighted[h.id] {
 			sighted[h.id] = true
 			l := in.listing(h.id)
-			in.s.indicatorSighted(ctx, l.typ, l.value, now)
+			in.s.indicatorSighted(ctx, l.Type, l.Value, now)
 		}
 	}
 	clear(in.batch.keys)

@@ -236,3 +236,13 @@ func listedAs(t vigil.IndicatorType, value, source string, confidence int, label
 	return vigil.Indicator{Type: t, Value: value, Provenance: vigil.Provenance{Source: source, TLP: vigil.TLPGreen,
 		Confidence: confidence, Labels: labels}}
 }
+
+// outboxOf returns org's outbox entries of a kind, newest first.
+func outboxOf(t testing.TB, s *store.Store, org string, kind vigil.OutboxKind) []vigil.OutboxEntry {
+	t.Helper()
+	es, _, err := s.ListOutbox(t.Context(), vigil.OutboxFilter{Org: org, Kind: kind, Limit: vigil.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}

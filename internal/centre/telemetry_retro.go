@@ -20,7 +20,7 @@ const retroGroupKeys = 4096
 
 // retroTarget is one new indicator and the index keys that find what it covers.
 type retroTarget struct {
-	listing *listing
+	listing *alerts.Listing
 	keys    map[indexKey]string // key → what was seen, for the alert ("192.0.2.7")
 }
 
@@ -33,10 +33,10 @@ func (s *Service) retroHunt(ctx context.Context, added []vigil.Indicator) {
 	keys := newKeyer(s.secret)
 	var group []*retroTarget
 	n := 0
-	for _, l := range mergeListings(added) {
+	for _, l := range alerts.MergeListings(added) {
 		t := &retroTarget{listing: l, keys: map[indexKey]string{}}
-		if !indicatorKeys(keys, l.typ, l.value, func(k indexKey, what string) { t.keys[k] = what }) {
-			s.log.InfoContext(ctx, "retro-hunt skipped a network too wide to enumerate", slog.String("indicator", l.value))
+		if !indicatorKeys(keys, l.Type, l.Value, func(k indexKey, what string) { t.keys[k] = what }) {
+			s.log.InfoContext(ctx, "retro-hunt skipped a network too wide to enumerate", slog.String("indicator", l.Value))
 			continue
 		}
 		group, n = append(group, t), n+len(t.keys)
@@ -101,8 +101,8 @@ func (s *Service) retroHuntGroup(ctx context.Context, group []*retroTarget, sinc
 }
 
 // raiseRetroHunt alerts org that it saw l's indicator, unless live hunting already did.
-func (s *Service) raiseRetroHunt(ctx context.Context, org string, l *listing, h *retroHit, since time.Time) {
-	live, err := s.store.SightedSince(ctx, org, l.typ, l.value, since)
+func (s *Service) raiseRetroHunt(ctx context.Context, org string, l *alerts.Listing, h *retroHit, since time.Time) {
+	live, err := s.store.SightedSince(ctx, org, l.Type, l.Value, since)
 	if err == nil && live {
 		return
 	}
@@ -125,26 +125,26 @@ func (s *Service) raiseRetroHunt(ctx context.Context, org string, l *listing, h 
 }
 
 // retroAlert is the alert telling org that it saw a newly listed indicator earlier.
-func retroAlert(org, name string, l *listing, h *retroHit, now time.Time) vigil.Alert {
-	what := alerts.AndList(h.what[:min(len(h.what), 3)], l.value)
+func retroAlert(org, name string, l *alerts.Listing, h *retroHit, now time.Time) vigil.Alert {
+	what := alerts.AndList(h.what[:min(len(h.what), 3)], l.Value)
 	if len(h.what) > 3 {
 		what += fmt.Sprintf(" and %d more", len(h.what)-3)
 	}
-	if l.typ == vigil.TypeCIDR && what != l.value {
-		what += " (" + within(l.typ) + " " + l.value + ")"
+	if l.Type == vigil.TypeCIDR && what != l.Value {
+		what += " (" + within(l.Type) + " " + l.Value + ")"
 	}
-	title := fmt.Sprintf("Earlier telemetry from %s shows contact with newly listed %s", name, l.value)
+	title := fmt.Sprintf("Earlier telemetry from %s shows contact with newly listed %s", name, l.Value)
 	have := "has"
-	if len(l.sources) > 1 {
+	if len(l.Sources) > 1 {
 		have = "have"
 	}
 	body := fmt.Sprintf("%s a device at %s %s %s, which %s %s just listed as %s. This was found by looking the "+
 		"new indicator up in the record of what your telemetry held; vigil keeps no copy of the events themselves. %s",
-		capitalise(dayRange(h.first, h.last)), name, action(l.typ), what, l.who(), have, l.as(), nextSteps(l.value, l.typ))
-	return vigil.Alert{Org: org, Kind: vigil.AlertRetroHunt, Severity: l.severity(), Title: clipText(title, 300),
-		Body: body, Observable: h.what[0], Indicator: l.value, Sources: l.sources, TLP: l.tlp,
+		capitalise(dayRange(h.first, h.last)), name, action(l.Type), what, l.Who(), have, l.As(), nextSteps(l.Value, l.Type))
+	return vigil.Alert{Org: org, Kind: vigil.AlertRetroHunt, Severity: l.Severity(), Title: clipText(title, 300),
+		Body: body, Observable: h.what[0], Indicator: l.Value, Sources: l.Sources, TLP: l.TLP,
 		FirstSeen: h.first, LastSeen: h.last.Add(24*time.Hour - time.Microsecond),
-		DedupKey: dedupKey("retro_hunt", string(l.typ), l.value)}
+		DedupKey: dedupKey("retro_hunt", string(l.Type), l.Value)}
 }
 
 func capitalise(s string) string {

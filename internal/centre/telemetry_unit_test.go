@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 )
 
 func TestSightingSeverityRule(t *testing.T) {
@@ -27,9 +28,9 @@ func TestSightingSeverityRule(t *testing.T) {
 		{"nothing stated", vigil.TypeDomain, -1, nil, vigil.SeverityMedium},
 	}
 	for _, tt := range tests {
-		l := newListing(tt.typ, "x")
-		l.add(vigil.Provenance{Source: "s", Confidence: tt.confidence, Labels: tt.labels})
-		if got := l.severity(); got != tt.want {
+		l := alerts.NewListing(tt.typ, "x")
+		l.Add(vigil.Provenance{Source: "s", Confidence: tt.confidence, Labels: tt.labels})
+		if got := l.Severity(); got != tt.want {
 			t.Errorf("%s: severity %s, want %s", tt.name, got, tt.want)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/store"
 )
@@ -71,7 +72,7 @@ type Result struct {
 	SensorToken string
 	// Intel, Events and Telemetry report the sample data's import.
 	Intel     []*intel.Report
-	Events    centre.EventsResult
+	Events    earlywarning.EventsResult
 	Telemetry []centre.TelemetryResult
 }
 

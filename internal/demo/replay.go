@@ -74,6 +74,9 @@ func file(path string, now time.Time) []byte {
 	return expand(b, now)
 }
 
+// actor is who the demo's uploads are by: the sector centre, named "demo" in the audit log.
+var actor = vigil.Principal{Email: "demo", Role: vigil.RoleSectorAdmin}
+
 // replay feeds the sample data through the centre in the order a real week would:
 // intel, partners' events, the trust's telemetry, then more intel.
 func replay(ctx context.Context, c *centre.Service, o Options, res *Result) error {
@@ -81,7 +84,7 @@ func replay(ctx context.Context, c *centre.Service, o Options, res *Result) erro
 	if err := importIntel(ctx, c, firstIntel, now, res); err != nil {
 		return err
 	}
-	ev, err := c.IngestEvents(ctx, "demo", bytes.NewReader(file("data/events.ndjson", now)))
+	ev, err := c.EarlyWarning().IngestEvents(ctx, actor, bytes.NewReader(file("data/events.ndjson", now)))
 	if err != nil {
 		return fmt.Errorf("demo: sample events: %w", err)
 	}

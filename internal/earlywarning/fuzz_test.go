@@ -1,4 +1,4 @@
-package centre
+package earlywarning
 
 import (
 	"bytes"
@@ -33,7 +33,7 @@ func FuzzIngestEvents(f *testing.F) {
 	warnSector(f, s)
 	svc := newWarnService(f, s, &fakeNow{warnNow})
 	f.Fuzz(func(t *testing.T, body []byte) {
-		res, err := svc.IngestEvents(t.Context(), "fuzz@centre.example", bytes.NewReader(body))
+		res, err := svc.IngestEvents(t.Context(), analyst("fuzz@centre.example"), bytes.NewReader(body))
 		if err != nil {
 			t.Fatalf("IngestEvents: %v", err)
 		}

@@ -1,4 +1,4 @@
-package centre
+package earlywarning
 
 import (
 	"slices"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 )
@@ -28,7 +29,7 @@ func TestFeedOverlapWarnsTheOwners(t *testing.T) {
 			feedIndicator(vigil.TypeIPv4, "203.0.113.50", "abuse.ch Feodo", vigil.TLPGreen),
 			feedIndicator(vigil.TypeSHA256, strings.Repeat("ab", 32), "MalwareBazaar", vigil.TLPClear),
 		}
-		svc.warnOnIndicators(t.Context(), added)
+		svc.WarnOnIndicators(t.Context(), added)
 
 		t.Run("an address on two lists is one alert naming both", func(t *testing.T) {
 			as := alertsFor(t, s, "RXA", "192.0.2.7")
@@ -67,12 +68,12 @@ func TestFeedOverlapWarnsTheOwners(t *testing.T) {
 			}
 		})
 		t.Run("the same indicator again the same day is a repeat, the next day a new alert", func(t *testing.T) {
-			svc.warnOnIndicators(t.Context(), added[:1])
+			svc.WarnOnIndicators(t.Context(), added[:1])
 			if as := alertsFor(t, s, "RXA", "192.0.2.7"); len(as) != 1 || as[0].Count != 2 {
 				t.Fatalf("after the same day's repeat: %+v, want one alert counted twice", as)
 			}
 			clk.advance(24 * time.Hour)
-			svc.warnOnIndicators(t.Context(), added[:1])
+			svc.WarnOnIndicators(t.Context(), added[:1])
 			if as := alertsFor(t, s, "RXA", "192.0.2.7"); len(as) != 2 {
 				t.Fatalf("the next day RXA has %d alerts about 192.0.2.7, want 2", len(as))
 			}
@@ -83,13 +84,13 @@ func TestFeedOverlapWarnsTheOwners(t *testing.T) {
 func TestFeedAlertSeverity(t *testing.T) {
 	tests := []struct {
 		name string
-		e    listing
+		e    alerts.Listing
 		want vigil.Severity
 	}{
-		{"an address, confidence unstated", listing{typ: vigil.TypeIPv4, value: "192.0.2.7", confidence: -1}, vigil.SeverityHigh},
-		{"an address, sure", listing{typ: vigil.TypeIPv4, value: "192.0.2.7", confidence: 90}, vigil.SeverityHigh},
-		{"an address, unsure", listing{typ: vigil.TypeIPv4, value: "192.0.2.7", confidence: 30}, vigil.SeverityMedium},
-		{"a whole network", listing{typ: vigil.TypeCIDR, value: "192.0.2.0/23", confidence: -1}, vigil.SeverityMedium},
+		{"an address, confidence unstated", alerts.Listing{Type: vigil.TypeIPv4, Value: "192.0.2.7", Confidence: -1}, vigil.SeverityHigh},
+		{"an address, sure", alerts.Listing{Type: vigil.TypeIPv4, Value: "192.0.2.7", Confidence: 90}, vigil.SeverityHigh},
+		{"an address, unsure", alerts.Listing{Type: vigil.TypeIPv4, Value: "192.0.2.7", Confidence: 30}, vigil.SeverityMedium},
+		{"a whole network", alerts.Listing{Type: vigil.TypeCIDR, Value: "192.0.2.0/23", Confidence: -1}, vigil.SeverityMedium},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-package centre
+package earlywarning
 
 import (
 	"fmt"
@@ -31,7 +31,7 @@ func BenchmarkIngestEvents(b *testing.B) {
 		b.ResetTimer()
 		for b.Loop() {
 			clk.advance(24 * time.Hour) // a new day: new alerts rather than repeats
-			if _, err := svc.IngestEvents(b.Context(), "bench@centre.example", strings.NewReader(strings.ReplaceAll(body.String(),
+			if _, err := svc.IngestEvents(b.Context(), analyst("bench@centre.example"), strings.NewReader(strings.ReplaceAll(body.String(),
 				seen.Format(time.RFC3339), clk.now().Add(-time.Hour).Format(time.RFC3339)))); err != nil {
 				b.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package centre
+package earlywarning
 
 import (
 	"context"
@@ -13,11 +13,11 @@ import (
 	"github.com/vigil-health/vigil/internal/warn"
 )
 
-// warnOnIndicators raises Early Warning alerts for organisations whose assets the
+// WarnOnIndicators raises Early Warning alerts for organisations whose assets the
 // indicators touch: an organisation's address on a botnet list, its domain in a
 // phishing feed. An organisation gets one alert per indicator per day, however many
 // sources list it. Failures are logged: the indicators are stored either way.
-func (s *Service) warnOnIndicators(ctx context.Context, added []vigil.Indicator) {
+func (s *Service) WarnOnIndicators(ctx context.Context, added []vigil.Indicator) {
 	router := s.Router()
 	if router.Stats().Claims == 0 || len(added) == 0 {
 		return
@@ -25,8 +25,8 @@ func (s *Service) warnOnIndicators(ctx context.Context, added []vigil.Indicator)
 	var batch []vigil.Alert
 	var orgs []string
 	now := s.now()
-	for _, e := range mergeListings(added) {
-		orgs = router.Covering(e.typ, e.value, orgs[:0])
+	for _, e := range alerts.MergeListings(added) {
+		orgs = router.Covering(e.Type, e.Value, orgs[:0])
 		for _, org := range orgs {
 			batch = append(batch, feedAlert(org, e, now))
 		}
@@ -61,22 +61,22 @@ func (s *Service) raiseFeedAlerts(ctx context.Context, batch []vigil.Alert) {
 }
 
 // feedAlert is the alert org gets because a feed lists something of its own.
-func feedAlert(org string, e *listing, now time.Time) vigil.Alert {
+func feedAlert(org string, e *alerts.Listing, now time.Time) vigil.Alert {
 	sev := vigil.SeverityHigh
-	if e.typ == vigil.TypeCIDR || e.confidence >= 0 && e.confidence < 50 {
+	if e.Type == vigil.TypeCIDR || e.Confidence >= 0 && e.Confidence < 50 {
 		sev = vigil.SeverityMedium // a whole network listed, or sources unsure
 	}
-	key := warn.DedupKey(org, vigil.ThreatEvent{Type: "indicator", Observable: string(e.typ) + ":" + e.value, Time: now})
+	key := warn.DedupKey(org, vigil.ThreatEvent{Type: "indicator", Observable: string(e.Type) + ":" + e.Value, Time: now})
 	return vigil.Alert{Org: org, Kind: vigil.AlertEarlyWarning, Severity: sev, Title: alerts.Shorten(feedTitle(e), 300),
-		Body: feedBody(e), Observable: e.value, Indicator: e.value, Sources: e.sources, TLP: e.tlp,
+		Body: feedBody(e), Observable: e.Value, Indicator: e.Value, Sources: e.Sources, TLP: e.TLP,
 		FirstSeen: now, LastSeen: now, DedupKey: key}
 }
 
 // feedTitle: "One of your IP addresses, 198.51.100.7, is on the abuse.ch list (botnet)".
-func feedTitle(e *listing) string {
-	v := alerts.Shorten(e.value, maxTitleObservable)
+func feedTitle(e *alerts.Listing) string {
+	v := alerts.Shorten(e.Value, maxTitleObservable)
 	var what string
-	switch e.typ {
+	switch e.Type {
 	case vigil.TypeIPv4, vigil.TypeIPv6:
 		what = "One of your IP addresses, " + v + ", is"
 	case vigil.TypeCIDR:
@@ -88,9 +88,9 @@ func feedTitle(e *listing) string {
 	default:
 		what = "The domain name " + v + ", part of your registered domains, is"
 	}
-	title := what + " on " + listPhrase(e.sources)
-	if len(e.labels) > 0 {
-		title += " (" + strings.Join(e.labels, ", ") + ")"
+	title := what + " on " + listPhrase(e.Sources)
+	if len(e.Labels) > 0 {
+		title += " (" + strings.Join(e.Labels, ", ") + ")"
 	}
 	return title
 }
@@ -107,17 +107,17 @@ func listPhrase(sources []string) string {
 }
 
 // feedBody explains what was seen, how far it may be shared and what to do.
-func feedBody(e *listing) string {
+func feedBody(e *alerts.Listing) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "What was seen: %s appears in threat intelligence from %s", e.value, sourcesPhrase(e.sources))
-	if len(e.labels) > 0 {
-		fmt.Fprintf(&b, ", labelled %s", strings.Join(e.labels, ", "))
+	fmt.Fprintf(&b, "What was seen: %s appears in threat intelligence from %s", e.Value, sourcesPhrase(e.Sources))
+	if len(e.Labels) > 0 {
+		fmt.Fprintf(&b, ", labelled %s", strings.Join(e.Labels, ", "))
 	}
 	b.WriteString(". vigil checks every new feed entry against the IP ranges and domain names your organisation registered, and this one matches them.")
-	if e.tlp != "" {
-		fmt.Fprintf(&b, "\n\nSharing: this is marked TLP:%s: %s.", e.tlp, tlpAdvice(e.tlp))
+	if e.TLP != "" {
+		fmt.Fprintf(&b, "\n\nSharing: this is marked TLP:%s: %s.", e.TLP, tlpAdvice(e.TLP))
 	}
-	b.WriteString("\n\nWhat to do: " + feedAction(e.typ))
+	b.WriteString("\n\nWhat to do: " + feedAction(e.Type))
 	b.WriteString("\n\nIf this address or name is no longer yours, tell the sector centre so that your registered assets can be corrected.")
 	return b.String()
 }

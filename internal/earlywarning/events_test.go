@@ -1,4 +1,4 @@
-package centre
+package earlywarning
 
 import (
 	"fmt"
@@ -33,7 +33,7 @@ func TestIngestEventsRoutesEachEventToItsOwner(t *testing.T) {
 		svc := newWarnService(t, s, &fakeNow{warnNow})
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				res, err := svc.IngestEvents(t.Context(), "analyst@centre.example",
+				res, err := svc.IngestEvents(t.Context(), analyst("analyst@centre.example"),
 					ndjson(event("compromise", tt.obs, seen, vigil.SeverityMedium)))
 				if err != nil {
 					t.Fatal(err)
@@ -83,7 +83,7 @@ func TestIngestEventsDeduplicatesPerDay(t *testing.T) {
 		svc := newWarnService(t, s, clk)
 		ingest := func(at time.Time, sev vigil.Severity, source string) EventsResult {
 			t.Helper()
-			res, err := svc.IngestEvents(t.Context(), "analyst@centre.example",
+			res, err := svc.IngestEvents(t.Context(), analyst("analyst@centre.example"),
 				ndjson(event("open_port", "192.0.2.10", at, sev, "port", 3389, "service", "rdp", "source", source)))
 			if err != nil {
 				t.Fatal(err)
@@ -120,7 +120,7 @@ func TestIngestEventsKeepsValidLinesAndNamesBadOnes(t *testing.T) {
 		warnSector(t, s)
 		svc := newWarnService(t, s, &fakeNow{warnNow})
 		seen := warnNow.Add(-time.Hour)
-		res, err := svc.IngestEvents(t.Context(), "analyst@centre.example", ndjson(
+		res, err := svc.IngestEvents(t.Context(), analyst("analyst@centre.example"), ndjson(
 			event("compromise", "192.0.2.10", seen, vigil.SeverityHigh),
 			`{"type": "compromise", "observable": "192.0.2.11"`,
 			"",
@@ -156,7 +156,7 @@ func TestIngestEventsCommitsEveryBatch(t *testing.T) {
 			b.WriteString(event("malware", fmt.Sprintf("https://www.rxa.example/files/%d.exe", i), warnNow.Add(-time.Hour), vigil.SeverityLow))
 			b.WriteByte('\n')
 		}
-		res, err := svc.IngestEvents(t.Context(), "analyst@centre.example", strings.NewReader(b.String()))
+		res, err := svc.IngestEvents(t.Context(), analyst("analyst@centre.example"), strings.NewReader(b.String()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,7 +227,7 @@ func TestHighAlertsAreSentAtOnce(t *testing.T) {
 		warnSector(t, s)
 		svc := newWarnService(t, s, &fakeNow{warnNow})
 		seen := warnNow.Add(-time.Hour)
-		_, err := svc.IngestEvents(t.Context(), "analyst@centre.example", ndjson(
+		_, err := svc.IngestEvents(t.Context(), analyst("analyst@centre.example"), ndjson(
 			event("compromise", "192.0.2.10", seen, vigil.SeverityCritical),
 			event("compromise", "192.0.2.10", seen, vigil.SeverityCritical),
 			event("scan", "192.0.2.11", seen, vigil.SeverityMedium),
@@ -252,7 +252,7 @@ func TestRerouteSeesNewAssets(t *testing.T) {
 		warnSector(t, s)
 		svc := newWarnService(t, s, &fakeNow{warnNow})
 		line := event("open_port", "198.51.100.9", warnNow.Add(-time.Hour), vigil.SeverityLow)
-		if res, _ := svc.IngestEvents(t.Context(), "a@centre.example", ndjson(line)); res.Unrouted != 1 {
+		if res, _ := svc.IngestEvents(t.Context(), analyst("a@centre.example"), ndjson(line)); res.Unrouted != 1 {
 			t.Fatalf("before the range is registered: %+v, want unrouted", res)
 		}
 		if _, _, err := s.CreateOrg(t.Context(), warnOrg("RXD", "Damson Care Home", "198.51.100.0/24", "rxd.example")); err != nil {
@@ -261,7 +261,7 @@ func TestRerouteSeesNewAssets(t *testing.T) {
 		if err := svc.Reroute(t.Context()); err != nil {
 			t.Fatal(err)
 		}
-		if res, _ := svc.IngestEvents(t.Context(), "a@centre.example", ndjson(line)); res.Routed != 1 {
+		if res, _ := svc.IngestEvents(t.Context(), analyst("a@centre.example"), ndjson(line)); res.Routed != 1 {
 			t.Fatalf("after Reroute: %+v, want routed", res)
 		}
 		if len(alertsOf(t, s, "RXD")) != 1 {

@@ -1,4 +1,4 @@
-package centre
+package earlywarning
 
 import (
 	"encoding/json"
@@ -50,12 +50,16 @@ func warnOrg(ods, name, cidr, domain string) vigil.Org {
 // newWarnService returns a Service over the seeded store whose clock is clk.
 func newWarnService(t testing.TB, s *store.Store, clk *fakeNow) *Service {
 	t.Helper()
-	svc, err := New(t.Context(), Deps{Store: s, Now: clk.now, Secret: []byte("0123456789abcdef0123456789abcdef"),
-		DigestHour: alerts.DefaultDigestHour})
-	if err != nil {
+	svc := New(Deps{Store: s, Now: clk.now, Alerts: alerts.New(alerts.Deps{Store: s, Now: clk.now})})
+	if err := svc.Reroute(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	return svc
+}
+
+// analyst is a sector analyst with the given email.
+func analyst(email string) vigil.Principal {
+	return vigil.Principal{Email: email, Role: vigil.RoleSectorAnalyst}
 }
 
 // event is one NDJSON event line: type, observable, time and severity, plus extra keys.

@@ -1,9 +1,10 @@
-package centre
+package earlywarning
 
 import (
 	"cmp"
 	"context"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -28,12 +29,35 @@ type EventsResult struct {
 	Problems []warn.Problem
 }
 
-// IngestEvents reads NDJSON threat events, routes each to the organisations owning its
-// observable and raises or repeats their alerts; what routes nowhere is kept as unrouted.
-// Everything counted in the result is committed before it returns. reporter (who
-// uploaded the events) is kept with unrouted events. When reading r or writing fails,
-// the error comes with the result of what was committed before it.
-func (s *Service) IngestEvents(ctx context.Context, reporter string, r io.Reader) (EventsResult, error) {
+// IngestEvents reads NDJSON threat events that the sector centre's p uploads, routes each
+// to the organisations owning its observable and raises or repeats their alerts; what
+// routes nowhere is kept as unrouted, with p as its reporter. Everything counted in the
+// result is committed before it returns, in batches, so an upload that stored events is
+// audited afterwards and a failed audit write is logged rather than undoing them. When
+// reading r or writing fails, the error comes with the result of what was committed
+// before it.
+func (s *Service) IngestEvents(ctx context.Context, p vigil.Principal, r io.Reader) (EventsResult, error) {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return EventsResult{}, err
+	}
+	res, err := s.ingestEvents(ctx, p.Email, r)
+	if err == nil && res.Accepted > 0 {
+		s.auditEvents(ctx, p, res)
+	}
+	return res, err
+}
+
+// auditEvents records an upload that stored events.
+func (s *Service) auditEvents(ctx context.Context, p vigil.Principal, res EventsResult) {
+	_, err := s.store.Audit(ctx, p.Email, "events.ingest", "events", map[string]any{"accepted": res.Accepted,
+		"routed": res.Routed, "unrouted": res.Unrouted, "alerts": res.Alerts, "repeats": res.Repeats, "rejected": res.Rejected})
+	if err != nil {
+		s.log.ErrorContext(ctx, "audit events upload", slog.Any("error", err))
+	}
+}
+
+// ingestEvents is IngestEvents without the check and the audit.
+func (s *Service) ingestEvents(ctx context.Context, reporter string, r io.Reader) (EventsResult, error) {
 	in := &eventIngest{s: s, ctx: ctx, router: s.Router(), reporter: reporter}
 	stop := &stopReader{r: r}
 	in.stop = stop.stop
