@@ -76,13 +76,13 @@ func TestSampleIntelImportsCleanly(t *testing.T) {
 // The sample events exercise every route: each organisation kind's own address or
 // domain, and one address nobody registered.
 func TestSampleEventsRouteAsTheDemoPromises(t *testing.T) {
-	var claims []warn.Claim
+	var claims []vigil.AssetClaim
 	for _, o := range sector() {
 		for _, p := range o.IPRanges {
-			claims = append(claims, warn.Claim{Org: o.ODSCode, Prefix: p})
+			claims = append(claims, vigil.AssetClaim{Org: o.ODSCode, Prefix: p})
 		}
 		for _, d := range o.Domains {
-			claims = append(claims, warn.Claim{Org: o.ODSCode, Domain: d})
+			claims = append(claims, vigil.AssetClaim{Org: o.ODSCode, Name: d})
 		}
 	}
 	r, overlaps := warn.NewRouter(claims)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/warn"
 )
 
@@ -21,21 +20,10 @@ func (s *Service) Reroute(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("reroute: %w", err)
 	}
-	r, overlaps := warn.NewRouter(routerClaims(claims))
+	r, overlaps := warn.NewRouter(claims)
 	s.router.Store(r)
 	s.logRouter(ctx, r, overlaps)
 	return nil
-}
-
-// routerClaims converts stored assets into router claims. A hostname becomes a domain
-// claim: the router has no exact-host claim, so names under a registered host route to
-// its owner too, which errs on the side of telling someone.
-func routerClaims(in []vigil.AssetClaim) []warn.Claim {
-	out := make([]warn.Claim, len(in))
-	for i, c := range in {
-		out[i] = warn.Claim{Org: c.Org, Prefix: c.Prefix, Domain: c.Name}
-	}
-	return out
 }
 
 // logRouter reports at debug level what the new router holds and what it flagged; the
@@ -52,7 +40,7 @@ func (s *Service) logRouter(ctx context.Context, r *warn.Router, overlaps []warn
 		s.log.DebugContext(ctx, "overlapping claims", slog.String("overlap", o.String()))
 	}
 	for _, c := range r.Invalid() {
-		s.log.DebugContext(ctx, "claim left out of the router", slog.String("claim", c.String()),
-			slog.Any("reason", c.Validate()))
+		s.log.DebugContext(ctx, "claim left out of the router", slog.String("claim", warn.ClaimString(c)),
+			slog.Any("reason", warn.ValidateClaim(c)))
 	}
 }
