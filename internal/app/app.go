@@ -16,6 +16,7 @@ import (
 	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/orgs"
 	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
 // Deps is what the App is built from.
@@ -44,6 +45,9 @@ type App struct {
 	// EarlyWarning routes partners' events and new indicators to the organisations they
 	// name; nil when the flows are not composed.
 	EarlyWarning *earlywarning.Service
+	// ThreatIntel takes intel uploads and feeds and keeps the matcher snapshot; nil when
+	// the flows are not composed.
+	ThreatIntel *threatintel.Service
 	// Centre runs the intel, Early Warning and telemetry flows; nil when not composed.
 	Centre *centre.Service
 }
@@ -60,6 +64,7 @@ func New(d Deps) *App {
 	if d.Centre != nil {
 		a.Alerts = d.Centre.Alerts() // the one the flows raise through
 		a.EarlyWarning = d.Centre.EarlyWarning()
+		a.ThreatIntel = d.Centre.ThreatIntel()
 	}
 	return a
 }

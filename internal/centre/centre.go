@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/match"
 	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/threatintel"
 	"github.com/vigil-health/vigil/internal/warn"
 )
 
@@ -58,16 +60,14 @@ type Service struct {
 	log       *slog.Logger
 	now       func() time.Time
 	secret    []byte
-	benign    *intel.Warninglists
 	retention int
 	alerts    *alerts.Service
-	client    *http.Client
 	metrics   *metrics
 	tele      *telemetryLimits
 
-	matcher     match.Holder
-	recompileMu sync.Mutex // serialises snapshot rebuilds
-	warning     *earlywarning.Service
+	intel   *threatintel.Service
+	matcher func() *match.Snapshot // the live snapshot; tests replace it
+	warning *earlywarning.Service
 }
 
 // New builds the Service and loads its state from the store: the asset router from the
@@ -79,9 +79,7 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 	if len(d.Secret) < 32 {
 		return nil, errors.New("centre: the server secret must be at least 32 bytes")
 	}
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now, secret: d.Secret, benign: d.Warninglists,
-		retention: d.RetentionDays, alerts: d.Alerts, client: d.HTTPClient,
-	}
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, secret: d.Secret, retention: d.RetentionDays, alerts: d.Alerts}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -95,27 +93,30 @@ func New(ctx context.Context, d Deps) (*Service, error) {
 	if s.retention <= 0 {
 		s.retention = DefaultRetentionDays
 	}
-	if s.client == nil {
-		s.client = &http.Client{Timeout: 10 * time.Minute}
-	}
 	s.metrics = newMetrics()
 	d.Store.SetCredentialKey(d.Secret) // feed credentials are sealed at rest with the server secret
 	s.tele = newTelemetryLimits(d.TelemetryConcurrency, d.MaxTelemetryBytes)
 	if err := s.warning.Reroute(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.Recompile(ctx); err != nil {
+	s.intel = threatintel.New(threatintel.Deps{Store: d.Store, Logger: s.log, Now: s.now, Warninglists: d.Warninglists,
+		HTTPClient: d.HTTPClient, IndicatorsAdded: []func(context.Context, []vigil.Indicator){s.warning.WarnOnIndicators, s.retroHunt}})
+	s.matcher = s.intel.Matcher
+	if err := s.intel.Recompile(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
 // Matcher returns the current matcher snapshot; callers load it once per unit of work.
-func (s *Service) Matcher() *match.Snapshot { return s.matcher.Load() }
+func (s *Service) Matcher() *match.Snapshot { return s.matcher() }
+
+// ThreatIntel returns the intel service the centre composes.
+func (s *Service) ThreatIntel() *threatintel.Service { return s.intel }
 
 // Collectors returns the Service's Prometheus collectors, for the server's /metrics.
 func (s *Service) Collectors() []prometheus.Collector {
-	return append(append(s.metrics.collectors(), s.alerts.Collectors()...), s.warning.Collectors()...)
+	return append(append(append(s.metrics.collectors(), s.alerts.Collectors()...), s.warning.Collectors()...), s.intel.Collectors()...)
 }
 
 // Alerts returns the alerts service the flows raise alerts through.
@@ -141,6 +142,9 @@ func (s *Service) Run(ctx context.Context) error {
 	wg.Wait()
 	return nil
 }
+
+// runFeeds runs the intel service's scheduled pulls until ctx ends.
+func (s *Service) runFeeds(ctx context.Context) { _ = s.intel.Run(ctx) }
 
 // runDigest runs the alerts service's daily digest until ctx ends.
 func (s *Service) runDigest(ctx context.Context) { _ = s.alerts.Run(ctx) }

@@ -2,16 +2,13 @@ package centre
 
 import "github.com/prometheus/client_golang/prometheus"
 
-// metrics are the flows' Prometheus collectors: telemetry ingest and match rates, feed pulls.
+// metrics are the flows' Prometheus collectors: telemetry ingest and match rates.
 type metrics struct {
-	telemetryBytes   prometheus.Counter
-	telemetryEvents  prometheus.Counter
-	telemetryBusy    prometheus.Counter
-	observables      prometheus.Counter
-	sightings        prometheus.Counter
-	feedPulls        *prometheus.CounterVec
-	indicators       prometheus.Gauge
-	indicatorsLoaded prometheus.Counter
+	telemetryBytes  prometheus.Counter
+	telemetryEvents prometheus.Counter
+	telemetryBusy   prometheus.Counter
+	observables     prometheus.Counter
+	sightings       prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -19,20 +16,16 @@ func newMetrics() *metrics {
 		return prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
 	}
 	m := &metrics{
-		telemetryBytes:   counter("vigil_telemetry_bytes_total", "Telemetry bytes read (after decompression)."),
-		telemetryEvents:  counter("vigil_telemetry_events_total", "Telemetry events parsed."),
-		telemetryBusy:    counter("vigil_telemetry_refused_busy_total", "Telemetry uploads refused with 429 because ingest was saturated."),
-		observables:      counter("vigil_observables_checked_total", "Observables extracted from telemetry and looked up in the matcher."),
-		sightings:        counter("vigil_sightings_total", "Observables that matched an indicator."),
-		feedPulls:        prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_feed_pulls_total", Help: "Feed pulls, by outcome (ok, not_modified, error)."}, []string{"outcome"}),
-		indicators:       prometheus.NewGauge(prometheus.GaugeOpts{Name: "vigil_indicators_matchable", Help: "Indicators in the live matcher snapshot."}),
-		indicatorsLoaded: counter("vigil_indicators_imported_total", "Indicators imported from feeds and uploads."),
+		telemetryBytes:  counter("vigil_telemetry_bytes_total", "Telemetry bytes read (after decompression)."),
+		telemetryEvents: counter("vigil_telemetry_events_total", "Telemetry events parsed."),
+		telemetryBusy:   counter("vigil_telemetry_refused_busy_total", "Telemetry uploads refused with 429 because ingest was saturated."),
+		observables:     counter("vigil_observables_checked_total", "Observables extracted from telemetry and looked up in the matcher."),
+		sightings:       counter("vigil_sightings_total", "Observables that matched an indicator."),
 	}
 	return m
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.telemetryBytes,
-		m.telemetryEvents, m.telemetryBusy, m.observables, m.sightings, m.feedPulls, m.indicators,
-		m.indicatorsLoaded}
+		m.telemetryEvents, m.telemetryBusy, m.observables, m.sightings}
 }

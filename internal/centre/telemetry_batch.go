@@ -68,7 +68,7 @@ func (b *telemetryBatch) full() bool {
 }
 
 func (s *Service) newIngest(org, name string) *ingest {
-	return &ingest{s: s, org: org, orgName: name, day: vigil.DayOf(s.now()), snap: s.matcher.Load(),
+	return &ingest{s: s, org: org, orgName: name, day: vigil.DayOf(s.now()), snap: s.matcher(),
 		ex: telemetry.NewExtractor(telemetry.FormatAuto), keys: newKeyer(s.secret),
 		listings: map[match.ID]*alerts.Listing{}, seen: map[seenKey]struct{}{},
 		batch: telemetryBatch{keys: map[indexKey]struct{}{}, hits: map[hitKey]int64{}}}
@@ -227,7 +227,7 @@ func (in *ingest) committed(ctx context.Context, raised, repeats int64, now time
 		if !sighted[h.id] {
 			sighted[h.id] = true
 			l := in.listing(h.id)
-			in.s.indicatorSighted(ctx, l.Type, l.Value, now)
+			in.s.intel.IndicatorSighted(ctx, l.Type, l.Value, now)
 		}
 	}
 	clear(in.batch.keys)

@@ -95,7 +95,9 @@ func (e *teleEnv) useIndicators(inds ...vigil.Indicator) {
 	for _, ind := range inds {
 		b.Add(ind)
 	}
-	e.svc.matcher.Store(b.Build())
+	h := &match.Holder{}
+	h.Store(b.Build())
+	e.svc.matcher = h.Load
 }
 
 // ingest uploads lines as org's sensor, gzipped when zip is set.

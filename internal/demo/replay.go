@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
 // data holds the sample intel, events and telemetry. Times in it are written relative
@@ -106,8 +107,8 @@ func replay(ctx context.Context, c *centre.Service, o Options, res *Result) erro
 
 func importIntel(ctx context.Context, c *centre.Service, files []intelFile, now time.Time, res *Result) error {
 	for _, f := range files {
-		u := centre.IntelUpload{Source: f.source, TLP: f.tlp, Name: f.path[len("data/intel/"):], By: "demo"}
-		rep, err := c.ImportIntel(ctx, u, bytes.NewReader(file(f.path, now)))
+		u := threatintel.Upload{Source: f.source, TLP: f.tlp, Name: f.path[len("data/intel/"):]}
+		rep, err := c.ThreatIntel().Import(ctx, actor, u, bytes.NewReader(file(f.path, now)))
 		if err != nil {
 			return fmt.Errorf("demo: sample intel %s: %w", u.Name, err)
 		}

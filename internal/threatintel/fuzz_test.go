@@ -1,4 +1,4 @@
-package centre_test
+package threatintel_test
 
 import (
 	"bytes"
@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/store/storetest"
+	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
 // FuzzImportIntel uploads arbitrary files: an upload never fails with an internal error
@@ -37,13 +37,10 @@ func FuzzImportIntel(f *testing.F) {
 	f.Add([]byte("\x00\xff\xfe\n192.0.2.\x00\n"))
 
 	s := storetest.Open(f)
-	c, err := centre.New(context.Background(), centre.Deps{Store: s, Secret: intelSecret})
-	if err != nil {
-		f.Fatal(err)
-	}
+	c := threatintel.New(threatintel.Deps{Store: s})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ctx := context.Background()
-		_, err := c.ImportIntel(ctx, centre.IntelUpload{Source: "fuzz", Name: "fuzz.txt"}, bytes.NewReader(data))
+		_, err := c.Import(ctx, analyst, threatintel.Upload{Source: "fuzz", Name: "fuzz.txt"}, bytes.NewReader(data))
 		if err != nil && vigil.ErrorCode(err) != vigil.EINVALID {
 			t.Fatalf("upload of %q: %v", data, err)
 		}
@@ -59,7 +56,7 @@ func FuzzImportIntel(f *testing.F) {
 		}
 		// Start the next input from an empty store, so that each costs the same.
 		if fd, err := s.GetFeedByName(ctx, "fuzz"); err == nil {
-			if err := c.DeleteFeed(ctx, fd.ID, "fuzz"); err != nil {
+			if err := c.DeleteFeed(ctx, analyst, fd.ID); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -1,4 +1,4 @@
-package centre
+package threatintel
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 )
 
-// feedTick is how often runFeeds looks for feeds that are due; decayTick how often it
+// feedTick is how often Run looks for feeds that are due; decayTick how often it
 // recompiles with nothing new, so that indicators that aged past the threshold stop
 // matching.
 const (
@@ -21,8 +21,9 @@ const (
 	decayTick = time.Hour
 )
 
-// runFeeds pulls registered feeds on their schedules until ctx ends, one at a time.
-func (s *Service) runFeeds(ctx context.Context) {
+// Run pulls registered feeds on their schedules until ctx ends, one at a time, and
+// recompiles the snapshot every hour so that indicators that aged out stop matching.
+func (s *Service) Run(ctx context.Context) error {
 	t := time.NewTicker(feedTick)
 	defer t.Stop()
 	compiled := s.now()
@@ -36,7 +37,7 @@ func (s *Service) runFeeds(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-t.C:
 		}
 	}
@@ -64,11 +65,27 @@ func (s *Service) pullDue(ctx context.Context) {
 	}
 }
 
-// PullFeed pulls the feed now, whatever its schedule, and returns it with the pull's
-// outcome. A pull that fails is not an error here: the feed keeps its previous
-// indicators and shows the error in its status. The error is for a feed that does not
-// exist, one filled by uploads, or a store that fails.
-func (s *Service) PullFeed(ctx context.Context, id int64) (vigil.Feed, error) {
+// PullFeed pulls the feed now for the sector centre's p, whatever its schedule, and
+// returns it with the pull's outcome. A pull that fails is not an error here: the feed
+// keeps its previous indicators and shows the error in its status. The error is for a
+// feed that does not exist, one filled by uploads, or a store that fails. The pull
+// commits as it goes, so it is audited afterwards and a failed audit write is logged.
+func (s *Service) PullFeed(ctx context.Context, p vigil.Principal, id int64) (vigil.Feed, error) {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return vigil.Feed{}, err
+	}
+	f, err := s.pullFeed(ctx, id)
+	if err != nil {
+		return f, err
+	}
+	if _, err := s.store.Audit(ctx, p.Email, "feed.pull", feedTarget(f), map[string]any{"status": f.Status}); err != nil {
+		s.log.ErrorContext(ctx, "audit feed pull", "feed", f.Name, "error", err)
+	}
+	return f, nil
+}
+
+// pullFeed is PullFeed without the check and the audit.
+func (s *Service) pullFeed(ctx context.Context, id int64) (vigil.Feed, error) {
 	f, err := s.store.GetFeed(ctx, id)
 	if err != nil {
 		return f, err
@@ -152,25 +169,4 @@ func reportOf(res feeds.Result) *intel.Report {
 		return &intel.Report{}
 	}
 	return res.Report
-}
-
-// DeleteFeed removes a feed, withdraws its indicators and recompiles the matcher.
-func (s *Service) DeleteFeed(ctx context.Context, id int64, by string) error {
-	var f vigil.Feed
-	var withdrawn int
-	err := s.store.Tx(ctx, func(tx *store.Store) error {
-		var err error
-		if f, withdrawn, err = tx.DeleteFeed(ctx, id); err != nil {
-			return err
-		}
-		_, err = tx.Audit(ctx, by, "feed.delete", "feed/"+f.Name, map[string]any{"kind": f.Kind, "withdrawn": withdrawn})
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if withdrawn > 0 {
-		return s.Recompile(ctx)
-	}
-	return nil
 }

@@ -1,14 +1,14 @@
-package centre_test
+package threatintel_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
+	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
 // A value on a warninglist (a public resolver, say) is counted in the import report and
@@ -19,11 +19,8 @@ func TestWarninglistedIntelNeverMatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		c, err := centre.New(t.Context(), centre.Deps{Store: s, Secret: intelSecret, Warninglists: benign})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep, err := c.ImportIntel(t.Context(), centre.IntelUpload{Source: "partner", Name: "list.txt"},
+		c := threatintel.New(threatintel.Deps{Store: s, Warninglists: benign})
+		rep, err := c.Import(t.Context(), analyst, threatintel.Upload{Source: "partner", Name: "list.txt"},
 			strings.NewReader("8.8.8.8\n192.0.2.66\n"))
 		if err != nil {
 			t.Fatal(err)

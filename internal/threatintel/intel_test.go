@@ -1,4 +1,4 @@
-package centre_test
+package threatintel_test
 
 import (
 	"net/http"
@@ -9,16 +9,16 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
+	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
-// intelSecret keys the observable index of the services these tests build.
-var intelSecret = []byte("0123456789abcdef0123456789abcdef")
+// analyst is the sector analyst the tests act as.
+var analyst = vigil.Principal{Email: "analyst@centre.example", Role: vigil.RoleSectorAnalyst}
 
 // newIntelService builds a Service over s whose clock reads *now.
-func newIntelService(t *testing.T, s *store.Store, now *atomic.Pointer[time.Time]) *centre.Service {
+func newIntelService(t *testing.T, s *store.Store, now *atomic.Pointer[time.Time]) *threatintel.Service {
 	t.Helper()
 	clock := func() time.Time {
 		if p := now.Load(); p != nil {
@@ -26,15 +26,15 @@ func newIntelService(t *testing.T, s *store.Store, now *atomic.Pointer[time.Time
 		}
 		return time.Now()
 	}
-	c, err := centre.New(t.Context(), centre.Deps{Store: s, Secret: intelSecret, Now: clock})
-	if err != nil {
+	c := threatintel.New(threatintel.Deps{Store: s, Now: clock})
+	if err := c.Recompile(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
 // matches returns the sources of the live snapshot's entries for the observable.
-func matches(c *centre.Service, t vigil.IndicatorType, v string) []string {
+func matches(c *threatintel.Service, t vigil.IndicatorType, v string) []string {
 	snap := c.Matcher()
 	var out []string
 	for _, id := range snap.Lookup(vigil.Observable{Type: t, Value: v}, nil) {
@@ -51,7 +51,7 @@ func TestUploadMatchesAndReuploadRefreshes(t *testing.T) {
 		var now atomic.Pointer[time.Time]
 		c := newIntelService(t, s, &now)
 		list := "# partner list\n192.0.2.7\nevil.example\nnot an indicator\n"
-		rep, err := c.ImportIntel(ctx, centre.IntelUpload{Source: "partner", TLP: vigil.TLPAmber, Name: "list.txt", By: "analyst@centre.example"}, strings.NewReader(list))
+		rep, err := c.Import(ctx, analyst, threatintel.Upload{Source: "partner", TLP: vigil.TLPAmber, Name: "list.txt"}, strings.NewReader(list))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +70,7 @@ func TestUploadMatchesAndReuploadRefreshes(t *testing.T) {
 		}
 
 		// The same file again: nothing new, the claims refreshed, nothing withdrawn.
-		if _, err := c.ImportIntel(ctx, centre.IntelUpload{Source: "partner", Name: "list.txt"}, strings.NewReader("192.0.2.7\n")); err != nil {
+		if _, err := c.Import(ctx, analyst, threatintel.Upload{Source: "partner", Name: "list.txt"}, strings.NewReader("192.0.2.7\n")); err != nil {
 			t.Fatal(err)
 		}
 		after, _ := s.GetIndicator(ctx, vigil.TypeIPv4, "192.0.2.7")
@@ -94,7 +94,7 @@ func TestUploadUnderAPulledFeedsNameIsRefused(t *testing.T) {
 		if _, err := s.CreateFeed(t.Context(), vigil.Feed{Name: "botnets", Kind: vigil.FeedURL, URL: "https://feeds.example/x", Enabled: true}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := c.ImportIntel(t.Context(), centre.IntelUpload{Source: "botnets"}, strings.NewReader("192.0.2.7\n"))
+		_, err := c.Import(t.Context(), analyst, threatintel.Upload{Source: "botnets"}, strings.NewReader("192.0.2.7\n"))
 		if vigil.ErrorCode(err) != vigil.ECONFLICT || !strings.Contains(vigil.ErrorMessage(err), "another source name") {
 			t.Errorf("err %v, want a conflict that says to use another name", err)
 		}
@@ -132,7 +132,7 @@ func TestFeedPulls(t *testing.T) {
 		}
 
 		t.Run("first pull loads the list", func(t *testing.T) {
-			got, err := c.PullFeed(ctx, f.ID)
+			got, err := c.PullFeed(ctx, analyst, f.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,7 +149,7 @@ func TestFeedPulls(t *testing.T) {
 		})
 		t.Run("a failing pull keeps the indicators and shows the error", func(t *testing.T) {
 			ls.status.Store(http.StatusInternalServerError)
-			got, err := c.PullFeed(ctx, f.ID)
+			got, err := c.PullFeed(ctx, analyst, f.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -164,7 +164,7 @@ func TestFeedPulls(t *testing.T) {
 			ls.status.Store(http.StatusOK)
 			body := "198.51.100.9\n203.0.113.5\n"
 			ls.body.Store(&body)
-			got, err := c.PullFeed(ctx, f.ID)
+			got, err := c.PullFeed(ctx, analyst, f.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -183,12 +183,12 @@ func TestFeedPulls(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.PullFeed(ctx, up.ID); vigil.ErrorCode(err) != vigil.EINVALID {
+			if _, err := c.PullFeed(ctx, analyst, up.ID); vigil.ErrorCode(err) != vigil.EINVALID {
 				t.Errorf("pull of an upload feed: %v, want invalid", err)
 			}
 		})
 		t.Run("deleting the feed withdraws its indicators", func(t *testing.T) {
-			if err := c.DeleteFeed(ctx, f.ID, "admin@centre.example"); err != nil {
+			if err := c.DeleteFeed(ctx, analyst, f.ID); err != nil {
 				t.Fatal(err)
 			}
 			if m := matches(c, vigil.TypeIPv4, "203.0.113.5"); len(m) != 0 {
@@ -204,7 +204,7 @@ func TestStaleIndicatorsStopMatchingUntilSighted(t *testing.T) {
 		var now atomic.Pointer[time.Time]
 		c := newIntelService(t, s, &now)
 		hash := strings.Repeat("ab", 32)
-		if _, err := c.ImportIntel(ctx, centre.IntelUpload{Source: "partner"}, strings.NewReader("192.0.2.7\n"+hash+"\n")); err != nil {
+		if _, err := c.Import(ctx, analyst, threatintel.Upload{Source: "partner"}, strings.NewReader("192.0.2.7\n"+hash+"\n")); err != nil {
 			t.Fatal(err)
 		}
 		later := time.Now().Add(400 * 24 * time.Hour)
@@ -219,7 +219,7 @@ func TestStaleIndicatorsStopMatchingUntilSighted(t *testing.T) {
 			t.Errorf("a file hash matched %v 400 days on, want it kept: hashes do not go stale", m)
 		}
 		si, _ := s.GetIndicator(ctx, vigil.TypeIPv4, "192.0.2.7")
-		if a := centre.Assess(si, later); a.Matching || a.Why == "" || a.Score >= 0.2 {
+		if a := threatintel.Assess(si, later); a.Matching || a.Why == "" || a.Score >= 0.2 {
 			t.Errorf("assessment %+v: want not matching, a low score and a reason", a)
 		}
 

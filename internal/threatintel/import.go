@@ -1,4 +1,4 @@
-package centre
+package threatintel
 
 import (
 	"cmp"
@@ -16,29 +16,32 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 )
 
-// IntelUpload describes an uploaded intel file.
-type IntelUpload struct {
+// Upload describes an uploaded intel file.
+type Upload struct {
 	// Source is the source name the indicators are credited to.
 	Source string
 	// TLP marks indicators the file does not mark itself.
 	TLP vigil.TLP
-	// Name is the file name, for the report.
+	// Name is the file name, for the report and the audit log.
 	Name string
-	// By is who uploaded it, for the audit log.
-	By string
 }
 
 // uploadBatch is how many indicators an upload stores per transaction, so that memory
 // stays bounded whatever the file's size.
 const uploadBatch = 20_000
 
-// ImportIntel imports one uploaded file (any supported format, gzip allowed), stores its
-// indicators with their provenance, recompiles the matcher and runs Early Warning and
-// retro-hunts for what is new. An upload adds and refreshes: it never withdraws what the
+// Import imports one file the sector centre's p uploads (any supported format, gzip
+// allowed), stores its indicators with their provenance, recompiles the matcher and runs
+// the hooks (Early Warning, retro-hunts) on what is new. An upload adds and refreshes: it never withdraws what the
 // source held before. The source is registered as an upload feed the first time, so that
 // it shows among the feeds with its counts; a pulled feed's name is refused, since its
 // next complete pull would withdraw what was uploaded.
-func (s *Service) ImportIntel(ctx context.Context, u IntelUpload, r io.Reader) (*intel.Report, error) {
+// The indicators are stored in batches as they are parsed, so the upload is recorded on
+// its feed and audited in one transaction after them.
+func (s *Service) Import(ctx context.Context, p vigil.Principal, u Upload, r io.Reader) (*intel.Report, error) {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return nil, err
+	}
 	f, err := s.uploadFeed(ctx, u)
 	if err != nil {
 		return nil, err
@@ -57,7 +60,7 @@ func (s *Service) ImportIntel(ctx context.Context, u IntelUpload, r io.Reader) (
 	}
 	counts := importCounts(rep, imp.change)
 	s.metrics.indicatorsLoaded.Add(float64(rep.Total))
-	if err := s.recordUpload(ctx, u, f, started, counts); err != nil {
+	if err := s.recordUpload(ctx, p, u, f, started, counts); err != nil {
 		return rep, err
 	}
 	if err := s.publish(ctx, imp.change); err != nil {
@@ -74,7 +77,7 @@ func (s *Service) ImportIntel(ctx context.Context, u IntelUpload, r io.Reader) (
 }
 
 // uploadFeed returns the upload feed named u.Source, registering it when new.
-func (s *Service) uploadFeed(ctx context.Context, u IntelUpload) (vigil.Feed, error) {
+func (s *Service) uploadFeed(ctx context.Context, u Upload) (vigil.Feed, error) {
 	name, err := vigil.SourceName(u.Source)
 	if err != nil {
 		return vigil.Feed{}, err
@@ -95,16 +98,18 @@ func (s *Service) uploadFeed(ctx context.Context, u IntelUpload) (vigil.Feed, er
 	return f, err
 }
 
-// recordUpload notes the upload on its feed and in the audit log.
-func (s *Service) recordUpload(ctx context.Context, u IntelUpload, f vigil.Feed, at time.Time, counts json.RawMessage) error {
-	if err := s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Counts: counts}); err != nil {
-		return err
-	}
+// recordUpload notes the upload on its feed and in the audit log, in one transaction.
+func (s *Service) recordUpload(ctx context.Context, p vigil.Principal, u Upload, f vigil.Feed, at time.Time, counts json.RawMessage) error {
 	var detail map[string]any
 	_ = json.Unmarshal(counts, &detail)
 	detail["file"] = u.Name
-	_, err := s.store.Audit(ctx, cmp.Or(u.By, "system"), "intel.upload", "source/"+f.Name, detail)
-	return err
+	return s.store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Counts: counts}); err != nil {
+			return err
+		}
+		_, err := tx.Audit(ctx, cmp.Or(p.Email, "system"), "intel.upload", "source/"+f.Name, detail)
+		return err
+	})
 }
 
 // publish recompiles the snapshot after a change and runs the hooks on what changed.
@@ -116,7 +121,7 @@ func (s *Service) publish(ctx context.Context, ch store.SourceChange) error {
 		return fmt.Errorf("recompile after import: %w", err)
 	}
 	if len(ch.Changed) > 0 {
-		s.indicatorsChanged(ctx, ch.Changed)
+		s.indicatorsAdded(ctx, ch.Changed)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package centre
+package threatintel
 
 import (
 	"context"
@@ -92,11 +92,11 @@ func matchable(si vigil.StoredIndicator, now time.Time) ([]vigil.IndicatorSource
 	return nil, why
 }
 
-// indicatorSighted resets the decay of the indicator an organisation's telemetry just
+// IndicatorSighted resets the decay of the indicator an organisation's telemetry just
 // matched. It is one conditional update (the store skips sightings within the hour);
 // the next recompile sees the new score. Errors are logged, not returned: a sighting
 // must never fail for want of this bookkeeping.
-func (s *Service) indicatorSighted(ctx context.Context, t vigil.IndicatorType, value string, at time.Time) {
+func (s *Service) IndicatorSighted(ctx context.Context, t vigil.IndicatorType, value string, at time.Time) {
 	if err := s.store.MarkSighted(ctx, t, value, at); err != nil {
 		s.log.WarnContext(ctx, "mark indicator sighted", slog.String("type", string(t)), slog.Any("error", err))
 	}
