@@ -15,6 +15,7 @@ import (
 	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/orgs"
+	"github.com/vigil-health/vigil/internal/sightings"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/threatintel"
 )
@@ -48,6 +49,9 @@ type App struct {
 	// ThreatIntel takes intel uploads and feeds and keeps the matcher snapshot; nil when
 	// the flows are not composed.
 	ThreatIntel *threatintel.Service
+	// Sightings takes sensors' telemetry, hunts new indicators in what it held and lists
+	// sightings; nil when the flows are not composed.
+	Sightings *sightings.Service
 	// Centre runs the intel, Early Warning and telemetry flows; nil when not composed.
 	Centre *centre.Service
 }
@@ -65,6 +69,7 @@ func New(d Deps) *App {
 		a.Alerts = d.Centre.Alerts() // the one the flows raise through
 		a.EarlyWarning = d.Centre.EarlyWarning()
 		a.ThreatIntel = d.Centre.ThreatIntel()
+		a.Sightings = d.Centre.Sightings()
 	}
 	return a
 }

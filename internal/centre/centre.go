@@ -3,6 +3,7 @@ package centre
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -14,14 +15,9 @@ import (
 	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/match"
+	"github.com/vigil-health/vigil/internal/sightings"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/threatintel"
-	"github.com/vigil-health/vigil/internal/warn"
-)
-
-// Defaults for the zero values of Deps.
-const (
-	DefaultRetentionDays = 30 // DefaultRetentionDays is how long the keyed observable index is kept.
 )
 
 // Deps is what the Service needs.
@@ -34,7 +30,7 @@ type Deps struct {
 	Now func() time.Time
 	// Secret keys the HMAC of the observable index; at least 32 bytes, kept by the server.
 	Secret []byte
-	// RetentionDays is how long the observable index is kept (DefaultRetentionDays when zero).
+	// RetentionDays is how long the observable index is kept (sightings.DefaultRetentionDays when zero).
 	RetentionDays int
 	// DigestHour is the UTC hour (0–23) of the daily digest, for the alerts service New
 	// builds when Alerts is nil.
@@ -50,104 +46,96 @@ type Deps struct {
 	// refused as busy; 0 means twice GOMAXPROCS.
 	TelemetryConcurrency int
 	// MaxTelemetryBytes caps one telemetry upload after decompression
-	// (DefaultMaxTelemetryBytes when zero).
+	// (sightings.DefaultMaxTelemetryBytes when zero).
 	MaxTelemetryBytes int64
 }
 
 // Service is the running centre: see the package documentation.
 type Service struct {
-	store     *store.Store
-	log       *slog.Logger
-	now       func() time.Time
-	secret    []byte
-	retention int
-	alerts    *alerts.Service
-	metrics   *metrics
-	tele      *telemetryLimits
-
-	intel   *threatintel.Service
-	matcher func() *match.Snapshot // the live snapshot; tests replace it
-	warning *earlywarning.Service
+	alerts   *alerts.Service
+	warning  *earlywarning.Service
+	intel    *threatintel.Service
+	sighting *sightings.Service
 }
 
-// New builds the Service and loads its state from the store: the asset router from the
+// New builds the flows' services, wires new indicators to Early Warning and the
+// retro-hunt, and loads their state from the store: the asset router from the
 // organisations' registered assets and the matcher snapshot from the stored indicators.
 func New(ctx context.Context, d Deps) (*Service, error) {
 	if d.Store == nil {
 		return nil, errors.New("centre: no store")
 	}
-	if len(d.Secret) < 32 {
-		return nil, errors.New("centre: the server secret must be at least 32 bytes")
-	}
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now, secret: d.Secret, retention: d.RetentionDays, alerts: d.Alerts}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.now == nil {
-		s.now = time.Now
-	}
+	s := &Service{alerts: d.Alerts}
 	if s.alerts == nil {
-		s.alerts = alerts.New(alerts.Deps{Store: d.Store, Logger: s.log, Now: s.now, DigestHour: d.DigestHour})
+		s.alerts = alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour})
 	}
-	s.warning = earlywarning.New(earlywarning.Deps{Store: d.Store, Logger: s.log, Now: s.now, Alerts: s.alerts})
-	if s.retention <= 0 {
-		s.retention = DefaultRetentionDays
+	s.warning = earlywarning.New(earlywarning.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Alerts: s.alerts})
+	var hooks []func(context.Context, []vigil.Indicator)
+	s.intel = threatintel.New(threatintel.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Warninglists: d.Warninglists,
+		HTTPClient: d.HTTPClient, IndicatorsAdded: []func(context.Context, []vigil.Indicator){
+			func(ctx context.Context, added []vigil.Indicator) {
+				for _, h := range hooks {
+					h(ctx, added)
+				}
+			}}})
+	var err error
+	s.sighting, err = sightings.New(sightings.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Secret: d.Secret,
+		RetentionDays: d.RetentionDays, Alerts: s.alerts, Matcher: s.intel.Matcher, IndicatorSighted: s.intel.IndicatorSighted,
+		TelemetryConcurrency: d.TelemetryConcurrency, MaxTelemetryBytes: d.MaxTelemetryBytes})
+	if err != nil {
+		return nil, err
 	}
-	s.metrics = newMetrics()
+	hooks = []func(context.Context, []vigil.Indicator){s.warning.WarnOnIndicators, s.sighting.RetroHunt}
 	d.Store.SetCredentialKey(d.Secret) // feed credentials are sealed at rest with the server secret
-	s.tele = newTelemetryLimits(d.TelemetryConcurrency, d.MaxTelemetryBytes)
 	if err := s.warning.Reroute(ctx); err != nil {
 		return nil, err
 	}
-	s.intel = threatintel.New(threatintel.Deps{Store: d.Store, Logger: s.log, Now: s.now, Warninglists: d.Warninglists,
-		HTTPClient: d.HTTPClient, IndicatorsAdded: []func(context.Context, []vigil.Indicator){s.warning.WarnOnIndicators, s.retroHunt}})
-	s.matcher = s.intel.Matcher
 	if err := s.intel.Recompile(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// Matcher returns the current matcher snapshot; callers load it once per unit of work.
-func (s *Service) Matcher() *match.Snapshot { return s.matcher() }
-
-// ThreatIntel returns the intel service the centre composes.
-func (s *Service) ThreatIntel() *threatintel.Service { return s.intel }
-
-// Collectors returns the Service's Prometheus collectors, for the server's /metrics.
-func (s *Service) Collectors() []prometheus.Collector {
-	return append(append(append(s.metrics.collectors(), s.alerts.Collectors()...), s.warning.Collectors()...), s.intel.Collectors()...)
-}
-
-// Alerts returns the alerts service the flows raise alerts through.
-func (s *Service) Alerts() *alerts.Service { return s.alerts }
-
-// Router returns the current asset router.
-func (s *Service) Router() *warn.Router { return s.warning.Router() }
+// Matcher returns the current matcher snapshot.
+func (s *Service) Matcher() *match.Snapshot { return s.intel.Matcher() }
 
 // Reroute rebuilds the asset router; see earlywarning.Service.Reroute.
 func (s *Service) Reroute(ctx context.Context) error { return s.warning.Reroute(ctx) }
 
-// EarlyWarning returns the Early Warning service the centre composes.
+// Alerts returns the alerts service the flows raise alerts through.
+func (s *Service) Alerts() *alerts.Service { return s.alerts }
+
+// EarlyWarning returns the Early Warning service.
 func (s *Service) EarlyWarning() *earlywarning.Service { return s.warning }
 
+// ThreatIntel returns the intel service.
+func (s *Service) ThreatIntel() *threatintel.Service { return s.intel }
+
+// Sightings returns the telemetry service.
+func (s *Service) Sightings() *sightings.Service { return s.sighting }
+
+// IngestTelemetry ingests org's telemetry as its sensor would push it.
+func (s *Service) IngestTelemetry(ctx context.Context, org string, r io.Reader) (sightings.TelemetryResult, error) {
+	return s.sighting.IngestTelemetry(ctx, vigil.Principal{Email: "sensor for " + org, Role: vigil.RoleSensor, Org: org}, r)
+}
+
+// Collectors returns the flows' Prometheus collectors, for the server's /metrics.
+func (s *Service) Collectors() []prometheus.Collector {
+	var out []prometheus.Collector
+	for _, c := range [][]prometheus.Collector{s.alerts.Collectors(), s.warning.Collectors(), s.intel.Collectors(),
+		s.sighting.Collectors()} {
+		out = append(out, c...)
+	}
+	return out
+}
+
 // Run does the background work until ctx ends: scheduled feed pulls, the daily digest,
-// housekeeping (expired sessions, the observable index past retention) and the periodic
-// router rebuild.
+// housekeeping and the periodic router rebuild.
 func (s *Service) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	for _, loop := range []func(context.Context){s.runFeeds, s.runDigest, s.runHousekeeping, s.runReroute} {
-		wg.Go(func() { loop(ctx) })
+	for _, run := range []func(context.Context) error{s.intel.Run, s.alerts.Run, s.sighting.Run, s.warning.Run} {
+		wg.Go(func() { _ = run(ctx) })
 	}
 	wg.Wait()
 	return nil
 }
-
-// runFeeds runs the intel service's scheduled pulls until ctx ends.
-func (s *Service) runFeeds(ctx context.Context) { _ = s.intel.Run(ctx) }
-
-// runDigest runs the alerts service's daily digest until ctx ends.
-func (s *Service) runDigest(ctx context.Context) { _ = s.alerts.Run(ctx) }
-
-// runReroute runs Early Warning's periodic router rebuild until ctx ends.
-func (s *Service) runReroute(ctx context.Context) { _ = s.warning.Run(ctx) }

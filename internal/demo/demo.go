@@ -16,6 +16,7 @@ import (
 	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/sightings"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -73,7 +74,7 @@ type Result struct {
 	// Intel, Events and Telemetry report the sample data's import.
 	Intel     []*intel.Report
 	Events    earlywarning.EventsResult
-	Telemetry []centre.TelemetryResult
+	Telemetry []sightings.TelemetryResult
 }
 
 // RandomPassword returns 16 random base32 characters (80 bits).

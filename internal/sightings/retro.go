@@ -1,4 +1,4 @@
-package centre
+package sightings
 
 import (
 	"context"
@@ -24,11 +24,11 @@ type retroTarget struct {
 	keys    map[indexKey]string // key → what was seen, for the alert ("192.0.2.7")
 }
 
-// retroHunt looks new indicators up in the keyed observable index and raises retro-hunt
+// RetroHunt looks new indicators up in the keyed observable index and raises retro-hunt
 // alerts for organisations that saw them within the retention period. Organisations
 // whose live telemetry already matched the indicator in that period are not told again.
 // Failures are logged: the indicators are stored whatever happens here.
-func (s *Service) retroHunt(ctx context.Context, added []vigil.Indicator) {
+func (s *Service) RetroHunt(ctx context.Context, added []vigil.Indicator) {
 	since := vigil.DayOf(s.now()).AddDate(0, 0, -s.retention)
 	keys := newKeyer(s.secret)
 	var group []*retroTarget

@@ -1,4 +1,4 @@
-package centre
+package sightings
 
 import (
 	"bytes"
@@ -66,7 +66,7 @@ func BenchmarkIngestTelemetry(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		e.setDay(teleDay.AddDate(0, 0, i))
 		var err error
-		if res, err = e.svc.IngestTelemetry(b.Context(), "RXA", bytes.NewReader(data)); err != nil || res.Events == 0 {
+		if res, err = e.svc.IngestTelemetry(b.Context(), sensor("RXA"), bytes.NewReader(data)); err != nil || res.Events == 0 {
 			b.Fatal(err, res)
 		}
 	}

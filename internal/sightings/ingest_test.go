@@ -1,4 +1,4 @@
-package centre
+package sightings
 
 import (
 	"bytes"
@@ -134,14 +134,14 @@ func TestIngestTelemetryRefusesWhenBusy(t *testing.T) {
 		pr, pw := io.Pipe()
 		done := make(chan error, 1)
 		go func() {
-			_, err := e.svc.IngestTelemetry(t.Context(), "RXA", pr)
+			_, err := e.svc.IngestTelemetry(t.Context(), sensor("RXA"), pr)
 			done <- err
 		}()
 		// Once the first upload has read a line it holds the only slot.
 		if _, err := pw.Write([]byte(sensorLines[0] + "\n")); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.IngestTelemetry(t.Context(), "RXA", strings.NewReader(sensorLines[1])); !errors.Is(err, ErrBusy) {
+		if _, err := e.svc.IngestTelemetry(t.Context(), sensor("RXA"), strings.NewReader(sensorLines[1])); !errors.Is(err, ErrBusy) {
 			t.Errorf("second upload: %v, want ErrBusy", err)
 		}
 		pw.Close()
@@ -159,7 +159,7 @@ func TestIngestTelemetryStopsAtTheCap(t *testing.T) {
 		e.useIndicators(sensorIndicators...)
 		line := sensorLines[1] // 146 bytes with its newline: six fit in 1000
 		body := strings.Repeat(line+"\n", 20)
-		res, err := e.svc.IngestTelemetry(t.Context(), "RXA", bytes.NewReader(gzipped(t, []byte(body))))
+		res, err := e.svc.IngestTelemetry(t.Context(), sensor("RXA"), bytes.NewReader(gzipped(t, []byte(body))))
 		var tl *TooLargeError
 		if !errors.As(err, &tl) || tl.Limit != 1000 || tl.Lines != 1000/int64(len(line)+1) {
 			t.Fatalf("IngestTelemetry = %+v, %v; want a TooLargeError after %d lines", res, err, 1000/(len(line)+1))
@@ -192,7 +192,7 @@ func TestIngestTelemetryInput(t *testing.T) {
 	eachTeleEngine(t, Deps{}, func(t *testing.T, e *teleEnv) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				res, err := e.svc.IngestTelemetry(t.Context(), "RXA", bytes.NewReader(tt.body))
+				res, err := e.svc.IngestTelemetry(t.Context(), sensor("RXA"), bytes.NewReader(tt.body))
 				if tt.code != "" {
 					if vigil.ErrorCode(err) != tt.code {
 						t.Fatalf("error %v (code %s), want %s", err, vigil.ErrorCode(err), tt.code)
@@ -208,7 +208,7 @@ func TestIngestTelemetryInput(t *testing.T) {
 			})
 		}
 		t.Run("unknown organisation", func(t *testing.T) {
-			if _, err := e.svc.IngestTelemetry(t.Context(), "RZZ", strings.NewReader(sensorLines[1])); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			if _, err := e.svc.IngestTelemetry(t.Context(), sensor("RZZ"), strings.NewReader(sensorLines[1])); vigil.ErrorCode(err) != vigil.ENOTFOUND {
 				t.Errorf("error %v, want not found", err)
 			}
 		})
@@ -233,7 +233,7 @@ func TestRetroHuntFindsWhatWasSeenBeforeTheIndicator(t *testing.T) {
 				e.ingest(t, "RXB", false, dns("www.known.example"))
 			}
 		}
-		e.svc.retroHunt(ctx, []vigil.Indicator{
+		e.svc.RetroHunt(ctx, []vigil.Indicator{
 			listedAs(vigil.TypeDomain, "evil.example", "URLhaus", 75, "phishing"),
 			listedAs(vigil.TypeDomain, "evil.example", "abuse.ch", -1),
 			listedAs(vigil.TypeCIDR, "198.51.0.0/16", "Spamhaus DROP", -1),
@@ -279,7 +279,7 @@ func TestRetroHuntFindsWhatWasSeenBeforeTheIndicator(t *testing.T) {
 		}
 
 		t.Run("a second retro-hunt repeats rather than duplicates", func(t *testing.T) {
-			e.svc.retroHunt(ctx, []vigil.Indicator{listedAs(vigil.TypeDomain, "evil.example", "URLhaus", 75, "phishing")})
+			e.svc.RetroHunt(ctx, []vigil.Indicator{listedAs(vigil.TypeDomain, "evil.example", "URLhaus", 75, "phishing")})
 			again, _, _ := e.store.ListAlerts(ctx, vigil.AlertFilter{Kind: vigil.AlertRetroHunt})
 			if len(again) != len(alerts) {
 				t.Errorf("%d retro-hunt alerts after a repeat, want %d", len(again), len(alerts))

@@ -1,4 +1,4 @@
-package centre
+package sightings
 
 import (
 	"context"
@@ -227,7 +227,7 @@ func (in *ingest) committed(ctx context.Context, raised, repeats int64, now time
 		if !sighted[h.id] {
 			sighted[h.id] = true
 			l := in.listing(h.id)
-			in.s.intel.IndicatorSighted(ctx, l.Type, l.Value, now)
+			in.s.sighted(ctx, l.Type, l.Value, now)
 		}
 	}
 	clear(in.batch.keys)

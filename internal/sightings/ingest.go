@@ -1,4 +1,4 @@
-package centre
+package sightings
 
 import (
 	"bufio"
@@ -85,7 +85,8 @@ func (l *telemetryLimits) tryAcquire() bool {
 
 func (l *telemetryLimits) release() { <-l.slots }
 
-// IngestTelemetry reads NDJSON telemetry (plain or gzip) pushed by org's sensor, matches
+// IngestTelemetry reads NDJSON telemetry (plain or gzip) pushed by p, a sensor of one
+// organisation, for that organisation, matches
 // it against the live snapshot, stores sightings, alerts and the keyed observable index
 // (never the raw events). Everything counted in the result is committed before it
 // returns. It refuses at once with ErrBusy when as many uploads as the limit allows are
@@ -93,7 +94,18 @@ func (l *telemetryLimits) release() { <-l.slots }
 //
 // Sightings, the index and alert deduplication use the UTC day the upload began: event
 // timestamps differ by format and are the sensor's to get wrong.
-func (s *Service) IngestTelemetry(ctx context.Context, org string, r io.Reader) (TelemetryResult, error) {
+func (s *Service) IngestTelemetry(ctx context.Context, p vigil.Principal, r io.Reader) (TelemetryResult, error) {
+	if err := p.Need(vigil.RoleSensor); err != nil {
+		return TelemetryResult{}, err
+	}
+	if p.Org == "" {
+		return TelemetryResult{}, vigil.Errorf(vigil.EFORBIDDEN, "this sensor token names no organisation: create one with vigil token create --sensor --org ODS")
+	}
+	return s.ingestTelemetry(ctx, p.Org, r)
+}
+
+// ingestTelemetry is IngestTelemetry for org, without the check.
+func (s *Service) ingestTelemetry(ctx context.Context, org string, r io.Reader) (TelemetryResult, error) {
 	if !s.tele.tryAcquire() {
 		s.metrics.telemetryBusy.Inc()
 		return TelemetryResult{}, ErrBusy

@@ -1,4 +1,4 @@
-package centre
+package sightings
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/match"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
@@ -24,12 +25,13 @@ var teleSecret = []byte("telemetry-test-secret-0123456789abcdef")
 // teleEnv is a Service over a real store, with a raw connection to the same database so
 // that a test can read every table, and a clock it sets.
 type teleEnv struct {
-	svc   *Service
-	store *store.Store
-	raw   *sql.DB
-	dir   string // the SQLite data directory; empty on PostgreSQL
-	mu    sync.Mutex
-	now   time.Time
+	svc    *Service
+	holder *match.Holder // the live snapshot the service reads
+	store  *store.Store
+	raw    *sql.DB
+	dir    string // the SQLite data directory; empty on PostgreSQL
+	mu     sync.Mutex
+	now    time.Time
 }
 
 // teleDay is the tests' "today": Sunday 9 November 2025, mid-morning UTC.
@@ -70,8 +72,10 @@ func openTeleEnv(t testing.TB, cfg store.Config, driver, dsn string, deps Deps) 
 			t.Fatal(err)
 		}
 	}
-	deps.Store, deps.Secret, deps.Now = s, teleSecret, e.clock
-	if e.svc, err = New(ctx, deps); err != nil {
+	e.holder = &match.Holder{}
+	deps.Store, deps.Secret, deps.Now, deps.Matcher = s, teleSecret, e.clock, e.holder.Load
+	deps.Alerts = alerts.New(alerts.Deps{Store: s, Now: e.clock})
+	if e.svc, err = New(deps); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -95,9 +99,7 @@ func (e *teleEnv) useIndicators(inds ...vigil.Indicator) {
 	for _, ind := range inds {
 		b.Add(ind)
 	}
-	h := &match.Holder{}
-	h.Store(b.Build())
-	e.svc.matcher = h.Load
+	e.holder.Store(b.Build())
 }
 
 // ingest uploads lines as org's sensor, gzipped when zip is set.
@@ -107,7 +109,7 @@ func (e *teleEnv) ingest(t *testing.T, org string, zip bool, lines ...string) Te
 	if zip {
 		body = gzipped(t, body)
 	}
-	res, err := e.svc.IngestTelemetry(t.Context(), org, bytes.NewReader(body))
+	res, err := e.svc.IngestTelemetry(t.Context(), sensor(org), bytes.NewReader(body))
 	if err != nil {
 		t.Fatalf("IngestTelemetry: %v (result %+v)", err, res)
 	}
@@ -247,4 +249,9 @@ func outboxOf(t testing.TB, s *store.Store, org string, kind vigil.OutboxKind) [
 		t.Fatal(err)
 	}
 	return es
+}
+
+// sensor is a sensor token of org.
+func sensor(org string) vigil.Principal {
+	return vigil.Principal{Email: "sensor for " + org, Role: vigil.RoleSensor, Org: org}
 }

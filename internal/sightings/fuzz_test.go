@@ -1,4 +1,4 @@
-package centre
+package sightings
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ func FuzzIngestTelemetry(f *testing.F) {
 	e.useIndicators(sensorIndicators...)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		before := e.count(t, `SELECT COALESCE(SUM(count), 0) FROM sightings`)
-		res, err := e.svc.IngestTelemetry(t.Context(), "RXA", bytes.NewReader(body))
+		res, err := e.svc.IngestTelemetry(t.Context(), sensor("RXA"), bytes.NewReader(body))
 		var tooLarge *TooLargeError
 		if err != nil && vigil.ErrorCode(err) != vigil.EINVALID && !errors.As(err, &tooLarge) {
 			t.Fatalf("IngestTelemetry: %v", err)

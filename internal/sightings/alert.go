@@ -1,4 +1,4 @@
-package centre
+package sightings
 
 import (
 	"crypto/sha256"

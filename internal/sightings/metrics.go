@@ -1,4 +1,4 @@
-package centre
+package sightings
 
 import "github.com/prometheus/client_golang/prometheus"
 

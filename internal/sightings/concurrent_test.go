@@ -1,4 +1,4 @@
-package centre
+package sightings
 
 import (
 	"fmt"
@@ -26,7 +26,7 @@ func TestConcurrentUploadsAllSucceed(t *testing.T) {
 			e.useIndicators(inds...)
 			runConcurrently(t, uploads, func(i int) error {
 				shuffled := shuffle(body, i)
-				_, err := e.svc.IngestTelemetry(t.Context(), []string{"RXA", "RXB"}[i%2], strings.NewReader(strings.Join(shuffled, "\n")))
+				_, err := e.svc.IngestTelemetry(t.Context(), sensor([]string{"RXA", "RXB"}[i%2]), strings.NewReader(strings.Join(shuffled, "\n")))
 				return err
 			})
 		})
