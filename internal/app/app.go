@@ -12,7 +12,6 @@ import (
 	"github.com/vigil-health/vigil/internal/accounts"
 	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/auditlog"
-	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/orgs"
 	"github.com/vigil-health/vigil/internal/sightings"
@@ -24,13 +23,15 @@ import (
 type Deps struct {
 	// Store is the database.
 	Store *store.Store
-	// Centre runs the live flows (intel, events, telemetry) until they move into their
-	// own services; nil leaves them out.
-	Centre *centre.Service
 	// Logger receives errors and progress of background work; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// DigestHour is the UTC hour (0–23) of the daily digest; config supplies
+	// alerts.DefaultDigestHour.
+	DigestHour int
+	// Flows configures the live flows Open builds; New leaves them out.
+	Flows Flows
 }
 
 // App is the set of use cases the doors call.
@@ -52,24 +53,15 @@ type App struct {
 	// Sightings takes sensors' telemetry, hunts new indicators in what it held and lists
 	// sightings; nil when the flows are not composed.
 	Sightings *sightings.Service
-	// Centre runs the intel, Early Warning and telemetry flows; nil when not composed.
-	Centre *centre.Service
 }
 
-// New builds the App's services over d.Store.
+// New builds the App's services over d.Store, without the live flows (EarlyWarning,
+// ThreatIntel and Sightings stay nil): Open builds those too.
 func New(d Deps) *App {
-	a := &App{
+	return &App{
 		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
 		Audit:    auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
 		Orgs:     orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
-		Alerts:   alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
-		Centre:   d.Centre,
+		Alerts:   alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour}),
 	}
-	if d.Centre != nil {
-		a.Alerts = d.Centre.Alerts() // the one the flows raise through
-		a.EarlyWarning = d.Centre.EarlyWarning()
-		a.ThreatIntel = d.Centre.ThreatIntel()
-		a.Sightings = d.Centre.Sightings()
-	}
-	return a
 }

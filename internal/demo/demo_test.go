@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
@@ -113,7 +113,7 @@ func TestExpandRelativeTimes(t *testing.T) {
 func TestSeed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		c, err := centre.New(ctx, centre.Deps{Store: s, Secret: bytes.Repeat([]byte{7}, 32)})
+		c, err := app.Open(ctx, app.Deps{Store: s, Flows: app.Flows{Secret: bytes.Repeat([]byte{7}, 32)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +161,7 @@ func TestSeedLeavesAnotherSectorAlone(t *testing.T) {
 	if _, _, err := s.CreateOrg(ctx, vigil.Org{ODSCode: "RXX", Name: "A real trust", Kind: vigil.OrgTrust}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := centre.New(ctx, centre.Deps{Store: s, Secret: bytes.Repeat([]byte{7}, 32)})
+	c, err := app.Open(ctx, app.Deps{Store: s, Flows: app.Flows{Secret: bytes.Repeat([]byte{7}, 32)}})
 	if err != nil {
 		t.Fatal(err)
 	}
