@@ -99,6 +99,10 @@ func New(d Deps) (*Service, error) {
 	return s, nil
 }
 
+// MaxTelemetryBytes is the configured cap of one telemetry upload after decompression;
+// the API bounds the request body by it too.
+func (s *Service) MaxTelemetryBytes() int64 { return s.tele.maxBytes }
+
 // Collectors returns the Service's Prometheus collectors, for the server's /metrics.
 func (s *Service) Collectors() []prometheus.Collector { return s.metrics.collectors() }
 
