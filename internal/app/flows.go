@@ -32,7 +32,7 @@ type Flows struct {
 	// refused as busy; 0 means twice GOMAXPROCS.
 	TelemetryConcurrency int
 	// MaxTelemetryBytes caps one telemetry upload after decompression
-	// (sightings.DefaultMaxTelemetryBytes when zero).
+	// (telemetry.DefaultMaxBytes when zero).
 	MaxTelemetryBytes int64
 }
 

@@ -1,7 +1,6 @@
 package sightings
 
 import (
-	"bufio"
 	"compress/flate"
 	"compress/gzip"
 	"context"
@@ -12,12 +11,11 @@ import (
 	"strconv"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/telemetry"
 )
 
 // Limits of telemetry ingest, for the zero values of Deps.
 const (
-	// DefaultMaxTelemetryBytes caps one upload after decompression.
-	DefaultMaxTelemetryBytes = 1 << 30
 	// maxTelemetryLine is the longest line read; longer lines are counted unparseable.
 	maxTelemetryLine = 4 << 20
 	// maxTelemetryProblems is how many unparseable lines a result describes.
@@ -69,7 +67,7 @@ func newTelemetryLimits(concurrency int, maxBytes int64) *telemetryLimits {
 		concurrency = 2 * runtime.GOMAXPROCS(0)
 	}
 	if maxBytes <= 0 {
-		maxBytes = DefaultMaxTelemetryBytes
+		maxBytes = telemetry.DefaultMaxBytes
 	}
 	return &telemetryLimits{slots: make(chan struct{}, concurrency), maxBytes: maxBytes}
 }
@@ -122,18 +120,17 @@ func (s *Service) ingestTelemetry(ctx context.Context, org string, r io.Reader) 
 
 // run streams r line by line, flushing batches as they fill and once at the end.
 func (in *ingest) run(ctx context.Context, r io.Reader) error {
-	capped := &capReader{r: r, limit: in.s.tele.maxBytes}
-	body, err := decompress(r, capped)
-	if err != nil {
-		return err
+	lr, err := telemetry.NewLineReader(r, telemetry.ReaderOptions{MaxBytes: in.s.tele.maxBytes, MaxLine: maxTelemetryLine})
+	var notGzip *telemetry.GzipError
+	if errors.As(err, &notGzip) {
+		return vigil.Errorf(vigil.EINVALID, "the body starts like gzip but is not a valid gzip stream: %v", notGzip.Err)
 	}
-	lr := &lineReader{r: bufio.NewReaderSize(body, 256<<10), max: maxTelemetryLine}
 	var readErr error
 	for no := int64(1); ; no++ {
-		line, tooLong, err := lr.next()
+		line, tooLong, err := lr.Next()
 		if err != nil {
 			if err != io.EOF {
-				readErr = in.readError(err, capped)
+				readErr = in.readError(err, lr)
 			}
 			break
 		}
@@ -144,7 +141,7 @@ func (in *ingest) run(ctx context.Context, r io.Reader) error {
 			}
 		}
 	}
-	in.res.Bytes = capped.n
+	in.res.Bytes = lr.Bytes()
 	if err := in.flush(ctx); err != nil {
 		return err
 	}
@@ -152,102 +149,17 @@ func (in *ingest) run(ctx context.Context, r io.Reader) error {
 }
 
 // readError explains why reading stopped early; what was read before stays.
-func (in *ingest) readError(err error, capped *capReader) error {
+func (in *ingest) readError(err error, lr *telemetry.LineReader) error {
 	var corrupt flate.CorruptInputError
 	switch {
-	case errors.Is(err, errTooLarge):
-		return &TooLargeError{Limit: capped.limit, Lines: in.res.Lines}
+	case errors.Is(err, telemetry.ErrTooLarge):
+		return &TooLargeError{Limit: lr.MaxBytes(), Lines: in.res.Lines}
 	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader), errors.As(err, &corrupt),
 		errors.Is(err, io.ErrUnexpectedEOF):
 		return vigil.Errorf(vigil.EINVALID, "the gzip stream is damaged or cut short after line %d (%v): "+
 			"the lines before it were taken and kept; send the rest again", in.res.Lines, err)
 	}
 	return fmt.Errorf("read telemetry after line %d: %w", in.res.Lines, err)
-}
-
-// decompress unwraps gzip when the body starts with its magic number and returns capped
-// reading from it, so that the cap counts bytes after decompression.
-func decompress(r io.Reader, capped *capReader) (io.Reader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	head, _ := br.Peek(2)
-	if len(head) < 2 || head[0] != 0x1f || head[1] != 0x8b {
-		capped.r = br
-		return capped, nil
-	}
-	zr, err := gzip.NewReader(br)
-	if err != nil {
-		return nil, vigil.Errorf(vigil.EINVALID, "the body starts like gzip but is not a valid gzip stream: %v", err)
-	}
-	zr.Multistream(true)
-	capped.r = zr
-	return capped, nil
-}
-
-var errTooLarge = errors.New("telemetry upload too large")
-
-// capReader counts bytes and refuses to read past limit.
-type capReader struct {
-	r        io.Reader
-	n, limit int64
-}
-
-func (c *capReader) Read(p []byte) (int, error) {
-	if room := c.limit - c.n + 1; int64(len(p)) > room {
-		p = p[:room]
-	}
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	if c.n > c.limit {
-		n -= int(c.n - c.limit)
-		c.n = c.limit
-		return n, errTooLarge
-	}
-	return n, err
-}
-
-// lineReader reads lines of any length up to max without copying the common ones.
-type lineReader struct {
-	r   *bufio.Reader
-	buf []byte
-	max int
-}
-
-// next returns the next line without its line ending; tooLong reports a line longer
-// than max, which is skipped (line is nil). At the end it returns io.EOF.
-func (l *lineReader) next() (line []byte, tooLong bool, err error) {
-	l.buf = l.buf[:0]
-	for {
-		chunk, err := l.r.ReadSlice('\n')
-		if !tooLong {
-			if len(l.buf)+len(chunk) > l.max+2 { // +2 for "\r\n"
-				tooLong, l.buf = true, l.buf[:0]
-			} else if err == bufio.ErrBufferFull || len(l.buf) > 0 {
-				l.buf = append(l.buf, chunk...)
-				chunk = l.buf
-			}
-		}
-		switch {
-		case err == bufio.ErrBufferFull:
-			continue
-		case err != nil && err != io.EOF:
-			return nil, false, err
-		case err == io.EOF && len(chunk) == 0 && !tooLong:
-			return nil, false, io.EOF
-		case tooLong:
-			return nil, true, nil
-		}
-		return trimEOL(chunk), false, nil
-	}
-}
-
-func trimEOL(b []byte) []byte {
-	if n := len(b); n > 0 && b[n-1] == '\n' {
-		b = b[:n-1]
-	}
-	if n := len(b); n > 0 && b[n-1] == '\r' {
-		b = b[:n-1]
-	}
-	return b
 }
 
 // problem notes an unparseable line, describing the first few.

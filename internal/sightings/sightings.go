@@ -55,7 +55,7 @@ type Deps struct {
 	// refused as busy; 0 means twice GOMAXPROCS.
 	TelemetryConcurrency int
 	// MaxTelemetryBytes caps one telemetry upload after decompression
-	// (DefaultMaxTelemetryBytes when zero).
+	// (telemetry.DefaultMaxBytes when zero).
 	MaxTelemetryBytes int64
 }
 
