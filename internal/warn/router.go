@@ -8,6 +8,7 @@ import (
 
 	"github.com/gaissmai/bart"
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/ioc"
 )
 
 // Router finds the organisations that own an IP address, network, domain or URL. It is
@@ -221,7 +222,7 @@ func (r *Router) Route(t vigil.IndicatorType, value string, dst []string) []stri
 	case vigil.TypeDomain:
 		return r.routeDomain(value, dst)
 	case vigil.TypeURL:
-		return r.routeHost(urlHost(value), dst)
+		return r.routeHost(ioc.URLHost(value), dst)
 	case vigil.TypeEmail:
 		if i := strings.LastIndexByte(value, '@'); i >= 0 {
 			return r.routeDomain(value[i+1:], dst)
@@ -284,31 +285,4 @@ func hostAddr(host string) (netip.Addr, bool) {
 	}
 	a, err := netip.ParseAddr(host)
 	return a, err == nil
-}
-
-// urlHost returns the host of a canonical URL (see ioc.URL) without brackets, userinfo or
-// port: "http://u@[2001:db8::1]:8080/x" gives "2001:db8::1".
-func urlHost(u string) string {
-	i := strings.Index(u, "://")
-	if i < 0 {
-		return ""
-	}
-	h := u[i+3:]
-	if j := strings.IndexAny(h, "/?#"); j >= 0 {
-		h = h[:j]
-	}
-	if j := strings.LastIndexByte(h, '@'); j >= 0 {
-		h = h[j+1:]
-	}
-	if strings.HasPrefix(h, "[") {
-		end := strings.IndexByte(h, ']')
-		if end < 0 {
-			return ""
-		}
-		return h[1:end]
-	}
-	if j := strings.LastIndexByte(h, ':'); j >= 0 {
-		h = h[:j]
-	}
-	return h
 }
