@@ -111,7 +111,7 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed) (bool, error) {
 		}
 	}
 	var inds []vigil.Indicator
-	res, err := feeds.Fetch(ctx, s.client, s.fetchable(f, at), prev, func(i vigil.Indicator) { inds = append(inds, i) })
+	res, err := feeds.Fetch(ctx, s.client, f, intel.Options{Now: at, Warninglists: s.benign}, prev, func(i vigil.Indicator) { inds = append(inds, i) })
 	if err != nil {
 		s.metrics.feedPulls.WithLabelValues("error").Inc()
 		s.log.WarnContext(ctx, "feed pull failed", slog.String("feed", f.Name), slog.Any("error", err))
@@ -141,13 +141,6 @@ func (s *Service) storePull(ctx context.Context, source string, complete bool, i
 		return s.store.ReplaceSourceIndicators(ctx, source, inds)
 	}
 	return s.store.UpsertSourceIndicators(ctx, source, inds)
-}
-
-// fetchable is the feed as internal/feeds needs it.
-func (s *Service) fetchable(f vigil.Feed, now time.Time) feeds.Feed {
-	return feeds.Feed{Name: f.Name, Kind: feeds.Kind(f.Kind), URL: f.URL, Collection: f.Collection,
-		Username: f.Username, Password: f.Password, Token: f.Token,
-		Options: intel.Options{Source: f.Name, TLP: f.TLP, Reliability: f.Reliability, Credibility: f.Credibility, Now: now, Warninglists: s.benign}}
 }
 
 // pullError is the error as the feed shows it: what the fetch said, which names the URL
