@@ -26,6 +26,10 @@ var principals = map[string]vigil.Principal{
 func TestAccess(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		c := threatintel.New(threatintel.Deps{Store: s})
+		url, err := s.CreateFeed(t.Context(), vigil.Feed{Name: "unreachable", Kind: vigil.FeedURL, URL: "http://127.0.0.1:1/list.txt", Enabled: true})
+		if err != nil {
+			t.Fatal(err)
+		}
 		uses := []struct {
 			name   string
 			action string // the audit action an allowed call writes; empty for reads
@@ -45,6 +49,13 @@ func TestAccess(t *testing.T) {
 					return err
 				}
 				return c.DeleteFeed(ctx, p, f.ID)
+			}},
+			{"get and pull a feed", "feed.pull", func(ctx context.Context, p vigil.Principal) error {
+				if _, err := c.GetFeed(ctx, p, url.ID); err != nil {
+					return err
+				}
+				_, err := c.PullFeed(ctx, p, url.ID) // the address refuses: the pull fails, the call does not
+				return err
 			}},
 			{"list feeds", "", func(ctx context.Context, p vigil.Principal) error {
 				_, err := c.ListFeeds(ctx, p)
