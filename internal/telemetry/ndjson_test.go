@@ -81,3 +81,33 @@ func TestLineReaderRefusesFalseGzip(t *testing.T) {
 		t.Errorf("NewLineReader = %v, want a *GzipError", err)
 	}
 }
+
+// FuzzLineReader reads arbitrary bodies, plain and gzip, with a small cap and line limit:
+// it never panics, never reads past the cap, and returns every line within the limit.
+func FuzzLineReader(f *testing.F) {
+	for _, seed := range []string{"", "a\nb\n", "a\r\n\r\nb", gz("x\ny\n"), "\x1f\x8b", strings.Repeat("z", 40) + "\nq\n"} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		lr, err := NewLineReader(bytes.NewReader(body), ReaderOptions{MaxBytes: 64, MaxLine: 16})
+		if err != nil {
+			var ge *GzipError
+			if !errors.As(err, &ge) {
+				t.Fatalf("NewLineReader: %v", err)
+			}
+			return
+		}
+		for {
+			line, tooLong, err := lr.Next()
+			if err != nil {
+				break
+			}
+			if tooLong != (line == nil) || len(line) > 16+2 {
+				t.Fatalf("line %q, tooLong %v", line, tooLong)
+			}
+		}
+		if lr.Bytes() > 64 {
+			t.Fatalf("read %d bytes past the cap of 64", lr.Bytes())
+		}
+	})
+}
