@@ -7,8 +7,11 @@
 package alerts
 
 import (
+	"context"
 	"log/slog"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vigil-health/vigil/internal/store"
 )
@@ -21,18 +24,27 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// DigestHour is the UTC hour (0–23) of the daily digest; config supplies
+	// DefaultDigestHour.
+	DigestHour int
 }
+
+// DefaultDigestHour is when (UTC) the daily digest is written by default.
+const DefaultDigestHour = 7
 
 // Service holds the use cases; it is safe for concurrent use.
 type Service struct {
 	store *store.Store
 	log   *slog.Logger
 	now   func() time.Time
+
+	digestHour int
+	raised     *prometheus.CounterVec
 }
 
 // New builds the Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now}
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, digestHour: d.DigestHour, raised: newRaisedCounter()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -40,4 +52,12 @@ func New(d Deps) *Service {
 		s.now = time.Now
 	}
 	return s
+}
+
+// Run writes the daily digest at the configured hour until ctx ends. On start it writes
+// the latest due digest it has not written yet (a server down at the hour catches up);
+// writing a day's digest twice is a no-op.
+func (s *Service) Run(ctx context.Context) error {
+	s.digestLoop(ctx, sleepCtx)
+	return nil
 }

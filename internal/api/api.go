@@ -11,7 +11,6 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/vigil-health/vigil/internal/accounts"
 	"github.com/vigil-health/vigil/internal/app"
-	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -29,13 +28,11 @@ const (
 
 // Deps is what the API needs from the server that mounts it.
 type Deps struct {
-	// App holds the use cases the handlers call; nil builds one over Store and Centre.
+	// App holds the use cases the handlers call; nil builds one over Store, without the
+	// live flows.
 	App *app.App
 	// Store is the database.
 	Store *store.Store
-	// Centre runs the live flows (intel, events, telemetry); nil in tests of the
-	// account and organisation operations alone, where those operations are not registered.
-	Centre *centre.Service
 	// Logger receives internal errors and security events; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock for rate-limit windows; nil means time.Now.
@@ -59,7 +56,6 @@ type API struct {
 	huma          huma.API
 	app           *app.App
 	store         *store.Store
-	centre        *centre.Service
 	log           *slog.Logger
 	now           func() time.Time
 	secureCookies bool
@@ -69,13 +65,13 @@ type API struct {
 // New registers the API's operations under Prefix on mux, with the OpenAPI document at
 // Prefix/openapi.json and a self-contained reference page at Prefix/docs.
 func New(mux humago.Mux, d Deps) *API {
-	a := &API{store: d.Store, centre: d.Centre, log: d.Logger, now: d.Now,
+	a := &API{store: d.Store, log: d.Logger, now: d.Now,
 		secureCookies: d.SecureCookies, maxBody: d.MaxBodyBytes}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
 	if a.app = d.App; a.app == nil {
-		a.app = app.New(app.Deps{Store: d.Store, Centre: d.Centre, Logger: a.log, Now: d.Now, SessionTTL: d.SessionTTL})
+		a.app = app.New(app.Deps{Store: d.Store, Logger: a.log, Now: d.Now, SessionTTL: d.SessionTTL})
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -146,7 +142,7 @@ func (a *API) routes() {
 	Register(a, op("list-audit", http.MethodGet, "/audit", "Read the audit log", "audit"), sectorAdmin, a.auditList)
 	Register(a, op("verify-audit", http.MethodGet, "/audit/verify", "Verify the audit chain", "audit"), sectorAdmin, a.auditVerify)
 
-	if a.centre != nil {
+	if a.app.Sightings != nil { // the live flows are composed (app.Open)
 		a.intelRoutes()
 		a.warningRoutes()
 		a.telemetryRoutes()

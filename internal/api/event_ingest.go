@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/warn"
 )
 
@@ -49,26 +48,19 @@ type eventIngestOut struct {
 
 // eventIngest takes partners' threat events and routes them to their owners.
 func (a *API) eventIngest(ctx context.Context, in *eventIngestIn) (*eventIngestOut, error) {
-	p := principal(ctx)
-	res, err := a.centre.IngestEvents(ctx, p.Email, in.req.Body)
+	res, err := a.app.EarlyWarning.IngestEvents(ctx, principal(ctx), in.req.Body)
 	if err != nil {
 		return nil, eventsError(ctx, res, err)
 	}
 	if res.Accepted == 0 {
 		return nil, eventsRefused(ctx, res)
 	}
-	// The events are stored whatever happens to the audit row, so its failure is logged.
-	_, err = a.store.Audit(ctx, p.Email, "events.ingest", "events", map[string]any{"accepted": res.Accepted,
-		"routed": res.Routed, "unrouted": res.Unrouted, "alerts": res.Alerts, "repeats": res.Repeats, "rejected": res.Rejected})
-	if err != nil {
-		a.log.ErrorContext(ctx, "audit events upload", slog.Any("error", err))
-	}
 	return &eventIngestOut{Body: EventsReport{Accepted: res.Accepted, Routed: res.Routed, Unrouted: res.Unrouted,
 		Alerts: res.Alerts, Repeats: res.Repeats, Rejected: res.Rejected, Problems: lineProblems(res.Problems)}}, nil
 }
 
 // eventsRefused is the 400 for a body without a single valid event.
-func eventsRefused(ctx context.Context, res centre.EventsResult) error {
+func eventsRefused(ctx context.Context, res earlywarning.EventsResult) error {
 	msg := "the body holds no events: send one JSON object per line"
 	if res.Rejected > 0 {
 		msg = fmt.Sprintf("none of the %d lines is a valid event, so nothing was stored: fix the lines listed and send them again", res.Rejected)
@@ -81,7 +73,7 @@ func eventsRefused(ctx context.Context, res centre.EventsResult) error {
 }
 
 // eventsError explains a failed upload, saying how much of it was stored.
-func eventsError(ctx context.Context, res centre.EventsResult, err error) error {
+func eventsError(ctx context.Context, res earlywarning.EventsResult, err error) error {
 	var bodyCap *http.MaxBytesError
 	if errors.As(err, &bodyCap) {
 		return newProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than the %d bytes this "+

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // feedBody is what registering a feed takes.
@@ -28,7 +27,6 @@ type feedCreateIn struct {
 
 // feedCreate registers a feed; the background loop pulls it within a minute.
 func (a *API) feedCreate(ctx context.Context, in *feedCreateIn) (*feedResult, error) {
-	p := principal(ctx)
 	b := in.Body
 	tlp, rel, cred, err := feedTerms(&b.TLP, &b.Grade)
 	if err != nil {
@@ -38,15 +36,7 @@ func (a *API) feedCreate(ctx context.Context, in *feedCreateIn) (*feedResult, er
 	f := vigil.Feed{Name: b.Name, Kind: b.Kind, URL: b.URL, Collection: b.Collection, Username: b.Username,
 		Password: b.Password, Token: b.Token, Schedule: *scheduleOf(&b.ScheduleSeconds), TLP: *tlp,
 		Reliability: *rel, Credibility: *cred, Enabled: enabled}
-	var created vigil.Feed
-	err = a.store.Tx(ctx, func(tx *store.Store) error {
-		if created, err = tx.CreateFeed(ctx, f); err != nil {
-			return err
-		}
-		_, err = tx.Audit(ctx, p.Email, "feed.create", feedTarget(created), map[string]any{
-			"name": created.Name, "kind": created.Kind})
-		return err
-	})
+	created, err := a.app.ThreatIntel.CreateFeed(ctx, principal(ctx), f)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,7 @@ import "context"
 
 // feedGet returns one feed with how its last pull went.
 func (a *API) feedGet(ctx context.Context, in *feedIDIn) (*feedResult, error) {
-	f, err := a.store.GetFeed(ctx, in.ID)
+	f, err := a.app.ThreatIntel.GetFeed(ctx, principal(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ type feedListOut struct {
 
 // feedList lists every registered feed with how its last pull went.
 func (a *API) feedList(ctx context.Context, _ *struct{}) (*feedListOut, error) {
-	list, err := a.store.ListFeeds(ctx)
+	list, err := a.app.ThreatIntel.ListFeeds(ctx, principal(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 type feedUpdateIn struct {
@@ -26,7 +25,6 @@ type feedUpdateIn struct {
 // feedUpdate changes a feed's settings. The new marking and grade apply from the next
 // pull; indicators already stored keep theirs until then.
 func (a *API) feedUpdate(ctx context.Context, in *feedUpdateIn) (*feedResult, error) {
-	p := principal(ctx)
 	b := in.Body
 	tlp, rel, cred, err := feedTerms(b.TLP, b.Grade)
 	if err != nil {
@@ -35,15 +33,7 @@ func (a *API) feedUpdate(ctx context.Context, in *feedUpdateIn) (*feedResult, er
 	patch := vigil.FeedPatch{Name: b.Name, URL: b.URL, Collection: b.Collection, Username: b.Username,
 		Password: b.Password, Token: b.Token, Schedule: scheduleOf(b.ScheduleSeconds), TLP: tlp,
 		Reliability: rel, Credibility: cred, Enabled: b.Enabled}
-	var f vigil.Feed
-	err = a.store.Tx(ctx, func(tx *store.Store) error {
-		if f, err = tx.UpdateFeed(ctx, in.ID, patch); err != nil {
-			return err
-		}
-		_, err = tx.Audit(ctx, p.Email, "feed.update", feedTarget(f), map[string]any{"name": f.Name,
-			"credentials_changed": b.Username != nil || b.Password != nil || b.Token != nil})
-		return err
-	})
+	f, err := a.app.ThreatIntel.UpdateFeed(ctx, principal(ctx), in.ID, patch)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
 type indicatorListIn struct {
@@ -47,17 +47,16 @@ type IndicatorSource struct {
 // indicatorList searches the stored indicators. Whether each matches is judged now,
 // as the next recompile would.
 func (a *API) indicatorList(ctx context.Context, in *indicatorListIn) (*pageOut[Indicator], error) {
-	list, next, err := a.store.SearchIndicators(ctx, vigil.IndicatorFilter{Value: in.Value, Exact: in.Exact,
+	list, next, err := a.app.ThreatIntel.SearchIndicators(ctx, principal(ctx), vigil.IndicatorFilter{Value: in.Value, Exact: in.Exact,
 		Type: in.Type, Source: in.Source, Label: in.Label, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}
-	now := a.now()
-	return newPage(mapSlice(list, func(si vigil.StoredIndicator) Indicator { return indicatorOut(si, now) }), next), nil
+	return newPage(mapSlice(list, indicatorOut), next), nil
 }
 
-func indicatorOut(si vigil.StoredIndicator, now time.Time) Indicator {
-	as := centre.Assess(si, now)
+func indicatorOut(ind threatintel.Indicator) Indicator {
+	si, as := ind.StoredIndicator, ind.Assessment
 	return Indicator{Type: si.Type, Value: si.Value, Matching: as.Matching, Why: as.Why, Score: as.Score,
 		LastSighted: timePtr(si.LastSighted), Sources: mapSlice(si.Sources, indicatorSourceOut)}
 }

@@ -5,8 +5,8 @@ import (
 	"net/http"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
 type intelUploadIn struct {
@@ -42,7 +42,7 @@ func (a *API) intelUpload(ctx context.Context, in *intelUploadIn) (*intelUploadO
 	}
 	body := http.MaxBytesReader(nil, in.req.Body, MaxIntelUpload)
 	defer body.Close()
-	rep, err := a.centre.ImportIntel(ctx, centre.IntelUpload{Source: in.Source, TLP: tlp, Name: name, By: principal(ctx).Email}, body)
+	rep, err := a.app.ThreatIntel.Import(ctx, principal(ctx), threatintel.Upload{Source: in.Source, TLP: tlp, Name: name}, body)
 	if err != nil {
 		return nil, err
 	}

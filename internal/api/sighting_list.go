@@ -18,14 +18,10 @@ type sightingListIn struct {
 // organisation's for sector roles (?org to pick one), their own for organisation roles,
 // and for a supplier its own and its customers', one organisation after another.
 func (a *API) sightingList(ctx context.Context, in *sightingListIn) (*pageOut[Sighting], error) {
-	sc, err := a.scopeOf(ctx, principal(ctx))
+	rows, next, err := a.app.Sightings.ListSightings(ctx, principal(ctx), vigil.SightingFilter{Org: in.Org,
+		Indicator: in.Indicator, Since: in.Since, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}
-	l := scopedList[vigil.Sighting, Sighting]{sc: sc, sees: sc.seesSighting, out: sightingOut,
-		list: func(ctx context.Context, org string, pg PageParams) ([]vigil.Sighting, string, error) {
-			return a.store.ListSightings(ctx, vigil.SightingFilter{Org: org, Indicator: in.Indicator, Since: in.Since,
-				Cursor: pg.Cursor, Limit: pg.Limit})
-		}}
-	return l.page(ctx, in.Org, in.PageParams)
+	return newPage(mapSlice(rows, sightingOut), next), nil
 }

@@ -45,9 +45,3 @@ func sightingOut(r vigil.Sighting) Sighting {
 		Sources: nonNil(r.Sources), Labels: nonNil(r.Labels), TLP: r.TLP, Count: r.Count, FirstSeen: r.FirstSeen,
 		LastSeen: r.LastSeen}
 }
-
-// seesSighting reports whether the caller may see a sighting: as for alerts, a supplier
-// does not see its customers' sightings marked TLP:AMBER+STRICT or TLP:RED.
-func (s scope) seesSighting(r vigil.Sighting) bool {
-	return s.seesAlert(vigil.Alert{Org: r.Org, TLP: r.TLP})
-}

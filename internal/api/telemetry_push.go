@@ -8,8 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/sightings"
 )
 
 // busyRetry is how long a sensor refused as busy is asked to wait.
@@ -51,15 +50,11 @@ type telemetryPushOut struct {
 
 // telemetryPush takes a sensor's telemetry for its own organisation.
 func (a *API) telemetryPush(ctx context.Context, in *telemetryPushIn) (*telemetryPushOut, error) {
-	p := principal(ctx)
-	if p.Org == "" {
-		return nil, vigil.Errorf(vigil.EFORBIDDEN, "this sensor token names no organisation: create one with vigil token create --sensor --org ODS")
-	}
 	if enc := strings.ToLower(strings.TrimSpace(in.ContentEncoding)); enc != "" && enc != "gzip" && enc != "identity" {
 		return nil, newProblem(http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Encoding %q is not supported: "+
 			"send the telemetry plain or gzip", in.ContentEncoding), RequestIDFrom(ctx))
 	}
-	res, err := a.centre.IngestTelemetry(ctx, p.Org, in.req.Body)
+	res, err := a.app.Sightings.IngestTelemetry(ctx, principal(ctx), in.req.Body)
 	if err != nil {
 		return nil, telemetryError(ctx, err)
 	}
@@ -70,10 +65,10 @@ func (a *API) telemetryPush(ctx context.Context, in *telemetryPushIn) (*telemetr
 
 // telemetryError turns ingest's refusals into the answers a sensor can act on.
 func telemetryError(ctx context.Context, err error) error {
-	var tooLarge *centre.TooLargeError
+	var tooLarge *sightings.TooLargeError
 	var bodyCap *http.MaxBytesError
 	switch {
-	case errors.Is(err, centre.ErrBusy):
+	case errors.Is(err, sightings.ErrBusy):
 		return &throttled{message: "the server is taking as much telemetry as it can: send this upload again in a few seconds", after: busyRetry}
 	case errors.As(err, &tooLarge):
 		return newProblem(http.StatusRequestEntityTooLarge, tooLarge.Error(), RequestIDFrom(ctx))

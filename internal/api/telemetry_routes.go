@@ -5,7 +5,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/centre"
 )
 
 // The access rules of the telemetry operations.
@@ -31,7 +30,7 @@ func (a *API) telemetryRoutes() {
 		"counted and the first few reported with their line numbers; the rest of the upload is taken. " +
 		"Everything the answer counts is stored before it is sent. When the server is busy it answers 429 " +
 		"with Retry-After; past the size cap (after decompression) 413, keeping the lines before it."
-	push.MaxBodyBytes = centre.DefaultMaxTelemetryBytes
+	push.MaxBodyBytes = a.app.Sightings.MaxTelemetryBytes() // the configured cap, not the default
 	push.RequestBody = &huma.RequestBody{Required: true, Description: "NDJSON, one event per line, plain or gzip.",
 		Content: map[string]*huma.MediaType{
 			"application/x-ndjson": {Schema: &huma.Schema{Type: "string", Format: "binary"}},

@@ -45,7 +45,7 @@ type UnroutedEvent struct {
 
 // unroutedList lists the events that matched nobody's assets, newest first.
 func (a *API) unroutedList(ctx context.Context, in *unroutedListIn) (*pageOut[UnroutedEvent], error) {
-	us, next, err := a.store.ListUnrouted(ctx, vigil.UnroutedFilter{Type: in.Type, Cursor: in.Cursor, Limit: in.Limit})
+	us, next, err := a.app.EarlyWarning.ListUnrouted(ctx, principal(ctx), vigil.UnroutedFilter{Type: in.Type, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -63,15 +61,3 @@ func eventsRequestBody() *huma.RequestBody {
 
 // schemaBound is a schema minimum or maximum.
 func schemaBound(v float64) *float64 { return &v }
-
-// reroute rebuilds the Early Warning router after an organisation's assets changed. The
-// change is already stored, so a failure is logged rather than answered; the router is
-// rebuilt on the next change or restart.
-func (a *API) reroute(ctx context.Context) {
-	if a.centre == nil {
-		return
-	}
-	if err := a.centre.Reroute(context.WithoutCancel(ctx)); err != nil {
-		a.log.ErrorContext(ctx, "rebuild the asset router", slog.Any("error", err))
-	}
-}

@@ -13,24 +13,28 @@ import (
 	"github.com/vigil-health/vigil/internal/accounts"
 	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/auditlog"
-	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/orgs"
+	"github.com/vigil-health/vigil/internal/sightings"
 	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
 // Deps is what the App is built from.
 type Deps struct {
 	// Store is the database.
 	Store *store.Store
-	// Centre runs the live flows (intel, events, telemetry) until they move into their
-	// own services; nil leaves them out.
-	Centre *centre.Service
 	// Logger receives errors and progress of background work; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// SessionTTL is how long a sign-in lasts (accounts.DefaultSessionTTL when zero).
 	SessionTTL time.Duration
+	// DigestHour is the UTC hour (0–23) of the daily digest; config supplies
+	// alerts.DefaultDigestHour.
+	DigestHour int
+	// Flows configures the live flows Open builds; New leaves them out.
+	Flows Flows
 }
 
 // App is the set of use cases the doors call.
@@ -43,21 +47,35 @@ type App struct {
 	Orgs *orgs.Service
 	// Alerts raises alerts and lets people read and work them.
 	Alerts *alerts.Service
-	// Centre runs the intel, Early Warning and telemetry flows; nil when not composed.
-	Centre *centre.Service
+	// EarlyWarning routes partners' events and new indicators to the organisations they
+	// name; nil when the flows are not composed.
+	EarlyWarning *earlywarning.Service
+	// ThreatIntel takes intel uploads and feeds and keeps the matcher snapshot; nil when
+	// the flows are not composed.
+	ThreatIntel *threatintel.Service
+	// Sightings takes sensors' telemetry, hunts new indicators in what it held and lists
+	// sightings; nil when the flows are not composed.
+	Sightings *sightings.Service
 }
 
-// New builds the App's services over d.Store.
+// New builds the App's services over d.Store, without the live flows (EarlyWarning,
+// ThreatIntel and Sightings stay nil): Open builds those too.
 func New(d Deps) *App {
-	var assetsChanged func(context.Context) error
-	if d.Centre != nil {
-		assetsChanged = d.Centre.Reroute
-	}
-	return &App{
+	a := &App{}
+	*a = App{
 		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL}),
 		Audit:    auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
-		Orgs:     orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, AssetsChanged: assetsChanged}),
-		Alerts:   alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
-		Centre:   d.Centre,
+		Orgs:     orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, AssetsChanged: a.assetsChanged}),
+		Alerts:   alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour}),
 	}
+	return a
+}
+
+// assetsChanged is the hook for changed assets into Early Warning, which rebuilds its
+// router; nothing routes without the live flows.
+func (a *App) assetsChanged(ctx context.Context) error {
+	if a.EarlyWarning == nil {
+		return nil
+	}
+	return a.EarlyWarning.Reroute(ctx)
 }

@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/vigil-health/vigil/internal/app"
-	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/config"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/store"
@@ -30,14 +29,14 @@ func (c *serveCmd) Run(e *env) error {
 		return err
 	}
 	log := serverLogger(e, cfg.LogLevel)
-	s, cen, err := openCentre(e.ctx, cfg, log)
+	s, a, err := openApp(e.ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	var seeded *demoSeed
 	if cfg.Demo {
-		if seeded, err = seedDemo(e.ctx, s, cen, cfg, log); err != nil {
+		if seeded, err = seedDemo(e.ctx, s, a, cfg, log); err != nil {
 			return err
 		}
 	}
@@ -45,7 +44,7 @@ func (c *serveCmd) Run(e *env) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another server using the port? choose another with --addr)", cfg.Addr, err)
 	}
-	srv := web.New(web.Deps{App: app.New(app.Deps{Store: s, Centre: cen, Logger: log, SessionTTL: cfg.SessionTTL.Duration}), Store: s, Centre: cen, Logger: log, SessionTTL: cfg.SessionTTL.Duration,
+	srv := web.New(web.Deps{App: a, Store: s, Logger: log, SessionTTL: cfg.SessionTTL.Duration,
 		SecureCookies: cfg.SecureCookies(), TrustedOrigins: cfg.Origins(), BodyLimits: cfg.BodyLimits(), Version: buildVersion()})
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stdout, "vigil is listening on %s\n", url)
@@ -54,7 +53,7 @@ func (c *serveCmd) Run(e *env) error {
 	}
 	log.InfoContext(e.ctx, "serving", slog.String("addr", ln.Addr().String()), slog.String("store", s.Engine()),
 		slog.String("version", buildVersion()))
-	return serve(e.ctx, log, srv, cen, ln)
+	return serve(e.ctx, log, srv, a, ln)
 }
 
 // config layers defaults, the file, VIGIL_* and the flags, and validates the result.
@@ -78,9 +77,9 @@ func (c *serveCmd) config() (config.Config, error) {
 	return cfg, nil
 }
 
-// openCentre opens (and migrates) the store, loads the server secret and starts the
-// centre's state: the asset router and the matcher snapshot.
-func openCentre(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, *centre.Service, error) {
+// openApp opens (and migrates) the store, loads the server secret and builds the App
+// with its live flows, loading their state: the asset router and the matcher snapshot.
+func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, *app.App, error) {
 	secret, created, err := cfg.LoadSecret()
 	if err != nil {
 		return nil, nil, err
@@ -103,23 +102,23 @@ func openCentre(ctx context.Context, cfg config.Config, log *slog.Logger) (*stor
 			return nil, nil, usageErrorf("warninglists: %v", err)
 		}
 	}
-	cen, err := centre.New(ctx, centre.Deps{Store: s, Logger: log, Secret: secret, RetentionDays: cfg.RetentionDays, DigestHour: cfg.DigestHour,
-		MaxTelemetryBytes: cfg.MaxTelemetryBytes, Warninglists: benign})
+	a, err := app.Open(ctx, app.Deps{Store: s, Logger: log, SessionTTL: cfg.SessionTTL.Duration, DigestHour: cfg.DigestHour, Flows: app.Flows{Secret: secret,
+		RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, Warninglists: benign}})
 	if err != nil {
 		s.Close()
-		return nil, nil, fmt.Errorf("start the centre: %w", err)
+		return nil, nil, fmt.Errorf("start the flows: %w", err)
 	}
-	return s, cen, nil
+	return s, a, nil
 }
 
-// serve runs the centre's background work beside the HTTP server until ctx ends or the
+// serve runs the App's background work beside the HTTP server until ctx ends or the
 // server fails, then waits for both to finish.
-func serve(ctx context.Context, log *slog.Logger, srv *web.Server, cen *centre.Service, ln net.Listener) error {
+func serve(ctx context.Context, log *slog.Logger, srv *web.Server, a *app.App, ln net.Listener) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		if err := cen.Run(ctx); err != nil {
+		if err := a.Run(ctx); err != nil {
 			log.ErrorContext(ctx, "background work stopped", slog.Any("error", err))
 		}
 	})

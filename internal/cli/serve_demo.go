@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/config"
 	"github.com/vigil-health/vigil/internal/demo"
 	"github.com/vigil-health/vigil/internal/store"
@@ -24,13 +24,13 @@ type demoSeed struct {
 // seedDemo seeds an empty store with the demo sector; on a store with data it leaves
 // the data alone and only sets the demo password when one was given (flag, environment
 // or config file).
-func seedDemo(ctx context.Context, s *store.Store, cen *centre.Service, cfg config.Config, log *slog.Logger) (*demoSeed, error) {
+func seedDemo(ctx context.Context, s *store.Store, a *app.App, cfg config.Config, log *slog.Logger) (*demoSeed, error) {
 	password := cfg.DemoPassword
 	given := password != ""
 	if !given {
 		password = demo.RandomPassword()
 	}
-	res, err := demo.Seed(ctx, s, cen, demo.Options{Password: password, ResetPasswords: given, Logger: log})
+	res, err := demo.Seed(ctx, s, a, demo.Options{Password: password, ResetPasswords: given, Logger: log})
 	if err != nil {
 		return nil, err
 	}

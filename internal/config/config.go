@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/vigil-health/vigil/internal/telemetry"
 )
 
 // Config is everything `vigil serve` needs to run.
@@ -82,7 +84,7 @@ func Default() Config {
 		Addr:              "127.0.0.1:8080",
 		DataDir:           "vigil-data",
 		LogLevel:          "info",
-		MaxTelemetryBytes: 1 << 30,
+		MaxTelemetryBytes: telemetry.DefaultMaxBytes,
 		MaxEventBytes:     64 << 20,
 		RetentionDays:     30,
 		DigestHour:        7,

@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/app"
+	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/sightings"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -71,17 +73,17 @@ type Result struct {
 	SensorToken string
 	// Intel, Events and Telemetry report the sample data's import.
 	Intel     []*intel.Report
-	Events    centre.EventsResult
-	Telemetry []centre.TelemetryResult
+	Events    earlywarning.EventsResult
+	Telemetry []sightings.TelemetryResult
 }
 
 // RandomPassword returns 16 random base32 characters (80 bits).
 func RandomPassword() string { return rand.Text()[:16] }
 
-// Seed fills an empty store with the demo sector and replays the sample data through c,
+// Seed fills an empty store with the demo sector and replays the sample data through a's flows,
 // so that Early Warning, sighting and retro-hunt alerts exist. A store that already has
 // organisations is not touched (beyond ResetPasswords).
-func Seed(ctx context.Context, s *store.Store, c *centre.Service, o Options) (Result, error) {
+func Seed(ctx context.Context, s *store.Store, a *app.App, o Options) (Result, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -99,10 +101,10 @@ func Seed(ctx context.Context, s *store.Store, c *centre.Service, o Options) (Re
 	if res.Orgs, res.SensorToken, err = seedSector(ctx, s, o.Password); err != nil {
 		return res, err
 	}
-	if err := c.Reroute(ctx); err != nil {
+	if err := a.EarlyWarning.Reroute(ctx); err != nil {
 		return res, fmt.Errorf("demo: %w", err)
 	}
-	return res, replay(ctx, c, o, &res)
+	return res, replay(ctx, a, o, &res)
 }
 
 // existing handles a store seeded before: it checks the demo users are there and sets

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
@@ -76,13 +76,13 @@ func TestSampleIntelImportsCleanly(t *testing.T) {
 // The sample events exercise every route: each organisation kind's own address or
 // domain, and one address nobody registered.
 func TestSampleEventsRouteAsTheDemoPromises(t *testing.T) {
-	var claims []warn.Claim
+	var claims []vigil.AssetClaim
 	for _, o := range sector() {
 		for _, p := range o.IPRanges {
-			claims = append(claims, warn.Claim{Org: o.ODSCode, Prefix: p})
+			claims = append(claims, vigil.AssetClaim{Org: o.ODSCode, Prefix: p})
 		}
 		for _, d := range o.Domains {
-			claims = append(claims, warn.Claim{Org: o.ODSCode, Domain: d})
+			claims = append(claims, vigil.AssetClaim{Org: o.ODSCode, Name: d})
 		}
 	}
 	r, overlaps := warn.NewRouter(claims)
@@ -113,7 +113,7 @@ func TestExpandRelativeTimes(t *testing.T) {
 func TestSeed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		c, err := centre.New(ctx, centre.Deps{Store: s, Secret: bytes.Repeat([]byte{7}, 32)})
+		c, err := app.Open(ctx, app.Deps{Store: s, Flows: app.Flows{Secret: bytes.Repeat([]byte{7}, 32)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +161,7 @@ func TestSeedLeavesAnotherSectorAlone(t *testing.T) {
 	if _, _, err := s.CreateOrg(ctx, vigil.Org{ODSCode: "RXX", Name: "A real trust", Kind: vigil.OrgTrust}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := centre.New(ctx, centre.Deps{Store: s, Secret: bytes.Repeat([]byte{7}, 32)})
+	c, err := app.Open(ctx, app.Deps{Store: s, Flows: app.Flows{Secret: bytes.Repeat([]byte{7}, 32)}})
 	if err != nil {
 		t.Fatal(err)
 	}

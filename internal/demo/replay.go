@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/app"
+	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
 // data holds the sample intel, events and telemetry. Times in it are written relative
@@ -74,26 +75,32 @@ func file(path string, now time.Time) []byte {
 	return expand(b, now)
 }
 
+// actor is who the demo's uploads are by: the sector centre, named "demo" in the audit log.
+var actor = vigil.Principal{Email: "demo", Role: vigil.RoleSectorAdmin}
+
+// sensor is the trust's sensor the demo's telemetry comes from.
+var sensor = vigil.Principal{Email: "demo sensor", Role: vigil.RoleSensor, Org: TrustODS}
+
 // replay feeds the sample data through the centre in the order a real week would:
 // intel, partners' events, the trust's telemetry, then more intel.
-func replay(ctx context.Context, c *centre.Service, o Options, res *Result) error {
+func replay(ctx context.Context, a *app.App, o Options, res *Result) error {
 	now := o.Now()
-	if err := importIntel(ctx, c, firstIntel, now, res); err != nil {
+	if err := importIntel(ctx, a, firstIntel, now, res); err != nil {
 		return err
 	}
-	ev, err := c.IngestEvents(ctx, "demo", bytes.NewReader(file("data/events.ndjson", now)))
+	ev, err := a.EarlyWarning.IngestEvents(ctx, actor, bytes.NewReader(file("data/events.ndjson", now)))
 	if err != nil {
 		return fmt.Errorf("demo: sample events: %w", err)
 	}
 	res.Events = ev
 	for _, path := range telemetryFiles {
-		tr, err := c.IngestTelemetry(ctx, TrustODS, bytes.NewReader(file(path, now)))
+		tr, err := a.Sightings.IngestTelemetry(ctx, sensor, bytes.NewReader(file(path, now)))
 		if err != nil {
 			return fmt.Errorf("demo: sample telemetry %s: %w", path, err)
 		}
 		res.Telemetry = append(res.Telemetry, tr)
 	}
-	if err := importIntel(ctx, c, laterIntel, now, res); err != nil {
+	if err := importIntel(ctx, a, laterIntel, now, res); err != nil {
 		return err
 	}
 	o.Logger.InfoContext(ctx, "demo data replayed", slog.Int("events", ev.Accepted), slog.Int("event_alerts", ev.Alerts),
@@ -101,10 +108,10 @@ func replay(ctx context.Context, c *centre.Service, o Options, res *Result) erro
 	return nil
 }
 
-func importIntel(ctx context.Context, c *centre.Service, files []intelFile, now time.Time, res *Result) error {
+func importIntel(ctx context.Context, a *app.App, files []intelFile, now time.Time, res *Result) error {
 	for _, f := range files {
-		u := centre.IntelUpload{Source: f.source, TLP: f.tlp, Name: f.path[len("data/intel/"):], By: "demo"}
-		rep, err := c.ImportIntel(ctx, u, bytes.NewReader(file(f.path, now)))
+		u := threatintel.Upload{Source: f.source, TLP: f.tlp, Name: f.path[len("data/intel/"):]}
+		rep, err := a.ThreatIntel.Import(ctx, actor, u, bytes.NewReader(file(f.path, now)))
 		if err != nil {
 			return fmt.Errorf("demo: sample intel %s: %w", u.Name, err)
 		}

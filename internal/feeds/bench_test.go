@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/intel"
 )
 
 // BenchmarkFetchURL pulls a real 147,665-line list (FireHOL abusers, 30 days) over HTTP
@@ -28,16 +29,16 @@ func BenchmarkFetchMISPFeed(b *testing.B) {
 		b.Skipf("shared test data not found at %s; skipping", tweetfeedDir)
 	}
 	ts := start(b, http.FileServer(http.Dir(tweetfeedDir)))
-	benchFetch(b, ts.Client(), Feed{Name: "tweetfeed", Kind: KindMISPFeed, URL: ts.URL})
+	benchFetch(b, ts.Client(), vigil.Feed{Name: "tweetfeed", Kind: vigil.FeedMISPFeed, URL: ts.URL})
 }
 
 // benchFetch pulls f from scratch in a loop and reports indicators per second.
-func benchFetch(b *testing.B, client *http.Client, f Feed) {
+func benchFetch(b *testing.B, client *http.Client, f vigil.Feed) {
 	n := 0
 	b.ReportAllocs()
 	for b.Loop() {
 		n = 0
-		if _, err := Fetch(context.Background(), client, f, State{}, func(vigil.Indicator) { n++ }); err != nil {
+		if _, err := Fetch(context.Background(), client, f, intel.Options{}, State{}, func(vigil.Indicator) { n++ }); err != nil {
 			b.Fatal(err)
 		}
 	}

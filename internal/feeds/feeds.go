@@ -12,31 +12,10 @@ import (
 	"github.com/vigil-health/vigil/internal/intel"
 )
 
-// Kind is how a feed is fetched.
-type Kind string
-
-// The kinds of feed.
-const (
-	KindURL      Kind = "url"       // a plain list or CSV over HTTP(S); format detected from content
-	KindMISPFeed Kind = "misp_feed" // a MISP feed: URL of the directory holding manifest.json
-	KindTAXII    Kind = "taxii"     // a TAXII 2.1 collection: URL of the API root plus Collection
-	KindUpload   Kind = "upload"    // filled only by uploads (POST /api/v1/intel); never pulled
-)
-
-// Feed is a registered source as the fetcher needs it.
-type Feed struct {
-	// Name is the source name indicators are credited to.
-	Name string
-	// Kind says how to fetch it.
-	Kind Kind
-	// URL is the list's URL, the MISP feed directory's URL or the TAXII API root's URL.
-	URL string
-	// Collection is the TAXII collection id.
-	Collection string
-	// Username and Password are for HTTP basic auth; Token for a bearer token.
-	Username, Password, Token string
-	// Options are the parse options: source name, default TLP, Admiralty grade.
-	Options intel.Options
+// feed is a registered source (vigil.Feed) with the parse options its pull uses.
+type feed struct {
+	vigil.Feed
+	opts intel.Options
 }
 
 // State is what one pull leaves for the next.
@@ -82,7 +61,8 @@ var ErrNotPullable = errors.New("this feed is filled by uploads and has nothing 
 // Every indicator is credited to f.Name, whoever the data names as its publisher (a MISP
 // event's Orgc, a STIX created_by_ref): the publisher a delta pull can resolve changes
 // from page to page, and the caller keeps and withdraws indicators per feed.
-func Fetch(ctx context.Context, client *http.Client, f Feed, prev State, emit func(vigil.Indicator)) (Result, error) {
+func Fetch(ctx context.Context, client *http.Client, vf vigil.Feed, o intel.Options, prev State, emit func(vigil.Indicator)) (Result, error) {
+	f := feed{Feed: vf, opts: parseOptions(vf, o)}
 	if client == nil {
 		client = defaultClient
 	}
@@ -92,12 +72,12 @@ func Fetch(ctx context.Context, client *http.Client, f Feed, prev State, emit fu
 		err error
 	)
 	switch f.Kind {
-	case KindURL, KindMISPFeed, KindTAXII:
+	case vigil.FeedURL, vigil.FeedMISPFeed, vigil.FeedTAXII:
 		if err = checkURL(f); err != nil {
 			break
 		}
 		res, err = pullers[f.Kind](ctx, client, f, prev, emit)
-	case KindUpload:
+	case vigil.FeedUpload:
 		err = ErrNotPullable
 	default:
 		err = fmt.Errorf("feed %q: unknown kind %q (want url, misp_feed, taxii or upload)", f.Name, f.Kind)
@@ -111,15 +91,28 @@ func Fetch(ctx context.Context, client *http.Client, f Feed, prev State, emit fu
 	return res, err
 }
 
+// parseOptions are o with what the feed says: its name as the source, and its marking and
+// grade unless o sets its own.
+func parseOptions(f vigil.Feed, o intel.Options) intel.Options {
+	o.Source = f.Name
+	if o.TLP == "" {
+		o.TLP = f.TLP
+	}
+	if o.Reliability == 0 && o.Credibility == 0 {
+		o.Reliability, o.Credibility = f.Reliability, f.Credibility
+	}
+	return o
+}
+
 // pullers fetch each kind of pullable feed.
-var pullers = map[Kind]func(context.Context, *http.Client, Feed, State, func(vigil.Indicator)) (Result, error){
-	KindURL:      fetchURL,
-	KindMISPFeed: fetchMISP,
-	KindTAXII:    fetchTAXII,
+var pullers = map[string]func(context.Context, *http.Client, feed, State, func(vigil.Indicator)) (Result, error){
+	vigil.FeedURL:      fetchURL,
+	vigil.FeedMISPFeed: fetchMISP,
+	vigil.FeedTAXII:    fetchTAXII,
 }
 
 // creditTo wraps emit so that every indicator is credited to the feed.
-func creditTo(f Feed, emit func(vigil.Indicator)) func(vigil.Indicator) {
+func creditTo(f feed, emit func(vigil.Indicator)) func(vigil.Indicator) {
 	if f.Name == "" {
 		return emit
 	}

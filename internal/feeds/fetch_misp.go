@@ -15,7 +15,7 @@ import (
 // fetchMISP pulls a MISP feed: the manifest, then each event that is new or whose
 // timestamp moved since prev. Events are fetched one after another in UUID order so that
 // emit is called from one goroutine and pulls are repeatable.
-func fetchMISP(ctx context.Context, client *http.Client, f Feed, prev State, emit func(vigil.Indicator)) (Result, error) {
+func fetchMISP(ctx context.Context, client *http.Client, f feed, prev State, emit func(vigil.Indicator)) (Result, error) {
 	manifestURL, err := url.JoinPath(f.URL, "manifest.json")
 	if err != nil {
 		return Result{}, fmt.Errorf("fetch %s: not a usable URL: %w", redact(f.URL), err)
@@ -25,7 +25,7 @@ func fetchMISP(ctx context.Context, client *http.Client, f Feed, prev State, emi
 		return Result{NotModified: notModified, State: prev}, err
 	}
 	p := &mispPull{ctx: ctx, client: client, feed: f, emit: emit, rep: &intel.Report{}}
-	p.sink = intel.NewSink(f.Options, p.rep, emit)
+	p.sink = intel.NewSink(f.opts, p.rep, emit)
 	next := State{Events: map[string]int64{}}
 	for _, id := range slices.Sorted(maps.Keys(events)) {
 		p.event(manifestURL, id, events[id], prev.Events, next.Events)
@@ -47,7 +47,7 @@ func fetchMISP(ctx context.Context, client *http.Client, f Feed, prev State, emi
 }
 
 // fetchManifest GETs manifest.json, conditionally when prev has validators.
-func fetchManifest(ctx context.Context, client *http.Client, f Feed, u string, prev State) (events map[string]int64, etag, lastMod string, notModified bool, err error) {
+func fetchManifest(ctx context.Context, client *http.Client, f feed, u string, prev State) (events map[string]int64, etag, lastMod string, notModified bool, err error) {
 	resp, err := get(ctx, client, f, u, conditional(prev))
 	if err != nil {
 		return nil, "", "", false, err
@@ -75,7 +75,7 @@ func fetchManifest(ctx context.Context, client *http.Client, f Feed, u string, p
 type mispPull struct {
 	ctx           context.Context
 	client        *http.Client
-	feed          Feed
+	feed          feed
 	emit          func(vigil.Indicator)
 	rep           *intel.Report
 	sink          *intel.Sink // records failures in rep
@@ -123,7 +123,7 @@ func (p *mispPull) fetchEvent(id string) error {
 	if resp.StatusCode != http.StatusOK {
 		return statusError(u, resp)
 	}
-	sub, err := parseBody(resp.Body, u, p.feed.Options, p.emit)
+	sub, err := parseBody(resp.Body, u, p.feed.opts, p.emit)
 	if sub != nil {
 		sub.Failed, sub.Problems = 0, withoutFailures(sub.Problems) // counted once, by event
 		p.rep.Merge(sub)

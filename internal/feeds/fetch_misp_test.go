@@ -61,11 +61,11 @@ func (r *recorder) take() []string {
 	return p
 }
 
-func serveFeed(t *testing.T, dir string) (*recorder, Feed, *http.Client) {
+func serveFeed(t *testing.T, dir string) (*recorder, vigil.Feed, *http.Client) {
 	t.Helper()
 	rec := &recorder{h: http.StripPrefix("/feeds/tweetfeed", http.FileServer(http.Dir(dir)))}
 	ts := start(t, rec)
-	f := Feed{Name: "tweetfeed", Kind: KindMISPFeed, URL: ts.URL + "/feeds/tweetfeed/"}
+	f := vigil.Feed{Name: "tweetfeed", Kind: vigil.FeedMISPFeed, URL: ts.URL + "/feeds/tweetfeed/"}
 	return rec, f, ts.Client()
 }
 
@@ -116,7 +116,7 @@ func TestFetchMISPFeed(t *testing.T) {
 	m := readManifest(t, dir)
 
 	n := 0
-	first, err := Fetch(context.Background(), client, f, State{}, func(vigil.Indicator) { n++ })
+	first, err := Fetch(context.Background(), client, f, intel.Options{}, State{}, func(vigil.Indicator) { n++ })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestFetchMISPFeed(t *testing.T) {
 		}
 	}
 
-	second, err := Fetch(context.Background(), client, f, first.State, func(vigil.Indicator) { t.Error("unchanged feed emitted an indicator") })
+	second, err := Fetch(context.Background(), client, f, intel.Options{}, first.State, func(vigil.Indicator) { t.Error("unchanged feed emitted an indicator") })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestFetchMISPFeed(t *testing.T) {
 	writeManifest(t, dir, m, time.Now().Add(time.Hour))
 
 	n = 0
-	third, err := Fetch(context.Background(), client, f, second.State, func(vigil.Indicator) { n++ })
+	third, err := Fetch(context.Background(), client, f, intel.Options{}, second.State, func(vigil.Indicator) { n++ })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestFetchMISPFeedBrokenEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	res, err := Fetch(context.Background(), client, f, State{}, func(vigil.Indicator) {})
+	res, err := Fetch(context.Background(), client, f, intel.Options{}, State{}, func(vigil.Indicator) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func TestFetchMISPFeedBrokenEvent(t *testing.T) {
 	if err := os.WriteFile(path, good, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	again, err := Fetch(context.Background(), client, f, res.State, func(vigil.Indicator) {})
+	again, err := Fetch(context.Background(), client, f, intel.Options{}, res.State, func(vigil.Indicator) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestFetchMISPFeedBrokenEvent(t *testing.T) {
 }
 
 // memFeed serves a MISP feed held in memory: path → body; absent paths answer 404.
-func memFeed(t *testing.T, files map[string]string) (*recorder, Feed, *http.Client) {
+func memFeed(t *testing.T, files map[string]string) (*recorder, vigil.Feed, *http.Client) {
 	t.Helper()
 	rec := &recorder{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, ok := files[strings.TrimPrefix(r.URL.Path, "/feed/")]
@@ -237,7 +237,7 @@ func memFeed(t *testing.T, files map[string]string) (*recorder, Feed, *http.Clie
 		w.Write([]byte(body))
 	})}
 	ts := start(t, rec)
-	return rec, Feed{Name: "partner-misp", Kind: KindMISPFeed, URL: ts.URL + "/feed"}, ts.Client()
+	return rec, vigil.Feed{Name: "partner-misp", Kind: vigil.FeedMISPFeed, URL: ts.URL + "/feed"}, ts.Client()
 }
 
 const (
@@ -304,7 +304,7 @@ func TestFetchMISPManifests(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rec, f, client := memFeed(t, tt.files)
 			prev := State{Events: tt.prev}
-			res, err := Fetch(context.Background(), client, f, prev, func(i vigil.Indicator) {
+			res, err := Fetch(context.Background(), client, f, intel.Options{}, prev, func(i vigil.Indicator) {
 				if i.Provenance.Source != "partner-misp" {
 					t.Errorf("%s credited to %q, want the feed rather than the event's Orgc", i.Value, i.Provenance.Source)
 				}

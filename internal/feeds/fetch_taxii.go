@@ -16,13 +16,13 @@ import (
 //
 // A page the STIX parser cannot read is counted as failed in the report and the pull
 // goes on past it: stopping would leave the feed stuck on that page for ever.
-func fetchTAXII(ctx context.Context, client *http.Client, f Feed, prev State, emit func(vigil.Indicator)) (Result, error) {
+func fetchTAXII(ctx context.Context, client *http.Client, f feed, prev State, emit func(vigil.Indicator)) (Result, error) {
 	c, err := taxiiClient(client, f)
 	if err != nil {
 		return Result{}, err
 	}
 	rep := &intel.Report{}
-	last, err := taxii.Pull(ctx, c, f.URL, f.Collection, addedAfter(prev), intel.NewSink(f.Options, rep, emit))
+	last, err := taxii.Pull(ctx, c, f.URL, f.Collection, addedAfter(prev), intel.NewSink(f.opts, rep, emit))
 	if err != nil {
 		return Result{Report: rep}, fmt.Errorf("pull TAXII collection %q: %w", f.Collection, err)
 	}
@@ -34,7 +34,7 @@ func fetchTAXII(ctx context.Context, client *http.Client, f Feed, prev State, em
 }
 
 // taxiiClient builds a TAXII client for the feed's API root with its credentials.
-func taxiiClient(client *http.Client, f Feed) (*taxii.Client, error) {
+func taxiiClient(client *http.Client, f feed) (*taxii.Client, error) {
 	if f.Collection == "" {
 		return nil, fmt.Errorf("feed %q: a TAXII feed needs the id of the collection to read", f.Name)
 	}

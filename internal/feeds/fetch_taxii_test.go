@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/intel/taxii/taxiitest"
 )
 
@@ -19,7 +20,7 @@ const (
 	taxiiLastAdded  = "2026-02-05T16:45:00.5Z"
 )
 
-func taxiiServer(t *testing.T) (*taxiitest.Server, Feed, func() []string) {
+func taxiiServer(t *testing.T) (*taxiitest.Server, vigil.Feed, func() []string) {
 	t.Helper()
 	s, err := taxiitest.Open(taxiiFixture)
 	if err != nil {
@@ -33,7 +34,7 @@ func taxiiServer(t *testing.T) (*taxiitest.Server, Feed, func() []string) {
 		seen = len(all)
 		return r
 	}
-	return s, Feed{Name: "partner-cert", Kind: KindTAXII, URL: ts.URL + "/health/", Collection: taxiiCollection}, requests
+	return s, vigil.Feed{Name: "partner-cert", Kind: vigil.FeedTAXII, URL: ts.URL + "/health/", Collection: taxiiCollection}, requests
 }
 
 func TestFetchTAXII(t *testing.T) {
@@ -66,7 +67,7 @@ func TestFetchTAXII(t *testing.T) {
 				s.SetMaxPageSize(tt.pageSize)
 			}
 			emit, got := collect()
-			res, err := Fetch(context.Background(), nil, f, State{AddedAfter: tt.addedAfter}, emit)
+			res, err := Fetch(context.Background(), nil, f, intel.Options{}, State{AddedAfter: tt.addedAfter}, emit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,12 +98,12 @@ func TestFetchTAXII(t *testing.T) {
 // after the first one's high-water mark.
 func TestFetchTAXIISecondPull(t *testing.T) {
 	_, f, requests := taxiiServer(t)
-	first, err := Fetch(context.Background(), nil, f, State{}, func(vigil.Indicator) {})
+	first, err := Fetch(context.Background(), nil, f, intel.Options{}, State{}, func(vigil.Indicator) {})
 	if err != nil {
 		t.Fatal(err)
 	}
 	requests()
-	second, err := Fetch(context.Background(), nil, f, first.State, func(i vigil.Indicator) { t.Errorf("second pull emitted %s again", i.Value) })
+	second, err := Fetch(context.Background(), nil, f, intel.Options{}, first.State, func(i vigil.Indicator) { t.Errorf("second pull emitted %s again", i.Value) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,20 +120,20 @@ func TestFetchTAXIICredentialsAndFailures(t *testing.T) {
 	tests := []struct {
 		name    string
 		server  func(*taxiitest.Server)
-		feed    func(*Feed)
+		feed    func(*vigil.Feed)
 		wantErr string
 	}{
 		{name: "basic auth accepted", server: func(s *taxiitest.Server) { s.RequireBasicAuth("nhs-soc", "s3cret") },
-			feed: func(f *Feed) { f.Username, f.Password = "nhs-soc", "s3cret" }},
+			feed: func(f *vigil.Feed) { f.Username, f.Password = "nhs-soc", "s3cret" }},
 		{name: "bearer token accepted", server: func(s *taxiitest.Server) { s.RequireHeader("Authorization", "Bearer tok-123") },
-			feed: func(f *Feed) { f.Token = "tok-123" }},
+			feed: func(f *vigil.Feed) { f.Token = "tok-123" }},
 		{name: "credentials missing", server: func(s *taxiitest.Server) { s.RequireBasicAuth("nhs-soc", "s3cret") },
 			wantErr: "the TAXII server refused our credentials"},
 		{name: "server busy", server: func(s *taxiitest.Server) { s.Fail(taxiitest.Failure{Status: 503}) },
 			wantErr: `pull TAXII collection "` + taxiiCollection + `": taxii: GET `},
-		{name: "no such collection", feed: func(f *Feed) { f.Collection = "0000" },
+		{name: "no such collection", feed: func(f *vigil.Feed) { f.Collection = "0000" },
 			wantErr: "no such API root or collection"},
-		{name: "no collection given", feed: func(f *Feed) { f.Collection = "" },
+		{name: "no collection given", feed: func(f *vigil.Feed) { f.Collection = "" },
 			wantErr: "a TAXII feed needs the id of the collection to read"},
 	}
 	for _, tt := range tests {
@@ -146,7 +147,7 @@ func TestFetchTAXIICredentialsAndFailures(t *testing.T) {
 			}
 			prev := State{AddedAfter: "2026-01-01T00:00:00Z"}
 			n := 0
-			res, err := Fetch(context.Background(), nil, f, prev, func(vigil.Indicator) { n++ })
+			res, err := Fetch(context.Background(), nil, f, intel.Options{}, prev, func(vigil.Indicator) { n++ })
 			if tt.wantErr == "" {
 				if err != nil || n != 4 {
 					t.Fatalf("error %v after %d indicators, want the 4 indicators", err, n)

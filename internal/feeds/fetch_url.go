@@ -12,7 +12,7 @@ import (
 )
 
 // fetchURL pulls a plain list or CSV with a conditional GET and parses the whole body.
-func fetchURL(ctx context.Context, client *http.Client, f Feed, prev State, emit func(vigil.Indicator)) (Result, error) {
+func fetchURL(ctx context.Context, client *http.Client, f feed, prev State, emit func(vigil.Indicator)) (Result, error) {
 	resp, err := get(ctx, client, f, f.URL, conditional(prev))
 	if err != nil {
 		return Result{}, err
@@ -26,7 +26,7 @@ func fetchURL(ctx context.Context, client *http.Client, f Feed, prev State, emit
 	case isWebPage(resp.Header.Get("Content-Type")):
 		return Result{}, fmt.Errorf("fetch %s: the server sent a web page (text/html), not a list; check the URL and the credentials", redact(f.URL))
 	}
-	rep, err := parseBody(resp.Body, f.URL, f.Options, emit)
+	rep, err := parseBody(resp.Body, f.URL, f.opts, emit)
 	if err != nil {
 		return Result{Report: rep}, err
 	}

@@ -82,8 +82,8 @@ func values(inds []vigil.Indicator) []string {
 	return vs
 }
 
-func urlFeed(u string) Feed {
-	return Feed{Name: "partner-botnet", Kind: KindURL, URL: u, Options: intel.Options{TLP: vigil.TLPAmber}}
+func urlFeed(u string) vigil.Feed {
+	return vigil.Feed{Name: "partner-botnet", Kind: vigil.FeedURL, URL: u, TLP: vigil.TLPAmber}
 }
 
 func TestFetchURLConditionalGET(t *testing.T) {
@@ -106,7 +106,7 @@ func TestFetchURLConditionalGET(t *testing.T) {
 			f := urlFeed(ts.URL + "/list.txt")
 
 			emit, got := collect()
-			first, err := Fetch(context.Background(), ts.Client(), f, State{}, emit)
+			first, err := Fetch(context.Background(), ts.Client(), f, intel.Options{}, State{}, emit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +128,7 @@ func TestFetchURLConditionalGET(t *testing.T) {
 			}
 
 			emit, got = collect()
-			second, err := Fetch(context.Background(), ts.Client(), f, first.State, emit)
+			second, err := Fetch(context.Background(), ts.Client(), f, intel.Options{}, first.State, emit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,7 +142,7 @@ func TestFetchURLConditionalGET(t *testing.T) {
 
 			srv.set(botnetList+"malware-drop.example\n", `"v2"`, modified.Add(time.Hour))
 			emit, got = collect()
-			third, err := Fetch(context.Background(), ts.Client(), f, second.State, emit)
+			third, err := Fetch(context.Background(), ts.Client(), f, intel.Options{}, second.State, emit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,7 +159,7 @@ func TestFetchURLReportsMalformedLinesAndKeepsTheRest(t *testing.T) {
 	srv.set("198.51.100.7\nthis is not an indicator\n203.0.113.9\n", "", time.Time{})
 	ts := start(t, srv)
 	emit, got := collect()
-	res, err := Fetch(context.Background(), ts.Client(), urlFeed(ts.URL+"/list.txt"), State{}, emit)
+	res, err := Fetch(context.Background(), ts.Client(), urlFeed(ts.URL+"/list.txt"), intel.Options{}, State{}, emit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestFetchURLGzipBody(t *testing.T) {
 	srv.set(buf.String(), "", time.Time{})
 	ts := start(t, srv)
 	emit, got := collect()
-	if _, err := Fetch(context.Background(), ts.Client(), urlFeed(ts.URL+"/list.txt.gz"), State{}, emit); err != nil {
+	if _, err := Fetch(context.Background(), ts.Client(), urlFeed(ts.URL+"/list.txt.gz"), intel.Options{}, State{}, emit); err != nil {
 		t.Fatal(err)
 	}
 	if len(*got) != 3 {
@@ -207,7 +207,7 @@ func TestFetchURLSendsCredentials(t *testing.T) {
 			ts := start(t, srv)
 			f := urlFeed(ts.URL + "/list.txt")
 			f.Username, f.Password, f.Token = tt.user, tt.pass, tt.token
-			if _, err := Fetch(context.Background(), ts.Client(), f, State{}, func(vigil.Indicator) {}); err != nil {
+			if _, err := Fetch(context.Background(), ts.Client(), f, intel.Options{}, State{}, func(vigil.Indicator) {}); err != nil {
 				t.Fatal(err)
 			}
 			if got := srv.last().Header.Get("Authorization"); got != tt.want {
@@ -224,7 +224,7 @@ func TestFetchURLFailures(t *testing.T) {
 		name    string
 		path    string
 		handler http.HandlerFunc
-		feed    func(*Feed)
+		feed    func(*vigil.Feed)
 		want    string
 		notWant string
 	}{
@@ -239,7 +239,7 @@ func TestFetchURLFailures(t *testing.T) {
 			want:    "401 Unauthorized (check the feed's username and password or token)"},
 		{name: "credentials in the URL stay out of the message", path: "/list.txt?apikey=k3y-value&day=1",
 			handler: func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "x", 502) },
-			feed:    func(f *Feed) { f.URL = strings.Replace(f.URL, "http://", "http://soc:pa55word@", 1) },
+			feed:    func(f *vigil.Feed) { f.URL = strings.Replace(f.URL, "http://", "http://soc:pa55word@", 1) },
 			want:    "fetch {URL}/list.txt?apikey=xxxxx&day=1: 502 Bad Gateway", notWant: "pa55word"},
 		{name: "a login page instead of the list", path: "/list.txt",
 			handler: func(w http.ResponseWriter, _ *http.Request) {
@@ -263,7 +263,7 @@ func TestFetchURLFailures(t *testing.T) {
 			want: "parse {URL}/bundle.json: "},
 		{name: "basic auth and a token", path: "/list.txt",
 			handler: func(w http.ResponseWriter, _ *http.Request) {},
-			feed:    func(f *Feed) { f.Username, f.Token = "soc", "tok" },
+			feed:    func(f *vigil.Feed) { f.Username, f.Token = "soc", "tok" },
 			want:    "choose basic auth (username and password) or a bearer token, not both"},
 	}
 	for _, tt := range tests {
@@ -274,7 +274,7 @@ func TestFetchURLFailures(t *testing.T) {
 				tt.feed(&f)
 			}
 			prev := State{ETag: `"old"`}
-			res, err := Fetch(context.Background(), ts.Client(), f, prev, func(vigil.Indicator) {})
+			res, err := Fetch(context.Background(), ts.Client(), f, intel.Options{}, prev, func(vigil.Indicator) {})
 			if err == nil {
 				t.Fatal("Fetch succeeded, want an error")
 			}
@@ -294,26 +294,26 @@ func TestFetchURLFailures(t *testing.T) {
 }
 
 func TestFetchKinds(t *testing.T) {
-	_, err := Fetch(context.Background(), nil, Feed{Name: "uploads", Kind: KindUpload}, State{}, func(vigil.Indicator) {})
+	_, err := Fetch(context.Background(), nil, vigil.Feed{Name: "uploads", Kind: vigil.FeedUpload}, intel.Options{}, State{}, func(vigil.Indicator) {})
 	if !errors.Is(err, ErrNotPullable) {
 		t.Errorf("upload feed: %v, want ErrNotPullable", err)
 	}
 	tests := []struct {
 		name string
-		feed Feed
+		feed vigil.Feed
 		want string
 	}{
-		{"an unknown kind", Feed{Name: "odd", Kind: "ftp", URL: "ftp://x"}, `feed "odd": unknown kind "ftp"`},
-		{"no URL", Feed{Name: "list", Kind: KindURL}, `feed "list": "" is not a URL`},
-		{"not a web address", Feed{Name: "list", Kind: KindURL, URL: "ftp://files.example/list.txt"},
+		{"an unknown kind", vigil.Feed{Name: "odd", Kind: "ftp", URL: "ftp://x"}, `feed "odd": unknown kind "ftp"`},
+		{"no URL", vigil.Feed{Name: "list", Kind: vigil.FeedURL}, `feed "list": "" is not a URL`},
+		{"not a web address", vigil.Feed{Name: "list", Kind: vigil.FeedURL, URL: "ftp://files.example/list.txt"},
 			`feed "list": the URL ftp://files.example/list.txt must start with https:// (or http://)`},
-		{"no host", Feed{Name: "misp", Kind: KindMISPFeed, URL: "https:///feed/"}, `feed "misp": the URL https:///feed/ names no host`},
-		{"a relative TAXII root", Feed{Name: "taxii", Kind: KindTAXII, URL: "/api1/", Collection: "c"},
+		{"no host", vigil.Feed{Name: "misp", Kind: vigil.FeedMISPFeed, URL: "https:///feed/"}, `feed "misp": the URL https:///feed/ names no host`},
+		{"a relative TAXII root", vigil.Feed{Name: "taxii", Kind: vigil.FeedTAXII, URL: "/api1/", Collection: "c"},
 			`feed "taxii": the URL /api1/ must start with https://`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Fetch(context.Background(), nil, tt.feed, State{}, func(vigil.Indicator) {})
+			_, err := Fetch(context.Background(), nil, tt.feed, intel.Options{}, State{}, func(vigil.Indicator) {})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v, want one containing %q", err, tt.want)
 			}

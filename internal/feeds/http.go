@@ -26,7 +26,7 @@ var defaultClient = &http.Client{Timeout: 10 * time.Minute}
 
 // get sends a GET for u with the feed's credentials and extra headers. It returns the
 // response whatever its status; the caller closes the body.
-func get(ctx context.Context, client *http.Client, f Feed, u string, header http.Header) (*http.Response, error) {
+func get(ctx context.Context, client *http.Client, f feed, u string, header http.Header) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: not a usable URL: %w", redact(u), unwrapURLError(err))
@@ -47,7 +47,7 @@ func get(ctx context.Context, client *http.Client, f Feed, u string, header http
 
 // checkURL refuses a feed URL that is not an absolute http or https URL, before any
 // request is made, with a message that says what to fix.
-func checkURL(f Feed) error {
+func checkURL(f feed) error {
 	u, err := url.Parse(f.URL)
 	switch {
 	case err != nil || f.URL == "":
@@ -61,7 +61,7 @@ func checkURL(f Feed) error {
 }
 
 // authorise adds the feed's basic credentials or bearer token to req.
-func authorise(req *http.Request, f Feed) error {
+func authorise(req *http.Request, f feed) error {
 	basic := f.Username != "" || f.Password != ""
 	switch {
 	case basic && f.Token != "":

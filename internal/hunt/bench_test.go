@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/match"
+	"github.com/vigil-health/vigil/internal/telemetry"
 )
 
 // benchTelemetry is ~64 MB of the real samples, read once.
@@ -23,11 +24,18 @@ func benchTelemetry(b *testing.B) []byte {
 			if err != nil {
 				b.Fatal(err)
 			}
-			r, err := decompress(rc)
+			lr, err := telemetry.NewLineReader(rc, telemetry.ReaderOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}
-			io.Copy(&buf, r)
+			for {
+				line, _, err := lr.Next()
+				if err != nil {
+					break
+				}
+				buf.Write(line)
+				buf.WriteByte('\n')
+			}
 			rc.Close()
 		}
 	}

@@ -1,62 +1,52 @@
 package hunt
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
+
+	"github.com/vigil-health/vigil/internal/telemetry"
 )
 
-// cutChunks reads r and sends line-aligned chunks to both the workers (work) and the
-// writer (ordered), so the writer can emit results in input order. A line longer than
-// opts.MaxLine is counted as unparseable and skipped.
-func cutChunks(ctx context.Context, in io.Reader, name string, opts Options, bufs *buffers, work, ordered chan<- *chunk) error {
-	r := bufio.NewReaderSize(in, 64<<10)
-	var (
-		carry  []byte
-		lineNo int64 = 1
-	)
-	size := opts.ChunkSize
+// cutChunks reads lines from lr and sends line-aligned chunks to both the workers (work)
+// and the writer (ordered), so the writer can emit results in input order. A line the
+// reader skips as longer than opts.MaxLine is counted as unparseable.
+func cutChunks(ctx context.Context, lr *telemetry.LineReader, name string, opts Options, bufs *buffers, work, ordered chan<- *chunk) error {
+	lineNo := int64(1) // the number of the next line
+	first, buf := lineNo, bufs.get(opts.ChunkSize)
+	flush := func() {
+		if len(buf) > 0 {
+			send(&chunk{firstLine: first, data: buf}, work, ordered)
+			buf = bufs.get(opts.ChunkSize)
+		}
+		first = lineNo
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil
 		}
-		buf := append(bufs.get(max(size, 2*len(carry))), carry...)
-		buf, err := fill(r, buf)
-		if err != nil && err != io.EOF {
-			send(&chunk{firstLine: lineNo, data: buf}, work, ordered)
-			return fmt.Errorf("read error after line %d: %w", lineNo+int64(bytes.Count(buf, []byte{'\n'})), err)
-		}
-		eof := err == io.EOF
-		if eof && len(buf) == 0 {
+		line, tooLong, err := lr.Next()
+		switch {
+		case err == io.EOF:
+			flush()
 			return nil
-		}
-		end := len(buf)
-		if !eof {
-			end = bytes.LastIndexByte(buf, '\n') + 1
-		}
-		if end == 0 { // no newline in a full buffer: one long line
-			if len(buf) >= opts.MaxLine {
-				send(overlong(name, lineNo, opts.MaxLine), work, ordered)
-				lineNo++
-				carry = nil
-				if err := skipLine(r); err != nil {
-					return nil
-				}
-				continue
-			}
-			carry, size = buf, 2*len(buf)
+		case err != nil:
+			flush()
+			return fmt.Errorf("read error after line %d: %w", lineNo-1, err)
+		case tooLong:
+			flush()
+			send(overlong(name, lineNo, opts.MaxLine), work, ordered)
+			lineNo++
+			first = lineNo
 			continue
 		}
-		c := &chunk{firstLine: lineNo, data: buf[:end]}
-		lineNo += int64(bytes.Count(c.data, []byte{'\n'}))
-		// The partial last line is copied out: workers recycle buf once scanned.
-		carry = append(carry[:0:0], buf[end:]...)
-		size = opts.ChunkSize
-		send(c, work, ordered)
-		if eof {
-			return nil
+		if len(buf) > 0 && len(buf)+len(line) >= cap(buf) {
+			flush()
+		}
+		buf = append(append(buf, line...), '\n')
+		lineNo++
+		if len(buf) >= opts.ChunkSize {
+			flush()
 		}
 	}
 }
@@ -100,26 +90,4 @@ func send(c *chunk, work, ordered chan<- *chunk) {
 	c.done = make(chan struct{})
 	ordered <- c
 	work <- c
-}
-
-// fill reads until buf is full or the input ends.
-func fill(r io.Reader, buf []byte) ([]byte, error) {
-	for len(buf) < cap(buf) {
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err != nil {
-			return buf, err
-		}
-	}
-	return buf, nil
-}
-
-// skipLine discards input up to and including the next newline.
-func skipLine(r *bufio.Reader) error {
-	for {
-		_, err := r.ReadSlice('\n')
-		if err != bufio.ErrBufferFull {
-			return err
-		}
-	}
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/vigil-health/vigil/internal/telemetry"
 )
 
 // TestCutChunksKeepsLinesWhole checks that however the input is cut, every chunk holds
@@ -32,7 +34,11 @@ func TestCutChunksKeepsLinesWhole(t *testing.T) {
 			work := make(chan *chunk, 1000)
 			ordered := make(chan *chunk, 1000)
 			opts := Options{ChunkSize: tt.chunkSize, MaxLine: tt.maxLine}
-			if err := cutChunks(context.Background(), strings.NewReader(tt.input), "in", opts, newBuffers(tt.chunkSize, 0), work, ordered); err != nil {
+			lr, err := telemetry.NewLineReader(strings.NewReader(tt.input), telemetry.ReaderOptions{MaxLine: tt.maxLine})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cutChunks(context.Background(), lr, "in", opts, newBuffers(tt.chunkSize, 0), work, ordered); err != nil {
 				t.Fatal(err)
 			}
 			close(ordered)

@@ -10,11 +10,9 @@ package hunt
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"runtime"
@@ -85,7 +83,7 @@ func (o Options) withDefaults() Options {
 		o.ChunkSize = 1 << 20
 	}
 	if o.MaxLine <= 0 {
-		o.MaxLine = 64 << 20
+		o.MaxLine = telemetry.DefaultMaxLine
 	}
 	if o.Format == "" {
 		o.Format = telemetry.FormatAuto
@@ -110,11 +108,13 @@ func runInput(ctx context.Context, snap *match.Snapshot, in Input, w io.Writer, 
 	}
 	defer rc.Close()
 	st.Files++
-	r, err := decompress(&countingReader{r: rc, progress: opts.Progress, base: &st.progressBase})
+	lr, err := telemetry.NewLineReader(&countingReader{r: rc, progress: opts.Progress, base: &st.progressBase},
+		telemetry.ReaderOptions{MaxLine: opts.MaxLine})
 	if err != nil {
-		st.fail(in.Name, 0, err.Error())
+		st.fail(in.Name, 0, "not a valid gzip file: "+err.Error())
 		return nil
 	}
+	defer func() { st.Bytes += lr.Bytes() }()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	work := make(chan *chunk, opts.Workers*2)
@@ -130,7 +130,7 @@ func runInput(ctx context.Context, snap *match.Snapshot, in Input, w io.Writer, 
 	}
 	var readErr error
 	go func() {
-		readErr = cutChunks(ctx, r, in.Name, opts, bufs, work, ordered)
+		readErr = cutChunks(ctx, lr, in.Name, opts, bufs, work, ordered)
 		close(work)
 		close(ordered)
 	}()
@@ -150,21 +150,6 @@ func runInput(ctx context.Context, snap *match.Snapshot, in Input, w io.Writer, 
 		st.fail(in.Name, st.lastLine, readErr.Error())
 	}
 	return writeErr
-}
-
-// decompress unwraps gzip when the input starts with its magic number.
-func decompress(r io.Reader) (io.Reader, error) {
-	br := bufio.NewReaderSize(r, 1<<20)
-	head, _ := br.Peek(2)
-	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("not a valid gzip file: %w", err)
-		}
-		zr.Multistream(true)
-		return zr, nil
-	}
-	return br, nil
 }
 
 func unwrapPath(err error) string {

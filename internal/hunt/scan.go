@@ -47,7 +47,6 @@ func (s *scanner) scanAll(work <-chan *chunk, bufs *buffers) {
 }
 
 func (s *scanner) scan(c *chunk) {
-	c.counts.bytes = int64(len(c.data))
 	line := c.firstLine
 	for data := c.data; len(data) > 0; line++ {
 		l := data

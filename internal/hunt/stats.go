@@ -28,7 +28,7 @@ type Stats struct {
 	Events int64 `json:"events"`
 	// Unparseable counts non-blank lines that were not JSON objects.
 	Unparseable int64 `json:"unparseable"`
-	// Bytes counts the telemetry bytes scanned (after decompression).
+	// Bytes counts the telemetry bytes read (after decompression), skipped lines included.
 	Bytes int64 `json:"bytes"`
 	// Observables counts the values extracted and looked up.
 	Observables int64 `json:"observables"`
@@ -65,10 +65,10 @@ func newStats() *Stats {
 
 // counts is what one chunk contributes to Stats; the writer adds chunks in order.
 type counts struct {
-	lines, blank, events, unparseable, bytes, observables, sightings int64
-	byType                                                           [16]int64
-	sources                                                          []string
-	problems                                                         []Problem
+	lines, blank, events, unparseable, observables, sightings int64
+	byType                                                    [16]int64
+	sources                                                   []string
+	problems                                                  []Problem
 }
 
 func (c *counts) example(file string, line int64, reason string, l []byte) {
@@ -93,7 +93,6 @@ func (st *Stats) add(c *counts) {
 	st.Blank += c.blank
 	st.Events += c.events
 	st.Unparseable += c.unparseable
-	st.Bytes += c.bytes
 	st.Observables += c.observables
 	st.Sightings += c.sightings
 	st.lastLine += c.lines

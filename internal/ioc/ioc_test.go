@@ -127,3 +127,23 @@ func FuzzNormalize(f *testing.F) {
 		Detect(s)
 	})
 }
+
+func TestURLHost(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain", "http://a.example/", "a.example"},
+		{"port", "http://a.example:81/", "a.example"},
+		{"userinfo", "http://u:p@a.example/", "a.example"},
+		{"ipv6", "http://[2001:db8::1]:81/", "2001:db8::1"},
+		{"ipv6 unclosed", "http://[2001:db8::1/", ""},
+		{"query only", "http://a.example?x=@b.example", "a.example"},
+		{"at sign in path", "http://a.example/@b.example", "a.example"},
+		{"no scheme", "a.example/x", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := URLHost(tt.in); got != tt.want {
+				t.Errorf("URLHost(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/valyala/fastjson"
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/ioc"
 )
 
 // maxDepth bounds how deep known-format events are walked.
@@ -218,25 +219,9 @@ func (e *Extractor) hasValue(t vigil.IndicatorType, v string) bool {
 // urlHost returns the host of a URL canonicalised by ioc.URL and its observable type; "" for
 // hosts no indicator can match (single labels).
 func urlHost(u string) (string, vigil.IndicatorType) {
-	i := strings.Index(u, "://")
-	if i < 0 {
-		return "", ""
-	}
-	auth := u[i+3:]
-	if j := strings.IndexAny(auth, "/?#"); j >= 0 {
-		auth = auth[:j]
-	}
-	if j := strings.LastIndexByte(auth, '@'); j >= 0 {
-		auth = auth[j+1:]
-	}
-	if strings.HasPrefix(auth, "[") {
-		if j := strings.IndexByte(auth, ']'); j > 0 {
-			return auth[1:j], vigil.TypeIPv6
-		}
-		return "", ""
-	}
-	if j := strings.IndexByte(auth, ':'); j >= 0 {
-		auth = auth[:j]
+	auth := ioc.URLHost(u)
+	if strings.IndexByte(auth, ':') >= 0 { // only a bracketed IPv6 literal keeps a colon
+		return auth, vigil.TypeIPv6
 	}
 	dot := strings.LastIndexByte(auth, '.')
 	if dot <= 0 {

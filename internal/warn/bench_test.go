@@ -16,23 +16,23 @@ import (
 // allocations: IPv4 ranges from /16 to /29 (most /24 and smaller), one claim in ten an IPv6
 // /48, and one in a hundred a /28 that a second organisation claims inside the range
 // before it (a GP practice inside its trust's network).
-func benchClaims(tb testing.TB, n, orgs int) []Claim {
+func benchClaims(tb testing.TB, n, orgs int) []vigil.AssetClaim {
 	tb.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
 	names := make([]string, orgs)
 	for i := range names {
 		names[i] = fmt.Sprintf("O%07d", i)
 	}
-	claims := make([]Claim, 0, n)
+	claims := make([]vigil.AssetClaim, 0, n)
 	cursor := uint64(1 << 24) // 1.0.0.0
 	var prev netip.Prefix
 	for i := range n {
 		org := names[i%orgs]
 		switch {
 		case i%10 == 9:
-			claims = append(claims, Claim{Org: org, Prefix: v6Slash48(uint64(i))})
+			claims = append(claims, vigil.AssetClaim{Org: org, Prefix: v6Slash48(uint64(i))})
 		case i%100 == 50 && prev.Bits() < 28:
-			claims = append(claims, Claim{Org: names[(i+1)%orgs], Prefix: netip.PrefixFrom(prev.Addr(), 28)})
+			claims = append(claims, vigil.AssetClaim{Org: names[(i+1)%orgs], Prefix: netip.PrefixFrom(prev.Addr(), 28)})
 		default:
 			bits := v4Bits(rng)
 			size := uint64(1) << (32 - bits)
@@ -41,7 +41,7 @@ func benchClaims(tb testing.TB, n, orgs int) []Claim {
 				tb.Fatalf("benchmark claims do not fit IPv4 after %d claims", i)
 			}
 			prev = netip.PrefixFrom(v4(uint32(cursor)), bits)
-			claims = append(claims, Claim{Org: org, Prefix: prev})
+			claims = append(claims, vigil.AssetClaim{Org: org, Prefix: prev})
 			cursor += size * uint64(1+rng.IntN(2))
 		}
 	}
@@ -78,7 +78,7 @@ func v6Slash48(i uint64) netip.Prefix {
 
 // benchQueries returns addresses to route: half inside a random claim, half drawn from
 // all of IPv4 (mostly misses, as most of a feed is), one in ten IPv6.
-func benchQueries(claims []Claim, n int) []query {
+func benchQueries(claims []vigil.AssetClaim, n int) []query {
 	rng := rand.New(rand.NewPCG(3, 4))
 	qs := make([]query, n)
 	for i := range qs {
@@ -118,9 +118,9 @@ func BenchmarkRoute(b *testing.B) {
 		})
 	}
 	b.Run("domains=100k", func(b *testing.B) {
-		var claims []Claim
+		var claims []vigil.AssetClaim
 		for i := range 100_000 {
-			claims = append(claims, Claim{Org: fmt.Sprintf("O%07d", i), Domain: fmt.Sprintf("org%d.example", i)})
+			claims = append(claims, vigil.AssetClaim{Org: fmt.Sprintf("O%07d", i), Name: fmt.Sprintf("org%d.example", i)})
 		}
 		r, _ := NewRouter(claims)
 		qs := make([]query, 1<<12)

@@ -6,62 +6,52 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/ioc"
 )
 
-// Claim is one asset an organisation has registered as its own: an IP range or a domain.
-// Exactly one of Prefix and Domain is set.
-type Claim struct {
-	// Org is the ODS code of the organisation making the claim.
-	Org string
-	// Prefix is the IP range claimed; a single address is a /32 or /128.
-	Prefix netip.Prefix
-	// Domain is the domain claimed; its subdomains are claimed with it.
-	Domain string
-}
-
-// String returns "ORG prefix" or "ORG domain", as an analyst would read it.
-func (c Claim) String() string {
+// ClaimString returns "ORG prefix" or "ORG domain", as an analyst would read it.
+func ClaimString(c vigil.AssetClaim) string {
 	if c.Prefix.IsValid() {
 		return c.Org + " " + c.Prefix.String()
 	}
-	return c.Org + " " + c.Domain
+	return c.Org + " " + c.Name
 }
 
-// Validate reports why NewRouter would leave the claim out, or nil when it is usable: the
-// org is missing, both or neither of Prefix and Domain are set, the range is wider than
+// ValidateClaim reports why NewRouter would leave the claim out, or nil when it is usable: the
+// org is missing, both or neither of Prefix and Name are set, the range is wider than
 // ioc.MinPrefixV4/ioc.MinPrefixV6, or the domain is not a domain name or is a public
 // suffix (nhs.uk, co.uk) that would claim every organisation under it.
-func (c Claim) Validate() error {
-	_, err := c.normalize()
+func ValidateClaim(c vigil.AssetClaim) error {
+	_, err := normalizeClaim(c)
 	return err
 }
 
-// normalize returns the claim in the form the Router stores: the range masked and IPv4
+// normalizeClaim returns the claim in the form the Router stores: the range masked and IPv4
 // unmapped, the domain lower-case punycode without a trailing dot.
-func (c Claim) normalize() (Claim, error) {
+func normalizeClaim(c vigil.AssetClaim) (vigil.AssetClaim, error) {
 	c.Org = strings.TrimSpace(c.Org)
 	if c.Org == "" {
 		return c, errors.New("claim has no organisation")
 	}
-	hasDomain := strings.TrimSpace(c.Domain) != ""
+	hasDomain := strings.TrimSpace(c.Name) != ""
 	switch {
 	case c.Prefix.IsValid() && hasDomain:
 		return c, fmt.Errorf("claim by %s names both a range and a domain; make two claims", c.Org)
 	case c.Prefix.IsValid():
-		return c.normalizePrefix()
+		return normalizePrefix(c)
 	case hasDomain:
-		d, err := ioc.Domain(strings.TrimSpace(c.Domain))
+		d, err := ioc.Domain(strings.TrimSpace(c.Name))
 		if err != nil {
 			return c, fmt.Errorf("claim by %s: %w", c.Org, err)
 		}
-		c.Domain = d
+		c.Name = d
 		return c, nil
 	}
 	return c, fmt.Errorf("claim by %s names neither a range nor a domain", c.Org)
 }
 
-func (c Claim) normalizePrefix() (Claim, error) {
+func normalizePrefix(c vigil.AssetClaim) (vigil.AssetClaim, error) {
 	p := unmapPrefix(c.Prefix).Masked()
 	min := ioc.MinPrefixV6
 	if p.Addr().Is4() {

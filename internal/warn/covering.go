@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/ioc"
 )
 
 // Covering appends to dst every organisation whose registered assets overlap a
@@ -42,7 +43,7 @@ func (r *Router) Covering(t vigil.IndicatorType, value string, dst []string) []s
 	case vigil.TypeDomain:
 		dst = r.coverDomain(value, true, dst)
 	case vigil.TypeURL:
-		host := urlHost(value)
+		host := ioc.URLHost(value)
 		if a, ok := hostAddr(host); ok {
 			a = a.Unmap().WithZone("")
 			dst = r.coverPrefix(netip.PrefixFrom(a, a.BitLen()), dst)

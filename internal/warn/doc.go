@@ -7,7 +7,7 @@
 //
 // # Routing
 //
-// A [Router] is compiled once from every organisation's asset claims ([Claim]) by
+// A [Router] is compiled once from every organisation's asset claims ([vigil.AssetClaim]) by
 // [NewRouter], which also reports claims by different organisations that overlap
 // ([Overlap]) for an analyst to review. [Router.Route] answers "whose is this observable?"
 // with the single most specific owner (longest prefix, longest domain suffix);

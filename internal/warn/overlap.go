@@ -3,6 +3,8 @@ package warn
 import (
 	"net/netip"
 	"strings"
+
+	"github.com/vigil-health/vigil"
 )
 
 // Overlap is a pair of claims by two different organisations on the same asset, or on
@@ -11,10 +13,10 @@ import (
 type Overlap struct {
 	// Wider is the claim that contains the other; when they are equal, the one whose org
 	// sorts first.
-	Wider Claim
+	Wider vigil.AssetClaim
 	// Narrower is the claim inside Wider. Route sends events inside it to Narrower's
 	// organisation only, unless the claims are Equal.
-	Narrower Claim
+	Narrower vigil.AssetClaim
 	// Equal reports whether both claim exactly the same range or domain; Route sends its
 	// events to both organisations.
 	Equal bool
@@ -24,17 +26,17 @@ type Overlap struct {
 // "E1 claims 192.0.0.0/16, which contains E2's 192.0.2.0/24".
 func (o Overlap) String() string {
 	if o.Equal {
-		return o.Wider.Org + " and " + o.Narrower.Org + " both claim " + o.Narrower.asset()
+		return o.Wider.Org + " and " + o.Narrower.Org + " both claim " + claimAsset(o.Narrower)
 	}
-	return o.Wider.Org + " claims " + o.Wider.asset() + ", which contains " + o.Narrower.Org + "'s " + o.Narrower.asset()
+	return o.Wider.Org + " claims " + claimAsset(o.Wider) + ", which contains " + o.Narrower.Org + "'s " + claimAsset(o.Narrower)
 }
 
-// asset returns the claimed range or domain as text.
-func (c Claim) asset() string {
+// claimAsset returns the claimed range or domain as text.
+func claimAsset(c vigil.AssetClaim) string {
 	if c.Prefix.IsValid() {
 		return c.Prefix.String()
 	}
-	return c.Domain
+	return c.Name
 }
 
 // netOverlaps finds equal and nested prefix claims in one pass over r.nets, which is
@@ -58,12 +60,12 @@ func (r *Router) netOverlaps() []Overlap {
 	return out
 }
 
-func netClaim(p netip.Prefix) func(string) Claim {
-	return func(org string) Claim { return Claim{Org: org, Prefix: p} }
+func netClaim(p netip.Prefix) func(string) vigil.AssetClaim {
+	return func(org string) vigil.AssetClaim { return vigil.AssetClaim{Org: org, Prefix: p} }
 }
 
-func domainClaim(d string) func(string) Claim {
-	return func(org string) Claim { return Claim{Org: org, Domain: d} }
+func domainClaim(d string) func(string) vigil.AssetClaim {
+	return func(org string) vigil.AssetClaim { return vigil.AssetClaim{Org: org, Name: d} }
 }
 
 // domainOverlaps finds equal domain claims and claims under another claimed domain.
@@ -102,7 +104,7 @@ func parents(d string) func(yield func(string) bool) {
 // pairs appends an Overlap for every pair of different organisations, one from wide and
 // one from narrow. When wide and narrow are the same span the claims are equal, and each
 // pair is reported once.
-func (r *Router) pairs(out []Overlap, wide, narrow span, wideClaim, narrowClaim func(string) Claim) []Overlap {
+func (r *Router) pairs(out []Overlap, wide, narrow span, wideClaim, narrowClaim func(string) vigil.AssetClaim) []Overlap {
 	equal := wide == narrow
 	ws, ns := r.owners(wide), r.owners(narrow)
 	for i, w := range ws {

@@ -5,48 +5,49 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/vigil-health/vigil"
 )
 
-func netOf(org, p string) Claim { return Claim{Org: org, Prefix: pfx(p)} }
-func domOf(org, d string) Claim { return Claim{Org: org, Domain: d} }
+func netOf(org, p string) vigil.AssetClaim { return vigil.AssetClaim{Org: org, Prefix: pfx(p)} }
+func domOf(org, d string) vigil.AssetClaim { return vigil.AssetClaim{Org: org, Name: d} }
 
 func TestNewRouterOverlaps(t *testing.T) {
 	tests := []struct {
 		name   string
-		claims []Claim
+		claims []vigil.AssetClaim
 		want   []Overlap
 	}{
 		{
 			name:   "disjoint",
-			claims: []Claim{netOf("A", "10.0.0.0/24"), netOf("B", "10.0.1.0/24"), domOf("A", "a.example"), domOf("B", "b.example")},
+			claims: []vigil.AssetClaim{netOf("A", "10.0.0.0/24"), netOf("B", "10.0.1.0/24"), domOf("A", "a.example"), domOf("B", "b.example")},
 		},
 		{
 			name:   "nested by two orgs",
-			claims: []Claim{netOf("B", "10.0.1.0/24"), netOf("A", "10.0.0.0/16")},
+			claims: []vigil.AssetClaim{netOf("B", "10.0.1.0/24"), netOf("A", "10.0.0.0/16")},
 			want:   []Overlap{{Wider: netOf("A", "10.0.0.0/16"), Narrower: netOf("B", "10.0.1.0/24")}},
 		},
 		{
 			name:   "equal by two orgs",
-			claims: []Claim{netOf("B", "10.0.0.0/24"), netOf("A", "10.0.0.0/24")},
+			claims: []vigil.AssetClaim{netOf("B", "10.0.0.0/24"), netOf("A", "10.0.0.0/24")},
 			want:   []Overlap{{Wider: netOf("A", "10.0.0.0/24"), Narrower: netOf("B", "10.0.0.0/24"), Equal: true}},
 		},
 		{
 			name:   "equal after masking host bits",
-			claims: []Claim{netOf("A", "10.0.0.5/24"), netOf("B", "10.0.0.0/24")},
+			claims: []vigil.AssetClaim{netOf("A", "10.0.0.5/24"), netOf("B", "10.0.0.0/24")},
 			want:   []Overlap{{Wider: netOf("A", "10.0.0.0/24"), Narrower: netOf("B", "10.0.0.0/24"), Equal: true}},
 		},
 		{
 			name:   "equal after unmapping ipv4-in-ipv6",
-			claims: []Claim{netOf("A", "::ffff:10.0.0.0/120"), netOf("B", "10.0.0.0/24")},
+			claims: []vigil.AssetClaim{netOf("A", "::ffff:10.0.0.0/120"), netOf("B", "10.0.0.0/24")},
 			want:   []Overlap{{Wider: netOf("A", "10.0.0.0/24"), Narrower: netOf("B", "10.0.0.0/24"), Equal: true}},
 		},
 		{
 			name:   "same org nested and repeated",
-			claims: []Claim{netOf("A", "10.0.0.0/16"), netOf("A", "10.0.1.0/24"), netOf("A", "10.0.1.0/24"), domOf("A", "a.example"), domOf("A", "x.a.example")},
+			claims: []vigil.AssetClaim{netOf("A", "10.0.0.0/16"), netOf("A", "10.0.1.0/24"), netOf("A", "10.0.1.0/24"), domOf("A", "a.example"), domOf("A", "x.a.example")},
 		},
 		{
 			name:   "three levels",
-			claims: []Claim{netOf("C", "10.0.1.0/24"), netOf("B", "10.0.0.0/20"), netOf("A", "10.0.0.0/16")},
+			claims: []vigil.AssetClaim{netOf("C", "10.0.1.0/24"), netOf("B", "10.0.0.0/20"), netOf("A", "10.0.0.0/16")},
 			want: []Overlap{
 				{Wider: netOf("A", "10.0.0.0/16"), Narrower: netOf("B", "10.0.0.0/20")},
 				{Wider: netOf("A", "10.0.0.0/16"), Narrower: netOf("C", "10.0.1.0/24")},
@@ -55,7 +56,7 @@ func TestNewRouterOverlaps(t *testing.T) {
 		},
 		{
 			name:   "sibling after a nested pair",
-			claims: []Claim{netOf("A", "10.0.0.0/16"), netOf("B", "10.0.1.0/24"), netOf("C", "10.1.0.0/24"), netOf("D", "10.0.2.0/24")},
+			claims: []vigil.AssetClaim{netOf("A", "10.0.0.0/16"), netOf("B", "10.0.1.0/24"), netOf("C", "10.1.0.0/24"), netOf("D", "10.0.2.0/24")},
 			want: []Overlap{
 				{Wider: netOf("A", "10.0.0.0/16"), Narrower: netOf("B", "10.0.1.0/24")},
 				{Wider: netOf("A", "10.0.0.0/16"), Narrower: netOf("D", "10.0.2.0/24")},
@@ -63,7 +64,7 @@ func TestNewRouterOverlaps(t *testing.T) {
 		},
 		{
 			name:   "equal pair inside a third org's range",
-			claims: []Claim{netOf("A", "10.0.0.0/24"), netOf("B", "10.0.0.0/24"), netOf("C", "10.0.0.0/8")},
+			claims: []vigil.AssetClaim{netOf("A", "10.0.0.0/24"), netOf("B", "10.0.0.0/24"), netOf("C", "10.0.0.0/8")},
 			want: []Overlap{
 				{Wider: netOf("A", "10.0.0.0/24"), Narrower: netOf("B", "10.0.0.0/24"), Equal: true},
 				{Wider: netOf("C", "10.0.0.0/8"), Narrower: netOf("A", "10.0.0.0/24")},
@@ -72,26 +73,26 @@ func TestNewRouterOverlaps(t *testing.T) {
 		},
 		{
 			name:   "ipv6 nested",
-			claims: []Claim{netOf("A", "2001:db8::/32"), netOf("B", "2001:db8:1::/48")},
+			claims: []vigil.AssetClaim{netOf("A", "2001:db8::/32"), netOf("B", "2001:db8:1::/48")},
 			want:   []Overlap{{Wider: netOf("A", "2001:db8::/32"), Narrower: netOf("B", "2001:db8:1::/48")}},
 		},
 		{
 			name:   "ipv4 and ipv6 never overlap",
-			claims: []Claim{netOf("A", "10.0.0.0/8"), netOf("B", "::/96")},
+			claims: []vigil.AssetClaim{netOf("A", "10.0.0.0/8"), netOf("B", "::/96")},
 		},
 		{
 			name:   "same domain by two orgs, written differently",
-			claims: []Claim{domOf("B", "Trust.Example."), domOf("A", "trust.example")},
+			claims: []vigil.AssetClaim{domOf("B", "Trust.Example."), domOf("A", "trust.example")},
 			want:   []Overlap{{Wider: domOf("A", "trust.example"), Narrower: domOf("B", "trust.example"), Equal: true}},
 		},
 		{
 			name:   "domain under another org's",
-			claims: []Claim{domOf("A", "trust.example"), domOf("B", "gp.trust.example"), domOf("C", "nottrust.example")},
+			claims: []vigil.AssetClaim{domOf("A", "trust.example"), domOf("B", "gp.trust.example"), domOf("C", "nottrust.example")},
 			want:   []Overlap{{Wider: domOf("A", "trust.example"), Narrower: domOf("B", "gp.trust.example")}},
 		},
 		{
 			name:   "ranges then domains",
-			claims: []Claim{domOf("A", "a.example"), domOf("B", "a.example"), netOf("A", "10.0.0.0/24"), netOf("B", "10.0.0.0/24")},
+			claims: []vigil.AssetClaim{domOf("A", "a.example"), domOf("B", "a.example"), netOf("A", "10.0.0.0/24"), netOf("B", "10.0.0.0/24")},
 			want: []Overlap{
 				{Wider: netOf("A", "10.0.0.0/24"), Narrower: netOf("B", "10.0.0.0/24"), Equal: true},
 				{Wider: domOf("A", "a.example"), Narrower: domOf("B", "a.example"), Equal: true},
@@ -129,7 +130,7 @@ func TestOverlapString(t *testing.T) {
 func TestClaimValidate(t *testing.T) {
 	tests := []struct {
 		name    string
-		claim   Claim
+		claim   vigil.AssetClaim
 		wantErr string
 	}{
 		{"range", netOf("A", "10.0.0.0/24"), ""},
@@ -137,8 +138,8 @@ func TestClaimValidate(t *testing.T) {
 		{"domain", domOf("A", "Trust.Example."), ""},
 		{"domain under a public suffix", domOf("A", "trust.nhs.uk"), ""},
 		{"no org", netOf(" ", "10.0.0.0/24"), "claim has no organisation"},
-		{"neither", Claim{Org: "A"}, "claim by A names neither a range nor a domain"},
-		{"both", Claim{Org: "A", Prefix: pfx("10.0.0.0/24"), Domain: "a.example"}, "claim by A names both a range and a domain; make two claims"},
+		{"neither", vigil.AssetClaim{Org: "A"}, "claim by A names neither a range nor a domain"},
+		{"both", vigil.AssetClaim{Org: "A", Prefix: pfx("10.0.0.0/24"), Name: "a.example"}, "claim by A names both a range and a domain; make two claims"},
 		{"range too wide", netOf("A", "10.0.0.0/7"), "claim by A: network 10.0.0.0/7 is wider than /8"},
 		{"ipv6 range too wide", netOf("A", "2001::/16"), "claim by A: network 2001::/16 is wider than /32"},
 		{"public suffix", domOf("A", "nhs.uk"), "claim by A: nhs.uk is a public suffix and would match every domain under it"},
@@ -147,7 +148,7 @@ func TestClaimValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.claim.Validate()
+			err := ValidateClaim(tt.claim)
 			got := ""
 			if err != nil {
 				got = err.Error()
@@ -160,8 +161,8 @@ func TestClaimValidate(t *testing.T) {
 }
 
 func TestNewRouterInvalidAndStats(t *testing.T) {
-	bad := []Claim{{Org: "A"}, domOf("B", "co.uk"), netOf("C", "0.0.0.0/0")}
-	claims := append([]Claim{netOf("A", "10.0.0.0/24"), netOf("A", "10.0.0.0/24"), netOf("B", "10.0.0.0/24"), domOf("A", "a.example")}, bad...)
+	bad := []vigil.AssetClaim{{Org: "A"}, domOf("B", "co.uk"), netOf("C", "0.0.0.0/0")}
+	claims := append([]vigil.AssetClaim{netOf("A", "10.0.0.0/24"), netOf("A", "10.0.0.0/24"), netOf("B", "10.0.0.0/24"), domOf("A", "a.example")}, bad...)
 	r, _ := NewRouter(claims)
 	if diff := cmp.Diff(bad, r.Invalid(), cmpopts.EquateComparable(netOf("", "0.0.0.0/0").Prefix)); diff != "" {
 		t.Errorf("Invalid() mismatch (-want +got):\n%s", diff)

@@ -45,11 +45,11 @@ func domainGen(minLabels int) *rapid.Generator[string] {
 	})
 }
 
-func claimGen() *rapid.Generator[Claim] {
-	return rapid.Custom(func(t *rapid.T) Claim {
-		c := Claim{Org: rapid.SampledFrom([]string{"A", "B", "C", "D"}).Draw(t, "org")}
+func claimGen() *rapid.Generator[vigil.AssetClaim] {
+	return rapid.Custom(func(t *rapid.T) vigil.AssetClaim {
+		c := vigil.AssetClaim{Org: rapid.SampledFrom([]string{"A", "B", "C", "D"}).Draw(t, "org")}
 		if rapid.IntRange(0, 2).Draw(t, "kind") == 0 {
-			c.Domain = domainGen(1).Draw(t, "domain")
+			c.Name = domainGen(1).Draw(t, "domain")
 		} else {
 			c.Prefix = prefixGen().Draw(t, "prefix")
 		}
@@ -103,10 +103,10 @@ func TestRouteMatchesLinearScan(t *testing.T) {
 }
 
 // normalizeAll returns the normalised claims without repeats.
-func normalizeAll(claims []Claim) []Claim {
-	var out []Claim
+func normalizeAll(claims []vigil.AssetClaim) []vigil.AssetClaim {
+	var out []vigil.AssetClaim
 	for _, c := range claims {
-		n, err := c.normalize()
+		n, err := normalizeClaim(c)
 		if err == nil && !slices.Contains(out, n) {
 			out = append(out, n)
 		}
@@ -115,7 +115,7 @@ func normalizeAll(claims []Claim) []Claim {
 }
 
 // naiveRoute finds the most specific claims on q by looking at every claim.
-func naiveRoute(claims []Claim, q query) []string {
+func naiveRoute(claims []vigil.AssetClaim, q query) []string {
 	best, orgs := -1, []string(nil)
 	for _, c := range claims {
 		n, ok := specificity(c, q)
@@ -132,7 +132,7 @@ func naiveRoute(claims []Claim, q query) []string {
 }
 
 // specificity says whether claim c owns all of q, and how specific c is.
-func specificity(c Claim, q query) (int, bool) {
+func specificity(c vigil.AssetClaim, q query) (int, bool) {
 	switch q.t {
 	case vigil.TypeIPv4, vigil.TypeIPv6:
 		return c.Prefix.Bits(), c.Prefix.IsValid() && c.Prefix.Contains(netip.MustParseAddr(q.value))
@@ -144,7 +144,7 @@ func specificity(c Claim, q query) (int, bool) {
 	if q.t == vigil.TypeURL {
 		d = strings.TrimSuffix(strings.TrimPrefix(d, "https://"), "/x")
 	}
-	return len(c.Domain), c.Domain != "" && underOrEqual(d, c.Domain)
+	return len(c.Name), c.Name != "" && underOrEqual(d, c.Name)
 }
 
 func underOrEqual(d, parent string) bool {
@@ -152,7 +152,7 @@ func underOrEqual(d, parent string) bool {
 }
 
 // naiveCovering finds every claim that overlaps q by looking at every claim.
-func naiveCovering(claims []Claim, q query) []string {
+func naiveCovering(claims []vigil.AssetClaim, q query) []string {
 	var orgs []string
 	for _, c := range claims {
 		if overlapsQuery(c, q) {
@@ -163,7 +163,7 @@ func naiveCovering(claims []Claim, q query) []string {
 	return slices.Compact(orgs)
 }
 
-func overlapsQuery(c Claim, q query) bool {
+func overlapsQuery(c vigil.AssetClaim, q query) bool {
 	switch q.t {
 	case vigil.TypeIPv4, vigil.TypeIPv6:
 		return c.Prefix.IsValid() && c.Prefix.Contains(netip.MustParseAddr(q.value))
@@ -173,18 +173,18 @@ func overlapsQuery(c Claim, q query) bool {
 		_, ok := specificity(c, q)
 		return ok
 	}
-	return c.Domain != "" && (underOrEqual(q.value, c.Domain) || underOrEqual(c.Domain, q.value))
+	return c.Name != "" && (underOrEqual(q.value, c.Name) || underOrEqual(c.Name, q.value))
 }
 
 // naiveOverlapCount counts the pairs of claims by different orgs that are equal or nested.
-func naiveOverlapCount(claims []Claim) int {
+func naiveOverlapCount(claims []vigil.AssetClaim) int {
 	n := 0
 	for i, a := range claims {
 		for _, b := range claims[i+1:] {
 			if a.Org == b.Org {
 				continue
 			}
-			nested := a.Domain != "" && b.Domain != "" && (underOrEqual(a.Domain, b.Domain) || underOrEqual(b.Domain, a.Domain))
+			nested := a.Name != "" && b.Name != "" && (underOrEqual(a.Name, b.Name) || underOrEqual(b.Name, a.Name))
 			if nested || a.Prefix.IsValid() && b.Prefix.IsValid() && a.Prefix.Overlaps(b.Prefix) {
 				n++
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gaissmai/bart"
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/ioc"
 )
 
 // Router finds the organisations that own an IP address, network, domain or URL. It is
@@ -19,7 +20,7 @@ type Router struct {
 	orgs    []string         // owners of every span, each span's run sorted
 	nets    []netEntry       // registered prefixes sorted by address then length, for Covering
 	rdoms   []domEntry       // registered domains sorted by reversed labels, for Covering
-	invalid []Claim
+	invalid []vigil.AssetClaim
 }
 
 // span is a run of r.orgs: the organisations that claimed one exact prefix or domain.
@@ -48,12 +49,15 @@ type RouterStats struct {
 	Prefixes int // distinct IP ranges registered
 	Domains  int // distinct domains registered
 	Claims   int // usable claims, after removing duplicates
-	Invalid  int // claims left out because Claim.Validate refused them
+	Invalid  int // claims left out because ValidateClaim refused them
 }
 
 // NewRouter compiles claims into a Router. Claims are normalised (ranges masked, domains
-// lower-cased); a claim that Claim.Validate refuses is left out and listed by
-// Router.Invalid; the same org claiming the same asset twice counts once.
+// lower-cased); a claim that ValidateClaim refuses is left out and listed by
+// Router.Invalid; the same org claiming the same asset twice counts once. A claim's Kind
+// is not read: a hostname is claimed as a domain, since the router has no exact-host
+// claim, so names under a registered host route to its owner too, which errs on the side
+// of telling someone.
 //
 // The returned overlaps list every pair of different organisations whose claims are equal
 // or nested: the same range, one range inside another, the same domain, or one domain
@@ -61,12 +65,12 @@ type RouterStats struct {
 // an asset claimed by several organisations routes to all of them; the overlaps are for
 // an analyst to confirm or correct. Ranges come first, in address order, then domains, ordered from the
 // top-level label down.
-func NewRouter(claims []Claim) (*Router, []Overlap) {
+func NewRouter(claims []vigil.AssetClaim) (*Router, []Overlap) {
 	r := &Router{}
-	nets := make([]Claim, 0, len(claims))
-	var doms []Claim
+	nets := make([]vigil.AssetClaim, 0, len(claims))
+	var doms []vigil.AssetClaim
 	for _, c := range claims {
-		n, err := c.normalize()
+		n, err := normalizeClaim(c)
 		switch {
 		case err != nil:
 			r.invalid = append(r.invalid, c)
@@ -82,11 +86,11 @@ func NewRouter(claims []Claim) (*Router, []Overlap) {
 }
 
 // addNets registers the prefix claims and returns their overlaps.
-func (r *Router) addNets(claims []Claim) []Overlap {
-	slices.SortFunc(claims, func(a, b Claim) int {
+func (r *Router) addNets(claims []vigil.AssetClaim) []Overlap {
+	slices.SortFunc(claims, func(a, b vigil.AssetClaim) int {
 		return cmp.Or(comparePrefix(a.Prefix, b.Prefix), strings.Compare(a.Org, b.Org))
 	})
-	same := func(a, b Claim) bool { return a.Prefix == b.Prefix }
+	same := func(a, b vigil.AssetClaim) bool { return a.Prefix == b.Prefix }
 	r.nets = make([]netEntry, 0, countRuns(claims, same))
 	for run := range runs(claims, same) {
 		e := netEntry{p: run[0].Prefix, s: r.addOrgs(run)}
@@ -97,18 +101,18 @@ func (r *Router) addNets(claims []Claim) []Overlap {
 }
 
 // addDomains registers the domain claims and returns their overlaps.
-func (r *Router) addDomains(claims []Claim) []Overlap {
-	slices.SortFunc(claims, func(a, b Claim) int {
-		return cmp.Or(strings.Compare(a.Domain, b.Domain), strings.Compare(a.Org, b.Org))
+func (r *Router) addDomains(claims []vigil.AssetClaim) []Overlap {
+	slices.SortFunc(claims, func(a, b vigil.AssetClaim) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Org, b.Org))
 	})
-	same := func(a, b Claim) bool { return a.Domain == b.Domain }
+	same := func(a, b vigil.AssetClaim) bool { return a.Name == b.Name }
 	n := countRuns(claims, same)
 	r.domains = make(map[string]span, n)
 	r.rdoms = make([]domEntry, 0, n)
 	for run := range runs(claims, same) {
 		s := r.addOrgs(run)
-		r.domains[run[0].Domain] = s
-		r.rdoms = append(r.rdoms, domEntry{rkey: reverseLabels(run[0].Domain), domain: run[0].Domain, s: s})
+		r.domains[run[0].Name] = s
+		r.rdoms = append(r.rdoms, domEntry{rkey: reverseLabels(run[0].Name), domain: run[0].Name, s: s})
 	}
 	slices.SortFunc(r.rdoms, func(a, b domEntry) int { return strings.Compare(a.rkey, b.rkey) })
 	return r.domainOverlaps()
@@ -116,7 +120,7 @@ func (r *Router) addDomains(claims []Claim) []Overlap {
 
 // addOrgs appends the distinct organisations of a run of claims on one asset, which are
 // sorted by org, and returns their span.
-func (r *Router) addOrgs(run []Claim) span {
+func (r *Router) addOrgs(run []vigil.AssetClaim) span {
 	s := span{first: run[0].Org, off: uint32(len(r.orgs))}
 	for i, c := range run {
 		if i == 0 || c.Org != run[i-1].Org {
@@ -132,9 +136,9 @@ func (r *Router) owners(s span) []string {
 	return r.orgs[s.off : s.off+s.n]
 }
 
-// Invalid returns the claims NewRouter left out because Claim.Validate refused them, as
+// Invalid returns the claims NewRouter left out because ValidateClaim refused them, as
 // they were given. The slice belongs to the Router: do not modify it.
-func (r *Router) Invalid() []Claim { return r.invalid }
+func (r *Router) Invalid() []vigil.AssetClaim { return r.invalid }
 
 // Stats counts the ranges, domains and claims the Router holds.
 func (r *Router) Stats() RouterStats {
@@ -218,7 +222,7 @@ func (r *Router) Route(t vigil.IndicatorType, value string, dst []string) []stri
 	case vigil.TypeDomain:
 		return r.routeDomain(value, dst)
 	case vigil.TypeURL:
-		return r.routeHost(urlHost(value), dst)
+		return r.routeHost(ioc.URLHost(value), dst)
 	case vigil.TypeEmail:
 		if i := strings.LastIndexByte(value, '@'); i >= 0 {
 			return r.routeDomain(value[i+1:], dst)
@@ -281,31 +285,4 @@ func hostAddr(host string) (netip.Addr, bool) {
 	}
 	a, err := netip.ParseAddr(host)
 	return a, err == nil
-}
-
-// urlHost returns the host of a canonical URL (see ioc.URL) without brackets, userinfo or
-// port: "http://u@[2001:db8::1]:8080/x" gives "2001:db8::1".
-func urlHost(u string) string {
-	i := strings.Index(u, "://")
-	if i < 0 {
-		return ""
-	}
-	h := u[i+3:]
-	if j := strings.IndexAny(h, "/?#"); j >= 0 {
-		h = h[:j]
-	}
-	if j := strings.LastIndexByte(h, '@'); j >= 0 {
-		h = h[j+1:]
-	}
-	if strings.HasPrefix(h, "[") {
-		end := strings.IndexByte(h, ']')
-		if end < 0 {
-			return ""
-		}
-		return h[1:end]
-	}
-	if j := strings.LastIndexByte(h, ':'); j >= 0 {
-		h = h[:j]
-	}
-	return h
 }

@@ -13,8 +13,8 @@ var pfx = netip.MustParsePrefix
 
 // testClaims is a small sector: a trust whose network and domain contain a GP practice's,
 // two care providers sharing one range and one domain, and a single host.
-func testClaims() []Claim {
-	return []Claim{
+func testClaims() []vigil.AssetClaim {
+	return []vigil.AssetClaim{
 		{Org: "RGT", Prefix: pfx("198.51.100.0/24")},
 		{Org: "Y0001", Prefix: pfx("198.51.100.128/25")},
 		{Org: "ABC", Prefix: pfx("203.0.113.0/24")},
@@ -22,10 +22,10 @@ func testClaims() []Claim {
 		{Org: "HOST", Prefix: pfx("192.0.2.7/32")},
 		{Org: "RGT", Prefix: pfx("2001:db8::/32")},
 		{Org: "Y0001", Prefix: pfx("2001:db8:1::/48")},
-		{Org: "RGT", Domain: "trust.example"},
-		{Org: "Y0001", Domain: "gp.trust.example"},
-		{Org: "ABC", Domain: "shared.example"},
-		{Org: "DEF", Domain: "Shared.Example."},
+		{Org: "RGT", Name: "trust.example"},
+		{Org: "Y0001", Name: "gp.trust.example"},
+		{Org: "ABC", Name: "shared.example"},
+		{Org: "DEF", Name: "Shared.Example."},
 	}
 }
 
@@ -136,26 +136,6 @@ func TestRouteDoesNotAllocate(t *testing.T) {
 	}
 }
 
-func TestURLHost(t *testing.T) {
-	tests := []struct{ name, in, want string }{
-		{"plain", "http://a.example/", "a.example"},
-		{"port", "http://a.example:81/", "a.example"},
-		{"userinfo", "http://u:p@a.example/", "a.example"},
-		{"ipv6", "http://[2001:db8::1]:81/", "2001:db8::1"},
-		{"ipv6 unclosed", "http://[2001:db8::1/", ""},
-		{"query only", "http://a.example?x=@b.example", "a.example"},
-		{"at sign in path", "http://a.example/@b.example", "a.example"},
-		{"no scheme", "a.example/x", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := urlHost(tt.in); got != tt.want {
-				t.Errorf("urlHost(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestCovering(t *testing.T) {
 	r := testRouter(t)
 	tests := []struct {
@@ -237,8 +217,8 @@ func TestHolder(t *testing.T) {
 }
 
 func TestHolderConcurrentSwap(t *testing.T) {
-	a, _ := NewRouter([]Claim{{Org: "A", Prefix: pfx("198.51.100.0/24")}})
-	b, _ := NewRouter([]Claim{{Org: "B", Prefix: pfx("198.51.100.0/24")}})
+	a, _ := NewRouter([]vigil.AssetClaim{{Org: "A", Prefix: pfx("198.51.100.0/24")}})
+	b, _ := NewRouter([]vigil.AssetClaim{{Org: "B", Prefix: pfx("198.51.100.0/24")}})
 	h := NewHolder(a)
 	var wg sync.WaitGroup
 	for range 4 {

@@ -18,7 +18,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/api"
-	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/web"
 )
@@ -41,7 +41,7 @@ type fixture struct {
 	t      testing.TB
 	store  *store.Store
 	srv    *web.Server
-	centre *centre.Service
+	app    *app.App
 	url    string
 	client *http.Client
 	users  map[string]vigil.User // by role; "other_admin" is RXB's org_admin
@@ -60,12 +60,12 @@ func startServer(t testing.TB, s *store.Store, d web.Deps) *fixture {
 	if d.Logger == nil {
 		d.Logger = testLogger(t)
 	}
-	if d.Centre == nil {
-		c, err := centre.New(context.Background(), centre.Deps{Store: s, Logger: d.Logger, Secret: testSecret})
+	if d.App == nil {
+		a, err := app.Open(context.Background(), app.Deps{Store: s, Logger: d.Logger, Now: d.Now, Flows: app.Flows{Secret: testSecret}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.Centre = c
+		d.App = a
 	}
 	srv := web.New(d)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -81,7 +81,7 @@ func startServer(t testing.TB, s *store.Store, d web.Deps) *fixture {
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	return &fixture{t: t, store: s, srv: srv, centre: d.Centre, url: "http://" + ln.Addr().String(),
+	return &fixture{t: t, store: s, srv: srv, app: d.App, url: "http://" + ln.Addr().String(),
 		client: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}}}
@@ -132,7 +132,7 @@ func (f *fixture) seed() {
 	}
 	f.sensor = raw
 	// The orgs were written to the store directly, so the router must be told.
-	if err := f.centre.Reroute(ctx); err != nil {
+	if err := f.app.EarlyWarning.Reroute(ctx); err != nil {
 		f.t.Fatal(err)
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/api"
-	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 	"github.com/vigil-health/vigil/internal/web"
@@ -67,7 +67,7 @@ func TestAnalystUploadsIntelAndFindsItsProvenance(t *testing.T) {
 			len(rep.Problems) != 1 || rep.Problems[0].Line != 4 || rep.Problems[0].Reason == "" {
 			t.Errorf("report %+v: want 2 accepted and line 4 rejected with a reason", rep)
 		}
-		if got := f.centre.Matcher().Lookup(vigil.Observable{Type: vigil.TypeDomain, Value: "login.phish.example"}, nil); len(got) != 1 {
+		if got := f.app.ThreatIntel.Matcher().Lookup(vigil.Observable{Type: vigil.TypeDomain, Value: "login.phish.example"}, nil); len(got) != 1 {
 			t.Errorf("the live matcher found %d entries for login.phish.example, want 1", len(got))
 		}
 
@@ -217,7 +217,7 @@ func TestFeedsThroughTheAPI(t *testing.T) {
 		if r := f.do("GET", path, nil, admin); r.status != http.StatusNotFound {
 			t.Errorf("GET after delete: %d, want 404", r.status)
 		}
-		if got := f.centre.Matcher().Lookup(vigil.Observable{Type: vigil.TypeIPv4, Value: "192.0.2.77"}, nil); len(got) != 0 {
+		if got := f.app.ThreatIntel.Matcher().Lookup(vigil.Observable{Type: vigil.TypeIPv4, Value: "192.0.2.77"}, nil); len(got) != 0 {
 			t.Errorf("192.0.2.77 still matches after its feed was deleted")
 		}
 	})
@@ -232,11 +232,11 @@ func TestStaleIndicatorsSayWhyTheyDoNotMatch(t *testing.T) {
 			}
 			return time.Now()
 		}
-		c, err := centre.New(context.Background(), centre.Deps{Store: s, Secret: testSecret, Now: clock})
+		c, err := app.Open(context.Background(), app.Deps{Store: s, Now: clock, Flows: app.Flows{Secret: testSecret}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := startServer(t, s, web.Deps{Centre: c, Now: clock})
+		f := startServer(t, s, web.Deps{App: c, Now: clock})
 		f.seed()
 		analyst := f.as("sector_analyst")
 		if r := f.do("POST", "/api/v1/intel?source=partner", "192.0.2.66\n", analyst); r.status != http.StatusOK {

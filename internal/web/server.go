@@ -13,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vigil-health/vigil/internal/api"
 	"github.com/vigil-health/vigil/internal/app"
-	"github.com/vigil-health/vigil/internal/centre"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -24,13 +23,11 @@ const DefaultShutdownTimeout = 15 * time.Second
 // Deps is what the server needs. Zero fields take the defaults documented on them; new
 // engines add their fields here.
 type Deps struct {
-	// App holds the use cases the API calls; nil builds one over Store and Centre.
+	// App holds the use cases the API calls, and the collectors /metrics serves; nil
+	// builds one over Store without the live flows.
 	App *app.App
 	// Store is the database.
 	Store *store.Store
-	// Centre runs the live flows behind the intel, events and telemetry operations; nil
-	// leaves those operations out.
-	Centre *centre.Service
 	// Logger receives the request log and errors; nil discards them.
 	Logger *slog.Logger
 	// SessionTTL is how long a sign-in lasts (api.DefaultSessionTTL when zero).
@@ -95,10 +92,10 @@ func New(d Deps) *Server {
 		}
 	}
 	s.cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
-	s.api = api.New(muxRecorder{s}, api.Deps{App: d.App, Store: d.Store, Centre: d.Centre, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
+	s.api = api.New(muxRecorder{s}, api.Deps{App: d.App, Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
 		SecureCookies: d.SecureCookies, MaxBodyBytes: d.MaxBodyBytes, Version: d.Version})
-	if d.Centre != nil {
-		s.metrics.reg.MustRegister(d.Centre.Collectors()...)
+	if d.App != nil {
+		s.metrics.reg.MustRegister(d.App.Collectors()...)
 	}
 	s.HandleFunc("GET /healthz", s.healthz)
 	s.HandleFunc("GET /readyz", s.readyz)

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigil-health/vigil/internal/centre"
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 	"github.com/vigil-health/vigil/internal/web"
@@ -22,12 +23,12 @@ const telemetryCap = 64 << 10
 // time, up to telemetryCap bytes, over the seeded test sector.
 func newTelemetryFixture(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
-	c, err := centre.New(context.Background(), centre.Deps{Store: s, Logger: testLogger(t), Secret: testSecret,
-		TelemetryConcurrency: 1, MaxTelemetryBytes: telemetryCap})
+	c, err := app.Open(context.Background(), app.Deps{Store: s, Logger: testLogger(t), Flows: app.Flows{Secret: testSecret,
+		TelemetryConcurrency: 1, MaxTelemetryBytes: telemetryCap}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := startServer(t, s, web.Deps{Centre: c})
+	f := startServer(t, s, web.Deps{App: c})
 	f.seed()
 	return f
 }
@@ -130,7 +131,7 @@ func TestTelemetryPush(t *testing.T) {
 			pr, pw := io.Pipe()
 			done := make(chan error, 1)
 			go func() {
-				_, err := f.centre.IngestTelemetry(context.Background(), ownOrg, pr)
+				_, err := f.app.Sightings.IngestTelemetry(context.Background(), vigil.Principal{Email: "RXA zeek", Role: vigil.RoleSensor, Org: ownOrg}, pr)
 				done <- err
 			}()
 			io.WriteString(pw, dns("hold.example")+"\n") // returns once the upload holds the only slot

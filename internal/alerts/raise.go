@@ -1,0 +1,55 @@
+package alerts
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// Raise raises or repeats an alert inside the caller's transaction tx and arranges for
+// the organisation to hear of it: every alert raised or repeated goes into the next daily
+// digest, and a new high or critical one also gets an immediate message in the outbox.
+// It runs in the caller's transaction because the flows that raise alerts write other
+// rows with them (a telemetry batch writes its sightings too). Every flow that raises
+// alerts calls it, so that nothing reaches an organisation by one path only.
+func (s *Service) Raise(ctx context.Context, tx *store.Store, a vigil.Alert) (id int64, created bool, err error) {
+	if id, created, err = tx.RaiseAlert(ctx, a); err != nil {
+		return 0, false, err
+	}
+	if err := tx.QueueDigest(ctx, id, created); err != nil {
+		return 0, false, err
+	}
+	if !created || a.Severity.Rank() < vigil.SeverityHigh.Rank() {
+		return id, created, nil
+	}
+	_, _, err = tx.AddOutbox(ctx, immediateMessage(id, a))
+	return id, created, err
+}
+
+// Counted adds n alerts of a kind, raised or repeated and committed, to the metrics. The
+// flows call it after their transaction commits, so that a rolled-back batch counts nothing.
+func (s *Service) Counted(kind vigil.AlertKind, n int) {
+	s.raised.WithLabelValues(string(kind)).Add(float64(n))
+}
+
+// Collectors returns the Service's Prometheus collectors, for the server's /metrics.
+func (s *Service) Collectors() []prometheus.Collector { return []prometheus.Collector{s.raised} }
+
+// newRaisedCounter counts alerts raised or repeated, by kind.
+func newRaisedCounter() *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_alerts_raised_total",
+		Help: "Alerts raised or repeated, by kind."}, []string{"kind"})
+}
+
+// immediateMessage is the outbox entry for a new high or critical alert.
+func immediateMessage(id int64, a vigil.Alert) vigil.OutboxEntry {
+	subject := fmt.Sprintf("%s alert: %s", SeverityWord(a.Severity), a.Title)
+	body := a.Body + "\n\nThis is vigil alert " + strconv.FormatInt(id, 10) +
+		". Sign in to vigil to acknowledge it and to record what you did about it."
+	return vigil.OutboxEntry{Org: a.Org, Kind: vigil.OutboxImmediate, Subject: Shorten(subject, 300), Body: body,
+		AlertID: id, DedupKey: "alert|" + strconv.FormatInt(id, 10)}
+}

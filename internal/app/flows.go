@@ -1,0 +1,101 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/earlywarning"
+	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/sightings"
+	"github.com/vigil-health/vigil/internal/threatintel"
+)
+
+// Flows is what the live flows need besides the store, the logger and the clock.
+type Flows struct {
+	// Secret keys the HMAC of the observable index and seals feed credentials at rest;
+	// at least 32 bytes, kept by the server.
+	Secret []byte
+	// RetentionDays is how long the observable index is kept
+	// (sightings.DefaultRetentionDays when zero).
+	RetentionDays int
+	// Warninglists exclude known-benign values (public resolvers, cloud ranges, top
+	// sites) from matching; nil means none.
+	Warninglists *intel.Warninglists
+	// HTTPClient fetches feeds; nil means a client with sensible timeouts.
+	HTTPClient *http.Client
+	// TelemetryConcurrency is how many telemetry uploads run at once before more are
+	// refused as busy; 0 means twice GOMAXPROCS.
+	TelemetryConcurrency int
+	// MaxTelemetryBytes caps one telemetry upload after decompression
+	// (telemetry.DefaultMaxBytes when zero).
+	MaxTelemetryBytes int64
+}
+
+// Open builds the App with its live flows and loads their state from the store: the
+// asset router from the organisations' registered assets and the matcher snapshot from
+// the stored indicators. New indicators reach Early Warning and the retro-hunt through
+// threatintel's hooks, so that no flow imports another.
+func Open(ctx context.Context, d Deps) (*App, error) {
+	a := New(d)
+	f := d.Flows
+	a.EarlyWarning = earlywarning.New(earlywarning.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Alerts: a.Alerts})
+	a.ThreatIntel = threatintel.New(threatintel.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now,
+		Warninglists: f.Warninglists, HTTPClient: f.HTTPClient,
+		IndicatorsAdded: []func(context.Context, []vigil.Indicator){a.EarlyWarning.WarnOnIndicators, a.retroHunt}})
+	var err error
+	a.Sightings, err = sightings.New(sightings.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Secret: f.Secret,
+		RetentionDays: f.RetentionDays, Alerts: a.Alerts, Matcher: a.ThreatIntel.Matcher,
+		IndicatorSighted: a.ThreatIntel.IndicatorSighted, TelemetryConcurrency: f.TelemetryConcurrency,
+		MaxTelemetryBytes: f.MaxTelemetryBytes})
+	if err != nil {
+		return nil, err
+	}
+	d.Store.SetCredentialKey(f.Secret) // feed credentials are sealed at rest with the server secret
+	if err := a.EarlyWarning.Reroute(ctx); err != nil {
+		return nil, fmt.Errorf("load the asset router: %w", err)
+	}
+	if err := a.ThreatIntel.Recompile(ctx); err != nil {
+		return nil, fmt.Errorf("load the matcher: %w", err)
+	}
+	return a, nil
+}
+
+// retroHunt is the hook for new indicators into Sightings, built after ThreatIntel.
+func (a *App) retroHunt(ctx context.Context, added []vigil.Indicator) {
+	a.Sightings.RetroHunt(ctx, added)
+}
+
+// runner is a service with background work.
+type runner interface{ Run(context.Context) error }
+
+// Run does every service's background work until ctx ends: the daily digest, and with
+// the flows scheduled feed pulls, housekeeping and the periodic router rebuild.
+func (a *App) Run(ctx context.Context) error {
+	rs := []runner{a.Alerts}
+	if a.Sightings != nil {
+		rs = append(rs, a.EarlyWarning, a.ThreatIntel, a.Sightings)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(rs))
+	for i, r := range rs {
+		wg.Go(func() { errs[i] = r.Run(ctx) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Collectors returns the services' Prometheus collectors, for the server's /metrics.
+func (a *App) Collectors() []prometheus.Collector {
+	out := a.Alerts.Collectors()
+	if a.Sightings != nil {
+		out = append(out, a.EarlyWarning.Collectors()...)
+		out = append(out, a.ThreatIntel.Collectors()...)
+		out = append(out, a.Sightings.Collectors()...)
+	}
+	return out
+}

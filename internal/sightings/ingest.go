@@ -1,0 +1,179 @@
+package sightings
+
+import (
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/telemetry"
+)
+
+// Limits of telemetry ingest, for the zero values of Deps.
+const (
+	// maxTelemetryLine is the longest line read; longer lines are counted unparseable.
+	maxTelemetryLine = 4 << 20
+	// maxTelemetryProblems is how many unparseable lines a result describes.
+	maxTelemetryProblems = 5
+)
+
+// ErrBusy is returned by IngestTelemetry when ingest is saturated; the API answers 429
+// with Retry-After.
+var ErrBusy = errors.New("telemetry ingest is busy; retry shortly")
+
+// TooLargeError is returned by IngestTelemetry when an upload passes the size cap after
+// decompression. The lines before the cap were taken and are kept.
+type TooLargeError struct {
+	// Limit is the cap in bytes.
+	Limit int64
+	// Lines is how many whole lines were taken before it.
+	Lines int64
+}
+
+// Error says what happened and what to do about it.
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("the telemetry upload is larger than %d bytes after decompression: the first %d lines "+
+		"were taken and kept; send the rest, from line %d, in another upload", e.Limit, e.Lines, e.Lines+1)
+}
+
+// TelemetryResult is what one telemetry upload did.
+type TelemetryResult struct {
+	// Lines read: Events parsed, Unparseable lines (the first few described in
+	// Problems, with their line numbers) and Blank lines.
+	Lines, Events, Unparseable, Blank int64
+	Problems                          []string
+	// Bytes read after decompression.
+	Bytes int64
+	// Observables extracted, Sightings (observable matched an indicator), Alerts raised.
+	Observables, Sightings, Alerts int64
+	// AlertRepeats counts sightings folded into an alert raised earlier the same day.
+	AlertRepeats int64
+}
+
+// telemetryLimits is the admission control of telemetry ingest: a counting semaphore
+// that refuses rather than queues, and the size cap.
+type telemetryLimits struct {
+	slots    chan struct{}
+	maxBytes int64
+}
+
+func newTelemetryLimits(concurrency int, maxBytes int64) *telemetryLimits {
+	if concurrency <= 0 {
+		concurrency = 2 * runtime.GOMAXPROCS(0)
+	}
+	if maxBytes <= 0 {
+		maxBytes = telemetry.DefaultMaxBytes
+	}
+	return &telemetryLimits{slots: make(chan struct{}, concurrency), maxBytes: maxBytes}
+}
+
+func (l *telemetryLimits) tryAcquire() bool {
+	select {
+	case l.slots <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (l *telemetryLimits) release() { <-l.slots }
+
+// IngestTelemetry reads NDJSON telemetry (plain or gzip) pushed by p, a sensor of one
+// organisation, for that organisation, matches
+// it against the live snapshot, stores sightings, alerts and the keyed observable index
+// (never the raw events). Everything counted in the result is committed before it
+// returns. It refuses at once with ErrBusy when as many uploads as the limit allows are
+// running, and stops with a *TooLargeError past the size cap.
+//
+// Sightings, the index and alert deduplication use the UTC day the upload began: event
+// timestamps differ by format and are the sensor's to get wrong.
+func (s *Service) IngestTelemetry(ctx context.Context, p vigil.Principal, r io.Reader) (TelemetryResult, error) {
+	if err := p.Need(vigil.RoleSensor); err != nil {
+		return TelemetryResult{}, err
+	}
+	if p.Org == "" {
+		return TelemetryResult{}, vigil.Errorf(vigil.EFORBIDDEN, "this sensor token names no organisation: create one with vigil token create --sensor --org ODS")
+	}
+	return s.ingestTelemetry(ctx, p.Org, r)
+}
+
+// ingestTelemetry is IngestTelemetry for org, without the check.
+func (s *Service) ingestTelemetry(ctx context.Context, org string, r io.Reader) (TelemetryResult, error) {
+	if !s.tele.tryAcquire() {
+		s.metrics.telemetryBusy.Inc()
+		return TelemetryResult{}, ErrBusy
+	}
+	defer s.tele.release()
+	o, err := s.store.GetOrg(ctx, org)
+	if err != nil {
+		return TelemetryResult{}, err
+	}
+	in := s.newIngest(o.ODSCode, orgName(o))
+	err = in.run(ctx, r)
+	return in.res, err
+}
+
+// run streams r line by line, flushing batches as they fill and once at the end.
+func (in *ingest) run(ctx context.Context, r io.Reader) error {
+	lr, err := telemetry.NewLineReader(r, telemetry.ReaderOptions{MaxBytes: in.s.tele.maxBytes, MaxLine: maxTelemetryLine})
+	var notGzip *telemetry.GzipError
+	if errors.As(err, &notGzip) {
+		return vigil.Errorf(vigil.EINVALID, "the body starts like gzip but is not a valid gzip stream: %v", notGzip.Err)
+	}
+	var readErr error
+	for no := int64(1); ; no++ {
+		line, tooLong, err := lr.Next()
+		if err != nil {
+			if err != io.EOF {
+				readErr = in.readError(err, lr)
+			}
+			break
+		}
+		in.line(line, tooLong, no)
+		if in.batch.full() {
+			if err := in.flush(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	in.res.Bytes = lr.Bytes()
+	if err := in.flush(ctx); err != nil {
+		return err
+	}
+	return readErr
+}
+
+// readError explains why reading stopped early; what was read before stays.
+func (in *ingest) readError(err error, lr *telemetry.LineReader) error {
+	var corrupt flate.CorruptInputError
+	switch {
+	case errors.Is(err, telemetry.ErrTooLarge):
+		return &TooLargeError{Limit: lr.MaxBytes(), Lines: in.res.Lines}
+	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader), errors.As(err, &corrupt),
+		errors.Is(err, io.ErrUnexpectedEOF):
+		return vigil.Errorf(vigil.EINVALID, "the gzip stream is damaged or cut short after line %d (%v): "+
+			"the lines before it were taken and kept; send the rest again", in.res.Lines, err)
+	}
+	return fmt.Errorf("read telemetry after line %d: %w", in.res.Lines, err)
+}
+
+// problem notes an unparseable line, describing the first few.
+func (in *ingest) problem(no int64, reason string) {
+	in.res.Unparseable++
+	if len(in.res.Problems) < maxTelemetryProblems {
+		in.res.Problems = append(in.res.Problems, "line "+strconv.FormatInt(no, 10)+": "+reason)
+	}
+}
+
+// orgName is how alerts name an organisation.
+func orgName(o vigil.Org) string {
+	if o.Name != "" {
+		return o.Name
+	}
+	return o.ODSCode
+}

@@ -1,0 +1,165 @@
+package threatintel
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/feeds"
+	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// feedTick is how often Run looks for feeds that are due; decayTick how often it
+// recompiles with nothing new, so that indicators that aged past the threshold stop
+// matching.
+const (
+	feedTick  = time.Minute
+	decayTick = time.Hour
+)
+
+// Run pulls registered feeds on their schedules until ctx ends, one at a time, and
+// recompiles the snapshot every hour so that indicators that aged out stop matching.
+func (s *Service) Run(ctx context.Context) error {
+	t := time.NewTicker(feedTick)
+	defer t.Stop()
+	compiled := s.now()
+	for {
+		s.pullDue(ctx)
+		if s.now().Sub(compiled) >= decayTick {
+			if err := s.Recompile(ctx); err != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "recompile for decay", slog.Any("error", err))
+			}
+			compiled = s.now()
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// pullDue pulls every enabled feed whose schedule says it is due.
+func (s *Service) pullDue(ctx context.Context) {
+	list, err := s.store.ListFeeds(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "list feeds", slog.Any("error", err))
+		}
+		return
+	}
+	for _, f := range list {
+		if ctx.Err() != nil {
+			return
+		}
+		if !f.Enabled || f.Kind == vigil.FeedUpload || !feeds.Due(f.Schedule, f.LastPullAt, s.now()) {
+			continue
+		}
+		if _, err := s.pull(ctx, f); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
+		}
+	}
+}
+
+// PullFeed pulls the feed now for the sector centre's p, whatever its schedule, and
+// returns it with the pull's outcome. A pull that fails is not an error here: the feed
+// keeps its previous indicators and shows the error in its status. The error is for a
+// feed that does not exist, one filled by uploads, or a store that fails. The pull
+// commits as it goes, so it is audited afterwards and a failed audit write is logged.
+func (s *Service) PullFeed(ctx context.Context, p vigil.Principal, id int64) (vigil.Feed, error) {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return vigil.Feed{}, err
+	}
+	f, err := s.pullFeed(ctx, id)
+	if err != nil {
+		return f, err
+	}
+	if _, err := s.store.Audit(ctx, p.Email, "feed.pull", feedTarget(f), map[string]any{"status": f.Status}); err != nil {
+		s.log.ErrorContext(ctx, "audit feed pull", "feed", f.Name, "error", err)
+	}
+	return f, nil
+}
+
+// pullFeed is PullFeed without the check and the audit.
+func (s *Service) pullFeed(ctx context.Context, id int64) (vigil.Feed, error) {
+	f, err := s.store.GetFeed(ctx, id)
+	if err != nil {
+		return f, err
+	}
+	if f.Kind == vigil.FeedUpload {
+		return f, vigil.Errorf(vigil.EINVALID, "feed %q is filled by uploads (POST /api/v1/intel?source=%s) and has nothing to pull", f.Name, f.Name)
+	}
+	if _, err := s.pull(ctx, f); err != nil {
+		return f, err
+	}
+	return s.store.GetFeed(ctx, id)
+}
+
+// pull fetches f once, stores what it found, records the outcome and, when the
+// indicator set changed, recompiles and runs the hooks. It reports whether anything
+// changed; its error is only for the store.
+func (s *Service) pull(ctx context.Context, f vigil.Feed) (bool, error) {
+	at := s.now()
+	var prev feeds.State
+	if len(f.State) > 0 {
+		if err := json.Unmarshal(f.State, &prev); err != nil {
+			s.log.WarnContext(ctx, "feed state unreadable; pulling from scratch", slog.String("feed", f.Name), slog.Any("error", err))
+		}
+	}
+	var inds []vigil.Indicator
+	res, err := feeds.Fetch(ctx, s.client, f, intel.Options{Now: at, Warninglists: s.benign}, prev, func(i vigil.Indicator) { inds = append(inds, i) })
+	if err != nil {
+		s.metrics.feedPulls.WithLabelValues("error").Inc()
+		s.log.WarnContext(ctx, "feed pull failed", slog.String("feed", f.Name), slog.Any("error", err))
+		return false, s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Err: pullError(err)})
+	}
+	if res.NotModified {
+		s.metrics.feedPulls.WithLabelValues("not_modified").Inc()
+		return false, s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, State: stateJSON(res.State)})
+	}
+	ch, err := s.storePull(ctx, f.Name, res.Complete, inds)
+	if err != nil {
+		s.metrics.feedPulls.WithLabelValues("error").Inc()
+		_ = s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Err: errors.New("the pulled indicators could not be stored; see the server log")})
+		return false, err
+	}
+	s.metrics.feedPulls.WithLabelValues("ok").Inc()
+	s.metrics.indicatorsLoaded.Add(float64(len(inds)))
+	if err := s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, State: stateJSON(res.State), Counts: importCounts(reportOf(res), ch)}); err != nil {
+		return false, err
+	}
+	return ch.Added+ch.Withdrawn+len(ch.Changed) > 0, s.publish(ctx, ch)
+}
+
+// storePull replaces the source's set after a complete pull and adds to it after a delta.
+func (s *Service) storePull(ctx context.Context, source string, complete bool, inds []vigil.Indicator) (store.SourceChange, error) {
+	if complete {
+		return s.store.ReplaceSourceIndicators(ctx, source, inds)
+	}
+	return s.store.UpsertSourceIndicators(ctx, source, inds)
+}
+
+// pullError is the error as the feed shows it: what the fetch said, which names the URL
+// and the status but never the credentials.
+func pullError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return errors.New("the source did not answer in time")
+	}
+	return err
+}
+
+func stateJSON(st feeds.State) json.RawMessage {
+	b, _ := json.Marshal(st)
+	return b
+}
+
+func reportOf(res feeds.Result) *intel.Report {
+	if res.Report == nil {
+		return &intel.Report{}
+	}
+	return res.Report
+}

@@ -1,0 +1,186 @@
+package threatintel
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// Upload describes an uploaded intel file.
+type Upload struct {
+	// Source is the source name the indicators are credited to.
+	Source string
+	// TLP marks indicators the file does not mark itself.
+	TLP vigil.TLP
+	// Name is the file name, for the report and the audit log.
+	Name string
+}
+
+// uploadBatch is how many indicators an upload stores per transaction, so that memory
+// stays bounded whatever the file's size.
+const uploadBatch = 20_000
+
+// Import imports one file the sector centre's p uploads (any supported format, gzip
+// allowed), stores its indicators with their provenance, recompiles the matcher and runs
+// the hooks (Early Warning, retro-hunts) on what is new. An upload adds and refreshes: it never withdraws what the
+// source held before. The source is registered as an upload feed the first time, so that
+// it shows among the feeds with its counts; a pulled feed's name is refused, since its
+// next complete pull would withdraw what was uploaded.
+// The indicators are stored in batches as they are parsed, so the upload is recorded on
+// its feed and audited in one transaction after them.
+func (s *Service) Import(ctx context.Context, p vigil.Principal, u Upload, r io.Reader) (*intel.Report, error) {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return nil, err
+	}
+	f, err := s.uploadFeed(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	opts := intel.Options{Source: f.Name, TLP: u.TLP, Reliability: f.Reliability, Credibility: f.Credibility, Now: s.now(), Warninglists: s.benign}
+	if opts.TLP == "" {
+		opts.TLP = f.TLP
+	}
+	started := s.now()
+	in := &readErr{r: r}
+	imp := &importer{s: s, ctx: ctx, source: f.Name}
+	rep, loadErr := intel.LoadReader(in, u.Name, opts, imp.add)
+	imp.flush()
+	if imp.err != nil {
+		return rep, imp.err
+	}
+	counts := importCounts(rep, imp.change)
+	s.metrics.indicatorsLoaded.Add(float64(rep.Total))
+	if err := s.recordUpload(ctx, p, u, f, started, counts); err != nil {
+		return rep, err
+	}
+	if err := s.publish(ctx, imp.change); err != nil {
+		return rep, err
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(in.err, &tooBig) {
+		return rep, vigil.Errorf(vigil.EINVALID, "the file is larger than the %d bytes an upload may be: the first %d indicators were kept; split the rest or compress it with gzip", tooBig.Limit, rep.Total)
+	}
+	if err := errors.Join(in.err, loadErr); err != nil {
+		return rep, vigil.Errorf(vigil.EINVALID, "the upload broke off after %d indicators (%v): those were kept; send the whole file again to complete it", rep.Total, err)
+	}
+	return rep, nil
+}
+
+// uploadFeed returns the upload feed named u.Source, registering it when new.
+func (s *Service) uploadFeed(ctx context.Context, u Upload) (vigil.Feed, error) {
+	name, err := vigil.SourceName(u.Source)
+	if err != nil {
+		return vigil.Feed{}, err
+	}
+	f, err := s.store.GetFeedByName(ctx, name)
+	switch {
+	case err == nil && f.Kind != vigil.FeedUpload:
+		return f, vigil.Errorf(vigil.ECONFLICT, "%q is a pulled feed (%s): each complete pull replaces its indicators, so upload under another source name", name, f.Kind)
+	case err == nil:
+		return f, nil
+	case vigil.ErrorCode(err) != vigil.ENOTFOUND:
+		return f, err
+	}
+	f, err = s.store.CreateFeed(ctx, vigil.Feed{Name: name, Kind: vigil.FeedUpload, TLP: u.TLP, Enabled: true})
+	if vigil.ErrorCode(err) == vigil.ECONFLICT { // registered by a concurrent upload
+		return s.store.GetFeedByName(ctx, name)
+	}
+	return f, err
+}
+
+// recordUpload notes the upload on its feed and in the audit log, in one transaction.
+func (s *Service) recordUpload(ctx context.Context, p vigil.Principal, u Upload, f vigil.Feed, at time.Time, counts json.RawMessage) error {
+	var detail map[string]any
+	_ = json.Unmarshal(counts, &detail)
+	detail["file"] = u.Name
+	return s.store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Counts: counts}); err != nil {
+			return err
+		}
+		_, err := tx.Audit(ctx, cmp.Or(p.Email, "system"), "intel.upload", "source/"+f.Name, detail)
+		return err
+	})
+}
+
+// publish recompiles the snapshot after a change and runs the hooks on what changed.
+func (s *Service) publish(ctx context.Context, ch store.SourceChange) error {
+	if ch.Added == 0 && ch.Withdrawn == 0 && len(ch.Changed) == 0 {
+		return nil
+	}
+	if err := s.Recompile(ctx); err != nil {
+		return fmt.Errorf("recompile after import: %w", err)
+	}
+	if len(ch.Changed) > 0 {
+		s.indicatorsAdded(ctx, ch.Changed)
+	}
+	return nil
+}
+
+// importer stores an upload's indicators in batches as the parser emits them.
+type importer struct {
+	s      *Service
+	ctx    context.Context
+	source string
+	batch  []vigil.Indicator
+	change store.SourceChange
+	err    error
+}
+
+func (imp *importer) add(ind vigil.Indicator) {
+	imp.batch = append(imp.batch, ind)
+	if len(imp.batch) >= uploadBatch {
+		imp.flush()
+	}
+}
+
+func (imp *importer) flush() {
+	if len(imp.batch) == 0 || imp.err != nil {
+		imp.batch = imp.batch[:0]
+		return
+	}
+	ch, err := imp.s.store.UpsertSourceIndicators(imp.ctx, imp.source, imp.batch)
+	imp.batch = imp.batch[:0]
+	if err != nil {
+		imp.err = err
+		imp.s.log.ErrorContext(imp.ctx, "store uploaded indicators", slog.String("source", imp.source), slog.Any("error", err))
+		return
+	}
+	imp.change.Added += ch.Added
+	imp.change.Refreshed += ch.Refreshed
+	imp.change.Changed = append(imp.change.Changed, ch.Changed...)
+}
+
+// readErr remembers the first error reading r other than EOF: parsers count a read that
+// breaks off as a problem in the data, but a body cut short is the upload's fault.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErr) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
+// importCounts is the summary a feed shows of its last import.
+func importCounts(rep *intel.Report, ch store.SourceChange) json.RawMessage {
+	b, _ := json.Marshal(map[string]any{
+		"total": rep.Total, "by_type": rep.ByType, "rejected": rep.Rejected, "not_matchable": rep.NotMatchable,
+		"warninglisted": rep.Warninglisted, "expired": rep.Expired, "revoked": rep.Revoked,
+		"added": ch.Added, "refreshed": ch.Refreshed, "withdrawn": ch.Withdrawn,
+	})
+	return b
+}

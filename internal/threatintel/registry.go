@@ -1,0 +1,90 @@
+package threatintel
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// The feeds registry: only the sector centre's people curate the sources of intel.
+
+// CreateFeed registers a feed for the sector centre's p; Run pulls it within a minute.
+func (s *Service) CreateFeed(ctx context.Context, p vigil.Principal, f vigil.Feed) (vigil.Feed, error) {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return vigil.Feed{}, err
+	}
+	var created vigil.Feed
+	err := s.store.Tx(ctx, func(tx *store.Store) (err error) {
+		if created, err = tx.CreateFeed(ctx, f); err != nil {
+			return err
+		}
+		_, err = tx.Audit(ctx, p.Email, "feed.create", feedTarget(created), map[string]any{
+			"name": created.Name, "kind": created.Kind})
+		return err
+	})
+	return created, err
+}
+
+// UpdateFeed changes a feed's settings for the sector centre's p. The new marking and
+// grade apply from the next pull; indicators already stored keep theirs until then.
+func (s *Service) UpdateFeed(ctx context.Context, p vigil.Principal, id int64, patch vigil.FeedPatch) (vigil.Feed, error) {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return vigil.Feed{}, err
+	}
+	var f vigil.Feed
+	err := s.store.Tx(ctx, func(tx *store.Store) (err error) {
+		if f, err = tx.UpdateFeed(ctx, id, patch); err != nil {
+			return err
+		}
+		_, err = tx.Audit(ctx, p.Email, "feed.update", feedTarget(f), map[string]any{"name": f.Name,
+			"credentials_changed": patch.Username != nil || patch.Password != nil || patch.Token != nil})
+		return err
+	})
+	return f, err
+}
+
+// DeleteFeed removes a feed for the sector centre's p, withdraws its indicators and
+// recompiles the matcher; indicators other sources also hold stay with those sources.
+func (s *Service) DeleteFeed(ctx context.Context, p vigil.Principal, id int64) error {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return err
+	}
+	var f vigil.Feed
+	var withdrawn int
+	err := s.store.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if f, withdrawn, err = tx.DeleteFeed(ctx, id); err != nil {
+			return err
+		}
+		_, err = tx.Audit(ctx, p.Email, "feed.delete", "feed/"+f.Name, map[string]any{"kind": f.Kind, "withdrawn": withdrawn})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if withdrawn > 0 {
+		return s.Recompile(ctx)
+	}
+	return nil
+}
+
+// GetFeed returns one feed with how its last pull went.
+func (s *Service) GetFeed(ctx context.Context, p vigil.Principal, id int64) (vigil.Feed, error) {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return vigil.Feed{}, err
+	}
+	return s.store.GetFeed(ctx, id)
+}
+
+// ListFeeds lists every registered feed, in name order, with how its last pull went.
+func (s *Service) ListFeeds(ctx context.Context, p vigil.Principal) ([]vigil.Feed, error) {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return nil, err
+	}
+	return s.store.ListFeeds(ctx)
+}
+
+// feedTarget is a feed as the audit log names it.
+func feedTarget(f vigil.Feed) string { return "feed/" + strconv.FormatInt(f.ID, 10) }

@@ -1,0 +1,114 @@
+// Package threatintel holds the use cases of threat intelligence: people of the sector
+// centre upload intel files and register, change, pull and delete feeds; the feeds are
+// pulled on their schedules; the stored indicators are compiled into the live matcher
+// snapshot, and searched with an assessment of whether each still matches. When
+// indicators are added or change it calls the hooks in Deps (Early Warning, retro-hunts),
+// so that it imports neither.
+//
+// # Concurrency
+//
+// A [Service] is safe for concurrent use. The matcher snapshot is an immutable value
+// behind an atomic holder ([match.Holder]): readers load the current one once per unit of
+// work and never lock; [Service.Recompile] builds a new one off to the side and swaps it
+// in. Rebuilds are serialised by their own mutex so that two changes close together
+// cannot publish an older snapshot over a newer one. Scheduled feed pulls run one at a
+// time, only inside [Service.Run], which returns when its context ends.
+package threatintel
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/match"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// Deps is what the Service needs.
+type Deps struct {
+	// Store is the database.
+	Store *store.Store
+	// Logger receives errors and progress of background work; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Warninglists exclude known-benign values (public resolvers, cloud ranges, top
+	// sites) from matching; nil means none.
+	Warninglists *intel.Warninglists
+	// HTTPClient fetches feeds; nil means a client with sensible timeouts.
+	HTTPClient *http.Client
+	// IndicatorsAdded run, in order, after indicators were added or changed and the new
+	// snapshot is live: Early Warning and retro-hunts hang here.
+	IndicatorsAdded []func(ctx context.Context, added []vigil.Indicator)
+}
+
+// Service holds the intel use cases and the matcher snapshot.
+type Service struct {
+	store   *store.Store
+	log     *slog.Logger
+	now     func() time.Time
+	benign  *intel.Warninglists
+	client  *http.Client
+	added   []func(context.Context, []vigil.Indicator)
+	metrics *metrics
+
+	matcher     match.Holder
+	recompileMu sync.Mutex // serialises snapshot rebuilds
+}
+
+// New builds the Service with an empty snapshot: call Recompile to load the stored
+// indicators before serving.
+func New(d Deps) *Service {
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, benign: d.Warninglists, client: d.HTTPClient,
+		added: d.IndicatorsAdded, metrics: newMetrics()}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.client == nil {
+		s.client = &http.Client{Timeout: 10 * time.Minute}
+	}
+	return s
+}
+
+// Matcher returns the current matcher snapshot; callers load it once per unit of work.
+func (s *Service) Matcher() *match.Snapshot { return s.matcher.Load() }
+
+// Collectors returns the Service's Prometheus collectors, for the server's /metrics.
+func (s *Service) Collectors() []prometheus.Collector { return s.metrics.collectors() }
+
+// indicatorsAdded runs the hooks on indicators added or changed.
+func (s *Service) indicatorsAdded(ctx context.Context, added []vigil.Indicator) {
+	for _, hook := range s.added {
+		hook(ctx, added)
+	}
+}
+
+// metrics are the intel flows' Prometheus collectors.
+type metrics struct {
+	feedPulls        *prometheus.CounterVec
+	indicators       prometheus.Gauge
+	indicatorsLoaded prometheus.Counter
+}
+
+func newMetrics() *metrics {
+	return &metrics{
+		feedPulls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_feed_pulls_total",
+			Help: "Feed pulls, by outcome (ok, not_modified, error)."}, []string{"outcome"}),
+		indicators: prometheus.NewGauge(prometheus.GaugeOpts{Name: "vigil_indicators_matchable",
+			Help: "Indicators in the live matcher snapshot."}),
+		indicatorsLoaded: prometheus.NewCounter(prometheus.CounterOpts{Name: "vigil_indicators_imported_total",
+			Help: "Indicators imported from feeds and uploads."}),
+	}
+}
+
+func (m *metrics) collectors() []prometheus.Collector {
+	return []prometheus.Collector{m.feedPulls, m.indicators, m.indicatorsLoaded}
+}
