@@ -11,7 +11,7 @@ import (
 
 // Access says who may call an operation. Register checks it before the request body is
 // read, so that a caller who may not call an operation learns nothing from it. Which
-// organisation's resources a caller may see is the handler's check (see scope).
+// organisation's resources a caller may see is the use case's check (vigil.Audience).
 type Access struct {
 	// Anonymous lets callers who have not signed in call the operation, and with them
 	// every role but sensor.

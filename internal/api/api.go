@@ -11,7 +11,6 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/vigil-health/vigil/internal/accounts"
 	"github.com/vigil-health/vigil/internal/app"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // Prefix is where the API lives; operation paths are relative to it.
@@ -28,18 +27,12 @@ const (
 
 // Deps is what the API needs from the server that mounts it.
 type Deps struct {
-	// App holds the use cases the handlers call; nil builds one over Store, without the
-	// live flows.
+	// App holds the use cases the handlers call; required.
 	App *app.App
-	// Store is the database.
-	Store *store.Store
 	// Logger receives internal errors and security events; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock for rate-limit windows; nil means time.Now.
 	Now func() time.Time
-	// SessionTTL is how long a sign-in lasts (DefaultSessionTTL when zero), for the App
-	// New builds when App is nil; a given App has its own.
-	SessionTTL time.Duration
 	// SecureCookies marks the session cookie Secure: set it whenever users reach the
 	// server over HTTPS, directly or through a proxy.
 	SecureCookies bool
@@ -55,7 +48,6 @@ type Deps struct {
 type API struct {
 	huma          huma.API
 	app           *app.App
-	store         *store.Store
 	log           *slog.Logger
 	now           func() time.Time
 	secureCookies bool
@@ -65,13 +57,12 @@ type API struct {
 // New registers the API's operations under Prefix on mux, with the OpenAPI document at
 // Prefix/openapi.json and a self-contained reference page at Prefix/docs.
 func New(mux humago.Mux, d Deps) *API {
-	a := &API{store: d.Store, log: d.Logger, now: d.Now,
-		secureCookies: d.SecureCookies, maxBody: d.MaxBodyBytes}
+	if d.App == nil {
+		panic("api: Deps.App is required")
+	}
+	a := &API{app: d.App, log: d.Logger, now: d.Now, secureCookies: d.SecureCookies, maxBody: d.MaxBodyBytes}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
-	}
-	if a.app = d.App; a.app == nil {
-		a.app = app.New(app.Deps{Store: d.Store, Logger: a.log, Now: d.Now, SessionTTL: d.SessionTTL})
 	}
 	if a.now == nil {
 		a.now = time.Now

@@ -19,10 +19,12 @@
 //	internal      500 with a generic detail naming the request id; the error itself
 //	              goes only to the log
 //
-// Tenancy: sector roles see every organisation; org_admin and org_member see their
+// Tenancy (vigil.Audience, applied by the use cases): sector roles see every organisation; org_admin and org_member see their
 // own; a supplier sees itself and the organisations it serves (its customers), except
 // customer alerts marked TLP:AMBER+STRICT or TLP:RED; a sensor token may call nothing
 // here. The web package resolves who is calling and puts it in the request context
-// (WithPrincipal); handlers read it with PrincipalFrom. Every state change writes its
-// audit row in the same transaction (store.Tx).
+// (WithPrincipal); handlers read it with PrincipalFrom. A handler decodes its input,
+// calls one use case of the App (internal/app) and maps the result: the use case checks
+// who may do what, runs the one transaction and writes the audit entry. The API never
+// imports the store.
 package api

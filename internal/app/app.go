@@ -39,6 +39,8 @@ type Deps struct {
 
 // App is the set of use cases the doors call.
 type App struct {
+	store *store.Store // for Ready only: the doors reach the data through the services
+
 	// Accounts signs people in and manages users and API tokens.
 	Accounts *accounts.Service
 	// Audit reads and verifies the audit log.
@@ -61,8 +63,8 @@ type App struct {
 // New builds the App's services over d.Store, without the live flows (EarlyWarning,
 // ThreatIntel and Sightings stay nil): Open builds those too.
 func New(d Deps) *App {
-	a := &App{}
-	*a = App{
+	a := &App{store: d.Store}
+	*a = App{store: d.Store,
 		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL}),
 		Audit:    auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
 		Orgs:     orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, AssetsChanged: a.assetsChanged}),
@@ -79,3 +81,6 @@ func (a *App) assetsChanged(ctx context.Context) error {
 	}
 	return a.EarlyWarning.Reroute(ctx)
 }
+
+// Ready returns nil when the database answers, for load balancers' readiness checks.
+func (a *App) Ready(ctx context.Context) error { return a.store.Ping(ctx) }

@@ -44,7 +44,7 @@ func (c *serveCmd) Run(e *env) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another server using the port? choose another with --addr)", cfg.Addr, err)
 	}
-	srv := web.New(web.Deps{App: a, Store: s, Logger: log, SessionTTL: cfg.SessionTTL.Duration,
+	srv := web.New(web.Deps{App: a, Logger: log,
 		SecureCookies: cfg.SecureCookies(), TrustedOrigins: cfg.Origins(), BodyLimits: cfg.BodyLimits(), Version: buildVersion()})
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stdout, "vigil is listening on %s\n", url)

@@ -23,7 +23,7 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
+	if err := s.app.Ready(ctx); err != nil {
 		s.log.WarnContext(ctx, "not ready", slog.String("request_id", api.RequestIDFrom(ctx)), slog.Any("error", err))
 		api.WriteError(w, r, s.log, vigil.Errorf(vigil.EUNAVAILABLE, "the database is not answering"))
 		return

@@ -56,7 +56,6 @@ var testSecret = []byte("0123456789abcdef0123456789abcdef")
 // startServer serves s on 127.0.0.1:0 until the test ends.
 func startServer(t testing.TB, s *store.Store, d web.Deps) *fixture {
 	t.Helper()
-	d.Store = s
 	if d.Logger == nil {
 		d.Logger = testLogger(t)
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vigil-health/vigil/internal/api"
 	"github.com/vigil-health/vigil/internal/app"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // DefaultShutdownTimeout is how long Serve waits for requests in flight when its
@@ -23,15 +22,11 @@ const DefaultShutdownTimeout = 15 * time.Second
 // Deps is what the server needs. Zero fields take the defaults documented on them; new
 // engines add their fields here.
 type Deps struct {
-	// App holds the use cases the API calls, and the collectors /metrics serves; nil
-	// builds one over Store without the live flows.
+	// App holds the use cases the API calls and the collectors /metrics serves; required.
+	// The command line composes it (app.Open) and hands it over.
 	App *app.App
-	// Store is the database.
-	Store *store.Store
 	// Logger receives the request log and errors; nil discards them.
 	Logger *slog.Logger
-	// SessionTTL is how long a sign-in lasts (api.DefaultSessionTTL when zero).
-	SessionTTL time.Duration
 	// SecureCookies marks the session cookie Secure: set it when users reach the
 	// server over HTTPS, directly or through a proxy.
 	SecureCookies bool
@@ -56,7 +51,7 @@ type Deps struct {
 
 // Server is vigil's HTTP server.
 type Server struct {
-	store    *store.Store
+	app      *app.App
 	log      *slog.Logger
 	deps     Deps
 	mux      *http.ServeMux
@@ -84,7 +79,7 @@ func New(d Deps) *Server {
 	if d.ShutdownTimeout <= 0 {
 		d.ShutdownTimeout = DefaultShutdownTimeout
 	}
-	s := &Server{store: d.Store, log: d.Logger, deps: d, mux: http.NewServeMux(), patterns: map[string]bool{},
+	s := &Server{app: d.App, log: d.Logger, deps: d, mux: http.NewServeMux(), patterns: map[string]bool{},
 		metrics: newMetrics(), cop: http.NewCrossOriginProtection()}
 	for _, o := range d.TrustedOrigins {
 		if err := s.cop.AddTrustedOrigin(o); err != nil {
@@ -92,11 +87,9 @@ func New(d Deps) *Server {
 		}
 	}
 	s.cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
-	s.api = api.New(muxRecorder{s}, api.Deps{App: d.App, Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
+	s.api = api.New(muxRecorder{s}, api.Deps{App: d.App, Logger: d.Logger, Now: d.Now,
 		SecureCookies: d.SecureCookies, MaxBodyBytes: d.MaxBodyBytes, Version: d.Version})
-	if d.App != nil {
-		s.metrics.reg.MustRegister(d.App.Collectors()...)
-	}
+	s.metrics.reg.MustRegister(d.App.Collectors()...)
 	s.HandleFunc("GET /healthz", s.healthz)
 	s.HandleFunc("GET /readyz", s.readyz)
 	s.Handle("GET /metrics", s.sectorOnly(s.metrics.handler()))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 	"github.com/vigil-health/vigil/internal/web"
@@ -235,7 +236,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestGracefulShutdown(t *testing.T) {
-	srv := web.New(web.Deps{Store: storetest.Open(t), Logger: testLogger(t)})
+	srv := web.New(web.Deps{App: app.New(app.Deps{Store: storetest.Open(t)}), Logger: testLogger(t)})
 	started, release := make(chan struct{}), make(chan struct{})
 	srv.HandleFunc("GET /slow", func(w http.ResponseWriter, _ *http.Request) {
 		close(started)
