@@ -6,7 +6,9 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -129,43 +131,119 @@ func firstLine(s string) string {
 	return line
 }
 
-// TestDependencyDirection keeps dependencies one-way: the root package imports only the
-// standard library; the engines never import the store, the web layer or the CLI, so
-// they work offline as well as in the server; and the services below the API (the
-// centre's flows, the store) never import the API, the web layer or the CLI.
+// The layers, from the bottom up. Dependencies point one way: doors → use cases →
+// engines and store → domain. See docs/architecture.md.
+const (
+	domain  = "domain"  // the root package: types and rules, standard library only
+	engine  = "engine"  // pure functions over domain values, usable offline (hunt, intel stats)
+	storage = "store"   // SQL only: maps rows to domain types
+	usecase = "usecase" // one method per thing a person, sensor or schedule does
+	compose = "compose" // builds the use cases over one store and wires their hooks
+	door    = "door"    // API, pages, middleware: decode, call one use case, answer
+	outside = "outside" // the command line and tools: compose the app, or use engines and store offline
+)
+
+// layers names every package's layer, by directory; a directory inherits its parent's
+// layer. A package that is in none fails TestDependencyDirection until it is placed.
+var layers = map[string]string{
+	".":                     domain,
+	"internal/ioc":          engine,
+	"internal/intel":        engine,
+	"internal/match":        engine,
+	"internal/telemetry":    engine,
+	"internal/hunt":         engine,
+	"internal/warn":         engine,
+	"internal/feeds":        engine,
+	"internal/orgcsv":       engine,
+	"internal/config":       engine,
+	"internal/store":        storage,
+	"internal/accounts":     usecase,
+	"internal/auditlog":     usecase,
+	"internal/orgs":         usecase,
+	"internal/alerts":       usecase,
+	"internal/earlywarning": usecase,
+	"internal/threatintel":  usecase,
+	"internal/sightings":    usecase,
+	"internal/app":          compose,
+	"internal/demo":         compose,
+	"internal/api":          door,
+	"internal/web":          door,
+	"internal/cli":          outside,
+	"cmd":                   outside,
+	"bench":                 outside,
+}
+
+// mayImport says which other layers each layer may import. Only the domain is kept from
+// third-party modules too.
+var mayImport = map[string][]string{
+	domain:  {},
+	engine:  {domain},
+	storage: {domain, engine},
+	usecase: {domain, engine, storage},
+	compose: {domain, engine, storage, usecase},
+	door:    {domain, engine, usecase, compose},
+	outside: {domain, engine, storage, usecase, compose, door},
+}
+
+// layerOf returns the layer of the package in dir (slash-separated, "." for the root).
+func layerOf(dir string) (string, bool) {
+	for d := dir; ; d = path.Dir(d) {
+		if l, ok := layers[d]; ok {
+			return l, true
+		}
+		if d == "." || d == "/" {
+			return "", false
+		}
+	}
+}
+
+// TestDependencyDirection keeps dependencies one-way over every package of the module:
+// the root package imports only the standard library; engines import neither use cases
+// nor the store, so they work offline as well as in the server; the doors people reach
+// (the API, the pages, the middleware) never import the store, so every rule they rely
+// on is in a use case; and use cases never import a door.
 func TestDependencyDirection(t *testing.T) {
-	engines := []string{"internal/ioc", "internal/intel", "internal/match", "internal/telemetry", "internal/hunt",
-		"internal/warn", "internal/vuln", "internal/feeds"}
-	forbidden := []string{module + "/internal/store", module + "/internal/web", module + "/internal/api",
-		module + "/internal/ui", module + "/internal/cli"}
-	services := []string{"internal/centre", "internal/store"}
-	above := forbidden[1:]
+	for dir := range layers {
+		if _, err := os.Stat(dir); err != nil {
+			t.Errorf("layers names %s, which does not exist: remove it", dir)
+		}
+	}
 	for dir, files := range packages(t) {
 		dir = filepath.ToSlash(dir)
-		for path, f := range files {
+		layer, ok := layerOf(dir)
+		if !ok {
+			t.Errorf("package %s has no layer: add it to layers in project_test.go (see docs/architecture.md)", dir)
+			continue
+		}
+		for file, f := range files {
 			for _, imp := range f.Imports {
 				p, _ := strconv.Unquote(imp.Path.Value)
-				if dir == "." && strings.Contains(strings.Split(p, "/")[0], ".") {
-					t.Errorf("%s: the root package imports only the standard library, not %s", path, p)
-				}
-				if isUnder(dir, engines) && isUnder(p, forbidden) {
-					t.Errorf("%s: engine package imports %s; engines take and return domain values", path, p)
-				}
-				if isUnder(dir, services) && isUnder(p, above) {
-					t.Errorf("%s: %s is below the API and the web layer and must not import %s", path, dir, p)
-				}
+				checkImport(t, file, layer, p)
 			}
 		}
 	}
 }
 
-func isUnder(dir string, roots []string) bool {
-	for _, r := range roots {
-		if dir == r || strings.HasPrefix(dir, r+"/") {
-			return true
+// checkImport reports an import of p, from file in layer, that goes the wrong way.
+func checkImport(t *testing.T, file, layer, p string) {
+	t.Helper()
+	if p != module && !strings.HasPrefix(p, module+"/") {
+		if layer == domain && strings.Contains(strings.Split(p, "/")[0], ".") {
+			t.Errorf("%s: the root package imports only the standard library, not %s", file, p)
 		}
+		return
 	}
-	return false
+	dir := strings.TrimPrefix(strings.TrimPrefix(p, module), "/")
+	if dir == "" {
+		dir = "."
+	}
+	to, ok := layerOf(dir)
+	if !ok || to == layer {
+		return
+	}
+	if !slices.Contains(mayImport[layer], to) {
+		t.Errorf("%s: a %s package may not import %s (a %s package)", file, layer, p, to)
+	}
 }
 
 // TestMainIsTiny keeps cmd/vigil/main.go a thin shell over cli.Run, so every command is testable.
