@@ -12,7 +12,9 @@ import (
 // echoes no password and stays small.
 func TestErrorsEchoNoSecrets(t *testing.T) {
 	f := newFixture(t, storetest.Open(t))
-	nested := func(open, close string, n int) string { return strings.Repeat(open, n) + "1" + strings.Repeat(close, n) }
+	nested := func(open, close string, n int) string {
+		return strings.Repeat(open, n) + "1" + strings.Repeat(close, n)
+	}
 	for _, tc := range []struct{ name, body, location string }{
 		{"password too long", `{"email": "member@rxa.example", "password": "SECRET-` + strings.Repeat("x", 5000) + `"}`, "body.password"},
 		{"password not a string", `{"email": "member@rxa.example", "password": {"a": ` + nested(`{"a":`, "}", 3000) + `}}`, "body.password"},
