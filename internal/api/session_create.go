@@ -36,7 +36,7 @@ func (a *API) sessionCreate(ctx context.Context, in *sessionCreateIn) (*sessionC
 	if err != nil {
 		return nil, err
 	}
-	out := &sessionCreateOut{SetCookie: a.sessionCookie(ses.ID, ses.ExpiresAt), CacheControl: "no-store"}
+	out := &sessionCreateOut{SetCookie: a.sessionCookie(ctx, ses.ID, ses.ExpiresAt), CacheControl: "no-store"}
 	out.Body.User, out.Body.ExpiresAt = userOut(ses.User), ses.ExpiresAt
 	return out, nil
 }
