@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/vigil-health/vigil"
@@ -53,6 +54,9 @@ func checkPassword(pw string) error {
 	}
 	if n > MaxPasswordLength {
 		return vigil.Errorf(vigil.EINVALID, "the password is longer than %d characters", MaxPasswordLength)
+	}
+	if !utf8.ValidString(pw) || strings.IndexFunc(pw, unicode.IsControl) >= 0 {
+		return vigil.Errorf(vigil.EINVALID, "the password contains a control character or is not valid UTF-8 text: use letters, digits, spaces and punctuation")
 	}
 	if _, common := slices.BinarySearch(commonPasswords(), strings.ToLower(pw)); common {
 		return vigil.Errorf(vigil.EINVALID, "this password is on the list of the most common passwords, the first ones an attacker tries: choose another (a few unrelated words work well)")
