@@ -84,3 +84,13 @@ func TestBehindProxy(t *testing.T) {
 		t.Errorf("cookie %+v (%v) when an untrusted sender claims HTTPS, want not Secure", c, err)
 	}
 }
+
+// TestSignInEmailSpelling checks that another spelling of an address is refused with a
+// problem that says how to write it, not counted as a failure of the account.
+func TestSignInEmailSpelling(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	r := f.do("POST", "/api/v1/session", map[string]string{"email": "admin@rxa.example.", "password": password}, noAuth)
+	if p := r.problem(t); r.status != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, "without the dot at the end") {
+		t.Errorf("sign-in as admin@rxa.example.: %d %q, want 422 saying to drop the dot", r.status, p.Detail)
+	}
+}
