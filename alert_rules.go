@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -116,8 +117,9 @@ func ResolutionNote(note string) (string, error) {
 	return Text("resolution note", note, 4000, true)
 }
 
-// Text trims s and checks it is there when required and fits in max characters; the
-// error names field.
+// Text trims s and checks it is there when required, fits in max characters, is valid
+// UTF-8 and holds no NUL or other control character (line breaks and tabs, which notes
+// need, excepted); the error names field.
 func Text(field, s string, max int, required bool) (string, error) {
 	s = strings.TrimSpace(s)
 	if required && s == "" {
@@ -126,7 +128,19 @@ func Text(field, s string, max int, required bool) (string, error) {
 	if utf8.RuneCountInString(s) > max {
 		return "", Errorf(EINVALID, "%s is longer than %d characters", field, max)
 	}
+	if !utf8.ValidString(s) {
+		return "", Errorf(EINVALID, "%s is not valid UTF-8 text", field)
+	}
+	if i := strings.IndexFunc(s, isControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return "", Errorf(EINVALID, "%s contains a control character (%U at byte %d): remove it", field, r, i)
+	}
 	return s, nil
+}
+
+// isControl reports whether r is a control character other than a tab or line break.
+func isControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }
 
 func timeOr(t, def time.Time) time.Time {

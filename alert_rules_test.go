@@ -128,3 +128,32 @@ func TestAudience(t *testing.T) {
 		t.Error("SeesOrg disagrees with the rule")
 	}
 }
+
+func TestText(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want, msg string
+		max                 int
+		required            bool
+	}{
+		{name: "trimmed", in: "  Ann Smith ", want: "Ann Smith", max: 20},
+		{name: "required and empty", in: "  ", msg: "name is required", max: 20, required: true},
+		{name: "optional and empty", in: "", want: "", max: 20},
+		{name: "too long", in: "abcdef", msg: "name is longer than 5 characters", max: 5},
+		{name: "line breaks and tabs kept", in: "line one\r\nline two\tend", want: "line one\r\nline two\tend", max: 100},
+		{name: "NUL", in: "Ann\x00Smith", msg: "name contains a control character (U+0000 at byte 3): remove it", max: 20},
+		{name: "escape", in: "Ann\x1b[31m", msg: "name contains a control character (U+001B at byte 3): remove it", max: 20},
+		{name: "delete", in: "Ann\x7f", msg: "name contains a control character (U+007F at byte 3): remove it", max: 20},
+		{name: "C1 control", in: "Ann\u0085Smith", msg: "name contains a control character (U+0085 at byte 3): remove it", max: 20},
+		{name: "not UTF-8", in: "Ann\xff", msg: "name is not valid UTF-8 text", max: 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := vigil.Text("name", tc.in, tc.max, tc.required)
+			if got != tc.want || message(err) != tc.msg {
+				t.Errorf("Text(%q) = %q, %q; want %q, %q", tc.in, got, message(err), tc.want, tc.msg)
+			}
+			if err != nil && vigil.ErrorCode(err) != vigil.EINVALID {
+				t.Errorf("code %s, want invalid", vigil.ErrorCode(err))
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ package accounts
 
 import (
 	"log/slog"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -19,19 +20,28 @@ import (
 // DefaultSessionTTL is how long a sign-in lasts when Deps.SessionTTL is zero: a working day.
 const DefaultSessionTTL = 8 * time.Hour
 
-// LoginLimits bound failed sign-ins: past either limit within Window, sign-ins for that
-// email or from that address are refused until the failures age out.
+// DefaultIdleTimeout is how long a session may go unused before it ends, when
+// Deps.IdleTimeout is zero.
+const DefaultIdleTimeout = time.Hour
+
+// LoginLimits slow down repeated sign-ins rather than lock accounts out: within Window,
+// an email may have PerEmail attempts that failed (or are being checked) and an address
+// PerIP, freely; past that, each further attempt must wait after the one before, one
+// second and then twice as long each time, up to MaxDelay. Nobody can so lock a
+// colleague out for longer than MaxDelay, and guessing is held to one try per MaxDelay.
 type LoginLimits struct {
-	// Window is how far back failures count (15 minutes when zero).
+	// Window is how far back attempts count (15 minutes when zero).
 	Window time.Duration
-	// PerEmail is how many failures one email may have in the window (5 when zero).
+	// PerEmail is how many attempts one email may have in the window before they slow down (5 when zero).
 	PerEmail int
-	// PerIP is how many failures one client address may have in the window (20 when zero).
+	// PerIP is how many attempts one client address may have in the window before they slow down (20 when zero).
 	PerIP int
+	// MaxDelay is the longest wait between slowed-down attempts (1 minute when zero).
+	MaxDelay time.Duration
 }
 
 // DefaultLoginLimits are the limits zero fields of LoginLimits take.
-var DefaultLoginLimits = LoginLimits{Window: 15 * time.Minute, PerEmail: 5, PerIP: 20}
+var DefaultLoginLimits = LoginLimits{Window: 15 * time.Minute, PerEmail: 5, PerIP: 20, MaxDelay: time.Minute}
 
 func (l LoginLimits) orDefaults() LoginLimits {
 	if l.Window <= 0 {
@@ -43,6 +53,9 @@ func (l LoginLimits) orDefaults() LoginLimits {
 	if l.PerIP <= 0 {
 		l.PerIP = DefaultLoginLimits.PerIP
 	}
+	if l.MaxDelay <= 0 {
+		l.MaxDelay = DefaultLoginLimits.MaxDelay
+	}
 	return l
 }
 
@@ -52,12 +65,21 @@ type Deps struct {
 	Store *store.Store
 	// Logger receives errors of background work and security events; nil discards them.
 	Logger *slog.Logger
-	// Now is the clock for the login limits' window; nil means time.Now.
+	// Now is the clock for the login limits; nil means time.Now.
 	Now func() time.Time
 	// SessionTTL is how long a sign-in lasts (DefaultSessionTTL when zero).
 	SessionTTL time.Duration
-	// Login bounds failed sign-ins; zero fields take DefaultLoginLimits'.
+	// IdleTimeout ends a session unused for this long (DefaultIdleTimeout when zero;
+	// below zero, sessions only end at SessionTTL).
+	IdleTimeout time.Duration
+	// Login bounds repeated sign-ins; zero fields take DefaultLoginLimits'.
 	Login LoginLimits
+	// HashConcurrency bounds the password hashes computed at once, each taking about
+	// 19 MiB and a core for some 30 ms (the number of usable cores when zero); a sign-in
+	// that finds every slot taken for HashWait is refused as too many requests.
+	HashConcurrency int
+	// HashWait is how long a sign-in waits for a hashing slot (1 second when zero).
+	HashWait time.Duration
 }
 
 // Service holds the use cases; it is safe for concurrent use.
@@ -66,12 +88,16 @@ type Service struct {
 	log        *slog.Logger
 	now        func() time.Time
 	sessionTTL time.Duration
+	idle       time.Duration
 	login      LoginLimits
+	hashSlots  chan struct{} // one token per password hash running
+	hashWait   time.Duration
 }
 
 // New builds the Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now, sessionTTL: d.SessionTTL, login: d.Login.orDefaults()}
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, sessionTTL: d.SessionTTL, idle: d.IdleTimeout,
+		login: d.Login.orDefaults(), hashWait: d.HashWait}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -80,6 +106,16 @@ func New(d Deps) *Service {
 	}
 	if s.sessionTTL <= 0 {
 		s.sessionTTL = DefaultSessionTTL
+	}
+	if s.idle == 0 {
+		s.idle = DefaultIdleTimeout
+	}
+	if d.HashConcurrency <= 0 {
+		d.HashConcurrency = runtime.GOMAXPROCS(0)
+	}
+	s.hashSlots = make(chan struct{}, d.HashConcurrency)
+	if s.hashWait <= 0 {
+		s.hashWait = time.Second
 	}
 	return s
 }

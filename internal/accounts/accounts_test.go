@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,9 +125,9 @@ func TestSignIn(t *testing.T) {
 		}
 		_, err = svc.SignIn(ctx, admin.Email, password, "192.0.2.3")
 		var th *accounts.ThrottledError
-		if !errors.As(err, &th) || th.RetryAfter != 15*time.Minute ||
-			th.Message != "too many failed sign-ins for this account or from this address: wait 15 minutes and try again, or ask your administrator to reset your password" {
-			t.Fatalf("third sign-in after two failures: %v, want throttled for 15 minutes", err)
+		if !errors.As(err, &th) || th.RetryAfter <= 0 || th.RetryAfter > time.Second ||
+			th.Message != "too many failed sign-ins for this account or from this address: wait 1 second and try again, or ask your administrator to reset your password" {
+			t.Fatalf("third sign-in after two failures: %v, want slowed down by a second", err)
 		}
 
 		if err := svc.SignOut(ctx, as(admin), ses.ID); err != nil {
@@ -142,6 +144,139 @@ func TestSignIn(t *testing.T) {
 		}
 		if _, _, err := svc.Identify(ctx, "vgl_nope", ""); vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
 			t.Errorf("Identify(bad token) = %v, want unauthorized", err)
+		}
+	})
+}
+
+// clock is a settable clock for the login limits.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// TestSignInLimits checks that the sign-in limits cannot be dodged: by sending wrong
+// passwords in parallel, by spelling the address another way, or by a colleague who
+// wants someone else locked out for long.
+func TestSignInLimits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		sc := newSector(t, s)
+		ctx := context.Background()
+		admin := sc.users[vigil.RoleSectorAdmin]
+		clk := &clock{t: time.Now()}
+		svc := accounts.New(accounts.Deps{Store: s, Now: clk.now, Login: accounts.LoginLimits{PerEmail: 5, MaxDelay: time.Minute}})
+
+		t.Run("parallel wrong passwords", func(t *testing.T) {
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			codes := map[string]int{}
+			for i := range 30 {
+				wg.Go(func() {
+					_, err := svc.SignIn(ctx, admin.Email, "wrong password "+itoa(int64(i)), "192.0.2.10")
+					code := vigil.ErrorCode(err)
+					if th := (*accounts.ThrottledError)(nil); errors.As(err, &th) {
+						code = "throttled"
+					}
+					mu.Lock()
+					codes[code]++
+					mu.Unlock()
+				})
+			}
+			wg.Wait()
+			if codes[vigil.EUNAUTHORIZED] > 5 || codes[vigil.EUNAUTHORIZED]+codes["throttled"] != 30 {
+				t.Errorf("30 parallel wrong passwords: %v; want at most 5 checked and the rest throttled", codes)
+			}
+		})
+
+		for _, spelling := range []string{"admin@centre.example.", "<admin@centre.example>", "mailto:admin@centre.example",
+			"ａｄｍｉｎ@centre.example", "admin@ｃｅｎｔｒｅ.example", "admin@centre.example\x00"} {
+			t.Run("spelling "+spelling, func(t *testing.T) {
+				_, err := svc.SignIn(ctx, spelling, password, "192.0.2.11")
+				if vigil.ErrorCode(err) != vigil.EINVALID || !strings.Contains(vigil.ErrorMessage(err), "is not an email address as vigil writes them") {
+					t.Errorf("SignIn(%q) with the right password while slowed down = %v; want invalid", spelling, err)
+				}
+			})
+		}
+
+		t.Run("slowed down, not locked out", func(t *testing.T) {
+			for range 5 { // the parallel attempts may have left fewer than 5 failures
+				if _, err := svc.SignIn(ctx, admin.Email, "wrong password", "192.0.2.12"); vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
+					break
+				}
+			}
+			_, err := svc.SignIn(ctx, admin.Email, password, "192.0.2.12")
+			th := (*accounts.ThrottledError)(nil)
+			if !errors.As(err, &th) || th.RetryAfter > time.Minute {
+				t.Fatalf("right password after the failures = %v; want throttled for at most a minute", err)
+			}
+			clk.advance(th.RetryAfter)
+			if _, err := svc.SignIn(ctx, admin.Email, password, "192.0.2.12"); err != nil {
+				t.Errorf("right password after waiting %v: %v", th.RetryAfter, err)
+			}
+			// A refused attempt does not count: waiting once is enough.
+			if _, err := svc.SignIn(ctx, admin.Email, "wrong again", "192.0.2.12"); vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
+				t.Fatalf("wrong password after waiting: %v, want unauthorized", err)
+			}
+			_, err = svc.SignIn(ctx, admin.Email, password, "192.0.2.12")
+			if !errors.As(err, &th) || th.RetryAfter > time.Minute || th.RetryAfter <= 0 {
+				t.Fatalf("right password straight after a failure = %v; want throttled for at most a minute", err)
+			}
+			clk.advance(time.Minute)
+			if _, err := svc.SignIn(ctx, admin.Email, password, "192.0.2.12"); err != nil {
+				t.Errorf("right password a minute later: %v", err)
+			}
+		})
+	})
+}
+
+func TestSignInHashSlots(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		newSector(t, s)
+		ctx := context.Background()
+		svc := accounts.New(accounts.Deps{Store: s, HashConcurrency: 1, HashWait: 10 * time.Millisecond})
+		done := accounts.TakeHashSlots(svc)
+		_, err := svc.SignIn(ctx, "admin@centre.example", password, "192.0.2.20")
+		th := (*accounts.ThrottledError)(nil)
+		if !errors.As(err, &th) || th.RetryAfter != time.Second || !strings.Contains(th.Message, "busy") {
+			t.Fatalf("sign-in with every hashing slot taken = %v; want throttled, retry after a second", err)
+		}
+		byEmail, _, err := s.LoginAttempts(ctx, "admin@centre.example", "192.0.2.20", time.Unix(0, 0), 0)
+		if err != nil || byEmail.N != 0 {
+			t.Errorf("attempts after a busy refusal = %+v, %v; want none counted", byEmail, err)
+		}
+		done()
+		if _, err := svc.SignIn(ctx, "admin@centre.example", password, "192.0.2.20"); err != nil {
+			t.Errorf("sign-in with a free slot: %v", err)
+		}
+	})
+}
+
+func TestSessionIdleTimeout(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		newSector(t, s)
+		ctx := context.Background()
+		svc := accounts.New(accounts.Deps{Store: s, SessionTTL: 8 * time.Hour, IdleTimeout: 200 * time.Millisecond})
+		ses, err := svc.SignIn(ctx, "analyst@centre.example", password, "192.0.2.30")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, err := svc.Identify(ctx, "", ses.ID); !ok || err != nil {
+			t.Fatalf("fresh session: %v %v, want signed in", ok, err)
+		}
+		time.Sleep(250 * time.Millisecond)
+		if _, ok, err := svc.Identify(ctx, "", ses.ID); ok || err != nil {
+			t.Errorf("session unused for longer than the idle timeout: %v %v, want ended", ok, err)
 		}
 	})
 }

@@ -2,9 +2,6 @@ package accounts
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -21,28 +18,41 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// ThrottledError refuses a sign-in because the email or the address failed too often;
-// the doors answer it as "too many requests" with RetryAfter.
-type ThrottledError struct {
-	// Message says what happened and what to do, safe for the person signing in.
-	Message string
-	// RetryAfter is how long to wait before trying again.
-	RetryAfter time.Duration
-}
-
-// Error implements error.
-func (e *ThrottledError) Error() string { return "throttled: " + e.Message }
-
 // SignIn checks email and password, tried from address ip, and starts a session,
-// audited as user.login. Past the login limits for the email or the address it refuses
-// (ThrottledError) before the password is even checked; a wrong password counts towards
-// them and is audited as user.login_failed.
+// audited as user.login. The email must be in its one canonical form
+// (store.CanonicalEmail): other spellings of an address are invalid, so that each
+// mailbox has one account and one count of attempts. The attempt is reserved before the
+// password is checked, so that attempts sent in parallel count against each other; past
+// the login limits for the email or the address, or when every password-hashing slot is
+// busy, it is refused (ThrottledError) before the password is checked. A wrong password
+// stays counted and is audited as user.login_failed.
 func (s *Service) SignIn(ctx context.Context, email, password, ip string) (Session, error) {
-	if err := s.loginAllowed(ctx, email, ip); err != nil {
+	email, err := store.CanonicalEmail(email)
+	if err != nil {
+		return Session{}, err
+	}
+	now := s.now()
+	attempt, err := s.store.ReserveLoginAttempt(ctx, email, ip, now)
+	if err != nil {
+		return Session{}, err
+	}
+	failed := false
+	defer func() {
+		if !failed {
+			s.release(ctx, attempt)
+		}
+	}()
+	if err := s.loginAllowed(ctx, email, ip, attempt, now); err != nil {
+		return Session{}, err
+	}
+	done, err := s.hashSlot(ctx)
+	if err != nil {
 		return Session{}, err
 	}
 	u, err := s.store.Authenticate(ctx, email, password)
+	done()
 	if err != nil {
+		failed = vigil.ErrorCode(err) == vigil.EUNAUTHORIZED
 		return Session{}, s.loginFailed(ctx, email, ip, err)
 	}
 	ses := Session{User: u}
@@ -59,38 +69,9 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (Sessi
 	return ses, nil
 }
 
-// loginAllowed refuses a sign-in when the email or the address has failed too often.
-func (s *Service) loginAllowed(ctx context.Context, email, ip string) error {
-	l := s.login
-	byEmail, byIP, err := s.store.RecentLoginFailures(ctx, email, ip, s.now().Add(-l.Window))
-	if err != nil {
-		return err
-	}
-	if byEmail < l.PerEmail && byIP < l.PerIP {
-		return nil
-	}
-	s.log.WarnContext(ctx, "sign-in throttled", slog.String("email", email), slog.String("ip", ip),
-		slog.Int("failures_email", byEmail), slog.Int("failures_ip", byIP))
-	return &ThrottledError{RetryAfter: l.Window,
-		Message: "too many failed sign-ins for this account or from this address: wait " + waitFor(l.Window) +
-			" and try again, or ask your administrator to reset your password"}
-}
-
-// waitFor says a duration as the throttling message does: "15 minutes".
-func waitFor(d time.Duration) string {
-	switch m := d / time.Minute; {
-	case d%time.Minute != 0:
-		return d.String()
-	case m == 1:
-		return "1 minute"
-	default:
-		return fmt.Sprintf("%d minutes", m)
-	}
-}
-
-// loginFailed records a failed sign-in for the limits and the audit log, and returns
-// the error to answer with. A disabled account's owner is told so (Authenticate only
-// says so after the right password); it does not count towards the limits.
+// loginFailed audits a sign-in whose password check failed, and returns the error to
+// answer with. A disabled account's owner is told so (Authenticate only says so after
+// the right password); that does not count towards the limits.
 func (s *Service) loginFailed(ctx context.Context, email, ip string, cause error) error {
 	code := vigil.ErrorCode(cause)
 	if code != vigil.EUNAUTHORIZED && code != vigil.EFORBIDDEN {
@@ -98,28 +79,13 @@ func (s *Service) loginFailed(ctx context.Context, email, ip string, cause error
 	}
 	reason := map[string]string{vigil.EUNAUTHORIZED: "bad_credentials", vigil.EFORBIDDEN: "disabled"}[code]
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
-		if code == vigil.EUNAUTHORIZED {
-			if err := tx.RecordLoginFailure(ctx, email, ip); err != nil {
-				return err
-			}
-		}
-		_, err := tx.Audit(ctx, auditActor(email), "user.login_failed", "", map[string]any{"ip": ip, "reason": reason})
+		_, err := tx.Audit(ctx, email, "user.login_failed", "", map[string]any{"ip": ip, "reason": reason})
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	return cause
-}
-
-// auditActor is the email a failed sign-in typed, bounded, or "anonymous" when empty:
-// the audit log's actor must name someone.
-func auditActor(email string) string {
-	e := []rune(strings.ToLower(strings.TrimSpace(email)))
-	if len(e) == 0 {
-		return "anonymous"
-	}
-	return string(e[:min(len(e), 254)])
 }
 
 // SignOut ends p's session (the secret the session cookie carried), audited as
@@ -150,7 +116,7 @@ func (s *Service) Identify(ctx context.Context, token, session string) (p vigil.
 	if session == "" {
 		return vigil.Principal{}, false, nil
 	}
-	p, err = s.store.SessionPrincipal(ctx, session)
+	p, err = s.store.SessionPrincipal(ctx, session, max(s.idle, 0))
 	if vigil.ErrorCode(err) == vigil.EUNAUTHORIZED {
 		return vigil.Principal{}, false, nil
 	}

@@ -94,6 +94,8 @@ func config(version string) huma.Config {
 	c.SchemasPath = ""
 	c.OpenAPIPath = "/openapi"
 	c.DocsPath = "" // our own page (docs.go): huma's loads its viewer from a CDN
+	// Problems echo no secrets and no whole bodies (error.go).
+	c.Transformers = append(c.Transformers, redactProblems)
 	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer":  {Type: "http", Scheme: "bearer", Description: "An API token (vgl_…) from POST /tokens or `vigil token create`."},
 		"session": {Type: "apiKey", In: "cookie", Name: SessionCookie, Description: "The session cookie POST /session sets."},

@@ -13,6 +13,7 @@ const (
 	principalKey ctxKey = iota
 	requestIDKey
 	clientIPKey
+	secureKey
 )
 
 // WithPrincipal returns ctx carrying who is making the request. The web layer sets it
@@ -49,4 +50,16 @@ func WithClientIP(ctx context.Context, ip string) context.Context {
 func ClientIPFrom(ctx context.Context) string {
 	ip, _ := ctx.Value(clientIPKey).(string)
 	return ip
+}
+
+// WithSecure returns ctx noting whether the request reached vigil over HTTPS: over TLS
+// directly, or through a trusted proxy that says so. Cookies set in answer are Secure.
+func WithSecure(ctx context.Context, secure bool) context.Context {
+	return context.WithValue(ctx, secureKey, secure)
+}
+
+// SecureFrom reports whether the request reached vigil over HTTPS, as WithSecure noted.
+func SecureFrom(ctx context.Context) bool {
+	secure, _ := ctx.Value(secureKey).(bool)
+	return secure
 }

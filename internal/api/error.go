@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/vigil-health/vigil"
@@ -54,7 +56,7 @@ func Problem(ctx context.Context, log *slog.Logger, err error) (*huma.ErrorModel
 	var th *throttled
 	switch {
 	case errors.As(err, &em):
-		return em, h
+		return redacted(em), h
 	case errors.As(err, &th):
 		h.Set("Retry-After", seconds(th.after))
 		return newProblem(http.StatusTooManyRequests, th.message, id), h
@@ -106,4 +108,76 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(p.Status)
 	json.NewEncoder(w).Encode(p)
+}
+
+// Bounds on what a problem echoes of a request.
+const (
+	maxEchoed       = 200 // maxEchoed caps an echoed value, location or message, in characters.
+	maxErrorDetails = 20  // maxErrorDetails caps the list of errors in one problem.
+)
+
+// secretFields are parts of a field name whose values a problem never echoes.
+var secretFields = []string{"password", "passphrase", "token", "secret", "session", "cookie", "authorization"}
+
+// redacted returns p as a client may see it: no echoed value of a password, token or
+// other secret field, no echoed object or array (huma echoes a whole body for an
+// unexpected property, password and all), every echoed string, location and message cut
+// to maxEchoed characters, and at most maxErrorDetails errors.
+func redacted(p *huma.ErrorModel) *huma.ErrorModel {
+	if p == nil || len(p.Errors) == 0 && utf8.RuneCountInString(p.Detail) <= 4*maxEchoed {
+		return p
+	}
+	out := *p
+	out.Detail = cut(p.Detail, 4*maxEchoed)
+	out.Errors = make([]*huma.ErrorDetail, 0, min(len(p.Errors), maxErrorDetails+1))
+	for i, d := range p.Errors {
+		if i == maxErrorDetails {
+			out.Errors = append(out.Errors, &huma.ErrorDetail{Message: strconv.Itoa(len(p.Errors)-i) + " more errors left out"})
+			break
+		}
+		if d == nil {
+			continue
+		}
+		out.Errors = append(out.Errors, &huma.ErrorDetail{Message: cut(d.Message, maxEchoed),
+			Location: cut(d.Location, maxEchoed), Value: echoable(d.Location, d.Value)})
+	}
+	return &out
+}
+
+// echoable is what of value, found at location, a problem may echo: a number or a true
+// or false as it is, a string cut to maxEchoed characters, and nothing of a secret field
+// or of an object or array.
+func echoable(location string, value any) any {
+	loc := strings.ToLower(location)
+	for _, f := range secretFields {
+		if strings.Contains(loc, f) {
+			return nil
+		}
+	}
+	switch v := value.(type) {
+	case string:
+		return cut(v, maxEchoed)
+	case bool, float64, float32, int, int64, int32, uint, uint64, uint32, json.Number:
+		return v
+	}
+	return nil
+}
+
+// cut shortens s to at most n characters, marking the cut with "…".
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// redactProblems is the huma transformer that passes every problem huma writes, its
+// own validation errors included, through redacted.
+func redactProblems(_ huma.Context, _ string, v any) (any, error) {
+	var em *huma.ErrorModel
+	if err, ok := v.(error); ok && errors.As(err, &em) {
+		return redacted(em), nil
+	}
+	return v, nil
 }

@@ -83,3 +83,42 @@ func TestAccessCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestProblemRedacts(t *testing.T) {
+	long := strings.Repeat("é", 600)
+	many := make([]*huma.ErrorDetail, 30)
+	for i := range many {
+		many[i] = &huma.ErrorDetail{Message: "expected string", Location: fmt.Sprintf("body.items[%d]", i), Value: i}
+	}
+	for _, tc := range []struct {
+		name   string
+		detail *huma.ErrorDetail
+		want   huma.ErrorDetail
+	}{
+		{"password", &huma.ErrorDetail{Message: "expected length <= 4096", Location: "body.password", Value: "hunter2hunter2"},
+			huma.ErrorDetail{Message: "expected length <= 4096", Location: "body.password"}},
+		{"new password", &huma.ErrorDetail{Location: "body.new_Password", Value: "x"}, huma.ErrorDetail{Location: "body.new_Password"}},
+		{"token", &huma.ErrorDetail{Location: "body.token", Value: "vgl_abc"}, huma.ErrorDetail{Location: "body.token"}},
+		{"authorization header", &huma.ErrorDetail{Location: "header.Authorization", Value: "Bearer vgl_abc"}, huma.ErrorDetail{Location: "header.Authorization"}},
+		{"object", &huma.ErrorDetail{Location: "body.extra", Value: map[string]any{"password": "x"}}, huma.ErrorDetail{Location: "body.extra"}},
+		{"array", &huma.ErrorDetail{Location: "body.tags", Value: []any{"a"}}, huma.ErrorDetail{Location: "body.tags"}},
+		{"long string cut to 200 characters", &huma.ErrorDetail{Location: "body.email", Value: long},
+			huma.ErrorDetail{Location: "body.email", Value: strings.Repeat("é", 199) + "…"}},
+		{"long location and message cut", &huma.ErrorDetail{Message: long, Location: "body." + long},
+			huma.ErrorDetail{Message: strings.Repeat("é", 199) + "…", Location: "body." + strings.Repeat("é", 194) + "…"}},
+		{"number kept", &huma.ErrorDetail{Location: "body.limit", Value: 5.0}, huma.ErrorDetail{Location: "body.limit", Value: 5.0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := Problem(context.Background(), slog.New(slog.DiscardHandler), &huma.ErrorModel{Status: 422, Errors: []*huma.ErrorDetail{tc.detail}})
+			if len(p.Errors) != 1 || fmt.Sprint(*p.Errors[0]) != fmt.Sprint(tc.want) {
+				t.Errorf("errors %v, want [%v]", p.Errors, tc.want)
+			}
+		})
+	}
+	t.Run("at most 20 errors", func(t *testing.T) {
+		p, _ := Problem(context.Background(), slog.New(slog.DiscardHandler), &huma.ErrorModel{Status: 422, Errors: many})
+		if len(p.Errors) != 21 || p.Errors[20].Message != "10 more errors left out" {
+			t.Errorf("%d errors, last %+v; want 20 and a note of 10 more", len(p.Errors), p.Errors[len(p.Errors)-1])
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -26,10 +27,11 @@ func userOut(u vigil.User) User {
 }
 
 // sessionCookie is the cookie that carries a session id, or that ends it when id is
-// empty.
-func (a *API) sessionCookie(id string, expires time.Time) http.Cookie {
+// empty. It is Secure when the server is set to make it so, or when the request came
+// over HTTPS (SecureFrom).
+func (a *API) sessionCookie(ctx context.Context, id string, expires time.Time) http.Cookie {
 	c := http.Cookie{Name: SessionCookie, Value: id, Path: "/", Expires: expires,
-		HttpOnly: true, Secure: a.secureCookies, SameSite: http.SameSiteLaxMode}
+		HttpOnly: true, Secure: a.secureCookies || SecureFrom(ctx), SameSite: http.SameSiteLaxMode}
 	if id == "" {
 		c.MaxAge = -1
 	}

@@ -26,8 +26,10 @@ type sessionCreateOut struct {
 }
 
 // sessionCreate signs a user in: it checks the password, starts a server-side session
-// and sets its cookie. Repeated failures for one email or from one address are refused
-// for a while (429), before the password is even checked.
+// and sets its cookie (Secure over HTTPS). An address not written in its canonical form
+// is invalid; repeated failures for one email or from one address slow further attempts
+// down, and a server busy hashing other passwords asks the client to retry (429 with
+// Retry-After either way), before the password is even checked.
 func (a *API) sessionCreate(ctx context.Context, in *sessionCreateIn) (*sessionCreateOut, error) {
 	ses, err := a.app.Accounts.SignIn(ctx, in.Body.Email, in.Body.Password, ClientIPFrom(ctx))
 	if th := (*accounts.ThrottledError)(nil); errors.As(err, &th) {
@@ -36,7 +38,7 @@ func (a *API) sessionCreate(ctx context.Context, in *sessionCreateIn) (*sessionC
 	if err != nil {
 		return nil, err
 	}
-	out := &sessionCreateOut{SetCookie: a.sessionCookie(ses.ID, ses.ExpiresAt), CacheControl: "no-store"}
+	out := &sessionCreateOut{SetCookie: a.sessionCookie(ctx, ses.ID, ses.ExpiresAt), CacheControl: "no-store"}
 	out.Body.User, out.Body.ExpiresAt = userOut(ses.User), ses.ExpiresAt
 	return out, nil
 }

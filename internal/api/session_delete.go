@@ -22,5 +22,5 @@ func (a *API) sessionDelete(ctx context.Context, in *sessionDeleteIn) (*sessionD
 			return nil, err
 		}
 	}
-	return &sessionDeleteOut{SetCookie: a.sessionCookie("", time.Time{})}, nil
+	return &sessionDeleteOut{SetCookie: a.sessionCookie(ctx, "", time.Time{})}, nil
 }

@@ -30,6 +30,11 @@ type Deps struct {
 	Now func() time.Time
 	// SessionTTL is how long a sign-in lasts (accounts.DefaultSessionTTL when zero).
 	SessionTTL time.Duration
+	// SessionIdleTimeout ends a session unused this long (the accounts default when zero).
+	SessionIdleTimeout time.Duration
+	// HashConcurrency bounds the password hashes computed at once (the accounts default
+	// when zero).
+	HashConcurrency int
 	// DigestHour is the UTC hour (0–23) of the daily digest; config supplies
 	// alerts.DefaultDigestHour.
 	DigestHour int
@@ -65,10 +70,11 @@ type App struct {
 func New(d Deps) *App {
 	a := &App{store: d.Store}
 	*a = App{store: d.Store,
-		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL}),
-		Audit:    auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
-		Orgs:     orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, AssetsChanged: a.assetsChanged}),
-		Alerts:   alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour}),
+		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
+			IdleTimeout: d.SessionIdleTimeout, HashConcurrency: d.HashConcurrency}),
+		Audit:  auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
+		Orgs:   orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, AssetsChanged: a.assetsChanged}),
+		Alerts: alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour}),
 	}
 	return a
 }

@@ -44,7 +44,7 @@ func (c *serveCmd) Run(e *env) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another server using the port? choose another with --addr)", cfg.Addr, err)
 	}
-	srv := web.New(web.Deps{App: a, Logger: log,
+	srv := web.New(web.Deps{App: a, Logger: log, TrustedProxies: cfg.TrustedProxies,
 		SecureCookies: cfg.SecureCookies(), TrustedOrigins: cfg.Origins(), BodyLimits: cfg.BodyLimits(), Version: buildVersion()})
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stdout, "vigil is listening on %s\n", url)
@@ -102,8 +102,9 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 			return nil, nil, usageErrorf("warninglists: %v", err)
 		}
 	}
-	a, err := app.Open(ctx, app.Deps{Store: s, Logger: log, SessionTTL: cfg.SessionTTL.Duration, DigestHour: cfg.DigestHour, Flows: app.Flows{Secret: secret,
-		RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, Warninglists: benign}})
+	a, err := app.Open(ctx, app.Deps{Store: s, Logger: log, SessionTTL: cfg.SessionTTL.Duration,
+		SessionIdleTimeout: cfg.SessionIdleTimeout.Duration, HashConcurrency: cfg.PasswordHashConcurrency, DigestHour: cfg.DigestHour, Flows: app.Flows{Secret: secret,
+			RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, Warninglists: benign}})
 	if err != nil {
 		s.Close()
 		return nil, nil, fmt.Errorf("start the flows: %w", err)

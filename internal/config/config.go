@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -46,8 +47,16 @@ type Config struct {
 	Warninglists string `json:"warninglists"`
 	// DigestHour is the UTC hour the daily digest goes out.
 	DigestHour int `json:"digest_hour"`
-	// SessionTTL is how long a login lasts without activity.
+	// SessionTTL is how long a login lasts at most, however active.
 	SessionTTL Duration `json:"session_ttl"`
+	// SessionIdleTimeout ends a session unused for this long, whatever SessionTTL says.
+	SessionIdleTimeout Duration `json:"session_idle_timeout"`
+	// PasswordHashConcurrency bounds the password hashes computed at once (about 19 MiB
+	// each); 0 means one per usable core. Sign-ins beyond it get 429 with Retry-After.
+	PasswordHashConcurrency int `json:"password_hash_concurrency"`
+	// TrustedProxies are the addresses or CIDR prefixes of reverse proxies whose
+	// X-Forwarded-For and X-Forwarded-Proto headers are believed.
+	TrustedProxies []string `json:"trusted_proxies"`
 	// TrustedOrigins are further origins (scheme://host[:port]) allowed to make
 	// cookie-authenticated changes, e.g. the public address behind a proxy.
 	TrustedOrigins []string `json:"trusted_origins"`
@@ -89,6 +98,8 @@ func Default() Config {
 		RetentionDays:     30,
 		DigestHour:        7,
 		SessionTTL:        Duration{12 * time.Hour},
+		// SessionIdleTimeout ends a session an hour after its last use.
+		SessionIdleTimeout: Duration{time.Hour},
 	}
 }
 
@@ -127,6 +138,13 @@ var envVars = []struct {
 	{"VIGIL_DIGEST_HOUR", func(c *Config, v string) error { return atoi(v, &c.DigestHour) }},
 	{"VIGIL_MAX_TELEMETRY_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxTelemetryBytes) }},
 	{"VIGIL_MAX_EVENT_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxEventBytes) }},
+	{"VIGIL_TRUSTED_PROXIES", func(c *Config, v string) error { c.TrustedProxies = splitList(v); return nil }},
+	{"VIGIL_PASSWORD_HASH_CONCURRENCY", func(c *Config, v string) error { return atoi(v, &c.PasswordHashConcurrency) }},
+	{"VIGIL_SESSION_IDLE_TIMEOUT", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		c.SessionIdleTimeout.Duration = d
+		return err
+	}},
 	{"VIGIL_SESSION_TTL", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		c.SessionTTL.Duration = d
@@ -218,6 +236,12 @@ func (c *Config) Validate() error {
 	if c.SessionTTL.Duration < time.Minute {
 		errs = append(errs, errors.New("session_ttl must be at least 1m"))
 	}
+	if c.SessionIdleTimeout.Duration < time.Minute {
+		errs = append(errs, errors.New("session_idle_timeout must be at least 1m"))
+	}
+	if c.PasswordHashConcurrency < 0 || c.PasswordHashConcurrency > 256 {
+		errs = append(errs, fmt.Errorf("password_hash_concurrency %d must be between 0 (one per core) and 256", c.PasswordHashConcurrency))
+	}
 	errs = append(errs, c.validateWeb()...)
 	if c.DemoPassword != "" && utf8.RuneCountInString(c.DemoPassword) < MinDemoPassword {
 		errs = append(errs, fmt.Errorf("demo_password must be at least %d characters", MinDemoPassword))
@@ -245,6 +269,14 @@ func (c *Config) validateWeb() []error {
 	for _, o := range c.TrustedOrigins {
 		if err := cop.AddTrustedOrigin(o); err != nil {
 			errs = append(errs, fmt.Errorf("trusted_origins: %q must be scheme://host[:port] with nothing after it, e.g. https://vigil.example.org", o))
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err == nil {
+			continue
+		}
+		if _, err := netip.ParseAddr(p); err != nil {
+			errs = append(errs, fmt.Errorf("trusted_proxies: %q must be an IP address or a CIDR prefix, e.g. 10.0.0.0/8", p))
 		}
 	}
 	return errs

@@ -32,6 +32,10 @@ func TestValidate(t *testing.T) {
 		{"secret not hex", func(c *Config) { c.Secret = "not-hex" }, "VIGIL_SECRET"},
 		{"secret too short", func(c *Config) { c.Secret = "abcd" }, "64 hex digits"},
 		{"secret of 32 bytes", func(c *Config) { c.Secret = strings.Repeat("ab", 32) }, ""},
+		{"trusted proxies", func(c *Config) { c.TrustedProxies = []string{"10.0.0.0/8", "192.0.2.1", "2001:db8::/32"} }, ""},
+		{"trusted proxy by name", func(c *Config) { c.TrustedProxies = []string{"proxy.example.org"} }, "trusted_proxies"},
+		{"idle timeout too short", func(c *Config) { c.SessionIdleTimeout.Duration = time.Second }, "session_idle_timeout"},
+		{"negative hash concurrency", func(c *Config) { c.PasswordHashConcurrency = -1 }, "password_hash_concurrency"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,12 +57,16 @@ func TestLayers(t *testing.T) {
 	if err := c.LoadFile(path); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"VIGIL_ADDR": "127.0.0.1:9100", "VIGIL_DIGEST_HOUR": "6"}
+	env := map[string]string{"VIGIL_ADDR": "127.0.0.1:9100", "VIGIL_DIGEST_HOUR": "6", "VIGIL_TRUSTED_PROXIES": "10.0.0.1, 10.0.1.0/24",
+		"VIGIL_SESSION_IDLE_TIMEOUT": "30m", "VIGIL_PASSWORD_HASH_CONCURRENCY": "3"}
 	if err := c.LoadEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:9100" || c.RetentionDays != 7 || c.DigestHour != 6 || c.SessionTTL.Duration != 2*time.Hour {
 		t.Errorf("layers not applied in order: %+v", c)
+	}
+	if len(c.TrustedProxies) != 2 || c.TrustedProxies[1] != "10.0.1.0/24" || c.SessionIdleTimeout.Duration != 30*time.Minute || c.PasswordHashConcurrency != 3 {
+		t.Errorf("sign-in settings from the environment not applied: %+v", c)
 	}
 	os.WriteFile(path, []byte(`{"adr": "x"}`), 0o600)
 	if err := c.LoadFile(path); err == nil || !strings.Contains(err.Error(), "adr") {

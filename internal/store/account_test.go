@@ -54,6 +54,13 @@ func TestCreateUser(t *testing.T) {
 		{name: "unknown org", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleOrgAdmin, Org: "RZZ"}, code: vigil.EINVALID, msg: `organisation "RZZ" is not registered`},
 		{name: "supplier of a trust", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSupplier, Org: "RXA"}, code: vigil.EINVALID, msg: "role supplier needs a supplier organisation; RXA is a trust"},
 		{name: "short password", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "hunter2"}, code: vigil.EINVALID, msg: "the password is too short"},
+		{name: "password with a NUL", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "correct horse\x00battery"}, code: vigil.EINVALID, msg: "the password contains a control character"},
+		{name: "common password", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "Qwerty123456"}, code: vigil.EINVALID, msg: "on the list of the most common passwords"},
+		{name: "email with a trailing dot", user: vigil.NewUser{Email: "x@centre.example.", Name: "X", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "without the dot at the end"},
+		{name: "email in angle brackets", user: vigil.NewUser{Email: "<x@centre.example>", Name: "X", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "not an email address as vigil writes them"},
+		{name: "mailto email", user: vigil.NewUser{Email: "mailto:x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "not an email address as vigil writes them"},
+		{name: "full-width email", user: vigil.NewUser{Email: "ｘ@centre.example", Name: "X", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "not an email address as vigil writes them"},
+		{name: "control character in name", user: vigil.NewUser{Email: "x@centre.example", Name: "X\x00Y", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "name contains a control character"},
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		accounts(t, s)
@@ -105,6 +112,8 @@ func TestAuthenticate(t *testing.T) {
 			{name: "wrong password", email: "it@trust.example", password: goodPassword + "!", code: vigil.EUNAUTHORIZED, msg: wrong},
 			{name: "unknown email", email: "who@trust.example", password: goodPassword, code: vigil.EUNAUTHORIZED, msg: wrong},
 			{name: "not an email", email: "who", password: goodPassword, code: vigil.EUNAUTHORIZED, msg: wrong},
+			{name: "trailing dot is another address", email: "it@trust.example.", password: goodPassword, code: vigil.EUNAUTHORIZED, msg: wrong},
+			{name: "angle brackets are another address", email: "<it@trust.example>", password: goodPassword, code: vigil.EUNAUTHORIZED, msg: wrong},
 			{name: "account without a password", email: "nopw@trust.example", password: "", code: vigil.EUNAUTHORIZED, msg: wrong},
 			{name: "disabled, wrong password", email: "off@trust.example", password: "nope", code: vigil.EUNAUTHORIZED, msg: wrong},
 			{name: "disabled, right password", email: "off@trust.example", password: goodPassword, code: vigil.EFORBIDDEN, msg: "this account is disabled"},
@@ -133,6 +142,7 @@ func TestSetPassword(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantError(t, s.SetPassword(ctx, u.ID, "short"), vigil.EINVALID, "too short")
+		wantError(t, s.SetPassword(ctx, u.ID, "1qaz2wsx3edc"), vigil.EINVALID, "most common passwords")
 		wantError(t, s.SetPassword(ctx, 999, goodPassword), vigil.ENOTFOUND, "no user 999")
 		if err := s.SetPassword(ctx, u.ID, "a new and longer passphrase"); err != nil {
 			t.Fatal(err)
@@ -142,7 +152,7 @@ func TestSetPassword(t *testing.T) {
 		if _, err := s.Authenticate(ctx, u.Email, "a new and longer passphrase"); err != nil {
 			t.Errorf("Authenticate with the new password: %v", err)
 		}
-		_, err = s.SessionPrincipal(ctx, sid)
+		_, err = s.SessionPrincipal(ctx, sid, 0)
 		wantError(t, err, vigil.EUNAUTHORIZED, "your session has ended")
 		if found, err := s.TableContains(ctx, "users", "a new and longer passphrase"); err != nil || found {
 			t.Errorf("users table holds the password: %v, %v", found, err)
@@ -174,6 +184,7 @@ func TestSessions(t *testing.T) {
 		tests := []struct {
 			name    string
 			advance time.Duration
+			idle    time.Duration
 			id      string
 			before  func()
 			want    vigil.Principal
@@ -183,13 +194,15 @@ func TestSessions(t *testing.T) {
 			{name: "sector user", id: adminSID, want: vigil.Principal{UserID: admin.ID, Email: admin.Email, Role: vigil.RoleSectorAdmin}},
 			{name: "garbage", id: "not-a-session", code: vigil.EUNAUTHORIZED},
 			{name: "unknown", id: strings.Repeat("A", 43), code: vigil.EUNAUTHORIZED},
-			{name: "nearly expired", advance: 8*time.Hour - time.Second, id: sid, want: vigil.Principal{UserID: orgAdmin.ID, Email: orgAdmin.Email, Role: vigil.RoleOrgAdmin, Org: "RXA"}},
+			{name: "used within the idle timeout", advance: 59 * time.Minute, idle: time.Hour, id: sid, want: vigil.Principal{UserID: orgAdmin.ID, Email: orgAdmin.Email, Role: vigil.RoleOrgAdmin, Org: "RXA"}},
+			{name: "idle for the idle timeout", advance: time.Hour, idle: time.Hour, id: sid, code: vigil.EUNAUTHORIZED},
+			{name: "nearly expired", advance: 8*time.Hour - time.Second - 119*time.Minute, id: sid, want: vigil.Principal{UserID: orgAdmin.ID, Email: orgAdmin.Email, Role: vigil.RoleOrgAdmin, Org: "RXA"}},
 			{name: "expired", advance: time.Second, id: sid, code: vigil.EUNAUTHORIZED},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				clk.advance(tt.advance)
-				got, err := s.SessionPrincipal(ctx, tt.id)
+				got, err := s.SessionPrincipal(ctx, tt.id, tt.idle)
 				if tt.code != "" {
 					wantError(t, err, tt.code, ended)
 					return
@@ -206,15 +219,15 @@ func TestSessions(t *testing.T) {
 		if err := s.DeleteSession(ctx, sid2); err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.SessionPrincipal(ctx, sid2)
+		_, err = s.SessionPrincipal(ctx, sid2, 0)
 		wantError(t, err, vigil.EUNAUTHORIZED, ended)
-		if _, err := s.SessionPrincipal(ctx, sid3); err != nil {
+		if _, err := s.SessionPrincipal(ctx, sid3, 0); err != nil {
 			t.Fatalf("other session after sign-out: %v", err)
 		}
 		if err := s.SetUserDisabled(ctx, orgAdmin.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.SessionPrincipal(ctx, sid3)
+		_, err = s.SessionPrincipal(ctx, sid3, 0)
 		wantError(t, err, vigil.EUNAUTHORIZED, ended)
 		_, _, err = s.CreateSession(ctx, orgAdmin.ID, time.Hour)
 		wantError(t, err, vigil.EFORBIDDEN, "disabled")
@@ -338,45 +351,53 @@ func TestTokens(t *testing.T) {
 	})
 }
 
-func TestLoginFailures(t *testing.T) {
+func TestLoginAttempts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		clk := fakeClock(s)
-		start := clk.now()
-		for _, f := range []struct{ email, ip string }{
+		start := clk.now().Truncate(time.Microsecond)
+		var ids []int64
+		for i, f := range []struct{ email, ip string }{
 			{"a@trust.example", "192.0.2.1"},
-			{"A@Trust.example", "192.0.2.2"},
+			{"a@trust.example", "192.0.2.2"},
 			{"b@trust.example", "192.0.2.1"},
 		} {
-			if err := s.RecordLoginFailure(ctx, f.email, f.ip); err != nil {
+			id, err := s.ReserveLoginAttempt(ctx, f.email, f.ip, start.Add(time.Duration(i)*time.Minute))
+			if err != nil {
 				t.Fatal(err)
 			}
-			clk.advance(time.Minute)
+			ids = append(ids, id)
 		}
+		at := func(m int) time.Time { return start.Add(time.Duration(m) * time.Minute) }
 		tests := []struct {
-			name      string
-			email, ip string
-			since     time.Time
-			byEmail   int
-			byIP      int
+			name          string
+			email, ip     string
+			since         time.Time
+			except        int64
+			byEmail, byIP store.LoginCount
 		}{
-			{name: "all", email: "a@trust.example", ip: "192.0.2.1", since: start, byEmail: 2, byIP: 2},
-			{name: "email in another case", email: " A@TRUST.EXAMPLE", ip: "192.0.2.2", since: start, byEmail: 2, byIP: 1},
-			{name: "last two minutes", email: "a@trust.example", ip: "192.0.2.1", since: start.Add(time.Minute), byEmail: 1, byIP: 1},
-			{name: "nobody", email: "c@trust.example", ip: "192.0.2.9", since: start, byEmail: 0, byIP: 0},
-			{name: "since the beginning", email: "b@trust.example", ip: "192.0.2.2", byEmail: 1, byIP: 1},
+			{name: "all", email: "a@trust.example", ip: "192.0.2.1", since: start, byEmail: store.LoginCount{N: 2, Last: at(1)}, byIP: store.LoginCount{N: 2, Last: at(2)}},
+			{name: "but the one being decided", email: "a@trust.example", ip: "192.0.2.1", since: start, except: ids[1], byEmail: store.LoginCount{N: 1, Last: at(0)}, byIP: store.LoginCount{N: 2, Last: at(2)}},
+			{name: "last two minutes", email: "a@trust.example", ip: "192.0.2.1", since: at(1), byEmail: store.LoginCount{N: 1, Last: at(1)}, byIP: store.LoginCount{N: 1, Last: at(2)}},
+			{name: "nobody", email: "c@trust.example", ip: "192.0.2.9", since: start},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				e, i, err := s.RecentLoginFailures(ctx, tt.email, tt.ip, tt.since)
-				if err != nil || e != tt.byEmail || i != tt.byIP {
-					t.Errorf("RecentLoginFailures = %d, %d, %v; want %d, %d", e, i, err, tt.byEmail, tt.byIP)
+				e, i, err := s.LoginAttempts(ctx, tt.email, tt.ip, tt.since, tt.except)
+				if err != nil || e.N != tt.byEmail.N || !e.Last.Equal(tt.byEmail.Last) || i.N != tt.byIP.N || !i.Last.Equal(tt.byIP.Last) {
+					t.Errorf("LoginAttempts = %+v, %+v, %v; want %+v, %+v", e, i, err, tt.byEmail, tt.byIP)
 				}
 			})
 		}
+		if err := s.ReleaseLoginAttempt(ctx, ids[2]); err != nil {
+			t.Fatal(err)
+		}
+		if e, _, err := s.LoginAttempts(ctx, "b@trust.example", "", start, 0); err != nil || e.N != 0 {
+			t.Errorf("after release: %+v, %v; want none", e, err)
+		}
 		clk.advance(time.Hour)
-		if n, err := s.PurgeExpired(ctx, time.Hour+90*time.Second); err != nil || n != 2 {
-			t.Errorf("PurgeExpired = %d, %v; want the 2 oldest failures", n, err)
+		if n, err := s.PurgeExpired(ctx, time.Hour-30*time.Second); err != nil || n != 1 {
+			t.Errorf("PurgeExpired = %d, %v; want the oldest attempt", n, err)
 		}
 	})
 }

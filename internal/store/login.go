@@ -3,39 +3,57 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
-// RecordLoginFailure notes a failed sign-in for email from ip, for rate limiting across
-// every server that shares the database.
-func (s *Store) RecordLoginFailure(ctx context.Context, email, ip string) error {
-	_, err := s.wdb().exec(ctx, `INSERT INTO login_failures (email, ip, at) VALUES (?, ?, ?)`,
-		failureKey(email), ip, dbTime(s.now()))
+// LoginCount is what the sign-in limits know about one email or one address: the
+// attempts that count against it in a window, other than the one being decided, and
+// when the newest of them was made.
+type LoginCount struct {
+	// N is how many attempts count.
+	N int
+	// Last is when the newest was made; zero when N is 0.
+	Last time.Time
+}
+
+// ReserveLoginAttempt notes a sign-in attempt for email from ip at the given time,
+// before its password is checked, and returns its id. Committed at once, outside any
+// transaction, so that parallel attempts see each other: an attempt the limits refuse,
+// or one that succeeds, is released again (ReleaseLoginAttempt); a wrong password keeps
+// it as a failure. email must be in canonical form (CanonicalEmail).
+func (s *Store) ReserveLoginAttempt(ctx context.Context, email, ip string, at time.Time) (int64, error) {
+	var id int64
+	err := s.wdb().row(ctx, `INSERT INTO login_failures (email, ip, at) VALUES (?, ?, ?) RETURNING id`,
+		bounded(email, 254), bounded(ip, 100), dbTime(at)).Scan(&id)
 	if err != nil {
-		return fmt.Errorf("record login failure: %w", err)
+		return 0, fmt.Errorf("reserve login attempt: %w", err)
+	}
+	return id, nil
+}
+
+// ReleaseLoginAttempt forgets a reserved attempt that turned out not to be a failure.
+func (s *Store) ReleaseLoginAttempt(ctx context.Context, id int64) error {
+	if _, err := s.wdb().exec(ctx, `DELETE FROM login_failures WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("release login attempt: %w", err)
 	}
 	return nil
 }
 
-// RecentLoginFailures counts failed sign-ins since the given time for the email (in
-// any letter case) and, separately, from the IP address.
-func (s *Store) RecentLoginFailures(ctx context.Context, email, ip string, since time.Time) (byEmail, byIP int, err error) {
-	if since.IsZero() {
-		since = time.Unix(0, 0)
-	}
-	err = s.rdb().row(ctx, `SELECT
-		(SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ?),
-		(SELECT COUNT(*) FROM login_failures WHERE ip = ? AND at >= ?)`,
-		failureKey(email), dbTime(since), ip, dbTime(since)).Scan(&byEmail, &byIP)
-	if err != nil {
-		return 0, 0, fmt.Errorf("count login failures: %w", err)
+// LoginAttempts counts the attempts for email and, separately, from ip made since the
+// given time, leaving out the attempt except (the one being decided).
+func (s *Store) LoginAttempts(ctx context.Context, email, ip string, since time.Time, except int64) (byEmail, byIP LoginCount, err error) {
+	for _, q := range []struct {
+		col, val string
+		out      *LoginCount
+	}{{"email", bounded(email, 254), &byEmail}, {"ip", bounded(ip, 100), &byIP}} {
+		err = s.rdb().row(ctx, `SELECT COUNT(*), MAX(at) FROM login_failures WHERE `+q.col+` = ? AND at >= ? AND id <> ?`,
+			q.val, dbTime(since), except).Scan(&q.out.N, scanTime(&q.out.Last))
+		if err != nil {
+			return byEmail, byIP, fmt.Errorf("count login attempts: %w", err)
+		}
 	}
 	return byEmail, byIP, nil
 }
 
-// failureKey is the email as typed, trimmed, lower-cased and bounded, valid or not.
-func failureKey(email string) string {
-	e := []rune(strings.ToLower(strings.TrimSpace(email)))
-	return string(e[:min(len(e), 254)])
-}
+// bounded cuts s to at most n bytes, for keys that may come from anyone.
+func bounded(s string, n int) string { return s[:min(len(s), n)] }

@@ -1,13 +1,19 @@
 package store
 
 import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/vigil-health/vigil"
@@ -39,7 +45,8 @@ const (
 
 var b64 = base64.RawStdEncoding
 
-// checkPassword checks a new password against the length policy.
+// checkPassword checks a new password against the length policy and the deny-list of
+// common passwords.
 func checkPassword(pw string) error {
 	n := utf8.RuneCountInString(pw)
 	if n < MinPasswordLength {
@@ -48,8 +55,38 @@ func checkPassword(pw string) error {
 	if n > MaxPasswordLength {
 		return vigil.Errorf(vigil.EINVALID, "the password is longer than %d characters", MaxPasswordLength)
 	}
+	if !utf8.ValidString(pw) || strings.IndexFunc(pw, unicode.IsControl) >= 0 {
+		return vigil.Errorf(vigil.EINVALID, "the password contains a control character or is not valid UTF-8 text: use letters, digits, spaces and punctuation")
+	}
+	if _, common := slices.BinarySearch(commonPasswords(), strings.ToLower(pw)); common {
+		return vigil.Errorf(vigil.EINVALID, "this password is on the list of the most common passwords, the first ones an attacker tries: choose another (a few unrelated words work well)")
+	}
 	return nil
 }
+
+// commonPasswordsGz is the deny-list: zxcvbn's list of common passwords, lower-cased,
+// one a line. passwords/update.sh makes it and passwords/SOURCE says from what.
+//
+//go:embed passwords/common.txt.gz
+var commonPasswordsGz []byte
+
+// commonPasswords is the deny-list, sorted, read on first use.
+var commonPasswords = sync.OnceValue(func() []string {
+	zr, err := gzip.NewReader(bytes.NewReader(commonPasswordsGz))
+	if err != nil {
+		panic("store: embedded password list: " + err.Error()) // the build embedded a broken file
+	}
+	var list []string
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		list = append(list, sc.Text())
+	}
+	if err := sc.Err(); err != nil {
+		panic("store: embedded password list: " + err.Error())
+	}
+	slices.Sort(list)
+	return list
+})
 
 // hashPassword returns the PHC-format argon2id hash of pw with a fresh random salt:
 // $argon2id$v=19$m=19456,t=2,p=1$SALT$HASH (base64 without padding).

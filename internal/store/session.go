@@ -56,9 +56,11 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Durati
 	return raw, expires, nil
 }
 
-// SessionPrincipal returns who a session belongs to. An unknown or expired session, or
-// one whose user has been disabled, is unauthorized.
-func (s *Store) SessionPrincipal(ctx context.Context, id string) (vigil.Principal, error) {
+// SessionPrincipal returns who a session belongs to, and marks it used. An unknown or
+// expired session, one unused for idle or longer (when idle is above zero), or one whose
+// user has been disabled, is unauthorized. Use is written at most once a minute, so the
+// idle time is known to within a minute.
+func (s *Store) SessionPrincipal(ctx context.Context, id string, idle time.Duration) (vigil.Principal, error) {
 	ended := vigil.Errorf(vigil.EUNAUTHORIZED, "your session has ended: sign in again")
 	if len(id) != 43 {
 		return vigil.Principal{}, ended
@@ -78,7 +80,7 @@ func (s *Store) SessionPrincipal(ctx context.Context, id string) (vigil.Principa
 		return vigil.Principal{}, fmt.Errorf("read session: %w", err)
 	}
 	now := s.now()
-	if disabled || !now.Before(expires) {
+	if disabled || !now.Before(expires) || idle > 0 && now.Sub(seen) >= idle {
 		return vigil.Principal{}, ended
 	}
 	if now.Sub(seen) >= lastSeenEvery {

@@ -9,16 +9,66 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/ioc"
 )
 
-// normalizeEmail lower-cases an address and checks its shape.
-func normalizeEmail(s string) (string, error) {
-	e, err := ioc.Email(s)
-	if err != nil || len(e) > 254 {
-		return "", vigil.Errorf(vigil.EINVALID, "%q is not an email address", s)
+// normalizeEmail is CanonicalEmail: accounts and contacts keep addresses in one form.
+func normalizeEmail(s string) (string, error) { return CanonicalEmail(s) }
+
+// CanonicalEmail returns the one form vigil keeps an email address in, for accounts and
+// the sign-in limits alike: plain ASCII, lower case, name@domain with a domain of at
+// least two labels and no trailing dot. Surrounding spaces are dropped and capitals
+// lowered; any other spelling (angle brackets, "mailto:", a trailing dot, full-width or
+// other non-ASCII letters) is invalid, with a message that says how to write it, so that
+// one mailbox never has two names.
+func CanonicalEmail(s string) (string, error) {
+	e := strings.ToLower(strings.TrimSpace(s))
+	local, domain, ok := strings.Cut(e, "@")
+	if ok && len(e) <= 254 && validLocal(local) && validDomain(domain) {
+		return e, nil
 	}
-	return e, nil
+	shown := []rune(s)
+	if len(shown) > 100 {
+		shown = append(shown[:100], '…')
+	}
+	hint := "write it as name@organisation.example, in plain letters, without angle brackets, \"mailto:\" or a dot at the end"
+	if ok && strings.HasSuffix(domain, ".") {
+		hint = "write it without the dot at the end"
+	}
+	return "", vigil.Errorf(vigil.EINVALID, "%q is not an email address as vigil writes them: %s", string(shown), hint)
+}
+
+// validLocal reports whether s is a dot-atom of RFC 5322's atext, at most 64 bytes.
+func validLocal(s string) bool {
+	if s == "" || len(s) > 64 || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || strings.IndexByte("!#$%&'*+/=?^_`{|}~-", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// validDomain reports whether s is a lower-case ASCII host name (internationalised
+// names in their xn-- form) of two labels or more, without a trailing dot.
+func validDomain(s string) bool {
+	labels := strings.Split(s, ".")
+	if len(s) > 253 || len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			if c := l[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // CreateUser makes an account. An email already in use is a conflict.
@@ -108,7 +158,8 @@ func (s *Store) GetUser(ctx context.Context, id int64) (vigil.User, error) {
 	return u, nil
 }
 
-// GetUserByEmail returns the user who signs in with email, in any letter case.
+// GetUserByEmail returns the user who signs in with email, in any letter case; any
+// other spelling than CanonicalEmail's is not found.
 func (s *Store) GetUserByEmail(ctx context.Context, email string) (vigil.User, error) {
 	u, _, err := s.userByEmail(ctx, email)
 	return u, err

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -39,9 +40,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		st := &reqState{id: newRequestID(), route: "unmatched"}
-		ip := clientIP(r)
+		ip, secure := s.client(r)
 		ctx := context.WithValue(r.Context(), stateKey{}, st)
-		ctx = api.WithClientIP(api.WithRequestID(ctx, st.id), ip)
+		ctx = api.WithSecure(api.WithClientIP(api.WithRequestID(ctx, st.id), ip), secure)
 		w.Header().Set("X-Request-Id", st.id)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if strings.HasPrefix(r.URL.Path, api.Prefix+"/") {
@@ -80,14 +81,86 @@ func newRequestID() string {
 	return hex.EncodeToString(b)
 }
 
-// clientIP is the address the connection came from. Behind a proxy this is the proxy:
-// trusting X-Forwarded-For needs a configured list of proxies, which vigil has not yet.
-func clientIP(r *http.Request) string {
+// client returns the address a request came from and whether it came over HTTPS. The
+// connection's own address counts unless it is one of the trusted proxies: then the
+// X-Forwarded-For addresses are read from the nearest back, skipping trusted proxies,
+// and the first one that is not (the client as the outermost trusted proxy saw it) is
+// the client. A request came over HTTPS when the connection is TLS, or when a trusted
+// proxy says so in X-Forwarded-Proto. Nobody else's headers are believed, so a client
+// cannot pick the address its failed sign-ins count against.
+func (s *Server) client(r *http.Request) (ip string, secure bool) {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	secure = r.TLS != nil
+	addr, err := netip.ParseAddr(host)
+	if err != nil || !s.trustedProxy(addr) {
+		return host, secure
+	}
+	if protos := forwarded(r.Header.Values("X-Forwarded-Proto")); len(protos) > 0 {
+		secure = secure || strings.EqualFold(protos[len(protos)-1], "https")
+	}
+	hops := forwarded(r.Header.Values("X-Forwarded-For"))
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := parseHop(hops[i])
+		if err != nil {
+			break // not an address: believe nothing further out
+		}
+		addr = a
+		if !s.trustedProxy(a) {
+			break
+		}
+	}
+	return addr.String(), secure
+}
+
+// trustedProxy reports whether a is one of Deps.TrustedProxies.
+func (s *Server) trustedProxy(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.proxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// forwarded splits the values of a comma-separated forwarding header into its items.
+func forwarded(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for _, f := range strings.Split(v, ",") {
+			out = append(out, strings.TrimSpace(f))
+		}
+	}
+	return out
+}
+
+// parseHop reads one X-Forwarded-For item: an address, possibly with a port.
+func parseHop(s string) (netip.Addr, error) {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap(), nil
+	}
+	a, err := netip.ParseAddr(strings.Trim(s, "[]"))
+	return a.Unmap(), err
+}
+
+// parseProxies reads Deps.TrustedProxies: addresses or CIDR prefixes.
+func parseProxies(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range list {
+		if pre, err := netip.ParsePrefix(p); err == nil {
+			out = append(out, pre.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(p)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q is not an IP address or CIDR prefix", p)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 // recover turns a panic into a 500 problem; the panic and stack go only to the log.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -27,8 +28,8 @@ type Deps struct {
 	App *app.App
 	// Logger receives the request log and errors; nil discards them.
 	Logger *slog.Logger
-	// SecureCookies marks the session cookie Secure: set it when users reach the
-	// server over HTTPS, directly or through a proxy.
+	// SecureCookies marks the session cookie Secure on every request; without it, only
+	// requests over TLS or from a trusted proxy saying "https" get a Secure cookie.
 	SecureCookies bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -43,6 +44,10 @@ type Deps struct {
 	// cookie-authenticated state-changing requests besides the server's own, e.g. the
 	// public address when a proxy rewrites the Host header.
 	TrustedOrigins []string
+	// TrustedProxies are the addresses or CIDR prefixes of reverse proxies whose
+	// X-Forwarded-For and X-Forwarded-Proto headers are believed, for the client address
+	// the sign-in limits count and for Secure cookies.
+	TrustedProxies []string
 	// ShutdownTimeout bounds the graceful shutdown (DefaultShutdownTimeout when zero).
 	ShutdownTimeout time.Duration
 	// Version is the software version the OpenAPI document states.
@@ -61,10 +66,11 @@ type Server struct {
 	metrics  *metrics
 	cop      *http.CrossOriginProtection
 	handler  http.Handler
+	proxies  []netip.Prefix // Deps.TrustedProxies
 }
 
 // New builds the server and registers its routes: the API under /api/v1, /healthz,
-// /readyz and /metrics. It panics when a trusted origin is malformed, a programming
+// /readyz and /metrics. It panics when a trusted origin or proxy is malformed, a programming
 // or configuration error the configuration's validation should have caught.
 func New(d Deps) *Server {
 	if d.Logger == nil {
@@ -86,6 +92,11 @@ func New(d Deps) *Server {
 			panic("web: trusted origin: " + err.Error())
 		}
 	}
+	proxies, err := parseProxies(d.TrustedProxies)
+	if err != nil {
+		panic("web: " + err.Error())
+	}
+	s.proxies = proxies
 	s.cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
 	s.api = api.New(muxRecorder{s}, api.Deps{App: d.App, Logger: d.Logger, Now: d.Now,
 		SecureCookies: d.SecureCookies, MaxBodyBytes: d.MaxBodyBytes, Version: d.Version})

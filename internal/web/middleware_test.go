@@ -1,0 +1,96 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/vigil-health/vigil/internal/store/storetest"
+	"github.com/vigil-health/vigil/internal/web"
+)
+
+// TestErrorsEchoNoSecrets sends bodies that fail validation and checks that the problem
+// echoes no password and stays small.
+func TestErrorsEchoNoSecrets(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	nested := func(open, close string, n int) string {
+		return strings.Repeat(open, n) + "1" + strings.Repeat(close, n)
+	}
+	for _, tc := range []struct{ name, body, location string }{
+		{"password too long", `{"email": "member@rxa.example", "password": "SECRET-` + strings.Repeat("x", 5000) + `"}`, "body.password"},
+		{"password not a string", `{"email": "member@rxa.example", "password": {"a": ` + nested(`{"a":`, "}", 3000) + `}}`, "body.password"},
+		{"unexpected property beside a password", `{"email": 5, "password": "SECRET-pw", "extra": ` + nested("[", "]", 5000) + `}`, "body.extra"},
+		{"email far too long", `{"email": "` + strings.Repeat("e", 600) + `", "password": "SECRET-pw"}`, "body.email"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do("POST", "/api/v1/session", tc.body, noAuth)
+			p := r.problem(t)
+			if r.status != http.StatusUnprocessableEntity {
+				t.Errorf("status %d, want 422", r.status)
+			}
+			if strings.Contains(string(r.body), "SECRET") {
+				t.Errorf("the problem echoes the password: %.300s", r.body)
+			}
+			if len(r.body) > 2000 {
+				t.Errorf("the problem is %d bytes: %.300s", len(r.body), r.body)
+			}
+			found := false
+			for _, e := range p.Errors {
+				found = found || e.Location == tc.location
+			}
+			if !found {
+				t.Errorf("errors %+v do not name %s", p.Errors, tc.location)
+			}
+		})
+	}
+}
+
+// TestBehindProxy checks that behind a trusted proxy the sign-in limits count the
+// client's address, not the proxy's, and the session cookie is Secure when the proxy
+// says the client came over HTTPS.
+func TestBehindProxy(t *testing.T) {
+	f := startServer(t, storetest.Open(t), web.Deps{TrustedProxies: []string{"127.0.0.1"}})
+	f.seed()
+	login := func(email, pw, from string, headers ...string) response {
+		return f.do("POST", "/api/v1/session", map[string]string{"email": email, "password": pw}, noAuth,
+			append([]string{"X-Forwarded-For", from}, headers...)...)
+	}
+	for i := range 20 {
+		if r := login(fmt.Sprintf("nobody%d@rxa.example", i), "wrong password", "203.0.113.5"); r.status != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d %s", i+1, r.status, r.body)
+		}
+	}
+	if r := login("admin@rxa.example", password, "203.0.113.5"); r.status != http.StatusTooManyRequests {
+		t.Errorf("21st attempt from the address that failed 20 times: %d, want 429", r.status)
+	}
+	r := login("admin@rxa.example", password, "203.0.113.6", "X-Forwarded-Proto", "https")
+	if r.status != http.StatusOK {
+		t.Fatalf("another client behind the same proxy: %d %s, want 200", r.status, r.body)
+	}
+	if c, err := r.sessionCookie(); err != nil || !c.Secure {
+		t.Errorf("cookie %+v (%v) of a sign-in over HTTPS through the proxy, want Secure", c, err)
+	}
+	r = login("member@rxa.example", password, "203.0.113.7", "X-Forwarded-Proto", "http")
+	if c, err := r.sessionCookie(); err != nil || c.Secure {
+		t.Errorf("cookie %+v (%v) of a sign-in over plain HTTP, want not Secure", c, err)
+	}
+
+	// Without the proxy trusted, its headers count for nothing.
+	g := newFixture(t, storetest.Open(t))
+	r = g.do("POST", "/api/v1/session", map[string]string{"email": "admin@rxa.example", "password": password}, noAuth,
+		"X-Forwarded-For", "203.0.113.6", "X-Forwarded-Proto", "https")
+	if c, err := r.sessionCookie(); err != nil || c.Secure {
+		t.Errorf("cookie %+v (%v) when an untrusted sender claims HTTPS, want not Secure", c, err)
+	}
+}
+
+// TestSignInEmailSpelling checks that another spelling of an address is refused with a
+// problem that says how to write it, not counted as a failure of the account.
+func TestSignInEmailSpelling(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	r := f.do("POST", "/api/v1/session", map[string]string{"email": "admin@rxa.example.", "password": password}, noAuth)
+	if p := r.problem(t); r.status != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, "without the dot at the end") {
+		t.Errorf("sign-in as admin@rxa.example.: %d %q, want 422 saying to drop the dot", r.status, p.Detail)
+	}
+}
