@@ -88,6 +88,11 @@ func TestOrgAdminCannotClaimAnotherOrgsAssets(t *testing.T) {
 			t.Errorf("RXA after its admin's claims: %s, want the new assets pending and only 192.0.2.0/25 active", r.body)
 		}
 
+		// Whatever rebuilds the router next (another change, the periodic rebuild, a
+		// restart) still leaves the pending claims out.
+		if err := f.centre.Reroute(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 		rxa, rxb := alertsOf(ownOrg), alertsOf(otherOrg)
 		if res := send("198.51.100.10"); res.Routed != 1 || alertsOf(ownOrg) != rxa || alertsOf(otherOrg) != rxb+1 {
 			t.Errorf("an event for RXB's address claimed by RXA: %+v; RXA %d→%d, RXB %d→%d alerts, want it RXB's only",
@@ -95,6 +100,14 @@ func TestOrgAdminCannotClaimAnotherOrgsAssets(t *testing.T) {
 		}
 		if res := send("81.2.69.160"); res.Routed != 0 || res.Unrouted != 1 {
 			t.Errorf("an event for a pending address: %+v, want unrouted", res)
+		}
+		// Nor does a TLP:RED indicator listing the claimed addresses become RXA's alert.
+		rxa = alertsOf(ownOrg)
+		if r := f.do("POST", "/api/v1/intel?source=partner-cert&tlp=red", "198.51.100.10\n81.2.69.160\n", f.as("sector_analyst")); r.status != http.StatusOK {
+			t.Fatalf("intel upload: %d %s", r.status, r.body)
+		}
+		if n := alertsOf(ownOrg); n != rxa {
+			t.Errorf("RXA has %d alerts after a RED indicator for its pending claims, want %d", n, rxa)
 		}
 
 		// The analyst's queue shows the pending claims, with the overlap.
