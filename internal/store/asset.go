@@ -134,9 +134,12 @@ func (s *Store) updateAssets(ctx context.Context, c conn, cur vigil.Org, replace
 	if replace == nil && len(add) == 0 && len(remove) == 0 {
 		return nil, nil
 	}
-	have := map[vigil.Asset]bool{}
-	for _, a := range slices.Concat(OrgAssets(cur), cur.Pending) {
+	have, pending := map[vigil.Asset]bool{}, map[vigil.Asset]bool{}
+	for _, a := range OrgAssets(cur) {
 		have[a] = true
+	}
+	for _, a := range cur.Pending {
+		have[a], pending[a] = true, true
 	}
 	want := map[vigil.Asset]normAsset{}
 	if replace == nil {
@@ -152,10 +155,9 @@ func (s *Store) updateAssets(ctx context.Context, c conn, cur vigil.Org, replace
 	}
 	var added []normAsset
 	for _, a := range slices.Concat(replace, add) {
-		if _, ok := want[a.Asset]; ok && (!have[a.Asset] || !who.Pending && slices.Contains(cur.Pending, a.Asset)) {
-			added = append(added, a) // new, or pending and now added by the sector: approved
-			have[a.Asset] = true     // a repeat in replace and add is added once
-			cur.Pending = slices.DeleteFunc(slices.Clone(cur.Pending), func(p vigil.Asset) bool { return p == a.Asset })
+		if _, ok := want[a.Asset]; ok && (!have[a.Asset] || !who.Pending && pending[a.Asset]) {
+			added = append(added, a)                      // new, or pending and now added by the sector: approved
+			have[a.Asset], pending[a.Asset] = true, false // a repeat in replace and add is added once
 		}
 	}
 	for a := range have {
