@@ -91,13 +91,16 @@ type Org struct {
 	Region string
 	// Parent is the ODS code of a parent organisation (a trust for its sites), or empty.
 	Parent string
-	// IPRanges are the networks the organisation has registered as its own.
+	// IPRanges are the networks the organisation has registered as its own (approved).
 	IPRanges []netip.Prefix
-	// Domains are the domain names it has registered; their subdomains are its too.
+	// Domains are the domain names it has registered (approved); their subdomains are its too.
 	Domains []string
-	// Hostnames are single hosts the organisation has registered; unlike Domains they do
-	// not claim their subdomains.
+	// Hostnames are single hosts the organisation has registered (approved); unlike
+	// Domains they do not claim their subdomains.
 	Hostnames []string
+	// Pending are assets the organisation claimed for itself that a sector analyst has not
+	// approved yet: they route nothing until approved. Creating an organisation ignores it.
+	Pending []Asset
 	// Contacts are the people the sector centre talks to at the organisation.
 	Contacts []Contact
 	// CreatedAt is when the organisation was registered.

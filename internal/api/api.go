@@ -122,6 +122,9 @@ func (a *API) routes() {
 	Register(a, op("get-org", http.MethodGet, "/orgs/{ods}", "Get an organisation", "orgs", e404), people, a.orgGet)
 	Register(a, op("update-org", http.MethodPatch, "/orgs/{ods}", "Change an organisation", "orgs", e404), orgEditors, a.orgUpdate)
 	Register(a, op("list-overlaps", http.MethodGet, "/overlaps", "List overlapping asset claims", "orgs"), sector, a.overlapList)
+	Register(a, op("list-assets", http.MethodGet, "/assets", "List organisations' assets for review", "orgs"), sector, a.assetList)
+	Register(a, op("approve-asset", http.MethodPost, "/assets/{id}/approve", "Approve a pending asset", "orgs", e404, e409), sector, a.assetApprove)
+	Register(a, op("reject-asset", http.MethodPost, "/assets/{id}/reject", "Reject a pending asset", "orgs", e404, e409), sector, a.assetReject)
 
 	Register(a, op("list-alerts", http.MethodGet, "/alerts", "List alerts", "alerts", e404), people, a.alertList)
 	Register(a, op("get-alert", http.MethodGet, "/alerts/{id}", "Get an alert", "alerts", e404), people, a.alertGet)

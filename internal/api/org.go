@@ -20,12 +20,14 @@ type Org struct {
 	Region string `json:"region" example:"North West"`
 	// Parent is the ODS code of the parent organisation, if any.
 	Parent string `json:"parent,omitempty"`
-	// IPRanges are the organisation's networks in CIDR form.
-	IPRanges []string `json:"ip_ranges" example:"[\"192.0.2.0/24\"]"`
-	// Domains are its domains; names under them are its too.
-	Domains []string `json:"domains" example:"[\"trust.example\"]"`
-	// Hostnames are single hosts it registered.
-	Hostnames []string `json:"hostnames"`
+	// IPRanges are the organisation's approved networks in CIDR form.
+	IPRanges []string `json:"ip_ranges" example:"[\"192.0.2.0/24\"]" doc:"Approved networks: events and indicators route here."`
+	// Domains are its approved domains; names under them are its too.
+	Domains []string `json:"domains" example:"[\"trust.example\"]" doc:"Approved domains; names under them are the organisation's too."`
+	// Hostnames are single hosts it registered, approved.
+	Hostnames []string `json:"hostnames" doc:"Approved single hosts."`
+	// Assets are every asset with its status, pending ones included.
+	Assets []OrgAssetStatus `json:"assets" doc:"Every asset with its status: one the organisation added for itself is pending, and routes nothing, until a sector analyst approves it."`
 	// Contacts are the people the sector centre talks to there.
 	Contacts []Contact `json:"contacts"`
 	// CreatedAt is when it was registered.
@@ -46,13 +48,23 @@ type Contact struct {
 	Phone string `json:"phone,omitempty" maxLength:"50"`
 }
 
+// OrgAssetStatus is one of an organisation's assets with its status.
+type OrgAssetStatus struct {
+	// Kind is ip_range, domain or hostname.
+	Kind vigil.AssetKind `json:"kind" enum:"ip_range,domain,hostname"`
+	// Value is the network or name.
+	Value string `json:"value"`
+	// Status is pending until a sector analyst approves it.
+	Status vigil.AssetStatus `json:"status" enum:"pending,approved"`
+}
+
 // Assets lists IP ranges, domains and hostnames, as registered or as a change.
 type Assets struct {
 	// IPRanges are networks in CIDR form (a bare address means a single host), at most
-	// /8 wide for IPv4 and /32 for IPv6.
-	IPRanges []string `json:"ip_ranges,omitempty" maxItems:"10000" example:"[\"192.0.2.0/24\"]"`
+	// /16 wide for IPv4 and /32 for IPv6 unless the centre's settings say otherwise.
+	IPRanges []string `json:"ip_ranges,omitempty" maxItems:"10000" example:"[\"192.0.2.0/24\"]" doc:"Networks in CIDR form (a bare address is one host), by default at most /16 (IPv4) or /32 (IPv6) wide; special-purpose ranges such as 10.0.0.0/8 are refused."`
 	// Domains are domain names; names under them are claimed too.
-	Domains []string `json:"domains,omitempty" maxItems:"10000" example:"[\"trust.example\"]"`
+	Domains []string `json:"domains,omitempty" maxItems:"10000" example:"[\"trust.example\"]" doc:"Domain names; names under them are claimed too. Public suffixes and shared domains (mail providers, nhs.net) are refused."`
 	// Hostnames are single hosts, without the names under them.
 	Hostnames []string `json:"hostnames,omitempty" maxItems:"10000"`
 }
@@ -86,10 +98,23 @@ func orgOut(o vigil.Org) Org {
 		IPRanges:  mapSlice(o.IPRanges, netip.Prefix.String),
 		Domains:   nonNil(o.Domains),
 		Hostnames: nonNil(o.Hostnames),
+		Assets:    assetStatuses(o),
 		Contacts: mapSlice(o.Contacts, func(c vigil.Contact) Contact {
 			return Contact{Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone}
 		}),
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+}
+
+// assetStatuses lists o's approved assets, then its pending ones.
+func assetStatuses(o vigil.Org) []OrgAssetStatus {
+	out := []OrgAssetStatus{}
+	for _, a := range orgs.Approved(o) {
+		out = append(out, OrgAssetStatus{Kind: a.Kind, Value: a.Value, Status: vigil.AssetApproved})
+	}
+	for _, a := range o.Pending {
+		out = append(out, OrgAssetStatus{Kind: a.Kind, Value: a.Value, Status: vigil.AssetPending})
+	}
+	return out
 }
 
 func nonNil[T any](s []T) []T {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/accounts"
 	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/auditlog"
@@ -35,6 +36,9 @@ type Deps struct {
 	// HashConcurrency bounds the password hashes computed at once (the accounts default
 	// when zero).
 	HashConcurrency int
+	// AssetLimits are the widest networks an organisation could own (vigil's defaults
+	// when zero).
+	AssetLimits vigil.AssetLimits
 	// DigestHour is the UTC hour (0–23) of the daily digest; config supplies
 	// alerts.DefaultDigestHour.
 	DigestHour int
@@ -72,8 +76,9 @@ func New(d Deps) *App {
 	*a = App{store: d.Store,
 		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
 			IdleTimeout: d.SessionIdleTimeout, HashConcurrency: d.HashConcurrency}),
-		Audit:  auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
-		Orgs:   orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, AssetsChanged: a.assetsChanged}),
+		Audit: auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
+		Orgs: orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Limits: d.AssetLimits,
+			AssetsChanged: a.assetsChanged}),
 		Alerts: alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour}),
 	}
 	return a

@@ -103,7 +103,8 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 		}
 	}
 	a, err := app.Open(ctx, app.Deps{Store: s, Logger: log, SessionTTL: cfg.SessionTTL.Duration,
-		SessionIdleTimeout: cfg.SessionIdleTimeout.Duration, HashConcurrency: cfg.PasswordHashConcurrency, DigestHour: cfg.DigestHour, Flows: app.Flows{Secret: secret,
+		SessionIdleTimeout: cfg.SessionIdleTimeout.Duration, HashConcurrency: cfg.PasswordHashConcurrency, DigestHour: cfg.DigestHour,
+		AssetLimits: cfg.AssetLimits(), Flows: app.Flows{Secret: secret,
 			RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, Warninglists: benign}})
 	if err != nil {
 		s.Close()

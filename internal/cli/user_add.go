@@ -68,9 +68,9 @@ func storeError(err error) error {
 // that act on it as vigil.CommandLine; closeStore closes the store.
 func (f *serverFlags) openApp(e *env) (a *app.App, closeStore func() error, err error) {
 	log := quietLogger(e)
-	_, s, err := f.open(e.ctx, log)
+	cfg, s, err := f.open(e.ctx, log)
 	if err != nil {
 		return nil, nil, err
 	}
-	return app.New(app.Deps{Store: s, Logger: log}), s.Close, nil
+	return app.New(app.Deps{Store: s, Logger: log, AssetLimits: cfg.AssetLimits()}), s.Close, nil
 }

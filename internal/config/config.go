@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/telemetry"
 )
 
@@ -45,6 +46,11 @@ type Config struct {
 	// Warninglists is a directory of MISP warninglists (list.json files); values on them
 	// are imported but never match, so 8.8.8.8 or a cloud provider's range raises no alert.
 	Warninglists string `json:"warninglists"`
+	// MaxIPv4Prefix and MaxIPv6Prefix are the widest networks an organisation could own,
+	// as prefix lengths: a wider IP range is refused as an asset, whoever adds it.
+	MaxIPv4Prefix int `json:"max_ipv4_prefix"`
+	// MaxIPv6Prefix is the widest IPv6 network an organisation could own.
+	MaxIPv6Prefix int `json:"max_ipv6_prefix"`
 	// DigestHour is the UTC hour the daily digest goes out.
 	DigestHour int `json:"digest_hour"`
 	// SessionTTL is how long a login lasts at most, however active.
@@ -96,6 +102,8 @@ func Default() Config {
 		MaxTelemetryBytes: telemetry.DefaultMaxBytes,
 		MaxEventBytes:     64 << 20,
 		RetentionDays:     30,
+		MaxIPv4Prefix:     16,
+		MaxIPv6Prefix:     32,
 		DigestHour:        7,
 		SessionTTL:        Duration{12 * time.Hour},
 		// SessionIdleTimeout ends a session an hour after its last use.
@@ -136,6 +144,8 @@ var envVars = []struct {
 	{"VIGIL_WARNINGLISTS", func(c *Config, v string) error { c.Warninglists = v; return nil }},
 	{"VIGIL_RETENTION_DAYS", func(c *Config, v string) error { return atoi(v, &c.RetentionDays) }},
 	{"VIGIL_DIGEST_HOUR", func(c *Config, v string) error { return atoi(v, &c.DigestHour) }},
+	{"VIGIL_MAX_IPV4_PREFIX", func(c *Config, v string) error { return atoi(v, &c.MaxIPv4Prefix) }},
+	{"VIGIL_MAX_IPV6_PREFIX", func(c *Config, v string) error { return atoi(v, &c.MaxIPv6Prefix) }},
 	{"VIGIL_MAX_TELEMETRY_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxTelemetryBytes) }},
 	{"VIGIL_MAX_EVENT_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxEventBytes) }},
 	{"VIGIL_TRUSTED_PROXIES", func(c *Config, v string) error { c.TrustedProxies = splitList(v); return nil }},
@@ -230,6 +240,12 @@ func (c *Config) Validate() error {
 	if c.DigestHour < 0 || c.DigestHour > 23 {
 		errs = append(errs, fmt.Errorf("digest_hour %d must be between 0 and 23", c.DigestHour))
 	}
+	if c.MaxIPv4Prefix < 8 || c.MaxIPv4Prefix > 32 {
+		errs = append(errs, fmt.Errorf("max_ipv4_prefix %d must be between 8 and 32 (the default, 16, refuses IP ranges wider than a /16)", c.MaxIPv4Prefix))
+	}
+	if c.MaxIPv6Prefix < 32 || c.MaxIPv6Prefix > 128 {
+		errs = append(errs, fmt.Errorf("max_ipv6_prefix %d must be between 32 and 128 (the default, 32, refuses IP ranges wider than a /32)", c.MaxIPv6Prefix))
+	}
 	if c.MaxTelemetryBytes < 1<<10 || c.MaxEventBytes < 1<<10 {
 		errs = append(errs, errors.New("max_telemetry_bytes and max_event_bytes must be at least 1024"))
 	}
@@ -313,3 +329,8 @@ func (c *Config) BodyLimits() map[string]int64 {
 
 // SecretPath is where the server's HMAC secret for the observable index is kept.
 func (c *Config) SecretPath() string { return filepath.Join(c.DataDir, "secret") }
+
+// AssetLimits are the widest networks an organisation could own, for the orgs use cases.
+func (c *Config) AssetLimits() vigil.AssetLimits {
+	return vigil.AssetLimits{IPv4: c.MaxIPv4Prefix, IPv6: c.MaxIPv6Prefix}
+}

@@ -23,6 +23,10 @@ func TestValidate(t *testing.T) {
 		{"digest hour", func(c *Config) { c.DigestHour = 24 }, "digest_hour"},
 		{"retention", func(c *Config) { c.RetentionDays = 0 }, "retention_days"},
 		{"empty data dir", func(c *Config) { c.DataDir = "" }, "data_dir"},
+		{"a /8 may be owned", func(c *Config) { c.MaxIPv4Prefix = 8 }, ""},
+		{"max_ipv4_prefix wider than ranges go", func(c *Config) { c.MaxIPv4Prefix = 7 }, "max_ipv4_prefix 7 must be between 8 and 32"},
+		{"max_ipv4_prefix past a host", func(c *Config) { c.MaxIPv4Prefix = 33 }, "max_ipv4_prefix"},
+		{"max_ipv6_prefix wider than ranges go", func(c *Config) { c.MaxIPv6Prefix = 16 }, "max_ipv6_prefix 16 must be between 32 and 128"},
 		{"https base url", func(c *Config) { c.BaseURL = "https://vigil.example.org" }, ""},
 		{"base url without scheme", func(c *Config) { c.BaseURL = "vigil.example.org" }, "base_url"},
 		{"trusted origin", func(c *Config) { c.TrustedOrigins = []string{"https://soc.example.org:8443"} }, ""},
@@ -58,11 +62,12 @@ func TestLayers(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"VIGIL_ADDR": "127.0.0.1:9100", "VIGIL_DIGEST_HOUR": "6", "VIGIL_TRUSTED_PROXIES": "10.0.0.1, 10.0.1.0/24",
-		"VIGIL_SESSION_IDLE_TIMEOUT": "30m", "VIGIL_PASSWORD_HASH_CONCURRENCY": "3"}
+		"VIGIL_SESSION_IDLE_TIMEOUT": "30m", "VIGIL_PASSWORD_HASH_CONCURRENCY": "3", "VIGIL_MAX_IPV4_PREFIX": "20"}
 	if err := c.LoadEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:9100" || c.RetentionDays != 7 || c.DigestHour != 6 || c.SessionTTL.Duration != 2*time.Hour {
+	if c.Addr != "127.0.0.1:9100" || c.RetentionDays != 7 || c.DigestHour != 6 || c.SessionTTL.Duration != 2*time.Hour ||
+		c.MaxIPv4Prefix != 20 || c.MaxIPv6Prefix != 32 {
 		t.Errorf("layers not applied in order: %+v", c)
 	}
 	if len(c.TrustedProxies) != 2 || c.TrustedProxies[1] != "10.0.1.0/24" || c.SessionIdleTimeout.Duration != 30*time.Minute || c.PasswordHashConcurrency != 3 {

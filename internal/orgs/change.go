@@ -3,6 +3,7 @@ package orgs
 import (
 	"context"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"github.com/vigil-health/vigil"
@@ -39,8 +40,10 @@ func ParseIPRanges(ranges []string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// Create registers an organisation with its assets, audited as org.create; sector roles
-// only. Overlaps with other organisations' assets are accepted and flagged.
+// Create registers an organisation with its assets, approved at once, audited as
+// org.create; sector roles only. An asset no one organisation could own
+// (vigil.CheckOwnable) is refused; overlaps with other organisations' assets are
+// accepted and flagged.
 func (s *Service) Create(ctx context.Context, p vigil.Principal, o vigil.Org) (Change, error) {
 	c, err := s.create(ctx, p, o)
 	if err == nil && len(store.OrgAssets(c.Org)) > 0 {
@@ -54,9 +57,12 @@ func (s *Service) create(ctx context.Context, p vigil.Principal, o vigil.Org) (C
 	if err := p.Need(vigil.SectorRoles...); err != nil {
 		return c, err
 	}
+	if err := s.checkOwnable(store.OrgAssets(o)); err != nil {
+		return c, err
+	}
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
 		var err error
-		if c.Org, c.Overlaps, err = tx.CreateOrg(ctx, o); err != nil {
+		if c.Org, c.Overlaps, err = tx.CreateOrgAs(ctx, o, store.Claimant{By: p.Email}); err != nil {
 			return err
 		}
 		_, err = tx.Audit(ctx, p.Email, "org.create", c.Org.ODSCode, map[string]any{
@@ -67,13 +73,41 @@ func (s *Service) create(ctx context.Context, p vigil.Principal, o vigil.Org) (C
 }
 
 // Update changes an organisation, audited as org.update with what it changed: sector
-// roles any, an org_admin its own; any other is not found.
+// roles any, an org_admin its own; any other is not found. Assets an org_admin adds are
+// pending until a sector analyst approves them (ApproveAsset) and route nothing until
+// then; a claim on another organisation's network or name is held so, with the overlap
+// flagged for the analyst. The sector's additions are approved at once. An asset no one
+// organisation could own (vigil.CheckOwnable) is refused, whoever adds it.
 func (s *Service) Update(ctx context.Context, p vigil.Principal, ods string, patch vigil.OrgPatch) (Change, error) {
 	c, err := s.update(ctx, p, ods, patch)
-	if err == nil && changesAssets(patch) {
+	if err == nil && changesRoutes(p, patch) {
 		s.changedAssets(ctx)
 	}
 	return c, err
+}
+
+// changesRoutes reports whether p's patch can change which assets route: removals
+// always, additions only when they are approved at once.
+func changesRoutes(p vigil.Principal, patch vigil.OrgPatch) bool {
+	if p.Role.Sector() {
+		return changesAssets(patch)
+	}
+	return patch.Assets != nil || patch.RemoveAssets != nil
+}
+
+// checkOwnable refuses the first asset no one organisation could own, in the words of
+// vigil.CheckOwnable; an asset the store would refuse as malformed is refused in its words.
+func (s *Service) checkOwnable(as []vigil.Asset) error {
+	for _, a := range as {
+		n, err := store.NormalizeAsset(a)
+		if err != nil {
+			return err
+		}
+		if err := vigil.CheckOwnable(n, s.limits); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Service) update(ctx context.Context, p vigil.Principal, ods string, patch vigil.OrgPatch) (Change, error) {
@@ -90,9 +124,20 @@ func (s *Service) update(ctx context.Context, p vigil.Principal, ods string, pat
 	if len(detail) == 0 {
 		return c, vigil.Errorf(vigil.EINVALID, "nothing to change: send name, region, contacts, add_assets or remove_assets")
 	}
+	added := patch.AddAssets
+	if patch.Assets != nil {
+		added = append(slices.Clone(*patch.Assets), added...)
+	}
+	if err := s.checkOwnable(added); err != nil {
+		return c, err
+	}
+	who := store.Claimant{By: p.Email, Pending: !p.Role.Sector()}
+	if who.Pending && len(added) > 0 {
+		detail["status"] = vigil.AssetPending // the added assets wait for an analyst
+	}
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
 		var err error
-		if c.Org, c.Overlaps, err = tx.UpdateOrg(ctx, code, patch); err != nil {
+		if c.Org, c.Overlaps, err = tx.UpdateOrgAs(ctx, code, patch, who); err != nil {
 			return err
 		}
 		detail["overlaps"] = len(c.Overlaps)

@@ -27,6 +27,9 @@ type Deps struct {
 	// committed (to rebuild the Early Warning router); nil when nothing listens. Its
 	// error is logged, not returned: the change is stored either way.
 	AssetsChanged func(context.Context) error
+	// Limits are the widest networks an organisation could own (config's
+	// max_ipv4_prefix and max_ipv6_prefix); zero fields mean vigil's defaults.
+	Limits vigil.AssetLimits
 }
 
 // Service holds the use cases; it is safe for concurrent use.
@@ -35,11 +38,12 @@ type Service struct {
 	log           *slog.Logger
 	now           func() time.Time
 	assetsChanged func(context.Context) error
+	limits        vigil.AssetLimits
 }
 
 // New builds the Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now, assetsChanged: d.AssetsChanged}
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, assetsChanged: d.AssetsChanged, limits: d.Limits}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

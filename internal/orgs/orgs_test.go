@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"net/netip"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/orgcsv"
 	"github.com/vigil-health/vigil/internal/orgs"
@@ -131,7 +134,15 @@ func TestUpdate(t *testing.T) {
 			wantHooks int32
 		}{
 			{"analyst renames another organisation", analyst, "RXB", rename, "", "", 0},
-			{"org admin adds a range to its own", orgAdmin, "rxa", addRange, "", "", 1},
+			{"org admin adds a range to its own, pending: the router has nothing new", orgAdmin, "rxa", addRange, "", "", 0},
+			{"analyst adds a range, approved at once", analyst, "RXB", vigil.OrgPatch{AddAssets: []vigil.Asset{{Kind: vigil.AssetIPRange, Value: "203.0.113.0/24"}}}, "", "", 1},
+			{"org admin claims a mail provider", orgAdmin, "RXA", vigil.OrgPatch{AddAssets: []vigil.Asset{{Kind: vigil.AssetDomain, Value: "Gmail.com"}}},
+				vigil.EINVALID, "domain gmail.com is a public mail provider shared by millions of people, so no one organisation owns it: register the domains your organisation holds", 0},
+			{"org admin claims nhs.net", orgAdmin, "RXA", vigil.OrgPatch{AddAssets: []vigil.Asset{{Kind: vigil.AssetDomain, Value: "nhs.net"}}}, vigil.EINVALID, "", 0},
+			{"org admin claims a private range", orgAdmin, "RXA", vigil.OrgPatch{AddAssets: []vigil.Asset{{Kind: vigil.AssetIPRange, Value: "10.0.0.0/8"}}}, vigil.EINVALID, "", 0},
+			{"analyst adds a /8: too wide for anyone", analyst, "RXB", vigil.OrgPatch{AddAssets: []vigil.Asset{{Kind: vigil.AssetIPRange, Value: "203.0.0.0/8"}}},
+				vigil.EINVALID, "IP range 203.0.0.0/8 is wider than one organisation could own: register the IPv4 networks your organisation holds, each /16 or narrower", 0},
+			{"a replacement list is checked too", analyst, "RXB", vigil.OrgPatch{Assets: &[]vigil.Asset{{Kind: vigil.AssetIPRange, Value: "192.168.0.0/24"}}}, vigil.EINVALID, "", 0},
 			{"org admin may not see another", orgAdmin, "RXB", rename, vigil.ENOTFOUND, "no organisation RXB", 0},
 			{"a code that is no code", orgAdmin, "x!", rename, vigil.ENOTFOUND, `no organisation "x!"`, 0},
 			{"org member may not", orgMember, "RXA", rename, vigil.EFORBIDDEN, "", 0},
@@ -158,8 +169,16 @@ func TestUpdate(t *testing.T) {
 				if e := es[0]; e.Actor != tt.p.Email || e.Target != c.Org.ODSCode {
 					t.Errorf("org.update entry %+v", e)
 				}
-				if d := detail(t, es[0]); tt.patch.Name != nil && d["name"] != name || tt.patch.AddAssets != nil &&
-					!cmp.Equal(d["add_assets"], []any{"ip_range:198.51.100.0/24"}) {
+				var added []any
+				for _, a := range tt.patch.AddAssets {
+					added = append(added, string(a.Kind)+":"+a.Value)
+				}
+				wantStatus := any(nil) // the sector's additions are approved; an org admin's wait
+				if added != nil && !tt.p.Role.Sector() {
+					wantStatus = "pending"
+				}
+				if d := detail(t, es[0]); tt.patch.Name != nil && d["name"] != name || added != nil &&
+					(!cmp.Equal(d["add_assets"], added) || d["status"] != wantStatus) {
 					t.Errorf("org.update detail %v", d)
 				}
 			})
@@ -305,6 +324,136 @@ func TestImportOrgs(t *testing.T) {
 		}
 		if o, err := s.GetOrg(ctx, "RXA"); err != nil || o.Name != "Trust A again" || len(o.IPRanges) != 0 {
 			t.Errorf("RXA after --update: %+v, %v, want renamed with its assets replaced", o, err)
+		}
+	})
+}
+
+// TestAssetClaims is issue 8 item 1 in the service: an org admin's claims wait for an
+// analyst and never route meanwhile, the analyst sees the overlap and decides, and the
+// audit log says who claimed and who approved.
+func TestAssetClaims(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		svc, calls := sector(t, s)
+		ctx := context.Background()
+		add := func(kind vigil.AssetKind, v string) vigil.OrgPatch {
+			return vigil.OrgPatch{AddAssets: []vigil.Asset{{Kind: kind, Value: v}}}
+		}
+		routes := func(v string) string { // the organisation an approved claim of v routes to
+			t.Helper()
+			cs, err := s.AssetClaims(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cs {
+				if c.Value() == v {
+					return c.Org
+				}
+			}
+			return ""
+		}
+		if _, err := svc.Update(ctx, analyst, "RXB", add(vigil.AssetIPRange, "203.0.113.0/24")); err != nil {
+			t.Fatal(err)
+		}
+		c, err := svc.Update(ctx, orgAdmin, "RXA", vigil.OrgPatch{AddAssets: []vigil.Asset{
+			{Kind: vigil.AssetIPRange, Value: "203.0.113.10"}, {Kind: vigil.AssetDomain, Value: "new-rxa.example"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantPending := []vigil.Asset{{Kind: vigil.AssetIPRange, Value: "203.0.113.10/32"}, {Kind: vigil.AssetDomain, Value: "new-rxa.example"}}
+		if !cmp.Equal(c.Org.Pending, wantPending, cmpopts.SortSlices(func(a, b vigil.Asset) bool { return a.Value < b.Value })) ||
+			len(c.Org.IPRanges) != 1 || len(c.Org.Domains) != 0 {
+			t.Errorf("RXA after its admin's claims: %+v, want both pending and nothing new approved", c.Org)
+		}
+		if len(c.Overlaps) != 1 {
+			t.Errorf("overlaps %+v, want the claim inside RXB's range flagged", c.Overlaps)
+		}
+		if got := routes("203.0.113.10/32") + routes("new-rxa.example"); got != "" {
+			t.Errorf("pending claims route to %q, want nobody", got)
+		}
+
+		for _, p := range []vigil.Principal{orgAdmin, orgMember, supplier, sensor} {
+			if _, _, err := svc.Assets(ctx, p, vigil.AssetFilter{Status: vigil.AssetPending}); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+				t.Errorf("%s lists pending assets: %v, want forbidden", p.Role, err)
+			}
+			if _, err := svc.ApproveAsset(ctx, p, 1, ""); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+				t.Errorf("%s approves an asset: %v, want forbidden", p.Role, err)
+			}
+			if _, err := svc.RejectAsset(ctx, p, 1, ""); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+				t.Errorf("%s rejects an asset: %v, want forbidden", p.Role, err)
+			}
+		}
+		pending, next, err := svc.Assets(ctx, analyst, vigil.AssetFilter{Status: vigil.AssetPending})
+		if err != nil || next != "" || len(pending) != 2 {
+			t.Fatalf("pending = %+v %q, %v", pending, next, err)
+		}
+		claimed, domain := pending[0], pending[1]
+		if claimed.Value != "203.0.113.10/32" || claimed.Org != "RXA" || claimed.ClaimedBy != orgAdmin.Email ||
+			len(claimed.Overlaps) != 1 || claimed.Overlaps[0].Wider.Org != "RXB" || len(domain.Overlaps) != 0 {
+			t.Errorf("pending claims %+v", pending)
+		}
+
+		hooked := calls.Load()
+		a, err := svc.ApproveAsset(ctx, analyst, domain.ID, "Their registrar confirms it.")
+		if err != nil || a.Status != vigil.AssetApproved || a.ReviewedBy != analyst.Email {
+			t.Fatalf("ApproveAsset = %+v, %v", a, err)
+		}
+		if routes("new-rxa.example") != "RXA" || calls.Load() != hooked+1 {
+			t.Errorf("the approved domain routes to %q (router told %d times), want RXA, once", routes("new-rxa.example"), calls.Load()-hooked)
+		}
+		if _, err := svc.ApproveAsset(ctx, sectorAdmin, domain.ID, ""); vigil.ErrorMessage(err) !=
+			"domain new-rxa.example of RXA is not pending: analyst@centre.example has approved it" {
+			t.Errorf("approving twice: %v", err)
+		}
+		if r, err := svc.RejectAsset(ctx, analyst, claimed.ID, "RXB's network."); err != nil || r.Status != vigil.AssetRejected {
+			t.Fatalf("RejectAsset = %+v, %v", r, err)
+		}
+		if _, err := svc.RejectAsset(ctx, analyst, claimed.ID, ""); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			t.Errorf("rejecting a removed asset: %v, want not found", err)
+		}
+		if o, err := svc.Get(ctx, orgAdmin, "RXA"); err != nil || len(o.Pending) != 0 || !cmp.Equal(o.Domains, []string{"new-rxa.example"}) {
+			t.Errorf("RXA after the review: %+v, %v", o, err)
+		}
+		for action, want := range map[string]map[string]any{
+			"asset.approve": {"asset": "domain:new-rxa.example", "id": strconv.FormatInt(domain.ID, 10), "claimed_by": orgAdmin.Email,
+				"overlaps": 0.0, "note": "Their registrar confirms it."},
+			"asset.reject": {"asset": "ip_range:203.0.113.10/32", "id": strconv.FormatInt(claimed.ID, 10), "claimed_by": orgAdmin.Email,
+				"overlaps": 1.0, "note": "RXB's network."},
+		} {
+			if es := audits(t, s, action); len(es) != 1 || es[0].Actor != analyst.Email || es[0].Target != "RXA" || !cmp.Equal(detail(t, es[0]), want) {
+				t.Errorf("%s entries %+v, want %v", action, es, want)
+			}
+		}
+
+		// The sector adding what an organisation has pending approves it.
+		if _, err := svc.Update(ctx, orgAdmin, "RXA", add(vigil.AssetHostname, "vpn.rxa.example")); err != nil {
+			t.Fatal(err)
+		}
+		c, err = svc.Update(ctx, analyst, "RXA", add(vigil.AssetHostname, "vpn.rxa.example"))
+		if err != nil || len(c.Org.Pending) != 0 || !cmp.Equal(c.Org.Hostnames, []string{"vpn.rxa.example"}) || routes("vpn.rxa.example") != "RXA" {
+			t.Errorf("the analyst adds RXA's pending host: %+v, %v, want it approved", c.Org, err)
+		}
+	})
+}
+
+func TestCreateRefusesWhatNoOrgCouldOwn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		svc := orgs.New(orgs.Deps{Store: s, Limits: vigil.AssetLimits{IPv4: 24}})
+		_, err := svc.Create(ctx, analyst, vigil.Org{ODSCode: "RXZ", Name: "Z", Kind: vigil.OrgTrust,
+			IPRanges: []netip.Prefix{netip.MustParsePrefix("81.2.68.0/23")}})
+		if vigil.ErrorMessage(err) != "IP range 81.2.68.0/23 is wider than one organisation could own: register the IPv4 networks your organisation holds, each /24 or narrower" {
+			t.Errorf("a /23 with max_ipv4_prefix 24: %v", err)
+		}
+		res, err := svc.ImportOrgs(ctx, vigil.CommandLine, orgs.Import{Source: "orgs.csv", Rows: []orgcsv.Row{
+			{Line: 2, Org: vigil.Org{ODSCode: "VN1", Name: "Care home", Kind: vigil.OrgCareProvider, Domains: []string{"hotmail.co.uk"}}},
+			{Line: 3, Org: vigil.Org{ODSCode: "VN2", Name: "Care home 2", Kind: vigil.OrgCareProvider, Domains: []string{"vn2.example"}}},
+		}})
+		if err != nil || res.Imported != 1 || len(res.Refused) != 1 || res.Refused[0].Line != 2 ||
+			!strings.Contains(res.Refused[0].Msg, "hotmail.co.uk is a public mail provider") {
+			t.Errorf("import = %+v, %v, want line 2 refused for the mail provider", res, err)
+		}
+		if o, err := s.GetOrg(ctx, "VN2"); err != nil || len(o.Pending) != 0 || len(o.Domains) != 1 {
+			t.Errorf("an imported organisation's assets: %+v, %v, want approved at once", o, err)
 		}
 	})
 }

@@ -67,7 +67,25 @@ func normalizeAssets(in []vigil.Asset) ([]normAsset, error) {
 	return out, nil
 }
 
-// OrgAssets lists the assets of o: its IP ranges, domains and hostnames.
+// Claimant is who adds assets in a change, and whether they wait for a sector analyst.
+type Claimant struct {
+	// By is the audit actor adding them (an e-mail address, or "cli"), kept with each
+	// asset as who claimed it.
+	By string
+	// Pending holds the new assets for an analyst's approval (an organisation's own
+	// claims); otherwise they are approved at once (the sector's, and bulk imports).
+	Pending bool
+}
+
+// status is the status new assets of c get.
+func (c Claimant) status() vigil.AssetStatus {
+	if c.Pending {
+		return vigil.AssetPending
+	}
+	return vigil.AssetApproved
+}
+
+// OrgAssets lists the approved assets of o: its IP ranges, domains and hostnames.
 func OrgAssets(o vigil.Org) []vigil.Asset {
 	out := make([]vigil.Asset, 0, len(o.IPRanges)+len(o.Domains)+len(o.Hostnames))
 	for _, p := range o.IPRanges {
@@ -112,13 +130,16 @@ func patchAssets(p vigil.OrgPatch) (replace, add, remove []normAsset, err error)
 
 // updateAssets brings the organisation's assets from what cur has to replace (when not
 // nil) plus add minus remove, touching only the assets that change.
-func (s *Store) updateAssets(ctx context.Context, c conn, cur vigil.Org, replace, add, remove []normAsset) ([]vigil.Overlap, error) {
+func (s *Store) updateAssets(ctx context.Context, c conn, cur vigil.Org, replace, add, remove []normAsset, who Claimant) ([]vigil.Overlap, error) {
 	if replace == nil && len(add) == 0 && len(remove) == 0 {
 		return nil, nil
 	}
-	have := map[vigil.Asset]bool{}
+	have, pending := map[vigil.Asset]bool{}, map[vigil.Asset]bool{}
 	for _, a := range OrgAssets(cur) {
 		have[a] = true
+	}
+	for _, a := range cur.Pending {
+		have[a], pending[a] = true, true
 	}
 	want := map[vigil.Asset]normAsset{}
 	if replace == nil {
@@ -134,9 +155,9 @@ func (s *Store) updateAssets(ctx context.Context, c conn, cur vigil.Org, replace
 	}
 	var added []normAsset
 	for _, a := range slices.Concat(replace, add) {
-		if _, ok := want[a.Asset]; ok && !have[a.Asset] {
-			added = append(added, a)
-			have[a.Asset] = true // a repeat in replace and add is added once
+		if _, ok := want[a.Asset]; ok && (!have[a.Asset] || !who.Pending && pending[a.Asset]) {
+			added = append(added, a)                      // new, or pending and now added by the sector: approved
+			have[a.Asset], pending[a.Asset] = true, false // a repeat in replace and add is added once
 		}
 	}
 	for a := range have {
@@ -146,13 +167,15 @@ func (s *Store) updateAssets(ctx context.Context, c conn, cur vigil.Org, replace
 			}
 		}
 	}
-	return s.addAssets(ctx, c, cur.ODSCode, added)
+	return s.addAssets(ctx, c, cur.ODSCode, added, who)
 }
 
-// addAssets inserts the organisation's new assets and records how they overlap other
-// organisations' assets. Asset writers are serialised so that two organisations adding
-// overlapping ranges at once still see each other.
-func (s *Store) addAssets(ctx context.Context, c conn, org string, assets []normAsset) ([]vigil.Overlap, error) {
+// addAssets inserts the organisation's new assets as who adds them and records how they
+// overlap other organisations' assets (pending or approved, so that an analyst sees a
+// claim on someone else's network before approving it). An asset the organisation has
+// pending that the sector adds is approved. Asset writers are serialised so that two
+// organisations adding overlapping ranges at once still see each other.
+func (s *Store) addAssets(ctx context.Context, c conn, org string, assets []normAsset, who Claimant) ([]vigil.Overlap, error) {
 	if len(assets) == 0 {
 		return nil, nil
 	}
@@ -161,12 +184,15 @@ func (s *Store) addAssets(ctx context.Context, c conn, org string, assets []norm
 	}
 	var overlaps []vigil.Overlap
 	for _, a := range assets {
-		id, err := s.insertAsset(ctx, c, org, a)
+		id, err := s.insertAsset(ctx, c, org, a, who)
 		if err != nil {
 			return nil, err
 		}
-		if id == 0 {
-			continue // already registered
+		if id == 0 { // already registered: approved now if the sector adds it
+			if err := s.approveExisting(ctx, c, org, a, who); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		found, err := s.flagOverlaps(ctx, c, org, id, a)
 		if err != nil {
@@ -178,7 +204,7 @@ func (s *Store) addAssets(ctx context.Context, c conn, org string, assets []norm
 }
 
 // insertAsset stores one asset and returns its id, or 0 when the org already has it.
-func (s *Store) insertAsset(ctx context.Context, c conn, org string, a normAsset) (int64, error) {
+func (s *Store) insertAsset(ctx context.Context, c conn, org string, a normAsset, who Claimant) (int64, error) {
 	var family, rname any
 	var start, end []byte
 	if a.Kind == vigil.AssetIPRange {
@@ -186,9 +212,15 @@ func (s *Store) insertAsset(ctx context.Context, c conn, org string, a normAsset
 	} else {
 		rname = reverseLabels(a.Value)
 	}
-	rows, err := c.query(ctx, `INSERT INTO assets (org, kind, value, family, range_start, range_end, rname, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org, kind, value) DO NOTHING RETURNING id`,
-		org, string(a.Kind), a.Value, family, start, end, rname, dbTime(s.now()))
+	now, reviewedBy, reviewedAt := s.now(), "", any(nil)
+	if !who.Pending {
+		reviewedBy, reviewedAt = who.By, dbTime(now)
+	}
+	rows, err := c.query(ctx, `INSERT INTO assets (org, kind, value, family, range_start, range_end, rname, created_at,
+		status, claimed_by, reviewed_by, reviewed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org, kind, value) DO NOTHING RETURNING id`,
+		org, string(a.Kind), a.Value, family, start, end, rname, dbTime(now),
+		string(who.status()), who.By, reviewedBy, reviewedAt)
 	if err != nil {
 		return 0, fmt.Errorf("insert asset %s: %w", a.Value, err)
 	}
@@ -197,6 +229,20 @@ func (s *Store) insertAsset(ctx context.Context, c conn, org string, a normAsset
 		return 0, fmt.Errorf("insert asset %s: %w", a.Value, err)
 	}
 	return id, nil
+}
+
+// approveExisting approves the organisation's pending asset a when who is the sector.
+func (s *Store) approveExisting(ctx context.Context, c conn, org string, a normAsset, who Claimant) error {
+	if who.Pending {
+		return nil
+	}
+	_, err := c.exec(ctx, `UPDATE assets SET status = ?, reviewed_by = ?, reviewed_at = ?
+		WHERE org = ? AND kind = ? AND value = ? AND status = ?`,
+		string(vigil.AssetApproved), who.By, dbTime(s.now()), org, string(a.Kind), a.Value, string(vigil.AssetPending))
+	if err != nil {
+		return fmt.Errorf("approve asset %s: %w", a.Value, err)
+	}
+	return nil
 }
 
 // rangeBounds returns the address family (4 or 6) and the first and last addresses of p
@@ -216,7 +262,8 @@ func rangeBounds(p netip.Prefix) (family int, start, end []byte) {
 	return family, first[:], last[:]
 }
 
-// fillAssets loads the assets of every organisation in orgs.
+// fillAssets loads the assets of every organisation in orgs: the approved ones into
+// IPRanges, Domains and Hostnames, the pending ones into Pending.
 func (s *Store) fillAssets(ctx context.Context, c conn, orgs []vigil.Org) error {
 	if len(orgs) == 0 {
 		return nil
@@ -227,18 +274,22 @@ func (s *Store) fillAssets(ctx context.Context, c conn, orgs []vigil.Org) error 
 		index[orgs[i].ODSCode] = &orgs[i]
 		args[i] = orgs[i].ODSCode
 	}
-	rows, err := c.query(ctx, `SELECT org, kind, value FROM assets WHERE org IN (`+placeholders(len(args))+`)
+	rows, err := c.query(ctx, `SELECT org, kind, value, status FROM assets WHERE org IN (`+placeholders(len(args))+`)
 		ORDER BY org, kind, family, range_start, value`, args...)
 	if err != nil {
 		return fmt.Errorf("load assets: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var org, kind, value string
-		if err := rows.Scan(&org, &kind, &value); err != nil {
+		var org, kind, value, status string
+		if err := rows.Scan(&org, &kind, &value, &status); err != nil {
 			return fmt.Errorf("load assets: %w", err)
 		}
 		o := index[org]
+		if vigil.AssetStatus(status) != vigil.AssetApproved {
+			o.Pending = append(o.Pending, vigil.Asset{Kind: vigil.AssetKind(kind), Value: value})
+			continue
+		}
 		switch vigil.AssetKind(kind) {
 		case vigil.AssetIPRange:
 			o.IPRanges = append(o.IPRanges, netip.MustParsePrefix(value))
@@ -251,10 +302,12 @@ func (s *Store) fillAssets(ctx context.Context, c conn, orgs []vigil.Org) error 
 	return rows.Err()
 }
 
-// AssetClaims returns every organisation's assets, ordered by organisation, for
-// building the Early Warning router.
+// AssetClaims returns every organisation's approved assets, ordered by organisation, for
+// building the Early Warning router: an asset pending an analyst's approval routes
+// nothing.
 func (s *Store) AssetClaims(ctx context.Context) ([]vigil.AssetClaim, error) {
-	rows, err := s.rdb().query(ctx, `SELECT org, kind, value FROM assets ORDER BY org, kind, value`)
+	rows, err := s.rdb().query(ctx, `SELECT org, kind, value FROM assets WHERE status = ? ORDER BY org, kind, value`,
+		string(vigil.AssetApproved))
 	if err != nil {
 		return nil, fmt.Errorf("asset claims: %w", err)
 	}

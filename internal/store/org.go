@@ -73,11 +73,16 @@ func normalizeContacts(cs []vigil.Contact) ([]vigil.Contact, error) {
 	return out, nil
 }
 
-// CreateOrg registers an organisation with its assets. It returns the stored organisation
-// and the overlaps its IP ranges and domains have with other organisations' assets, which
-// are accepted and recorded for an analyst (see ListOverlaps). A second organisation with
-// the same ODS code is a conflict.
+// CreateOrg registers an organisation with its assets, approved. It returns the stored
+// organisation and the overlaps its IP ranges and domains have with other organisations'
+// assets, which are accepted and recorded for an analyst (see ListOverlaps). A second
+// organisation with the same ODS code is a conflict.
 func (s *Store) CreateOrg(ctx context.Context, o vigil.Org) (vigil.Org, []vigil.Overlap, error) {
+	return s.CreateOrgAs(ctx, o, Claimant{})
+}
+
+// CreateOrgAs is CreateOrg with who adds the assets; o.Pending is ignored.
+func (s *Store) CreateOrgAs(ctx context.Context, o vigil.Org, who Claimant) (vigil.Org, []vigil.Overlap, error) {
 	ods, err := vigil.NormalizeODS(o.ODSCode)
 	if err != nil {
 		return vigil.Org{}, nil, err
@@ -96,7 +101,7 @@ func (s *Store) CreateOrg(ctx context.Context, o vigil.Org) (vigil.Org, []vigil.
 		if err := tx.insertOrg(ctx, c, row); err != nil {
 			return err
 		}
-		if overlaps, err = tx.addAssets(ctx, c, ods, assets); err != nil {
+		if overlaps, err = tx.addAssets(ctx, c, ods, assets, who); err != nil {
 			return err
 		}
 		out, err = tx.GetOrg(ctx, ods)
@@ -162,9 +167,15 @@ func (s *Store) GetOrg(ctx context.Context, ods string) (vigil.Org, error) {
 	return orgs[0], nil
 }
 
-// UpdateOrg applies p to the organisation and returns it with the overlaps that its new
-// assets caused.
+// UpdateOrg applies p to the organisation, its new assets approved, and returns it with
+// the overlaps that its new assets caused.
 func (s *Store) UpdateOrg(ctx context.Context, ods string, p vigil.OrgPatch) (vigil.Org, []vigil.Overlap, error) {
+	return s.UpdateOrgAs(ctx, ods, p, Claimant{})
+}
+
+// UpdateOrgAs is UpdateOrg with who adds the assets: with who.Pending they wait for an
+// analyst's approval. Assets the organisation has keep their status.
+func (s *Store) UpdateOrgAs(ctx context.Context, ods string, p vigil.OrgPatch, who Claimant) (vigil.Org, []vigil.Overlap, error) {
 	replace, add, remove, err := patchAssets(p)
 	if err != nil {
 		return vigil.Org{}, nil, err
@@ -179,7 +190,7 @@ func (s *Store) UpdateOrg(ctx context.Context, ods string, p vigil.OrgPatch) (vi
 		if err := tx.updateOrgRow(ctx, c, cur, p); err != nil {
 			return err
 		}
-		if overlaps, err = tx.updateAssets(ctx, c, cur, replace, add, remove); err != nil {
+		if overlaps, err = tx.updateAssets(ctx, c, cur, replace, add, remove, who); err != nil {
 			return err
 		}
 		out, err = tx.GetOrg(ctx, cur.ODSCode)

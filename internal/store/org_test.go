@@ -3,6 +3,7 @@ package store_test
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -385,9 +386,12 @@ func TestAssetClaims(t *testing.T) {
 		a.Hostnames = []string{"vpn.other.example"}
 		mustCreate(t, s, a)
 		mustCreate(t, s, org("A81001", vigil.OrgGP, "2001:db8::/48"))
-		got, err := s.AssetClaims(t.Context())
-		if err != nil {
-			t.Fatal(err)
+		// A81001's admin claims an address inside RXA's range and a domain: pending.
+		claim := store.Claimant{By: "admin@a81001.example", Pending: true}
+		o, overlaps, err := s.UpdateOrgAs(t.Context(), "A81001", vigil.OrgPatch{AddAssets: []vigil.Asset{
+			{Kind: vigil.AssetIPRange, Value: "192.0.2.10"}, {Kind: vigil.AssetDomain, Value: "gp.example"}}}, claim)
+		if err != nil || len(overlaps) != 1 || len(o.Pending) != 2 || len(o.IPRanges) != 1 || len(o.Domains) != 0 {
+			t.Fatalf("UpdateOrgAs pending = %+v, %v, %v", o, overlaps, err)
 		}
 		want := []vigil.AssetClaim{
 			{Org: "A81001", Kind: vigil.AssetIPRange, Prefix: netip.MustParsePrefix("2001:db8::/48")},
@@ -395,9 +399,52 @@ func TestAssetClaims(t *testing.T) {
 			{Org: "RXA", Kind: vigil.AssetHostname, Name: "vpn.other.example"},
 			{Org: "RXA", Kind: vigil.AssetIPRange, Prefix: netip.MustParsePrefix("192.0.2.0/24")},
 		}
-		if diff := cmp.Diff(want, got, equatePrefix); diff != "" {
-			t.Errorf("AssetClaims (-want +got):\n%s", diff)
+		claims := func(step string) {
+			t.Helper()
+			got, err := s.AssetClaims(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got, equatePrefix); diff != "" {
+				t.Errorf("AssetClaims %s (-want +got):\n%s", step, diff)
+			}
 		}
+		claims("with two pending claims, which route nothing")
+
+		pending, next, err := s.ListAssets(t.Context(), vigil.AssetFilter{Status: vigil.AssetPending, Limit: 1})
+		if err != nil || len(pending) != 1 || next == "" || pending[0].Value != "192.0.2.10/32" || pending[0].ClaimedBy != claim.By ||
+			len(pending[0].Overlaps) != 1 || pending[0].Overlaps[0].Wider.Org != "RXA" {
+			t.Fatalf("ListAssets pending, first page = %+v %q, %v", pending, next, err)
+		}
+		more, next, err := s.ListAssets(t.Context(), vigil.AssetFilter{Status: vigil.AssetPending, Cursor: next})
+		if err != nil || len(more) != 1 || next != "" || more[0].Value != "gp.example" {
+			t.Fatalf("ListAssets pending, second page = %+v %q, %v", more, next, err)
+		}
+		if _, _, err := s.ListAssets(t.Context(), vigil.AssetFilter{Status: "maybe"}); vigil.ErrorCode(err) != vigil.EINVALID {
+			t.Errorf("ListAssets with a bad status: %v, want invalid", err)
+		}
+
+		if a, err := s.ApproveAsset(t.Context(), more[0].ID, "analyst@centre.example"); err != nil || a.Status != vigil.AssetApproved {
+			t.Fatalf("ApproveAsset = %+v, %v", a, err)
+		}
+		want = slices.Insert(want, 0, vigil.AssetClaim{Org: "A81001", Kind: vigil.AssetDomain, Name: "gp.example"})
+		claims("after approving the domain")
+		if _, err := s.ApproveAsset(t.Context(), more[0].ID, "x"); vigil.ErrorCode(err) != vigil.ECONFLICT {
+			t.Errorf("approving twice: %v, want conflict", err)
+		}
+		if _, err := s.RejectAsset(t.Context(), more[0].ID, "x"); vigil.ErrorCode(err) != vigil.ECONFLICT {
+			t.Errorf("rejecting an approved asset: %v, want conflict", err)
+		}
+		if a, err := s.RejectAsset(t.Context(), pending[0].ID, "analyst@centre.example"); err != nil || a.Status != vigil.AssetRejected {
+			t.Fatalf("RejectAsset = %+v, %v", a, err)
+		}
+		if os, _, _ := s.ListOverlaps(t.Context(), vigil.OverlapFilter{Org: "A81001"}); len(os) != 0 {
+			t.Errorf("overlaps after the rejection: %+v, want the rejected claim's gone", os)
+		}
+		if _, err := s.ApproveAsset(t.Context(), pending[0].ID, "x"); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			t.Errorf("approving a rejected asset: %v, want not found", err)
+		}
+		claims("after rejecting the address")
 	})
 }
 

@@ -76,6 +76,9 @@ var coreMatrix = []matrixRow{
 	{"PATCH /orgs/{ods}", "other", patchOrg(otherOrg), statuses{ok, ok, notFound, forbid, forbid, forbid, unauth}},
 	{"PATCH /orgs/{ods}", "supplier", patchOrg(supOrg), statuses{ok, ok, notFound, forbid, forbid, forbid, unauth}},
 	{"GET /overlaps", "", at("/overlaps"), statuses{ok, ok, forbid, forbid, forbid, forbid, unauth}},
+	{"GET /assets", "", at("/assets?status=pending"), statuses{ok, ok, forbid, forbid, forbid, forbid, unauth}},
+	{"POST /assets/{id}/approve", "own", onClaim(ownOrg, "approve"), statuses{ok, ok, forbid, forbid, forbid, forbid, unauth}},
+	{"POST /assets/{id}/reject", "own", onClaim(ownOrg, "reject"), statuses{ok, ok, forbid, forbid, forbid, forbid, unauth}},
 
 	{"GET /alerts", "", at("/alerts"), statuses{ok, ok, ok, ok, ok, forbid, unauth}},
 	{"GET /alerts/{id}", "own", onAlert(ownOrg, "", nil), statuses{ok, ok, ok, ok, ok, forbid, unauth}},
@@ -107,6 +110,14 @@ var coreMatrix = []matrixRow{
 
 	{"GET /audit", "", at("/audit"), statuses{ok, forbid, forbid, forbid, forbid, forbid, unauth}},
 	{"GET /audit/verify", "", at("/audit/verify"), statuses{ok, forbid, forbid, forbid, forbid, forbid, unauth}},
+}
+
+// onClaim is a decision on a fresh pending asset of org, so that approving or rejecting
+// it as one role does not change the answer for the next.
+func onClaim(org, verb string) func(*fixture, string) (string, any) {
+	return func(f *fixture, _ string) (string, any) {
+		return fmt.Sprintf("/assets/%d/%s", f.claim(org), verb), map[string]string{"note": "Checked."}
+	}
 }
 
 func patchOrg(ods string) func(*fixture, string) (string, any) {
