@@ -339,3 +339,16 @@ func (s *Store) ListAudit(ctx context.Context, f vigil.AuditFilter) ([]vigil.Aud
 	out, next := page(out, limit, func(e vigil.AuditEntry) string { return strconv.FormatInt(e.Seq, 10) })
 	return out, cursorOf("audit", next), nil
 }
+
+// AuditHashAt returns row seq's hash, "" when the log has no such row.
+func (s *Store) AuditHashAt(ctx context.Context, seq int64) (string, error) {
+	var hash string
+	err := s.rdb().row(ctx, `SELECT hash FROM audit_log WHERE seq = ?`, seq).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("audit row %d: %w", seq, err)
+	}
+	return hash, nil
+}
