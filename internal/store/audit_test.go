@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -364,5 +365,37 @@ func TestAuditKey(t *testing.T) {
 		if _, bad, err := other.VerifyAudit(ctx); bad != 4 || !errors.Is(err, store.ErrAuditBroken) {
 			t.Errorf("VerifyAudit with another secret = %d, %v; want row 4 broken", bad, err)
 		}
+	})
+}
+
+// TestAuditUpgrade upgrades a database whose chain is plain (from before migration 12)
+// with the server secret: the migration is audited in a keyed row that continues the
+// plain chain, and a plain rewrite of the old rows is then caught.
+func TestAuditUpgrade(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		if err := s.MigrateDownTo(ctx, 9); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ExecRaw(ctx, `INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash)
+			VALUES (1, '2025-01-02T03:04:05.000006Z', 'cli', 'user.create', 'ana@centre.example', '', '', ?)`,
+			store.AuditHash(vigil.AuditEntry{Seq: 1, Time: time.Date(2025, 1, 2, 3, 4, 5, 6000, time.UTC), Actor: "cli", Action: "user.create", Target: "ana@centre.example"})); err != nil {
+			t.Fatal(err)
+		}
+		s.SetAuditKey(testSecret)
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		list, _, err := s.ListAudit(ctx, vigil.AuditFilter{})
+		if err != nil || len(list) != 2 || list[0].Action != "schema.migrate" || list[0].Detail != fmt.Sprintf(`{"engine":%q,"from":9,"to":12}`, s.Engine()) {
+			t.Fatalf("audit after the upgrade = %+v, %v; want a schema.migrate entry from 9 to 12", list, err)
+		}
+		if rows, bad, err := s.VerifyAudit(ctx); rows != 2 || bad != 0 || err != nil {
+			t.Fatalf("VerifyAudit = %d, %d, %v", rows, bad, err)
+		}
+		dropAuditTriggers(t, s)
+		rewriteAudit(t, s, 1)
+		_, bad, err := s.VerifyAudit(ctx)
+		checkBroken(t, "after a plain rewrite of the old row", bad, err, 1, "row 1 was rewritten")
 	})
 }
