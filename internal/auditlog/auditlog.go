@@ -1,4 +1,5 @@
-// Package auditlog holds the use cases of the audit log: reading it and verifying its hash chain.
+// Package auditlog holds the use cases of the audit log: reading it and verifying its hash
+// chain, and the HeadRecorder that keeps the chain's head outside the database.
 //
 // Every method takes the acting vigil.Principal, checks what it may do before touching a
 // row, runs in one store transaction, and writes its audit entry inside that

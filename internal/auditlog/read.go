@@ -34,14 +34,20 @@ type Verification struct {
 	HeadHash string
 }
 
-// Verify recomputes the audit log's hash chain; only a sector_admin may. A broken chain
-// is a finding (OK false), not an error.
-func (s *Service) Verify(ctx context.Context, p vigil.Principal) (Verification, error) {
+// Verify recomputes the audit log's hash chain and checks that it holds each of heads,
+// recorded earlier outside the database (the head file, the server's log); only a
+// sector_admin may. A broken chain, or one that lacks a head, is a finding (OK false),
+// not an error.
+func (s *Service) Verify(ctx context.Context, p vigil.Principal, heads ...Head) (Verification, error) {
 	var v Verification
 	if err := p.Need(vigil.RoleSectorAdmin); err != nil {
 		return v, err
 	}
-	rows, bad, err := s.store.VerifyAudit(ctx)
+	marks := make([]store.AuditMark, len(heads))
+	for i, h := range heads {
+		marks[i] = store.AuditMark{Seq: h.Seq, Hash: h.Hash}
+	}
+	rows, bad, err := s.store.VerifyAudit(ctx, marks...)
 	switch {
 	case errors.Is(err, store.ErrAuditBroken):
 		v.FirstBad, v.Problem = bad, err.Error()

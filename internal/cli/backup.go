@@ -37,7 +37,11 @@ func (c *restoreCmd) Run(e *env) error {
 	if cfg.DB != "" {
 		return usageErrorf("vigil restore works on the SQLite store; for PostgreSQL use pg_restore (see 'vigil backup --help')")
 	}
-	prev, err := store.Restore(e.ctx, cfg.DataDir, c.File)
+	secret, _, err := cfg.LoadSecret() // the restore's audit entry is keyed like the rest
+	if err != nil {
+		return err
+	}
+	prev, err := store.Restore(e.ctx, cfg.DataDir, c.File, secret)
 	if err != nil {
 		return storeError(err)
 	}

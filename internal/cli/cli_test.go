@@ -154,8 +154,14 @@ func TestAccountsAndOperations(t *testing.T) {
 		{"token for an unknown user", "", []string{"token", "create", data, "--email", "ghost@centre.example"}, ExitUsage, ""},
 		{"audit verifies", "", []string{"audit", "verify", data}, ExitOK, "audit log intact"},
 		{"backup", "", []string{"backup", data, dir + "/backup.db"}, ExitOK, "backup written"},
+		{"restore with another server's secret", "", []string{"restore", "--data-dir=" + dir + "/other", dir + "/backup.db"}, ExitUsage, ""},
 		{"restore", "", []string{"restore", "--data-dir=" + dir + "/restored", dir + "/backup.db"}, ExitOK, "restored"},
 		{"restored data has the audit log", "", []string{"audit", "verify", "--data-dir=" + dir + "/restored"}, ExitOK, "intact"},
+	}
+	// The restored data dir has the server's secret, which keys the audit chain.
+	for _, d := range []string{"data", "restored"} {
+		os.MkdirAll(filepath.Join(dir, d), 0o700)
+		os.WriteFile(filepath.Join(dir, d, "secret"), []byte(strings.Repeat("5e", 32)+"\n"), 0o600)
 	}
 	for _, st := range steps {
 		code, out, errOut := run(t, st.stdin, st.args...)
@@ -164,6 +170,44 @@ func TestAccountsAndOperations(t *testing.T) {
 		}
 		if strings.Contains(errOut, "goroutine") || strings.Contains(errOut, "panic") {
 			t.Fatalf("%s: internal detail leaked to stderr:\n%s", st.name, errOut)
+		}
+	}
+}
+
+// TestAuditVerifyHead checks `vigil audit verify --head` against a head taken earlier:
+// it passes while the log holds it and fails once an older copy is restored.
+func TestAuditVerifyHead(t *testing.T) {
+	dir := t.TempDir()
+	data := "--data-dir=" + dir + "/data"
+	head := func() string {
+		t.Helper()
+		code, out, errOut := run(t, "", "audit", "verify", data)
+		_, h, ok := strings.Cut(strings.TrimSpace(out), ", head ")
+		if code != ExitOK || !ok {
+			t.Fatalf("audit verify: exit %d, stdout %q, stderr %s", code, out, errOut)
+		}
+		return strings.Fields(h)[0]
+	}
+	run(t, "", "user", "add", data, "--email", "ana@centre.example", "--role", "sector_analyst")
+	run(t, "", "backup", data, dir+"/older.db")
+	run(t, "", "token", "create", data, "--email", "ana@centre.example", "--name", "SIEM")
+	recorded := head()
+	steps := []struct {
+		name    string
+		args    []string
+		want    int
+		wantOut string
+	}{
+		{"the log holds the head", []string{"audit", "verify", data, "--head", recorded}, ExitOK, "holds the 1 head(s) given"},
+		{"a malformed head", []string{"audit", "verify", data, "--head", "12"}, ExitUsage, "SEQ:HASH"},
+		{"restore an older copy", []string{"restore", data, dir + "/older.db"}, ExitOK, "restored"},
+		{"the restored log lacks the head", []string{"audit", "verify", data, "--head", recorded}, ExitFailure, "was rewritten or replaced"},
+		{"the restored log alone holds", []string{"audit", "verify", data}, ExitOK, "intact"},
+	}
+	for _, st := range steps {
+		code, out, errOut := run(t, "", st.args...)
+		if code != st.want || !strings.Contains(out+errOut, st.wantOut) {
+			t.Fatalf("%s: exit %d (want %d), stdout %q, stderr %q (want %q)", st.name, code, st.want, out, errOut, st.wantOut)
 		}
 	}
 }

@@ -38,7 +38,8 @@ func (f *serverFlags) load() (config.Config, error) {
 	return c, nil
 }
 
-// open loads the configuration, validates it and opens (and migrates) the store.
+// open loads the configuration, validates it, loads the server secret and opens (and
+// migrates) the store with the audit chain keyed.
 func (f *serverFlags) open(ctx context.Context, log *slog.Logger) (config.Config, *store.Store, error) {
 	c, err := f.load()
 	if err != nil {
@@ -47,7 +48,11 @@ func (f *serverFlags) open(ctx context.Context, log *slog.Logger) (config.Config
 	if err := c.Validate(); err != nil {
 		return c, nil, usageErrorf("invalid configuration:\n%v", err)
 	}
-	s, err := store.Open(ctx, store.Config{DSN: c.DB, DataDir: c.DataDir, Logger: log})
+	secret, _, err := c.LoadSecret() // keys the audit chain, as the server does
+	if err != nil {
+		return c, nil, err
+	}
+	s, err := store.Open(ctx, store.Config{DSN: c.DB, DataDir: c.DataDir, Logger: log, Secret: secret})
 	if err != nil {
 		return c, nil, fmt.Errorf("open store: %w", err)
 	}

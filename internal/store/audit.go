@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -11,6 +12,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -18,6 +20,42 @@ import (
 
 // ErrAuditBroken is wrapped by VerifyAudit's error when the chain does not hold.
 var ErrAuditBroken = errors.New("the audit log has been tampered with")
+
+// ErrAuditKeyMissing is returned when the audit log has keyed rows and the store has no
+// audit key: such a process can neither extend nor check the chain.
+var ErrAuditKeyMissing = vigil.Errorf(vigil.EUNAVAILABLE, "the audit log is keyed with the server secret, which this process does not have: run it with the server's VIGIL_SECRET or data dir")
+
+// The versions of the audit chain, in the chain column.
+const (
+	chainPlain = 0 // SHA-256 (auditHash): rows written before the chain was keyed
+	chainKeyed = 1 // HMAC-SHA256 with the audit key (keyedAuditHash)
+)
+
+// auditKeyLabel is what the server secret is HMACed with to make the audit key: the key
+// is never the secret itself, and a new label makes a new chain version.
+const auditKeyLabel = "vigil audit chain v1"
+
+// auditKey holds the audit chain's key, shared by a Store and the copies Tx makes of it.
+type auditKey struct{ key atomic.Pointer[[]byte] }
+
+// SetAuditKey derives the audit chain's key from the server secret,
+// HMAC-SHA256(secret, "vigil audit chain v1"), and keys every row appended from now on.
+// Open calls it with Config.Secret; the server and every command that writes to its
+// store must use the same secret.
+func (s *Store) SetAuditKey(secret []byte) {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(auditKeyLabel))
+	k := mac.Sum(nil)
+	s.audit.key.Store(&k)
+}
+
+// auditKey returns the audit key, nil when none is set.
+func (s *Store) auditKey() []byte {
+	if p := s.audit.key.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
 
 // maxAuditDetail bounds one row's detail.
 const maxAuditDetail = 64 << 10
@@ -27,27 +65,36 @@ const maxAuditDetail = 64 << 10
 // to compact JSON (nil for none; never put a secret in it). Appends are serialised so
 // that the chain is one line: on SQLite by the single writer, on PostgreSQL by a lock on
 // the table held to the end of the transaction. Call it on the *Store that Tx passes to
-// record a change and its audit row atomically.
+// record a change and its audit row atomically. With an audit key (SetAuditKey) the row
+// is keyed; without one it is plain, and Audit refuses to extend a keyed chain.
 func (s *Store) Audit(ctx context.Context, actor, action, target string, detail any) (vigil.AuditEntry, error) {
 	e, err := newAuditEntry(actor, action, target, detail)
 	if err != nil {
 		return e, err
 	}
+	key := s.auditKey()
 	err = s.inTx(ctx, func(tx *Store, c conn) error {
 		if s.isPG() {
 			if _, err := c.exec(ctx, `LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 				return fmt.Errorf("lock audit log: %w", err)
 			}
 		}
-		err := c.row(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&e.Seq, &e.PrevHash)
+		var headChain int
+		err := c.row(ctx, `SELECT seq, hash, chain FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&e.Seq, &e.PrevHash, &headChain)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("read audit head: %w", err)
 		}
+		chain := chainPlain
+		if key != nil {
+			chain = chainKeyed
+		} else if headChain != chainPlain {
+			return ErrAuditKeyMissing
+		}
 		e.Seq++
 		e.Time = tx.now()
-		e.Hash = auditHash(e)
-		_, err = c.exec(ctx, `INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, dbTime(e.Time), e.Actor, e.Action, e.Target, e.Detail, e.PrevHash, e.Hash)
+		e.Hash = chainHash(chain, key, e)
+		_, err = c.exec(ctx, `INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash, chain)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, dbTime(e.Time), e.Actor, e.Action, e.Target, e.Detail, e.PrevHash, e.Hash, chain)
 		if err != nil {
 			return fmt.Errorf("append audit row: %w", err)
 		}
@@ -83,64 +130,142 @@ func newAuditEntry(actor, action, target string, detail any) (vigil.AuditEntry, 
 	return e, nil
 }
 
-// auditHash returns hex(SHA-256(PrevHash || canonical)), where PrevHash is the previous
-// row's hash as its 64 hex characters (nothing for the first row) and canonical is the
-// JSON array [seq, time, actor, action, target, detail]: seq a number; time in RFC 3339
-// with nanoseconds, UTC, trailing zeros of the fraction dropped (Go's RFC3339Nano, e.g.
+// auditHash returns hex(SHA-256(PrevHash || canonical)), the hash of a plain row (chain
+// 0, written before the chain was keyed), where PrevHash is the previous row's hash as
+// its 64 hex characters (nothing for the first row) and canonical is the JSON array
+// [seq, time, actor, action, target, detail]: seq a number; time in RFC 3339 with
+// nanoseconds, UTC, trailing zeros of the fraction dropped (Go's RFC3339Nano, e.g.
 // "2025-03-14T09:26:53.589793Z"; stored times have microsecond precision); the rest
 // strings, detail being the compact JSON text as stored. Strings are escaped as Go's
 // encoding/json does with HTML escaping off, and no newline follows the array.
 func auditHash(e vigil.AuditEntry) string {
+	h := sha256.New()
+	h.Write([]byte(e.PrevHash))
+	h.Write(canonicalAudit(e))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// keyedAuditHash returns hex(HMAC-SHA256(key, PrevHash || canonical)), the hash of a
+// keyed row (chain 1), with PrevHash and canonical as for auditHash and key the audit
+// key SetAuditKey derives.
+func keyedAuditHash(key []byte, e vigil.AuditEntry) string {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte(e.PrevHash))
+	h.Write(canonicalAudit(e))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// chainHash returns the hash of e as chain makes it.
+func chainHash(chain int, key []byte, e vigil.AuditEntry) string {
+	if chain == chainKeyed {
+		return keyedAuditHash(key, e)
+	}
+	return auditHash(e)
+}
+
+// canonicalAudit returns the JSON array the hashes cover (see auditHash).
+func canonicalAudit(e vigil.AuditEntry) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode([]any{e.Seq, e.Time.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.Target, e.Detail})
-	h := sha256.New()
-	h.Write([]byte(e.PrevHash))
-	h.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-	return hex.EncodeToString(h.Sum(nil))
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// AuditMark is a head of the audit chain kept outside the database: row Seq had hash
+// Hash when it was recorded.
+type AuditMark struct {
+	// Seq is the row's sequence number, from 1.
+	Seq int64
+	// Hash is the row's hash, 64 hex digits.
+	Hash string
 }
 
 // VerifyAudit recomputes the audit chain from the first row. It returns how many rows
 // there are and, when the chain does not hold, the seq of the first bad row and an error
 // wrapping ErrAuditBroken that says what is wrong: a row whose content no longer matches
-// its hash, a row rewritten with a fresh hash (caught by the next row's prev_hash), or a
-// missing row (a gap in seq; firstBad is then the first missing seq). Deleting the newest rows leaves a
-// valid shorter chain: compare AuditHead with a copy kept elsewhere to catch that.
-func (s *Store) VerifyAudit(ctx context.Context) (rows int64, firstBad int64, err error) {
-	rs, err := s.rdb().query(ctx, `SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit_log ORDER BY seq`)
+// its hash, a row rewritten with a fresh hash (caught by the next row's prev_hash), a
+// plain row after a keyed one, or a missing row (a gap in seq; firstBad is then the first
+// missing seq). Rewriting keyed rows takes the audit key; deleting the newest rows (or
+// all of them) leaves a valid shorter chain, which only a head kept elsewhere shows:
+// each of heads must be in the chain, with the same hash. With an audit key set, a log
+// whose rows are all plain is broken too (rewritten without the key). A keyed row
+// without an audit key is an error that does not wrap ErrAuditBroken.
+func (s *Store) VerifyAudit(ctx context.Context, heads ...AuditMark) (rows int64, firstBad int64, err error) {
+	key := s.auditKey()
+	rs, err := s.rdb().query(ctx, `SELECT seq, at, actor, action, target, detail, prev_hash, hash, chain FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return 0, 0, fmt.Errorf("verify audit: %w", err)
 	}
 	defer rs.Close()
-	var prev vigil.AuditEntry
+	var prev auditRow
 	var broken error
+	var keyed bool
+	marks := map[int64]string{} // the hashes of the rows heads name
+	for _, h := range heads {
+		marks[h.Seq] = ""
+	}
 	for rs.Next() {
-		e, err := scanAudit(rs)
+		r, err := scanAuditRow(rs)
 		if err != nil {
 			return rows, firstBad, fmt.Errorf("verify audit: %w", err)
 		}
-		rows++
-		if broken == nil {
-			firstBad, broken = checkLink(prev, e)
+		if r.chain == chainKeyed && key == nil {
+			return rows, 0, ErrAuditKeyMissing
 		}
-		prev = e
+		rows++
+		keyed = keyed || r.chain == chainKeyed
+		if broken == nil {
+			firstBad, broken = checkLink(key, prev, r)
+		}
+		if _, ok := marks[r.Seq]; ok {
+			marks[r.Seq] = r.Hash
+		}
+		prev = r
 	}
 	if err := rs.Err(); err != nil {
 		return rows, firstBad, fmt.Errorf("verify audit: %w", err)
 	}
-	return rows, firstBad, broken
+	if broken != nil {
+		return rows, firstBad, broken
+	}
+	if key != nil && rows > 0 && !keyed {
+		return rows, 1, fmt.Errorf("%w: no row is keyed with the server secret: the log was rewritten with plain hashes, or no server with the secret has written to it yet", ErrAuditBroken)
+	}
+	firstBad, err = checkHeads(prev.Seq, marks, heads)
+	return rows, firstBad, err
+}
+
+// checkHeads checks that the chain, whose newest row is last and whose hashes of the
+// rows heads name are in hashes ("" for a row it lacks), holds every head kept elsewhere.
+func checkHeads(last int64, hashes map[int64]string, heads []AuditMark) (int64, error) {
+	for _, h := range heads {
+		got := hashes[h.Seq]
+		switch {
+		case h.Seq < 1:
+			return 0, vigil.Errorf(vigil.EINVALID, "an audit head is SEQ:HASH with SEQ from 1, not %d", h.Seq)
+		case h.Seq > last:
+			return last + 1, fmt.Errorf("%w: the log ends at row %d, but row %d was recorded as its head: rows %d to %d were cut from the end", ErrAuditBroken, last, h.Seq, last+1, h.Seq)
+		case got != h.Hash:
+			return h.Seq, fmt.Errorf("%w: row %d's hash is not the one recorded as the head (%s): the log up to row %d was rewritten or replaced", ErrAuditBroken, h.Seq, h.Hash, h.Seq)
+		}
+	}
+	return 0, nil
 }
 
 // checkLink checks row e against the row before it (zero for the first row), which has
 // passed. A row whose hash does not match its content was altered; a row that is intact
 // but whose prev_hash is not the previous row's hash shows that the previous row was
 // rewritten together with its hash.
-func checkLink(prev, e vigil.AuditEntry) (int64, error) {
+func checkLink(key []byte, prev, e auditRow) (int64, error) {
 	switch {
 	case e.Seq != prev.Seq+1:
 		return prev.Seq + 1, fmt.Errorf("%w: row %d is missing (row %d follows row %d)", ErrAuditBroken, prev.Seq+1, e.Seq, prev.Seq)
-	case auditHash(e) != e.Hash:
+	case e.chain != chainPlain && e.chain != chainKeyed:
+		return e.Seq, fmt.Errorf("%w: row %d was altered: its chain version %d is unknown", ErrAuditBroken, e.Seq, e.chain)
+	case e.chain == chainPlain && prev.chain == chainKeyed:
+		return e.Seq, fmt.Errorf("%w: row %d has a plain hash after keyed rows: it was rewritten without the server secret", ErrAuditBroken, e.Seq)
+	case chainHash(e.chain, key, e.AuditEntry) != e.Hash:
 		return e.Seq, fmt.Errorf("%w: row %d was altered: its hash does not match its content", ErrAuditBroken, e.Seq)
 	case e.PrevHash != prev.Hash && prev.Seq == 0:
 		return e.Seq, fmt.Errorf("%w: row 1 was altered: it names a previous row", ErrAuditBroken)
@@ -150,6 +275,18 @@ func checkLink(prev, e vigil.AuditEntry) (int64, error) {
 	return 0, nil
 }
 
+// auditRow is a row of the audit log with the version of its chain.
+type auditRow struct {
+	vigil.AuditEntry
+	chain int
+}
+
+func scanAuditRow(sc scanner) (auditRow, error) {
+	var r auditRow
+	err := sc.Scan(&r.Seq, scanTime(&r.Time), &r.Actor, &r.Action, &r.Target, &r.Detail, &r.PrevHash, &r.Hash, &r.chain)
+	return r, err
+}
+
 func scanAudit(sc scanner) (vigil.AuditEntry, error) {
 	var e vigil.AuditEntry
 	err := sc.Scan(&e.Seq, scanTime(&e.Time), &e.Actor, &e.Action, &e.Target, &e.Detail, &e.PrevHash, &e.Hash)
@@ -157,8 +294,8 @@ func scanAudit(sc scanner) (vigil.AuditEntry, error) {
 }
 
 // AuditHead returns the newest row's seq and hash (0 and "" for an empty log). Record
-// it outside the database now and then (a log line, a ticket): a later VerifyAudit
-// that passes but ends before it means rows were cut from the end.
+// it outside the database now and then (the server's head file and log, a ticket): a
+// later VerifyAudit given it fails if rows were cut from the end or rewritten.
 func (s *Store) AuditHead(ctx context.Context) (seq int64, hash string, err error) {
 	err = s.rdb().row(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&seq, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -201,4 +338,17 @@ func (s *Store) ListAudit(ctx context.Context, f vigil.AuditFilter) ([]vigil.Aud
 	}
 	out, next := page(out, limit, func(e vigil.AuditEntry) string { return strconv.FormatInt(e.Seq, 10) })
 	return out, cursorOf("audit", next), nil
+}
+
+// AuditHashAt returns row seq's hash, "" when the log has no such row.
+func (s *Store) AuditHashAt(ctx context.Context, seq int64) (string, error) {
+	var hash string
+	err := s.rdb().row(ctx, `SELECT hash FROM audit_log WHERE seq = ?`, seq).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("audit row %d: %w", seq, err)
+	}
+	return hash, nil
 }

@@ -3,9 +3,11 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -213,5 +215,187 @@ func TestAuditInTx(t *testing.T) {
 		if rows != 1 || bad != 0 || err != nil {
 			t.Errorf("VerifyAudit = %d, %d, %v; want the one committed row", rows, bad, err)
 		}
+	})
+}
+
+// testSecret is a server secret for tests of the keyed chain.
+var testSecret = []byte("0123456789abcdef0123456789abcdef")
+
+// recomputeAudit rewrites row seq's detail and gives it and every later row a fresh
+// plain hash and prev_hash, as someone who knows the encoding but not the server secret
+// would; keepChain false also marks the rows plain.
+func recomputeAudit(t *testing.T, s *store.Store, seq int64, keepChain bool) {
+	t.Helper()
+	list, _, err := s.ListAudit(t.Context(), vigil.AuditFilter{Limit: vigil.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(list)
+	prev := ""
+	for _, e := range list {
+		if e.Seq < seq {
+			prev = e.Hash
+			continue
+		}
+		if e.Seq == seq {
+			e.Detail = `"nothing happened"`
+		}
+		e.PrevHash = prev
+		e.Hash = store.AuditHash(e)
+		q := `UPDATE audit_log SET detail = ?, prev_hash = ?, hash = ?, chain = 0 WHERE seq = ?`
+		if keepChain {
+			q = `UPDATE audit_log SET detail = ?, prev_hash = ?, hash = ? WHERE seq = ?`
+		}
+		if _, err := s.ExecRaw(t.Context(), q, e.Detail, e.PrevHash, e.Hash, e.Seq); err != nil {
+			t.Fatal(err)
+		}
+		prev = e.Hash
+	}
+}
+
+// TestVerifyAuditKeyed tampers with a keyed chain as someone with the database but not
+// the server secret could, and checks that verify, given the head recorded before,
+// catches each: cutting the newest rows or every row, and rewriting rows with plain
+// hashes recomputed.
+func TestVerifyAuditKeyed(t *testing.T) {
+	tests := []struct {
+		name    string
+		tamper  func(t *testing.T, s *store.Store)
+		wantBad int64
+		wantMsg string // with the head; "" when the chain alone holds
+		chain   string // without the head; "" when the chain alone holds
+	}{
+		{name: "untouched"},
+		{name: "newest rows deleted", tamper: sqlTamper(`DELETE FROM audit_log WHERE seq > 5`),
+			wantBad: 6, wantMsg: "the log ends at row 5, but row 8 was recorded as its head: rows 6 to 8 were cut"},
+		{name: "every row deleted", tamper: sqlTamper(`DELETE FROM audit_log`),
+			wantBad: 1, wantMsg: "the log ends at row 0, but row 8 was recorded"},
+		{name: "row rewritten and later plain hashes recomputed", tamper: func(t *testing.T, s *store.Store) { recomputeAudit(t, s, 3, true) },
+			wantBad: 3, wantMsg: "row 3 was altered", chain: "row 3 was altered"},
+		{name: "row rewritten and later rows made plain", tamper: func(t *testing.T, s *store.Store) { recomputeAudit(t, s, 3, false) },
+			wantBad: 3, wantMsg: "row 3 has a plain hash after keyed rows", chain: "row 3 has a plain hash after keyed rows"},
+		{name: "every row rewritten plain", tamper: func(t *testing.T, s *store.Store) { recomputeAudit(t, s, 1, false) },
+			wantBad: 1, wantMsg: "no row is keyed with the server secret", chain: "no row is keyed"},
+		{name: "newest rows replaced", tamper: func(t *testing.T, s *store.Store) {
+			sqlTamper(`DELETE FROM audit_log WHERE seq > 6`)(t, s)
+			fillAudit(t, s, 2)
+		}, wantBad: 8, wantMsg: "row 8's hash is not the one recorded as the head"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, s *store.Store) {
+				ctx := t.Context()
+				s.SetAuditKey(testSecret)
+				fillAudit(t, s, 8)
+				seq, hash, err := s.AuditHead(ctx)
+				if err != nil || seq != 8 {
+					t.Fatalf("AuditHead = %d, %v", seq, err)
+				}
+				dropAuditTriggers(t, s)
+				if tt.tamper != nil {
+					tt.tamper(t, s)
+				}
+				_, bad, err := s.VerifyAudit(ctx, store.AuditMark{Seq: seq, Hash: hash})
+				checkBroken(t, "with the head", bad, err, tt.wantBad, tt.wantMsg)
+				_, bad, err = s.VerifyAudit(ctx)
+				wantBad := tt.wantBad
+				if tt.chain == "" {
+					wantBad = 0
+				}
+				checkBroken(t, "without the head", bad, err, wantBad, tt.chain)
+			})
+		})
+	}
+}
+
+// sqlTamper returns a tamper function that runs the statements.
+func sqlTamper(stmts ...string) func(t *testing.T, s *store.Store) {
+	return func(t *testing.T, s *store.Store) {
+		for _, q := range stmts {
+			if _, err := s.ExecRaw(t.Context(), q); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// checkBroken checks VerifyAudit's first bad row and error against what is wanted: no
+// error when wantMsg is empty, else ErrAuditBroken saying wantMsg.
+func checkBroken(t *testing.T, how string, bad int64, err error, wantBad int64, wantMsg string) {
+	t.Helper()
+	if bad != wantBad {
+		t.Errorf("VerifyAudit %s: first bad row = %d, want %d (%v)", how, bad, wantBad, err)
+	}
+	if wantMsg == "" {
+		if err != nil {
+			t.Errorf("VerifyAudit %s: %v", how, err)
+		}
+		return
+	}
+	if !errors.Is(err, store.ErrAuditBroken) || !strings.Contains(err.Error(), wantMsg) {
+		t.Errorf("VerifyAudit %s: %v; want ErrAuditBroken saying %q", how, err, wantMsg)
+	}
+}
+
+// TestAuditKey checks that a keyed chain continues a plain one, that a process without
+// the key can neither extend nor check it, and that another secret's key fails it.
+func TestAuditKey(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		plain := fillAudit(t, s, 3)
+		if plain[2].Hash != store.AuditHash(plain[2]) {
+			t.Fatalf("a row written without a key is not plain: %+v", plain[2])
+		}
+		s.SetAuditKey(testSecret)
+		keyed := fillAudit(t, s, 2)
+		if keyed[0].PrevHash != plain[2].Hash || keyed[0].Hash == store.AuditHash(keyed[0]) {
+			t.Fatalf("the first keyed row does not continue the plain chain with an HMAC: %+v", keyed[0])
+		}
+		if rows, bad, err := s.VerifyAudit(ctx); rows != 5 || bad != 0 || err != nil {
+			t.Fatalf("VerifyAudit = %d, %d, %v; want 5 good rows", rows, bad, err)
+		}
+		other := s.WithoutAuditKey()
+		if _, err := other.Audit(ctx, "cli", "user.create", "x@example.org", nil); !errors.Is(err, store.ErrAuditKeyMissing) {
+			t.Errorf("Audit without the key on a keyed chain: %v; want ErrAuditKeyMissing", err)
+		}
+		if _, _, err := other.VerifyAudit(ctx); !errors.Is(err, store.ErrAuditKeyMissing) {
+			t.Errorf("VerifyAudit without the key: %v; want ErrAuditKeyMissing", err)
+		}
+		other.SetAuditKey([]byte("another secret, another key.....")) // a different server's secret
+		if _, bad, err := other.VerifyAudit(ctx); bad != 4 || !errors.Is(err, store.ErrAuditBroken) {
+			t.Errorf("VerifyAudit with another secret = %d, %v; want row 4 broken", bad, err)
+		}
+	})
+}
+
+// TestAuditUpgrade upgrades a database whose chain is plain (from before migration 12)
+// with the server secret: the migration is audited in a keyed row that continues the
+// plain chain, and a plain rewrite of the old rows is then caught.
+func TestAuditUpgrade(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		if err := s.MigrateDownTo(ctx, 9); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ExecRaw(ctx, `INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash)
+			VALUES (1, '2025-01-02T03:04:05.000006Z', 'cli', 'user.create', 'ana@centre.example', '', '', ?)`,
+			store.AuditHash(vigil.AuditEntry{Seq: 1, Time: time.Date(2025, 1, 2, 3, 4, 5, 6000, time.UTC), Actor: "cli", Action: "user.create", Target: "ana@centre.example"})); err != nil {
+			t.Fatal(err)
+		}
+		s.SetAuditKey(testSecret)
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		list, _, err := s.ListAudit(ctx, vigil.AuditFilter{})
+		if err != nil || len(list) != 2 || list[0].Action != "schema.migrate" || list[0].Detail != fmt.Sprintf(`{"engine":%q,"from":9,"to":12}`, s.Engine()) {
+			t.Fatalf("audit after the upgrade = %+v, %v; want a schema.migrate entry from 9 to 12", list, err)
+		}
+		if rows, bad, err := s.VerifyAudit(ctx); rows != 2 || bad != 0 || err != nil {
+			t.Fatalf("VerifyAudit = %d, %d, %v", rows, bad, err)
+		}
+		dropAuditTriggers(t, s)
+		rewriteAudit(t, s, 1)
+		_, bad, err := s.VerifyAudit(ctx)
+		checkBroken(t, "after a plain rewrite of the old row", bad, err, 1, "row 1 was rewritten")
 	})
 }

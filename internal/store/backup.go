@@ -65,11 +65,14 @@ func tempName(path string) string {
 // Restore replaces the SQLite database in dataDir with the backup at path, which is
 // checked first: it must be a SQLite file that passes integrity_check and has vigil's
 // migrations table and tables, at a schema version this vigil knows. Stop the server
-// before restoring: a running server keeps writing to the file it has open. The database
-// it replaces is checkpointed and kept beside it as vigil.db.pre-restore-TIMESTAMP,
-// whose name Restore returns ("" when there was none). The next Open applies any newer
-// migrations to the restored database.
-func Restore(ctx context.Context, dataDir, path string) (previous string, err error) {
+// before restoring: a running server keeps writing to the file it has open. The copy is
+// opened with secret (the server's, which keys the audit chain), migrated, given an audit
+// entry store.restore naming the backup and the head of the log it replaces, so that
+// putting back an older copy leaves a trace, and its audit chain is verified: a backup
+// whose chain does not hold with secret (made with another server secret, or tampered
+// with) is refused. The database it replaces is checkpointed and kept beside it as
+// vigil.db.pre-restore-TIMESTAMP, whose name Restore returns ("" when there was none).
+func Restore(ctx context.Context, dataDir, path string, secret []byte) (previous string, err error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return "", fmt.Errorf("restore: %w", err)
 	}
@@ -82,6 +85,9 @@ func Restore(ctx context.Context, dataDir, path string) (previous string, err er
 	if err := checkBackup(ctx, tmp, path); err != nil {
 		return "", err
 	}
+	if err := auditRestore(ctx, tmp, secret, path, fileAuditHead(ctx, target)); err != nil {
+		return "", err
+	}
 	if previous, err = setAside(ctx, target); err != nil {
 		return "", err
 	}
@@ -89,6 +95,54 @@ func Restore(ctx context.Context, dataDir, path string) (previous string, err er
 		return previous, fmt.Errorf("restore: %w", err)
 	}
 	return previous, syncDir(dataDir)
+}
+
+// auditRestore opens the copy of the backup at tmp, appends its store.restore entry
+// (replaced is the head of the log it replaces) and verifies its audit chain.
+func auditRestore(ctx context.Context, tmp string, secret []byte, path, replaced string) error {
+	s, err := Open(ctx, Config{DSN: "sqlite:" + tmp, Secret: secret})
+	if err != nil {
+		return fmt.Errorf("restore: open the backup: %w", err)
+	}
+	defer s.Close()
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	detail := map[string]string{"backup": path, "replaced_head": replaced}
+	if _, err := s.Audit(ctx, "cli", "store.restore", "store", detail); err != nil {
+		return fmt.Errorf("restore: audit the restore: %w", err)
+	}
+	_, _, err = s.VerifyAudit(ctx)
+	if errors.Is(err, ErrAuditBroken) {
+		return vigil.Errorf(vigil.EINVALID, "the audit log of %s does not hold with this server's secret (%v): restore it with the secret of the server that made it (VIGIL_SECRET, or the secret file of its data dir); if that is the secret, the backup was tampered with", path, err)
+	}
+	if err != nil {
+		return fmt.Errorf("restore: verify the backup's audit log: %w", err)
+	}
+	return nil
+}
+
+// fileAuditHead returns the audit head, SEQ:HASH, of the vigil database at path: "" when
+// there is none, or "unreadable" when it cannot be read.
+func fileAuditHead(ctx context.Context, path string) string {
+	if _, err := os.Stat(path); err != nil {
+		return ""
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_busy_timeout=5000&mode=ro")
+	if err != nil {
+		return "unreadable"
+	}
+	defer db.Close()
+	var seq int64
+	var hash string
+	err = db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&seq, &hash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "0:"
+	case err != nil:
+		return "unreadable"
+	}
+	return fmt.Sprintf("%d:%s", seq, hash)
 }
 
 // copyFile copies src to a new file dst readable by its owner only, synced to disk.

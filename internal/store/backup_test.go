@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -97,7 +98,7 @@ func TestBackupRestore(t *testing.T) {
 		wantError(t, s.Backup(ctx, path), vigil.ECONFLICT, "already exists")
 
 		dir := t.TempDir()
-		prev, err := store.Restore(ctx, dir, path)
+		prev, err := store.Restore(ctx, dir, path, nil)
 		if err != nil || prev != "" {
 			t.Fatalf("Restore into an empty dir = %q, %v", prev, err)
 		}
@@ -109,11 +110,17 @@ func TestBackupRestore(t *testing.T) {
 		if rows, bad, err := r.VerifyAudit(ctx); rows < 10 || bad != 0 || err != nil {
 			t.Errorf("restored audit: %d rows, first bad %d, %v", rows, bad, err)
 		}
-		// Compare the restored store with the original as it was when the backup was taken.
+		// The restored log ends with the restore's own entry.
 		head, _, _ := r.AuditHead(ctx)
+		got := takeSnapshot(t, r)
+		if e := got.Audit[0]; e.Action != "store.restore" || e.Actor != "cli" || !strings.Contains(e.Detail, `"backup":"`+path+`"`) {
+			t.Errorf("newest restored audit row = %+v; want the store.restore entry naming the backup", e)
+		}
+		got.Audit = got.Audit[1:]
+		// Compare the restored store with the original as it was when the backup was taken.
 		want := takeSnapshot(t, s)
-		want.Audit = slicesFrom(want.Audit, head)
-		if diff := cmp.Diff(want, takeSnapshot(t, r), equatePrefix); diff != "" {
+		want.Audit = slicesFrom(want.Audit, head-1)
+		if diff := cmp.Diff(want, got, equatePrefix); diff != "" {
 			t.Errorf("restored data differs (-original +restored):\n%s", diff)
 		}
 		if _, err := r.Authenticate(ctx, users[vigil.RoleOrgAdmin].Email, goodPassword); err != nil {
@@ -172,7 +179,7 @@ func TestRestoreChecks(t *testing.T) {
 	dir := t.TempDir()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := store.Restore(ctx, dir, tt.path)
+			_, err := store.Restore(ctx, dir, tt.path, nil)
 			wantError(t, err, tt.code, tt.msg)
 		})
 	}
@@ -183,7 +190,7 @@ func TestRestoreChecks(t *testing.T) {
 	}
 	mustCreate(t, s, org("RXB", vigil.OrgTrust))
 	s.Close()
-	prev, err := store.Restore(ctx, dir, good)
+	prev, err := store.Restore(ctx, dir, good, nil)
 	if err != nil || filepath.Dir(prev) != dir {
 		t.Fatalf("Restore over a database = %q, %v", prev, err)
 	}
@@ -202,4 +209,45 @@ func TestRestoreChecks(t *testing.T) {
 		}
 		s.Close()
 	}
+}
+
+// TestRestoreOlderCopyIsDetected puts back an older copy of a keyed database: the
+// restored log says so in a store.restore entry naming the head it replaced, and verify
+// given that head (kept outside the database) fails. (On PostgreSQL, which restores with
+// pg_restore, the server's head recorder catches it: see auditlog's TestHeadRecorder.)
+func TestRestoreOlderCopyIsDetected(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	s, err := store.Open(ctx, store.Config{DataDir: dir, Secret: testSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fillAudit(t, s, 4)
+	older := filepath.Join(t.TempDir(), "older.db")
+	if err := s.Backup(ctx, older); err != nil {
+		t.Fatal(err)
+	}
+	fillAudit(t, s, 3)
+	seq, hash, _ := s.AuditHead(ctx)
+	s.Close()
+
+	_, err = store.Restore(ctx, dir, older, []byte("another server's secret........."))
+	wantError(t, err, vigil.EINVALID, "does not hold with this server's secret")
+	if _, err := store.Restore(ctx, dir, older, testSecret); err != nil {
+		t.Fatal(err)
+	}
+	r, err := store.Open(ctx, store.Config{DataDir: dir, Secret: testSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	list, _, err := r.ListAudit(ctx, vigil.AuditFilter{Action: "store.restore"})
+	if err != nil || len(list) != 1 || list[0].Seq != 5 || !strings.Contains(list[0].Detail, fmt.Sprintf(`"replaced_head":"%d:%s"`, seq, hash)) {
+		t.Errorf("store.restore entries = %+v, %v; want row 5 naming the replaced head %d:%s", list, err, seq, hash)
+	}
+	if rows, bad, err := r.VerifyAudit(ctx); rows != 5 || bad != 0 || err != nil {
+		t.Errorf("VerifyAudit of the restored log = %d, %d, %v; want 5 good rows", rows, bad, err)
+	}
+	_, bad, err := r.VerifyAudit(ctx, store.AuditMark{Seq: seq, Hash: hash})
+	checkBroken(t, "with the head before the restore", bad, err, 6, "rows 6 to 7 were cut from the end")
 }

@@ -67,10 +67,12 @@
 // State-changing methods do not write audit rows themselves, because they do not know
 // the actor. The API layer calls [Store.Audit], on the *Store passed by [Store.Tx] when
 // the change and its audit row must commit together. Each audit row carries the hash of
-// the row before it (see [Store.VerifyAudit] for what is detected, and the unexported
-// auditHash for the canonical encoding); triggers refuse UPDATE, DELETE and TRUNCATE on
-// the table, and the chain still catches whoever drops them. Cutting rows off the end
-// leaves a valid shorter chain: keep [Store.AuditHead] somewhere else to catch that.
+// the row before it, keyed with HMAC-SHA256 from the server secret ([Store.SetAuditKey];
+// see [Store.VerifyAudit] for what is detected, and the unexported auditHash for the
+// canonical encoding); triggers refuse UPDATE, DELETE and TRUNCATE on the table, and the
+// chain still catches whoever drops them without the secret. Cutting rows off the end
+// leaves a valid shorter chain: keep [Store.AuditHead] somewhere else and pass it to
+// VerifyAudit to catch that (docs/audit.md).
 //
 // # Backup and restore
 //

@@ -47,6 +47,24 @@ func (s *Store) Migrate(ctx context.Context) error {
 		s.log.InfoContext(ctx, "applied migration", slog.String("engine", s.engine),
 			slog.Int64("version", r.Source.Version), slog.Duration("took", r.Duration))
 	}
+	return s.auditMigration(ctx, current, res)
+}
+
+// auditVersion is the migration that creates the audit log.
+const auditVersion = 4
+
+// auditMigration writes the audit entry of migrations applied to a database that already
+// had an audit log, so that a schema change, like a restore, leaves a trace in the
+// chain; a new database starts its log empty.
+func (s *Store) auditMigration(ctx context.Context, from int64, res []*goose.MigrationResult) error {
+	if len(res) == 0 || from < auditVersion {
+		return nil
+	}
+	to := res[len(res)-1].Source.Version
+	detail := map[string]any{"engine": s.engine, "from": from, "to": to}
+	if _, err := s.Audit(ctx, "system", "schema.migrate", "schema", detail); err != nil {
+		return fmt.Errorf("migrate: audit the migration to version %d: %w", to, err)
+	}
 	return nil
 }
 

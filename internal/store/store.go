@@ -27,6 +27,9 @@ type Config struct {
 	DataDir string
 	// Logger receives migration progress and slow-path warnings; nil discards them.
 	Logger *slog.Logger
+	// Secret is the server secret; the audit chain is keyed with a key derived from it
+	// (see SetAuditKey). Nil leaves the chain unkeyed.
+	Secret []byte
 }
 
 // Store is vigil's database: one concrete type over SQLite or PostgreSQL.
@@ -40,6 +43,7 @@ type Store struct {
 	binds  *bindCache
 	clock  *func() time.Time
 	creds  *credentialKey
+	audit  *auditKey
 }
 
 // Open opens the database cfg names and applies any pending migrations.
@@ -49,7 +53,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	now := time.Now
-	s := &Store{log: log, binds: &bindCache{}, clock: &now, creds: &credentialKey{}}
+	s := &Store{log: log, binds: &bindCache{}, clock: &now, creds: &credentialKey{}, audit: &auditKey{}}
+	if cfg.Secret != nil {
+		s.SetAuditKey(cfg.Secret) // before Migrate, which audits what it applies
+	}
 	var err error
 	switch {
 	case cfg.DSN == "" || strings.HasPrefix(cfg.DSN, "sqlite:"):

@@ -130,4 +130,17 @@ func TestAuditEndpoints(t *testing.T) {
 	if !v.OK || v.Rows != 2 || v.HeadSeq != 2 {
 		t.Errorf("verify: %+v", v)
 	}
+	// A head recorded elsewhere that the log no longer reaches is a finding.
+	var cut struct {
+		OK       bool   `json:"ok"`
+		FirstBad int64  `json:"first_bad"`
+		Problem  string `json:"problem"`
+	}
+	f.do("GET", "/api/v1/audit/verify?head=5:"+strings.Repeat("0", 64), nil, f.as("sector_admin")).decode(t, &cut)
+	if cut.OK || cut.FirstBad != 3 || !strings.Contains(cut.Problem, "rows 3 to 5 were cut from the end") {
+		t.Errorf("verify with a later head: %+v", cut)
+	}
+	if r := f.do("GET", "/api/v1/audit/verify?head=5", nil, f.as("sector_admin")); r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), "SEQ:HASH") {
+		t.Errorf("verify with a malformed head: %d %s", r.status, r.body)
+	}
 }
