@@ -39,6 +39,9 @@ type Deps struct {
 	// AssetLimits are the widest networks an organisation could own (vigil's defaults
 	// when zero).
 	AssetLimits vigil.AssetLimits
+	// AuditHeadPath is where the audit chain's head is recorded, at start, at intervals
+	// and on shutdown (auditlog.HeadPath of the data dir); empty records nothing.
+	AuditHeadPath string
 	// DigestHour is the UTC hour (0–23) of the daily digest; config supplies
 	// alerts.DefaultDigestHour.
 	DigestHour int
@@ -49,6 +52,7 @@ type Deps struct {
 // App is the set of use cases the doors call.
 type App struct {
 	store *store.Store // for Ready only: the doors reach the data through the services
+	heads *auditlog.HeadRecorder
 
 	// Accounts signs people in and manages users and API tokens.
 	Accounts *accounts.Service
@@ -73,7 +77,7 @@ type App struct {
 // ThreatIntel and Sightings stay nil): Open builds those too.
 func New(d Deps) *App {
 	a := &App{store: d.Store}
-	*a = App{store: d.Store,
+	*a = App{store: d.Store, heads: headRecorder(d),
 		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
 			IdleTimeout: d.SessionIdleTimeout, HashConcurrency: d.HashConcurrency}),
 		Audit: auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
@@ -95,3 +99,11 @@ func (a *App) assetsChanged(ctx context.Context) error {
 
 // Ready returns nil when the database answers, for load balancers' readiness checks.
 func (a *App) Ready(ctx context.Context) error { return a.store.Ping(ctx) }
+
+// headRecorder records the audit chain's head outside the database, when d names where.
+func headRecorder(d Deps) *auditlog.HeadRecorder {
+	if d.AuditHeadPath == "" {
+		return nil
+	}
+	return &auditlog.HeadRecorder{Store: d.Store, Path: d.AuditHeadPath, Logger: d.Logger}
+}

@@ -73,12 +73,16 @@ func (a *App) retroHunt(ctx context.Context, added []vigil.Indicator) {
 // runner is a service with background work.
 type runner interface{ Run(context.Context) error }
 
-// Run does every service's background work until ctx ends: the daily digest, and with
-// the flows scheduled feed pulls, housekeeping and the periodic router rebuild.
+// Run does every service's background work until ctx ends: the daily digest, recording
+// the audit chain's head, and with the flows scheduled feed pulls, housekeeping and the
+// periodic router rebuild.
 func (a *App) Run(ctx context.Context) error {
 	rs := []runner{a.Alerts}
 	if a.Sightings != nil {
 		rs = append(rs, a.EarlyWarning, a.ThreatIntel, a.Sightings)
+	}
+	if a.heads != nil {
+		rs = append(rs, a.heads)
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(rs))

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/vigil-health/vigil/internal/app"
+	"github.com/vigil-health/vigil/internal/auditlog"
 	"github.com/vigil-health/vigil/internal/config"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/store"
@@ -87,7 +88,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 	if created {
 		log.InfoContext(ctx, "created the server secret; back it up with the database", slog.String("path", cfg.SecretPath()))
 	}
-	s, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Logger: log})
+	s, err := store.Open(ctx, store.Config{DSN: cfg.DB, DataDir: cfg.DataDir, Logger: log, Secret: secret})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -104,7 +105,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 	}
 	a, err := app.Open(ctx, app.Deps{Store: s, Logger: log, SessionTTL: cfg.SessionTTL.Duration,
 		SessionIdleTimeout: cfg.SessionIdleTimeout.Duration, HashConcurrency: cfg.PasswordHashConcurrency, DigestHour: cfg.DigestHour,
-		AssetLimits: cfg.AssetLimits(), Flows: app.Flows{Secret: secret,
+		AssetLimits: cfg.AssetLimits(), AuditHeadPath: auditlog.HeadPath(cfg.DataDir), Flows: app.Flows{Secret: secret,
 			RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, Warninglists: benign}})
 	if err != nil {
 		s.Close()

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -368,7 +369,7 @@ func TestAuditKey(t *testing.T) {
 	})
 }
 
-// TestAuditUpgrade upgrades a database whose chain is plain (from before migration 12)
+// TestAuditUpgrade upgrades a database whose chain is plain (from before migration 11)
 // with the server secret: the migration is audited in a keyed row that continues the
 // plain chain, and a plain rewrite of the old rows is then caught.
 func TestAuditUpgrade(t *testing.T) {
@@ -387,8 +388,15 @@ func TestAuditUpgrade(t *testing.T) {
 			t.Fatal(err)
 		}
 		list, _, err := s.ListAudit(ctx, vigil.AuditFilter{})
-		if err != nil || len(list) != 2 || list[0].Action != "schema.migrate" || list[0].Detail != fmt.Sprintf(`{"engine":%q,"from":9,"to":12}`, s.Engine()) {
-			t.Fatalf("audit after the upgrade = %+v, %v; want a schema.migrate entry from 9 to 12", list, err)
+		var detail struct {
+			Engine   string
+			From, To int
+		}
+		if err == nil && len(list) == 2 {
+			err = json.Unmarshal([]byte(list[0].Detail), &detail)
+		}
+		if err != nil || len(list) != 2 || list[0].Action != "schema.migrate" || detail.Engine != s.Engine() || detail.From != 9 || detail.To <= 9 {
+			t.Fatalf("audit after the upgrade = %+v, %v; want a schema.migrate entry from 9 to the newest version", list, err)
 		}
 		if rows, bad, err := s.VerifyAudit(ctx); rows != 2 || bad != 0 || err != nil {
 			t.Fatalf("VerifyAudit = %d, %d, %v", rows, bad, err)
