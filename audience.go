@@ -59,3 +59,14 @@ func (a Audience) customer(ods string) bool {
 	_, ok := slices.BinarySearch(a.Customers, ods)
 	return ok
 }
+
+// OrgNotFound is the answer for an organisation that does not exist or that the caller
+// may not see: the same words either way, so that a hidden organisation's existence does
+// not leak.
+func OrgNotFound(ods string) error {
+	code, err := NormalizeODS(ods)
+	if err != nil {
+		return Errorf(ENOTFOUND, "no organisation %q", ods)
+	}
+	return Errorf(ENOTFOUND, "no organisation %s", code)
+}

@@ -51,6 +51,8 @@ type SightingFilter struct {
 	Indicator string
 	// Since matches sightings on this UTC day or later.
 	Since time.Time
+	// Audience, when set, keeps the list to what it may see, in the query itself.
+	Audience *Audience
 	// Cursor continues a previous page.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).

@@ -118,7 +118,7 @@ func (s *Service) update(ctx context.Context, p vigil.Principal, ods string, pat
 	// Editors are sector roles and org admins, whose audience has no customers to read.
 	code, err := vigil.NormalizeODS(ods)
 	if err != nil || !vigil.AudienceOf(p, nil).SeesOrg(code) {
-		return c, notFound(ods)
+		return c, vigil.OrgNotFound(ods)
 	}
 	detail := patchDetail(patch)
 	if len(detail) == 0 {

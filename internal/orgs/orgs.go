@@ -64,13 +64,3 @@ func (s *Service) changedAssets(ctx context.Context) {
 		s.log.ErrorContext(ctx, "rebuild the asset router", slog.Any("error", err))
 	}
 }
-
-// notFound is the answer for an organisation that does not exist or that the caller
-// may not see: the same words either way, as the store would say them.
-func notFound(ods string) error {
-	code, err := vigil.NormalizeODS(ods)
-	if err != nil {
-		return vigil.Errorf(vigil.ENOTFOUND, "no organisation %q", ods)
-	}
-	return vigil.Errorf(vigil.ENOTFOUND, "no organisation %s", code)
-}

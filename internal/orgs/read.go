@@ -22,7 +22,7 @@ func (s *Service) Get(ctx context.Context, p vigil.Principal, ods string) (vigil
 	}
 	code, err := vigil.NormalizeODS(ods)
 	if err != nil || !aud.SeesOrg(code) {
-		return vigil.Org{}, notFound(ods)
+		return vigil.Org{}, vigil.OrgNotFound(ods)
 	}
 	o, err := s.store.GetOrg(ctx, code)
 	if err != nil {

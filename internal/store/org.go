@@ -150,12 +150,12 @@ func (s *Store) checkParent(ctx context.Context, c conn, ods, parent string) err
 func (s *Store) GetOrg(ctx context.Context, ods string) (vigil.Org, error) {
 	code, err := vigil.NormalizeODS(ods)
 	if err != nil {
-		return vigil.Org{}, vigil.Errorf(vigil.ENOTFOUND, "no organisation %q", ods)
+		return vigil.Org{}, vigil.OrgNotFound(ods)
 	}
 	c := s.rdb()
 	o, err := scanOrg(c.row(ctx, `SELECT `+orgColumns+` FROM orgs WHERE ods_code = ?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
-		return vigil.Org{}, vigil.Errorf(vigil.ENOTFOUND, "no organisation %s", code)
+		return vigil.Org{}, vigil.OrgNotFound(code)
 	}
 	if err != nil {
 		return vigil.Org{}, fmt.Errorf("get org %s: %w", code, err)

@@ -146,6 +146,7 @@ func (s *Store) ListSightings(ctx context.Context, f vigil.SightingFilter) ([]vi
 	w.add(f.Org != "", "org = ?", strings.ToUpper(strings.TrimSpace(f.Org)))
 	w.add(f.Indicator != "", "indicator = ?", f.Indicator)
 	w.add(!f.Since.IsZero(), "day >= ?", dayText(f.Since))
+	w.audience(f.Audience, "org", "tlp")
 	limit := pageLimit(f.Limit)
 	rows, err := s.rdb().query(ctx, `SELECT `+sightingColumns+` FROM sightings`+w.String()+` ORDER BY id DESC LIMIT ?`,
 		append(w.args, limit+1)...)
