@@ -74,7 +74,7 @@ func (s *Service) listOwn(ctx context.Context, p vigil.Principal, f vigil.OrgFil
 		slices.SortFunc(orgs, func(x, y vigil.Org) int { return strings.Compare(x.ODSCode, y.ODSCode) })
 	}
 	aud := vigil.AudienceOf(p, codes(orgs))
-	limit := limitOf(f.Limit)
+	limit := vigil.PageLimit(f.Limit)
 	var page []vigil.Org
 	for _, o := range orgs {
 		if o.ODSCode <= after || f.Kind != "" && o.Kind != f.Kind || f.Region != "" && o.Region != f.Region {
@@ -94,14 +94,6 @@ func codes(orgs []vigil.Org) []string {
 		out[i] = o.ODSCode
 	}
 	return out
-}
-
-// limitOf is the page size for a requested limit, as the store applies it.
-func limitOf(n int) int {
-	if n <= 0 {
-		return vigil.DefaultLimit
-	}
-	return min(n, vigil.MaxLimit)
 }
 
 // pageCursor is the cursor of listOwn's pages: the organisation reached, as base64url

@@ -25,7 +25,7 @@ func (s *Store) ListAlerts(ctx context.Context, f vigil.AlertFilter) ([]vigil.Al
 	w.add(f.Kind != "", "kind = ?", string(f.Kind))
 	w.add(!f.Since.IsZero(), "last_seen >= ?", dbTime(f.Since))
 	w.audience(f.Audience, "org", "tlp")
-	limit := pageLimit(f.Limit)
+	limit := vigil.PageLimit(f.Limit)
 	rows, err := s.rdb().query(ctx, `SELECT `+alertColumns+` FROM alerts`+w.String()+` ORDER BY id DESC LIMIT ?`, append(w.args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list alerts: %w", err)

@@ -36,7 +36,7 @@ func (s *Store) ListAssets(ctx context.Context, f vigil.AssetFilter) ([]vigil.Or
 	w.add(after > 0, "id > ?", after)
 	w.add(f.Status != "", "status = ?", string(f.Status))
 	w.add(f.Org != "", "org = ?", strings.ToUpper(strings.TrimSpace(f.Org)))
-	limit := pageLimit(f.Limit)
+	limit := vigil.PageLimit(f.Limit)
 	c := s.rdb()
 	rows, err := c.query(ctx, orgAssetSelect+w.String()+" ORDER BY id LIMIT ?", append(w.args, limit+1)...)
 	if err != nil {

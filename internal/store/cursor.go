@@ -8,17 +8,6 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// pageLimit returns the page size to use for a requested limit.
-func pageLimit(n int) int {
-	switch {
-	case n <= 0:
-		return vigil.DefaultLimit
-	case n > vigil.MaxLimit:
-		return vigil.MaxLimit
-	}
-	return n
-}
-
 // Cursors are opaque to callers: "v1:" and the last key of the page, base64url-encoded.
 // The kind ("org", "alert"…) stops a cursor from one list being used with another.
 func encodeCursor(kind, key string) string {

@@ -84,7 +84,7 @@ func (s *Store) SearchIndicators(ctx context.Context, f vigil.IndicatorFilter) (
 		return nil, "", vigil.Errorf(vigil.EINVALID, "indicator type %q is not known: use one of %s", f.Type, typeNames())
 	}
 	w := indicatorWhere(f, after)
-	limit := pageLimit(f.Limit)
+	limit := vigil.PageLimit(f.Limit)
 	c := s.rdb()
 	ids, err := queryIDs(ctx, c, `SELECT i.id FROM indicators i`+w.String()+` ORDER BY i.id LIMIT ?`, append(w.args, limit+1)...)
 	if err != nil {

@@ -85,7 +85,7 @@ func (s *Store) ListOutbox(ctx context.Context, f vigil.OutboxFilter) ([]vigil.O
 	w.add(f.Org != "", "org = ?", strings.ToUpper(strings.TrimSpace(f.Org)))
 	w.add(f.Kind != "", "kind = ?", string(f.Kind))
 	w.add(f.Pending, "sent_at IS NULL")
-	limit := pageLimit(f.Limit)
+	limit := vigil.PageLimit(f.Limit)
 	rows, err := s.rdb().query(ctx, `SELECT `+outboxColumns+` FROM outbox`+w.String()+` ORDER BY id DESC LIMIT ?`,
 		append(w.args, limit+1)...)
 	if err != nil {

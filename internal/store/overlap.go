@@ -185,7 +185,7 @@ func (s *Store) ListOverlaps(ctx context.Context, f vigil.OverlapFilter) ([]vigi
 		w.add(true, "(w.org = ? OR n.org = ?)", strings.ToUpper(strings.TrimSpace(f.Org)), strings.ToUpper(strings.TrimSpace(f.Org)))
 	}
 	w.add(f.Status != "", "o.status = ?", string(f.Status))
-	limit := pageLimit(f.Limit)
+	limit := vigil.PageLimit(f.Limit)
 	rows, err := s.rdb().query(ctx, overlapSelect+w.String()+" ORDER BY o.id LIMIT ?", append(w.args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list overlaps: %w", err)

@@ -147,7 +147,7 @@ func (s *Store) ListSightings(ctx context.Context, f vigil.SightingFilter) ([]vi
 	w.add(f.Indicator != "", "indicator = ?", f.Indicator)
 	w.add(!f.Since.IsZero(), "day >= ?", dayText(f.Since))
 	w.audience(f.Audience, "org", "tlp")
-	limit := pageLimit(f.Limit)
+	limit := vigil.PageLimit(f.Limit)
 	rows, err := s.rdb().query(ctx, `SELECT `+sightingColumns+` FROM sightings`+w.String()+` ORDER BY id DESC LIMIT ?`,
 		append(w.args, limit+1)...)
 	if err != nil {

@@ -55,7 +55,7 @@ func (s *Store) ListUnrouted(ctx context.Context, f vigil.UnroutedFilter) ([]vig
 	var w where
 	w.add(before > 0, "id < ?", before)
 	w.add(f.Type != "", "type = ?", f.Type)
-	limit := pageLimit(f.Limit)
+	limit := vigil.PageLimit(f.Limit)
 	rows, err := s.rdb().query(ctx, `SELECT `+unroutedColumns+` FROM unrouted_events`+w.String()+` ORDER BY id DESC LIMIT ?`,
 		append(w.args, limit+1)...)
 	if err != nil {
