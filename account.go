@@ -13,7 +13,7 @@ type Role string
 const (
 	RoleSectorAdmin   Role = "sector_admin"   // runs the centre: everything, including accounts
 	RoleSectorAnalyst Role = "sector_analyst" // curates intel, sees every organisation, handles alerts
-	RoleOrgAdmin      Role = "org_admin"      // manages one organisation: its assets, users and alerts
+	RoleOrgAdmin      Role = "org_admin"      // manages one organisation: its assets, tokens and alerts
 	RoleOrgMember     Role = "org_member"     // works one organisation's alerts
 	RoleSupplier      Role = "supplier"       // sees what concerns its products and customers
 	RoleSensor        Role = "sensor"         // may only push telemetry for one organisation

@@ -17,8 +17,9 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 )
 
-// DefaultSessionTTL is how long a sign-in lasts when Deps.SessionTTL is zero: a working day.
-const DefaultSessionTTL = 8 * time.Hour
+// DefaultSessionTTL is how long a sign-in lasts when Deps.SessionTTL is zero: the
+// configuration's default, a long shift.
+const DefaultSessionTTL = 12 * time.Hour
 
 // DefaultIdleTimeout is how long a session may go unused before it ends, when
 // Deps.IdleTimeout is zero.

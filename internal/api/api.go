@@ -21,7 +21,7 @@ const SessionCookie = "vigil_session"
 
 // Defaults for the zero values of Deps.
 const (
-	DefaultSessionTTL   = accounts.DefaultSessionTTL // DefaultSessionTTL is a working day.
+	DefaultSessionTTL   = accounts.DefaultSessionTTL // DefaultSessionTTL is a long shift.
 	DefaultMaxBodyBytes = 1 << 20                    // DefaultMaxBodyBytes bounds a JSON request body.
 )
 
