@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -145,6 +147,60 @@ func TestSightingsPurgeAndSightedSince(t *testing.T) {
 		left, _, _ := s.ListSightings(ctx, vigil.SightingFilter{})
 		if len(left) != 2 {
 			t.Errorf("%d sightings left, want 2", len(left))
+		}
+	})
+}
+
+// TestListSightingsAudience: a supplier's list holds its own sightings and its
+// customers' below TLP:AMBER+STRICT, filtered in the query, so every page is full and no
+// cursor names a hidden row.
+func TestListSightingsAudience(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		for _, o := range []vigil.Org{org("RXA", vigil.OrgTrust), org("RXB", vigil.OrgTrust), org("YSUP1", vigil.OrgSupplier)} {
+			mustCreate(t, s, o)
+		}
+		if err := s.LinkSupplier(ctx, "YSUP1", "RXA"); err != nil {
+			t.Fatal(err)
+		}
+		day := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+		var rows []vigil.Sighting
+		for i, c := range []struct {
+			org string
+			tlp vigil.TLP
+		}{{"RXA", vigil.TLPClear}, {"RXA", vigil.TLPRed}, {"RXA", vigil.TLPAmberStrict}, {"RXA", vigil.TLPAmber},
+			{"RXA", ""}, {"RXB", vigil.TLPClear}, {"YSUP1", vigil.TLPRed}} {
+			r := sighting(c.org, day, fmt.Sprintf("198.51.100.%d", i+1), fmt.Sprintf("198.51.100.%d", i+1), 1)
+			r.TLP = c.tlp
+			rows = append(rows, r)
+		}
+		if err := s.AddSightings(ctx, rows); err != nil {
+			t.Fatal(err)
+		}
+		aud, err := s.Audience(ctx, vigil.Principal{Role: vigil.RoleSupplier, Org: "YSUP1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		f := vigil.SightingFilter{Audience: &aud, Limit: 1}
+		for range 10 {
+			page, next, err := s.ListSightings(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) != 1 && next != "" {
+				t.Fatalf("a page of %d with more to come: hidden rows were dropped after the query", len(page))
+			}
+			for _, r := range page {
+				got = append(got, r.Org+" "+string(r.TLP))
+			}
+			if f.Cursor = next; next == "" {
+				break
+			}
+		}
+		want := []string{"YSUP1 RED", "RXA ", "RXA AMBER", "RXA CLEAR"}
+		if !slices.Equal(got, want) {
+			t.Errorf("the supplier sees %q, want %q", got, want)
 		}
 	})
 }
