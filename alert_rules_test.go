@@ -1,6 +1,7 @@
 package vigil_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -64,6 +65,46 @@ func TestAlertMerge(t *testing.T) {
 	if a.Severity != vigil.SeverityHigh || a.Count != 6 {
 		t.Errorf("a lower repeat lowered severity or counted %d", a.Count)
 	}
+}
+
+// A repeat carries the strictest TLP of everything merged into it, whichever came
+// first, and asks to be worded again when its marking or its sources changed.
+func TestAlertMergeTLP(t *testing.T) {
+	markings := []vigil.TLP{"", vigil.TLPClear, vigil.TLPGreen, vigil.TLPAmber, vigil.TLPAmberStrict, vigil.TLPRed}
+	for _, first := range markings {
+		for _, then := range markings {
+			t.Run(fmt.Sprintf("%s then %s", orUnmarked(first), orUnmarked(then)), func(t *testing.T) {
+				a := vigil.Alert{TLP: first, Sources: []string{"A"}, Title: "first words"}
+				reword := a.Merge(vigil.Alert{TLP: then, Sources: []string{"A"}, Title: "other words"})
+				want := first
+				if then.Rank() > first.Rank() {
+					want = then
+				}
+				if a.TLP != want {
+					t.Errorf("merged TLP %q, want %q", a.TLP, want)
+				}
+				if reword != (want != first) {
+					t.Errorf("reword = %v, want %v (the marking went from %q to %q)", reword, want != first, first, a.TLP)
+				}
+				if a.Title != "first words" {
+					t.Errorf("Merge rewrote the title to %q: wording is the raiser's", a.Title)
+				}
+			})
+		}
+	}
+	t.Run("a new source asks for new words", func(t *testing.T) {
+		a := vigil.Alert{TLP: vigil.TLPAmber, Sources: []string{"A"}}
+		if !a.Merge(vigil.Alert{TLP: vigil.TLPAmber, Sources: []string{"B"}}) {
+			t.Error("a repeat adding source B did not ask to be reworded")
+		}
+	})
+}
+
+func orUnmarked(t vigil.TLP) string {
+	if t == "" {
+		return "unmarked"
+	}
+	return string(t)
 }
 
 func TestNewAlert(t *testing.T) {

@@ -13,11 +13,18 @@ import (
 // Raise raises or repeats an alert inside the caller's transaction tx and arranges for
 // the organisation to hear of it: every alert raised or repeated goes into the next daily
 // digest, and a new high or critical one also gets an immediate message in the outbox.
+// A repeat merges into the stored alert (vigil.Alert.Merge), taking the stricter TLP of
+// the two; when that changes its sources or TLP, r.Words (the raising flow's wording,
+// nil to keep the old words) rewrites its title and body from the merged alert in the same
+// transaction, so that its sharing line and source names match what it now holds. The
+// visibility rule reads the stored TLP, so an alert whose marking rose is hidden from
+// those it no longer reaches as soon as tx commits.
 // It runs in the caller's transaction because the flows that raise alerts write other
 // rows with them (a telemetry batch writes its sightings too). Every flow that raises
 // alerts calls it, so that nothing reaches an organisation by one path only.
-func (s *Service) Raise(ctx context.Context, tx *store.Store, a vigil.Alert) (id int64, created bool, err error) {
-	if id, created, err = tx.RaiseAlert(ctx, a); err != nil {
+func (s *Service) Raise(ctx context.Context, tx *store.Store, r Raising) (id int64, created bool, err error) {
+	a := r.Alert
+	if id, created, err = tx.RaiseAlertWorded(ctx, a, r.Words); err != nil {
 		return 0, false, err
 	}
 	if err := tx.QueueDigest(ctx, id, created); err != nil {
@@ -28,6 +35,21 @@ func (s *Service) Raise(ctx context.Context, tx *store.Store, a vigil.Alert) (id
 	}
 	_, _, err = tx.AddOutbox(ctx, immediateMessage(id, a))
 	return id, created, err
+}
+
+// Raising is an alert a flow raises, with the way that flow words it.
+type Raising struct {
+	// Alert is the alert, worded for what it holds.
+	Alert vigil.Alert
+	// Words words the alert again from the merged sources and TLP of a repeat; nil keeps
+	// a repeat's title and body.
+	Words vigil.AlertWords
+}
+
+// Worded is the Raising of a, its title and body written by words from what it holds.
+func Worded(a vigil.Alert, words vigil.AlertWords) Raising {
+	a.Title, a.Body = words(a)
+	return Raising{Alert: a, Words: words}
 }
 
 // Counted adds n alerts of a kind, raised or repeated and committed, to the metrics. The

@@ -198,7 +198,7 @@ func TestEventAlertsTellPeopleWhatToDo(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.ev.Time, tt.ev.Source, tt.ev.Severity = seen, "Shadowserver", vigil.SeverityHigh
-			a := eventAlert("RXA", tt.ev)
+			a := eventAlert("RXA", tt.ev).Alert
 			if a.Title != tt.title {
 				t.Errorf("title %q, want %q", a.Title, tt.title)
 			}
@@ -215,7 +215,7 @@ func TestEventAlertsTellPeopleWhatToDo(t *testing.T) {
 	t.Run("a long URL is cut in the title but kept whole", func(t *testing.T) {
 		long := "https://rxa.example/" + strings.Repeat("a", 500)
 		a := eventAlert("RXA", vigil.ThreatEvent{Type: warn.EventPhishing, Observable: long, ObservableType: vigil.TypeURL,
-			Time: seen, Source: "PhishTank", Severity: vigil.SeverityHigh})
+			Time: seen, Source: "PhishTank", Severity: vigil.SeverityHigh}).Alert
 		if len([]rune(a.Title)) > 300 || a.Observable != long {
 			t.Errorf("title %d characters, observable kept %v", len([]rune(a.Title)), a.Observable == long)
 		}

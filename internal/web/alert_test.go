@@ -183,3 +183,34 @@ func TestAlertLifecycle(t *testing.T) {
 		}
 	})
 }
+
+// An alert repeated with a stricter marking is re-checked: the supplier who read the
+// customer's TLP:CLEAR alert gets 404 once a partner's TLP:RED report merged into it.
+func TestAlertRepeatMarkedRedIsHiddenFromTheSupplier(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	raise := func(source string, tlp vigil.TLP) int64 {
+		t.Helper()
+		id, _, err := f.store.RaiseAlert(t.Context(), vigil.Alert{Org: ownOrg, Kind: vigil.AlertEarlyWarning,
+			Severity: vigil.SeverityHigh, Title: "198.51.100.1 is on a list", Observable: "198.51.100.1", TLP: tlp,
+			Sources: []string{source}, DedupKey: "repeat|198.51.100.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	id := raise("Partner A", vigil.TLPClear)
+	path := fmt.Sprintf("/api/v1/alerts/%d", id)
+	if r := f.do("GET", path, nil, f.as("supplier")); r.status != http.StatusOK {
+		t.Fatalf("supplier GET of the TLP:CLEAR alert: %d %s", r.status, r.body)
+	}
+	raise("Partner B", vigil.TLPRed)
+	if r := f.do("GET", path, nil, f.as("supplier")); r.status != http.StatusNotFound {
+		t.Errorf("supplier GET after the TLP:RED repeat: %d, want 404", r.status)
+	}
+	if ids := f.alertIDs(t, "supplier", "/api/v1/alerts"); slices.Contains(ids, id) {
+		t.Errorf("the supplier's list %v still holds alert %d", ids, id)
+	}
+	if r := f.do("GET", path, nil, f.as("org_admin")); r.status != http.StatusOK {
+		t.Errorf("the organisation's admin lost its own alert: %d", r.status)
+	}
+}
