@@ -212,6 +212,13 @@ func TestEventAlertsTellPeopleWhatToDo(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the event's TLP is carried onto the alert and said in its words", func(t *testing.T) {
+		a := eventAlert("RXA", vigil.ThreatEvent{Type: warn.EventBotnet, Observable: "192.0.2.7", ObservableType: vigil.TypeIPv4,
+			Time: seen, Source: "CERT partner", Severity: vigil.SeverityHigh, TLP: vigil.TLPRed}).Alert
+		if a.TLP != vigil.TLPRed || !strings.Contains(a.Body, "Sharing: this is marked TLP:RED") || !strings.Contains(a.Body, "named recipients") {
+			t.Errorf("alert TLP %q, body:\n%s", a.TLP, a.Body)
+		}
+	})
 	t.Run("a long URL is cut in the title but kept whole", func(t *testing.T) {
 		long := "https://rxa.example/" + strings.Repeat("a", 500)
 		a := eventAlert("RXA", vigil.ThreatEvent{Type: warn.EventPhishing, Observable: long, ObservableType: vigil.TypeURL,

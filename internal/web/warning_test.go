@@ -30,6 +30,7 @@ type ewAlertJSON struct {
 	Title      string `json:"title"`
 	Body       string `json:"body"`
 	Severity   string `json:"severity"`
+	TLP        string `json:"tlp"`
 }
 
 func TestEventsReachTheirOwnersOnly(t *testing.T) {
@@ -87,6 +88,30 @@ func TestEventsReachTheirOwnersOnly(t *testing.T) {
 			t.Errorf("RXB's outbox %+v, want nothing: its alert is medium, for the digest", outbox.Items)
 		}
 	})
+}
+
+// An event's TLP is carried onto its alert (GREEN when it does not say), so a partner's
+// TLP:RED report is not shown to the organisation's supplier.
+func TestEventsCarryTheirTLP(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	seen := time.Now().Add(-time.Hour)
+	red := strings.TrimSuffix(eventLine("botnet", "192.0.2.11", seen, "medium"), "}") + `,"tlp":"TLP:RED"}`
+	body := red + "\n" + eventLine("scan", "192.0.2.12", seen, "medium")
+	if r := f.do("POST", "/api/v1/events", body, f.as("sector_analyst")); r.status != http.StatusOK {
+		t.Fatalf("POST /events = %d: %s", r.status, r.body)
+	}
+	tlps := map[string]string{}
+	for _, a := range f.ewAlerts(t, "sector_analyst", "/api/v1/alerts") {
+		tlps[a.Observable] = a.TLP
+	}
+	if tlps["192.0.2.11"] != "RED" || tlps["192.0.2.12"] != "GREEN" {
+		t.Errorf("alerts' TLP by observable %v, want 192.0.2.11 RED and 192.0.2.12 GREEN", tlps)
+	}
+	for _, a := range f.ewAlerts(t, "supplier", "/api/v1/alerts") {
+		if a.Observable == "192.0.2.11" {
+			t.Errorf("the supplier sees the TLP:RED event's alert %d", a.ID)
+		}
+	}
 }
 
 func TestEventsWithNoValidLineAreRefused(t *testing.T) {
