@@ -139,6 +139,12 @@ func TestAudience(t *testing.T) {
 	sector := vigil.AudienceOf(vigil.Principal{Role: vigil.RoleSectorAnalyst}, nil)
 	member := vigil.AudienceOf(vigil.Principal{Role: vigil.RoleOrgMember, Org: "RXA"}, []string{"IGNORED"})
 	supplier := vigil.AudienceOf(vigil.Principal{Role: vigil.RoleSupplier, Org: "SUP"}, []string{"VN2", "VN1"})
+	admin := vigil.AudienceOf(vigil.Principal{Role: vigil.RoleOrgAdmin, Org: "RXA"}, nil)
+	named := member
+	named.NotNamed = false // what store.Audience does for a member named among the contacts
+	if !member.NotNamed || admin.NotNamed || supplier.NotNamed || sector.NotNamed {
+		t.Error("only an organisation member starts not named")
+	}
 	for _, tc := range []struct {
 		name string
 		aud  vigil.Audience
@@ -147,7 +153,10 @@ func TestAudience(t *testing.T) {
 		want bool
 	}{
 		{name: "sector sees a RED alert anywhere", aud: sector, org: "RXB", tlp: vigil.TLPRed, want: true},
-		{name: "member sees its own RED alert", aud: member, org: "RXA", tlp: vigil.TLPRed, want: true},
+		{name: "member not named does not see its own RED alert", aud: member, org: "RXA", tlp: vigil.TLPRed},
+		{name: "member not named sees its own AMBER+STRICT alert", aud: member, org: "RXA", tlp: vigil.TLPAmberStrict, want: true},
+		{name: "member named as a contact sees its own RED alert", aud: named, org: "RXA", tlp: vigil.TLPRed, want: true},
+		{name: "admin sees its own RED alert", aud: admin, org: "RXA", tlp: vigil.TLPRed, want: true},
 		{name: "member does not see another organisation", aud: member, org: "RXB", tlp: vigil.TLPClear},
 		{name: "member is no supplier", aud: member, org: "IGNORED", tlp: vigil.TLPClear},
 		{name: "supplier sees a customer's AMBER alert", aud: supplier, org: "VN1", tlp: vigil.TLPAmber, want: true},

@@ -12,8 +12,10 @@ import (
 
 // Raise raises or repeats an alert inside the caller's transaction tx and arranges for
 // the organisation to hear of it: every alert raised or repeated goes into the next daily
-// digest, and a new high or critical one also gets an immediate message in the outbox.
-// A repeat merges into the stored alert (vigil.Alert.Merge), taking the stricter TLP of
+// digest, and a new high or critical one also gets an immediate message in the outbox;
+// when it is marked TLP:RED or TLP:AMBER+STRICT (vigil.NamedOnly), that message names
+// its recipients, the organisation's administrators and named contacts, rather than
+// going to everyone. A repeat merges into the stored alert (vigil.Alert.Merge), taking the stricter TLP of
 // the two; when that changes its sources or TLP, r.Words (the raising flow's wording,
 // nil to keep the old words) rewrites its title and body from the merged alert in the same
 // transaction, so that its sharing line and source names match what it now holds. The
@@ -33,7 +35,15 @@ func (s *Service) Raise(ctx context.Context, tx *store.Store, r Raising) (id int
 	if !created || a.Severity.Rank() < vigil.SeverityHigh.Rank() {
 		return id, created, nil
 	}
-	_, _, err = tx.AddOutbox(ctx, immediateMessage(id, a))
+	msg := immediateMessage(id, a)
+	if vigil.NamedOnly(a.TLP) {
+		if msg.Recipients, err = tx.NamedRecipients(ctx, a.Org); err != nil {
+			return 0, false, err
+		}
+		msg.Body += "\n\nIt is marked TLP:" + string(a.TLP) + ", so it is sent only to your organisation's administrators " +
+			"and named contacts: " + AndList(msg.Recipients, "nobody is named yet; ask the sector centre to add your contacts") + "."
+	}
+	_, _, err = tx.AddOutbox(ctx, msg)
 	return id, created, err
 }
 

@@ -51,6 +51,9 @@ func TestGet(t *testing.T) {
 			{"sector analyst sees TLP:RED", sectorAnalyst, "own red", ""},
 			{"org admin sees its own TLP:RED", orgAdmin, "own red", ""},
 			{"org member sees its own", orgMember, "own clear", ""},
+			{"org member sees its own TLP:AMBER+STRICT", orgMember, "own amber+strict", ""},
+			{"org member not named does not see its own TLP:RED", orgMember, "own red", vigil.ENOTFOUND},
+			{"org member named as a contact sees its own TLP:RED", namedMember, "own red", ""},
 			{"org admin does not see another organisation's", orgAdmin, "other clear", vigil.ENOTFOUND},
 			{"org member does not see another organisation's", orgMember, "other clear", vigil.ENOTFOUND},
 			{"org member does not see its supplier's", orgMember, "supplier's own", vigil.ENOTFOUND},
@@ -91,6 +94,7 @@ func TestList(t *testing.T) {
 		ids := f.seedAlerts()
 		all := []string{"supplier's own", "customer green", "other clear", "own red", "own amber+strict", "own clear", "own amber"}
 		own := []string{"own red", "own amber+strict", "own clear", "own amber"}
+		ownButRed := own[1:] // TLP:RED is for named recipients
 		// A supplier's list is newest first across its organisations, like everyone's.
 		supplierSees := []string{"supplier's own", "customer green", "own clear", "own amber"}
 		for _, tc := range []struct {
@@ -106,7 +110,9 @@ func TestList(t *testing.T) {
 			{"sector names an organisation", sectorAdmin, vigil.AlertFilter{Org: "rxb"}, []string{"other clear"}, "", ""},
 			{"sector names an unknown organisation", sectorAdmin, vigil.AlertFilter{Org: "ZZZ"}, nil, "", ""},
 			{"sector filters by status", sectorAdmin, vigil.AlertFilter{Status: vigil.AlertResolved}, nil, "", ""},
-			{"org member sees its own", orgMember, vigil.AlertFilter{}, own, "", ""},
+			{"org member not named sees its own but TLP:RED", orgMember, vigil.AlertFilter{}, ownButRed, "", ""},
+			{"org member not named pages one by one", orgMember, vigil.AlertFilter{Limit: 1}, ownButRed, "", ""},
+			{"org member named as a contact sees its own", namedMember, vigil.AlertFilter{}, own, "", ""},
 			{"org admin pages one by one", orgAdmin, vigil.AlertFilter{Limit: 1}, own, "", ""},
 			{"org admin names its own organisation", orgAdmin, vigil.AlertFilter{Org: " rxa"}, own, "", ""},
 			{"org admin may not name another organisation", orgAdmin, vigil.AlertFilter{Org: "rxb"}, nil, vigil.ENOTFOUND, "no organisation RXB"},

@@ -68,7 +68,8 @@ func TestAlertList(t *testing.T) {
 			{"sector filters by status", "sector_admin", "/api/v1/alerts?status=resolved", nil},
 			{"sector filters by severity", "sector_admin", "/api/v1/alerts?severity=high&kind=early_warning", all},
 			{"sector filters by time", "sector_admin", "/api/v1/alerts?since=2999-01-01T00:00:00Z", nil},
-			{"org role sees its own", "org_member", "/api/v1/alerts", []int64{own3, ownStrict, ownRed, own2, own1}},
+			{"org member not named sees its own but TLP:RED", "org_member", "/api/v1/alerts", []int64{own3, ownStrict, own2, own1}},
+			{"org member not named pages", "org_member", "/api/v1/alerts?limit=1", []int64{own3, ownStrict, own2, own1}},
 			{"org role pages", "org_admin", "/api/v1/alerts?limit=1", []int64{own3, ownStrict, ownRed, own2, own1}},
 			{"org role names its own organisation", "org_admin", "/api/v1/alerts?org=RXA", []int64{own3, ownStrict, ownRed, own2, own1}},
 			{"supplier sees customers' shareable alerts and its own", "supplier", "/api/v1/alerts", []int64{own3, sup, own2, own1}},
@@ -114,6 +115,8 @@ func TestAlertGet(t *testing.T) {
 		want       int
 	}{
 		{"org role, own", "org_member", own, http.StatusOK},
+		{"org member not named, own TLP:RED", "org_member", red, http.StatusNotFound},
+		{"org admin, own TLP:RED", "org_admin", red, http.StatusOK},
 		{"org role, other", "org_member", other, http.StatusNotFound},
 		{"org role, none such", "org_member", 9999, http.StatusNotFound},
 		{"supplier, customer's", "supplier", own, http.StatusOK},

@@ -114,6 +114,32 @@ func TestEventsCarryTheirTLP(t *testing.T) {
 	}
 }
 
+// A high TLP:RED event's immediate message names the organisation's administrators (and
+// named contacts) and is not listed to a member who is not named; nor is its alert.
+func TestRedEventsGoToNamedRecipients(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	red := strings.TrimSuffix(eventLine("compromise", "192.0.2.13", time.Now().Add(-time.Hour), "high"), "}") + `,"tlp":"red"}`
+	if r := f.do("POST", "/api/v1/events", red, f.as("sector_analyst")); r.status != http.StatusOK {
+		t.Fatalf("POST /events = %d: %s", r.status, r.body)
+	}
+	type message struct {
+		Kind       string   `json:"kind"`
+		Recipients []string `json:"recipients"`
+	}
+	var admin, member pageJSON[message]
+	f.do("GET", "/api/v1/outbox", nil, f.as("org_admin")).decode(t, &admin)
+	if len(admin.Items) != 1 || !slices.Equal(admin.Items[0].Recipients, []string{"admin@rxa.example"}) {
+		t.Errorf("the admin reads %+v, want one message naming admin@rxa.example", admin.Items)
+	}
+	f.do("GET", "/api/v1/outbox", nil, f.as("org_member")).decode(t, &member)
+	if len(member.Items) != 0 {
+		t.Errorf("a member who is not named reads %+v", member.Items)
+	}
+	if as := f.ewAlerts(t, "org_member", "/api/v1/alerts"); len(as) != 0 {
+		t.Errorf("a member who is not named sees the TLP:RED alerts %+v", as)
+	}
+}
+
 func TestEventsWithNoValidLineAreRefused(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
