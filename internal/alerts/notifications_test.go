@@ -131,5 +131,31 @@ func TestRaiseNamesTheRecipientsOfRed(t *testing.T) {
 				}
 			})
 		}
+		t.Run("a repeat marked RED narrows the message not yet sent", func(t *testing.T) {
+			words := func(a vigil.Alert) (string, string) { return "Now marked " + string(a.TLP), alerts.Sharing(a.TLP) }
+			raise := func(tlp vigil.TLP) int64 {
+				var id int64
+				err := s.Tx(ctx, func(tx *store.Store) (err error) {
+					id, _, err = f.svc.Raise(ctx, tx, alerts.Worded(vigil.Alert{Org: ownOrg, Kind: vigil.AlertEarlyWarning,
+						Severity: vigil.SeverityHigh, TLP: tlp, DedupKey: "narrowed"}, words))
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return id
+			}
+			id := raise(vigil.TLPGreen)
+			raise(vigil.TLPRed)
+			es, _, err := s.ListOutbox(ctx, vigil.OutboxFilter{Org: ownOrg, Kind: vigil.OutboxImmediate})
+			if err != nil || len(es) == 0 || es[0].AlertID != id {
+				t.Fatalf("no immediate message for alert %d: %v %v", id, es, err)
+			}
+			m := es[0]
+			if !slices.Equal(m.Recipients, []string{"admin@rxa.example", "dpo@rxa.example"}) ||
+				!strings.Contains(m.Subject, "Now marked RED") || !strings.Contains(m.Body, "TLP:RED") || strings.Contains(m.Body, "GREEN") {
+				t.Errorf("the waiting message was not narrowed and reworded: %+v", m)
+			}
+		})
 	})
 }

@@ -93,6 +93,21 @@ func scanOutbox(sc scanner) (vigil.OutboxEntry, error) {
 	return e, nil
 }
 
+// RewritePending replaces the subject, body and recipients of the immediate message
+// about alert e.AlertID while it waits to be sent, and reports whether there was one: a
+// repeat that made the alert TLP:RED narrows a message not yet sent to everyone.
+func (s *Store) RewritePending(ctx context.Context, e vigil.OutboxEntry) (bool, error) {
+	to, _ := json.Marshal(nonNil(e.Recipients))
+	res, err := s.wdb().exec(ctx, `UPDATE outbox SET subject = ?, body = ?, recipients = ?
+		WHERE alert_id = ? AND kind = ? AND sent_at IS NULL`,
+		e.Subject, e.Body, string(to), e.AlertID, string(vigil.OutboxImmediate))
+	if err != nil {
+		return false, fmt.Errorf("rewrite message about alert %d: %w", e.AlertID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
 // NamedRecipients are the addresses of org's named recipients, for what is marked
 // TLP:RED or TLP:AMBER+STRICT (vigil.NamedOnly): its administrators' (enabled accounts)
 // and its contacts' that have one, lower-case, sorted, without repeats.
