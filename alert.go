@@ -62,6 +62,11 @@ type Alert struct {
 	DedupKey string
 }
 
+// AlertWords words an alert from what it holds: its title and body, written from its
+// sources, its TLP and the like. A flow that raises an alert passes one along, so that a
+// repeat that adds sources or a stricter TLP (Alert.Merge) is worded again to match.
+type AlertWords func(Alert) (title, body string)
+
 // AlertFilter selects alerts; zero fields match everything. Tenancy is the caller's
 // job: to show one organisation its alerts, set Org.
 type AlertFilter struct {

@@ -47,21 +47,29 @@ func NewAlert(a Alert, now time.Time) (Alert, error) {
 }
 
 // Merge folds r, a repeat of the same alert (same organisation and DedupKey), into a:
-// the count goes up by r's, the seen times widen, new sources are added and the
-// severity rises if r's is higher. Status, title and body stay: a resolved alert stays
-// resolved, and the words people have already read do not change under them.
-func (a *Alert) Merge(r Alert) {
+// the count goes up by r's, the seen times widen, new sources are added, the severity
+// rises if r's is higher and the TLP becomes the stricter of the two, so that a repeat
+// marked more strictly is never shown as widely as its first report. Status stays: a
+// resolved alert stays resolved. Title and body stay too, unless reword is true: then
+// what they say about the sources or the sharing (TLP) is out of date, and whoever
+// raised the repeat words the merged alert again (AlertWords).
+func (a *Alert) Merge(r Alert) (reword bool) {
 	a.Count += max(r.Count, 1)
+	n := len(a.Sources)
 	a.Sources = addSources(a.Sources, r.Sources)
 	if r.Severity.Rank() > a.Severity.Rank() {
 		a.Severity = r.Severity
 	}
+	tlp := Stricter(a.TLP, r.TLP)
+	reword = len(a.Sources) != n || tlp != a.TLP
+	a.TLP = tlp
 	if !r.FirstSeen.IsZero() && r.FirstSeen.Before(a.FirstSeen) {
 		a.FirstSeen = r.FirstSeen
 	}
 	if r.LastSeen.After(a.LastSeen) {
 		a.LastSeen = r.LastSeen
 	}
+	return reword
 }
 
 // addSources appends the trimmed, non-empty names of add that to does not hold yet.

@@ -1,6 +1,7 @@
 package vigil_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -66,6 +67,46 @@ func TestAlertMerge(t *testing.T) {
 	}
 }
 
+// A repeat carries the strictest TLP of everything merged into it, whichever came
+// first, and asks to be worded again when its marking or its sources changed.
+func TestAlertMergeTLP(t *testing.T) {
+	markings := []vigil.TLP{"", vigil.TLPClear, vigil.TLPGreen, vigil.TLPAmber, vigil.TLPAmberStrict, vigil.TLPRed}
+	for _, first := range markings {
+		for _, then := range markings {
+			t.Run(fmt.Sprintf("%s then %s", orUnmarked(first), orUnmarked(then)), func(t *testing.T) {
+				a := vigil.Alert{TLP: first, Sources: []string{"A"}, Title: "first words"}
+				reword := a.Merge(vigil.Alert{TLP: then, Sources: []string{"A"}, Title: "other words"})
+				want := first
+				if then.Rank() > first.Rank() {
+					want = then
+				}
+				if a.TLP != want {
+					t.Errorf("merged TLP %q, want %q", a.TLP, want)
+				}
+				if reword != (want != first) {
+					t.Errorf("reword = %v, want %v (the marking went from %q to %q)", reword, want != first, first, a.TLP)
+				}
+				if a.Title != "first words" {
+					t.Errorf("Merge rewrote the title to %q: wording is the raiser's", a.Title)
+				}
+			})
+		}
+	}
+	t.Run("a new source asks for new words", func(t *testing.T) {
+		a := vigil.Alert{TLP: vigil.TLPAmber, Sources: []string{"A"}}
+		if !a.Merge(vigil.Alert{TLP: vigil.TLPAmber, Sources: []string{"B"}}) {
+			t.Error("a repeat adding source B did not ask to be reworded")
+		}
+	})
+}
+
+func orUnmarked(t vigil.TLP) string {
+	if t == "" {
+		return "unmarked"
+	}
+	return string(t)
+}
+
 func TestNewAlert(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	ok := vigil.Alert{Org: " rxa ", Kind: vigil.AlertSighting, Severity: vigil.SeverityHigh, Title: " Seen ", Sources: []string{"A", "A", ""}}
@@ -98,6 +139,12 @@ func TestAudience(t *testing.T) {
 	sector := vigil.AudienceOf(vigil.Principal{Role: vigil.RoleSectorAnalyst}, nil)
 	member := vigil.AudienceOf(vigil.Principal{Role: vigil.RoleOrgMember, Org: "RXA"}, []string{"IGNORED"})
 	supplier := vigil.AudienceOf(vigil.Principal{Role: vigil.RoleSupplier, Org: "SUP"}, []string{"VN2", "VN1"})
+	admin := vigil.AudienceOf(vigil.Principal{Role: vigil.RoleOrgAdmin, Org: "RXA"}, nil)
+	named := member
+	named.NotNamed = false // what store.Audience does for a member named among the contacts
+	if !member.NotNamed || admin.NotNamed || supplier.NotNamed || sector.NotNamed {
+		t.Error("only an organisation member starts not named")
+	}
 	for _, tc := range []struct {
 		name string
 		aud  vigil.Audience
@@ -106,7 +153,10 @@ func TestAudience(t *testing.T) {
 		want bool
 	}{
 		{name: "sector sees a RED alert anywhere", aud: sector, org: "RXB", tlp: vigil.TLPRed, want: true},
-		{name: "member sees its own RED alert", aud: member, org: "RXA", tlp: vigil.TLPRed, want: true},
+		{name: "member not named does not see its own RED alert", aud: member, org: "RXA", tlp: vigil.TLPRed},
+		{name: "member not named sees its own AMBER+STRICT alert", aud: member, org: "RXA", tlp: vigil.TLPAmberStrict, want: true},
+		{name: "member named as a contact sees its own RED alert", aud: named, org: "RXA", tlp: vigil.TLPRed, want: true},
+		{name: "admin sees its own RED alert", aud: admin, org: "RXA", tlp: vigil.TLPRed, want: true},
 		{name: "member does not see another organisation", aud: member, org: "RXB", tlp: vigil.TLPClear},
 		{name: "member is no supplier", aud: member, org: "IGNORED", tlp: vigil.TLPClear},
 		{name: "supplier sees a customer's AMBER alert", aud: supplier, org: "VN1", tlp: vigil.TLPAmber, want: true},

@@ -5,7 +5,9 @@ import "slices"
 // Audience is what one principal may see: the one visibility rule. Sector roles see
 // every organisation; organisation roles their own; a supplier its own and its
 // customers', but not a customer's alerts marked TLP:AMBER+STRICT or TLP:RED, which are
-// for the organisation alone.
+// for the organisation alone. TLP:RED is for named recipients (TLP 2.0): within the
+// organisation, its administrators and the people named as its contacts see its RED
+// alerts, and a member who is neither does not.
 type Audience struct {
 	// All is true for sector roles.
 	All bool
@@ -13,12 +15,22 @@ type Audience struct {
 	Own string
 	// Customers are a supplier's customers, in ODS-code order.
 	Customers []string
+	// NotNamed is true for an organisation member who is not one of its named
+	// recipients (an administrator or a named contact): it does not see its own
+	// organisation's TLP:RED alerts.
+	NotNamed bool
 }
 
+// NamedOnly reports whether something marked t is for named recipients rather than for
+// everyone at the organisation: an immediate message about an alert marked TLP:RED or
+// TLP:AMBER+STRICT goes to the organisation's administrators and named contacts alone.
+func NamedOnly(t TLP) bool { return t.Rank() >= TLPAmberStrict.Rank() }
+
 // AudienceOf is p's audience; customers are the organisations a supplier serves (ignored
-// for other roles).
+// for other roles). An organisation member starts NotNamed: whoever knows the
+// organisation's contacts clears it for a member named among them.
 func AudienceOf(p Principal, customers []string) Audience {
-	a := Audience{All: p.Role.Sector(), Own: p.Org}
+	a := Audience{All: p.Role.Sector(), Own: p.Org, NotNamed: p.Role == RoleOrgMember}
 	if p.Role == RoleSupplier && p.Org != "" {
 		a.Customers = slices.Sorted(slices.Values(customers))
 	}
@@ -34,8 +46,10 @@ func (a Audience) SeesOrg(ods string) bool {
 // Sees reports whether the audience may see something of organisation org marked tlp.
 func (a Audience) Sees(org string, tlp TLP) bool {
 	switch {
-	case a.All, a.Own != "" && org == a.Own:
+	case a.All:
 		return true
+	case a.Own != "" && org == a.Own:
+		return !a.NotNamed || tlp != TLPRed
 	case a.customer(org):
 		return tlp.Rank() < TLPAmberStrict.Rank()
 	}

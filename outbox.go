@@ -26,6 +26,11 @@ type OutboxEntry struct {
 	Subject string
 	// Body is the message as plain text.
 	Body string
+	// Recipients, when not empty, are the only people the message goes to (their
+	// addresses): an immediate message about a TLP:RED or TLP:AMBER+STRICT alert goes to
+	// the organisation's administrators and named contacts alone (NamedOnly). Empty means
+	// every contact of the organisation.
+	Recipients []string
 	// AlertID is the alert an immediate message is about; 0 for a digest.
 	AlertID int64
 	// DedupKey makes writing the same message twice a no-op ("alert|42", "digest|2025-03-01").
@@ -45,6 +50,10 @@ type OutboxFilter struct {
 	Org string
 	// Kind matches entries of that kind.
 	Kind OutboxKind
+	// Recipient, when set, leaves out the messages addressed to named recipients among
+	// whom this address is not (Recipients): what people read of the outbox is what
+	// would be sent to them.
+	Recipient string
 	// Pending matches only entries not yet sent.
 	Pending bool
 	// Cursor continues a previous page; Limit caps the page (DefaultLimit when 0).

@@ -53,6 +53,9 @@ type ThreatEvent struct {
 	CVE string
 	// Description is the reporter's free text.
 	Description string
+	// TLP is how far the reporter lets the event be shared; the alerts it raises carry
+	// it. Events that do not say are TLP:GREEN.
+	TLP TLP
 }
 
 // UnroutedEvent is a partner's threat event about an observable no organisation has

@@ -27,6 +27,7 @@ var (
 	sectorAnalyst = vigil.Principal{Email: "analyst@centre.example", Role: vigil.RoleSectorAnalyst}
 	orgAdmin      = vigil.Principal{Email: "admin@rxa.example", Role: vigil.RoleOrgAdmin, Org: ownOrg}
 	orgMember     = vigil.Principal{Email: "member@rxa.example", Role: vigil.RoleOrgMember, Org: ownOrg}
+	namedMember   = vigil.Principal{Email: "dpo@rxa.example", Role: vigil.RoleOrgMember, Org: ownOrg} // one of RXA's contacts
 	otherAdmin    = vigil.Principal{Email: "admin@rxb.example", Role: vigil.RoleOrgAdmin, Org: otherOrg}
 	supplier      = vigil.Principal{Email: "staff@supplier.example", Role: vigil.RoleSupplier, Org: supOrg}
 	sensor        = vigil.Principal{Email: "RXA zeek", Role: vigil.RoleSensor, Org: ownOrg, TokenID: 1}
@@ -44,7 +45,8 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	for _, o := range []vigil.Org{
-		{ODSCode: ownOrg, Name: "Own Trust", Kind: vigil.OrgTrust, Region: "North West"},
+		{ODSCode: ownOrg, Name: "Own Trust", Kind: vigil.OrgTrust, Region: "North West",
+			Contacts: []vigil.Contact{{Name: "Data protection officer", Email: "DPO@rxa.example"}, {Name: "Switchboard", Phone: "0100"}}},
 		{ODSCode: otherOrg, Name: "Other Trust", Kind: vigil.OrgTrust, Region: "North West"},
 		{ODSCode: customerOrg, Name: "Care Home", Kind: vigil.OrgCareProvider, Region: "North West"},
 		{ODSCode: supOrg, Name: "Supplier", Kind: vigil.OrgSupplier, Region: "North West"},

@@ -147,13 +147,19 @@ func sortedItems(items []vigil.DigestItem) []vigil.DigestItem {
 }
 
 // digestLine: "- [High] A device at 192.0.2.7 may be infected (alert 42, new, seen 3 times, open)".
+// A TLP:RED alert's title stays out of it: the digest goes to everyone at the organisation.
 func digestLine(it vigil.DigestItem) string {
 	a := it.Alert
 	state := "seen again"
 	if it.New {
 		state = "new"
 	}
-	return fmt.Sprintf("- [%s] %s (alert %d, %s, %s, %s)\n", SeverityWord(a.Severity), a.Title, a.ID, state,
+	title := a.Title
+	if a.TLP == vigil.TLPRed {
+		// The digest goes to everyone at the organisation; TLP:RED is for named recipients.
+		title = "An alert marked TLP:RED, for your organisation's administrators and named contacts only: they can read it in vigil"
+	}
+	return fmt.Sprintf("- [%s] %s (alert %d, %s, %s, %s)\n", SeverityWord(a.Severity), title, a.ID, state,
 		plural(a.Count, "sighting"), a.Status)
 }
 

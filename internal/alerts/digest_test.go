@@ -128,3 +128,18 @@ func durationsEqual(a, b []time.Duration) bool {
 	}
 	return true
 }
+
+// The digest goes to everyone at the organisation, so a TLP:RED alert is listed without
+// its title.
+func TestDigestLineKeepsRedTitlesOut(t *testing.T) {
+	for _, tc := range []struct {
+		tlp       vigil.TLP
+		showTitle bool
+	}{{vigil.TLPRed, false}, {vigil.TLPAmberStrict, true}, {vigil.TLPClear, true}, {"", true}} {
+		a := vigil.Alert{ID: 42, Severity: vigil.SeverityHigh, Title: "Secret partner report about 192.0.2.7", TLP: tc.tlp, Count: 1, Status: vigil.AlertOpen}
+		line := digestLine(vigil.DigestItem{Alert: a, New: true})
+		if strings.Contains(line, a.Title) != tc.showTitle || !strings.Contains(line, "alert 42") {
+			t.Errorf("TLP %q: digest line %q; want the title shown: %v", tc.tlp, line, tc.showTitle)
+		}
+	}
+}

@@ -10,7 +10,8 @@ import (
 // first, and the cursor of the next page ("" on the last): every organisation's for
 // sector roles (f.Org, as given, picks one), their own for organisation roles. A
 // message is addressed to one organisation's contacts, so no one else reads it: naming
-// another organisation is not found.
+// another organisation is not found. A message for named recipients (vigil.NamedOnly)
+// is listed, outside the sector, only to the people it names.
 func (s *Service) Notifications(ctx context.Context, p vigil.Principal, f vigil.OutboxFilter) ([]vigil.OutboxEntry, string, error) {
 	if err := p.Need(vigil.AlertWorkers...); err != nil {
 		return nil, "", err
@@ -22,10 +23,10 @@ func (s *Service) Notifications(ctx context.Context, p vigil.Principal, f vigil.
 	if !aud.All {
 		if f.Org != "" {
 			if code, err := vigil.NormalizeODS(f.Org); err != nil || code != aud.Own {
-				return nil, "", orgNotFound(f.Org)
+				return nil, "", vigil.OrgNotFound(f.Org)
 			}
 		}
-		f.Org = aud.Own
+		f.Org, f.Recipient = aud.Own, p.Email
 	}
 	return s.store.ListOutbox(ctx, f)
 }

@@ -13,21 +13,86 @@ import (
 // Raise raises or repeats an alert inside the caller's transaction tx and arranges for
 // the organisation to hear of it: every alert raised or repeated goes into the next daily
 // digest, and a new high or critical one also gets an immediate message in the outbox.
+// When the alert is marked TLP:RED or TLP:AMBER+STRICT (vigil.NamedOnly), that message
+// names its recipients, the organisation's administrators and named contacts, rather
+// than going to everyone; a repeat so marked narrows and rewords such a message that
+// has not been sent yet.
+// A repeat merges into the stored alert (vigil.Alert.Merge), taking the stricter TLP of
+// the two; when that changes its sources or TLP, r.Words (the raising flow's wording,
+// nil to keep the old words) rewrites its title and body from the merged alert in the
+// same transaction, so that its sharing line and source names match what it now holds.
+// The visibility rule reads the stored TLP, so an alert whose marking rose is hidden
+// from those it no longer reaches as soon as tx commits.
 // It runs in the caller's transaction because the flows that raise alerts write other
 // rows with them (a telemetry batch writes its sightings too). Every flow that raises
 // alerts calls it, so that nothing reaches an organisation by one path only.
-func (s *Service) Raise(ctx context.Context, tx *store.Store, a vigil.Alert) (id int64, created bool, err error) {
-	if id, created, err = tx.RaiseAlert(ctx, a); err != nil {
+func (s *Service) Raise(ctx context.Context, tx *store.Store, r Raising) (id int64, created bool, err error) {
+	a := r.Alert
+	if id, created, err = tx.RaiseAlertWorded(ctx, a, r.Words); err != nil {
 		return 0, false, err
 	}
 	if err := tx.QueueDigest(ctx, id, created); err != nil {
 		return 0, false, err
 	}
+	if !created && vigil.NamedOnly(a.TLP) {
+		return id, created, s.narrowPending(ctx, tx, id)
+	}
 	if !created || a.Severity.Rank() < vigil.SeverityHigh.Rank() {
 		return id, created, nil
 	}
-	_, _, err = tx.AddOutbox(ctx, immediateMessage(id, a))
+	msg, err := s.immediate(ctx, tx, id, a)
+	if err != nil {
+		return 0, false, err
+	}
+	_, _, err = tx.AddOutbox(ctx, msg)
 	return id, created, err
+}
+
+// immediate is the immediate message about alert id, a, addressed to its named
+// recipients when it is marked for them.
+func (s *Service) immediate(ctx context.Context, tx *store.Store, id int64, a vigil.Alert) (vigil.OutboxEntry, error) {
+	msg := immediateMessage(id, a)
+	if !vigil.NamedOnly(a.TLP) {
+		return msg, nil
+	}
+	var err error
+	if msg.Recipients, err = tx.NamedRecipients(ctx, a.Org); err != nil {
+		return msg, err
+	}
+	msg.Body += "\n\nIt is marked TLP:" + string(a.TLP) + ", so it is sent only to your organisation's administrators " +
+		"and named contacts: " + AndList(msg.Recipients, "nobody is named yet; ask the sector centre to add your contacts") + "."
+	return msg, nil
+}
+
+// narrowPending rewrites the immediate message of alert id, if one still waits to be
+// sent, from the alert as it now stands: a repeat marked TLP:RED or AMBER+STRICT made it
+// one for named recipients, and its words changed with it.
+func (s *Service) narrowPending(ctx context.Context, tx *store.Store, id int64) error {
+	merged, err := tx.GetAlert(ctx, id)
+	if err != nil {
+		return err
+	}
+	msg, err := s.immediate(ctx, tx, id, merged)
+	if err != nil {
+		return err
+	}
+	_, err = tx.RewritePending(ctx, msg)
+	return err
+}
+
+// Raising is an alert a flow raises, with the way that flow words it.
+type Raising struct {
+	// Alert is the alert, worded for what it holds.
+	Alert vigil.Alert
+	// Words words the alert again from the merged sources and TLP of a repeat; nil keeps
+	// a repeat's title and body.
+	Words vigil.AlertWords
+}
+
+// Worded is the Raising of a, its title and body written by words from what it holds.
+func Worded(a vigil.Alert, words vigil.AlertWords) Raising {
+	a.Title, a.Body = words(a)
+	return Raising{Alert: a, Words: words}
 }
 
 // Counted adds n alerts of a kind, raised or repeated and committed, to the metrics. The

@@ -50,7 +50,7 @@ func raise(t testing.TB, svc *Service, s *store.Store, as ...vigil.Alert) {
 	t.Helper()
 	err := s.Tx(t.Context(), func(tx *store.Store) error {
 		for _, a := range as {
-			if _, _, err := svc.Raise(t.Context(), tx, a); err != nil {
+			if _, _, err := svc.Raise(t.Context(), tx, Raising{Alert: a}); err != nil {
 				return err
 			}
 		}
@@ -93,7 +93,7 @@ func TestRaise(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				var created bool
 				err := s.Tx(t.Context(), func(tx *store.Store) (err error) {
-					_, created, err = svc.Raise(t.Context(), tx, tt.alert)
+					_, created, err = svc.Raise(t.Context(), tx, Raising{Alert: tt.alert})
 					return err
 				})
 				if err != nil || created != tt.wantCreated {
@@ -122,10 +122,10 @@ func TestRaiseRollsBackWithTheCaller(t *testing.T) {
 		warnSector(t, s)
 		svc := newService(t, s, &fakeNow{warnNow})
 		err := s.Tx(t.Context(), func(tx *store.Store) error {
-			if _, _, err := svc.Raise(t.Context(), tx, testAlert("RXA", "x", vigil.SeverityCritical, warnNow)); err != nil {
+			if _, _, err := svc.Raise(t.Context(), tx, Raising{Alert: testAlert("RXA", "x", vigil.SeverityCritical, warnNow)}); err != nil {
 				return err
 			}
-			_, _, err := svc.Raise(t.Context(), tx, testAlert("RZZ", "unregistered", vigil.SeverityLow, warnNow))
+			_, _, err := svc.Raise(t.Context(), tx, Raising{Alert: testAlert("RZZ", "unregistered", vigil.SeverityLow, warnNow)})
 			return err
 		})
 		if err == nil {

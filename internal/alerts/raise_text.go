@@ -47,3 +47,30 @@ func AndList(names []string, none string) string {
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
+
+// Sharing is the line of an alert's body that says how far it may be shared, from its
+// TLP marking: "Sharing: this is marked TLP:AMBER: ...". It is empty for an unmarked
+// alert. Every flow words it the same way, so that a repeat that raises the marking
+// rewrites it to match.
+func Sharing(t vigil.TLP) string {
+	if t == "" {
+		return ""
+	}
+	return "Sharing: this is marked TLP:" + string(t) + ": " + TLPAdvice(t) + "."
+}
+
+// TLPAdvice says in plain words how far a TLP marking lets an alert be shared.
+func TLPAdvice(t vigil.TLP) string {
+	switch t {
+	case vigil.TLPClear:
+		return "it may be shared freely"
+	case vigil.TLPGreen:
+		return "it may be shared within the health and care community, but not publicly"
+	case vigil.TLPAmberStrict:
+		return "share it only within your organisation, with those who need it to act"
+	case vigil.TLPRed:
+		return "it is for its named recipients alone (your organisation's administrators and named contacts); " +
+			"do not share it, not even within your organisation"
+	}
+	return "share it only within your organisation and with those who need it to act, such as your IT supplier"
+}

@@ -33,7 +33,7 @@ func (s *Service) List(ctx context.Context, p vigil.Principal, f vigil.AlertFilt
 	if f.Org != "" && !aud.All {
 		code, err := vigil.NormalizeODS(f.Org)
 		if err != nil || !aud.SeesOrg(code) {
-			return nil, "", orgNotFound(f.Org)
+			return nil, "", vigil.OrgNotFound(f.Org)
 		}
 		f.Org = code
 	}
@@ -56,14 +56,4 @@ func visible(ctx context.Context, st *store.Store, p vigil.Principal, id int64) 
 		return vigil.Alert{}, vigil.Errorf(vigil.ENOTFOUND, "no alert %d", id)
 	}
 	return al, nil
-}
-
-// orgNotFound is the answer for an organisation that does not exist or that the caller
-// may not see: the same words either way, as the store would say them.
-func orgNotFound(ods string) error {
-	code, err := vigil.NormalizeODS(ods)
-	if err != nil {
-		return vigil.Errorf(vigil.ENOTFOUND, "no organisation %q", ods)
-	}
-	return vigil.Errorf(vigil.ENOTFOUND, "no organisation %s", code)
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 )
@@ -50,6 +51,9 @@ func TestGet(t *testing.T) {
 			{"sector analyst sees TLP:RED", sectorAnalyst, "own red", ""},
 			{"org admin sees its own TLP:RED", orgAdmin, "own red", ""},
 			{"org member sees its own", orgMember, "own clear", ""},
+			{"org member sees its own TLP:AMBER+STRICT", orgMember, "own amber+strict", ""},
+			{"org member not named does not see its own TLP:RED", orgMember, "own red", vigil.ENOTFOUND},
+			{"org member named as a contact sees its own TLP:RED", namedMember, "own red", ""},
 			{"org admin does not see another organisation's", orgAdmin, "other clear", vigil.ENOTFOUND},
 			{"org member does not see another organisation's", orgMember, "other clear", vigil.ENOTFOUND},
 			{"org member does not see its supplier's", orgMember, "supplier's own", vigil.ENOTFOUND},
@@ -90,6 +94,7 @@ func TestList(t *testing.T) {
 		ids := f.seedAlerts()
 		all := []string{"supplier's own", "customer green", "other clear", "own red", "own amber+strict", "own clear", "own amber"}
 		own := []string{"own red", "own amber+strict", "own clear", "own amber"}
+		ownButRed := own[1:] // TLP:RED is for named recipients
 		// A supplier's list is newest first across its organisations, like everyone's.
 		supplierSees := []string{"supplier's own", "customer green", "own clear", "own amber"}
 		for _, tc := range []struct {
@@ -105,7 +110,9 @@ func TestList(t *testing.T) {
 			{"sector names an organisation", sectorAdmin, vigil.AlertFilter{Org: "rxb"}, []string{"other clear"}, "", ""},
 			{"sector names an unknown organisation", sectorAdmin, vigil.AlertFilter{Org: "ZZZ"}, nil, "", ""},
 			{"sector filters by status", sectorAdmin, vigil.AlertFilter{Status: vigil.AlertResolved}, nil, "", ""},
-			{"org member sees its own", orgMember, vigil.AlertFilter{}, own, "", ""},
+			{"org member not named sees its own but TLP:RED", orgMember, vigil.AlertFilter{}, ownButRed, "", ""},
+			{"org member not named pages one by one", orgMember, vigil.AlertFilter{Limit: 1}, ownButRed, "", ""},
+			{"org member named as a contact sees its own", namedMember, vigil.AlertFilter{}, own, "", ""},
 			{"org admin pages one by one", orgAdmin, vigil.AlertFilter{Limit: 1}, own, "", ""},
 			{"org admin names its own organisation", orgAdmin, vigil.AlertFilter{Org: " rxa"}, own, "", ""},
 			{"org admin may not name another organisation", orgAdmin, vigil.AlertFilter{Org: "rxb"}, nil, vigil.ENOTFOUND, "no organisation RXB"},
@@ -181,4 +188,58 @@ func (f *fixture) listAll(p vigil.Principal, filter vigil.AlertFilter) ([]int64,
 	}
 	f.t.Fatalf("paging as %s did not end", p.Role)
 	return nil, nil
+}
+
+// A repeat marked more strictly carries the stricter TLP, is worded again to match, and
+// is hidden from a supplier who could read it before: 198.51.100.1 uploaded as TLP:CLEAR,
+// then as TLP:RED from another partner, is a RED alert the supplier no longer sees.
+func TestRepeatMarkedMoreStrictlyIsHidden(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		words := func(a vigil.Alert) (string, string) {
+			return "Your address is on " + alerts.AndList(a.Sources, "a list"), "What was seen: listed. " + alerts.Sharing(a.TLP)
+		}
+		raise := func(source string, tlp vigil.TLP) int64 {
+			t.Helper()
+			r := alerts.Worded(vigil.Alert{Org: ownOrg, Kind: vigil.AlertEarlyWarning, Severity: vigil.SeverityMedium,
+				Observable: "198.51.100.1", Sources: []string{source}, TLP: tlp, DedupKey: "feed|198.51.100.1"}, words)
+			var id int64
+			err := s.Tx(t.Context(), func(tx *store.Store) (err error) {
+				id, _, err = f.svc.Raise(t.Context(), tx, r)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		id := raise("Partner A", vigil.TLPClear)
+		if _, err := f.svc.Get(t.Context(), supplier, id); err != nil {
+			t.Fatalf("the supplier cannot read the customer's TLP:CLEAR alert: %v", err)
+		}
+		if again := raise("Partner B", vigil.TLPRed); again != id {
+			t.Fatalf("the repeat is alert %d, want %d", again, id)
+		}
+		al := f.get(id)
+		if al.TLP != vigil.TLPRed || al.Count != 2 || !slices.Equal(al.Sources, []string{"Partner A", "Partner B"}) {
+			t.Errorf("merged alert %+v: want TLP:RED, counted twice, both partners", al)
+		}
+		if want := "Your address is on Partner A and Partner B"; al.Title != want {
+			t.Errorf("title %q, want %q", al.Title, want)
+		}
+		if !strings.Contains(al.Body, "TLP:RED") || strings.Contains(al.Body, "CLEAR") {
+			t.Errorf("body does not say TLP:RED alone:\n%s", al.Body)
+		}
+		_, err := f.svc.Get(t.Context(), supplier, id)
+		checkErr(t, err, vigil.ENOTFOUND, fmt.Sprintf("no alert %d", id))
+		list, _, err := f.svc.List(t.Context(), supplier, vigil.AlertFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range list {
+			if a.ID == id {
+				t.Errorf("the supplier's list still holds alert %d, now TLP:RED", id)
+			}
+		}
+	})
 }

@@ -27,6 +27,10 @@ type Notification struct {
 	Subject string `json:"subject"`
 	// Body is the message as plain text.
 	Body string `json:"body"`
+	// Recipients, when present, are the only addresses it goes to: an immediate message
+	// about a TLP:RED or TLP:AMBER+STRICT alert is for the organisation's administrators
+	// and named contacts. Absent means every contact of the organisation.
+	Recipients []string `json:"recipients,omitempty"`
 	// AlertID is the alert an immediate message is about.
 	AlertID int64 `json:"alert_id,omitempty"`
 	// CreatedAt is when it was written.
@@ -50,6 +54,6 @@ func (a *API) notificationList(ctx context.Context, in *notificationListIn) (*pa
 }
 
 func notificationOut(e vigil.OutboxEntry) Notification {
-	return Notification{ID: e.ID, Org: e.Org, Kind: e.Kind, Subject: e.Subject, Body: e.Body, AlertID: e.AlertID,
+	return Notification{ID: e.ID, Org: e.Org, Kind: e.Kind, Subject: e.Subject, Body: e.Body, Recipients: e.Recipients, AlertID: e.AlertID,
 		CreatedAt: e.CreatedAt, DueAt: e.DueAt, SentAt: timePtr(e.SentAt)}
 }

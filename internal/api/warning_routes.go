@@ -53,6 +53,8 @@ func eventsRequestBody() *huma.RequestBody {
 			"service":     {Type: huma.TypeString, Examples: []any{"rdp"}},
 			"cve":         {Type: huma.TypeString, Examples: []any{"CVE-2019-0708"}},
 			"description": {Type: huma.TypeString},
+			"tlp": {Type: huma.TypeString, Description: "How far the event may be shared (TLP 2.0; TLP: prefix and any case allowed). " +
+				"The alerts it raises carry it; GREEN when absent.", Examples: []any{"AMBER"}},
 		}}
 	return &huma.RequestBody{Required: true,
 		Description: "NDJSON: one threat event per line, as the schema describes. Blank lines are skipped.",

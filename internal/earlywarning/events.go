@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/warn"
 )
@@ -81,7 +82,7 @@ type eventIngest struct {
 	stop     func(error)
 
 	owners   []string
-	alerts   []vigil.Alert
+	alerts   []alerts.Raising
 	unrouted []vigil.UnroutedEvent
 	pending  eventsCount // counts of the batch, added to res once committed
 	res      EventsResult
@@ -120,8 +121,8 @@ func (in *eventIngest) flush() {
 	// Upsert in key order, so that concurrent uploads about the same observables lock
 	// the same rows in the same order rather than deadlocking.
 	slices.SortStableFunc(in.unrouted, func(a, b vigil.UnroutedEvent) int { return strings.Compare(a.DedupKey, b.DedupKey) })
-	slices.SortStableFunc(in.alerts, func(a, b vigil.Alert) int {
-		return cmp.Or(strings.Compare(a.Org, b.Org), strings.Compare(a.DedupKey, b.DedupKey))
+	slices.SortStableFunc(in.alerts, func(a, b alerts.Raising) int {
+		return cmp.Or(strings.Compare(a.Alert.Org, b.Alert.Org), strings.Compare(a.Alert.DedupKey, b.Alert.DedupKey))
 	})
 	var created, repeated int
 	err := in.s.store.Tx(in.ctx, func(tx *store.Store) error {

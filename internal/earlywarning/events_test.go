@@ -198,7 +198,7 @@ func TestEventAlertsTellPeopleWhatToDo(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.ev.Time, tt.ev.Source, tt.ev.Severity = seen, "Shadowserver", vigil.SeverityHigh
-			a := eventAlert("RXA", tt.ev)
+			a := eventAlert("RXA", tt.ev).Alert
 			if a.Title != tt.title {
 				t.Errorf("title %q, want %q", a.Title, tt.title)
 			}
@@ -212,10 +212,17 @@ func TestEventAlertsTellPeopleWhatToDo(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the event's TLP is carried onto the alert and said in its words", func(t *testing.T) {
+		a := eventAlert("RXA", vigil.ThreatEvent{Type: warn.EventBotnet, Observable: "192.0.2.7", ObservableType: vigil.TypeIPv4,
+			Time: seen, Source: "CERT partner", Severity: vigil.SeverityHigh, TLP: vigil.TLPRed}).Alert
+		if a.TLP != vigil.TLPRed || !strings.Contains(a.Body, "Sharing: this is marked TLP:RED") || !strings.Contains(a.Body, "named recipients") {
+			t.Errorf("alert TLP %q, body:\n%s", a.TLP, a.Body)
+		}
+	})
 	t.Run("a long URL is cut in the title but kept whole", func(t *testing.T) {
 		long := "https://rxa.example/" + strings.Repeat("a", 500)
 		a := eventAlert("RXA", vigil.ThreatEvent{Type: warn.EventPhishing, Observable: long, ObservableType: vigil.TypeURL,
-			Time: seen, Source: "PhishTank", Severity: vigil.SeverityHigh})
+			Time: seen, Source: "PhishTank", Severity: vigil.SeverityHigh}).Alert
 		if len([]rune(a.Title)) > 300 || a.Observable != long {
 			t.Errorf("title %d characters, observable kept %v", len([]rune(a.Title)), a.Observable == long)
 		}

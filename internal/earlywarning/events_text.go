@@ -14,13 +14,17 @@ import (
 const maxTitleObservable = 120
 
 // eventAlert is the alert an organisation gets for a partner's threat event about one
-// of its assets: what was seen, when, by whom, and what to do, in words a care manager
-// without IT staff can act on.
-func eventAlert(org string, ev vigil.ThreatEvent) vigil.Alert {
+// of its assets: what was seen, when, by whom, how far it may be shared, and what to do,
+// in words a care manager without IT staff can act on. A repeat from other partners, or
+// marked more strictly, is worded again from the merged sources and TLP.
+func eventAlert(org string, ev vigil.ThreatEvent) alerts.Raising {
 	obs := alerts.Shorten(ev.Observable, maxTitleObservable)
-	return vigil.Alert{Org: org, Kind: vigil.AlertEarlyWarning, Severity: ev.Severity,
-		Title: alerts.Shorten(eventTitle(ev, obs), 300), Body: eventBody(ev), Observable: ev.Observable,
-		Sources: []string{ev.Source}, FirstSeen: ev.Time, LastSeen: ev.Time, DedupKey: warn.DedupKey(org, ev)}
+	words := func(m vigil.Alert) (string, string) {
+		return alerts.Shorten(eventTitle(ev, obs), 300), eventBody(ev, m.Sources, m.TLP)
+	}
+	return alerts.Worded(vigil.Alert{Org: org, Kind: vigil.AlertEarlyWarning, Severity: ev.Severity,
+		Observable: ev.Observable, Sources: []string{ev.Source}, TLP: ev.TLP, FirstSeen: ev.Time, LastSeen: ev.Time,
+		DedupKey: warn.DedupKey(org, ev)}, words)
 }
 
 // eventTitle says in one line what was reported about obs.
@@ -51,16 +55,20 @@ func eventTitle(ev vigil.ThreatEvent, obs string) string {
 	return obs + " was reported: " + typeWords(ev.Type)
 }
 
-// eventBody explains what was seen and what to do about it.
-func eventBody(ev vigil.ThreatEvent) string {
+// eventBody explains what was seen, who reported it (sources), how far it may be
+// shared (tlp) and what to do about it.
+func eventBody(ev vigil.ThreatEvent, sources []string, tlp vigil.TLP) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "What was seen: %s reported %s involving %s, %s, seen on %s.",
-		ev.Source, typeWords(ev.Type), ev.Observable, assetPhrase(ev.ObservableType), alerts.When(ev.Time))
+		alerts.AndList(sources, ev.Source), typeWords(ev.Type), ev.Observable, assetPhrase(ev.ObservableType), alerts.When(ev.Time))
 	if d := eventDetail(ev); d != "" {
 		b.WriteString(" " + d)
 	}
 	if ev.Description != "" {
 		fmt.Fprintf(&b, "\n\nTheir description: %q", ev.Description)
+	}
+	if line := alerts.Sharing(tlp); line != "" {
+		b.WriteString("\n\n" + line)
 	}
 	b.WriteString("\n\nWhat to do: " + eventAction(ev))
 	b.WriteString("\n\nIf this address or name is no longer yours, tell the sector centre so that your registered assets can be corrected.")

@@ -22,7 +22,7 @@ func (s *Service) WarnOnIndicators(ctx context.Context, added []vigil.Indicator)
 	if router.Stats().Claims == 0 || len(added) == 0 {
 		return
 	}
-	var batch []vigil.Alert
+	var batch []alerts.Raising
 	var orgs []string
 	now := s.now()
 	for _, e := range alerts.MergeListings(added) {
@@ -39,7 +39,7 @@ func (s *Service) WarnOnIndicators(ctx context.Context, added []vigil.Indicator)
 }
 
 // raiseFeedAlerts commits one batch of feed alerts.
-func (s *Service) raiseFeedAlerts(ctx context.Context, batch []vigil.Alert) {
+func (s *Service) raiseFeedAlerts(ctx context.Context, batch []alerts.Raising) {
 	if len(batch) == 0 {
 		return
 	}
@@ -60,16 +60,23 @@ func (s *Service) raiseFeedAlerts(ctx context.Context, batch []vigil.Alert) {
 	s.alerts.Counted(vigil.AlertEarlyWarning, raised)
 }
 
-// feedAlert is the alert org gets because a feed lists something of its own.
-func feedAlert(org string, e *alerts.Listing, now time.Time) vigil.Alert {
+// feedAlert is the alert org gets because a feed lists something of its own. A repeat
+// from other lists, or marked more strictly, is worded again from the merged sources and
+// TLP.
+func feedAlert(org string, e *alerts.Listing, now time.Time) alerts.Raising {
 	sev := vigil.SeverityHigh
 	if e.Type == vigil.TypeCIDR || e.Confidence >= 0 && e.Confidence < 50 {
 		sev = vigil.SeverityMedium // a whole network listed, or sources unsure
 	}
 	key := warn.DedupKey(org, vigil.ThreatEvent{Type: "indicator", Observable: string(e.Type) + ":" + e.Value, Time: now})
-	return vigil.Alert{Org: org, Kind: vigil.AlertEarlyWarning, Severity: sev, Title: alerts.Shorten(feedTitle(e), 300),
-		Body: feedBody(e), Observable: e.Value, Indicator: e.Value, Sources: e.Sources, TLP: e.TLP,
-		FirstSeen: now, LastSeen: now, DedupKey: key}
+	listing := *e
+	words := func(m vigil.Alert) (string, string) {
+		l := listing
+		l.Sources, l.TLP = m.Sources, m.TLP
+		return alerts.Shorten(feedTitle(&l), 300), feedBody(&l)
+	}
+	return alerts.Worded(vigil.Alert{Org: org, Kind: vigil.AlertEarlyWarning, Severity: sev, Observable: e.Value,
+		Indicator: e.Value, Sources: e.Sources, TLP: e.TLP, FirstSeen: now, LastSeen: now, DedupKey: key}, words)
 }
 
 // feedTitle: "One of your IP addresses, 198.51.100.7, is on the abuse.ch list (botnet)".
@@ -114,8 +121,8 @@ func feedBody(e *alerts.Listing) string {
 		fmt.Fprintf(&b, ", labelled %s", strings.Join(e.Labels, ", "))
 	}
 	b.WriteString(". vigil checks every new feed entry against the IP ranges and domain names your organisation registered, and this one matches them.")
-	if e.TLP != "" {
-		fmt.Fprintf(&b, "\n\nSharing: this is marked TLP:%s: %s.", e.TLP, tlpAdvice(e.TLP))
+	if line := alerts.Sharing(e.TLP); line != "" {
+		b.WriteString("\n\n" + line)
 	}
 	b.WriteString("\n\nWhat to do: " + feedAction(e.Type))
 	b.WriteString("\n\nIf this address or name is no longer yours, tell the sector centre so that your registered assets can be corrected.")
@@ -140,19 +147,4 @@ func feedAction(t vigil.IndicatorType) string {
 	return "your domain name, website or email may be being misused for phishing, spam or malware, or an account may have been taken over. " +
 		"Ask whoever runs your website and email to look for pages, files or accounts you did not create, change their passwords and turn on " +
 		"multi-factor authentication, and warn staff about unexpected emails that ask for passwords."
-}
-
-// tlpAdvice says in plain words how far a TLP marking lets the alert be shared.
-func tlpAdvice(t vigil.TLP) string {
-	switch t {
-	case vigil.TLPClear:
-		return "it may be shared freely"
-	case vigil.TLPGreen:
-		return "it may be shared within the health and care community, but not publicly"
-	case vigil.TLPAmberStrict:
-		return "share it only within your organisation"
-	case vigil.TLPRed:
-		return "it is for you alone; do not share it"
-	}
-	return "share it only within your organisation and with those who need it to act, such as your IT supplier"
 }

@@ -67,6 +67,24 @@ func TestFeedOverlapWarnsTheOwners(t *testing.T) {
 				t.Errorf("%d alerts in all, want 4", total)
 			}
 		})
+		t.Run("a repeat marked more strictly by another list is worded again", func(t *testing.T) {
+			svc.WarnOnIndicators(t.Context(), []vigil.Indicator{feedIndicator(vigil.TypeIPv4, "192.0.2.200", "CERT partner", vigil.TLPRed)})
+			as := alertsFor(t, s, "RXA", "192.0.2.200")
+			if len(as) != 1 || as[0].TLP != vigil.TLPRed || as[0].Count != 2 {
+				t.Fatalf("RXA's alerts about 192.0.2.200: %+v, want one, TLP:RED, counted twice", as)
+			}
+			if want := "One of your IP addresses, 192.0.2.200, is on the Blocklist.de and CERT partner lists"; as[0].Title != want {
+				t.Errorf("title %q, want %q", as[0].Title, want)
+			}
+			for _, want := range []string{"from Blocklist.de, CERT partner", "TLP:RED", "named recipients"} {
+				if !strings.Contains(as[0].Body, want) {
+					t.Errorf("body does not say %q:\n%s", want, as[0].Body)
+				}
+			}
+			if strings.Contains(as[0].Body, "TLP:CLEAR") {
+				t.Errorf("body still says TLP:CLEAR:\n%s", as[0].Body)
+			}
+		})
 		t.Run("the same indicator again the same day is a repeat, the next day a new alert", func(t *testing.T) {
 			svc.WarnOnIndicators(t.Context(), added[:1])
 			if as := alertsFor(t, s, "RXA", "192.0.2.7"); len(as) != 1 || as[0].Count != 2 {
@@ -94,7 +112,7 @@ func TestFeedAlertSeverity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := feedAlert("RXA", &tt.e, warnNow).Severity; got != tt.want {
+			if got := feedAlert("RXA", &tt.e, warnNow).Alert.Severity; got != tt.want {
 				t.Errorf("severity %s, want %s", got, tt.want)
 			}
 		})

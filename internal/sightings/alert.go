@@ -40,19 +40,35 @@ func nextSteps(observable string, t vigil.IndicatorType) string {
 }
 
 // sightingAlert is the alert for one observable of org's telemetry that matched an
-// indicator on day, seen count times in this upload.
-func sightingAlert(org, orgName string, day time.Time, t vigil.IndicatorType, observable string, l *alerts.Listing, count int64, at time.Time) vigil.Alert {
+// indicator on day, seen count times in this upload. A repeat listed by other sources,
+// or marked more strictly, is worded again from the merged sources and TLP.
+func sightingAlert(org, orgName string, day time.Time, t vigil.IndicatorType, observable string, l *alerts.Listing, count int64, at time.Time) alerts.Raising {
 	what := observable
 	if observable != l.Value {
 		what += " (" + within(l.Type) + " " + l.Value + ")"
 	}
-	title := fmt.Sprintf("A computer at %s %s %s", orgName, action(t), observable)
-	body := fmt.Sprintf("A computer at %s %s %s, listed by %s as %s. It was in the telemetry your sensor sent on %s. %s",
-		orgName, action(t), what, l.Who(), l.As(), day.Format("2 January 2006"), nextSteps(observable, t))
-	return vigil.Alert{Org: org, Kind: vigil.AlertSighting, Severity: l.Severity(), Title: clipText(title, 300),
-		Body: body, Observable: observable, Indicator: l.Value, Sources: l.Sources, TLP: l.TLP, Count: int(count),
+	title := clipText(fmt.Sprintf("A computer at %s %s %s", orgName, action(t), observable), 300)
+	listing := *l
+	words := func(m vigil.Alert) (string, string) {
+		l := listing
+		l.Sources, l.TLP = m.Sources, m.TLP
+		body := fmt.Sprintf("A computer at %s %s %s, listed by %s as %s. It was in the telemetry your sensor sent on %s. %s",
+			orgName, action(t), what, l.Who(), l.As(), day.Format("2 January 2006"), nextSteps(observable, t))
+		return title, withSharing(body, l.TLP)
+	}
+	return alerts.Worded(vigil.Alert{Org: org, Kind: vigil.AlertSighting, Severity: l.Severity(),
+		Observable: observable, Indicator: l.Value, Sources: l.Sources, TLP: l.TLP, Count: int(count),
 		FirstSeen: at, LastSeen: at,
-		DedupKey: dedupKey("sighting", day.Format(time.DateOnly), string(t), observable, string(l.Type), l.Value)}
+		DedupKey: dedupKey("sighting", day.Format(time.DateOnly), string(t), observable, string(l.Type), l.Value)}, words)
+}
+
+// withSharing ends body with the line saying how far the alert may be shared, when it
+// is marked.
+func withSharing(body string, tlp vigil.TLP) string {
+	if line := alerts.Sharing(tlp); line != "" {
+		return body + "\n\n" + line
+	}
+	return body
 }
 
 // within is how an observable relates to the broader indicator that matched it.

@@ -170,7 +170,7 @@ func (in *ingest) batchKeys() [][]byte {
 
 // batchRows turns the batch's hits into sighting rows and one alert per observable and
 // indicator.
-func (in *ingest) batchRows(now time.Time) ([]vigil.Sighting, []vigil.Alert) {
+func (in *ingest) batchRows(now time.Time) ([]vigil.Sighting, []alerts.Raising) {
 	type pair struct {
 		typ   vigil.IndicatorType
 		value string
@@ -190,11 +190,11 @@ func (in *ingest) batchRows(now time.Time) ([]vigil.Sighting, []vigil.Alert) {
 		}
 		perPair[p] += n
 	}
-	alerts := make([]vigil.Alert, 0, len(order))
+	raising := make([]alerts.Raising, 0, len(order))
 	for _, p := range order {
-		alerts = append(alerts, sightingAlert(in.org, in.orgName, in.day, p.typ, p.value, in.listing(p.id), perPair[p], now))
+		raising = append(raising, sightingAlert(in.org, in.orgName, in.day, p.typ, p.value, in.listing(p.id), perPair[p], now))
 	}
-	return rows, alerts
+	return rows, raising
 }
 
 // listing returns what the snapshot's sources say about indicator id.

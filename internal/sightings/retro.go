@@ -124,8 +124,10 @@ func (s *Service) raiseRetroHunt(ctx context.Context, org string, l *alerts.List
 	s.alerts.Counted(vigil.AlertRetroHunt, 1)
 }
 
-// retroAlert is the alert telling org that it saw a newly listed indicator earlier.
-func retroAlert(org, name string, l *alerts.Listing, h *retroHit, now time.Time) vigil.Alert {
+// retroAlert is the alert telling org that it saw a newly listed indicator earlier. A
+// repeat listed by other sources, or marked more strictly, is worded again from the
+// merged sources and TLP.
+func retroAlert(org, name string, l *alerts.Listing, h *retroHit, now time.Time) alerts.Raising {
 	what := alerts.AndList(h.what[:min(len(h.what), 3)], l.Value)
 	if len(h.what) > 3 {
 		what += fmt.Sprintf(" and %d more", len(h.what)-3)
@@ -133,18 +135,24 @@ func retroAlert(org, name string, l *alerts.Listing, h *retroHit, now time.Time)
 	if l.Type == vigil.TypeCIDR && what != l.Value {
 		what += " (" + within(l.Type) + " " + l.Value + ")"
 	}
-	title := fmt.Sprintf("Earlier telemetry from %s shows contact with newly listed %s", name, l.Value)
-	have := "has"
-	if len(l.Sources) > 1 {
-		have = "have"
+	title := clipText(fmt.Sprintf("Earlier telemetry from %s shows contact with newly listed %s", name, l.Value), 300)
+	listing := *l
+	words := func(m vigil.Alert) (string, string) {
+		l := listing
+		l.Sources, l.TLP = m.Sources, m.TLP
+		have := "has"
+		if len(l.Sources) > 1 {
+			have = "have"
+		}
+		body := fmt.Sprintf("%s a device at %s %s %s, which %s %s just listed as %s. This was found by looking the "+
+			"new indicator up in the record of what your telemetry held; vigil keeps no copy of the events themselves. %s",
+			capitalise(dayRange(h.first, h.last)), name, action(l.Type), what, l.Who(), have, l.As(), nextSteps(l.Value, l.Type))
+		return title, withSharing(body, l.TLP)
 	}
-	body := fmt.Sprintf("%s a device at %s %s %s, which %s %s just listed as %s. This was found by looking the "+
-		"new indicator up in the record of what your telemetry held; vigil keeps no copy of the events themselves. %s",
-		capitalise(dayRange(h.first, h.last)), name, action(l.Type), what, l.Who(), have, l.As(), nextSteps(l.Value, l.Type))
-	return vigil.Alert{Org: org, Kind: vigil.AlertRetroHunt, Severity: l.Severity(), Title: clipText(title, 300),
-		Body: body, Observable: h.what[0], Indicator: l.Value, Sources: l.Sources, TLP: l.TLP,
+	return alerts.Worded(vigil.Alert{Org: org, Kind: vigil.AlertRetroHunt, Severity: l.Severity(),
+		Observable: h.what[0], Indicator: l.Value, Sources: l.Sources, TLP: l.TLP,
 		FirstSeen: h.first, LastSeen: h.last.Add(24*time.Hour - time.Microsecond),
-		DedupKey: dedupKey("retro_hunt", string(l.Type), l.Value)}
+		DedupKey: dedupKey("retro_hunt", string(l.Type), l.Value)}, words)
 }
 
 func capitalise(s string) string {

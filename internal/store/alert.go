@@ -10,14 +10,22 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// RaiseAlert stores an alert, or counts a repeat. An alert with the same organisation and
-// DedupKey as a stored one is a repeat: the stored alert's count goes up by a.Count (at
-// least 1), its seen times widen, its sources gain any new ones, and its severity rises
-// if a's is higher; its status, title and body stay as they are (a resolved alert stays
-// resolved: reopening is the alert package's decision). An empty DedupKey never repeats.
-// RaiseAlert ignores a's ID, Status, CreatedAt and lifecycle fields. It returns the
-// alert's id and whether it was new.
+// RaiseAlert stores an alert, or counts a repeat, as RaiseAlertWorded with no words:
+// a repeat keeps its title and body whatever it merged.
 func (s *Store) RaiseAlert(ctx context.Context, a vigil.Alert) (id int64, created bool, err error) {
+	return s.RaiseAlertWorded(ctx, a, nil)
+}
+
+// RaiseAlertWorded stores an alert, or counts a repeat. An alert with the same
+// organisation and DedupKey as a stored one is a repeat, merged into it by
+// vigil.Alert.Merge: the count goes up by a.Count (at least 1), its seen times widen, its
+// sources gain any new ones, its severity rises if a's is higher and its TLP becomes the
+// stricter of the two. When that changed its sources or TLP and words is not nil, its
+// title and body are rewritten by words from the merged alert, in the same transaction;
+// otherwise they stay. Its status stays (a resolved alert stays resolved: reopening is
+// the alert package's decision). An empty DedupKey never repeats. It ignores a's ID,
+// Status, CreatedAt and lifecycle fields, and returns the alert's id and whether it was new.
+func (s *Store) RaiseAlertWorded(ctx context.Context, a vigil.Alert, words vigil.AlertWords) (id int64, created bool, err error) {
 	a, err = vigil.NewAlert(a, s.now())
 	if err != nil {
 		return 0, false, err
@@ -27,7 +35,7 @@ func (s *Store) RaiseAlert(ctx context.Context, a vigil.Alert) (id int64, create
 			created = id != 0
 			return err
 		}
-		id, err = tx.repeatAlert(ctx, c, a)
+		id, err = tx.repeatAlert(ctx, c, a, words)
 		return err
 	})
 	return id, created, err
@@ -58,17 +66,26 @@ func (s *Store) insertAlert(ctx context.Context, c conn, a vigil.Alert) (int64, 
 	return id, nil
 }
 
-// repeatAlert folds a into the stored alert with the same dedup key (vigil.Alert.Merge).
-func (s *Store) repeatAlert(ctx context.Context, c conn, a vigil.Alert) (int64, error) {
+// repeatAlert folds a into the stored alert with the same dedup key (vigil.Alert.Merge),
+// wording it again with words when its sources or TLP changed.
+func (s *Store) repeatAlert(ctx context.Context, c conn, a vigil.Alert, words vigil.AlertWords) (int64, error) {
 	stored, err := scanAlert(c.row(ctx, `SELECT `+alertColumns+` FROM alerts WHERE org = ? AND dedup_key = ?`+s.forUpdate(),
 		a.Org, a.DedupKey))
 	if err != nil {
 		return 0, fmt.Errorf("read repeated alert: %w", err)
 	}
-	stored.Merge(a)
+	if stored.Merge(a) && words != nil {
+		title, body := words(stored)
+		if stored.Title, err = vigil.Text("title", title, 300, true); err != nil {
+			return 0, err
+		}
+		stored.Body = body
+	}
 	merged, _ := json.Marshal(nonNil(stored.Sources))
-	_, err = c.exec(ctx, `UPDATE alerts SET count = ?, severity = ?, sources = ?, first_seen = ?, last_seen = ? WHERE id = ?`,
-		stored.Count, string(stored.Severity), string(merged), dbTime(stored.FirstSeen), dbTime(stored.LastSeen), stored.ID)
+	_, err = c.exec(ctx, `UPDATE alerts SET count = ?, severity = ?, sources = ?, tlp = ?, title = ?, body = ?,
+		first_seen = ?, last_seen = ? WHERE id = ?`,
+		stored.Count, string(stored.Severity), string(merged), string(stored.TLP), stored.Title, stored.Body,
+		dbTime(stored.FirstSeen), dbTime(stored.LastSeen), stored.ID)
 	if err != nil {
 		return 0, fmt.Errorf("update repeated alert %d: %w", stored.ID, err)
 	}

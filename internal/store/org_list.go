@@ -141,8 +141,15 @@ func (s *Store) linked(ctx context.Context, q, ods string) ([]vigil.Org, error) 
 	return orgs, nil
 }
 
-// Audience is what p may see (vigil.Audience): for a supplier, it reads the customers.
+// Audience is what p may see (vigil.Audience): for a supplier, it reads the customers;
+// for an organisation member, whether it is named among the organisation's contacts.
 func (s *Store) Audience(ctx context.Context, p vigil.Principal) (vigil.Audience, error) {
+	if p.Role == vigil.RoleOrgMember && p.Org != "" {
+		a := vigil.AudienceOf(p, nil)
+		named, err := s.IsNamedContact(ctx, p.Org, p.Email)
+		a.NotNamed = !named
+		return a, err
+	}
 	if p.Role != vigil.RoleSupplier || p.Org == "" {
 		return vigil.AudienceOf(p, nil), nil
 	}

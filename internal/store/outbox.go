@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,9 +20,10 @@ func (s *Store) AddOutbox(ctx context.Context, e vigil.OutboxEntry) (id int64, c
 	if e, err = s.newOutbox(e); err != nil {
 		return 0, false, err
 	}
-	rows, err := s.wdb().query(ctx, `INSERT INTO outbox (org, kind, subject, body, alert_id, dedup_key, created_at, due_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org, dedup_key) DO NOTHING RETURNING id`,
-		e.Org, string(e.Kind), e.Subject, e.Body, nullID(e.AlertID), e.DedupKey, dbTime(e.CreatedAt), dbTime(e.DueAt))
+	to, _ := json.Marshal(nonNil(e.Recipients))
+	rows, err := s.wdb().query(ctx, `INSERT INTO outbox (org, kind, subject, body, recipients, alert_id, dedup_key, created_at, due_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org, dedup_key) DO NOTHING RETURNING id`,
+		e.Org, string(e.Kind), e.Subject, e.Body, string(to), nullID(e.AlertID), e.DedupKey, dbTime(e.CreatedAt), dbTime(e.DueAt))
 	if err == nil {
 		id, err = scanOptionalID(rows)
 	}
@@ -54,6 +58,12 @@ func (s *Store) newOutbox(e vigil.OutboxEntry) (vigil.OutboxEntry, error) {
 	if strings.TrimSpace(e.Body) == "" {
 		return e, vigil.Errorf(vigil.EINVALID, "a message needs a body")
 	}
+	for i, r := range e.Recipients {
+		if r = strings.ToLower(strings.TrimSpace(r)); r == "" || len(r) > 254 || strings.ContainsAny(r, "\"\\") {
+			return e, vigil.Errorf(vigil.EINVALID, "recipient %q is not an email address", e.Recipients[i])
+		}
+		e.Recipients[i] = r
+	}
 	if e.DedupKey == "" || len(e.DedupKey) > 512 {
 		return e, vigil.Errorf(vigil.EINVALID, "a message needs a dedup key of at most 512 bytes")
 	}
@@ -62,15 +72,101 @@ func (s *Store) newOutbox(e vigil.OutboxEntry) (vigil.OutboxEntry, error) {
 	return e, nil
 }
 
-const outboxColumns = `id, org, kind, subject, body, alert_id, dedup_key, created_at, due_at, sent_at`
+const outboxColumns = `id, org, kind, subject, body, recipients, alert_id, dedup_key, created_at, due_at, sent_at`
 
 func scanOutbox(sc scanner) (vigil.OutboxEntry, error) {
 	var e vigil.OutboxEntry
 	var alert sql.NullInt64
-	err := sc.Scan(&e.ID, &e.Org, &e.Kind, &e.Subject, &e.Body, &alert, &e.DedupKey, scanTime(&e.CreatedAt),
+	var to string
+	err := sc.Scan(&e.ID, &e.Org, &e.Kind, &e.Subject, &e.Body, &to, &alert, &e.DedupKey, scanTime(&e.CreatedAt),
 		scanTime(&e.DueAt), scanTime(&e.SentAt))
+	if err != nil {
+		return e, err
+	}
 	e.AlertID = alert.Int64
-	return e, err
+	if err := json.Unmarshal([]byte(to), &e.Recipients); err != nil {
+		return e, fmt.Errorf("message %d recipients: %w", e.ID, err)
+	}
+	if len(e.Recipients) == 0 {
+		e.Recipients = nil
+	}
+	return e, nil
+}
+
+// RewritePending replaces the subject, body and recipients of the immediate message
+// about alert e.AlertID while it waits to be sent, and reports whether there was one: a
+// repeat that made the alert TLP:RED narrows a message not yet sent to everyone.
+func (s *Store) RewritePending(ctx context.Context, e vigil.OutboxEntry) (bool, error) {
+	to, _ := json.Marshal(nonNil(e.Recipients))
+	res, err := s.wdb().exec(ctx, `UPDATE outbox SET subject = ?, body = ?, recipients = ?
+		WHERE alert_id = ? AND kind = ? AND sent_at IS NULL`,
+		e.Subject, e.Body, string(to), e.AlertID, string(vigil.OutboxImmediate))
+	if err != nil {
+		return false, fmt.Errorf("rewrite message about alert %d: %w", e.AlertID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// NamedRecipients are the addresses of org's named recipients, for what is marked
+// TLP:RED or TLP:AMBER+STRICT (vigil.NamedOnly): its administrators' (enabled accounts)
+// and its contacts' that have one, lower-case, sorted, without repeats.
+func (s *Store) NamedRecipients(ctx context.Context, org string) ([]string, error) {
+	var out []string
+	rows, err := s.rdb().query(ctx, `SELECT email, disabled FROM users WHERE org = ? AND role = ?`, org, string(vigil.RoleOrgAdmin))
+	if err != nil {
+		return nil, fmt.Errorf("named recipients of %s: %w", org, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var email string
+		var disabled bool
+		if err := rows.Scan(&email, &disabled); err != nil {
+			return nil, fmt.Errorf("named recipients of %s: %w", org, err)
+		}
+		if !disabled {
+			out = append(out, strings.ToLower(email))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("named recipients of %s: %w", org, err)
+	}
+	contacts, err := s.namedContacts(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, contacts...)
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// IsNamedContact reports whether email is the address of one of org's contacts.
+func (s *Store) IsNamedContact(ctx context.Context, org, email string) (bool, error) {
+	contacts, err := s.namedContacts(ctx, org)
+	return slices.Contains(contacts, strings.ToLower(strings.TrimSpace(email))), err
+}
+
+// namedContacts are the lower-case addresses of org's contacts that have one.
+func (s *Store) namedContacts(ctx context.Context, org string) ([]string, error) {
+	var raw string
+	err := s.rdb().row(ctx, `SELECT contacts FROM orgs WHERE ods_code = ?`, org).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("contacts of %s: %w", org, err)
+	}
+	var cs []vigil.Contact
+	if err := json.Unmarshal([]byte(raw), &cs); err != nil {
+		return nil, fmt.Errorf("contacts of %s: %w", org, err)
+	}
+	var out []string
+	for _, c := range cs {
+		if e := strings.ToLower(strings.TrimSpace(c.Email)); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // ListOutbox returns the entries f selects, newest first, and the cursor of the next
@@ -85,6 +181,9 @@ func (s *Store) ListOutbox(ctx context.Context, f vigil.OutboxFilter) ([]vigil.O
 	w.add(f.Org != "", "org = ?", strings.ToUpper(strings.TrimSpace(f.Org)))
 	w.add(f.Kind != "", "kind = ?", string(f.Kind))
 	w.add(f.Pending, "sent_at IS NULL")
+	if f.Recipient != "" {
+		w.add(true, `(recipients = '[]' OR recipients LIKE ? ESCAPE '\')`, `%`+likeEscape(strconv.Quote(strings.ToLower(f.Recipient)))+`%`)
+	}
 	limit := vigil.PageLimit(f.Limit)
 	rows, err := s.rdb().query(ctx, `SELECT `+outboxColumns+` FROM outbox`+w.String()+` ORDER BY id DESC LIMIT ?`,
 		append(w.args, limit+1)...)

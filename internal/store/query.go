@@ -74,7 +74,11 @@ func (w *where) audience(aud *vigil.Audience, orgCol, tlpCol string) {
 	}
 	var either []string
 	var args []any
-	if aud.Own != "" {
+	switch {
+	case aud.Own != "" && aud.NotNamed:
+		either = append(either, "("+orgCol+" = ? AND "+tlpCol+" <> ?)")
+		args = append(args, aud.Own, string(vigil.TLPRed))
+	case aud.Own != "":
 		either = append(either, orgCol+" = ?")
 		args = append(args, aud.Own)
 	}

@@ -25,6 +25,7 @@ const (
 	wantService    = "a service name such as rdp, at most 200 characters"
 	wantCVE        = "a CVE id such as CVE-2024-12345"
 	wantText       = "text"
+	wantTLP        = "a TLP 2.0 marking: CLEAR, GREEN, AMBER, AMBER+STRICT or RED"
 	maxShort       = 200 // characters of source and service
 )
 
@@ -52,6 +53,7 @@ func parseEvent(jp *fastjson.Parser, line []byte, now time.Time) (vigil.ThreatEv
 	ev.Service = f.service()
 	ev.CVE = f.cve()
 	ev.Description = f.description()
+	ev.TLP = f.tlp()
 	if len(f.problems) > 0 {
 		return vigil.ThreatEvent{}, strings.Join(f.problems, "; ")
 	}
@@ -161,6 +163,19 @@ func (f *fields) severity() vigil.Severity {
 		f.bad("severity", wantSeverity, quote(s))
 	}
 	return sev
+}
+
+// tlp reads the optional marking, TLP:GREEN when the event does not say.
+func (f *fields) tlp() vigil.TLP {
+	s, st := f.str("tlp", wantTLP)
+	if st != present {
+		return vigil.TLPGreen
+	}
+	t, ok := vigil.ParseTLP(s)
+	if !ok {
+		f.bad("tlp", wantTLP, quote(s))
+	}
+	return t
 }
 
 func (f *fields) port() int {

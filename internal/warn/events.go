@@ -111,6 +111,9 @@ func ParseEvents(r io.Reader, fn func(line int, ev vigil.ThreatEvent)) (Report, 
 //	service      optional  a service name such as rdp, at most 200 characters
 //	cve          optional  CVE-YYYY-NNNN (four or more digits), in any case; stored upper-case
 //	description  optional  free text; cut to MaxDescription characters
+//	tlp          optional  how far the event may be shared: CLEAR, GREEN, AMBER,
+//	                       AMBER+STRICT or RED, as vigil.ParseTLP reads them; GREEN when
+//	                       absent. The alerts it raises carry it.
 //
 // A line that breaks a rule is counted in Report.Rejected and, among the first
 // MaxProblems, described in Report.Problems with every rule it breaks; the other lines

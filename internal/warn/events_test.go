@@ -43,6 +43,7 @@ func baseEvent() vigil.ThreatEvent {
 	return vigil.ThreatEvent{
 		Type: "open_port", Observable: "198.51.100.7", ObservableType: vigil.TypeIPv4,
 		Time: time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC), Source: "shadowserver", Severity: vigil.SeverityHigh,
+		TLP: vigil.TLPGreen, // the default when the event does not say
 	}
 }
 
@@ -109,6 +110,12 @@ func TestParseEventFields(t *testing.T) {
 		{name: "severity unknown", over: map[string]any{"severity": "urgent"}, wantMsg: `"severity" must be one of low, medium, high, critical, got "urgent"`},
 		{name: "severity as a number", over: map[string]any{"severity": 3}, wantMsg: `"severity" must be one of low, medium, high, critical, got 3`},
 		{name: "severity any case", over: map[string]any{"severity": "Low"}, want: func(ev *vigil.ThreatEvent) { ev.Severity = vigil.SeverityLow }},
+
+		{name: "tlp as people write it", over: map[string]any{"tlp": "tlp:amber+strict"}, want: func(ev *vigil.ThreatEvent) { ev.TLP = vigil.TLPAmberStrict }},
+		{name: "tlp red", over: map[string]any{"tlp": "RED"}, want: func(ev *vigil.ThreatEvent) { ev.TLP = vigil.TLPRed }},
+		{name: "tlp null is green", over: map[string]any{"tlp": nil}},
+		{name: "tlp unknown", over: map[string]any{"tlp": "pink"}, wantMsg: `"tlp" must be a TLP 2.0 marking: CLEAR, GREEN, AMBER, AMBER+STRICT or RED, got "pink"`},
+		{name: "tlp as a number", over: map[string]any{"tlp": 2}, wantMsg: `"tlp" must be a TLP 2.0 marking: CLEAR, GREEN, AMBER, AMBER+STRICT or RED, got 2`},
 
 		{name: "port zero", over: map[string]any{"port": 0}, wantMsg: `"port" must be a whole number from 1 to 65535, got 0`},
 		{name: "port too big", over: map[string]any{"port": 65536}, wantMsg: `"port" must be a whole number from 1 to 65535, got 65536`},

@@ -68,7 +68,8 @@ func TestAlertList(t *testing.T) {
 			{"sector filters by status", "sector_admin", "/api/v1/alerts?status=resolved", nil},
 			{"sector filters by severity", "sector_admin", "/api/v1/alerts?severity=high&kind=early_warning", all},
 			{"sector filters by time", "sector_admin", "/api/v1/alerts?since=2999-01-01T00:00:00Z", nil},
-			{"org role sees its own", "org_member", "/api/v1/alerts", []int64{own3, ownStrict, ownRed, own2, own1}},
+			{"org member not named sees its own but TLP:RED", "org_member", "/api/v1/alerts", []int64{own3, ownStrict, own2, own1}},
+			{"org member not named pages", "org_member", "/api/v1/alerts?limit=1", []int64{own3, ownStrict, own2, own1}},
 			{"org role pages", "org_admin", "/api/v1/alerts?limit=1", []int64{own3, ownStrict, ownRed, own2, own1}},
 			{"org role names its own organisation", "org_admin", "/api/v1/alerts?org=RXA", []int64{own3, ownStrict, ownRed, own2, own1}},
 			{"supplier sees customers' shareable alerts and its own", "supplier", "/api/v1/alerts", []int64{own3, sup, own2, own1}},
@@ -114,6 +115,8 @@ func TestAlertGet(t *testing.T) {
 		want       int
 	}{
 		{"org role, own", "org_member", own, http.StatusOK},
+		{"org member not named, own TLP:RED", "org_member", red, http.StatusNotFound},
+		{"org admin, own TLP:RED", "org_admin", red, http.StatusOK},
 		{"org role, other", "org_member", other, http.StatusNotFound},
 		{"org role, none such", "org_member", 9999, http.StatusNotFound},
 		{"supplier, customer's", "supplier", own, http.StatusOK},
@@ -182,4 +185,35 @@ func TestAlertLifecycle(t *testing.T) {
 			t.Errorf("audit %v, want 1 alert.ack (the second changed nothing) and 2 alert.resolve", audit)
 		}
 	})
+}
+
+// An alert repeated with a stricter marking is re-checked: the supplier who read the
+// customer's TLP:CLEAR alert gets 404 once a partner's TLP:RED report merged into it.
+func TestAlertRepeatMarkedRedIsHiddenFromTheSupplier(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	raise := func(source string, tlp vigil.TLP) int64 {
+		t.Helper()
+		id, _, err := f.store.RaiseAlert(t.Context(), vigil.Alert{Org: ownOrg, Kind: vigil.AlertEarlyWarning,
+			Severity: vigil.SeverityHigh, Title: "198.51.100.1 is on a list", Observable: "198.51.100.1", TLP: tlp,
+			Sources: []string{source}, DedupKey: "repeat|198.51.100.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	id := raise("Partner A", vigil.TLPClear)
+	path := fmt.Sprintf("/api/v1/alerts/%d", id)
+	if r := f.do("GET", path, nil, f.as("supplier")); r.status != http.StatusOK {
+		t.Fatalf("supplier GET of the TLP:CLEAR alert: %d %s", r.status, r.body)
+	}
+	raise("Partner B", vigil.TLPRed)
+	if r := f.do("GET", path, nil, f.as("supplier")); r.status != http.StatusNotFound {
+		t.Errorf("supplier GET after the TLP:RED repeat: %d, want 404", r.status)
+	}
+	if ids := f.alertIDs(t, "supplier", "/api/v1/alerts"); slices.Contains(ids, id) {
+		t.Errorf("the supplier's list %v still holds alert %d", ids, id)
+	}
+	if r := f.do("GET", path, nil, f.as("org_admin")); r.status != http.StatusOK {
+		t.Errorf("the organisation's admin lost its own alert: %d", r.status)
+	}
 }

@@ -30,6 +30,7 @@ type ewAlertJSON struct {
 	Title      string `json:"title"`
 	Body       string `json:"body"`
 	Severity   string `json:"severity"`
+	TLP        string `json:"tlp"`
 }
 
 func TestEventsReachTheirOwnersOnly(t *testing.T) {
@@ -87,6 +88,56 @@ func TestEventsReachTheirOwnersOnly(t *testing.T) {
 			t.Errorf("RXB's outbox %+v, want nothing: its alert is medium, for the digest", outbox.Items)
 		}
 	})
+}
+
+// An event's TLP is carried onto its alert (GREEN when it does not say), so a partner's
+// TLP:RED report is not shown to the organisation's supplier.
+func TestEventsCarryTheirTLP(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	seen := time.Now().Add(-time.Hour)
+	red := strings.TrimSuffix(eventLine("botnet", "192.0.2.11", seen, "medium"), "}") + `,"tlp":"TLP:RED"}`
+	body := red + "\n" + eventLine("scan", "192.0.2.12", seen, "medium")
+	if r := f.do("POST", "/api/v1/events", body, f.as("sector_analyst")); r.status != http.StatusOK {
+		t.Fatalf("POST /events = %d: %s", r.status, r.body)
+	}
+	tlps := map[string]string{}
+	for _, a := range f.ewAlerts(t, "sector_analyst", "/api/v1/alerts") {
+		tlps[a.Observable] = a.TLP
+	}
+	if tlps["192.0.2.11"] != "RED" || tlps["192.0.2.12"] != "GREEN" {
+		t.Errorf("alerts' TLP by observable %v, want 192.0.2.11 RED and 192.0.2.12 GREEN", tlps)
+	}
+	for _, a := range f.ewAlerts(t, "supplier", "/api/v1/alerts") {
+		if a.Observable == "192.0.2.11" {
+			t.Errorf("the supplier sees the TLP:RED event's alert %d", a.ID)
+		}
+	}
+}
+
+// A high TLP:RED event's immediate message names the organisation's administrators (and
+// named contacts) and is not listed to a member who is not named; nor is its alert.
+func TestRedEventsGoToNamedRecipients(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	red := strings.TrimSuffix(eventLine("compromise", "192.0.2.13", time.Now().Add(-time.Hour), "high"), "}") + `,"tlp":"red"}`
+	if r := f.do("POST", "/api/v1/events", red, f.as("sector_analyst")); r.status != http.StatusOK {
+		t.Fatalf("POST /events = %d: %s", r.status, r.body)
+	}
+	type message struct {
+		Kind       string   `json:"kind"`
+		Recipients []string `json:"recipients"`
+	}
+	var admin, member pageJSON[message]
+	f.do("GET", "/api/v1/outbox", nil, f.as("org_admin")).decode(t, &admin)
+	if len(admin.Items) != 1 || !slices.Equal(admin.Items[0].Recipients, []string{"admin@rxa.example"}) {
+		t.Errorf("the admin reads %+v, want one message naming admin@rxa.example", admin.Items)
+	}
+	f.do("GET", "/api/v1/outbox", nil, f.as("org_member")).decode(t, &member)
+	if len(member.Items) != 0 {
+		t.Errorf("a member who is not named reads %+v", member.Items)
+	}
+	if as := f.ewAlerts(t, "org_member", "/api/v1/alerts"); len(as) != 0 {
+		t.Errorf("a member who is not named sees the TLP:RED alerts %+v", as)
+	}
 }
 
 func TestEventsWithNoValidLineAreRefused(t *testing.T) {
