@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"time"
@@ -52,6 +53,7 @@ type API struct {
 	now           func() time.Time
 	secureCookies bool
 	maxBody       int64
+	bodyLimits    map[string]int64 // path → cap, for operations whose cap is not maxBody
 }
 
 // New registers the API's operations under Prefix on mux, with the OpenAPI document at
@@ -173,6 +175,12 @@ func Register[I, O any](a *API, o huma.Operation, acc Access, h func(context.Con
 	if o.MaxBodyBytes == 0 {
 		o.MaxBodyBytes = a.maxBody
 	}
+	if o.MaxBodyBytes != a.maxBody {
+		if a.bodyLimits == nil {
+			a.bodyLimits = map[string]int64{}
+		}
+		a.bodyLimits[Prefix+o.Path] = o.MaxBodyBytes
+	}
 	o.Middlewares = append(o.Middlewares, a.guard(acc))
 	if o.Extensions == nil {
 		o.Extensions = map[string]any{}
@@ -193,3 +201,7 @@ func Register[I, O any](a *API, o huma.Operation, acc Access, h func(context.Con
 		return out, nil
 	})
 }
+
+// BodyLimits returns the request size caps of the operations that set their own (the
+// streaming uploads), by path, for the server's body limit that runs before the API.
+func (a *API) BodyLimits() map[string]int64 { return maps.Clone(a.bodyLimits) }

@@ -6,10 +6,6 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 )
 
-// maxEventsBytes documents the events upload cap; the server enforces the configured one
-// (max_event_bytes, 64 MiB by default) before the handler reads a byte.
-const maxEventsBytes = 64 << 20
-
 // warningRoutes registers the Early Warning operations: partners' threat events, the
 // events nobody owns, the outbox of messages to organisations, and accepting overlaps.
 func (a *API) warningRoutes() {
@@ -25,7 +21,7 @@ func (a *API) warningRoutes() {
 		"Alerts are deduplicated per organisation, observable, type and day. Events nobody owns are kept for analysts " +
 		"(GET /unrouted). Malformed lines are rejected with their line numbers while the valid ones are kept; " +
 		"a body with no valid line answers 400. Everything counted in a 200 answer is stored."
-	events.MaxBodyBytes = maxEventsBytes
+	events.MaxBodyBytes = a.app.EarlyWarning.MaxEventBytes() // the configured cap
 	Register(a, events, sector, a.eventIngest)
 	// Documented after registering: an operation with a request body schema has huma
 	// read and buffer the body, which the handler streams instead.

@@ -31,6 +31,9 @@ type Flows struct {
 	// TelemetryConcurrency is how many telemetry uploads run at once before more are
 	// refused as busy; 0 means twice GOMAXPROCS.
 	TelemetryConcurrency int
+	// MaxEventBytes caps one upload of partners' events
+	// (earlywarning.DefaultMaxEventBytes when zero).
+	MaxEventBytes int64
 	// MaxTelemetryBytes caps one telemetry upload after decompression
 	// (telemetry.DefaultMaxBytes when zero).
 	MaxTelemetryBytes int64
@@ -43,7 +46,8 @@ type Flows struct {
 func Open(ctx context.Context, d Deps) (*App, error) {
 	a := New(d)
 	f := d.Flows
-	a.EarlyWarning = earlywarning.New(earlywarning.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Alerts: a.Alerts})
+	a.EarlyWarning = earlywarning.New(earlywarning.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Alerts: a.Alerts,
+		MaxEventBytes: f.MaxEventBytes})
 	a.ThreatIntel = threatintel.New(threatintel.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now,
 		Warninglists: f.Warninglists, HTTPClient: f.HTTPClient,
 		IndicatorsAdded: []func(context.Context, []vigil.Indicator){a.EarlyWarning.WarnOnIndicators, a.retroHunt}})

@@ -46,7 +46,7 @@ func (c *serveCmd) Run(e *env) error {
 		return fmt.Errorf("listen on %s: %w (is another server using the port? choose another with --addr)", cfg.Addr, err)
 	}
 	srv := web.New(web.Deps{App: a, Logger: log, TrustedProxies: cfg.TrustedProxies,
-		SecureCookies: cfg.SecureCookies(), TrustedOrigins: cfg.Origins(), BodyLimits: cfg.BodyLimits(), Version: buildVersion()})
+		SecureCookies: cfg.SecureCookies(), TrustedOrigins: cfg.Origins(), Version: buildVersion()})
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stdout, "vigil is listening on %s\n", url)
 	if seeded != nil {
@@ -106,7 +106,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 	a, err := app.Open(ctx, app.Deps{Store: s, Logger: log, SessionTTL: cfg.SessionTTL.Duration,
 		SessionIdleTimeout: cfg.SessionIdleTimeout.Duration, HashConcurrency: cfg.PasswordHashConcurrency, DigestHour: cfg.DigestHour,
 		AssetLimits: cfg.AssetLimits(), AuditHeadPath: auditlog.HeadPath(cfg.DataDir), Flows: app.Flows{Secret: secret,
-			RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, Warninglists: benign}})
+			RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, MaxEventBytes: cfg.MaxEventBytes, Warninglists: benign}})
 	if err != nil {
 		s.Close()
 		return nil, nil, fmt.Errorf("start the flows: %w", err)

@@ -321,12 +321,6 @@ func (c *Config) Origins() []string {
 	return out
 }
 
-// BodyLimits returns the request size caps of the streaming endpoints, by path prefix.
-func (c *Config) BodyLimits() map[string]int64 {
-	return map[string]int64{"/api/v1/telemetry": c.MaxTelemetryBytes, "/api/v1/events": c.MaxEventBytes,
-		"/api/v1/intel": 1 << 30} // api.MaxIntelUpload
-}
-
 // SecretPath is where the server's HMAC secret for the observable index is kept.
 func (c *Config) SecretPath() string { return filepath.Join(c.DataDir, "secret") }
 

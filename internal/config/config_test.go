@@ -101,9 +101,6 @@ func TestWebSettings(t *testing.T) {
 	if len(c.TrustedOrigins) != 2 || c.TrustedOrigins[1] != "https://b.example" || !c.Demo {
 		t.Errorf("VIGIL_TRUSTED_ORIGINS and VIGIL_DEMO not applied: %+v", c)
 	}
-	if c.BodyLimits()["/api/v1/telemetry"] != c.MaxTelemetryBytes {
-		t.Errorf("BodyLimits() = %v", c.BodyLimits())
-	}
 }
 
 func TestLoadSecret(t *testing.T) {

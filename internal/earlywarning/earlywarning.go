@@ -37,7 +37,12 @@ type Deps struct {
 	Now func() time.Time
 	// Alerts raises the alerts Early Warning finds.
 	Alerts *alerts.Service
+	// MaxEventBytes caps one upload of partners' events (DefaultMaxEventBytes when zero).
+	MaxEventBytes int64
 }
+
+// DefaultMaxEventBytes is the events upload cap when Deps.MaxEventBytes is zero.
+const DefaultMaxEventBytes = 64 << 20
 
 // Service holds the Early Warning use cases and the asset router.
 type Service struct {
@@ -46,6 +51,7 @@ type Service struct {
 	now     func() time.Time
 	alerts  *alerts.Service
 	metrics *metrics
+	maxBody int64
 
 	router    *warn.Holder
 	rerouteMu sync.Mutex // serialises router rebuilds
@@ -55,7 +61,10 @@ type Service struct {
 // assets before serving.
 func New(d Deps) *Service {
 	s := &Service{store: d.Store, log: d.Logger, now: d.Now, alerts: d.Alerts, metrics: newMetrics(),
-		router: warn.NewHolder(nil)}
+		router: warn.NewHolder(nil), maxBody: d.MaxEventBytes}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxEventBytes
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -113,3 +122,7 @@ func newMetrics() *metrics {
 func (m *metrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.eventsReceived, m.eventsRejected, m.eventsUnrouted}
 }
+
+// MaxEventBytes is the configured cap of one upload of partners' events, for the door
+// that bounds the request body.
+func (s *Service) MaxEventBytes() int64 { return s.maxBody }

@@ -206,7 +206,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 // MaxBodyBytes.
 func (s *Server) bodyLimit(path string) int64 {
 	limit, best := s.deps.MaxBodyBytes, -1
-	for prefix, n := range s.deps.BodyLimits {
+	for prefix, n := range s.bodyLimits {
 		if len(prefix) > best && strings.HasPrefix(path, prefix) {
 			limit, best = n, len(prefix)
 		}

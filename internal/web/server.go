@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
@@ -35,10 +36,9 @@ type Deps struct {
 	Now func() time.Time
 	// MaxBodyBytes bounds request bodies (api.DefaultMaxBodyBytes when zero).
 	MaxBodyBytes int64
-	// BodyLimits overrides MaxBodyBytes for paths under a prefix, e.g.
-	// {"/api/v1/telemetry": 1 << 30} for an endpoint that streams; the longest
-	// matching prefix wins. A huma operation under such a prefix sets the same limit
-	// as its huma.Operation.MaxBodyBytes, which otherwise stays at MaxBodyBytes.
+	// BodyLimits overrides MaxBodyBytes for paths under a prefix; the longest matching
+	// prefix wins. The API's streaming operations bring their own (api.BodyLimits, from
+	// the services' configured caps); these are added over them, for plain handlers.
 	BodyLimits map[string]int64
 	// TrustedOrigins are origins (scheme://host[:port]) allowed to make
 	// cookie-authenticated state-changing requests besides the server's own, e.g. the
@@ -56,17 +56,18 @@ type Deps struct {
 
 // Server is vigil's HTTP server.
 type Server struct {
-	app      *app.App
-	log      *slog.Logger
-	deps     Deps
-	mux      *http.ServeMux
-	mu       sync.RWMutex
-	patterns map[string]bool // every pattern registered on mux
-	api      *api.API
-	metrics  *metrics
-	cop      *http.CrossOriginProtection
-	handler  http.Handler
-	proxies  []netip.Prefix // Deps.TrustedProxies
+	app        *app.App
+	bodyLimits map[string]int64 // path prefix → request size cap
+	log        *slog.Logger
+	deps       Deps
+	mux        *http.ServeMux
+	mu         sync.RWMutex
+	patterns   map[string]bool // every pattern registered on mux
+	api        *api.API
+	metrics    *metrics
+	cop        *http.CrossOriginProtection
+	handler    http.Handler
+	proxies    []netip.Prefix // Deps.TrustedProxies
 }
 
 // New builds the server and registers its routes: the API under /api/v1, /healthz,
@@ -100,6 +101,8 @@ func New(d Deps) *Server {
 	s.cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
 	s.api = api.New(muxRecorder{s}, api.Deps{App: d.App, Logger: d.Logger, Now: d.Now,
 		SecureCookies: d.SecureCookies, MaxBodyBytes: d.MaxBodyBytes, Version: d.Version})
+	s.bodyLimits = s.api.BodyLimits()
+	maps.Copy(s.bodyLimits, d.BodyLimits)
 	s.metrics.reg.MustRegister(d.App.Collectors()...)
 	s.HandleFunc("GET /healthz", s.healthz)
 	s.HandleFunc("GET /readyz", s.readyz)
