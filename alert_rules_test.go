@@ -207,3 +207,25 @@ func TestText(t *testing.T) {
 		})
 	}
 }
+
+func TestAudiencePickOrg(t *testing.T) {
+	sector := vigil.AudienceOf(vigil.Principal{Role: vigil.RoleSectorAnalyst}, nil)
+	supplier := vigil.AudienceOf(vigil.Principal{Role: vigil.RoleSupplier, Org: "SUP"}, []string{"VN1"})
+	for _, tc := range []struct {
+		name, ods, want, msg string
+		aud                  vigil.Audience
+	}{
+		{name: "no organisation asked for", aud: supplier},
+		{name: "sector passes any code", aud: sector, ods: "zzz", want: "zzz"},
+		{name: "supplier names a customer", aud: supplier, ods: " vn1", want: "VN1"},
+		{name: "supplier names a stranger", aud: supplier, ods: "rxa", msg: "no organisation RXA"},
+		{name: "supplier names no code at all", aud: supplier, ods: "!", msg: `no organisation "!"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tc.aud.PickOrg(tc.ods)
+			if got != tc.want || message(err) != tc.msg || err != nil && vigil.ErrorCode(err) != vigil.ENOTFOUND {
+				t.Errorf("PickOrg(%q) = %q, %v; want %q, %q", tc.ods, got, err, tc.want, tc.msg)
+			}
+		})
+	}
+}

@@ -84,3 +84,18 @@ func OrgNotFound(ods string) error {
 	}
 	return Errorf(ENOTFOUND, "no organisation %s", code)
 }
+
+// PickOrg checks an organisation a list was asked to keep to: "" stays "" (every
+// organisation the audience sees), a sector audience's code goes through as given (an
+// unknown one lists nothing), and otherwise the normalised code when the audience may see
+// it, or OrgNotFound.
+func (a Audience) PickOrg(ods string) (string, error) {
+	if ods == "" || a.All {
+		return ods, nil
+	}
+	code, err := NormalizeODS(ods)
+	if err != nil || !a.SeesOrg(code) {
+		return "", OrgNotFound(ods)
+	}
+	return code, nil
+}

@@ -20,12 +20,8 @@ func (s *Service) ListSightings(ctx context.Context, p vigil.Principal, f vigil.
 	if err != nil {
 		return nil, "", err
 	}
-	if f.Org != "" && !aud.All {
-		code, err := vigil.NormalizeODS(f.Org)
-		if err != nil || !aud.SeesOrg(code) {
-			return nil, "", vigil.OrgNotFound(f.Org)
-		}
-		f.Org = code
+	if f.Org, err = aud.PickOrg(f.Org); err != nil {
+		return nil, "", err
 	}
 	f.Audience = &aud
 	return s.store.ListSightings(ctx, f)
