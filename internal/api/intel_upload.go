@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/vigil-health/vigil"
@@ -43,6 +44,10 @@ func (a *API) intelUpload(ctx context.Context, in *intelUploadIn) (*intelUploadO
 	body := http.MaxBytesReader(nil, in.req.Body, MaxIntelUpload)
 	defer body.Close()
 	rep, err := a.app.ThreatIntel.Import(ctx, principal(ctx), threatintel.Upload{Source: in.Source, TLP: tlp, Name: name}, body)
+	var unpacked *intel.TooLargeError
+	if errors.As(err, &unpacked) {
+		return nil, newProblem(http.StatusRequestEntityTooLarge, vigil.ErrorMessage(err), RequestIDFrom(ctx))
+	}
 	if err != nil {
 		return nil, err
 	}

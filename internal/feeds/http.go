@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // MaxBodyBytes caps one downloaded file (a list, a MISP event). The largest public lists
@@ -21,8 +20,8 @@ const MaxBodyBytes int64 = 2 << 30
 const UserAgent = "vigil-feeds/1"
 
 // defaultClient is used when Fetch is given none: its timeout bounds a whole pull
-// request, body included.
-var defaultClient = &http.Client{Timeout: 10 * time.Minute}
+// request, body included, and it refuses private addresses (NewClient).
+var defaultClient = NewClient(nil, nil)
 
 // get sends a GET for u with the feed's credentials and extra headers. It returns the
 // response whatever its status; the caller closes the body.
@@ -39,6 +38,9 @@ func get(ctx context.Context, client *http.Client, f feed, u string, header http
 		return nil, err
 	}
 	resp, err := client.Do(req)
+	if errors.Is(err, ErrPrivateAddress) {
+		return nil, fmt.Errorf("fetch %s: %w", redact(u), ErrPrivateAddress) // and nothing of the dial
+	}
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", redact(u), unwrapURLError(err))
 	}
