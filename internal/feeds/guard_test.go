@@ -121,3 +121,16 @@ func TestFetchLimited(t *testing.T) {
 		t.Errorf("FetchLimited under the cap: %v", err)
 	}
 }
+
+// A TAXII pull's pages count against the same cap.
+func TestFetchLimitedTAXII(t *testing.T) {
+	_, f, _ := taxiiServer(t)
+	_, err := FetchLimited(context.Background(), NewClient(nil, loopback), 1<<10, f, intel.Options{}, State{}, func(vigil.Indicator) {})
+	var tooBig *intel.TooLargeError
+	if !errors.As(err, &tooBig) || tooBig.Limit != 1<<10 {
+		t.Fatalf("FetchLimited: %v, want too large naming 1024 bytes", err)
+	}
+	if _, err := FetchLimited(context.Background(), NewClient(nil, loopback), 1<<20, f, intel.Options{}, State{}, func(vigil.Indicator) {}); err != nil {
+		t.Errorf("FetchLimited under the cap: %v", err)
+	}
+}

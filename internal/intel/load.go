@@ -173,6 +173,10 @@ func (l *Limit) Err() error {
 	return l.err
 }
 
+// Reader returns r with what is read from it counted against l: for inputs that do not
+// pass through the loader, such as TAXII pages.
+func (l *Limit) Reader(r io.Reader) io.Reader { return limited{r: r, l: l} }
+
 // limited counts what is read from r against a Limit and fails past it.
 type limited struct {
 	r io.Reader
