@@ -196,3 +196,111 @@ func (f *Feed) validateTerms() error {
 	}
 	return nil
 }
+
+// Patched returns f with p applied. When p moves the feed to another origin (scheme,
+// host or port), the stored credentials are dropped, each one that p does not give again:
+// they were given for the old address and must not be sent to the new one. dropped
+// reports whether any stored credential was dropped.
+func (f Feed) Patched(p FeedPatch) (out Feed, dropped bool) {
+	out = f
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&out.Name, p.Name)
+	set(&out.URL, p.URL)
+	set(&out.Collection, p.Collection)
+	if p.URL != nil && !SameOrigin(f.URL, out.URL) {
+		for _, c := range []struct {
+			dst *string
+			v   *string
+		}{{&out.Username, p.Username}, {&out.Password, p.Password}, {&out.Token, p.Token}} {
+			if c.v == nil && *c.dst != "" {
+				*c.dst, dropped = "", true
+			}
+		}
+	}
+	set(&out.Username, p.Username)
+	set(&out.Password, p.Password)
+	set(&out.Token, p.Token)
+	if p.Schedule != nil {
+		out.Schedule = *p.Schedule
+	}
+	if p.TLP != nil {
+		out.TLP = *p.TLP
+	}
+	if p.Reliability != nil {
+		out.Reliability = *p.Reliability
+	}
+	if p.Credibility != nil {
+		out.Credibility = *p.Credibility
+	}
+	if p.Enabled != nil {
+		out.Enabled = *p.Enabled
+	}
+	return out, dropped
+}
+
+// SameOrigin reports whether two feed URLs have the same scheme, host and port (the
+// scheme's default port when none is written). Hosts compare without regard to case.
+// A URL that does not parse has no origin in common with any other.
+func SameOrigin(a, b string) bool {
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	return strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Hostname(), ub.Hostname()) &&
+		effectivePort(ua) == effectivePort(ub)
+}
+
+func effectivePort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http":
+		return "80"
+	case "https":
+		return "443"
+	}
+	return ""
+}
+
+// secretParams are query parameter names that carry credentials in feed URLs
+// ("?auth-key=…", "?apikey=…"); RedactURL hides their values.
+var secretParams = []string{"key", "token", "secret", "pass", "auth", "sig"}
+
+// RedactURL returns a feed URL fit for a message or the audit log: without user info,
+// and with the values of query parameters that look like credentials replaced by
+// "xxxxx". A URL that does not parse is "the feed's URL".
+func RedactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "the feed's URL"
+	}
+	p.User = nil
+	q := p.Query()
+	changed := false
+	for name := range q {
+		if isSecretParam(name) {
+			q.Set(name, "xxxxx")
+			changed = true
+		}
+	}
+	if changed {
+		p.RawQuery = q.Encode()
+	}
+	return p.String()
+}
+
+func isSecretParam(name string) bool {
+	name = strings.ToLower(name)
+	for _, s := range secretParams {
+		if strings.Contains(name, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -21,7 +21,9 @@ func (a *API) intelRoutes() {
 	upload := op("upload-intel", http.MethodPost, "/intel", "Upload an intel file", "intel", e409, e413)
 	upload.Description = "Streams a file in any supported format (STIX 2.1 bundle, MISP event, CSV, " +
 		"one indicator per line; plain or gzip) into the named source. Uploads add and refresh " +
-		"indicators; they never withdraw what the source held. Answers the import report."
+		"indicators; they never withdraw what the source held. Answers the import report. One gzip " +
+		"layer and one tar are unpacked at most (422 past that); a file that unpacks to more than " +
+		"max_intel_bytes is refused with 413, keeping the indicators before the cap."
 	upload.MaxBodyBytes = MaxIntelUpload
 	upload.RequestBody = &huma.RequestBody{Required: true, Description: "The intel file, plain or gzip.",
 		Content: map[string]*huma.MediaType{"application/octet-stream": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/vigil-health/vigil"
@@ -44,9 +45,19 @@ func (a *API) intelUpload(ctx context.Context, in *intelUploadIn) (*intelUploadO
 	defer body.Close()
 	rep, err := a.app.ThreatIntel.Import(ctx, principal(ctx), threatintel.Upload{Source: in.Source, TLP: tlp, Name: name}, body)
 	if err != nil {
-		return nil, err
+		return nil, intelUploadError(ctx, err)
 	}
 	out := &intelUploadOut{}
 	out.Body.Source, out.Body.Report = in.Source, *rep
 	return out, nil
+}
+
+// intelUploadError answers an upload that unpacks past max_intel_bytes with 413 naming
+// the cap; the rest go through the usual mapping (a nested archive is 422).
+func intelUploadError(ctx context.Context, err error) error {
+	var unpacked *intel.TooLargeError
+	if errors.As(err, &unpacked) {
+		return newProblem(http.StatusRequestEntityTooLarge, err.Error(), RequestIDFrom(ctx)) // says what was kept and the cap
+	}
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,8 +27,14 @@ type Flows struct {
 	// Warninglists exclude known-benign values (public resolvers, cloud ranges, top
 	// sites) from matching; nil means none.
 	Warninglists *intel.Warninglists
-	// HTTPClient fetches feeds; nil means a client with sensible timeouts.
+	// HTTPClient fetches feeds; nil means a client with sensible timeouts. Private
+	// addresses are refused either way.
 	HTTPClient *http.Client
+	// FeedAllowPrivate are the networks feeds may be pulled from although private.
+	FeedAllowPrivate []netip.Prefix
+	// MaxIntelBytes caps what one intel upload or feed pull may unpack
+	// (intel.DefaultMaxBytes when zero).
+	MaxIntelBytes int64
 	// TelemetryConcurrency is how many telemetry uploads run at once before more are
 	// refused as busy; 0 means twice GOMAXPROCS.
 	TelemetryConcurrency int
@@ -49,7 +56,7 @@ func Open(ctx context.Context, d Deps) (*App, error) {
 	a.EarlyWarning = earlywarning.New(earlywarning.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Alerts: a.Alerts,
 		MaxEventBytes: f.MaxEventBytes})
 	a.ThreatIntel = threatintel.New(threatintel.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now,
-		Warninglists: f.Warninglists, HTTPClient: f.HTTPClient,
+		Warninglists: f.Warninglists, HTTPClient: f.HTTPClient, AllowPrivate: f.FeedAllowPrivate, MaxIntelBytes: f.MaxIntelBytes,
 		IndicatorsAdded: []func(context.Context, []vigil.Indicator){a.EarlyWarning.WarnOnIndicators, a.retroHunt}})
 	var err error
 	a.Sightings, err = sightings.New(sightings.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Secret: f.Secret,

@@ -103,10 +103,12 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 			return nil, nil, usageErrorf("warninglists: %v", err)
 		}
 	}
+	allowPrivate, _ := cfg.FeedAllowPrefixes() // checked by cfg.Validate
 	a, err := app.Open(ctx, app.Deps{Store: s, Logger: log, SessionTTL: cfg.SessionTTL.Duration,
 		SessionIdleTimeout: cfg.SessionIdleTimeout.Duration, HashConcurrency: cfg.PasswordHashConcurrency, DigestHour: cfg.DigestHour,
 		AssetLimits: cfg.AssetLimits(), AuditHeadPath: auditlog.HeadPath(cfg.DataDir), Flows: app.Flows{Secret: secret,
-			RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, MaxEventBytes: cfg.MaxEventBytes, Warninglists: benign}})
+			RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, MaxEventBytes: cfg.MaxEventBytes,
+			Warninglists: benign, FeedAllowPrivate: allowPrivate, MaxIntelBytes: cfg.MaxIntelBytes}})
 	if err != nil {
 		s.Close()
 		return nil, nil, fmt.Errorf("start the flows: %w", err)

@@ -41,6 +41,12 @@ type Config struct {
 	MaxTelemetryBytes int64 `json:"max_telemetry_bytes"`
 	// MaxEventBytes caps one events upload.
 	MaxEventBytes int64 `json:"max_event_bytes"`
+	// MaxIntelBytes caps what one intel upload or one feed pull may unpack (after
+	// decompression).
+	MaxIntelBytes int64 `json:"max_intel_bytes"`
+	// FeedAllowPrivate are the CIDR prefixes feeds may be pulled from although they are
+	// loopback, private, link-local, CGNAT or cloud metadata addresses.
+	FeedAllowPrivate []string `json:"feed_allow_private"`
 	// RetentionDays is how long the keyed observable index and sightings are kept.
 	RetentionDays int `json:"retention_days"`
 	// Warninglists is a directory of MISP warninglists (list.json files); values on them
@@ -101,6 +107,7 @@ func Default() Config {
 		LogLevel:          "info",
 		MaxTelemetryBytes: telemetry.DefaultMaxBytes,
 		MaxEventBytes:     64 << 20,
+		MaxIntelBytes:     2 << 30, // intel.DefaultMaxBytes
 		RetentionDays:     30,
 		MaxIPv4Prefix:     16,
 		MaxIPv6Prefix:     32,
@@ -148,6 +155,8 @@ var envVars = []struct {
 	{"VIGIL_MAX_IPV6_PREFIX", func(c *Config, v string) error { return atoi(v, &c.MaxIPv6Prefix) }},
 	{"VIGIL_MAX_TELEMETRY_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxTelemetryBytes) }},
 	{"VIGIL_MAX_EVENT_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxEventBytes) }},
+	{"VIGIL_MAX_INTEL_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxIntelBytes) }},
+	{"VIGIL_FEED_ALLOW_PRIVATE", func(c *Config, v string) error { c.FeedAllowPrivate = splitList(v); return nil }},
 	{"VIGIL_TRUSTED_PROXIES", func(c *Config, v string) error { c.TrustedProxies = splitList(v); return nil }},
 	{"VIGIL_PASSWORD_HASH_CONCURRENCY", func(c *Config, v string) error { return atoi(v, &c.PasswordHashConcurrency) }},
 	{"VIGIL_SESSION_IDLE_TIMEOUT", func(c *Config, v string) error {
@@ -249,6 +258,12 @@ func (c *Config) Validate() error {
 	if c.MaxTelemetryBytes < 1<<10 || c.MaxEventBytes < 1<<10 {
 		errs = append(errs, errors.New("max_telemetry_bytes and max_event_bytes must be at least 1024"))
 	}
+	if c.MaxIntelBytes < 1<<10 {
+		errs = append(errs, errors.New("max_intel_bytes must be at least 1024"))
+	}
+	if _, err := c.FeedAllowPrefixes(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.SessionTTL.Duration < time.Minute {
 		errs = append(errs, errors.New("session_ttl must be at least 1m"))
 	}
@@ -268,6 +283,19 @@ func (c *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// FeedAllowPrefixes is FeedAllowPrivate parsed: the networks feeds may be pulled from although private.
+func (c *Config) FeedAllowPrefixes() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range c.FeedAllowPrivate {
+		pr, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("feed_allow_private: %q must be a CIDR prefix, e.g. 10.20.0.0/16 for a partner's network", p)
+		}
+		out = append(out, pr.Masked())
+	}
+	return out, nil
 }
 
 // MinDemoPassword is the shortest demo password accepted, the store's minimum.

@@ -40,6 +40,9 @@ func TestValidate(t *testing.T) {
 		{"trusted proxy by name", func(c *Config) { c.TrustedProxies = []string{"proxy.example.org"} }, "trusted_proxies"},
 		{"idle timeout too short", func(c *Config) { c.SessionIdleTimeout.Duration = time.Second }, "session_idle_timeout"},
 		{"negative hash concurrency", func(c *Config) { c.PasswordHashConcurrency = -1 }, "password_hash_concurrency"},
+		{"feed allow-list", func(c *Config) { c.FeedAllowPrivate = []string{"10.20.0.0/16", "fd00::/8"} }, ""},
+		{"feed allow-list of a bare address", func(c *Config) { c.FeedAllowPrivate = []string{"10.20.0.1"} }, "feed_allow_private"},
+		{"intel cap too small", func(c *Config) { c.MaxIntelBytes = 10 }, "max_intel_bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,7 +65,8 @@ func TestLayers(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"VIGIL_ADDR": "127.0.0.1:9100", "VIGIL_DIGEST_HOUR": "6", "VIGIL_TRUSTED_PROXIES": "10.0.0.1, 10.0.1.0/24",
-		"VIGIL_SESSION_IDLE_TIMEOUT": "30m", "VIGIL_PASSWORD_HASH_CONCURRENCY": "3", "VIGIL_MAX_IPV4_PREFIX": "20"}
+		"VIGIL_SESSION_IDLE_TIMEOUT": "30m", "VIGIL_PASSWORD_HASH_CONCURRENCY": "3", "VIGIL_MAX_IPV4_PREFIX": "20",
+		"VIGIL_MAX_INTEL_BYTES": "1048576", "VIGIL_FEED_ALLOW_PRIVATE": "10.20.0.0/16, 192.168.7.0/24"}
 	if err := c.LoadEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +76,9 @@ func TestLayers(t *testing.T) {
 	}
 	if len(c.TrustedProxies) != 2 || c.TrustedProxies[1] != "10.0.1.0/24" || c.SessionIdleTimeout.Duration != 30*time.Minute || c.PasswordHashConcurrency != 3 {
 		t.Errorf("sign-in settings from the environment not applied: %+v", c)
+	}
+	if allow, err := c.FeedAllowPrefixes(); err != nil || len(allow) != 2 || allow[1].String() != "192.168.7.0/24" || c.MaxIntelBytes != 1<<20 {
+		t.Errorf("feed settings from the environment not applied: %v %v %d", allow, err, c.MaxIntelBytes)
 	}
 	os.WriteFile(path, []byte(`{"adr": "x"}`), 0o600)
 	if err := c.LoadFile(path); err == nil || !strings.Contains(err.Error(), "adr") {

@@ -19,7 +19,7 @@ func BenchmarkFetchURL(b *testing.B) {
 		b.Skipf("shared test data not found at %s; skipping", dir)
 	}
 	ts := start(b, http.FileServer(http.Dir(dir)))
-	benchFetch(b, ts.Client(), urlFeed(ts.URL+"/firehol_abusers_30d.netset"))
+	benchFetch(b, NewClient(ts.Client(), loopback), urlFeed(ts.URL+"/firehol_abusers_30d.netset"))
 }
 
 // BenchmarkFetchMISPFeed pulls TweetFeed's real MISP feed (31 events, 12,092 attributes)
@@ -29,7 +29,7 @@ func BenchmarkFetchMISPFeed(b *testing.B) {
 		b.Skipf("shared test data not found at %s; skipping", tweetfeedDir)
 	}
 	ts := start(b, http.FileServer(http.Dir(tweetfeedDir)))
-	benchFetch(b, ts.Client(), vigil.Feed{Name: "tweetfeed", Kind: vigil.FeedMISPFeed, URL: ts.URL})
+	benchFetch(b, NewClient(ts.Client(), loopback), vigil.Feed{Name: "tweetfeed", Kind: vigil.FeedMISPFeed, URL: ts.URL})
 }
 
 // benchFetch pulls f from scratch in a loop and reports indicators per second.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -16,6 +17,7 @@ import (
 type feed struct {
 	vigil.Feed
 	opts intel.Options
+	lim  *intel.Limit // the bytes this pull may unpack
 }
 
 // State is what one pull leaves for the next.
@@ -56,13 +58,21 @@ var ErrNotPullable = errors.New("this feed is filled by uploads and has nothing 
 //
 // On an error Result.State is prev, so the next pull starts again from where this one
 // did; indicators already emitted were parsed correctly, but the caller should keep the
-// feed's previous set rather than treat them as complete. client may be nil.
+// feed's previous set rather than treat them as complete. client should come from
+// NewClient, which refuses private addresses; nil means NewClient(nil, nil).
 //
 // Every indicator is credited to f.Name, whoever the data names as its publisher (a MISP
 // event's Orgc, a STIX created_by_ref): the publisher a delta pull can resolve changes
 // from page to page, and the caller keeps and withdraws indicators per feed.
 func Fetch(ctx context.Context, client *http.Client, vf vigil.Feed, o intel.Options, prev State, emit func(vigil.Indicator)) (Result, error) {
-	f := feed{Feed: vf, opts: parseOptions(vf, o)}
+	return FetchLimited(ctx, client, intel.DefaultMaxBytes, vf, o, prev, emit)
+}
+
+// FetchLimited is Fetch with the bytes the whole pull may unpack (every file of a MISP
+// feed together, after decompression) capped at maxBytes; past it the pull fails with an
+// error wrapping *intel.TooLargeError and the feed keeps its previous set.
+func FetchLimited(ctx context.Context, client *http.Client, maxBytes int64, vf vigil.Feed, o intel.Options, prev State, emit func(vigil.Indicator)) (Result, error) {
+	f := feed{Feed: vf, opts: parseOptions(vf, o), lim: intel.NewLimit(maxBytes)}
 	if client == nil {
 		client = defaultClient
 	}
@@ -87,6 +97,9 @@ func Fetch(ctx context.Context, client *http.Client, vf vigil.Feed, o intel.Opti
 	}
 	if err != nil {
 		res.State, res.NotModified, res.Complete = prev, false, false
+	}
+	if err != nil && (errors.Is(err, ErrPrivateAddress) || strings.Contains(err.Error(), ErrPrivateAddress.Error())) {
+		err = fmt.Errorf("fetch %s: %w", redact(f.URL), ErrPrivateAddress) // nothing of what was dialled
 	}
 	return res, err
 }

@@ -29,6 +29,9 @@ func fetchMISP(ctx context.Context, client *http.Client, f feed, prev State, emi
 	next := State{Events: map[string]int64{}}
 	for _, id := range slices.Sorted(maps.Keys(events)) {
 		p.event(manifestURL, id, events[id], prev.Events, next.Events)
+		if err := f.lim.Err(); err != nil {
+			return Result{Report: p.rep}, fmt.Errorf("fetch %s: %w", redact(f.URL), err)
+		}
 		if err := ctx.Err(); err != nil {
 			return Result{Report: p.rep}, fmt.Errorf("fetch %s: stopped: %w", redact(f.URL), err)
 		}
@@ -123,7 +126,7 @@ func (p *mispPull) fetchEvent(id string) error {
 	if resp.StatusCode != http.StatusOK {
 		return statusError(u, resp)
 	}
-	sub, err := parseBody(resp.Body, u, p.feed.opts, p.emit)
+	sub, err := parseBody(resp.Body, u, p.feed, p.emit)
 	if sub != nil {
 		sub.Failed, sub.Problems = 0, withoutFailures(sub.Problems) // counted once, by event
 		p.rep.Merge(sub)

@@ -66,7 +66,7 @@ func serveFeed(t *testing.T, dir string) (*recorder, vigil.Feed, *http.Client) {
 	rec := &recorder{h: http.StripPrefix("/feeds/tweetfeed", http.FileServer(http.Dir(dir)))}
 	ts := start(t, rec)
 	f := vigil.Feed{Name: "tweetfeed", Kind: vigil.FeedMISPFeed, URL: ts.URL + "/feeds/tweetfeed/"}
-	return rec, f, ts.Client()
+	return rec, f, NewClient(ts.Client(), loopback)
 }
 
 // manifest reads and rewrites the feed's manifest.json.
@@ -237,7 +237,7 @@ func memFeed(t *testing.T, files map[string]string) (*recorder, vigil.Feed, *htt
 		w.Write([]byte(body))
 	})}
 	ts := start(t, rec)
-	return rec, vigil.Feed{Name: "partner-misp", Kind: vigil.FeedMISPFeed, URL: ts.URL + "/feed"}, ts.Client()
+	return rec, vigil.Feed{Name: "partner-misp", Kind: vigil.FeedMISPFeed, URL: ts.URL + "/feed"}, NewClient(ts.Client(), loopback)
 }
 
 const (

@@ -3,6 +3,7 @@ package feeds
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -17,12 +18,15 @@ import (
 // A page the STIX parser cannot read is counted as failed in the report and the pull
 // goes on past it: stopping would leave the feed stuck on that page for ever.
 func fetchTAXII(ctx context.Context, client *http.Client, f feed, prev State, emit func(vigil.Indicator)) (Result, error) {
-	c, err := taxiiClient(client, f)
+	c, err := taxiiClient(limitBodies(client, f.lim), f)
 	if err != nil {
 		return Result{}, err
 	}
 	rep := &intel.Report{}
 	last, err := taxii.Pull(ctx, c, f.URL, f.Collection, addedAfter(prev), intel.NewSink(f.opts, rep, emit))
+	if lerr := f.lim.Err(); lerr != nil {
+		return Result{Report: rep}, fmt.Errorf("pull TAXII collection %q: %w", f.Collection, lerr)
+	}
 	if err != nil {
 		return Result{Report: rep}, fmt.Errorf("pull TAXII collection %q: %w", f.Collection, err)
 	}
@@ -61,4 +65,34 @@ func addedAfter(prev State) time.Time {
 		return time.Time{}
 	}
 	return t
+}
+
+// limitBodies returns a copy of client whose response bodies count against lim, so that
+// a TAXII pull's pages together unpack no more than the pull's cap.
+func limitBodies(client *http.Client, lim *intel.Limit) *http.Client {
+	c := *client
+	rt := c.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	c.Transport = limitedTransport{rt: rt, lim: lim}
+	return &c
+}
+
+type limitedTransport struct {
+	rt  http.RoundTripper
+	lim *intel.Limit
+}
+
+func (t limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.rt.RoundTrip(req)
+	if err == nil && resp.Body != nil {
+		resp.Body = limitedBody{Reader: t.lim.Reader(resp.Body), Closer: resp.Body}
+	}
+	return resp, err
+}
+
+type limitedBody struct {
+	io.Reader
+	io.Closer
 }

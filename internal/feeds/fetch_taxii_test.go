@@ -67,7 +67,7 @@ func TestFetchTAXII(t *testing.T) {
 				s.SetMaxPageSize(tt.pageSize)
 			}
 			emit, got := collect()
-			res, err := Fetch(context.Background(), nil, f, intel.Options{}, State{AddedAfter: tt.addedAfter}, emit)
+			res, err := Fetch(context.Background(), NewClient(nil, loopback), f, intel.Options{}, State{AddedAfter: tt.addedAfter}, emit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,12 +98,12 @@ func TestFetchTAXII(t *testing.T) {
 // after the first one's high-water mark.
 func TestFetchTAXIISecondPull(t *testing.T) {
 	_, f, requests := taxiiServer(t)
-	first, err := Fetch(context.Background(), nil, f, intel.Options{}, State{}, func(vigil.Indicator) {})
+	first, err := Fetch(context.Background(), NewClient(nil, loopback), f, intel.Options{}, State{}, func(vigil.Indicator) {})
 	if err != nil {
 		t.Fatal(err)
 	}
 	requests()
-	second, err := Fetch(context.Background(), nil, f, intel.Options{}, first.State, func(i vigil.Indicator) { t.Errorf("second pull emitted %s again", i.Value) })
+	second, err := Fetch(context.Background(), NewClient(nil, loopback), f, intel.Options{}, first.State, func(i vigil.Indicator) { t.Errorf("second pull emitted %s again", i.Value) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestFetchTAXIICredentialsAndFailures(t *testing.T) {
 			}
 			prev := State{AddedAfter: "2026-01-01T00:00:00Z"}
 			n := 0
-			res, err := Fetch(context.Background(), nil, f, intel.Options{}, prev, func(vigil.Indicator) { n++ })
+			res, err := Fetch(context.Background(), NewClient(nil, loopback), f, intel.Options{}, prev, func(vigil.Indicator) { n++ })
 			if tt.wantErr == "" {
 				if err != nil || n != 4 {
 					t.Fatalf("error %v after %d indicators, want the 4 indicators", err, n)

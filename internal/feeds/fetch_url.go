@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -26,7 +27,7 @@ func fetchURL(ctx context.Context, client *http.Client, f feed, prev State, emit
 	case isWebPage(resp.Header.Get("Content-Type")):
 		return Result{}, fmt.Errorf("fetch %s: the server sent a web page (text/html), not a list; check the URL and the credentials", redact(f.URL))
 	}
-	rep, err := parseBody(resp.Body, f.URL, f.opts, emit)
+	rep, err := parseBody(resp.Body, f.URL, f, emit)
 	if err != nil {
 		return Result{Report: rep}, err
 	}
@@ -49,10 +50,13 @@ func conditional(prev State) http.Header {
 // parseBody streams one downloaded file through the intel loader (format detected, gzip
 // unwrapped). It fails when the download broke off, was empty, or could not be parsed
 // to its end: in each case the indicators seen are not the source's whole set.
-func parseBody(body io.Reader, u string, opts intel.Options, emit func(vigil.Indicator)) (*intel.Report, error) {
+func parseBody(body io.Reader, u string, f feed, emit func(vigil.Indicator)) (*intel.Report, error) {
 	cb := newCappedBody(body, MaxBodyBytes)
-	rep, err := intel.LoadReader(cb, redact(u), opts, emit)
+	rep, err := intel.LoadReaderLimited(cb, redact(u), f.lim, f.opts, emit)
+	var tooBig *intel.TooLargeError
 	switch {
+	case errors.As(err, &tooBig):
+		return rep, fmt.Errorf("fetch %s: %w", redact(u), err)
 	case cb.err != nil:
 		return rep, fmt.Errorf("fetch %s: reading the response: %w", redact(u), unwrapURLError(cb.err))
 	case err != nil:

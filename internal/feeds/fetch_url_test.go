@@ -106,7 +106,7 @@ func TestFetchURLConditionalGET(t *testing.T) {
 			f := urlFeed(ts.URL + "/list.txt")
 
 			emit, got := collect()
-			first, err := Fetch(context.Background(), ts.Client(), f, intel.Options{}, State{}, emit)
+			first, err := Fetch(context.Background(), NewClient(ts.Client(), loopback), f, intel.Options{}, State{}, emit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +128,7 @@ func TestFetchURLConditionalGET(t *testing.T) {
 			}
 
 			emit, got = collect()
-			second, err := Fetch(context.Background(), ts.Client(), f, intel.Options{}, first.State, emit)
+			second, err := Fetch(context.Background(), NewClient(ts.Client(), loopback), f, intel.Options{}, first.State, emit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,7 +142,7 @@ func TestFetchURLConditionalGET(t *testing.T) {
 
 			srv.set(botnetList+"malware-drop.example\n", `"v2"`, modified.Add(time.Hour))
 			emit, got = collect()
-			third, err := Fetch(context.Background(), ts.Client(), f, intel.Options{}, second.State, emit)
+			third, err := Fetch(context.Background(), NewClient(ts.Client(), loopback), f, intel.Options{}, second.State, emit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,7 +159,7 @@ func TestFetchURLReportsMalformedLinesAndKeepsTheRest(t *testing.T) {
 	srv.set("198.51.100.7\nthis is not an indicator\n203.0.113.9\n", "", time.Time{})
 	ts := start(t, srv)
 	emit, got := collect()
-	res, err := Fetch(context.Background(), ts.Client(), urlFeed(ts.URL+"/list.txt"), intel.Options{}, State{}, emit)
+	res, err := Fetch(context.Background(), NewClient(ts.Client(), loopback), urlFeed(ts.URL+"/list.txt"), intel.Options{}, State{}, emit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestFetchURLGzipBody(t *testing.T) {
 	srv.set(buf.String(), "", time.Time{})
 	ts := start(t, srv)
 	emit, got := collect()
-	if _, err := Fetch(context.Background(), ts.Client(), urlFeed(ts.URL+"/list.txt.gz"), intel.Options{}, State{}, emit); err != nil {
+	if _, err := Fetch(context.Background(), NewClient(ts.Client(), loopback), urlFeed(ts.URL+"/list.txt.gz"), intel.Options{}, State{}, emit); err != nil {
 		t.Fatal(err)
 	}
 	if len(*got) != 3 {
@@ -207,7 +207,7 @@ func TestFetchURLSendsCredentials(t *testing.T) {
 			ts := start(t, srv)
 			f := urlFeed(ts.URL + "/list.txt")
 			f.Username, f.Password, f.Token = tt.user, tt.pass, tt.token
-			if _, err := Fetch(context.Background(), ts.Client(), f, intel.Options{}, State{}, func(vigil.Indicator) {}); err != nil {
+			if _, err := Fetch(context.Background(), NewClient(ts.Client(), loopback), f, intel.Options{}, State{}, func(vigil.Indicator) {}); err != nil {
 				t.Fatal(err)
 			}
 			if got := srv.last().Header.Get("Authorization"); got != tt.want {
@@ -274,7 +274,7 @@ func TestFetchURLFailures(t *testing.T) {
 				tt.feed(&f)
 			}
 			prev := State{ETag: `"old"`}
-			res, err := Fetch(context.Background(), ts.Client(), f, intel.Options{}, prev, func(vigil.Indicator) {})
+			res, err := Fetch(context.Background(), NewClient(ts.Client(), loopback), f, intel.Options{}, prev, func(vigil.Indicator) {})
 			if err == nil {
 				t.Fatal("Fetch succeeded, want an error")
 			}
@@ -294,7 +294,7 @@ func TestFetchURLFailures(t *testing.T) {
 }
 
 func TestFetchKinds(t *testing.T) {
-	_, err := Fetch(context.Background(), nil, vigil.Feed{Name: "uploads", Kind: vigil.FeedUpload}, intel.Options{}, State{}, func(vigil.Indicator) {})
+	_, err := Fetch(context.Background(), NewClient(nil, loopback), vigil.Feed{Name: "uploads", Kind: vigil.FeedUpload}, intel.Options{}, State{}, func(vigil.Indicator) {})
 	if !errors.Is(err, ErrNotPullable) {
 		t.Errorf("upload feed: %v, want ErrNotPullable", err)
 	}
@@ -313,7 +313,7 @@ func TestFetchKinds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Fetch(context.Background(), nil, tt.feed, intel.Options{}, State{}, func(vigil.Indicator) {})
+			_, err := Fetch(context.Background(), NewClient(nil, loopback), tt.feed, intel.Options{}, State{}, func(vigil.Indicator) {})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v, want one containing %q", err, tt.want)
 			}

@@ -7,8 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
-	"time"
+
+	"github.com/vigil-health/vigil"
 )
 
 // MaxBodyBytes caps one downloaded file (a list, a MISP event). The largest public lists
@@ -21,8 +21,8 @@ const MaxBodyBytes int64 = 2 << 30
 const UserAgent = "vigil-feeds/1"
 
 // defaultClient is used when Fetch is given none: its timeout bounds a whole pull
-// request, body included.
-var defaultClient = &http.Client{Timeout: 10 * time.Minute}
+// request, body included, and it refuses private addresses (NewClient).
+var defaultClient = NewClient(nil, nil)
 
 // get sends a GET for u with the feed's credentials and extra headers. It returns the
 // response whatever its status; the caller closes the body.
@@ -39,6 +39,9 @@ func get(ctx context.Context, client *http.Client, f feed, u string, header http
 		return nil, err
 	}
 	resp, err := client.Do(req)
+	if errors.Is(err, ErrPrivateAddress) {
+		return nil, fmt.Errorf("fetch %s: %w", redact(u), ErrPrivateAddress) // and nothing of the dial
+	}
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", redact(u), unwrapURLError(err))
 	}
@@ -96,41 +99,8 @@ func statusError(u string, resp *http.Response) error {
 	return errors.New(msg)
 }
 
-// secretParams are query parameter names that carry credentials in feed URLs
-// ("?auth-key=…", "?apikey=…"); their values are hidden in messages.
-var secretParams = []string{"key", "token", "secret", "pass", "auth", "sig"}
-
-// redact returns u fit for an error message: without user info, and with the values of
-// query parameters that look like credentials replaced by "xxxxx".
-func redact(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "the feed's URL"
-	}
-	p.User = nil
-	q := p.Query()
-	changed := false
-	for name := range q {
-		if isSecretParam(name) {
-			q.Set(name, "xxxxx")
-			changed = true
-		}
-	}
-	if changed {
-		p.RawQuery = q.Encode()
-	}
-	return p.String()
-}
-
-func isSecretParam(name string) bool {
-	name = strings.ToLower(name)
-	for _, s := range secretParams {
-		if strings.Contains(name, s) {
-			return true
-		}
-	}
-	return false
-}
+// redact returns u fit for an error message (vigil.RedactURL).
+func redact(u string) string { return vigil.RedactURL(u) }
 
 // errTooLarge is what a capped body returns past its cap.
 var errTooLarge = fmt.Errorf("the response is larger than %d MiB; check the URL, or split the feed", MaxBodyBytes>>20)

@@ -126,32 +126,130 @@ func (s *Sink) loadFile(path string) error {
 		return fmt.Errorf("cannot read %s: %w", path, errors.Unwrap(err))
 	}
 	defer f.Close()
-	return s.loadReader(f, path)
+	return s.loadReader(f, path, unpack{})
 }
 
-// loadReader reads one input, unwrapping gzip and tar, and parses it by detected format.
-func (s *Sink) loadReader(r io.Reader, name string) error {
+// ErrNested is returned for an input with a gzip layer inside another, or a tar archive
+// inside another: vigil unpacks one gzip layer (and one tar) at most, so that an input of
+// thousands of nested layers costs no more memory than one. A tar's members may each be
+// gzipped once.
+var ErrNested = errors.New("vigil unpacks one gzip layer and one tar archive at most")
+
+// TooLargeError is returned when an input unpacks to more bytes than its Limit allows.
+// The indicators before the cap were passed on.
+type TooLargeError struct {
+	// Limit is the cap in bytes.
+	Limit int64
+}
+
+// Error names the cap and what to do.
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("the data unpacks to more than %d bytes, the most this server takes at once (max_intel_bytes): "+
+		"split it into smaller files", e.Limit)
+}
+
+// Unwrap makes the error invalid input for callers that only know vigil's codes.
+func (e *TooLargeError) Unwrap() error { return vigil.Errorf(vigil.EINVALID, "%s", e.Error()) }
+
+// Limit caps the bytes unpacked from the inputs of one upload or feed pull, gzip
+// decompressed and plain alike. One Limit may be shared by the files of one pull; it is
+// not safe for concurrent use.
+type Limit struct {
+	max, used int64
+	err       error
+}
+
+// DefaultMaxBytes is the Limit of one upload or feed pull when none is configured.
+const DefaultMaxBytes int64 = 2 << 30
+
+// NewLimit returns a Limit of max bytes; max <= 0 means no cap.
+func NewLimit(max int64) *Limit { return &Limit{max: max} }
+
+// Err is the *TooLargeError once the cap was passed, else nil.
+func (l *Limit) Err() error {
+	if l == nil {
+		return nil
+	}
+	return l.err
+}
+
+// Reader returns r with what is read from it counted against l: for inputs that do not
+// pass through the loader, such as TAXII pages.
+func (l *Limit) Reader(r io.Reader) io.Reader { return limited{r: r, l: l} }
+
+// limited counts what is read from r against a Limit and fails past it.
+type limited struct {
+	r io.Reader
+	l *Limit
+}
+
+func (c limited) Read(p []byte) (int, error) {
+	if c.l.err != nil {
+		return 0, c.l.err
+	}
+	n, err := c.r.Read(p)
+	c.l.used += int64(n)
+	if c.l.max > 0 && c.l.used > c.l.max {
+		c.l.err = &TooLargeError{Limit: c.l.max}
+		return n, c.l.err
+	}
+	return n, err
+}
+
+// unpack is how deep loadReader is inside an input: under a gzip layer, inside a tar,
+// and whether what it reads is already counted against the limit.
+type unpack struct {
+	lim              *Limit
+	gzip, tar, count bool
+}
+
+func (u unpack) wrap(r io.Reader) io.Reader {
+	if u.lim == nil || u.count {
+		return r
+	}
+	return limited{r: r, l: u.lim}
+}
+
+// loadReader reads one input, unwrapping one gzip layer and one tar at most, and parses
+// it by detected format.
+func (s *Sink) loadReader(r io.Reader, name string, u unpack) error {
 	br := bufio.NewReaderSize(r, sniffSize)
 	head, _ := br.Peek(sniffSize)
 	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+		if u.gzip {
+			s.rep.Files++
+			s.Failed(Location{File: name}, "gzip inside gzip: "+ErrNested.Error())
+			return fmt.Errorf("%s: gzip inside gzip: %w", name, ErrNested)
+		}
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			s.rep.Files++
 			s.Failed(Location{File: name}, "not a valid gzip file: "+err.Error())
-			return nil
+			return u.lim.Err()
 		}
 		defer zr.Close()
-		return s.loadReader(zr, strings.TrimSuffix(name, ".gz"))
+		u.gzip = true
+		r := u.wrap(zr)
+		u.count = u.lim != nil
+		return s.loadReader(r, strings.TrimSuffix(name, ".gz"), u)
 	}
 	if isTar(head) {
-		return s.loadTar(br, name)
+		if u.tar {
+			s.rep.Files++
+			s.Failed(Location{File: name}, "tar inside tar: "+ErrNested.Error())
+			return fmt.Errorf("%s: tar inside tar: %w", name, ErrNested)
+		}
+		r := u.wrap(br)
+		u.count = u.lim != nil
+		u.tar, u.gzip = true, false // each member may be gzipped once
+		return s.loadTar(r, name, u)
 	}
 	s.rep.Files++
 	s.SetDefaultSource(sourceName(name))
-	if err := s.parse(detect(head), br, name); err != nil {
+	if err := s.parse(detect(head), u.wrap(br), name); err != nil {
 		s.Failed(Location{File: name}, err.Error())
 	}
-	return nil
+	return u.lim.Err()
 }
 
 func (s *Sink) parse(f Format, r io.Reader, name string) error {
@@ -171,7 +269,7 @@ func (s *Sink) parse(f Format, r io.Reader, name string) error {
 	return errors.New("not a supported intel format (STIX 2.1, MISP event or feed, CSV, or one indicator per line)")
 }
 
-func (s *Sink) loadTar(r io.Reader, name string) error {
+func (s *Sink) loadTar(r io.Reader, name string, u unpack) error {
 	tr := tar.NewReader(r)
 	for {
 		h, err := tr.Next()
@@ -179,13 +277,16 @@ func (s *Sink) loadTar(r io.Reader, name string) error {
 			return nil
 		}
 		if err != nil {
+			if lerr := u.lim.Err(); lerr != nil {
+				return lerr
+			}
 			s.Failed(Location{File: name}, "broken tar archive: "+err.Error())
 			return nil
 		}
 		if h.Typeflag != tar.TypeReg || skipFile(filepath.Base(h.Name)) {
 			continue
 		}
-		if err := s.loadReader(tr, name+"!"+h.Name); err != nil {
+		if err := s.loadReader(tr, name+"!"+h.Name, u); err != nil {
 			return err
 		}
 	}
@@ -284,6 +385,13 @@ func csvFieldCount(line []byte) int {
 // way Load reads a file: for uploads and feed downloads, which arrive as streams. name
 // labels the input in the report and names the source when opts.Source is empty.
 func LoadReader(r io.Reader, name string, opts Options, emit func(vigil.Indicator)) (*Report, error) {
+	return LoadReaderLimited(r, name, nil, opts, emit)
+}
+
+// LoadReaderLimited is LoadReader with the bytes unpacked from r counted against lim
+// (nil: no cap). Past the cap it stops with a *TooLargeError; the indicators before it
+// were passed to emit.
+func LoadReaderLimited(r io.Reader, name string, lim *Limit, opts Options, emit func(vigil.Indicator)) (*Report, error) {
 	rep := &Report{}
-	return rep, NewSink(opts, rep, emit).loadReader(r, name)
+	return rep, NewSink(opts, rep, emit).loadReader(r, name, unpack{lim: lim})
 }

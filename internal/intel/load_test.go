@@ -450,3 +450,94 @@ func checkListReadme(t *testing.T, got map[string]listCounts) {
 		}
 	}
 }
+
+// loadNest wraps data in n gzip layers.
+func loadNest(t *testing.T, data []byte, n int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.NoCompression) // layers of gzip do not shrink anyway
+	for range n {
+		b = bytes.Buffer{}
+		zw.Reset(&b)
+		if _, err := zw.Write(data); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		data = b.Bytes()
+	}
+	return data
+}
+
+// TestLoadReaderUnpacksOneLayer: one gzip layer (and one tar) at most, so that an input
+// of thousands of nested layers is refused at the second instead of exhausting memory.
+func TestLoadReaderUnpacksOneLayer(t *testing.T) {
+	list := []byte("192.0.2.1\nevil.example.com\n")
+	tests := []struct {
+		name    string
+		data    []byte
+		wantErr string // "" for none
+		total   int
+	}{
+		{"plain", list, "", 2},
+		{"one gzip layer", loadNest(t, list, 1), "", 2},
+		{"tar.gz", loadGzip(t, loadTestTar(t, "a.txt", string(list))), "", 2},
+		{"gzip inside gzip", loadNest(t, list, 2), "one gzip layer", 0},
+		{"3,000 gzip layers", loadNest(t, list, 3000), "one gzip layer", 0},
+		{"tar inside tar", loadTestTar(t, "inner.tar", string(loadTestTar(t, "a.txt", string(list)))), "one tar", 0},
+		{"gzip inside gzip inside tar", loadGzip(t, loadTestTar(t, "a.txt.gz", string(loadNest(t, list, 2)))), "one gzip layer", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := LoadReader(bytes.NewReader(tt.data), "up.txt", Options{}, func(vigil.Indicator) {})
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("LoadReader: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("LoadReader error = %v, want one saying %q", err, tt.wantErr)
+			case tt.wantErr != "" && !errors.Is(err, ErrNested):
+				t.Errorf("LoadReader error = %v, want ErrNested in its chain", err)
+			case rep.Total != tt.total:
+				t.Errorf("Total = %d, want %d", rep.Total, tt.total)
+			}
+		})
+	}
+}
+
+// TestLoadReaderLimit: the bytes unpacked from one input are capped, gzip or not, and
+// the error names the cap.
+func TestLoadReaderLimit(t *testing.T) {
+	big := loadManyIPs(20000) // about 220 KB
+	tests := []struct {
+		name    string
+		data    []byte
+		max     int64
+		tooBig  bool
+		nothing bool // nothing kept before the cap
+	}{
+		{"plain under the cap", big, 1 << 20, false, false},
+		{"plain over the cap", big, 100 << 10, true, false},
+		{"gzip under the cap", loadGzip(t, big), 1 << 20, false, false},
+		{"gzip bomb over the cap", loadGzip(t, make([]byte, 8<<20)), 1 << 20, true, true},
+		{"tar.gz over the cap", loadGzip(t, loadTestTar(t, "a.txt", string(big), "b.txt", string(big))), 300 << 10, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lim := NewLimit(tt.max)
+			rep, err := LoadReaderLimited(bytes.NewReader(tt.data), "up.txt", lim, Options{}, func(vigil.Indicator) {})
+			var tooBig *TooLargeError
+			if got := errors.As(err, &tooBig); got != tt.tooBig {
+				t.Fatalf("LoadReaderLimited error = %v, want too large: %v", err, tt.tooBig)
+			}
+			if tt.tooBig {
+				if tooBig.Limit != tt.max || !strings.Contains(err.Error(), fmt.Sprint(tt.max)) {
+					t.Errorf("error %q does not name the cap %d", err, tt.max)
+				}
+				if !tt.nothing && rep.Total == 0 {
+					t.Errorf("nothing kept before the cap")
+				}
+			}
+		})
+	}
+}

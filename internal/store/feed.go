@@ -129,18 +129,8 @@ func (s *Store) UpdateFeed(ctx context.Context, id int64, p vigil.FeedPatch) (vi
 }
 
 func applyFeedPatch(f vigil.Feed, p vigil.FeedPatch) vigil.Feed {
-	f.Name = deref(p.Name, f.Name)
-	f.URL = deref(p.URL, f.URL)
-	f.Collection = deref(p.Collection, f.Collection)
-	f.Username = deref(p.Username, f.Username)
-	f.Password = deref(p.Password, f.Password)
-	f.Token = deref(p.Token, f.Token)
-	f.Schedule = deref(p.Schedule, f.Schedule)
-	f.TLP = deref(p.TLP, f.TLP)
-	f.Reliability = deref(p.Reliability, f.Reliability)
-	f.Credibility = deref(p.Credibility, f.Credibility)
-	f.Enabled = deref(p.Enabled, f.Enabled)
-	return f
+	out, _ := f.Patched(p) // the domain rule: another origin drops the credentials
+	return out
 }
 
 func (s *Store) writeFeed(ctx context.Context, c conn, f vigil.Feed) error {

@@ -111,7 +111,7 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed) (bool, error) {
 		}
 	}
 	var inds []vigil.Indicator
-	res, err := feeds.Fetch(ctx, s.client, f, intel.Options{Now: at, Warninglists: s.benign}, prev, func(i vigil.Indicator) { inds = append(inds, i) })
+	res, err := feeds.FetchLimited(ctx, s.client, s.maxIntel, f, intel.Options{Now: at, Warninglists: s.benign}, prev, func(i vigil.Indicator) { inds = append(inds, i) })
 	if err != nil {
 		s.metrics.feedPulls.WithLabelValues("error").Inc()
 		s.log.WarnContext(ctx, "feed pull failed", slog.String("feed", f.Name), slog.Any("error", err))

@@ -30,14 +30,15 @@ type Upload struct {
 // stays bounded whatever the file's size.
 const uploadBatch = 20_000
 
-// Import imports one file the sector centre's p uploads (any supported format, gzip
-// allowed), stores its indicators with their provenance, recompiles the matcher and runs
+// Import imports one file the sector centre's p uploads (any supported format, one gzip
+// layer and one tar allowed), stores its indicators with their provenance, recompiles the matcher and runs
 // the hooks (Early Warning, retro-hunts) on what is new. An upload adds and refreshes: it never withdraws what the
 // source held before. The source is registered as an upload feed the first time, so that
 // it shows among the feeds with its counts; a pulled feed's name is refused, since its
 // next complete pull would withdraw what was uploaded.
 // The indicators are stored in batches as they are parsed, so the upload is recorded on
-// its feed and audited in one transaction after them.
+// its feed and audited in one transaction after them. An upload that unpacks to more than
+// Deps.MaxIntelBytes stops there with an error wrapping *intel.TooLargeError.
 func (s *Service) Import(ctx context.Context, p vigil.Principal, u Upload, r io.Reader) (*intel.Report, error) {
 	if err := p.Need(vigil.SectorRoles...); err != nil {
 		return nil, err
@@ -53,7 +54,7 @@ func (s *Service) Import(ctx context.Context, p vigil.Principal, u Upload, r io.
 	started := s.now()
 	in := &readErr{r: r}
 	imp := &importer{s: s, ctx: ctx, source: f.Name}
-	rep, loadErr := intel.LoadReader(in, u.Name, opts, imp.add)
+	rep, loadErr := intel.LoadReaderLimited(in, u.Name, intel.NewLimit(s.maxIntel), opts, imp.add)
 	imp.flush()
 	if imp.err != nil {
 		return rep, imp.err
@@ -65,6 +66,14 @@ func (s *Service) Import(ctx context.Context, p vigil.Principal, u Upload, r io.
 	}
 	if err := s.publish(ctx, imp.change); err != nil {
 		return rep, err
+	}
+	var unpacked *intel.TooLargeError
+	switch {
+	case errors.As(loadErr, &unpacked):
+		return rep, fmt.Errorf("the first %d indicators were kept: %w", rep.Total, unpacked)
+	case errors.Is(loadErr, intel.ErrNested):
+		return rep, vigil.Errorf(vigil.EINVALID, "%v: the first %d indicators were kept; unpack the file and send what is inside",
+			loadErr, rep.Total)
 	}
 	var tooBig *http.MaxBytesError
 	if errors.As(in.err, &tooBig) {

@@ -26,7 +26,7 @@ func newIntelService(t *testing.T, s *store.Store, now *atomic.Pointer[time.Time
 		}
 		return time.Now()
 	}
-	c := threatintel.New(threatintel.Deps{Store: s, Now: clock})
+	c := threatintel.New(threatintel.Deps{Store: s, Now: clock, AllowPrivate: loopback})
 	if err := c.Recompile(t.Context()); err != nil {
 		t.Fatal(err)
 	}

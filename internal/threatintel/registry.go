@@ -28,18 +28,30 @@ func (s *Service) CreateFeed(ctx context.Context, p vigil.Principal, f vigil.Fee
 }
 
 // UpdateFeed changes a feed's settings for the sector centre's p. The new marking and
-// grade apply from the next pull; indicators already stored keep theirs until then.
+// grade apply from the next pull; indicators already stored keep theirs until then. A
+// new URL on another scheme, host or port drops the stored credentials that the patch
+// does not give again (vigil.Feed.Patched); the audit entry names the old and new URL,
+// redacted.
 func (s *Service) UpdateFeed(ctx context.Context, p vigil.Principal, id int64, patch vigil.FeedPatch) (vigil.Feed, error) {
 	if err := p.Need(vigil.SectorRoles...); err != nil {
 		return vigil.Feed{}, err
 	}
 	var f vigil.Feed
 	err := s.store.Tx(ctx, func(tx *store.Store) (err error) {
+		old, err := tx.GetFeed(ctx, id)
+		if err != nil {
+			return err
+		}
+		_, dropped := old.Patched(patch)
 		if f, err = tx.UpdateFeed(ctx, id, patch); err != nil {
 			return err
 		}
-		_, err = tx.Audit(ctx, p.Email, "feed.update", feedTarget(f), map[string]any{"name": f.Name,
-			"credentials_changed": patch.Username != nil || patch.Password != nil || patch.Token != nil})
+		detail := map[string]any{"name": f.Name, "credentials_dropped": dropped,
+			"credentials_changed": dropped || patch.Username != nil || patch.Password != nil || patch.Token != nil}
+		if patch.URL != nil && *patch.URL != old.URL {
+			detail["old_url"], detail["new_url"] = vigil.RedactURL(old.URL), vigil.RedactURL(f.URL)
+		}
+		_, err = tx.Audit(ctx, p.Email, "feed.update", feedTarget(f), detail)
 		return err
 	})
 	return f, err

@@ -19,11 +19,13 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/feeds"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/match"
 	"github.com/vigil-health/vigil/internal/store"
@@ -40,8 +42,15 @@ type Deps struct {
 	// Warninglists exclude known-benign values (public resolvers, cloud ranges, top
 	// sites) from matching; nil means none.
 	Warninglists *intel.Warninglists
-	// HTTPClient fetches feeds; nil means a client with sensible timeouts.
+	// HTTPClient fetches feeds; nil means a client with sensible timeouts. Either way
+	// its connections go through feeds.NewClient, which refuses private addresses.
 	HTTPClient *http.Client
+	// AllowPrivate are the networks feeds may be pulled from although they are loopback,
+	// private, link-local, CGNAT or cloud metadata addresses (partners on private networks).
+	AllowPrivate []netip.Prefix
+	// MaxIntelBytes caps what one upload or one feed pull may unpack, after
+	// decompression (intel.DefaultMaxBytes when zero).
+	MaxIntelBytes int64
 	// IndicatorsAdded run, in order, after indicators were added or changed and the new
 	// snapshot is live: Early Warning and retro-hunts hang here.
 	IndicatorsAdded []func(ctx context.Context, added []vigil.Indicator)
@@ -49,13 +58,14 @@ type Deps struct {
 
 // Service holds the intel use cases and the matcher snapshot.
 type Service struct {
-	store   *store.Store
-	log     *slog.Logger
-	now     func() time.Time
-	benign  *intel.Warninglists
-	client  *http.Client
-	added   []func(context.Context, []vigil.Indicator)
-	metrics *metrics
+	store    *store.Store
+	log      *slog.Logger
+	now      func() time.Time
+	benign   *intel.Warninglists
+	client   *http.Client
+	maxIntel int64
+	added    []func(context.Context, []vigil.Indicator)
+	metrics  *metrics
 
 	matcher     match.Holder
 	recompileMu sync.Mutex // serialises snapshot rebuilds
@@ -72,8 +82,10 @@ func New(d Deps) *Service {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if s.client == nil {
-		s.client = &http.Client{Timeout: 10 * time.Minute}
+	s.client = feeds.NewClient(d.HTTPClient, d.AllowPrivate)
+	s.maxIntel = d.MaxIntelBytes
+	if s.maxIntel <= 0 {
+		s.maxIntel = intel.DefaultMaxBytes
 	}
 	return s
 }
