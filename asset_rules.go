@@ -84,14 +84,14 @@ var specialRanges = func() []specialRange {
 	var out []specialRange
 	for _, r := range []struct{ cidr, what string }{
 		{"0.0.0.0/8", `"this network" (RFC 791)`},
-		{"10.0.0.0/8", "private-use address space (RFC 1918), which every organisation may use inside its own network"},
+		{"10.0.0.0/8", "private-use address space (RFC 1918) (every organisation may use it inside its own network)"},
 		{"100.64.0.0/10", "shared address space for carrier-grade NAT (RFC 6598)"},
 		{"127.0.0.0/8", "loopback (RFC 1122)"},
 		{"169.254.0.0/16", "link-local address space (RFC 3927)"},
-		{"172.16.0.0/12", "private-use address space (RFC 1918), which every organisation may use inside its own network"},
+		{"172.16.0.0/12", "private-use address space (RFC 1918) (every organisation may use it inside its own network)"},
 		{"192.0.0.0/24", "IETF protocol assignments (RFC 6890)"},
 		{"192.88.99.0/24", "the deprecated 6to4 relay anycast block (RFC 7526)"},
-		{"192.168.0.0/16", "private-use address space (RFC 1918), which every organisation may use inside its own network"},
+		{"192.168.0.0/16", "private-use address space (RFC 1918) (every organisation may use it inside its own network)"},
 		{"198.18.0.0/15", "benchmarking address space (RFC 2544)"},
 		{"224.0.0.0/4", "multicast address space (RFC 5771)"},
 		{"240.0.0.0/4", "reserved address space (RFC 1112), including the limited broadcast address"},
@@ -104,7 +104,7 @@ var specialRanges = func() []specialRange {
 		{"2001::/23", "IETF protocol assignments, Teredo and ORCHID (RFC 2928)"},
 		{"2002::/16", "6to4 address space (RFC 3056)"},
 		{"5f00::/16", "segment routing (SRv6) SIDs (RFC 9602)"},
-		{"fc00::/7", "unique local address space (RFC 4193), which every organisation may use inside its own network"},
+		{"fc00::/7", "unique local address space (RFC 4193) (every organisation may use it inside its own network)"},
 		{"fe80::/10", "link-local address space (RFC 4291)"},
 		{"ff00::/8", "multicast address space (RFC 4291)"},
 	} {
