@@ -434,3 +434,95 @@ func TestAddUser(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Only a sector admin resets passwords and disables accounts; each ends the user's
+// sessions and writes its audit entry, and a refused call writes none.
+func TestResetPasswordAndDisable(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		sc := newSector(t, s)
+		ctx := context.Background()
+		target := sc.users[vigil.RoleOrgAdmin]
+		const newPassword = "a brand new passphrase for ann"
+		tests := []struct {
+			name     string
+			p        vigil.Principal
+			action   string
+			do       func(vigil.Principal) error
+			wantCode string
+		}{
+			{"org admin may not reset a password", as(target), "user.password", func(p vigil.Principal) error {
+				_, err := sc.svc.ResetPassword(ctx, p, target.Email, newPassword)
+				return err
+			}, vigil.EFORBIDDEN},
+			{"analyst may not disable", as(sc.users[vigil.RoleSectorAnalyst]), "user.disable", func(p vigil.Principal) error {
+				_, err := sc.svc.SetDisabled(ctx, p, target.Email, true)
+				return err
+			}, vigil.EFORBIDDEN},
+			{"unknown user", vigil.CommandLine, "user.password", func(p vigil.Principal) error {
+				_, err := sc.svc.ResetPassword(ctx, p, "nobody@rxa.example", newPassword)
+				return err
+			}, vigil.ENOTFOUND},
+			{"a common password is refused", vigil.CommandLine, "user.password", func(p vigil.Principal) error {
+				_, err := sc.svc.ResetPassword(ctx, p, target.Email, "password")
+				return err
+			}, vigil.EINVALID},
+			{"sector admin resets a password", as(sc.users[vigil.RoleSectorAdmin]), "user.password", func(p vigil.Principal) error {
+				_, err := sc.svc.ResetPassword(ctx, p, target.Email, newPassword)
+				return err
+			}, ""},
+			{"command line disables", vigil.CommandLine, "user.disable", func(p vigil.Principal) error {
+				u, err := sc.svc.SetDisabled(ctx, p, target.Email, true)
+				if err == nil && !u.Disabled {
+					t.Error("SetDisabled(true) left the account enabled")
+				}
+				return err
+			}, ""},
+			{"command line enables again", vigil.CommandLine, "user.enable", func(p vigil.Principal) error {
+				_, err := sc.svc.SetDisabled(ctx, p, target.Email, false)
+				return err
+			}, ""},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				sess, err := sc.svc.SignIn(ctx, target.Email, currentPassword(t, sc, target), "192.0.2.1")
+				wasDisabled := vigil.ErrorCode(err) == vigil.EFORBIDDEN
+				if err != nil && !wasDisabled {
+					t.Fatal(err)
+				}
+				before := auditCount(t, s, tt.action)
+				err = tt.do(tt.p)
+				if vigil.ErrorCode(err) != tt.wantCode && !(tt.wantCode == "" && err == nil) {
+					t.Fatalf("%v, want code %q", err, tt.wantCode)
+				}
+				_, signedIn, _ := sc.svc.Identify(ctx, "", sess.ID)
+				if tt.wantCode != "" {
+					if n := auditCount(t, s, tt.action); n != before {
+						t.Errorf("refused, yet a %s entry was written", tt.action)
+					}
+					if !signedIn && !wasDisabled {
+						t.Error("a refused change ended the session")
+					}
+					return
+				}
+				if e := lastAudit(t, s, tt.action); e.Actor != tt.p.Email || e.Target != target.Email {
+					t.Errorf("%s entry %+v", tt.action, e)
+				}
+				if signedIn {
+					t.Error("the user's session outlived the change")
+				}
+				if _, err := sc.svc.SignIn(ctx, target.Email, currentPassword(t, sc, target), "192.0.2.1"); wasDisabled && err != nil {
+					t.Errorf("enabled again, yet sign-in says %v", err)
+				}
+			})
+		}
+	})
+}
+
+// currentPassword is the target's password as the table has left it.
+func currentPassword(t *testing.T, sc *sector, u vigil.User) string {
+	t.Helper()
+	if _, err := sc.s.Authenticate(context.Background(), u.Email, password); err == nil {
+		return password
+	}
+	return "a brand new passphrase for ann"
+}

@@ -10,7 +10,10 @@ import (
 )
 
 type userCmd struct {
-	Add userAddCmd `cmd:"" help:"Create an account."`
+	Add      userAddCmd      `cmd:"" help:"Create an account."`
+	Password userPasswordCmd `cmd:"" help:"Give an account a new password (read from standard input) and sign it out everywhere."`
+	Disable  userDisableCmd  `cmd:"" help:"Disable an account: it can no longer sign in or use its tokens."`
+	Enable   userEnableCmd   `cmd:"" help:"Enable a disabled account again."`
 }
 
 type userAddCmd struct {
@@ -25,11 +28,10 @@ type userAddCmd struct {
 func (c *userAddCmd) Run(e *env) error {
 	password := ""
 	if c.PasswordStdin {
-		line, err := bufio.NewReader(e.stdin).ReadString('\n')
-		if err != nil && line == "" {
-			return usageErrorf("--password-stdin: no password on standard input")
+		var err error
+		if password, err = readPasswordLine(e); err != nil {
+			return err
 		}
-		password = strings.TrimRight(line, "\r\n")
 	}
 	a, closeStore, err := c.openApp(e)
 	if err != nil {
@@ -43,7 +45,7 @@ func (c *userAddCmd) Run(e *env) error {
 	}
 	fmt.Fprintf(e.stdout, "created %s (%s%s), id %d\n", u.Email, u.Role, orgSuffix(u.Org), u.ID)
 	if password == "" {
-		fmt.Fprintln(e.stdout, "no password set: the account can use API tokens but cannot sign in until one is set")
+		fmt.Fprintln(e.stdout, "no password set: the account can use API tokens but cannot sign in until `vigil user password` sets one")
 	}
 	return nil
 }
@@ -73,4 +75,13 @@ func (f *serverFlags) openApp(e *env) (a *app.App, closeStore func() error, err 
 		return nil, nil, err
 	}
 	return app.New(app.Deps{Store: s, Logger: log, AssetLimits: cfg.AssetLimits()}), s.Close, nil
+}
+
+// readPasswordLine reads a password from the first line of standard input.
+func readPasswordLine(e *env) (string, error) {
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", usageErrorf("--password-stdin: no password on standard input")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }
