@@ -61,6 +61,8 @@ type OrgFilter struct {
 	Kind OrgKind
 	// Region matches organisations in that region, exactly.
 	Region string
+	// Audience, when set, keeps the list to the organisations it may see, in the query.
+	Audience *Audience
 	// Cursor continues a previous page.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).

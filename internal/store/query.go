@@ -95,3 +95,21 @@ func (w *where) audience(aud *vigil.Audience, orgCol, tlpCol string) {
 	}
 	w.add(true, "("+strings.Join(either, " OR ")+")", args...)
 }
+
+// orgsOf adds the condition that keeps rows to the organisations aud may see
+// (vigil.Audience.SeesOrg); nil or a sector audience adds nothing.
+func (w *where) orgsOf(aud *vigil.Audience, orgCol string) {
+	if aud == nil || aud.All {
+		return
+	}
+	orgs := aud.Orgs()
+	if len(orgs) == 0 {
+		w.add(true, "1 = 0")
+		return
+	}
+	args := make([]any, len(orgs))
+	for i, o := range orgs {
+		args[i] = o
+	}
+	w.add(true, orgCol+" IN ("+placeholders(len(orgs))+")", args...)
+}
