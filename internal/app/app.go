@@ -76,15 +76,14 @@ type App struct {
 // New builds the App's services over d.Store, without the live flows (EarlyWarning,
 // ThreatIntel and Sightings stay nil): Open builds those too.
 func New(d Deps) *App {
-	a := &App{store: d.Store}
-	*a = App{store: d.Store, heads: headRecorder(d),
-		Accounts: accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
-			IdleTimeout: d.SessionIdleTimeout, HashConcurrency: d.HashConcurrency}),
-		Audit: auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now}),
-		Orgs: orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Limits: d.AssetLimits,
-			AssetsChanged: a.assetsChanged}),
-		Alerts: alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour}),
-	}
+	// a exists before Orgs so that Orgs' hook can reach the EarlyWarning Open adds later.
+	a := &App{store: d.Store, heads: headRecorder(d)}
+	a.Accounts = accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
+		IdleTimeout: d.SessionIdleTimeout, HashConcurrency: d.HashConcurrency})
+	a.Audit = auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
+	a.Orgs = orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Limits: d.AssetLimits,
+		AssetsChanged: a.assetsChanged})
+	a.Alerts = alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour})
 	return a
 }
 
