@@ -78,10 +78,6 @@ func New(mux humago.Mux, d Deps) *API {
 	return a
 }
 
-// App returns the use cases the API calls, for the web layer's own needs (who a request
-// comes from).
-func (a *API) App() *app.App { return a.app }
-
 // Huma returns the huma API, for its OpenAPI document.
 func (a *API) Huma() huma.API { return a.huma }
 

@@ -252,7 +252,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 // principal resolves the bearer token or, without an Authorization header, the session
 // cookie. A bad token is an error; a missing or ended session is anonymous.
 func (s *Server) principal(r *http.Request) (vigil.Principal, bool, error) {
-	accounts := s.api.App().Accounts
+	accounts := s.app.Accounts
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, token, _ := strings.Cut(h, " ")
 		if token = strings.TrimSpace(token); !strings.EqualFold(scheme, "Bearer") || token == "" {
