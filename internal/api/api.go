@@ -6,7 +6,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -32,8 +31,6 @@ type Deps struct {
 	App *app.App
 	// Logger receives internal errors and security events; nil discards them.
 	Logger *slog.Logger
-	// Now is the clock for rate-limit windows; nil means time.Now.
-	Now func() time.Time
 	// SecureCookies marks the session cookie Secure: set it whenever users reach the
 	// server over HTTPS, directly or through a proxy.
 	SecureCookies bool
@@ -50,7 +47,6 @@ type API struct {
 	huma          huma.API
 	app           *app.App
 	log           *slog.Logger
-	now           func() time.Time
 	secureCookies bool
 	maxBody       int64
 	bodyLimits    map[string]int64 // path → cap, for operations whose cap is not maxBody
@@ -62,12 +58,9 @@ func New(mux humago.Mux, d Deps) *API {
 	if d.App == nil {
 		panic("api: Deps.App is required")
 	}
-	a := &API{app: d.App, log: d.Logger, now: d.Now, secureCookies: d.SecureCookies, maxBody: d.MaxBodyBytes}
+	a := &API{app: d.App, log: d.Logger, secureCookies: d.SecureCookies, maxBody: d.MaxBodyBytes}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
-	}
-	if a.now == nil {
-		a.now = time.Now
 	}
 	if a.maxBody <= 0 {
 		a.maxBody = DefaultMaxBodyBytes

@@ -60,7 +60,7 @@ func startServer(t testing.TB, s *store.Store, d web.Deps) *fixture {
 		d.Logger = testLogger(t)
 	}
 	if d.App == nil {
-		a, err := app.Open(context.Background(), app.Deps{Store: s, Logger: d.Logger, Now: d.Now, Flows: app.Flows{Secret: testSecret,
+		a, err := app.Open(context.Background(), app.Deps{Store: s, Logger: d.Logger, Flows: app.Flows{Secret: testSecret,
 			FeedAllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}}) // the tests' feed servers
 		if err != nil {
 			t.Fatal(err)

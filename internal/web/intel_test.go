@@ -236,7 +236,7 @@ func TestStaleIndicatorsSayWhyTheyDoNotMatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := startServer(t, s, web.Deps{App: c, Now: clock})
+		f := startServer(t, s, web.Deps{App: c})
 		f.seed()
 		analyst := f.as("sector_analyst")
 		if r := f.do("POST", "/api/v1/intel?source=partner", "192.0.2.66\n", analyst); r.status != http.StatusOK {

@@ -32,8 +32,6 @@ type Deps struct {
 	// SecureCookies marks the session cookie Secure on every request; without it, only
 	// requests over TLS or from a trusted proxy saying "https" get a Secure cookie.
 	SecureCookies bool
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
 	// MaxBodyBytes bounds request bodies (api.DefaultMaxBodyBytes when zero).
 	MaxBodyBytes int64
 	// BodyLimits overrides MaxBodyBytes for paths under a prefix; the longest matching
@@ -77,9 +75,6 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	if d.Now == nil {
-		d.Now = time.Now
-	}
 	if d.MaxBodyBytes <= 0 {
 		d.MaxBodyBytes = api.DefaultMaxBodyBytes
 	}
@@ -99,7 +94,7 @@ func New(d Deps) *Server {
 	}
 	s.proxies = proxies
 	s.cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
-	s.api = api.New(muxRecorder{s}, api.Deps{App: d.App, Logger: d.Logger, Now: d.Now,
+	s.api = api.New(muxRecorder{s}, api.Deps{App: d.App, Logger: d.Logger,
 		SecureCookies: d.SecureCookies, MaxBodyBytes: d.MaxBodyBytes, Version: d.Version})
 	s.bodyLimits = s.api.BodyLimits()
 	maps.Copy(s.bodyLimits, d.BodyLimits)
