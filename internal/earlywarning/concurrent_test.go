@@ -2,9 +2,7 @@ package earlywarning
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,34 +29,10 @@ func TestConcurrentUploadsAllSucceed(t *testing.T) {
 				}
 				body = append(body, event("scan", obs, warnNow.Add(-time.Hour), vigil.SeverityLow))
 			}
-			runConcurrently(t, uploads, func(i int) error {
-				_, err := svc.IngestEvents(t.Context(), analyst("analyst@centre.example"), strings.NewReader(strings.Join(shuffle(body, i), "\n")))
+			storetest.Concurrently(t, uploads, func(i int) error {
+				_, err := svc.IngestEvents(t.Context(), analyst("analyst@centre.example"), strings.NewReader(strings.Join(storetest.Shuffled(body, i), "\n")))
 				return err
 			})
 		})
 	})
-}
-
-// runConcurrently runs n uploads at once and fails the test for any that failed.
-func runConcurrently(t *testing.T, n int, upload func(i int) error) {
-	t.Helper()
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() { errs[i] = upload(i) })
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("upload %d: %v", i, err)
-		}
-	}
-}
-
-// shuffle returns lines in an order of their own for upload i.
-func shuffle(lines []string, i int) []string {
-	out := append([]string(nil), lines...)
-	r := rand.New(rand.NewPCG(uint64(i), 7))
-	r.Shuffle(len(out), func(a, b int) { out[a], out[b] = out[b], out[a] })
-	return out
 }
