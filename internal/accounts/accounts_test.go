@@ -2,7 +2,6 @@ package accounts_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -64,10 +63,7 @@ func as(u vigil.User) vigil.Principal {
 // lastAudit returns the newest audit entry with action, failing when there is none.
 func lastAudit(t *testing.T, s *store.Store, action string) vigil.AuditEntry {
 	t.Helper()
-	es, _, err := s.ListAudit(context.Background(), vigil.AuditFilter{Action: action, Limit: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	es := storetest.Audits(t, s, vigil.AuditFilter{Action: action, Limit: 1})
 	if len(es) == 0 {
 		t.Fatalf("no %s audit entry", action)
 	}
@@ -77,20 +73,7 @@ func lastAudit(t *testing.T, s *store.Store, action string) vigil.AuditEntry {
 // auditCount counts the audit entries with action.
 func auditCount(t *testing.T, s *store.Store, action string) int {
 	t.Helper()
-	es, _, err := s.ListAudit(context.Background(), vigil.AuditFilter{Action: action, Limit: vigil.MaxLimit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(es)
-}
-
-func detail(t *testing.T, e vigil.AuditEntry) map[string]any {
-	t.Helper()
-	var d map[string]any
-	if err := json.Unmarshal([]byte(e.Detail), &d); err != nil {
-		t.Fatalf("detail %q: %v", e.Detail, err)
-	}
-	return d
+	return len(storetest.Audits(t, s, vigil.AuditFilter{Action: action}))
 }
 
 func TestSignIn(t *testing.T) {
@@ -107,7 +90,7 @@ func TestSignIn(t *testing.T) {
 		if ses.User.ID != admin.ID || time.Until(ses.ExpiresAt) > time.Hour || time.Until(ses.ExpiresAt) < 59*time.Minute {
 			t.Errorf("session %+v, want admin's for an hour", ses)
 		}
-		if e := lastAudit(t, s, "user.login"); e.Actor != admin.Email || e.Target != "user/"+itoa(admin.ID) || detail(t, e)["ip"] != "192.0.2.1" {
+		if e := lastAudit(t, s, "user.login"); e.Actor != admin.Email || e.Target != "user/"+itoa(admin.ID) || storetest.AuditDetail(t, e)["ip"] != "192.0.2.1" {
 			t.Errorf("user.login entry %+v", e)
 		}
 		p, ok, err := svc.Identify(ctx, "", ses.ID)
@@ -120,7 +103,7 @@ func TestSignIn(t *testing.T) {
 				t.Fatalf("wrong password %d: %v, want unauthorized", i, err)
 			}
 		}
-		if e := lastAudit(t, s, "user.login_failed"); e.Actor != admin.Email || detail(t, e)["reason"] != "bad_credentials" {
+		if e := lastAudit(t, s, "user.login_failed"); e.Actor != admin.Email || storetest.AuditDetail(t, e)["reason"] != "bad_credentials" {
 			t.Errorf("user.login_failed entry %+v", e)
 		}
 		_, err = svc.SignIn(ctx, admin.Email, password, "192.0.2.3")
@@ -323,7 +306,7 @@ func TestCreateToken(t *testing.T) {
 				}
 				e := lastAudit(t, s, "token.create")
 				want := map[string]any{"name": tok.Name, "hint": tok.Hint, "user_id": float64(tok.UserID), "sensor_org": tok.SensorOrg}
-				if e.Actor != tt.p.Email || e.Target != "token/"+itoa(tok.ID) || !cmp.Equal(detail(t, e), want) {
+				if e.Actor != tt.p.Email || e.Target != "token/"+itoa(tok.ID) || !cmp.Equal(storetest.AuditDetail(t, e), want) {
 					t.Errorf("token.create entry %+v, want actor %s and detail %v", e, tt.p.Email, want)
 				}
 			})
@@ -421,7 +404,7 @@ func TestAddUser(t *testing.T) {
 					t.Errorf("name %q, want the email as given", u.Name)
 				}
 				e := lastAudit(t, s, "user.create")
-				if e.Actor != tt.p.Email || e.Target != u.Email || !cmp.Equal(detail(t, e), map[string]any{"role": string(u.Role), "org": u.Org}) {
+				if e.Actor != tt.p.Email || e.Target != u.Email || !cmp.Equal(storetest.AuditDetail(t, e), map[string]any{"role": string(u.Role), "org": u.Org}) {
 					t.Errorf("user.create entry %+v", e)
 				}
 				me, err := sc.svc.Me(ctx, as(u))

@@ -68,9 +68,5 @@ func checkAccess(t *testing.T, err error, allowed bool) {
 // auditsBy counts the audit entries of an actor and action.
 func auditsBy(t *testing.T, s *store.Store, actor, action string) int {
 	t.Helper()
-	es, _, err := s.ListAudit(t.Context(), vigil.AuditFilter{Actor: actor, Action: action, Limit: vigil.MaxLimit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(es)
+	return len(storetest.Audits(t, s, vigil.AuditFilter{Actor: actor, Action: action}))
 }

@@ -2,7 +2,6 @@ package orgs_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/netip"
 	"strconv"
@@ -55,24 +54,6 @@ func sector(t *testing.T, s *store.Store) (*orgs.Service, *atomic.Int32) {
 	return svc, calls
 }
 
-func audits(t *testing.T, s *store.Store, action string) []vigil.AuditEntry {
-	t.Helper()
-	es, _, err := s.ListAudit(context.Background(), vigil.AuditFilter{Action: action, Limit: vigil.MaxLimit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return es
-}
-
-func detail(t *testing.T, e vigil.AuditEntry) map[string]any {
-	t.Helper()
-	var d map[string]any
-	if err := json.Unmarshal([]byte(e.Detail), &d); err != nil {
-		t.Fatalf("detail %q: %v", e.Detail, err)
-	}
-	return d
-}
-
 func TestCreate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		svc, calls := sector(t, s)
@@ -90,13 +71,13 @@ func TestCreate(t *testing.T) {
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				ods := "RXC" + string(rune('0'+i))
-				before, hooked := len(audits(t, s, "org.create")), calls.Load()
+				before, hooked := len(storetest.Audits(t, s, vigil.AuditFilter{Action: "org.create"})), calls.Load()
 				c, err := svc.Create(context.Background(), tt.p, vigil.Org{ODSCode: ods, Name: "New", Kind: vigil.OrgGP,
 					IPRanges: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}})
 				if vigil.ErrorCode(err) != tt.wantCode {
 					t.Fatalf("Create: %v, want code %q", err, tt.wantCode)
 				}
-				es := audits(t, s, "org.create")
+				es := storetest.Audits(t, s, vigil.AuditFilter{Action: "org.create"})
 				if tt.wantCode != "" {
 					if len(es) != before || calls.Load() != hooked {
 						t.Errorf("refused, yet audited or the router was told")
@@ -107,7 +88,7 @@ func TestCreate(t *testing.T) {
 					t.Errorf("no overlap flagged with RXA's 192.0.2.0/25")
 				}
 				want := map[string]any{"name": "New", "kind": "gp", "assets": 1.0, "overlaps": float64(len(c.Overlaps))}
-				if e := es[0]; e.Actor != tt.p.Email || e.Target != ods || !cmp.Equal(detail(t, e), want) {
+				if e := es[0]; e.Actor != tt.p.Email || e.Target != ods || !cmp.Equal(storetest.AuditDetail(t, e), want) {
 					t.Errorf("org.create entry %+v, want %v", e, want)
 				}
 				if calls.Load() != hooked+1 {
@@ -151,7 +132,7 @@ func TestUpdate(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				before, hooked := len(audits(t, s, "org.update")), calls.Load()
+				before, hooked := len(storetest.Audits(t, s, vigil.AuditFilter{Action: "org.update"})), calls.Load()
 				c, err := svc.Update(context.Background(), tt.p, tt.ods, tt.patch)
 				if vigil.ErrorCode(err) != tt.wantCode || tt.wantMsg != "" && vigil.ErrorMessage(err) != tt.wantMsg {
 					t.Fatalf("Update: %v, want code %q %q", err, tt.wantCode, tt.wantMsg)
@@ -159,7 +140,7 @@ func TestUpdate(t *testing.T) {
 				if got := calls.Load() - hooked; got != tt.wantHooks {
 					t.Errorf("AssetsChanged called %d times, want %d", got, tt.wantHooks)
 				}
-				es := audits(t, s, "org.update")
+				es := storetest.Audits(t, s, vigil.AuditFilter{Action: "org.update"})
 				if tt.wantCode != "" {
 					if len(es) != before {
 						t.Errorf("refused, yet audited")
@@ -177,7 +158,7 @@ func TestUpdate(t *testing.T) {
 				if added != nil && !tt.p.Role.Sector() {
 					wantStatus = "pending"
 				}
-				if d := detail(t, es[0]); tt.patch.Name != nil && d["name"] != name || added != nil &&
+				if d := storetest.AuditDetail(t, es[0]); tt.patch.Name != nil && d["name"] != name || added != nil &&
 					(!cmp.Equal(d["add_assets"], added) || d["status"] != wantStatus) {
 					t.Errorf("org.update detail %v", d)
 				}
@@ -277,8 +258,8 @@ func TestOverlaps(t *testing.T) {
 		if err != nil || o.Status != vigil.OverlapAccepted || o.ReviewedBy != analyst.Email {
 			t.Fatalf("AcceptOverlap = %+v, %v", o, err)
 		}
-		es := audits(t, s, "overlap.accept")
-		if len(es) != 1 || es[0].Actor != analyst.Email || !cmp.Equal(detail(t, es[0]), map[string]any{"overlap": o.String(), "note": "The trust hosts it."}) {
+		es := storetest.Audits(t, s, vigil.AuditFilter{Action: "overlap.accept"})
+		if len(es) != 1 || es[0].Actor != analyst.Email || !cmp.Equal(storetest.AuditDetail(t, es[0]), map[string]any{"overlap": o.String(), "note": "The trust hosts it."}) {
 			t.Errorf("overlap.accept entries %+v", es)
 		}
 	})
@@ -311,11 +292,11 @@ func TestImportOrgs(t *testing.T) {
 		if calls.Load() != 1 {
 			t.Errorf("AssetsChanged called %d times, want once for the whole import", calls.Load())
 		}
-		if es := audits(t, s, "org.import"); len(es) != 1 || es[0].Actor != "cli" || es[0].Target != "orgs.csv" ||
-			!cmp.Equal(detail(t, es[0]), map[string]any{"imported": 2.0, "refused": 3.0}) {
+		if es := storetest.Audits(t, s, vigil.AuditFilter{Action: "org.import"}); len(es) != 1 || es[0].Actor != "cli" || es[0].Target != "orgs.csv" ||
+			!cmp.Equal(storetest.AuditDetail(t, es[0]), map[string]any{"imported": 2.0, "refused": 3.0}) {
 			t.Errorf("org.import entries %+v", es)
 		}
-		if es := audits(t, s, "org.create"); len(es) != 2 || es[1].Target != "RXE" {
+		if es := storetest.Audits(t, s, vigil.AuditFilter{Action: "org.create"}); len(es) != 2 || es[1].Target != "RXE" {
 			t.Errorf("org.create entries %+v, want RXE (the parent) then RXE01", es)
 		}
 		in.Update, in.Unreadable = true, nil
@@ -419,7 +400,7 @@ func TestAssetClaims(t *testing.T) {
 			"asset.reject": {"asset": "ip_range:203.0.113.10/32", "id": strconv.FormatInt(claimed.ID, 10), "claimed_by": orgAdmin.Email,
 				"overlaps": 1.0, "note": "RXB's network."},
 		} {
-			if es := audits(t, s, action); len(es) != 1 || es[0].Actor != analyst.Email || es[0].Target != "RXA" || !cmp.Equal(detail(t, es[0]), want) {
+			if es := storetest.Audits(t, s, vigil.AuditFilter{Action: action}); len(es) != 1 || es[0].Actor != analyst.Email || es[0].Target != "RXA" || !cmp.Equal(storetest.AuditDetail(t, es[0]), want) {
 				t.Errorf("%s entries %+v, want %v", action, es, want)
 			}
 		}

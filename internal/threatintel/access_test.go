@@ -80,10 +80,7 @@ func TestAccess(t *testing.T) {
 					if u.action == "" {
 						return
 					}
-					es, _, err := s.ListAudit(t.Context(), vigil.AuditFilter{Actor: p.Email, Action: u.action, Limit: vigil.MaxLimit})
-					if err != nil {
-						t.Fatal(err)
-					}
+					es := storetest.Audits(t, s, vigil.AuditFilter{Actor: p.Email, Action: u.action})
 					if want := map[bool]int{true: 1, false: 0}[allowed]; len(es) != want {
 						t.Errorf("%d %s audit entries by %s, want %d", len(es), u.action, p.Email, want)
 					}

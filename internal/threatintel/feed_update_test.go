@@ -1,7 +1,6 @@
 package threatintel_test
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,14 +53,11 @@ func TestUpdateFeedURLDropsCredentials(t *testing.T) {
 				if got.Token != tt.wantToken || got.Username != tt.wantUser {
 					t.Errorf("credentials after the change: user %q token %q, want user %q token %q", got.Username, got.Token, tt.wantUser, tt.wantToken)
 				}
-				es, _, err := s.ListAudit(ctx, vigil.AuditFilter{Action: "feed.update", Target: "feed/" + strconv.FormatInt(f.ID, 10), Limit: vigil.MaxLimit})
-				if err != nil || len(es) != 1 {
-					t.Fatalf("audit entries %v (%v), want one", es, err)
+				es := storetest.Audits(t, s, vigil.AuditFilter{Action: "feed.update", Target: "feed/" + strconv.FormatInt(f.ID, 10)})
+				if len(es) != 1 {
+					t.Fatalf("audit entries %v, want one", es)
 				}
-				var d map[string]any
-				if err := json.Unmarshal([]byte(es[0].Detail), &d); err != nil {
-					t.Fatal(err)
-				}
+				d := storetest.AuditDetail(t, es[0])
 				if strings.Contains(es[0].Detail, "s3cret") || strings.Contains(es[0].Detail, "partner-key") || strings.Contains(es[0].Detail, "mirror-key") {
 					t.Errorf("audit detail %s holds a secret", es[0].Detail)
 				}
