@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"strconv"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -49,8 +48,6 @@ type feedIDIn struct {
 type feedResult struct {
 	Body Feed
 }
-
-func feedTarget(f vigil.Feed) string { return "feed/" + strconv.FormatInt(f.ID, 10) }
 
 // feedTerms reads the marking and grade a feed's body gives.
 func feedTerms(tlp, grade *string) (*vigil.TLP, *byte, *uint8, error) {

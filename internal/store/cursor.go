@@ -26,10 +26,6 @@ func decodeCursor(kind, cursor string) (string, error) {
 	return key, nil
 }
 
-func encodeIDCursor(kind string, id int64) string {
-	return encodeCursor(kind, strconv.FormatInt(id, 10))
-}
-
 // decodeIDCursor returns the id in cursor, or 0 for the first page.
 func decodeIDCursor(kind, cursor string) (int64, error) {
 	key, err := decodeCursor(kind, cursor)
