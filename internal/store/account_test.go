@@ -56,6 +56,7 @@ func TestCreateUser(t *testing.T) {
 		{name: "short password", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "hunter2"}, code: vigil.EINVALID, msg: "the password is too short"},
 		{name: "password with a NUL", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "correct horse\x00battery"}, code: vigil.EINVALID, msg: "the password contains a control character"},
 		{name: "common password", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "Qwerty123456"}, code: vigil.EINVALID, msg: "on the list of the most common passwords"},
+		{name: "common password from SecLists", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "JerkJerkJerk"}, code: vigil.EINVALID, msg: "on the list of the most common passwords"},
 		{name: "email with a trailing dot", user: vigil.NewUser{Email: "x@centre.example.", Name: "X", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "without the dot at the end"},
 		{name: "email in angle brackets", user: vigil.NewUser{Email: "<x@centre.example>", Name: "X", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "not an email address as vigil writes them"},
 		{name: "mailto email", user: vigil.NewUser{Email: "mailto:x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "not an email address as vigil writes them"},

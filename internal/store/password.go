@@ -64,8 +64,10 @@ func checkPassword(pw string) error {
 	return nil
 }
 
-// commonPasswordsGz is the deny-list: zxcvbn's list of common passwords, lower-cased,
-// one a line. passwords/update.sh makes it and passwords/SOURCE says from what.
+// commonPasswordsGz is the deny-list: the common passwords of zxcvbn's and the SecLists
+// project's lists (the 100,000 most common among them), lower-cased, one a line, only
+// those of MinPasswordLength or more characters since the length rule refuses the rest.
+// passwords/update.sh makes it and passwords/SOURCE says from what.
 //
 //go:embed passwords/common.txt.gz
 var commonPasswordsGz []byte

@@ -85,12 +85,22 @@ func TestBehindProxy(t *testing.T) {
 	}
 }
 
-// TestSignInEmailSpelling checks that another spelling of an address is refused with a
-// problem that says how to write it, not counted as a failure of the account.
+// TestSignInEmailSpelling checks that another spelling of an address is refused as a bad
+// request that says how to write it, not counted as a failure of the account.
 func TestSignInEmailSpelling(t *testing.T) {
 	f := newFixture(t, storetest.Open(t))
-	r := f.do("POST", "/api/v1/session", map[string]string{"email": "admin@rxa.example.", "password": password}, noAuth)
-	if p := r.problem(t); r.status != http.StatusUnprocessableEntity || !strings.Contains(p.Detail, "without the dot at the end") {
-		t.Errorf("sign-in as admin@rxa.example.: %d %q, want 422 saying to drop the dot", r.status, p.Detail)
+	for _, c := range []struct{ email, says string }{
+		{"admin@rxa.example.", "without the dot at the end"},
+		{"<admin@rxa.example>", "not an email address as vigil writes them"},
+		{"mailto:admin@rxa.example", "not an email address as vigil writes them"},
+		{"ａｄｍｉｎ@rxa.example", "not an email address as vigil writes them"},
+	} {
+		r := f.do("POST", "/api/v1/session", map[string]string{"email": c.email, "password": password}, noAuth)
+		if p := r.problem(t); r.status != http.StatusBadRequest || !strings.Contains(p.Detail, c.says) {
+			t.Errorf("sign-in as %s: %d %q, want 400 saying %q", c.email, r.status, p.Detail, c.says)
+		}
+	}
+	if r := f.do("POST", "/api/v1/session", map[string]string{"email": "admin@rxa.example", "password": password}, noAuth); r.status != http.StatusOK {
+		t.Errorf("sign-in in the canonical spelling after four malformed ones: %d, want 200 (they count for nothing)", r.status)
 	}
 }
