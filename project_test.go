@@ -168,6 +168,7 @@ var layers = map[string]string{
 	"internal/demo":         compose,
 	"internal/api":          door,
 	"internal/web":          door,
+	"internal/pages":        door,
 	"internal/cli":          outside,
 	"cmd":                   outside,
 	"bench":                 outside,

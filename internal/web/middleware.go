@@ -16,6 +16,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/api"
+	"github.com/vigil-health/vigil/internal/pages"
 )
 
 // reqState is what the middleware learns about a request as it goes down the chain,
@@ -294,6 +295,10 @@ func (s *Server) unrouted(w http.ResponseWriter, r *http.Request, h http.Handler
 		api.WriteError(w, r, s.log, &huma.ErrorModel{Status: probe.status, Title: http.StatusText(probe.status),
 			Detail: fmt.Sprintf("%s is not allowed here; allowed: %s", r.Method, probe.header.Get("Allow"))})
 	case http.StatusNotFound, 0:
+		if pages.WantsPage(r) {
+			s.pages.NotFound(w, r)
+			return
+		}
 		api.WriteError(w, r, s.log, vigil.Errorf(vigil.ENOTFOUND, "there is nothing at %s: see %s/docs for the API", r.URL.Path, api.Prefix))
 	default:
 		s.mux.ServeHTTP(w, r)

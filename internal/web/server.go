@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vigil-health/vigil/internal/api"
 	"github.com/vigil-health/vigil/internal/app"
+	"github.com/vigil-health/vigil/internal/pages"
 )
 
 // DefaultShutdownTimeout is how long Serve waits for requests in flight when its
@@ -62,14 +63,15 @@ type Server struct {
 	mu         sync.RWMutex
 	patterns   map[string]bool // every pattern registered on mux
 	api        *api.API
+	pages      *pages.Pages
 	metrics    *metrics
 	cop        *http.CrossOriginProtection
 	handler    http.Handler
 	proxies    []netip.Prefix // Deps.TrustedProxies
 }
 
-// New builds the server and registers its routes: the API under /api/v1, /healthz,
-// /readyz and /metrics. It panics when a trusted origin or proxy is malformed, a programming
+// New builds the server and registers its routes: the API under /api/v1, the web
+// pages (internal/pages) at /, /healthz, /readyz and /metrics. It panics when a trusted origin or proxy is malformed, a programming
 // or configuration error the configuration's validation should have caught.
 func New(d Deps) *Server {
 	if d.Logger == nil {
@@ -99,6 +101,8 @@ func New(d Deps) *Server {
 	s.bodyLimits = s.api.BodyLimits()
 	maps.Copy(s.bodyLimits, d.BodyLimits)
 	s.metrics.reg.MustRegister(d.App.Collectors()...)
+	s.pages = pages.New(pages.Deps{App: d.App, Logger: d.Logger, SecureCookies: d.SecureCookies})
+	s.pages.Register(s)
 	s.HandleFunc("GET /healthz", s.healthz)
 	s.HandleFunc("GET /readyz", s.readyz)
 	s.Handle("GET /metrics", s.sectorOnly(s.metrics.handler()))

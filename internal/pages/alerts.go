@@ -1,0 +1,214 @@
+package pages
+
+import (
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/vigil-health/vigil"
+)
+
+func (p *Pages) alertRoutes() []route {
+	return []route{
+		{"GET /alerts", p.alertList},
+		{"GET /alerts/{id}", p.alertDetail},
+		{"POST /alerts/{id}/acknowledge", p.alertAck},
+		{"POST /alerts/{id}/resolve", p.alertResolve},
+	}
+}
+
+// orgHomeData is an organisation's home: what it needs to do, most urgent first.
+type orgHomeData struct {
+	Open, Working []vigil.Alert
+	Now           time.Time
+}
+
+// orgHome answers "what do I need to do?": open alerts first, then those being dealt with.
+func (p *Pages) orgHome(w http.ResponseWriter, r *http.Request, pr vigil.Principal) {
+	ctx := r.Context()
+	open, _, err := p.app.Alerts.List(ctx, pr, vigil.AlertFilter{Org: pr.Org, Status: vigil.AlertOpen, Limit: 50})
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	working, _, err := p.app.Alerts.List(ctx, pr, vigil.AlertFilter{Org: pr.Org, Status: vigil.AlertAcknowledged, Limit: 50})
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	p.render(w, r, http.StatusOK, "home_org.html", &view{Title: "What you need to do",
+		Data: orgHomeData{Open: open, Working: working, Now: time.Now()}})
+}
+
+// supplierHome is a supplier's home: its customers' alerts it may see.
+func (p *Pages) supplierHome(w http.ResponseWriter, r *http.Request, pr vigil.Principal) {
+	p.alertListFor(w, r, pr, "Your customers' alerts")
+}
+
+// sectorHome is the analyst's overview.
+func (p *Pages) sectorHome(w http.ResponseWriter, r *http.Request, pr vigil.Principal) {
+	p.alertListFor(w, r, pr, "Sector overview")
+}
+
+// alertListData is a page of alerts with the filters that chose it.
+type alertListData struct {
+	Alerts []vigil.Alert
+	Query  url.Values
+	Next   string // the next page's address; empty on the last page
+	Now    time.Time
+	Sector bool // the viewer sees several organisations
+}
+
+// alertFilter reads a list's filters from the query.
+func alertFilter(q url.Values) vigil.AlertFilter {
+	f := vigil.AlertFilter{Org: q.Get("org"), Status: vigil.AlertStatus(q.Get("status")),
+		Severity: vigil.Severity(q.Get("severity")), Kind: vigil.AlertKind(q.Get("kind")), Cursor: q.Get("cursor")}
+	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	return f
+}
+
+func (p *Pages) alertList(w http.ResponseWriter, r *http.Request) {
+	pr, err := principal(r)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	p.alertListFor(w, r, pr, "Alerts")
+}
+
+// alertListFor shows the alerts pr may see that the query's filters choose, a page at a
+// time; ?format=csv downloads the page as CSV.
+func (p *Pages) alertListFor(w http.ResponseWriter, r *http.Request, pr vigil.Principal, title string) {
+	q := r.URL.Query()
+	f := alertFilter(q)
+	if !sectorRole(pr) && pr.Role != vigil.RoleSupplier {
+		f.Org = pr.Org
+	}
+	list, next, err := p.app.Alerts.List(r.Context(), pr, f)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	if q.Get("format") == "csv" {
+		writeAlertsCSV(w, list)
+		return
+	}
+	d := alertListData{Alerts: list, Query: q, Now: time.Now(), Sector: pr.Role != vigil.RoleOrgAdmin && pr.Role != vigil.RoleOrgMember}
+	if next != "" {
+		d.Next = withQuery(r.URL.Path, q, "cursor", next)
+	}
+	p.render(w, r, http.StatusOK, "alerts.html", &view{Title: title, Data: d})
+}
+
+// sectorRole reports whether pr works for the sector centre.
+func sectorRole(pr vigil.Principal) bool {
+	return pr.Role == vigil.RoleSectorAdmin || pr.Role == vigil.RoleSectorAnalyst
+}
+
+// writeAlertsCSV writes alerts as CSV, the columns the page shows.
+func writeAlertsCSV(w http.ResponseWriter, list []vigil.Alert) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="alerts.csv"`)
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"id", "organisation", "severity", "status", "kind", "title", "tlp", "observable", "count", "first_seen", "last_seen"})
+	for _, a := range list {
+		_ = cw.Write([]string{strconv.FormatInt(a.ID, 10), a.Org, string(a.Severity), string(a.Status), string(a.Kind),
+			csvSafe(a.Title), string(a.TLP), csvSafe(a.Observable), strconv.Itoa(a.Count),
+			a.FirstSeen.UTC().Format(time.RFC3339), a.LastSeen.UTC().Format(time.RFC3339)})
+	}
+	cw.Flush()
+}
+
+// csvSafe stops a spreadsheet from running a cell as a formula: text that feeds control
+// (an indicator's name, an organisation's) could otherwise start with = or +.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+		return "'" + s
+	}
+	return s
+}
+
+// alertData is one alert's page.
+type alertData struct {
+	Alert vigil.Alert
+	Now   time.Time
+	// CanWork says whether the viewer may acknowledge and resolve it.
+	CanWork bool
+}
+
+// alertID is the {id} of the address, or a not-found error.
+func alertID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, vigil.Errorf(vigil.ENOTFOUND, "there is no alert %q: alert numbers are whole numbers", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+func (p *Pages) alertDetail(w http.ResponseWriter, r *http.Request) {
+	pr, err := principal(r)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	id, err := alertID(r)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	a, err := p.app.Alerts.Get(r.Context(), pr, id)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	p.render(w, r, http.StatusOK, "alert.html", &view{Title: a.Title,
+		Data: alertData{Alert: a, Now: time.Now(), CanWork: pr.Need(vigil.AlertWorkers...) == nil}})
+}
+
+func (p *Pages) alertAck(w http.ResponseWriter, r *http.Request) {
+	p.workAlert(w, r, "acknowledged", func(pr vigil.Principal, id int64) error {
+		_, err := p.app.Alerts.Ack(r.Context(), pr, id)
+		return err
+	})
+}
+
+func (p *Pages) alertResolve(w http.ResponseWriter, r *http.Request) {
+	p.workAlert(w, r, "resolved", func(pr vigil.Principal, id int64) error {
+		_, err := p.app.Alerts.Resolve(r.Context(), pr, id, r.PostFormValue("note"))
+		return err
+	})
+}
+
+// workAlert runs one change to an alert and goes back to it with a confirmation; a
+// refused change (a note missing, already resolved) shows the alert with the reason.
+func (p *Pages) workAlert(w http.ResponseWriter, r *http.Request, done string, change func(vigil.Principal, int64) error) {
+	pr, err := principal(r)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	id, err := alertID(r)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	if err := change(pr, id); err != nil {
+		code := vigil.ErrorCode(err)
+		if code != vigil.EINVALID && code != vigil.ECONFLICT {
+			p.fail(w, r, err)
+			return
+		}
+		a, gerr := p.app.Alerts.Get(r.Context(), pr, id)
+		if gerr != nil {
+			p.fail(w, r, gerr)
+			return
+		}
+		p.render(w, r, http.StatusUnprocessableEntity, "alert.html", &view{Title: a.Title,
+			Errors: []fieldError{{"note", vigil.ErrorMessage(err)}},
+			Data:   alertData{Alert: a, Now: time.Now(), CanWork: true}})
+		return
+	}
+	http.Redirect(w, r, "/alerts/"+strconv.FormatInt(id, 10)+"?done="+done, http.StatusSeeOther)
+}

@@ -1,0 +1,199 @@
+package pages
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/accounts"
+	"github.com/vigil-health/vigil/internal/api"
+	"github.com/vigil-health/vigil/internal/app"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed assets
+var assetFS embed.FS
+
+// Mux is where the pages register their routes: the server's mux, behind its middleware.
+type Mux interface {
+	Handle(pattern string, h http.Handler)
+}
+
+// Deps is what the pages need.
+type Deps struct {
+	// App holds the use cases; required.
+	App *app.App
+	// Logger receives errors the person is not shown; nil discards them.
+	Logger *slog.Logger
+	// SecureCookies marks the session cookie Secure on every response; otherwise only
+	// over HTTPS (api.SecureFrom).
+	SecureCookies bool
+}
+
+// Pages serves the web interface.
+type Pages struct {
+	app   *app.App
+	log   *slog.Logger
+	deps  Deps
+	pages map[string]*template.Template // by file name under templates/
+}
+
+// New parses the templates; it panics when one is broken, a programming error that
+// every test run would show.
+func New(d Deps) *Pages {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	p := &Pages{app: d.App, log: d.Logger, deps: d, pages: map[string]*template.Template{}}
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout/*.html"))
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range names {
+		t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, name))
+		p.pages[path.Base(name)] = t
+	}
+	return p
+}
+
+// Register adds the pages' routes to mux.
+func (p *Pages) Register(mux Mux) {
+	assets, _ := fs.Sub(assetFS, "assets")
+	mux.Handle("GET /assets/", http.StripPrefix("/assets/", cacheFor(http.FileServerFS(assets))))
+	for _, r := range p.routes() {
+		mux.Handle(r.pattern, p.headers(r.handler))
+	}
+}
+
+// route is one page's pattern and handler.
+type route struct {
+	pattern string
+	handler http.HandlerFunc
+}
+
+// routes lists every page; each file adds its own through a routes… method.
+func (p *Pages) routes() []route {
+	var rs []route
+	rs = append(rs, p.sessionRoutes()...)
+	rs = append(rs, p.alertRoutes()...)
+	return rs
+}
+
+// csp allows the page's own files only: no inline script or style anywhere, no frames.
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+// headers sets the headers every page carries.
+func (p *Pages) headers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store") // pages show one person's data
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cacheFor lets browsers keep the vendored assets for a day.
+func cacheFor(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// render writes the page named name with status, or a 500 when the template fails
+// (before anything is sent, since it renders into a buffer first).
+func (p *Pages) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	t, ok := p.pages[name]
+	if !ok {
+		panic("pages: no template " + name)
+	}
+	v.fill(r)
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		p.log.ErrorContext(r.Context(), "rendering a page", slog.String("page", name), slog.Any("error", err),
+			slog.String("request_id", api.RequestIDFrom(r.Context())))
+		http.Error(w, "This page could not be shown. Please try again; if it keeps happening, tell the service desk.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// fail shows err as a page: what went wrong in words a person can act on, with the
+// status the API would give. Someone who is not signed in is sent to sign in.
+func (p *Pages) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var th *accounts.ThrottledError
+	if errors.As(err, &th) {
+		w.Header().Set("Retry-After", retryAfter(th.RetryAfter))
+		p.render(w, r, http.StatusTooManyRequests, "error.html", &view{Title: "Please wait", Data: th.Message})
+		return
+	}
+	code := vigil.ErrorCode(err)
+	if code == vigil.EUNAUTHORIZED && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/?next="+template.URLQueryEscaper(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	status, msg := api.Status(code), vigil.ErrorMessage(err)
+	if status >= 500 {
+		id := api.RequestIDFrom(r.Context())
+		p.log.ErrorContext(r.Context(), "page failed", slog.String("path", r.URL.Path), slog.Any("error", err), slog.String("request_id", id))
+		msg = "Something went wrong on our side. Please try again in a minute; if it keeps happening, tell the service desk this reference: " + id + "."
+	}
+	p.render(w, r, status, "error.html", &view{Title: titleFor(status), Data: msg})
+}
+
+// titleFor is an error page's title.
+func titleFor(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "Page not found"
+	case http.StatusForbidden:
+		return "You cannot see this"
+	case http.StatusUnauthorized:
+		return "Please sign in"
+	case http.StatusConflict:
+		return "That has already changed"
+	}
+	if status >= 500 {
+		return "Sorry, there is a problem with the service"
+	}
+	return "There is a problem"
+}
+
+// NotFound answers a page request no route matched, for the server to call when a
+// browser asks for a page that does not exist.
+func (p *Pages) NotFound(w http.ResponseWriter, r *http.Request) {
+	p.headers(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.fail(w, r, vigil.Errorf(vigil.ENOTFOUND, "there is no page at %s: check the address, or start from the home page", r.URL.Path))
+	})).ServeHTTP(w, r)
+}
+
+// WantsPage reports whether a request comes from a browser asking for a page, rather
+// than from an API client: the server answers such requests with pages, not JSON.
+func WantsPage(r *http.Request) bool {
+	return !strings.HasPrefix(r.URL.Path, api.Prefix+"/") && strings.Contains(r.Header.Get("Accept"), "text/html")
+}
+
+// principal is the signed-in person, or an EUNAUTHORIZED error.
+func principal(r *http.Request) (vigil.Principal, error) {
+	if pr, ok := api.PrincipalFrom(r.Context()); ok && pr.UserID != 0 {
+		return pr, nil
+	}
+	return vigil.Principal{}, vigil.Errorf(vigil.EUNAUTHORIZED, "please sign in")
+}

@@ -1,0 +1,218 @@
+package pages
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/api"
+)
+
+// view is what every page template gets: the layout's parts and the page's own Data.
+type view struct {
+	// Title says where the person is; the layout adds " – vigil".
+	Title string
+	// Me is the signed-in person; nil on the sign-in page.
+	Me *vigil.Principal
+	// Nav is the menu for Me's role.
+	Nav []navItem
+	// Done is the confirmation of what the last form did, shown in a banner.
+	Done string
+	// Errors are the problems with a form, for its error summary.
+	Errors []fieldError
+	// Data is the page's own content.
+	Data any
+}
+
+// navItem is one entry of the header's menu.
+type navItem struct {
+	Text, Href string
+	Current    bool
+}
+
+// fieldError is one problem with a form: the field it is about (its id) and what to do.
+type fieldError struct {
+	Field, Text string
+}
+
+// fill sets the parts of v that come from the request: who is signed in, the menu, and
+// the banner a redirect after a form asked for.
+func (v *view) fill(r *http.Request) {
+	if p, ok := api.PrincipalFrom(r.Context()); ok && p.UserID != 0 {
+		v.Me = &p
+		v.Nav = menu(p, r.URL.Path)
+	}
+	if v.Done == "" {
+		v.Done = doneMessages[r.URL.Query().Get("done")]
+	}
+}
+
+// doneMessages are the confirmations a redirect may ask for by key (?done=…), so that
+// no text from the address is ever shown.
+var doneMessages = map[string]string{
+	"acknowledged": "Alert acknowledged. The sector centre can see that you are dealing with it.",
+	"resolved":     "Alert resolved. Thank you: your note is kept with the alert.",
+	"signed-out":   "You have signed out.",
+}
+
+// menu is the header's menu for p, with the entry for path marked current.
+func menu(p vigil.Principal, path string) []navItem {
+	var items []navItem
+	switch {
+	case p.Role == vigil.RoleSectorAdmin || p.Role == vigil.RoleSectorAnalyst:
+		items = []navItem{{Text: "Overview", Href: "/"}, {Text: "Alerts", Href: "/alerts"}}
+	case p.Role == vigil.RoleSupplier:
+		items = []navItem{{Text: "Home", Href: "/"}, {Text: "Alerts", Href: "/alerts"}}
+	default:
+		items = []navItem{{Text: "What to do", Href: "/"}, {Text: "Alerts", Href: "/alerts"}}
+	}
+	for i := range items {
+		h := items[i].Href
+		items[i].Current = path == h || (h != "/" && strings.HasPrefix(path, h+"/"))
+	}
+	return items
+}
+
+// funcs are the helpers templates use to say things the way people do.
+var funcs = template.FuncMap{
+	"date":      formatDate,
+	"severity":  severityTag,
+	"tlp":       tlpTag,
+	"status":    statusName,
+	"kind":      kindName,
+	"role":      roleName,
+	"countdown": countdown,
+	"query":     withQuery,
+	"join":      strings.Join,
+	"dict":      dict,
+}
+
+// dict makes a map from key, value pairs, to hand a partial template several values.
+func dict(pairs ...any) map[string]any {
+	m := make(map[string]any, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m[fmt.Sprint(pairs[i])] = pairs[i+1]
+	}
+	return m
+}
+
+// formatDate writes a time as people in the UK do, in UTC: "6 Dec 2026, 18:04 UTC".
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+}
+
+// tag is an NHS.UK tag: its words and its colour class (the words always say it all).
+type tag struct{ Text, Class string }
+
+func severityTag(s vigil.Severity) tag {
+	switch s {
+	case vigil.SeverityCritical:
+		return tag{"Critical", "nhsuk-tag--red"}
+	case vigil.SeverityHigh:
+		return tag{"High", "nhsuk-tag--orange"}
+	case vigil.SeverityMedium:
+		return tag{"Medium", "nhsuk-tag--yellow"}
+	}
+	return tag{"Low", "nhsuk-tag--grey"}
+}
+
+func tlpTag(t vigil.TLP) tag {
+	c := map[vigil.TLP]string{vigil.TLPRed: "nhsuk-tag--red", vigil.TLPAmberStrict: "nhsuk-tag--orange",
+		vigil.TLPAmber: "nhsuk-tag--orange", vigil.TLPGreen: "nhsuk-tag--green"}[t]
+	if t == "" {
+		return tag{"TLP not set", "nhsuk-tag--grey"}
+	}
+	if c == "" {
+		c = "nhsuk-tag--white" // CLEAR
+	}
+	return tag{"TLP:" + string(t), c}
+}
+
+func statusName(s vigil.AlertStatus) tag {
+	switch s {
+	case vigil.AlertOpen:
+		return tag{"Needs action", "nhsuk-tag--red"}
+	case vigil.AlertAcknowledged:
+		return tag{"Being dealt with", "nhsuk-tag--blue"}
+	}
+	return tag{"Resolved", "nhsuk-tag--green"}
+}
+
+func kindName(k vigil.AlertKind) string {
+	switch k {
+	case vigil.AlertEarlyWarning:
+		return "Early warning"
+	case vigil.AlertSighting:
+		return "Seen in your systems"
+	case vigil.AlertRetroHunt:
+		return "Found looking back"
+	}
+	return string(k)
+}
+
+func roleName(r vigil.Role) string {
+	return map[vigil.Role]string{vigil.RoleSectorAdmin: "Sector administrator", vigil.RoleSectorAnalyst: "Sector analyst",
+		vigil.RoleOrgAdmin: "Organisation administrator", vigil.RoleOrgMember: "Organisation member",
+		vigil.RoleSupplier: "Supplier", vigil.RoleSensor: "Sensor"}[r]
+}
+
+// countdown says how long is left until due, or how late it is: "2 days 3 hours left",
+// "5 hours overdue". Zero due says nothing.
+func countdown(due, now time.Time) string {
+	if due.IsZero() {
+		return ""
+	}
+	d := due.Sub(now)
+	if d < 0 {
+		return span(-d) + " overdue"
+	}
+	return span(d) + " left"
+}
+
+// span is a duration in days and hours, or minutes when under an hour.
+func span(d time.Duration) string {
+	days, hours := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+	switch {
+	case days > 0 && hours > 0:
+		return plural(days, "day") + " " + plural(hours, "hour")
+	case days > 0:
+		return plural(days, "day")
+	case hours > 0:
+		return plural(hours, "hour")
+	}
+	return plural(max(int(d/time.Minute), 1), "minute")
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// withQuery returns the address base with query values set from pairs (key, value, …),
+// for links that keep a list's filters while changing one.
+func withQuery(base string, q url.Values, pairs ...string) string {
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = append([]string(nil), vs...)
+	}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] == "" {
+			v.Del(pairs[i])
+		} else {
+			v.Set(pairs[i], pairs[i+1])
+		}
+	}
+	if len(v) == 0 {
+		return base
+	}
+	return base + "?" + v.Encode()
+}
