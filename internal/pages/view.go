@@ -59,17 +59,27 @@ var doneMessages = map[string]string{
 	"signed-out":   "You have signed out.",
 }
 
-// menu is the header's menu for p, with the entry for path marked current.
+// menu is the header's menu for p, with the entry for path marked current. Each role
+// sees the pages it may use; a page still checks access through its use case.
 func menu(p vigil.Principal, path string) []navItem {
 	var items []navItem
-	switch {
-	case p.Role == vigil.RoleSectorAdmin || p.Role == vigil.RoleSectorAnalyst:
-		items = []navItem{{Text: "Overview", Href: "/"}, {Text: "Alerts", Href: "/alerts"}}
-	case p.Role == vigil.RoleSupplier:
-		items = []navItem{{Text: "Home", Href: "/"}, {Text: "Alerts", Href: "/alerts"}}
+	switch p.Role {
+	case vigil.RoleSectorAdmin, vigil.RoleSectorAnalyst:
+		items = []navItem{{Text: "Overview", Href: "/"}, {Text: "Alerts", Href: "/alerts"},
+			{Text: "Organisations", Href: "/orgs"}, {Text: "Feeds", Href: "/feeds"},
+			{Text: "Indicators", Href: "/indicators"}, {Text: "Sightings", Href: "/sightings"},
+			{Text: "Audit log", Href: "/audit"}}
+		if p.Role == vigil.RoleSectorAdmin {
+			items = append(items, navItem{Text: "People", Href: "/users"})
+		}
+	case vigil.RoleSupplier:
+		items = []navItem{{Text: "Home", Href: "/"}, {Text: "Alerts", Href: "/alerts"},
+			{Text: "Customers", Href: "/customers"}}
 	default:
-		items = []navItem{{Text: "What to do", Href: "/"}, {Text: "Alerts", Href: "/alerts"}}
+		items = []navItem{{Text: "What to do", Href: "/"}, {Text: "Alerts", Href: "/alerts"},
+			{Text: "Your organisation", Href: "/organisation"}}
 	}
+	items = append(items, navItem{Text: "Your account", Href: "/account"})
 	for i := range items {
 		h := items[i].Href
 		items[i].Current = path == h || (h != "/" && strings.HasPrefix(path, h+"/"))
