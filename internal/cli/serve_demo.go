@@ -55,7 +55,7 @@ func (d *demoSeed) print(w io.Writer, url string, cfg config.Config) {
 		fmt.Fprintln(w, "It has no demo logins: use 'vigil user add' to make accounts.")
 		return
 	}
-	fmt.Fprintf(w, "\nSign in (POST %s/api/v1/session) as any of these", url)
+	fmt.Fprintf(w, "\nOpen %s/ in a browser and sign in (or POST %s/api/v1/session) as any of these", url, url)
 	if d.password != "" {
 		fmt.Fprintf(w, ", password: %s\n\n", d.password)
 	} else {
