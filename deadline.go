@@ -104,24 +104,30 @@ func ParseDeadline(s string) (time.Duration, error) {
 	if s == "none" || s == "0" {
 		return 0, nil
 	}
-	var days time.Duration
+	bad := Errorf(EINVALID, "deadline %q is not understood: write it like \"48h\", \"14d\" or \"none\"", s)
+	rest, days := s, 0
 	if i := strings.IndexByte(s, 'd'); i >= 0 {
 		n, err := strconv.Atoi(s[:i])
-		if err != nil || n < 0 || n > 366 {
-			return 0, Errorf(EINVALID, "deadline %q is not understood: write it like \"48h\", \"14d\" or \"none\"", s)
+		if err != nil || n < 0 || strings.ContainsAny(s[:i], "+-") {
+			return 0, bad
 		}
-		days, s = time.Duration(n)*24*time.Hour, s[i+1:]
+		days, rest = n, s[i+1:]
 	}
-	var rest time.Duration
-	if s != "" {
+	if days > 366 {
+		return 0, Errorf(EINVALID, "deadline %s is longer than 366d: give between 1m and 366d, or \"none\"", s)
+	}
+	var d time.Duration
+	if rest != "" {
 		var err error
-		if rest, err = time.ParseDuration(s); err != nil || rest < 0 {
-			return 0, Errorf(EINVALID, "deadline %q is not understood: write it like \"48h\", \"14d\" or \"none\"", s)
+		if d, err = time.ParseDuration(rest); err != nil || d < 0 || strings.HasPrefix(rest, "+") {
+			return 0, bad
 		}
 	}
-	d := days + rest
+	if d <= MaxDeadline { // else adding the days could overflow
+		d += time.Duration(days) * 24 * time.Hour
+	}
 	if d < MinDeadline || d > MaxDeadline {
-		return 0, Errorf(EINVALID, "deadline %s is out of range: give between 1m and 366d, or \"none\"", FormatDeadline(d))
+		return 0, Errorf(EINVALID, "deadline %s is out of range: give between 1m and 366d, or \"none\"", s)
 	}
 	return d, nil
 }
