@@ -233,3 +233,11 @@ type AckTimes struct {
 	// FixOverdue is how many are unresolved now after their remediation deadline passed.
 	FixOverdue int
 }
+
+// AckReport is the time-to-acknowledge figures of the alerts raised in a window.
+type AckReport struct {
+	// From and To bound the window: alerts raised at or after From and before To.
+	From, To time.Time
+	// Severities are the figures of each severity, most urgent first.
+	Severities []AckTimes
+}

@@ -93,21 +93,26 @@ const (
 // their deadline and how many are overdue now. It is for the sector centre's overview.
 // A zero to means now, a zero from DefaultAckWindow before to; the window may be at most
 // MaxAckWindow long.
-func (s *Service) AckTimes(ctx context.Context, p vigil.Principal, from, to time.Time) ([]vigil.AckTimes, error) {
+func (s *Service) AckTimes(ctx context.Context, p vigil.Principal, from, to time.Time) (vigil.AckReport, error) {
 	if err := p.Need(vigil.SectorRoles...); err != nil {
-		return nil, err
+		return vigil.AckReport{}, err
 	}
-	if to.IsZero() {
-		to = s.now()
-	}
-	if from.IsZero() {
-		from = to.Add(-DefaultAckWindow)
-	}
+	to = timeOr(to, s.now()).UTC().Truncate(time.Microsecond)
+	from = timeOr(from, to.Add(-DefaultAckWindow)).UTC().Truncate(time.Microsecond)
 	switch {
 	case !from.Before(to):
-		return nil, vigil.Errorf(vigil.EINVALID, "the window starts (%s) at or after it ends (%s): give from before to", When(from), When(to))
+		return vigil.AckReport{}, vigil.Errorf(vigil.EINVALID, "the window starts (%s) at or after it ends (%s): give from before to", When(from), When(to))
 	case to.Sub(from) > MaxAckWindow:
-		return nil, vigil.Errorf(vigil.EINVALID, "the window from %s to %s is longer than 366 days: give a shorter one", When(from), When(to))
+		return vigil.AckReport{}, vigil.Errorf(vigil.EINVALID, "the window from %s to %s is longer than 366 days: give a shorter one", When(from), When(to))
 	}
-	return s.store.AckTimes(ctx, from, to)
+	figs, err := s.store.AckTimes(ctx, from, to)
+	return vigil.AckReport{From: from, To: to, Severities: figs}, err
+}
+
+// timeOr is t, or def when t is zero.
+func timeOr(t, def time.Time) time.Time {
+	if t.IsZero() {
+		return def
+	}
+	return t
 }
