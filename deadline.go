@@ -105,6 +105,9 @@ func ParseDeadline(s string) (time.Duration, error) {
 		return 0, nil
 	}
 	bad := Errorf(EINVALID, "deadline %q is not understood: write it like \"48h\", \"14d\" or \"none\"", s)
+	if s == "" {
+		return 0, bad
+	}
 	rest, days := s, 0
 	if i := strings.IndexByte(s, 'd'); i >= 0 {
 		n, err := strconv.Atoi(s[:i])
