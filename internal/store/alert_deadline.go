@@ -20,7 +20,7 @@ import (
 func (s *Store) AckMissedAlerts(ctx context.Context, now time.Time, limit int) ([]int64, error) {
 	return s.alertIDs(ctx, `SELECT id FROM alerts
 		WHERE status = 'open' AND ack_escalated_at IS NULL AND ack_due_at IS NOT NULL AND ack_due_at <= ?
-		ORDER BY ack_due_at LIMIT ?`, dbTime(now), limit)
+		ORDER BY ack_due_at, id LIMIT ?`, dbTime(now), limit)
 }
 
 // FixMissedAlerts returns up to limit ids of the alerts that at now are unresolved past
@@ -29,7 +29,7 @@ func (s *Store) AckMissedAlerts(ctx context.Context, now time.Time, limit int) (
 func (s *Store) FixMissedAlerts(ctx context.Context, now time.Time, limit int) ([]int64, error) {
 	return s.alertIDs(ctx, `SELECT id FROM alerts
 		WHERE status <> 'resolved' AND fix_overdue_at IS NULL AND fix_due_at IS NOT NULL AND fix_due_at <= ?
-		ORDER BY fix_due_at LIMIT ?`, dbTime(now), limit)
+		ORDER BY fix_due_at, id LIMIT ?`, dbTime(now), limit)
 }
 
 func (s *Store) alertIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
