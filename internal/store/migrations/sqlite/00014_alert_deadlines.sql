@@ -12,13 +12,15 @@ ALTER TABLE alerts ADD COLUMN fix_overdue_at TEXT;
 
 -- The escalation's minute-by-minute scans read only alerts still waiting for their
 -- deadline: a handful among a million mostly resolved ones. The queries spell out these
--- conditions literally, so that both planners can use the partial indexes.
-CREATE INDEX alerts_ack_due ON alerts (ack_due_at)
+-- conditions literally, so that both planners can use the partial indexes; status leads
+-- where the query tests it for equality, which makes SQLite prefer them to alerts_status
+-- before it has statistics.
+CREATE INDEX alerts_ack_due ON alerts (status, ack_due_at)
     WHERE status = 'open' AND ack_escalated_at IS NULL AND ack_due_at IS NOT NULL;
 CREATE INDEX alerts_fix_due ON alerts (fix_due_at)
     WHERE status <> 'resolved' AND fix_overdue_at IS NULL AND fix_due_at IS NOT NULL;
 -- The analysts' board: GET /api/v1/alerts?overdue=acknowledge|remediate, newest first.
-CREATE INDEX alerts_ack_overdue ON alerts (id) WHERE status = 'open' AND ack_escalated_at IS NOT NULL;
+CREATE INDEX alerts_ack_overdue ON alerts (status, id) WHERE status = 'open' AND ack_escalated_at IS NOT NULL;
 CREATE INDEX alerts_fix_overdue ON alerts (id) WHERE status <> 'resolved' AND fix_overdue_at IS NOT NULL;
 -- The time-to-acknowledge figures read one window of raised alerts per severity.
 CREATE INDEX alerts_severity_created ON alerts (severity, created_at);
