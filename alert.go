@@ -60,6 +60,17 @@ type Alert struct {
 	ResolutionNote string
 	// DedupKey identifies repeats of the same alert (organisation, observable, type, day).
 	DedupKey string
+	// AckDueAt is when the organisation should have acknowledged the alert by (its
+	// severity's Deadlines); zero when there is no such deadline.
+	AckDueAt time.Time
+	// FixDueAt is when it should have resolved it by; zero when there is no such deadline.
+	FixDueAt time.Time
+	// AckEscalatedAt is when vigil found the alert still open past AckDueAt and told the
+	// organisation's administrators and the sector analysts; zero until then.
+	AckEscalatedAt time.Time
+	// FixOverdueAt is when vigil found it unresolved past FixDueAt and marked it overdue;
+	// zero until then.
+	FixOverdueAt time.Time
 }
 
 // AlertWords words an alert from what it holds: its title and body, written from its
@@ -80,6 +91,8 @@ type AlertFilter struct {
 	Kind AlertKind
 	// Since matches alerts last seen at or after this time.
 	Since time.Time
+	// Overdue matches alerts overdue for that deadline (Alert.IsOverdue).
+	Overdue Overdue
 	// Audience, when set, keeps the list to what it may see, in the query itself, so
 	// that neither a page nor its cursor tells of a hidden alert.
 	Audience *Audience

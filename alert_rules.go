@@ -13,10 +13,12 @@ var AlertKinds = []AlertKind{AlertEarlyWarning, AlertSighting, AlertRetroHunt}
 
 // NewAlert checks an alert about to be raised and fills in what raising decides: status
 // open, count at least 1, seen times defaulting to now and in order, sources trimmed and
-// without repeats. It ignores a's ID, Status, CreatedAt and lifecycle fields.
+// without repeats. It keeps a's deadlines (AckDueAt, FixDueAt: the raising use case sets
+// them from Deadlines) and ignores its ID, Status, CreatedAt and lifecycle fields.
 func NewAlert(a Alert, now time.Time) (Alert, error) {
 	out := Alert{Kind: a.Kind, Severity: a.Severity, Status: AlertOpen, Body: a.Body,
-		Observable: a.Observable, Indicator: a.Indicator, TLP: a.TLP, DedupKey: a.DedupKey, Count: max(a.Count, 1)}
+		Observable: a.Observable, Indicator: a.Indicator, TLP: a.TLP, DedupKey: a.DedupKey, Count: max(a.Count, 1),
+		AckDueAt: timeOr(a.AckDueAt, time.Time{}), FixDueAt: timeOr(a.FixDueAt, time.Time{})}
 	var err error
 	if out.Org, err = NormalizeODS(a.Org); err != nil {
 		return out, err
@@ -49,10 +51,13 @@ func NewAlert(a Alert, now time.Time) (Alert, error) {
 // Merge folds r, a repeat of the same alert (same organisation and DedupKey), into a:
 // the count goes up by r's, the seen times widen, new sources are added, the severity
 // rises if r's is higher and the TLP becomes the stricter of the two, so that a repeat
-// marked more strictly is never shown as widely as its first report. Status stays: a
-// resolved alert stays resolved. Title and body stay too, unless reword is true: then
-// what they say about the sources or the sharing (TLP) is out of date, and whoever
-// raised the repeat words the merged alert again (AlertWords).
+// marked more strictly is never shown as widely as its first report. Each deadline
+// becomes the earlier of the two, none counting as latest: r's are counted from when the
+// repeat came in, so a repeat that raises the severity brings the deadlines in, and no
+// repeat ever moves one out. Status stays: a resolved alert stays resolved. Title and
+// body stay too, unless reword is true: then what they say about the sources or the
+// sharing (TLP) is out of date, and whoever raised the repeat words the merged alert
+// again (AlertWords).
 func (a *Alert) Merge(r Alert) (reword bool) {
 	a.Count += max(r.Count, 1)
 	n := len(a.Sources)
@@ -60,6 +65,8 @@ func (a *Alert) Merge(r Alert) (reword bool) {
 	if r.Severity.Rank() > a.Severity.Rank() {
 		a.Severity = r.Severity
 	}
+	a.AckDueAt = earliest(a.AckDueAt, r.AckDueAt)
+	a.FixDueAt = earliest(a.FixDueAt, r.FixDueAt)
 	tlp := Stricter(a.TLP, r.TLP)
 	reword = len(a.Sources) != n || tlp != a.TLP
 	a.TLP = tlp

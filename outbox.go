@@ -11,6 +11,9 @@ type OutboxKind string
 const (
 	OutboxImmediate OutboxKind = "immediate" // one high or critical alert, sent at once
 	OutboxDigest    OutboxKind = "digest"    // the daily summary of an organisation's alerts
+	// OutboxEscalation tells the organisation's administrators and the sector analysts
+	// (always named in Recipients) that an alert's acknowledge deadline passed.
+	OutboxEscalation OutboxKind = "escalation"
 )
 
 // OutboxEntry is a message waiting for (or past) delivery to an organisation's contacts.
@@ -31,7 +34,7 @@ type OutboxEntry struct {
 	// the organisation's administrators and named contacts alone (NamedOnly). Empty means
 	// every contact of the organisation.
 	Recipients []string
-	// AlertID is the alert an immediate message is about; 0 for a digest.
+	// AlertID is the alert an immediate message or escalation is about; 0 for a digest.
 	AlertID int64
 	// DedupKey makes writing the same message twice a no-op ("alert|42", "digest|2025-03-01").
 	DedupKey string

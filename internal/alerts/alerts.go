@@ -1,4 +1,4 @@
-// Package alerts holds the use cases of alerts: raising them (a repeat merges into the open alert; high and critical ones are sent at once, the rest wait for the daily digest), reading the ones a caller may see, acknowledging and resolving them, and the notifications queued for delivery.
+// Package alerts holds the use cases of alerts: raising them (a repeat merges into the open alert; high and critical ones are sent at once, the rest wait for the daily digest), their deadlines and the escalation of missed ones, reading the ones a caller may see and their history, acknowledging and resolving them, and the notifications queued for delivery.
 //
 // Every method takes the acting vigil.Principal, checks what it may do before touching a
 // row, runs in one store transaction, and writes its audit entry inside that
@@ -9,10 +9,12 @@ package alerts
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -27,6 +29,9 @@ type Deps struct {
 	// DigestHour is the UTC hour (0–23) of the daily digest; config supplies
 	// DefaultDigestHour.
 	DigestHour int
+	// Deadlines are how long organisations have to acknowledge and remediate an alert of
+	// each severity; nil means vigil.DefaultDeadlines.
+	Deadlines vigil.Deadlines
 }
 
 // DefaultDigestHour is when (UTC) the daily digest is written by default.
@@ -39,12 +44,17 @@ type Service struct {
 	now   func() time.Time
 
 	digestHour int
+	deadlines  vigil.Deadlines
 	raised     *prometheus.CounterVec
 }
 
 // New builds the Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now, digestHour: d.DigestHour, raised: newRaisedCounter()}
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, digestHour: d.DigestHour, deadlines: d.Deadlines,
+		raised: newRaisedCounter()}
+	if s.deadlines == nil {
+		s.deadlines = vigil.DefaultDeadlines()
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -54,10 +64,16 @@ func New(d Deps) *Service {
 	return s
 }
 
-// Run writes the daily digest at the configured hour until ctx ends. On start it writes
-// the latest due digest it has not written yet (a server down at the hour catches up);
-// writing a day's digest twice is a no-op.
+// Run does the alerts' background work until ctx ends: it writes the daily digest at
+// the configured hour, and once a minute escalates alerts past their acknowledge deadline
+// and marks those past their remediation deadline (Escalate). On start it writes the
+// latest due digest it has not written yet (a server down at the hour catches up);
+// writing a day's digest twice is a no-op, and so is escalating an alert twice, so
+// several servers may run it over one database.
 func (s *Service) Run(ctx context.Context) error {
-	s.digestLoop(ctx, sleepCtx)
+	var wg sync.WaitGroup
+	wg.Go(func() { s.digestLoop(ctx, sleepCtx) })
+	wg.Go(func() { s.escalationLoop(ctx, sleepCtx) })
+	wg.Wait()
 	return nil
 }

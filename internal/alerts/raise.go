@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vigil-health/vigil"
@@ -23,12 +24,23 @@ import (
 // same transaction, so that its sharing line and source names match what it now holds.
 // The visibility rule reads the stored TLP, so an alert whose marking rose is hidden
 // from those it no longer reaches as soon as tx commits.
+// The alert gets its severity's deadlines (Deps.Deadlines) counted from now; a repeat
+// brings the stored ones in when its own are earlier (vigil.Alert.Merge). What happened
+// goes into the alert's history: raised, or repeated and, when the repeat made it so,
+// severity raised and TLP raised.
 // It runs in the caller's transaction because the flows that raise alerts write other
 // rows with them (a telemetry batch writes its sightings too). Every flow that raises
 // alerts calls it, so that nothing reaches an organisation by one path only.
 func (s *Service) Raise(ctx context.Context, tx *store.Store, r Raising) (id int64, created bool, err error) {
 	a := r.Alert
-	if id, created, err = tx.RaiseAlertWorded(ctx, a, r.Words); err != nil {
+	now := s.now().UTC()
+	a.AckDueAt, a.FixDueAt = s.deadlines.Due(a.Severity, now)
+	res, err := tx.RaiseAlertMerged(ctx, a, r.Words)
+	if err != nil {
+		return 0, false, err
+	}
+	id, created = res.Alert.ID, res.Created
+	if err := writeRaiseHistory(ctx, tx, res, now); err != nil {
 		return 0, false, err
 	}
 	if err := tx.QueueDigest(ctx, id, created); err != nil {
@@ -78,6 +90,28 @@ func (s *Service) narrowPending(ctx context.Context, tx *store.Store, id int64) 
 	}
 	_, err = tx.RewritePending(ctx, msg)
 	return err
+}
+
+// writeRaiseHistory records in the alert's history what raising it did.
+func writeRaiseHistory(ctx context.Context, tx *store.Store, res store.Raised, now time.Time) error {
+	a, was := res.Alert, res.Was
+	entries := []vigil.HistoryEntry{{Kind: vigil.HistoryRaised, Count: a.Count, Severity: a.Severity, TLP: a.TLP}}
+	if !res.Created {
+		entries = []vigil.HistoryEntry{{Kind: vigil.HistoryRepeated, Count: a.Count}}
+		if a.Severity.Rank() > was.Severity.Rank() {
+			entries = append(entries, vigil.HistoryEntry{Kind: vigil.HistorySeverityRaised, Severity: a.Severity})
+		}
+		if a.TLP.Rank() > was.TLP.Rank() {
+			entries = append(entries, vigil.HistoryEntry{Kind: vigil.HistoryTLPRaised, TLP: a.TLP})
+		}
+	}
+	for _, e := range entries {
+		e.Alert, e.At = a.ID, now
+		if err := tx.AddAlertHistory(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Raising is an alert a flow raises, with the way that flow words it.

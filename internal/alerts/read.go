@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"context"
+	"time"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -52,4 +53,66 @@ func visible(ctx context.Context, st *store.Store, p vigil.Principal, id int64) 
 		return vigil.Alert{}, vigil.Errorf(vigil.ENOTFOUND, "no alert %d", id)
 	}
 	return al, nil
+}
+
+// History returns alert id's timeline, oldest first, when p may see the alert (the same
+// check as Get): raised, repeated, severity and TLP raised, acknowledged, resolved,
+// and the deadlines it missed. Who an escalation went to is for the centre and the
+// organisation itself: a supplier reading a customer's alert sees that it was
+// escalated, not to whom.
+func (s *Service) History(ctx context.Context, p vigil.Principal, id int64) ([]vigil.HistoryEntry, error) {
+	if err := p.Need(vigil.People...); err != nil {
+		return nil, err
+	}
+	al, err := visible(ctx, s.store, p, id)
+	if err != nil {
+		return nil, err
+	}
+	h, err := s.store.AlertHistory(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.CanSeeOrg(al.Org) {
+		for i := range h {
+			h[i].To = nil
+		}
+	}
+	return h, nil
+}
+
+// DefaultAckWindow is the window of AckTimes when none is given; MaxAckWindow the
+// longest it may be.
+const (
+	DefaultAckWindow = 30 * 24 * time.Hour
+	MaxAckWindow     = 366 * 24 * time.Hour
+)
+
+// AckTimes returns the sector's time-to-acknowledge figures, per severity, for the
+// alerts raised at or after from and before to: how many were raised and acknowledged,
+// the median and 90th percentile time to acknowledge, how many were acknowledged by
+// their deadline and how many are overdue now. It is for the sector centre's overview.
+// A zero to means now, a zero from DefaultAckWindow before to; the window may be at most
+// MaxAckWindow long.
+func (s *Service) AckTimes(ctx context.Context, p vigil.Principal, from, to time.Time) (vigil.AckReport, error) {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return vigil.AckReport{}, err
+	}
+	to = timeOr(to, s.now()).UTC().Truncate(time.Microsecond)
+	from = timeOr(from, to.Add(-DefaultAckWindow)).UTC().Truncate(time.Microsecond)
+	switch {
+	case !from.Before(to):
+		return vigil.AckReport{}, vigil.Errorf(vigil.EINVALID, "the window starts (%s) at or after it ends (%s): give from before to", When(from), When(to))
+	case to.Sub(from) > MaxAckWindow:
+		return vigil.AckReport{}, vigil.Errorf(vigil.EINVALID, "the window from %s to %s is longer than 366 days: give a shorter one", When(from), When(to))
+	}
+	figs, err := s.store.AckTimes(ctx, from, to)
+	return vigil.AckReport{From: from, To: to, Severities: figs}, err
+}
+
+// timeOr is t, or def when t is zero.
+func timeOr(t, def time.Time) time.Time {
+	if t.IsZero() {
+		return def
+	}
+	return t
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 )
 
-// Ack records that p has seen alert id, and audits it (alert.ack). Acknowledging an
+// Ack records that p has seen alert id, in its history too, and audits it (alert.ack). Acknowledging an
 // acknowledged alert changes nothing and writes no audit entry; acknowledging a resolved
 // one is a conflict; an alert p may not see is not found.
 func (s *Service) Ack(ctx context.Context, p vigil.Principal, id int64) (vigil.Alert, error) {
@@ -25,6 +25,10 @@ func (s *Service) Ack(ctx context.Context, p vigil.Principal, id int64) (vigil.A
 		if al, moved, err = tx.AckAlert(ctx, id, p.Email); err != nil || !moved {
 			return err // not moved: already acknowledged, so nothing changes and nothing is audited
 		}
+		err = tx.AddAlertHistory(ctx, vigil.HistoryEntry{Alert: id, At: s.now().UTC(), Kind: vigil.HistoryAcknowledged, By: p.Email})
+		if err != nil {
+			return err
+		}
 		_, err = tx.Audit(ctx, p.Email, "alert.ack", target(id), map[string]any{"org": al.Org})
 		return err
 	})
@@ -34,8 +38,8 @@ func (s *Service) Ack(ctx context.Context, p vigil.Principal, id int64) (vigil.A
 	return al, nil
 }
 
-// Resolve records that alert id has been dealt with, by p and how (note, required), and
-// audits it (alert.resolve). Resolving a resolved alert is a conflict; an alert p may
+// Resolve records that alert id has been dealt with, by p and how (note, required), in
+// its history too, and audits it (alert.resolve). Resolving a resolved alert is a conflict; an alert p may
 // not see is not found.
 func (s *Service) Resolve(ctx context.Context, p vigil.Principal, id int64, note string) (vigil.Alert, error) {
 	if err := p.Need(vigil.AlertWorkers...); err != nil {
@@ -50,6 +54,11 @@ func (s *Service) Resolve(ctx context.Context, p vigil.Principal, id int64, note
 		// even on a resolved alert, as it always was.
 		var err error
 		if al, err = tx.ResolveAlert(ctx, id, p.Email, note); err != nil {
+			return err
+		}
+		err = tx.AddAlertHistory(ctx, vigil.HistoryEntry{Alert: id, At: s.now().UTC(), Kind: vigil.HistoryResolved,
+			By: p.Email, Note: al.ResolutionNote})
+		if err != nil {
 			return err
 		}
 		_, err = tx.Audit(ctx, p.Email, "alert.resolve", target(id), map[string]any{"org": al.Org, "note": al.ResolutionNote})

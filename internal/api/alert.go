@@ -48,6 +48,12 @@ type Alert struct {
 	ResolvedBy string `json:"resolved_by,omitempty"`
 	// ResolutionNote says how it was dealt with.
 	ResolutionNote string `json:"resolution_note,omitempty"`
+	// AckDueAt is when it should be acknowledged by; absent when its severity has no such deadline.
+	AckDueAt *time.Time `json:"ack_due_at,omitempty"`
+	// RemediateDueAt is when it should be resolved by; absent when there is no such deadline.
+	RemediateDueAt *time.Time `json:"remediate_due_at,omitempty"`
+	// Overdue lists the deadlines it has missed and not yet met.
+	Overdue []vigil.Overdue `json:"overdue" nullable:"false" enum:"acknowledge,remediate" doc:"The deadlines it has missed and not yet met: acknowledge (still open), remediate (still unresolved)."`
 }
 
 func alertOut(a vigil.Alert) Alert {
@@ -55,7 +61,8 @@ func alertOut(a vigil.Alert) Alert {
 		Body: a.Body, Observable: a.Observable, Indicator: a.Indicator, Sources: nonNil(a.Sources), TLP: a.TLP,
 		Count: a.Count, FirstSeen: a.FirstSeen, LastSeen: a.LastSeen, CreatedAt: a.CreatedAt,
 		AckedAt: timePtr(a.AckedAt), AckedBy: a.AckedBy, ResolvedAt: timePtr(a.ResolvedAt), ResolvedBy: a.ResolvedBy,
-		ResolutionNote: a.ResolutionNote}
+		ResolutionNote: a.ResolutionNote, AckDueAt: timePtr(a.AckDueAt), RemediateDueAt: timePtr(a.FixDueAt),
+		Overdue: nonNil(a.Overdue())}
 }
 
 type alertIDIn struct {

@@ -13,6 +13,7 @@ type alertListIn struct {
 	Severity vigil.Severity    `query:"severity" enum:"low,medium,high,critical"`
 	Kind     vigil.AlertKind   `query:"kind" enum:"early_warning,sighting,retro_hunt"`
 	Since    time.Time         `query:"since" doc:"Only alerts last seen at or after this time (RFC 3339)."`
+	Overdue  vigil.Overdue     `query:"overdue" enum:"acknowledge,remediate" doc:"Only alerts overdue for that deadline: acknowledge (still open after it), remediate (still unresolved after it)."`
 	PageParams
 }
 
@@ -20,7 +21,7 @@ type alertListIn struct {
 // own, a supplier its own and its customers' shareable ones.
 func (a *API) alertList(ctx context.Context, in *alertListIn) (*pageOut[Alert], error) {
 	als, next, err := a.app.Alerts.List(ctx, principal(ctx), vigil.AlertFilter{Org: in.Org, Status: in.Status,
-		Severity: in.Severity, Kind: in.Kind, Since: in.Since, Cursor: in.Cursor, Limit: in.Limit})
+		Severity: in.Severity, Kind: in.Kind, Since: in.Since, Overdue: in.Overdue, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}

@@ -118,9 +118,11 @@ func (a *API) routes() {
 	Register(a, op("reject-asset", http.MethodPost, "/assets/{id}/reject", "Reject a pending asset", "orgs", e404, e409), sector, a.assetReject)
 
 	Register(a, op("list-alerts", http.MethodGet, "/alerts", "List alerts", "alerts", e404), people, a.alertList)
+	Register(a, op("get-alert-ack-times", http.MethodGet, "/alerts/ack-times", "Time to acknowledge, by severity", "alerts"), sector, a.alertAckTimes)
 	Register(a, op("get-alert", http.MethodGet, "/alerts/{id}", "Get an alert", "alerts", e404), people, a.alertGet)
 	Register(a, op("ack-alert", http.MethodPost, "/alerts/{id}/ack", "Acknowledge an alert", "alerts", e404, e409), alertWorkers, a.alertAck)
 	Register(a, op("resolve-alert", http.MethodPost, "/alerts/{id}/resolve", "Resolve an alert", "alerts", e404, e409), alertWorkers, a.alertResolve)
+	Register(a, op("get-alert-history", http.MethodGet, "/alerts/{id}/history", "An alert's history", "alerts", e404), people, a.alertHistory)
 
 	Register(a, op("create-token", http.MethodPost, "/tokens", "Create an API token", "tokens"), people, a.tokenCreate)
 	Register(a, op("list-tokens", http.MethodGet, "/tokens", "List API tokens", "tokens"), people, a.tokenList)

@@ -45,6 +45,8 @@ type Deps struct {
 	// DigestHour is the UTC hour (0–23) of the daily digest; config supplies
 	// alerts.DefaultDigestHour.
 	DigestHour int
+	// Deadlines are the alert deadlines by severity; nil means vigil.DefaultDeadlines.
+	Deadlines vigil.Deadlines
 	// Flows configures the live flows Open builds; New leaves them out.
 	Flows Flows
 }
@@ -83,7 +85,8 @@ func New(d Deps) *App {
 	a.Audit = auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
 	a.Orgs = orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Limits: d.AssetLimits,
 		AssetsChanged: a.assetsChanged})
-	a.Alerts = alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour})
+	a.Alerts = alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour,
+		Deadlines: d.Deadlines})
 	return a
 }
 

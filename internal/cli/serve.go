@@ -104,9 +104,10 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 		}
 	}
 	allowPrivate, _ := cfg.FeedAllowPrefixes() // checked by cfg.Validate
+	deadlines, _ := cfg.AlertDeadlines()       // checked by cfg.Validate
 	a, err := app.Open(ctx, app.Deps{Store: s, Logger: log, SessionTTL: cfg.SessionTTL.Duration,
 		SessionIdleTimeout: cfg.SessionIdleTimeout.Duration, HashConcurrency: cfg.PasswordHashConcurrency, DigestHour: cfg.DigestHour,
-		AssetLimits: cfg.AssetLimits(), AuditHeadPath: auditlog.HeadPath(cfg.DataDir), Flows: app.Flows{Secret: secret,
+		Deadlines: deadlines, AssetLimits: cfg.AssetLimits(), AuditHeadPath: auditlog.HeadPath(cfg.DataDir), Flows: app.Flows{Secret: secret,
 			RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, MaxEventBytes: cfg.MaxEventBytes,
 			Warninglists: benign, FeedAllowPrivate: allowPrivate, MaxIntelBytes: cfg.MaxIntelBytes}})
 	if err != nil {

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -72,6 +74,10 @@ type Config struct {
 	// TrustedOrigins are further origins (scheme://host[:port]) allowed to make
 	// cookie-authenticated changes, e.g. the public address behind a proxy.
 	TrustedOrigins []string `json:"trusted_origins"`
+	// Deadlines change how long organisations have to acknowledge and remediate alerts,
+	// by severity: {"critical": {"acknowledge": "24h", "remediate": "7d"}}. A severity
+	// or a part not given keeps vigil.DefaultDeadlines; "none" removes a deadline.
+	Deadlines map[string]DeadlineSetting `json:"deadlines"`
 	// Secret is the server secret in hex (VIGIL_SECRET only, never the file): set the same
 	// value on every server sharing a PostgreSQL database. Empty means <data-dir>/secret.
 	Secret string `json:"-"`
@@ -98,6 +104,48 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON writes the duration as "12h0m0s".
 func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// DeadlineSetting is the deadlines of one severity as the config file gives them, each
+// as vigil.ParseDeadline reads it ("48h", "14d", "none"); empty keeps the default.
+type DeadlineSetting struct {
+	// Acknowledge is how long an organisation has to acknowledge an alert.
+	Acknowledge string `json:"acknowledge,omitempty"`
+	// Remediate is how long it has to resolve it.
+	Remediate string `json:"remediate,omitempty"`
+}
+
+// AlertDeadlines are the alert deadlines: vigil.DefaultDeadlines with Deadlines laid
+// over them. The error names the setting to change.
+func (c *Config) AlertDeadlines() (vigil.Deadlines, error) {
+	ds := vigil.DefaultDeadlines()
+	for _, key := range slices.Sorted(maps.Keys(c.Deadlines)) {
+		set := c.Deadlines[key]
+		sev := vigil.Severity(strings.ToLower(strings.TrimSpace(key)))
+		if sev.Rank() == 0 {
+			return nil, fmt.Errorf("deadlines: %q is not a severity: use low, medium, high or critical", key)
+		}
+		d := ds[sev]
+		for _, part := range []struct {
+			name string
+			text string
+			to   *time.Duration
+		}{{"acknowledge", set.Acknowledge, &d.Acknowledge}, {"remediate", set.Remediate, &d.Remediate}} {
+			if strings.TrimSpace(part.text) == "" {
+				continue
+			}
+			v, err := vigil.ParseDeadline(part.text)
+			if err != nil {
+				return nil, fmt.Errorf("deadlines: %s.%s: %s", sev, part.name, vigil.ErrorMessage(err))
+			}
+			*part.to = v
+		}
+		ds[sev] = d
+	}
+	if err := ds.Check(); err != nil {
+		return nil, errors.New(vigil.ErrorMessage(err))
+	}
+	return ds, nil
+}
 
 // Default returns the settings used when nothing else is said.
 func Default() Config {
@@ -272,6 +320,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PasswordHashConcurrency < 0 || c.PasswordHashConcurrency > 256 {
 		errs = append(errs, fmt.Errorf("password_hash_concurrency %d must be between 0 (one per core) and 256", c.PasswordHashConcurrency))
+	}
+	if _, err := c.AlertDeadlines(); err != nil {
+		errs = append(errs, err)
 	}
 	errs = append(errs, c.validateWeb()...)
 	if c.DemoPassword != "" && utf8.RuneCountInString(c.DemoPassword) < MinDemoPassword {

@@ -1,12 +1,15 @@
 package config
 
 import (
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vigil-health/vigil"
 )
 
 func TestValidate(t *testing.T) {
@@ -43,6 +46,15 @@ func TestValidate(t *testing.T) {
 		{"feed allow-list", func(c *Config) { c.FeedAllowPrivate = []string{"10.20.0.0/16", "fd00::/8"} }, ""},
 		{"feed allow-list of a bare address", func(c *Config) { c.FeedAllowPrivate = []string{"10.20.0.1"} }, "feed_allow_private"},
 		{"intel cap too small", func(c *Config) { c.MaxIntelBytes = 10 }, "max_intel_bytes"},
+		{"deadlines for medium", func(c *Config) { c.Deadlines = map[string]DeadlineSetting{"medium": {Remediate: "720h"}} }, ""},
+		{"deadlines for a severity that is not one", func(c *Config) { c.Deadlines = map[string]DeadlineSetting{"urgent": {Acknowledge: "1h"}} },
+			`deadlines: "urgent" is not a severity: use low, medium, high or critical`},
+		{"a deadline not understood", func(c *Config) { c.Deadlines = map[string]DeadlineSetting{"high": {Acknowledge: "two days"}} },
+			`deadlines: high.acknowledge: deadline "two days" is not understood`},
+		{"a deadline too long", func(c *Config) { c.Deadlines = map[string]DeadlineSetting{"low": {Remediate: "400d"}} },
+			"deadlines: low.remediate"},
+		{"acknowledge after remediate", func(c *Config) { c.Deadlines = map[string]DeadlineSetting{"critical": {Acknowledge: "15d"}} },
+			"deadlines: critical.acknowledge (15d) is later than critical.remediate (14d)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,4 +184,36 @@ func FuzzLoadFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// An operator's deadlines file changes only what it names: the rest keep the defaults
+// (48 hours to acknowledge, 14 days to remediate, for high and critical alerts).
+func TestAlertDeadlines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vigil.json")
+	os.WriteFile(path, []byte(`{"deadlines": {"critical": {"acknowledge": "4h", "remediate": "7d"},
+		"High": {"remediate": "none"}, "medium": {"remediate": "720h"}}}`), 0o600)
+	c := Default()
+	if err := c.LoadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := c.AlertDeadlines()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := vigil.Deadlines{
+		vigil.SeverityCritical: {Acknowledge: 4 * time.Hour, Remediate: 7 * 24 * time.Hour},
+		vigil.SeverityHigh:     {Acknowledge: 48 * time.Hour},
+		vigil.SeverityMedium:   {Remediate: 720 * time.Hour},
+	}
+	if !maps.Equal(ds, want) {
+		t.Errorf("AlertDeadlines() = %v, want %v", ds, want)
+	}
+	def := Default()
+	if ds, err := def.AlertDeadlines(); err != nil || !maps.Equal(ds, vigil.DefaultDeadlines()) {
+		t.Errorf("with no settings AlertDeadlines() = %v, %v; want the defaults", ds, err)
+	}
+	os.WriteFile(path, []byte(`{"deadlines": {"high": {"acknowledged": "4h"}}}`), 0o600)
+	if err := c.LoadFile(path); err == nil || !strings.Contains(err.Error(), "acknowledged") {
+		t.Errorf("a misspelt deadline key loaded: %v", err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/vigil-health/vigil"
 )
@@ -16,40 +17,63 @@ func (s *Store) RaiseAlert(ctx context.Context, a vigil.Alert) (id int64, create
 	return s.RaiseAlertWorded(ctx, a, nil)
 }
 
-// RaiseAlertWorded stores an alert, or counts a repeat. An alert with the same
+// RaiseAlertWorded stores an alert, or counts a repeat, as RaiseAlertMerged does, and
+// returns the alert's id and whether it was new.
+func (s *Store) RaiseAlertWorded(ctx context.Context, a vigil.Alert, words vigil.AlertWords) (id int64, created bool, err error) {
+	r, err := s.RaiseAlertMerged(ctx, a, words)
+	return r.Alert.ID, r.Created, err
+}
+
+// Raised is what raising an alert did.
+type Raised struct {
+	// Alert is the alert as it now stands.
+	Alert vigil.Alert
+	// Was is the stored alert a repeat merged into, as it was before; zero when Created.
+	Was vigil.Alert
+	// Created reports whether the alert is new.
+	Created bool
+}
+
+// RaiseAlertMerged stores an alert, or counts a repeat. An alert with the same
 // organisation and DedupKey as a stored one is a repeat, merged into it by
 // vigil.Alert.Merge: the count goes up by a.Count (at least 1), its seen times widen, its
-// sources gain any new ones, its severity rises if a's is higher and its TLP becomes the
-// stricter of the two. When that changed its sources or TLP and words is not nil, its
-// title and body are rewritten by words from the merged alert, in the same transaction;
-// otherwise they stay. Its status stays (a resolved alert stays resolved: reopening is
-// the alert package's decision). An empty DedupKey never repeats. It ignores a's ID,
-// Status, CreatedAt and lifecycle fields, and returns the alert's id and whether it was new.
-func (s *Store) RaiseAlertWorded(ctx context.Context, a vigil.Alert, words vigil.AlertWords) (id int64, created bool, err error) {
-	a, err = vigil.NewAlert(a, s.now())
+// sources gain any new ones, its severity rises if a's is higher, its TLP becomes the
+// stricter of the two and its deadlines the earlier. When that changed its sources or TLP
+// and words is not nil, its title and body are rewritten by words from the merged alert,
+// in the same transaction; otherwise they stay. Its status stays (a resolved alert stays
+// resolved: reopening is the alert package's decision). An empty DedupKey never repeats.
+// It ignores a's ID, Status, CreatedAt and lifecycle fields, and keeps its deadlines
+// (AckDueAt, FixDueAt), which the caller sets.
+func (s *Store) RaiseAlertMerged(ctx context.Context, a vigil.Alert, words vigil.AlertWords) (Raised, error) {
+	a, err := vigil.NewAlert(a, s.now())
 	if err != nil {
-		return 0, false, err
+		return Raised{}, err
 	}
+	var r Raised
 	err = s.inTx(ctx, func(tx *Store, c conn) error {
-		if id, err = tx.insertAlert(ctx, c, a); err != nil || id != 0 {
-			created = id != 0
+		r = Raised{}
+		id, err := tx.insertAlert(ctx, c, a)
+		if err != nil || id != 0 {
+			a.ID = id
+			r.Alert, r.Created = a, id != 0
 			return err
 		}
-		id, err = tx.repeatAlert(ctx, c, a, words)
+		r.Was, r.Alert, err = tx.repeatAlert(ctx, c, a, words)
 		return err
 	})
-	return id, created, err
+	return r, err
 }
 
 // insertAlert inserts a new alert and returns its id, or 0 when its dedup key is taken.
 func (s *Store) insertAlert(ctx context.Context, c conn, a vigil.Alert) (int64, error) {
 	sources, _ := json.Marshal(nonNil(a.Sources))
 	rows, err := c.query(ctx, `INSERT INTO alerts (org, kind, severity, status, title, body, observable, indicator,
-		sources, tlp, count, first_seen, last_seen, created_at, dedup_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		sources, tlp, count, first_seen, last_seen, created_at, dedup_key, ack_due_at, fix_due_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (org, dedup_key) DO NOTHING RETURNING id`,
 		a.Org, string(a.Kind), string(a.Severity), string(a.Status), a.Title, a.Body, a.Observable, a.Indicator,
-		string(sources), string(a.TLP), a.Count, dbTime(a.FirstSeen), dbTime(a.LastSeen), dbTime(a.CreatedAt), nullString(a.DedupKey))
+		string(sources), string(a.TLP), a.Count, dbTime(a.FirstSeen), dbTime(a.LastSeen), dbTime(a.CreatedAt), nullString(a.DedupKey),
+		dbTime(a.AckDueAt), dbTime(a.FixDueAt))
 	if isForeignKeyViolation(err) {
 		return 0, vigil.Errorf(vigil.EINVALID, "organisation %s is not registered", a.Org)
 	}
@@ -67,29 +91,32 @@ func (s *Store) insertAlert(ctx context.Context, c conn, a vigil.Alert) (int64, 
 }
 
 // repeatAlert folds a into the stored alert with the same dedup key (vigil.Alert.Merge),
-// wording it again with words when its sources or TLP changed.
-func (s *Store) repeatAlert(ctx context.Context, c conn, a vigil.Alert, words vigil.AlertWords) (int64, error) {
+// wording it again with words when its sources or TLP changed, and returns the stored
+// alert as it was and as it now is.
+func (s *Store) repeatAlert(ctx context.Context, c conn, a vigil.Alert, words vigil.AlertWords) (was, now vigil.Alert, err error) {
 	stored, err := scanAlert(c.row(ctx, `SELECT `+alertColumns+` FROM alerts WHERE org = ? AND dedup_key = ?`+s.forUpdate(),
 		a.Org, a.DedupKey))
 	if err != nil {
-		return 0, fmt.Errorf("read repeated alert: %w", err)
+		return was, now, fmt.Errorf("read repeated alert: %w", err)
 	}
+	was = stored
+	was.Sources = slices.Clone(stored.Sources)
 	if stored.Merge(a) && words != nil {
 		title, body := words(stored)
 		if stored.Title, err = vigil.Text("title", title, 300, true); err != nil {
-			return 0, err
+			return was, now, err
 		}
 		stored.Body = body
 	}
 	merged, _ := json.Marshal(nonNil(stored.Sources))
 	_, err = c.exec(ctx, `UPDATE alerts SET count = ?, severity = ?, sources = ?, tlp = ?, title = ?, body = ?,
-		first_seen = ?, last_seen = ? WHERE id = ?`,
+		first_seen = ?, last_seen = ?, ack_due_at = ?, fix_due_at = ? WHERE id = ?`,
 		stored.Count, string(stored.Severity), string(merged), string(stored.TLP), stored.Title, stored.Body,
-		dbTime(stored.FirstSeen), dbTime(stored.LastSeen), stored.ID)
+		dbTime(stored.FirstSeen), dbTime(stored.LastSeen), dbTime(stored.AckDueAt), dbTime(stored.FixDueAt), stored.ID)
 	if err != nil {
-		return 0, fmt.Errorf("update repeated alert %d: %w", stored.ID, err)
+		return was, now, fmt.Errorf("update repeated alert %d: %w", stored.ID, err)
 	}
-	return stored.ID, nil
+	return was, stored, nil
 }
 
 func nonNil(s []string) []string {
@@ -100,7 +127,8 @@ func nonNil(s []string) []string {
 }
 
 const alertColumns = `id, org, kind, severity, status, title, body, observable, indicator, sources, tlp, count,
-	first_seen, last_seen, created_at, acked_at, acked_by, resolved_at, resolved_by, resolution_note, dedup_key`
+	first_seen, last_seen, created_at, acked_at, acked_by, resolved_at, resolved_by, resolution_note, dedup_key,
+	ack_due_at, fix_due_at, ack_escalated_at, fix_overdue_at`
 
 func scanAlert(sc scanner) (vigil.Alert, error) {
 	var a vigil.Alert
@@ -108,7 +136,8 @@ func scanAlert(sc scanner) (vigil.Alert, error) {
 	var dedup sql.NullString
 	err := sc.Scan(&a.ID, &a.Org, &a.Kind, &a.Severity, &a.Status, &a.Title, &a.Body, &a.Observable, &a.Indicator,
 		&sources, &a.TLP, &a.Count, scanTime(&a.FirstSeen), scanTime(&a.LastSeen), scanTime(&a.CreatedAt),
-		scanTime(&a.AckedAt), &a.AckedBy, scanTime(&a.ResolvedAt), &a.ResolvedBy, &a.ResolutionNote, &dedup)
+		scanTime(&a.AckedAt), &a.AckedBy, scanTime(&a.ResolvedAt), &a.ResolvedBy, &a.ResolutionNote, &dedup,
+		scanTime(&a.AckDueAt), scanTime(&a.FixDueAt), scanTime(&a.AckEscalatedAt), scanTime(&a.FixOverdueAt))
 	if err != nil {
 		return a, err
 	}

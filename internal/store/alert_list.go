@@ -9,6 +9,13 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
+// overdueCond is vigil.Alert.IsOverdue in SQL, spelt as the partial indexes of the
+// analysts' board are (migration 00014), so that both planners can use them.
+var overdueCond = map[vigil.Overdue]string{
+	vigil.OverdueAcknowledge: "status = 'open' AND ack_escalated_at IS NOT NULL",
+	vigil.OverdueRemediate:   "status <> 'resolved' AND fix_overdue_at IS NOT NULL",
+}
+
 // ListAlerts returns the alerts f selects, newest first, and the cursor of the next page
 // ("" on the last page). Pages follow the alert id, so alerts raised while paging do not
 // shift later pages: nothing is repeated or skipped.
@@ -17,6 +24,9 @@ func (s *Store) ListAlerts(ctx context.Context, f vigil.AlertFilter) ([]vigil.Al
 	if err != nil {
 		return nil, "", err
 	}
+	if f.Overdue != "" && !f.Overdue.Valid() {
+		return nil, "", vigil.Errorf(vigil.EINVALID, "overdue %q is not one of acknowledge, remediate", f.Overdue)
+	}
 	var w where
 	w.add(before > 0, "id < ?", before)
 	w.add(f.Org != "", "org = ?", strings.ToUpper(strings.TrimSpace(f.Org)))
@@ -24,6 +34,7 @@ func (s *Store) ListAlerts(ctx context.Context, f vigil.AlertFilter) ([]vigil.Al
 	w.add(f.Severity != "", "severity = ?", string(f.Severity))
 	w.add(f.Kind != "", "kind = ?", string(f.Kind))
 	w.add(!f.Since.IsZero(), "last_seen >= ?", dbTime(f.Since))
+	w.add(f.Overdue != "", overdueCond[f.Overdue])
 	w.audience(f.Audience, "org", "tlp")
 	limit := vigil.PageLimit(f.Limit)
 	rows, err := s.rdb().query(ctx, `SELECT `+alertColumns+` FROM alerts`+w.String()+` ORDER BY id DESC LIMIT ?`, append(w.args, limit+1)...)

@@ -49,8 +49,12 @@ func (s *Store) newOutbox(e vigil.OutboxEntry) (vigil.OutboxEntry, error) {
 	if e.Org, err = vigil.NormalizeODS(e.Org); err != nil {
 		return e, err
 	}
-	if e.Kind != vigil.OutboxImmediate && e.Kind != vigil.OutboxDigest {
-		return e, vigil.Errorf(vigil.EINVALID, "outbox kind %q is not one of immediate, digest", e.Kind)
+	switch {
+	case e.Kind != vigil.OutboxImmediate && e.Kind != vigil.OutboxDigest && e.Kind != vigil.OutboxEscalation:
+		return e, vigil.Errorf(vigil.EINVALID, "outbox kind %q is not one of immediate, digest, escalation", e.Kind)
+	case e.Kind == vigil.OutboxEscalation && len(e.Recipients) == 0:
+		// No recipients means every contact of the organisation: never for an escalation.
+		return e, vigil.Errorf(vigil.EINVALID, "an escalation needs its recipients")
 	}
 	if e.Subject, err = vigil.Text("subject", e.Subject, 300, true); err != nil {
 		return e, err
