@@ -57,6 +57,9 @@ var doneMessages = map[string]string{
 	"acknowledged": "Alert acknowledged. The sector centre can see that you are dealing with it.",
 	"resolved":     "Alert resolved. Thank you: your note is kept with the alert.",
 	"signed-out":   "You have signed out.",
+	// Your account and your organisation.
+	"password-changed": "Your password has been changed. You have been signed out everywhere else.",
+	"token-revoked":    "The token has been revoked: it no longer works.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role
