@@ -87,6 +87,7 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.sessionRoutes()...)
 	rs = append(rs, p.alertRoutes()...)
 	rs = append(rs, p.accountRoutes()...)
+	rs = append(rs, p.organisationRoutes()...)
 	return rs
 }
 
