@@ -88,6 +88,7 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.alertRoutes()...)
 	rs = append(rs, p.accountRoutes()...)
 	rs = append(rs, p.organisationRoutes()...)
+	rs = append(rs, p.supplierRoutes()...)
 	return rs
 }
 
