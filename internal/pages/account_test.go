@@ -81,6 +81,12 @@ func TestAPIToken(t *testing.T) {
 	if p := s.api("GET", "/api/v1/me", secret); p.status != http.StatusOK || !p.has(trustAdmin) {
 		t.Fatalf("the API with the new token: %d %s", p.status, p.body)
 	}
+	if p := s.signIn(sectorAdmin).get("/account?org=R9A"); !p.has("Tokens of R9A", "SIEM export") {
+		t.Errorf("a sector admin listing the trust's tokens: want its token\n%s", p.body)
+	}
+	if p := b.get("/account?org=R9B"); p.status != http.StatusForbidden {
+		t.Errorf("an organisation's admin listing another's tokens: %d, want 403", p.status)
+	}
 	revoke := regexp.MustCompile(`action="(/account/tokens/\d+/revoke)"`).FindStringSubmatch(account.body)
 	if revoke == nil {
 		t.Fatalf("account page: no revoke form\n%s", account.body)

@@ -1,11 +1,13 @@
 package pages
 
 import (
+	"encoding/csv"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/orgs"
@@ -123,6 +125,10 @@ func (p *Pages) renderOrganisation(w http.ResponseWriter, r *http.Request, pr vi
 		return
 	}
 	d.Assets, d.CanEdit = assetRows(d.Profile), pr.Need(vigil.OrgEditors...) == nil
+	if r.Method == http.MethodGet && r.URL.Query().Get("format") == "csv" {
+		writeAssetsCSV(w, d.Assets)
+		return
+	}
 	for i, c := range d.Org.Contacts {
 		d.Contacts = append(d.Contacts, contactRow{c, i + 1})
 	}
@@ -227,4 +233,20 @@ func (d organisationData) KindName() string {
 	return map[vigil.OrgKind]string{vigil.OrgTrust: "NHS trust", vigil.OrgGP: "GP practice",
 		vigil.OrgCareProvider: "Adult social care provider", vigil.OrgSupplier: "IT or digital care supplier",
 		vigil.OrgCentre: "Sector security centre"}[d.Org.Kind]
+}
+
+// writeAssetsCSV writes the organisation's addresses as the page lists them.
+func writeAssetsCSV(w http.ResponseWriter, rows []assetRow) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="addresses.csv"`)
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"address", "kind", "status", "refused_by", "refused_at", "reason"})
+	for _, a := range rows {
+		rec := []string{csvSafe(a.Shown()), string(a.Kind), a.Status, "", "", ""}
+		if a.Status == "refused" {
+			rec[3], rec[4], rec[5] = a.Rejection.By, a.Rejection.At.UTC().Format(time.RFC3339), csvSafe(a.Rejection.Note)
+		}
+		_ = cw.Write(rec)
+	}
+	cw.Flush()
 }

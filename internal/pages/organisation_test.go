@@ -99,6 +99,9 @@ func TestAddressRefused(t *testing.T) {
 	if p := b.get("/organisation"); !p.has("oakleigh-house-bookings.example", "Not accepted", "This booking site belongs to the council, not the home.") {
 		t.Errorf("after the refusal: want the address shown as not accepted, with the reason\n%s", p.body)
 	}
+	if p := b.get("/organisation?format=csv"); !p.has("oakleigh-house-bookings.example,hostname,refused,"+analyst, "oakleigh-house-care-home.example,domain,active") {
+		t.Errorf("addresses as CSV: want the active and refused ones\n%s", p.body)
+	}
 }
 
 // TestMemberSeesButCannotChange checks that an organisation's member sees its page
@@ -173,5 +176,22 @@ func TestContacts(t *testing.T) {
 	}
 	if p := b.get("/organisation?done=contact-removed"); !p.has("Contact removed") || p.has("Linda Marsh") {
 		t.Errorf("after removing: want the contact gone\n%s", p.body)
+	}
+}
+
+// TestHostileContactIsInert checks that text people type into a contact comes back as
+// text on every page that shows it, never as markup.
+func TestHostileContactIsInert(t *testing.T) {
+	s := demoSite(t)
+	b := s.signIn(careManager)
+	const hostile = `"><script>alert(1)</script><img src=x onerror=alert(2)>`
+	if p := b.post("/organisation/contacts", url.Values{"contact-name": {hostile}, "contact-role": {hostile}, "contact-phone": {"<b>0</b>"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("add: %d\n%s", p.status, p.body)
+	}
+	for _, path := range []string{"/organisation", "/organisation/contacts/1"} {
+		p := b.get(path)
+		if strings.Contains(p.body, "<script>alert") || strings.Contains(p.body, "<img src=x") || !p.has("&lt;script&gt;alert(1)&lt;/script&gt;") {
+			t.Errorf("%s: the contact's text is not escaped\n%s", path, p.body)
+		}
 	}
 }
