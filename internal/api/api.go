@@ -107,6 +107,7 @@ func (a *API) routes() {
 	Register(a, op("create-session", http.MethodPost, "/session", "Sign in", "session", e401, e403, e429), anyone, a.sessionCreate)
 	Register(a, op("delete-session", http.MethodDelete, "/session", "Sign out", "session"), anyone, a.sessionDelete)
 	Register(a, op("get-me", http.MethodGet, "/me", "Who am I", "session"), people, a.meGet)
+	Register(a, op("change-password", http.MethodPut, "/session/password", "Change your password", "session", e429), people, a.sessionPassword)
 
 	Register(a, op("create-org", http.MethodPost, "/orgs", "Register an organisation", "orgs", e409), sector, a.orgCreate)
 	Register(a, op("list-orgs", http.MethodGet, "/orgs", "List organisations", "orgs"), people, a.orgList)

@@ -42,11 +42,6 @@ func (p *Pages) orgHome(w http.ResponseWriter, r *http.Request, pr vigil.Princip
 		Data: orgHomeData{Open: open, Working: working, Now: time.Now()}})
 }
 
-// supplierHome is a supplier's home: its customers' alerts it may see.
-func (p *Pages) supplierHome(w http.ResponseWriter, r *http.Request, pr vigil.Principal) {
-	p.alertListFor(w, r, pr, "Your customers' alerts")
-}
-
 // sectorHome is the analyst's overview.
 func (p *Pages) sectorHome(w http.ResponseWriter, r *http.Request, pr vigil.Principal) {
 	p.alertListFor(w, r, pr, "Sector overview")

@@ -86,6 +86,9 @@ func (p *Pages) routes() []route {
 	var rs []route
 	rs = append(rs, p.sessionRoutes()...)
 	rs = append(rs, p.alertRoutes()...)
+	rs = append(rs, p.accountRoutes()...)
+	rs = append(rs, p.organisationRoutes()...)
+	rs = append(rs, p.supplierRoutes()...)
 	return rs
 }
 

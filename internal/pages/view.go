@@ -57,6 +57,17 @@ var doneMessages = map[string]string{
 	"acknowledged": "Alert acknowledged. The sector centre can see that you are dealing with it.",
 	"resolved":     "Alert resolved. Thank you: your note is kept with the alert.",
 	"signed-out":   "You have signed out.",
+	// Your account and your organisation.
+	"password-changed": "Your password has been changed. You have been signed out everywhere else.",
+	"token-revoked":    "The token has been revoked: it no longer works.",
+	"asset-pending":    "Address added. It is waiting for approval by the sector centre: vigil starts watching it once they approve it.",
+	"asset-overlap": "Address added. Another organisation has registered the same or an overlapping address, so the sector centre " +
+		"will check which of you it belongs to before vigil starts watching it.",
+	"asset-active":    "That address is already registered and vigil is watching it.",
+	"asset-removed":   "Address removed: vigil no longer watches it for your organisation.",
+	"contact-added":   "Contact added.",
+	"contact-changed": "Contact changed.",
+	"contact-removed": "Contact removed.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role

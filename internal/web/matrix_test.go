@@ -64,6 +64,7 @@ var coreMatrix = []matrixRow{
 	}, statuses{ok, ok, ok, ok, ok, forbid, ok}},
 	{"DELETE /session", "", at("/session"), statuses{noBody, noBody, noBody, noBody, noBody, forbid, noBody}},
 	{"GET /me", "", at("/me"), statuses{ok, ok, ok, ok, ok, forbid, unauth}},
+	{"PUT /session/password", "", changePassword, statuses{ok, ok, ok, ok, ok, forbid, unauth}},
 
 	{"POST /orgs", "", func(f *fixture, _ string) (string, any) {
 		return "/orgs", map[string]any{"ods_code": f.unique("VN"), "name": "Care Home", "kind": "care_provider"}
@@ -118,6 +119,17 @@ func onClaim(org, verb string) func(*fixture, string) (string, any) {
 	return func(f *fixture, _ string) (string, any) {
 		return fmt.Sprintf("/assets/%d/%s", f.claim(org), verb), map[string]string{"note": "Checked."}
 	}
+}
+
+// changePassword changes the role's own password from the shared test password, set
+// back first so that every role starts from it.
+func changePassword(f *fixture, role string) (string, any) {
+	if u, ok := f.users[role]; ok {
+		if err := f.store.SetPassword(context.Background(), u.ID, password); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	return "/session/password", map[string]string{"current_password": password, "new_password": f.unique("a matrix passphrase number ")}
 }
 
 func patchOrg(ods string) func(*fixture, string) (string, any) {
