@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -59,6 +61,17 @@ func column(t testing.TB, header []string, rows [][]string, name string) []strin
 	return out
 }
 
+// regexpFind returns the first submatch of pattern in the page, failing the test when
+// there is none.
+func regexpFind(t testing.TB, p page, pattern string) string {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("the page has nothing like %s\n%s", pattern, p.body)
+	}
+	return m[1]
+}
+
 // listServer serves a plain list of indicators and records the credentials each pull
 // brought, as a feed's source would see them.
 type listServer struct {
@@ -87,3 +100,5 @@ func (ls *listServer) requests() []string {
 	defer ls.mu.Unlock()
 	return append([]string(nil), ls.seen...)
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
