@@ -5,7 +5,9 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vigil-health/vigil"
@@ -157,5 +159,37 @@ func TestIntelPagesAreTheSectorCentres(t *testing.T) {
 	}
 	if unchanged, err := s.app.Audit.Verify(context.Background(), reader); err != nil || !unchanged.OK {
 		t.Errorf("Verify after the refusals: %+v, %v", unchanged, err)
+	}
+}
+
+// TestIntelPagesAreAccessible checks each of the analyst's and admin's pages for the
+// rules a person using a screen reader relies on, and for what the policy would block:
+// one h1, a label for every field, tables with a caption and column headers, no inline
+// style or script.
+func TestIntelPagesAreAccessible(t *testing.T) {
+	s := demoSite(t)
+	feeds, err := s.app.ThreatIntel.ListFeeds(context.Background(), reader)
+	if err != nil || len(feeds) == 0 {
+		t.Fatal(feeds, err)
+	}
+	b := s.signIn(sectorAdmin)
+	field := regexp.MustCompile(`<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"`)
+	for _, path := range []string{"/feeds", "/feeds/new", "/feeds/" + itoa(feeds[0].ID), "/feeds/" + itoa(feeds[0].ID) + "/delete",
+		"/indicators", "/sightings", "/audit", "/users", "/users/new", "/indicators?type=nonsense"} {
+		p := b.get(path)
+		if n := strings.Count(p.body, "<h1"); n != 1 {
+			t.Errorf("%s has %d h1 headings, want 1", path, n)
+		}
+		for _, m := range field.FindAllStringSubmatch(p.body, -1) {
+			if !strings.Contains(p.body, `for="`+m[1]+`"`) {
+				t.Errorf("%s: field %s has no label", path, m[1])
+			}
+		}
+		if strings.Count(p.body, "<table") != strings.Count(p.body, "<caption") || strings.Count(p.body, "<th ") != strings.Count(p.body, `<th scope="col"`) {
+			t.Errorf("%s: a table lacks a caption or a header's scope", path)
+		}
+		if strings.Contains(p.body, " style=") || regexp.MustCompile(`<script(?:\s[^>]*)?>\s*[^<\s]`).MatchString(p.body) {
+			t.Errorf("%s has an inline style or script", path)
+		}
 	}
 }
