@@ -109,6 +109,20 @@ func (p Principal) CanSeeOrg(ods string) bool {
 	return p.Role.Sector() || (p.Org != "" && p.Org == ods)
 }
 
+// UserFilter selects users; zero fields match everything.
+type UserFilter struct {
+	// Org matches the users of the organisation with this ODS code.
+	Org string
+	// Role matches users with this role.
+	Role Role
+	// Email matches users whose address contains it, case-insensitively.
+	Email string
+	// Cursor continues a previous page.
+	Cursor string
+	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
+	Limit int
+}
+
 // NewUser is what CreateUser needs to make an account.
 type NewUser struct {
 	// Email is the sign-in address; it is stored lower-case and must be unique.

@@ -30,6 +30,8 @@ type AuditFilter struct {
 	Action string
 	// Target matches rows about this target.
 	Target string
+	// Since matches rows written at or after this time.
+	Since time.Time
 	// Cursor continues a previous page.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).

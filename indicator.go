@@ -40,6 +40,8 @@ type IndicatorFilter struct {
 	Source string
 	// Label matches indicators some source labels so, case-insensitively.
 	Label string
+	// TLP matches indicators some source marks so.
+	TLP TLP
 	// Cursor continues a previous page.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
@@ -48,6 +50,16 @@ type IndicatorFilter struct {
 
 // Grade returns the Admiralty code of this claim, such as "B2", or "" when not graded.
 func (s IndicatorSource) Grade() string { return AdmiraltyCode(s.Reliability, s.Credibility) }
+
+// Marking returns the strictest TLP among the sources' claims: how far the indicator
+// may be shared.
+func (si StoredIndicator) Marking() TLP {
+	var t TLP
+	for _, s := range si.Sources {
+		t = Stricter(t, s.TLP)
+	}
+	return t
+}
 
 // LastPublished returns the latest time any source published the indicator.
 func (si StoredIndicator) LastPublished() time.Time {

@@ -33,6 +33,9 @@ type Sighting struct {
 	Count int64
 	// FirstSeen and LastSeen bound when telemetry holding it was received.
 	FirstSeen, LastSeen time.Time
+	// Alert is the number of the alert the sighting raised or added to; 0 when none is
+	// known to the reader (or the reader may not see it).
+	Alert int64
 }
 
 // DayOf returns the UTC day t falls on, as midnight UTC: the unit sightings and the
@@ -49,6 +52,8 @@ type SightingFilter struct {
 	Org string
 	// Indicator matches sightings of this indicator value, exactly.
 	Indicator string
+	// Type matches sightings of indicators of this type.
+	Type IndicatorType
 	// Since matches sightings on this UTC day or later.
 	Since time.Time
 	// Audience, when set, keeps the list to what it may see, in the query itself.

@@ -449,6 +449,10 @@ func TestResetPasswordAndDisable(t *testing.T) {
 				_, err := sc.svc.ResetPassword(ctx, p, target.Email, "password")
 				return err
 			}, vigil.EINVALID},
+			{"an admin may not disable their own account", as(sc.users[vigil.RoleSectorAdmin]), "user.disable", func(p vigil.Principal) error {
+				_, err := sc.svc.SetDisabled(ctx, p, p.Email, true)
+				return err
+			}, vigil.EINVALID},
 			{"sector admin resets a password", as(sc.users[vigil.RoleSectorAdmin]), "user.password", func(p vigil.Principal) error {
 				_, err := sc.svc.ResetPassword(ctx, p, target.Email, newPassword)
 				return err
@@ -508,4 +512,81 @@ func currentPassword(t *testing.T, sc *sector, u vigil.User) string {
 		return password
 	}
 	return "a brand new passphrase for ann"
+}
+
+// Only a sector admin lists accounts; the filters and pages keep to what they say.
+func TestListUsers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		sc := newSector(t, s)
+		ctx := context.Background()
+		admin := as(sc.users[vigil.RoleSectorAdmin])
+		emails := func(us []vigil.User) []string {
+			var out []string
+			for _, u := range us {
+				out = append(out, u.Email)
+			}
+			return out
+		}
+		tests := []struct {
+			name     string
+			p        vigil.Principal
+			f        vigil.UserFilter
+			want     []string
+			wantCode string
+		}{
+			{"everyone, in email order", admin, vigil.UserFilter{}, []string{"admin@centre.example", "admin@rxa.example", "admin@rxb.example", "analyst@centre.example"}, ""},
+			{"one organisation", admin, vigil.UserFilter{Org: "rxb"}, []string{"admin@rxb.example"}, ""},
+			{"one role", admin, vigil.UserFilter{Role: vigil.RoleSectorAnalyst}, []string{"analyst@centre.example"}, ""},
+			{"part of an address", admin, vigil.UserFilter{Email: "CENTRE"}, []string{"admin@centre.example", "analyst@centre.example"}, ""},
+			{"an unknown role", admin, vigil.UserFilter{Role: "boss"}, nil, vigil.EINVALID},
+			{"an analyst may not", as(sc.users[vigil.RoleSectorAnalyst]), vigil.UserFilter{}, nil, vigil.EFORBIDDEN},
+			{"an org admin may not", as(sc.users[vigil.RoleOrgAdmin]), vigil.UserFilter{Org: "RXA"}, nil, vigil.EFORBIDDEN},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				us, _, err := sc.svc.ListUsers(ctx, tt.p, tt.f)
+				if vigil.ErrorCode(err) != tt.wantCode {
+					t.Fatalf("ListUsers: %v, want code %q", err, tt.wantCode)
+				}
+				if !cmp.Equal(emails(us), tt.want) {
+					t.Errorf("got %v, want %v", emails(us), tt.want)
+				}
+			})
+		}
+		t.Run("pages", func(t *testing.T) {
+			var all []vigil.User
+			f := vigil.UserFilter{Limit: 3}
+			for range 5 {
+				us, next, err := sc.svc.ListUsers(ctx, admin, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, us...)
+				if f.Cursor = next; next == "" {
+					break
+				}
+			}
+			if len(all) != 4 {
+				t.Errorf("paged through %v, want the 4 users once", emails(all))
+			}
+		})
+	})
+}
+
+// NewPassword is long, random and accepted as a password.
+func TestNewPassword(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		sc := newSector(t, s)
+		a, b := accounts.NewPassword(), accounts.NewPassword()
+		if a == b || len(a) != 24 {
+			t.Fatalf("NewPassword gave %q and %q, want two different 24-character passwords", a, b)
+		}
+		u := sc.users[vigil.RoleOrgAdmin]
+		if _, err := sc.svc.ResetPassword(context.Background(), vigil.CommandLine, u.Email, a); err != nil {
+			t.Fatalf("ResetPassword(%q): %v", a, err)
+		}
+		if _, err := sc.svc.SignIn(context.Background(), u.Email, a, "192.0.2.1"); err != nil {
+			t.Errorf("sign in with the new password: %v", err)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"crypto/rand"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -31,6 +32,24 @@ func (s *Service) AddUser(ctx context.Context, p vigil.Principal, nu vigil.NewUs
 	return u, nil
 }
 
+// ListUsers lists the accounts in email order, a page at a time, with the cursor of the
+// next page; only a sector_admin may (f.Org keeps to one organisation). Password hashes
+// are never read.
+func (s *Service) ListUsers(ctx context.Context, p vigil.Principal, f vigil.UserFilter) ([]vigil.User, string, error) {
+	if err := p.Need(vigil.RoleSectorAdmin); err != nil {
+		return nil, "", err
+	}
+	return s.store.ListUsers(ctx, f)
+}
+
+// NewPassword returns a password for an administrator to hand to a person once (a new
+// account, or a reset): 20 random letters and digits (100 bits) in groups of four, so
+// that it can be read out over the phone.
+func NewPassword() string {
+	t := rand.Text() // 26 base32 characters
+	return t[0:4] + "-" + t[4:8] + "-" + t[8:12] + "-" + t[12:16] + "-" + t[16:20]
+}
+
 // ResetPassword gives the user with this e-mail address a new password and ends every
 // session of theirs, so whoever held the old one is signed out; sector_admin only, audited
 // as user.password (never with the password).
@@ -49,6 +68,9 @@ func (s *Service) SetDisabled(ctx context.Context, p vigil.Principal, email stri
 		action = "user.disable"
 	}
 	return s.changeUser(ctx, p, email, action, func(tx *store.Store, u vigil.User) error {
+		if disabled && p.UserID != 0 && u.ID == p.UserID {
+			return vigil.Errorf(vigil.EINVALID, "you cannot disable your own account: ask another sector administrator")
+		}
 		return tx.SetUserDisabled(ctx, u.ID, disabled)
 	})
 }

@@ -129,6 +129,8 @@ func (a *API) routes() {
 	Register(a, op("list-tokens", http.MethodGet, "/tokens", "List API tokens", "tokens"), people, a.tokenList)
 	Register(a, op("delete-token", http.MethodDelete, "/tokens/{id}", "Revoke an API token", "tokens", e404), people, a.tokenDelete)
 
+	Register(a, op("list-users", http.MethodGet, "/users", "List user accounts", "users"), sectorAdmin, a.userList)
+
 	Register(a, op("list-audit", http.MethodGet, "/audit", "Read the audit log", "audit"), sectorAdmin, a.auditList)
 	Register(a, op("verify-audit", http.MethodGet, "/audit/verify", "Verify the audit chain", "audit"), sectorAdmin, a.auditVerify)
 

@@ -2,20 +2,22 @@ package api
 
 import (
 	"context"
+	"time"
 
 	"github.com/vigil-health/vigil"
 )
 
 type auditListIn struct {
-	Actor  string `query:"actor" maxLength:"254" doc:"Only rows by this actor."`
-	Action string `query:"action" maxLength:"100" doc:"Only rows with this action, e.g. user.login_failed."`
-	Target string `query:"target" maxLength:"200" doc:"Only rows about this target, e.g. RXA or alert/42."`
+	Actor  string    `query:"actor" maxLength:"254" doc:"Only rows by this actor."`
+	Action string    `query:"action" maxLength:"100" doc:"Only rows with this action, e.g. user.login_failed."`
+	Target string    `query:"target" maxLength:"200" doc:"Only rows about this target, e.g. RXA or alert/42."`
+	Since  time.Time `query:"since" doc:"Only rows written at or after this time (RFC 3339)."`
 	PageParams
 }
 
 // auditList reads the audit log, newest first.
 func (a *API) auditList(ctx context.Context, in *auditListIn) (*pageOut[AuditEntry], error) {
-	f := vigil.AuditFilter{Actor: in.Actor, Action: in.Action, Target: in.Target, Cursor: in.Cursor, Limit: in.Limit}
+	f := vigil.AuditFilter{Actor: in.Actor, Action: in.Action, Target: in.Target, Since: in.Since, Cursor: in.Cursor, Limit: in.Limit}
 	es, next, err := a.app.Audit.List(ctx, principal(ctx), f)
 	if err != nil {
 		return nil, err

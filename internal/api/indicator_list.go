@@ -14,6 +14,7 @@ type indicatorListIn struct {
 	Type   vigil.IndicatorType `query:"type" enum:"ipv4,ipv6,cidr,domain,url,email,md5,sha1,sha256,sha512,filename"`
 	Source string              `query:"source" maxLength:"100" doc:"Only indicators this source holds."`
 	Label  string              `query:"label" maxLength:"200" example:"emotet" doc:"Only indicators a source labels so (malware family, campaign), in any case."`
+	TLP    vigil.TLP           `query:"tlp" enum:"CLEAR,GREEN,AMBER,AMBER+STRICT,RED" doc:"Only indicators a source marks so."`
 	PageParams
 }
 
@@ -48,7 +49,7 @@ type IndicatorSource struct {
 // as the next recompile would.
 func (a *API) indicatorList(ctx context.Context, in *indicatorListIn) (*pageOut[Indicator], error) {
 	list, next, err := a.app.ThreatIntel.SearchIndicators(ctx, principal(ctx), vigil.IndicatorFilter{Value: in.Value, Exact: in.Exact,
-		Type: in.Type, Source: in.Source, Label: in.Label, Cursor: in.Cursor, Limit: in.Limit})
+		Type: in.Type, Source: in.Source, Label: in.Label, TLP: in.TLP, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}

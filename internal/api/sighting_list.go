@@ -8,9 +8,10 @@ import (
 )
 
 type sightingListIn struct {
-	Org       string    `query:"org" maxLength:"20" doc:"Only this organisation's sightings."`
-	Indicator string    `query:"indicator" maxLength:"1024" doc:"Only sightings of this indicator (its normalised value)."`
-	Since     time.Time `query:"since" doc:"Only sightings on the UTC day of this time or later (RFC 3339)."`
+	Org       string              `query:"org" maxLength:"20" doc:"Only this organisation's sightings."`
+	Indicator string              `query:"indicator" maxLength:"1024" doc:"Only sightings of this indicator (its normalised value)."`
+	Type      vigil.IndicatorType `query:"type" enum:"ipv4,ipv6,cidr,domain,url,email,md5,sha1,sha256,sha512,filename" doc:"Only sightings of indicators of this type."`
+	Since     time.Time           `query:"since" doc:"Only sightings on the UTC day of this time or later (RFC 3339)."`
 	PageParams
 }
 
@@ -19,7 +20,7 @@ type sightingListIn struct {
 // and for a supplier its own and its customers', one organisation after another.
 func (a *API) sightingList(ctx context.Context, in *sightingListIn) (*pageOut[Sighting], error) {
 	rows, next, err := a.app.Sightings.ListSightings(ctx, principal(ctx), vigil.SightingFilter{Org: in.Org,
-		Indicator: in.Indicator, Since: in.Since, Cursor: in.Cursor, Limit: in.Limit})
+		Indicator: in.Indicator, Type: in.Type, Since: in.Since, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}

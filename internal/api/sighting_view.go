@@ -37,11 +37,13 @@ type Sighting struct {
 	FirstSeen time.Time `json:"first_seen"`
 	// LastSeen is when telemetry holding it was last received that day.
 	LastSeen time.Time `json:"last_seen"`
+	// AlertID is the alert the sighting raised or added to, when the caller may see it.
+	AlertID int64 `json:"alert_id,omitempty"`
 }
 
 func sightingOut(r vigil.Sighting) Sighting {
 	return Sighting{ID: r.ID, Org: r.Org, Day: r.Day.Format(time.DateOnly), Field: r.Field, Observable: r.Observable,
 		ObservableType: r.ObservableType, Indicator: r.Indicator, IndicatorType: r.IndicatorType,
 		Sources: nonNil(r.Sources), Labels: nonNil(r.Labels), TLP: r.TLP, Count: r.Count, FirstSeen: r.FirstSeen,
-		LastSeen: r.LastSeen}
+		LastSeen: r.LastSeen, AlertID: r.Alert}
 }

@@ -89,6 +89,7 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.accountRoutes()...)
 	rs = append(rs, p.organisationRoutes()...)
 	rs = append(rs, p.supplierRoutes()...)
+	rs = append(rs, p.intelRoutes()...)
 	return rs
 }
 

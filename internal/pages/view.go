@@ -68,6 +68,15 @@ var doneMessages = map[string]string{
 	"contact-added":   "Contact added.",
 	"contact-changed": "Contact changed.",
 	"contact-removed": "Contact removed.",
+
+	"feed-added":                     "Feed added. It is pulled within a minute, then on its schedule.",
+	"feed-saved":                     "Feed saved. New markings and grades apply from its next pull.",
+	"feed-saved-credentials-dropped": "Feed saved. Its address moved to another host, so the stored credentials were removed: enter them again if the new address needs them.",
+	"feed-pulled":                    "Feed pulled.",
+	"feed-pull-failed":               "The pull failed: the feed keeps its previous indicators. The last error below says why.",
+	"feed-deleted":                   "Feed deleted, and its indicators withdrawn unless another source holds them.",
+	"user-disabled":                  "Account disabled. The person is signed out and cannot sign in or use their tokens.",
+	"user-enabled":                   "Account enabled. The person can sign in again.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role
@@ -78,10 +87,9 @@ func menu(p vigil.Principal, path string) []navItem {
 	case vigil.RoleSectorAdmin, vigil.RoleSectorAnalyst:
 		items = []navItem{{Text: "Overview", Href: "/"}, {Text: "Alerts", Href: "/alerts"},
 			{Text: "Organisations", Href: "/orgs"}, {Text: "Feeds", Href: "/feeds"},
-			{Text: "Indicators", Href: "/indicators"}, {Text: "Sightings", Href: "/sightings"},
-			{Text: "Audit log", Href: "/audit"}}
-		if p.Role == vigil.RoleSectorAdmin {
-			items = append(items, navItem{Text: "People", Href: "/users"})
+			{Text: "Indicators", Href: "/indicators"}, {Text: "Sightings", Href: "/sightings"}}
+		if p.Role == vigil.RoleSectorAdmin { // the audit log and accounts are the admin's alone
+			items = append(items, navItem{Text: "Audit log", Href: "/audit"}, navItem{Text: "People", Href: "/users"})
 		}
 	case vigil.RoleSupplier:
 		items = []navItem{{Text: "Home", Href: "/"}, {Text: "Alerts", Href: "/alerts"},

@@ -58,8 +58,18 @@ func TestAccess(t *testing.T) {
 					if tt.p.Role != vigil.RoleSectorAnalyst && r.Org != tt.p.Org {
 						t.Errorf("%s sees %s's sighting", tt.p.Email, r.Org)
 					}
+					a, err := e.store.GetAlert(t.Context(), r.Alert)
+					if err != nil || a.Org != r.Org || a.Indicator != r.Indicator || a.Kind != vigil.AlertSighting {
+						t.Errorf("sighting %+v names alert %d: %+v, %v; want the sighting alert it raised", r, r.Alert, a, err)
+					}
 				}
 			})
 		}
+		t.Run("an unknown indicator type", func(t *testing.T) {
+			p := vigil.Principal{Email: "a@c.example", Role: vigil.RoleSectorAnalyst}
+			if _, _, err := e.svc.ListSightings(t.Context(), p, vigil.SightingFilter{Type: "ip"}); vigil.ErrorCode(err) != vigil.EINVALID {
+				t.Errorf("type ip: %v, want invalid", err)
+			}
+		})
 	})
 }

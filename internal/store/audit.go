@@ -318,6 +318,7 @@ func (s *Store) ListAudit(ctx context.Context, f vigil.AuditFilter) ([]vigil.Aud
 	w.add(f.Actor != "", "actor = ?", f.Actor)
 	w.add(f.Action != "", "action = ?", f.Action)
 	w.add(f.Target != "", "target = ?", f.Target)
+	w.add(!f.Since.IsZero(), "at >= ?", dbTime(f.Since))
 	limit := vigil.PageLimit(f.Limit)
 	rows, err := s.rdb().query(ctx, `SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit_log`+
 		w.String()+` ORDER BY seq DESC LIMIT ?`, append(w.args, limit+1)...)

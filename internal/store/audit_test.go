@@ -407,3 +407,34 @@ func TestAuditUpgrade(t *testing.T) {
 		checkBroken(t, "after a plain rewrite of the old row", bad, err, 1, "row 1 was rewritten")
 	})
 }
+
+// TestListAuditSince keeps to the rows written at or after a time, with the other
+// filters.
+func TestListAuditSince(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		clk := fakeClock(s)
+		for _, action := range []string{"org.create", "alert.ack", "alert.ack"} {
+			if _, err := s.Audit(ctx, "analyst@centre.example", action, "RXA", nil); err != nil {
+				t.Fatal(err)
+			}
+			clk.advance(time.Hour)
+		}
+		since := clk.now().Add(-2 * time.Hour)
+		for _, tt := range []struct {
+			name string
+			f    vigil.AuditFilter
+			want int
+		}{
+			{"since the second row", vigil.AuditFilter{Since: since}, 2},
+			{"since, with an action", vigil.AuditFilter{Since: since, Action: "org.create"}, 0},
+			{"since the start", vigil.AuditFilter{Since: since.Add(-time.Hour)}, 3},
+			{"since later", vigil.AuditFilter{Since: clk.now()}, 0},
+		} {
+			got, _, err := s.ListAudit(ctx, tt.f)
+			if err != nil || len(got) != tt.want {
+				t.Errorf("%s: %d rows, %v; want %d", tt.name, len(got), err, tt.want)
+			}
+		}
+	})
+}

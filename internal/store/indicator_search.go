@@ -83,6 +83,9 @@ func (s *Store) SearchIndicators(ctx context.Context, f vigil.IndicatorFilter) (
 	if f.Type != "" && !f.Type.Valid() {
 		return nil, "", vigil.Errorf(vigil.EINVALID, "indicator type %q is not known: use one of %s", f.Type, typeNames())
 	}
+	if f.TLP != "" && f.TLP.Rank() == 0 {
+		return nil, "", vigil.Errorf(vigil.EINVALID, "TLP %q is not a TLP 2.0 marking: use CLEAR, GREEN, AMBER, AMBER+STRICT or RED", f.TLP)
+	}
 	w := indicatorWhere(f, after)
 	limit := vigil.PageLimit(f.Limit)
 	c := s.rdb()
@@ -111,6 +114,10 @@ func indicatorWhere(f vigil.IndicatorFilter, after int64) where {
 	if src := strings.TrimSpace(f.Source); src != "" {
 		claim += " AND s.source = ?"
 		args = append(args, src)
+	}
+	if f.TLP != "" {
+		claim += " AND s.tlp = ?"
+		args = append(args, string(f.TLP))
 	}
 	if l := strings.TrimSpace(f.Label); l != "" {
 		b, _ := json.Marshal(strings.ToLower(l))

@@ -181,6 +181,8 @@ func TestSearchIndicators(t *testing.T) {
 			{"label, any case", vigil.IndicatorFilter{Label: "emotet"}, []string{"domain evil.example"}},
 			{"label is whole", vigil.IndicatorFilter{Label: "emo"}, nil},
 			{"source and type", vigil.IndicatorFilter{Source: "abuse.ch", Type: vigil.TypeURL}, []string{"url http://evil.example/a_b"}},
+			{"a source marks it so", vigil.IndicatorFilter{TLP: vigil.TLPAmber}, []string{"domain evil.example", "ipv4 192.0.2.7"}},
+			{"tlp and source", vigil.IndicatorFilter{TLP: vigil.TLPAmber, Source: "abuse.ch"}, nil},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -212,6 +214,12 @@ func TestSearchIndicators(t *testing.T) {
 		})
 		t.Run("bad type", func(t *testing.T) {
 			_, _, err := s.SearchIndicators(ctx, vigil.IndicatorFilter{Type: "ip"})
+			if vigil.ErrorCode(err) != vigil.EINVALID {
+				t.Errorf("err %v, want invalid", err)
+			}
+		})
+		t.Run("bad tlp", func(t *testing.T) {
+			_, _, err := s.SearchIndicators(ctx, vigil.IndicatorFilter{TLP: "WHITE"})
 			if vigil.ErrorCode(err) != vigil.EINVALID {
 				t.Errorf("err %v, want invalid", err)
 			}

@@ -145,6 +145,7 @@ func (s *Store) ListSightings(ctx context.Context, f vigil.SightingFilter) ([]vi
 	w.add(before > 0, "id < ?", before)
 	w.add(f.Org != "", "org = ?", strings.ToUpper(strings.TrimSpace(f.Org)))
 	w.add(f.Indicator != "", "indicator = ?", f.Indicator)
+	w.add(f.Type != "", "indicator_type = ?", string(f.Type))
 	w.add(!f.Since.IsZero(), "day >= ?", dayText(f.Since))
 	w.audience(f.Audience, "org", "tlp")
 	limit := vigil.PageLimit(f.Limit)

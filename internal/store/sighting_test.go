@@ -105,6 +105,8 @@ func TestListSightingsPagesAndFilters(t *testing.T) {
 			{"by indicator", vigil.SightingFilter{Indicator: "evil.example"}, 1},
 			{"since three days ago", vigil.SightingFilter{Since: day.AddDate(0, 0, -2).Add(5 * time.Hour)}, 4},
 			{"other organisation", vigil.SightingFilter{Org: "RXB"}, 0},
+			{"by indicator type", vigil.SightingFilter{Type: vigil.TypeCIDR}, 8},
+			{"no indicator of that type", vigil.SightingFilter{Type: vigil.TypeDomain}, 0},
 		}
 		for _, tt := range tests {
 			got, _, err := s.ListSightings(ctx, tt.f)

@@ -109,6 +109,8 @@ var coreMatrix = []matrixRow{
 		return fmt.Sprintf("/tokens/%d", id), nil
 	}, statuses{noBody, notFound, notFound, notFound, notFound, forbid, unauth}},
 
+	{"GET /users", "", at("/users?role=org_admin"), statuses{ok, forbid, forbid, forbid, forbid, forbid, unauth}},
+
 	{"GET /audit", "", at("/audit"), statuses{ok, forbid, forbid, forbid, forbid, forbid, unauth}},
 	{"GET /audit/verify", "", at("/audit/verify"), statuses{ok, forbid, forbid, forbid, forbid, forbid, unauth}},
 }
