@@ -136,9 +136,9 @@ type tab struct {
 	screen screen
 	folder string // where this tab's screenshots go
 	step   int
-	// skipAxe leaves accessibility to the journeys, for a test about something else
-	// that visits many pages of the same templates.
-	skipAxe bool
+	// axeOnce, when set, runs axe-core once per kind of page (see shape) among the tabs
+	// that share it, for a test that visits many pages of the same templates.
+	axeOnce map[string]bool
 
 	mu      sync.Mutex
 	dialogs []string // messages of JavaScript dialogs that opened
@@ -325,12 +325,30 @@ func (tb *tab) checkPage(step string) {
 			tb.t.Errorf("%s: the page is %d px wide on a %d px screen: people would scroll sideways to read it", step, width, tb.screen.Width)
 		}
 	}
-	if !tb.skipAxe {
+	if tb.axeFirst(ctx) {
 		for _, v := range tb.axe(ctx, step) {
 			tb.t.Errorf("%s: accessibility: %s", step, v)
 		}
 	}
 	tb.screenshot(ctx, step)
+}
+
+// axeFirst reports whether axe-core should check the page the tab shows: always, unless
+// the tab shares axeOnce and a page of the same kind was checked already.
+func (tb *tab) axeFirst(ctx context.Context) bool {
+	if tb.axeOnce == nil {
+		return true
+	}
+	at, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search`))
+	if err != nil {
+		tb.t.Fatalf("read the page's address: %v", err)
+	}
+	kind := shape(at)
+	if tb.axeOnce[kind] {
+		return false
+	}
+	tb.axeOnce[kind] = true
+	return true
 }
 
 // screenshot saves the whole page as NN-step.png in the tab's folder.

@@ -347,29 +347,30 @@ func shape(path string) string {
 	return regexp.MustCompile(`\d+`).ReplaceAllString(u.Path, "{n}") + "?" + strings.Join(keys, "&")
 }
 
-// TestBrowserHostileTextRunsNothing opens, in a real browser, each kind of page on which
-// a demo person sees hostile text, with the Content-Security-Policy bypassed so that
-// escaping alone stands between the text and the page: no dialog may open.
-func TestBrowserHostileTextRunsNothing(t *testing.T) {
+// TestBrowserEveryKindOfPage opens, in a real browser, every kind of page each demo
+// person reaches from "/" on the site with hostile text (see shape: one alert page
+// stands for all), with the Content-Security-Policy bypassed so that escaping alone
+// stands between the text and the page: no dialog may open. axe-core checks each kind
+// of page once, so that pages added later are checked for accessibility too, without a
+// journey of their own.
+func TestBrowserEveryKindOfPage(t *testing.T) {
 	s := hostileSite(t)
+	axed := map[string]bool{}
 	for _, who := range []string{sectorAdmin, analyst, trustAdmin, wardManager, careManager, supplier} {
 		var paths []string
-		kinds := map[string]bool{}
+		kinds := map[string]bool{"/?": true} // signing in shows the home page
 		for _, p := range s.signIn(who).crawl(crawlLimit, perShape) {
-			if p.status == http.StatusOK && strings.Contains(p.body, "XSS-") && !kinds[shape(p.path)] {
+			if p.status == http.StatusOK && p.body != "" && !kinds[shape(p.path)] {
 				kinds[shape(p.path)] = true
 				paths = append(paths, p.path)
 			}
 		}
-		if len(paths) == 0 {
-			continue
-		}
 		scr := desktop
-		if who == careManager {
+		if who == careManager || who == wardManager {
 			scr = phone
 		}
 		tb := s.openTab(t, who, scr)
-		tb.skipAxe = true // the journeys check these templates; axe would triple the time
+		tb.axeOnce = axed
 		tb.run("bypass the page's policy", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			_, err := chromedp.Call(ctx, cdppage.SetBypassCSP, cdppage.SetBypassCSPParams{Enabled: true})
 			return err
@@ -378,6 +379,6 @@ func TestBrowserHostileTextRunsNothing(t *testing.T) {
 		for _, p := range paths {
 			tb.visit(p)
 		}
-		t.Logf("%s: %d pages with hostile text opened in the browser", who, len(paths))
+		t.Logf("%s: %d pages opened in the browser", who, len(paths)+2)
 	}
 }
