@@ -201,7 +201,7 @@ func fileName(s string) string {
 
 // timeout bounds one step, so that a page that never loads fails the test rather than
 // hanging it.
-const timeout = 30 * time.Second
+const timeout = 60 * time.Second
 
 // run runs actions in the tab, failing the test with what it was doing.
 func (tb *tab) run(doing string, actions ...chromedp.Action[chromedp.Void]) {
