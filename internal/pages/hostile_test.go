@@ -1,6 +1,7 @@
 package pages_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -300,7 +301,7 @@ func links(base, body string) []link {
 		case tt == html.EndTagToken && tok.Data == "a" && href != "":
 			add(href, strings.Contains(text.String(), "XSS-"))
 			href = ""
-		case tt == html.StartTagToken && tok.Data == "form" && strings.EqualFold(cmpOr(attr(tok, "method"), "get"), "get"):
+		case tt == html.StartTagToken && tok.Data == "form" && strings.EqualFold(cmp.Or(attr(tok, "method"), "get"), "get"):
 			form, _ = from.Parse(attr(tok, "action"))
 			if form != nil {
 				form.RawQuery = ""
@@ -324,13 +325,6 @@ func attr(tok html.Token, name string) string {
 		}
 	}
 	return ""
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // shape is an address with its numbers and query values left out: /alerts/{n}?status.
