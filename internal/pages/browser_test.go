@@ -151,8 +151,8 @@ const watchScript = `window.__vigilBlocked = [];
 document.addEventListener('securitypolicyviolation', e =>
   window.__vigilBlocked.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));`
 
-// openTab opens a tab for one person of journey, on scr. Screenshots go under
-// artefacts/<test name>/<who>.
+// openTab opens a tab for who, one person in the test, on scr. Its screenshots go under
+// artefacts/<test name>/<who>, which the test log names.
 func (s *site) openTab(t *testing.T, who string, scr screen) *tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browserContext(t), chromedp.WithNewBrowserContext())
@@ -284,7 +284,7 @@ func (tb *tab) see(want ...string) {
 	}
 }
 
-// attr is the attribute name of the first element sel picks, or "".
+// attr is the value of the attribute name of the first element sel picks, or "".
 func (tb *tab) attr(sel, name string) string {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, timeout)

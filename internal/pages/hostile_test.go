@@ -79,7 +79,7 @@ func hostileSite(t *testing.T) *site {
 		t.Fatalf("the hostile intel was not all taken (%d of 2 indicators): %+v", rep.Total, rep)
 	}
 	b := s.signIn(careManager)
-	id := firstAlert(t, b.get("/"))
+	id := hostileAlert(t, b.get("/"))
 	if p := b.post("/alerts/"+id+"/resolve", url.Values{"note": {hostile("resolution-note")}}); p.status != http.StatusSeeOther {
 		t.Fatalf("resolve with a hostile note: %d\n%s", p.status, p.body)
 	}
@@ -106,12 +106,14 @@ func hostileBundle(ip string) string {
 	return string(b)
 }
 
-// firstAlert is the id of the first alert p links to.
-func firstAlert(t *testing.T, p page) string {
+// hostileAlert is the id of the alert the hostile intel raised, which p links to with
+// its title (it carries the indicator's labels): resolving that one puts the hostile note
+// behind a link the crawl always follows.
+func hostileAlert(t *testing.T, p page) string {
 	t.Helper()
-	m := regexp.MustCompile(`href="/alerts/(\d+)"`).FindStringSubmatch(p.body)
+	m := regexp.MustCompile(`href="/alerts/(\d+)"[^>]*>[^<]*XSS-`).FindStringSubmatch(p.body)
 	if m == nil {
-		t.Fatalf("the page links to no alert\n%s", p.body)
+		t.Fatalf("the page links to no alert raised by the hostile intel\n%s", p.body)
 	}
 	return m[1]
 }
@@ -128,7 +130,7 @@ func TestHostileTextIsInert(t *testing.T) {
 			if p.status >= 500 {
 				t.Errorf("%s: %s answered %d\n%s", who, p.path, p.status, p.body)
 			}
-			if p.status == http.StatusNotFound {
+			if p.status == http.StatusNotFound && !strings.Contains(p.path, "?") {
 				t.Logf("%s: %s is linked to but answers 404 (a page not built yet?)", who, p.path)
 			}
 			for _, problem := range inertProblems(p.body) {
