@@ -355,7 +355,12 @@ func TestBrowserEveryKindOfPage(t *testing.T) {
 	for _, who := range []string{sectorAdmin, analyst, trustAdmin, wardManager, careManager, supplier} {
 		var paths []string
 		kinds := map[string]bool{"/?": true} // signing in shows the home page
-		for _, p := range s.signIn(who).crawl(crawlLimit, perShape) {
+		pages := s.signIn(who).crawl(crawlLimit, perShape)
+		// Of each kind, a page with hostile text on it stands for the others.
+		sort.SliceStable(pages, func(i, j int) bool {
+			return strings.Contains(pages[i].body, "XSS-") && !strings.Contains(pages[j].body, "XSS-")
+		})
+		for _, p := range pages {
 			if p.status == http.StatusOK && p.body != "" && !kinds[shape(p.path)] {
 				kinds[shape(p.path)] = true
 				paths = append(paths, p.path)
