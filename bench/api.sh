@@ -33,35 +33,8 @@ go build -o "$OUT/vigil" ./cmd/vigil
 go build -o "$OUT/seedsector" ./bench/seedsector
 
 . bench/server.sh
+. bench/seed.sh
 trap stop_server EXIT
-
-# seed ENGINE sets DATA (the data dir), DBFLAGS (vigil serve's store flags) and the
-# seeder's variables (tokens, ORG_ADMIN_ORG, MAX_ALERT_ID), seeding on the first run.
-seed() {
-  local engine=$1 size=${ORGS}x${ALERTS}
-  DATA=$OUT/api-$engine-$size
-  local env=$DATA/seed.env
-  [ "${FRESH:-0}" = 1 ] && rm -rf "$DATA"
-  if [ "$engine" = postgres ]; then
-    local schema=vigil_bench_api_${ORGS}_${ALERTS}
-    DBFLAGS=(--data-dir "$DATA" --db "$PG&search_path=$schema")
-    if [ ! -s "$env" ]; then
-      psql "$PG" -qc "DROP SCHEMA IF EXISTS $schema CASCADE" -c "CREATE SCHEMA $schema" 2>/dev/null
-    fi
-  else
-    DBFLAGS=(--data-dir "$DATA")
-  fi
-  if [ ! -s "$env" ]; then
-    echo "seeding $engine: $ORGS organisations, $ALERTS alerts"
-    mkdir -p "$DATA"
-    local where=(-data-dir "$DATA")
-    [ "$engine" = postgres ] && where=(-db "${DBFLAGS[3]}")
-    "$OUT/seedsector" "${where[@]}" -orgs "$ORGS" -alerts "$ALERTS" -orgs-file "$DATA/orgs.txt" > "$env.tmp"
-    mv "$env.tmp" "$env"
-  fi
-  # shellcheck disable=SC1090
-  . "$env"
-}
 
 # first_cursor prints the next_cursor of the analyst's first page.
 first_cursor() {

@@ -24,7 +24,12 @@ tar -xzf "$atgz" -C a
 dist=n/package/dist/nhsuk
 rm -rf "$here/nhsuk" "$here/images"
 mkdir -p "$here/nhsuk" "$here/images"
-cp "$dist/nhsuk-frontend.min.css" "$dist/nhsuk-frontend.min.js" "$here/nhsuk/"
+# The CSS's @font-face rules fetch the Frutiger font from assets.nhs.uk: it is licensed
+# for NHS services (vigil is not one), the Content-Security-Policy (font-src 'self')
+# refuses it and a closed network cannot reach it. Without them text is set in the
+# stack's next font, Arial. The browser tests fail on any request the policy blocks.
+sed -E 's/@font-face\{[^}]*\}//g' "$dist/nhsuk-frontend.min.css" > "$here/nhsuk/nhsuk-frontend.min.css"
+cp "$dist/nhsuk-frontend.min.js" "$here/nhsuk/"
 for img in favicon.ico favicon.svg nhsuk-icon-180.png nhsuk-icon-mask.svg \
 	nhsuk-icon-arrow-down.svg nhsuk-icon-arrow-up.svg nhsuk-icon-arrow-up-down.svg nhsuk-icon-cross.svg \
 	nhsuk-icon-arrow-left.svg nhsuk-icon-arrow-right.svg nhsuk-icon-search.svg nhsuk-icon-user.svg; do
@@ -35,7 +40,7 @@ cp a/package/axe.min.js a/package/LICENSE "$here/../testdata/axe/"
 cat > "$here/VERSIONS" <<SRC
 Front-end files vendored by update.sh; do not edit them by hand.
 nhsuk-frontend $nhs  licence $(cd n/package && node -p 'require("./package.json").license' 2>/dev/null || echo MIT) (its README: the codebase under the MIT Licence, (c) NHS England)  sha512 $(sha512sum "$work/$ntgz" | cut -d' ' -f1)
-  nhsuk/nhsuk-frontend.min.css, nhsuk/nhsuk-frontend.min.js, images/*
+  nhsuk/nhsuk-frontend.min.css (less its @font-face rules), nhsuk/nhsuk-frontend.min.js, images/*
 axe-core $axe  licence $(cd a/package && node -p 'require("./package.json").license' 2>/dev/null || echo MPL-2.0)  sha512 $(sha512sum "$work/$atgz" | cut -d' ' -f1)
   ../testdata/axe/axe.min.js (test data for the browser tests, never served)
 SRC
