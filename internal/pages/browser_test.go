@@ -322,7 +322,8 @@ func (tb *tab) checkPage(step string) {
 			tb.t.Fatalf("%s: measure the page: %v", step, err)
 		}
 		if width > tb.screen.Width {
-			tb.t.Errorf("%s: the page is %d px wide on a %d px screen: people would scroll sideways to read it", step, width, tb.screen.Width)
+			widest, _ := chromedp.Run(ctx, chromedp.Evaluate[string](widestElement))
+			tb.t.Errorf("%s: the page is %d px wide on a %d px screen: people would scroll sideways to read it (widest: %s)", step, width, tb.screen.Width, widest)
 		}
 	}
 	if tb.axeFirst(ctx) {
@@ -364,3 +365,22 @@ func (tb *tab) screenshot(ctx context.Context, step string) {
 		tb.t.Fatal(err)
 	}
 }
+
+// widestElement names the outermost elements that reach past the screen's right edge,
+// so that a failure says what to fix.
+const widestElement = `(() => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right <= window.innerWidth + 0.5 || out.some(o => o.contains(el))) continue;
+    out.push(el);
+  }
+  if (!out.length) return 'none found';
+  return out.slice(0, 3).map(el => {
+    const path = [];
+    for (let e = el; e && e !== document.body && path.length < 4; e = e.parentElement) {
+      path.unshift(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.classList.length ? '.' + [...e.classList].join('.') : ''));
+    }
+    return path.join(' > ') + ' reaching ' + Math.round(el.getBoundingClientRect().right) + ' px';
+  }).join('; ');
+})()`
