@@ -91,12 +91,12 @@ func (s *Store) AddEmailDelivery(ctx context.Context, d vigil.Delivery) error {
 
 // AddWebhookDelivery plans a post to webhook d.WebhookID, due at d.NextAttemptAt, and
 // returns its id; planning the same message for the same webhook twice keeps the first
-// (and returns 0). A test ping has no OutboxID.
+// (and returns 0). A test ping has no OutboxID. CreatedAt defaults to NextAttemptAt.
 func (s *Store) AddWebhookDelivery(ctx context.Context, d vigil.Delivery) (int64, error) {
 	rows, err := s.wdb().query(ctx, `INSERT INTO webhook_deliveries (webhook_id, outbox_id, event, payload, status, max_attempts,
 		next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (webhook_id, outbox_id) DO NOTHING RETURNING id`,
 		d.WebhookID, nullID(d.OutboxID), string(d.Event), d.Payload, string(vigil.DeliveryPending), d.MaxAttempts,
-		dbTime(d.NextAttemptAt), dbTime(d.NextAttemptAt))
+		dbTime(d.NextAttemptAt), dbTime(timeOr(d.CreatedAt, d.NextAttemptAt)))
 	var id int64
 	if err == nil {
 		id, err = scanOptionalID(rows)
