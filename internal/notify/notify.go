@@ -150,6 +150,11 @@ func (s *Service) FileMode() bool { return s.mail.Files || s.mail.Host == "" }
 // Run delivers due messages until ctx ends: every PollInterval, and at once after a
 // retry or a test.
 func (s *Service) Run(ctx context.Context) error {
+	if s.FileMode() {
+		s.log.InfoContext(ctx, "e-mail is written to .eml files, not sent", slog.String("dir", s.mail.Dir))
+	} else {
+		s.log.InfoContext(ctx, "e-mail goes through the SMTP relay", slog.String("host", s.mail.Host), slog.String("tls", s.mail.TLS))
+	}
 	for {
 		if _, err := s.DeliverDue(ctx); err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "delivery round", slog.Any("error", err))
