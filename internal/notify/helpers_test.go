@@ -76,7 +76,9 @@ type clock struct {
 	t  time.Time
 }
 
-func newClock() *clock { return &clock{t: time.Now().UTC().Add(10 * time.Minute).Truncate(time.Second)} }
+func newClock() *clock {
+	return &clock{t: time.Now().UTC().Add(10 * time.Minute).Truncate(time.Second)}
+}
 
 func (c *clock) now() time.Time {
 	c.mu.Lock()

@@ -313,7 +313,9 @@ func TestWebhookUseCases(t *testing.T) {
 			made["a sector admin, the centre"].Org != "" {
 			t.Errorf("webhooks made for the wrong owners: %+v", made)
 		}
-		list := func(p vigil.Principal, f vigil.WebhookFilter) ([]vigil.Webhook, error) { return svc.Webhooks(t.Context(), p, f) }
+		list := func(p vigil.Principal, f vigil.WebhookFilter) ([]vigil.Webhook, error) {
+			return svc.Webhooks(t.Context(), p, f)
+		}
 		if ws, err := list(orgAdmin, vigil.WebhookFilter{}); err != nil || len(ws) != 2 || ws[0].Org != trust || ws[0].Secret != "" ||
 			strings.Contains(ws[0].URL, "secret-path-part") {
 			t.Errorf("an org admin lists %+v, %v; want its two, redacted", ws, err)

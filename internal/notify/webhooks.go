@@ -198,7 +198,7 @@ func (s *Service) TestWebhook(ctx context.Context, p vigil.Principal, id int64) 
 		}
 		ping := Payload{Event: vigil.WebhookPing, Org: w.Org, Subject: "vigil webhook test",
 			Body: "This is a test from vigil, sent by " + p.Email + ". Messages for this webhook will arrive like this one.",
-			TLP: vigil.TLPClear, CreatedAt: now}
+			TLP:  vigil.TLPClear, CreatedAt: now}
 		body, err := s.render(w.Kind, ping)
 		if err != nil {
 			return err
