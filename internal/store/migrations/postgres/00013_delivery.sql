@@ -8,6 +8,9 @@
 ALTER TABLE outbox ADD COLUMN tlp TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN planned_at TIMESTAMPTZ;
 CREATE INDEX outbox_unplanned ON outbox (due_at) WHERE planned_at IS NULL;
+-- Messages written before delivery existed are not sent now: a backlog of old alerts
+-- would reach people all at once and out of date. They stay unsent, readable in vigil.
+UPDATE outbox SET planned_at = created_at WHERE sent_at IS NULL;
 
 -- url and secret are sealed with the server secret, as feed credentials are: chat
 -- services put their credential in the URL. org NULL is the sector centre's.
