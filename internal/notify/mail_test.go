@@ -359,3 +359,29 @@ func TestFileOutbox(t *testing.T) {
 		})
 	}
 }
+
+// An alert title that carries a line break (outside intel is quoted in titles) cannot
+// add headers to the e-mail: the subject stays one line.
+func TestSubjectCannotAddHeaders(t *testing.T) {
+	s := storetest.Open(t)
+	seed(t, s)
+	ms := startMailServer(t, "none", nil)
+	svc := newService(t, s, newClock(), relayMail(ms, "none"))
+	if _, _, err := s.AddOutbox(t.Context(), vigil.OutboxEntry{Org: trust, Kind: vigil.OutboxDigest,
+		Subject: "Evil\r\nBcc: thief@evil.example\r\nX-Injected: yes", Body: "Body.", DedupKey: "evil"}); err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, svc)
+	got := ms.messages()
+	if len(got) != 2 {
+		t.Fatalf("the relay got %d messages, want 2 (ann and bob)", len(got))
+	}
+	for _, m := range got {
+		if len(m.to) != 1 || strings.Contains(m.to[0], "evil") || m.msg.Header.Get("X-Injected") != "" || m.msg.Header.Get("Bcc") != "" {
+			t.Errorf("injected headers or recipients: to %v, headers %v", m.to, m.msg.Header)
+		}
+		if subject := m.msg.Header.Get("Subject"); subject != "[TLP:AMBER] Evil Bcc: thief@evil.example X-Injected: yes" {
+			t.Errorf("subject %q, want the line breaks folded into spaces", subject)
+		}
+	}
+}

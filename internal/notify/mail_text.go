@@ -70,7 +70,7 @@ func (s *Service) message(e vigil.OutboxEntry, to string) (*mail.Msg, error) {
 		return nil, fmt.Errorf("recipient %q: %w", to, err)
 	}
 	tlp := marking(e.TLP)
-	m.Subject("[TLP:" + string(tlp) + "] " + e.Subject)
+	m.Subject("[TLP:" + string(tlp) + "] " + oneLine(e.Subject))
 	m.SetMessageIDWithValue(s.messageID(e.ID))
 	m.SetDateWithValue(e.CreatedAt)
 	// An automatic message: no out-of-office replies to it (RFC 3834).
@@ -86,6 +86,13 @@ func (s *Service) message(e vigil.OutboxEntry, to string) (*mail.Msg, error) {
 	}
 	m.AddAlternativeString(mail.TypeTextHTML, html)
 	return m, nil
+}
+
+// oneLine folds line breaks and other control characters into spaces: a subject comes
+// from alert titles, which quote outside intel, and it is one line in every mail
+// program. (go-mail also encodes what it is given; this does not rely on it.)
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }), " ")
 }
 
 // plainBody is the text part: the marking first (as TLP 2.0 asks), the message, the link.
