@@ -17,7 +17,29 @@ type Contact struct {
 	Email string `json:"email,omitempty"`
 	// Phone is a number to ring in an emergency.
 	Phone string `json:"phone,omitempty"`
+	// Notify is how the person hears of alerts by e-mail: NotifyImmediate (the
+	// default, also written as empty) or NotifyDigest, the daily digest only.
+	Notify string `json:"notify,omitempty"`
 }
+
+// The choices a contact has of how to hear of alerts by e-mail.
+const (
+	NotifyImmediate = "immediate" // each high or critical alert at once, and the daily digest
+	NotifyDigest    = "digest"    // the daily digest only, which lists every alert
+)
+
+// NormalizeNotify reads a contact's choice: empty stays empty (immediate), and
+// otherwise immediate or digest in any case, or an invalid error saying so.
+func NormalizeNotify(s string) (string, error) {
+	switch v := strings.ToLower(strings.TrimSpace(s)); v {
+	case "", NotifyImmediate, NotifyDigest:
+		return v, nil
+	}
+	return "", Errorf(EINVALID, "notify %q must be immediate (each high or critical alert at once) or digest (the daily digest only)", s)
+}
+
+// DigestOnly reports whether the contact chose the daily digest alone.
+func (c Contact) DigestOnly() bool { return c.Notify == NotifyDigest }
 
 // OrgPatch changes an organisation. Nil fields are left as they are.
 type OrgPatch struct {

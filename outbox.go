@@ -17,7 +17,8 @@ const (
 )
 
 // OutboxEntry is a message waiting for (or past) delivery to an organisation's contacts.
-// Email delivery reads pending entries whose DueAt has passed and marks them sent.
+// Delivery plans pending entries whose DueAt has passed (one delivery per recipient and
+// webhook) and marks them sent once every e-mail is delivered or given up.
 type OutboxEntry struct {
 	// ID is the entry's number.
 	ID int64
@@ -36,13 +37,17 @@ type OutboxEntry struct {
 	Recipients []string
 	// AlertID is the alert an immediate message or escalation is about; 0 for a digest.
 	AlertID int64
+	// TLP is the strictest marking of what the message says (its alert's, or for a
+	// digest the alerts it names); empty means its alert's, or AMBER when it has none.
+	TLP TLP
 	// DedupKey makes writing the same message twice a no-op ("alert|42", "digest|2025-03-01").
 	DedupKey string
 	// CreatedAt is when the entry was written.
 	CreatedAt time.Time
 	// DueAt is when it should be sent.
 	DueAt time.Time
-	// SentAt is when it was sent; zero while pending.
+	// SentAt is when its e-mails were sent (delivered, or given up on); zero while
+	// pending.
 	SentAt time.Time
 }
 

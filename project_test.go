@@ -164,6 +164,7 @@ var layers = map[string]string{
 	"internal/earlywarning": usecase,
 	"internal/threatintel":  usecase,
 	"internal/sightings":    usecase,
+	"internal/notify":       usecase,
 	"internal/app":          compose,
 	"internal/demo":         compose,
 	"internal/api":          door,

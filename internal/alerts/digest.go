@@ -92,7 +92,7 @@ func (s *Service) writeDigest(ctx context.Context, tx *store.Store, at time.Time
 	}
 	subject, body := digestText(org, at, items)
 	_, created, err := tx.AddOutbox(ctx, vigil.OutboxEntry{Org: org.ODSCode, Kind: vigil.OutboxDigest, Subject: subject,
-		Body: body, DedupKey: "digest|" + at.Format(time.DateOnly), DueAt: at})
+		Body: body, TLP: digestTLP(items), DedupKey: "digest|" + at.Format(time.DateOnly), DueAt: at})
 	if err != nil || !created {
 		return false, err
 	}
@@ -129,8 +129,34 @@ func digestText(org vigil.Org, at time.Time, items []vigil.DigestItem) (subject,
 		b.WriteString(digestLine(it))
 	}
 	b.WriteString("\nSign in to vigil to read each alert and what to do about it, and to record what you did. " +
-		"High and critical alerts were also sent to you when they were raised.\n")
+		"This digest lists every alert, high and critical ones included: those were also e-mailed when they were raised " +
+		"to the contacts who chose to hear of them at once, but not to those who chose the daily digest alone.\n")
 	return subject, b.String()
+}
+
+// digestTLP is the marking of a digest: the strictest of the alerts whose titles it
+// shows (an unmarked one counts as AMBER, an organisation's own business). TLP:RED
+// alerts are listed without their titles (digestLine), so their marking does not
+// carry over.
+func digestTLP(items []vigil.DigestItem) vigil.TLP {
+	out := vigil.TLP("")
+	for i, it := range sortedItems(items) {
+		if i == maxDigestList {
+			break
+		}
+		t := it.Alert.TLP
+		if t == vigil.TLPRed {
+			continue
+		}
+		if t == "" {
+			t = vigil.TLPAmber
+		}
+		out = vigil.Stricter(out, t)
+	}
+	if out == "" {
+		out = vigil.TLPAmber
+	}
+	return out
 }
 
 // sortedItems orders the items by severity, most urgent first, keeping id order within one.

@@ -143,3 +143,48 @@ func TestDigestLineKeepsRedTitlesOut(t *testing.T) {
 		}
 	}
 }
+
+// A digest is marked with the strictest marking among the alerts whose titles it shows;
+// an unmarked alert counts as AMBER, and a RED one, listed without its title, not at all.
+func TestDigestTLP(t *testing.T) {
+	item := func(tlp vigil.TLP) vigil.DigestItem {
+		return vigil.DigestItem{Alert: vigil.Alert{Severity: vigil.SeverityLow, TLP: tlp}}
+	}
+	for _, tc := range []struct {
+		name  string
+		items []vigil.DigestItem
+		want  vigil.TLP
+	}{
+		{"clear only", []vigil.DigestItem{item(vigil.TLPClear), item(vigil.TLPClear)}, vigil.TLPClear},
+		{"green and amber+strict", []vigil.DigestItem{item(vigil.TLPGreen), item(vigil.TLPAmberStrict)}, vigil.TLPAmberStrict},
+		{"unmarked counts as amber", []vigil.DigestItem{item(vigil.TLPGreen), item("")}, vigil.TLPAmber},
+		{"red titles are not shown", []vigil.DigestItem{item(vigil.TLPClear), item(vigil.TLPRed)}, vigil.TLPClear},
+		{"red alone", []vigil.DigestItem{item(vigil.TLPRed)}, vigil.TLPAmber},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := digestTLP(tc.items); got != tc.want {
+				t.Errorf("digestTLP = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// The digest lists high and critical alerts too, and says they reached at once only
+// those who chose immediate messages: people who chose the digest alone read them here.
+func TestDigestListsHighAlertsForDigestOnlyPeople(t *testing.T) {
+	org := vigil.Org{ODSCode: "RXA", Name: "Alder"}
+	items := []vigil.DigestItem{
+		{Alert: vigil.Alert{ID: 1, Severity: vigil.SeverityCritical, Title: "Ransomware beacon from 192.0.2.9", Count: 1, Status: vigil.AlertOpen}, New: true},
+		{Alert: vigil.Alert{ID: 2, Severity: vigil.SeverityLow, Title: "Spam from rxa.example", Count: 1, Status: vigil.AlertOpen}, New: true},
+	}
+	_, body := digestText(org, time.Date(2025, 3, 14, 7, 0, 0, 0, time.UTC), items)
+	for _, want := range []string{"- [Critical] Ransomware beacon from 192.0.2.9", "- [Low] Spam from rxa.example",
+		"not to those who chose the daily digest alone"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("digest does not say %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "were also sent to you") {
+		t.Errorf("digest tells everyone they had high alerts at once:\n%s", body)
+	}
+}

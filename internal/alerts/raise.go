@@ -150,5 +150,5 @@ func immediateMessage(id int64, a vigil.Alert) vigil.OutboxEntry {
 	body := a.Body + "\n\nThis is vigil alert " + strconv.FormatInt(id, 10) +
 		". Sign in to vigil to acknowledge it and to record what you did about it."
 	return vigil.OutboxEntry{Org: a.Org, Kind: vigil.OutboxImmediate, Subject: Shorten(subject, 300), Body: body,
-		AlertID: id, DedupKey: "alert|" + strconv.FormatInt(id, 10)}
+		AlertID: id, TLP: a.TLP, DedupKey: "alert|" + strconv.FormatInt(id, 10)}
 }

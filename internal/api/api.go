@@ -139,6 +139,9 @@ func (a *API) routes() {
 		a.warningRoutes()
 		a.telemetryRoutes()
 	}
+	if a.app.Notify != nil {
+		a.notifyRoutes()
+	}
 }
 
 // op describes an operation and the error statuses it documents besides those of its

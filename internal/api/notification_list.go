@@ -9,7 +9,7 @@ import (
 
 type notificationListIn struct {
 	Org     string           `query:"org" maxLength:"20" doc:"Only this organisation's messages."`
-	Kind    vigil.OutboxKind `query:"kind" enum:"immediate,digest" doc:"Only immediate alerts, or only daily digests."`
+	Kind    vigil.OutboxKind `query:"kind" enum:"immediate,digest,escalation" doc:"Only immediate alerts, only daily digests, or only escalations of missed deadlines."`
 	Pending bool             `query:"pending" doc:"Only messages not yet sent."`
 	PageParams
 }
@@ -21,8 +21,9 @@ type Notification struct {
 	ID int64 `json:"id"`
 	// Org is the ODS code of the organisation it is for.
 	Org string `json:"org"`
-	// Kind is immediate (one high or critical alert) or digest (the daily summary).
-	Kind vigil.OutboxKind `json:"kind" enum:"immediate,digest"`
+	// Kind is immediate (one high or critical alert), digest (the daily summary) or
+	// escalation (a missed acknowledge deadline, to administrators and analysts).
+	Kind vigil.OutboxKind `json:"kind" enum:"immediate,digest,escalation"`
 	// Subject is its one-line subject.
 	Subject string `json:"subject"`
 	// Body is the message as plain text.
@@ -33,6 +34,8 @@ type Notification struct {
 	Recipients []string `json:"recipients,omitempty"`
 	// AlertID is the alert an immediate message is about.
 	AlertID int64 `json:"alert_id,omitempty"`
+	// TLP is the marking it is sent under, once its delivery is planned.
+	TLP vigil.TLP `json:"tlp,omitempty"`
 	// CreatedAt is when it was written.
 	CreatedAt time.Time `json:"created_at"`
 	// DueAt is when it is to be sent.
@@ -42,8 +45,8 @@ type Notification struct {
 }
 
 // notificationList lists the outbox, newest first: sector roles every organisation's,
-// organisation roles their own. (Email delivery of the outbox comes with the
-// notifications work; until then this is how messages are read.)
+// organisation roles their own. GET /emails and GET /webhook-deliveries say how each
+// message's delivery went.
 func (a *API) notificationList(ctx context.Context, in *notificationListIn) (*pageOut[Notification], error) {
 	es, next, err := a.app.Alerts.Notifications(ctx, principal(ctx),
 		vigil.OutboxFilter{Org: in.Org, Kind: in.Kind, Pending: in.Pending, Cursor: in.Cursor, Limit: in.Limit})
@@ -55,5 +58,5 @@ func (a *API) notificationList(ctx context.Context, in *notificationListIn) (*pa
 
 func notificationOut(e vigil.OutboxEntry) Notification {
 	return Notification{ID: e.ID, Org: e.Org, Kind: e.Kind, Subject: e.Subject, Body: e.Body, Recipients: e.Recipients, AlertID: e.AlertID,
-		CreatedAt: e.CreatedAt, DueAt: e.DueAt, SentAt: timePtr(e.SentAt)}
+		TLP: e.TLP, CreatedAt: e.CreatedAt, DueAt: e.DueAt, SentAt: timePtr(e.SentAt)}
 }

@@ -46,6 +46,16 @@ type Contact struct {
 	Email string `json:"email,omitempty" maxLength:"254"`
 	// Phone is a number to ring in an emergency.
 	Phone string `json:"phone,omitempty" maxLength:"50"`
+	// Notify is how the person hears of alerts by e-mail.
+	Notify string `json:"notify,omitempty" enum:"immediate,digest" doc:"immediate (the default): each high or critical alert at once, and the daily digest; digest: the daily digest alone, which lists every alert."`
+}
+
+// notifyChoice is a contact's choice as the API shows it: immediate when none was made.
+func notifyChoice(c vigil.Contact) string {
+	if c.Notify == "" {
+		return vigil.NotifyImmediate
+	}
+	return c.Notify
 }
 
 // OrgAssetStatus is one of an organisation's assets with its status.
@@ -87,7 +97,7 @@ func (as Assets) assets() []vigil.Asset {
 
 func contactsIn(cs []Contact) []vigil.Contact {
 	return mapSlice(cs, func(c Contact) vigil.Contact {
-		return vigil.Contact{Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone}
+		return vigil.Contact{Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone, Notify: c.Notify}
 	})
 }
 
@@ -100,7 +110,7 @@ func orgOut(o vigil.Org) Org {
 		Hostnames: nonNil(o.Hostnames),
 		Assets:    assetStatuses(o),
 		Contacts: mapSlice(o.Contacts, func(c vigil.Contact) Contact {
-			return Contact{Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone}
+			return Contact{Name: c.Name, Role: c.Role, Email: c.Email, Phone: c.Phone, Notify: notifyChoice(c)}
 		}),
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/auditlog"
 	"github.com/vigil-health/vigil/internal/earlywarning"
+	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/orgs"
 	"github.com/vigil-health/vigil/internal/sightings"
 	"github.com/vigil-health/vigil/internal/store"
@@ -73,6 +74,9 @@ type App struct {
 	// Sightings takes sensors' telemetry, hunts new indicators in what it held and lists
 	// sightings; nil when the flows are not composed.
 	Sightings *sightings.Service
+	// Notify delivers the outbox by e-mail and to webhooks, and manages webhooks; nil
+	// when the flows are not composed.
+	Notify *notify.Service
 }
 
 // New builds the App's services over d.Store, without the live flows (EarlyWarning,

@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/sightings"
 	"github.com/vigil-health/vigil/internal/threatintel"
 )
@@ -44,6 +45,15 @@ type Flows struct {
 	// MaxTelemetryBytes caps one telemetry upload after decompression
 	// (telemetry.DefaultMaxBytes when zero).
 	MaxTelemetryBytes int64
+	// Mail says how e-mail leaves: an SMTP relay, or .eml files (always in demo mode).
+	Mail notify.Mail
+	// BaseURL is how people reach the server, for the links in messages.
+	BaseURL string
+	// WebhookAllowPrivate are the networks webhooks may post to although private.
+	WebhookAllowPrivate []netip.Prefix
+	// WebhookClient is the base of the webhook client; nil means the default. Private
+	// addresses are refused either way.
+	WebhookClient *http.Client
 }
 
 // Open builds the App with its live flows and loads their state from the store: the
@@ -66,7 +76,9 @@ func Open(ctx context.Context, d Deps) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Store.SetCredentialKey(f.Secret) // feed credentials are sealed at rest with the server secret
+	d.Store.SetCredentialKey(f.Secret) // feed credentials and webhook secrets are sealed at rest with the server secret
+	a.Notify = notify.New(notify.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Mail: f.Mail, BaseURL: f.BaseURL,
+		HTTPClient: f.WebhookClient, WebhookAllowPrivate: f.WebhookAllowPrivate})
 	if err := a.EarlyWarning.Reroute(ctx); err != nil {
 		return nil, fmt.Errorf("load the asset router: %w", err)
 	}
@@ -85,12 +97,12 @@ func (a *App) retroHunt(ctx context.Context, added []vigil.Indicator) {
 type runner interface{ Run(context.Context) error }
 
 // Run does every service's background work until ctx ends: the daily digest, recording
-// the audit chain's head, and with the flows scheduled feed pulls, housekeeping and the
-// periodic router rebuild.
+// the audit chain's head, and with the flows scheduled feed pulls, housekeeping, the
+// periodic router rebuild and the delivery of the outbox.
 func (a *App) Run(ctx context.Context) error {
 	rs := []runner{a.Alerts}
 	if a.Sightings != nil {
-		rs = append(rs, a.EarlyWarning, a.ThreatIntel, a.Sightings)
+		rs = append(rs, a.EarlyWarning, a.ThreatIntel, a.Sightings, a.Notify)
 	}
 	if a.heads != nil {
 		rs = append(rs, a.heads)

@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-health/vigil/internal/auditlog"
 	"github.com/vigil-health/vigil/internal/config"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/web"
 )
@@ -103,13 +104,18 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 			return nil, nil, usageErrorf("warninglists: %v", err)
 		}
 	}
-	allowPrivate, _ := cfg.FeedAllowPrefixes() // checked by cfg.Validate
-	deadlines, _ := cfg.AlertDeadlines()       // checked by cfg.Validate
+	allowPrivate, _ := cfg.FeedAllowPrefixes()   // checked by cfg.Validate
+	hookPrivate, _ := cfg.WebhookAllowPrefixes() // likewise
+	smtpPassword, _ := cfg.SMTPPasswordValue()   // likewise
+	deadlines, _ := cfg.AlertDeadlines()         // likewise
 	a, err := app.Open(ctx, app.Deps{Store: s, Logger: log, SessionTTL: cfg.SessionTTL.Duration,
 		SessionIdleTimeout: cfg.SessionIdleTimeout.Duration, HashConcurrency: cfg.PasswordHashConcurrency, DigestHour: cfg.DigestHour,
 		Deadlines: deadlines, AssetLimits: cfg.AssetLimits(), AuditHeadPath: auditlog.HeadPath(cfg.DataDir), Flows: app.Flows{Secret: secret,
 			RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, MaxEventBytes: cfg.MaxEventBytes,
-			Warninglists: benign, FeedAllowPrivate: allowPrivate, MaxIntelBytes: cfg.MaxIntelBytes}})
+			Warninglists: benign, FeedAllowPrivate: allowPrivate, MaxIntelBytes: cfg.MaxIntelBytes,
+			BaseURL: cfg.BaseURL, WebhookAllowPrivate: hookPrivate, Mail: notify.Mail{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
+				TLS: cfg.SMTPTLS, User: cfg.SMTPUser, Password: smtpPassword, From: cfg.SMTPFrom, Dir: cfg.OutboxDir(),
+				Files: cfg.Demo}}})
 	if err != nil {
 		s.Close()
 		return nil, nil, fmt.Errorf("start the flows: %w", err)

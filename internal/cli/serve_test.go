@@ -347,3 +347,42 @@ func printedSensorToken(out string) string {
 	}
 	return ""
 }
+
+// Demo mode never sends mail, even with a relay configured: the demo's high alerts are
+// written as .eml files in <data-dir>/outbox, which GET /emails names.
+func TestServeDemoWritesMailAsFiles(t *testing.T) {
+	t.Setenv("VIGIL_SMTP_HOST", "smtp.invalid")
+	t.Setenv("VIGIL_SMTP_FROM", "vigil@hccc.example")
+	dir := t.TempDir()
+	s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", dir, "--demo", "--demo-password", demoPassword)
+	var files []string
+	for deadline := time.Now().Add(60 * time.Second); len(files) == 0 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		files, _ = filepath.Glob(filepath.Join(dir, "outbox", "outbox-*.eml"))
+	}
+	if len(files) == 0 {
+		t.Fatalf("no .eml files in %s/outbox after the demo's alerts; serve printed:\n%s", dir, s.out)
+	}
+	c := newClient(t, s.url)
+	c.login(printedLogins(s.out.String())["sector_analyst"][0], demoPassword)
+	var page struct {
+		Items []struct {
+			File      string `json:"file"`
+			Recipient string `json:"recipient"`
+			Status    string `json:"status"`
+		} `json:"items"`
+	}
+	c.getJSON("/api/v1/emails?status=delivered", &page)
+	leads := 0
+	for _, e := range page.Items {
+		if e.File == "" || e.Status != "delivered" {
+			t.Errorf("e-mail %+v has no file", e)
+		}
+		if strings.HasPrefix(e.Recipient, "security@") {
+			leads++
+		}
+	}
+	if leads == 0 {
+		t.Errorf("GET /emails = %+v, want e-mails to the organisations' security leads", page.Items)
+	}
+}

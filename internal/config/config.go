@@ -78,6 +78,26 @@ type Config struct {
 	// by severity: {"critical": {"acknowledge": "24h", "remediate": "7d"}}. A severity
 	// or a part not given keeps vigil.DefaultDeadlines; "none" removes a deadline.
 	Deadlines map[string]DeadlineSetting `json:"deadlines"`
+	// SMTPHost is the mail relay's host name or address; empty writes each message as a
+	// .eml file under <data-dir>/outbox instead (as demo mode always does).
+	SMTPHost string `json:"smtp_host"`
+	// SMTPPort is the relay's port; 0 means 587 for starttls, 465 for tls, 25 for none.
+	SMTPPort int `json:"smtp_port"`
+	// SMTPTLS is starttls (the default: STARTTLS required), tls (TLS from the first
+	// byte) or none (only to a relay on 127.0.0.0/8).
+	SMTPTLS string `json:"smtp_tls"`
+	// SMTPUser authenticates to the relay, with the password from VIGIL_SMTP_PASSWORD or
+	// SMTPPasswordFile.
+	SMTPUser string `json:"smtp_user"`
+	// SMTPPasswordFile is a file holding the relay password (its first line).
+	SMTPPasswordFile string `json:"smtp_password_file"`
+	// SMTPPassword is the relay password (VIGIL_SMTP_PASSWORD only, never the file).
+	SMTPPassword string `json:"-"`
+	// SMTPFrom is the address messages come from, e.g. "vigil <vigil@centre.example>".
+	SMTPFrom string `json:"smtp_from"`
+	// WebhookAllowPrivate are the CIDR prefixes webhooks may post to although they are
+	// loopback, private, link-local, CGNAT or cloud metadata addresses.
+	WebhookAllowPrivate []string `json:"webhook_allow_private"`
 	// Secret is the server secret in hex (VIGIL_SECRET only, never the file): set the same
 	// value on every server sharing a PostgreSQL database. Empty means <data-dir>/secret.
 	Secret string `json:"-"`
@@ -206,6 +226,14 @@ var envVars = []struct {
 	{"VIGIL_MAX_INTEL_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxIntelBytes) }},
 	{"VIGIL_FEED_ALLOW_PRIVATE", func(c *Config, v string) error { c.FeedAllowPrivate = splitList(v); return nil }},
 	{"VIGIL_TRUSTED_PROXIES", func(c *Config, v string) error { c.TrustedProxies = splitList(v); return nil }},
+	{"VIGIL_SMTP_HOST", func(c *Config, v string) error { c.SMTPHost = v; return nil }},
+	{"VIGIL_SMTP_PORT", func(c *Config, v string) error { return atoi(v, &c.SMTPPort) }},
+	{"VIGIL_SMTP_TLS", func(c *Config, v string) error { c.SMTPTLS = v; return nil }},
+	{"VIGIL_SMTP_USER", func(c *Config, v string) error { c.SMTPUser = v; return nil }},
+	{"VIGIL_SMTP_PASSWORD", func(c *Config, v string) error { c.SMTPPassword = v; return nil }},
+	{"VIGIL_SMTP_PASSWORD_FILE", func(c *Config, v string) error { c.SMTPPasswordFile = v; return nil }},
+	{"VIGIL_SMTP_FROM", func(c *Config, v string) error { c.SMTPFrom = v; return nil }},
+	{"VIGIL_WEBHOOK_ALLOW_PRIVATE", func(c *Config, v string) error { c.WebhookAllowPrivate = splitList(v); return nil }},
 	{"VIGIL_PASSWORD_HASH_CONCURRENCY", func(c *Config, v string) error { return atoi(v, &c.PasswordHashConcurrency) }},
 	{"VIGIL_SESSION_IDLE_TIMEOUT", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
@@ -325,6 +353,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.validateWeb()...)
+	errs = append(errs, c.validateMail()...)
 	if c.DemoPassword != "" && utf8.RuneCountInString(c.DemoPassword) < MinDemoPassword {
 		errs = append(errs, fmt.Errorf("demo_password must be at least %d characters", MinDemoPassword))
 	}

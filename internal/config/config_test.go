@@ -55,6 +55,25 @@ func TestValidate(t *testing.T) {
 			"deadlines: low.remediate"},
 		{"acknowledge after remediate", func(c *Config) { c.Deadlines = map[string]DeadlineSetting{"critical": {Acknowledge: "15d"}} },
 			"deadlines: critical.acknowledge (15d) is later than critical.remediate (14d)"},
+		{"smtp relay with starttls", func(c *Config) { c.SMTPHost, c.SMTPFrom = "smtp.example.org", "vigil <vigil@centre.example>" }, ""},
+		{"smtp relay without a sender", func(c *Config) { c.SMTPHost = "smtp.example.org" }, "smtp_from"},
+		{"smtp sender not an address", func(c *Config) { c.SMTPFrom = "vigil at centre" }, "smtp_from"},
+		{"smtp host with a port", func(c *Config) { c.SMTPHost, c.SMTPFrom = "smtp://smtp.example.org", "v@centre.example" }, "smtp_host"},
+		{"smtp tls unknown", func(c *Config) { c.SMTPTLS = "ssl" }, "smtp_tls"},
+		{"smtp without tls on loopback", func(c *Config) {
+			c.SMTPHost, c.SMTPTLS, c.SMTPFrom = "127.0.0.1", "none", "v@centre.example"
+		}, ""},
+		{"smtp without tls elsewhere", func(c *Config) {
+			c.SMTPHost, c.SMTPTLS, c.SMTPFrom = "10.0.0.25", "none", "v@centre.example"
+		}, "only for a relay on 127.0.0.0/8"},
+		{"smtp without tls by name", func(c *Config) {
+			c.SMTPHost, c.SMTPTLS, c.SMTPFrom = "localhost", "none", "v@centre.example"
+		}, "smtp_host 127.0.0.1"},
+		{"smtp port", func(c *Config) { c.SMTPPort = 70000 }, "smtp_port"},
+		{"smtp password twice", func(c *Config) { c.SMTPPassword, c.SMTPPasswordFile = "p", "/etc/passwd" }, "not both"},
+		{"smtp password file missing", func(c *Config) { c.SMTPPasswordFile = "/nonexistent/vigil-smtp" }, "smtp_password_file"},
+		{"webhook allow-list", func(c *Config) { c.WebhookAllowPrivate = []string{"127.0.0.0/8"} }, ""},
+		{"webhook allow-list of a bare address", func(c *Config) { c.WebhookAllowPrivate = []string{"10.0.0.1"} }, "webhook_allow_private"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -215,5 +234,42 @@ func TestAlertDeadlines(t *testing.T) {
 	os.WriteFile(path, []byte(`{"deadlines": {"high": {"acknowledged": "4h"}}}`), 0o600)
 	if err := c.LoadFile(path); err == nil || !strings.Contains(err.Error(), "acknowledged") {
 		t.Errorf("a misspelt deadline key loaded: %v", err)
+	}
+}
+
+// The mail settings come from the file and VIGIL_*; the password only from the
+// environment or its own file, never from the JSON file.
+func TestMailSettings(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "vigil.json")
+	os.WriteFile(path, []byte(`{"smtp_host": "smtp.example.org", "smtp_port": 2525, "smtp_from": "vigil@centre.example",
+		"smtp_user": "vigil", "webhook_allow_private": ["127.0.0.0/8"]}`), 0o600)
+	c := Default()
+	if err := c.LoadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"VIGIL_SMTP_TLS": "tls", "VIGIL_SMTP_PASSWORD": "s3cret", "VIGIL_SMTP_HOST": "relay.example.org"}
+	if err := c.LoadEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
+		t.Fatal(err)
+	}
+	pw, err := c.SMTPPasswordValue()
+	if c.SMTPHost != "relay.example.org" || c.SMTPPort != 2525 || c.SMTPTLS != "tls" || c.SMTPUser != "vigil" || pw != "s3cret" || err != nil || c.Validate() != nil {
+		t.Errorf("mail settings not applied: %+v %q %v %v", c, pw, err, c.Validate())
+	}
+	if allow, err := c.WebhookAllowPrefixes(); err != nil || len(allow) != 1 || allow[0].String() != "127.0.0.0/8" {
+		t.Errorf("webhook_allow_private = %v, %v", allow, err)
+	}
+	os.WriteFile(path, []byte(`{"smtp_password": "in the file"}`), 0o600)
+	if err := c.LoadFile(path); err == nil || !strings.Contains(err.Error(), "smtp_password") {
+		t.Errorf("a password in the JSON file should be refused, got %v", err)
+	}
+	pwFile := filepath.Join(dir, "smtp-password")
+	os.WriteFile(pwFile, []byte("from-file\n"), 0o600)
+	c.SMTPPassword, c.SMTPPasswordFile = "", pwFile
+	if pw, err := c.SMTPPasswordValue(); pw != "from-file" || err != nil {
+		t.Errorf("SMTPPasswordValue from the file = %q, %v", pw, err)
+	}
+	if c.OutboxDir() != filepath.Join(c.DataDir, "outbox") {
+		t.Errorf("OutboxDir() = %q", c.OutboxDir())
 	}
 }

@@ -134,6 +134,17 @@ func (o orgSpec) block(i int) netip.Prefix {
 	return netip.MustParsePrefix(fmt.Sprintf("198.51.100.%d/30", 4*i))
 }
 
+// contacts are an organisation's people to e-mail: a security lead who hears of high
+// alerts at once, and at a trust also a manager who reads the daily digest alone. Demo
+// mode writes their messages as .eml files in <data-dir>/outbox.
+func contacts(o orgSpec) []vigil.Contact {
+	out := []vigil.Contact{{Name: "Security lead", Role: "IT security", Email: "security@" + o.domain}}
+	if o.kind == vigil.OrgTrust {
+		out = append(out, vigil.Contact{Name: "Director of operations", Email: "operations@" + o.domain, Notify: vigil.NotifyDigest})
+	}
+	return out
+}
+
 // sector returns every demo organisation with its assets, the centre first.
 func sector() []vigil.Org {
 	var out []vigil.Org
@@ -143,7 +154,7 @@ func sector() []vigil.Org {
 			n++
 			v6 := netip.MustParsePrefix(fmt.Sprintf("2001:db8:%x::/48", n))
 			out = append(out, vigil.Org{ODSCode: o.ods, Name: o.name, Kind: o.kind, Region: o.region,
-				IPRanges: []netip.Prefix{o.block(i), v6}, Domains: []string{o.domain}})
+				IPRanges: []netip.Prefix{o.block(i), v6}, Domains: []string{o.domain}, Contacts: contacts(o)})
 		}
 	}
 	return out

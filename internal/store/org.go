@@ -68,6 +68,9 @@ func normalizeContacts(cs []vigil.Contact) ([]vigil.Contact, error) {
 				return nil, vigil.Errorf(vigil.EINVALID, "contact %d: %s", i+1, vigil.ErrorMessage(err))
 			}
 		}
+		if c.Notify, err = vigil.NormalizeNotify(c.Notify); err != nil {
+			return nil, vigil.Errorf(vigil.EINVALID, "contact %d: %s", i+1, vigil.ErrorMessage(err))
+		}
 		out = append(out, c)
 	}
 	return out, nil

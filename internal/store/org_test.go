@@ -81,6 +81,11 @@ func TestCreateOrg(t *testing.T) {
 			o.Contacts = []vigil.Contact{{Name: "Bob", Email: "bob at example"}}
 			return o
 		}(), code: vigil.EINVALID, msg: `contact 1: "bob at example" is not an email address`},
+		{name: "unknown notify choice", org: func() vigil.Org {
+			o := org("RXB", vigil.OrgTrust)
+			o.Contacts = []vigil.Contact{{Name: "Ann", Email: "ann@rxb.example"}, {Name: "Bob", Email: "bob@rxb.example", Notify: "weekly"}}
+			return o
+		}(), code: vigil.EINVALID, msg: `contact 2: notify "weekly" must be immediate`},
 		{name: "duplicate code", org: org("rxz", vigil.OrgGP), code: vigil.ECONFLICT, msg: "an organisation with ODS code RXZ is already registered"},
 	}
 	storetest.Each(t, func(t *testing.T, s *store.Store) {

@@ -21,9 +21,9 @@ func (s *Store) AddOutbox(ctx context.Context, e vigil.OutboxEntry) (id int64, c
 		return 0, false, err
 	}
 	to, _ := json.Marshal(nonNil(e.Recipients))
-	rows, err := s.wdb().query(ctx, `INSERT INTO outbox (org, kind, subject, body, recipients, alert_id, dedup_key, created_at, due_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org, dedup_key) DO NOTHING RETURNING id`,
-		e.Org, string(e.Kind), e.Subject, e.Body, string(to), nullID(e.AlertID), e.DedupKey, dbTime(e.CreatedAt), dbTime(e.DueAt))
+	rows, err := s.wdb().query(ctx, `INSERT INTO outbox (org, kind, subject, body, recipients, alert_id, tlp, dedup_key, created_at, due_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org, dedup_key) DO NOTHING RETURNING id`,
+		e.Org, string(e.Kind), e.Subject, e.Body, string(to), nullID(e.AlertID), string(e.TLP), e.DedupKey, dbTime(e.CreatedAt), dbTime(e.DueAt))
 	if err == nil {
 		id, err = scanOptionalID(rows)
 	}
@@ -56,6 +56,9 @@ func (s *Store) newOutbox(e vigil.OutboxEntry) (vigil.OutboxEntry, error) {
 		// No recipients means every contact of the organisation: never for an escalation.
 		return e, vigil.Errorf(vigil.EINVALID, "an escalation needs its recipients")
 	}
+	if e.TLP != "" && e.TLP.Rank() == 0 {
+		return e, vigil.Errorf(vigil.EINVALID, "outbox marking %q is not a TLP 2.0 marking", e.TLP)
+	}
 	if e.Subject, err = vigil.Text("subject", e.Subject, 300, true); err != nil {
 		return e, err
 	}
@@ -76,13 +79,13 @@ func (s *Store) newOutbox(e vigil.OutboxEntry) (vigil.OutboxEntry, error) {
 	return e, nil
 }
 
-const outboxColumns = `id, org, kind, subject, body, recipients, alert_id, dedup_key, created_at, due_at, sent_at`
+const outboxColumns = `id, org, kind, subject, body, recipients, alert_id, tlp, dedup_key, created_at, due_at, sent_at`
 
 func scanOutbox(sc scanner) (vigil.OutboxEntry, error) {
 	var e vigil.OutboxEntry
 	var alert sql.NullInt64
 	var to string
-	err := sc.Scan(&e.ID, &e.Org, &e.Kind, &e.Subject, &e.Body, &to, &alert, &e.DedupKey, scanTime(&e.CreatedAt),
+	err := sc.Scan(&e.ID, &e.Org, &e.Kind, &e.Subject, &e.Body, &to, &alert, &e.TLP, &e.DedupKey, scanTime(&e.CreatedAt),
 		scanTime(&e.DueAt), scanTime(&e.SentAt))
 	if err != nil {
 		return e, err
@@ -97,14 +100,16 @@ func scanOutbox(sc scanner) (vigil.OutboxEntry, error) {
 	return e, nil
 }
 
-// RewritePending replaces the subject, body and recipients of the immediate message
-// about alert e.AlertID while it waits to be sent, and reports whether there was one: a
-// repeat that made the alert TLP:RED narrows a message not yet sent to everyone.
+// RewritePending replaces the subject, body, recipients and marking of the immediate
+// message about alert e.AlertID while it waits to be sent, and reports whether there
+// was one: a repeat that made the alert TLP:RED narrows a message not yet sent to
+// everyone. A message whose deliveries are planned is being sent as it was planned, and
+// is left alone.
 func (s *Store) RewritePending(ctx context.Context, e vigil.OutboxEntry) (bool, error) {
 	to, _ := json.Marshal(nonNil(e.Recipients))
-	res, err := s.wdb().exec(ctx, `UPDATE outbox SET subject = ?, body = ?, recipients = ?
-		WHERE alert_id = ? AND kind = ? AND sent_at IS NULL`,
-		e.Subject, e.Body, string(to), e.AlertID, string(vigil.OutboxImmediate))
+	res, err := s.wdb().exec(ctx, `UPDATE outbox SET subject = ?, body = ?, recipients = ?, tlp = ?
+		WHERE alert_id = ? AND kind = ? AND sent_at IS NULL AND planned_at IS NULL`,
+		e.Subject, e.Body, string(to), string(e.TLP), e.AlertID, string(vigil.OutboxImmediate))
 	if err != nil {
 		return false, fmt.Errorf("rewrite message about alert %d: %w", e.AlertID, err)
 	}

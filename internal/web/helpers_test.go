@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/api"
 	"github.com/vigil-health/vigil/internal/app"
+	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/web"
 )
@@ -60,8 +61,9 @@ func startServer(t testing.TB, s *store.Store, d web.Deps) *fixture {
 		d.Logger = testLogger(t)
 	}
 	if d.App == nil {
+		loopback := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} // the tests' feed and webhook servers
 		a, err := app.Open(context.Background(), app.Deps{Store: s, Logger: d.Logger, Flows: app.Flows{Secret: testSecret,
-			FeedAllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}}) // the tests' feed servers
+			FeedAllowPrivate: loopback, WebhookAllowPrivate: loopback, Mail: notify.Mail{Dir: t.TempDir()}}})
 		if err != nil {
 			t.Fatal(err)
 		}

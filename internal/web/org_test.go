@@ -21,8 +21,9 @@ type orgJSON struct {
 	Domains   []string `json:"domains"`
 	Hostnames []string `json:"hostnames"`
 	Contacts  []struct {
-		Name  string `json:"name"`
-		Email string `json:"email"`
+		Name   string `json:"name"`
+		Email  string `json:"email"`
+		Notify string `json:"notify"`
 	} `json:"contacts"`
 }
 
@@ -62,6 +63,7 @@ func TestOrgValidation(t *testing.T) {
 		{"unregistered parent", `{"ods_code": "VN001", ` + valid + `, "parent": "RZZ"}`, http.StatusUnprocessableEntity, "parent RZZ is not a registered organisation"},
 		{"contact without a name", `{"ods_code": "VN001", ` + valid + `, "contacts": [{"email": "a@b.example"}]}`, http.StatusUnprocessableEntity, "name"},
 		{"contact with a bad email", `{"ods_code": "VN001", ` + valid + `, "contacts": [{"name": "Ann", "email": "ann"}]}`, http.StatusUnprocessableEntity, "not an email address"},
+		{"contact with an unknown notify choice", `{"ods_code": "VN001", ` + valid + `, "contacts": [{"name": "Ann", "email": "ann@a.example", "notify": "weekly"}]}`, http.StatusUnprocessableEntity, "immediate"},
 		{"existing ODS code", `{"ods_code": "rxa", ` + valid + `}`, http.StatusConflict, "already registered"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -90,7 +92,8 @@ func TestOrgLifecycle(t *testing.T) {
 		r := f.do("POST", "/api/v1/orgs", map[string]any{
 			"ods_code": " rxc ", "name": "Example Hospital", "kind": "trust", "region": "London", "parent": "RXA",
 			"ip_ranges": []string{"192.0.2.0/24", "2001:db8:1::/48"}, "domains": []string{"Hospital.Example"},
-			"hostnames": []string{"vpn.other.example"}, "contacts": []map[string]string{{"name": "Ann", "email": "Ann@Hospital.Example"}},
+			"hostnames": []string{"vpn.other.example"}, "contacts": []map[string]string{{"name": "Ann", "email": "Ann@Hospital.Example"},
+				{"name": "Bob", "email": "bob@hospital.example", "notify": "digest"}},
 		}, f.as("sector_analyst"))
 		if r.status != http.StatusCreated {
 			t.Fatalf("create: %d %s", r.status, r.body)
@@ -99,7 +102,8 @@ func TestOrgLifecycle(t *testing.T) {
 		r.decode(t, &created)
 		o := created.Org
 		if o.ODSCode != "RXC" || o.Parent != "RXA" || !slices.Equal(o.IPRanges, []string{"192.0.2.0/24", "2001:db8:1::/48"}) ||
-			!slices.Equal(o.Domains, []string{"hospital.example"}) || len(o.Contacts) != 1 || o.Contacts[0].Email != "ann@hospital.example" {
+			!slices.Equal(o.Domains, []string{"hospital.example"}) || len(o.Contacts) != 2 || o.Contacts[0].Email != "ann@hospital.example" ||
+			o.Contacts[0].Notify != "immediate" || o.Contacts[1].Notify != "digest" {
 			t.Errorf("created %+v", o)
 		}
 		if len(created.Overlaps) != 1 || !strings.Contains(created.Overlaps[0].Message, "192.0.2.0/25") {
