@@ -142,7 +142,7 @@ func TestContacts(t *testing.T) {
 	if !list.has("Contact added", "Linda Marsh", "Registered manager", "linda.marsh@oakleigh-house-care-home.example", "01632 960000") {
 		t.Fatalf("after adding: want the contact listed\n%s", list.body)
 	}
-	edit := regexp.MustCompile(`href="(/organisation/contacts/\d+)"`).FindStringSubmatch(list.body)
+	edit := regexp.MustCompile(`href="(/organisation/contacts/\d+)">Change<span class="nhsuk-u-visually-hidden"> Linda Marsh<`).FindStringSubmatch(list.body)
 	if edit == nil {
 		t.Fatalf("no link to change the contact\n%s", list.body)
 	}
@@ -188,7 +188,11 @@ func TestHostileContactIsInert(t *testing.T) {
 	if p := b.post("/organisation/contacts", url.Values{"contact-name": {hostile}, "contact-role": {hostile}, "contact-phone": {"<b>0</b>"}}); p.status != http.StatusSeeOther {
 		t.Fatalf("add: %d\n%s", p.status, p.body)
 	}
-	for _, path := range []string{"/organisation", "/organisation/contacts/1"} {
+	links := regexp.MustCompile(`href="(/organisation/contacts/\d+)"`).FindAllStringSubmatch(b.get("/organisation").body, -1)
+	if len(links) == 0 {
+		t.Fatal("no contact to change on the organisation's page")
+	}
+	for _, path := range []string{"/organisation", links[len(links)-1][1]} { // the one just added is last
 		p := b.get(path)
 		if strings.Contains(p.body, "<script>alert") || strings.Contains(p.body, "<img src=x") || !p.has("&lt;script&gt;alert(1)&lt;/script&gt;") {
 			t.Errorf("%s: the contact's text is not escaped\n%s", path, p.body)
