@@ -47,11 +47,6 @@ func (p *Pages) supplierHome(w http.ResponseWriter, r *http.Request, pr vigil.Pr
 	p.alertListFor(w, r, pr, "Your customers' alerts")
 }
 
-// sectorHome is the analyst's overview.
-func (p *Pages) sectorHome(w http.ResponseWriter, r *http.Request, pr vigil.Principal) {
-	p.alertListFor(w, r, pr, "Sector overview")
-}
-
 // alertListData is a page of alerts with the filters that chose it.
 type alertListData struct {
 	Alerts []vigil.Alert

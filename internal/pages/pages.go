@@ -86,6 +86,7 @@ func (p *Pages) routes() []route {
 	var rs []route
 	rs = append(rs, p.sessionRoutes()...)
 	rs = append(rs, p.alertRoutes()...)
+	rs = append(rs, p.analystRoutes()...)
 	return rs
 }
 
