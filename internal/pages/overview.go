@@ -50,7 +50,7 @@ type sectorHomeData struct {
 
 // unresolvedRow is the alerts of one severity not resolved yet.
 type unresolvedRow struct {
-	Severity          vigil.Severity
+	Severity           vigil.Severity
 	Open, Acknowledged int
 }
 
