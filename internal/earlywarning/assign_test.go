@@ -84,6 +84,17 @@ func TestAssignUnrouted(t *testing.T) {
 		if list, _, _ := svc.ListUnrouted(ctx, analyst("a@centre.example"), vigil.UnroutedFilter{Type: "open_port"}); len(list) != 0 {
 			t.Errorf("the assigned event is still listed: %+v", list)
 		}
+		// The same event reported again that day is RXB's too: it repeats RXB's alert.
+		res, err := svc.IngestEvents(ctx, analyst("b@centre.example"), ndjson(line))
+		if err != nil || res.Unrouted != 1 || res.Repeats != 1 {
+			t.Errorf("a repeat of the assigned event: %+v, %v; want it unrouted and repeating an alert", res, err)
+		}
+		if got := alertsOf(t, s, "RXB"); len(got) != 1 || got[0].Count != 3 {
+			t.Errorf("RXB's alerts after the repeat %+v, want its alert counted 3 times", got)
+		}
+		if n, _ := svc.UnroutedWaiting(ctx, analyst("a@centre.example")); n != 1 {
+			t.Errorf("waiting after the repeat = %d, want still 1", n)
+		}
 		_, err = svc.Assign(ctx, principals["sector_admin"], id, "RXA")
 		if vigil.ErrorCode(err) != vigil.ECONFLICT || !strings.Contains(vigil.ErrorMessage(err), "assigned to RXB by a@centre.example") {
 			t.Errorf("assigning twice: %v, want a conflict naming the first assignment", err)
