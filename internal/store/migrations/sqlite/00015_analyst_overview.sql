@@ -1,8 +1,10 @@
 -- The analyst's overview and unrouted events an analyst assigns (issue 9).
 --
--- alerts_created serves the overview's "alerts per day by severity and kind" over the
--- last 30 days: a range of created_at read from the index alone (it holds every column
--- the GROUP BY needs), so the query reads the window's alerts, not the whole table.
+-- alerts_day serves the overview's "alerts per day by severity and kind" over the last
+-- 30 days: the query groups by the index's own order, so it reads the window's entries
+-- once and sorts nothing. On (created_at, severity, kind) the same query took 230 ms at
+-- 1,000,000 alerts on SQLite, nearly all of it sorting the window's 82,000 rows into
+-- groups; on this index, 25 ms (bench/README.md).
 --
 -- An unrouted event keeps its TLP, so that the alert an analyst raises from it is marked
 -- as the reporter marked it ('' for events kept before this migration: the assignment
@@ -11,7 +13,7 @@
 -- event leaves the waiting list, which unrouted_waiting keeps quick to page and count.
 
 -- +goose Up
-CREATE INDEX alerts_created ON alerts (created_at, severity, kind);
+CREATE INDEX alerts_day ON alerts (substr(created_at, 1, 10), severity, kind);
 ALTER TABLE unrouted_events ADD COLUMN tlp TEXT NOT NULL DEFAULT '';
 ALTER TABLE unrouted_events ADD COLUMN assigned_org TEXT REFERENCES orgs (ods_code);
 ALTER TABLE unrouted_events ADD COLUMN assigned_by TEXT NOT NULL DEFAULT '';
@@ -26,4 +28,4 @@ ALTER TABLE unrouted_events DROP COLUMN assigned_at;
 ALTER TABLE unrouted_events DROP COLUMN assigned_by;
 ALTER TABLE unrouted_events DROP COLUMN assigned_org;
 ALTER TABLE unrouted_events DROP COLUMN tlp;
-DROP INDEX alerts_created;
+DROP INDEX alerts_day;
