@@ -361,3 +361,40 @@ func TestAnalystPagesHaveNoInlineScriptOrStyle(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalystPagesRenderHostileTextInert puts markup into what organisations, partners
+// and feeds control and checks every centre's page shows it as text.
+func TestAnalystPagesRenderHostileTextInert(t *testing.T) {
+	s := demoSite(t)
+	ctx := context.Background()
+	const evil = `<script>alert(1)</script><img src=x onerror=alert(2)>`
+	name, region := "Care "+evil, "North "+evil
+	if _, err := s.app.Orgs.Update(ctx, analystP, "1-101000007", vigil.OrgPatch{Name: &name, Region: &region,
+		Contacts: &[]vigil.Contact{{Name: "Manager " + evil, Role: "Lead " + evil}}}); err != nil {
+		t.Fatal(err)
+	}
+	event := fmt.Sprintf(`{"type":"scan","observable":"198.51.100.240","time":%q,"source":%q,"severity":"low","description":%q}`+"\n",
+		time.Now().UTC().Add(-time.Hour).Format(time.RFC3339), "Scanner "+evil, "Seen "+evil)
+	if _, err := s.app.EarlyWarning.IngestEvents(ctx, analystP, strings.NewReader(event)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.app.Orgs.Update(ctx, trustAdminP, "R9A", vigil.OrgPatch{AddAssets: []vigil.Asset{{Kind: vigil.AssetDomain, Value: "claim.example"}}}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.signIn(analyst)
+	for _, path := range []string{"/", "/orgs", "/orgs?q=care", "/orgs/1-101000007", "/orgs/YSP01", "/orgs/assets/pending", "/events/unrouted"} {
+		p := b.get(path)
+		if p.status != http.StatusOK || strings.Contains(p.body, "<script>alert") || strings.Contains(p.body, "<img src=x") {
+			t.Errorf("%s: %d, renders the markup as markup", path, p.status)
+		}
+	}
+	if p := b.get("/orgs/1-101000007"); !p.has("Care &lt;script&gt;alert(1)&lt;/script&gt;", "Manager &lt;script&gt;") {
+		t.Errorf("the care home's page does not show its name as text\n%s", p.body)
+	}
+	if p := b.get("/events/unrouted"); !p.has("Scanner &lt;script&gt;", "Seen &lt;script&gt;") {
+		t.Errorf("the unrouted events do not show the partner's text as text")
+	}
+	if c := b.get("/orgs?q=care&format=csv"); !strings.Contains(c.body, "Care <script>") {
+		t.Errorf("the CSV should hold the name as it is (a CSV is not a page)\n%s", c.body)
+	}
+}
