@@ -79,6 +79,9 @@ func NormalizeODS(code string) (string, error) {
 
 // OrgFilter selects organisations; zero fields match everything.
 type OrgFilter struct {
+	// Search matches organisations whose ODS code starts with it or whose name holds
+	// it, in any case.
+	Search string
 	// Kind matches organisations of that kind.
 	Kind OrgKind
 	// Region matches organisations in that region, exactly.

@@ -76,6 +76,14 @@ type UnroutedEvent struct {
 	ReceivedAt time.Time
 	// DedupKey identifies repeats (observable, type, day); required.
 	DedupKey string
+	// AssignedOrg is the organisation an analyst gave the event to; empty while it
+	// waits. AssignedBy and AssignedAt say who did and when; AlertID is the alert that
+	// raised for the organisation.
+	AssignedOrg, AssignedBy string
+	// AssignedAt is when it was assigned; zero while it waits.
+	AssignedAt time.Time
+	// AlertID is the alert the assignment raised; 0 while it waits.
+	AlertID int64
 }
 
 // UnroutedFilter selects unrouted events; zero fields match everything.

@@ -41,7 +41,7 @@ func orgAssetOut(a vigil.OrgAsset) OrgAsset {
 type assetReviewIn struct {
 	ID   int64 `path:"id" minimum:"1" doc:"The asset's number, from GET /assets."`
 	Body struct {
-		Note string `json:"note,omitempty" maxLength:"2000" example:"The trust's network team confirmed the range." doc:"Why, for the audit log."`
+		Note string `json:"note,omitempty" maxLength:"2000" example:"The trust's network team confirmed the range." doc:"Why, for the audit log; required to reject, so that the organisation can be told why."`
 	}
 }
 

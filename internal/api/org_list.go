@@ -7,6 +7,7 @@ import (
 )
 
 type orgListIn struct {
+	Search string        `query:"q" maxLength:"100" doc:"Only organisations whose ODS code starts with this, or whose name holds it (any case)."`
 	Kind   vigil.OrgKind `query:"kind" enum:"trust,gp,care_provider,supplier,centre" doc:"Only organisations of this kind."`
 	Region string        `query:"region" maxLength:"100" doc:"Only organisations in this region (exact match)."`
 	PageParams
@@ -15,7 +16,7 @@ type orgListIn struct {
 // orgList lists the organisations the caller may see, in ODS-code order: every one for
 // sector roles, its own for organisation roles, itself and its customers for a supplier.
 func (a *API) orgList(ctx context.Context, in *orgListIn) (*pageOut[Org], error) {
-	f := vigil.OrgFilter{Kind: in.Kind, Region: in.Region, Cursor: in.Cursor, Limit: in.Limit}
+	f := vigil.OrgFilter{Search: in.Search, Kind: in.Kind, Region: in.Region, Cursor: in.Cursor, Limit: in.Limit}
 	os, next, err := a.app.Orgs.List(ctx, principal(ctx), f)
 	if err != nil {
 		return nil, err

@@ -32,6 +32,9 @@ type UnroutedEvent struct {
 	CVE     string `json:"cve,omitempty"`
 	// Description is the reporter's text.
 	Description string `json:"description,omitempty"`
+	// TLP is how far the reporter lets it be shared; empty for events kept before vigil
+	// recorded it.
+	TLP string `json:"tlp,omitempty" example:"GREEN"`
 	// Reporter is who uploaded it.
 	Reporter string `json:"reporter"`
 	// Count is how many times it was reported that day.
@@ -56,6 +59,6 @@ func unroutedOut(u vigil.UnroutedEvent) UnroutedEvent {
 	ev := u.Event
 	return UnroutedEvent{ID: u.ID, Type: ev.Type, Observable: ev.Observable, ObservableType: string(ev.ObservableType),
 		Source: ev.Source, Severity: string(ev.Severity), Port: ev.Port, Service: ev.Service, CVE: ev.CVE,
-		Description: ev.Description, Reporter: u.Reporter, Count: u.Count, FirstSeen: ev.Time, LastSeen: u.LastSeen,
+		Description: ev.Description, TLP: string(ev.TLP), Reporter: u.Reporter, Count: u.Count, FirstSeen: ev.Time, LastSeen: u.LastSeen,
 		ReceivedAt: u.ReceivedAt}
 }

@@ -14,6 +14,7 @@ func (a *API) warningRoutes() {
 		e404 = http.StatusNotFound
 		e409 = http.StatusConflict
 		e413 = http.StatusRequestEntityTooLarge
+		e422 = http.StatusUnprocessableEntity
 	)
 	events := op("ingest-events", http.MethodPost, "/events", "Send threat events", "early warning", e400, e413)
 	events.Description = "Takes NDJSON threat events from partners and scanners, one JSON object per line, and routes each " +
@@ -30,6 +31,12 @@ func (a *API) warningRoutes() {
 	}
 	Register(a, op("list-unrouted", http.MethodGet, "/unrouted", "List events that matched no organisation", "early warning"),
 		sector, a.unroutedList)
+	assign := op("assign-unrouted", http.MethodPost, "/events/unrouted/{id}/assign", "Assign an unrouted event to an organisation",
+		"early warning", e404, e409, e422)
+	assign.Description = "Raises, for the organisation named, the alert the event would have raised had the organisation " +
+		"registered its address or name, marked with the event's TLP; the event then leaves GET /unrouted. " +
+		"It does not register the address: PATCH /orgs/{ods} does, so that its next events route by themselves."
+	Register(a, assign, sector, a.unroutedAssign)
 	Register(a, op("list-outbox", http.MethodGet, "/outbox", "List messages to organisations", "early warning", e404),
 		alertWorkers, a.notificationList)
 	Register(a, op("accept-overlap", http.MethodPost, "/overlaps/{id}/accept", "Accept an overlapping asset claim", "orgs", e404, e409),

@@ -121,18 +121,28 @@ func (in *eventIngest) flush() {
 	// Upsert in key order, so that concurrent uploads about the same observables lock
 	// the same rows in the same order rather than deadlocking.
 	slices.SortStableFunc(in.unrouted, func(a, b vigil.UnroutedEvent) int { return strings.Compare(a.DedupKey, b.DedupKey) })
-	slices.SortStableFunc(in.alerts, func(a, b alerts.Raising) int {
-		return cmp.Or(strings.Compare(a.Alert.Org, b.Alert.Org), strings.Compare(a.Alert.DedupKey, b.Alert.DedupKey))
-	})
+	sortRaisings(in.alerts)
 	var created, repeated int
 	err := in.s.store.Tx(in.ctx, func(tx *store.Store) error {
 		created, repeated = 0, 0
+		var assigned []alerts.Raising
 		for _, u := range in.unrouted {
-			if _, _, err := tx.AddUnrouted(in.ctx, u); err != nil {
+			k, err := tx.KeepUnrouted(in.ctx, u)
+			if err != nil {
 				return err
 			}
+			if k.AssignedOrg != "" {
+				// A repeat of an event an analyst assigned is that organisation's, as the
+				// first report was: it repeats the alert the assignment raised.
+				assigned = append(assigned, eventAlert(k.AssignedOrg, u.Event))
+			}
 		}
-		for _, a := range in.alerts {
+		raise := in.alerts
+		if len(assigned) > 0 {
+			raise = append(slices.Clone(in.alerts), assigned...)
+			sortRaisings(raise)
+		}
+		for _, a := range raise {
 			_, isNew, err := in.s.alerts.Raise(in.ctx, tx, a)
 			if err != nil {
 				return err
@@ -166,6 +176,14 @@ func (in *eventIngest) commit(created, repeated int) {
 	in.s.alerts.Counted(vigil.AlertEarlyWarning, created+repeated)
 	in.pending = eventsCount{}
 	in.alerts, in.unrouted = in.alerts[:0], in.unrouted[:0]
+}
+
+// sortRaisings puts alerts in the order their rows are locked: organisation, then
+// dedup key.
+func sortRaisings(rs []alerts.Raising) {
+	slices.SortStableFunc(rs, func(a, b alerts.Raising) int {
+		return cmp.Or(strings.Compare(a.Alert.Org, b.Alert.Org), strings.Compare(a.Alert.DedupKey, b.Alert.DedupKey))
+	})
 }
 
 // stopReader ends the stream with an error once stopped, so that the parser stops

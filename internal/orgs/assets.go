@@ -3,6 +3,7 @@ package orgs
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -30,9 +31,17 @@ func (s *Service) ApproveAsset(ctx context.Context, p vigil.Principal, id int64,
 }
 
 // RejectAsset refuses an organisation's pending asset and removes it, audited as
-// asset.reject with who claimed it and the note; sector roles only. The organisation
-// may claim it again, pending again.
+// asset.reject with who claimed it and the note, which is required: the audit entry is
+// all that remains of the claim, and the organisation will ask why. Sector roles only.
+// The organisation may claim it again, pending again.
 func (s *Service) RejectAsset(ctx context.Context, p vigil.Principal, id int64, note string) (vigil.OrgAsset, error) {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return vigil.OrgAsset{}, err
+	}
+	if strings.TrimSpace(note) == "" {
+		return vigil.OrgAsset{}, vigil.Errorf(vigil.EINVALID,
+			"say why you are rejecting the claim: the note is kept with the decision in the audit log, so that the organisation can be told why")
+	}
 	return s.review(ctx, p, id, note, "asset.reject", (*store.Store).RejectAsset)
 }
 

@@ -385,10 +385,14 @@ func TestAssetClaims(t *testing.T) {
 			"domain new-rxa.example of RXA is not pending: analyst@centre.example has approved it" {
 			t.Errorf("approving twice: %v", err)
 		}
+		if _, err := svc.RejectAsset(ctx, analyst, claimed.ID, "  "); vigil.ErrorCode(err) != vigil.EINVALID ||
+			!strings.Contains(vigil.ErrorMessage(err), "say why you are rejecting the claim") {
+			t.Errorf("rejecting without a note: %v, want invalid, asking why", err)
+		}
 		if r, err := svc.RejectAsset(ctx, analyst, claimed.ID, "RXB's network."); err != nil || r.Status != vigil.AssetRejected {
 			t.Fatalf("RejectAsset = %+v, %v", r, err)
 		}
-		if _, err := svc.RejectAsset(ctx, analyst, claimed.ID, ""); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+		if _, err := svc.RejectAsset(ctx, analyst, claimed.ID, "Again."); vigil.ErrorCode(err) != vigil.ENOTFOUND {
 			t.Errorf("rejecting a removed asset: %v, want not found", err)
 		}
 		if o, err := svc.Get(ctx, orgAdmin, "RXA"); err != nil || len(o.Pending) != 0 || !cmp.Equal(o.Domains, []string{"new-rxa.example"}) {

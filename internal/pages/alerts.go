@@ -42,11 +42,6 @@ func (p *Pages) orgHome(w http.ResponseWriter, r *http.Request, pr vigil.Princip
 		Data: orgHomeData{Open: open, Working: working, Now: time.Now()}})
 }
 
-// sectorHome is the analyst's overview.
-func (p *Pages) sectorHome(w http.ResponseWriter, r *http.Request, pr vigil.Principal) {
-	p.alertListFor(w, r, pr, "Sector overview")
-}
-
 // alertListData is a page of alerts with the filters that chose it.
 type alertListData struct {
 	Alerts []vigil.Alert
@@ -133,22 +128,13 @@ type alertData struct {
 	CanWork bool
 }
 
-// alertID is the {id} of the address, or a not-found error.
-func alertID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, vigil.Errorf(vigil.ENOTFOUND, "there is no alert %q: alert numbers are whole numbers", r.PathValue("id"))
-	}
-	return id, nil
-}
-
 func (p *Pages) alertDetail(w http.ResponseWriter, r *http.Request) {
 	pr, err := principal(r)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	id, err := alertID(r)
+	id, err := pathID(r, "alert")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -184,7 +170,7 @@ func (p *Pages) workAlert(w http.ResponseWriter, r *http.Request, done string, c
 		p.fail(w, r, err)
 		return
 	}
-	id, err := alertID(r)
+	id, err := pathID(r, "alert")
 	if err != nil {
 		p.fail(w, r, err)
 		return

@@ -334,15 +334,6 @@ func formStatus(code string) int {
 	return http.StatusUnprocessableEntity
 }
 
-// pathID is the {id} of the address, or a not-found error naming what.
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, vigil.Errorf(vigil.ENOTFOUND, "there is no %s %q: %s numbers are whole numbers", what, r.PathValue("id"), what)
-	}
-	return id, nil
-}
-
 // getFeed reads the feed of the address for pr.
 func (p *Pages) getFeed(r *http.Request) (vigil.Feed, error) {
 	pr, err := principal(r)

@@ -244,7 +244,7 @@ func writeAssetsCSV(w http.ResponseWriter, rows []assetRow) {
 	for _, a := range rows {
 		rec := []string{csvSafe(a.Shown()), string(a.Kind), a.Status, "", "", ""}
 		if a.Status == "refused" {
-			rec[3], rec[4], rec[5] = a.Rejection.By, a.Rejection.At.UTC().Format(time.RFC3339), csvSafe(a.Rejection.Note)
+			rec[3], rec[4], rec[5] = a.Rejection.RejectedBy, a.Rejection.At.UTC().Format(time.RFC3339), csvSafe(a.Rejection.Note)
 		}
 		_ = cw.Write(rec)
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/vigil-health/vigil"
@@ -90,6 +91,7 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.organisationRoutes()...)
 	rs = append(rs, p.supplierRoutes()...)
 	rs = append(rs, p.intelRoutes()...)
+	rs = append(rs, p.analystRoutes()...)
 	return rs
 }
 
@@ -200,4 +202,13 @@ func principal(r *http.Request) (vigil.Principal, error) {
 		return pr, nil
 	}
 	return vigil.Principal{}, vigil.Errorf(vigil.EUNAUTHORIZED, "please sign in")
+}
+
+// pathID is the {id} of the address, or a not-found error naming what it numbers.
+func pathID(r *http.Request, what string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, vigil.Errorf(vigil.ENOTFOUND, "there is no %s %q: %s numbers are whole numbers", what, r.PathValue("id"), what)
+	}
+	return id, nil
 }

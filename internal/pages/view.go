@@ -77,6 +77,14 @@ var doneMessages = map[string]string{
 	"feed-deleted":                   "Feed deleted, and its indicators withdrawn unless another source holds them.",
 	"user-disabled":                  "Account disabled. The person is signed out and cannot sign in or use their tokens.",
 	"user-enabled":                   "Account enabled. The person can sign in again.",
+	// The sector centre's pages (orgs.go, events.go).
+	"asset-added":       "Asset added and approved: events and indicators about it now reach the organisation.",
+	"asset-overlaps":    "Asset added and approved. It overlaps another organisation's claim: the overlap is flagged for review.",
+	"org-asset-removed": "Asset removed: it no longer routes anything to the organisation.",
+	"asset-approved":    "Claim approved: events and indicators about it now reach the organisation.",
+	"asset-rejected":    "Claim rejected and removed. Your note is kept in the audit log.",
+	"overlap-accepted":  "Overlap accepted. Your note is kept with it.",
+	"event-assigned":    "Event assigned: this alert was raised for the organisation and the event left the unrouted list.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role
@@ -118,6 +126,11 @@ var funcs = template.FuncMap{
 	"query":     withQuery,
 	"join":      strings.Join,
 	"dict":      dict,
+	// The sector centre's pages (overview.go, orgs.go).
+	"num":       formatNum,
+	"feedState": feedState,
+	"orgKind":   orgKindName,
+	"assetKind": assetKindName,
 }
 
 // dict makes a map from key, value pairs, to hand a partial template several values.

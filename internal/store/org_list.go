@@ -39,6 +39,10 @@ func (s *Store) ListOrgs(ctx context.Context, f vigil.OrgFilter) ([]vigil.Org, s
 	w.add(after != "", "ods_code > ?", after)
 	w.add(f.Kind != "", "kind = ?", string(f.Kind))
 	w.add(f.Region != "", "region = ?", f.Region)
+	if q := strings.TrimSpace(f.Search); q != "" {
+		w.add(true, `(ods_code LIKE ? ESCAPE '\' OR lower(name) LIKE ? ESCAPE '\')`,
+			likeEscape(strings.ToUpper(q))+"%", "%"+likeEscape(strings.ToLower(q))+"%")
+	}
 	w.orgsOf(f.Audience, "ods_code")
 	limit := vigil.PageLimit(f.Limit)
 	orgs, err := s.queryOrgs(ctx, s.rdb(), `SELECT `+orgColumns+` FROM orgs`+w.String()+` ORDER BY ods_code LIMIT ?`, append(w.args, limit+1)...)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 
@@ -9,50 +10,74 @@ import (
 )
 
 // AddUnrouted keeps an event that matched nobody's assets, or counts a repeat of one
-// with the same DedupKey. It returns the entry's id and whether it was new.
+// with the same DedupKey, which keeps the stricter TLP of the two. It returns the
+// entry's id and whether it was new.
 func (s *Store) AddUnrouted(ctx context.Context, u vigil.UnroutedEvent) (id int64, created bool, err error) {
+	k, err := s.KeepUnrouted(ctx, u)
+	return k.ID, k.Created, err
+}
+
+// UnroutedKept is what KeepUnrouted did with an event.
+type UnroutedKept struct {
+	// ID is the entry's number; Created says it is new rather than a repeat.
+	ID      int64
+	Created bool
+	// AssignedOrg is the organisation an analyst gave the entry to, when the event
+	// repeats one already assigned: the repeat is that organisation's to hear of.
+	AssignedOrg string
+}
+
+// KeepUnrouted is AddUnrouted telling also whether the entry the event repeats was
+// assigned to an organisation.
+func (s *Store) KeepUnrouted(ctx context.Context, u vigil.UnroutedEvent) (UnroutedKept, error) {
+	var k UnroutedKept
 	if u.DedupKey == "" || len(u.DedupKey) > 512 {
-		return 0, false, vigil.Errorf(vigil.EINVALID, "an unrouted event needs a dedup key of at most 512 bytes")
+		return k, vigil.Errorf(vigil.EINVALID, "an unrouted event needs a dedup key of at most 512 bytes")
 	}
 	ev := u.Event
 	at := timeOr(ev.Time, s.now())
 	// RETURNING tells a repeat from an insert: count is 1 only on insert.
 	var count int
-	err = s.wdb().row(ctx, `INSERT INTO unrouted_events (type, observable, observable_type, source, severity, port,
-		service, cve, description, reporter, count, first_seen, last_seen, received_at, dedup_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+	var assigned sql.NullString
+	err := s.wdb().row(ctx, `INSERT INTO unrouted_events (type, observable, observable_type, source, severity, port,
+		service, cve, description, reporter, count, first_seen, last_seen, received_at, dedup_key, tlp)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
 		ON CONFLICT (dedup_key) DO UPDATE SET count = unrouted_events.count + 1,
 			first_seen = CASE WHEN excluded.first_seen < unrouted_events.first_seen THEN excluded.first_seen ELSE unrouted_events.first_seen END,
-			last_seen = CASE WHEN excluded.last_seen > unrouted_events.last_seen THEN excluded.last_seen ELSE unrouted_events.last_seen END
-		RETURNING id, count`,
+			last_seen = CASE WHEN excluded.last_seen > unrouted_events.last_seen THEN excluded.last_seen ELSE unrouted_events.last_seen END,
+			tlp = CASE WHEN `+tlpRank("excluded.tlp")+` > `+tlpRank("unrouted_events.tlp")+` THEN excluded.tlp ELSE unrouted_events.tlp END
+		RETURNING id, count, assigned_org`,
 		ev.Type, ev.Observable, string(ev.ObservableType), ev.Source, string(ev.Severity), ev.Port, ev.Service, ev.CVE,
-		ev.Description, u.Reporter, dbTime(at), dbTime(at), dbTime(s.now()), u.DedupKey).Scan(&id, &count)
+		ev.Description, u.Reporter, dbTime(at), dbTime(at), dbTime(s.now()), u.DedupKey, string(ev.TLP)).Scan(&k.ID, &count, &assigned)
 	if err != nil {
-		return 0, false, fmt.Errorf("keep unrouted event: %w", err)
+		return UnroutedKept{}, fmt.Errorf("keep unrouted event: %w", err)
 	}
-	return id, count == 1, nil
+	k.Created, k.AssignedOrg = count == 1, assigned.String
+	return k, nil
 }
 
 const unroutedColumns = `id, type, observable, observable_type, source, severity, port, service, cve, description,
-	reporter, count, first_seen, last_seen, received_at, dedup_key`
+	reporter, count, first_seen, last_seen, received_at, dedup_key, tlp`
 
 func scanUnrouted(sc scanner) (vigil.UnroutedEvent, error) {
 	var u vigil.UnroutedEvent
 	ev := &u.Event
 	err := sc.Scan(&u.ID, &ev.Type, &ev.Observable, &ev.ObservableType, &ev.Source, &ev.Severity, &ev.Port, &ev.Service,
 		&ev.CVE, &ev.Description, &u.Reporter, &u.Count, scanTime(&ev.Time), scanTime(&u.LastSeen), scanTime(&u.ReceivedAt),
-		&u.DedupKey)
+		&u.DedupKey, &ev.TLP)
 	return u, err
 }
 
-// ListUnrouted returns unrouted events, newest first, and the cursor of the next page
-// ("" on the last page).
+// ListUnrouted returns the unrouted events still waiting for an analyst (not assigned
+// to an organisation), newest first, and the cursor of the next page ("" on the last
+// page).
 func (s *Store) ListUnrouted(ctx context.Context, f vigil.UnroutedFilter) ([]vigil.UnroutedEvent, string, error) {
 	before, err := decodeIDCursor("unrouted", f.Cursor)
 	if err != nil {
 		return nil, "", err
 	}
 	var w where
+	w.add(true, "assigned_at IS NULL") // as unrouted_waiting is written, so that it serves
 	w.add(before > 0, "id < ?", before)
 	w.add(f.Type != "", "type = ?", f.Type)
 	limit := vigil.PageLimit(f.Limit)

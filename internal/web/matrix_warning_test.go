@@ -13,6 +13,12 @@ var warningMatrix = []matrixRow{
 	{"POST /events", "own", postEvent("192.0.2.10"), statuses{ok, ok, forbid, forbid, forbid, forbid, unauth}},
 	{"POST /events", "other", postEvent("198.51.100.10"), statuses{ok, ok, forbid, forbid, forbid, forbid, unauth}},
 	{"GET /unrouted", "", at("/unrouted"), statuses{ok, ok, forbid, forbid, forbid, forbid, unauth}},
+	{"POST /events/unrouted/{id}/assign", "own", func(f *fixture, _ string) (string, any) {
+		return fmt.Sprintf("/events/unrouted/%d/assign", f.unrouted()), map[string]string{"org": ownOrg}
+	}, statuses{ok, ok, forbid, forbid, forbid, forbid, unauth}},
+	{"POST /events/unrouted/{id}/assign", "other", func(f *fixture, _ string) (string, any) {
+		return fmt.Sprintf("/events/unrouted/%d/assign", f.unrouted()), map[string]string{"org": otherOrg}
+	}, statuses{ok, ok, forbid, forbid, forbid, forbid, unauth}},
 	{"GET /outbox", "", at("/outbox"), statuses{ok, ok, ok, ok, forbid, forbid, unauth}},
 	{"GET /outbox", "own", at("/outbox?org=" + ownOrg), statuses{ok, ok, ok, ok, forbid, forbid, unauth}},
 	{"GET /outbox", "other", at("/outbox?org=" + otherOrg), statuses{ok, ok, notFound, notFound, forbid, forbid, unauth}},
@@ -55,4 +61,18 @@ func (f *fixture) overlap() int64 {
 	}
 	f.t.Fatal("no overlap flagged")
 	return 0
+}
+
+// unrouted keeps a fresh event about an address nobody registered and returns its
+// number, so that assigning it as one role does not change the answer for the next.
+func (f *fixture) unrouted() int64 {
+	f.t.Helper()
+	key := f.unique("unrouted")
+	id, _, err := f.store.AddUnrouted(context.Background(), vigil.UnroutedEvent{Event: vigil.ThreatEvent{Type: "open_port",
+		Observable: "198.51.100.77", ObservableType: vigil.TypeIPv4, Time: time.Now().Add(-time.Hour), Source: "Shadowserver",
+		Severity: vigil.SeverityMedium, TLP: vigil.TLPGreen}, Reporter: "analyst@centre.example", DedupKey: key})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return id
 }
