@@ -54,7 +54,8 @@ type alertListData struct {
 // alertFilter reads a list's filters from the query.
 func alertFilter(q url.Values) vigil.AlertFilter {
 	f := vigil.AlertFilter{Org: q.Get("org"), Status: vigil.AlertStatus(q.Get("status")),
-		Severity: vigil.Severity(q.Get("severity")), Kind: vigil.AlertKind(q.Get("kind")), Cursor: q.Get("cursor")}
+		Severity: vigil.Severity(q.Get("severity")), Kind: vigil.AlertKind(q.Get("kind")), Cursor: q.Get("cursor"),
+		Overdue: vigil.Overdue(q.Get("overdue"))}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	return f
 }
@@ -123,7 +124,9 @@ func csvSafe(s string) string {
 // alertData is one alert's page.
 type alertData struct {
 	Alert vigil.Alert
-	Now   time.Time
+	// History is what happened to it, oldest first.
+	History []vigil.HistoryEntry
+	Now     time.Time
 	// CanWork says whether the viewer may acknowledge and resolve it.
 	CanWork bool
 }
@@ -139,13 +142,25 @@ func (p *Pages) alertDetail(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	a, err := p.app.Alerts.Get(r.Context(), pr, id)
+	d, err := p.alertPage(r, pr, id)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	p.render(w, r, http.StatusOK, "alert.html", &view{Title: a.Title,
-		Data: alertData{Alert: a, Now: time.Now(), CanWork: pr.Need(vigil.AlertWorkers...) == nil}})
+	p.render(w, r, http.StatusOK, "alert.html", &view{Title: d.Alert.Title, Data: d})
+}
+
+// alertPage reads what an alert's page shows: the alert and its history.
+func (p *Pages) alertPage(r *http.Request, pr vigil.Principal, id int64) (alertData, error) {
+	a, err := p.app.Alerts.Get(r.Context(), pr, id)
+	if err != nil {
+		return alertData{}, err
+	}
+	h, err := p.app.Alerts.History(r.Context(), pr, id)
+	if err != nil {
+		return alertData{}, err
+	}
+	return alertData{Alert: a, History: h, Now: time.Now(), CanWork: pr.Need(vigil.AlertWorkers...) == nil}, nil
 }
 
 func (p *Pages) alertAck(w http.ResponseWriter, r *http.Request) {
@@ -181,14 +196,13 @@ func (p *Pages) workAlert(w http.ResponseWriter, r *http.Request, done string, c
 			p.fail(w, r, err)
 			return
 		}
-		a, gerr := p.app.Alerts.Get(r.Context(), pr, id)
+		d, gerr := p.alertPage(r, pr, id)
 		if gerr != nil {
 			p.fail(w, r, gerr)
 			return
 		}
-		p.render(w, r, http.StatusUnprocessableEntity, "alert.html", &view{Title: a.Title,
-			Errors: []fieldError{{"note", vigil.ErrorMessage(err)}},
-			Data:   alertData{Alert: a, Now: time.Now(), CanWork: true}})
+		p.render(w, r, http.StatusUnprocessableEntity, "alert.html", &view{Title: d.Alert.Title,
+			Errors: []fieldError{{"note", vigil.ErrorMessage(err)}}, Data: d})
 		return
 	}
 	http.Redirect(w, r, "/alerts/"+strconv.FormatInt(id, 10)+"?done="+done, http.StatusSeeOther)

@@ -41,10 +41,9 @@ type sectorHomeData struct {
 	// at earlywarning.MaxUnroutedCount.
 	Unrouted int
 	AtLeast  bool
-	// Deadlines is kept for the alerts' deadlines (time to acknowledge, overdue): the
-	// "overviewDeadlines" template shows it. TODO(deadlines): fill it from the deadlines
-	// use case once alerts carry AckDueAt and FixDueAt.
-	Deadlines any
+	// Deadlines are the time-to-acknowledge figures of the alerts raised over the same
+	// days, per severity, with how many are overdue now.
+	Deadlines vigil.AckReport
 	Now       time.Time
 }
 
@@ -79,6 +78,10 @@ func (p *Pages) sectorHome(w http.ResponseWriter, r *http.Request, pr vigil.Prin
 	}
 	for _, a := range o.Oldest {
 		d.Oldest = append(d.Oldest, waitingAlert{Alert: a, Waited: span(o.Now.Sub(a.CreatedAt))})
+	}
+	if d.Deadlines, err = p.app.Alerts.AckTimes(ctx, pr, o.Now.AddDate(0, 0, -alerts.DefaultOverviewDays), o.Now); err != nil {
+		p.fail(w, r, err)
+		return
 	}
 	if err := p.fillFlows(r, pr, &d); err != nil {
 		p.fail(w, r, err)

@@ -139,3 +139,35 @@ func TestUnknownPage(t *testing.T) {
 		t.Errorf("browser: %d\n%s", p.status, p.body)
 	}
 }
+
+// TestDeadlinesAndHistory checks that a high alert shows how long is left to acknowledge
+// it, that acknowledging it says how long it took and enters its history, and that the
+// analyst's board counts it.
+func TestDeadlinesAndHistory(t *testing.T) {
+	s := demoSite(t)
+	b := s.signIn(careManager)
+	home := b.get("/")
+	if !home.has("Acknowledge by", " left.") {
+		t.Fatalf("home: want a countdown to the acknowledge deadline of the high alert\n%s", home.body)
+	}
+	m := regexp.MustCompile(`href="(/alerts/\d+)"[^>]*>[^<]*</a></h3>\s*<p><strong class="nhsuk-tag nhsuk-tag--(?:orange|red)">`).FindStringSubmatch(home.body)
+	if m == nil {
+		t.Fatalf("home lists no high or critical alert\n%s", home.body)
+	}
+	if p := b.get(m[1]); !p.has("Acknowledge by", "Resolve by", "<h2>History</h2>", "Raised by vigil") {
+		t.Errorf("alert page: want its deadlines and history\n%s", p.body)
+	}
+	b.post(m[1]+"/acknowledge", nil)
+	if p := b.get(m[1]); !p.has("after it was raised (within its deadline)", "Acknowledged by "+careManager+".") {
+		t.Errorf("acknowledged alert: want how long it took and the history entry\n%s", p.body)
+	}
+	if p := s.signIn(analyst).get("/"); !p.has("Time to acknowledge and overdue alerts", "Median time", `href="/alerts?overdue=acknowledge"`) {
+		t.Errorf("analyst's board: want the time-to-acknowledge table\n%s", p.body)
+	}
+	if p := s.signIn(analyst).get("/alerts?overdue=acknowledge"); p.status != http.StatusOK || !p.has("No alerts match") {
+		t.Errorf("overdue filter on a fresh demo: %d, want an empty list\n%s", p.status, p.body)
+	}
+	if p := s.signIn(analyst).get("/alerts?overdue=soon"); p.status != http.StatusUnprocessableEntity {
+		t.Errorf("overdue=soon: %d, want 422", p.status)
+	}
+}

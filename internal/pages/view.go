@@ -123,6 +123,9 @@ var funcs = template.FuncMap{
 	"kind":      kindName,
 	"role":      roleName,
 	"countdown": countdown,
+	"took":      took,
+	"duration":  span,
+	"happened":  happened,
 	"query":     withQuery,
 	"join":      strings.Join,
 	"dict":      dict,
@@ -257,4 +260,38 @@ func withQuery(base string, q url.Values, pairs ...string) string {
 		return base
 	}
 	return base + "?" + v.Encode()
+}
+
+// took says how long it was from one time to a later one: "3 hours", "2 days 1 hour".
+func took(from, to time.Time) string {
+	if from.IsZero() || to.IsZero() {
+		return ""
+	}
+	return span(to.Sub(from))
+}
+
+// happened says what one entry of an alert's history records, in a sentence.
+func happened(e vigil.HistoryEntry) string {
+	switch e.Kind {
+	case vigil.HistoryRaised:
+		return "Raised by vigil, " + strings.ToLower(severityTag(e.Severity).Text) + " severity, marked TLP:" + string(e.TLP) + "."
+	case vigil.HistoryRepeated:
+		return fmt.Sprintf("Seen again: %d times in all.", e.Count)
+	case vigil.HistorySeverityRaised:
+		return "Made more urgent: now " + strings.ToLower(severityTag(e.Severity).Text) + " severity."
+	case vigil.HistoryTLPRaised:
+		return "Marked more strictly: now TLP:" + string(e.TLP) + "."
+	case vigil.HistoryAcknowledged:
+		return "Acknowledged by " + e.By + "."
+	case vigil.HistoryResolved:
+		return "Resolved by " + e.By + ": " + e.Note
+	case vigil.HistoryAckMissed:
+		if len(e.To) == 0 {
+			return "Not acknowledged by its deadline (" + formatDate(e.DueAt) + "); there was nobody to tell."
+		}
+		return "Not acknowledged by its deadline (" + formatDate(e.DueAt) + "): vigil told " + strings.Join(e.To, ", ") + "."
+	case vigil.HistoryFixOverdue:
+		return "Not resolved by its deadline (" + formatDate(e.DueAt) + "): marked overdue for the sector centre."
+	}
+	return string(e.Kind)
 }
