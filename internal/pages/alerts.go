@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -25,7 +26,8 @@ type orgHomeData struct {
 	Now           time.Time
 }
 
-// orgHome answers "what do I need to do?": open alerts first, then those being dealt with.
+// orgHome answers "what do I need to do?": open alerts first, most urgent first, then
+// those being dealt with.
 func (p *Pages) orgHome(w http.ResponseWriter, r *http.Request, pr vigil.Principal) {
 	ctx := r.Context()
 	open, _, err := p.app.Alerts.List(ctx, pr, vigil.AlertFilter{Org: pr.Org, Status: vigil.AlertOpen, Limit: 50})
@@ -38,6 +40,7 @@ func (p *Pages) orgHome(w http.ResponseWriter, r *http.Request, pr vigil.Princip
 		p.fail(w, r, err)
 		return
 	}
+	mostUrgentFirst(open)
 	p.render(w, r, http.StatusOK, "home_org.html", &view{Title: "What you need to do",
 		Data: orgHomeData{Open: open, Working: working, Now: time.Now()}})
 }
@@ -206,4 +209,18 @@ func (p *Pages) workAlert(w http.ResponseWriter, r *http.Request, done string, c
 		return
 	}
 	http.Redirect(w, r, "/alerts/"+strconv.FormatInt(id, 10)+"?done="+done, http.StatusSeeOther)
+}
+
+// mostUrgentFirst orders alerts for someone deciding what to do first: by severity, then
+// by the nearer acknowledge deadline, then newest first as they came.
+func mostUrgentFirst(list []vigil.Alert) {
+	slices.SortStableFunc(list, func(a, b vigil.Alert) int {
+		if c := b.Severity.Rank() - a.Severity.Rank(); c != 0 {
+			return c
+		}
+		if a.AckDueAt.IsZero() || b.AckDueAt.IsZero() {
+			return 0
+		}
+		return a.AckDueAt.Compare(b.AckDueAt)
+	})
 }
