@@ -174,6 +174,8 @@ func (p *Pages) webhookNew(w http.ResponseWriter, r *http.Request) {
 		Data: webhookForm{Sector: pr.Role == vigil.RoleSectorAdmin, Kinds: webhookKinds}})
 }
 
+const chooseKind = "Choose where the messages go: Microsoft Teams, Slack or another system"
+
 // webhookCreatedData is the page that shows a new webhook's secret, the only time it
 // is shown.
 type webhookCreatedData struct {
@@ -195,13 +197,24 @@ func (p *Pages) webhookCreate(w http.ResponseWriter, r *http.Request) {
 	if f.Sector {
 		f.Org = strings.TrimSpace(r.PostFormValue("webhook-org"))
 	}
+	var missing []fieldError // said together, before the use case checks what was given
+	if f.Kind == "" {
+		missing = append(missing, fieldError{"webhook-kind", chooseKind})
+	}
+	if f.URL == "" {
+		missing = append(missing, fieldError{"webhook-url", "Enter the address the chat service or the receiving system gave you"})
+	}
+	if len(missing) > 0 {
+		p.render(w, r, http.StatusUnprocessableEntity, "webhook_new.html", &view{Title: "Add a webhook", Errors: missing, Data: f})
+		return
+	}
 	hook, err := p.app.Notify.CreateWebhook(r.Context(), pr, notify.NewWebhook{Org: f.Org, Kind: vigil.WebhookKind(f.Kind),
 		URL: f.URL, Description: f.Description})
 	var we *notify.WebhookError
 	if errors.As(err, &we) {
 		text := capitalise(vigil.ErrorMessage(err))
 		if we.Field == "kind" {
-			text = "Choose where the messages go: Microsoft Teams, Slack or another system"
+			text = chooseKind
 		}
 		p.render(w, r, http.StatusUnprocessableEntity, "webhook_new.html", &view{Title: "Add a webhook",
 			Errors: []fieldError{{"webhook-" + we.Field, text}}, Data: f})
