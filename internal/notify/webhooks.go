@@ -35,29 +35,51 @@ type NewWebhook struct {
 	Description string
 }
 
+// WebhookError is a new webhook refused for one of its parts, so that a form can say
+// which field to fix.
+type WebhookError struct {
+	// Field is the part to fix: org, url, kind or description.
+	Field string
+	// Err says what is wrong, as a vigil error.
+	Err error
+}
+
+// Error implements error.
+func (e *WebhookError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the vigil error, so that its code and message reach the doors.
+func (e *WebhookError) Unwrap() error { return e.Err }
+
 // CreateWebhook registers a webhook for p and returns it with its secret, which is
 // shown this once. Its address must be https:// (http:// only into
-// webhook_allow_private) and may not name a private address outside that list.
+// webhook_allow_private) and may not name a private address outside that list. A
+// refused part is a *WebhookError that names it.
 func (s *Service) CreateWebhook(ctx context.Context, p vigil.Principal, nw NewWebhook) (vigil.Webhook, error) {
 	if err := p.Need(webhookManagers...); err != nil {
 		return vigil.Webhook{}, err
 	}
 	org, err := s.webhookOrg(p, nw.Org)
-	if err != nil {
+	if code := vigil.ErrorCode(err); code == vigil.EINVALID || code == vigil.ENOTFOUND {
+		return vigil.Webhook{}, &WebhookError{Field: "org", Err: err}
+	} else if err != nil {
 		return vigil.Webhook{}, err
 	}
 	u, err := s.checkURL(nw.URL)
 	if err != nil {
-		return vigil.Webhook{}, err
+		return vigil.Webhook{}, &WebhookError{Field: "url", Err: err}
 	}
 	if !nw.Kind.Valid() {
-		return vigil.Webhook{}, vigil.Errorf(vigil.EINVALID, "kind %q must be json (vigil's payload), teams or slack", nw.Kind)
+		return vigil.Webhook{}, &WebhookError{Field: "kind", Err: vigil.Errorf(vigil.EINVALID, "kind %q must be json (vigil's payload), teams or slack", nw.Kind)}
 	}
-	w := vigil.Webhook{Org: org, Kind: nw.Kind, URL: u, Description: nw.Description, Secret: newSecret(), CreatedBy: p.Email}
+	desc, err := vigil.Text("the description", nw.Description, 200, false)
+	if err != nil {
+		return vigil.Webhook{}, &WebhookError{Field: "description", Err: err}
+	}
+	w := vigil.Webhook{Org: org, Kind: nw.Kind, URL: u, Description: desc, Secret: newSecret(), CreatedBy: p.Email}
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
 		if org != "" {
 			if _, err := tx.GetOrg(ctx, org); err != nil {
-				return vigil.OrgNotFound(org)
+				return &WebhookError{Field: "org", Err: vigil.OrgNotFound(org)}
 			}
 		}
 		if w, err = tx.CreateWebhook(ctx, w); err != nil {

@@ -23,7 +23,7 @@ type ContactEdit struct {
 
 // ContactError is an invalid contact, with the part that is wrong.
 type ContactError struct {
-	// Field is the part to fix: name, role, email or phone.
+	// Field is the part to fix: name, role, email, phone or notify.
 	Field string
 	// Err says what is wrong, as a vigil error.
 	Err error
@@ -90,6 +90,9 @@ func checkContact(c vigil.Contact) (vigil.Contact, error) {
 		if c.Email, err = store.CanonicalEmail(c.Email); err != nil {
 			return c, &ContactError{Field: "email", Err: err}
 		}
+	}
+	if c.Notify, err = vigil.NormalizeNotify(c.Notify); err != nil {
+		return c, &ContactError{Field: "notify", Err: err}
 	}
 	return c, nil
 }

@@ -19,7 +19,7 @@ func TestEditContact(t *testing.T) {
 		svc, _ := sector(t, s)
 		ctx := context.Background()
 		ada := vigil.Contact{Name: "Ada", Email: "ada@rxa.example"}
-		bea := vigil.Contact{Name: "Bea Jones", Role: "IT lead", Email: "bea@rxa.example", Phone: "0100 000 000"}
+		bea := vigil.Contact{Name: "Bea Jones", Role: "IT lead", Email: "bea@rxa.example", Phone: "0100 000 000", Notify: vigil.NotifyDigest}
 		steps := []struct {
 			name     string
 			p        vigil.Principal
@@ -34,7 +34,8 @@ func TestEditContact(t *testing.T) {
 			{"another organisation's admin", orgAdmin, "RXB", orgs.ContactEdit{Contact: &bea}, vigil.ENOTFOUND, "", nil},
 			{"a contact without a name", orgAdmin, "RXA", orgs.ContactEdit{Contact: &vigil.Contact{Name: " ", Email: "x@rxa.example"}}, vigil.EINVALID, "name", nil},
 			{"a contact with a bad email", orgAdmin, "RXA", orgs.ContactEdit{Contact: &vigil.Contact{Name: "X", Email: "not an address"}}, vigil.EINVALID, "email", nil},
-			{"admin adds", orgAdmin, "RXA", orgs.ContactEdit{Contact: &vigil.Contact{Name: " Bea Jones ", Role: "IT lead", Email: "Bea@RXA.example", Phone: "0100 000 000"}}, "", "",
+			{"a contact with a choice there is not", orgAdmin, "RXA", orgs.ContactEdit{Contact: &vigil.Contact{Name: "X", Notify: "weekly"}}, vigil.EINVALID, "notify", nil},
+			{"admin adds", orgAdmin, "RXA", orgs.ContactEdit{Contact: &vigil.Contact{Name: " Bea Jones ", Role: "IT lead", Email: "Bea@RXA.example", Phone: "0100 000 000", Notify: " Digest "}}, "", "",
 				[]vigil.Contact{ada, bea}},
 			{"a change to someone who moved", orgAdmin, "RXA", orgs.ContactEdit{At: 1, Was: bea, Contact: &bea}, vigil.ECONFLICT, "", nil},
 			{"a change past the end", orgAdmin, "RXA", orgs.ContactEdit{At: 3, Was: bea, Contact: &bea}, vigil.ECONFLICT, "", nil},

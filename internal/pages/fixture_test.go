@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/demo"
+	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 	"github.com/vigil-health/vigil/internal/web"
@@ -53,8 +54,10 @@ func newSite(t testing.TB, s *store.Store) *site {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
+	loopback := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	// E-mail goes to .eml files as in demo mode; feeds and webhooks may reach the tests' servers.
 	a, err := app.Open(ctx, app.Deps{Store: s, Logger: log, Flows: app.Flows{Secret: []byte("0123456789abcdef0123456789abcdef"),
-		FeedAllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}})
+		FeedAllowPrivate: loopback, WebhookAllowPrivate: loopback, Mail: notify.Mail{Dir: t.TempDir(), Files: true}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 // contactFrom reads a contact form's fields.
 func contactFrom(r *http.Request) vigil.Contact {
 	return vigil.Contact{Name: r.PostFormValue("contact-name"), Role: r.PostFormValue("contact-role"),
-		Email: r.PostFormValue("contact-email"), Phone: r.PostFormValue("contact-phone")}
+		Email: r.PostFormValue("contact-email"), Phone: r.PostFormValue("contact-phone"), Notify: r.PostFormValue("contact-notify")}
 }
 
 // contactProblem is the field error for a refused contact, or false when err is not

@@ -92,6 +92,7 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.supplierRoutes()...)
 	rs = append(rs, p.intelRoutes()...)
 	rs = append(rs, p.analystRoutes()...)
+	rs = append(rs, p.notifyRoutes()...)
 	return rs
 }
 

@@ -85,6 +85,10 @@ var doneMessages = map[string]string{
 	"asset-rejected":    "Claim rejected and removed. Your note is kept in the audit log.",
 	"overlap-accepted":  "Overlap accepted. Your note is kept with it.",
 	"event-assigned":    "Event assigned: this alert was raised for the organisation and the event left the unrouted list.",
+	// Webhooks (webhooks.go).
+	"webhook-deleted":        "Webhook deleted: vigil no longer posts to it.",
+	"webhook-test-delivered": "Test sent: the webhook answered that it took it.",
+	"delivery-retried":       "Delivery put back: vigil tries it again now, and again later if it fails.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role
@@ -105,6 +109,12 @@ func menu(p vigil.Principal, path string) []navItem {
 	default:
 		items = []navItem{{Text: "What to do", Href: "/"}, {Text: "Alerts", Href: "/alerts"},
 			{Text: "Your organisation", Href: "/organisation"}}
+	}
+	if p.Need(vigil.AlertWorkers...) == nil { // the messages sent to an organisation (notifications.go)
+		items = append(items, navItem{Text: "Messages", Href: "/notifications"})
+	}
+	if p.Role == vigil.RoleSectorAdmin || p.Role == vigil.RoleOrgAdmin { // who may manage webhooks (webhooks.go)
+		items = append(items, navItem{Text: "Webhooks", Href: "/webhooks"})
 	}
 	items = append(items, navItem{Text: "Your account", Href: "/account"})
 	for i := range items {
