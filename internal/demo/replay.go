@@ -82,7 +82,8 @@ var actor = vigil.Principal{Email: "demo", Role: vigil.RoleSectorAdmin}
 var sensor = vigil.Principal{Email: "demo sensor", Role: vigil.RoleSensor, Org: TrustODS}
 
 // replay feeds the sample data through the centre in the order a real week would:
-// intel, partners' events, the trust's telemetry, then more intel.
+// intel, partners' events, the trust's telemetry, then more intel; then people's work
+// on it (claims, care homes' DNS logs, alerts dealt with).
 func replay(ctx context.Context, a *app.App, o Options, res *Result) error {
 	now := o.Now()
 	if err := importIntel(ctx, a, firstIntel, now, res); err != nil {
@@ -101,6 +102,9 @@ func replay(ctx context.Context, a *app.App, o Options, res *Result) error {
 		res.Telemetry = append(res.Telemetry, tr)
 	}
 	if err := importIntel(ctx, a, laterIntel, now, res); err != nil {
+		return err
+	}
+	if err := people(ctx, a, now, res); err != nil {
 		return err
 	}
 	o.Logger.InfoContext(ctx, "demo data replayed", slog.Int("events", ev.Accepted), slog.Int("event_alerts", ev.Alerts),

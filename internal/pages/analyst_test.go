@@ -106,7 +106,7 @@ func TestAnalystApprovesPendingAsset(t *testing.T) {
 	}
 	b := s.signIn(analyst)
 	p := b.get("/orgs/assets/pending")
-	m := regexp.MustCompile(`id="claim-(\d+)"`).FindStringSubmatch(p.body)
+	m := cardOf(p.body, "claim", "198.51.100.200/30")
 	if p.status != http.StatusOK || m == nil || !p.has("198.51.100.200/30", `href="/orgs/R9A"`, "by "+trustAdmin, "No other organisation claims it.") {
 		t.Fatalf("pending claims: %d, want the trust's claim\n%s", p.status, p.body)
 	}
@@ -130,7 +130,7 @@ func TestAnalystApprovesPendingAsset(t *testing.T) {
 	if r := b.get("/orgs/assets/pending?done=asset-approved"); !r.has("Claim approved") || r.has("198.51.100.200/30") {
 		t.Errorf("after approving: want the banner and no claim left\n%s", r.body)
 	}
-	if r := b.get("/orgs/R9A"); !r.has("198.51.100.200/30") || r.has("Waiting for approval") {
+	if r := b.get("/orgs/R9A"); !strings.Contains(rowOf(r.body, "198.51.100.200/30"), "Active") {
 		t.Errorf("the trust's page does not show the range active")
 	}
 	if res, err := s.app.EarlyWarning.IngestEvents(ctx, analystP, strings.NewReader(strings.Replace(event, "compromise", "botnet", 1))); err != nil || res.Routed != 1 {
@@ -151,7 +151,7 @@ func TestAnalystRejectsClaim(t *testing.T) {
 	}
 	b := s.signIn(analyst)
 	p := b.get("/orgs/assets/pending")
-	m := regexp.MustCompile(`id="claim-(\d+)"`).FindStringSubmatch(p.body)
+	m := cardOf(p.body, "claim", "YSP01 and R9A both claim careplancloud.example")
 	if m == nil || !p.has("Overlaps", "YSP01 and R9A both claim careplancloud.example") {
 		t.Fatalf("want the claim with its overlap with the supplier's domain\n%s", p.body)
 	}
@@ -171,6 +171,10 @@ func TestAnalystRejectsClaim(t *testing.T) {
 // cannot open the centre's pages nor act through them.
 func TestAnalystPagesAreTheCentres(t *testing.T) {
 	s := demoSite(t)
+	before, err := s.app.Orgs.Get(context.Background(), analystP, "R9A")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, who := range []string{trustAdmin, wardManager, careManager, supplier} {
 		b := s.signIn(who)
 		for _, path := range []string{"/orgs", "/orgs/R9A", "/orgs/YSP01", "/orgs/assets/pending", "/orgs/overlaps", "/events/unrouted",
@@ -195,7 +199,7 @@ func TestAnalystPagesAreTheCentres(t *testing.T) {
 			t.Errorf("%s's home is the sector overview", who)
 		}
 	}
-	if o, err := s.app.Orgs.Get(context.Background(), analystP, "R9A"); err != nil || len(o.Pending) != 0 || len(o.Domains) != 1 {
+	if o, err := s.app.Orgs.Get(context.Background(), analystP, "R9A"); err != nil || len(o.Pending) != len(before.Pending) || len(o.Domains) != 1 {
 		t.Errorf("R9A after the refused changes: %+v, %v", o, err)
 	}
 }
@@ -324,7 +328,7 @@ func TestOverlapsToDecide(t *testing.T) {
 		t.Fatalf("add an overlapping range: %d to %q", r.status, r.header.Get("Location"))
 	}
 	p := b.get("/orgs/overlaps")
-	m := regexp.MustCompile(`id="overlap-(\d+)"`).FindStringSubmatch(p.body)
+	m := cardOf(p.body, "overlap", "Y90004&#39;s 192.0.2.8/30")
 	if m == nil || !p.has("R9A claims 192.0.2.0/27, which contains Y90004&#39;s 192.0.2.8/30") {
 		t.Fatalf("overlaps: want the new one\n%s", p.body)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +53,7 @@ func TestAddAddressWaitsForApproval(t *testing.T) {
 
 	pending, _, err := s.app.Orgs.Assets(context.Background(), vigil.Principal{Email: analyst, Role: vigil.RoleSectorAnalyst},
 		vigil.AssetFilter{Status: vigil.AssetPending, Org: "R9A"})
+	pending = slices.DeleteFunc(pending, func(a vigil.OrgAsset) bool { return a.Value != "northbrook-records.example" }) // the demo's own claims wait too
 	if err != nil || len(pending) != 1 {
 		t.Fatalf("pending claims of R9A: %+v %v", pending, err)
 	}
@@ -61,7 +63,7 @@ func TestAddAddressWaitsForApproval(t *testing.T) {
 	if n := routed(); n != 1 {
 		t.Errorf("once approved, the event routed to %d organisations, want 1", n)
 	}
-	if p := b.get("/organisation"); strings.Contains(p.body, "Waiting for approval") {
+	if p := b.get("/organisation"); !strings.Contains(rowOf(p.body, "northbrook-records.example"), "Active") {
 		t.Errorf("approved, yet the page says it waits\n%s", p.body)
 	}
 }
