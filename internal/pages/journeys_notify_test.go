@@ -13,8 +13,6 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"net/mail"
 	"net/netip"
 	"os"
@@ -55,7 +53,7 @@ const (
 // case, as the page will.
 func TestBrowserMailAndWebhookReachCareHome(t *testing.T) {
 	relay := startRelay(t)
-	hooks := startHookReceiver(t)
+	hooks := startReceiver(t)
 	s := notifySite(t, relay.port)
 	ctx := context.Background()
 	s.deliverAll(t) // the demo's own alerts, so that only the new one is left to look at
@@ -369,41 +367,3 @@ func (s *relaySession) Data(r io.Reader) error {
 
 func (s *relaySession) Reset()        { s.cur = relayed{} }
 func (s *relaySession) Logout() error { return nil }
-
-// hookReceiver is a webhook receiver on 127.0.0.1 that keeps what it is sent.
-type hookReceiver struct {
-	url string
-	mu  sync.Mutex
-	got []hookPost
-}
-
-// hookPost is one request the receiver got.
-type hookPost struct {
-	header http.Header
-	body   []byte
-}
-
-func startHookReceiver(t *testing.T) *hookReceiver {
-	t.Helper()
-	h := &hookReceiver{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, err := io.ReadAll(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		h.mu.Lock()
-		h.got = append(h.got, hookPost{header: r.Header.Clone(), body: b})
-		h.mu.Unlock()
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	t.Cleanup(srv.Close)
-	h.url = srv.URL + "/vigil-alerts"
-	return h
-}
-
-func (h *hookReceiver) received() []hookPost {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]hookPost(nil), h.got...)
-}

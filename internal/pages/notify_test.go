@@ -103,6 +103,13 @@ func startReceiver(t *testing.T) *hookReceiver {
 	return h
 }
 
+// received is every request the receiver got, in order.
+func (h *hookReceiver) received() []hookRequest {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]hookRequest(nil), h.got...)
+}
+
 func (h *hookReceiver) answer(status int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
