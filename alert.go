@@ -1,6 +1,10 @@
 package vigil
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // AlertKind says what raised an alert.
 type AlertKind string
@@ -96,8 +100,47 @@ type AlertFilter struct {
 	// Audience, when set, keeps the list to what it may see, in the query itself, so
 	// that neither a page nor its cursor tells of a hidden alert.
 	Audience *Audience
-	// Cursor continues a previous page.
+	// Sort is the order of the list (AlertByLastSeen when empty).
+	Sort AlertSort
+	// Cursor continues a previous page; it belongs to one Sort.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
 	Limit int
+}
+
+// AlertSort is an order a list of alerts can come in. Every order ends with the alert
+// number, so that alerts that tie keep one order and pages never repeat or skip one.
+type AlertSort string
+
+// The orders of a list of alerts.
+const (
+	AlertByLastSeen AlertSort = "last_seen" // most recently seen first (the default)
+	AlertByNewest   AlertSort = "newest"    // most recently raised first
+	AlertByOldest   AlertSort = "oldest"    // first raised first
+	AlertBySeverity AlertSort = "severity"  // most urgent first, then newest first
+	AlertByOrg      AlertSort = "org"       // by the organisation's ODS code, then newest first
+)
+
+// AlertSorts are the orders of a list of alerts, the default first.
+var AlertSorts = []AlertSort{AlertByLastSeen, AlertByNewest, AlertByOldest, AlertBySeverity, AlertByOrg}
+
+// Or returns s, or AlertByLastSeen when s is empty.
+func (s AlertSort) Or() AlertSort {
+	if s == "" {
+		return AlertByLastSeen
+	}
+	return s
+}
+
+// Check returns an EINVALID error naming the choices when s is not one of AlertSorts;
+// the empty sort is the default.
+func (s AlertSort) Check() error {
+	if s == "" || slices.Contains(AlertSorts, s) {
+		return nil
+	}
+	names := make([]string, len(AlertSorts))
+	for i, v := range AlertSorts {
+		names[i] = string(v)
+	}
+	return Errorf(EINVALID, "sort %q is not one of %s", string(s), strings.Join(names, ", "))
 }

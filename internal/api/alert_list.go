@@ -14,14 +14,15 @@ type alertListIn struct {
 	Kind     vigil.AlertKind   `query:"kind" enum:"early_warning,sighting,retro_hunt"`
 	Since    time.Time         `query:"since" doc:"Only alerts last seen at or after this time (RFC 3339)."`
 	Overdue  vigil.Overdue     `query:"overdue" enum:"acknowledge,remediate" doc:"Only alerts overdue for that deadline: acknowledge (still open after it), remediate (still unresolved after it)."`
+	Sort     vigil.AlertSort   `query:"sort" enum:"last_seen,newest,oldest,severity,org" doc:"The order: last_seen (most recently seen first, the default), newest or oldest raised first, severity (most urgent first), org (by ODS code). A cursor continues only the order it came from."`
 	PageParams
 }
 
-// alertList lists the alerts the caller may see, newest first: organisation roles their
+// alertList lists the alerts the caller may see, in the order asked for: organisation roles their
 // own, a supplier its own and its customers' shareable ones.
 func (a *API) alertList(ctx context.Context, in *alertListIn) (*pageOut[Alert], error) {
 	als, next, err := a.app.Alerts.List(ctx, principal(ctx), vigil.AlertFilter{Org: in.Org, Status: in.Status,
-		Severity: in.Severity, Kind: in.Kind, Since: in.Since, Overdue: in.Overdue, Cursor: in.Cursor, Limit: in.Limit})
+		Severity: in.Severity, Kind: in.Kind, Since: in.Since, Overdue: in.Overdue, Sort: in.Sort, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}

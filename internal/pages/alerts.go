@@ -52,13 +52,54 @@ type alertListData struct {
 	Next   string // the next page's address; empty on the last page
 	Now    time.Time
 	Sector bool // the viewer sees several organisations
+	// Sort is the list's order, and Heads its column headers that sort it.
+	Sort  vigil.AlertSort
+	Heads alertHeads
+}
+
+// sortHead is a column header that sorts the list: where it leads and, on the column
+// the list is sorted by, its aria-sort (ascending or descending).
+type sortHead struct {
+	Href, AriaSort string
+}
+
+// alertHeads are the alert table's sorting headers.
+type alertHeads struct {
+	Org, Severity, Raised, LastSeen sortHead
+}
+
+// newAlertHeads makes the headers of a list at path with query q sorted by cur: each
+// leads to the same filters in its own order from the first page; the raised column,
+// already sorted, turns the order round.
+func newAlertHeads(path string, q url.Values, cur vigil.AlertSort) alertHeads {
+	head := func(to vigil.AlertSort, aria string) sortHead {
+		if to == vigil.AlertByLastSeen {
+			to = "" // the default keeps addresses short
+		}
+		return sortHead{Href: withQuery(path, q, "sort", string(to), "cursor", ""), AriaSort: aria}
+	}
+	h := alertHeads{Org: head(vigil.AlertByOrg, ""), Severity: head(vigil.AlertBySeverity, ""),
+		Raised: head(vigil.AlertByNewest, ""), LastSeen: head(vigil.AlertByLastSeen, "")}
+	switch cur {
+	case vigil.AlertByOrg:
+		h.Org.AriaSort = "ascending"
+	case vigil.AlertBySeverity:
+		h.Severity.AriaSort = "descending"
+	case vigil.AlertByNewest:
+		h.Raised = head(vigil.AlertByOldest, "descending")
+	case vigil.AlertByOldest:
+		h.Raised.AriaSort = "ascending"
+	default:
+		h.LastSeen.AriaSort = "descending"
+	}
+	return h
 }
 
 // alertFilter reads a list's filters from the query.
 func alertFilter(q url.Values) vigil.AlertFilter {
 	f := vigil.AlertFilter{Org: q.Get("org"), Status: vigil.AlertStatus(q.Get("status")),
 		Severity: vigil.Severity(q.Get("severity")), Kind: vigil.AlertKind(q.Get("kind")), Cursor: q.Get("cursor"),
-		Overdue: vigil.Overdue(q.Get("overdue"))}
+		Overdue: vigil.Overdue(q.Get("overdue")), Sort: vigil.AlertSort(q.Get("sort"))}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	return f
 }
@@ -73,7 +114,7 @@ func (p *Pages) alertList(w http.ResponseWriter, r *http.Request) {
 }
 
 // alertListFor shows the alerts pr may see that the query's filters choose, a page at a
-// time; ?format=csv downloads the page as CSV.
+// time, in the order ?sort= names; ?format=csv downloads the page as CSV, in that order.
 func (p *Pages) alertListFor(w http.ResponseWriter, r *http.Request, pr vigil.Principal, title string) {
 	q := r.URL.Query()
 	f := alertFilter(q)
@@ -89,7 +130,8 @@ func (p *Pages) alertListFor(w http.ResponseWriter, r *http.Request, pr vigil.Pr
 		writeAlertsCSV(w, list)
 		return
 	}
-	d := alertListData{Alerts: list, Query: q, Now: time.Now(), Sector: pr.Role != vigil.RoleOrgAdmin && pr.Role != vigil.RoleOrgMember}
+	d := alertListData{Alerts: list, Query: q, Now: time.Now(), Sector: pr.Role != vigil.RoleOrgAdmin && pr.Role != vigil.RoleOrgMember,
+		Sort: f.Sort.Or(), Heads: newAlertHeads(r.URL.Path, q, f.Sort.Or())}
 	if next != "" {
 		d.Next = withQuery(r.URL.Path, q, "cursor", next)
 	}

@@ -76,6 +76,9 @@ func TestAlertList(t *testing.T) {
 			{"supplier pages across organisations", "supplier", "/api/v1/alerts?limit=2", []int64{own3, sup, own2, own1}},
 			{"supplier pages one by one", "supplier", "/api/v1/alerts?limit=1", []int64{own3, sup, own2, own1}},
 			{"supplier names a customer", "supplier", "/api/v1/alerts?org=RXA", []int64{own3, own2, own1}},
+			{"sector sorts by organisation", "sector_admin", "/api/v1/alerts?sort=org&limit=2", []int64{own3, ownStrict, ownRed, own2, own1, other, sup}},
+			{"sector sorts oldest first", "sector_admin", "/api/v1/alerts?sort=oldest&limit=3", []int64{own1, own2, ownRed, ownStrict, other, sup, own3}},
+			{"supplier sorts by severity, ties newest first", "supplier", "/api/v1/alerts?sort=severity&limit=1", []int64{own3, sup, own2, own1}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				if got := f.alertIDs(t, tc.role, tc.path); !slices.Equal(got, tc.want) {
@@ -93,6 +96,7 @@ func TestAlertList(t *testing.T) {
 			{"bad time", "sector_admin", "/api/v1/alerts?since=yesterday", http.StatusUnprocessableEntity},
 			{"bad id", "sector_admin", "/api/v1/alerts/abc", http.StatusUnprocessableEntity},
 			{"bad cursor", "supplier", "/api/v1/alerts?cursor=%21%21", http.StatusUnprocessableEntity},
+			{"unknown sort", "sector_admin", "/api/v1/alerts?sort=colour", http.StatusUnprocessableEntity},
 			{"another list's cursor", "org_member", "/api/v1/alerts?cursor=" + fmt.Sprint("djE6b3JnOlJYQQ"), http.StatusUnprocessableEntity},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
@@ -103,6 +107,14 @@ func TestAlertList(t *testing.T) {
 				r.problem(t)
 			})
 		}
+		t.Run("a cursor of another order", func(t *testing.T) {
+			var p pageJSON[alertJSON]
+			f.do("GET", "/api/v1/alerts?sort=severity&limit=1", nil, f.as("sector_admin")).decode(t, &p)
+			r := f.do("GET", "/api/v1/alerts?sort=newest&cursor="+p.NextCursor, nil, f.as("sector_admin"))
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.problem(t).Detail, "sorted by severity, not by newest") {
+				t.Errorf("status %d, want 422 saying the cursor is of the severity order: %s", r.status, r.body)
+			}
+		})
 	})
 }
 
