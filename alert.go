@@ -100,7 +100,7 @@ type AlertFilter struct {
 	// Audience, when set, keeps the list to what it may see, in the query itself, so
 	// that neither a page nor its cursor tells of a hidden alert.
 	Audience *Audience
-	// Sort is the order of the list (AlertByLastSeen when empty).
+	// Sort is the order of the list (AlertByNewest when empty).
 	Sort AlertSort
 	// Cursor continues a previous page; it belongs to one Sort.
 	Cursor string
@@ -114,20 +114,20 @@ type AlertSort string
 
 // The orders of a list of alerts.
 const (
-	AlertByLastSeen AlertSort = "last_seen" // most recently seen first (the default)
-	AlertByNewest   AlertSort = "newest"    // most recently raised first
+	AlertByNewest   AlertSort = "newest"    // most recently raised first (the default)
+	AlertByLastSeen AlertSort = "last_seen" // most recently seen first
 	AlertByOldest   AlertSort = "oldest"    // first raised first
 	AlertBySeverity AlertSort = "severity"  // most urgent first, then newest first
 	AlertByOrg      AlertSort = "org"       // by the organisation's ODS code, then newest first
 )
 
 // AlertSorts are the orders of a list of alerts, the default first.
-var AlertSorts = []AlertSort{AlertByLastSeen, AlertByNewest, AlertByOldest, AlertBySeverity, AlertByOrg}
+var AlertSorts = []AlertSort{AlertByNewest, AlertByLastSeen, AlertByOldest, AlertBySeverity, AlertByOrg}
 
-// Or returns s, or AlertByLastSeen when s is empty.
+// Or returns s, or AlertByNewest when s is empty.
 func (s AlertSort) Or() AlertSort {
 	if s == "" {
-		return AlertByLastSeen
+		return AlertByNewest
 	}
 	return s
 }

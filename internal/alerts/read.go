@@ -17,7 +17,7 @@ func (s *Service) Get(ctx context.Context, p vigil.Principal, id int64) (vigil.A
 	return visible(ctx, s.store, p, id)
 }
 
-// List returns a page of the alerts p may see that f selects, newest first, and the
+// List returns a page of the alerts p may see that f selects, in f.Sort's order (newest raised first by default), and the
 // cursor of the next page ("" on the last). Sector roles see every organisation's, and
 // f.Org goes to the store as given (an unknown code lists nothing); organisation roles
 // see their own; a supplier its own and its customers' (but not their TLP:AMBER+STRICT

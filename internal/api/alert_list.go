@@ -14,7 +14,7 @@ type alertListIn struct {
 	Kind     vigil.AlertKind   `query:"kind" enum:"early_warning,sighting,retro_hunt"`
 	Since    time.Time         `query:"since" doc:"Only alerts last seen at or after this time (RFC 3339)."`
 	Overdue  vigil.Overdue     `query:"overdue" enum:"acknowledge,remediate" doc:"Only alerts overdue for that deadline: acknowledge (still open after it), remediate (still unresolved after it)."`
-	Sort     vigil.AlertSort   `query:"sort" enum:"last_seen,newest,oldest,severity,org" doc:"The order: last_seen (most recently seen first, the default), newest or oldest raised first, severity (most urgent first), org (by ODS code). A cursor continues only the order it came from."`
+	Sort     vigil.AlertSort   `query:"sort" enum:"newest,last_seen,oldest,severity,org" doc:"The order: newest raised first (the default), last_seen (most recently seen first), oldest raised first, severity (most urgent first), org (by ODS code). A cursor continues only the order it came from."`
 	PageParams
 }
 

@@ -19,10 +19,10 @@ func TestAlertListSorts(t *testing.T) {
 	b := s.signIn(analyst)
 
 	p := b.get("/alerts?status=open")
-	if !p.has(`<th scope="col" class="nhsuk-table__header" aria-sort="descending"><a href="/alerts?status=open">Last seen</a></th>`,
+	if !p.has(`<th scope="col" class="nhsuk-table__header" aria-sort="descending"><a href="/alerts?sort=oldest&amp;status=open">Raised</a></th>`,
 		`<a href="/alerts?sort=severity&amp;status=open">Severity</a>`, `<a href="/alerts?sort=org&amp;status=open">Organisation</a>`,
-		`<a href="/alerts?sort=newest&amp;status=open">Raised</a>`) {
-		t.Fatalf("unsorted list: want the last-seen column marked and every header a link keeping the filter\n%s", p.body)
+		`<a href="/alerts?sort=last_seen&amp;status=open">Last seen</a>`) {
+		t.Fatalf("unsorted list: want the raised column marked (newest first) and every header a link keeping the filter\n%s", p.body)
 	}
 	if strings.Count(p.body, "aria-sort=") != 1 {
 		t.Errorf("want aria-sort on exactly one header\n%s", p.body)
@@ -40,7 +40,7 @@ func TestAlertListSorts(t *testing.T) {
 	if !p.has(`aria-sort="descending"><a href="/alerts?sort=oldest">Raised</a>`) {
 		t.Errorf("sorted newest first: want the raised header marked and turning the order round\n%s", p.body)
 	}
-	if p = b.get("/alerts?sort=oldest"); !p.has(`aria-sort="ascending"><a href="/alerts?sort=newest">Raised</a>`) {
+	if p = b.get("/alerts?sort=oldest"); !p.has(`aria-sort="ascending"><a href="/alerts">Raised</a>`) {
 		t.Errorf("sorted oldest first: want the raised header marked ascending\n%s", p.body)
 	}
 
@@ -63,7 +63,7 @@ func TestAlertListSorts(t *testing.T) {
 		}
 	}
 
-	if p = b.get("/alerts?sort=colour"); p.status != http.StatusUnprocessableEntity || !p.has("is not one of last_seen, newest, oldest, severity, org") {
+	if p = b.get("/alerts?sort=colour"); p.status != http.StatusUnprocessableEntity || !p.has("is not one of newest, last_seen, oldest, severity, org") {
 		t.Errorf("sort=colour: %d, want 422 naming the orders\n%s", p.status, p.body)
 	}
 }

@@ -73,7 +73,7 @@ type alertHeads struct {
 // already sorted, turns the order round.
 func newAlertHeads(path string, q url.Values, cur vigil.AlertSort) alertHeads {
 	head := func(to vigil.AlertSort, aria string) sortHead {
-		if to == vigil.AlertByLastSeen {
+		if to == vigil.AlertByNewest {
 			to = "" // the default keeps addresses short
 		}
 		return sortHead{Href: withQuery(path, q, "sort", string(to), "cursor", ""), AriaSort: aria}

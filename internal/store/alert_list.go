@@ -29,9 +29,10 @@ type alertOrder struct {
 
 var alertOrders = map[vigil.AlertSort]alertOrder{
 	vigil.AlertByLastSeen: {col: "last_seen", key: func(a vigil.Alert) string { return timeKey(a.LastSeen) }, arg: timeArg},
-	vigil.AlertByNewest:   {col: "created_at", key: func(a vigil.Alert) string { return timeKey(a.CreatedAt) }, arg: timeArg},
-	vigil.AlertByOldest: {col: "created_at", keyAsc: true, idAsc: true,
-		key: func(a vigil.Alert) string { return timeKey(a.CreatedAt) }, arg: timeArg},
+	// Alerts are numbered as they are raised, so raising order is id order: the indexes
+	// that lead with org or status and end with id serve it, with no sort of the table.
+	vigil.AlertByNewest: {col: "id", key: idKey, arg: idArg},
+	vigil.AlertByOldest: {col: "id", keyAsc: true, idAsc: true, key: idKey, arg: idArg},
 	vigil.AlertBySeverity: {col: severityRank, key: func(a vigil.Alert) string { return strconv.Itoa(a.Severity.Rank()) },
 		arg: func(s string) (any, bool) {
 			n, err := strconv.Atoi(s)
@@ -39,6 +40,13 @@ var alertOrders = map[vigil.AlertSort]alertOrder{
 		}},
 	vigil.AlertByOrg: {col: "org", keyAsc: true, key: func(a vigil.Alert) string { return a.Org },
 		arg: func(s string) (any, bool) { return s, s != "" }},
+}
+
+func idKey(a vigil.Alert) string { return strconv.FormatInt(a.ID, 10) }
+
+func idArg(s string) (any, bool) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n > 0
 }
 
 // orderBy is the ORDER BY clause of o.

@@ -61,10 +61,10 @@ func TestListAlertsSorted(t *testing.T) {
 			sort vigil.AlertSort
 			cmp  func(a, b vigil.Alert) int
 		}{
-			{"", func(a, b vigil.Alert) int { return stdcmp.Or(b.LastSeen.Compare(a.LastSeen), newer(a, b)) }},
+			{"", newer}, // raised order is id order
 			{vigil.AlertByLastSeen, func(a, b vigil.Alert) int { return stdcmp.Or(b.LastSeen.Compare(a.LastSeen), newer(a, b)) }},
-			{vigil.AlertByNewest, func(a, b vigil.Alert) int { return stdcmp.Or(b.CreatedAt.Compare(a.CreatedAt), newer(a, b)) }},
-			{vigil.AlertByOldest, func(a, b vigil.Alert) int { return stdcmp.Or(a.CreatedAt.Compare(b.CreatedAt), -newer(a, b)) }},
+			{vigil.AlertByNewest, newer},
+			{vigil.AlertByOldest, func(a, b vigil.Alert) int { return -newer(a, b) }},
 			{vigil.AlertBySeverity, func(a, b vigil.Alert) int { return stdcmp.Or(b.Severity.Rank()-a.Severity.Rank(), newer(a, b)) }},
 			{vigil.AlertByOrg, func(a, b vigil.Alert) int { return stdcmp.Or(stdcmp.Compare(a.Org, b.Org), newer(a, b)) }},
 		}
@@ -94,11 +94,11 @@ func TestListAlertsSorted(t *testing.T) {
 			_, _, err = s.ListAlerts(ctx, vigil.AlertFilter{Sort: vigil.AlertByOrg, Cursor: next})
 			wantError(t, err, vigil.EINVALID, "sorted by severity, not by org")
 			_, _, err = s.ListAlerts(ctx, vigil.AlertFilter{Cursor: next})
-			wantError(t, err, vigil.EINVALID, "sorted by severity, not by last_seen")
+			wantError(t, err, vigil.EINVALID, "sorted by severity, not by newest")
 		})
 		t.Run("an unknown order", func(t *testing.T) {
 			_, _, err := s.ListAlerts(ctx, vigil.AlertFilter{Sort: "colour"})
-			wantError(t, err, vigil.EINVALID, `sort "colour" is not one of last_seen, newest, oldest, severity, org`)
+			wantError(t, err, vigil.EINVALID, `sort "colour" is not one of newest, last_seen, oldest, severity, org`)
 		})
 	})
 }
