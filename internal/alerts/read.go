@@ -17,10 +17,10 @@ func (s *Service) Get(ctx context.Context, p vigil.Principal, id int64) (vigil.A
 	return visible(ctx, s.store, p, id)
 }
 
-// List returns a page of the alerts p may see that f selects, in f.Sort's order (newest raised first by default), and the
-// cursor of the next page ("" on the last). Sector roles see every organisation's, and
-// f.Org goes to the store as given (an unknown code lists nothing); organisation roles
-// see their own; a supplier its own and its customers' (but not their TLP:AMBER+STRICT
+// List returns a page of the alerts p may see that f selects, in f.Sort's order (newest
+// raised first by default), and the cursor of the next page ("" on the last). Sector
+// roles see every organisation's, and f.Org goes to the store as given (an unknown code
+// lists nothing); organisation roles see their own; a supplier its own and its customers' (but not their TLP:AMBER+STRICT
 // or TLP:RED ones). The audience is part of the query, so a page and its cursor hold
 // nothing hidden. Naming an organisation p may not see is not found.
 func (s *Service) List(ctx context.Context, p vigil.Principal, f vigil.AlertFilter) ([]vigil.Alert, string, error) {
