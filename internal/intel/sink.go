@@ -3,6 +3,7 @@ package intel
 import (
 	"fmt"
 	"net/netip"
+	"net/url"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -145,6 +146,22 @@ func (s *Sink) internal(t vigil.IndicatorType, v string) string {
 		if p, err = netip.ParsePrefix(v); err != nil {
 			return ""
 		}
+	case vigil.TypeURL:
+		// A URL on an internal address (a router's login page) would match internal
+		// traffic just as the address would.
+		u, err := url.Parse(v)
+		if err != nil {
+			return ""
+		}
+		a, err := netip.ParseAddr(u.Hostname())
+		if err != nil {
+			return ""
+		}
+		r, ok := vigil.InternalAddr(a)
+		if !ok {
+			return ""
+		}
+		return fmt.Sprintf("%s is on %s, in %s, %s: it means something only inside one network, so it is not a threat indicator", v, a.Unmap(), r.Prefix, r.What)
 	default:
 		return ""
 	}
