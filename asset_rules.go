@@ -69,50 +69,6 @@ type AssetFilter struct {
 	Limit int
 }
 
-// specialRange is an address block no one organisation owns, from the IANA IPv4 and IPv6
-// Special-Purpose Address Registries (RFC 6890) and the multicast registries.
-type specialRange struct {
-	prefix netip.Prefix
-	what   string
-}
-
-// specialRanges are refused as assets. The documentation ranges (192.0.2.0/24,
-// 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32, 3fff::/20) are deliberately absent:
-// they never appear in real traffic, so a claim on one routes nothing real, and the demo
-// sector and examples use them in place of public addresses.
-var specialRanges = func() []specialRange {
-	var out []specialRange
-	for _, r := range []struct{ cidr, what string }{
-		{"0.0.0.0/8", `"this network" (RFC 791)`},
-		{"10.0.0.0/8", "private-use address space (RFC 1918) (every organisation may use it inside its own network)"},
-		{"100.64.0.0/10", "shared address space for carrier-grade NAT (RFC 6598)"},
-		{"127.0.0.0/8", "loopback (RFC 1122)"},
-		{"169.254.0.0/16", "link-local address space (RFC 3927)"},
-		{"172.16.0.0/12", "private-use address space (RFC 1918) (every organisation may use it inside its own network)"},
-		{"192.0.0.0/24", "IETF protocol assignments (RFC 6890)"},
-		{"192.88.99.0/24", "the deprecated 6to4 relay anycast block (RFC 7526)"},
-		{"192.168.0.0/16", "private-use address space (RFC 1918) (every organisation may use it inside its own network)"},
-		{"198.18.0.0/15", "benchmarking address space (RFC 2544)"},
-		{"224.0.0.0/4", "multicast address space (RFC 5771)"},
-		{"240.0.0.0/4", "reserved address space (RFC 1112), including the limited broadcast address"},
-		{"::/128", "the unspecified address (RFC 4291)"},
-		{"::1/128", "loopback (RFC 4291)"},
-		{"::ffff:0:0/96", "IPv4-mapped address space (RFC 4291)"},
-		{"64:ff9b::/96", "IPv4/IPv6 translation (RFC 6052)"},
-		{"64:ff9b:1::/48", "local-use IPv4/IPv6 translation (RFC 8215)"},
-		{"100::/64", "discard-only address space (RFC 6666)"},
-		{"2001::/23", "IETF protocol assignments, Teredo and ORCHID (RFC 2928)"},
-		{"2002::/16", "6to4 address space (RFC 3056)"},
-		{"5f00::/16", "segment routing (SRv6) SIDs (RFC 9602)"},
-		{"fc00::/7", "unique local address space (RFC 4193) (every organisation may use it inside its own network)"},
-		{"fe80::/10", "link-local address space (RFC 4291)"},
-		{"ff00::/8", "multicast address space (RFC 4291)"},
-	} {
-		out = append(out, specialRange{netip.MustParsePrefix(r.cidr), r.what})
-	}
-	return out
-}()
-
 // sharedDomain is a domain many unrelated organisations use, so no one of them owns it.
 type sharedDomain struct {
 	name  string
@@ -163,16 +119,13 @@ func checkRange(p netip.Prefix, lim AssetLimits) error {
 			widest = DefaultMaxIPv6Prefix
 		}
 	}
-	for _, s := range specialRanges {
-		if !s.prefix.Overlaps(p) {
-			continue
-		}
-		if s.prefix.Bits() <= p.Bits() {
+	if s, ok := SpecialRangeOf(p, false); ok {
+		if s.Prefix.Bits() <= p.Bits() {
 			return Errorf(EINVALID, "IP range %s is in %s, %s, which no one organisation owns: register public addresses your organisation holds",
-				p, s.prefix, s.what)
+				p, s.Prefix, s.What)
 		}
 		return Errorf(EINVALID, "IP range %s contains %s, %s, which no one organisation owns: register public addresses your organisation holds",
-			p, s.prefix, s.what)
+			p, s.Prefix, s.What)
 	}
 	if p.Bits() < widest {
 		return Errorf(EINVALID, "IP range %s is wider than one organisation could own: register the %s networks your organisation holds, each /%d or narrower",

@@ -246,3 +246,81 @@ func TestOrgImport(t *testing.T) {
 		t.Errorf("--update should update existing rows (exit %d):\n%s", code, out)
 	}
 }
+
+// TestHuntKeepInternal hunts with a block list that carries 10.0.0.0/8 (as firehol_level1
+// does): without --keep-internal it matches nothing and says why; with it, the analyst's
+// own internal address is found on purpose.
+func TestHuntKeepInternal(t *testing.T) {
+	dir := t.TempDir()
+	iocs := filepath.Join(dir, "blocklist.netset")
+	if err := os.WriteFile(iocs, []byte("10.0.0.0/8\n192.168.0.0/16\n198.51.100.23\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logs := examples + "/logs/zeek-dns.ndjson"
+	code, out, errOut := run(t, "", "hunt", "--iocs", iocs, logs)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Contains(out, `"indicator":"10.0.0.0/8"`) {
+		t.Errorf("10.0.0.0/8 matched without --keep-internal:\n%s", out)
+	}
+	if !strings.Contains(errOut, "2 of the not matchable are internal") || !strings.Contains(errOut, "--keep-internal") {
+		t.Errorf("summary does not say why the private ranges were left out:\n%s", errOut)
+	}
+	code, out, errOut = run(t, "", "hunt", "--keep-internal", "--iocs", iocs, logs)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `"indicator":"10.0.0.0/8"`) {
+		t.Errorf("10.0.0.0/8 not matched with --keep-internal:\n%s", out)
+	}
+	_, out, _ = run(t, "", "intel", "stats", iocs)
+	if !strings.Contains(out, "10.0.0.0/8 is in 10.0.0.0/8, private-use address space (RFC 1918)") {
+		t.Errorf("intel stats does not list the private range with its reason:\n%s", out)
+	}
+	_, out, _ = run(t, "", "hunt", "--help")
+	if !strings.Contains(out, "--keep-internal") {
+		t.Errorf("--help does not document --keep-internal:\n%s", out)
+	}
+}
+
+// TestHuntWalksTelemetryFilesOnly hunts a directory holding logs beside a README and
+// notes: only the logs are read, and the summary counts what was skipped.
+func TestHuntWalksTelemetryFilesOnly(t *testing.T) {
+	dir := t.TempDir()
+	log, err := os.ReadFile(examples + "/logs/zeek-dns.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"README.md":     []byte("# Logs\nThese came from c2.badcorp.example's victim.\n"),
+		"sub/notes.txt": []byte("198.51.100.23 was seen\n"),
+		"sub/zeek.log":  log,
+		"events.NDJSON": log,
+		"sysmon.json":   []byte(`{"EventID":3,"DestinationIp":"198.51.100.23"}` + "\n"),
+		"sub/LICENSE":   []byte("public domain\n"),
+	} {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := run(t, "", "hunt", "--iocs", examples+"/intel", dir)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "hunted 3 file(s)") || !strings.Contains(errOut, "skipped 3 file(s) in directories that are not telemetry") {
+		t.Errorf("summary should count 3 files hunted and 3 skipped:\n%s", errOut)
+	}
+	if strings.Contains(out, "README.md") || strings.Contains(out, "notes.txt") || strings.Contains(errOut, "unparseable line") {
+		t.Errorf("a non-telemetry file was read:\nstdout %s\nstderr %s", out, errOut)
+	}
+	// A file named on the command line is read whatever its name.
+	code, _, errOut = run(t, "", "hunt", "--iocs", examples+"/intel", filepath.Join(dir, "sub", "notes.txt"))
+	if code != ExitOK || !strings.Contains(errOut, "hunted 1 file(s)") || strings.Contains(errOut, "skipped") {
+		t.Errorf("exit %d; a named file should be hunted:\n%s", code, errOut)
+	}
+}

@@ -2,8 +2,11 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vbauerster/mpb/v8"
@@ -20,7 +23,7 @@ type huntCmd struct {
 	FailOnSighting bool     `help:"Exit with status 3 when there is at least one sighting."`
 	Workers        int      `placeholder:"N" help:"Scanning goroutines (default: one per core)."`
 	Quiet          bool     `short:"q" help:"No summary or progress on stderr."`
-	Logs           []string `arg:"" name:"log" help:"Telemetry files or directories (NDJSON, plain or .gz); - reads standard input."`
+	Logs           []string `arg:"" name:"log" help:"Telemetry files or directories (NDJSON, plain or .gz); - reads standard input. In a directory only telemetry files are read (.json, .ndjson, .jsonl, .log, .gz); the summary counts the others skipped."`
 }
 
 func (c *huntCmd) Run(e *env) error {
@@ -28,7 +31,7 @@ func (c *huntCmd) Run(e *env) error {
 	if err != nil {
 		return usageErrorf("--format: %v", err)
 	}
-	inputs, total, err := logInputs(c.Logs, e)
+	inputs, total, skipped, err := logInputs(c.Logs, e)
 	if err != nil {
 		return err
 	}
@@ -50,6 +53,7 @@ func (c *huntCmd) Run(e *env) error {
 	}
 	if !c.Quiet {
 		st.WriteText(e.stderr)
+		skipped.writeText(e.stderr)
 	}
 	switch {
 	case st.Failed > 0:
@@ -74,6 +78,9 @@ func (c *huntCmd) loadSnapshot(e *env) (*match.Snapshot, error) {
 		fmt.Fprintf(e.stderr, "intel: %d indicators from %d file(s) (%d distinct), %d rejected, %d not matchable, %d warninglisted, %d expired; loaded in %.2fs, compiled in %.2fs\n",
 			rep.Total, rep.Files, snap.Len(), rep.Rejected, rep.NotMatchable, rep.Warninglisted, rep.Expired,
 			loaded.Seconds(), time.Since(start.Add(loaded)).Seconds())
+		if rep.Internal > 0 {
+			fmt.Fprintf(e.stderr, "intel: %d of the not matchable are internal addresses or networks (private, loopback, link-local...), never threat indicators; hunt with --keep-internal to match them on purpose, 'vigil intel stats' lists them\n", rep.Internal)
+		}
 		if rep.Failed > 0 {
 			fmt.Fprintf(e.stderr, "intel: %d input(s) could not be read to the end; run 'vigil intel stats' on them for details\n", rep.Failed)
 		}
@@ -84,11 +91,49 @@ func (c *huntCmd) loadSnapshot(e *env) (*match.Snapshot, error) {
 	return snap, nil
 }
 
-// logInputs expands directories and checks every log can be opened before the hunt starts.
-func logInputs(paths []string, e *env) ([]hunt.Input, int64, error) {
+// telemetryExts are the file name endings read when a directory is walked; files named
+// on the command line are read whatever their name.
+var telemetryExts = []string{".json", ".ndjson", ".jsonl", ".log", ".gz"}
+
+// skippedFiles are the files a directory walk left out because they are not telemetry.
+type skippedFiles struct {
+	count    int
+	examples []string
+}
+
+func (s *skippedFiles) add(path string) {
+	s.count++
+	if len(s.examples) < 3 {
+		s.examples = append(s.examples, path)
+	}
+}
+
+func (s *skippedFiles) writeText(w io.Writer) {
+	if s.count == 0 {
+		return
+	}
+	more := ""
+	if s.count > len(s.examples) {
+		more = ", ..."
+	}
+	fmt.Fprintf(w, "skipped %d file(s) in directories that are not telemetry (%s): %s%s; name a file to read it anyway\n",
+		s.count, strings.Join(telemetryExts, " "), strings.Join(s.examples, ", "), more)
+}
+
+// isTelemetryFile reports whether a walk reads the file: a README or a licence beside
+// the logs is not telemetry, and reading it only adds unparseable lines.
+func isTelemetryFile(name string) bool {
+	name = strings.ToLower(name)
+	return slices.ContainsFunc(telemetryExts, func(ext string) bool { return strings.HasSuffix(name, ext) })
+}
+
+// logInputs expands directories into their telemetry files and checks every log can be
+// opened before the hunt starts.
+func logInputs(paths []string, e *env) ([]hunt.Input, int64, *skippedFiles, error) {
 	var (
-		inputs []hunt.Input
-		total  int64
+		inputs  []hunt.Input
+		total   int64
+		skipped = &skippedFiles{}
 	)
 	for _, p := range paths {
 		if p == "-" {
@@ -102,6 +147,10 @@ func logInputs(paths []string, e *env) ([]hunt.Input, int64, error) {
 			if d.IsDir() {
 				return nil
 			}
+			if path != p && !isTelemetryFile(d.Name()) {
+				skipped.add(path)
+				return nil
+			}
 			info, err := d.Info()
 			if err != nil {
 				return err
@@ -111,10 +160,10 @@ func logInputs(paths []string, e *env) ([]hunt.Input, int64, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, 0, usageErrorf("cannot read log %s: %v", p, unwrapPathErr(err))
+			return nil, 0, nil, usageErrorf("cannot read log %s: %v", p, unwrapPathErr(err))
 		}
 	}
-	return inputs, total, nil
+	return inputs, total, skipped, nil
 }
 
 func unwrapPathErr(err error) error {

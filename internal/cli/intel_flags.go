@@ -16,6 +16,7 @@ type intelFlags struct {
 	Grade          string `placeholder:"A1" help:"Admiralty grade of the source (reliability A-F, credibility 1-6), e.g. B2."`
 	IncludeExpired bool   `help:"Match indicators whose valid_until has passed."`
 	IncludeNonIDS  bool   `name:"include-non-ids" help:"Match MISP attributes marked to_ids=false."`
+	KeepInternal   bool   `name:"keep-internal" help:"Match addresses and networks in or covering internal special-purpose ranges (private 10/8, 172.16/12, 192.168/16, loopback, link-local, CGNAT, multicast, IPv6 unique local...), to hunt for your own internal addresses on purpose. Without it they are not matchable: a block list that carries 10.0.0.0/8 would flag every internal connection."`
 	CSVValue       string `name:"csv-value-column" placeholder:"COL" help:"CSV column holding the value (1-based number or header name); auto-detected when absent."`
 	CSVType        string `name:"csv-type-column" placeholder:"COL" help:"CSV column holding the type; detected from the value when absent."`
 }
@@ -24,7 +25,8 @@ type intelFlags struct {
 func (f *intelFlags) options() (intel.Options, error) {
 	o := intel.Options{
 		Source: f.Source, Now: time.Now(), IncludeExpired: f.IncludeExpired, IncludeNonIDS: f.IncludeNonIDS,
-		CSV: intel.CSVOptions{ValueColumn: f.CSVValue, TypeColumn: f.CSVType},
+		KeepInternal: f.KeepInternal,
+		CSV:          intel.CSVOptions{ValueColumn: f.CSVValue, TypeColumn: f.CSVType},
 	}
 	if f.TLP != "" {
 		t, ok := vigil.ParseTLP(f.TLP)

@@ -8,6 +8,8 @@ import (
 	"net/netip"
 	"syscall"
 	"time"
+
+	"github.com/vigil-health/vigil"
 )
 
 // ErrPrivateAddress is what a pull reports when the feed's address, or an address it
@@ -15,32 +17,10 @@ import (
 // the allow-list. It says no more, so that feeds cannot be used to map internal networks.
 var ErrPrivateAddress = errors.New("refused: private address")
 
-// privateNets are the networks feeds may not reach unless allowed.
-var privateNets = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),      // "this network"
-	netip.MustParsePrefix("10.0.0.0/8"),     // private
-	netip.MustParsePrefix("100.64.0.0/10"),  // CGNAT (and Alibaba's metadata, 100.100.100.200)
-	netip.MustParsePrefix("127.0.0.0/8"),    // loopback
-	netip.MustParsePrefix("169.254.0.0/16"), // link-local (cloud metadata, 169.254.169.254)
-	netip.MustParsePrefix("172.16.0.0/12"),  // private
-	netip.MustParsePrefix("192.0.0.0/24"),   // IETF protocol assignments
-	netip.MustParsePrefix("192.168.0.0/16"), // private
-	netip.MustParsePrefix("198.18.0.0/15"),  // benchmarking
-	netip.MustParsePrefix("224.0.0.0/4"),    // multicast
-	netip.MustParsePrefix("240.0.0.0/4"),    // reserved, broadcast
-	netip.MustParsePrefix("::/128"),         // unspecified
-	netip.MustParsePrefix("::1/128"),        // loopback
-	netip.MustParsePrefix("64:ff9b::/96"),   // NAT64, which can reach any IPv4 address
-	netip.MustParsePrefix("64:ff9b:1::/48"), // local NAT64
-	netip.MustParsePrefix("fc00::/7"),       // unique local (AWS metadata, fd00:ec2::254)
-	netip.MustParsePrefix("fe80::/10"),      // link-local
-	netip.MustParsePrefix("ff00::/8"),       // multicast
-	netip.MustParsePrefix("2002::/16"),      // 6to4, which embeds IPv4 addresses
-	netip.MustParsePrefix("2001::/32"),      // Teredo, likewise
-}
-
-// Refused reports whether a pull may not connect to addr: an address in privateNets
-// that no prefix of allow contains. IPv4-mapped IPv6 addresses are judged as IPv4.
+// Refused reports whether a pull may not connect to addr: an address in one of the
+// special-purpose blocks of vigil.SpecialRanges (private, loopback, link-local, CGNAT,
+// multicast, and NAT64, 6to4 and Teredo, which can reach IPv4 addresses) that no prefix of
+// allow contains. IPv4-mapped IPv6 addresses are judged as IPv4.
 func Refused(addr netip.Addr, allow []netip.Prefix) bool {
 	addr = addr.Unmap().WithZone("")
 	for _, p := range allow {
@@ -48,12 +28,8 @@ func Refused(addr netip.Addr, allow []netip.Prefix) bool {
 			return false
 		}
 	}
-	for _, p := range privateNets {
-		if p.Contains(addr) {
-			return true
-		}
-	}
-	return false
+	_, special := vigil.SpecialRangeOf(netip.PrefixFrom(addr, addr.BitLen()), false)
+	return special
 }
 
 // NewClient returns a copy of base (nil: a client with a 10-minute timeout) whose

@@ -38,6 +38,9 @@ type Report struct {
 	ByType map[vigil.IndicatorType]int `json:"by_type"`
 	// NotMatchable counts indicators kept as intelligence that cannot be matched per observable.
 	NotMatchable int `json:"not_matchable"`
+	// Internal counts the not-matchable addresses and networks that lie in or cover an
+	// internal special-purpose range (private, loopback, link-local...): part of NotMatchable.
+	Internal int `json:"internal"`
 	// Rejected counts values that are not valid indicators.
 	Rejected int `json:"rejected"`
 	// Warninglisted counts indicators left out of matching because a warninglist knows them as benign.
@@ -76,10 +79,16 @@ func (r *Report) init() {
 }
 
 func (r *Report) example(kind string, loc Location, value, reason string, max int) {
-	if r.examples[kind] >= max {
+	r.exampleIn(kind, kind, loc, value, reason, max)
+}
+
+// exampleIn keeps an example of kind under its own budget, so that one flood of a kind
+// (internal addresses in a block list) does not hide another (STIX patterns).
+func (r *Report) exampleIn(budget, kind string, loc Location, value, reason string, max int) {
+	if r.examples[budget] >= max {
 		return
 	}
-	r.examples[kind]++
+	r.examples[budget]++
 	if len(value) > 200 {
 		value = value[:200] + "…"
 	}
@@ -96,6 +105,9 @@ func (r *Report) WriteText(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "not matchable:     %d\n", r.NotMatchable)
+	if r.Internal > 0 {
+		fmt.Fprintf(w, "  internal address %d\n", r.Internal)
+	}
 	fmt.Fprintf(w, "rejected:          %d\n", r.Rejected)
 	fmt.Fprintf(w, "warninglisted:     %d\n", r.Warninglisted)
 	for _, name := range slices.Sorted(maps.Keys(r.WarninglistedBy)) {
@@ -133,6 +145,7 @@ func (r *Report) Merge(o *Report) {
 	r.Files += o.Files
 	r.Total += o.Total
 	r.NotMatchable += o.NotMatchable
+	r.Internal += o.Internal
 	r.Rejected += o.Rejected
 	r.Warninglisted += o.Warninglisted
 	r.Expired += o.Expired

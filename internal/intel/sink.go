@@ -1,6 +1,9 @@
 package intel
 
 import (
+	"fmt"
+	"net/netip"
+	"net/url"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -24,6 +27,10 @@ type Options struct {
 	IncludeExpired bool
 	// IncludeNonIDS keeps MISP attributes marked to_ids=false.
 	IncludeNonIDS bool
+	// KeepInternal keeps addresses and networks inside or covering internal special-purpose
+	// ranges (private, loopback, link-local...) matchable, for an analyst hunting for an
+	// organisation's own internal addresses on purpose; by default they are not matchable.
+	KeepInternal bool
 	// Warninglists excludes known-benign values from matching; nil means none.
 	Warninglists *Warninglists
 	// CSV picks columns in CSV inputs; zero values mean auto-detect.
@@ -103,6 +110,12 @@ func (s *Sink) Add(loc Location, t vigil.IndicatorType, raw string, p vigil.Prov
 		s.rep.Expired++
 		return
 	}
+	if reason := s.internal(typ, val); reason != "" {
+		s.rep.Internal++
+		s.rep.NotMatchable++
+		s.rep.exampleIn("internal", ProblemNotMatchable, loc, val, reason, s.opts.MaxExamples)
+		return
+	}
 	ind := vigil.Indicator{Type: typ, Value: val, Provenance: p}
 	if name, ok := s.opts.Warninglists.Match(ind.Type, ind.Value); ok {
 		s.rep.Warninglisted++
@@ -112,6 +125,55 @@ func (s *Sink) Add(loc Location, t vigil.IndicatorType, raw string, p vigil.Prov
 	s.rep.Total++
 	s.rep.ByType[typ]++
 	s.emit(ind)
+}
+
+// internal says why a normalised address or network is not a threat indicator (it lies in
+// or covers an internal special-purpose range), or returns "".
+func (s *Sink) internal(t vigil.IndicatorType, v string) string {
+	if s.opts.KeepInternal {
+		return ""
+	}
+	var p netip.Prefix
+	switch t {
+	case vigil.TypeIPv4, vigil.TypeIPv6:
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return ""
+		}
+		p = netip.PrefixFrom(a, a.BitLen())
+	case vigil.TypeCIDR:
+		var err error
+		if p, err = netip.ParsePrefix(v); err != nil {
+			return ""
+		}
+	case vigil.TypeURL:
+		// A URL on an internal address (a router's login page) would match internal
+		// traffic just as the address would.
+		u, err := url.Parse(v)
+		if err != nil {
+			return ""
+		}
+		a, err := netip.ParseAddr(u.Hostname())
+		if err != nil {
+			return ""
+		}
+		r, ok := vigil.InternalAddr(a)
+		if !ok {
+			return ""
+		}
+		return fmt.Sprintf("%s is on %s, in %s, %s: it means something only inside one network, so it is not a threat indicator", v, a.Unmap(), r.Prefix, r.What)
+	default:
+		return ""
+	}
+	r, ok := vigil.InternalRange(p)
+	if !ok {
+		return ""
+	}
+	how := "is in"
+	if r.Prefix.Bits() > p.Bits() {
+		how = "covers"
+	}
+	return fmt.Sprintf("%s %s %s, %s: it means something only inside one network, so it is not a threat indicator", v, how, r.Prefix, r.What)
 }
 
 func (s *Sink) fillDefaults(p *vigil.Provenance) {

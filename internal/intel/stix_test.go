@@ -262,7 +262,7 @@ func TestParseSTIXFixtures(t *testing.T) {
 			"ipv4=198.51.100.7 NHS Example Trust CERT ",
 			"cidr=203.0.113.0/24 NHS Example Trust CERT ",
 		}, notMatchable: 2, rejected: 1, revoked: 1},
-		{file: "stix20.json", want: []string{"ipv4=10.0.0.0 stix20 GREEN", "domain=c2.example.org stix20 GREEN"}},
+		{file: "stix20.json", want: []string{"ipv4=198.51.100.10 stix20 GREEN", "domain=c2.example.org stix20 GREEN"}},
 		{file: "array.json", want: []string{"email=billing@nhs-payments.example identity--1b2c3d4e-0000-4000-8000-0000000000ff "}, notMatchable: 1},
 		{file: "broken.json", want: []string{"domain=nhs-login-verify.example NHS Example Trust CERT AMBER",
 			"url=https://nhs-login-verify.example/auth/ NHS Example Trust CERT AMBER"},

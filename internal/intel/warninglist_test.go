@@ -124,7 +124,7 @@ func TestWarninglistsNil(t *testing.T) {
 func TestSinkWarninglists(t *testing.T) {
 	w := loadTestWarninglists(t)
 	in := `{"Event":{"Attribute":[` + mispAttr("www.popular.example") + `,` + mispAttr("evil.example.net") +
-		`,{"type":"ip-dst","value":"10.9.9.9","to_ids":true}]}}`
+		`,{"type":"ip-dst","value":"198.51.100.7","to_ids":true}]}}`
 	got, rep, err := mispParse(t, in, Options{Warninglists: w})
 	if err != nil {
 		t.Fatal(err)
