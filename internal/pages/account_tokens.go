@@ -3,7 +3,6 @@ package pages
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -70,9 +69,9 @@ func (p *Pages) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		p.fail(w, r, vigil.Errorf(vigil.ENOTFOUND, "there is no token %q: token numbers are whole numbers", r.PathValue("id")))
+	id, err := pathID(r, "token")
+	if err != nil {
+		p.fail(w, r, err)
 		return
 	}
 	if err := p.app.Accounts.RevokeToken(r.Context(), pr, id); err != nil {

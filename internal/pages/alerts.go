@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"slices"
@@ -145,25 +144,13 @@ func sectorRole(pr vigil.Principal) bool {
 
 // writeAlertsCSV writes alerts as CSV, the columns the page shows.
 func writeAlertsCSV(w http.ResponseWriter, list []vigil.Alert) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="alerts.csv"`)
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"id", "organisation", "severity", "status", "kind", "title", "tlp", "observable", "count", "first_seen", "last_seen"})
+	cw := csvDownload(w, "alerts.csv", "id", "organisation", "severity", "status", "kind", "title", "tlp", "observable", "count", "first_seen", "last_seen")
 	for _, a := range list {
 		_ = cw.Write([]string{strconv.FormatInt(a.ID, 10), a.Org, string(a.Severity), string(a.Status), string(a.Kind),
 			csvSafe(a.Title), string(a.TLP), csvSafe(a.Observable), strconv.Itoa(a.Count),
 			a.FirstSeen.UTC().Format(time.RFC3339), a.LastSeen.UTC().Format(time.RFC3339)})
 	}
 	cw.Flush()
-}
-
-// csvSafe stops a spreadsheet from running a cell as a formula: text that feeds control
-// (an indicator's name, an organisation's) could otherwise start with = or +.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
 }
 
 // alertData is one alert's page.

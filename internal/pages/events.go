@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -66,11 +65,8 @@ func (p *Pages) renderUnrouted(w http.ResponseWriter, r *http.Request, pr vigil.
 
 // writeUnroutedCSV writes unrouted events as CSV, the columns the page shows and more.
 func writeUnroutedCSV(w http.ResponseWriter, list []vigil.UnroutedEvent) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="unrouted-events.csv"`)
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"id", "type", "observable", "observable_type", "severity", "tlp", "source", "port", "service", "cve",
-		"count", "first_seen", "last_seen", "reporter", "description"})
+	cw := csvDownload(w, "unrouted-events.csv", "id", "type", "observable", "observable_type", "severity", "tlp", "source", "port", "service", "cve",
+		"count", "first_seen", "last_seen", "reporter", "description")
 	for _, u := range list {
 		ev := u.Event
 		_ = cw.Write([]string{strconv.FormatInt(u.ID, 10), ev.Type, csvSafe(ev.Observable), string(ev.ObservableType),

@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -262,23 +261,6 @@ func writeFeedsCSV(w http.ResponseWriter, list []feedView) {
 			csvSafe(f.LastError), strconv.FormatInt(f.Indicators, 10)})
 	}
 	cw.Flush()
-}
-
-// csvDownload starts a CSV download named name with the header row.
-func csvDownload(w http.ResponseWriter, name string, header ...string) *csv.Writer {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	cw := csv.NewWriter(w)
-	_ = cw.Write(header)
-	return cw
-}
-
-// csvTime is t in RFC 3339, UTC; empty for the zero time.
-func csvTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
 }
 
 // feedNew is the add form, for the roles CreateFeed allows (the same rule: the form is

@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"encoding/csv"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -237,10 +236,7 @@ func (d organisationData) KindName() string {
 
 // writeAssetsCSV writes the organisation's addresses as the page lists them.
 func writeAssetsCSV(w http.ResponseWriter, rows []assetRow) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="addresses.csv"`)
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"address", "kind", "status", "refused_by", "refused_at", "reason"})
+	cw := csvDownload(w, "addresses.csv", "address", "kind", "status", "refused_by", "refused_at", "reason")
 	for _, a := range rows {
 		rec := []string{csvSafe(a.Shown()), string(a.Kind), a.Status, "", "", ""}
 		if a.Status == "refused" {

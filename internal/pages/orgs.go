@@ -2,7 +2,6 @@ package pages
 
 import (
 	"context"
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -125,10 +124,7 @@ func (p *Pages) orgList(w http.ResponseWriter, r *http.Request) {
 
 // writeOrgsCSV writes organisations as CSV, with their approved and pending assets.
 func writeOrgsCSV(w http.ResponseWriter, list []vigil.Org) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="organisations.csv"`)
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"ods_code", "name", "kind", "region", "parent", "ip_ranges", "domains", "hostnames", "pending"})
+	cw := csvDownload(w, "organisations.csv", "ods_code", "name", "kind", "region", "parent", "ip_ranges", "domains", "hostnames", "pending")
 	for _, o := range list {
 		ranges := make([]string, len(o.IPRanges))
 		for i, p := range o.IPRanges {

@@ -2,7 +2,6 @@ package pages
 
 import (
 	"cmp"
-	"encoding/csv"
 	"net/http"
 	"net/url"
 	"slices"
@@ -136,10 +135,7 @@ func (p *Pages) customerRows(r *http.Request, pr vigil.Principal, f vigil.OrgFil
 
 // writeGroupsCSV writes the groups' alerts as CSV, one line per alert with its problem.
 func writeGroupsCSV(w http.ResponseWriter, groups []vigil.AlertGroup) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="customer-problems.csv"`)
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"problem", "customers_with_it", "alert", "customer", "severity", "status", "tlp", "title", "last_seen"})
+	cw := csvDownload(w, "customer-problems.csv", "problem", "customers_with_it", "alert", "customer", "severity", "status", "tlp", "title", "last_seen")
 	for _, g := range groups {
 		for _, a := range g.Members {
 			_ = cw.Write([]string{csvSafe(groupLabel(g)), strconv.Itoa(g.Orgs), strconv.FormatInt(a.ID, 10), a.Org, string(a.Severity),
@@ -194,10 +190,7 @@ func supplierPrincipal(r *http.Request) (vigil.Principal, error) {
 }
 
 func writeCustomersCSV(w http.ResponseWriter, cs []customerRow) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="customers.csv"`)
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"ods_code", "name", "kind", "region", "alerts_needing_action", "alerts_being_dealt_with"})
+	cw := csvDownload(w, "customers.csv", "ods_code", "name", "kind", "region", "alerts_needing_action", "alerts_being_dealt_with")
 	for _, c := range cs {
 		_ = cw.Write([]string{c.ODSCode, csvSafe(c.Name), string(c.Kind), csvSafe(c.Region), strconv.Itoa(c.Open), strconv.Itoa(c.Acknowledged)})
 	}

@@ -93,15 +93,6 @@ func (d deliveryRow) What() string {
 	return "Message " + strconv.FormatInt(d.OutboxID, 10)
 }
 
-// webhookID is the {id} of the address, or a not-found error.
-func webhookID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, vigil.Errorf(vigil.ENOTFOUND, "there is no %s %q: %s numbers are whole numbers", what, r.PathValue("id"), what)
-	}
-	return id, nil
-}
-
 // webhooksData is the list of webhooks.
 type webhooksData struct {
 	Webhooks  []webhookRow
@@ -320,7 +311,7 @@ func (p *Pages) webhookDetail(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	id, err := webhookID(r, "webhook")
+	id, err := pathID(r, "webhook")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -347,7 +338,7 @@ func (p *Pages) webhookTest(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	id, err := webhookID(r, "webhook")
+	id, err := pathID(r, "webhook")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -373,7 +364,7 @@ func (p *Pages) webhookDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	id, err := webhookID(r, "webhook")
+	id, err := pathID(r, "webhook")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -396,7 +387,7 @@ func (p *Pages) webhookDelete(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	id, err := webhookID(r, "webhook")
+	id, err := pathID(r, "webhook")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -416,7 +407,7 @@ func (p *Pages) deliveryRetry(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	id, err := webhookID(r, "delivery")
+	id, err := pathID(r, "delivery")
 	if err != nil {
 		p.fail(w, r, err)
 		return
