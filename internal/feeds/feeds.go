@@ -30,6 +30,11 @@ type State struct {
 	// Events maps a MISP feed's event UUIDs to the timestamp last fetched, so that only
 	// changed events are fetched again.
 	Events map[string]int64 `json:"events,omitempty"`
+	// Identities and Markings are the STIX identities (id → name) and TLP
+	// marking-definitions (id → TLP) a TAXII collection has defined, for later pulls
+	// whose objects refer to them.
+	Identities map[string]string `json:"identities,omitempty"`
+	Markings   map[string]string `json:"markings,omitempty"`
 }
 
 // Result is what one pull found.
@@ -44,6 +49,10 @@ type Result struct {
 	State State
 	// Report is the import report of what was parsed.
 	Report *intel.Report
+	// Partial is true when the pull failed part way through a delta (a TAXII page) but
+	// what it emitted before is sound and State resumes after it: store those indicators,
+	// keep State, and show the error.
+	Partial bool
 }
 
 // ErrNotPullable is returned for upload-only feeds.
@@ -58,7 +67,9 @@ var ErrNotPullable = errors.New("this feed is filled by uploads and has nothing 
 //
 // On an error Result.State is prev, so the next pull starts again from where this one
 // did; indicators already emitted were parsed correctly, but the caller should keep the
-// feed's previous set rather than treat them as complete. client should come from
+// feed's previous set rather than treat them as complete. The exception is a delta that
+// failed part way (Result.Partial): its State resumes after what was emitted, which the
+// caller should store. client should come from
 // NewClient, which refuses private addresses; nil means NewClient(nil, nil).
 //
 // Every indicator is credited to f.Name, whoever the data names as its publisher (a MISP
@@ -95,8 +106,11 @@ func FetchLimited(ctx context.Context, client *http.Client, maxBytes int64, vf v
 	if res.Report == nil {
 		res.Report = &intel.Report{}
 	}
+	if err != nil && !res.Partial {
+		res.State = prev
+	}
 	if err != nil {
-		res.State, res.NotModified, res.Complete = prev, false, false
+		res.NotModified, res.Complete = false, false
 	}
 	if err != nil && (errors.Is(err, ErrPrivateAddress) || strings.Contains(err.Error(), ErrPrivateAddress.Error())) {
 		err = fmt.Errorf("fetch %s: %w", redact(f.URL), ErrPrivateAddress) // nothing of what was dialled

@@ -13,28 +13,52 @@ import (
 )
 
 // fetchTAXII pulls the objects added to a TAXII 2.1 collection since prev.AddedAfter,
-// following the server's paging, and keeps the newest date added for the next pull.
+// following the server's paging, and keeps the newest date added for the next pull. The
+// feed's address may be an API root or the server's discovery address (its default or
+// only API root is then used).
 //
 // A page the STIX parser cannot read is counted as failed in the report and the pull
-// goes on past it: stopping would leave the feed stuck on that page for ever.
+// goes on past it: stopping would leave the feed stuck on that page for ever. A pull that
+// fails part way keeps the pages it finished (Result.Partial): their indicators were
+// emitted and State resumes after them. Identities and TLP markings the collection has
+// defined are kept in State, so a later delta pull's indicators that refer to them are
+// marked as the collection meant.
 func fetchTAXII(ctx context.Context, client *http.Client, f feed, prev State, emit func(vigil.Indicator)) (Result, error) {
 	c, err := taxiiClient(limitBodies(client, f.lim), f)
 	if err != nil {
 		return Result{}, err
 	}
-	rep := &intel.Report{}
-	last, err := taxii.Pull(ctx, c, f.URL, f.Collection, addedAfter(prev), intel.NewSink(f.opts, rep, emit))
-	if lerr := f.lim.Err(); lerr != nil {
-		return Result{Report: rep}, fmt.Errorf("pull TAXII collection %q: %w", f.Collection, lerr)
-	}
+	root, err := taxiiRoot(ctx, c, f.URL)
 	if err != nil {
-		return Result{Report: rep}, fmt.Errorf("pull TAXII collection %q: %w", f.Collection, err)
+		return Result{}, fmt.Errorf("pull TAXII collection %q: %w", f.Collection, err)
 	}
-	next := State{AddedAfter: prev.AddedAfter}
+	rep := &intel.Report{}
+	refs := intel.NewSTIXRefs()
+	refs.Remember(prev.Identities, prev.Markings)
+	last, err := taxii.Pull(ctx, c, root, f.Collection, addedAfter(prev), refs, intel.NewSink(f.opts, rep, emit))
+	if lerr := f.lim.Err(); lerr != nil {
+		err = lerr
+	}
+	next := prev
+	next.Identities, next.Markings = refs.Known()
 	if !last.IsZero() {
 		next.AddedAfter = last.UTC().Format(time.RFC3339Nano)
 	}
-	return Result{State: next, Report: rep}, nil
+	res := Result{State: next, Report: rep}
+	if err != nil {
+		res.Partial = next.AddedAfter != prev.AddedAfter
+		return res, fmt.Errorf("pull TAXII collection %q: %w", f.Collection, err)
+	}
+	return res, nil
+}
+
+// taxiiRoot is the API root to read: the feed's address, or the default API root when the
+// address is the server's discovery resource.
+func taxiiRoot(ctx context.Context, c *taxii.Client, u string) (string, error) {
+	if !taxii.IsDiscoveryURL(u) {
+		return u, nil
+	}
+	return c.DefaultRoot(ctx)
 }
 
 // taxiiClient builds a TAXII client for the feed's API root with its credentials.

@@ -26,33 +26,29 @@ import (
 //
 // Provenance comes from the indicator: confidence, valid_from, valid_until, labels, the
 // TLP of object_marking_refs (the standard TLP 1.0 and 2.0 marking ids, and TLP
-// marking-definitions earlier in the input) and created_by_ref. Streaming has a price:
-// an identity or marking-definition that appears after the indicators using it cannot
-// be applied to them. The creator then stays named by its id, and the marking is missing
-// so the Sink's default TLP applies. Producers nearly always put them first.
+// marking-definitions in the input) and created_by_ref. An indicator that refers to an
+// identity or marking-definition further on waits for it (see STIXRefs) and reaches the
+// Sink at the end of the input; a creator never defined stays named by its id, and a
+// marking never defined leaves the Sink's default TLP to apply.
 //
 // JSON that breaks part way returns an error naming the byte offset and line; the
 // indicators before the fault have already gone to the Sink.
 func ParseSTIX(r io.Reader, file string, s *Sink) error {
-	body, bom := skipBOM(r)
-	src := &lineCounter{r: body}
-	sr := &stixReader{
-		dec: json.NewDecoder(src), src: src, bom: bom, file: file, s: s,
-		names: map[string]string{}, tlps: map[string]vigil.TLP{},
-	}
-	return sr.run()
+	refs := NewSTIXRefs()
+	err := ParseSTIXWith(refs, r, file, s)
+	refs.Flush(s)
+	return err
 }
 
 // stixReader holds the state of one ParseSTIX call.
 type stixReader struct {
-	dec   *json.Decoder
-	src   *lineCounter
-	bom   int64 // bytes of byte-order mark dropped before src, for offsets
-	file  string
-	s     *Sink
-	names map[string]string    // identity id → name, for created_by_ref
-	tlps  map[string]vigil.TLP // marking-definition id → TLP, from the input
-	obj   stixObject           // the object being decoded
+	dec  *json.Decoder
+	src  *lineCounter
+	bom  int64 // bytes of byte-order mark dropped before src, for offsets
+	file string
+	s    *Sink
+	refs *STIXRefs  // identities and markings, shared with other inputs of the same pull
+	obj  stixObject // the object being decoded
 }
 
 // maxRemembered caps the identities and markings remembered, so that a hostile input
@@ -283,12 +279,10 @@ func (r *stixReader) handle(o *stixObject) {
 		r.indicator(o)
 		return
 	case "identity":
-		if o.Name != "" && len(r.names) < maxRemembered {
-			r.names[o.ID] = o.Name
-		}
+		r.refs.addName(o.ID, o.Name)
 	case "marking-definition":
-		if t, ok := markingTLP(o); ok && len(r.tlps) < maxRemembered {
-			r.tlps[o.ID] = t
+		if t, ok := markingTLP(o); ok {
+			r.refs.addTLP(o.ID, t)
 		}
 	case "":
 		r.s.Skip("(no type)")
@@ -337,37 +331,7 @@ func (r *stixReader) indicator(o *stixObject) {
 		r.s.NotMatchable(loc, o.Pattern, reason)
 		return
 	}
-	p := r.provenance(o)
-	for _, m := range matches {
-		r.s.Add(loc, m.Type, m.Value, p)
-	}
-}
-
-// provenance builds the provenance of an indicator. A creator not yet seen in the input
-// is named by its id (see ParseSTIX).
-func (r *stixReader) provenance(o *stixObject) vigil.Provenance {
-	p := vigil.Provenance{
-		Confidence: -1,
-		Labels:     o.Labels,
-		Ref:        o.ID,
-		ValidFrom:  parseTime(o.ValidFrom),
-		ValidUntil: parseTime(o.ValidUntil),
-		Source:     o.CreatedByRef,
-	}
-	if o.Confidence.ok {
-		p.Confidence = o.Confidence.value
-	}
-	if name, ok := r.names[o.CreatedByRef]; ok {
-		p.Source = name
-	}
-	for _, ref := range o.MarkingRefs {
-		t, ok := standardTLP[ref]
-		if !ok {
-			t = r.tlps[ref]
-		}
-		p.TLP = vigil.Stricter(p.TLP, t)
-	}
-	return p
+	r.refs.add(r.s, loc, matches, o)
 }
 
 // parseTime reads a STIX timestamp; a malformed one reads as not stated.

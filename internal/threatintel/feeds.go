@@ -115,6 +115,9 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed) (bool, error) {
 	if err != nil {
 		s.metrics.feedPulls.WithLabelValues("error").Inc()
 		s.log.WarnContext(ctx, "feed pull failed", slog.String("feed", f.Name), slog.Any("error", err))
+		if res.Partial {
+			return s.keepPartial(ctx, f, at, res, inds, err)
+		}
 		return false, s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Err: pullError(err)})
 	}
 	if res.NotModified {
@@ -130,6 +133,23 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed) (bool, error) {
 	s.metrics.feedPulls.WithLabelValues("ok").Inc()
 	s.metrics.indicatorsLoaded.Add(float64(len(inds)))
 	if err := s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, State: stateJSON(res.State), Counts: importCounts(reportOf(res), ch)}); err != nil {
+		return false, err
+	}
+	return ch.Added+ch.Withdrawn+len(ch.Changed) > 0, s.publish(ctx, ch)
+}
+
+// keepPartial stores what a delta pull fetched before it failed and moves the feed's
+// state past it, so the next pull resumes there rather than failing on the same page
+// with nothing kept; the feed still shows the error.
+func (s *Service) keepPartial(ctx context.Context, f vigil.Feed, at time.Time, res feeds.Result, inds []vigil.Indicator, pullErr error) (bool, error) {
+	ch, err := s.storePull(ctx, f.Name, false, inds)
+	if err != nil {
+		_ = s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Err: pullError(pullErr)})
+		return false, err
+	}
+	s.metrics.indicatorsLoaded.Add(float64(len(inds)))
+	if err := s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Err: pullError(pullErr), State: stateJSON(res.State),
+		Counts: importCounts(reportOf(res), ch)}); err != nil {
 		return false, err
 	}
 	return ch.Added+ch.Withdrawn+len(ch.Changed) > 0, s.publish(ctx, ch)

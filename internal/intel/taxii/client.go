@@ -16,6 +16,13 @@ const (
 	MediaType = "application/taxii+json;version=2.1"
 	// DefaultMaxPageBytes caps one response body unless WithMaxPageBytes says otherwise.
 	DefaultMaxPageBytes = 64 << 20
+	// DefaultMaxPages caps the pages one call of Objects reads unless WithMaxPages says otherwise.
+	DefaultMaxPages = 10_000
+	// DefaultMaxObjects caps the objects one call of Objects reads unless WithMaxObjects says otherwise.
+	DefaultMaxObjects = 5_000_000
+	// DefaultPageLimit is the page size Pull asks for. Sending a limit with every request
+	// also keeps servers that need one on follow-up pages (medallion) working.
+	DefaultPageLimit = 1000
 	// DefaultTimeout bounds one request, reading the body included, unless WithTimeout says otherwise.
 	DefaultTimeout = 2 * time.Minute
 	// DefaultUserAgent is the User-Agent sent unless WithUserAgent says otherwise.
@@ -32,6 +39,8 @@ type Client struct {
 	userAgent string
 	timeout   time.Duration
 	maxBytes  int64
+	// maxPages and maxObjects cap one call of Objects.
+	maxPages, maxObjects int
 
 	basic              bool
 	username, password string
@@ -95,6 +104,26 @@ func WithTimeout(d time.Duration) Option {
 	return func(c *Client) { c.timeout = d }
 }
 
+// WithMaxPages caps the pages one call of Objects reads.
+func WithMaxPages(n int) Option {
+	return func(c *Client) {
+		if n <= 0 {
+			c.invalid("the cap on pages must be positive, not %d", n)
+		}
+		c.maxPages = n
+	}
+}
+
+// WithMaxObjects caps the objects one call of Objects reads.
+func WithMaxObjects(n int) Option {
+	return func(c *Client) {
+		if n <= 0 {
+			c.invalid("the cap on objects must be positive, not %d", n)
+		}
+		c.maxObjects = n
+	}
+}
+
 // WithMaxPageBytes caps the size of one response body, such as one page of objects.
 func WithMaxPageBytes(n int64) Option {
 	return func(c *Client) {
@@ -123,7 +152,8 @@ func New(base string, opts ...Option) (*Client, error) {
 		u.Path = "/taxii2/"
 	}
 	u.Path, u.RawPath = withSlash(u.Path), ""
-	c := &Client{discovery: u, userAgent: DefaultUserAgent, timeout: DefaultTimeout, maxBytes: DefaultMaxPageBytes}
+	c := &Client{discovery: u, userAgent: DefaultUserAgent, timeout: DefaultTimeout, maxBytes: DefaultMaxPageBytes,
+		maxPages: DefaultMaxPages, maxObjects: DefaultMaxObjects}
 	for _, o := range opts {
 		o(c)
 	}

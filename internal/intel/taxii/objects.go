@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -86,7 +87,12 @@ func (p Page) Reader() io.Reader {
 // rootURL, calling fn with each page in turn, an empty one included. It follows the
 // server's next tokens, or, when a server says more without one, the last page's
 // X-TAXII-Date-Added-Last as added_after. It stops at the last page, at the first error
-// from the server, when fn returns an error (returned as it is) or when ctx ends.
+// from the server, when fn returns an error (returned as it is), when ctx ends, or past
+// the client's cap on pages or objects (WithMaxPages, WithMaxObjects).
+//
+// A server may send the same next token for every page of a paging session (medallion
+// does; TAXII 2.1 allows it), so a repeated token is followed, and the caps are what stop
+// a server that says "more" for ever.
 func (c *Client) Objects(ctx context.Context, rootURL, collectionID string, q Query, fn func(page Page) error) error {
 	u, err := c.collectionURL(rootURL, collectionID, "objects")
 	if err != nil {
@@ -96,7 +102,7 @@ func (c *Client) Objects(ctx context.Context, rootURL, collectionID string, q Qu
 		return vigil.Errorf(vigil.EINVALID, "the page limit must not be negative, not %d", q.Limit)
 	}
 	params := q.values()
-	for {
+	for pages, objects := 0, 0; ; {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("taxii: stopped paging %s: %w", u.Redacted(), err)
 		}
@@ -112,6 +118,10 @@ func (c *Client) Objects(ctx context.Context, rootURL, collectionID string, q Qu
 		if !p.More {
 			return nil
 		}
+		pages, objects = pages+1, objects+len(p.Objects)
+		if err := c.checkCaps(&pu, pages, objects); err != nil {
+			return err
+		}
 		if err := advance(params, p); err != nil {
 			return malformed(&pu, "envelope", err)
 		}
@@ -124,9 +134,6 @@ func advance(params url.Values, p Page) error {
 	case len(p.Objects) == 0:
 		return errors.New(`"more" is true but the page holds no objects`)
 	case p.Next != "":
-		if p.Next == params.Get("next") {
-			return errors.New(`the server sent the same "next" token twice`)
-		}
 		params.Set("next", p.Next)
 	case !p.DateAddedLast.IsZero():
 		if prev, err := time.Parse(time.RFC3339Nano, params.Get("added_after")); err == nil && !p.DateAddedLast.After(prev) {
@@ -138,6 +145,21 @@ func advance(params url.Values, p Page) error {
 		return errors.New(`"more" is true but neither "next" nor X-TAXII-Date-Added-Last says where to go on`)
 	}
 	return nil
+}
+
+// checkCaps stops a pull that has read as many pages or objects as one pull may.
+func (c *Client) checkCaps(u *url.URL, pages, objects int) error {
+	what := ""
+	switch {
+	case pages >= c.maxPages:
+		what = fmt.Sprintf("%d pages", pages)
+	case objects >= c.maxObjects:
+		what = fmt.Sprintf("%d objects", objects)
+	default:
+		return nil
+	}
+	return &Error{URL: u.Redacted(), Status: http.StatusOK, Err: vigil.Errorf(vigil.EUNAVAILABLE,
+		"stopped after %s, the most one pull reads; the next pull goes on from the last page read", what)}
 }
 
 // page fetches and decodes one page of objects.

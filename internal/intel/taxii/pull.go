@@ -7,23 +7,34 @@ import (
 	"github.com/vigil-health/vigil/internal/intel"
 )
 
-// Pull fetches the objects added to a collection after addedAfter (zero: all of them)
-// and feeds each page to intel.ParseSTIX as file "taxii:<collection id>"; indicators
-// that name no source are credited to that name. A page ParseSTIX cannot read is
-// recorded in the sink as failed and the pull goes on.
+// Pull fetches the objects added to a collection after addedAfter (zero: all of them),
+// in pages of DefaultPageLimit objects, and feeds each page to intel.ParseSTIXWith as
+// file "taxii:<collection id>"; indicators that name no source are credited to that
+// name. A page ParseSTIX cannot read is recorded in the sink as failed and the pull goes
+// on.
+//
+// refs carries identities and markings across the pages, so a marking-definition sent on
+// page 1 marks the indicators of page 3; give it what earlier pulls of the feed learnt
+// (nil starts afresh). Indicators waiting for a reference are handed to the sink before
+// Pull returns, whether it succeeds or not.
 //
 // Pull returns the newest X-TAXII-Date-Added-Last it saw, or addedAfter when it saw none:
 // store it and pass it as addedAfter next time. On an error it returns the newest time
 // of the pages it finished, so a pull stopped part way resumes where it stopped. (Objects
 // the server added at exactly that instant but had not yet sent are then missed; pass a
 // moment earlier to fetch them again at the price of a few duplicates.)
-func Pull(ctx context.Context, c *Client, rootURL, collectionID string, addedAfter time.Time, s *intel.Sink) (last time.Time, err error) {
+func Pull(ctx context.Context, c *Client, rootURL, collectionID string, addedAfter time.Time, refs *intel.STIXRefs, s *intel.Sink) (last time.Time, err error) {
 	file := "taxii:" + collectionID
 	s.SetDefaultSource(file)
+	if refs == nil {
+		refs = intel.NewSTIXRefs()
+	}
+	defer refs.Flush(s)
 	last = addedAfter
-	err = c.Objects(ctx, rootURL, collectionID, Query{AddedAfter: addedAfter}, func(p Page) error {
+	q := Query{AddedAfter: addedAfter, Limit: DefaultPageLimit}
+	err = c.Objects(ctx, rootURL, collectionID, q, func(p Page) error {
 		if len(p.Objects) > 0 {
-			if err := intel.ParseSTIX(p.Reader(), file, s); err != nil {
+			if err := intel.ParseSTIXWith(refs, p.Reader(), file, s); err != nil {
 				s.Failed(intel.Location{File: file}, err.Error())
 			}
 		}

@@ -60,7 +60,7 @@ func TestPull(t *testing.T) {
 			if tt.from != "" {
 				from = mustTime(t, tt.from)
 			}
-			last, err := Pull(context.Background(), c, tt.root, tt.coll, from, newSink())
+			last, err := Pull(context.Background(), c, tt.root, tt.coll, from, nil, newSink())
 			var te *Error
 			if tt.wantRetryable {
 				if !errors.As(err, &te) || !te.Retryable() {
@@ -92,7 +92,7 @@ func TestPullResumes(t *testing.T) {
 	s.SetMaxPageSize(1)
 	s.Fail(taxiitest.Failure{Status: 503, After: 3})
 	c, _ := serve(t, s)
-	last, err := Pull(context.Background(), c, fixtureRoot, fixtureColl, time.Time{}, newSink())
+	last, err := Pull(context.Background(), c, fixtureRoot, fixtureColl, time.Time{}, nil, newSink())
 	if vigil.ErrorCode(err) != vigil.EUNAVAILABLE {
 		t.Fatalf("first pull: %v, want unavailable", err)
 	}
@@ -100,7 +100,7 @@ func TestPullResumes(t *testing.T) {
 		t.Fatalf("first pull stopped at %v, want %v", last, want)
 	}
 	s.Fail(taxiitest.Failure{})
-	last, err = Pull(context.Background(), c, fixtureRoot, fixtureColl, last, newSink())
+	last, err = Pull(context.Background(), c, fixtureRoot, fixtureColl, last, nil, newSink())
 	if err != nil {
 		t.Fatal(err)
 	}

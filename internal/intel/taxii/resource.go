@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"strings"
+
+	"github.com/vigil-health/vigil"
 )
 
 // Discovery is a TAXII server's discovery resource: who runs it and where its API roots are.
@@ -72,6 +75,33 @@ func (c *Client) absolute(s string) string {
 		return s
 	}
 	return c.discovery.ResolveReference(ref).String()
+}
+
+// IsDiscoveryURL reports whether u is where TAXII 2.1 puts a server's discovery resource
+// (a path ending in /taxii2/) rather than an API root.
+func IsDiscoveryURL(u string) bool {
+	pu, err := url.Parse(u)
+	return err == nil && (pu.Path == "" || pu.Path == "/" || strings.HasSuffix(withSlash(pu.Path), "/taxii2/"))
+}
+
+// DefaultRoot reads the discovery resource and returns the API root to use: the one the
+// server names as default, or its only one. With several and no default it says which
+// there are, so a person can choose one.
+func (c *Client) DefaultRoot(ctx context.Context) (string, error) {
+	d, err := c.Discovery(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case d.Default != "":
+		return d.Default, nil
+	case len(d.APIRoots) == 1:
+		return d.APIRoots[0], nil
+	case len(d.APIRoots) == 0:
+		return "", vigil.Errorf(vigil.EINVALID, "the TAXII server at %s lists no API roots; ask its operator for the API root to use", c.discovery.Redacted())
+	}
+	return "", vigil.Errorf(vigil.EINVALID, "the TAXII server at %s has %d API roots and names none as default; use one of them as the feed's address: %s",
+		c.discovery.Redacted(), len(d.APIRoots), strings.Join(d.APIRoots, ", "))
 }
 
 // APIRoot fetches the API root resource at rootURL: an absolute URL, or one relative

@@ -11,6 +11,9 @@
 //
 // It can require credentials (RequireBasicAuth, RequireHeader) and be told to answer
 // with a given status, headers and body (Fail) so clients' error handling can be tested.
+// PageLikeMedallion switches to medallion's paging: one next token per paging session,
+// reused on every page, and next without limit answered 500.
+//
 // It does not accept objects, and has no manifest, versions or status endpoints.
 //
 // A Server is safe for concurrent use; its settings may be changed while it serves.

@@ -33,6 +33,10 @@ type Server struct {
 	served   int // requests since the last Fail
 	maxPage  int
 	requests []string
+
+	medallion   bool                // page as medallion does (PageLikeMedallion)
+	sessions    map[string]*session // medallion-style paging sessions by token
+	nextSession int
 }
 
 // Failure tells a Server to answer requests with a fixed response instead of serving them.
@@ -234,8 +238,15 @@ func (s *Server) serveObjects(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	maxPage := s.maxPage
+	maxPage, medallion := s.maxPage, s.medallion
 	s.mu.Unlock()
+	if medallion {
+		page, next, ok := s.medallionPage(w, r, c, maxPage)
+		if ok {
+			writePage(w, page, envelope{More: next != "", Next: next})
+		}
+		return
+	}
 	q, err := parseQuery(r.URL.Query(), maxPage)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
@@ -252,6 +263,11 @@ func (s *Server) serveObjects(w http.ResponseWriter, r *http.Request) {
 	if env.More {
 		env.Next = encodeNext(end, q.filter)
 	}
+	writePage(w, page, env)
+}
+
+// writePage answers with env holding the objects of page.
+func writePage(w http.ResponseWriter, page []entry, env envelope) {
 	for _, e := range page {
 		env.Objects = append(env.Objects, e.object)
 	}
