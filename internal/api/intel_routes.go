@@ -32,6 +32,11 @@ func (a *API) intelRoutes() {
 	create := op("create-feed", http.MethodPost, "/feeds", "Register a feed", "intel", e409)
 	create.DefaultStatus = http.StatusCreated
 	Register(a, create, sector, a.feedCreate)
+	check := op("check-feed", http.MethodPost, "/feeds/check", "Try a feed's source before adding it", "intel")
+	check.Description = "Stores nothing. A TAXII feed lists its API root's collections and says whether the " +
+		"collection given is there and readable; a list or MISP feed is pulled once and what it would import counted. " +
+		"A source that cannot be reached answers 200 with ok false and the reason."
+	Register(a, check, sector, a.feedCheck)
 	Register(a, op("list-feeds", http.MethodGet, "/feeds", "List feeds", "intel"), sector, a.feedList)
 	Register(a, op("get-feed", http.MethodGet, "/feeds/{id}", "Get a feed", "intel", e404), sector, a.feedGet)
 	Register(a, op("update-feed", http.MethodPatch, "/feeds/{id}", "Change a feed", "intel", e404, e409), sector, a.feedUpdate)

@@ -24,6 +24,9 @@ import (
 // defined are kept in State, so a later delta pull's indicators that refer to them are
 // marked as the collection meant.
 func fetchTAXII(ctx context.Context, client *http.Client, f feed, prev State, emit func(vigil.Indicator)) (Result, error) {
+	if f.Collection == "" {
+		return Result{}, fmt.Errorf("feed %q: a TAXII feed needs the id of the collection to read", f.Name)
+	}
 	c, err := taxiiClient(limitBodies(client, f.lim), f)
 	if err != nil {
 		return Result{}, err
@@ -63,9 +66,6 @@ func taxiiRoot(ctx context.Context, c *taxii.Client, u string) (string, error) {
 
 // taxiiClient builds a TAXII client for the feed's API root with its credentials.
 func taxiiClient(client *http.Client, f feed) (*taxii.Client, error) {
-	if f.Collection == "" {
-		return nil, fmt.Errorf("feed %q: a TAXII feed needs the id of the collection to read", f.Name)
-	}
 	opts := []taxii.Option{taxii.WithHTTPClient(client), taxii.WithUserAgent(UserAgent)}
 	if f.Username != "" || f.Password != "" {
 		opts = append(opts, taxii.WithBasicAuth(f.Username, f.Password))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/feeds"
 )
 
 // intelRoutes are the sector centre's intel and administration pages: feeds, indicators,
@@ -159,6 +160,10 @@ type feedForm struct {
 	Feed *feedView
 	// Choices for the selects.
 	Kinds, Schedules, TLPs, Reliabilities, Credibilities []choice
+	// Check is what the source answered to "Check the connection" (add form only).
+	Check *feeds.Check
+	// Retype asks for the credentials again: they were sent for the check, not kept.
+	Retype bool
 }
 
 // withChoices fills the selects' options, adding the form's schedule when it is not
@@ -289,6 +294,10 @@ func (p *Pages) feedCreate(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, http.StatusUnprocessableEntity, "feed_new.html", &view{Title: "Add a feed", Errors: errs, Data: form.withChoices()})
 		return
 	}
+	if r.PostFormValue("check") != "" {
+		p.feedCheck(w, r, pr, form)
+		return
+	}
 	sched, tlp, rel, cred := form.terms()
 	f, err := p.app.ThreatIntel.CreateFeed(r.Context(), pr, vigil.Feed{Name: form.Name, Kind: form.Kind, URL: form.URL,
 		Collection: form.Collection, Username: r.PostFormValue("username"), Password: r.PostFormValue("password"),
@@ -306,6 +315,25 @@ func (p *Pages) feedCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/feeds/"+strconv.FormatInt(f.ID, 10)+"?done=feed-added", http.StatusSeeOther)
+}
+
+// feedCheck shows the add form again with what the source answered, so an analyst can
+// see a TAXII server's collections (and pick one) before adding the feed.
+func (p *Pages) feedCheck(w http.ResponseWriter, r *http.Request, pr vigil.Principal, form feedForm) {
+	c, err := p.app.ThreatIntel.CheckFeed(r.Context(), pr, vigil.Feed{Kind: form.Kind, URL: form.URL, Collection: form.Collection,
+		Username: r.PostFormValue("username"), Password: r.PostFormValue("password"), Token: r.PostFormValue("token")})
+	if code := vigil.ErrorCode(err); code == vigil.EINVALID {
+		errs := []fieldError{{feedFieldOf(err), vigil.ErrorMessage(err)}}
+		p.render(w, r, http.StatusUnprocessableEntity, "feed_new.html", &view{Title: "Add a feed", Errors: errs, Data: form.withChoices()})
+		return
+	}
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	form.Check = &c
+	form.Retype = r.PostFormValue("username") != "" || r.PostFormValue("password") != "" || r.PostFormValue("token") != ""
+	p.render(w, r, http.StatusOK, "feed_new.html", &view{Title: "Add a feed", Data: form.withChoices()})
 }
 
 // formStatus is the status of a form shown again after a refusal.

@@ -3,8 +3,10 @@ package threatintel
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/feeds"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -100,3 +102,25 @@ func (s *Service) ListFeeds(ctx context.Context, p vigil.Principal) ([]vigil.Fee
 
 // feedTarget is a feed as the audit log names it.
 func feedTarget(f vigil.Feed) string { return "feed/" + strconv.FormatInt(f.ID, 10) }
+
+// CheckFeed tries f's source for the sector centre's p before it is added or saved,
+// storing nothing: a TAXII feed lists its API root's collections, a list or MISP feed
+// counts what one pull would import. Name and collection may still be blank: the check
+// is how an analyst finds the collection to pick. A source that cannot be reached is a
+// Check that says so; the error is for a feed set up wrongly.
+func (s *Service) CheckFeed(ctx context.Context, p vigil.Principal, f vigil.Feed) (feeds.Check, error) {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return feeds.Check{}, err
+	}
+	v := f
+	if strings.TrimSpace(v.Name) == "" {
+		v.Name = "feed-check"
+	}
+	if v.Kind == vigil.FeedTAXII && strings.TrimSpace(v.Collection) == "" {
+		v.Collection = "-"
+	}
+	if err := v.Validate(); err != nil {
+		return feeds.Check{}, err
+	}
+	return feeds.CheckFeed(ctx, s.client, s.maxIntel, f), nil
+}

@@ -2,6 +2,7 @@ package threatintel_test
 
 import (
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -53,6 +54,51 @@ func TestTAXIIPullThatFailsPartWayKeepsWhatItRead(t *testing.T) {
 		}
 		if reqs := ts.Requests()[before:]; len(reqs) != 2 {
 			t.Errorf("resumed with %d requests %q, want 2 pages after page 1", len(reqs), reqs)
+		}
+	})
+}
+
+// TestCheckTAXIIFeed: before a TAXII feed is added, the analyst can see the API root's
+// collections and whether the one chosen is there and readable, from the API root's
+// address or the server's discovery address; nothing is stored.
+func TestCheckTAXIIFeed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		var now atomic.Pointer[time.Time]
+		c := newIntelService(t, s, &now)
+		ts, err := taxiitest.Open("../feeds/testdata/taxii.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(ts)
+		t.Cleanup(srv.Close)
+		tests := []struct {
+			name, url, collection string
+			wantOK                bool
+			wantMessage           string
+		}{
+			{"the collection is there", srv.URL + "/health/", "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", true, "is there and can be read"},
+			{"from the discovery address", srv.URL + "/taxii2/", "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", true, "is there and can be read"},
+			{"no collection chosen yet", srv.URL + "/health/", "", false, "choose one of the API root's collections: 9e8d7c6b"},
+			{"a wrong collection", srv.URL + "/health/", "0000", false, `collection "0000" is not in this API root; it has: 9e8d7c6b`},
+			{"nothing listening", "http://127.0.0.1:1/health/", "0000", false, "cannot reach the TAXII server"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := c.CheckFeed(t.Context(), analyst, vigil.Feed{Kind: vigil.FeedTAXII, URL: tt.url, Collection: tt.collection})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.OK != tt.wantOK || !strings.Contains(got.Message, tt.wantMessage) {
+					t.Errorf("check = %v %q, want %v and a message containing %q", got.OK, got.Message, tt.wantOK, tt.wantMessage)
+				}
+			})
+		}
+		org := vigil.Principal{Email: "it@trust.example", Role: vigil.RoleOrgAdmin, Org: "RXX"}
+		if _, err := c.CheckFeed(t.Context(), org, vigil.Feed{Kind: vigil.FeedTAXII, URL: srv.URL + "/health/"}); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+			t.Errorf("an organisation's admin checking a feed: %v, want forbidden", err)
+		}
+		if feeds, _ := s.ListFeeds(t.Context()); len(feeds) != 0 {
+			t.Errorf("checking stored %d feeds, want none", len(feeds))
 		}
 	})
 }

@@ -18,6 +18,9 @@ var intelMatrix = []matrixRow{
 	{"POST /feeds", "", func(f *fixture, _ string) (string, any) {
 		return "/feeds", map[string]any{"name": f.unique("matrix feed "), "kind": "url", "url": "https://feeds.example/list.txt"}
 	}, sectorOnly(created)},
+	{"POST /feeds/check", "", func(*fixture, string) (string, any) {
+		return "/feeds/check", map[string]any{"kind": "upload"}
+	}, sectorOnly(ok)},
 	{"GET /feeds", "", at("/feeds"), sectorOnly(ok)},
 	{"GET /feeds/{id}", "", onFeed("", nil), sectorOnly(ok)},
 	{"PATCH /feeds/{id}", "", onFeed("", map[string]any{"enabled": false, "grade": "C3"}), sectorOnly(ok)},
