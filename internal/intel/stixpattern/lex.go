@@ -197,9 +197,35 @@ func checkTime(s string) error {
 		return fmt.Errorf("%q is not an RFC 3339 UTC time ending in Z", s)
 	}
 	if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
+		if why := impossibleDate(s); why != "" {
+			return fmt.Errorf("%q is not a date: %s", s, why)
+		}
 		return fmt.Errorf("%q is not an RFC 3339 UTC time ending in Z", s)
 	}
 	return nil
+}
+
+// impossibleDate explains a timestamp written in the right shape whose date or time of day
+// does not exist, such as February the 30th; "" when that is not what is wrong.
+func impossibleDate(s string) string {
+	var y, mo, d, h, mi, sec int
+	if n, _ := fmt.Sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec); n != 6 {
+		return ""
+	}
+	switch {
+	case mo < 1 || mo > 12:
+		return fmt.Sprintf("there is no month %d", mo)
+	case d < 1 || d > daysIn(time.Month(mo), y):
+		return fmt.Sprintf("%s %d has no day %d", time.Month(mo), y, d)
+	case h > 23 || mi > 59 || sec > 60:
+		return fmt.Sprintf("%02d:%02d:%02d is not a time of day", h, mi, sec)
+	}
+	return ""
+}
+
+// daysIn is the number of days in month m of year y.
+func daysIn(m time.Month, y int) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // quoted reads a string literal. The only escapes are \' and \\; the common case without

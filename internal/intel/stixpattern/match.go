@@ -110,12 +110,34 @@ func (c *collector) cond(e Cond) string {
 	case *Comparison:
 		return c.comparison(e)
 	case *CondJoin:
+		if e.Op == And && sameObjectHashes(e) {
+			// One file's hashes, each identifying its content: any one of them matches it.
+			return anyOf(len(e.Terms), func(i int) string { return c.cond(e.Terms[i]) })
+		}
 		if e.Op == And {
 			return andReason(e)
 		}
 		return anyOf(len(e.Terms), func(i int) string { return c.cond(e.Terms[i]) })
 	}
 	return "unknown comparison"
+}
+
+// sameObjectHashes reports whether an AND only compares hashes of one object for
+// equality, as in [file:hashes.MD5 = 'a' AND file:hashes.'SHA-256' = 'b']: several hashes
+// of the same content, common in real bundles.
+func sameObjectHashes(j *CondJoin) bool {
+	object := ""
+	for _, t := range j.Terms {
+		c, ok := t.(*Comparison)
+		if !ok || c.Negated || c.Op != Eq || len(c.Path.Steps) != 2 || c.Path.Steps[0].Name != "hashes" || c.Path.Steps[1].Kind != Key {
+			return false
+		}
+		if object != "" && c.Path.Object != object {
+			return false
+		}
+		object = c.Path.Object
+	}
+	return object != ""
 }
 
 // andReason explains why an AND inside one observation cannot be matched per value: on

@@ -50,6 +50,10 @@ func TestPatternMatchable(t *testing.T) {
 			[]string{"filename=a", "filename=b"}, ""},
 		{"quoted first key", "[domain-name:'value' = 'a.example']", []string{"domain=a.example"}, ""},
 
+		{"several hashes of one file", "[file:hashes.MD5 = 'a' AND file:hashes.'SHA-256' = 'b' AND file:hashes.'SHA-1' = 'c']",
+			[]string{"md5=a", "sha256=b", "sha1=c"}, ""},
+		{"a hash and a name of one file", "[file:hashes.MD5 = 'a' AND file:name = 'x.exe']", nil, "AND joins two conditions on one file"},
+		{"hashes of two kinds of object", "[file:hashes.MD5 = 'a' AND artifact:hashes.MD5 = 'b']", nil, "AND joins two observables"},
 		{"AND on one object", "[file:name = 'a' AND file:size = 1]", nil, "AND joins two conditions on one file"},
 		{"AND on two objects", "[file:name = 'a' AND ipv4-addr:value = '10.0.0.1']", nil, "AND joins two observables"},
 		{"AND inside OR keeps the sufficient term", "[ipv4-addr:value = '10.0.0.1' OR (domain-name:value = 'a.example' AND domain-name:resolves_to_refs[*].value = '10.0.0.1')]",

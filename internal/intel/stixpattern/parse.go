@@ -139,11 +139,16 @@ func first[T any](terms []T) T {
 	return terms[0]
 }
 
-// obsQualified parses a bracketed or parenthesised observation and its qualifiers.
+// obsQualified parses a bracketed or parenthesised observation and its qualifiers. One
+// observation takes each kind of qualifier once (the STIX 2.1 validator's rule); a
+// parenthesised group may take one again, each applying to what it follows.
 func (p *parser) obsQualified() (Expr, error) {
+	bracketed := p.tok.kind == tLBrack
 	e, err := p.obsPrimary()
+	seen := map[QualifierKind]bool{}
 	for err == nil {
 		var q Qualifier
+		at := p.tok.pos
 		switch {
 		case p.keyword("WITHIN"):
 			q, err = p.within()
@@ -154,6 +159,10 @@ func (p *parser) obsQualified() (Expr, error) {
 		default:
 			return e, nil
 		}
+		if err == nil && bracketed && seen[q.Kind] {
+			return nil, errorf(at, "the observation already has a %s qualifier: give it once", qualifierName[q.Kind])
+		}
+		seen[q.Kind] = true
 		e = &Qualified{Expr: e, Qualifier: q}
 	}
 	return nil, err
@@ -185,6 +194,9 @@ func (p *parser) obsPrimary() (Expr, error) {
 	}
 	return nil, p.unexpected("'[' or '('")
 }
+
+// qualifierName names each qualifier as patterns write it.
+var qualifierName = map[QualifierKind]string{Within: "WITHIN", Repeats: "REPEATS", StartStop: "START/STOP"}
 
 func (p *parser) within() (Qualifier, error) {
 	q := Qualifier{Offset: p.tok.pos, Kind: Within}
