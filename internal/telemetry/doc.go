@@ -11,8 +11,14 @@
 // keys: a line is walked as the previous line's format and walked again only when its keys
 // say otherwise.
 //
-// Only the fields listed below are read. Free text is never searched: an address inside a
-// Sysmon Message, a Zeek msg or an ECS event.original is not an observable of the event.
+// The fields listed below are read, and in known formats any other field whose whole value
+// is an http, https, ftp or ftps URL (Zeek dns.log queries such as "http://172.16.0.58", a
+// Sysmon WMI or WinRM ObjectName, a Zeek referrer) is a URL observable. Command lines
+// (Sysmon CommandLine and ParentCommandLine, ECS process.command_line and
+// process.parent.command_line, osquery cmdline) are scanned for the URLs, IP addresses and
+// domain names among their arguments ("bitsadmin /transfer job http://…"). Other free text
+// is never searched: an address inside a Sysmon Message, a Zeek msg or an ECS
+// event.original is not an observable of the event. Telemetry is never refanged.
 // Observable.Field is the field's dotted path as it appears in the event ("destination.ip",
 // "id.resp_h", "dns.answers.rdata"); arrays are transparent (an array of strings yields each
 // element, an array of objects is walked like one object).

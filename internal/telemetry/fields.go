@@ -23,6 +23,7 @@ const (
 	kindWinHashes                    // Sysmon "SHA1=…,MD5=…,SHA256=…,IMPHASH=…"
 	kindQueryResults                 // Sysmon DNS answers "a;b;type:  5 name;"
 	kindEventData                    // Windows EventData: an object or a JSON-encoded string
+	kindCommandLine                  // a command line: the URLs, addresses and domains among its arguments
 )
 
 // spec is a known field: its name as reported in Observable.Field and how to read it.
@@ -117,7 +118,8 @@ var (
 		"file.name": kindFilename, "process.executable": kindFilename,
 		"email.from.address": kindEmail, "email.to.address": kindEmail, "email.sender.address": kindEmail,
 		"email.cc.address": kindEmail, "email.bcc.address": kindEmail, "email.reply_to.address": kindEmail,
-		"winlog.event_data": kindEventData,
+		"winlog.event_data":    kindEventData,
+		"process.command_line": kindCommandLine, "process.parent.command_line": kindCommandLine,
 	})
 
 	// sysmonTable covers Sysmon and the Windows Security events that carry addresses or images.
@@ -130,7 +132,8 @@ var (
 		"ParentImage": kindFilename, "SourceImage": kindFilename, "TargetImage": kindFilename,
 		"OriginalFileName": kindFilename, "NewProcessName": kindFilename, "ParentProcessName": kindFilename,
 		"ProcessName": kindFilename, "Application": kindFilename,
-		"EventData": kindEventData,
+		"EventData":   kindEventData,
+		"CommandLine": kindCommandLine, "ParentCommandLine": kindCommandLine,
 	})
 
 	// zeekTable lists both spellings of Zeek's record fields: "id.orig_h" (JSON logs) and
@@ -163,7 +166,7 @@ var (
 	osqueryTable = newTable(osqueryFields(map[string]kind{
 		"remote_address": kindIP, "local_address": kindIP, "address": kindIP,
 		"md5": kindMD5, "sha1": kindSHA1, "sha256": kindSHA256,
-		"path": kindFilename, "url": kindURL, "domain": kindHost, "hostname": kindHost,
+		"path": kindFilename, "url": kindURL, "domain": kindHost, "hostname": kindHost, "cmdline": kindCommandLine,
 	}))
 )
 

@@ -108,6 +108,7 @@ type urlParts struct {
 	host, path, scheme []byte
 	port               int
 	pathField          string
+	given              bool // a listed field held a whole URL: nothing to join
 }
 
 // NewExtractor returns an Extractor for events of format f. With FormatAuto the format is

@@ -88,7 +88,8 @@ func TestExtract(t *testing.T) {
 			detect: FormatECS},
 		{name: "ecs winlogbeat event_data", line: `{"@timestamp":"x","winlog":{"event_id":1,"event_data":{"Image":"C:\\x\\Evil.exe",
 			"Hashes":"SHA256=` + upper(sha256Hex) + `,IMPHASH=` + md5Hex + `","CommandLine":"evil.exe 203.0.113.1"}}}`,
-			want:   []vigil.Observable{o("Image", fname, "evil.exe"), o("Hashes.SHA256", sha256, sha256Hex)},
+			want: []vigil.Observable{o("Image", fname, "evil.exe"), o("Hashes.SHA256", sha256, sha256Hex),
+				o("CommandLine", ip4, "203.0.113.1")},
 			detect: FormatECS},
 
 		// Sysmon and Windows events.
@@ -105,7 +106,9 @@ func TestExtract(t *testing.T) {
 			"CommandLine":"a.exe https://evil.example.com/x"}`,
 			want: []vigil.Observable{o("Image", fname, "a.exe"), o("ParentImage", fname, "explorer.exe"),
 				o("OriginalFileName", fname, "mimikatz.exe"), o("Hashes.SHA1", sha1, sha1Hex), o("Hashes.MD5", md5, md5Hex),
-				o("Hashes.SHA256", sha256, sha256Hex)},
+				o("Hashes.SHA256", sha256, sha256Hex),
+				// a command line is scanned for the addresses among its arguments
+				o("CommandLine", url, "https://evil.example.com/x"), o("CommandLine", dom, "evil.example.com")},
 			detect: FormatSysmon},
 		{name: "sysmon dns query", line: `{"EventID":22,"SourceName":"Microsoft-Windows-Sysmon","QueryName":"raw.githubusercontent.com",
 			"QueryResults":"type:  5 github.map.fastly.net;::ffff:151.101.208.133;2001:db8::5;","Image":"C:\\x\\mshta.exe"}`,
@@ -146,7 +149,9 @@ func TestExtract(t *testing.T) {
 		{name: "zeek http host and uri", line: `{"_path":"http","id.orig_h":"10.178.98.102","id.resp_h":"89.160.20.156","method":"GET",
 			"host":"OCSP.Apple.com:8080","uri":"/ocsp04/ME4w?a=%7e","user_agent":"x","referrer":"http://203.0.113.4/"}`,
 			want: []vigil.Observable{o("id.orig_h", ip4, "10.178.98.102"), o("id.resp_h", ip4, "89.160.20.156"),
-				o("host", dom, "ocsp.apple.com"), o("uri", url, "http://ocsp.apple.com:8080/ocsp04/ME4w?a=~")},
+				o("host", dom, "ocsp.apple.com"), o("uri", url, "http://ocsp.apple.com:8080/ocsp04/ME4w?a=~"),
+				// a field holding a whole URL is read whatever it is called
+				o("referrer", url, "http://203.0.113.4/"), o("referrer", ip4, "203.0.113.4")},
 			detect: FormatZeek},
 		{name: "zeek http ip host", line: `{"@stream":"http","id_orig_h":"10.0.1.4","id_resp_h":"192.168.0.4","host":"192.168.0.4","uri":"/"}`,
 			want: []vigil.Observable{o("id_orig_h", ip4, "10.0.1.4"), o("id_resp_h", ip4, "192.168.0.4"),

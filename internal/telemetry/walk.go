@@ -24,6 +24,8 @@ func (e *Extractor) walkObject(t *table, o *fastjson.Object, depth int) {
 			e.path = append(append(e.path, '.'), k...)
 			if t.maybe(e.path) {
 				e.walkValue(t, e.path, v, depth)
+			} else {
+				e.unlistedURL(e.path, v)
 			}
 			e.path = e.path[:n]
 			return
@@ -38,6 +40,8 @@ func (e *Extractor) walkObject(t *table, o *fastjson.Object, depth int) {
 		if t.maybeBits(len(k), b1, b2) {
 			e.walkValue(t, k, v, depth)
 			e.path = e.path[:0] // walkValue makes k the path of what it holds
+		} else {
+			e.unlistedURL(k, v)
 		}
 	})
 }
@@ -105,17 +109,26 @@ func (e *Extractor) str(s spec, b []byte) {
 		return
 	}
 	switch s.kind {
-	case kindIP:
-		e.add(s.name, classIP, b)
-	case kindHost:
-		e.add(s.name, classHost, b)
+	case kindIP, kindHost:
+		switch {
+		case wholeURL(b): // a DNS query such as "http://172.16.0.58"
+			e.url.given = e.add(s.name, classURL, b) || e.url.given
+		case s.kind == kindIP:
+			e.add(s.name, classIP, b)
+		default:
+			e.add(s.name, classHost, b)
+		}
+	case kindCommandLine:
+		e.addCommandLine(s.name, b)
 	case kindURLHost:
 		e.add(s.name, classHost, b)
 		e.url.host = b
 	case kindURL:
-		e.add(s.name, classURL, b)
+		e.url.given = e.add(s.name, classURL, b) || e.url.given
 	case kindURLPath:
-		if !e.add(s.name, classURL, b) && b[0] == '/' {
+		if e.add(s.name, classURL, b) {
+			e.url.given = true
+		} else if b[0] == '/' {
 			e.url.path, e.url.pathField = b, s.name
 		}
 	case kindURLScheme:
@@ -142,17 +155,13 @@ func (e *Extractor) str(s spec, b []byte) {
 }
 
 // joinURL emits the URL an event spreads over host and path fields (Zeek http host+uri,
-// Suricata http.hostname+http.url, ECS url.domain+url.original), unless the event already
-// gave a full URL.
+// Suricata http.hostname+http.url, ECS url.domain+url.original), unless one of the event's
+// URL fields already gave a full URL (a URL in another field, such as a referrer, is not
+// this request's).
 func (e *Extractor) joinURL() {
 	u := &e.url
-	if u.path == nil || u.host == nil {
+	if u.path == nil || u.host == nil || u.given {
 		return
-	}
-	for i := e.start; i < len(e.dst); i++ {
-		if e.dst[i].Type == vigil.TypeURL {
-			return
-		}
 	}
 	b := e.ubuf[:0]
 	if isScheme(u.scheme) {
