@@ -27,12 +27,29 @@ const (
 	TypeSHA256   IndicatorType = "sha256"   // a 64-hex-digit file hash
 	TypeSHA512   IndicatorType = "sha512"   // a 128-hex-digit file hash
 	TypeFilename IndicatorType = "filename" // a file's base name, compared exactly
+	// Certificates and TLS fingerprints are kept apart from file hashes, so that a JA3
+	// never matches a file's MD5.
+	TypeX509SHA1   IndicatorType = "x509-sha1"   // a TLS certificate's SHA-1 fingerprint (40 hex digits)
+	TypeX509SHA256 IndicatorType = "x509-sha256" // a TLS certificate's SHA-256 fingerprint (64 hex digits)
+	TypeJA3        IndicatorType = "ja3"         // a TLS client's JA3 fingerprint (an MD5, 32 hex digits)
+	TypeJA3S       IndicatorType = "ja3s"        // a TLS server's JA3S fingerprint (an MD5, 32 hex digits)
+	TypeJA4        IndicatorType = "ja4"         // a TLS client's JA4 fingerprint, e.g. t13d1516h2_8daaf6152771_b186095e22b6
 )
 
 // IndicatorTypes lists every indicator type in a stable order, for reports.
 var IndicatorTypes = []IndicatorType{
 	TypeIPv4, TypeIPv6, TypeCIDR, TypeDomain, TypeURL, TypeEmail,
 	TypeMD5, TypeSHA1, TypeSHA256, TypeSHA512, TypeFilename,
+	TypeX509SHA1, TypeX509SHA256, TypeJA3, TypeJA3S, TypeJA4,
+}
+
+// IndicatorTypeNames lists the indicator types for messages: "ipv4, ipv6, …, ja4".
+func IndicatorTypeNames() string {
+	names := make([]string, len(IndicatorTypes))
+	for i, t := range IndicatorTypes {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
 }
 
 // Valid reports whether t is one of the known indicator types.
@@ -48,6 +65,11 @@ func (t IndicatorType) Valid() bool {
 // IsHash reports whether t is a file-hash type.
 func (t IndicatorType) IsHash() bool {
 	return t == TypeMD5 || t == TypeSHA1 || t == TypeSHA256 || t == TypeSHA512
+}
+
+// IsFingerprint reports whether t is a certificate or TLS fingerprint type.
+func (t IndicatorType) IsFingerprint() bool {
+	return t == TypeX509SHA1 || t == TypeX509SHA256 || t == TypeJA3 || t == TypeJA3S || t == TypeJA4
 }
 
 // Indicator is one normalised indicator of compromise as one source published it.

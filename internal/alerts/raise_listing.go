@@ -87,7 +87,7 @@ func (l *Listing) Severity() vigil.Severity {
 	switch {
 	case ransom && l.Confidence >= 80:
 		return vigil.SeverityCritical
-	case threat || l.Confidence >= 80 || l.Type.IsHash():
+	case threat || l.Confidence >= 80 || l.Type.IsHash() || l.Type.IsFingerprint():
 		return vigil.SeverityHigh
 	case l.Confidence >= 0 && l.Confidence < 40:
 		return vigil.SeverityLow

@@ -11,7 +11,7 @@ import (
 type indicatorListIn struct {
 	Value  string              `query:"value" maxLength:"2000" example:"evil.example" doc:"Indicators whose value contains this, in any case."`
 	Exact  bool                `query:"exact" doc:"Match the value exactly instead of as a substring."`
-	Type   vigil.IndicatorType `query:"type" enum:"ipv4,ipv6,cidr,domain,url,email,md5,sha1,sha256,sha512,filename"`
+	Type   vigil.IndicatorType `query:"type" enum:"ipv4,ipv6,cidr,domain,url,email,md5,sha1,sha256,sha512,filename,x509-sha1,x509-sha256,ja3,ja3s,ja4"`
 	Source string              `query:"source" maxLength:"100" doc:"Only indicators this source holds."`
 	Label  string              `query:"label" maxLength:"200" example:"emotet" doc:"Only indicators a source labels so (malware family, campaign), in any case."`
 	TLP    vigil.TLP           `query:"tlp" enum:"CLEAR,GREEN,AMBER,AMBER+STRICT,RED" doc:"Only indicators a source marks so."`

@@ -10,7 +10,7 @@ import (
 type sightingListIn struct {
 	Org       string              `query:"org" maxLength:"20" doc:"Only this organisation's sightings."`
 	Indicator string              `query:"indicator" maxLength:"1024" doc:"Only sightings of this indicator (its normalised value)."`
-	Type      vigil.IndicatorType `query:"type" enum:"ipv4,ipv6,cidr,domain,url,email,md5,sha1,sha256,sha512,filename" doc:"Only sightings of indicators of this type."`
+	Type      vigil.IndicatorType `query:"type" enum:"ipv4,ipv6,cidr,domain,url,email,md5,sha1,sha256,sha512,filename,x509-sha1,x509-sha256,ja3,ja3s,ja4" doc:"Only sightings of indicators of this type."`
 	Since     time.Time           `query:"since" doc:"Only sightings on the UTC day of this time or later (RFC 3339)."`
 	PageParams
 }

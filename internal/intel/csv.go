@@ -1,6 +1,8 @@
 package intel
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -40,14 +42,16 @@ const (
 // Ref "line N" leads back to the row. Lines starting with '#' are comments, a header row
 // is counted as skipped, and a row of an unsupported type (mutex, yara) is skipped by type.
 func ParseCSV(r io.Reader, file string, s *Sink) error {
-	g := &csvGuard{r: r}
+	br := bufio.NewReaderSize(r, 64<<10)
+	commented := commentedHeader(br)
+	g := &csvGuard{r: br}
 	cr := csv.NewReader(g)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.ReuseRecord = true
 	cr.Comment = '#'
 	sample, readErr := readSample(cr, g, file, s)
-	cols, err := chooseColumns(sample, s.Options().CSV)
+	cols, err := chooseColumns(sample, commented, s.Options().CSV)
 	if err != nil {
 		return err
 	}
@@ -75,6 +79,37 @@ func ParseCSV(r io.Reader, file string, s *Sink) error {
 		}
 	}
 	return readErr
+}
+
+// commentedHeader peeks at the comment lines before the first row and returns the last
+// one's fields, without its '#': the header, when a producer writes it as a comment.
+func commentedHeader(br *bufio.Reader) []string {
+	head, _ := br.Peek(br.Size())
+	var last []byte
+	for len(head) > 0 {
+		line, rest, found := bytes.Cut(head, []byte("\n"))
+		if !found && len(rest) == 0 && len(head) == br.Size() {
+			break // a line longer than the peek: no header to find
+		}
+		head = rest
+		t := bytes.TrimSpace(line)
+		if len(t) == 0 {
+			continue
+		}
+		if t[0] != '#' {
+			break
+		}
+		last = t
+	}
+	last = bytes.TrimSpace(bytes.TrimLeft(last, "#"))
+	if len(last) == 0 {
+		return nil
+	}
+	fields, err := csv.NewReader(bytes.NewReader(last)).Read()
+	if err != nil {
+		return nil
+	}
+	return fields
 }
 
 // csvRow is a sampled CSV record and the line it starts on.
@@ -264,6 +299,10 @@ var csvTypeNames = map[string]vigil.IndicatorType{
 	"sha512": vigil.TypeSHA512, "sha-512": vigil.TypeSHA512,
 	"hash": typeAnyHash, "filehash": typeAnyHash, "file-hash": typeAnyHash,
 	"filename": vigil.TypeFilename, "file-name": vigil.TypeFilename,
+	"x509-fingerprint-sha1": vigil.TypeX509SHA1, "x509-sha1": vigil.TypeX509SHA1,
+	"x509-fingerprint-sha256": vigil.TypeX509SHA256, "x509-sha256": vigil.TypeX509SHA256,
+	"ja3-fingerprint-md5": vigil.TypeJA3, "ja3": vigil.TypeJA3, "ja3-md5": vigil.TypeJA3, "ja3s": vigil.TypeJA3S, "ja3s-fingerprint-md5": vigil.TypeJA3S,
+	"ja4": vigil.TypeJA4, "ja4-fingerprint": vigil.TypeJA4,
 }
 
 // resolveType turns a pseudo-type into a real one by looking at the value.
@@ -330,6 +369,7 @@ var (
 		"domain", "hostname", "fqdn", "host", "ip", "ip_address", "dst_ip", "ip_dst", "src_ip",
 		"ipv4", "ipv6", "cidr", "sha256", "sha256_hash", "sha1", "sha1_hash", "md5", "md5_hash",
 		"sha512", "hash", "email", "filename", "file_name",
+		"ja3_md5", "ja3", "ja3s", "ja4", "x509_sha1", "x509_sha256", "x509_fingerprint_sha1", "x509_fingerprint_sha256",
 	}
 	csvTypeColumns      = []string{"type", "ioc_type", "indicator_type", "attribute_type"}
 	csvLabelColumns     = []string{"tags", "tag", "labels", "label", "malware", "malware_family", "malware_printable", "family", "threat", "threat_type"}
@@ -338,14 +378,19 @@ var (
 )
 
 // chooseColumns picks the columns from the options, a header row, or the sampled values.
-func chooseColumns(sample []csvRow, opts CSVOptions) (csvColumns, error) {
+func chooseColumns(sample []csvRow, commented []string, opts CSVOptions) (csvColumns, error) {
 	c := csvColumns{value: -1, typ: -1, firstSeen: -1, lastSeen: -1}
 	var first []string
 	if len(sample) > 0 {
 		first = sample[0].fields
 	}
+	named := false
 	if c.header = isHeader(first); c.header {
 		c.fromHeader(first)
+		named = true
+	} else if len(commented) == len(first) && isHeader(commented) {
+		c.fromHeader(commented) // abuse.ch writes its header as a comment: "# ja3_md5,Firstseen,…"
+		named = true
 	}
 	if err := c.fromOptions(opts, first); err != nil {
 		return c, err
@@ -369,7 +414,7 @@ func chooseColumns(sample []csvRow, opts CSVOptions) (csvColumns, error) {
 	if c.value < 0 {
 		return c, fmt.Errorf("no column holds indicators in the first %d rows; name the value column in the CSV options", len(rows))
 	}
-	if !c.header {
+	if !named {
 		c.labels = hashtagColumns(rows, &c)
 		c.firstSeen = dateColumn(rows, &c)
 	}

@@ -197,6 +197,11 @@ var mispTypes = map[string]mispKind{
 	"filename|sha256": {first: mispValueType(vigil.TypeFilename), second: mispValueType(vigil.TypeSHA256), composite: true},
 	"filename|sha512": {first: mispValueType(vigil.TypeFilename), second: mispValueType(vigil.TypeSHA512), composite: true},
 	"malware-sample":  {first: mispValueType(vigil.TypeFilename), second: mispValueType(vigil.TypeMD5), composite: true},
+
+	"x509-fingerprint-sha1":   {first: mispValueType(vigil.TypeX509SHA1)},
+	"x509-fingerprint-sha256": {first: mispValueType(vigil.TypeX509SHA256)},
+	"ja3-fingerprint-md5":     {first: mispValueType(vigil.TypeJA3)},
+	"ja4-fingerprint":         {first: mispValueType(vigil.TypeJA4)},
 }
 
 // mispAttribute is the part of a MISP attribute vigil uses.

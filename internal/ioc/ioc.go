@@ -53,6 +53,9 @@ func Normalize(t vigil.IndicatorType, raw string) (vigil.IndicatorType, string, 
 	case vigil.TypeFilename:
 		f, err := Filename(s)
 		return t, f, err
+	case vigil.TypeX509SHA1, vigil.TypeX509SHA256, vigil.TypeJA3, vigil.TypeJA3S, vigil.TypeJA4:
+		f, err := Fingerprint(t, s)
+		return t, f, err
 	}
 	return t, "", fmt.Errorf("unknown indicator type %q", t)
 }

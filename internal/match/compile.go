@@ -18,10 +18,10 @@ func (b *Builder) Build() *Snapshot {
 	s.v4 = newV4Set(compile(c, kIPv4, b.v4, cmp.Compare[uint32]))
 	s.v6 = newV6Set(compile(c, kIPv6, b.v6, u128.compare))
 	s.nets = newNetSet(compile(c, kCIDR, b.nets, netip.Prefix.Compare))
-	for _, k := range []kind{kDomain, kURL, kEmail, kFilename} {
+	for _, k := range []kind{kDomain, kURL, kEmail, kFilename, kJA4} {
 		*s.strSet(k) = newStrSet(k, compile(c, k, b.strs[k], compareHashed))
 	}
-	for _, k := range []kind{kMD5, kSHA1, kSHA256, kSHA512} {
+	for _, k := range []kind{kMD5, kSHA1, kSHA256, kSHA512, kX509SHA1, kX509SHA256, kJA3, kJA3S} {
 		size, all := k.hashSize(), b.digests[k]
 		digest := func(r digestRef) []byte { return all[r.pos : int(r.pos)+size] }
 		refs := compile(c, k, b.hashes[k], func(x, y digestRef) int {

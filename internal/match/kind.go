@@ -18,8 +18,16 @@ const (
 	kSHA256
 	kSHA512
 	kFilename
-	numKinds
+	kX509SHA1
+	kX509SHA256
+	kJA3
+	kJA3S
+	kJA4
+	numKinds // at most 1<<(32-idShift)
 )
+
+// The kind is kept in the top 32-idShift bits of an ID: there is no room for more kinds.
+var _ [1<<(32-idShift) - int(numKinds)]struct{}
 
 // kindTypes maps each kind to its indicator type.
 var kindTypes = [numKinds]vigil.IndicatorType{
@@ -27,6 +35,7 @@ var kindTypes = [numKinds]vigil.IndicatorType{
 	kDomain: vigil.TypeDomain, kURL: vigil.TypeURL, kEmail: vigil.TypeEmail,
 	kMD5: vigil.TypeMD5, kSHA1: vigil.TypeSHA1, kSHA256: vigil.TypeSHA256, kSHA512: vigil.TypeSHA512,
 	kFilename: vigil.TypeFilename,
+	kX509SHA1: vigil.TypeX509SHA1, kX509SHA256: vigil.TypeX509SHA256, kJA3: vigil.TypeJA3, kJA3S: vigil.TypeJA3S, kJA4: vigil.TypeJA4,
 }
 
 // kindOf returns the kind of indicator type t.
@@ -48,11 +57,11 @@ func (k kind) id(i int) ID { return ID(k)<<idShift | ID(i) }
 // hashSize returns the digest length in bytes of a hash kind, 0 for other kinds.
 func (k kind) hashSize() int {
 	switch k {
-	case kMD5:
+	case kMD5, kJA3, kJA3S:
 		return 16
-	case kSHA1:
+	case kSHA1, kX509SHA1:
 		return 20
-	case kSHA256:
+	case kSHA256, kX509SHA256:
 		return 32
 	case kSHA512:
 		return 64

@@ -45,8 +45,11 @@ type Snapshot struct {
 	sha1     hashSet
 	sha256   hashSet
 	sha512   hashSet
-	src      sources
-	bytes    int // MemoryBytes, computed once by Build
+	// certificate and TLS fingerprints, apart from file hashes
+	x509sha1, x509sha256, ja3, ja3s hashSet
+	ja4                             strSet
+	src                             sources
+	bytes                           int // MemoryBytes, computed once by Build
 }
 
 // Len returns the number of merged indicators.
@@ -93,6 +96,16 @@ func (s *Snapshot) Lookup(o vigil.Observable, dst []ID) []ID {
 		return s.sha256.lookup(o.Value, dst)
 	case vigil.TypeSHA512:
 		return s.sha512.lookup(o.Value, dst)
+	case vigil.TypeX509SHA1:
+		return s.x509sha1.lookup(o.Value, dst)
+	case vigil.TypeX509SHA256:
+		return s.x509sha256.lookup(o.Value, dst)
+	case vigil.TypeJA3:
+		return s.ja3.lookup(o.Value, dst)
+	case vigil.TypeJA3S:
+		return s.ja3s.lookup(o.Value, dst)
+	case vigil.TypeJA4:
+		return s.ja4.lookupExact(o.Value, dst)
 	}
 	return dst
 }
@@ -178,6 +191,8 @@ func (s *Snapshot) strSet(k kind) *strSet {
 		return &s.email
 	case kFilename:
 		return &s.filename
+	case kJA4:
+		return &s.ja4
 	}
 	return nil
 }
@@ -193,6 +208,14 @@ func (s *Snapshot) hashSet(k kind) *hashSet {
 		return &s.sha256
 	case kSHA512:
 		return &s.sha512
+	case kX509SHA1:
+		return &s.x509sha1
+	case kX509SHA256:
+		return &s.x509sha256
+	case kJA3:
+		return &s.ja3
+	case kJA3S:
+		return &s.ja3s
 	}
 	return nil
 }

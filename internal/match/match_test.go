@@ -340,7 +340,7 @@ func TestEntryIsACopy(t *testing.T) {
 
 func TestEntryUnknownID(t *testing.T) {
 	s := fixtureSnapshot(t)
-	for _, id := range []ID{kIPv4.id(1000), kind(numKinds).id(0), ^ID(0)} {
+	for _, id := range []ID{kIPv4.id(1000), kJA4.id(5), ^ID(0)} {
 		if e := s.Entry(id); e.Type != "" || e.Sources != nil {
 			t.Errorf("Entry(%#x) = %+v, want the zero Entry", id, e)
 		}

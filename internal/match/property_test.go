@@ -170,6 +170,8 @@ func genValue(t *rapid.T, typ vigil.IndicatorType) string {
 		return rapid.SampledFrom([]string{"u", "v"}).Draw(t, "user") + "@" + genDomain(t)
 	case vigil.TypeFilename:
 		return rapid.SampledFrom([]string{"a.exe", "b.dll"}).Draw(t, "file")
+	case vigil.TypeJA4:
+		return rapid.SampledFrom([]string{"t13d1516h2_8daaf6152771_b186095e22b6", "t13d1517h2_8daaf6152771_b1ff8ab2d16f"}).Draw(t, "ja4")
 	}
 	d := make([]byte, typ2kind(typ).hashSize())
 	d[0], d[7], d[8], d[len(d)-1] = byte(small("h0")), byte(small("h7")), byte(small("h8")), byte(small("hn"))

@@ -52,6 +52,16 @@ func typeName(t vigil.IndicatorType) string {
 		return "Email address"
 	case vigil.TypeFilename:
 		return "File name"
+	case vigil.TypeX509SHA1:
+		return "Certificate SHA-1 fingerprint"
+	case vigil.TypeX509SHA256:
+		return "Certificate SHA-256 fingerprint"
+	case vigil.TypeJA3:
+		return "JA3 TLS client fingerprint"
+	case vigil.TypeJA3S:
+		return "JA3S TLS server fingerprint"
+	case vigil.TypeJA4:
+		return "JA4 TLS client fingerprint"
 	}
 	return strings.ToUpper(string(t)) + " hash"
 }

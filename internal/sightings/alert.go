@@ -23,6 +23,12 @@ func action(t vigil.IndicatorType) string {
 		return "held the file with hash"
 	case vigil.TypeFilename:
 		return "held a file named"
+	case vigil.TypeX509SHA1, vigil.TypeX509SHA256:
+		return "was sent the TLS certificate with fingerprint"
+	case vigil.TypeJA3, vigil.TypeJA4:
+		return "made a TLS connection with the client fingerprint"
+	case vigil.TypeJA3S:
+		return "reached a TLS server with the fingerprint"
 	}
 	return "contacted"
 }
@@ -33,6 +39,11 @@ func nextSteps(observable string, t vigil.IndicatorType) string {
 		return "What to do: find the computer that holds the file (your sensor's logs for that day name it), " +
 			"disconnect it from the network, and ask your IT support or the sector security centre to check it " +
 			"before it is used again. Do not open or delete the file yourself: it is evidence."
+	}
+	if t.IsFingerprint() {
+		return "What to do: find the computer and the connection in your sensor's logs for that day (they name " +
+			"the addresses), disconnect the computer from the network, and ask your IT support or the sector " +
+			"security centre to check it: the fingerprint is one known malware uses to talk to its controllers."
 	}
 	return "What to do: find the computer (your sensor's logs for that day name it), disconnect it from the " +
 		"network if it is still in contact with " + observable + ", and ask your IT support or the sector " +

@@ -20,7 +20,7 @@ func (s *Service) ListSightings(ctx context.Context, p vigil.Principal, f vigil.
 		return nil, "", err
 	}
 	if f.Type != "" && !f.Type.Valid() {
-		return nil, "", vigil.Errorf(vigil.EINVALID, "indicator type %q is not known: use ipv4, ipv6, cidr, domain, url, email, md5, sha1, sha256, sha512 or filename", f.Type)
+		return nil, "", vigil.Errorf(vigil.EINVALID, "indicator type %q is not known: use one of %s", f.Type, vigil.IndicatorTypeNames())
 	}
 	aud, err := s.store.Audience(ctx, p)
 	if err != nil {

@@ -11,17 +11,23 @@ import (
 type class uint8
 
 const (
-	classIP       class = iota + 1 // an IP address
-	classHost                      // an IP address or a domain name, maybe with ":port"
-	classDomain                    // a domain name
-	classHash                      // a hash whose type follows from its length
-	classMD5                       // classMD5..classSHA512 follow the order of hashTypes
-	classSHA1                      //
-	classSHA256                    //
-	classSHA512                    //
-	classFilename                  // the base name of a path
-	classURL                       // an absolute URL
-	classEmail                     // one email address
+	classIP         class = iota + 1 // an IP address
+	classHost                        // an IP address or a domain name, maybe with ":port"
+	classDomain                      // a domain name
+	classHash                        // a hash whose type follows from its length
+	classMD5                         // classMD5..classSHA512 follow the order of hashTypes
+	classSHA1                        //
+	classSHA256                      //
+	classSHA512                      //
+	classFilename                    // the base name of a path
+	classURL                         // an absolute URL
+	classEmail                       // one email address
+	classX509                        // a certificate fingerprint: SHA-1 or SHA-256 by length, colons allowed
+	classX509SHA1                    // a certificate's SHA-1 fingerprint
+	classX509SHA256                  // a certificate's SHA-256 fingerprint
+	classJA3                         // a TLS client's JA3
+	classJA3S                        // a TLS server's JA3S
+	classJA4                         // a TLS client's JA4
 )
 
 const (
@@ -87,6 +93,8 @@ func (e *Extractor) compute(c class, b []byte) (vigil.IndicatorType, string) {
 		return normURL(b)
 	case classEmail:
 		return normEmail(b)
+	case classX509, classX509SHA1, classX509SHA256, classJA3, classJA3S, classJA4:
+		return normFingerprint(c, b)
 	}
 	return "", ""
 }

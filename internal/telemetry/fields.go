@@ -24,6 +24,14 @@ const (
 	kindQueryResults                 // Sysmon DNS answers "a;b;type:  5 name;"
 	kindEventData                    // Windows EventData: an object or a JSON-encoded string
 	kindCommandLine                  // a command line: the URLs, addresses and domains among its arguments
+	kindX509                         // a certificate fingerprint, SHA-1 or SHA-256 by length
+	kindX509SHA1                     // a certificate's SHA-1 fingerprint
+	kindX509SHA256                   // a certificate's SHA-256 fingerprint
+	kindJA3                          // a TLS client's JA3
+	kindJA3S                         // a TLS server's JA3S
+	kindJA4                          // a TLS client's JA4
+	kindMIME                         // a file's MIME type: an X.509 one makes the file's hashes fingerprints
+	kindCertMarker                   // present only when the event's file is a certificate (ECS file.x509)
 )
 
 // spec is a known field: its name as reported in Observable.Field and how to read it.
@@ -120,6 +128,10 @@ var (
 		"email.cc.address": kindEmail, "email.bcc.address": kindEmail, "email.reply_to.address": kindEmail,
 		"winlog.event_data":    kindEventData,
 		"process.command_line": kindCommandLine, "process.parent.command_line": kindCommandLine,
+		"tls.server.hash.sha1": kindX509SHA1, "tls.server.hash.sha256": kindX509SHA256,
+		"tls.client.hash.sha1": kindX509SHA1, "tls.client.hash.sha256": kindX509SHA256,
+		"tls.client.ja3": kindJA3, "tls.server.ja3s": kindJA3S, "tls.client.ja4": kindJA4,
+		"file.x509.serial_number": kindCertMarker, "file.x509.version_number": kindCertMarker,
 	})
 
 	// sysmonTable covers Sysmon and the Windows Security events that carry addresses or images.
@@ -149,6 +161,10 @@ var (
 		"mailfrom": kindEmail, "rcptto": kindEmail, "from": kindEmail, "to": kindEmail, "cc": kindEmail, "reply_to": kindEmail,
 		"md5": kindMD5, "sha1": kindSHA1, "sha256": kindSHA256,
 		"filename": kindFilename, "orig_filenames": kindFilename, "resp_filenames": kindFilename,
+		"mime_type": kindMIME,
+		// ssl.log (with the ja3, ja4 and certificate-hash packages) and x509.log
+		"cert_chain_fps": kindX509, "client_cert_chain_fps": kindX509, "fingerprint": kindX509,
+		"resp_certificate_sha1": kindX509SHA1, "ja3": kindJA3, "ja3s": kindJA3S, "ja4": kindJA4,
 	}))
 
 	suricataTable = newTable(map[string]kind{
@@ -161,6 +177,8 @@ var (
 		"fileinfo.md5": kindMD5, "fileinfo.sha1": kindSHA1, "fileinfo.sha256": kindSHA256, "fileinfo.filename": kindFilename,
 		"smtp.mail_from": kindEmail, "smtp.rcpt_to": kindEmail,
 		"email.from": kindEmail, "email.to": kindEmail, "email.cc": kindEmail,
+		"tls.fingerprint": kindX509, "tls.ja3.hash": kindJA3, "tls.ja3s.hash": kindJA3S, "tls.ja4": kindJA4,
+		"quic.ja3.hash": kindJA3, "quic.ja4": kindJA4,
 	})
 
 	osqueryTable = newTable(osqueryFields(map[string]kind{

@@ -212,7 +212,10 @@ func TestSamples(t *testing.T) {
 		{"broken eve: 6 malformed lines", "surevego/eve_broken.json", 6, 1, FormatSuricata, vigil.TypeURL},
 		{"eve: all parse", "surevego/eve.json", 0, 68, FormatSuricata, vigil.TypeFilename},
 		{"zeek dns", "zed-sample-data/dns.json.gz", 0, 1000, FormatZeek, vigil.TypeDomain},
-		{"zeek apt29 files hashes", "otrf-apt29/apt29_day1_combined_zeek.ndjson", 0, 400, FormatZeek, vigil.TypeSHA1},
+		{"zeek apt29 files hashes", "otrf-apt29/apt29_day1_combined_zeek.ndjson", 0, 60, FormatZeek, vigil.TypeSHA1},
+		// most of its files are the certificates ssl.log saw: their hashes are fingerprints
+		{"zeek apt29 certificates", "otrf-apt29/apt29_day1_combined_zeek.ndjson", 0, 370, FormatZeek, vigil.TypeX509SHA1},
+		{"zeek apt29 ja3", "otrf-apt29/apt29_day1_combined_zeek.ndjson", 0, 370, FormatZeek, vigil.TypeJA3},
 		{"sysmon hashes", "covenant_lolbin_wuauclt_createremotethread.ndjson", 0, 100, FormatSysmon, vigil.TypeSHA256},
 		{"log4shell EventData string", "sysmon_log4shell_cve2021_44228_java_serialized_object.ndjson", 0, 100, FormatSysmon, vigil.TypeSHA256},
 		{"ecs: url joined from url.domain and url.original", "ecs/elastic-integrations_zeek-http_expected.ndjson", 0, 3, FormatECS, vigil.TypeURL},

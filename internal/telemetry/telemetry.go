@@ -100,6 +100,7 @@ type Extractor struct {
 	start       int
 	url         urlParts
 	inEventData bool
+	isCert      bool // the event's file is a certificate: its hashes are fingerprints
 }
 
 // urlParts collects the pieces of a URL that an event spreads over several fields, such as
@@ -161,6 +162,7 @@ func (e *Extractor) Extract(line []byte, dst []vigil.Observable) ([]vigil.Observ
 		e.walk(f, o)
 	}
 	e.last = f
+	e.certFile()
 	e.joinURL()
 	e.addURLHosts()
 	dst, e.dst = e.dst, nil
@@ -169,7 +171,7 @@ func (e *Extractor) Extract(line []byte, dst []vigil.Observable) ([]vigil.Observ
 
 // walk extracts the observables of o as format f.
 func (e *Extractor) walk(f Format, o *fastjson.Object) {
-	e.url = urlParts{}
+	e.url, e.isCert = urlParts{}, false
 	switch f {
 	case FormatECS:
 		e.walkObject(ecsTable, o, 0)

@@ -164,8 +164,30 @@ func TestExtract(t *testing.T) {
 		{name: "zeek ssl server_name", line: `{"_path":"ssl","id.orig_h":"10.0.0.1","id.resp_h":"10.0.0.2","server_name":"Login.Example.org",
 			"subject":"CN=other.example.org","cert_chain_fps":["` + sha256Hex + `"]}`,
 			want: []vigil.Observable{o("id.orig_h", ip4, "10.0.0.1"), o("id.resp_h", ip4, "10.0.0.2"),
-				o("server_name", dom, "login.example.org")},
+				o("server_name", dom, "login.example.org"), o("cert_chain_fps", vigil.TypeX509SHA256, sha256Hex)},
 			detect: FormatZeek},
+		{name: "zeek ssl with ja3, ja3s and the certificate's sha1", line: `{"@stream":"ssl","id_orig_h":"10.0.1.6","id_resp_h":"192.168.0.4",
+			"resp_certificate_sha1":"` + upper(sha1Hex) + `","ja3":"` + md5Hex + `","ja3s":"` + upper(md5Hex) + `",
+			"ja4":"T13d1516h2_8daaf6152771_b186095e22b6"}`,
+			want: []vigil.Observable{o("id_orig_h", ip4, "10.0.1.6"), o("id_resp_h", ip4, "192.168.0.4"),
+				o("resp_certificate_sha1", vigil.TypeX509SHA1, sha1Hex), o("ja3", vigil.TypeJA3, md5Hex),
+				o("ja3s", vigil.TypeJA3S, md5Hex), o("ja4", vigil.TypeJA4, "t13d1516h2_8daaf6152771_b186095e22b6")},
+			detect: FormatZeek},
+		{name: "zeek files of a certificate", line: `{"@stream":"files","fuid":"F2","tx_hosts":["192.168.0.4"],"source":"SSL",
+			"mime_type":"application/x-x509-user-cert","md5":"` + md5Hex + `","sha1":"` + sha1Hex + `"}`,
+			want:   []vigil.Observable{o("tx_hosts", ip4, "192.168.0.4"), o("sha1", vigil.TypeX509SHA1, sha1Hex)},
+			detect: FormatZeek},
+		{name: "suricata tls fingerprints", line: `{"event_type":"tls","src_ip":"10.0.0.5","dest_ip":"203.0.113.9","timestamp":"2026-01-01T00:00:00Z",
+			"tls":{"sni":"c2.example","fingerprint":"` + colons(sha1Hex) + `","ja3":{"hash":"` + md5Hex + `"},"ja3s":{"hash":"` + md5Hex + `"}}}`,
+			want: []vigil.Observable{o("src_ip", ip4, "10.0.0.5"), o("dest_ip", ip4, "203.0.113.9"), o("tls.sni", dom, "c2.example"),
+				o("tls.fingerprint", vigil.TypeX509SHA1, sha1Hex), o("tls.ja3.hash", vigil.TypeJA3, md5Hex), o("tls.ja3s.hash", vigil.TypeJA3S, md5Hex)},
+			detect: FormatSuricata},
+		{name: "ecs tls and a certificate file", line: `{"@timestamp":"2026-01-01T00:00:00Z","ecs":{"version":"8.11"},
+			"tls":{"client":{"ja3":"` + md5Hex + `"},"server":{"ja3s":"` + md5Hex + `","hash":{"sha256":"` + sha256Hex + `"}}},
+			"file":{"hash":{"sha1":"` + sha1Hex + `"},"x509":{"serial_number":"55FBB9C7DEBF09809D12CCAA"}}}`,
+			want: []vigil.Observable{o("tls.client.ja3", vigil.TypeJA3, md5Hex), o("tls.server.ja3s", vigil.TypeJA3S, md5Hex),
+				o("tls.server.hash.sha256", vigil.TypeX509SHA256, sha256Hex), o("file.hash.sha1", vigil.TypeX509SHA1, sha1Hex)},
+			detect: FormatECS},
 		{name: "zeek files", line: `{"@stream":"files","fuid":"F1","tx_hosts":["10.0.0.4"],"rx_hosts":["10.0.1.6"],"source":"SMB",
 			"filename":"dmevals.local\\Policies\\{31B2}\\GPT.ini","md5":"` + md5Hex + `","sha1":"` + upper(sha1Hex) + `","sha256":"` + sha256Hex + `"}`,
 			want: []vigil.Observable{o("tx_hosts", ip4, "10.0.0.4"), o("rx_hosts", ip4, "10.0.1.6"), o("filename", fname, "gpt.ini"),
@@ -174,7 +196,8 @@ func TestExtract(t *testing.T) {
 		{name: "zeek x509 san", line: `{"_path":"x509","fingerprint":"` + sha256Hex + `","certificate.subject":"CN=localhost,emailAddress=a@b.example",
 			"san.dns":["l.live.net","*.live.com"],"san.ip":["172.16.0.156"],"san.email":["Admin@Example.com"],"san.uri":["https://ca.example.com/p"]}`,
 			want: []vigil.Observable{o("san.dns", dom, "l.live.net"), o("san.ip", ip4, "172.16.0.156"),
-				o("san.email", email, "admin@example.com"), o("san.uri", url, "https://ca.example.com/p"), o("san.uri", dom, "ca.example.com")},
+				o("san.email", email, "admin@example.com"), o("san.uri", url, "https://ca.example.com/p"), o("san.uri", dom, "ca.example.com"),
+				o("fingerprint", vigil.TypeX509SHA256, sha256Hex)},
 			detect: FormatZeek},
 		{name: "zeek x509 underscored", line: `{"@stream":"x509","certificate_subject":"CN=x.example.com","san_dns":["api.live.com"],"san_ip":["10.1.2.3"]}`,
 			want:   []vigil.Observable{o("san_dns", dom, "api.live.com"), o("san_ip", ip4, "10.1.2.3")},
@@ -339,6 +362,15 @@ func checkObservable(t testing.TB, ob vigil.Observable) {
 }
 
 // renormalize applies the internal/ioc function that defines values of type t.
+// colons writes a hex digest as certificate tools do: upper-case bytes between colons.
+func colons(h string) string {
+	var parts []string
+	for i := 0; i < len(h); i += 2 {
+		parts = append(parts, strings.ToUpper(h[i:i+2]))
+	}
+	return strings.Join(parts, ":")
+}
+
 func renormalize(t vigil.IndicatorType, v string) (string, error) {
 	switch t {
 	case vigil.TypeIPv4, vigil.TypeIPv6:
@@ -355,6 +387,9 @@ func renormalize(t vigil.IndicatorType, v string) (string, error) {
 		return ioc.Email(v)
 	case vigil.TypeFilename:
 		return ioc.Filename(v)
+	}
+	if t.IsFingerprint() {
+		return ioc.Fingerprint(t, v)
 	}
 	return ioc.Hash(t, v)
 }

@@ -120,6 +120,12 @@ func (e *Extractor) str(s spec, b []byte) {
 		}
 	case kindCommandLine:
 		e.addCommandLine(s.name, b)
+	case kindX509, kindX509SHA1, kindX509SHA256, kindJA3, kindJA3S, kindJA4:
+		e.add(s.name, classX509+class(s.kind-kindX509), b)
+	case kindMIME:
+		e.isCert = e.isCert || certMIME(b)
+	case kindCertMarker:
+		e.isCert = true
 	case kindURLHost:
 		e.add(s.name, classHost, b)
 		e.url.host = b

@@ -129,6 +129,8 @@ func (f *fields) observable() (vigil.IndicatorType, string) {
 		f.bad("observable", wantObservable, quote(s)+" (an email address; send its domain)")
 	case t.IsHash():
 		f.bad("observable", wantObservable, quote(s)+" (a "+string(t)+" file hash, which no organisation owns)")
+	case t.IsFingerprint():
+		f.bad("observable", wantObservable, quote(s)+" (a "+string(t)+" fingerprint, which no organisation owns)")
 	}
 	return t, v
 }

@@ -220,6 +220,12 @@ var hashAlgos = map[string]vigil.IndicatorType{
 	"SHA-512": vigil.TypeSHA512, "SHA512": vigil.TypeSHA512,
 }
 
+// certAlgos maps the hashes of an x509-certificate (its fingerprints) the same way; they
+// are kept apart from file hashes.
+var certAlgos = map[string]vigil.IndicatorType{
+	"SHA-1": vigil.TypeX509SHA1, "SHA1": vigil.TypeX509SHA1, "SHA-256": vigil.TypeX509SHA256, "SHA256": vigil.TypeX509SHA256,
+}
+
 // typedKind is a pathKind with the fixed type it stands for, if any.
 type typedKind struct {
 	kind pathKind
@@ -229,8 +235,9 @@ type typedKind struct {
 // supportedPath tells whether vigil can match values of p (spelled canonically as s),
 // and how to type them.
 func supportedPath(p Path, s string) (typedKind, bool) {
-	if len(p.Steps) == 2 && p.Object == "file" && p.Steps[0].Name == "hashes" && p.Steps[1].Kind == Key {
-		t, ok := hashAlgos[strings.ToUpper(p.Steps[1].Name)]
+	if len(p.Steps) == 2 && p.Steps[0].Name == "hashes" && p.Steps[1].Kind == Key {
+		algos := map[string]map[string]vigil.IndicatorType{"file": hashAlgos, "x509-certificate": certAlgos}[p.Object]
+		t, ok := algos[strings.ToUpper(p.Steps[1].Name)]
 		return typedKind{kindFixed, t}, ok
 	}
 	for _, s := range p.Steps {
