@@ -64,7 +64,7 @@ var parsers = map[string]parser{
 func Parse(name string, r io.Reader) (Inventory, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return Inventory{Source: name}, fmt.Errorf("%s: read: %w", name, err)
+		return Inventory{Source: name}, &FileError{Path: name, Err: fmt.Errorf("read: %w", err)}
 	}
 	return parseBytes(name, data, nil)
 }
@@ -75,7 +75,7 @@ func parseBytes(name string, data []byte, include includeFunc) (Inventory, error
 	inv := Inventory{Source: name}
 	format, err := Detect(name, data)
 	if err != nil {
-		return inv, fmt.Errorf("%s: %w", name, err)
+		return inv, &FileError{Path: name, Err: err}
 	}
 	inv.Format = format
 	p := parsers[format]
@@ -83,7 +83,7 @@ func parseBytes(name string, data []byte, include includeFunc) (Inventory, error
 		p = func(inv *Inventory, data []byte) error { return parseRequirements(inv, data, include) }
 	}
 	if err := p(&inv, data); err != nil {
-		return inv, fmt.Errorf("%s: %s: %w", name, format, err)
+		return inv, &FileError{Path: name, Err: fmt.Errorf("%s: %w", format, err)}
 	}
 	return inv, nil
 }
@@ -111,7 +111,7 @@ func Detect(name string, data []byte) (string, error) {
 func detectText(base string, data []byte) (string, error) {
 	first := firstLine(data)
 	switch {
-	case base == "go.mod" || bytes.HasPrefix(first, []byte("module ")):
+	case strings.HasSuffix(base, "go.mod") || bytes.HasPrefix(first, []byte("module ")):
 		return FormatGoMod, nil
 	case base == "uv.lock" || bytes.Contains(data, []byte("\n[[package]]")):
 		return FormatUVLock, nil
@@ -154,3 +154,15 @@ func (inv *Inventory) add(c vigil.Component) {
 	c.Source = inv.Source
 	inv.Components = append(inv.Components, c)
 }
+
+// FileError says which inventory file could not be read or understood, and why.
+type FileError struct {
+	// Path is the file or upload name.
+	Path string
+	// Err is the reason.
+	Err error
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+
+func (e *FileError) Unwrap() error { return e.Err }

@@ -20,7 +20,7 @@ const maxFileSize = 256 << 20
 func ReadPath(path string) ([]Inventory, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, err
+		return nil, &FileError{Path: path, Err: err}
 	}
 	if !info.IsDir() {
 		inv, err := readFile(path)
@@ -33,7 +33,7 @@ func ReadPath(path string) ([]Inventory, error) {
 	var errs []error
 	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, &FileError{Path: p, Err: err})
 			return nil
 		}
 		if d.IsDir() {
@@ -63,10 +63,10 @@ func ReadPath(path string) ([]Inventory, error) {
 func inventoryFileName(name string) bool {
 	lower := strings.ToLower(name)
 	switch lower {
-	case "go.mod", "uv.lock", "pom.xml":
+	case "uv.lock", "pom.xml":
 		return true
 	}
-	for _, ext := range []string{".json", ".csv", ".txt", ".xml", ".purl", ".purls", ".ndjson", ".log"} {
+	for _, ext := range []string{"go.mod", ".json", ".csv", ".txt", ".xml", ".purl", ".purls", ".ndjson", ".log"} {
 		if strings.HasSuffix(lower, ext) {
 			return true
 		}
@@ -77,7 +77,7 @@ func inventoryFileName(name string) bool {
 func readFile(path string) (Inventory, error) {
 	data, err := readCapped(path)
 	if err != nil {
-		return Inventory{Source: path}, err
+		return Inventory{Source: path}, &FileError{Path: path, Err: err}
 	}
 	return parseBytes(path, data, includeFromDisk)
 }
@@ -88,7 +88,7 @@ func readCapped(path string) ([]byte, error) {
 		return nil, err
 	}
 	if info.Size() > maxFileSize {
-		return nil, fmt.Errorf("%s: %d bytes, more than the %d an inventory may be", path, info.Size(), maxFileSize)
+		return nil, fmt.Errorf("%d bytes, more than the %d an inventory may be", info.Size(), maxFileSize)
 	}
 	return os.ReadFile(path)
 }
