@@ -6,47 +6,47 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/valyala/fastjson"
 )
 
-// jsonProbe holds the top-level keys that tell JSON inventories apart.
-type jsonProbe struct {
-	BOMFormat       string          `json:"bomFormat"`
-	SPDXVersion     string          `json:"spdxVersion"`
-	Context         json.RawMessage `json:"@context"`
-	LockfileVersion json.RawMessage `json:"lockfileVersion"`
-	Packages        json.RawMessage `json:"packages"`
-	Dependencies    json.RawMessage `json:"dependencies"`
-	Name            string          `json:"name"`
-	HostIdentifier  json.RawMessage `json:"hostIdentifier"`
-	Columns         json.RawMessage `json:"columns"`
-	Snapshot        json.RawMessage `json:"snapshot"`
-	DiffResults     json.RawMessage `json:"diffResults"`
-}
-
-// detectJSON tells a JSON inventory's format from its first value's keys: an array is
-// osqueryi --json output, an object with "name" and "columns" or "snapshot" an osqueryd
-// result log line (the file holds one per line).
+// detectJSON tells a JSON inventory's format from its first value's top-level keys: an
+// array is osqueryi --json output, an object with "columns", "snapshot" or "diffResults"
+// an osqueryd result log line (the file holds one per line). fastjson reads the keys
+// without building Go values, so telling the format costs little next to reading it.
 func detectJSON(base string, data []byte) (string, error) {
 	if data[0] == '[' {
 		return FormatOsquery, nil
 	}
-	var p jsonProbe
-	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&p); err != nil {
-		return "", jsonError(data, err)
+	var p fastjson.Parser
+	v, err := p.ParseBytes(firstJSONValue(data))
+	if err != nil {
+		return "", jsonError(data, json.Unmarshal(data, new(any)))
 	}
+	has := func(key string) bool { return v.Exists(key) }
 	switch {
-	case strings.EqualFold(p.BOMFormat, "CycloneDX"):
+	case strings.EqualFold(string(v.GetStringBytes("bomFormat")), "CycloneDX"):
 		return FormatCycloneDX, nil
-	case p.SPDXVersion != "":
+	case has("spdxVersion"):
 		return FormatSPDX, nil
-	case bytes.Contains(p.Context, []byte("spdx")):
+	case has("@context") && strings.Contains(v.Get("@context").String(), "spdx"):
 		return "", errSPDX3
-	case p.LockfileVersion != nil || base == "package-lock.json" || base == "npm-shrinkwrap.json":
+	case has("lockfileVersion") || base == "package-lock.json" || base == "npm-shrinkwrap.json":
 		return FormatPackageLock, nil
-	case p.Columns != nil || p.Snapshot != nil || p.DiffResults != nil || p.HostIdentifier != nil:
+	case has("columns") || has("snapshot") || has("diffResults") || has("hostIdentifier"):
 		return FormatOsquery, nil
 	}
 	return "", fmt.Errorf("JSON that is not CycloneDX (no \"bomFormat\"), SPDX 2 (no \"spdxVersion\"), a package-lock.json (no \"lockfileVersion\") nor osquery results")
+}
+
+// firstJSONValue is the first line of an osqueryd log (one object a line), or all of
+// any other JSON document.
+func firstJSONValue(data []byte) []byte {
+	line, rest, ok := bytes.Cut(data, []byte("\n"))
+	if ok && len(bytes.TrimSpace(rest)) > 0 && bytes.HasPrefix(bytes.TrimSpace(rest), []byte("{")) && json.Valid(line) {
+		return line
+	}
+	return data
 }
 
 var (

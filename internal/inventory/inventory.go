@@ -125,11 +125,11 @@ func detectText(base string, data []byte) (string, error) {
 	return "", fmt.Errorf("not a format vigil reads (expected one of %s)", strings.Join(Formats, ", "))
 }
 
-// firstLine is the first line that is not blank or a # comment.
+// firstLine is the first line that is not blank or a comment (# or //).
 func firstLine(data []byte) []byte {
 	for line := range bytes.Lines(data) {
 		line = bytes.TrimSpace(line)
-		if len(line) > 0 && line[0] != '#' {
+		if len(line) > 0 && line[0] != '#' && !bytes.HasPrefix(line, []byte("//")) {
 			return line
 		}
 	}

@@ -35,15 +35,15 @@ func parseCSV(inv *Inventory, data []byte) error {
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
+			if !errors.As(err, &pe) {
+				return err
 			}
-			inv.addProblem(lineLoc(line), "not a CSV row: %v", err)
+			inv.addProblem(lineLoc(pe.Line), "not a CSV row: column %d: %v", pe.Column, pe.Err)
 			continue
 		}
+		line, _ := r.FieldPos(0)
 		inv.productRow(rec, col, lineLoc(line))
 	}
 }
