@@ -113,7 +113,9 @@ func detectText(base string, data []byte) (string, error) {
 	switch {
 	case strings.HasSuffix(base, "go.mod") || bytes.HasPrefix(first, []byte("module ")):
 		return FormatGoMod, nil
-	case base == "uv.lock" || bytes.Contains(data, []byte("\n[[package]]")):
+	case base == "uv.lock" || bytes.Contains(data, []byte("\n[[package]]")) && bytes.Contains(data, []byte("requires-python")):
+		// Cargo.lock also has [[package]] tables, of Rust crates: requires-python tells
+		// uv's apart.
 		return FormatUVLock, nil
 	case bytes.HasPrefix(bytes.ToLower(first), []byte("pkg:")):
 		return FormatPURLs, nil

@@ -14,6 +14,7 @@ func TestParseRefuses(t *testing.T) {
 	}{
 		{"empty", "empty.json", "  \n", "empty"},
 		{"prose", "notes.md", "Our laptops run Windows.\n", "not a format vigil reads"},
+		{"Cargo.lock", "Cargo.lock", "version = 3\n\n[[package]]\nname = \"hyper\"\nversion = \"0.14.10\"\n", "not a format vigil reads"},
 		{"broken JSON", "bom.json", "{\n\"bomFormat\": \"CycloneDX\",\n\"components\": [}\n", "line 3: not valid JSON"},
 		{"unknown JSON", "thing.json", `{"hello": "world"}`, "JSON that is not CycloneDX"},
 		{"SPDX 3", "sbom.spdx3.json", `{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"}`, "SPDX 3.0 JSON-LD is not read yet"},
@@ -55,7 +56,7 @@ func TestDetect(t *testing.T) {
 		{"product CSV without .csv", "products", "Vendor,Product,Version\nMicrosoft,Windows,11\n", FormatCSV},
 		{"requirements by line", "upload", "Django==3.2.1\n", FormatRequirements},
 		{"requirements by name", "requirements-dev.txt", "# nothing pinned yet\nDjango\n", FormatRequirements},
-		{"uv.lock by content", "lock", "version = 1\n\n[[package]]\nname = \"a\"\n", FormatUVLock},
+		{"uv.lock by content", "lock", "version = 1\nrequires-python = \">=3.10\"\n\n[[package]]\nname = \"a\"\n", FormatUVLock},
 		{"pom", "upload", `<?xml version="1.0"?><project></project>`, FormatPOM},
 		{"byte order mark", "bom.csv", "\xef\xbb\xbfvendor,product,version\n", FormatCSV},
 	}

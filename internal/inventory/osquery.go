@@ -166,7 +166,7 @@ func (inv *Inventory) osqueryRow(r osqueryRow, distro string) {
 	case "rpm_packages":
 		c = rpmComponent(r.cols)
 	case "apps":
-		product := strings.TrimSuffix(name, ".app")
+		product := cmp.Or(strings.TrimSuffix(name, ".app"), name)
 		c = vigil.Component{Name: product, Product: product, Version: cmp.Or(r.cols["bundle_short_version"], r.cols["bundle_version"])}
 	default: // programs, or a table vigil does not know: kept as a product
 		c = vigil.Component{Name: name, Product: name, Vendor: r.cols["publisher"], Version: version}

@@ -76,6 +76,10 @@ func (inv *Inventory) npmDependencies(deps map[string]json.RawMessage, path stri
 			inv.addProblem(loc, "not a dependency entry: %v", err)
 			continue
 		}
+		if name == "" {
+			inv.addProblem(loc, "a dependency without a name")
+			continue
+		}
 		inv.add(packageComponent("npm", name, p.Version, loc))
 		inv.npmDependencies(p.Dependencies, loc+".dependencies")
 	}
