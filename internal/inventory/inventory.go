@@ -62,9 +62,12 @@ var parsers = map[string]parser{
 // requirements.txt includes (-r) are not followed: Parse has no files to follow them
 // to, so each is a Problem; ReadPath follows them.
 func Parse(name string, r io.Reader) (Inventory, error) {
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
 	if err != nil {
 		return Inventory{Source: name}, &FileError{Path: name, Err: fmt.Errorf("read: %w", err)}
+	}
+	if len(data) > maxFileSize {
+		return Inventory{Source: name}, &FileError{Path: name, Err: fmt.Errorf("more than the %d bytes an inventory may be", maxFileSize)}
 	}
 	return parseBytes(name, data, nil)
 }
