@@ -44,7 +44,9 @@ func parseGoMod(inv *Inventory, data []byte) error {
 		case "go":
 			goVersion, stdlibLine = rest, n
 		case "toolchain":
-			toolchain, stdlibLine = strings.TrimPrefix(rest, "go"), n
+			// "go1.22.3" or a custom build's "go1.22.3-corp": the release is the version.
+			v, _, _ := strings.Cut(strings.TrimPrefix(rest, "go"), "-")
+			toolchain, stdlibLine = v, n
 		case "require":
 			if m, ok := goRequire(rest, n); ok {
 				mods = append(mods, m)
