@@ -168,6 +168,8 @@ type FileError struct {
 	Err error
 }
 
+// Error names the file, then the reason.
 func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
 
+// Unwrap returns the reason.
 func (e *FileError) Unwrap() error { return e.Err }
