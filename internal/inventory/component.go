@@ -70,11 +70,7 @@ func buildPURL(ecosystem, name, version string) string {
 	if ecosystem == "Go" && version != "" && !strings.HasPrefix(version, "v") {
 		p.Version = "v" + version
 	}
-	built, err := BuildPURL(p)
-	if err != nil {
-		return ""
-	}
-	return built.String()
+	return purlString(p)
 }
 
 // debianSource is a Debian source package name without the version osquery and dpkg
