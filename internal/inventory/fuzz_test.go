@@ -1,6 +1,8 @@
 package inventory
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -124,6 +126,28 @@ func FuzzPURL(f *testing.F) {
 		}
 		if again := q.String(); again != canon {
 			t.Fatalf("%q → %q → %q: not canonical", s, canon, again)
+		}
+	})
+}
+
+// FuzzTopLevelKeys checks the key scanner that tells JSON formats apart against
+// encoding/json: for any valid JSON object both find the same keys.
+func FuzzTopLevelKeys(f *testing.F) {
+	seedFuzz(f, "*.json", `{"a":"}\"","b":[{"c":1}],"d":-1.5e3 ,"e":null}`, `{ }`)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var want map[string]json.RawMessage
+		if json.Unmarshal(data, &want) != nil || want == nil {
+			return
+		}
+		data = bytes.TrimLeft(data, " \t\r\n")
+		got := topLevelKeys(data)
+		if len(got) != len(want) {
+			t.Fatalf("found %d keys, encoding/json %d", len(got), len(want))
+		}
+		for k := range want {
+			if _, ok := got[k]; !ok {
+				t.Fatalf("missed key %q", k)
+			}
 		}
 	})
 }
