@@ -76,6 +76,7 @@ func Parse(name string, r io.Reader) (Inventory, error) {
 // when reading from disk.
 func parseBytes(name string, data []byte, include includeFunc) (Inventory, error) {
 	inv := Inventory{Source: name}
+	data = asUTF8(data)
 	format, err := Detect(name, data)
 	if err != nil {
 		return inv, &FileError{Path: name, Err: err}
