@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -31,7 +32,8 @@ type pomReader struct {
 }
 
 // parsePOM reads the <dependency> elements of a Maven pom.xml (dependencies, dependency
-// management and profiles) with the versions written in it. ${…} references are
+// management and profiles, but not build plugins' own, which run at build time and do
+// not ship) with the versions written in it. ${…} references are
 // resolved from the POM's own <properties> and project/parent versions; one that is
 // defined elsewhere (a parent POM, the command line) is a Problem and the dependency is
 // kept without a version.
@@ -66,7 +68,7 @@ func (r *pomReader) token(tok xml.Token) {
 		if len(r.stack) == 1 && t.Name.Local == "project" {
 			r.project = true
 		}
-		if t.Name.Local == "dependency" {
+		if t.Name.Local == "dependency" && !slices.Contains(r.stack, "plugin") {
 			r.cur = &pomDependency{line: lineAt(r.data, r.dec.InputOffset())}
 			r.startDepth = len(r.stack)
 		}
