@@ -155,6 +155,7 @@ var layers = map[string]string{
 	"internal/warn":         engine,
 	"internal/feeds":        engine,
 	"internal/orgcsv":       engine,
+	"internal/inventory":    engine,
 	"internal/config":       engine,
 	"internal/store":        storage,
 	"internal/accounts":     usecase,

@@ -13,6 +13,10 @@ type Component struct {
 	Name string
 	// Version is the version as the inventory gives it; empty when it gives none.
 	Version string
+	// SourcePackage is the distribution's source package a binary package was built
+	// from (Debian and Ubuntu file advisories under it: libssl3 comes from openssl);
+	// empty when the inventory does not say or it is the same as Name.
+	SourcePackage string
 	// PURL is the package URL when the inventory gave one or one could be built.
 	PURL string
 	// Vendor and Product name software outside package ecosystems (from a CSV inventory
