@@ -23,6 +23,8 @@ type huntCmd struct {
 	FailOnSighting bool     `help:"Exit with status 3 when there is at least one sighting."`
 	Workers        int      `placeholder:"N" help:"Scanning goroutines (default: one per core)."`
 	Quiet          bool     `short:"q" help:"No summary or progress on stderr."`
+	Summary        bool     `help:"Instead of one NDJSON line per sighting, print one line per indicator sighted: grade, sightings, sources, first and last file and line (strong first, most sighted first)."`
+	WeakLimit      int      `name:"weak-limit" default:"20" placeholder:"N" help:"List at most N sightings of each weak indicator (a file name alone, one the lists call suspicious, one low-confidence source, the hash of empty content); the rest are counted in the summary. -1 lists them all."`
 	Logs           []string `arg:"" name:"log" help:"Telemetry files or directories (NDJSON, plain or .gz); - reads standard input. In a directory only telemetry files are read (.json, .ndjson, .jsonl, .log, .gz); the summary counts the others skipped."`
 }
 
@@ -39,17 +41,27 @@ func (c *huntCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	opts := hunt.Options{Format: format, Workers: c.Workers}
+	if c.WeakLimit == 0 || c.WeakLimit < -1 {
+		return usageErrorf("--weak-limit %d: give 1 or more, or -1 to list every sighting (--summary lists none line by line)", c.WeakLimit)
+	}
+	opts := hunt.Options{Format: format, Workers: c.Workers, WeakLimit: c.WeakLimit}
+	out := e.stdout
+	if c.Summary {
+		out = io.Discard
+	}
 	var progress *mpb.Progress
 	if !c.Quiet && isTerminal(e.stderr) && total > 0 {
 		progress, opts.Progress = progressBar(e, total)
 	}
-	st, err := hunt.Run(e.ctx, snap, inputs, e.stdout, opts)
+	st, err := hunt.Run(e.ctx, snap, inputs, out, opts)
 	if progress != nil {
 		progress.Shutdown()
 	}
 	if err != nil {
 		return fmt.Errorf("writing sightings: %w", err)
+	}
+	if c.Summary {
+		st.WriteSummary(e.stdout)
 	}
 	if !c.Quiet {
 		st.WriteText(e.stderr)

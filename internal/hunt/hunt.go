@@ -37,7 +37,14 @@ type Options struct {
 	MaxLine int
 	// Progress, when set, is called with the number of input bytes (as stored) read so far.
 	Progress func(n int64)
+	// WeakLimit is how many sightings of one weak indicator are written before the rest
+	// are only counted (Stats.Withheld, and each Stats.Indicators entry); 0 means
+	// DefaultWeakLimit, a negative number writes them all.
+	WeakLimit int
 }
+
+// DefaultWeakLimit is how many sightings of one weak indicator a hunt lists by default.
+const DefaultWeakLimit = 20
 
 // Input is one telemetry source.
 type Input struct {
@@ -72,6 +79,7 @@ func Run(ctx context.Context, snap *match.Snapshot, inputs []Input, w io.Writer,
 		}
 	}
 	st.Elapsed = time.Since(start)
+	st.summarise(snap)
 	return st, bw.Flush()
 }
 
@@ -88,6 +96,9 @@ func (o Options) withDefaults() Options {
 	if o.Format == "" {
 		o.Format = telemetry.FormatAuto
 	}
+	if o.WeakLimit == 0 {
+		o.WeakLimit = DefaultWeakLimit
+	}
 	return o
 }
 
@@ -96,6 +107,7 @@ type chunk struct {
 	firstLine int64
 	data      []byte
 	out       []byte
+	marks     []mark // where each sighting in out ends, and its indicator
 	counts    counts
 	done      chan struct{}
 }
@@ -139,7 +151,7 @@ func runInput(ctx context.Context, snap *match.Snapshot, in Input, w io.Writer, 
 		<-c.done
 		st.add(&c.counts)
 		if writeErr == nil {
-			_, writeErr = w.Write(c.out)
+			writeErr = st.write(w, in.Name, c, opts.WeakLimit)
 			if writeErr != nil {
 				cancel()
 			}
@@ -206,6 +218,10 @@ type Matched struct {
 	Labels []string `json:"labels,omitempty"`
 	// Confidence is the highest confidence any source stated, absent when none did.
 	Confidence *int `json:"confidence,omitempty"`
+	// Grade is "strong", or "weak" for an indicator that is often harmless (see GradeWeak).
+	Grade string `json:"grade"`
+	// WeakBecause says why a weak sighting is weak.
+	WeakBecause string `json:"weak_because,omitempty"`
 }
 
 // Marking is a TLP marking that encodes as JSON null when unmarked, so consumers can rely on

@@ -29,6 +29,7 @@ type encodedEntry struct {
 	tail    []byte
 	typ     vigil.IndicatorType
 	sources []string
+	weak    bool
 }
 
 func newScanner(snap *match.Snapshot, file string, f telemetry.Format) *scanner {
@@ -79,12 +80,12 @@ func (s *scanner) scanLine(c *chunk, l []byte, line int64) {
 		o := &s.obs[i]
 		s.ids = s.snap.Lookup(*o, s.ids[:0])
 		for _, id := range s.ids {
-			s.emit(c, line, o, s.entry(id))
+			s.emit(c, line, id, o, s.entry(id))
 		}
 	}
 }
 
-func (s *scanner) emit(c *chunk, line int64, o *vigil.Observable, e *encodedEntry) {
+func (s *scanner) emit(c *chunk, line int64, id match.ID, o *vigil.Observable, e *encodedEntry) {
 	out := append(c.out, s.prefix...)
 	out = strconv.AppendInt(out, line, 10)
 	out = append(out, `,"field":`...)
@@ -94,6 +95,7 @@ func (s *scanner) emit(c *chunk, line int64, o *vigil.Observable, e *encodedEntr
 	out = append(out, `,"type":`...)
 	out = jsonString(out, string(o.Type))
 	c.out = append(out, e.tail...)
+	c.marks = append(c.marks, mark{end: len(c.out), line: line, id: id, weak: e.weak})
 	c.counts.sightings++
 	c.counts.byType[typeIndex(e.typ)]++
 	c.counts.sources = append(c.counts.sources, e.sources...)
@@ -105,6 +107,16 @@ func (s *scanner) entry(id match.ID) *encodedEntry {
 		return e
 	}
 	ent := s.snap.Entry(id)
+	sg := matchedOf(ent)
+	tail, _ := json.Marshal(sg)
+	tail[0] = ','
+	e := &encodedEntry{tail: append(tail, '\n'), typ: ent.Type, sources: sg.Sources, weak: sg.Grade == GradeWeak}
+	s.cache[id] = e
+	return e
+}
+
+// matchedOf is what every sighting of the indicator ent says about it.
+func matchedOf(ent match.Entry) Matched {
 	sg := Matched{Indicator: ent.Value, IndicatorType: ent.Type}
 	for _, p := range ent.Sources {
 		if !slices.Contains(sg.Sources, p.Source) {
@@ -123,11 +135,8 @@ func (s *scanner) entry(id match.ID) *encodedEntry {
 	if sg.Sources == nil {
 		sg.Sources = []string{}
 	}
-	tail, _ := json.Marshal(sg)
-	tail[0] = ','
-	e := &encodedEntry{tail: append(tail, '\n'), typ: ent.Type, sources: sg.Sources}
-	s.cache[id] = e
-	return e
+	sg.Grade, sg.WeakBecause = grade(ent)
+	return sg
 }
 
 // jsonString appends s as a JSON string. Plain printable ASCII, nearly every observable,

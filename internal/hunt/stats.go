@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/match"
 )
 
 // maxExamples caps the example problems a hunt keeps.
@@ -42,6 +43,16 @@ type Stats struct {
 	Elapsed time.Duration `json:"elapsed_ns"`
 	// Problems holds the first examples of unreadable lines and inputs.
 	Problems []Problem `json:"problems,omitempty"`
+	// Strong and Weak count the sightings of each grade (see GradeWeak).
+	Strong int64 `json:"strong"`
+	Weak   int64 `json:"weak"`
+	// Withheld counts the sightings of weak indicators past Options.WeakLimit: counted in
+	// Indicators, not written line by line.
+	Withheld int64 `json:"withheld"`
+	// Indicators sums up the sightings per indicator, strong first, most sighted first.
+	Indicators []IndicatorSummary `json:"indicators,omitempty"`
+
+	byID map[match.ID]*IndicatorSummary
 
 	progressBase atomic.Int64
 	lastLine     int64
@@ -66,7 +77,7 @@ func newStats() *Stats {
 // counts is what one chunk contributes to Stats; the writer adds chunks in order.
 type counts struct {
 	lines, blank, events, unparseable, observables, sightings int64
-	byType                                                    [16]int64
+	byType                                                    [32]int64 // by index in vigil.IndicatorTypes; the last for any other
 	sources                                                   []string
 	problems                                                  []Problem
 }
@@ -136,7 +147,11 @@ func (st *Stats) WriteText(w io.Writer) {
 	}
 	fmt.Fprintf(w, "hunted %d file(s): %d lines, %d events, %d unparseable, %d blank, %d observables\n",
 		st.Files, st.Lines, st.Events, st.Unparseable, st.Blank, st.Observables)
-	fmt.Fprintf(w, "sightings: %d\n", st.Sightings)
+	fmt.Fprintf(w, "sightings: %d (%d strong, %d weak", st.Sightings, st.Strong, st.Weak)
+	if st.Withheld > 0 {
+		fmt.Fprintf(w, "; %d weak ones not listed line by line: see --summary", st.Withheld)
+	}
+	fmt.Fprintln(w, ")")
 	for _, t := range vigil.IndicatorTypes {
 		if n := st.ByType[t]; n > 0 {
 			fmt.Fprintf(w, "  %-10s %d\n", t, n)

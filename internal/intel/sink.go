@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -66,6 +68,9 @@ type Sink struct {
 	rep    *Report
 	emit   func(vigil.Indicator)
 	source string // per-input default source (file name) when Options.Source is empty
+	// category is the label the input's folder gives every indicator in it (maltrail's
+	// malware/, malicious/ and suspicious/), when it has one.
+	category string
 }
 
 // NewSink returns a Sink that counts into rep and passes each accepted indicator to emit.
@@ -86,7 +91,27 @@ func (s *Sink) Options() *Options { return &s.opts }
 
 // SetDefaultSource sets the source name used when neither the input nor Options name one
 // (the loader sets it to the file's base name).
-func (s *Sink) SetDefaultSource(name string) { s.source = name }
+func (s *Sink) SetDefaultSource(name string) {
+	s.source = name
+	s.category = folderCategory(name)
+}
+
+// folderCategories are the folder names lists use to say what their entries are: each
+// becomes a label of the entries of the files under it (maltrail sorts its trails into
+// malware/, malicious/ and suspicious/), so a person can tell what is only suspicious.
+var folderCategories = []string{"malware", "malicious", "suspicious"}
+
+// folderCategory is the category named by the innermost folder of path (a file path, or
+// archive!member) that is one, or "".
+func folderCategory(path string) string {
+	dirs := strings.FieldsFunc(path, func(r rune) bool { return r == '/' || r == '\\' || r == '!' })
+	for i := len(dirs) - 2; i >= 0; i-- { // the last element is the file
+		if c := strings.ToLower(dirs[i]); slices.Contains(folderCategories, c) {
+			return c
+		}
+	}
+	return ""
+}
 
 // Add normalises raw as type t and records it with provenance p. An empty t means the
 // type is detected from the value (plain lists). Problems are counted, never returned.
@@ -177,6 +202,9 @@ func (s *Sink) internal(t vigil.IndicatorType, v string) string {
 }
 
 func (s *Sink) fillDefaults(p *vigil.Provenance) {
+	if s.category != "" && !slices.Contains(p.Labels, s.category) {
+		p.Labels = append(slices.Clip(p.Labels), s.category)
+	}
 	if p.Source == "" {
 		p.Source = s.opts.Source
 		if p.Source == "" {
