@@ -16,6 +16,11 @@ type StoredIndicator struct {
 	Sources []IndicatorSource
 }
 
+// WarninglistLabel starts the label an indicator carries when a flagging warninglist
+// knows it ("warninglist:cdn-and-cloud-shared-addresses"): it still matches, but its
+// sightings are weak and its alerts a severity lower.
+const WarninglistLabel = "warninglist:"
+
 // IndicatorSource is one source's claim on an indicator.
 type IndicatorSource struct {
 	// Provenance is the claim as the source made it; Provenance.Source names the source.

@@ -30,6 +30,17 @@ func (s Severity) Rank() int {
 	return 0
 }
 
+// Lower is the next severity down; low stays low.
+func (s Severity) Lower() Severity {
+	switch s {
+	case SeverityCritical:
+		return SeverityHigh
+	case SeverityHigh:
+		return SeverityMedium
+	}
+	return SeverityLow
+}
+
 // ThreatEvent is a third-party report about one observable, such as "this IP was seen
 // talking to a botnet" or "this host exposes RDP", to be routed to the organisation that owns it.
 type ThreatEvent struct {

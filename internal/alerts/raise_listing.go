@@ -77,7 +77,17 @@ var threatWords = []string{"ransom", "c2", "cnc", "command and control", "comman
 //     machine, not merely a connection attempt);
 //   - low: every source that states a confidence is below 40%;
 //   - medium: everything else, including indicators with no confidence or labels.
+//
+// An indicator a flagging warninglist knows (a shared CDN address) is one step lower.
 func (l *Listing) Severity() vigil.Severity {
+	s := l.severity()
+	if slices.ContainsFunc(l.Labels, func(lb string) bool { return strings.HasPrefix(lb, vigil.WarninglistLabel) }) {
+		return s.Lower()
+	}
+	return s
+}
+
+func (l *Listing) severity() vigil.Severity {
 	ransom, threat := false, false
 	for _, lb := range l.Labels {
 		lb = strings.ToLower(lb)

@@ -10,7 +10,7 @@ import (
 
 // intelFlags are the import settings shared by every command that reads intel.
 type intelFlags struct {
-	Warninglists   string `name:"warninglists" placeholder:"DIR" type:"existingdir" help:"MISP warninglists directory (*/list.json): indicators on a list (8.8.8.8, google.com, RFC 1918...) are kept out of matching and counted."`
+	Warninglists   string `name:"warninglists" default:"builtin" placeholder:"LISTS" help:"Warninglists of values known to be benign: builtin (vigil's curated set: public resolvers, hashes of empty content, Windows' own file names, top sites' domains as exact values, dropped; shared CDN and cloud ranges, flagged), none, or directories of MISP warninglists (*/list.json), comma-separated. Dropped values are kept out of matching and counted; flagged ones match as weak."`
 	Source         string `placeholder:"NAME" help:"Source name for indicators whose input names none (default: the file name)."`
 	TLP            string `name:"tlp" placeholder:"MARKING" help:"TLP for unmarked indicators: CLEAR, GREEN, AMBER, AMBER+STRICT or RED."`
 	Grade          string `placeholder:"A1" help:"Admiralty grade of the source (reliability A-F, credibility 1-6), e.g. B2."`
@@ -42,13 +42,11 @@ func (f *intelFlags) options() (intel.Options, error) {
 		}
 		o.Reliability, o.Credibility = r, c
 	}
-	if f.Warninglists != "" {
-		wl, err := intel.LoadWarninglists(f.Warninglists)
-		if err != nil {
-			return o, usageErrorf("--warninglists: %v", err)
-		}
-		o.Warninglists = wl
+	wl, err := intel.LoadWarninglistSetting(f.Warninglists)
+	if err != nil {
+		return o, usageErrorf("--warninglists: %v", err)
 	}
+	o.Warninglists = wl
 	return o, nil
 }
 

@@ -97,12 +97,10 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 		log.WarnContext(ctx, "PostgreSQL with the secret in the data dir: servers sharing this database need the same VIGIL_SECRET",
 			slog.String("path", cfg.SecretPath()))
 	}
-	var benign *intel.Warninglists
-	if cfg.Warninglists != "" {
-		if benign, err = intel.LoadWarninglists(cfg.Warninglists); err != nil {
-			s.Close()
-			return nil, nil, usageErrorf("warninglists: %v", err)
-		}
+	benign, err := intel.LoadWarninglistSetting(cfg.Warninglists)
+	if err != nil {
+		s.Close()
+		return nil, nil, usageErrorf("warninglists: %v", err)
 	}
 	allowPrivate, _ := cfg.FeedAllowPrefixes()   // checked by cfg.Validate
 	hookPrivate, _ := cfg.WebhookAllowPrefixes() // likewise

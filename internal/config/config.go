@@ -51,8 +51,10 @@ type Config struct {
 	FeedAllowPrivate []string `json:"feed_allow_private"`
 	// RetentionDays is how long the keyed observable index and sightings are kept.
 	RetentionDays int `json:"retention_days"`
-	// Warninglists is a directory of MISP warninglists (list.json files); values on them
-	// are imported but never match, so 8.8.8.8 or a cloud provider's range raises no alert.
+	// Warninglists names the lists of values known to be benign: "builtin" (vigil's
+	// curated set, the default), "none", or directories of MISP warninglists (list.json
+	// files), comma-separated. Values a list drops are imported but never match, so
+	// 8.8.8.8 raises no alert; values a flagging list knows match with lower severity.
 	Warninglists string `json:"warninglists"`
 	// MaxIPv4Prefix and MaxIPv6Prefix are the widest networks an organisation could own,
 	// as prefix lengths: a wider IP range is refused as an asset, whoever adds it.
@@ -317,9 +319,12 @@ func (c *Config) Validate() error {
 	if c.RetentionDays < 1 || c.RetentionDays > 3650 {
 		errs = append(errs, fmt.Errorf("retention_days %d must be between 1 and 3650", c.RetentionDays))
 	}
-	if c.Warninglists != "" {
-		if st, err := os.Stat(c.Warninglists); err != nil || !st.IsDir() {
-			errs = append(errs, fmt.Errorf("warninglists %q must be a directory of MISP warninglists (e.g. a clone of misp-warninglists/lists)", c.Warninglists))
+	for _, item := range strings.Split(c.Warninglists, ",") {
+		if item = strings.TrimSpace(item); item == "" || item == "builtin" || item == "none" {
+			continue
+		}
+		if st, err := os.Stat(item); err != nil || !st.IsDir() {
+			errs = append(errs, fmt.Errorf("warninglists %q: give builtin, none, or directories of MISP warninglists (e.g. a clone of misp-warninglists/lists), comma-separated", item))
 		}
 	}
 	if c.DigestHour < 0 || c.DigestHour > 23 {

@@ -38,6 +38,8 @@ func grade(e match.Entry) (string, string) {
 	switch {
 	case e.Type == vigil.TypeFilename:
 		return GradeWeak, "a file name alone: many harmless files share names"
+	case flaggedBy(e) != "":
+		return GradeWeak, "on warninglist " + flaggedBy(e) + ": shared by many harmless services"
 	case emptyContent[e.Value]:
 		return GradeWeak, "the hash of empty content: every empty file has it"
 	case onlyWeakLabels(e):
@@ -63,4 +65,16 @@ func onlyWeakLabels(e match.Entry) bool {
 func weakWord(s string) bool {
 	s = strings.ToLower(s)
 	return slices.ContainsFunc(weakWords, func(w string) bool { return strings.Contains(s, w) })
+}
+
+// flaggedBy names the flagging warninglist that knows the indicator, or "".
+func flaggedBy(e match.Entry) string {
+	for _, p := range e.Sources {
+		for _, l := range p.Labels {
+			if name, ok := strings.CutPrefix(l, vigil.WarninglistLabel); ok {
+				return name
+			}
+		}
+	}
+	return ""
 }

@@ -27,6 +27,7 @@ func TestGrade(t *testing.T) {
 		{"suspicious only", one(vigil.TypeDomain, "whatismyipaddress.com", vigil.Provenance{Source: "maltrail", Confidence: -1, Labels: []string{"Suspicious", "ipinfo"}}), GradeWeak},
 		{"suspicious and malware", one(vigil.TypeDomain, "c2.example", vigil.Provenance{Source: "x", Confidence: -1, Labels: []string{"suspicious", "emotet"}}), GradeStrong},
 		{"one source, low confidence", one(vigil.TypeDomain, "maybe.example", vigil.Provenance{Source: "x", Confidence: 20}), GradeWeak},
+		{"a shared CDN address", one(vigil.TypeIPv4, "104.16.1.1", vigil.Provenance{Source: "x", Confidence: 90, Labels: []string{"c2", vigil.WarninglistLabel + "cdn"}}), GradeWeak},
 		{"one source, confidence not stated", one(vigil.TypeDomain, "maybe.example", vigil.Provenance{Source: "x", Confidence: -1}), GradeStrong},
 	}
 	for _, tt := range tests {

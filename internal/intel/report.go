@@ -5,6 +5,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/vigil-health/vigil"
 )
@@ -47,6 +48,13 @@ type Report struct {
 	Warninglisted int `json:"warninglisted"`
 	// WarninglistedBy counts them per warninglist.
 	WarninglistedBy map[string]int `json:"warninglisted_by,omitempty"`
+	// Flagged counts indicators kept although a flagging warninglist knows them (labelled
+	// "warninglist:<name>"), and FlaggedBy per list.
+	Flagged   int            `json:"flagged"`
+	FlaggedBy map[string]int `json:"flagged_by,omitempty"`
+	// ListedExamples holds the first few values each warninglist dropped or flagged, so a
+	// person can see what a list does to a feed.
+	ListedExamples map[string][]string `json:"listed_examples,omitempty"`
 	// Expired counts indicators whose validity has ended.
 	Expired int `json:"expired"`
 	// Revoked counts indicators their publisher withdrew.
@@ -69,6 +77,12 @@ func (r *Report) init() {
 	}
 	if r.WarninglistedBy == nil {
 		r.WarninglistedBy = map[string]int{}
+	}
+	if r.FlaggedBy == nil {
+		r.FlaggedBy = map[string]int{}
+	}
+	if r.ListedExamples == nil {
+		r.ListedExamples = map[string][]string{}
 	}
 	if r.Skipped == nil {
 		r.Skipped = map[string]int{}
@@ -111,7 +125,13 @@ func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "rejected:          %d\n", r.Rejected)
 	fmt.Fprintf(w, "warninglisted:     %d\n", r.Warninglisted)
 	for _, name := range slices.Sorted(maps.Keys(r.WarninglistedBy)) {
-		fmt.Fprintf(w, "  %-40s %d\n", name, r.WarninglistedBy[name])
+		fmt.Fprintf(w, "  %-40s %d  e.g. %s\n", name, r.WarninglistedBy[name], strings.Join(r.ListedExamples[name], ", "))
+	}
+	if r.Flagged > 0 {
+		fmt.Fprintf(w, "flagged (kept):    %d\n", r.Flagged)
+		for _, name := range slices.Sorted(maps.Keys(r.FlaggedBy)) {
+			fmt.Fprintf(w, "  %-40s %d  e.g. %s\n", name, r.FlaggedBy[name], strings.Join(r.ListedExamples[name], ", "))
+		}
 	}
 	fmt.Fprintf(w, "expired:           %d\n", r.Expired)
 	fmt.Fprintf(w, "revoked:           %d\n", r.Revoked)
@@ -139,6 +159,15 @@ func (r *Report) WriteText(w io.Writer) {
 	}
 }
 
+// maxListedExamples is how many values of each warninglist a report keeps.
+const maxListedExamples = 3
+
+func (r *Report) listedExample(list, value string) {
+	if len(r.ListedExamples[list]) < maxListedExamples && !slices.Contains(r.ListedExamples[list], value) {
+		r.ListedExamples[list] = append(r.ListedExamples[list], value)
+	}
+}
+
 // Merge adds the counts and examples of o into r.
 func (r *Report) Merge(o *Report) {
 	r.init()
@@ -157,6 +186,15 @@ func (r *Report) Merge(o *Report) {
 	}
 	for k, v := range o.WarninglistedBy {
 		r.WarninglistedBy[k] += v
+	}
+	r.Flagged += o.Flagged
+	for k, v := range o.FlaggedBy {
+		r.FlaggedBy[k] += v
+	}
+	for k, v := range o.ListedExamples {
+		for _, e := range v {
+			r.listedExample(k, e)
+		}
 	}
 	for k, v := range o.Skipped {
 		r.Skipped[k] += v

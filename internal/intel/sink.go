@@ -142,10 +142,16 @@ func (s *Sink) Add(loc Location, t vigil.IndicatorType, raw string, p vigil.Prov
 		return
 	}
 	ind := vigil.Indicator{Type: typ, Value: val, Provenance: p}
-	if name, ok := s.opts.Warninglists.Match(ind.Type, ind.Value); ok {
-		s.rep.Warninglisted++
-		s.rep.WarninglistedBy[name]++
-		return
+	if name, flag, ok := s.opts.Warninglists.Lookup(ind.Type, ind.Value); ok {
+		s.rep.listedExample(name, ind.Value)
+		if !flag {
+			s.rep.Warninglisted++
+			s.rep.WarninglistedBy[name]++
+			return
+		}
+		s.rep.Flagged++
+		s.rep.FlaggedBy[name]++
+		ind.Provenance.Labels = append(slices.Clip(ind.Provenance.Labels), vigil.WarninglistLabel+name)
 	}
 	s.rep.Total++
 	s.rep.ByType[typ]++

@@ -8,7 +8,7 @@ import (
 	"maps"
 	"net/netip"
 	"os"
-	"path/filepath"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -60,6 +60,7 @@ type Warninglists struct {
 type wlList struct {
 	name  string
 	types uint16 // bit i set: applies to vigil.IndicatorTypes[i]
+	flag  bool   // keep what it knows, flagged, rather than leave it out
 }
 
 // wlHit is one list holding a string or hostname entry; next chains the other lists
@@ -96,6 +97,10 @@ type wlFile struct {
 	Type               string   `json:"type"`
 	List               []string `json:"list"`
 	MatchingAttributes []string `json:"matching_attributes"`
+	// Mode is vigil's own: "flag" keeps the indicators the list knows, labelled
+	// "warninglist:<name>" (weaker sightings, alerts a severity lower); "drop", or
+	// nothing as in MISP's lists, leaves them out of matching.
+	Mode string `json:"vigil_mode"`
 }
 
 // LoadWarninglists reads every list.json under dir (the misp-warninglists "lists"
@@ -103,52 +108,63 @@ type wlFile struct {
 // A list that cannot be read or used is left out and named in Problems; the error is
 // for a dir that cannot be read or holds no lists.
 func LoadWarninglists(dir string) (*Warninglists, error) {
-	paths, err := wlFind(dir)
-	if err != nil {
+	w := newWarninglists()
+	if err := w.addFS(os.DirFS(dir), dir); err != nil {
 		return nil, err
-	}
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("no warninglists (<name>/list.json) under %s", dir)
-	}
-	w := &Warninglists{nets: &bart.Table[int32]{}, names: map[string]int32{}, grams: map[uint32]int32{},
-		gramSet: make([]uint64, 1<<wlGramBits/64)}
-	for _, name := range slices.Sorted(maps.Keys(paths)) {
-		if err := w.load(name, paths[name]); err != nil {
-			w.problems = append(w.problems, name+": "+err.Error())
-		}
 	}
 	return w, nil
 }
 
-// wlFind returns the list.json files under dir by list name.
-func wlFind(dir string) (map[string]string, error) {
+func newWarninglists() *Warninglists {
+	return &Warninglists{nets: &bart.Table[int32]{}, names: map[string]int32{}, grams: map[uint32]int32{},
+		gramSet: make([]uint64, 1<<wlGramBits/64)}
+}
+
+// addFS adds every list.json under fsys, named where (a directory) in errors.
+func (w *Warninglists) addFS(fsys fs.FS, where string) error {
+	paths, err := wlFind(fsys)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		return fmt.Errorf("no warninglists (<name>/list.json) under %s", where)
+	}
+	for _, name := range slices.Sorted(maps.Keys(paths)) {
+		if err := w.load(fsys, name, paths[name]); err != nil {
+			w.problems = append(w.problems, name+": "+err.Error())
+		}
+	}
+	return nil
+}
+
+// wlFind returns the list.json files under fsys by list name.
+func wlFind(fsys fs.FS) (map[string]string, error) {
 	paths := map[string]string{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("cannot read warninglists: %w", err)
 		}
-		if d.IsDir() && path != dir && strings.HasPrefix(d.Name(), ".") {
-			return filepath.SkipDir
+		if d.IsDir() && p != "." && strings.HasPrefix(d.Name(), ".") {
+			return fs.SkipDir
 		}
 		if !d.IsDir() && d.Name() == "list.json" {
-			paths[wlName(dir, path)] = path
+			paths[wlName(p)] = p
 		}
 		return nil
 	})
 	return paths, err
 }
 
-// wlName names a list after its folder relative to the root, "rfc1918".
-func wlName(root, path string) string {
-	rel, err := filepath.Rel(root, filepath.Dir(path))
-	if err != nil || rel == "." {
-		return filepath.Base(filepath.Dir(path))
+// wlName names a list after its folder, "rfc1918".
+func wlName(p string) string {
+	if dir := path.Dir(p); dir != "." {
+		return dir
 	}
-	return filepath.ToSlash(rel)
+	return "list"
 }
 
-func (w *Warninglists) load(name, path string) error {
-	b, err := os.ReadFile(path)
+func (w *Warninglists) load(fsys fs.FS, name, p string) error {
+	b, err := fs.ReadFile(fsys, p)
 	if err != nil {
 		return errors.Unwrap(err)
 	}
@@ -165,7 +181,10 @@ func (w *Warninglists) load(name, path string) error {
 	if err != nil {
 		return err
 	}
-	w.lists = append(w.lists, wlList{name: name, types: types})
+	if f.Mode != "" && f.Mode != "drop" && f.Mode != "flag" {
+		return fmt.Errorf("vigil_mode %q: use drop or flag", f.Mode)
+	}
+	w.lists = append(w.lists, wlList{name: name, types: types, flag: f.Mode == "flag"})
 	w.entries += n
 	return nil
 }
@@ -410,14 +429,20 @@ func wlBit(t vigil.IndicatorType) uint16 {
 // among lists holding the same string or hostname entry the first by name wins, and
 // among networks the most specific.
 func (w *Warninglists) Match(t vigil.IndicatorType, value string) (listName string, ok bool) {
+	name, _, ok := w.Lookup(t, value)
+	return name, ok
+}
+
+// Lookup is Match that also says whether the list flags what it knows (keeps it,
+// labelled) rather than leaving it out.
+func (w *Warninglists) Lookup(t vigil.IndicatorType, value string) (listName string, flag, ok bool) {
 	if w == nil || len(w.lists) == 0 {
-		return "", false
+		return "", false, false
 	}
-	bit := wlBit(t)
-	if id := w.match(t, bit, value); id >= 0 {
-		return w.lists[id].name, true
+	if id := w.match(t, wlBit(t), value); id >= 0 {
+		return w.lists[id].name, w.lists[id].flag, true
 	}
-	return "", false
+	return "", false, false
 }
 
 func (w *Warninglists) match(t vigil.IndicatorType, bit uint16, value string) int32 {

@@ -26,6 +26,9 @@ func TestSightingSeverityRule(t *testing.T) {
 		{"a file hash", vigil.TypeMD5, -1, nil, vigil.SeverityHigh},
 		{"unsure", vigil.TypeIPv4, 39, []string{"scanner"}, vigil.SeverityLow},
 		{"nothing stated", vigil.TypeDomain, -1, nil, vigil.SeverityMedium},
+		{"a TLS fingerprint", vigil.TypeJA3, -1, nil, vigil.SeverityHigh},
+		{"command and control on a shared CDN address", vigil.TypeIPv4, -1, []string{"C2", vigil.WarninglistLabel + "cdn"}, vigil.SeverityMedium},
+		{"ransomware on a shared CDN address", vigil.TypeIPv4, 90, []string{"ransomware", vigil.WarninglistLabel + "cdn"}, vigil.SeverityHigh},
 	}
 	for _, tt := range tests {
 		l := alerts.NewListing(tt.typ, "x")
