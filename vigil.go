@@ -88,6 +88,10 @@ type Indicator struct {
 type Provenance struct {
 	// Source is the feed, partner or file name the indicator came from.
 	Source string
+	// Publisher is who published the indicator inside the data, when the data says: a
+	// STIX created_by_ref identity's name, a MISP event's creator organisation (Orgc). A
+	// feed can carry several publishers' indicators; empty when the data names none.
+	Publisher string
 	// TLP is the Traffic Light Protocol marking: how far the indicator may be shared.
 	TLP TLP
 	// Reliability is the Admiralty source-reliability grade 'A'..'F'; 0 when unknown.

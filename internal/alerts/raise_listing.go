@@ -16,6 +16,9 @@ type Listing struct {
 	Value string
 	// Sources are the sources that list it, in the order first seen.
 	Sources []string
+	// Publishers are who published it inside the data (a STIX identity, a MISP event's
+	// creator), when that is not the source itself.
+	Publishers []string
 	// Labels are what they list it as (malware families, threat types).
 	Labels []string
 	// TLP is the strictest marking of any source.
@@ -33,6 +36,9 @@ func NewListing(t vigil.IndicatorType, value string) *Listing {
 func (l *Listing) Add(p vigil.Provenance) {
 	if src := strings.TrimSpace(p.Source); src != "" && !slices.Contains(l.Sources, src) {
 		l.Sources = append(l.Sources, src)
+	}
+	if pub := strings.TrimSpace(p.Publisher); pub != "" && pub != strings.TrimSpace(p.Source) && !slices.Contains(l.Publishers, pub) {
+		l.Publishers = append(l.Publishers, pub)
 	}
 	for _, lb := range p.Labels {
 		if lb = strings.TrimSpace(lb); lb != "" && !slices.Contains(l.Labels, lb) {
@@ -124,7 +130,13 @@ func hasWord(s, w string) bool {
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' }
 
 // Who says who lists the indicator: "abuse.ch and Shadowserver".
-func (l *Listing) Who() string { return AndList(l.Sources, "a threat-intelligence source") }
+func (l *Listing) Who() string {
+	who := AndList(l.Sources, "a threat-intelligence source")
+	if len(l.Publishers) > 0 {
+		who += " (published by " + AndList(l.Publishers, "") + ")"
+	}
+	return who
+}
 
 // As says what they list it as: "qakbot, botnet (confidence 90%)".
 func (l *Listing) As() string {

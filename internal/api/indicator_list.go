@@ -32,6 +32,7 @@ type Indicator struct {
 // IndicatorSource is one source's claim on an indicator.
 type IndicatorSource struct {
 	Source         string     `json:"source"`
+	Publisher      string     `json:"publisher,omitempty" doc:"Who published it inside the data (a STIX identity, a MISP event's creator), when the data says."`
 	TLP            vigil.TLP  `json:"tlp,omitempty"`
 	Grade          string     `json:"grade,omitempty" example:"B2" doc:"Admiralty code of this claim."`
 	Confidence     *int       `json:"confidence,omitempty" doc:"The publisher's confidence 0–100, when stated."`
@@ -63,7 +64,7 @@ func indicatorOut(ind threatintel.Indicator) Indicator {
 }
 
 func indicatorSourceOut(s vigil.IndicatorSource) IndicatorSource {
-	out := IndicatorSource{Source: s.Source, TLP: s.TLP, Grade: s.Grade(),
+	out := IndicatorSource{Source: s.Source, Publisher: s.Publisher, TLP: s.TLP, Grade: s.Grade(),
 		Labels: s.Labels, ValidFrom: timePtr(s.ValidFrom), ValidUntil: timePtr(s.ValidUntil),
 		FirstSeen: timePtr(s.FirstSeen), LastSeen: timePtr(s.LastSeen), Added: s.Added, Published: s.Published,
 		NotForMatching: s.NotForMatching}

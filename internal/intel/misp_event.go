@@ -52,6 +52,7 @@ func (ev *mispEvent) provenance() vigil.Provenance {
 	if prov.Source == "" {
 		prov.Source = ev.org.Name
 	}
+	prov.Publisher = prov.Source
 	tags := slices.Clip(ev.tags)
 	for _, et := range ev.eventTags {
 		tags = append(tags, et.Tag)

@@ -103,20 +103,20 @@ func TestParseMISPProvenance(t *testing.T) {
 		want vigil.Provenance
 	}{
 		{"event markings, timestamp as last seen", "a0000000-0000-4000-8000-000000000001", vigil.Provenance{
-			Source: "CERT-Example", TLP: vigil.TLPAmber, Reliability: 'B', Credibility: 2, Confidence: 75,
+			Source: "CERT-Example", Publisher: "CERT-Example", TLP: vigil.TLPAmber, Reliability: 'B', Credibility: 2, Confidence: 75,
 			LastSeen: ts, Labels: eventLabels}},
 		{"attribute TLP and likelihood override the event's, labels merge", "a0000000-0000-4000-8000-000000000006", vigil.Provenance{
-			Source: "CERT-Example", TLP: vigil.TLPGreen, Reliability: 'B', Credibility: 2, Confidence: 68,
+			Source: "CERT-Example", Publisher: "CERT-Example", TLP: vigil.TLPGreen, Reliability: 'B', Credibility: 2, Confidence: 68,
 			LastSeen: ts, Labels: append(slices.Clone(eventLabels), "phishing")}},
 		{"first and last seen", "a0000000-0000-4000-8000-000000000013", vigil.Provenance{
-			Source: "CERT-Example", TLP: vigil.TLPAmber, Reliability: 'B', Credibility: 2, Confidence: 75,
+			Source: "CERT-Example", Publisher: "CERT-Example", TLP: vigil.TLPAmber, Reliability: 'B', Credibility: 2, Confidence: 75,
 			FirstSeen: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), LastSeen: time.Date(2024, 2, 3, 0, 0, 0, 0, time.UTC),
 			Labels: eventLabels}},
 		{"strictest of two attribute TLPs, attribute admiralty", "a0000000-0000-4000-8000-000000000015", vigil.Provenance{
-			Source: "CERT-Example", TLP: vigil.TLPRed, Reliability: 'A', Credibility: 2, Confidence: 75,
+			Source: "CERT-Example", Publisher: "CERT-Example", TLP: vigil.TLPRed, Reliability: 'A', Credibility: 2, Confidence: 75,
 			LastSeen: ts, Labels: eventLabels}},
 		{"object attribute takes the object's first seen", "a0000000-0000-4000-8000-000000000017", vigil.Provenance{
-			Source: "CERT-Example", TLP: vigil.TLPAmber, Reliability: 'B', Credibility: 2, Confidence: 75,
+			Source: "CERT-Example", Publisher: "CERT-Example", TLP: vigil.TLPAmber, Reliability: 'B', Credibility: 2, Confidence: 75,
 			FirstSeen: time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC), LastSeen: ts, Labels: eventLabels}},
 	}
 	for _, tt := range tests {

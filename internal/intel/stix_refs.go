@@ -122,7 +122,7 @@ func (r *STIXRefs) add(s *Sink, loc Location, matches []stixpattern.Match, o *st
 // emit resolves what it can of w's references and hands its values to s.
 func (r *STIXRefs) emit(s *Sink, w pendingIndicator) {
 	if name, ok := r.names[w.creator]; ok {
-		w.p.Source = name
+		w.p.Source, w.p.Publisher = name, name
 	}
 	for _, ref := range w.markings {
 		t, _ := r.tlp(ref)
@@ -152,12 +152,13 @@ func (r *STIXRefs) provenance(o *stixObject) vigil.Provenance {
 		ValidFrom:  parseTime(o.ValidFrom),
 		ValidUntil: parseTime(o.ValidUntil),
 		Source:     o.CreatedByRef,
+		Publisher:  o.CreatedByRef,
 	}
 	if o.Confidence.ok {
 		p.Confidence = o.Confidence.value
 	}
 	if name, ok := r.names[o.CreatedByRef]; ok {
-		p.Source = name
+		p.Source, p.Publisher = name, name
 	}
 	for _, ref := range o.MarkingRefs {
 		t, _ := r.tlp(ref)

@@ -231,21 +231,22 @@ func (s *Store) upsertIndicators(ctx context.Context, c conn, rows []sourceRow) 
 // upsertClaims writes each row's claim, refreshing published_at and keeping added_at.
 func (s *Store) upsertClaims(ctx context.Context, c conn, rows []sourceRow) error {
 	now := dbTime(s.now())
-	const cols = 14
+	const cols = 15
 	for chunk := range slices.Chunk(rows, batchRows) {
 		args := make([]any, 0, cols*len(chunk))
 		for i := range chunk {
 			p := &chunk[i].ind.Provenance
 			args = append(args, chunk[i].id, p.Source, string(p.TLP), vigil.AdmiraltyCode(p.Reliability, 0), int(p.Credibility),
 				p.Confidence, chunk[i].labels, p.Ref, dbTime(p.ValidFrom), dbTime(p.ValidUntil), dbTime(p.FirstSeen),
-				dbTime(p.LastSeen), now, now)
+				dbTime(p.LastSeen), now, now, p.Publisher)
 		}
 		q := `INSERT INTO indicator_sources (indicator_id, source, tlp, reliability, credibility, confidence, labels,
-			ref, valid_from, valid_until, first_seen, last_seen, added_at, published_at) VALUES ` + valuesList(len(chunk), cols) +
+			ref, valid_from, valid_until, first_seen, last_seen, added_at, published_at, publisher) VALUES ` + valuesList(len(chunk), cols) +
 			` ON CONFLICT (indicator_id, source) DO UPDATE SET tlp = excluded.tlp, reliability = excluded.reliability,
 			credibility = excluded.credibility, confidence = excluded.confidence, labels = excluded.labels,
 			ref = excluded.ref, valid_from = excluded.valid_from, valid_until = excluded.valid_until,
 			first_seen = excluded.first_seen, last_seen = excluded.last_seen, published_at = excluded.published_at,
+			publisher = excluded.publisher,
 			not_for_matching = ''`
 		if _, err := c.exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("insert claims: %w", err)

@@ -13,7 +13,7 @@ import (
 // indicatorColumns are an indicator joined with one of its claims, in scanClaim's order.
 const indicatorColumns = `i.id, i.type, i.value, i.last_sighted, s.source, s.tlp, s.reliability, s.credibility,
 	s.confidence, s.labels, s.ref, s.valid_from, s.valid_until, s.first_seen, s.last_seen, s.not_for_matching,
-	s.added_at, s.published_at`
+	s.added_at, s.published_at, s.publisher`
 
 // scanClaim reads one row of indicatorColumns.
 func scanClaim(sc scanner) (vigil.StoredIndicator, vigil.IndicatorSource, error) {
@@ -24,7 +24,7 @@ func scanClaim(sc scanner) (vigil.StoredIndicator, vigil.IndicatorSource, error)
 	p := &src.Provenance
 	err := sc.Scan(&si.ID, &si.Type, &si.Value, scanTime(&si.LastSighted), &p.Source, &p.TLP, &rel, &cred,
 		&p.Confidence, &labels, &p.Ref, scanTime(&p.ValidFrom), scanTime(&p.ValidUntil), scanTime(&p.FirstSeen),
-		scanTime(&p.LastSeen), &src.NotForMatching, scanTime(&src.Added), scanTime(&src.Published))
+		scanTime(&p.LastSeen), &src.NotForMatching, scanTime(&src.Added), scanTime(&src.Published), &p.Publisher)
 	if err != nil {
 		return si, src, err
 	}

@@ -55,6 +55,11 @@ func TestTAXIIPullThatFailsPartWayKeepsWhatItRead(t *testing.T) {
 		if reqs := ts.Requests()[before:]; len(reqs) != 2 {
 			t.Errorf("resumed with %d requests %q, want 2 pages after page 1", len(reqs), reqs)
 		}
+		// The feed is the source; the identity that created them inside the data is kept beside it.
+		si, err := s.GetIndicator(ctx, vigil.TypeDomain, "nhsmail-login.example")
+		if err != nil || len(si.Sources) != 1 || si.Sources[0].Source != "partner-cert" || si.Sources[0].Publisher != "Health Sector Partner CERT" {
+			t.Errorf("stored claim %+v, %v: want source partner-cert published by Health Sector Partner CERT", si.Sources, err)
+		}
 	})
 }
 
