@@ -20,6 +20,7 @@ type LoadProblem struct {
 	Reason string
 }
 
+// String gives the problem as "file: reason".
 func (p LoadProblem) String() string { return p.File + ": " + p.Reason }
 
 // Load reads OSV records from path: a .zip of records, osv-scanner's offline layout
