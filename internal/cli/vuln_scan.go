@@ -23,11 +23,11 @@ type vulnScanCmd struct {
 
 // scanReport is the json format: everything the table shows.
 type scanReport struct {
-	Findings  []vuln.Finding           `json:"findings"`
-	Upgrades  []vuln.Upgrade           `json:"upgrades"`
-	Checked   int                      `json:"checked"`
-	Unmatched []unmatchedComponent     `json:"unmatched"`
-	Problems  []inventoryProblem       `json:"problems"`
+	Findings  []vuln.Finding       `json:"findings"`
+	Upgrades  []vuln.Upgrade       `json:"upgrades"`
+	Checked   int                  `json:"checked"`
+	Unmatched []unmatchedComponent `json:"unmatched"`
+	Problems  []inventoryProblem   `json:"problems"`
 }
 
 type inventoryProblem struct {
