@@ -39,10 +39,10 @@ func ParseEPSS(r io.Reader) (EPSSScores, error) {
 		if errors.Is(err, io.EOF) {
 			return scores, nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return nil, fmt.Errorf("EPSS: %w", err)
 		}
+		line, _ := cr.FieldPos(0)
 		cve, e, err := epssRow(rec)
 		if err != nil {
 			return nil, fmt.Errorf("EPSS line %d: %w", line, err)

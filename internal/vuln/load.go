@@ -23,12 +23,24 @@ type LoadProblem struct {
 // String gives the problem as "file: reason".
 func (p LoadProblem) String() string { return p.File + ": " + p.Reason }
 
-// Load reads OSV records from path: a .zip of records, osv-scanner's offline layout
-// (<path>/osv-scalibr/<Ecosystem>/all.zip, or <path>/<Ecosystem>/all.zip), or a directory
-// of .json records and .zip files, searched recursively. A record that cannot be read is
-// reported as a problem and skipped; err is only for a path that cannot be read at all.
+// Load reads OSV records from path (see ReadAdvisories) and indexes them. A record that
+// cannot be read is reported as a problem and skipped; err is only for a path that
+// cannot be read at all.
 func Load(path string) (*DB, []LoadProblem, error) {
 	start := time.Now()
+	advisories, problems, err := ReadAdvisories(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	db := NewDB(advisories)
+	db.loadTime = time.Since(start)
+	return db, problems, nil
+}
+
+// ReadAdvisories reads OSV records from path: a .zip of records, osv-scanner's offline
+// layout (<path>/osv-scalibr/<Ecosystem>/all.zip, or <path>/<Ecosystem>/all.zip), or a
+// directory of .json records and .zip files, searched recursively.
+func ReadAdvisories(path string) ([]Advisory, []LoadProblem, error) {
 	files, err := advisoryFiles(path)
 	if err != nil {
 		return nil, nil, err
@@ -41,9 +53,7 @@ func Load(path string) (*DB, []LoadProblem, error) {
 			l.file(f)
 		}
 	}
-	db := NewDB(l.advisories)
-	db.loadTime = time.Since(start)
-	return db, l.problems, nil
+	return l.advisories, l.problems, nil
 }
 
 // advisoryFiles lists the files Load reads, in a stable order.
