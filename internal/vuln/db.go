@@ -49,6 +49,7 @@ type record struct {
 type entry struct {
 	rec       *record
 	ecosystem string // as the record writes it, with any release suffix
+	name      string // as the record writes it
 	ranges    [][]event
 	versions  map[string]bool
 }
@@ -124,7 +125,7 @@ func (db *DB) add(a Advisory, sets *aliasSets) {
 
 func (db *DB) newEntry(rec *record, af Affected) *entry {
 	eco := af.Package.Ecosystem
-	e := &entry{rec: rec, ecosystem: eco}
+	e := &entry{rec: rec, ecosystem: eco, name: af.Package.Name}
 	if len(af.Versions) > 0 {
 		e.versions = make(map[string]bool, len(af.Versions))
 		for _, v := range af.Versions {
