@@ -102,7 +102,7 @@ func latestByID(advisories []Advisory, st *Stats) []Advisory {
 }
 
 func (db *DB) add(a Advisory, sets *aliasSets) {
-	rec := &record{id: a.ID, aliases: a.Aliases, summary: a.Summary, severity: advisorySeverity(a)}
+	rec := &record{id: a.ID, aliases: otherIDs(a), summary: a.Summary, severity: advisorySeverity(a)}
 	sets.join(a.ID, a.ID)
 	for _, alias := range a.Aliases {
 		sets.join(a.ID, alias)
@@ -121,6 +121,19 @@ func (db *DB) add(a Advisory, sets *aliasSets) {
 	for eco := range ecosystems {
 		db.stats.ByEcosystem[eco]++
 	}
+}
+
+// otherIDs is the record's aliases, sorted, without its own ID: what a finding from
+// this record alone reports.
+func otherIDs(a Advisory) []string {
+	out := []string{}
+	for _, alias := range a.Aliases {
+		if alias != a.ID && !slices.Contains(out, alias) {
+			out = append(out, alias)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (db *DB) newEntry(rec *record, af Affected) *entry {

@@ -52,7 +52,7 @@ func (db *DB) matchOne(c vigil.Component) ([]Finding, string) {
 // hit is one record that affects a component, with the fixes that apply.
 type hit struct {
 	rec   *record
-	fixed []string
+	fixed []event
 }
 
 func (db *DB) hits(c vigil.Component, v semantic.Version) []hit {
@@ -77,13 +77,13 @@ func sameRelease(a, b string) bool {
 
 // affects applies OSV's rules: the version is in the versions list, or inside one of
 // the ranges. fixed holds the fix of each range that contains it.
-func (e *entry) affects(v semantic.Version, version string) (affected bool, fixed []string) {
+func (e *entry) affects(v semantic.Version, version string) (affected bool, fixed []event) {
 	affected = e.versions[version]
 	for _, r := range e.ranges {
 		in, fix := rangeContains(r, v, version)
 		if in {
 			affected = true
-			if fix != "" {
+			if fix.v != nil {
 				fixed = append(fixed, fix)
 			}
 		}
@@ -94,14 +94,14 @@ func (e *entry) affects(v semantic.Version, version string) (affected bool, fixe
 // rangeContains walks a sorted range: introduced opens it, fixed closes it before the
 // fixed version, last_affected closes it after. fix is the fixed event that closes the
 // interval holding v.
-func rangeContains(events []event, v semantic.Version, version string) (in bool, fix string) {
+func rangeContains(events []event, v semantic.Version, version string) (in bool, fix event) {
 	for _, ev := range events {
 		if in {
 			switch ev.kind {
 			case 'f':
 				in = compare(v, ev.v) < 0
-				if in && fix == "" {
-					fix = ev.raw
+				if in && fix.v == nil {
+					fix = ev
 				}
 			case 'l':
 				in = ev.raw == version || compare(v, ev.v) <= 0
@@ -148,26 +148,43 @@ func (db *DB) root(id string) string {
 
 // mergeHits makes one finding of records that name the same vulnerability.
 func mergeHits(c vigil.Component, hits []hit) Finding {
-	slices.SortFunc(hits, func(a, b hit) int { return cmp.Compare(a.rec.id, b.rec.id) })
+	if len(hits) > 1 {
+		slices.SortFunc(hits, func(a, b hit) int { return cmp.Compare(a.rec.id, b.rec.id) })
+	}
 	first := hits[0].rec
 	f := Finding{Input: c.Source, Ecosystem: c.Ecosystem, Name: c.Name, Version: c.Version,
-		Location: c.Location, ID: first.id, Summary: first.summary, Severity: first.severity}
-	ids := map[string]bool{}
-	var fixed []string
+		Location: c.Location, ID: first.id, Summary: first.summary, Severity: first.severity,
+		Aliases: slices.Clone(first.aliases), Fixed: []string{}}
+	var fixed []event
 	for _, h := range hits {
-		ids[h.rec.id] = true
-		for _, a := range h.rec.aliases {
-			ids[a] = true
-		}
 		fixed = append(fixed, h.fixed...)
 		if h.rec.severity.Score > f.Severity.Score || f.Severity.Rating == "" {
 			f.Severity = h.rec.severity
 		}
 	}
-	delete(ids, f.ID)
-	f.Aliases = sortedKeys(ids)
-	f.Fixed = sortVersions(c.Ecosystem, fixed)
+	if len(hits) > 1 {
+		f.Aliases = mergedAliases(hits)
+	}
+	slices.SortFunc(fixed, compareEvents)
+	for i, ev := range fixed {
+		if i == 0 || ev.raw != fixed[i-1].raw {
+			f.Fixed = append(f.Fixed, ev.raw)
+		}
+	}
 	return f
+}
+
+// mergedAliases is every ID of the hits but the first, sorted.
+func mergedAliases(hits []hit) []string {
+	ids := map[string]bool{}
+	for _, h := range hits {
+		ids[h.rec.id] = true
+		for _, a := range h.rec.aliases {
+			ids[a] = true
+		}
+	}
+	delete(ids, hits[0].rec.id)
+	return sortedKeys(ids)
 }
 
 func sortedKeys(m map[string]bool) []string {
@@ -176,20 +193,5 @@ func sortedKeys(m map[string]bool) []string {
 		out = append(out, k)
 	}
 	slices.Sort(out)
-	return out
-}
-
-// sortVersions sorts and de-duplicates versions in the ecosystem's order.
-func sortVersions(ecosystem string, versions []string) []string {
-	out := []string{}
-	for _, v := range versions {
-		if !slices.Contains(out, v) {
-			out = append(out, v)
-		}
-	}
-	slices.SortFunc(out, func(a, b string) int {
-		c, _ := CompareVersions(ecosystem, a, b)
-		return c
-	})
 	return out
 }
