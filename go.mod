@@ -1,6 +1,6 @@
 module github.com/vigil-health/vigil
 
-go 1.26.0
+go 1.26.3
 
 require (
 	github.com/FastFilter/xorfilter v0.5.1
@@ -12,6 +12,7 @@ require (
 	github.com/emersion/go-smtp v0.26.0
 	github.com/gaissmai/bart v0.30.0
 	github.com/google/go-cmp v0.7.0
+	github.com/google/osv-scalibr v0.5.3
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/pressly/goose/v3 v3.29.0
 	github.com/prometheus/client_golang v1.25.0

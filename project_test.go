@@ -157,6 +157,7 @@ var layers = map[string]string{
 	"internal/orgcsv":       engine,
 	"internal/inventory":    engine,
 	"internal/config":       engine,
+	"internal/vuln":         engine,
 	"internal/store":        storage,
 	"internal/accounts":     usecase,
 	"internal/auditlog":     usecase,

@@ -33,6 +33,7 @@ type root struct {
 	Serve   serveCmd   `cmd:"" help:"Run the sector server: the API, Early Warning, live and retro hunting. --demo seeds a demo sector. Messages to organisations (immediate alerts, daily digest) are queued in an outbox (GET /api/v1/outbox); email delivery is not built yet."`
 	Hunt    huntCmd    `cmd:"" help:"Hunt telemetry (NDJSON, plain or gzip) for indicators of compromise; writes sightings as NDJSON to stdout."`
 	Intel   intelCmd   `cmd:"" help:"Inspect threat-intelligence files."`
+	Vuln    vulnCmd    `cmd:"" help:"Match software inventories against vulnerability advisories (OSV, CISA KEV, EPSS), offline."`
 	Org     orgCmd     `cmd:"" help:"Manage organisations."`
 	User    userCmd    `cmd:"" help:"Manage accounts."`
 	Token   tokenCmd   `cmd:"" help:"Manage API tokens."`
