@@ -16,7 +16,7 @@ type vulnScanCmd struct {
 	KEV    string   `name:"kev" type:"path" help:"CISA known_exploited_vulnerabilities.json: marks known exploited findings and their due date."`
 	EPSS   string   `name:"epss" type:"path" help:"FIRST EPSS daily CSV: adds the probability of exploitation."`
 	Format string   `name:"format" enum:"table,json,ndjson" default:"table" help:"table, json (one object) or ndjson (one finding per line)."`
-	Inputs []string `arg:"" name:"input" help:"Inventories: purl lists (one pkg:… per line) or go.mod."`
+	Inputs []string `arg:"" name:"input" help:"Inventories, files or directories: CycloneDX or SPDX JSON, purl lists, osquery results, go.mod, requirements.txt, package-lock.json, pom.xml, uv.lock, or a vendor,product,version CSV."`
 
 	read ReadInputs
 }

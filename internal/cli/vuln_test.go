@@ -74,7 +74,7 @@ func TestVulnScanErrors(t *testing.T) {
 		want string
 	}{
 		{"missing input", []string{"vuln", "scan", "--osv", osv, "testdata/vuln/nope.purls"}, "nope.purls"},
-		{"input not understood", []string{"vuln", "scan", "--osv", osv, "testdata/intel-stats-examples.json"}, "intel-stats-examples.json: not understood"},
+		{"input not understood", []string{"vuln", "scan", "--osv", osv, "testdata/intel-stats-examples.json"}, "intel-stats-examples.json: JSON that is not CycloneDX"},
 		{"missing advisories", []string{"vuln", "scan", "--osv", "testdata/vuln/no-such-db", "testdata/vuln/log4j-2.17.1.purls"}, "no-such-db"},
 		{"bad KEV", []string{"vuln", "scan", "--osv", osv, "--kev", "testdata/vuln/mixed.purls", "testdata/vuln/log4j-2.17.1.purls"}, "mixed.purls: not a KEV catalogue"},
 		{"bad EPSS", []string{"vuln", "scan", "--osv", osv, "--epss", "testdata/vuln/mixed.purls", "testdata/vuln/log4j-2.17.1.purls"}, "mixed.purls: EPSS"},

@@ -1,44 +1,21 @@
 package vuln
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/vigil-health/vigil/internal/inventory"
+)
 
 // normalise returns the name a package is indexed under, so that an inventory's
-// spelling finds the advisory's: PyPI names follow PEP 503 (lower case, runs of "-",
-// "_" and "." become one "-"); Maven keeps OSV's "group:artifact" as written; npm keeps
-// its "@scope/" prefix. It is a stop-gap until the inventory package's Normalise is
-// wired in, and must stay equivalent to it.
+// spelling finds the advisory's: the inventory package's rules (PyPI by PEP 503, the
+// case-blind ecosystems in lower case, the rest as written), and Go's toolchain under
+// "stdlib" as OSV files it.
 func normalise(ecosystem, name string) string {
-	name = strings.TrimSpace(name)
-	switch baseEcosystem(ecosystem) {
-	case "PyPI":
-		return pep503(name)
-	case "Go":
-		if name == "go" || name == "toolchain" {
-			return "stdlib"
-		}
+	base := baseEcosystem(ecosystem)
+	if base == "Go" && (strings.TrimSpace(name) == "go" || strings.TrimSpace(name) == "toolchain") {
+		return "stdlib"
 	}
-	return name
-}
-
-// pep503 is PyPI's name normalisation: re.sub(r"[-_.]+", "-", name).lower().
-func pep503(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		if r == '-' || r == '_' || r == '.' {
-			dash = true
-			continue
-		}
-		if dash {
-			b.WriteByte('-')
-			dash = false
-		}
-		b.WriteRune(r)
-	}
-	if dash {
-		b.WriteByte('-')
-	}
-	return b.String()
+	return inventory.Normalise(base, name)
 }
 
 // baseEcosystem drops OSV's release suffix ("Debian:11" → "Debian").
