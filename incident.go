@@ -211,16 +211,16 @@ type IncidentEntryKind string
 
 // What can happen to an incident.
 const (
-	EntryReported     IncidentEntryKind = "reported"      // it was reported
-	EntryTriaged      IncidentEntryKind = "triaged"       // category, severity, assignee or sharing changed
-	EntryStatus       IncidentEntryKind = "status"        // its status changed (Note says from and to)
-	EntryNote         IncidentEntryKind = "note"          // someone wrote a note
-	EntryLinked       IncidentEntryKind = "linked"        // an alert, indicator or organisation was linked
-	EntryEvidence     IncidentEntryKind = "evidence"      // a file was added
-	EntryBreach       IncidentEntryKind = "breach"        // the breach assessment was made or changed
-	EntryDeadline     IncidentEntryKind = "report_missed" // the 72-hour deadline passed unreported; chased
-	EntryExported     IncidentEntryKind = "exported"      // it was exported (national report, STIX, MISP)
-	EntryFedBack      IncidentEntryKind = "fed_back"      // its indicators were fed back to hunt for
+	EntryReported     IncidentEntryKind = "reported"        // it was reported
+	EntryTriaged      IncidentEntryKind = "triaged"         // category, severity, assignee or sharing changed
+	EntryStatus       IncidentEntryKind = "status"          // its status changed (Note says from and to)
+	EntryNote         IncidentEntryKind = "note"            // someone wrote a note
+	EntryLinked       IncidentEntryKind = "linked"          // an alert, indicator or organisation was linked
+	EntryEvidence     IncidentEntryKind = "evidence"        // a file was added
+	EntryBreach       IncidentEntryKind = "breach"          // the breach assessment was made or changed
+	EntryDeadline     IncidentEntryKind = "report_missed"   // the 72-hour deadline passed unreported; chased
+	EntryExported     IncidentEntryKind = "exported"        // it was exported (national report, STIX, MISP)
+	EntryFedBack      IncidentEntryKind = "fed_back"        // its indicators were fed back to hunt for
 	EntryBreachReport IncidentEntryKind = "breach_reported" // someone recorded the breach as reported to the national service
 )
 

@@ -70,7 +70,9 @@ func ParseWhen(s string) (time.Time, bool) {
 // reportChecks collects the problems of a report, field by field.
 type reportChecks struct{ problems []FieldProblem }
 
-func (c *reportChecks) add(field, msg string) { c.problems = append(c.problems, FieldProblem{field, msg}) }
+func (c *reportChecks) add(field, msg string) {
+	c.problems = append(c.problems, FieldProblem{field, msg})
+}
 
 // text checks a free-text field and returns it tidied.
 func (c *reportChecks) text(field, label, s string, max int, required bool) string {
