@@ -363,3 +363,14 @@ func (e *InvalidFields) For(field string) string {
 	}
 	return ""
 }
+
+// SeesIncident reports whether the audience may see incident i: the sector every one;
+// an organisation its own (a member who is not a named recipient not those marked
+// TLP:RED); a supplier its customers' that an analyst shared with suppliers, unless
+// marked TLP:AMBER+STRICT or TLP:RED.
+func (a Audience) SeesIncident(i Incident) bool {
+	if a.customer(i.Org) && (a.Own == "" || i.Org != a.Own) {
+		return i.SharedWithSuppliers && a.Sees(i.Org, i.TLP)
+	}
+	return a.Sees(i.Org, i.TLP)
+}
