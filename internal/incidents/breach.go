@@ -3,6 +3,7 @@ package incidents
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -64,9 +65,7 @@ func breachWords(b vigil.BreachAssessment, i vigil.Incident) string {
 	return s
 }
 
-func when(t interface{ Format(string) string }) string {
-	return t.Format("2 January 2006 at 15:04 UTC")
-}
+func when(t time.Time) string { return t.UTC().Format("2 January 2006 at 15:04 UTC") }
 
 // MarkBreachReported records that incident id's breach was reported to the national
 // reporting service, which meets its deadline.
