@@ -15,18 +15,18 @@ type IncidentReport struct {
 	// people may leave it empty.
 	Org string `json:"org,omitempty"`
 	// Summary is a one-line title.
-	Summary string `json:"summary"`
+	Summary string `json:"summary,omitempty"`
 	// WhatHappened is the reporter's account.
-	WhatHappened string `json:"what_happened"`
+	WhatHappened string `json:"what_happened,omitempty"`
 	// NoticedAt is when it was noticed: RFC 3339, or "2006-01-02T15:04" (UK time) as a
 	// phone's date-and-time picker sends it.
-	NoticedAt string `json:"noticed_at"`
+	NoticedAt string `json:"noticed_at,omitempty"`
 	// Systems are the systems and services affected (IncidentSystems).
 	Systems []string `json:"systems,omitempty"`
 	// Care is normal, reduced, stopped or unknown.
-	Care string `json:"care"`
+	Care string `json:"care,omitempty"`
 	// PersonalData is yes, no or unsure.
-	PersonalData string `json:"personal_data"`
+	PersonalData string `json:"personal_data,omitempty"`
 	// People is roughly how many people's data (PeopleBands); needed when PersonalData is yes.
 	People string `json:"people,omitempty"`
 	// Ransom is true when a ransom was demanded.
@@ -34,7 +34,7 @@ type IncidentReport struct {
 	// Told are who has been told already (IncidentTold).
 	Told []string `json:"told,omitempty"`
 	// ContactName is whom the centre should call.
-	ContactName string `json:"contact_name"`
+	ContactName string `json:"contact_name,omitempty"`
 	// ContactPhone is their phone number.
 	ContactPhone string `json:"contact_phone,omitempty"`
 	// ContactEmail is their e-mail address.
