@@ -1,6 +1,11 @@
 package vigil
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/mail"
 	"slices"
 	"strings"
@@ -205,4 +210,61 @@ func phoneLike(s string) bool {
 		}
 	}
 	return digits >= 6 && digits <= 15
+}
+
+// MaxReportFileBytes caps an incident report read from a file: a report is a few
+// kilobytes, so anything far larger is not one.
+const MaxReportFileBytes = 1 << 20
+
+// DecodeIncidentReport reads one incident report as JSON (the fields of IncidentReport),
+// refusing unknown fields, trailing data and files over MaxReportFileBytes; a syntax
+// error names its line and column in file.
+func DecodeIncidentReport(r io.Reader, file string) (IncidentReport, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxReportFileBytes+1))
+	if err != nil {
+		return IncidentReport{}, fmt.Errorf("read %s: %w", file, err)
+	}
+	if len(data) > MaxReportFileBytes {
+		return IncidentReport{}, Errorf(EINVALID, "%s is larger than %d bytes: it is not one incident report", file, MaxReportFileBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var rep IncidentReport
+	if err := dec.Decode(&rep); err != nil {
+		return IncidentReport{}, Errorf(EINVALID, "%s: %s", file, jsonProblem(data, err, dec.InputOffset()))
+	}
+	if dec.More() {
+		return IncidentReport{}, Errorf(EINVALID, "%s: %s: one report per file", file, where(data, dec.InputOffset()))
+	}
+	return rep, nil
+}
+
+// jsonProblem says what is wrong with a JSON document and where.
+func jsonProblem(data []byte, err error, offset int64) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return where(data, syn.Offset-1) + ": " + syn.Error()
+	case errors.As(err, &typ):
+		return where(data, typ.Offset) + ": " + typ.Field + " must be " + typ.Type.String() + ", not a JSON " + typ.Value
+	case errors.Is(err, io.EOF):
+		return "the file is empty: write the report as a JSON object"
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if i := bytes.Index(data, []byte(name)); i >= 0 {
+			offset = int64(i)
+		}
+		return where(data, offset) + ": " + name + " is not a field of an incident report"
+	}
+	return where(data, offset) + ": " + err.Error()
+}
+
+// where is "line L, column C" of byte offset off in data.
+func where(data []byte, off int64) string {
+	off = min(max(off, 0), int64(len(data)))
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int64(len(before)) - int64(bytes.LastIndexByte(before, '\n'))
+	return fmt.Sprintf("line %d, column %d", line, col)
 }

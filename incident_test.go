@@ -1,7 +1,9 @@
 package vigil_test
 
 import (
+	"bytes"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -164,4 +166,60 @@ func TestParseWhenUKTime(t *testing.T) {
 	if !ok || !got.Equal(time.Date(2026, 6, 1, 8, 30, 0, 0, time.UTC)) {
 		t.Errorf("ParseWhen = %v, %v", got, ok)
 	}
+}
+
+func TestDecodeIncidentReport(t *testing.T) {
+	cases := []struct {
+		name, in, msg string
+	}{
+		{"good", `{"summary": "x", "care": "normal", "systems": ["rota"]}`, ""},
+		{"unknown field", "{\n  \"summary\": \"x\",\n  \"colour\": \"red\"\n}", `line 3, column 3: "colour" is not a field`},
+		{"syntax", "{\n  \"summary\": \"x\",,\n}", "line 2, column 18"},
+		{"wrong type", `{"ransom": "yes"}`, "ransom must be bool"},
+		{"two reports", `{"summary": "a"} {"summary": "b"}`, "one report per file"},
+		{"empty", ``, "the file is empty"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := vigil.DecodeIncidentReport(strings.NewReader(tc.in), "r.json")
+			if tc.msg == "" && err != nil || tc.msg != "" && (err == nil || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), "r.json")) {
+				t.Errorf("DecodeIncidentReport = %v, want %q", err, tc.msg)
+			}
+		})
+	}
+}
+
+// Whatever a report file or body holds, decoding and checking it never panics, and a
+// report Check accepts has only the choices it offers.
+func FuzzIncidentReport(f *testing.F) {
+	f.Add([]byte(`{"summary":"Ransom note","what_happened":"red screen","noticed_at":"2026-03-02T08:30","care":"stopped","personal_data":"yes","people":"11-100","systems":["rota"],"told":["police"],"contact_name":"Sam","contact_phone":"0161 496 0000"}`))
+	f.Add([]byte(`{"noticed_at":"2026-03-02T08:30:00+01:00","contact_email":"a@b.example","personal_data":"no"}`))
+	f.Add([]byte("{\"summary\":\"\\u0000\",\"systems\":[\"\"]}"))
+	f.Add([]byte(`[1,2`))
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := vigil.DecodeIncidentReport(bytes.NewReader(data), "fuzz.json")
+		if err != nil {
+			if vigil.ErrorCode(err) != vigil.EINVALID {
+				t.Fatalf("error code %q: %v", vigil.ErrorCode(err), err)
+			}
+			return
+		}
+		inc, err := r.Check(now)
+		if err != nil {
+			var bad *vigil.InvalidFields
+			if !errors.As(err, &bad) || len(bad.Problems) == 0 {
+				t.Fatalf("Check = %v", err)
+			}
+			return
+		}
+		for _, s := range inc.Systems {
+			if !slices.Contains(vigil.IncidentSystems, s) {
+				t.Fatalf("accepted system %q", s)
+			}
+		}
+		if !inc.Care.Valid() || inc.NoticedAt.After(now.Add(5*time.Minute)) || inc.ContactName == "" {
+			t.Fatalf("accepted %+v", inc)
+		}
+	})
 }
