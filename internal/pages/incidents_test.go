@@ -1,11 +1,17 @@
 package pages_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/demo"
+	"github.com/vigil-health/vigil/internal/incidents"
 )
 
 // The report form comes back filled in with every problem listed; a good report is
@@ -59,5 +65,30 @@ func TestIncidentReportForm(t *testing.T) {
 	}
 	if r := manager.post(path+"/triage", url.Values{"category": {"1"}}); r.status != http.StatusForbidden {
 		t.Errorf("the manager triaging: %d", r.status)
+	}
+}
+
+// hostileIncident has the care home report an incident with hostile text in every field
+// people type, and the centre add a note, a link and a file named with it.
+func hostileIncident(t *testing.T, s *site) {
+	t.Helper()
+	ctx := context.Background()
+	manager := vigil.Principal{Email: careManager, Role: vigil.RoleOrgAdmin, Org: demo.CareHomeODS}
+	inc, err := s.app.Incidents.Report(ctx, manager, vigil.IncidentReport{Summary: hostile("incident-summary"),
+		WhatHappened: hostile("incident-what"), NoticedAt: time.Now().Add(-time.Hour).Format(time.RFC3339), Care: "normal",
+		PersonalData: "no", ContactName: hostile("incident-contact"), ContactEmail: "manager@oakleigh-house-care-home.example"})
+	if err != nil {
+		t.Fatalf("report a hostile incident: %v", err)
+	}
+	centre := vigil.Principal{Email: analyst, Role: vigil.RoleSectorAnalyst}
+	if _, err := s.app.Incidents.AddNote(ctx, manager, inc.ID, hostile("incident-note")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.app.Incidents.Link(ctx, centre, inc.ID, incidents.NewLink{Kind: vigil.LinkIndicator, Ref: "hostile-incident.example",
+		Note: hostile("incident-link-note")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.app.Incidents.AddEvidence(ctx, manager, inc.ID, hostile("evidence-name"), strings.NewReader("plain text")); err != nil {
+		t.Fatal(err)
 	}
 }
