@@ -55,7 +55,7 @@ func demoIncidents() []demoIncident {
 				Systems: []string{"medication", "care_records", "rota"}, Care: "reduced", PersonalData: "yes", People: "11-100",
 				Ransom: true, Told: []string{"police", "it_supplier"}, ContactName: "Deputy manager (on shift)", ContactPhone: "0161 496 0815"},
 			noticed: 30 * time.Hour, triage: &five, sev: vigil.SeverityHigh, status: []vigil.IncidentStatus{vigil.IncidentTriaged},
-			links: []incidents.NewLink{{Kind: vigil.LinkIndicator, Ref: "203.0.113.66", TLP: vigil.TLPAmber, Note: "remote access seen before the encryption"}},
+			links:  []incidents.NewLink{{Kind: vigil.LinkIndicator, Ref: "203.0.113.66", TLP: vigil.TLPAmber, Note: "remote access seen before the encryption"}},
 			breach: &vigil.BreachAssessment{Likelihood: 4, Severity: 3, Note: "Residents' medication records were on the laptop; copying them cannot be ruled out."}},
 		{by: func() (vigil.Principal, error) { return loginPrincipal(vigil.RoleOrgAdmin, TrustODS) },
 			report: vigil.IncidentReport{Summary: "Sign-ins to the e-rostering system from abroad",
