@@ -187,21 +187,13 @@ func (w *where) incidentAudience(aud *vigil.Audience) {
 // ReportMissedIncidents returns up to limit incidents whose reportable breach passed its
 // deadline by now without being reported or chased.
 func (s *Store) ReportMissedIncidents(ctx context.Context, now time.Time, limit int) ([]int64, error) {
-	rows, err := s.rdb().query(ctx, `SELECT id FROM incidents WHERE report_due_at IS NOT NULL AND report_due_at < ?
-		AND report_chased_at IS NULL AND breach_reported_at IS NULL ORDER BY report_due_at LIMIT ?`, dbTime(now), limit)
-	if err != nil {
-		return nil, fmt.Errorf("incidents past their report deadline: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryList(ctx, s, "incidents past their report deadline", `SELECT id FROM incidents WHERE report_due_at IS NOT NULL
+		AND report_due_at < ? AND report_chased_at IS NULL AND breach_reported_at IS NULL ORDER BY report_due_at LIMIT ?`,
+		[]any{dbTime(now), limit}, func(sc scanner) (int64, error) {
+			var id int64
+			err := sc.Scan(&id)
+			return id, err
+		})
 }
 
 // MarkIncidentChased records that incident id's missed deadline was chased, unless it
