@@ -478,6 +478,7 @@ var incidentFuncs = map[string]any{
 	"peopleText":     func(v string) string { return choiceText(peopleChoices, v) },
 	"has":            func(list []string, v string) bool { return slices.Contains(list, v) },
 	"list":           func(s ...string) []string { return s },
+	"entryKind":      entryKindText,
 	"sharedOptions": func() []option {
 		return []option{{"yes", "Let the organisation's suppliers read it (without contacts or files)", ""}}
 	},
@@ -491,4 +492,16 @@ var incidentFuncs = map[string]any{
 		out[0].Text = "Any"
 		return out
 	},
+}
+
+// entryKindText is what a timeline entry records, in words.
+func entryKindText(k vigil.IncidentEntryKind) string {
+	words := map[vigil.IncidentEntryKind]string{vigil.EntryReported: "Reported", vigil.EntryTriaged: "Triaged",
+		vigil.EntryStatus: "Status changed", vigil.EntryNote: "Note", vigil.EntryLinked: "Linked", vigil.EntryEvidence: "File added",
+		vigil.EntryBreach: "Breach assessed", vigil.EntryDeadline: "Report deadline missed", vigil.EntryExported: "Exported",
+		vigil.EntryFedBack: "Hunting", vigil.EntryBreachReport: "Breach reported"}
+	if w, ok := words[k]; ok {
+		return w
+	}
+	return string(k)
 }
