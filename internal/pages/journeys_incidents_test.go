@@ -13,7 +13,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/incidents"
 	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
@@ -68,17 +67,17 @@ func TestBrowserIncidentJourney(t *testing.T) {
 	centre.click("linked the phishing site", `form[action$="/links"] button`)
 	centre.see("Link added", "url:https://payroll-login.example/signin")
 
-	// The export the share form downloads is the use case's answer; a partner imports it.
-	bundle, err := s.app.Incidents.ShareOut(context.Background(), vigil.Principal{Email: analyst, Role: vigil.RoleSectorAnalyst},
-		id, incidents.FormatSTIX, vigil.TLPGreen)
-	if err != nil {
-		t.Fatal(err)
+	// The share form, sent as the browser sends it; its download is what a partner imports.
+	bundle := centre.sendForm(`form[action$="/share"]`)
+	if !strings.HasPrefix(bundle, "200 attachment;") {
+		t.Fatalf("the STIX export: %.300s", bundle)
 	}
-	if strings.Contains(string(bundle), "Oakleigh") {
-		t.Error("the export names the care home")
+	_, bundle, _ = strings.Cut(bundle, "\n")
+	if strings.Contains(bundle, "Oakleigh") || !strings.Contains(bundle, "payroll-login.example") {
+		t.Errorf("the export names the care home, or lacks the phishing site:\n%s", bundle)
 	}
 	if _, err := s.app.ThreatIntel.Import(context.Background(), vigil.CommandLine, threatintel.Upload{Source: "partner-cert",
-		Name: "incident.json"}, strings.NewReader(string(bundle))); err != nil {
+		Name: "incident.json"}, strings.NewReader(bundle)); err != nil {
 		t.Fatal(err)
 	}
 	centre.visit("/indicators?value=payroll-login.example")
@@ -127,4 +126,22 @@ func london() *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// sendForm sends the form sel picks with fetch, as the browser would submit it, and
+// returns the answer's status, its Content-Disposition and, after a line break, its body:
+// for a form whose answer is a download, which a headless browser does not show.
+func (tb *tab) sendForm(sel string) string {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, timeout)
+	defer cancel()
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
+  const f = document.querySelector(%q);
+  return fetch(f.action, {method: 'POST', body: new URLSearchParams(new FormData(f))})
+    .then(async r => r.status + ' ' + r.headers.get('Content-Disposition') + '\n' + await r.text());
+})()`, sel), chromedp.EvalAwaitPromise))
+	if err != nil {
+		tb.t.Fatalf("send %s: %v", sel, err)
+	}
+	return out
 }
