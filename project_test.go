@@ -167,6 +167,7 @@ var layers = map[string]string{
 	"internal/threatintel":  usecase,
 	"internal/sightings":    usecase,
 	"internal/notify":       usecase,
+	"internal/incidents":    usecase,
 	"internal/app":          compose,
 	"internal/demo":         compose,
 	"internal/api":          door,

@@ -58,7 +58,7 @@ func New(mux humago.Mux, d Deps) *API {
 	if d.App == nil {
 		panic("api: Deps.App is required")
 	}
-	a := &API{app: d.App, log: d.Logger, secureCookies: d.SecureCookies, maxBody: d.MaxBodyBytes}
+	a := &API{app: d.App, log: d.Logger, secureCookies: d.SecureCookies, maxBody: d.MaxBodyBytes, bodyLimits: map[string]int64{}}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -142,6 +142,7 @@ func (a *API) routes() {
 	if a.app.Notify != nil {
 		a.notifyRoutes()
 	}
+	a.incidentRoutes()
 }
 
 // op describes an operation and the error statuses it documents besides those of its

@@ -7,6 +7,7 @@ package app
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"time"
 
@@ -15,6 +16,8 @@ import (
 	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/auditlog"
 	"github.com/vigil-health/vigil/internal/earlywarning"
+	"github.com/vigil-health/vigil/internal/incidents"
+	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/orgs"
 	"github.com/vigil-health/vigil/internal/sightings"
@@ -48,6 +51,8 @@ type Deps struct {
 	DigestHour int
 	// Deadlines are the alert deadlines by severity; nil means vigil.DefaultDeadlines.
 	Deadlines vigil.Deadlines
+	// MaxEvidenceBytes caps one incident evidence file (the incidents default when zero).
+	MaxEvidenceBytes int64
 	// Flows configures the live flows Open builds; New leaves them out.
 	Flows Flows
 }
@@ -77,6 +82,8 @@ type App struct {
 	// Notify delivers the outbox by e-mail and to webhooks, and manages webhooks; nil
 	// when the flows are not composed.
 	Notify *notify.Service
+	// Incidents takes incident reports and lets the centre triage and share them.
+	Incidents *incidents.Service
 }
 
 // New builds the App's services over d.Store, without the live flows (EarlyWarning,
@@ -91,7 +98,18 @@ func New(d Deps) *App {
 		AssetsChanged: a.assetsChanged})
 	a.Alerts = alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour,
 		Deadlines: d.Deadlines})
+	a.Incidents = incidents.New(incidents.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now,
+		MaxEvidenceBytes: d.MaxEvidenceBytes, Import: a.importIntel})
 	return a
+}
+
+// importIntel is the hook for an incident's indicators fed back into the intel uploads,
+// which exist only with the live flows.
+func (a *App) importIntel(ctx context.Context, p vigil.Principal, u threatintel.Upload, r io.Reader) (*intel.Report, error) {
+	if a.ThreatIntel == nil {
+		return nil, vigil.Errorf(vigil.EUNAVAILABLE, "intel uploads are not running on this server")
+	}
+	return a.ThreatIntel.Import(ctx, p, u, r)
 }
 
 // assetsChanged is the hook for changed assets into Early Warning, which rebuilds its

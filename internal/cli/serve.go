@@ -108,7 +108,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 	deadlines, _ := cfg.AlertDeadlines()         // likewise
 	a, err := app.Open(ctx, app.Deps{Store: s, Logger: log, SessionTTL: cfg.SessionTTL.Duration,
 		SessionIdleTimeout: cfg.SessionIdleTimeout.Duration, HashConcurrency: cfg.PasswordHashConcurrency, DigestHour: cfg.DigestHour,
-		Deadlines: deadlines, AssetLimits: cfg.AssetLimits(), AuditHeadPath: auditlog.HeadPath(cfg.DataDir), Flows: app.Flows{Secret: secret,
+		Deadlines: deadlines, AssetLimits: cfg.AssetLimits(), MaxEvidenceBytes: cfg.MaxEvidenceBytes, AuditHeadPath: auditlog.HeadPath(cfg.DataDir), Flows: app.Flows{Secret: secret,
 			RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, MaxEventBytes: cfg.MaxEventBytes,
 			Warninglists: benign, FeedAllowPrivate: allowPrivate, MaxIntelBytes: cfg.MaxIntelBytes,
 			BaseURL: cfg.BaseURL, WebhookAllowPrivate: hookPrivate, Mail: notify.Mail{Host: cfg.SMTPHost, Port: cfg.SMTPPort,

@@ -46,6 +46,8 @@ type Config struct {
 	// MaxIntelBytes caps what one intel upload or one feed pull may unpack (after
 	// decompression).
 	MaxIntelBytes int64 `json:"max_intel_bytes"`
+	// MaxEvidenceBytes caps one evidence file attached to an incident.
+	MaxEvidenceBytes int64 `json:"max_evidence_bytes"`
 	// FeedAllowPrivate are the CIDR prefixes feeds may be pulled from although they are
 	// loopback, private, link-local, CGNAT or cloud metadata addresses.
 	FeedAllowPrivate []string `json:"feed_allow_private"`
@@ -177,7 +179,8 @@ func Default() Config {
 		LogLevel:          "info",
 		MaxTelemetryBytes: telemetry.DefaultMaxBytes,
 		MaxEventBytes:     64 << 20,
-		MaxIntelBytes:     2 << 30, // intel.DefaultMaxBytes
+		MaxIntelBytes:     2 << 30,  // intel.DefaultMaxBytes
+		MaxEvidenceBytes:  20 << 20, // incidents.DefaultMaxEvidenceBytes
 		RetentionDays:     30,
 		MaxIPv4Prefix:     16,
 		MaxIPv6Prefix:     32,
@@ -226,6 +229,7 @@ var envVars = []struct {
 	{"VIGIL_MAX_TELEMETRY_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxTelemetryBytes) }},
 	{"VIGIL_MAX_EVENT_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxEventBytes) }},
 	{"VIGIL_MAX_INTEL_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxIntelBytes) }},
+	{"VIGIL_MAX_EVIDENCE_BYTES", func(c *Config, v string) error { return atoi64(v, &c.MaxEvidenceBytes) }},
 	{"VIGIL_FEED_ALLOW_PRIVATE", func(c *Config, v string) error { c.FeedAllowPrivate = splitList(v); return nil }},
 	{"VIGIL_TRUSTED_PROXIES", func(c *Config, v string) error { c.TrustedProxies = splitList(v); return nil }},
 	{"VIGIL_SMTP_HOST", func(c *Config, v string) error { c.SMTPHost = v; return nil }},
@@ -341,6 +345,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxIntelBytes < 1<<10 {
 		errs = append(errs, errors.New("max_intel_bytes must be at least 1024"))
+	}
+	if c.MaxEvidenceBytes < 1<<10 || c.MaxEvidenceBytes > 1<<30 {
+		errs = append(errs, errors.New("max_evidence_bytes must be between 1024 and 1073741824 (1 GB)"))
 	}
 	if _, err := c.FeedAllowPrefixes(); err != nil {
 		errs = append(errs, err)

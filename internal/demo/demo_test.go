@@ -137,6 +137,7 @@ func TestSeed(t *testing.T) {
 			t.Errorf("the care-plan supplier serves %d organisations, want 25 (%v)", len(customers), err)
 		}
 		checkPeoplesWork(t, s, c)
+		checkIncidents(t, c)
 
 		again, err := Seed(ctx, s, c, Options{Password: "another demo password", ResetPasswords: true})
 		if err != nil || again.Seeded || !again.HasDemoUsers || again.SensorToken != "" {

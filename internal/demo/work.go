@@ -74,7 +74,7 @@ func people(ctx context.Context, a *app.App, now time.Time, res *Result) error {
 	if _, err := a.Alerts.Resolve(ctx, admin, fixed, trustResolveNote); err != nil {
 		return fmt.Errorf("demo: resolve alert %d: %w", fixed, err)
 	}
-	return nil
+	return seedIncidents(ctx, a, now)
 }
 
 // loginPrincipal is the demo login of role at org, as it acts once signed in.

@@ -42,12 +42,16 @@ var hostileFields = []string{
 	"url-path",      // an indicator's value
 	"upload-source", // the source an upload is credited to
 	"feed-name",     // a feed, by the sector centre
+	// An incident the care home reports, and what the centre adds to it (incidents_test.go);
+	// an evidence file's name loses the marker, since everything up to its last slash goes.
+	"incident-summary", "incident-what", "incident-contact", "incident-note", "incident-link-note", "evidence-name",
 }
 
 // mustShow are the fields today's pages show, so that the test cannot pass by showing
 // nothing: the alert's title carries the labels, "Reported by" the source, and the
 // resolved alert its note. Fields other pages show are found as those pages are added.
-var mustShow = []string{"stix-label", "upload-source", "resolution-note"}
+var mustShow = []string{"stix-label", "upload-source", "resolution-note", "incident-summary", "incident-what",
+	"incident-contact", "incident-note", "incident-link-note"}
 
 // rawMarkup is what hostile text would look like had it become markup.
 var rawMarkup = []string{`<script>alert(`, `<img src=x`}
@@ -83,6 +87,7 @@ func hostileSite(t *testing.T) *site {
 	if p := b.post("/alerts/"+id+"/resolve", url.Values{"note": {hostile("resolution-note")}}); p.status != http.StatusSeeOther {
 		t.Fatalf("resolve with a hostile note: %d\n%s", p.status, p.body)
 	}
+	hostileIncident(t, s)
 	return s
 }
 

@@ -55,7 +55,7 @@ func New(d Deps) *Pages {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	p := &Pages{app: d.App, log: d.Logger, deps: d, pages: map[string]*template.Template{}}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout/*.html"))
+	base := template.Must(template.New("").Funcs(funcs).Funcs(incidentFuncs).ParseFS(templateFS, "templates/layout/*.html"))
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)
@@ -93,6 +93,7 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.intelRoutes()...)
 	rs = append(rs, p.analystRoutes()...)
 	rs = append(rs, p.notifyRoutes()...)
+	rs = append(rs, p.incidentRoutes()...)
 	return rs
 }
 

@@ -89,6 +89,16 @@ var doneMessages = map[string]string{
 	"webhook-deleted":        "Webhook deleted: vigil no longer posts to it.",
 	"webhook-test-delivered": "Test sent: the webhook answered that it took it.",
 	"delivery-retried":       "Delivery put back: vigil tries it again now, and again later if it fails.",
+	// Incidents (incidents.go).
+	"incident-reported":        "Thank you: your report has been sent to the sector centre. Someone will contact you. You can add to it below.",
+	"incident-note":            "Note added to the timeline.",
+	"incident-evidence":        "File kept with the incident. Its SHA-256 is shown so that a copy can be checked.",
+	"incident-breach":          "Breach assessment saved.",
+	"incident-breach-reported": "Recorded as reported to the national reporting service.",
+	"incident-triaged":         "Triage saved.",
+	"incident-moved":           "Status changed.",
+	"incident-linked":          "Link added.",
+	"incident-fed-back":        "Indicators added to intel: every organisation is being hunted for them.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role
@@ -97,7 +107,7 @@ func menu(p vigil.Principal, path string) []navItem {
 	var items []navItem
 	switch p.Role {
 	case vigil.RoleSectorAdmin, vigil.RoleSectorAnalyst:
-		items = []navItem{{Text: "Overview", Href: "/"}, {Text: "Alerts", Href: "/alerts"},
+		items = []navItem{{Text: "Overview", Href: "/"}, {Text: "Alerts", Href: "/alerts"}, {Text: "Incidents", Href: "/incidents"},
 			{Text: "Organisations", Href: "/orgs"}, {Text: "Feeds", Href: "/feeds"},
 			{Text: "Indicators", Href: "/indicators"}, {Text: "Sightings", Href: "/sightings"}}
 		if p.Role == vigil.RoleSectorAdmin { // the audit log and accounts are the admin's alone
@@ -108,7 +118,7 @@ func menu(p vigil.Principal, path string) []navItem {
 			{Text: "Customers", Href: "/customers"}}
 	default:
 		items = []navItem{{Text: "What to do", Href: "/"}, {Text: "Alerts", Href: "/alerts"},
-			{Text: "Your organisation", Href: "/organisation"}}
+			{Text: "Incidents", Href: "/incidents"}, {Text: "Your organisation", Href: "/organisation"}}
 	}
 	if p.Need(vigil.AlertWorkers...) == nil { // the messages sent to an organisation (notifications.go)
 		items = append(items, navItem{Text: "Messages", Href: "/notifications"})

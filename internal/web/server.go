@@ -99,6 +99,8 @@ func New(d Deps) *Server {
 	s.api = api.New(muxRecorder{s}, api.Deps{App: d.App, Logger: d.Logger,
 		SecureCookies: d.SecureCookies, MaxBodyBytes: d.MaxBodyBytes, Version: d.Version})
 	s.bodyLimits = s.api.BodyLimits()
+	// The incident page's evidence upload (multipart, so a little over the file cap).
+	s.bodyLimits["/incidents/"] = d.App.Incidents.MaxEvidenceBytes() + 64<<10
 	maps.Copy(s.bodyLimits, d.BodyLimits)
 	s.metrics.reg.MustRegister(d.App.Collectors()...)
 	s.pages = pages.New(pages.Deps{App: d.App, Logger: d.Logger, SecureCookies: d.SecureCookies})
