@@ -107,6 +107,9 @@ func (s *Store) CreateOrgAs(ctx context.Context, o vigil.Org, who Claimant) (vig
 		if overlaps, err = tx.addAssets(ctx, c, ods, assets, who); err != nil {
 			return err
 		}
+		if err := tx.bumpVersion(ctx, c, ScopeAssets); err != nil {
+			return err
+		}
 		out, err = tx.GetOrg(ctx, ods)
 		return err
 	})
@@ -194,6 +197,9 @@ func (s *Store) UpdateOrgAs(ctx context.Context, ods string, p vigil.OrgPatch, w
 			return err
 		}
 		if overlaps, err = tx.updateAssets(ctx, c, cur, replace, add, remove, who); err != nil {
+			return err
+		}
+		if err := tx.bumpVersion(ctx, c, ScopeAssets); err != nil {
 			return err
 		}
 		out, err = tx.GetOrg(ctx, cur.ODSCode)

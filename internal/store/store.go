@@ -36,6 +36,7 @@ type Config struct {
 type Store struct {
 	engine string
 	path   string  // the SQLite file; empty for PostgreSQL
+	dsn    string  // the PostgreSQL DSN, for the change listener's own connection
 	w      *sql.DB // the writer: one connection on SQLite, the pool on PostgreSQL
 	r      *sql.DB // readers; the same pool as w on PostgreSQL
 	tx     *sql.Tx // set on the *Store that Tx passes to its function
