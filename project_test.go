@@ -163,6 +163,7 @@ var layers = map[string]string{
 	"internal/alerts":       usecase,
 	"internal/earlywarning": usecase,
 	"internal/threatintel":  usecase,
+	"internal/cluster":      usecase,
 	"internal/sightings":    usecase,
 	"internal/notify":       usecase,
 	"internal/app":          compose,

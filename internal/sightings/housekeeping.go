@@ -25,13 +25,15 @@ func (s *Service) runHousekeeping(ctx context.Context) {
 	defer t.Stop()
 	var optimized time.Time
 	for {
-		now := s.now()
-		optimize := now.Sub(optimized) >= optimizeEvery
-		if _, err := s.housekeep(ctx, now, optimize); err != nil && ctx.Err() == nil {
-			s.log.ErrorContext(ctx, "housekeeping", slog.Any("error", err))
-		} else if optimize {
-			optimized = now
-		}
+		s.once(ctx, "housekeeping", housekeepingEvery, func(ctx context.Context) {
+			now := s.now()
+			optimize := now.Sub(optimized) >= optimizeEvery
+			if _, err := s.housekeep(ctx, now, optimize); err != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "housekeeping", slog.Any("error", err))
+			} else if optimize {
+				optimized = now
+			}
+		})
 		select {
 		case <-ctx.Done():
 			return
