@@ -61,6 +61,10 @@ func (s *Service) housekeep(ctx context.Context, now time.Time, optimize bool) (
 	var h housekept
 	var err error
 	cutoff := vigil.DayOf(now).AddDate(0, 0, -s.retention)
+	today := vigil.DayOf(now)
+	if err := s.store.PrepareObservableDays(ctx, today, today.AddDate(0, 0, 1), today.AddDate(0, 0, 2)); err != nil {
+		return h, err
+	}
 	if h.Sessions, err = s.store.PurgeExpired(ctx, keepLoginFailures); err != nil {
 		return h, err
 	}

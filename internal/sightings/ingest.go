@@ -113,6 +113,9 @@ func (s *Service) ingestTelemetry(ctx context.Context, org string, r io.Reader) 
 	if err != nil {
 		return TelemetryResult{}, err
 	}
+	if err := s.store.PrepareObservableDays(ctx, vigil.DayOf(s.now())); err != nil {
+		return TelemetryResult{}, err
+	}
 	snap, release := s.hold()
 	defer release() // after the last flush: what this matcher indexed is written
 	in := s.newIngest(o.ODSCode, orgName(o), snap)

@@ -45,6 +45,7 @@ type Store struct {
 	clock  *func() time.Time
 	creds  *credentialKey
 	audit  *auditKey
+	parts  *partitionDays
 }
 
 // Open opens the database cfg names and applies any pending migrations.
@@ -54,7 +55,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	now := time.Now
-	s := &Store{log: log, binds: &bindCache{}, clock: &now, creds: &credentialKey{}, audit: &auditKey{}}
+	s := &Store{log: log, binds: &bindCache{}, clock: &now, creds: &credentialKey{}, audit: &auditKey{}, parts: &partitionDays{}}
 	if cfg.Secret != nil {
 		s.SetAuditKey(cfg.Secret) // before Migrate, which audits what it applies
 	}
