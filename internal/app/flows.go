@@ -116,6 +116,9 @@ func Open(ctx context.Context, d Deps) (*App, error) {
 	if err := a.ThreatIntel.Recompile(ctx); err != nil {
 		return nil, fmt.Errorf("load the matcher: %w", err)
 	}
+	if err := a.Cluster.Report(ctx); err != nil {
+		return nil, fmt.Errorf("report to the other servers: %w", err)
+	}
 	return a, nil
 }
 

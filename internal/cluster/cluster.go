@@ -180,6 +180,11 @@ func (s *Service) catchUpLoop(ctx context.Context) {
 func (s *Service) CatchUp(ctx context.Context) error {
 	s.rebuildMu.Lock()
 	defer s.rebuildMu.Unlock()
+	return s.catchUp(ctx)
+}
+
+// catchUp is CatchUp with rebuildMu held.
+func (s *Service) catchUp(ctx context.Context) error {
 	v, err := s.store.Versions(ctx)
 	if err != nil {
 		return err
@@ -225,6 +230,11 @@ func (s *Service) heartbeatLoop(ctx context.Context) {
 	}
 }
 
+// Report records this server's heartbeat now. Call it once the matcher and router are
+// loaded and before serving, so that from its first request on, a retro-hunt at another
+// server waits for this one too.
+func (s *Service) Report(ctx context.Context) error { return s.report(ctx) }
+
 func (s *Service) report(ctx context.Context) error {
 	return s.store.ReportNode(ctx, store.Node{ID: s.id, Addr: s.addr, Intel: inUse(s.intel), Assets: version(s.assets),
 		StartedAt: s.start, SeenAt: s.now()})
@@ -245,18 +255,32 @@ func inUse(h Held) int64 {
 }
 
 // Ready returns nil when this server holds the latest matcher and router, for
-// /readyz: a load balancer then sends it nothing it would treat with stale intel.
+// /readyz: a load balancer then sends it nothing it would treat with stale intel. A
+// server behind catches up here when no rebuild is already under way (so that readiness
+// does not hang on a rebuild that is), and is not ready until it has.
 func (s *Service) Ready(ctx context.Context) error {
+	err := s.behindBy(ctx)
+	if vigil.ErrorCode(err) != vigil.EUNAVAILABLE || !s.rebuildMu.TryLock() {
+		return err
+	}
+	err = s.catchUp(ctx)
+	s.rebuildMu.Unlock()
+	if err != nil {
+		return err
+	}
+	return s.behindBy(ctx)
+}
+
+// behindBy returns an unavailable error saying what this server lacks, or nil.
+func (s *Service) behindBy(ctx context.Context) error {
 	v, err := s.store.Versions(ctx)
 	if err != nil {
 		return err
 	}
 	if got := version(s.intel); s.intel.Version != nil && got < v.Intel {
-		s.poke()
 		return vigil.Errorf(vigil.EUNAVAILABLE, "the matcher holds intel change %d of %d; catching up", got, v.Intel)
 	}
 	if got := version(s.assets); s.assets.Version != nil && got < v.Assets {
-		s.poke()
 		return vigil.Errorf(vigil.EUNAVAILABLE, "the asset router holds asset change %d of %d; catching up", got, v.Assets)
 	}
 	return nil

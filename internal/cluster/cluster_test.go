@@ -65,27 +65,39 @@ func TestOnceRunsAJobOnOneServer(t *testing.T) {
 	})
 }
 
-// A server catches up with a change it did not make, says so in /readyz until it has,
-// and a retro-hunt waits for a live server still matching with an older version.
+// A server catches up with a change it did not make (in /readyz too), says it is not
+// ready while a rebuild is under way, and a retro-hunt waits for a live server still
+// matching with an older version.
 func TestCatchUpReadyAndAwait(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		h := &held{s: s}
-		svc := cluster.New(cluster.Deps{Store: s, ID: "me", Intel: h.Held()})
+		entered, release := make(chan struct{}), make(chan struct{})
+		svc := cluster.New(cluster.Deps{Store: s, ID: "me", Intel: h.Held(), BeforeRebuild: func(context.Context, string) {
+			if h.builds.Load() == 1 { // the second rebuild waits
+				close(entered)
+				<-release
+			}
+		}})
 		addIndicator(t, s, "one.example")
-		if err := svc.Ready(ctx); vigil.ErrorCode(err) != vigil.EUNAVAILABLE || !strings.Contains(vigil.ErrorMessage(err), "intel change 0 of 1") {
-			t.Errorf("Ready behind the database = %v", err)
-		}
-		if err := svc.CatchUp(ctx); err != nil {
-			t.Fatal(err)
-		}
 		if err := svc.Ready(ctx); err != nil || h.version.Load() != 1 {
-			t.Errorf("after catching up: Ready %v, version %d", err, h.version.Load())
+			t.Errorf("Ready behind the database did not catch up: %v, version %d", err, h.version.Load())
 		}
 		if err := svc.CatchUp(ctx); err != nil || h.builds.Load() != 1 {
 			t.Errorf("a second catch-up with nothing new rebuilt again (%d builds, %v)", h.builds.Load(), err)
 		}
-		other := store.Node{ID: "other", Intel: 0, StartedAt: time.Now(), SeenAt: time.Now()}
+		addIndicator(t, s, "two.example")
+		done := make(chan error, 1)
+		go func() { done <- svc.CatchUp(ctx) }()
+		<-entered
+		if err := svc.Ready(ctx); vigil.ErrorCode(err) != vigil.EUNAVAILABLE || !strings.Contains(vigil.ErrorMessage(err), "intel change 1 of 2") {
+			t.Errorf("Ready during a rebuild = %v, want unavailable at 1 of 2", err)
+		}
+		close(release)
+		if err := <-done; err != nil || h.version.Load() != 2 {
+			t.Fatalf("catch-up: %v, version %d", err, h.version.Load())
+		}
+		other := store.Node{ID: "other", Intel: 1, StartedAt: time.Now(), SeenAt: time.Now()}
 		if err := s.ReportNode(ctx, other); err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +106,7 @@ func TestCatchUpReadyAndAwait(t *testing.T) {
 		}
 		go func() {
 			time.Sleep(100 * time.Millisecond)
-			other.Intel, other.SeenAt = 1, time.Now()
+			other.Intel, other.SeenAt = 2, time.Now()
 			_ = s.ReportNode(context.Background(), other)
 		}()
 		if err := svc.AwaitIntel(ctx, 5*time.Second); err != nil {
@@ -103,8 +115,11 @@ func TestCatchUpReadyAndAwait(t *testing.T) {
 		h.inUse.Store(0)
 		other.SeenAt = time.Now().Add(-time.Minute) // died: not waited for
 		_ = s.ReportNode(ctx, other)
-		addIndicator(t, s, "two.example")
-		h.inUse.Store(1) // an upload still matches with version 1
+		addIndicator(t, s, "three.example")
+		if err := svc.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		h.inUse.Store(2) // an upload still matches with version 2
 		if err := svc.AwaitIntel(ctx, 100*time.Millisecond); err == nil || !strings.Contains(err.Error(), "me") {
 			t.Errorf("AwaitIntel with this server's upload on an old matcher = %v, want an error naming it", err)
 		}

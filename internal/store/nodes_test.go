@@ -32,6 +32,15 @@ func TestVersionsCountChanges(t *testing.T) {
 				}
 				return nil
 			}, store.Versions{Assets: 1}},
+			{"org without assets", func() error {
+				_, _, err := s.CreateOrg(ctx, org("RX2", vigil.OrgTrust))
+				return err
+			}, store.Versions{Assets: 1}},
+			{"name changed", func() error {
+				name := "Renamed Trust"
+				_, _, err := s.UpdateOrg(ctx, "RX1", vigil.OrgPatch{Name: &name})
+				return err
+			}, store.Versions{Assets: 1}},
 			{"assets changed", func() error {
 				_, _, err := s.UpdateOrg(ctx, "RX1", vigil.OrgPatch{AddAssets: []vigil.Asset{{Kind: vigil.AssetDomain, Value: "trust.example"}}})
 				return err
