@@ -165,6 +165,7 @@ var layers = map[string]string{
 	"internal/alerts":       usecase,
 	"internal/earlywarning": usecase,
 	"internal/threatintel":  usecase,
+	"internal/cluster":      usecase,
 	"internal/sightings":    usecase,
 	"internal/notify":       usecase,
 	"internal/incidents":    usecase,

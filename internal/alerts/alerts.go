@@ -32,6 +32,9 @@ type Deps struct {
 	// Deadlines are how long organisations have to acknowledge and remediate an alert of
 	// each severity; nil means vigil.DefaultDeadlines.
 	Deadlines vigil.Deadlines
+	// Once runs scheduled work as one server of several (cluster.Service.Once): it runs
+	// fn when this server wins the job and reports whether it did; nil runs fn here.
+	Once func(ctx context.Context, job string, every time.Duration, fn func(context.Context)) bool
 }
 
 // DefaultDigestHour is when (UTC) the daily digest is written by default.
@@ -46,12 +49,16 @@ type Service struct {
 	digestHour int
 	deadlines  vigil.Deadlines
 	raised     *prometheus.CounterVec
+	once       func(context.Context, string, time.Duration, func(context.Context)) bool
 }
 
 // New builds the Service.
 func New(d Deps) *Service {
 	s := &Service{store: d.Store, log: d.Logger, now: d.Now, digestHour: d.DigestHour, deadlines: d.Deadlines,
-		raised: newRaisedCounter()}
+		raised: newRaisedCounter(), once: d.Once}
+	if s.once == nil {
+		s.once = runHere
+	}
 	if s.deadlines == nil {
 		s.deadlines = vigil.DefaultDeadlines()
 	}
@@ -76,4 +83,10 @@ func (s *Service) Run(ctx context.Context) error {
 	wg.Go(func() { s.escalationLoop(ctx, sleepCtx) })
 	wg.Wait()
 	return nil
+}
+
+// runHere is the Once of a server on its own: it always runs fn.
+func runHere(ctx context.Context, _ string, _ time.Duration, fn func(context.Context)) bool {
+	fn(ctx)
+	return true
 }

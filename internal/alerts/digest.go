@@ -18,11 +18,7 @@ const maxDigestList = 100
 func (s *Service) digestLoop(ctx context.Context, sleep func(context.Context, time.Duration) bool) {
 	for {
 		at := lastDigestTime(s.now(), s.digestHour)
-		if n, err := s.WriteDigests(ctx, at); err != nil {
-			s.log.ErrorContext(ctx, "daily digest", slog.Time("at", at), slog.Any("error", err))
-		} else if n > 0 {
-			s.log.InfoContext(ctx, "daily digest written", slog.Time("at", at), slog.Int("organisations", n))
-		}
+		s.once(ctx, "digest", 0, func(ctx context.Context) { s.writeDigestsLogged(ctx, at) })
 		if !sleep(ctx, at.Add(24*time.Hour).Sub(s.now())) {
 			return
 		}
@@ -195,4 +191,14 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// writeDigestsLogged writes the digests due at at and logs what happened; writing a
+// day's digest again is a no-op, and the job lease keeps servers from racing for it.
+func (s *Service) writeDigestsLogged(ctx context.Context, at time.Time) {
+	if n, err := s.WriteDigests(ctx, at); err != nil {
+		s.log.ErrorContext(ctx, "daily digest", slog.Time("at", at), slog.Any("error", err))
+	} else if n > 0 {
+		s.log.InfoContext(ctx, "daily digest written", slog.Time("at", at), slog.Int("organisations", n))
+	}
 }

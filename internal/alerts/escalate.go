@@ -25,13 +25,7 @@ const escalateBatch = 500
 // drive it with a fake clock.
 func (s *Service) escalationLoop(ctx context.Context, sleep func(context.Context, time.Duration) bool) {
 	for {
-		escalated, overdue, err := s.Escalate(ctx)
-		if err != nil {
-			s.log.ErrorContext(ctx, "alert deadlines", slog.Any("error", err))
-		}
-		if escalated+overdue > 0 {
-			s.log.InfoContext(ctx, "alert deadlines passed", slog.Int("escalated", escalated), slog.Int("overdue", overdue))
-		}
+		s.once(ctx, "escalation", escalateEvery, s.escalateLogged)
 		if !sleep(ctx, escalateEvery) {
 			return
 		}
@@ -191,4 +185,15 @@ func nonNilStrings(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// escalateLogged is one pass of Escalate, logged.
+func (s *Service) escalateLogged(ctx context.Context) {
+	escalated, overdue, err := s.Escalate(ctx)
+	if err != nil {
+		s.log.ErrorContext(ctx, "alert deadlines", slog.Any("error", err))
+	}
+	if escalated+overdue > 0 {
+		s.log.InfoContext(ctx, "alert deadlines passed", slog.Int("escalated", escalated), slog.Int("overdue", overdue))
+	}
 }

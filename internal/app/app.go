@@ -15,6 +15,7 @@ import (
 	"github.com/vigil-health/vigil/internal/accounts"
 	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/auditlog"
+	"github.com/vigil-health/vigil/internal/cluster"
 	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/incidents"
 	"github.com/vigil-health/vigil/internal/intel"
@@ -61,6 +62,9 @@ type Deps struct {
 type App struct {
 	store *store.Store // for Ready only: the doors reach the data through the services
 	heads *auditlog.HeadRecorder
+	log   *slog.Logger
+
+	awaitIntel time.Duration // how long a retro-hunt waits for servers behind
 
 	// Accounts signs people in and manages users and API tokens.
 	Accounts *accounts.Service
@@ -84,20 +88,26 @@ type App struct {
 	Notify *notify.Service
 	// Incidents takes incident reports and lets the centre triage and share them.
 	Incidents *incidents.Service
+	// Cluster keeps this server in step with others on the same database and runs
+	// scheduled work once among them; nil when the flows are not composed.
+	Cluster *cluster.Service
 }
 
 // New builds the App's services over d.Store, without the live flows (EarlyWarning,
 // ThreatIntel and Sightings stay nil): Open builds those too.
 func New(d Deps) *App {
 	// a exists before Orgs so that Orgs' hook can reach the EarlyWarning Open adds later.
-	a := &App{store: d.Store, heads: headRecorder(d)}
+	a := &App{store: d.Store, heads: headRecorder(d), log: d.Logger}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
 	a.Accounts = accounts.New(accounts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, SessionTTL: d.SessionTTL,
 		IdleTimeout: d.SessionIdleTimeout, HashConcurrency: d.HashConcurrency})
 	a.Audit = auditlog.New(auditlog.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
 	a.Orgs = orgs.New(orgs.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Limits: d.AssetLimits,
 		AssetsChanged: a.assetsChanged})
 	a.Alerts = alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour,
-		Deadlines: d.Deadlines})
+		Deadlines: d.Deadlines, Once: a.once})
 	a.Incidents = incidents.New(incidents.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now,
 		MaxEvidenceBytes: d.MaxEvidenceBytes, Import: a.importIntel})
 	return a
@@ -121,8 +131,24 @@ func (a *App) assetsChanged(ctx context.Context) error {
 	return a.EarlyWarning.Reroute(ctx)
 }
 
-// Ready returns nil when the database answers, for load balancers' readiness checks.
-func (a *App) Ready(ctx context.Context) error { return a.store.Ping(ctx) }
+// Ready returns nil when the database answers and, with the live flows, this server
+// holds the latest matcher and asset router: for load balancers' readiness checks.
+func (a *App) Ready(ctx context.Context) error {
+	if err := a.store.Ping(ctx); err != nil || a.Cluster == nil {
+		return err
+	}
+	return a.Cluster.Ready(ctx)
+}
+
+// once runs scheduled work as one server among those sharing the database; without the
+// live flows (one-off commands) it runs it here.
+func (a *App) once(ctx context.Context, job string, every time.Duration, fn func(context.Context)) bool {
+	if a.Cluster == nil {
+		fn(ctx)
+		return true
+	}
+	return a.Cluster.Once(ctx, job, every, fn)
+}
 
 // headRecorder records the audit chain's head outside the database, when d names where.
 func headRecorder(d Deps) *auditlog.HeadRecorder {

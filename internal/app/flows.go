@@ -1,15 +1,19 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/cluster"
 	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/notify"
@@ -54,7 +58,31 @@ type Flows struct {
 	// WebhookClient is the base of the webhook client; nil means the default. Private
 	// addresses are refused either way.
 	WebhookClient *http.Client
+	// Node says how this server takes part among several on one database.
+	Node Node
 }
+
+// Node says how this server takes part among several sharing one database.
+type Node struct {
+	// ID names the server in the heartbeat table; empty means host, process and a
+	// random suffix.
+	ID string
+	// Addr is where it listens, shown to operators.
+	Addr string
+	// Poll is how often the change counts are checked besides the announcements
+	// (cluster.DefaultPoll when zero).
+	Poll time.Duration
+	// AwaitIntel bounds how long a retro-hunt waits for every server to match with the
+	// new intel (DefaultAwaitIntel when zero).
+	AwaitIntel time.Duration
+	// BeforeRebuild delays or observes a rebuild after another server's change; tests
+	// widen the race with it. Nil does nothing.
+	BeforeRebuild func(ctx context.Context, scope string)
+}
+
+// DefaultAwaitIntel is how long a retro-hunt waits by default for servers still matching
+// with an older matcher: well past a rebuild and the upload in progress on a busy server.
+const DefaultAwaitIntel = 30 * time.Second
 
 // Open builds the App with its live flows and loads their state from the store: the
 // asset router from the organisations' registered assets and the matcher snapshot from
@@ -67,10 +95,11 @@ func Open(ctx context.Context, d Deps) (*App, error) {
 		MaxEventBytes: f.MaxEventBytes})
 	a.ThreatIntel = threatintel.New(threatintel.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now,
 		Warninglists: f.Warninglists, HTTPClient: f.HTTPClient, AllowPrivate: f.FeedAllowPrivate, MaxIntelBytes: f.MaxIntelBytes,
-		IndicatorsAdded: []func(context.Context, []vigil.Indicator){a.EarlyWarning.WarnOnIndicators, a.retroHunt}})
+		IndicatorsAdded: []func(context.Context, []vigil.Indicator){a.EarlyWarning.WarnOnIndicators, a.retroHunt},
+		Once:            a.once})
 	var err error
 	a.Sightings, err = sightings.New(sightings.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Secret: f.Secret,
-		RetentionDays: f.RetentionDays, Alerts: a.Alerts, Matcher: a.ThreatIntel.Matcher,
+		RetentionDays: f.RetentionDays, Alerts: a.Alerts, Matcher: a.ThreatIntel.Matcher, HoldMatcher: a.ThreatIntel.HoldMatcher, Once: a.once,
 		IndicatorSighted: a.ThreatIntel.IndicatorSighted, TelemetryConcurrency: f.TelemetryConcurrency,
 		MaxTelemetryBytes: f.MaxTelemetryBytes})
 	if err != nil {
@@ -79,17 +108,38 @@ func Open(ctx context.Context, d Deps) (*App, error) {
 	d.Store.SetCredentialKey(f.Secret) // feed credentials and webhook secrets are sealed at rest with the server secret
 	a.Notify = notify.New(notify.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Mail: f.Mail, BaseURL: f.BaseURL,
 		HTTPClient: f.WebhookClient, WebhookAllowPrivate: f.WebhookAllowPrivate})
+	a.Cluster = newCluster(d, a)
+	a.awaitIntel = cmp.Or(f.Node.AwaitIntel, DefaultAwaitIntel)
 	if err := a.EarlyWarning.Reroute(ctx); err != nil {
 		return nil, fmt.Errorf("load the asset router: %w", err)
 	}
 	if err := a.ThreatIntel.Recompile(ctx); err != nil {
 		return nil, fmt.Errorf("load the matcher: %w", err)
 	}
+	if err := a.Cluster.Report(ctx); err != nil {
+		return nil, fmt.Errorf("report to the other servers: %w", err)
+	}
 	return a, nil
 }
 
-// retroHunt is the hook for new indicators into Sightings, built after ThreatIntel.
+// newCluster builds the Service that keeps the matcher and the router in step with
+// the other servers on the database.
+func newCluster(d Deps, a *App) *cluster.Service {
+	n := d.Flows.Node
+	return cluster.New(cluster.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, ID: n.ID, Addr: n.Addr, Poll: n.Poll,
+		BeforeRebuild: n.BeforeRebuild,
+		Intel: cluster.Held{Version: a.ThreatIntel.MatcherVersion, InUse: a.ThreatIntel.OldestMatcherInUse,
+			Rebuild: a.ThreatIntel.Recompile},
+		Assets: cluster.Held{Version: a.EarlyWarning.RouterVersion, Rebuild: a.EarlyWarning.Reroute}})
+}
+
+// retroHunt is the hook for new indicators into Sightings, built after ThreatIntel. It
+// first waits until no server still matches telemetry with the matcher from before the
+// change, so that what such a server indexed meanwhile is in the index the hunt reads.
 func (a *App) retroHunt(ctx context.Context, added []vigil.Indicator) {
+	if err := a.Cluster.AwaitIntel(ctx, a.awaitIntel); err != nil {
+		a.log.WarnContext(ctx, "retro-hunt did not wait for every server", slog.Any("error", err))
+	}
 	a.Sightings.RetroHunt(ctx, added)
 }
 
@@ -102,7 +152,7 @@ type runner interface{ Run(context.Context) error }
 func (a *App) Run(ctx context.Context) error {
 	rs := []runner{a.Alerts, a.Incidents}
 	if a.Sightings != nil {
-		rs = append(rs, a.EarlyWarning, a.ThreatIntel, a.Sightings, a.Notify)
+		rs = append(rs, a.EarlyWarning, a.ThreatIntel, a.Sightings, a.Notify, a.Cluster)
 	}
 	if a.heads != nil {
 		rs = append(rs, a.heads)

@@ -110,7 +110,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 		SessionIdleTimeout: cfg.SessionIdleTimeout.Duration, HashConcurrency: cfg.PasswordHashConcurrency, DigestHour: cfg.DigestHour,
 		Deadlines: deadlines, AssetLimits: cfg.AssetLimits(), MaxEvidenceBytes: cfg.MaxEvidenceBytes, AuditHeadPath: auditlog.HeadPath(cfg.DataDir), Flows: app.Flows{Secret: secret,
 			RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, MaxEventBytes: cfg.MaxEventBytes,
-			Warninglists: benign, FeedAllowPrivate: allowPrivate, MaxIntelBytes: cfg.MaxIntelBytes,
+			Warninglists: benign, FeedAllowPrivate: allowPrivate, MaxIntelBytes: cfg.MaxIntelBytes, Node: app.Node{Addr: cfg.Addr},
 			BaseURL: cfg.BaseURL, WebhookAllowPrivate: hookPrivate, Mail: notify.Mail{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
 				TLS: cfg.SMTPTLS, User: cfg.SMTPUser, Password: smtpPassword, From: cfg.SMTPFrom, Dir: cfg.OutboxDir(),
 				Files: cfg.Demo}}})

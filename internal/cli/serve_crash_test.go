@@ -74,8 +74,18 @@ type process struct {
 // startProcess starts `vigil serve` on dataDir and waits for its URL.
 func startProcess(t *testing.T, bin, dataDir string, extra ...string) *process {
 	t.Helper()
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir}, extra...)
+	return startProcessEnv(t, bin, nil, append([]string{"--data-dir", dataDir}, extra...)...)
+}
+
+// startProcessEnv starts `vigil serve` with env added to the test's environment and
+// waits for its URL.
+func startProcessEnv(t *testing.T, bin string, env []string, extra ...string) *process {
+	t.Helper()
+	args := append([]string{"serve", "--addr", "127.0.0.1:0"}, extra...)
 	p := &process{cmd: exec.Command(bin, args...), stderr: &syncBuffer{}}
+	if env != nil {
+		p.cmd.Env = append(os.Environ(), env...)
+	}
 	p.cmd.Stderr = p.stderr
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {

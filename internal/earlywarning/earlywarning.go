@@ -19,6 +19,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -54,7 +55,8 @@ type Service struct {
 	maxBody int64
 
 	router    *warn.Holder
-	rerouteMu sync.Mutex // serialises router rebuilds
+	rerouteMu sync.Mutex   // serialises router rebuilds
+	version   atomic.Int64 // the change count (store.Versions.Assets) the router holds
 }
 
 // New builds the Service with an empty router: call Reroute to load the organisations'
@@ -76,6 +78,9 @@ func New(d Deps) *Service {
 
 // Router returns the current asset router.
 func (s *Service) Router() *warn.Router { return s.router.Load() }
+
+// RouterVersion is the change count (store.Versions.Assets) the current router holds.
+func (s *Service) RouterVersion() int64 { return s.version.Load() }
 
 // Collectors returns the Service's Prometheus collectors, for the server's /metrics.
 func (s *Service) Collectors() []prometheus.Collector { return s.metrics.collectors() }

@@ -16,12 +16,18 @@ const maxLoggedOverlaps = 20
 func (s *Service) Reroute(ctx context.Context) error {
 	s.rerouteMu.Lock()
 	defer s.rerouteMu.Unlock()
+	// The count first: a change committed while the claims are read is rebuilt again.
+	v, err := s.store.Versions(ctx)
+	if err != nil {
+		return fmt.Errorf("reroute: %w", err)
+	}
 	claims, err := s.store.AssetClaims(ctx)
 	if err != nil {
 		return fmt.Errorf("reroute: %w", err)
 	}
 	r, overlaps := warn.NewRouter(claims)
 	s.router.Store(r)
+	s.version.Store(v.Assets)
 	s.logRouter(ctx, r, overlaps)
 	return nil
 }

@@ -53,6 +53,11 @@ func (s *Service) Create(ctx context.Context, p vigil.Principal, o vigil.Org) (C
 }
 
 func (s *Service) create(ctx context.Context, p vigil.Principal, o vigil.Org) (Change, error) {
+	return s.createIn(ctx, s.store, p, o)
+}
+
+// createIn is create in st's transaction when st is bound to one (a bulk import's).
+func (s *Service) createIn(ctx context.Context, st *store.Store, p vigil.Principal, o vigil.Org) (Change, error) {
 	var c Change
 	if err := p.Need(vigil.SectorRoles...); err != nil {
 		return c, err
@@ -60,7 +65,7 @@ func (s *Service) create(ctx context.Context, p vigil.Principal, o vigil.Org) (C
 	if err := s.checkOwnable(store.OrgAssets(o)); err != nil {
 		return c, err
 	}
-	err := s.store.Tx(ctx, func(tx *store.Store) error {
+	err := st.Tx(ctx, func(tx *store.Store) error {
 		var err error
 		if c.Org, c.Overlaps, err = tx.CreateOrgAs(ctx, o, store.Claimant{By: p.Email}); err != nil {
 			return err
@@ -111,6 +116,11 @@ func (s *Service) checkOwnable(as []vigil.Asset) error {
 }
 
 func (s *Service) update(ctx context.Context, p vigil.Principal, ods string, patch vigil.OrgPatch) (Change, error) {
+	return s.updateIn(ctx, s.store, p, ods, patch)
+}
+
+// updateIn is update in st's transaction when st is bound to one (a bulk import's).
+func (s *Service) updateIn(ctx context.Context, st *store.Store, p vigil.Principal, ods string, patch vigil.OrgPatch) (Change, error) {
 	var c Change
 	if err := p.Need(vigil.OrgEditors...); err != nil {
 		return c, err
@@ -135,7 +145,7 @@ func (s *Service) update(ctx context.Context, p vigil.Principal, ods string, pat
 	if who.Pending && len(added) > 0 {
 		detail["status"] = vigil.AssetPending // the added assets wait for an analyst
 	}
-	err = s.store.Tx(ctx, func(tx *store.Store) error {
+	err = st.Tx(ctx, func(tx *store.Store) error {
 		var err error
 		if c.Org, c.Overlaps, err = tx.UpdateOrgAs(ctx, code, patch, who); err != nil {
 			return err

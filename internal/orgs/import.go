@@ -2,6 +2,7 @@ package orgs
 
 import (
 	"context"
+	"slices"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/orgcsv"
@@ -30,25 +31,35 @@ type ImportResult struct {
 	Refused []orgcsv.RowError
 }
 
+// importChunk is how many rows one transaction of an import commits: one commit (and on
+// PostgreSQL one wait for the asset writers' lock) per chunk rather than per row.
+const importChunk = 250
+
 // ImportOrgs creates (or with in.Update, updates) each organisation as Create and Update
-// do, each row in its own transaction with its own audit entry, so that one bad row
-// refuses only itself; an organisation's parent from the same import goes first. Then it
-// links the rows' suppliers and records the import as org.import. Sector roles only.
+// do, each row with its own audit entry; rows are committed a chunk at a time, each row
+// in a savepoint of its own, so that one bad row refuses only itself; an organisation's
+// parent from the same import goes first. Then it links the rows' suppliers and records
+// the import as org.import. Sector roles only.
 func (s *Service) ImportOrgs(ctx context.Context, p vigil.Principal, in Import) (ImportResult, error) {
 	res := ImportResult{Refused: append([]orgcsv.RowError(nil), in.Unreadable...)}
 	if err := p.Need(vigil.SectorRoles...); err != nil {
 		return res, err
 	}
 	assets := false
-	for _, r := range parentsFirst(in.Rows) {
-		c, err := s.importRow(ctx, p, r.Org, in.Update)
+	for chunk := range slices.Chunk(parentsFirst(in.Rows), importChunk) {
+		done, err := s.importChunk(ctx, p, chunk, in.Update)
 		if err != nil {
-			res.Refused = append(res.Refused, orgcsv.RowError{Line: r.Line, Msg: vigil.ErrorMessage(err)})
-			continue
+			return res, err
 		}
-		res.Imported++
-		res.Overlaps += len(c.Overlaps)
-		assets = assets || len(store.OrgAssets(c.Org)) > 0
+		for _, d := range done {
+			if d.err != nil {
+				res.Refused = append(res.Refused, orgcsv.RowError{Line: d.line, Msg: vigil.ErrorMessage(d.err)})
+				continue
+			}
+			res.Imported++
+			res.Overlaps += len(d.change.Overlaps)
+			assets = assets || len(store.OrgAssets(d.change.Org)) > 0
+		}
 	}
 	res.Refused = append(res.Refused, s.linkSuppliers(ctx, in.Rows)...)
 	if assets {
@@ -58,15 +69,51 @@ func (s *Service) ImportOrgs(ctx context.Context, p vigil.Principal, in Import) 
 	return res, err
 }
 
+// imported is what became of one row.
+type imported struct {
+	line   int
+	change Change
+	err    error // why the row was refused
+}
+
+// importChunk imports rows in one transaction, each in a savepoint, and says what became
+// of each; it fails only when the transaction does.
+func (s *Service) importChunk(ctx context.Context, p vigil.Principal, rows []orgcsv.Row, update bool) ([]imported, error) {
+	var out []imported
+	err := s.store.Tx(ctx, func(tx *store.Store) error {
+		out = out[:0] // a transaction run again starts afresh
+		for _, r := range rows {
+			d := imported{line: r.Line}
+			d.err = tx.Savepoint(ctx, func(sp *store.Store) error {
+				var err error
+				d.change, err = s.importRow(ctx, sp, p, r.Org, update)
+				return err
+			})
+			if store.Retryable(d.err) {
+				return d.err
+			}
+			out = append(out, d)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // importRow creates one organisation or, when it exists and update is set, replaces its
-// name, region, contacts and assets.
-func (s *Service) importRow(ctx context.Context, p vigil.Principal, o vigil.Org, update bool) (Change, error) {
-	c, err := s.create(ctx, p, o)
+// name, region, contacts and assets, in st's transaction. The create has a savepoint
+// of its own: on PostgreSQL its refusal aborts what follows until rolled back.
+func (s *Service) importRow(ctx context.Context, st *store.Store, p vigil.Principal, o vigil.Org, update bool) (Change, error) {
+	var c Change
+	err := st.Savepoint(ctx, func(sp *store.Store) error {
+		var err error
+		c, err = s.createIn(ctx, sp, p, o)
+		return err
+	})
 	if vigil.ErrorCode(err) != vigil.ECONFLICT || !update {
 		return c, err
 	}
 	assets := store.OrgAssets(o)
-	return s.update(ctx, p, o.ODSCode, vigil.OrgPatch{Name: &o.Name, Region: &o.Region, Contacts: &o.Contacts, Assets: &assets})
+	return s.updateIn(ctx, st, p, o.ODSCode, vigil.OrgPatch{Name: &o.Name, Region: &o.Region, Contacts: &o.Contacts, Assets: &assets})
 }
 
 // parentsFirst orders rows so an organisation's parent from the same import is created

@@ -67,8 +67,8 @@ func (b *telemetryBatch) full() bool {
 	return len(b.keys) >= batchKeys || len(b.hits) >= batchSightings
 }
 
-func (s *Service) newIngest(org, name string) *ingest {
-	return &ingest{s: s, org: org, orgName: name, day: vigil.DayOf(s.now()), snap: s.matcher(),
+func (s *Service) newIngest(org, name string, snap *match.Snapshot) *ingest {
+	return &ingest{s: s, org: org, orgName: name, day: vigil.DayOf(s.now()), snap: snap,
 		ex: telemetry.NewExtractor(telemetry.FormatAuto), keys: newKeyer(s.secret),
 		listings: map[match.ID]*alerts.Listing{}, seen: map[seenKey]struct{}{},
 		batch: telemetryBatch{keys: map[indexKey]struct{}{}, hits: map[hitKey]int64{}}}

@@ -25,13 +25,15 @@ func (s *Service) runHousekeeping(ctx context.Context) {
 	defer t.Stop()
 	var optimized time.Time
 	for {
-		now := s.now()
-		optimize := now.Sub(optimized) >= optimizeEvery
-		if _, err := s.housekeep(ctx, now, optimize); err != nil && ctx.Err() == nil {
-			s.log.ErrorContext(ctx, "housekeeping", slog.Any("error", err))
-		} else if optimize {
-			optimized = now
-		}
+		s.once(ctx, "housekeeping", housekeepingEvery, func(ctx context.Context) {
+			now := s.now()
+			optimize := now.Sub(optimized) >= optimizeEvery
+			if _, err := s.housekeep(ctx, now, optimize); err != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "housekeeping", slog.Any("error", err))
+			} else if optimize {
+				optimized = now
+			}
+		})
 		select {
 		case <-ctx.Done():
 			return
@@ -59,6 +61,10 @@ func (s *Service) housekeep(ctx context.Context, now time.Time, optimize bool) (
 	var h housekept
 	var err error
 	cutoff := vigil.DayOf(now).AddDate(0, 0, -s.retention)
+	today := vigil.DayOf(now)
+	if err := s.store.PrepareObservableDays(ctx, today, today.AddDate(0, 0, 1), today.AddDate(0, 0, 2)); err != nil {
+		return h, err
+	}
 	if h.Sessions, err = s.store.PurgeExpired(ctx, keepLoginFailures); err != nil {
 		return h, err
 	}

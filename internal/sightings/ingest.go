@@ -113,7 +113,12 @@ func (s *Service) ingestTelemetry(ctx context.Context, org string, r io.Reader) 
 	if err != nil {
 		return TelemetryResult{}, err
 	}
-	in := s.newIngest(o.ODSCode, orgName(o))
+	if err := s.store.PrepareObservableDays(ctx, vigil.DayOf(s.now())); err != nil {
+		return TelemetryResult{}, err
+	}
+	snap, release := s.hold()
+	defer release() // after the last flush: what this matcher indexed is written
+	in := s.newIngest(o.ODSCode, orgName(o), snap)
 	err = in.run(ctx, r)
 	return in.res, err
 }

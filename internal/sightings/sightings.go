@@ -48,6 +48,10 @@ type Deps struct {
 	Alerts *alerts.Service
 	// Matcher returns the live matcher snapshot (threatintel.Service.Matcher).
 	Matcher func() *match.Snapshot
+	// HoldMatcher, when set, is used instead of Matcher for uploads: it counts the
+	// snapshot as in use until release (threatintel.Service.HoldMatcher), so that a
+	// retro-hunt can wait for uploads still matching with an older one.
+	HoldMatcher func() (snap *match.Snapshot, release func())
 	// IndicatorSighted resets the decay of an indicator telemetry matched
 	// (threatintel.Service.IndicatorSighted); nil does nothing.
 	IndicatorSighted func(ctx context.Context, t vigil.IndicatorType, value string, at time.Time)
@@ -57,6 +61,9 @@ type Deps struct {
 	// MaxTelemetryBytes caps one telemetry upload after decompression
 	// (telemetry.DefaultMaxBytes when zero).
 	MaxTelemetryBytes int64
+	// Once runs scheduled work as one server of several (cluster.Service.Once): it runs
+	// fn when this server wins the job and reports whether it did; nil runs fn here.
+	Once func(ctx context.Context, job string, every time.Duration, fn func(context.Context)) bool
 }
 
 // Service holds the telemetry use cases.
@@ -68,9 +75,11 @@ type Service struct {
 	retention int
 	alerts    *alerts.Service
 	matcher   func() *match.Snapshot
+	hold      func() (*match.Snapshot, func())
 	sighted   func(context.Context, vigil.IndicatorType, string, time.Time)
 	metrics   *metrics
 	tele      *telemetryLimits
+	once      func(context.Context, string, time.Duration, func(context.Context)) bool
 }
 
 // New builds the Service; it fails when the secret is too short to key the index.
@@ -82,8 +91,8 @@ func New(d Deps) (*Service, error) {
 		return nil, errors.New("sightings: no matcher")
 	}
 	s := &Service{store: d.Store, log: d.Logger, now: d.Now, secret: d.Secret, retention: d.RetentionDays,
-		alerts: d.Alerts, matcher: d.Matcher, sighted: d.IndicatorSighted, metrics: newMetrics(),
-		tele: newTelemetryLimits(d.TelemetryConcurrency, d.MaxTelemetryBytes)}
+		alerts: d.Alerts, matcher: d.Matcher, hold: d.HoldMatcher, sighted: d.IndicatorSighted, metrics: newMetrics(),
+		tele: newTelemetryLimits(d.TelemetryConcurrency, d.MaxTelemetryBytes), once: d.Once}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -92,6 +101,12 @@ func New(d Deps) (*Service, error) {
 	}
 	if s.retention <= 0 {
 		s.retention = DefaultRetentionDays
+	}
+	if s.once == nil {
+		s.once = runHere
+	}
+	if s.hold == nil {
+		s.hold = func() (*match.Snapshot, func()) { return s.matcher(), func() {} }
 	}
 	if s.sighted == nil {
 		s.sighted = func(context.Context, vigil.IndicatorType, string, time.Time) {}
@@ -110,4 +125,10 @@ func (s *Service) Collectors() []prometheus.Collector { return s.metrics.collect
 func (s *Service) Run(ctx context.Context) error {
 	s.runHousekeeping(ctx)
 	return nil
+}
+
+// runHere is the Once of a server on its own: it always runs fn.
+func runHere(ctx context.Context, _ string, _ time.Duration, fn func(context.Context)) bool {
+	fn(ctx)
+	return true
 }

@@ -179,7 +179,7 @@ func (s *Store) addAssets(ctx context.Context, c conn, org string, assets []norm
 	if len(assets) == 0 {
 		return nil, nil
 	}
-	if err := s.lockTable(ctx, c, "assets"); err != nil {
+	if err := s.lockAssets(ctx, c); err != nil {
 		return nil, err
 	}
 	var overlaps []vigil.Overlap

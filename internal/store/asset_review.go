@@ -135,7 +135,7 @@ func (s *Store) ApproveAsset(ctx context.Context, id int64, by string) (vigil.Or
 		if n, _ := res.RowsAffected(); n == 0 {
 			return alreadyReviewed(out)
 		}
-		return nil
+		return tx.bumpVersion(ctx, c, ScopeAssets)
 	})
 	return out, err
 }
@@ -161,7 +161,7 @@ func (s *Store) RejectAsset(ctx context.Context, id int64, by string) (vigil.Org
 			return alreadyReviewed(out)
 		}
 		out.Status, out.ReviewedBy, out.ReviewedAt = vigil.AssetRejected, by, tx.now()
-		return nil
+		return tx.bumpVersion(ctx, c, ScopeAssets)
 	})
 	return out, err
 }

@@ -122,6 +122,9 @@ func (s *Store) UpdateFeed(ctx context.Context, id int64, p vigil.FeedPatch) (vi
 				return fmt.Errorf("rename source %q: %w", cur.Name, err)
 			}
 		}
+		if err := tx.bumpVersion(ctx, c, ScopeIntel); err != nil {
+			return err
+		}
 		out, err = tx.feedWhere(ctx, c, "id = ?", id)
 		return err
 	})
@@ -157,8 +160,10 @@ func (s *Store) DeleteFeed(ctx context.Context, id int64) (vigil.Feed, int, erro
 		if withdrawn, err = tx.withdrawSource(ctx, c, f.Name, nil); err != nil {
 			return err
 		}
-		_, err = c.exec(ctx, `DELETE FROM feeds WHERE id = ?`, id)
-		return err
+		if _, err = c.exec(ctx, `DELETE FROM feeds WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return tx.bumpVersion(ctx, c, ScopeIntel)
 	})
 	return f, withdrawn, err
 }

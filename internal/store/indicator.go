@@ -65,9 +65,14 @@ func (s *Store) storeSource(ctx context.Context, source string, inds []vigil.Ind
 		}
 		ch = diffClaims(old, rows)
 		if replace {
-			ch.Withdrawn, err = tx.withdrawSource(ctx, c, source, rows)
+			if ch.Withdrawn, err = tx.withdrawSource(ctx, c, source, rows); err != nil {
+				return err
+			}
 		}
-		return err
+		if ch.Added == 0 && ch.Withdrawn == 0 && len(ch.Changed) == 0 {
+			return nil
+		}
+		return tx.bumpVersion(ctx, c, ScopeIntel)
 	})
 	if err != nil {
 		return SourceChange{}, fmt.Errorf("store indicators of %q: %w", source, err)

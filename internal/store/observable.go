@@ -123,8 +123,12 @@ func (s *Store) findIndexRows(ctx context.Context, hashes [][]byte, since string
 }
 
 // PurgeObservables deletes index rows of days before the UTC day of before, and returns
-// how many went: the index is kept for the retention period and no longer.
+// how many went: the index is kept for the retention period and no longer. On
+// PostgreSQL it drops those days' partitions (observable_partition.go).
 func (s *Store) PurgeObservables(ctx context.Context, before time.Time) (int64, error) {
+	if s.isPG() {
+		return s.purgePartitions(ctx, before)
+	}
 	res, err := s.wdb().exec(ctx, `DELETE FROM observable_index WHERE day < ?`, dayText(before))
 	if err != nil {
 		return 0, fmt.Errorf("purge observable index: %w", err)

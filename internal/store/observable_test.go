@@ -26,12 +26,28 @@ func hashesOf(prefix string, n int) [][]byte {
 	return out
 }
 
+// The index answers the same whether a day's rows sit in a partition of their own or
+// in the default one (PostgreSQL; SQLite has one table either way), and housekeeping
+// removes past days from both.
 func TestObservableIndex(t *testing.T) {
+	day := time.Date(2025, 11, 9, 0, 0, 0, 0, time.UTC)
+	for _, partitioned := range [][]time.Time{nil, {day.AddDate(0, 0, -6), day}} {
+		name := "default partition"
+		if partitioned != nil {
+			name = "day partitions"
+		}
+		t.Run(name, func(t *testing.T) { testObservableIndex(t, day, partitioned) })
+	}
+}
+
+func testObservableIndex(t *testing.T, day time.Time, partitioned []time.Time) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		mustCreate(t, s, org("RXA", vigil.OrgTrust))
 		mustCreate(t, s, org("RXB", vigil.OrgTrust))
-		day := time.Date(2025, 11, 9, 0, 0, 0, 0, time.UTC)
+		if err := s.PrepareObservableDays(ctx, partitioned...); err != nil {
+			t.Fatal(err)
+		}
 		evil := hashOf("domain:evil.example")
 		// 700 hashes exercise the batching (512 + 128 + 32 + 16 + 8 + 4).
 		many := append(hashesOf("x", 699), evil)
@@ -64,6 +80,12 @@ func TestObservableIndex(t *testing.T) {
 		hits, _ = s.FindObservables(ctx, [][]byte{evil}, time.Time{})
 		if len(hits) != 1 || !hits[0].FirstDay.Equal(day.AddDate(0, 0, -2)) {
 			t.Errorf("after purge: %+v, want RXA from %s", hits, day.AddDate(0, 0, -2).Format(time.DateOnly))
+		}
+		if s.Engine() == store.EnginePostgres {
+			parts, _ := s.QueryInt(ctx, `SELECT COUNT(*) FROM pg_inherits WHERE inhparent = 'observable_index'::regclass`)
+			if want := int64(1 + max(len(partitioned)-1, 0)); parts != want { // the default, and the day kept
+				t.Errorf("%d partitions after purge, want %d", parts, want)
+			}
 		}
 	})
 }

@@ -107,6 +107,11 @@ func (s *Store) CreateOrgAs(ctx context.Context, o vigil.Org, who Claimant) (vig
 		if overlaps, err = tx.addAssets(ctx, c, ods, assets, who); err != nil {
 			return err
 		}
+		if len(assets) > 0 {
+			if err := tx.bumpVersion(ctx, c, ScopeAssets); err != nil {
+				return err
+			}
+		}
 		out, err = tx.GetOrg(ctx, ods)
 		return err
 	})
@@ -195,6 +200,11 @@ func (s *Store) UpdateOrgAs(ctx context.Context, ods string, p vigil.OrgPatch, w
 		}
 		if overlaps, err = tx.updateAssets(ctx, c, cur, replace, add, remove, who); err != nil {
 			return err
+		}
+		if replace != nil || len(add) > 0 || len(remove) > 0 {
+			if err := tx.bumpVersion(ctx, c, ScopeAssets); err != nil {
+				return err
+			}
 		}
 		out, err = tx.GetOrg(ctx, cur.ODSCode)
 		return err

@@ -26,7 +26,7 @@ func org(ods string, kind vigil.OrgKind, assets ...string) vigil.Org {
 	return o
 }
 
-func mustCreate(t *testing.T, s *store.Store, o vigil.Org) vigil.Org {
+func mustCreate(t testing.TB, s *store.Store, o vigil.Org) vigil.Org {
 	t.Helper()
 	got, _, err := s.CreateOrg(t.Context(), o)
 	if err != nil {

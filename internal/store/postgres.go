@@ -22,7 +22,7 @@ func (s *Store) openPostgres(ctx context.Context, dsn string) error {
 		_ = db.Close()
 		return fmt.Errorf("connect to postgres %s: %w", redactDSN(dsn), err)
 	}
-	s.engine, s.w, s.r = EnginePostgres, db, db
+	s.engine, s.w, s.r, s.dsn = EnginePostgres, db, db, dsn
 	return nil
 }
 

@@ -36,6 +36,7 @@ type Config struct {
 type Store struct {
 	engine string
 	path   string  // the SQLite file; empty for PostgreSQL
+	dsn    string  // the PostgreSQL DSN, for the change listener's own connection
 	w      *sql.DB // the writer: one connection on SQLite, the pool on PostgreSQL
 	r      *sql.DB // readers; the same pool as w on PostgreSQL
 	tx     *sql.Tx // set on the *Store that Tx passes to its function
@@ -44,6 +45,7 @@ type Store struct {
 	clock  *func() time.Time
 	creds  *credentialKey
 	audit  *auditKey
+	parts  *partitionDays
 }
 
 // Open opens the database cfg names and applies any pending migrations.
@@ -53,7 +55,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	now := time.Now
-	s := &Store{log: log, binds: &bindCache{}, clock: &now, creds: &credentialKey{}, audit: &auditKey{}}
+	s := &Store{log: log, binds: &bindCache{}, clock: &now, creds: &credentialKey{}, audit: &auditKey{}, parts: &partitionDays{}}
 	if cfg.Secret != nil {
 		s.SetAuditKey(cfg.Secret) // before Migrate, which audits what it applies
 	}

@@ -19,8 +19,15 @@ func (s *Service) Recompile(ctx context.Context) error {
 	s.recompileMu.Lock()
 	defer s.recompileMu.Unlock()
 	start, now := time.Now(), s.now()
+	// The change count is read first: a change committed while the indicators are read
+	// may or may not be in the snapshot, so the snapshot claims only the earlier count
+	// and the next check rebuilds it.
+	v, err := s.store.Versions(ctx)
+	if err != nil {
+		return err
+	}
 	b := match.NewBuilder()
-	err := s.store.EachIndicator(ctx, func(si vigil.StoredIndicator) error {
+	err = s.store.EachIndicator(ctx, func(si vigil.StoredIndicator) error {
 		srcs, _ := matchable(si, now)
 		for _, src := range srcs {
 			b.Add(vigil.Indicator{Type: si.Type, Value: si.Value, Provenance: src.Provenance})
@@ -31,9 +38,9 @@ func (s *Service) Recompile(ctx context.Context) error {
 		return err
 	}
 	snap := b.Build()
-	s.matcher.Store(snap)
+	s.held.swap(&s.matcher, snap, v.Intel)
 	s.metrics.indicators.Set(float64(snap.Len()))
-	s.log.InfoContext(ctx, "matcher recompiled", slog.Int("indicators", snap.Len()),
+	s.log.InfoContext(ctx, "matcher recompiled", slog.Int64("version", v.Intel), slog.Int("indicators", snap.Len()),
 		slog.Int("rejected", b.Rejected()), slog.Duration("took", time.Since(start)))
 	return nil
 }

@@ -54,6 +54,9 @@ type Deps struct {
 	// IndicatorsAdded run, in order, after indicators were added or changed and the new
 	// snapshot is live: Early Warning and retro-hunts hang here.
 	IndicatorsAdded []func(ctx context.Context, added []vigil.Indicator)
+	// Once runs scheduled work as one server of several (cluster.Service.Once): it runs
+	// fn when this server wins the job and reports whether it did; nil runs fn here.
+	Once func(ctx context.Context, job string, every time.Duration, fn func(context.Context)) bool
 }
 
 // Service holds the intel use cases and the matcher snapshot.
@@ -66,8 +69,10 @@ type Service struct {
 	maxIntel int64
 	added    []func(context.Context, []vigil.Indicator)
 	metrics  *metrics
+	once     func(context.Context, string, time.Duration, func(context.Context)) bool
 
 	matcher     match.Holder
+	held        heldMatchers
 	recompileMu sync.Mutex // serialises snapshot rebuilds
 }
 
@@ -75,7 +80,10 @@ type Service struct {
 // indicators before serving.
 func New(d Deps) *Service {
 	s := &Service{store: d.Store, log: d.Logger, now: d.Now, benign: d.Warninglists, client: d.HTTPClient,
-		added: d.IndicatorsAdded, metrics: newMetrics()}
+		added: d.IndicatorsAdded, metrics: newMetrics(), once: d.Once}
+	if s.once == nil {
+		s.once = runHere
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -92,6 +100,26 @@ func New(d Deps) *Service {
 
 // Matcher returns the current matcher snapshot; callers load it once per unit of work.
 func (s *Service) Matcher() *match.Snapshot { return s.matcher.Load() }
+
+// HoldMatcher returns the current matcher snapshot for a unit of work that indexes what
+// it matched (a telemetry upload), counted as in use until release: OldestMatcherInUse
+// then tells when no work still matches with an older one.
+func (s *Service) HoldMatcher() (snap *match.Snapshot, release func()) {
+	return s.held.hold(&s.matcher)
+}
+
+// MatcherVersion is the change count (store.Versions.Intel) the current snapshot holds.
+func (s *Service) MatcherVersion() int64 {
+	v, _ := s.held.versions()
+	return v
+}
+
+// OldestMatcherInUse is the oldest matcher version a unit of work in progress still
+// matches with, or the current version when none does.
+func (s *Service) OldestMatcherInUse() int64 {
+	_, oldest := s.held.versions()
+	return oldest
+}
 
 // Collectors returns the Service's Prometheus collectors, for the server's /metrics.
 func (s *Service) Collectors() []prometheus.Collector { return s.metrics.collectors() }
@@ -123,4 +151,10 @@ func newMetrics() *metrics {
 
 func (m *metrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.feedPulls, m.indicators, m.indicatorsLoaded}
+}
+
+// runHere is the Once of a server on its own: it always runs fn.
+func runHere(ctx context.Context, _ string, _ time.Duration, fn func(context.Context)) bool {
+	fn(ctx)
+	return true
 }

@@ -19,13 +19,17 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	w.Write([]byte(`{"status":"ok"}` + "\n"))
 }
 
-// readyz answers 200 when the database answers, and 503 otherwise.
+// readyz answers 200 when the database answers and the server holds the latest matcher
+// and asset router, and 503 otherwise (saying which, when it is catching up).
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 	defer cancel()
 	if err := s.app.Ready(ctx); err != nil {
 		s.log.WarnContext(ctx, "not ready", slog.String("request_id", api.RequestIDFrom(ctx)), slog.Any("error", err))
-		api.WriteError(w, r, s.log, vigil.Errorf(vigil.EUNAVAILABLE, "the database is not answering"))
+		if vigil.ErrorCode(err) != vigil.EUNAVAILABLE {
+			err = vigil.Errorf(vigil.EUNAVAILABLE, "the database is not answering")
+		}
+		api.WriteError(w, r, s.log, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
