@@ -26,18 +26,32 @@ var halfLives = map[vigil.IndicatorType]time.Duration{
 	vigil.TypeEmail: 90 * day,
 	// A malware file name stays meaningful for long, but legitimate software may reuse it.
 	vigil.TypeFilename: 180 * day,
+	// A server certificate lives until it expires or the server moves: months (free
+	// certificates last 90 days).
+	vigil.TypeX509SHA1:   90 * day,
+	vigil.TypeX509SHA256: 90 * day,
+	// A TLS fingerprint names a client or server implementation: it lasts as long as the
+	// malware's build, but ordinary software comes to share it over time.
+	vigil.TypeJA3:  180 * day,
+	vigil.TypeJA3S: 180 * day,
+	vigil.TypeJA4:  180 * day,
 	// File hashes are absent: a hash names the same bytes for ever, so it never decays.
 }
 
 // staleReasons says in words why each decaying type goes stale, for Why.
 var staleReasons = map[vigil.IndicatorType]string{
-	vigil.TypeIPv4:     "IP addresses go stale in weeks",
-	vigil.TypeIPv6:     "IP addresses go stale in weeks",
-	vigil.TypeCIDR:     "network ranges are cleaned up or reassigned within months",
-	vigil.TypeURL:      "malicious web addresses are taken down within weeks",
-	vigil.TypeDomain:   "malicious domains lapse or are taken over within months",
-	vigil.TypeEmail:    "sender addresses are abandoned when a campaign ends",
-	vigil.TypeFilename: "file names are reused by legitimate software over time",
+	vigil.TypeIPv4:       "IP addresses go stale in weeks",
+	vigil.TypeIPv6:       "IP addresses go stale in weeks",
+	vigil.TypeCIDR:       "network ranges are cleaned up or reassigned within months",
+	vigil.TypeURL:        "malicious web addresses are taken down within weeks",
+	vigil.TypeDomain:     "malicious domains lapse or are taken over within months",
+	vigil.TypeEmail:      "sender addresses are abandoned when a campaign ends",
+	vigil.TypeFilename:   "file names are reused by legitimate software over time",
+	vigil.TypeX509SHA1:   "certificates expire or are replaced within months",
+	vigil.TypeX509SHA256: "certificates expire or are replaced within months",
+	vigil.TypeJA3:        "TLS fingerprints come to be shared by ordinary software over time",
+	vigil.TypeJA3S:       "TLS fingerprints come to be shared by ordinary software over time",
+	vigil.TypeJA4:        "TLS fingerprints come to be shared by ordinary software over time",
 }
 
 // HalfLife is how long it takes an indicator of type t that nobody re-publishes or
