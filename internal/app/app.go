@@ -17,8 +17,10 @@ import (
 	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/orgs"
+	"github.com/vigil-health/vigil/internal/posture"
 	"github.com/vigil-health/vigil/internal/sightings"
 	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/support"
 	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
@@ -74,6 +76,12 @@ type App struct {
 	// Sightings takes sensors' telemetry, hunts new indicators in what it held and lists
 	// sightings; nil when the flows are not composed.
 	Sightings *sightings.Service
+	// Posture scores organisations' self-assessments, keeps their continuity plans and
+	// reminds them of passed review dates.
+	Posture *posture.Service
+	// Support links providers to their Local Support Organisation and carries their
+	// requests for help.
+	Support *support.Service
 	// Notify delivers the outbox by e-mail and to webhooks, and manages webhooks; nil
 	// when the flows are not composed.
 	Notify *notify.Service
@@ -91,6 +99,8 @@ func New(d Deps) *App {
 		AssetsChanged: a.assetsChanged})
 	a.Alerts = alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour,
 		Deadlines: d.Deadlines})
+	a.Posture = posture.New(posture.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
+	a.Support = support.New(support.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
 	return a
 }
 

@@ -1,0 +1,126 @@
+package posture
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/posture/frameworks"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// FieldError is input refused for one of its fields, so that a form can say which to fix.
+type FieldError struct {
+	// Field is the part to fix, as the form and the API name it.
+	Field string
+	// Err says what is wrong, as a vigil error.
+	Err error
+}
+
+// Error implements error.
+func (e *FieldError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the vigil error, so that its code and message reach the doors.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+func fieldErr(field string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &FieldError{Field: field, Err: err}
+}
+
+// Answer is what answering one item takes.
+type Answer struct {
+	// Org is the organisation's ODS code; empty means the caller's own.
+	Org string
+	// Framework and Item name the item.
+	Framework, Item string
+	// Grade is the answer on the framework's scale.
+	Grade vigil.Grade
+	// Evidence, Owner and ReviewDate (YYYY-MM-DD, empty for none) are as the answer holds them.
+	Evidence, Owner, ReviewDate string
+}
+
+// SetAnswer records an organisation's answer to one item and the score it makes, and
+// returns the assessment as it now stands. A refused field is a *FieldError naming it.
+func (s *Service) SetAnswer(ctx context.Context, p vigil.Principal, in Answer) (Assessment, error) {
+	code, err := orgFor(p, in.Org, writers)
+	if err != nil {
+		return Assessment{}, err
+	}
+	f, err := frameworks.Get(in.Framework)
+	if err != nil {
+		return Assessment{}, err
+	}
+	a, err := checkAnswer(f, in)
+	if err != nil {
+		return Assessment{}, err
+	}
+	a.Org, a.UpdatedBy = code, p.Email
+	var out Assessment
+	err = s.store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.SetPostureAnswer(ctx, a); err != nil {
+			return err
+		}
+		if out, err = s.assess(ctx, tx, code, f); err != nil {
+			return err
+		}
+		if err := tx.AddPostureScore(ctx, code, out.Result.Score); err != nil {
+			return err
+		}
+		_, err = tx.Audit(ctx, p.Email, "posture.answer", answerTarget(a), map[string]any{"grade": a.Grade,
+			"owner": a.Owner, "review_date": dateText(a), "percent": out.Result.Score.Percent, "status": out.Result.Score.Status})
+		return err
+	})
+	return out, err
+}
+
+// checkAnswer validates an answer against its framework.
+func checkAnswer(f frameworks.Framework, in Answer) (vigil.PostureAnswer, error) {
+	it, ok := f.Item(in.Item)
+	if !ok {
+		return vigil.PostureAnswer{}, vigil.Errorf(vigil.ENOTFOUND, "no item %q in the framework %s", in.Item, f.ID)
+	}
+	a := vigil.PostureAnswer{Framework: f.ID, Item: it.ID, Grade: in.Grade}
+	switch {
+	case !f.Scale.Allows(in.Grade):
+		return a, fieldErr("grade", vigil.Errorf(vigil.EINVALID, "grade %q is not one of %s", in.Grade, gradeList(f.Scale)))
+	case in.Grade == vigil.GradeNotApplicable && it.Target != vigil.GradeNone:
+		return a, fieldErr("grade", vigil.Errorf(vigil.EINVALID,
+			"this item is in the target profile, so it cannot be not applicable: answer not done or in progress, and give it an owner and a review date"))
+	}
+	var err error
+	if a.Evidence, err = vigil.Text("the evidence", in.Evidence, 2000, false); err != nil {
+		return a, fieldErr("evidence", err)
+	}
+	if a.Owner, err = vigil.Text("the owner", in.Owner, 200, false); err != nil {
+		return a, fieldErr("owner", err)
+	}
+	if a.ReviewDate, err = vigil.ParseDate("the review date", in.ReviewDate); err != nil {
+		return a, fieldErr("review_date", err)
+	}
+	return a, nil
+}
+
+func gradeList(sc vigil.Scale) string {
+	var s string
+	for i, g := range sc.Grades() {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(g)
+	}
+	return s
+}
+
+func answerTarget(a vigil.PostureAnswer) string {
+	return fmt.Sprintf("posture/%s/%s/%s", a.Org, a.Framework, a.Item)
+}
+
+func dateText(a vigil.PostureAnswer) string {
+	if a.ReviewDate.IsZero() {
+		return ""
+	}
+	return a.ReviewDate.Format("2006-01-02")
+}
