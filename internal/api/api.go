@@ -142,6 +142,7 @@ func (a *API) routes() {
 	if a.app.Notify != nil {
 		a.notifyRoutes()
 	}
+	a.postureRoutes()
 }
 
 // op describes an operation and the error statuses it documents besides those of its
