@@ -57,7 +57,16 @@ func (p *Pages) supportList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.render(w, r, http.StatusOK, "support_list.html", &view{Title: "Help requests", Data: supportListData{Requests: list,
-		Status: status, Statuses: supportStatuses, CanAsk: pr.Role == vigil.RoleOrgAdmin || pr.Role == vigil.RoleOrgMember}})
+		Status: status, Statuses: supportStatuses, CanAsk: p.canAsk(r, pr)}})
+}
+
+// canAsk reports whether pr may ask for help: a provider's people, not an LSO's.
+func (p *Pages) canAsk(r *http.Request, pr vigil.Principal) bool {
+	if pr.Role != vigil.RoleOrgAdmin && pr.Role != vigil.RoleOrgMember {
+		return false
+	}
+	o, err := p.app.Orgs.Get(r.Context(), pr, pr.Org)
+	return err == nil && o.Kind != vigil.OrgLSO
 }
 
 // supportForm is the ask-for-help form.
