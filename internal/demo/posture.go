@@ -72,8 +72,8 @@ func seedPosture(ctx context.Context, a *app.App) error {
 		}
 	}
 	_, err := a.Posture.SavePlan(ctx, admin, posture.PlanInput{Org: CareHomeODS,
-		Systems:  []vigil.PlanSystem{{Name: "Digital care records", Supplier: "CarePlan Cloud Ltd", Phone: "0300 555 0100"}},
-		Contacts: []vigil.PlanContact{{Name: "Linda Marsh", Role: "Registered manager", Phone: "07700 900123"}},
+		Systems:    []vigil.PlanSystem{{Name: "Digital care records", Supplier: "CarePlan Cloud Ltd", Phone: "0300 555 0100"}},
+		Contacts:   []vigil.PlanContact{{Name: "Linda Marsh", Role: "Registered manager", Phone: "07700 900123"}},
 		Medication: "Printed MAR charts for the week are in the locked cabinet in the office; record on paper and enter afterwards.",
 		Backups:    "CarePlan Cloud keeps the care records; the office PC backs up nightly to the encrypted drive in the safe."})
 	if err != nil {

@@ -21,10 +21,10 @@ type planData struct {
 
 // planForm is the edit form's fields; rows are padded with empty ones to fill in.
 type planForm struct {
-	Systems                                 []vigil.PlanSystem
-	Contacts                                []vigil.PlanContact
+	Systems                                []vigil.PlanSystem
+	Contacts                               []vigil.PlanContact
 	CareRecords, Medication, Rota, Backups string
-	LastRestoreTest                         string
+	LastRestoreTest                        string
 }
 
 // planRows is how many rows of systems and of contacts the form offers.
