@@ -153,6 +153,8 @@ type PostureAnswer struct {
 	Grade Grade `json:"grade"`
 	// Evidence is a note of what shows it (where the policy is, who checked, when).
 	Evidence string `json:"evidence,omitempty"`
+	// File is the evidence file kept for the item, if one was uploaded.
+	File *EvidenceFile `json:"file,omitempty"`
 	// Owner is who looks after the item.
 	Owner string `json:"owner,omitempty"`
 	// ReviewDate is when it is next looked at; zero for none. A reminder goes out once

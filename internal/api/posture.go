@@ -31,6 +31,11 @@ func (a *API) postureRoutes() {
 		postureReaders, a.postureGet)
 	Register(a, op("set-posture-answer", http.MethodPut, "/orgs/{ods}/posture/{framework}/items/{item}", "Answer one item", "posture", e404),
 		postureWriters, a.postureAnswer)
+	upload := op("put-posture-evidence", http.MethodPut, "/orgs/{ods}/posture/{framework}/items/{item}/evidence", "Keep an item's evidence file", "posture", e404)
+	upload.MaxBodyBytes = vigil.MaxEvidenceBytes
+	Register(a, upload, postureWriters, a.evidencePut)
+	Register(a, op("get-posture-evidence", http.MethodGet, "/orgs/{ods}/posture/{framework}/items/{item}/evidence", "Download an item's evidence file", "posture", e404),
+		postureReaders, a.evidenceGet)
 	Register(a, op("get-continuity-plan", http.MethodGet, "/orgs/{ods}/continuity-plan", "An organisation's continuity plan", "posture", e404),
 		postureReaders, a.planGet)
 	Register(a, op("save-continuity-plan", http.MethodPut, "/orgs/{ods}/continuity-plan", "Save an organisation's continuity plan", "posture", e404),

@@ -19,8 +19,12 @@ func (p *Pages) postureRoutes() []route {
 		{"GET /posture/plan/edit", p.planEdit},
 		{"POST /posture/plan", p.planSave},
 		{"GET /posture/{framework}", p.postureFramework},
-		{"GET /posture/{framework}/items/{item}", p.postureItem},
-		{"POST /posture/{framework}/items/{item}", p.postureItemSave},
+		// The item is a query parameter rather than a path element, so that every item's
+		// page is one kind of page (and one address shape for the crawling tests).
+		{"GET /posture/{framework}/item", p.postureItem},
+		{"POST /posture/{framework}/item", p.postureItemSave},
+		{"GET /posture/{framework}/evidence", p.evidenceDownload},
+		{"POST /posture/{framework}/evidence", p.evidenceUpload},
 	}
 }
 
@@ -166,12 +170,17 @@ func (p *Pages) postureItem(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	a := d.Item.Answer
-	d.Form = itemForm{Grade: string(a.Grade), Evidence: a.Evidence, Owner: a.Owner}
-	if !a.ReviewDate.IsZero() {
-		d.Form.ReviewDate = a.ReviewDate.Format("2006-01-02")
-	}
+	d.Form = answerForm(d.Item.Answer)
 	p.render(w, r, http.StatusOK, "posture_item.html", &view{Title: "Item " + d.Item.Item.ID, Data: d})
+}
+
+// answerForm is the form filled in with an answer as it stands.
+func answerForm(a vigil.PostureAnswer) itemForm {
+	f := itemForm{Grade: string(a.Grade), Evidence: a.Evidence, Owner: a.Owner}
+	if !a.ReviewDate.IsZero() {
+		f.ReviewDate = a.ReviewDate.Format("2006-01-02")
+	}
+	return f
 }
 
 // itemPage reads the item the address names, scored for the organisation.
@@ -181,11 +190,11 @@ func (p *Pages) itemPage(r *http.Request, pr vigil.Principal) (itemData, error) 
 		return itemData{}, err
 	}
 	for _, it := range a.Result.Items {
-		if it.Item.ID == r.PathValue("item") {
+		if it.Item.ID == itemParam(r) {
 			return itemData{Org: a.Org.ODSCode, Framework: a.Framework, Item: it, Grades: a.Framework.Scale.Grades()}, nil
 		}
 	}
-	return itemData{}, vigil.Errorf(vigil.ENOTFOUND, "there is no item %q in %s", r.PathValue("item"), a.Framework.Title)
+	return itemData{}, vigil.Errorf(vigil.ENOTFOUND, "there is no item %q in %s", itemParam(r), a.Framework.Title)
 }
 
 func (p *Pages) postureItemSave(w http.ResponseWriter, r *http.Request) {
@@ -196,7 +205,7 @@ func (p *Pages) postureItemSave(w http.ResponseWriter, r *http.Request) {
 	}
 	f := itemForm{Grade: r.PostFormValue("grade"), Evidence: r.PostFormValue("evidence"), Owner: r.PostFormValue("owner"),
 		ReviewDate: r.PostFormValue("review_date")}
-	org, fw, item := orgParam(r, pr), r.PathValue("framework"), r.PathValue("item")
+	org, fw, item := orgParam(r, pr), r.PathValue("framework"), itemParam(r)
 	_, err = p.app.Posture.SetAnswer(r.Context(), pr, posture.Answer{Org: org, Framework: fw, Item: item,
 		Grade: vigil.Grade(f.Grade), Evidence: f.Evidence, Owner: f.Owner, ReviewDate: f.ReviewDate})
 	var fe *posture.FieldError
@@ -217,6 +226,9 @@ func (p *Pages) postureItemSave(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/posture/"+url.PathEscape(fw)+"?org="+url.QueryEscape(org)+"&done=answer-saved#item-"+url.QueryEscape(item), http.StatusSeeOther)
 }
+
+// itemParam is the item an item page is about.
+func itemParam(r *http.Request) string { return r.URL.Query().Get("id") }
 
 // formatDay is a date without a time, as on a review date.
 func formatDay(t time.Time) string {

@@ -90,11 +90,12 @@ var doneMessages = map[string]string{
 	"webhook-test-delivered": "Test sent: the webhook answered that it took it.",
 	"delivery-retried":       "Delivery put back: vigil tries it again now, and again later if it fails.",
 	// Posture and getting help (posture.go, posture_plan.go, support.go).
-	"answer-saved": "Answer saved. The score below includes it.",
-	"plan-saved":   "Continuity plan saved. Print it and keep the paper copy where staff can find it.",
-	"help-asked":   "Your request has gone to your Local Support Organisation. You will see their reply here.",
-	"reply-sent":   "Reply sent.",
-	"help-closed":  "Request closed.",
+	"answer-saved":  "Answer saved. The score below includes it.",
+	"evidence-kept": "Evidence file kept. It replaces any file kept for this item before.",
+	"plan-saved":    "Continuity plan saved. Print it and keep the paper copy where staff can find it.",
+	"help-asked":    "Your request has gone to your Local Support Organisation. You will see their reply here.",
+	"reply-sent":    "Reply sent.",
+	"help-closed":   "Request closed.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role

@@ -2,6 +2,8 @@ package posture
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/vigil-health/vigil"
@@ -123,4 +125,57 @@ func dateText(a vigil.PostureAnswer) string {
 		return ""
 	}
 	return a.ReviewDate.Format("2006-01-02")
+}
+
+// AttachEvidence keeps data as the evidence file of one item (replacing any earlier
+// one): at most vigil.MaxEvidenceBytes, and a PDF, PNG, JPEG or plain text by its
+// content, whatever its name says. A refused file is a *FieldError on "file".
+func (s *Service) AttachEvidence(ctx context.Context, p vigil.Principal, ods, fw, item, name string, data []byte) (vigil.EvidenceFile, error) {
+	code, err := orgFor(p, ods, writers)
+	if err != nil {
+		return vigil.EvidenceFile{}, err
+	}
+	f, err := frameworks.Get(fw)
+	if err != nil {
+		return vigil.EvidenceFile{}, err
+	}
+	it, ok := f.Item(item)
+	if !ok {
+		return vigil.EvidenceFile{}, vigil.Errorf(vigil.ENOTFOUND, "no item %q in the framework %s", item, f.ID)
+	}
+	kind, err := vigil.EvidenceKind(data)
+	if err != nil {
+		return vigil.EvidenceFile{}, fieldErr("file", err)
+	}
+	sum := sha256.Sum256(data)
+	ef := vigil.EvidenceFile{Name: vigil.EvidenceName(name), ContentType: kind, Size: int64(len(data)),
+		SHA256: hex.EncodeToString(sum[:]), UploadedBy: p.Email}
+	err = s.store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.SetEvidenceFile(ctx, code, f.ID, it.ID, ef, data); err != nil {
+			return err
+		}
+		_, err := tx.Audit(ctx, p.Email, "posture.evidence", answerTarget(vigil.PostureAnswer{Org: code, Framework: f.ID, Item: it.ID}),
+			map[string]any{"name": ef.Name, "content_type": kind, "size": ef.Size, "sha256": ef.SHA256})
+		return err
+	})
+	return ef, err
+}
+
+// Evidence returns an item's evidence file and its bytes, for someone who may read the
+// organisation's posture.
+func (s *Service) Evidence(ctx context.Context, p vigil.Principal, ods, fw, item string) (vigil.EvidenceFile, []byte, error) {
+	code, err := orgFor(p, ods, readers)
+	if err != nil {
+		return vigil.EvidenceFile{}, nil, err
+	}
+	var ef vigil.EvidenceFile
+	var data []byte
+	err = s.store.Tx(ctx, func(tx *store.Store) error {
+		if _, err := tx.GetOrg(ctx, code); err != nil {
+			return err
+		}
+		ef, data, err = tx.EvidenceFile(ctx, code, fw, item)
+		return err
+	})
+	return ef, data, err
 }

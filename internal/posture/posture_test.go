@@ -196,3 +196,35 @@ func TestRemindersOncePerReviewDate(t *testing.T) {
 		}
 	})
 }
+
+// An evidence file is kept as sent, its kind found by content, shown with its item and
+// downloaded by those who may read the posture; anything else is refused on "file".
+func TestEvidenceFiles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		svc := setup(t, s)
+		pdf := []byte("%PDF-1.7\nthe insurance policy")
+		ef, err := svc.AttachEvidence(ctx, manager, "", "checklist", "insurance", `C:\scans\policy.pdf`, pdf)
+		if err != nil || ef.Name != "policy.pdf" || ef.ContentType != "application/pdf" || ef.Size != int64(len(pdf)) || len(ef.SHA256) != 64 {
+			t.Fatalf("AttachEvidence = %+v, %v", ef, err)
+		}
+		a, err := svc.Assessment(ctx, carer, "VN001", "checklist")
+		if it, _ := itemOf(a.Result, "insurance"); err != nil || it.Answer.File == nil || it.Answer.File.SHA256 != ef.SHA256 || it.Grade != vigil.GradeNone {
+			t.Errorf("the item after the upload: %+v, %v", it, err)
+		}
+		got, data, err := svc.Evidence(ctx, analyst, "VN001", "checklist", "insurance")
+		if err != nil || string(data) != string(pdf) || got.Name != "policy.pdf" {
+			t.Errorf("Evidence = %+v, %q, %v", got, data, err)
+		}
+		if _, _, err := svc.Evidence(ctx, other, "VN001", "checklist", "insurance"); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			t.Errorf("another organisation downloads it: %v", err)
+		}
+		var fe *FieldError
+		if _, err := svc.AttachEvidence(ctx, manager, "", "checklist", "insurance", "run.exe", []byte("MZ\x90\x00")); !errors.As(err, &fe) || fe.Field != "file" {
+			t.Errorf("an executable: %v", err)
+		}
+		if es := storetest.Audits(t, s, vigil.AuditFilter{Action: "posture.evidence"}); len(es) != 1 {
+			t.Errorf("audit: %d entries", len(es))
+		}
+	})
+}

@@ -11,24 +11,42 @@ import (
 
 // PostureAnswers returns an organisation's answers to one framework, by item.
 func (s *Store) PostureAnswers(ctx context.Context, org, framework string) ([]vigil.PostureAnswer, error) {
-	rows, err := s.rdb().query(ctx, `SELECT `+answerColumns+` FROM posture_answers
-		WHERE org = ? AND framework = ? ORDER BY item`, org, framework)
+	rows, err := s.rdb().query(ctx, `SELECT `+answerColumns+`, e.name, e.content_type, e.size, e.sha256, e.uploaded_by, e.uploaded_at
+		FROM posture_answers a LEFT JOIN posture_evidence e USING (org, framework, item)
+		WHERE a.org = ? AND a.framework = ? ORDER BY a.item`, org, framework)
 	if err != nil {
 		return nil, fmt.Errorf("posture answers of %s: %w", org, err)
 	}
-	return scanAnswers(rows)
+	return scanAnswerRows(rows, true)
 }
 
 const answerColumns = `org, framework, item, grade, evidence, owner, review_date, updated_by, updated_at`
 
 func scanAnswers(rows *sql.Rows) ([]vigil.PostureAnswer, error) {
+	return scanAnswerRows(rows, false)
+}
+
+// scanAnswerRows reads answers, with their evidence file's columns after them when
+// withFile says so.
+func scanAnswerRows(rows *sql.Rows, withFile bool) ([]vigil.PostureAnswer, error) {
 	defer rows.Close()
 	var out []vigil.PostureAnswer
 	for rows.Next() {
 		var a vigil.PostureAnswer
-		if err := rows.Scan(&a.Org, &a.Framework, &a.Item, &a.Grade, &a.Evidence, &a.Owner, scanTime(&a.ReviewDate),
-			&a.UpdatedBy, scanTime(&a.UpdatedAt)); err != nil {
+		var f vigil.EvidenceFile
+		var name, kind, sum, by sql.NullString
+		var size sql.NullInt64
+		dest := []any{&a.Org, &a.Framework, &a.Item, &a.Grade, &a.Evidence, &a.Owner, scanTime(&a.ReviewDate),
+			&a.UpdatedBy, scanTime(&a.UpdatedAt)}
+		if withFile {
+			dest = append(dest, &name, &kind, &size, &sum, &by, scanTime(&f.UploadedAt))
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("scan posture answer: %w", err)
+		}
+		if name.Valid {
+			f.Name, f.ContentType, f.Size, f.SHA256, f.UploadedBy = name.String, kind.String, size.Int64, sum.String, by.String
+			a.File = &f
 		}
 		out = append(out, a)
 	}

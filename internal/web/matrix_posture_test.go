@@ -25,6 +25,10 @@ var postureMatrix = []matrixRow{
 	{"GET /orgs/{ods}/continuity-plan", "other", at("/orgs/" + otherOrg + "/continuity-plan"), statuses{ok, ok, notFound, notFound, forbid, forbid, unauth}},
 	{"PUT /orgs/{ods}/continuity-plan", "own", savePlan(ownOrg), statuses{ok, forbid, ok, ok, forbid, forbid, unauth}},
 	{"PUT /orgs/{ods}/continuity-plan", "other", savePlan(otherOrg), statuses{ok, forbid, notFound, notFound, forbid, forbid, unauth}},
+	{"PUT /orgs/{ods}/posture/{framework}/items/{item}/evidence", "own", putEvidence(ownOrg), statuses{ok, forbid, ok, ok, forbid, forbid, unauth}},
+	{"PUT /orgs/{ods}/posture/{framework}/items/{item}/evidence", "other", putEvidence(otherOrg), statuses{ok, forbid, notFound, notFound, forbid, forbid, unauth}},
+	{"GET /orgs/{ods}/posture/{framework}/items/{item}/evidence", "own", onEvidence(ownOrg), statuses{ok, ok, ok, ok, forbid, forbid, unauth}},
+	{"GET /orgs/{ods}/posture/{framework}/items/{item}/evidence", "other", onEvidence(otherOrg), statuses{ok, ok, notFound, notFound, forbid, forbid, unauth}},
 	{"PUT /orgs/{ods}/lso", "own", linkLSO(ownOrg), statuses{noBody, noBody, forbid, forbid, forbid, forbid, unauth}},
 
 	{"POST /support-requests", "own", askHelp(ownOrg), statuses{created, forbid, created, created, forbid, forbid, unauth}},
@@ -87,4 +91,20 @@ func (f *fixture) lso(org string) string {
 		f.t.Fatal(err)
 	}
 	return code
+}
+
+func putEvidence(org string) func(*fixture, string) (string, any) {
+	return func(*fixture, string) (string, any) {
+		return "/orgs/" + org + "/posture/checklist/items/insurance/evidence?name=policy.txt", "Policy 123, renews in April."
+	}
+}
+
+// onEvidence is a download of an evidence file org keeps.
+func onEvidence(org string) func(*fixture, string) (string, any) {
+	return func(f *fixture, _ string) (string, any) {
+		if _, err := f.app.Posture.AttachEvidence(context.Background(), vigil.CommandLine, org, "checklist", "backups", "log.txt", []byte("restored")); err != nil {
+			f.t.Fatal(err)
+		}
+		return "/orgs/" + org + "/posture/checklist/items/backups/evidence", nil
+	}
 }

@@ -48,6 +48,22 @@ func TestPostureAndSupportThroughTheAPI(t *testing.T) {
 			}
 		}
 
+		ev := "/api/v1/orgs/" + ownOrg + "/posture/checklist/items/insurance/evidence"
+		if r := f.do("PUT", ev+"?name=../policy.pdf", "%PDF-1.7 policy", admin); r.status != http.StatusOK {
+			t.Fatalf("upload: %d %s", r.status, r.body)
+		}
+		dl := f.do("GET", ev, nil, admin)
+		if dl.status != http.StatusOK || string(dl.body) != "%PDF-1.7 policy" || dl.header.Get("Content-Type") != "application/octet-stream" ||
+			dl.header.Get("Content-Disposition") != "attachment; filename=policy.pdf" || dl.header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("download: %d %v %q", dl.status, dl.header, dl.body)
+		}
+		if r := f.do("PUT", ev, "MZ\x90 an executable\x00", admin); r.status != http.StatusUnprocessableEntity && r.status != http.StatusBadRequest {
+			t.Errorf("an executable: %d %s", r.status, r.body)
+		}
+		if r := f.do("PUT", ev, strings.Repeat("a", vigil.MaxEvidenceBytes+1), admin); r.status != http.StatusRequestEntityTooLarge {
+			t.Errorf("an oversized file: %d", r.status)
+		}
+
 		lso := f.lso(ownOrg)
 		helper, err := s.CreateUser(context.Background(), vigil.NewUser{Email: "helper@lso.example", Name: "Helper", Role: vigil.RoleOrgMember, Org: lso})
 		if err != nil {

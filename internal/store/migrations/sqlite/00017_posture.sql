@@ -20,6 +20,23 @@ CREATE TABLE posture_answers (
 ) STRICT;
 CREATE INDEX posture_answers_review ON posture_answers (review_date) WHERE review_date IS NOT NULL;
 
+-- One evidence file per item, kept as uploaded (capped, its kind checked by content) and
+-- only ever downloaded as an attachment.
+CREATE TABLE posture_evidence (
+    org          TEXT NOT NULL,
+    framework    TEXT NOT NULL,
+    item         TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    sha256       TEXT NOT NULL,
+    data         BLOB NOT NULL,
+    uploaded_by  TEXT NOT NULL,
+    uploaded_at  TEXT NOT NULL,
+    PRIMARY KEY (org, framework, item),
+    FOREIGN KEY (org, framework, item) REFERENCES posture_answers (org, framework, item) ON DELETE CASCADE
+) STRICT;
+
 CREATE TABLE posture_scores (
     id        INTEGER PRIMARY KEY,
     org       TEXT NOT NULL REFERENCES orgs (ods_code) ON DELETE CASCADE,
@@ -83,4 +100,5 @@ DROP TABLE support_requests;
 DROP TABLE lso_links;
 DROP TABLE continuity_plans;
 DROP TABLE posture_scores;
+DROP TABLE posture_evidence;
 DROP TABLE posture_answers;
