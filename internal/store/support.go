@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/vigil-health/vigil"
 )
@@ -170,4 +171,28 @@ func (s *Store) CloseSupportRequest(ctx context.Context, id int64) error {
 		return fmt.Errorf("close support request %d: %w", id, err)
 	}
 	return nil
+}
+
+// SupportResponseTimes returns, for each request asked in [from, to), how long its LSO
+// took to reply first; a request not yet answered gives -1.
+func (s *Store) SupportResponseTimes(ctx context.Context, from, to time.Time) ([]time.Duration, error) {
+	rows, err := s.rdb().query(ctx, `SELECT created_at, first_reply_at FROM support_requests WHERE created_at >= ? AND created_at < ?`,
+		dbTime(from), dbTime(to))
+	if err != nil {
+		return nil, fmt.Errorf("support response times: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Duration
+	for rows.Next() {
+		var asked, replied time.Time
+		if err := rows.Scan(scanTime(&asked), scanTime(&replied)); err != nil {
+			return nil, fmt.Errorf("support response times: %w", err)
+		}
+		d := time.Duration(-1)
+		if !replied.IsZero() {
+			d = replied.Sub(asked)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }

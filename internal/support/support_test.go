@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -133,5 +134,58 @@ func TestAskRefusals(t *testing.T) {
 	}
 	if ps, err := svc.Providers(ctx, helper, ""); err != nil || len(ps) != 1 || ps[0].ODSCode != "VN001" {
 		t.Errorf("LSO01's providers = %v, %v", ps, err)
+	}
+}
+
+// Response times count the requests asked in the period and those the LSO answered,
+// for the sector only.
+func TestResponseTimes(t *testing.T) {
+	s := storetest.Open(t)
+	svc := setup(t, s)
+	ctx := t.Context()
+	from := time.Now().Add(-time.Hour)
+	for i := range 3 {
+		r, err := svc.Ask(ctx, manager, Ask{Subject: "S", Body: "B"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			continue
+		}
+		if _, err := svc.Reply(ctx, helper, r.ID, "On it"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Reply(ctx, manager, r.ID, "Thanks"); err != nil { // the provider's reply is no response time
+			t.Fatal(err)
+		}
+	}
+	rt, err := svc.ResponseTimes(ctx, analyst, from, time.Now().Add(time.Hour))
+	if err != nil || rt.Asked != 3 || rt.Answered != 2 || rt.Median <= 0 || rt.P90 < rt.Median {
+		t.Errorf("ResponseTimes = %+v, %v; want 3 asked, 2 answered", rt, err)
+	}
+	if rt, err := svc.ResponseTimes(ctx, analyst, from.Add(-time.Hour), from); err != nil || rt != (ResponseTimes{}) {
+		t.Errorf("an empty period: %+v, %v", rt, err)
+	}
+	if _, err := svc.ResponseTimes(ctx, manager, from, time.Now()); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+		t.Errorf("a provider reads response times: %v", err)
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	h := func(n int) time.Duration { return time.Duration(n) * time.Hour }
+	for _, tc := range []struct {
+		in   []time.Duration
+		q    int
+		want time.Duration
+	}{
+		{[]time.Duration{h(1)}, 50, h(1)},
+		{[]time.Duration{h(1), h(2), h(3)}, 50, h(2)},
+		{[]time.Duration{h(1), h(2), h(3)}, 90, h(3)},
+		{[]time.Duration{h(1), h(2), h(3), h(4)}, 50, h(2)},
+		{[]time.Duration{h(1), h(2), h(3), h(4), h(5), h(6), h(7), h(8), h(9), h(10)}, 90, h(9)},
+	} {
+		if got := percentile(tc.in, tc.q); got != tc.want {
+			t.Errorf("percentile(%v, %d) = %v, want %v", tc.in, tc.q, got, tc.want)
+		}
 	}
 }
