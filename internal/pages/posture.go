@@ -208,7 +208,7 @@ func (p *Pages) postureItemSave(w http.ResponseWriter, r *http.Request) {
 	org, fw, item := orgParam(r, pr), r.PathValue("framework"), itemParam(r)
 	_, err = p.app.Posture.SetAnswer(r.Context(), pr, posture.Answer{Org: org, Framework: fw, Item: item,
 		Grade: vigil.Grade(f.Grade), Evidence: f.Evidence, Owner: f.Owner, ReviewDate: f.ReviewDate})
-	var fe *posture.FieldError
+	var fe *vigil.FieldError
 	if errors.As(err, &fe) {
 		d, derr := p.itemPage(r, pr)
 		if derr != nil {

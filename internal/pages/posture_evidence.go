@@ -8,7 +8,6 @@ import (
 	"net/url"
 
 	"github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/posture"
 )
 
 // evidenceUpload keeps the file the item page's upload form sent.
@@ -23,7 +22,7 @@ func (p *Pages) evidenceUpload(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		_, err = p.app.Posture.AttachEvidence(r.Context(), pr, org, fw, item, name, data)
 	}
-	var fe *posture.FieldError
+	var fe *vigil.FieldError
 	if errors.As(err, &fe) || vigil.ErrorCode(err) == vigil.EINVALID {
 		d, derr := p.itemPage(r, pr)
 		if derr != nil {

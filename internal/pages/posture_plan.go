@@ -30,15 +30,24 @@ type planForm struct {
 // planRows is how many rows of systems and of contacts the form offers.
 const planRows = 6
 
-func (p *Pages) planShow(w http.ResponseWriter, r *http.Request) {
+// planFor reads the plan the page is about, or shows why not (false).
+func (p *Pages) planFor(w http.ResponseWriter, r *http.Request) (vigil.Principal, posture.PlanView, bool) {
 	pr, err := principal(r)
 	if err != nil {
 		p.fail(w, r, err)
-		return
+		return pr, posture.PlanView{}, false
 	}
 	v, err := p.app.Posture.Plan(r.Context(), pr, orgParam(r, pr))
 	if err != nil {
 		p.fail(w, r, err)
+		return pr, v, false
+	}
+	return pr, v, true
+}
+
+func (p *Pages) planShow(w http.ResponseWriter, r *http.Request) {
+	pr, v, ok := p.planFor(w, r)
+	if !ok {
 		return
 	}
 	p.render(w, r, http.StatusOK, "plan.html", &view{Title: "Continuity plan for " + v.Org.Name,
@@ -46,14 +55,8 @@ func (p *Pages) planShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) planEdit(w http.ResponseWriter, r *http.Request) {
-	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	v, err := p.app.Posture.Plan(r.Context(), pr, orgParam(r, pr))
-	if err != nil {
-		p.fail(w, r, err)
+	_, v, ok := p.planFor(w, r)
+	if !ok {
 		return
 	}
 	pl := v.Plan
@@ -100,7 +103,7 @@ func (p *Pages) planSave(w http.ResponseWriter, r *http.Request) {
 	org, f := orgParam(r, pr), planFormFrom(r)
 	_, err = p.app.Posture.SavePlan(r.Context(), pr, posture.PlanInput{Org: org, Systems: f.Systems, Contacts: f.Contacts,
 		CareRecords: f.CareRecords, Medication: f.Medication, Rota: f.Rota, Backups: f.Backups, LastRestoreTest: f.LastRestoreTest})
-	var fe *posture.FieldError
+	var fe *vigil.FieldError
 	if errors.As(err, &fe) {
 		v, verr := p.app.Posture.Plan(r.Context(), pr, org)
 		if verr != nil {

@@ -95,7 +95,7 @@ func (p *Pages) supportAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	f := supportForm{Subject: r.PostFormValue("subject"), Body: r.PostFormValue("body"), Context: r.PostFormValue("context")}
 	req, err := p.app.Support.Ask(r.Context(), pr, support.Ask{Subject: f.Subject, Body: f.Body, Context: f.Context})
-	var fe *support.FieldError
+	var fe *vigil.FieldError
 	if errors.As(err, &fe) || vigil.ErrorCode(err) == vigil.EINVALID {
 		field := "subject"
 		if fe != nil {
@@ -122,15 +122,22 @@ func (p *Pages) supportShow(w http.ResponseWriter, r *http.Request) {
 	p.showRequest(w, r, http.StatusOK, "", nil)
 }
 
-func (p *Pages) showRequest(w http.ResponseWriter, r *http.Request, status int, reply string, errs []fieldError) {
+// requestFor is who asks about which request the address names, or shows why not (false).
+func (p *Pages) requestFor(w http.ResponseWriter, r *http.Request) (vigil.Principal, int64, bool) {
 	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
+	if err == nil {
+		var id int64
+		if id, err = pathID(r, "help request"); err == nil {
+			return pr, id, true
+		}
 	}
-	id, err := pathID(r, "help request")
-	if err != nil {
-		p.fail(w, r, err)
+	p.fail(w, r, err)
+	return pr, 0, false
+}
+
+func (p *Pages) showRequest(w http.ResponseWriter, r *http.Request, status int, reply string, errs []fieldError) {
+	pr, id, ok := p.requestFor(w, r)
+	if !ok {
 		return
 	}
 	req, err := p.app.Support.Get(r.Context(), pr, id)
@@ -159,17 +166,11 @@ func (p *Pages) supportClose(w http.ResponseWriter, r *http.Request) {
 // supportAct runs act on the request the address names and goes back to it, or shows
 // the request again with the problem.
 func (p *Pages) supportAct(w http.ResponseWriter, r *http.Request, act func(vigil.Principal, int64) error, done string) {
-	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
+	pr, id, ok := p.requestFor(w, r)
+	if !ok {
 		return
 	}
-	id, err := pathID(r, "help request")
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	err = act(pr, id)
+	err := act(pr, id)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
 		p.showRequest(w, r, http.StatusUnprocessableEntity, r.PostFormValue("reply"),
 			[]fieldError{{"reply", capitalise(strings.Replace(vigil.ErrorMessage(err), "the reply", "your reply", 1))}})

@@ -11,26 +11,7 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 )
 
-// FieldError is input refused for one of its fields, so that a form can say which to fix.
-type FieldError struct {
-	// Field is the part to fix, as the form and the API name it.
-	Field string
-	// Err says what is wrong, as a vigil error.
-	Err error
-}
-
-// Error implements error.
-func (e *FieldError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the vigil error, so that its code and message reach the doors.
-func (e *FieldError) Unwrap() error { return e.Err }
-
-func fieldErr(field string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return &FieldError{Field: field, Err: err}
-}
+func fieldErr(field string, err error) error { return vigil.OnField(field, err) }
 
 // Answer is what answering one item takes.
 type Answer struct {
@@ -45,7 +26,7 @@ type Answer struct {
 }
 
 // SetAnswer records an organisation's answer to one item and the score it makes, and
-// returns the assessment as it now stands. A refused field is a *FieldError naming it.
+// returns the assessment as it now stands. A refused field is a *vigil.FieldError naming it.
 func (s *Service) SetAnswer(ctx context.Context, p vigil.Principal, in Answer) (Assessment, error) {
 	code, err := orgFor(p, in.Org, writers)
 	if err != nil {
@@ -129,7 +110,7 @@ func dateText(a vigil.PostureAnswer) string {
 
 // AttachEvidence keeps data as the evidence file of one item (replacing any earlier
 // one): at most vigil.MaxEvidenceBytes, and a PDF, PNG, JPEG or plain text by its
-// content, whatever its name says. A refused file is a *FieldError on "file".
+// content, whatever its name says. A refused file is a *vigil.FieldError on "file".
 func (s *Service) AttachEvidence(ctx context.Context, p vigil.Principal, ods, fw, item, name string, data []byte) (vigil.EvidenceFile, error) {
 	code, err := orgFor(p, ods, writers)
 	if err != nil {

@@ -65,7 +65,7 @@ type PlanInput struct {
 
 // SavePlan stores organisation's continuity plan and the scores it changes (the date
 // of the last restore test is evidence vigil fills in). A refused field is a
-// *FieldError naming it.
+// *vigil.FieldError naming it.
 func (s *Service) SavePlan(ctx context.Context, p vigil.Principal, in PlanInput) (PlanView, error) {
 	code, err := orgFor(p, in.Org, writers)
 	if err != nil {

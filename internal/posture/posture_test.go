@@ -137,7 +137,7 @@ func TestRefusesBadInput(t *testing.T) {
 		{Answer{Framework: "checklist", Item: "dspt", Grade: vigil.GradeDone, Owner: "a\x00b"}, vigil.EINVALID, "owner"},
 	} {
 		_, err := svc.SetAnswer(ctx, manager, tc.in)
-		var fe *FieldError
+		var fe *vigil.FieldError
 		errors.As(err, &fe)
 		if vigil.ErrorCode(err) != tc.code || (tc.field != "" && (fe == nil || fe.Field != tc.field)) {
 			t.Errorf("SetAnswer(%+v) = %v, want %s on %q", tc.in, err, tc.code, tc.field)
@@ -153,7 +153,7 @@ func TestRefusesBadInput(t *testing.T) {
 		{PlanInput{Contacts: make([]vigil.PlanContact, 11)}, ""},
 	} {
 		_, err := svc.SavePlan(ctx, manager, tc.in)
-		var fe *FieldError
+		var fe *vigil.FieldError
 		errors.As(err, &fe)
 		if tc.field == "" {
 			if err != nil {
@@ -219,7 +219,7 @@ func TestEvidenceFiles(t *testing.T) {
 		if _, _, err := svc.Evidence(ctx, other, "VN001", "checklist", "insurance"); vigil.ErrorCode(err) != vigil.ENOTFOUND {
 			t.Errorf("another organisation downloads it: %v", err)
 		}
-		var fe *FieldError
+		var fe *vigil.FieldError
 		if _, err := svc.AttachEvidence(ctx, manager, "", "checklist", "insurance", "run.exe", []byte("MZ\x90\x00")); !errors.As(err, &fe) || fe.Field != "file" {
 			t.Errorf("an executable: %v", err)
 		}

@@ -10,20 +10,6 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 )
 
-// FieldError is input refused for one of its fields, so that a form can say which to fix.
-type FieldError struct {
-	// Field is the part to fix.
-	Field string
-	// Err says what is wrong, as a vigil error.
-	Err error
-}
-
-// Error implements error.
-func (e *FieldError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the vigil error.
-func (e *FieldError) Unwrap() error { return e.Err }
-
 // Ask is what asking for help takes.
 type Ask struct {
 	// Org is the organisation asking; empty means the caller's own.
@@ -39,7 +25,7 @@ var askers = []vigil.Role{vigil.RoleSectorAdmin, vigil.RoleOrgAdmin, vigil.RoleO
 
 // Ask opens a support request to the organisation's Local Support Organisation, with
 // the context described in words so that the LSO, who cannot see the organisation's
-// posture, knows what it is about. A refused field is a *FieldError naming it.
+// posture, knows what it is about. A refused field is a *vigil.FieldError naming it.
 func (s *Service) Ask(ctx context.Context, p vigil.Principal, in Ask) (vigil.SupportRequest, error) {
 	if err := p.Need(askers...); err != nil {
 		return vigil.SupportRequest{}, err
@@ -54,10 +40,10 @@ func (s *Service) Ask(ctx context.Context, p vigil.Principal, in Ask) (vigil.Sup
 	}
 	r := vigil.SupportRequest{Org: code, CreatedBy: p.Email, Context: strings.TrimSpace(in.Context)}
 	if r.Subject, err = vigil.Text("the subject", in.Subject, 200, true); err != nil {
-		return r, &FieldError{"subject", err}
+		return r, vigil.OnField("subject", err)
 	}
 	if r.Body, err = vigil.Text("the message", in.Body, 4000, true); err != nil {
-		return r, &FieldError{"body", err}
+		return r, vigil.OnField("body", err)
 	}
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
 		lso, ok, err := tx.LSOOf(ctx, code)
@@ -69,7 +55,7 @@ func (s *Service) Ask(ctx context.Context, p vigil.Principal, in Ask) (vigil.Sup
 		}
 		r.LSO = lso.ODSCode
 		if r.ContextText, err = contextText(ctx, tx, code, r.Context); err != nil {
-			return &FieldError{"context", err}
+			return vigil.OnField("context", err)
 		}
 		if r, err = tx.CreateSupportRequest(ctx, r); err != nil {
 			return err
@@ -118,7 +104,7 @@ func (s *Service) Reply(ctx context.Context, p vigil.Principal, id int64, body s
 	}
 	body, err := vigil.Text("the reply", body, 4000, true)
 	if err != nil {
-		return vigil.SupportRequest{}, &FieldError{"body", err}
+		return vigil.SupportRequest{}, vigil.OnField("body", err)
 	}
 	var r vigil.SupportRequest
 	err = s.store.Tx(ctx, func(tx *store.Store) error {

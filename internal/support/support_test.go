@@ -120,7 +120,7 @@ func TestAskRefusals(t *testing.T) {
 		{analyst, Ask{Org: "VN001", Subject: "S", Body: "B"}, vigil.EFORBIDDEN, ""},
 	} {
 		_, err := svc.Ask(ctx, tc.who, tc.in)
-		var fe *FieldError
+		var fe *vigil.FieldError
 		errors.As(err, &fe)
 		if vigil.ErrorCode(err) != tc.code || (tc.field != "" && (fe == nil || fe.Field != tc.field)) {
 			t.Errorf("%s asks %+v: %v, want %s on %q", tc.who.Email, tc.in, err, tc.code, tc.field)
