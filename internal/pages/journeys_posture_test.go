@@ -27,24 +27,24 @@ func TestBrowserPostureJourney(t *testing.T) {
 	manager.signIn(careManager)
 	manager.click("opened the checklist from the home page", `main a[href="/posture"]`)
 	manager.see("Security posture", "Elevated-threat checklist")
-	manager.click("opened the checklist", `a[href^="/posture/checklist"]`)
+	manager.click("opened the checklist", `a[href^="/posture/assessment?framework=checklist"]`)
 	before := manager.score()
-	manager.click("opened an item", `a[href^="/posture/checklist/item?id=long-haul"]`)
+	manager.click("opened an item", `a[href^="/posture/item?framework=checklist&id=long-haul"]`)
 	manager.run("ticked done", chromedp.Click(chromedp.CSS(`#grade-done`), chromedp.NodeVisible))
 	manager.fill("#owner", "Linda Marsh")
-	manager.click("saved the answer", `form[action^="/posture/checklist/item?id=long-haul"] button[type="submit"]`)
+	manager.click("saved the answer", `form[action^="/posture/item?framework=checklist&id=long-haul"] button[type="submit"]`)
 	manager.see("Answer saved")
 	if after := manager.score(); after <= before {
 		t.Errorf("the score went from %d%% to %d%% after ticking an item; want it higher", before, after)
 	}
 
-	manager.click("opened the item again", `a[href^="/posture/checklist/item?id=long-haul"]`)
+	manager.click("opened the item again", `a[href^="/posture/item?framework=checklist&id=long-haul"]`)
 	cover := filepath.Join(t.TempDir(), "holiday-cover.txt")
 	if err := os.WriteFile(cover, []byte("Deputy manager covers alerts during holidays.\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	manager.run("chose the evidence file", chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{cover}))
-	manager.click("uploaded the evidence", `form[action^="/posture/checklist/evidence"] button[type="submit"]`)
+	manager.click("uploaded the evidence", `form[action^="/posture/evidence?framework=checklist"] button[type="submit"]`)
 	manager.see("Evidence file kept", "holiday-cover.txt")
 
 	manager.visit("/posture/plan")

@@ -18,13 +18,14 @@ func (p *Pages) postureRoutes() []route {
 		{"GET /posture/plan", p.planShow},
 		{"GET /posture/plan/edit", p.planEdit},
 		{"POST /posture/plan", p.planSave},
-		{"GET /posture/{framework}", p.postureFramework},
-		// The item is a query parameter rather than a path element, so that every item's
-		// page is one kind of page (and one address shape for the crawling tests).
-		{"GET /posture/{framework}/item", p.postureItem},
-		{"POST /posture/{framework}/item", p.postureItemSave},
-		{"GET /posture/{framework}/evidence", p.evidenceDownload},
-		{"POST /posture/{framework}/evidence", p.evidenceUpload},
+		{"GET /posture/assessment", p.postureFramework},
+		// The framework and item are query parameters rather than path elements, so that
+		// every framework's and every item's page is one kind of page (one address shape
+		// for the tests that open each kind of page).
+		{"GET /posture/item", p.postureItem},
+		{"POST /posture/item", p.postureItemSave},
+		{"GET /posture/evidence", p.evidenceDownload},
+		{"POST /posture/evidence", p.evidenceUpload},
 	}
 }
 
@@ -137,7 +138,7 @@ func (p *Pages) postureFramework(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	a, err := p.app.Posture.Assessment(r.Context(), pr, orgParam(r, pr), r.PathValue("framework"))
+	a, err := p.app.Posture.Assessment(r.Context(), pr, orgParam(r, pr), frameworkParam(r))
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -185,7 +186,7 @@ func answerForm(a vigil.PostureAnswer) itemForm {
 
 // itemPage reads the item the address names, scored for the organisation.
 func (p *Pages) itemPage(r *http.Request, pr vigil.Principal) (itemData, error) {
-	a, err := p.app.Posture.Assessment(r.Context(), pr, orgParam(r, pr), r.PathValue("framework"))
+	a, err := p.app.Posture.Assessment(r.Context(), pr, orgParam(r, pr), frameworkParam(r))
 	if err != nil {
 		return itemData{}, err
 	}
@@ -205,7 +206,7 @@ func (p *Pages) postureItemSave(w http.ResponseWriter, r *http.Request) {
 	}
 	f := itemForm{Grade: r.PostFormValue("grade"), Evidence: r.PostFormValue("evidence"), Owner: r.PostFormValue("owner"),
 		ReviewDate: r.PostFormValue("review_date")}
-	org, fw, item := orgParam(r, pr), r.PathValue("framework"), itemParam(r)
+	org, fw, item := orgParam(r, pr), frameworkParam(r), itemParam(r)
 	_, err = p.app.Posture.SetAnswer(r.Context(), pr, posture.Answer{Org: org, Framework: fw, Item: item,
 		Grade: vigil.Grade(f.Grade), Evidence: f.Evidence, Owner: f.Owner, ReviewDate: f.ReviewDate})
 	var fe *vigil.FieldError
@@ -224,11 +225,14 @@ func (p *Pages) postureItemSave(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/posture/"+url.PathEscape(fw)+"?org="+url.QueryEscape(org)+"&done=answer-saved#item-"+url.QueryEscape(item), http.StatusSeeOther)
+	http.Redirect(w, r, "/posture/assessment?framework="+url.QueryEscape(fw)+"&org="+url.QueryEscape(org)+"&done=answer-saved#item-"+url.QueryEscape(item), http.StatusSeeOther)
 }
 
 // itemParam is the item an item page is about.
 func itemParam(r *http.Request) string { return r.URL.Query().Get("id") }
+
+// frameworkParam is the framework a posture page is about.
+func frameworkParam(r *http.Request) string { return r.URL.Query().Get("framework") }
 
 // formatDay is a date without a time, as on a review date.
 func formatDay(t time.Time) string {

@@ -17,7 +17,7 @@ func (p *Pages) evidenceUpload(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	org, fw, item := orgParam(r, pr), r.PathValue("framework"), itemParam(r)
+	org, fw, item := orgParam(r, pr), frameworkParam(r), itemParam(r)
 	name, data, err := uploadedFile(r, "file")
 	if err == nil {
 		_, err = p.app.Posture.AttachEvidence(r.Context(), pr, org, fw, item, name, data)
@@ -38,7 +38,7 @@ func (p *Pages) evidenceUpload(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/posture/"+url.PathEscape(fw)+"/item?id="+url.QueryEscape(item)+"&org="+url.QueryEscape(org)+"&done=evidence-kept", http.StatusSeeOther)
+	http.Redirect(w, r, "/posture/item?framework="+url.QueryEscape(fw)+"&id="+url.QueryEscape(item)+"&org="+url.QueryEscape(org)+"&done=evidence-kept", http.StatusSeeOther)
 }
 
 // uploadedFile reads the form's file field: its name and bytes, one byte past the cap
@@ -61,7 +61,7 @@ func (p *Pages) evidenceDownload(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	ef, data, err := p.app.Posture.Evidence(r.Context(), pr, orgParam(r, pr), r.PathValue("framework"), itemParam(r))
+	ef, data, err := p.app.Posture.Evidence(r.Context(), pr, orgParam(r, pr), frameworkParam(r), itemParam(r))
 	if err != nil {
 		p.fail(w, r, err)
 		return

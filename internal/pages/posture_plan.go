@@ -80,13 +80,13 @@ func planFormFrom(r *http.Request) planForm {
 	f := planForm{CareRecords: r.PostFormValue("care_records"), Medication: r.PostFormValue("medication"),
 		Rota: r.PostFormValue("rota"), Backups: r.PostFormValue("backups"), LastRestoreTest: r.PostFormValue("last_restore_test")}
 	for i := range vigil.MaxPlanSystems {
-		v := func(k string) string { return r.PostFormValue(fmt.Sprintf("systems[%d].%s", i, k)) }
+		v := func(k string) string { return r.PostFormValue(fmt.Sprintf("systems-%d-%s", i, k)) }
 		if i < planRows || v("name") != "" {
 			f.Systems = append(f.Systems, vigil.PlanSystem{Name: v("name"), Supplier: v("supplier"), Phone: v("phone")})
 		}
 	}
 	for i := range vigil.MaxPlanContacts {
-		v := func(k string) string { return r.PostFormValue(fmt.Sprintf("contacts[%d].%s", i, k)) }
+		v := func(k string) string { return r.PostFormValue(fmt.Sprintf("contacts-%d-%s", i, k)) }
 		if i < planRows || v("name") != "" {
 			f.Contacts = append(f.Contacts, vigil.PlanContact{Name: v("name"), Role: v("role"), Phone: v("phone")})
 		}
@@ -110,12 +110,8 @@ func (p *Pages) planSave(w http.ResponseWriter, r *http.Request) {
 			p.fail(w, r, verr)
 			return
 		}
-		field := fe.Field // a row's problem is shown at its name
-		if strings.HasPrefix(field, "systems[") || strings.HasPrefix(field, "contacts[") {
-			field += ".name"
-		}
 		p.render(w, r, http.StatusUnprocessableEntity, "plan_edit.html", &view{Title: "Edit the continuity plan",
-			Errors: []fieldError{{field, capitalise(vigil.ErrorMessage(err))}}, Data: planData{PlanView: v, Form: padded(f)}})
+			Errors: []fieldError{{formField(fe.Field), capitalise(vigil.ErrorMessage(err))}}, Data: planData{PlanView: v, Form: padded(f)}})
 		return
 	}
 	if err != nil {
@@ -123,4 +119,15 @@ func (p *Pages) planSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/posture/plan?org="+url.QueryEscape(org)+"&done=plan-saved", http.StatusSeeOther)
+}
+
+// formField is the form's id for a field the use case names: a row ("systems[1]") is
+// shown at its name's box ("systems-1-name").
+func formField(field string) string {
+	var kind string
+	var n int
+	if _, err := fmt.Sscanf(strings.Replace(field, "[", " ", 1), "%s %d]", &kind, &n); err == nil {
+		return fmt.Sprintf("%s-%d-name", kind, n)
+	}
+	return field
 }
