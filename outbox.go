@@ -14,6 +14,9 @@ const (
 	// OutboxEscalation tells the organisation's administrators and the sector analysts
 	// (always named in Recipients) that an alert's acknowledge deadline passed.
 	OutboxEscalation OutboxKind = "escalation"
+	// OutboxReminder tells an organisation that the review date of one of its posture
+	// items has passed.
+	OutboxReminder OutboxKind = "reminder"
 )
 
 // OutboxEntry is a message waiting for (or past) delivery to an organisation's contacts.

@@ -143,6 +143,7 @@ func (a *API) routes() {
 		a.notifyRoutes()
 	}
 	a.incidentRoutes()
+	a.postureRoutes()
 }
 
 // op describes an operation and the error statuses it documents besides those of its

@@ -9,7 +9,7 @@ import (
 
 type notificationListIn struct {
 	Org     string           `query:"org" maxLength:"20" doc:"Only this organisation's messages."`
-	Kind    vigil.OutboxKind `query:"kind" enum:"immediate,digest,escalation" doc:"Only immediate alerts, only daily digests, or only escalations of missed deadlines."`
+	Kind    vigil.OutboxKind `query:"kind" enum:"immediate,digest,escalation,reminder" doc:"Only immediate alerts, only daily digests, only escalations of missed deadlines, or only reminders of passed posture review dates."`
 	Pending bool             `query:"pending" doc:"Only messages not yet sent."`
 	PageParams
 }
@@ -23,7 +23,7 @@ type Notification struct {
 	Org string `json:"org"`
 	// Kind is immediate (one high or critical alert), digest (the daily summary) or
 	// escalation (a missed acknowledge deadline, to administrators and analysts).
-	Kind vigil.OutboxKind `json:"kind" enum:"immediate,digest,escalation"`
+	Kind vigil.OutboxKind `json:"kind" enum:"immediate,digest,escalation,reminder"`
 	// Subject is its one-line subject.
 	Subject string `json:"subject"`
 	// Body is the message as plain text.

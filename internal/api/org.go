@@ -15,7 +15,7 @@ type Org struct {
 	// Name is the organisation's name.
 	Name string `json:"name" example:"Example Community NHS Trust"`
 	// Kind is what sort of organisation it is.
-	Kind vigil.OrgKind `json:"kind" enum:"trust,gp,care_provider,supplier,centre"`
+	Kind vigil.OrgKind `json:"kind" enum:"trust,gp,care_provider,supplier,centre,lso"`
 	// Region is the NHS region.
 	Region string `json:"region" example:"North West"`
 	// Parent is the ODS code of the parent organisation, if any.

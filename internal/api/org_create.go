@@ -11,7 +11,7 @@ type orgCreateIn struct {
 	Body struct {
 		ODSCode  string        `json:"ods_code" maxLength:"20" example:"RXA" doc:"NHS ODS code: 3 to 12 letters, digits or hyphens (CQC ids such as 1-123456789 for providers without one)."`
 		Name     string        `json:"name" maxLength:"200" example:"Example Community NHS Trust"`
-		Kind     vigil.OrgKind `json:"kind" enum:"trust,gp,care_provider,supplier,centre"`
+		Kind     vigil.OrgKind `json:"kind" enum:"trust,gp,care_provider,supplier,centre,lso"`
 		Region   string        `json:"region,omitempty" maxLength:"100" example:"North West"`
 		Parent   string        `json:"parent,omitempty" maxLength:"20" doc:"ODS code of a registered parent organisation."`
 		Contacts []Contact     `json:"contacts,omitempty" maxItems:"100"`

@@ -8,7 +8,7 @@ import (
 
 type orgListIn struct {
 	Search string        `query:"q" maxLength:"100" doc:"Only organisations whose ODS code starts with this, or whose name holds it (any case)."`
-	Kind   vigil.OrgKind `query:"kind" enum:"trust,gp,care_provider,supplier,centre" doc:"Only organisations of this kind."`
+	Kind   vigil.OrgKind `query:"kind" enum:"trust,gp,care_provider,supplier,centre,lso" doc:"Only organisations of this kind."`
 	Region string        `query:"region" maxLength:"100" doc:"Only organisations in this region (exact match)."`
 	PageParams
 }

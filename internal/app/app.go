@@ -21,8 +21,10 @@ import (
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/orgs"
+	"github.com/vigil-health/vigil/internal/posture"
 	"github.com/vigil-health/vigil/internal/sightings"
 	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/support"
 	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
@@ -83,6 +85,12 @@ type App struct {
 	// Sightings takes sensors' telemetry, hunts new indicators in what it held and lists
 	// sightings; nil when the flows are not composed.
 	Sightings *sightings.Service
+	// Posture scores organisations' self-assessments, keeps their continuity plans and
+	// reminds them of passed review dates.
+	Posture *posture.Service
+	// Support links providers to their Local Support Organisation and carries their
+	// requests for help.
+	Support *support.Service
 	// Notify delivers the outbox by e-mail and to webhooks, and manages webhooks; nil
 	// when the flows are not composed.
 	Notify *notify.Service
@@ -110,6 +118,8 @@ func New(d Deps) *App {
 		Deadlines: d.Deadlines, Once: a.once})
 	a.Incidents = incidents.New(incidents.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now,
 		MaxEvidenceBytes: d.MaxEvidenceBytes, Import: a.importIntel})
+	a.Posture = posture.New(posture.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
+	a.Support = support.New(support.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
 	return a
 }
 

@@ -150,7 +150,7 @@ type runner interface{ Run(context.Context) error }
 // the audit chain's head, and with the flows scheduled feed pulls, housekeeping, the
 // periodic router rebuild and the delivery of the outbox.
 func (a *App) Run(ctx context.Context) error {
-	rs := []runner{a.Alerts, a.Incidents}
+	rs := []runner{a.Alerts, a.Incidents, a.Posture}
 	if a.Sightings != nil {
 		rs = append(rs, a.EarlyWarning, a.ThreatIntel, a.Sightings, a.Notify, a.Cluster)
 	}

@@ -57,6 +57,7 @@ func Logins() []Login {
 		{vigil.RoleOrgMember, "ward.manager@northbrook-hospitals.example", "Aisha Begum", TrustODS, "a trust's alerts, to acknowledge and resolve"},
 		{vigil.RoleOrgAdmin, "manager@oakleigh-house-care-home.example", "Linda Marsh", CareHomeODS, "one care home's alerts (no IT staff there)"},
 		{vigil.RoleSupplier, "security@careplancloud.example", "Tom Reid", SupplierODS, "alerts of the 25 care homes it serves"},
+		{vigil.RoleOrgMember, "help@nw-care-digital.example", "Jo Patel", LSOODS, "a Local Support Organisation's help requests from the North West's care homes"},
 	}
 }
 
@@ -104,7 +105,10 @@ func Seed(ctx context.Context, s *store.Store, a *app.App, o Options) (Result, e
 	if err := a.EarlyWarning.Reroute(ctx); err != nil {
 		return res, fmt.Errorf("demo: %w", err)
 	}
-	return res, replay(ctx, a, o, &res)
+	if err := replay(ctx, a, o, &res); err != nil {
+		return res, err
+	}
+	return res, seedPosture(ctx, a)
 }
 
 // existing handles a store seeded before: it checks the demo users are there and sets
@@ -149,6 +153,10 @@ func seedSector(ctx context.Context, s *store.Store, password string) (map[vigil
 				}
 			}
 		}
+		if err := seedLSO(ctx, tx); err != nil {
+			return err
+		}
+		counts[vigil.OrgLSO]++
 		for _, l := range Logins() {
 			u := vigil.NewUser{Email: l.Email, Name: l.Name, Role: l.Role, Org: l.Org, Password: password}
 			if _, err := tx.CreateUser(ctx, u); err != nil {
@@ -160,7 +168,7 @@ func seedSector(ctx context.Context, s *store.Store, password string) (map[vigil
 		if err != nil {
 			return fmt.Errorf("demo: sensor token: %w", err)
 		}
-		_, err = tx.Audit(ctx, "system", "demo.seed", CentreODS, map[string]any{"orgs": len(sector())})
+		_, err = tx.Audit(ctx, "system", "demo.seed", CentreODS, map[string]any{"orgs": len(sector()) + 1})
 		return err
 	})
 	return counts, token, err

@@ -27,8 +27,8 @@ func (s *Service) Messages(ctx context.Context, p vigil.Principal, f vigil.Outbo
 	if err := p.Need(vigil.AlertWorkers...); err != nil {
 		return nil, "", err
 	}
-	if f.Kind != "" && f.Kind != vigil.OutboxImmediate && f.Kind != vigil.OutboxDigest && f.Kind != vigil.OutboxEscalation {
-		return nil, "", vigil.Errorf(vigil.EINVALID, "kind %q must be immediate, digest or escalation", f.Kind)
+	if f.Kind != "" && f.Kind != vigil.OutboxImmediate && f.Kind != vigil.OutboxDigest && f.Kind != vigil.OutboxEscalation && f.Kind != vigil.OutboxReminder {
+		return nil, "", vigil.Errorf(vigil.EINVALID, "kind %q must be immediate, digest, escalation or reminder", f.Kind)
 	}
 	if !p.Role.Sector() {
 		if p.Org == "" {

@@ -4,7 +4,7 @@
 // still imported.
 //
 // The header names the columns, in any order and any case: ods_code (required), name
-// (required), kind (trust, gp, care_provider, supplier, centre; required), region,
+// (required), kind (trust, gp, care_provider, supplier, centre, lso; required), region,
 // parent, ip_ranges, domains, hostnames, contact_name, contact_role, contact_email,
 // contact_phone and suppliers (ODS codes of the suppliers that serve the organisation).
 // Cells holding several values separate them with ';' or spaces.
@@ -48,7 +48,7 @@ const maxRows = 200_000
 
 var kinds = map[string]vigil.OrgKind{
 	"trust": vigil.OrgTrust, "gp": vigil.OrgGP, "care_provider": vigil.OrgCareProvider,
-	"supplier": vigil.OrgSupplier, "centre": vigil.OrgCentre,
+	"supplier": vigil.OrgSupplier, "centre": vigil.OrgCentre, "lso": vigil.OrgLSO,
 }
 
 // Read parses the whole file. The error is for files that cannot be read at all (no
@@ -123,7 +123,7 @@ func parseRow(cols map[string]int, rec []string, line int) (Row, error) {
 	}
 	kind, ok := kinds[strings.ToLower(get("kind"))]
 	if !ok {
-		return Row{}, fmt.Errorf("kind %q must be one of trust, gp, care_provider, supplier, centre", get("kind"))
+		return Row{}, fmt.Errorf("kind %q must be one of trust, gp, care_provider, supplier, centre, lso", get("kind"))
 	}
 	o := vigil.Org{
 		ODSCode: strings.ToUpper(get("ods_code")), Name: get("name"), Kind: kind,

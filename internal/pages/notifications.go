@@ -32,7 +32,7 @@ type messagesData struct {
 
 // messageKinds are the kinds of message, as people call them.
 var messageKinds = []choice{{string(vigil.OutboxImmediate), "Urgent alert"}, {string(vigil.OutboxDigest), "Daily summary"},
-	{string(vigil.OutboxEscalation), "Missed deadline"}}
+	{string(vigil.OutboxEscalation), "Missed deadline"}, {string(vigil.OutboxReminder), "Review reminder"}}
 
 // messageRow is one message as the list shows it.
 type messageRow struct{ notify.Message }

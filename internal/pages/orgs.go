@@ -45,7 +45,7 @@ func (p *Pages) sectorOnly(w http.ResponseWriter, r *http.Request) (vigil.Princi
 }
 
 // orgKinds are the organisation kinds, in the order the filter offers them.
-var orgKinds = []vigil.OrgKind{vigil.OrgTrust, vigil.OrgGP, vigil.OrgCareProvider, vigil.OrgSupplier, vigil.OrgCentre}
+var orgKinds = []vigil.OrgKind{vigil.OrgTrust, vigil.OrgGP, vigil.OrgCareProvider, vigil.OrgSupplier, vigil.OrgCentre, vigil.OrgLSO}
 
 // nhsRegions are NHS England's regions, which the filter offers.
 var nhsRegions = []string{"East of England", "London", "Midlands", "North East and Yorkshire", "North West", "South East", "South West"}
@@ -62,6 +62,8 @@ func orgKindName(k vigil.OrgKind) string {
 		return "Supplier"
 	case vigil.OrgCentre:
 		return "Sector centre"
+	case vigil.OrgLSO:
+		return "Local Support Organisation"
 	}
 	return string(k)
 }

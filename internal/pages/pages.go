@@ -94,6 +94,8 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.analystRoutes()...)
 	rs = append(rs, p.notifyRoutes()...)
 	rs = append(rs, p.incidentRoutes()...)
+	rs = append(rs, p.postureRoutes()...)
+	rs = append(rs, p.supportRoutes()...)
 	return rs
 }
 

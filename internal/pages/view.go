@@ -99,6 +99,13 @@ var doneMessages = map[string]string{
 	"incident-moved":           "Status changed.",
 	"incident-linked":          "Link added.",
 	"incident-fed-back":        "Indicators added to intel: every organisation is being hunted for them.",
+	// Posture and getting help (posture.go, posture_plan.go, support.go).
+	"answer-saved":  "Answer saved. The score below includes it.",
+	"evidence-kept": "Evidence file kept. It replaces any file kept for this item before.",
+	"plan-saved":    "Continuity plan saved. Print it and keep the paper copy where staff can find it.",
+	"help-asked":    "Your request has gone to your Local Support Organisation. You will see their reply here.",
+	"reply-sent":    "Reply sent.",
+	"help-closed":   "Request closed.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role
@@ -122,6 +129,9 @@ func menu(p vigil.Principal, path string) []navItem {
 	}
 	if p.Need(vigil.AlertWorkers...) == nil { // the messages sent to an organisation (notifications.go)
 		items = append(items, navItem{Text: "Messages", Href: "/notifications"})
+	}
+	if p.Need(vigil.AlertWorkers...) == nil { // posture and help requests (posture.go, support.go)
+		items = append(items, navItem{Text: "Posture", Href: "/posture"}, navItem{Text: "Help", Href: "/support"})
 	}
 	if p.Role == vigil.RoleSectorAdmin || p.Role == vigil.RoleOrgAdmin { // who may manage webhooks (webhooks.go)
 		items = append(items, navItem{Text: "Webhooks", Href: "/webhooks"})
@@ -154,6 +164,12 @@ var funcs = template.FuncMap{
 	"feedState": feedState,
 	"orgKind":   orgKindName,
 	"assetKind": assetKindName,
+	// Posture and getting help (posture.go, support.go).
+	"postureStatus": statusTag,
+	"day":           formatDay,
+	"add":           func(a, b int) int { return a + b },
+	"grade":         gradeTag,
+	"supportStatus": supportTag,
 }
 
 // dict makes a map from key, value pairs, to hand a partial template several values.

@@ -11,7 +11,7 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-var orgKinds = []vigil.OrgKind{vigil.OrgTrust, vigil.OrgGP, vigil.OrgCareProvider, vigil.OrgSupplier, vigil.OrgCentre}
+var orgKinds = []vigil.OrgKind{vigil.OrgTrust, vigil.OrgGP, vigil.OrgCareProvider, vigil.OrgSupplier, vigil.OrgCentre, vigil.OrgLSO}
 
 func validKind(k vigil.OrgKind) error {
 	for _, ok := range orgKinds {
@@ -19,7 +19,7 @@ func validKind(k vigil.OrgKind) error {
 			return nil
 		}
 	}
-	return vigil.Errorf(vigil.EINVALID, "kind %q is not one of trust, gp, care_provider, supplier, centre", k)
+	return vigil.Errorf(vigil.EINVALID, "kind %q is not one of trust, gp, care_provider, supplier, centre, lso", k)
 }
 
 // orgRow is the organisation's own columns, validated.

@@ -50,8 +50,8 @@ func (s *Store) newOutbox(e vigil.OutboxEntry) (vigil.OutboxEntry, error) {
 		return e, err
 	}
 	switch {
-	case e.Kind != vigil.OutboxImmediate && e.Kind != vigil.OutboxDigest && e.Kind != vigil.OutboxEscalation:
-		return e, vigil.Errorf(vigil.EINVALID, "outbox kind %q is not one of immediate, digest, escalation", e.Kind)
+	case e.Kind != vigil.OutboxImmediate && e.Kind != vigil.OutboxDigest && e.Kind != vigil.OutboxEscalation && e.Kind != vigil.OutboxReminder:
+		return e, vigil.Errorf(vigil.EINVALID, "outbox kind %q is not one of immediate, digest, escalation, reminder", e.Kind)
 	case e.Kind == vigil.OutboxEscalation && len(e.Recipients) == 0:
 		// No recipients means every contact of the organisation: never for an escalation.
 		return e, vigil.Errorf(vigil.EINVALID, "an escalation needs its recipients")
