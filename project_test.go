@@ -156,6 +156,7 @@ var layers = map[string]string{
 	"internal/feeds":        engine,
 	"internal/orgcsv":       engine,
 	"internal/config":       engine,
+	"internal/disclosure":   engine,
 	"internal/store":        storage,
 	"internal/accounts":     usecase,
 	"internal/auditlog":     usecase,
