@@ -166,6 +166,7 @@ var layers = map[string]string{
 	"internal/threatintel":  usecase,
 	"internal/sightings":    usecase,
 	"internal/notify":       usecase,
+	"internal/reports":      usecase,
 	"internal/app":          compose,
 	"internal/demo":         compose,
 	"internal/api":          door,

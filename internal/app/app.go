@@ -17,6 +17,7 @@ import (
 	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/orgs"
+	"github.com/vigil-health/vigil/internal/reports"
 	"github.com/vigil-health/vigil/internal/sightings"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/threatintel"
@@ -77,6 +78,8 @@ type App struct {
 	// Notify delivers the outbox by e-mail and to webhooks, and manages webhooks; nil
 	// when the flows are not composed.
 	Notify *notify.Service
+	// Reports builds the sector report, disclosure-controlled.
+	Reports *reports.Service
 }
 
 // New builds the App's services over d.Store, without the live flows (EarlyWarning,
@@ -91,6 +94,7 @@ func New(d Deps) *App {
 		AssetsChanged: a.assetsChanged})
 	a.Alerts = alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour,
 		Deadlines: d.Deadlines})
+	a.Reports = reports.New(reports.Deps{Store: d.Store, Now: d.Now})
 	return a
 }
 
