@@ -72,7 +72,10 @@ type Published struct {
 // to 7 are suppressed and the others rounded to the nearest 5 (each total is rounded
 // from its true value, not summed from rounded cells), whole-sector figures are exact,
 // and secondary suppression leaves no suppressed count derivable from the published
-// rows, columns and totals. It fails on a ragged table or a negative count.
+// rows, columns and totals. Whole-sector figures are withheld only when nothing else
+// can protect a cell, which never happens when each axis below the sector level has at
+// least two rows (columns): a report can then print those figures in other tables too.
+// It fails on a ragged table or a negative count.
 func Publish(t Table) (Published, error) {
 	g, err := newGrid(t)
 	if err != nil {

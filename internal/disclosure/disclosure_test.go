@@ -20,7 +20,26 @@ func TestNoSuppressedCountIsDerivable(t *testing.T) {
 			t.Fatalf("suppressed cells %v can be solved for in %+v", d, p)
 		}
 		checkRules(t, tab, p)
+		checkSectorFiguresKept(t, tab, p)
 	})
+}
+
+// checkSectorFiguresKept checks the promise reports rely on to print a whole-sector
+// figure in several tables: with at least two rows (columns) in each axis below the
+// sector level, no whole-sector figure is ever withheld.
+func checkSectorFiguresKept(t *rapid.T, tab Table, p Published) {
+	m, n := len(tab.Rows), len(tab.Cols)
+	if (tab.RowsBelowSector && m < 2) || (tab.ColsBelowSector && n < 2) {
+		return
+	}
+	for i := range m + 1 {
+		for j := range n + 1 {
+			below := (i < m && tab.RowsBelowSector) || (j < n && tab.ColsBelowSector)
+			if !below && at(p, i, j).Mark == Suppressed {
+				t.Fatalf("whole-sector cell (%d,%d) withheld in a %d×%d table", i, j, m, n)
+			}
+		}
+	}
 }
 
 // checkRules checks each published figure against the true one.

@@ -16,28 +16,39 @@ func alertsSection(ctx context.Context, st *store.Store, per Period) (Section, e
 	if err != nil {
 		return Section{}, err
 	}
+	registered, err := st.OrgsRegistered(ctx, per.End())
+	if err != nil {
+		return Section{}, err
+	}
 	sevs := severityNames()
 	byKind := newCounter(kindNames(), sevs)
 	byOrgKind := newCounter(orgKindNames(), sevs)
-	byRegion := newCounter(nil, sevs)
+	byRegion := newCounter(regionsOf(registered), sevs)
 	for _, t := range tallies {
 		byKind.add(kindName(t.Kind), string(t.Severity), t.Count)
 		byOrgKind.add(orgKindName(t.OrgKind), string(t.Severity), t.Count)
 		byRegion.add(regionName(t.Region), string(t.Severity), t.Count)
 	}
-	tables, err := publishAll(
-		byKind.table("Alerts sent by kind and severity", false),
-		byOrgKind.table("Alerts sent by kind of organisation and severity", true),
-		byRegion.table("Alerts sent by region and severity", true),
-	)
+	about := "Alerts raised for organisations in the period: early warnings about their own addresses and domains, " +
+		"indicators seen in their telemetry, and indicators found looking back through what they saw earlier."
+	breakdowns := []disclosure.Table{byKind.table("Alerts sent by kind and severity", false),
+		byOrgKind.table("Alerts sent by kind of organisation and severity", true)}
+	if len(byRegion.rows) >= 2 {
+		breakdowns = append(breakdowns, byRegion.table("Alerts sent by region and severity", true))
+	} else {
+		about += " " + oneRegion
+	}
+	tables, err := publishAll(breakdowns...)
 	if err != nil {
 		return Section{}, err
 	}
-	return Section{ID: "alerts", Title: "Alerts sent",
-		About: "Alerts raised for organisations in the period: early warnings about their own addresses and domains, " +
-			"indicators seen in their telemetry, and indicators found looking back through what they saw earlier.",
+	return Section{ID: "alerts", Title: "Alerts sent", About: about,
 		Figures: []Figure{{Label: "Alerts sent", Value: tables[0].Total}}, Tables: tables}, nil
 }
+
+// oneRegion says why a report has no breakdown by region: with one region, it would
+// print each region's count as the whole sector's.
+const oneRegion = "Not broken down by region: every organisation is registered in one region, so its figures are the whole sector's."
 
 // reachSection is the organisations that were sent at least one alert, against those
 // registered, by region and kind of organisation.
@@ -50,9 +61,10 @@ func reachSection(ctx context.Context, st *store.Store, per Period) (Section, er
 	if err != nil {
 		return Section{}, err
 	}
+	regions := regionsOf(registered)
 	tables, err := publishAll(
-		orgTable("Organisations sent at least one alert, by region and kind", reached),
-		orgTable("Organisations registered, by region and kind", registered),
+		orgTable("Organisations sent at least one alert, by region and kind", regions, reached),
+		orgTable("Organisations registered, by region and kind", regions, registered),
 	)
 	if err != nil {
 		return Section{}, err
@@ -69,15 +81,27 @@ func reachSection(ctx context.Context, st *store.Store, per Period) (Section, er
 
 // orgTable lays out organisation tallies by region (rows) and kind (columns), both
 // below the whole-sector level.
-func orgTable(title string, tallies []store.OrgTally) disclosure.Table {
-	c := newCounter(nil, orgKindNames())
-	for _, t := range tallies {
-		c.add(regionName(t.Region), orgKindName(t.Kind), t.Count)
+// With fewer than two regions the one row is the whole sector's ("All regions").
+func orgTable(title string, regions []string, tallies []store.OrgTally) disclosure.Table {
+	byRegion := len(regions) >= 2
+	if !byRegion {
+		regions = []string{allRegions}
 	}
-	tab := c.table(title, true)
+	c := newCounter(regions, orgKindNames())
+	for _, t := range tallies {
+		region := allRegions
+		if byRegion {
+			region = regionName(t.Region)
+		}
+		c.add(region, orgKindName(t.Kind), t.Count)
+	}
+	tab := c.table(title, byRegion)
 	tab.ColsBelowSector = true
 	return tab
 }
+
+// allRegions labels the one row of a table that is not broken down by region.
+const allRegions = "All regions"
 
 // timesSection is how quickly alerts were acknowledged and resolved, per severity.
 func timesSection(ctx context.Context, st *store.Store, per Period) (Section, error) {
@@ -180,6 +204,20 @@ func feedsSection(ctx context.Context, st *store.Store, per Period) (Section, er
 			{Label: "Feeds enabled", Value: exact(f.Enabled)},
 			{Label: "Feeds pulled successfully since the period began", Value: exact(f.PulledSince)},
 		}, Tables: tables}, nil
+}
+
+// regionsOf is every region organisations are registered in, sorted: a breakdown by
+// region lists them all, zeros included. Then there are always other rows to suppress
+// beside a small count, and the table's whole-sector totals, which the whole-sector
+// tables publish too, never have to be withheld (a table could not hide a total that
+// another prints).
+func regionsOf(registered []store.OrgTally) []string {
+	var out []string
+	for _, t := range registered {
+		out = append(out, regionName(t.Region))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // exact is a whole-sector count, published as it is.
