@@ -93,6 +93,7 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.intelRoutes()...)
 	rs = append(rs, p.analystRoutes()...)
 	rs = append(rs, p.notifyRoutes()...)
+	rs = append(rs, p.reportRoutes()...)
 	return rs
 }
 
