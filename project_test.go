@@ -157,6 +157,7 @@ var layers = map[string]string{
 	"internal/orgcsv":       engine,
 	"internal/config":       engine,
 	"internal/disclosure":   engine,
+	"internal/chartscale":   engine,
 	"internal/store":        storage,
 	"internal/accounts":     usecase,
 	"internal/auditlog":     usecase,
