@@ -164,14 +164,18 @@ func huntingSection(ctx context.Context, st *store.Store, per Period) (Section, 
 		return Section{}, err
 	}
 	figures := []Figure{
-		{Label: "Organisations sending telemetry (sensors hunting)", Value: exact(tele.Orgs)},
+		{Label: "Organisations sending telemetry", Value: exact(tele.Orgs)},
 		{Label: "Organisation-days of telemetry", Value: exact(tele.OrgDays)},
+		{Label: "Sensors hunting (API tokens that sent telemetry)", Value: exact(tele.Sensors)},
+		{Label: "Telemetry uploads from sensors", Value: exact(tele.Uploads)},
+		{Label: "Telemetry events from sensors", Value: exact(tele.Events)},
 	}
 	for _, s := range sights {
 		figures = append(figures, Figure{Label: "Distinct " + string(s.Type) + " indicators sighted", Value: exact(s.Indicators)})
 	}
 	return Section{ID: "hunting", Title: "Hunting and indicators discovered",
-		About: "Organisations whose sensors sent telemetry in the period, and the indicators it matched (sightings). " +
+		About: "Organisations whose sensors sent telemetry in the period, the sensors (API tokens) that sent it, " +
+			"and the indicators it matched (sightings). " +
 			"Raw telemetry is never kept and sightings are deleted after the retention period, so for a period " +
 			"reaching further back these figures count only what is left.",
 		Figures: figures, Tables: published}, nil

@@ -51,6 +51,10 @@ type TelemetryTally struct {
 	// Orgs is how many organisations sent telemetry, and OrgDays on how many
 	// organisation-days (one organisation sending on one day counts once).
 	Orgs, OrgDays int
+	// Sensors is how many sensor tokens sent telemetry; Uploads and Events how many
+	// uploads and events they sent (from telemetry_sources, kept since migration 20).
+	Sensors         int
+	Uploads, Events int64
 }
 
 // FeedTally is the state of the intelligence feeds during a period.
@@ -105,7 +109,8 @@ func (s *Store) ReportSightings(ctx context.Context, from, to time.Time) ([]Sigh
 
 // ReportTelemetry counts the organisations that sent telemetry on the UTC days from
 // from (inclusive) to to (exclusive), from the keyed observable index (which is purged
-// after the retention period like the sightings). It reads the index's day index only.
+// after the retention period like the sightings; it reads the index's day index only),
+// and the sensor tokens, uploads and events from telemetry_sources.
 func (s *Store) ReportTelemetry(ctx context.Context, from, to time.Time) (TelemetryTally, error) {
 	var t TelemetryTally
 	err := s.rdb().row(ctx, `SELECT count(DISTINCT org), count(*) FROM
@@ -114,7 +119,25 @@ func (s *Store) ReportTelemetry(ctx context.Context, from, to time.Time) (Teleme
 	if err != nil {
 		return t, fmt.Errorf("tally telemetry for the report: %w", err)
 	}
+	err = s.rdb().row(ctx, `SELECT count(DISTINCT token_id), CAST(COALESCE(sum(uploads), 0) AS BIGINT),
+		CAST(COALESCE(sum(events), 0) AS BIGINT) FROM telemetry_sources WHERE day >= ? AND day < ?`,
+		dayText(from), dayText(to)).Scan(&t.Sensors, &t.Uploads, &t.Events)
+	if err != nil {
+		return t, fmt.Errorf("tally sensors for the report: %w", err)
+	}
 	return t, nil
+}
+
+// RecordTelemetrySource counts one upload of events by the sensor token tokenID for
+// org on the UTC day of day, for the sector report.
+func (s *Store) RecordTelemetrySource(ctx context.Context, tokenID int64, org string, day time.Time, events int64) error {
+	_, err := s.wdb().exec(ctx, `INSERT INTO telemetry_sources (token_id, org, day, uploads, events) VALUES (?, ?, ?, 1, ?)
+		ON CONFLICT (token_id, day) DO UPDATE SET uploads = telemetry_sources.uploads + 1,
+		events = telemetry_sources.events + excluded.events`, tokenID, org, dayText(day), events)
+	if err != nil {
+		return fmt.Errorf("record the telemetry of token %d: %w", tokenID, err)
+	}
+	return nil
 }
 
 // ReportFeeds counts the feeds configured, those enabled, and those whose last

@@ -126,9 +126,20 @@ func TestReportHunting(t *testing.T) {
 		if diff := cmp.Diff(want, got); err != nil || diff != "" {
 			t.Errorf("ReportSightings: %v (-want +got):\n%s", err, diff)
 		}
+		for _, up := range []struct {
+			token  int64
+			org    string
+			day    time.Time
+			events int64
+		}{{1, "RXA", day, 10}, {1, "RXA", day, 5}, {2, "RXB", day.AddDate(0, 0, 1), 7}, {3, "RXB", before, 100}} {
+			if err := s.RecordTelemetrySource(ctx, up.token, up.org, up.day, up.events); err != nil {
+				t.Fatal(err)
+			}
+		}
 		tele, err := s.ReportTelemetry(ctx, day, to)
-		if err != nil || tele != (store.TelemetryTally{Orgs: 2, OrgDays: 3}) {
-			t.Errorf("ReportTelemetry = %+v, %v; want 2 organisations on 3 organisation-days", tele, err)
+		wantTele := store.TelemetryTally{Orgs: 2, OrgDays: 3, Sensors: 2, Uploads: 3, Events: 22}
+		if err != nil || tele != wantTele {
+			t.Errorf("ReportTelemetry = %+v, %v; want %+v", tele, err, wantTele)
 		}
 		feeds, err := s.ReportFeeds(ctx, day)
 		if err != nil || feeds != (store.FeedTally{Subscribed: 1, Enabled: 1}) {
