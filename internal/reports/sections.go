@@ -69,14 +69,28 @@ func reachSection(ctx context.Context, st *store.Store, per Period) (Section, er
 	if err != nil {
 		return Section{}, err
 	}
-	f := Figure{Label: "Organisations sent at least one alert, and their share of those registered", Value: tables[0].Total}
-	if pct, ok := disclosure.Share(tables[0].Total, tables[1].Total); ok {
-		f.Percent = &pct
+	figures := []Figure{shareFigure("Organisations sent at least one alert, and their share of those registered",
+		tables[0].Total, tables[1].Total), {Label: "Organisations registered", Value: tables[1].Total}}
+	if len(regions) >= 2 {
+		for i, region := range tables[0].Rows {
+			figures = append(figures, shareFigure(region+": organisations reached, and their share of those registered",
+				tables[0].RowTotals[i], tables[1].RowTotals[i]))
+		}
 	}
 	return Section{ID: "reach", Title: "Organisations reached",
 		About: "Organisations that were sent at least one alert raised in the period, and the organisations registered " +
-			"with the centre by the period's end.",
-		Figures: []Figure{f, {Label: "Organisations registered", Value: tables[1].Total}}, Tables: tables}, nil
+			"with the centre by the period's end. Shares are computed from the published figures and not given when " +
+			"either is suppressed.",
+		Figures: figures, Tables: tables}, nil
+}
+
+// shareFigure is part with its share of whole, from the published figures.
+func shareFigure(label string, part, whole disclosure.Cell) Figure {
+	f := Figure{Label: label, Value: part}
+	if pct, ok := disclosure.Share(part, whole); ok {
+		f.Percent = &pct
+	}
+	return f
 }
 
 // orgTable lays out organisation tallies by region (rows) and kind (columns), both
