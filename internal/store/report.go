@@ -67,9 +67,12 @@ type FeedTally struct {
 // ReportAlerts tallies the alerts raised at or after from and before to by the
 // organisation's kind and region and the alert's kind and severity.
 func (s *Store) ReportAlerts(ctx context.Context, from, to time.Time) ([]ReportAlertTally, error) {
-	rows, err := s.rdb().query(ctx, `SELECT o.kind, o.region, a.kind, a.severity, count(*) FROM alerts a
-		JOIN orgs o ON o.ods_code = a.org WHERE a.created_at >= ? AND a.created_at < ?
-		GROUP BY o.kind, o.region, a.kind, a.severity`, dbTime(from), dbTime(to))
+	// Tally by organisation first, then join the few tallies to their organisations:
+	// one join per organisation and kind of alert, not per alert.
+	rows, err := s.rdb().query(ctx, `SELECT o.kind, o.region, t.kind, t.severity, sum(t.n) FROM
+		(SELECT org, kind, severity, count(*) AS n FROM alerts WHERE created_at >= ? AND created_at < ?
+		 GROUP BY org, kind, severity) AS t
+		JOIN orgs o ON o.ods_code = t.org GROUP BY o.kind, o.region, t.kind, t.severity`, dbTime(from), dbTime(to))
 	return collect(rows, err, "tally alerts for the report", func(rows *sql.Rows) (t ReportAlertTally, err error) {
 		return t, rows.Scan(&t.OrgKind, &t.Region, &t.Kind, &t.Severity, &t.Count)
 	})
@@ -78,9 +81,9 @@ func (s *Store) ReportAlerts(ctx context.Context, from, to time.Time) ([]ReportA
 // OrgsAlerted tallies, by region and kind, the organisations that were sent at least one
 // alert raised at or after from and before to.
 func (s *Store) OrgsAlerted(ctx context.Context, from, to time.Time) ([]OrgTally, error) {
-	rows, err := s.rdb().query(ctx, `SELECT o.region, o.kind, count(DISTINCT a.org) FROM alerts a
-		JOIN orgs o ON o.ods_code = a.org WHERE a.created_at >= ? AND a.created_at < ?
-		GROUP BY o.region, o.kind`, dbTime(from), dbTime(to))
+	rows, err := s.rdb().query(ctx, `SELECT o.region, o.kind, count(*) FROM
+		(SELECT DISTINCT org FROM alerts WHERE created_at >= ? AND created_at < ?) AS t
+		JOIN orgs o ON o.ods_code = t.org GROUP BY o.region, o.kind`, dbTime(from), dbTime(to))
 	return collect(rows, err, "tally organisations alerted", scanOrgTally)
 }
 
