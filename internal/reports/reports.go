@@ -56,7 +56,10 @@ const (
 // Sector builds the sector report for the UTC days from first to last, both included
 // (a zero last means today, a zero first DefaultDays days before last). Every figure
 // below the whole-sector level is disclosure-controlled, so the report is safe to
-// publish: any signed-in person may have it; a sensor may not.
+// publish: any signed-in person may have it; a sensor may not. It only reads, and like
+// vigil's other reads writes no audit entry. It reads outside a transaction, since on
+// SQLite one would hold the single writer (and so telemetry ingest) for the whole
+// report; figures of different sections may therefore differ by what arrived meanwhile.
 func (s *Service) Sector(ctx context.Context, p vigil.Principal, first, last time.Time) (Report, error) {
 	if err := p.Need(vigil.People...); err != nil {
 		return Report{}, err
