@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -36,15 +35,7 @@ func (c *reportCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	switch c.Format {
-	case reports.FormatJSON:
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r.Document())
-	case reports.FormatHTML:
-		return reports.WriteHTML(e.stdout, r)
-	}
-	return reports.WriteMarkdown(e.stdout, r)
+	return reports.Write(e.stdout, r, c.Format)
 }
 
 // parseDay reads a YYYY-MM-DD flag; empty is the zero time (the default).

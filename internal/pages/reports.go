@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"encoding/json"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -110,17 +109,7 @@ func (p *Pages) showReport(w http.ResponseWriter, r *http.Request, d reportData,
 func (p *Pages) downloadReport(w http.ResponseWriter, r *http.Request, rep reports.Report, format string) {
 	w.Header().Set("Content-Type", reports.ContentType(format))
 	w.Header().Set("Content-Disposition", `attachment; filename="`+rep.FileName(format)+`"`)
-	var err error
-	switch format {
-	case reports.FormatJSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep.Document())
-	case reports.FormatMarkdown:
-		err = reports.WriteMarkdown(w, rep)
-	default:
-		err = reports.WriteHTML(w, rep)
-	}
+	err := reports.Write(w, rep, format)
 	if err != nil {
 		p.log.ErrorContext(r.Context(), "writing a report download", "error", err)
 	}

@@ -1,7 +1,9 @@
 package reports
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +20,20 @@ const (
 
 // Formats lists the formats, for flags and links.
 var Formats = []string{FormatHTML, FormatJSON, FormatMarkdown}
+
+// Write writes r in format: FormatJSON (the Document, indented), FormatMarkdown, or
+// otherwise FormatHTML.
+func Write(w io.Writer, r Report, format string) error {
+	switch format {
+	case FormatJSON:
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r.Document())
+	case FormatMarkdown:
+		return WriteMarkdown(w, r)
+	}
+	return WriteHTML(w, r)
+}
 
 // ContentType is the media type of a format.
 func ContentType(format string) string {

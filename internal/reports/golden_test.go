@@ -2,7 +2,6 @@ package reports_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -30,7 +29,7 @@ func TestSectorReportOnDemoData(t *testing.T) {
 		for _, format := range reports.Formats {
 			t.Run(format, func(t *testing.T) {
 				var b bytes.Buffer
-				if err := write(&b, r, format); err != nil {
+				if err := reports.Write(&b, r, format); err != nil {
 					t.Fatal(err)
 				}
 				golden(t, filepath.Join("testdata", "sector."+format), b.Bytes())
@@ -69,19 +68,6 @@ func demoReport(t *testing.T, s *store.Store) reports.Report {
 		}
 	}
 	return r
-}
-
-// write writes r in format, as the CLI does.
-func write(b *bytes.Buffer, r reports.Report, format string) error {
-	switch format {
-	case reports.FormatJSON:
-		enc := json.NewEncoder(b)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r.Document())
-	case reports.FormatMarkdown:
-		return reports.WriteMarkdown(b, r)
-	}
-	return reports.WriteHTML(b, r)
 }
 
 // checkDemoIsDisclosureControlled makes sure the golden files show the rules at work:
