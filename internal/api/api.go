@@ -131,6 +131,8 @@ func (a *API) routes() {
 
 	Register(a, op("list-users", http.MethodGet, "/users", "List user accounts", "users"), sectorAdmin, a.userList)
 
+	Register(a, op("get-sector-report", http.MethodGet, "/reports/sector", "The sector report, disclosure-controlled", "reports"), people, a.reportSector)
+
 	Register(a, op("list-audit", http.MethodGet, "/audit", "Read the audit log", "audit"), sectorAdmin, a.auditList)
 	Register(a, op("verify-audit", http.MethodGet, "/audit/verify", "Verify the audit chain", "audit"), sectorAdmin, a.auditVerify)
 

@@ -22,6 +22,7 @@ import (
 	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/orgs"
 	"github.com/vigil-health/vigil/internal/posture"
+	"github.com/vigil-health/vigil/internal/reports"
 	"github.com/vigil-health/vigil/internal/sightings"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/support"
@@ -99,6 +100,8 @@ type App struct {
 	// Cluster keeps this server in step with others on the same database and runs
 	// scheduled work once among them; nil when the flows are not composed.
 	Cluster *cluster.Service
+	// Reports builds the sector report, disclosure-controlled.
+	Reports *reports.Service
 }
 
 // New builds the App's services over d.Store, without the live flows (EarlyWarning,
@@ -120,6 +123,7 @@ func New(d Deps) *App {
 		MaxEvidenceBytes: d.MaxEvidenceBytes, Import: a.importIntel})
 	a.Posture = posture.New(posture.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
 	a.Support = support.New(support.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
+	a.Reports = reports.New(reports.Deps{Store: d.Store, Now: d.Now})
 	return a
 }
 

@@ -94,8 +94,12 @@ func replay(ctx context.Context, a *app.App, o Options, res *Result) error {
 		return fmt.Errorf("demo: sample events: %w", err)
 	}
 	res.Events = ev
+	as := sensor // as the sensor token seeded, so that the sector report counts it among the sensors hunting
+	if p, ok, err := a.Accounts.Identify(ctx, res.SensorToken, ""); err == nil && ok {
+		as = p
+	}
 	for _, path := range telemetryFiles {
-		tr, err := a.Sightings.IngestTelemetry(ctx, sensor, bytes.NewReader(file(path, now)))
+		tr, err := a.Sightings.IngestTelemetry(ctx, as, bytes.NewReader(file(path, now)))
 		if err != nil {
 			return fmt.Errorf("demo: sample telemetry %s: %w", path, err)
 		}

@@ -3,6 +3,8 @@ package pages
 import (
 	"math"
 	"strconv"
+
+	"github.com/vigil-health/vigil/internal/chartscale"
 )
 
 // Charts are SVG drawn on the server from numbers: no script, nothing fetched, and the
@@ -113,20 +115,8 @@ func stackedBars(id, title, desc string, ss []series, rows []chartRow, labelEver
 	return c
 }
 
-// niceCeiling is the smallest of 2, 4, 6, 10, 20, 40, 60, 100… at or above n, so that
-// the axis's halfway line is a whole number too.
-func niceCeiling(n int) int {
-	for step := 1; ; step *= 10 {
-		for _, m := range []int{2, 4, 6, 10} {
-			if m*step >= n {
-				return m * step
-			}
-		}
-	}
-}
-
-// round1 rounds to one decimal place: enough for a chart, and short in the page.
-func round1(f float64) float64 { return math.Round(f*10) / 10 }
+// niceCeiling and round1 are the charts' shared arithmetic (package chartscale).
+var niceCeiling, round1 = chartscale.Ceiling, chartscale.Round1
 
 // formatNum writes a whole number with thousands separators, as people read them:
 // 1,234,567.

@@ -96,6 +96,7 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.incidentRoutes()...)
 	rs = append(rs, p.postureRoutes()...)
 	rs = append(rs, p.supportRoutes()...)
+	rs = append(rs, p.reportRoutes()...)
 	return rs
 }
 

@@ -116,7 +116,8 @@ func menu(p vigil.Principal, path string) []navItem {
 	case vigil.RoleSectorAdmin, vigil.RoleSectorAnalyst:
 		items = []navItem{{Text: "Overview", Href: "/"}, {Text: "Alerts", Href: "/alerts"}, {Text: "Incidents", Href: "/incidents"},
 			{Text: "Organisations", Href: "/orgs"}, {Text: "Feeds", Href: "/feeds"},
-			{Text: "Indicators", Href: "/indicators"}, {Text: "Sightings", Href: "/sightings"}}
+			{Text: "Indicators", Href: "/indicators"}, {Text: "Sightings", Href: "/sightings"},
+			{Text: "Reports", Href: "/reports"}}
 		if p.Role == vigil.RoleSectorAdmin { // the audit log and accounts are the admin's alone
 			items = append(items, navItem{Text: "Audit log", Href: "/audit"}, navItem{Text: "People", Href: "/users"})
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"runtime"
 	"strconv"
 
@@ -99,7 +100,23 @@ func (s *Service) IngestTelemetry(ctx context.Context, p vigil.Principal, r io.R
 	if p.Org == "" {
 		return TelemetryResult{}, vigil.Errorf(vigil.EFORBIDDEN, "this sensor token names no organisation: create one with vigil token create --sensor --org ODS")
 	}
-	return s.ingestTelemetry(ctx, p.Org, r)
+	res, err := s.ingestTelemetry(ctx, p.Org, r)
+	if err == nil || res.Events > 0 {
+		s.recordSource(ctx, p, res)
+	}
+	return res, err
+}
+
+// recordSource counts the upload against the sensor's token for the sector report's
+// "sensors hunting". The upload is committed already, so a failure here is logged, not
+// answered: the sensor must not send it again.
+func (s *Service) recordSource(ctx context.Context, p vigil.Principal, res TelemetryResult) {
+	if p.TokenID == 0 {
+		return // pushed in-process (the demo), not by a token
+	}
+	if err := s.store.RecordTelemetrySource(ctx, p.TokenID, p.Org, s.now(), res.Events); err != nil {
+		s.log.ErrorContext(ctx, "record the telemetry source", slog.Any("error", err), slog.Int64("token", p.TokenID))
+	}
 }
 
 // ingestTelemetry is IngestTelemetry for org, without the check.

@@ -308,3 +308,23 @@ func TestHousekeepingPurgesPastRetention(t *testing.T) {
 		}
 	})
 }
+
+// Each upload is counted against the sensor's token for the sector report, however much
+// of it matched; a push without a token (in-process) is not.
+func TestIngestCountsTheSensor(t *testing.T) {
+	eachTeleEngine(t, Deps{}, func(t *testing.T, e *teleEnv) {
+		e.useIndicators(sensorIndicators...)
+		withToken := sensor("RXA")
+		withToken.TokenID = 41
+		for _, p := range []vigil.Principal{withToken, withToken, sensor("RXA")} {
+			if _, err := e.svc.IngestTelemetry(t.Context(), p, strings.NewReader(strings.Join(sensorLines, "\n"))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		day := vigil.DayOf(e.svc.now())
+		got, err := e.store.ReportTelemetry(t.Context(), day, day.AddDate(0, 0, 1))
+		if err != nil || got.Sensors != 1 || got.Uploads != 2 || got.Events == 0 || got.Events%2 != 0 {
+			t.Errorf("ReportTelemetry = %+v, %v; want token 41's two uploads and their events", got, err)
+		}
+	})
+}

@@ -172,18 +172,29 @@ func (s *Store) AckTimes(ctx context.Context, from, to time.Time) ([]vigil.AckTi
 // ackPercentile is the p-th percentile (nearest rank) of the n times to acknowledge of
 // the alerts of severity sev raised in [from, to).
 func (s *Store) ackPercentile(ctx context.Context, sev vigil.Severity, from, to time.Time, n int, p float64) (time.Duration, error) {
+	d, err := s.percentileUntil(ctx, "COALESCE(acked_at, resolved_at)", sev, from, to, n, p)
+	if err != nil {
+		return 0, fmt.Errorf("time to acknowledge %s alerts: %w", sev, err)
+	}
+	return d, nil
+}
+
+// percentileUntil is the p-th percentile (nearest rank) of the times from raising to
+// the time column done of the n alerts of severity sev raised in [from, to) that have
+// one. done is a constant SQL expression, never user input.
+func (s *Store) percentileUntil(ctx context.Context, done string, sev vigil.Severity, from, to time.Time, n int, p float64) (time.Duration, error) {
 	rank := max(int(math.Ceil(p*float64(n))), 1)
-	// Milliseconds between raising and acknowledging, in each engine's date arithmetic.
-	ms := `CAST(ROUND((julianday(COALESCE(acked_at, resolved_at)) - julianday(created_at)) * 86400000) AS INTEGER)`
+	// Milliseconds between raising and done, in each engine's date arithmetic.
+	ms := `CAST(ROUND((julianday(` + done + `) - julianday(created_at)) * 86400000) AS INTEGER)`
 	if s.isPG() {
-		ms = `CAST(ROUND(EXTRACT(EPOCH FROM (COALESCE(acked_at, resolved_at) - created_at)) * 1000) AS BIGINT)`
+		ms = `CAST(ROUND(EXTRACT(EPOCH FROM (` + done + ` - created_at)) * 1000) AS BIGINT)`
 	}
 	var v int64
 	err := s.rdb().row(ctx, `SELECT `+ms+` AS ms FROM alerts
-		WHERE severity = ? AND created_at >= ? AND created_at < ? AND COALESCE(acked_at, resolved_at) IS NOT NULL
+		WHERE severity = ? AND created_at >= ? AND created_at < ? AND `+done+` IS NOT NULL
 		ORDER BY ms LIMIT 1 OFFSET ?`, string(sev), dbTime(from), dbTime(to), rank-1).Scan(&v)
 	if err != nil {
-		return 0, fmt.Errorf("time to acknowledge %s alerts: %w", sev, err)
+		return 0, err
 	}
 	return time.Duration(v) * time.Millisecond, nil
 }

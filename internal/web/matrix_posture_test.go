@@ -27,8 +27,8 @@ var postureMatrix = []matrixRow{
 	{"PUT /orgs/{ods}/continuity-plan", "other", savePlan(otherOrg), statuses{ok, forbid, notFound, notFound, forbid, forbid, unauth}},
 	{"PUT /orgs/{ods}/posture/{framework}/items/{item}/evidence", "own", putEvidence(ownOrg), statuses{ok, forbid, ok, ok, forbid, forbid, unauth}},
 	{"PUT /orgs/{ods}/posture/{framework}/items/{item}/evidence", "other", putEvidence(otherOrg), statuses{ok, forbid, notFound, notFound, forbid, forbid, unauth}},
-	{"GET /orgs/{ods}/posture/{framework}/items/{item}/evidence", "own", onEvidence(ownOrg), statuses{ok, ok, ok, ok, forbid, forbid, unauth}},
-	{"GET /orgs/{ods}/posture/{framework}/items/{item}/evidence", "other", onEvidence(otherOrg), statuses{ok, ok, notFound, notFound, forbid, forbid, unauth}},
+	{"GET /orgs/{ods}/posture/{framework}/items/{item}/evidence", "own", onPostureEvidence(ownOrg), statuses{ok, ok, ok, ok, forbid, forbid, unauth}},
+	{"GET /orgs/{ods}/posture/{framework}/items/{item}/evidence", "other", onPostureEvidence(otherOrg), statuses{ok, ok, notFound, notFound, forbid, forbid, unauth}},
 	{"PUT /orgs/{ods}/lso", "own", linkLSO(ownOrg), statuses{noBody, noBody, forbid, forbid, forbid, forbid, unauth}},
 
 	{"POST /support-requests", "own", askHelp(ownOrg), statuses{created, forbid, created, created, forbid, forbid, unauth}},
@@ -99,8 +99,8 @@ func putEvidence(org string) func(*fixture, string) (string, any) {
 	}
 }
 
-// onEvidence is a download of an evidence file org keeps.
-func onEvidence(org string) func(*fixture, string) (string, any) {
+// onPostureEvidence is a download of an evidence file org keeps.
+func onPostureEvidence(org string) func(*fixture, string) (string, any) {
 	return func(f *fixture, _ string) (string, any) {
 		if _, err := f.app.Posture.AttachEvidence(context.Background(), vigil.CommandLine, org, "checklist", "backups", "log.txt", []byte("restored")); err != nil {
 			f.t.Fatal(err)
