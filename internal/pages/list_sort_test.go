@@ -1,0 +1,65 @@
+package pages_test
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// ascendingText and descendingText say whether two CSV cells are in order.
+func ascendingText(a, b string) bool  { return a <= b }
+func descendingText(a, b string) bool { return a >= b }
+
+// TestListPagesSort: on every list that sorts, a column's header leads to the list in
+// its order, keeping the filters, and says (aria-sort and an arrow) which column the list
+// is sorted by; the CSV comes in that order and the next page keeps it; a made-up order
+// is refused in words naming the orders.
+func TestListPagesSort(t *testing.T) {
+	s := demoSite(t)
+	tests := []struct {
+		name, user, path string // path is the list sorted, with a filter to keep
+		head             string // the sorted column's header, marked
+		column           string // a CSV column in the sort's order
+		ordered          func(a, b string) bool
+		orders           string // the orders a bad sort's message names
+	}{
+		{name: "organisations by name", user: analyst, path: "/orgs?sort=name&kind=care_provider",
+			head: `aria-sort="ascending"><a href="/orgs?kind=care_provider&amp;sort=name">Organisation<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
+			column: "name", ordered: ascendingText, orders: "ods_code, name, kind, region"},
+		{name: "organisations by region", user: analyst, path: "/orgs?sort=region",
+			head:   `aria-sort="ascending"><a href="/orgs?sort=region">Region<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
+			column: "region", ordered: ascendingText, orders: "ods_code, name, kind, region"},
+		{name: "customers by name", user: supplier, path: "/customers?sort=name",
+			head:   `aria-sort="ascending"><a href="/customers?sort=name">Customer<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
+			column: "name", ordered: ascendingText, orders: "ods_code, name, kind, region"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := s.signIn(tc.user)
+			p := b.get(tc.path)
+			if p.status != http.StatusOK || strings.Count(p.body, "aria-sort=") != 1 || !p.has(tc.head) {
+				t.Fatalf("%s: %d, want exactly one header marked: %s\n%s", tc.path, p.status, tc.head, p.body)
+			}
+			sort := regexp.MustCompile(`sort=[a-z_]+`).FindString(tc.path)
+			p = b.get(tc.path + "&limit=2")
+			if m := regexp.MustCompile(`href="([^"]*cursor=[^"]*)">Next page`).FindStringSubmatch(p.body); m == nil || !strings.Contains(m[1], sort) {
+				t.Errorf("next page %q leaves the order %s", m, sort)
+			}
+			col := csvColumn(t, b.get(tc.path+"&format=csv&limit=500"), tc.column)
+			if len(slices.Compact(slices.Sorted(slices.Values(col)))) < 2 {
+				t.Fatalf("CSV: want rows that differ in %s, got %v", tc.column, col)
+			}
+			for i := 1; i < len(col); i++ {
+				if !tc.ordered(col[i-1], col[i]) {
+					t.Errorf("CSV: row %d (%s) comes after %s", i+1, col[i], col[i-1])
+				}
+			}
+			bad := regexp.MustCompile(`sort=[a-z_]+`).ReplaceAllString(tc.path, "sort=colour")
+			if p := b.get(bad); p.status != http.StatusUnprocessableEntity || !p.has("is not one of "+tc.orders) {
+				t.Errorf("%s: %d, want 422 naming the orders\n%s", bad, p.status, p.body)
+			}
+		})
+	}
+}
