@@ -117,11 +117,35 @@ type UserFilter struct {
 	Role Role
 	// Email matches users whose address contains it, case-insensitively.
 	Email string
-	// Cursor continues a previous page.
+	// Sort is the order of the list (UserByEmail when empty).
+	Sort UserSort
+	// Cursor continues a previous page; it belongs to one Sort.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
 	Limit int
 }
+
+// UserSort is an order a list of people can come in; people that tie follow their
+// e-mail addresses.
+type UserSort string
+
+// The orders of a list of people.
+const (
+	UserByEmail  UserSort = "email"  // by e-mail address (the default)
+	UserByName   UserSort = "name"   // by name, A to Z
+	UserByRole   UserSort = "role"   // by role
+	UserByOrg    UserSort = "org"    // by organisation's ODS code, the sector centre's people first
+	UserByNewest UserSort = "newest" // most recently added first
+)
+
+// UserSorts are the orders of a list of people, the default first.
+var UserSorts = []UserSort{UserByEmail, UserByName, UserByRole, UserByOrg, UserByNewest}
+
+// Or returns s, or UserByEmail when s is empty.
+func (s UserSort) Or() UserSort { return sortOr(s, UserSorts) }
+
+// Check returns an EINVALID error naming the choices when s is not one of UserSorts.
+func (s UserSort) Check() error { return checkSort(s, UserSorts) }
 
 // NewUser is what CreateUser needs to make an account.
 type NewUser struct {

@@ -34,6 +34,12 @@ func TestListPagesSort(t *testing.T) {
 		{name: "customers by name", user: supplier, path: "/customers?sort=name",
 			head:   `aria-sort="ascending"><a href="/customers?sort=name">Customer<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
 			column: "name", ordered: ascendingText, orders: "ods_code, name, kind, region"},
+		{name: "people by organisation", user: sectorAdmin, path: "/users?sort=org&email=.example",
+			head:   `aria-sort="ascending"><a href="/users?email=.example&amp;sort=org">Organisation<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
+			column: "organisation", ordered: ascendingText, orders: "email, name, role, org, newest"},
+		{name: "people by name", user: sectorAdmin, path: "/users?sort=name",
+			head:   `aria-sort="ascending"><a href="/users?sort=name">Person<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
+			column: "name", ordered: ascendingText, orders: "email, name, role, org, newest"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
