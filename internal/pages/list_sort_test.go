@@ -26,7 +26,7 @@ func TestListPagesSort(t *testing.T) {
 		orders           string // the orders a bad sort's message names
 	}{
 		{name: "organisations by name", user: analyst, path: "/orgs?sort=name&kind=care_provider",
-			head: `aria-sort="ascending"><a href="/orgs?kind=care_provider&amp;sort=name">Organisation<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
+			head:   `aria-sort="ascending"><a href="/orgs?kind=care_provider&amp;sort=name">Organisation<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
 			column: "name", ordered: ascendingText, orders: "ods_code, name, kind, region"},
 		{name: "organisations by region", user: analyst, path: "/orgs?sort=region",
 			head:   `aria-sort="ascending"><a href="/orgs?sort=region">Region<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
