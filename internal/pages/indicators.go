@@ -24,7 +24,23 @@ type indicatorListData struct {
 	Types      []choice
 	TLPs       []choice
 	Searched   bool // some filter is set
+	// Sorts are the orders the form offers, and Heads the column headers that sort.
+	Sorts []choice
+	Heads sortHeads
 }
+
+// indicatorSortCols are the sorting columns of the indicator list.
+var indicatorSortCols = []sortCol[vigil.IndicatorSort]{
+	{Name: "value", By: vigil.IndicatorByValue, Asc: true},
+	{Name: "type", By: vigil.IndicatorByType, Asc: true},
+	{Name: "last_sighted", By: vigil.IndicatorByLastSighted},
+}
+
+// indicatorSorts are the orders of the indicator list in words, for the form.
+var indicatorSorts = []choice{{"", "Newest first"}, {string(vigil.IndicatorByOldest), "Oldest first"},
+	{string(vigil.IndicatorByValue), "Value"}, {string(vigil.IndicatorByType), "Type"},
+	{string(vigil.IndicatorByConfidence), "Highest confidence"}, {string(vigil.IndicatorByLastSeen), "Last seen by a source"},
+	{string(vigil.IndicatorByLastSighted), "Last sighted here"}}
 
 // typeChoices are the indicator types, as a select offers them.
 func typeChoices() []choice {
@@ -57,7 +73,8 @@ func typeName(t vigil.IndicatorType) string {
 }
 
 // indicatorList searches the stored indicators, each with every source's claim (its
-// provenance) and its TLP; ?format=csv downloads the page.
+// provenance) and its TLP, in the order ?sort= names; ?format=csv downloads the page in
+// that order.
 func (p *Pages) indicatorList(w http.ResponseWriter, r *http.Request) {
 	pr, err := principal(r)
 	if err != nil {
@@ -66,7 +83,7 @@ func (p *Pages) indicatorList(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := vigil.IndicatorFilter{Value: q.Get("value"), Type: vigil.IndicatorType(q.Get("type")), Source: q.Get("source"),
-		Label: q.Get("label"), Cursor: q.Get("cursor")}
+		Label: q.Get("label"), Sort: vigil.IndicatorSort(q.Get("sort")), Cursor: q.Get("cursor")}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	if t, ok := vigil.ParseTLP(q.Get("tlp")); ok {
 		f.TLP = t
@@ -74,11 +91,16 @@ func (p *Pages) indicatorList(w http.ResponseWriter, r *http.Request) {
 		f.TLP = vigil.TLP(q.Get("tlp"))
 	}
 	d := indicatorListData{Query: q, Types: typeChoices(), TLPs: append([]choice{{"", "Any marking"}}, tlpChoices[1:]...),
-		Searched: f.Value != "" || f.Type != "" || f.Source != "" || f.Label != "" || f.TLP != ""}
+		Searched: f.Value != "" || f.Type != "" || f.Source != "" || f.Label != "" || f.TLP != "",
+		Sorts:    indicatorSorts, Heads: newSortHeads(r.URL.Path, q, f.Sort.Or(), vigil.IndicatorByNewest, indicatorSortCols...)}
 	list, next, err := p.app.ThreatIntel.SearchIndicators(r.Context(), pr, f)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
+		field := filterField(err, "type", "tlp")
+		if f.Sort.Check() != nil {
+			field = "sort"
+		}
 		p.render(w, r, http.StatusBadRequest, "indicators.html", &view{Title: "Indicators",
-			Errors: []fieldError{{filterField(err, "type", "tlp"), vigil.ErrorMessage(err)}}, Data: d})
+			Errors: []fieldError{{field, vigil.ErrorMessage(err)}}, Data: d})
 		return
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -90,6 +91,29 @@ func cmpOp(asc bool) string {
 		return " >"
 	}
 	return " <"
+}
+
+// keyCol scans a sort key of any kind into the text a cursor holds of it: a number in
+// decimal, a time in timeLayout, text as it is.
+type keyCol struct{ s *string }
+
+// Scan implements sql.Scanner.
+func (c keyCol) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*c.s = ""
+	case int64:
+		*c.s = strconv.FormatInt(v, 10)
+	case time.Time:
+		*c.s = timeKey(v)
+	case string:
+		*c.s = v
+	case []byte:
+		*c.s = string(v)
+	default:
+		return fmt.Errorf("scan sort key: unexpected %T", v)
+	}
+	return nil
 }
 
 // Keys of the common kinds, and how a cursor's text of them becomes a query argument.
