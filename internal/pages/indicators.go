@@ -95,12 +95,8 @@ func (p *Pages) indicatorList(w http.ResponseWriter, r *http.Request) {
 		Sorts:    indicatorSorts, Heads: newSortHeads(r.URL.Path, q, f.Sort.Or(), vigil.IndicatorByNewest, indicatorSortCols...)}
 	list, next, err := p.app.ThreatIntel.SearchIndicators(r.Context(), pr, f)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
-		field := filterField(err, "type", "tlp")
-		if f.Sort.Check() != nil {
-			field = "sort"
-		}
 		p.render(w, r, http.StatusBadRequest, "indicators.html", &view{Title: "Indicators",
-			Errors: []fieldError{{field, vigil.ErrorMessage(err)}}, Data: d})
+			Errors: []fieldError{{filterField(err, "type", "tlp"), vigil.ErrorMessage(err)}}, Data: d})
 		return
 	}
 	if err != nil {
@@ -119,9 +115,12 @@ func (p *Pages) indicatorList(w http.ResponseWriter, r *http.Request) {
 }
 
 // filterField is the filter a refusal names among fields, for the error summary's link;
-// the first field when none is named.
+// the form's sort choice when it refuses the order, the first field when none is named.
 func filterField(err error, fields ...string) string {
 	msg := strings.ToLower(vigil.ErrorMessage(err))
+	if strings.HasPrefix(msg, "sort ") {
+		return "sort"
+	}
 	for _, f := range fields {
 		if strings.Contains(msg, strings.ToLower(f)) {
 			return f

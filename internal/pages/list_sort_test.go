@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -12,6 +13,13 @@ import (
 // ascendingText and descendingText say whether two CSV cells are in order.
 func ascendingText(a, b string) bool  { return a <= b }
 func descendingText(a, b string) bool { return a >= b }
+
+// descendingNumber says whether two CSV cells holding integers are in descending order.
+func descendingNumber(a, b string) bool {
+	x, errX := strconv.Atoi(a)
+	y, errY := strconv.Atoi(b)
+	return errX == nil && errY == nil && x >= y
+}
 
 // TestListPagesSort: on every list that sorts, a column's header leads to the list in
 // its order, keeping the filters, and says (aria-sort and an arrow) which column the list
@@ -50,6 +58,12 @@ func TestListPagesSort(t *testing.T) {
 			head:   `aria-sort="ascending"><a href="/indicators?sort=value&amp;type=domain">Indicator<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
 			column: "value", ordered: ascendingText, orders: "newest, oldest, value, type, confidence, last_seen, last_sighted",
 			badStatus: http.StatusBadRequest},
+		{name: "sightings by count", user: analyst, path: "/sightings?sort=count&type=domain",
+			head:   `aria-sort="descending"><a href="/sightings?sort=count&amp;type=domain">Events<span class="vigil-sort" aria-hidden="true"> ▼</span></a>`,
+			column: "count", ordered: descendingNumber, orders: "newest, latest, count, org, indicator", badStatus: http.StatusBadRequest},
+		{name: "sightings by organisation", user: analyst, path: "/sightings?sort=org&since=2000-01-01",
+			head:   `aria-sort="ascending"><a href="/sightings?since=2000-01-01&amp;sort=org">Organisation<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
+			column: "organisation", ordered: ascendingText, orders: "newest, latest, count, org, indicator", badStatus: http.StatusBadRequest},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
