@@ -139,8 +139,8 @@ var sightingOrders = sortedList[vigil.SightingSort, vigil.Sighting]{kind: "sight
 	orders: map[vigil.SightingSort]keyOrder[vigil.Sighting]{
 		vigil.SightingByNewest: {col: "id", key: func(r vigil.Sighting) string { return idText(r.ID) }, arg: idArg},
 		vigil.SightingByLatest: {col: "last_seen", key: func(r vigil.Sighting) string { return timeKey(r.LastSeen) }, arg: timeArg},
-		vigil.SightingByCount: {col: "count", key: func(r vigil.Sighting) string { return strconv.FormatInt(r.Count, 10) }, arg: intArg},
-		vigil.SightingByOrg:   {col: "org", keyAsc: true, key: func(r vigil.Sighting) string { return r.Org }, arg: textArg},
+		vigil.SightingByCount:  {col: "count", key: func(r vigil.Sighting) string { return strconv.FormatInt(r.Count, 10) }, arg: intArg},
+		vigil.SightingByOrg:    {col: "org", keyAsc: true, key: func(r vigil.Sighting) string { return r.Org }, arg: textArg},
 		vigil.SightingByIndicator: {col: "indicator", keyAsc: true, key: func(r vigil.Sighting) string { return r.Indicator },
 			arg: textArg},
 	}}
