@@ -125,6 +125,27 @@ type Delivery struct {
 	LastStatus int
 }
 
+// DeliverySort is an order a list of deliveries can come in; deliveries that tie
+// follow the order they were planned in, newest first.
+type DeliverySort string
+
+// The orders of a list of deliveries.
+const (
+	DeliveryByNewest   DeliverySort = "newest"   // most recently planned first (the default)
+	DeliveryByOldest   DeliverySort = "oldest"   // first planned first
+	DeliveryByStatus   DeliverySort = "status"   // by status (dead, delivered, pending)
+	DeliveryByAttempts DeliverySort = "attempts" // tried most often first
+)
+
+// DeliverySorts are the orders of a list of deliveries, the default first.
+var DeliverySorts = []DeliverySort{DeliveryByNewest, DeliveryByOldest, DeliveryByStatus, DeliveryByAttempts}
+
+// Or returns s, or DeliveryByNewest when s is empty.
+func (s DeliverySort) Or() DeliverySort { return sortOr(s, DeliverySorts) }
+
+// Check returns an EINVALID error naming the choices when s is not one of DeliverySorts.
+func (s DeliverySort) Check() error { return checkSort(s, DeliverySorts) }
+
 // DeliveryFilter selects deliveries; zero fields match everything.
 type DeliveryFilter struct {
 	// Status matches deliveries in that state.
@@ -137,7 +158,9 @@ type DeliveryFilter struct {
 	WebhookID int64
 	// OutboxID matches one message's deliveries.
 	OutboxID int64
-	// Cursor continues a previous page.
+	// Sort is the order of the list (DeliveryByNewest when empty).
+	Sort DeliverySort
+	// Cursor continues a previous page; it belongs to one Sort.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
 	Limit int
