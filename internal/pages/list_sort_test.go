@@ -2,17 +2,25 @@ package pages_test
 
 import (
 	"cmp"
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
 )
 
 // ascendingText and descendingText say whether two CSV cells are in order.
 func ascendingText(a, b string) bool  { return a <= b }
 func descendingText(a, b string) bool { return a >= b }
+
+// ascendingNumber says whether two CSV cells holding integers are in ascending order.
+func ascendingNumber(a, b string) bool { return descendingNumber(b, a) }
 
 // descendingNumber says whether two CSV cells holding integers are in descending order.
 func descendingNumber(a, b string) bool {
@@ -27,6 +35,7 @@ func descendingNumber(a, b string) bool {
 // is refused in words naming the orders.
 func TestListPagesSort(t *testing.T) {
 	s := demoSite(t)
+	seedSortableLists(t, s.store)
 	tests := []struct {
 		name, user, path string // path is the list sorted, with a filter to keep
 		head             string // the sorted column's header, marked
@@ -64,6 +73,18 @@ func TestListPagesSort(t *testing.T) {
 		{name: "sightings by organisation", user: analyst, path: "/sightings?sort=org&since=2000-01-01",
 			head:   `aria-sort="ascending"><a href="/sightings?since=2000-01-01&amp;sort=org">Organisation<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
 			column: "organisation", ordered: ascendingText, orders: "newest, latest, count, org, indicator", badStatus: http.StatusBadRequest},
+		{name: "audit log oldest first", user: sectorAdmin, path: "/audit?sort=oldest",
+			head:   `aria-sort="ascending"><a href="/audit">When<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
+			column: "seq", ordered: ascendingNumber, orders: "newest, oldest"},
+		{name: "events nobody owns by count", user: analyst, path: "/events/unrouted?sort=count",
+			head:   `aria-sort="descending"><a href="/events/unrouted?sort=count">Seen<span class="vigil-sort" aria-hidden="true"> ▼</span></a>`,
+			column: "count", ordered: descendingNumber, orders: "newest, last_seen, count, type"},
+		{name: "messages by organisation", user: analyst, path: "/notifications?sort=org",
+			head:   `aria-sort="ascending"><a href="/notifications?sort=org">Organisation<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`,
+			column: "organisation", ordered: ascendingText, orders: "newest, oldest, org, kind", badStatus: http.StatusBadRequest},
+		{name: "webhook deliveries by tries", user: sectorAdmin, path: "/webhooks/deliveries?sort=attempts",
+			head:   `aria-sort="descending"><a href="/webhooks/deliveries?sort=attempts">Last try<span class="vigil-sort" aria-hidden="true"> ▼</span></a>`,
+			column: "attempts", ordered: descendingNumber, orders: "newest, oldest, status, attempts", badStatus: http.StatusBadRequest},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -91,5 +112,40 @@ func TestListPagesSort(t *testing.T) {
 				t.Errorf("%s: %d, want %d naming the orders\n%s", bad, p.status, cmp.Or(tc.badStatus, http.StatusUnprocessableEntity), p.body)
 			}
 		})
+	}
+}
+
+// seedSortableLists adds what the demo lacks to sort: events nobody owns reported
+// different numbers of times, and webhook deliveries tried different numbers of times.
+func seedSortableLists(t *testing.T, st *store.Store) {
+	t.Helper()
+	ctx := t.Context()
+	at := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
+	for i := range 4 {
+		ev := vigil.UnroutedEvent{Event: vigil.ThreatEvent{Type: "open_port", Observable: fmt.Sprintf("203.0.113.%d", 10+i),
+			ObservableType: vigil.TypeIPv4, Time: at, Source: "Shadowserver", Severity: vigil.SeverityMedium},
+			Reporter: analyst, DedupKey: fmt.Sprintf("sort-%d", i)}
+		for range 1 + i%3 {
+			if _, _, err := st.AddUnrouted(ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	hook, err := st.CreateWebhook(ctx, vigil.Webhook{Kind: vigil.WebhookJSON, URL: "https://hooks.example/sort", Secret: "s3cret-for-sorting-tests", CreatedBy: analyst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(24 * time.Hour) // not due: the delivery loop leaves them be
+	for i := range 4 {
+		id, err := st.AddWebhookDelivery(ctx, vigil.Delivery{WebhookID: hook.ID, Event: vigil.WebhookEvent("test"), Payload: "{}",
+			MaxAttempts: 8, NextAttemptAt: later})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range i % 3 {
+			if err := st.RecordAttempt(ctx, store.WebhookDeliveries, id, store.Outcome{At: at, Err: "refused", Retry: later}); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }
