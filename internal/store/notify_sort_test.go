@@ -59,7 +59,9 @@ func TestListUnroutedSorted(t *testing.T) {
 			c{vigil.UnroutedByNewest, newest},
 			c{vigil.UnroutedByLastSeen, func(a, b vigil.UnroutedEvent) int { return cmp.Or(b.LastSeen.Compare(a.LastSeen), newest(a, b)) }},
 			c{vigil.UnroutedByCount, func(a, b vigil.UnroutedEvent) int { return cmp.Or(cmp.Compare(b.Count, a.Count), newest(a, b)) }},
-			c{vigil.UnroutedByType, func(a, b vigil.UnroutedEvent) int { return cmp.Or(cmp.Compare(a.Event.Type, b.Event.Type), newest(a, b)) }})
+			c{vigil.UnroutedByType, func(a, b vigil.UnroutedEvent) int {
+				return cmp.Or(cmp.Compare(a.Event.Type, b.Event.Type), newest(a, b))
+			}})
 		checkSortErrors(t, list, vigil.UnroutedByCount, vigil.UnroutedByType, "newest, last_seen, count, type")
 	})
 }
