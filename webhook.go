@@ -47,6 +47,26 @@ type Webhook struct {
 	CreatedAt time.Time
 }
 
+// WebhookSort is an order a list of webhooks can come in; webhooks that tie follow
+// the order they were added in.
+type WebhookSort string
+
+// The orders of a list of webhooks.
+const (
+	WebhookByOrg    WebhookSort = "org"    // the centre's first, then by ODS code (the default)
+	WebhookByNewest WebhookSort = "newest" // most recently added first
+	WebhookByKind   WebhookSort = "kind"   // by kind (json, slack, teams)
+)
+
+// WebhookSorts are the orders of a list of webhooks, the default first.
+var WebhookSorts = []WebhookSort{WebhookByOrg, WebhookByNewest, WebhookByKind}
+
+// Or returns s, or WebhookByOrg when s is empty.
+func (s WebhookSort) Or() WebhookSort { return sortOr(s, WebhookSorts) }
+
+// Check returns an EINVALID error naming the choices when s is not one of WebhookSorts.
+func (s WebhookSort) Check() error { return checkSort(s, WebhookSorts) }
+
 // WebhookFilter selects webhooks; zero fields match everything.
 type WebhookFilter struct {
 	// Org matches the webhooks of the organisation with this ODS code.
@@ -56,6 +76,8 @@ type WebhookFilter struct {
 	// Orgs, when not nil, keeps the list to these organisations' webhooks (an
 	// organisation administrator's own); an empty list matches nothing.
 	Orgs []string
+	// Sort is the order of the list (WebhookByOrg when empty).
+	Sort WebhookSort
 }
 
 // DeliveryStatus is where one delivery of a message is.

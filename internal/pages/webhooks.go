@@ -102,6 +102,14 @@ type webhooksData struct {
 	Sector bool
 	// Dead counts the failed deliveries of the webhooks listed.
 	Dead int
+	// Heads are the column headers that sort the list.
+	Heads sortHeads
+}
+
+// webhookSortCols are the sorting columns of the list of webhooks.
+var webhookSortCols = []sortCol[vigil.WebhookSort]{
+	{Name: "org", By: vigil.WebhookByOrg, Asc: true},
+	{Name: "kind", By: vigil.WebhookByKind, Asc: true},
 }
 
 func (p *Pages) webhookList(w http.ResponseWriter, r *http.Request) {
@@ -111,7 +119,7 @@ func (p *Pages) webhookList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	f := vigil.WebhookFilter{Org: strings.TrimSpace(q.Get("org"))}
+	f := vigil.WebhookFilter{Org: strings.TrimSpace(q.Get("org")), Sort: vigil.WebhookSort(q.Get("sort"))}
 	if strings.EqualFold(f.Org, "centre") {
 		f.Org, f.Centre = "", true
 	}
@@ -120,7 +128,8 @@ func (p *Pages) webhookList(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	d := webhooksData{Query: q, CanManage: canManageWebhooks(pr), Sector: sectorRole(pr)}
+	d := webhooksData{Query: q, CanManage: canManageWebhooks(pr), Sector: sectorRole(pr),
+		Heads: newSortHeads(r.URL.Path, q, f.Sort.Or(), vigil.WebhookByOrg, webhookSortCols...)}
 	for _, s := range list {
 		d.Webhooks = append(d.Webhooks, webhookRow{s})
 		d.Dead += s.Dead

@@ -78,3 +78,29 @@ func checkSortErrors[S ~string, T any](t *testing.T, list func(S) listFunc[T], f
 	_, _, err = list("colour")("", 1)
 	wantError(t, err, vigil.EINVALID, `sort "colour" is not one of `+names)
 }
+
+// checkOrdered lists a list that is not paged in each order and checks the rows come
+// out as sorting all by the order's cmp puts them.
+func checkOrdered[S ~string, T any](t *testing.T, all []T, key func(T) string, list func(S) ([]T, error), cases ...sortCase[S, T]) {
+	t.Helper()
+	for _, tc := range cases {
+		sorted := slices.Clone(all)
+		slices.SortStableFunc(sorted, tc.cmp)
+		rows, err := list(tc.sort)
+		if err != nil {
+			t.Fatalf("sort %q: %v", tc.sort, err)
+		}
+		want, got := make([]string, len(sorted)), make([]string, len(rows))
+		for i := range sorted {
+			want[i] = key(sorted[i])
+		}
+		for i := range rows {
+			got[i] = key(rows[i])
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("sort %q (-want +got):\n%s", tc.sort, diff)
+		}
+	}
+	_, err := list("colour")
+	wantError(t, err, vigil.EINVALID, `sort "colour" is not one of`)
+}
