@@ -51,6 +51,9 @@ type User struct {
 	Disabled bool
 	// CreatedAt is when the account was made.
 	CreatedAt time.Time
+	// LastSignIn is when the user last signed in to the web interface; zero when never
+	// (or not since vigil began recording it).
+	LastSignIn time.Time
 }
 
 // Principal is who is making a request: a signed-in user or a token.
@@ -136,10 +139,12 @@ const (
 	UserByRole   UserSort = "role"   // by role
 	UserByOrg    UserSort = "org"    // by organisation's ODS code, the sector centre's people first
 	UserByNewest UserSort = "newest" // most recently added first
+	// UserByLastSignIn puts the most recently signed in first, those who never did last.
+	UserByLastSignIn UserSort = "last_sign_in"
 )
 
 // UserSorts are the orders of a list of people, the default first.
-var UserSorts = []UserSort{UserByEmail, UserByName, UserByRole, UserByOrg, UserByNewest}
+var UserSorts = []UserSort{UserByEmail, UserByName, UserByRole, UserByOrg, UserByNewest, UserByLastSignIn}
 
 // Or returns s, or UserByEmail when s is empty.
 func (s UserSort) Or() UserSort { return sortOr(s, UserSorts) }

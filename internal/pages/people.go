@@ -40,6 +40,7 @@ var userSortCols = []sortCol[vigil.UserSort]{
 	{Name: "role", By: vigil.UserByRole, Asc: true},
 	{Name: "org", By: vigil.UserByOrg, Asc: true},
 	{Name: "added", By: vigil.UserByNewest},
+	{Name: "last_sign_in", By: vigil.UserByLastSignIn},
 }
 
 // roleChoices are the roles a person may have, as a select offers them.
@@ -95,9 +96,10 @@ func (p *Pages) userList(w http.ResponseWriter, r *http.Request) {
 
 // writeUsersCSV writes the accounts as the page shows them.
 func writeUsersCSV(w http.ResponseWriter, list []vigil.User) {
-	cw := csvDownload(w, "people.csv", "email", "name", "role", "organisation", "disabled", "created_at")
+	cw := csvDownload(w, "people.csv", "email", "name", "role", "organisation", "disabled", "created_at", "last_sign_in")
 	for _, u := range list {
-		_ = cw.Write([]string{csvSafe(u.Email), csvSafe(u.Name), string(u.Role), u.Org, strconv.FormatBool(u.Disabled), csvTime(u.CreatedAt)})
+		_ = cw.Write([]string{csvSafe(u.Email), csvSafe(u.Name), string(u.Role), u.Org, strconv.FormatBool(u.Disabled), csvTime(u.CreatedAt),
+			csvTime(u.LastSignIn)})
 	}
 	cw.Flush()
 }

@@ -19,6 +19,8 @@ var userOrders = sortedList[vigil.UserSort, vigil.User]{kind: "user", tie: "emai
 			arg: textArg},
 		// People are numbered as they are added.
 		vigil.UserByNewest: {col: "id", key: func(u vigil.User) string { return idText(u.ID) }, arg: idArg},
+		vigil.UserByLastSignIn: {col: orNever("last_sign_in_at"), tieAsc: true, key: func(u vigil.User) string { return timeKey(u.LastSignIn) },
+			arg: maybeTimeArg},
 	}}
 
 // ListUsers returns the users f selects in f.Sort's order, and the cursor of the next

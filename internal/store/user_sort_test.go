@@ -3,6 +3,7 @@ package store_test
 import (
 	"cmp"
 	"testing"
+	"time"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -30,6 +31,24 @@ func TestListUsersSorted(t *testing.T) {
 			}
 			all = append(all, u)
 		}
+		clk := fakeClock(s)
+		for i, u := range all { // some sign in, two at the same time, some never
+			if i%3 == 0 {
+				continue
+			}
+			if i%4 != 1 {
+				clk.advance(time.Minute)
+			}
+			if _, _, err := s.CreateSession(t.Context(), u.ID, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, u := range all {
+			var err error
+			if all[i], err = s.GetUser(t.Context(), u.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 		byEmail := func(a, b vigil.User) int { return cmp.Compare(a.Email, b.Email) }
 		then := func(f func(vigil.User) string) func(a, b vigil.User) int {
 			return func(a, b vigil.User) int { return cmp.Or(cmp.Compare(f(a), f(b)), byEmail(a, b)) }
@@ -45,7 +64,8 @@ func TestListUsersSorted(t *testing.T) {
 			c{vigil.UserByName, then(func(u vigil.User) string { return u.Name })},
 			c{vigil.UserByRole, then(func(u vigil.User) string { return string(u.Role) })},
 			c{vigil.UserByOrg, then(func(u vigil.User) string { return u.Org })},
-			c{vigil.UserByNewest, func(a, b vigil.User) int { return cmp.Compare(b.ID, a.ID) }})
-		checkSortErrors(t, list, vigil.UserByName, vigil.UserByOrg, "email, name, role, org, newest")
+			c{vigil.UserByNewest, func(a, b vigil.User) int { return cmp.Compare(b.ID, a.ID) }},
+			c{vigil.UserByLastSignIn, func(a, b vigil.User) int { return cmp.Or(b.LastSignIn.Compare(a.LastSignIn), byEmail(a, b)) }})
+		checkSortErrors(t, list, vigil.UserByName, vigil.UserByOrg, "email, name, role, org, newest, last_sign_in")
 	})
 }

@@ -19,7 +19,7 @@ func TestListsSort(t *testing.T) {
 		}{
 			{"sector_analyst", "/api/v1/alerts", "newest,last_seen,oldest,severity,org"},
 			{"sector_analyst", "/api/v1/orgs", "ods_code,name,kind,region"},
-			{"sector_admin", "/api/v1/users", "email,name,role,org,newest"},
+			{"sector_admin", "/api/v1/users", "email,name,role,org,newest,last_sign_in"},
 			{"sector_admin", "/api/v1/audit", "newest,oldest"},
 			{"sector_analyst", "/api/v1/indicators", "newest,oldest,value,type,confidence,last_seen,last_sighted"},
 			{"sector_analyst", "/api/v1/sightings", "newest,latest,count,org,indicator"},

@@ -8,6 +8,9 @@
 -- take the most any source says of an indicator (confidence, last seen) are sorted as
 -- read: no index can hold a maximum over another table's rows. Never-sighted
 -- indicators read as the year 1 (store.orNever), so that the index holds them too.
+--
+-- People sort by when they last signed in, which vigil now records (NULL: never, or not
+-- since this migration).
 
 -- +goose Up
 CREATE INDEX alerts_last_seen ON alerts (last_seen, id);
@@ -25,8 +28,10 @@ CREATE INDEX unrouted_waiting_type ON unrouted_events (type, id) WHERE assigned_
 CREATE INDEX outbox_kind ON outbox (kind, id);
 CREATE INDEX email_deliveries_status ON email_deliveries (status, id);
 CREATE INDEX webhook_deliveries_status ON webhook_deliveries (status, id);
+ALTER TABLE users ADD COLUMN last_sign_in_at TEXT;
 
 -- +goose Down
+ALTER TABLE users DROP COLUMN last_sign_in_at;
 DROP INDEX webhook_deliveries_status;
 DROP INDEX email_deliveries_status;
 DROP INDEX outbox_kind;
