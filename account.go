@@ -51,6 +51,9 @@ type User struct {
 	Disabled bool
 	// CreatedAt is when the account was made.
 	CreatedAt time.Time
+	// LastSignIn is when the user last signed in to the web interface; zero when never
+	// (or not since vigil began recording it).
+	LastSignIn time.Time
 }
 
 // Principal is who is making a request: a signed-in user or a token.
@@ -117,11 +120,37 @@ type UserFilter struct {
 	Role Role
 	// Email matches users whose address contains it, case-insensitively.
 	Email string
-	// Cursor continues a previous page.
+	// Sort is the order of the list (UserByEmail when empty).
+	Sort UserSort
+	// Cursor continues a previous page; it belongs to one Sort.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
 	Limit int
 }
+
+// UserSort is an order a list of people can come in; people that tie follow their
+// e-mail addresses.
+type UserSort string
+
+// The orders of a list of people.
+const (
+	UserByEmail  UserSort = "email"  // by e-mail address (the default)
+	UserByName   UserSort = "name"   // by name, A to Z
+	UserByRole   UserSort = "role"   // by role
+	UserByOrg    UserSort = "org"    // by organisation's ODS code, the sector centre's people first
+	UserByNewest UserSort = "newest" // most recently added first
+	// UserByLastSignIn puts the most recently signed in first, those who never did last.
+	UserByLastSignIn UserSort = "last_sign_in"
+)
+
+// UserSorts are the orders of a list of people, the default first.
+var UserSorts = []UserSort{UserByEmail, UserByName, UserByRole, UserByOrg, UserByNewest, UserByLastSignIn}
+
+// Or returns s, or UserByEmail when s is empty.
+func (s UserSort) Or() UserSort { return sortOr(s, UserSorts) }
+
+// Check returns an EINVALID error naming the choices when s is not one of UserSorts.
+func (s UserSort) Check() error { return checkSort(s, UserSorts) }
 
 // NewUser is what CreateUser needs to make an account.
 type NewUser struct {

@@ -1,8 +1,6 @@
 package vigil
 
 import (
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -125,22 +123,8 @@ const (
 var AlertSorts = []AlertSort{AlertByNewest, AlertByLastSeen, AlertByOldest, AlertBySeverity, AlertByOrg}
 
 // Or returns s, or AlertByNewest when s is empty.
-func (s AlertSort) Or() AlertSort {
-	if s == "" {
-		return AlertByNewest
-	}
-	return s
-}
+func (s AlertSort) Or() AlertSort { return sortOr(s, AlertSorts) }
 
 // Check returns an EINVALID error naming the choices when s is not one of AlertSorts;
 // the empty sort is the default.
-func (s AlertSort) Check() error {
-	if s == "" || slices.Contains(AlertSorts, s) {
-		return nil
-	}
-	names := make([]string, len(AlertSorts))
-	for i, v := range AlertSorts {
-		names[i] = string(v)
-	}
-	return Errorf(EINVALID, "sort %q is not one of %s", string(s), strings.Join(names, ", "))
-}
+func (s AlertSort) Check() error { return checkSort(s, AlertSorts) }

@@ -22,6 +22,24 @@ type AuditEntry struct {
 	Hash string
 }
 
+// AuditSort is an order the audit log can be read in.
+type AuditSort string
+
+// The orders of the audit log.
+const (
+	AuditByNewest AuditSort = "newest" // most recent first (the default)
+	AuditByOldest AuditSort = "oldest" // first written first
+)
+
+// AuditSorts are the orders of the audit log, the default first.
+var AuditSorts = []AuditSort{AuditByNewest, AuditByOldest}
+
+// Or returns s, or AuditByNewest when s is empty.
+func (s AuditSort) Or() AuditSort { return sortOr(s, AuditSorts) }
+
+// Check returns an EINVALID error naming the choices when s is not one of AuditSorts.
+func (s AuditSort) Check() error { return checkSort(s, AuditSorts) }
+
 // AuditFilter selects audit rows; zero fields match everything.
 type AuditFilter struct {
 	// Actor, Action and Target match rows with exactly these values.
@@ -32,7 +50,9 @@ type AuditFilter struct {
 	Target string
 	// Since matches rows written at or after this time.
 	Since time.Time
-	// Cursor continues a previous page.
+	// Sort is the order of the list (AuditByNewest when empty).
+	Sort AuditSort
+	// Cursor continues a previous page; it belongs to one Sort.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
 	Limit int

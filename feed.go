@@ -70,6 +70,25 @@ type Feed struct {
 	Indicators int64
 }
 
+// FeedSort is an order the list of feeds can come in; feeds that tie follow their names.
+type FeedSort string
+
+// The orders of the list of feeds.
+const (
+	FeedByName     FeedSort = "name"      // by name, A to Z (the default)
+	FeedByLastPull FeedSort = "last_pull" // most recently pulled first, those never pulled last
+	FeedByStatus   FeedSort = "status"    // failing first (error, never pulled, ok)
+)
+
+// FeedSorts are the orders of the list of feeds, the default first.
+var FeedSorts = []FeedSort{FeedByName, FeedByLastPull, FeedByStatus}
+
+// Or returns s, or FeedByName when s is empty.
+func (s FeedSort) Or() FeedSort { return sortOr(s, FeedSorts) }
+
+// Check returns an EINVALID error naming the choices when s is not one of FeedSorts.
+func (s FeedSort) Check() error { return checkSort(s, FeedSorts) }
+
 // FeedPatch changes a feed; nil fields stay as they are.
 type FeedPatch struct {
 	Name, URL, Collection     *string

@@ -47,11 +47,38 @@ type IndicatorFilter struct {
 	Label string
 	// TLP matches indicators some source marks so.
 	TLP TLP
-	// Cursor continues a previous page.
+	// Sort is the order of the list (IndicatorByNewest when empty).
+	Sort IndicatorSort
+	// Cursor continues a previous page; it belongs to one Sort.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
 	Limit int
 }
+
+// IndicatorSort is an order a list of indicators can come in; indicators that tie
+// follow the order they were first stored in, newest first.
+type IndicatorSort string
+
+// The orders of a list of indicators.
+const (
+	IndicatorByNewest      IndicatorSort = "newest"       // most recently stored first (the default)
+	IndicatorByOldest      IndicatorSort = "oldest"       // first stored first
+	IndicatorByValue       IndicatorSort = "value"        // by value, A to Z
+	IndicatorByType        IndicatorSort = "type"         // by type (domain, ipv4…)
+	IndicatorByConfidence  IndicatorSort = "confidence"   // the highest confidence any source states first
+	IndicatorByLastSeen    IndicatorSort = "last_seen"    // the latest any source saw it in the wild first
+	IndicatorByLastSighted IndicatorSort = "last_sighted" // most recently matched in an organisation's telemetry first
+)
+
+// IndicatorSorts are the orders of a list of indicators, the default first.
+var IndicatorSorts = []IndicatorSort{IndicatorByNewest, IndicatorByOldest, IndicatorByValue, IndicatorByType,
+	IndicatorByConfidence, IndicatorByLastSeen, IndicatorByLastSighted}
+
+// Or returns s, or IndicatorByNewest when s is empty.
+func (s IndicatorSort) Or() IndicatorSort { return sortOr(s, IndicatorSorts) }
+
+// Check returns an EINVALID error naming the choices when s is not one of IndicatorSorts.
+func (s IndicatorSort) Check() error { return checkSort(s, IndicatorSorts) }
 
 // Grade returns the Admiralty code of this claim, such as "B2", or "" when not graded.
 func (s IndicatorSource) Grade() string { return AdmiraltyCode(s.Reliability, s.Credibility) }

@@ -88,11 +88,34 @@ type OrgFilter struct {
 	Region string
 	// Audience, when set, keeps the list to the organisations it may see, in the query.
 	Audience *Audience
-	// Cursor continues a previous page.
+	// Sort is the order of the list (OrgByCode when empty).
+	Sort OrgSort
+	// Cursor continues a previous page; it belongs to one Sort.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
 	Limit int
 }
+
+// OrgSort is an order a list of organisations can come in; organisations that tie
+// follow their ODS codes.
+type OrgSort string
+
+// The orders of a list of organisations.
+const (
+	OrgByCode   OrgSort = "ods_code" // by ODS code (the default)
+	OrgByName   OrgSort = "name"     // by name, A to Z
+	OrgByKind   OrgSort = "kind"     // by kind (trust, gp…), then ODS code
+	OrgByRegion OrgSort = "region"   // by region, then ODS code
+)
+
+// OrgSorts are the orders of a list of organisations, the default first.
+var OrgSorts = []OrgSort{OrgByCode, OrgByName, OrgByKind, OrgByRegion}
+
+// Or returns s, or OrgByCode when s is empty.
+func (s OrgSort) Or() OrgSort { return sortOr(s, OrgSorts) }
+
+// Check returns an EINVALID error naming the choices when s is not one of OrgSorts.
+func (s OrgSort) Check() error { return checkSort(s, OrgSorts) }
 
 // OrgKind is what sort of health or care organisation an Org is.
 type OrgKind string

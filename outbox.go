@@ -54,6 +54,27 @@ type OutboxEntry struct {
 	SentAt time.Time
 }
 
+// OutboxSort is an order a list of messages can come in; messages that tie
+// follow the order they were written in, newest first.
+type OutboxSort string
+
+// The orders of a list of messages.
+const (
+	OutboxByNewest OutboxSort = "newest" // most recently written first (the default)
+	OutboxByOldest OutboxSort = "oldest" // first written first
+	OutboxByOrg    OutboxSort = "org"    // by the organisation's ODS code
+	OutboxByKind   OutboxSort = "kind"   // by kind (alert, digest…)
+)
+
+// OutboxSorts are the orders of a list of messages, the default first.
+var OutboxSorts = []OutboxSort{OutboxByNewest, OutboxByOldest, OutboxByOrg, OutboxByKind}
+
+// Or returns s, or OutboxByNewest when s is empty.
+func (s OutboxSort) Or() OutboxSort { return sortOr(s, OutboxSorts) }
+
+// Check returns an EINVALID error naming the choices when s is not one of OutboxSorts.
+func (s OutboxSort) Check() error { return checkSort(s, OutboxSorts) }
+
 // OutboxFilter selects outbox entries; zero fields match everything. Tenancy is the
 // caller's job: to show one organisation its messages, set Org.
 type OutboxFilter struct {
@@ -67,7 +88,10 @@ type OutboxFilter struct {
 	Recipient string
 	// Pending matches only entries not yet sent.
 	Pending bool
-	// Cursor continues a previous page; Limit caps the page (DefaultLimit when 0).
+	// Sort is the order of the list (OutboxByNewest when empty).
+	Sort OutboxSort
+	// Cursor continues a previous page; it belongs to one Sort. Limit caps the page
+	// (DefaultLimit when 0).
 	Cursor string
 	// Limit is the page size.
 	Limit int

@@ -97,11 +97,35 @@ type UnroutedEvent struct {
 	AlertID int64
 }
 
+// UnroutedSort is an order a list of unrouted events can come in; events that
+// tie follow the order they were received in, newest first.
+type UnroutedSort string
+
+// The orders of a list of unrouted events.
+const (
+	UnroutedByNewest   UnroutedSort = "newest"    // most recently received first (the default)
+	UnroutedByLastSeen UnroutedSort = "last_seen" // most recently reported again first
+	UnroutedByCount    UnroutedSort = "count"     // reported most often first
+	UnroutedByType     UnroutedSort = "type"      // by the event's type
+)
+
+// UnroutedSorts are the orders of a list of unrouted events, the default first.
+var UnroutedSorts = []UnroutedSort{UnroutedByNewest, UnroutedByLastSeen, UnroutedByCount, UnroutedByType}
+
+// Or returns s, or UnroutedByNewest when s is empty.
+func (s UnroutedSort) Or() UnroutedSort { return sortOr(s, UnroutedSorts) }
+
+// Check returns an EINVALID error naming the choices when s is not one of UnroutedSorts.
+func (s UnroutedSort) Check() error { return checkSort(s, UnroutedSorts) }
+
 // UnroutedFilter selects unrouted events; zero fields match everything.
 type UnroutedFilter struct {
 	// Type matches events of that type.
 	Type string
-	// Cursor continues a previous page; Limit caps the page (DefaultLimit when 0).
+	// Sort is the order of the list (UnroutedByNewest when empty).
+	Sort UnroutedSort
+	// Cursor continues a previous page; it belongs to one Sort. Limit caps the page
+	// (DefaultLimit when 0).
 	Cursor string
 	// Limit is the page size.
 	Limit int

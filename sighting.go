@@ -45,6 +45,28 @@ func DayOf(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
+// SightingSort is an order a list of sightings can come in; sightings that tie follow
+// the order they were first recorded in, newest first.
+type SightingSort string
+
+// The orders of a list of sightings.
+const (
+	SightingByNewest    SightingSort = "newest"    // most recently recorded first (the default)
+	SightingByLatest    SightingSort = "latest"    // most recently seen first
+	SightingByCount     SightingSort = "count"     // seen most often first
+	SightingByOrg       SightingSort = "org"       // by the organisation's ODS code
+	SightingByIndicator SightingSort = "indicator" // by the indicator's value, A to Z
+)
+
+// SightingSorts are the orders of a list of sightings, the default first.
+var SightingSorts = []SightingSort{SightingByNewest, SightingByLatest, SightingByCount, SightingByOrg, SightingByIndicator}
+
+// Or returns s, or SightingByNewest when s is empty.
+func (s SightingSort) Or() SightingSort { return sortOr(s, SightingSorts) }
+
+// Check returns an EINVALID error naming the choices when s is not one of SightingSorts.
+func (s SightingSort) Check() error { return checkSort(s, SightingSorts) }
+
 // SightingFilter selects sightings; zero fields match everything. Tenancy is the
 // caller's job: to show one organisation its sightings, set Org.
 type SightingFilter struct {
@@ -58,7 +80,9 @@ type SightingFilter struct {
 	Since time.Time
 	// Audience, when set, keeps the list to what it may see, in the query itself.
 	Audience *Audience
-	// Cursor continues a previous page.
+	// Sort is the order of the list (SightingByNewest when empty).
+	Sort SightingSort
+	// Cursor continues a previous page; it belongs to one Sort.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
 	Limit int

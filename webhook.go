@@ -47,6 +47,26 @@ type Webhook struct {
 	CreatedAt time.Time
 }
 
+// WebhookSort is an order a list of webhooks can come in; webhooks that tie follow
+// the order they were added in.
+type WebhookSort string
+
+// The orders of a list of webhooks.
+const (
+	WebhookByOrg    WebhookSort = "org"    // the centre's first, then by ODS code (the default)
+	WebhookByNewest WebhookSort = "newest" // most recently added first
+	WebhookByKind   WebhookSort = "kind"   // by kind (json, slack, teams)
+)
+
+// WebhookSorts are the orders of a list of webhooks, the default first.
+var WebhookSorts = []WebhookSort{WebhookByOrg, WebhookByNewest, WebhookByKind}
+
+// Or returns s, or WebhookByOrg when s is empty.
+func (s WebhookSort) Or() WebhookSort { return sortOr(s, WebhookSorts) }
+
+// Check returns an EINVALID error naming the choices when s is not one of WebhookSorts.
+func (s WebhookSort) Check() error { return checkSort(s, WebhookSorts) }
+
 // WebhookFilter selects webhooks; zero fields match everything.
 type WebhookFilter struct {
 	// Org matches the webhooks of the organisation with this ODS code.
@@ -56,6 +76,8 @@ type WebhookFilter struct {
 	// Orgs, when not nil, keeps the list to these organisations' webhooks (an
 	// organisation administrator's own); an empty list matches nothing.
 	Orgs []string
+	// Sort is the order of the list (WebhookByOrg when empty).
+	Sort WebhookSort
 }
 
 // DeliveryStatus is where one delivery of a message is.
@@ -125,6 +147,27 @@ type Delivery struct {
 	LastStatus int
 }
 
+// DeliverySort is an order a list of deliveries can come in; deliveries that tie
+// follow the order they were planned in, newest first.
+type DeliverySort string
+
+// The orders of a list of deliveries.
+const (
+	DeliveryByNewest   DeliverySort = "newest"   // most recently planned first (the default)
+	DeliveryByOldest   DeliverySort = "oldest"   // first planned first
+	DeliveryByStatus   DeliverySort = "status"   // by status (dead, delivered, pending)
+	DeliveryByAttempts DeliverySort = "attempts" // tried most often first
+)
+
+// DeliverySorts are the orders of a list of deliveries, the default first.
+var DeliverySorts = []DeliverySort{DeliveryByNewest, DeliveryByOldest, DeliveryByStatus, DeliveryByAttempts}
+
+// Or returns s, or DeliveryByNewest when s is empty.
+func (s DeliverySort) Or() DeliverySort { return sortOr(s, DeliverySorts) }
+
+// Check returns an EINVALID error naming the choices when s is not one of DeliverySorts.
+func (s DeliverySort) Check() error { return checkSort(s, DeliverySorts) }
+
 // DeliveryFilter selects deliveries; zero fields match everything.
 type DeliveryFilter struct {
 	// Status matches deliveries in that state.
@@ -137,7 +180,9 @@ type DeliveryFilter struct {
 	WebhookID int64
 	// OutboxID matches one message's deliveries.
 	OutboxID int64
-	// Cursor continues a previous page.
+	// Sort is the order of the list (DeliveryByNewest when empty).
+	Sort DeliverySort
+	// Cursor continues a previous page; it belongs to one Sort.
 	Cursor string
 	// Limit is the page size (DefaultLimit when 0, at most MaxLimit).
 	Limit int

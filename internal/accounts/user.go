@@ -32,7 +32,7 @@ func (s *Service) AddUser(ctx context.Context, p vigil.Principal, nu vigil.NewUs
 	return u, nil
 }
 
-// ListUsers lists the accounts in email order, a page at a time, with the cursor of the
+// ListUsers lists the accounts in f.Sort's order, a page at a time, with the cursor of the
 // next page; only a sector_admin may (f.Org keeps to one organisation). Password hashes
 // are never read.
 func (s *Service) ListUsers(ctx context.Context, p vigil.Principal, f vigil.UserFilter) ([]vigil.User, string, error) {

@@ -15,6 +15,7 @@ type indicatorListIn struct {
 	Source string              `query:"source" maxLength:"100" doc:"Only indicators this source holds."`
 	Label  string              `query:"label" maxLength:"200" example:"emotet" doc:"Only indicators a source labels so (malware family, campaign), in any case."`
 	TLP    vigil.TLP           `query:"tlp" enum:"CLEAR,GREEN,AMBER,AMBER+STRICT,RED" doc:"Only indicators a source marks so."`
+	Sort   vigil.IndicatorSort `query:"sort" enum:"newest,oldest,value,type,confidence,last_seen,last_sighted" doc:"The order: newest stored first (the default), oldest, value (A to Z), type, confidence (the highest any source states first), last_seen (the latest any source saw it first), last_sighted (most recently matched in telemetry first); ties newest first. A cursor continues only the order it came from."`
 	PageParams
 }
 
@@ -50,7 +51,7 @@ type IndicatorSource struct {
 // as the next recompile would.
 func (a *API) indicatorList(ctx context.Context, in *indicatorListIn) (*pageOut[Indicator], error) {
 	list, next, err := a.app.ThreatIntel.SearchIndicators(ctx, principal(ctx), vigil.IndicatorFilter{Value: in.Value, Exact: in.Exact,
-		Type: in.Type, Source: in.Source, Label: in.Label, TLP: in.TLP, Cursor: in.Cursor, Limit: in.Limit})
+		Type: in.Type, Source: in.Source, Label: in.Label, TLP: in.TLP, Sort: in.Sort, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ type notificationListIn struct {
 	Org     string           `query:"org" maxLength:"20" doc:"Only this organisation's messages."`
 	Kind    vigil.OutboxKind `query:"kind" enum:"immediate,digest,escalation,reminder" doc:"Only immediate alerts, only daily digests, only escalations of missed deadlines, or only reminders of passed posture review dates."`
 	Pending bool             `query:"pending" doc:"Only messages not yet sent."`
+	Sort    vigil.OutboxSort `query:"sort" enum:"newest,oldest,org,kind" doc:"The order: newest written first (the default), oldest, org (by ODS code) or kind; ties newest first. A cursor continues only the order it came from."`
 	PageParams
 }
 
@@ -44,12 +45,12 @@ type Notification struct {
 	SentAt *time.Time `json:"sent_at,omitempty"`
 }
 
-// notificationList lists the outbox, newest first: sector roles every organisation's,
+// notificationList lists the outbox, in the order asked for: sector roles every organisation's,
 // organisation roles their own. GET /emails and GET /webhook-deliveries say how each
 // message's delivery went.
 func (a *API) notificationList(ctx context.Context, in *notificationListIn) (*pageOut[Notification], error) {
 	es, next, err := a.app.Alerts.Notifications(ctx, principal(ctx),
-		vigil.OutboxFilter{Org: in.Org, Kind: in.Kind, Pending: in.Pending, Cursor: in.Cursor, Limit: in.Limit})
+		vigil.OutboxFilter{Org: in.Org, Kind: in.Kind, Pending: in.Pending, Sort: in.Sort, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,8 @@ import (
 )
 
 type unroutedListIn struct {
-	Type string `query:"type" maxLength:"40" pattern:"^[a-z_]*$" doc:"Only events of this type, e.g. open_port."`
+	Type string             `query:"type" maxLength:"40" pattern:"^[a-z_]*$" doc:"Only events of this type, e.g. open_port."`
+	Sort vigil.UnroutedSort `query:"sort" enum:"newest,last_seen,count,type" doc:"The order: newest received first (the default), last_seen (most recently reported again first), count (reported most often first), type; ties newest first. A cursor continues only the order it came from."`
 	PageParams
 }
 
@@ -46,9 +47,9 @@ type UnroutedEvent struct {
 	ReceivedAt time.Time `json:"received_at"`
 }
 
-// unroutedList lists the events that matched nobody's assets, newest first.
+// unroutedList lists the events that matched nobody's assets, in the order asked for.
 func (a *API) unroutedList(ctx context.Context, in *unroutedListIn) (*pageOut[UnroutedEvent], error) {
-	us, next, err := a.app.EarlyWarning.ListUnrouted(ctx, principal(ctx), vigil.UnroutedFilter{Type: in.Type, Cursor: in.Cursor, Limit: in.Limit})
+	us, next, err := a.app.EarlyWarning.ListUnrouted(ctx, principal(ctx), vigil.UnroutedFilter{Type: in.Type, Sort: in.Sort, Cursor: in.Cursor, Limit: in.Limit})
 	if err != nil {
 		return nil, err
 	}

@@ -22,8 +22,11 @@ type Account struct {
 	Disabled bool `json:"disabled"`
 	// CreatedAt is when the account was made.
 	CreatedAt time.Time `json:"created_at"`
+	// LastSignIn is when the user last signed in to the web interface; absent when never.
+	LastSignIn *time.Time `json:"last_sign_in,omitempty"`
 }
 
 func accountOut(u vigil.User) Account {
-	return Account{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Org: u.Org, Disabled: u.Disabled, CreatedAt: u.CreatedAt}
+	return Account{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Org: u.Org, Disabled: u.Disabled, CreatedAt: u.CreatedAt,
+		LastSignIn: timePtr(u.LastSignIn)}
 }

@@ -7,13 +7,14 @@ import (
 )
 
 type webhookListIn struct {
-	Org    string `query:"org" maxLength:"20" doc:"Only this organisation's webhooks."`
-	Centre bool   `query:"centre" doc:"Only the sector centre's webhooks (sector roles)."`
+	Org    string            `query:"org" maxLength:"20" doc:"Only this organisation's webhooks."`
+	Centre bool              `query:"centre" doc:"Only the sector centre's webhooks (sector roles)."`
+	Sort   vigil.WebhookSort `query:"sort" enum:"org,newest,kind" doc:"The order: org (the centre's first, then by ODS code; the default), newest added first, or kind; ties in the order they were added."`
 }
 
 type webhookListOut struct {
 	Body struct {
-		// Items are the webhooks, the centre's first, then by organisation.
+		// Items are the webhooks, in the order asked for.
 		Items []Webhook `json:"items" nullable:"false"`
 	}
 }
@@ -21,7 +22,7 @@ type webhookListOut struct {
 // webhookList lists the webhooks the caller may see: every one for sector roles, an
 // organisation admin's own organisation's.
 func (a *API) webhookList(ctx context.Context, in *webhookListIn) (*webhookListOut, error) {
-	ws, err := a.app.Notify.Webhooks(ctx, principal(ctx), vigil.WebhookFilter{Org: in.Org, Centre: in.Centre})
+	ws, err := a.app.Notify.Webhooks(ctx, principal(ctx), vigil.WebhookFilter{Org: in.Org, Centre: in.Centre, Sort: in.Sort})
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 )
 
-// List reads a page of the audit log, newest first, and the cursor of the next page
+// List reads a page of the audit log, in f.Sort's order, and the cursor of the next page
 // ("" on the last); only a sector_admin may.
 func (s *Service) List(ctx context.Context, p vigil.Principal, f vigil.AuditFilter) ([]vigil.AuditEntry, string, error) {
 	if err := p.Need(vigil.RoleSectorAdmin); err != nil {

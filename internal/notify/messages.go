@@ -17,7 +17,7 @@ type Message struct {
 	Emails []vigil.Delivery
 }
 
-// Messages returns a page of the messages f selects, newest first, with their e-mails,
+// Messages returns a page of the messages f selects, in f.Sort's order, with their e-mails,
 // and the cursor of the next page ("" on the last). Who sees what follows the outbox's
 // rule (alerts' Notifications): sector roles every organisation's messages (f.Org picks
 // one); an organisation's people their own, and of those addressed to named recipients

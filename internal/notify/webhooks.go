@@ -245,14 +245,14 @@ func (s *Service) TestWebhook(ctx context.Context, p vigil.Principal, id int64) 
 	return s.attemptWebhook(ctx, claimed, nil)
 }
 
-// Deliveries lists the webhook deliveries f selects that p may see, newest first, and
+// Deliveries lists the webhook deliveries f selects that p may see, in f.Sort's order, and
 // the cursor of the next page: a sector role every one, an organisation admin its own
 // organisation's webhooks'. Payloads are left out.
 func (s *Service) Deliveries(ctx context.Context, p vigil.Principal, f vigil.DeliveryFilter) ([]vigil.Delivery, string, error) {
 	return s.listDeliveries(ctx, p, store.WebhookDeliveries, f)
 }
 
-// Emails lists the e-mail deliveries f selects that p may see, newest first, with the
+// Emails lists the e-mail deliveries f selects that p may see, in f.Sort's order, with the
 // .eml file each was written to in file mode: a sector role every organisation's, an
 // organisation admin its own.
 func (s *Service) Emails(ctx context.Context, p vigil.Principal, f vigil.DeliveryFilter) ([]vigil.Delivery, string, error) {

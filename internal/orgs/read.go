@@ -36,7 +36,7 @@ func withoutForeignContacts(aud vigil.Audience, o vigil.Org) vigil.Org {
 	return o
 }
 
-// List returns a page of the organisations p may see, in ODS-code order, and the cursor
+// List returns a page of the organisations p may see, in f.Sort's order, and the cursor
 // of the next page ("" on the last): every one for sector roles, its own for
 // organisation roles, itself and its customers (without their contacts) for a supplier.
 // The audience is part of the query, as for alerts and sightings.

@@ -19,7 +19,7 @@ func TestAlertListSorts(t *testing.T) {
 	b := s.signIn(analyst)
 
 	p := b.get("/alerts?status=open")
-	if !p.has(`<th scope="col" class="nhsuk-table__header" aria-sort="descending"><a href="/alerts?sort=oldest&amp;status=open">Raised</a></th>`,
+	if !p.has(`<th scope="col" class="nhsuk-table__header" aria-sort="descending"><a href="/alerts?sort=oldest&amp;status=open">Raised<span class="vigil-sort" aria-hidden="true"> ▼</span></a></th>`,
 		`<a href="/alerts?sort=severity&amp;status=open">Severity</a>`, `<a href="/alerts?sort=org&amp;status=open">Organisation</a>`,
 		`<a href="/alerts?sort=last_seen&amp;status=open">Last seen</a>`) {
 		t.Fatalf("unsorted list: want the raised column marked (newest first) and every header a link keeping the filter\n%s", p.body)
@@ -29,7 +29,7 @@ func TestAlertListSorts(t *testing.T) {
 	}
 
 	p = b.get("/alerts?status=open&sort=severity&limit=2")
-	if !p.has(`aria-sort="descending"><a href="/alerts?limit=2&amp;sort=severity&amp;status=open">Severity</a>`, `sort=severity`, "Next page") {
+	if !p.has(`aria-sort="descending"><a href="/alerts?limit=2&amp;sort=severity&amp;status=open">Severity<span class="vigil-sort" aria-hidden="true"> ▼</span></a>`, `sort=severity`, "Next page") {
 		t.Fatalf("sorted by severity: want its header marked and the next page in the same order\n%s", p.body)
 	}
 	if m := regexp.MustCompile(`href="([^"]*cursor=[^"]*)">Next page`).FindStringSubmatch(p.body); m == nil || !strings.Contains(m[1], "sort=severity") {
@@ -37,10 +37,10 @@ func TestAlertListSorts(t *testing.T) {
 	}
 
 	p = b.get("/alerts?sort=newest")
-	if !p.has(`aria-sort="descending"><a href="/alerts?sort=oldest">Raised</a>`) {
+	if !p.has(`aria-sort="descending"><a href="/alerts?sort=oldest">Raised<span class="vigil-sort" aria-hidden="true"> ▼</span></a>`) {
 		t.Errorf("sorted newest first: want the raised header marked and turning the order round\n%s", p.body)
 	}
-	if p = b.get("/alerts?sort=oldest"); !p.has(`aria-sort="ascending"><a href="/alerts">Raised</a>`) {
+	if p = b.get("/alerts?sort=oldest"); !p.has(`aria-sort="ascending"><a href="/alerts">Raised<span class="vigil-sort" aria-hidden="true"> ▲</span></a>`) {
 		t.Errorf("sorted oldest first: want the raised header marked ascending\n%s", p.body)
 	}
 

@@ -53,45 +53,15 @@ type alertListData struct {
 	Sector bool // the viewer sees several organisations
 	// Sort is the list's order, and Heads its column headers that sort it.
 	Sort  vigil.AlertSort
-	Heads alertHeads
+	Heads sortHeads
 }
 
-// sortHead is a column header that sorts the list: where it leads and, on the column
-// the list is sorted by, its aria-sort (ascending or descending).
-type sortHead struct {
-	Href, AriaSort string
-}
-
-// alertHeads are the alert table's sorting headers.
-type alertHeads struct {
-	Org, Severity, Raised, LastSeen sortHead
-}
-
-// newAlertHeads makes the headers of a list at path with query q sorted by cur: each
-// leads to the same filters in its own order from the first page; the raised column,
-// already sorted, turns the order round.
-func newAlertHeads(path string, q url.Values, cur vigil.AlertSort) alertHeads {
-	head := func(to vigil.AlertSort, aria string) sortHead {
-		if to == vigil.AlertByNewest {
-			to = "" // the default keeps addresses short
-		}
-		return sortHead{Href: withQuery(path, q, "sort", string(to), "cursor", ""), AriaSort: aria}
-	}
-	h := alertHeads{Org: head(vigil.AlertByOrg, ""), Severity: head(vigil.AlertBySeverity, ""),
-		Raised: head(vigil.AlertByNewest, ""), LastSeen: head(vigil.AlertByLastSeen, "")}
-	switch cur {
-	case vigil.AlertByOrg:
-		h.Org.AriaSort = "ascending"
-	case vigil.AlertBySeverity:
-		h.Severity.AriaSort = "descending"
-	case vigil.AlertByNewest:
-		h.Raised = head(vigil.AlertByOldest, "descending")
-	case vigil.AlertByOldest:
-		h.Raised.AriaSort = "ascending"
-	default:
-		h.LastSeen.AriaSort = "descending"
-	}
-	return h
+// alertSortCols are the alert table's sorting columns.
+var alertSortCols = []sortCol[vigil.AlertSort]{
+	{Name: "org", By: vigil.AlertByOrg, Asc: true},
+	{Name: "severity", By: vigil.AlertBySeverity},
+	{Name: "raised", By: vigil.AlertByNewest, Back: vigil.AlertByOldest},
+	{Name: "last_seen", By: vigil.AlertByLastSeen},
 }
 
 // alertFilter reads a list's filters from the query.
@@ -130,7 +100,7 @@ func (p *Pages) alertListFor(w http.ResponseWriter, r *http.Request, pr vigil.Pr
 		return
 	}
 	d := alertListData{Alerts: list, Query: q, Now: time.Now(), Sector: pr.Role != vigil.RoleOrgAdmin && pr.Role != vigil.RoleOrgMember,
-		Sort: f.Sort.Or(), Heads: newAlertHeads(r.URL.Path, q, f.Sort.Or())}
+		Sort: f.Sort.Or(), Heads: newSortHeads(r.URL.Path, q, f.Sort.Or(), vigil.AlertByNewest, alertSortCols...)}
 	if next != "" {
 		d.Next = withQuery(r.URL.Path, q, "cursor", next)
 	}

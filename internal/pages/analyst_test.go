@@ -60,7 +60,7 @@ func TestSectorOverview(t *testing.T) {
 		fmt.Sprintf("%d alerts raised in all.", today.Total)) {
 		t.Errorf("want two charts with titles and totals; %d images", n)
 	}
-	feeds, err := s.app.ThreatIntel.ListFeeds(ctx, analystP)
+	feeds, err := s.app.ThreatIntel.ListFeeds(ctx, analystP, "")
 	if err != nil || len(feeds) == 0 {
 		t.Fatalf("demo feeds %v, %v", feeds, err)
 	}

@@ -23,11 +23,16 @@ type auditData struct {
 	Entries     []vigil.AuditEntry
 	Query       url.Values
 	Next        string // the next page's address; empty on the last page
+	// Heads are the column headers that sort the list.
+	Heads sortHeads
 }
 
+// auditSortCols turn the log round: newest first, or oldest first.
+var auditSortCols = []sortCol[vigil.AuditSort]{{Name: "when", By: vigil.AuditByNewest, Back: vigil.AuditByOldest}}
+
 // auditList shows whether the audit chain is intact (checked against a head kept
-// elsewhere when ?head= gives one) and the entries the filters choose, newest first;
-// ?format=csv downloads the page of entries.
+// elsewhere when ?head= gives one) and the entries the filters choose, newest first
+// (?sort=oldest turns them round); ?format=csv downloads the page of entries.
 func (p *Pages) auditList(w http.ResponseWriter, r *http.Request) {
 	pr, err := principal(r)
 	if err != nil {
@@ -37,7 +42,8 @@ func (p *Pages) auditList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	d := auditData{Query: q, Head: strings.TrimSpace(q.Get("head"))}
 	f := vigil.AuditFilter{Actor: strings.TrimSpace(q.Get("actor")), Action: strings.TrimSpace(q.Get("action")),
-		Target: strings.TrimSpace(q.Get("target")), Cursor: q.Get("cursor")}
+		Target: strings.TrimSpace(q.Get("target")), Sort: vigil.AuditSort(q.Get("sort")), Cursor: q.Get("cursor")}
+	d.Heads = newSortHeads(r.URL.Path, q, f.Sort.Or(), vigil.AuditByNewest, auditSortCols...)
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	var errs []fieldError
 	if f.Since, err = sinceOf(q); err != nil {

@@ -31,7 +31,20 @@ type unroutedData struct {
 	// Org is the organisation typed for an event whose assignment was refused, by
 	// event, so that the form shows it again.
 	Org map[int64]string
+	// Sorts are the orders the form offers, and Heads the column headers that sort.
+	Sorts []choice
+	Heads sortHeads
 }
+
+// unroutedSortCols are the sorting columns of the events nobody owns.
+var unroutedSortCols = []sortCol[vigil.UnroutedSort]{
+	{Name: "reported", By: vigil.UnroutedByNewest},
+	{Name: "seen", By: vigil.UnroutedByCount},
+}
+
+// unroutedSorts are the orders of the events nobody owns in words, for the form.
+var unroutedSorts = []choice{{"", "Newest first"}, {string(vigil.UnroutedByLastSeen), "Last reported"},
+	{string(vigil.UnroutedByCount), "Reported most often"}, {string(vigil.UnroutedByType), "What was reported"}}
 
 func (p *Pages) unroutedList(w http.ResponseWriter, r *http.Request) {
 	pr, ok := p.sectorOnly(w, r)
@@ -41,11 +54,11 @@ func (p *Pages) unroutedList(w http.ResponseWriter, r *http.Request) {
 	p.renderUnrouted(w, r, pr, http.StatusOK, nil, nil)
 }
 
-// renderUnrouted shows the events waiting to be assigned, newest first, or downloads
-// the page as CSV (?format=csv); errs say why an assignment was refused.
+// renderUnrouted shows the events waiting to be assigned, in the order ?sort= names, or
+// downloads the page as CSV (?format=csv); errs say why an assignment was refused.
 func (p *Pages) renderUnrouted(w http.ResponseWriter, r *http.Request, pr vigil.Principal, status int, errs []fieldError, typed map[int64]string) {
 	q := r.URL.Query()
-	f := vigil.UnroutedFilter{Type: q.Get("type"), Cursor: q.Get("cursor")}
+	f := vigil.UnroutedFilter{Type: q.Get("type"), Sort: vigil.UnroutedSort(q.Get("sort")), Cursor: q.Get("cursor")}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	list, next, err := p.app.EarlyWarning.ListUnrouted(r.Context(), pr, f)
 	if err != nil {
@@ -56,7 +69,8 @@ func (p *Pages) renderUnrouted(w http.ResponseWriter, r *http.Request, pr vigil.
 		writeUnroutedCSV(w, list)
 		return
 	}
-	d := unroutedData{Events: list, Query: q, Types: eventTypes, Org: typed}
+	d := unroutedData{Events: list, Query: q, Types: eventTypes, Org: typed, Sorts: unroutedSorts,
+		Heads: newSortHeads("/events/unrouted", q, f.Sort.Or(), vigil.UnroutedByNewest, unroutedSortCols...)}
 	if next != "" {
 		d.Next = withQuery("/events/unrouted", q, "cursor", next)
 	}

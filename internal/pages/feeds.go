@@ -3,6 +3,7 @@ package pages
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -240,20 +241,38 @@ func (p *Pages) feedList(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	list, err := p.app.ThreatIntel.ListFeeds(r.Context(), pr)
+	q := r.URL.Query()
+	sort := vigil.FeedSort(q.Get("sort"))
+	list, err := p.app.ThreatIntel.ListFeeds(r.Context(), pr, sort)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	views := make([]feedView, len(list))
+	d := feedsData{Query: q, Feeds: make([]feedView, len(list)),
+		Heads: newSortHeads(r.URL.Path, q, sort.Or(), vigil.FeedByName, feedSortCols...)}
 	for i, f := range list {
-		views[i] = newFeedView(f)
+		d.Feeds[i] = newFeedView(f)
 	}
-	if r.URL.Query().Get("format") == "csv" {
-		writeFeedsCSV(w, views)
+	if q.Get("format") == "csv" {
+		writeFeedsCSV(w, d.Feeds)
 		return
 	}
-	p.render(w, r, http.StatusOK, "feeds.html", &view{Title: "Feeds", Data: views})
+	p.render(w, r, http.StatusOK, "feeds.html", &view{Title: "Feeds", Data: d})
+}
+
+// feedsData is the list of feeds in the order ?sort= names.
+type feedsData struct {
+	Feeds []feedView
+	Query url.Values
+	// Heads are the column headers that sort the list.
+	Heads sortHeads
+}
+
+// feedSortCols are the sorting columns of the list of feeds.
+var feedSortCols = []sortCol[vigil.FeedSort]{
+	{Name: "name", By: vigil.FeedByName, Asc: true},
+	{Name: "last_pull", By: vigil.FeedByLastPull},
+	{Name: "status", By: vigil.FeedByStatus, Asc: true},
 }
 
 // writeFeedsCSV writes the feeds as the list shows them (addresses redacted).

@@ -18,7 +18,7 @@ import (
 // sector has, with its indicators.
 func TestFeedsListTheDemoFeeds(t *testing.T) {
 	s := demoSite(t)
-	feeds, err := s.app.ThreatIntel.ListFeeds(context.Background(), reader)
+	feeds, err := s.app.ThreatIntel.ListFeeds(context.Background(), reader, "")
 	if err != nil || len(feeds) == 0 {
 		t.Fatalf("ListFeeds: %d feeds, %v; the demo should have some", len(feeds), err)
 	}
@@ -155,7 +155,7 @@ func TestFeedCredentialsAreWriteOnly(t *testing.T) {
 // TestUploadFeedCannotBePulled checks that pulling a feed filled by uploads says why not.
 func TestUploadFeedCannotBePulled(t *testing.T) {
 	s := demoSite(t)
-	feeds, err := s.app.ThreatIntel.ListFeeds(context.Background(), reader)
+	feeds, err := s.app.ThreatIntel.ListFeeds(context.Background(), reader, "")
 	if err != nil || len(feeds) == 0 || feeds[0].Kind != vigil.FeedUpload {
 		t.Fatalf("the demo's feeds %v, %v: want upload feeds", feeds, err)
 	}

@@ -24,7 +24,23 @@ type indicatorListData struct {
 	Types      []choice
 	TLPs       []choice
 	Searched   bool // some filter is set
+	// Sorts are the orders the form offers, and Heads the column headers that sort.
+	Sorts []choice
+	Heads sortHeads
 }
+
+// indicatorSortCols are the sorting columns of the indicator list.
+var indicatorSortCols = []sortCol[vigil.IndicatorSort]{
+	{Name: "value", By: vigil.IndicatorByValue, Asc: true},
+	{Name: "type", By: vigil.IndicatorByType, Asc: true},
+	{Name: "last_sighted", By: vigil.IndicatorByLastSighted},
+}
+
+// indicatorSorts are the orders of the indicator list in words, for the form.
+var indicatorSorts = []choice{{"", "Newest first"}, {string(vigil.IndicatorByOldest), "Oldest first"},
+	{string(vigil.IndicatorByValue), "Value"}, {string(vigil.IndicatorByType), "Type"},
+	{string(vigil.IndicatorByConfidence), "Highest confidence"}, {string(vigil.IndicatorByLastSeen), "Last seen by a source"},
+	{string(vigil.IndicatorByLastSighted), "Last sighted here"}}
 
 // typeChoices are the indicator types, as a select offers them.
 func typeChoices() []choice {
@@ -67,7 +83,8 @@ func typeName(t vigil.IndicatorType) string {
 }
 
 // indicatorList searches the stored indicators, each with every source's claim (its
-// provenance) and its TLP; ?format=csv downloads the page.
+// provenance) and its TLP, in the order ?sort= names; ?format=csv downloads the page in
+// that order.
 func (p *Pages) indicatorList(w http.ResponseWriter, r *http.Request) {
 	pr, err := principal(r)
 	if err != nil {
@@ -76,7 +93,7 @@ func (p *Pages) indicatorList(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := vigil.IndicatorFilter{Value: q.Get("value"), Type: vigil.IndicatorType(q.Get("type")), Source: q.Get("source"),
-		Label: q.Get("label"), Cursor: q.Get("cursor")}
+		Label: q.Get("label"), Sort: vigil.IndicatorSort(q.Get("sort")), Cursor: q.Get("cursor")}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	if t, ok := vigil.ParseTLP(q.Get("tlp")); ok {
 		f.TLP = t
@@ -84,7 +101,8 @@ func (p *Pages) indicatorList(w http.ResponseWriter, r *http.Request) {
 		f.TLP = vigil.TLP(q.Get("tlp"))
 	}
 	d := indicatorListData{Query: q, Types: typeChoices(), TLPs: append([]choice{{"", "Any marking"}}, tlpChoices[1:]...),
-		Searched: f.Value != "" || f.Type != "" || f.Source != "" || f.Label != "" || f.TLP != ""}
+		Searched: f.Value != "" || f.Type != "" || f.Source != "" || f.Label != "" || f.TLP != "",
+		Sorts:    indicatorSorts, Heads: newSortHeads(r.URL.Path, q, f.Sort.Or(), vigil.IndicatorByNewest, indicatorSortCols...)}
 	list, next, err := p.app.ThreatIntel.SearchIndicators(r.Context(), pr, f)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
 		p.render(w, r, http.StatusBadRequest, "indicators.html", &view{Title: "Indicators",
@@ -107,9 +125,12 @@ func (p *Pages) indicatorList(w http.ResponseWriter, r *http.Request) {
 }
 
 // filterField is the filter a refusal names among fields, for the error summary's link;
-// the first field when none is named.
+// the form's sort choice when it refuses the order, the first field when none is named.
 func filterField(err error, fields ...string) string {
 	msg := strings.ToLower(vigil.ErrorMessage(err))
+	if strings.HasPrefix(msg, "sort ") {
+		return "sort"
+	}
 	for _, f := range fields {
 		if strings.Contains(msg, strings.ToLower(f)) {
 			return f

@@ -28,7 +28,20 @@ type messagesData struct {
 	Member bool
 	// FileMode says the server writes e-mails as .eml files instead of sending them.
 	FileMode bool
+	// Sorts are the orders the form offers, and Heads the column headers that sort.
+	Sorts []choice
+	Heads sortHeads
 }
+
+// messageSortCols are the sorting columns of the messages sent.
+var messageSortCols = []sortCol[vigil.OutboxSort]{
+	{Name: "message", By: vigil.OutboxByNewest, Back: vigil.OutboxByOldest},
+	{Name: "org", By: vigil.OutboxByOrg, Asc: true},
+}
+
+// messageSorts are the orders of the messages sent in words, for the form.
+var messageSorts = []choice{{"", "Newest first"}, {string(vigil.OutboxByOldest), "Oldest first"},
+	{string(vigil.OutboxByOrg), "Organisation"}, {string(vigil.OutboxByKind), "Kind"}}
 
 // messageKinds are the kinds of message, as people call them.
 var messageKinds = []choice{{string(vigil.OutboxImmediate), "Urgent alert"}, {string(vigil.OutboxDigest), "Daily summary"},
@@ -101,10 +114,11 @@ func (p *Pages) messageList(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := vigil.OutboxFilter{Org: q.Get("org"), Kind: vigil.OutboxKind(q.Get("kind")), Pending: q.Get("pending") == "yes",
-		Cursor: q.Get("cursor")}
+		Sort: vigil.OutboxSort(q.Get("sort")), Cursor: q.Get("cursor")}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	d := messagesData{Query: q, Kinds: append([]choice{{"", "Any"}}, messageKinds...), Sector: sectorRole(pr),
-		Member: pr.Role == vigil.RoleOrgMember, FileMode: p.app.Notify.FileMode()}
+		Member: pr.Role == vigil.RoleOrgMember, FileMode: p.app.Notify.FileMode(), Sorts: messageSorts,
+		Heads: newSortHeads(r.URL.Path, q, f.Sort.Or(), vigil.OutboxByNewest, messageSortCols...)}
 	list, next, err := p.app.Notify.Messages(r.Context(), pr, f)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
 		p.render(w, r, http.StatusBadRequest, "notifications.html", &view{Title: "Messages sent",

@@ -87,6 +87,16 @@ type orgListData struct {
 	Next    string
 	Kinds   []vigil.OrgKind
 	Regions []string
+	// Heads are the column headers that sort the list.
+	Heads sortHeads
+}
+
+// orgSortCols are the sorting columns of the organisation list and a supplier's customers.
+var orgSortCols = []sortCol[vigil.OrgSort]{
+	{Name: "name", By: vigil.OrgByName, Asc: true},
+	{Name: "ods_code", By: vigil.OrgByCode, Asc: true},
+	{Name: "kind", By: vigil.OrgByKind, Asc: true},
+	{Name: "region", By: vigil.OrgByRegion, Asc: true},
 }
 
 // orgRow is one organisation in the list, with its assets counted.
@@ -96,14 +106,15 @@ type orgRow struct {
 }
 
 // orgList lists the organisations the query's search and filters choose, a page at a
-// time; ?format=csv downloads the page.
+// time, in the order ?sort= names; ?format=csv downloads the page in that order.
 func (p *Pages) orgList(w http.ResponseWriter, r *http.Request) {
 	pr, ok := p.sectorOnly(w, r)
 	if !ok {
 		return
 	}
 	q := r.URL.Query()
-	f := vigil.OrgFilter{Search: q.Get("q"), Kind: vigil.OrgKind(q.Get("kind")), Region: q.Get("region"), Cursor: q.Get("cursor")}
+	f := vigil.OrgFilter{Search: q.Get("q"), Kind: vigil.OrgKind(q.Get("kind")), Region: q.Get("region"),
+		Sort: vigil.OrgSort(q.Get("sort")), Cursor: q.Get("cursor")}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	list, next, err := p.app.Orgs.List(r.Context(), pr, f)
 	if err != nil {
@@ -114,7 +125,8 @@ func (p *Pages) orgList(w http.ResponseWriter, r *http.Request) {
 		writeOrgsCSV(w, list)
 		return
 	}
-	d := orgListData{Query: q, Kinds: orgKinds, Regions: nhsRegions}
+	d := orgListData{Query: q, Kinds: orgKinds, Regions: nhsRegions,
+		Heads: newSortHeads(r.URL.Path, q, f.Sort.Or(), vigil.OrgByCode, orgSortCols...)}
 	for _, o := range list {
 		d.Orgs = append(d.Orgs, orgRow{Org: o, Assets: len(orgs.Approved(o)), Pending: len(o.Pending)})
 	}

@@ -96,7 +96,7 @@ func (p *Pages) fillFlows(r *http.Request, pr vigil.Principal, d *sectorHomeData
 	ctx := r.Context()
 	var err error
 	if p.app.ThreatIntel != nil {
-		if d.Feeds, err = p.app.ThreatIntel.ListFeeds(ctx, pr); err != nil {
+		if d.Feeds, err = p.app.ThreatIntel.ListFeeds(ctx, pr, ""); err != nil {
 			return err
 		}
 	}

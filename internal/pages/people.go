@@ -29,6 +29,18 @@ type userListData struct {
 	Roles []choice
 	// Me is the viewer's account number: nobody disables their own account.
 	Me int64
+	// Heads are the column headers that sort the list.
+	Heads sortHeads
+}
+
+// userSortCols are the sorting columns of the list of people.
+var userSortCols = []sortCol[vigil.UserSort]{
+	{Name: "name", By: vigil.UserByName, Asc: true},
+	{Name: "email", By: vigil.UserByEmail, Asc: true},
+	{Name: "role", By: vigil.UserByRole, Asc: true},
+	{Name: "org", By: vigil.UserByOrg, Asc: true},
+	{Name: "added", By: vigil.UserByNewest},
+	{Name: "last_sign_in", By: vigil.UserByLastSignIn},
 }
 
 // roleChoices are the roles a person may have, as a select offers them.
@@ -43,7 +55,8 @@ func roleChoices(any string) []choice {
 	return out
 }
 
-// userList lists the accounts in email order; ?format=csv downloads the page.
+// userList lists the accounts in the order ?sort= names; ?format=csv downloads the page
+// in that order.
 func (p *Pages) userList(w http.ResponseWriter, r *http.Request) {
 	pr, err := principal(r)
 	if err != nil {
@@ -51,9 +64,15 @@ func (p *Pages) userList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	f := vigil.UserFilter{Email: q.Get("email"), Role: vigil.Role(q.Get("role")), Org: q.Get("org"), Cursor: q.Get("cursor")}
+	f := vigil.UserFilter{Email: q.Get("email"), Role: vigil.Role(q.Get("role")), Org: q.Get("org"),
+		Sort: vigil.UserSort(q.Get("sort")), Cursor: q.Get("cursor")}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
-	d := userListData{Query: q, Roles: roleChoices("Any role"), Me: pr.UserID}
+	if err := f.Sort.Check(); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	d := userListData{Query: q, Roles: roleChoices("Any role"), Me: pr.UserID,
+		Heads: newSortHeads(r.URL.Path, q, f.Sort.Or(), vigil.UserByEmail, userSortCols...)}
 	list, next, err := p.app.Accounts.ListUsers(r.Context(), pr, f)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
 		p.render(w, r, http.StatusBadRequest, "users.html", &view{Title: "People",
@@ -77,9 +96,10 @@ func (p *Pages) userList(w http.ResponseWriter, r *http.Request) {
 
 // writeUsersCSV writes the accounts as the page shows them.
 func writeUsersCSV(w http.ResponseWriter, list []vigil.User) {
-	cw := csvDownload(w, "people.csv", "email", "name", "role", "organisation", "disabled", "created_at")
+	cw := csvDownload(w, "people.csv", "email", "name", "role", "organisation", "disabled", "created_at", "last_sign_in")
 	for _, u := range list {
-		_ = cw.Write([]string{csvSafe(u.Email), csvSafe(u.Name), string(u.Role), u.Org, strconv.FormatBool(u.Disabled), csvTime(u.CreatedAt)})
+		_ = cw.Write([]string{csvSafe(u.Email), csvSafe(u.Name), string(u.Role), u.Org, strconv.FormatBool(u.Disabled), csvTime(u.CreatedAt),
+			csvTime(u.LastSignIn)})
 	}
 	cw.Flush()
 }

@@ -123,7 +123,7 @@ func trustODS(t testing.TB, s *site) string {
 // analyst may not read the audit log or manage accounts.
 func TestIntelPagesAreTheSectorCentres(t *testing.T) {
 	s := demoSite(t)
-	feeds, err := s.app.ThreatIntel.ListFeeds(context.Background(), reader)
+	feeds, err := s.app.ThreatIntel.ListFeeds(context.Background(), reader, "")
 	if err != nil || len(feeds) == 0 {
 		t.Fatal(feeds, err)
 	}
@@ -168,7 +168,7 @@ func TestIntelPagesAreTheSectorCentres(t *testing.T) {
 // style or script.
 func TestIntelPagesAreAccessible(t *testing.T) {
 	s := demoSite(t)
-	feeds, err := s.app.ThreatIntel.ListFeeds(context.Background(), reader)
+	feeds, err := s.app.ThreatIntel.ListFeeds(context.Background(), reader, "")
 	if err != nil || len(feeds) == 0 {
 		t.Fatal(feeds, err)
 	}

@@ -20,10 +20,26 @@ type sightingListData struct {
 	Query     url.Values
 	Next      string // the next page's address; empty on the last page
 	Types     []choice
+	// Sorts are the orders the form offers, and Heads the column headers that sort.
+	Sorts []choice
+	Heads sortHeads
 }
 
-// sightingList is the sector's sightings, newest first, filtered by organisation,
-// indicator type and day; ?format=csv downloads the page. It is the analyst's view of the
+// sightingSortCols are the sorting columns of the sighting list.
+var sightingSortCols = []sortCol[vigil.SightingSort]{
+	{Name: "day", By: vigil.SightingByLatest},
+	{Name: "org", By: vigil.SightingByOrg, Asc: true},
+	{Name: "indicator", By: vigil.SightingByIndicator, Asc: true},
+	{Name: "count", By: vigil.SightingByCount},
+}
+
+// sightingSorts are the orders of the sighting list in words, for the form.
+var sightingSorts = []choice{{"", "Newest first"}, {string(vigil.SightingByLatest), "Last seen"},
+	{string(vigil.SightingByCount), "Most events"}, {string(vigil.SightingByOrg), "Organisation"},
+	{string(vigil.SightingByIndicator), "Matched indicator"}}
+
+// sightingList is the sector's sightings, in the order ?sort= names (newest first),
+// filtered by organisation, indicator type and day; ?format=csv downloads the page. It is the analyst's view of the
 // whole sector: an organisation learns of its sightings through its alerts.
 func (p *Pages) sightingList(w http.ResponseWriter, r *http.Request) {
 	pr, err := principal(r)
@@ -35,8 +51,10 @@ func (p *Pages) sightingList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	d := sightingListData{Query: q, Types: typeChoices()}
-	f := vigil.SightingFilter{Org: strings.TrimSpace(q.Get("org")), Type: vigil.IndicatorType(q.Get("type")), Cursor: q.Get("cursor")}
+	f := vigil.SightingFilter{Org: strings.TrimSpace(q.Get("org")), Type: vigil.IndicatorType(q.Get("type")),
+		Sort: vigil.SightingSort(q.Get("sort")), Cursor: q.Get("cursor")}
+	d := sightingListData{Query: q, Types: typeChoices(), Sorts: sightingSorts,
+		Heads: newSortHeads(r.URL.Path, q, f.Sort.Or(), vigil.SightingByNewest, sightingSortCols...)}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	if f.Since, err = sinceOf(q); err != nil {
 		p.render(w, r, http.StatusBadRequest, "sightings.html", &view{Title: "Sightings",

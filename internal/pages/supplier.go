@@ -107,7 +107,7 @@ func groupLabel(g vigil.AlertGroup) string {
 }
 
 // customerRows are a page of the supplier's customers (the organisations pr may see,
-// but its own) that f chooses, with their unresolved alert counts, in ODS-code order,
+// but its own) that f chooses, with their unresolved alert counts, in f.Sort's order,
 // and the cursor of the next page.
 func (p *Pages) customerRows(r *http.Request, pr vigil.Principal, f vigil.OrgFilter) ([]customerRow, string, error) {
 	ctx := r.Context()
@@ -151,6 +151,8 @@ type customersData struct {
 	Query     url.Values
 	// Next is the address of the next page; empty on the last.
 	Next string
+	// Heads are the column headers that sort the list.
+	Heads sortHeads
 }
 
 // customers lists the supplier's customers with their unresolved alerts; ?format=csv
@@ -162,7 +164,7 @@ func (p *Pages) customers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	f := vigil.OrgFilter{Kind: vigil.OrgKind(q.Get("kind")), Region: q.Get("region"), Cursor: q.Get("cursor")}
+	f := vigil.OrgFilter{Kind: vigil.OrgKind(q.Get("kind")), Region: q.Get("region"), Sort: vigil.OrgSort(q.Get("sort")), Cursor: q.Get("cursor")}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	cs, next, err := p.customerRows(r, pr, f)
 	if err != nil {
@@ -173,7 +175,7 @@ func (p *Pages) customers(w http.ResponseWriter, r *http.Request) {
 		writeCustomersCSV(w, cs)
 		return
 	}
-	d := customersData{Customers: cs, Query: q}
+	d := customersData{Customers: cs, Query: q, Heads: newSortHeads(r.URL.Path, q, f.Sort.Or(), vigil.OrgByCode, orgSortCols...)}
 	if next != "" {
 		d.Next = withQuery(r.URL.Path, q, "cursor", next)
 	}

@@ -102,6 +102,14 @@ type webhooksData struct {
 	Sector bool
 	// Dead counts the failed deliveries of the webhooks listed.
 	Dead int
+	// Heads are the column headers that sort the list.
+	Heads sortHeads
+}
+
+// webhookSortCols are the sorting columns of the list of webhooks.
+var webhookSortCols = []sortCol[vigil.WebhookSort]{
+	{Name: "org", By: vigil.WebhookByOrg, Asc: true},
+	{Name: "kind", By: vigil.WebhookByKind, Asc: true},
 }
 
 func (p *Pages) webhookList(w http.ResponseWriter, r *http.Request) {
@@ -111,7 +119,7 @@ func (p *Pages) webhookList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	f := vigil.WebhookFilter{Org: strings.TrimSpace(q.Get("org"))}
+	f := vigil.WebhookFilter{Org: strings.TrimSpace(q.Get("org")), Sort: vigil.WebhookSort(q.Get("sort"))}
 	if strings.EqualFold(f.Org, "centre") {
 		f.Org, f.Centre = "", true
 	}
@@ -120,7 +128,8 @@ func (p *Pages) webhookList(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	d := webhooksData{Query: q, CanManage: canManageWebhooks(pr), Sector: sectorRole(pr)}
+	d := webhooksData{Query: q, CanManage: canManageWebhooks(pr), Sector: sectorRole(pr),
+		Heads: newSortHeads(r.URL.Path, q, f.Sort.Or(), vigil.WebhookByOrg, webhookSortCols...)}
 	for _, s := range list {
 		d.Webhooks = append(d.Webhooks, webhookRow{s})
 		d.Dead += s.Dead
@@ -233,6 +242,15 @@ type deliveriesData struct {
 	Sector     bool
 	// TestFailed says the test just sent did not arrive.
 	TestFailed bool
+	// Heads are the column headers that sort the list of every delivery.
+	Heads sortHeads
+}
+
+// deliverySortCols are the sorting columns of the list of deliveries.
+var deliverySortCols = []sortCol[vigil.DeliverySort]{
+	{Name: "delivery", By: vigil.DeliveryByNewest, Back: vigil.DeliveryByOldest},
+	{Name: "status", By: vigil.DeliveryByStatus, Asc: true},
+	{Name: "tries", By: vigil.DeliveryByAttempts},
 }
 
 var deliveryStatuses = []choice{{"", "Any"}, {string(vigil.DeliveryDead), "Failed"}, {string(vigil.DeliveryPending), "Waiting or retrying"},
@@ -240,7 +258,8 @@ var deliveryStatuses = []choice{{"", "Any"}, {string(vigil.DeliveryDead), "Faile
 
 // deliveryFilter reads a list of deliveries' filters from the query.
 func deliveryFilter(q url.Values) vigil.DeliveryFilter {
-	f := vigil.DeliveryFilter{Status: vigil.DeliveryStatus(q.Get("status")), Org: q.Get("org"), Cursor: q.Get("cursor")}
+	f := vigil.DeliveryFilter{Status: vigil.DeliveryStatus(q.Get("status")), Org: q.Get("org"),
+		Sort: vigil.DeliverySort(q.Get("sort")), Cursor: q.Get("cursor")}
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	return f
 }
@@ -254,12 +273,14 @@ func (p *Pages) deliveryList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	d := deliveriesData{Query: q, Statuses: deliveryStatuses, CanManage: canManageWebhooks(pr), Sector: sectorRole(pr)}
+	f := deliveryFilter(q)
+	d := deliveriesData{Query: q, Statuses: deliveryStatuses, CanManage: canManageWebhooks(pr), Sector: sectorRole(pr),
+		Heads: newSortHeads(r.URL.Path, q, f.Sort.Or(), vigil.DeliveryByNewest, deliverySortCols...)}
 	title := "Webhook deliveries"
 	if q.Get("status") == string(vigil.DeliveryDead) {
 		title = "Failed webhook deliveries"
 	}
-	p.showDeliveries(w, r, pr, deliveryFilter(q), title, "webhook_deliveries.html", d)
+	p.showDeliveries(w, r, pr, f, title, "webhook_deliveries.html", d)
 }
 
 // showDeliveries lists the deliveries f selects into d and renders them, or downloads

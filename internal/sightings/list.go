@@ -8,7 +8,7 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 )
 
-// ListSightings lists the sightings p may see, newest first, and the cursor of the next
+// ListSightings lists the sightings p may see, in f.Sort's order, and the cursor of the next
 // page: every organisation's for sector roles (f.Org to pick one), their own for
 // organisation roles, and for a supplier its own and its customers', without its
 // customers' sightings marked TLP:AMBER+STRICT or TLP:RED. The audience is part of the

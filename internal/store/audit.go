@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -307,21 +306,33 @@ func (s *Store) AuditHead(ctx context.Context) (seq int64, hash string, err erro
 	return seq, hash, nil
 }
 
-// ListAudit returns audit rows, newest first, and the cursor of the next page.
+// auditOrders are the orders of the audit log (vigil.AuditSort).
+var auditOrders = sortedList[vigil.AuditSort, vigil.AuditEntry]{kind: "audit", tie: "seq", tieArg: idArg, tieKey: auditSeq,
+	orders: map[vigil.AuditSort]keyOrder[vigil.AuditEntry]{
+		vigil.AuditByNewest: {col: "seq", key: auditSeq, arg: idArg},
+		vigil.AuditByOldest: {col: "seq", keyAsc: true, key: auditSeq, arg: idArg},
+	}}
+
+func auditSeq(e vigil.AuditEntry) string { return idText(e.Seq) }
+
+// ListAudit returns audit rows in f.Sort's order (newest first unless asked), and the
+// cursor of the next page.
 func (s *Store) ListAudit(ctx context.Context, f vigil.AuditFilter) ([]vigil.AuditEntry, string, error) {
-	before, err := decodeIDCursor("audit", f.Cursor)
-	if err != nil {
+	if err := f.Sort.Check(); err != nil {
 		return nil, "", err
 	}
+	sort := f.Sort.Or()
 	var w where
-	w.add(before > 0, "seq < ?", before)
+	if err := auditOrders.after(&w, sort, f.Cursor); err != nil {
+		return nil, "", err
+	}
 	w.add(f.Actor != "", "actor = ?", f.Actor)
 	w.add(f.Action != "", "action = ?", f.Action)
 	w.add(f.Target != "", "target = ?", f.Target)
 	w.add(!f.Since.IsZero(), "at >= ?", dbTime(f.Since))
 	limit := vigil.PageLimit(f.Limit)
 	rows, err := s.rdb().query(ctx, `SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit_log`+
-		w.String()+` ORDER BY seq DESC LIMIT ?`, append(w.args, limit+1)...)
+		w.String()+auditOrders.orderBy(sort)+` LIMIT ?`, append(w.args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list audit: %w", err)
 	}
@@ -337,8 +348,8 @@ func (s *Store) ListAudit(ctx context.Context, f vigil.AuditFilter) ([]vigil.Aud
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("list audit: %w", err)
 	}
-	out, next := page(out, limit, func(e vigil.AuditEntry) string { return strconv.FormatInt(e.Seq, 10) })
-	return out, cursorOf("audit", next), nil
+	out, next := auditOrders.page(sort, out, limit)
+	return out, next, nil
 }
 
 // AuditHashAt returns row seq's hash, "" when the log has no such row.

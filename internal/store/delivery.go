@@ -260,20 +260,38 @@ func (s *Store) GetDelivery(ctx context.Context, table string, id int64) (vigil.
 	return ds[0], nil
 }
 
-// ListDeliveries returns the deliveries of table that f selects, newest first, and the
-// cursor of the next page ("" on the last).
+// deliveryOrders are the orders of a list of deliveries (vigil.DeliverySort), of either
+// table: the cursor's kind is the table's name.
+var deliveryOrders = sortedList[vigil.DeliverySort, vigil.Delivery]{tie: "d.id", tieArg: idArg, tieKey: deliveryID,
+	orders: map[vigil.DeliverySort]keyOrder[vigil.Delivery]{
+		vigil.DeliveryByNewest: {col: "d.id", key: deliveryID, arg: idArg},
+		vigil.DeliveryByOldest: {col: "d.id", keyAsc: true, tieAsc: true, key: deliveryID, arg: idArg},
+		vigil.DeliveryByStatus: {col: "d.status", keyAsc: true, key: func(d vigil.Delivery) string { return string(d.Status) },
+			arg: textArg},
+		vigil.DeliveryByAttempts: {col: "d.attempts", key: func(d vigil.Delivery) string { return strconv.Itoa(d.Attempts) },
+			arg: intArg},
+	}}
+
+func deliveryID(d vigil.Delivery) string { return idText(d.ID) }
+
+// ListDeliveries returns the deliveries of table that f selects in f.Sort's order
+// (newest first unless asked), and the cursor of the next page ("" on the last).
 func (s *Store) ListDeliveries(ctx context.Context, table string, f vigil.DeliveryFilter) ([]vigil.Delivery, string, error) {
 	checkTable(table)
-	before, err := decodeIDCursor(table, f.Cursor)
-	if err != nil {
+	if err := f.Sort.Check(); err != nil {
 		return nil, "", err
 	}
+	sort := f.Sort.Or()
+	orders := deliveryOrders
+	orders.kind = table
 	orgCol := "o.org"
 	if table == WebhookDeliveries {
 		orgCol = "w.org"
 	}
 	var w where
-	w.add(before > 0, "d.id < ?", before)
+	if err := orders.after(&w, sort, f.Cursor); err != nil {
+		return nil, "", err
+	}
 	w.add(f.Status != "", "d.status = ?", string(f.Status))
 	w.add(f.Org != "", orgCol+" = ?", strings.ToUpper(strings.TrimSpace(f.Org)))
 	w.in(orgCol, f.Orgs)
@@ -284,12 +302,12 @@ func (s *Store) ListDeliveries(ctx context.Context, table string, f vigil.Delive
 	if len(w.conds) > 0 {
 		cond = strings.Join(w.conds, " AND ")
 	}
-	out, err := s.deliveriesWhere(ctx, s.rdb(), table, cond+" ORDER BY d.id DESC LIMIT ?", append(w.args, limit+1), "")
+	out, err := s.deliveriesWhere(ctx, s.rdb(), table, cond+orders.orderBy(sort)+" LIMIT ?", append(w.args, limit+1), "")
 	if err != nil {
 		return nil, "", fmt.Errorf("list %s: %w", table, err)
 	}
-	out, next := page(out, limit, func(d vigil.Delivery) string { return strconv.FormatInt(d.ID, 10) })
-	return out, cursorOf(table, next), nil
+	out, next := orders.page(sort, out, limit)
+	return out, next, nil
 }
 
 // deliveriesWhere reads the deliveries of table matching cond, ordered by order (or by

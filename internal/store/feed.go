@@ -83,9 +83,20 @@ func (s *Store) feedWhere(ctx context.Context, c conn, cond string, arg any) (vi
 	return s.unsealFeed(f), nil
 }
 
-// ListFeeds returns every registered feed in name order.
-func (s *Store) ListFeeds(ctx context.Context) ([]vigil.Feed, error) {
-	rows, err := s.rdb().query(ctx, `SELECT `+feedColumns+` FROM feeds ORDER BY name`)
+// feedOrders are the orders of the list of feeds (vigil.FeedSort); the list is not
+// paged, so it needs no cursor.
+var feedOrders = sortedList[vigil.FeedSort, vigil.Feed]{tie: "name", orders: map[vigil.FeedSort]keyOrder[vigil.Feed]{
+	vigil.FeedByName:     {col: "name", keyAsc: true},
+	vigil.FeedByLastPull: {col: orNever("last_pull_at"), tieAsc: true},
+	vigil.FeedByStatus:   {col: "status", keyAsc: true, tieAsc: true},
+}}
+
+// ListFeeds returns every registered feed in sort's order (by name when empty).
+func (s *Store) ListFeeds(ctx context.Context, sort vigil.FeedSort) ([]vigil.Feed, error) {
+	if err := sort.Check(); err != nil {
+		return nil, err
+	}
+	rows, err := s.rdb().query(ctx, `SELECT `+feedColumns+` FROM feeds`+feedOrders.orderBy(sort.Or()))
 	if err != nil {
 		return nil, fmt.Errorf("list feeds: %w", err)
 	}

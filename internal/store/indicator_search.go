@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/vigil-health/vigil"
@@ -73,38 +73,71 @@ func (s *Store) EachIndicator(ctx context.Context, fn func(vigil.StoredIndicator
 	return nil
 }
 
-// SearchIndicators returns the indicators f selects in id order, each with every
+// sortKey is a row's id and the key of the order it was listed in, read as a cursor
+// holds it, for lists that find the ids first and the rows after.
+type sortKey struct {
+	id  int64
+	key string
+}
+
+// indicatorOrders are the orders of the indicator list (vigil.IndicatorSort). The
+// confidence and last-seen orders take the most any source says, which no index holds:
+// they read every indicator the filters keep.
+var indicatorOrders = sortedList[vigil.IndicatorSort, sortKey]{kind: "indicator", tie: "i.id", tieArg: idArg,
+	tieKey: func(k sortKey) string { return idText(k.id) },
+	orders: map[vigil.IndicatorSort]keyOrder[sortKey]{
+		vigil.IndicatorByNewest: {col: "i.id", key: sortKeyText, arg: idArg},
+		vigil.IndicatorByOldest: {col: "i.id", keyAsc: true, tieAsc: true, key: sortKeyText, arg: idArg},
+		vigil.IndicatorByValue:  {col: "i.value", keyAsc: true, key: sortKeyText, arg: textArg},
+		vigil.IndicatorByType:   {col: "i.type", keyAsc: true, key: sortKeyText, arg: textArg},
+		vigil.IndicatorByConfidence: {col: "COALESCE((SELECT MAX(c.confidence) FROM indicator_sources c WHERE c.indicator_id = i.id), -1)",
+			key: sortKeyText, arg: intArg},
+		vigil.IndicatorByLastSeen: {col: orNever("(SELECT MAX(c.last_seen) FROM indicator_sources c WHERE c.indicator_id = i.id)"),
+			key: sortKeyText, arg: maybeTimeArg},
+		vigil.IndicatorByLastSighted: {col: orNever("i.last_sighted"), key: sortKeyText, arg: maybeTimeArg},
+	}}
+
+func sortKeyText(k sortKey) string { return k.key }
+
+// SearchIndicators returns the indicators f selects in f.Sort's order, each with every
 // source's claim, and the cursor of the next page ("" on the last page).
 func (s *Store) SearchIndicators(ctx context.Context, f vigil.IndicatorFilter) ([]vigil.StoredIndicator, string, error) {
-	after, err := decodeIDCursor("indicator", f.Cursor)
-	if err != nil {
+	if err := f.Sort.Check(); err != nil {
 		return nil, "", err
 	}
+	sort := f.Sort.Or()
 	if f.Type != "" && !f.Type.Valid() {
 		return nil, "", vigil.Errorf(vigil.EINVALID, "indicator type %q is not known: use one of %s", f.Type, typeNames())
 	}
 	if f.TLP != "" && f.TLP.Rank() == 0 {
 		return nil, "", vigil.Errorf(vigil.EINVALID, "TLP %q is not a TLP 2.0 marking: use CLEAR, GREEN, AMBER, AMBER+STRICT or RED", f.TLP)
 	}
-	w := indicatorWhere(f, after)
+	w := indicatorWhere(f)
+	if err := indicatorOrders.after(&w, sort, f.Cursor); err != nil {
+		return nil, "", err
+	}
 	limit := vigil.PageLimit(f.Limit)
 	c := s.rdb()
-	ids, err := queryIDs(ctx, c, `SELECT i.id FROM indicators i`+w.String()+` ORDER BY i.id LIMIT ?`, append(w.args, limit+1)...)
+	keys, err := querySortKeys(ctx, c, `SELECT i.id, `+indicatorOrders.orders[sort].col+` FROM indicators i`+w.String()+
+		indicatorOrders.orderBy(sort)+` LIMIT ?`, append(w.args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("search indicators: %w", err)
 	}
-	ids, next := page(ids, limit, func(id int64) string { return strconv.FormatInt(id, 10) })
+	keys, next := indicatorOrders.page(sort, keys, limit)
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.id
+	}
 	out, err := s.indicatorsByID(ctx, c, ids)
 	if err != nil {
 		return nil, "", fmt.Errorf("search indicators: %w", err)
 	}
-	return out, cursorOf("indicator", next), nil
+	return out, next, nil
 }
 
 // indicatorWhere turns f into conditions on indicators i.
-func indicatorWhere(f vigil.IndicatorFilter, after int64) where {
+func indicatorWhere(f vigil.IndicatorFilter) where {
 	var w where
-	w.add(after > 0, "i.id > ?", after)
 	w.add(f.Type != "", "i.type = ?", string(f.Type))
 	v := strings.TrimSpace(f.Value)
 	w.add(v != "" && f.Exact, "i.value = ?", v)
@@ -136,24 +169,25 @@ func typeNames() string {
 	return strings.Join(names, ", ")
 }
 
-func queryIDs(ctx context.Context, c conn, q string, args ...any) ([]int64, error) {
+func querySortKeys(ctx context.Context, c conn, q string, args ...any) ([]sortKey, error) {
 	rows, err := c.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ids []int64
+	var keys []sortKey
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var k sortKey
+		if err := rows.Scan(&k.id, keyCol{&k.key}); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		keys = append(keys, k)
 	}
-	return ids, rows.Err()
+	return keys, rows.Err()
 }
 
-// indicatorsByID reads the indicators with the given ids (ascending) and their claims.
+// indicatorsByID reads the indicators with the given ids and their claims, in the
+// order of ids.
 func (s *Store) indicatorsByID(ctx context.Context, c conn, ids []int64) ([]vigil.StoredIndicator, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -180,6 +214,11 @@ func (s *Store) indicatorsByID(ctx context.Context, c conn, ids []int64) ([]vigi
 		last := &out[len(out)-1]
 		last.Sources = append(last.Sources, src)
 	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	slices.SortFunc(out, func(a, b vigil.StoredIndicator) int { return at[a.ID] - at[b.ID] })
 	return out, rows.Err()
 }
 

@@ -28,15 +28,27 @@ func scanOrg(sc scanner) (vigil.Org, error) {
 	return o, nil
 }
 
-// ListOrgs returns organisations in ODS-code order with their assets, and the cursor of
+// orgOrders are the orders of the organisation list (vigil.OrgSort).
+var orgOrders = sortedList[vigil.OrgSort, vigil.Org]{kind: "org", tie: "ods_code", tieArg: textArg,
+	tieKey: func(o vigil.Org) string { return o.ODSCode },
+	orders: map[vigil.OrgSort]keyOrder[vigil.Org]{
+		vigil.OrgByCode:   {col: "ods_code", keyAsc: true, key: func(o vigil.Org) string { return o.ODSCode }, arg: textArg},
+		vigil.OrgByName:   {col: "name", keyAsc: true, tieAsc: true, key: func(o vigil.Org) string { return o.Name }, arg: textArg},
+		vigil.OrgByKind:   {col: "kind", keyAsc: true, tieAsc: true, key: func(o vigil.Org) string { return string(o.Kind) }, arg: textArg},
+		vigil.OrgByRegion: {col: "region", keyAsc: true, tieAsc: true, key: func(o vigil.Org) string { return o.Region }, arg: textArg},
+	}}
+
+// ListOrgs returns organisations in f.Sort's order with their assets, and the cursor of
 // the next page ("" on the last page).
 func (s *Store) ListOrgs(ctx context.Context, f vigil.OrgFilter) ([]vigil.Org, string, error) {
-	after, err := decodeCursor("org", f.Cursor)
-	if err != nil {
+	if err := f.Sort.Check(); err != nil {
 		return nil, "", err
 	}
+	sort := f.Sort.Or()
 	var w where
-	w.add(after != "", "ods_code > ?", after)
+	if err := orgOrders.after(&w, sort, f.Cursor); err != nil {
+		return nil, "", err
+	}
 	w.add(f.Kind != "", "kind = ?", string(f.Kind))
 	w.add(f.Region != "", "region = ?", f.Region)
 	if q := strings.TrimSpace(f.Search); q != "" {
@@ -45,12 +57,12 @@ func (s *Store) ListOrgs(ctx context.Context, f vigil.OrgFilter) ([]vigil.Org, s
 	}
 	w.orgsOf(f.Audience, "ods_code")
 	limit := vigil.PageLimit(f.Limit)
-	orgs, err := s.queryOrgs(ctx, s.rdb(), `SELECT `+orgColumns+` FROM orgs`+w.String()+` ORDER BY ods_code LIMIT ?`, append(w.args, limit+1)...)
+	orgs, err := s.queryOrgs(ctx, s.rdb(), `SELECT `+orgColumns+` FROM orgs`+w.String()+orgOrders.orderBy(sort)+` LIMIT ?`, append(w.args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list orgs: %w", err)
 	}
-	orgs, next := page(orgs, limit, func(o vigil.Org) string { return o.ODSCode })
-	return orgs, cursorOf("org", next), nil
+	orgs, next := orgOrders.page(sort, orgs, limit)
+	return orgs, next, nil
 }
 
 // queryOrgs runs a query selecting orgColumns and loads the assets of what it finds.

@@ -178,15 +178,28 @@ func (s *Store) namedContacts(ctx context.Context, org string) ([]string, error)
 	return out, nil
 }
 
-// ListOutbox returns the entries f selects, newest first, and the cursor of the next
-// page ("" on the last page).
+// outboxOrders are the orders of the outbox (vigil.OutboxSort).
+var outboxOrders = sortedList[vigil.OutboxSort, vigil.OutboxEntry]{kind: "outbox", tie: "id", tieArg: idArg, tieKey: outboxID,
+	orders: map[vigil.OutboxSort]keyOrder[vigil.OutboxEntry]{
+		vigil.OutboxByNewest: {col: "id", key: outboxID, arg: idArg},
+		vigil.OutboxByOldest: {col: "id", keyAsc: true, tieAsc: true, key: outboxID, arg: idArg},
+		vigil.OutboxByOrg:    {col: "org", keyAsc: true, key: func(e vigil.OutboxEntry) string { return e.Org }, arg: textArg},
+		vigil.OutboxByKind:   {col: "kind", keyAsc: true, key: func(e vigil.OutboxEntry) string { return string(e.Kind) }, arg: textArg},
+	}}
+
+func outboxID(e vigil.OutboxEntry) string { return idText(e.ID) }
+
+// ListOutbox returns the entries f selects in f.Sort's order (newest first unless
+// asked), and the cursor of the next page ("" on the last page).
 func (s *Store) ListOutbox(ctx context.Context, f vigil.OutboxFilter) ([]vigil.OutboxEntry, string, error) {
-	before, err := decodeIDCursor("outbox", f.Cursor)
-	if err != nil {
+	if err := f.Sort.Check(); err != nil {
 		return nil, "", err
 	}
+	sort := f.Sort.Or()
 	var w where
-	w.add(before > 0, "id < ?", before)
+	if err := outboxOrders.after(&w, sort, f.Cursor); err != nil {
+		return nil, "", err
+	}
 	w.add(f.Org != "", "org = ?", strings.ToUpper(strings.TrimSpace(f.Org)))
 	w.add(f.Kind != "", "kind = ?", string(f.Kind))
 	w.add(f.Pending, "sent_at IS NULL")
@@ -194,7 +207,7 @@ func (s *Store) ListOutbox(ctx context.Context, f vigil.OutboxFilter) ([]vigil.O
 		w.add(true, `(recipients = '[]' OR recipients LIKE ? ESCAPE '\')`, `%`+likeEscape(strconv.Quote(strings.ToLower(f.Recipient)))+`%`)
 	}
 	limit := vigil.PageLimit(f.Limit)
-	rows, err := s.rdb().query(ctx, `SELECT `+outboxColumns+` FROM outbox`+w.String()+` ORDER BY id DESC LIMIT ?`,
+	rows, err := s.rdb().query(ctx, `SELECT `+outboxColumns+` FROM outbox`+w.String()+outboxOrders.orderBy(sort)+` LIMIT ?`,
 		append(w.args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list outbox: %w", err)
@@ -211,8 +224,8 @@ func (s *Store) ListOutbox(ctx context.Context, f vigil.OutboxFilter) ([]vigil.O
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("list outbox: %w", err)
 	}
-	out, next := page(out, limit, func(e vigil.OutboxEntry) string { return strconv.FormatInt(e.ID, 10) })
-	return out, cursorOf("outbox", next), nil
+	out, next := outboxOrders.page(sort, out, limit)
+	return out, next, nil
 }
 
 // MarkOutboxSent records that an entry was delivered. Marking a sent entry again keeps

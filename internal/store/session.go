@@ -48,8 +48,14 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Durati
 	raw, hash := newSecret()
 	now := s.now()
 	expires = now.Add(ttl)
-	_, err = s.wdb().exec(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`,
-		hash, userID, dbTime(now), dbTime(expires), dbTime(now))
+	err = s.inTx(ctx, func(_ *Store, c conn) error {
+		_, err := c.exec(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`,
+			hash, userID, dbTime(now), dbTime(expires), dbTime(now))
+		if err == nil { // the people list shows, and sorts by, when each last signed in
+			_, err = c.exec(ctx, `UPDATE users SET last_sign_in_at = ? WHERE id = ?`, dbTime(now), userID)
+		}
+		return err
+	})
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("create session for user %d: %w", userID, err)
 	}

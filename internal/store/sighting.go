@@ -133,23 +133,37 @@ func scanSighting(sc scanner) (vigil.Sighting, error) {
 	return r, nil
 }
 
-// ListSightings returns the sightings f selects, newest first, and the cursor of the
-// next page ("" on the last page). Pages follow the sighting id, so rows added while
-// paging do not shift later pages.
+// sightingOrders are the orders of the sighting list (vigil.SightingSort).
+var sightingOrders = sortedList[vigil.SightingSort, vigil.Sighting]{kind: "sighting", tie: "id", tieArg: idArg,
+	tieKey: func(r vigil.Sighting) string { return idText(r.ID) },
+	orders: map[vigil.SightingSort]keyOrder[vigil.Sighting]{
+		vigil.SightingByNewest: {col: "id", key: func(r vigil.Sighting) string { return idText(r.ID) }, arg: idArg},
+		vigil.SightingByLatest: {col: "last_seen", key: func(r vigil.Sighting) string { return timeKey(r.LastSeen) }, arg: timeArg},
+		vigil.SightingByCount:  {col: "count", key: func(r vigil.Sighting) string { return strconv.FormatInt(r.Count, 10) }, arg: intArg},
+		vigil.SightingByOrg:    {col: "org", keyAsc: true, key: func(r vigil.Sighting) string { return r.Org }, arg: textArg},
+		vigil.SightingByIndicator: {col: "indicator", keyAsc: true, key: func(r vigil.Sighting) string { return r.Indicator },
+			arg: textArg},
+	}}
+
+// ListSightings returns the sightings f selects in f.Sort's order, and the cursor of
+// the next page ("" on the last page). Pages follow the order's key and the sighting id,
+// so rows added while paging do not shift later pages.
 func (s *Store) ListSightings(ctx context.Context, f vigil.SightingFilter) ([]vigil.Sighting, string, error) {
-	before, err := decodeIDCursor("sighting", f.Cursor)
-	if err != nil {
+	if err := f.Sort.Check(); err != nil {
 		return nil, "", err
 	}
+	sort := f.Sort.Or()
 	var w where
-	w.add(before > 0, "id < ?", before)
+	if err := sightingOrders.after(&w, sort, f.Cursor); err != nil {
+		return nil, "", err
+	}
 	w.add(f.Org != "", "org = ?", strings.ToUpper(strings.TrimSpace(f.Org)))
 	w.add(f.Indicator != "", "indicator = ?", f.Indicator)
 	w.add(f.Type != "", "indicator_type = ?", string(f.Type))
 	w.add(!f.Since.IsZero(), "day >= ?", dayText(f.Since))
 	w.audience(f.Audience, "org", "tlp")
 	limit := vigil.PageLimit(f.Limit)
-	rows, err := s.rdb().query(ctx, `SELECT `+sightingColumns+` FROM sightings`+w.String()+` ORDER BY id DESC LIMIT ?`,
+	rows, err := s.rdb().query(ctx, `SELECT `+sightingColumns+` FROM sightings`+w.String()+sightingOrders.orderBy(sort)+` LIMIT ?`,
 		append(w.args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list sightings: %w", err)
@@ -166,8 +180,8 @@ func (s *Store) ListSightings(ctx context.Context, f vigil.SightingFilter) ([]vi
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("list sightings: %w", err)
 	}
-	out, next := page(out, limit, func(r vigil.Sighting) string { return strconv.FormatInt(r.ID, 10) })
-	return out, cursorOf("sighting", next), nil
+	out, next := sightingOrders.page(sort, out, limit)
+	return out, next, nil
 }
 
 // SightedSince reports whether the organisation has a sighting of the indicator (type

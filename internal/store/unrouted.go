@@ -68,20 +68,35 @@ func scanUnrouted(sc scanner) (vigil.UnroutedEvent, error) {
 	return u, err
 }
 
+// unroutedOrders are the orders of the unrouted events (vigil.UnroutedSort).
+var unroutedOrders = sortedList[vigil.UnroutedSort, vigil.UnroutedEvent]{kind: "unrouted", tie: "id", tieArg: idArg,
+	tieKey: unroutedID,
+	orders: map[vigil.UnroutedSort]keyOrder[vigil.UnroutedEvent]{
+		vigil.UnroutedByNewest: {col: "id", key: unroutedID, arg: idArg},
+		vigil.UnroutedByLastSeen: {col: "last_seen", key: func(u vigil.UnroutedEvent) string { return timeKey(u.LastSeen) },
+			arg: timeArg},
+		vigil.UnroutedByCount: {col: "count", key: func(u vigil.UnroutedEvent) string { return strconv.Itoa(u.Count) }, arg: intArg},
+		vigil.UnroutedByType:  {col: "type", keyAsc: true, key: func(u vigil.UnroutedEvent) string { return u.Event.Type }, arg: textArg},
+	}}
+
+func unroutedID(u vigil.UnroutedEvent) string { return idText(u.ID) }
+
 // ListUnrouted returns the unrouted events still waiting for an analyst (not assigned
-// to an organisation), newest first, and the cursor of the next page ("" on the last
-// page).
+// to an organisation), in f.Sort's order (newest first unless asked), and the cursor of
+// the next page ("" on the last page).
 func (s *Store) ListUnrouted(ctx context.Context, f vigil.UnroutedFilter) ([]vigil.UnroutedEvent, string, error) {
-	before, err := decodeIDCursor("unrouted", f.Cursor)
-	if err != nil {
+	if err := f.Sort.Check(); err != nil {
 		return nil, "", err
 	}
+	sort := f.Sort.Or()
 	var w where
 	w.add(true, "assigned_at IS NULL") // as unrouted_waiting is written, so that it serves
-	w.add(before > 0, "id < ?", before)
+	if err := unroutedOrders.after(&w, sort, f.Cursor); err != nil {
+		return nil, "", err
+	}
 	w.add(f.Type != "", "type = ?", f.Type)
 	limit := vigil.PageLimit(f.Limit)
-	rows, err := s.rdb().query(ctx, `SELECT `+unroutedColumns+` FROM unrouted_events`+w.String()+` ORDER BY id DESC LIMIT ?`,
+	rows, err := s.rdb().query(ctx, `SELECT `+unroutedColumns+` FROM unrouted_events`+w.String()+unroutedOrders.orderBy(sort)+` LIMIT ?`,
 		append(w.args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list unrouted events: %w", err)
@@ -98,6 +113,6 @@ func (s *Store) ListUnrouted(ctx context.Context, f vigil.UnroutedFilter) ([]vig
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("list unrouted events: %w", err)
 	}
-	out, next := page(out, limit, func(u vigil.UnroutedEvent) string { return strconv.FormatInt(u.ID, 10) })
-	return out, cursorOf("unrouted", next), nil
+	out, next := unroutedOrders.page(sort, out, limit)
+	return out, next, nil
 }

@@ -136,12 +136,12 @@ func (s *Store) checkNewUser(ctx context.Context, nu vigil.NewUser) (vigil.User,
 	return u, nil
 }
 
-const userColumns = `id, email, name, role, org, disabled, created_at`
+const userColumns = `id, email, name, role, org, disabled, created_at, last_sign_in_at`
 
 func scanUser(sc scanner, extra ...any) (vigil.User, error) {
 	var u vigil.User
 	var org sql.NullString
-	err := sc.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &org, &u.Disabled, scanTime(&u.CreatedAt)}, extra...)...)
+	err := sc.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &org, &u.Disabled, scanTime(&u.CreatedAt), scanTime(&u.LastSignIn)}, extra...)...)
 	u.Org = org.String
 	return u, err
 }

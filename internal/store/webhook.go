@@ -64,15 +64,26 @@ func (s *Store) GetWebhook(ctx context.Context, id int64) (vigil.Webhook, error)
 	return w, nil
 }
 
-// ListWebhooks returns the webhooks f selects, the centre's first and then by
-// organisation and id, with their URLs and secrets in the clear.
+// webhookOrders are the orders of a list of webhooks (vigil.WebhookSort); the list is
+// not paged, so it needs no cursor.
+var webhookOrders = sortedList[vigil.WebhookSort, vigil.Webhook]{tie: "id", orders: map[vigil.WebhookSort]keyOrder[vigil.Webhook]{
+	vigil.WebhookByOrg:    {col: "COALESCE(org, '')", keyAsc: true, tieAsc: true},
+	vigil.WebhookByNewest: {col: "id"},
+	vigil.WebhookByKind:   {col: "kind", keyAsc: true, tieAsc: true},
+}}
+
+// ListWebhooks returns the webhooks f selects in f.Sort's order (the centre's first and
+// then by organisation unless asked), with their URLs and secrets in the clear.
 func (s *Store) ListWebhooks(ctx context.Context, f vigil.WebhookFilter) ([]vigil.Webhook, error) {
+	if err := f.Sort.Check(); err != nil {
+		return nil, err
+	}
 	var w where
 	w.add(f.Org != "", "org = ?", strings.ToUpper(strings.TrimSpace(f.Org)))
 	w.add(f.Centre, "org IS NULL")
 	w.in("org", f.Orgs)
 	rows, err := s.rdb().query(ctx, `SELECT `+webhookColumns+` FROM webhooks`+w.String()+
-		` ORDER BY COALESCE(org, ''), id`, w.args...)
+		webhookOrders.orderBy(f.Sort.Or()), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list webhooks: %w", err)
 	}

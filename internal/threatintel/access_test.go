@@ -58,7 +58,7 @@ func TestAccess(t *testing.T) {
 				return err
 			}},
 			{"list feeds", "", func(ctx context.Context, p vigil.Principal) error {
-				_, err := c.ListFeeds(ctx, p)
+				_, err := c.ListFeeds(ctx, p, "")
 				return err
 			}},
 			{"search indicators", "", func(ctx context.Context, p vigil.Principal) error {

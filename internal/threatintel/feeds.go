@@ -45,7 +45,7 @@ func (s *Service) Run(ctx context.Context) error {
 
 // pullDue pulls every enabled feed whose schedule says it is due.
 func (s *Service) pullDue(ctx context.Context) {
-	list, err := s.store.ListFeeds(ctx)
+	list, err := s.store.ListFeeds(ctx, "")
 	if err != nil {
 		if ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "list feeds", slog.Any("error", err))

@@ -92,12 +92,13 @@ func (s *Service) GetFeed(ctx context.Context, p vigil.Principal, id int64) (vig
 	return s.store.GetFeed(ctx, id)
 }
 
-// ListFeeds lists every registered feed, in name order, with how its last pull went.
-func (s *Service) ListFeeds(ctx context.Context, p vigil.Principal) ([]vigil.Feed, error) {
+// ListFeeds lists every registered feed, in sort's order (by name when empty), with how
+// its last pull went.
+func (s *Service) ListFeeds(ctx context.Context, p vigil.Principal, sort vigil.FeedSort) ([]vigil.Feed, error) {
 	if err := p.Need(vigil.SectorRoles...); err != nil {
 		return nil, err
 	}
-	return s.store.ListFeeds(ctx)
+	return s.store.ListFeeds(ctx, sort)
 }
 
 // feedTarget is a feed as the audit log names it.

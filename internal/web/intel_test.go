@@ -78,7 +78,7 @@ func TestAnalystUploadsIntelAndFindsItsProvenance(t *testing.T) {
 		}
 
 		var page indicatorPage
-		f.do("GET", "/api/v1/indicators?source=partner-cert&type=ipv4", nil, analyst).decode(t, &page)
+		f.do("GET", "/api/v1/indicators?source=partner-cert&type=ipv4&sort=oldest", nil, analyst).decode(t, &page) // first stored first
 		if len(page.Items) != 2 {
 			t.Fatalf("indicators %+v, want the two addresses", page.Items)
 		}
