@@ -102,7 +102,7 @@ func TestCheckTAXIIFeed(t *testing.T) {
 		if _, err := c.CheckFeed(t.Context(), org, vigil.Feed{Kind: vigil.FeedTAXII, URL: srv.URL + "/health/"}); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
 			t.Errorf("an organisation's admin checking a feed: %v, want forbidden", err)
 		}
-		if feeds, _ := s.ListFeeds(t.Context()); len(feeds) != 0 {
+		if feeds, _ := s.ListFeeds(t.Context(), ""); len(feeds) != 0 {
 			t.Errorf("checking stored %d feeds, want none", len(feeds))
 		}
 	})
