@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -50,7 +51,7 @@ func TestReportIncidents(t *testing.T) {
 			{OrgKind: vigil.OrgTrust, Region: "North West", Category: 5, Closed: true, Likelihood: 4, Severity: 2, Count: 1},
 		}
 		sorted := cmpopts.SortSlices(func(a, b store.IncidentTally) bool {
-			return string(a.OrgKind)+a.Region < string(b.OrgKind)+b.Region || a.Category < b.Category
+			return fmt.Sprint(a.OrgKind, a.Region, a.Category) < fmt.Sprint(b.OrgKind, b.Region, b.Category)
 		})
 		if diff := cmp.Diff(want, got, sorted); diff != "" {
 			t.Errorf("ReportIncidents (-want +got):\n%s", diff)
