@@ -170,6 +170,12 @@ func supportFigures(ctx context.Context, st *store.Store, per Period) ([]Figure,
 	if err != nil {
 		return nil, err
 	}
+	return waitFigures(waits), nil
+}
+
+// waitFigures is the support figures for the waits for a first reply of the requests
+// asked, -1 for one not answered yet.
+func waitFigures(waits []time.Duration) []Figure {
 	var answered []time.Duration
 	for _, d := range waits {
 		if d >= 0 { // -1 is not answered yet
@@ -179,12 +185,12 @@ func supportFigures(ctx context.Context, st *store.Store, per Period) ([]Figure,
 	out := []Figure{{Label: "Requests for help asked of Local Support Organisations", Value: exact(len(waits))},
 		{Label: "Requests for help answered", Value: exact(len(answered))}}
 	if len(answered) == 0 {
-		return out, nil
+		return out
 	}
 	slices.Sort(answered)
 	return append(out,
 		Figure{Label: "Median time to the first reply, in minutes", Value: exact(minutes(nearestRank(answered, 50)))},
-		Figure{Label: "90th percentile time to the first reply, in minutes", Value: exact(minutes(nearestRank(answered, 90)))}), nil
+		Figure{Label: "90th percentile time to the first reply, in minutes", Value: exact(minutes(nearestRank(answered, 90)))})
 }
 
 // nearestRank is the nearest-rank q-th percentile of sorted, which is not empty.
