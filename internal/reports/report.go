@@ -95,12 +95,10 @@ func Sources() []SectionSource {
 	return []SectionSource{
 		SectionFunc(alertsSection), SectionFunc(reachSection), SectionFunc(timesSection),
 		SectionFunc(coverageSection), SectionFunc(huntingSection), SectionFunc(feedsSection),
-		notRecorded("incidents", "Incidents handled",
-			"Incidents reported by organisations and handled by the centre, by NCSC category, kind of organisation and region."),
+		SectionFunc(incidentsSection),
 		notRecorded("vulnerabilities", "Vulnerabilities shared",
 			"Vulnerability alerts matched against organisations' software inventories."),
-		notRecorded("posture", "Posture",
-			"How many organisations meet, approach or do not meet the standards of their self-assessment."),
+		SectionFunc(postureSection),
 	}
 }
 

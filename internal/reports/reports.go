@@ -1,11 +1,11 @@
 // Package reports holds the sector report: what the centre did over a period (alerts
 // sent, organisations reached, assets covered, hunting, how fast alerts were dealt with,
-// feeds), published with statistical disclosure control (package disclosure) so that no
+// feeds, incidents handled, posture and LSO support), published with statistical disclosure control (package disclosure) so that no
 // figure exposes a single organisation, and rendered as JSON, Markdown or HTML.
 //
 // A report is a list of sections, each built by one [SectionSource] from the store for
-// the period. Incidents and posture join by adding one source each to [Sources]; until
-// their data exists the report carries their sections marked "not yet recorded".
+// the period. Vulnerabilities shared is still marked "not yet recorded": the centre
+// does not record the vulnerability alerts it sends yet.
 package reports
 
 import (
