@@ -131,6 +131,9 @@ type alertData struct {
 	Now     time.Time
 	// CanWork says whether the viewer may acknowledge and resolve it.
 	CanWork bool
+	// CanAsk says whether the viewer may ask the organisation's Local Support
+	// Organisation for help with it: its own people.
+	CanAsk bool
 }
 
 func (p *Pages) alertDetail(w http.ResponseWriter, r *http.Request) {
@@ -162,7 +165,8 @@ func (p *Pages) alertPage(r *http.Request, pr vigil.Principal, id int64) (alertD
 	if err != nil {
 		return alertData{}, err
 	}
-	return alertData{Alert: a, History: h, Now: time.Now(), CanWork: pr.Need(vigil.AlertWorkers...) == nil}, nil
+	return alertData{Alert: a, History: h, Now: time.Now(), CanWork: pr.Need(vigil.AlertWorkers...) == nil,
+		CanAsk: pr.Org == a.Org && pr.Need(vigil.RoleOrgAdmin, vigil.RoleOrgMember) == nil}, nil
 }
 
 func (p *Pages) alertAck(w http.ResponseWriter, r *http.Request) {

@@ -202,6 +202,7 @@ type incidentData struct {
 	Now        time.Time
 	Sector     bool // the viewer triages and shares
 	Works      bool // the viewer may add notes and files
+	CanAsk     bool // the viewer may ask the organisation's Local Support Organisation for help
 	Assesses   bool // the viewer may assess the breach and take the national report
 	Categories []option
 	Severities []option
@@ -232,7 +233,8 @@ func (p *Pages) showIncident(w http.ResponseWriter, r *http.Request, status int,
 	d := incidentData{Case: c, Now: time.Now(), Sector: pr.Role.Sector(), Works: own && pr.Need(vigil.AlertWorkers...) == nil,
 		Assesses: own && pr.Need(vigil.OrgEditors...) == nil, Categories: categoryChoices(c.Suggested),
 		Severities: []option{{"", "Not set", ""}, {"low", "Low", ""}, {"medium", "Medium", ""}, {"high", "High", ""}, {"critical", "Critical", ""}},
-		TLPs:       incidentTLPs(), Moves: moveChoices(c.Incident), MaxFile: fmt.Sprintf("%d MB", p.app.Incidents.MaxEvidenceBytes()>>20)}
+		TLPs:       incidentTLPs(), Moves: moveChoices(c.Incident), MaxFile: fmt.Sprintf("%d MB", p.app.Incidents.MaxEvidenceBytes()>>20),
+		CanAsk: pr.Org == c.Org && pr.Need(vigil.RoleOrgAdmin, vigil.RoleOrgMember) == nil}
 	for i := 1; i <= 5; i++ {
 		d.Likelihood = append(d.Likelihood, option{strconv.Itoa(i), fmt.Sprintf("%d: %s", i, vigil.BreachLikelihoods[i]), ""})
 		d.Severity = append(d.Severity, option{strconv.Itoa(i), fmt.Sprintf("%d: %s", i, vigil.BreachSeverities[i]), ""})

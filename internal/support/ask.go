@@ -3,6 +3,7 @@ package support
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/vigil-health/vigil"
@@ -16,7 +17,8 @@ type Ask struct {
 	Org string
 	// Subject is the request in a line; Body says more.
 	Subject, Body string
-	// Context says what it is about: "posture/<framework>/<item>" or empty.
+	// Context says what it is about: "posture/<framework>/<item>", "alert/<id>",
+	// "incident/<id>", or empty.
 	Context string
 }
 
@@ -67,14 +69,24 @@ func (s *Service) Ask(ctx context.Context, p vigil.Principal, in Ask) (vigil.Sup
 }
 
 // contextText describes what a request is about, fixed at asking: a posture item's
-// text and the organisation's answer to it.
+// text and the organisation's answer to it, or one of its alerts or incidents.
 func contextText(ctx context.Context, tx *store.Store, org, ref string) (string, error) {
 	if ref == "" {
 		return "", nil
 	}
 	parts := strings.Split(ref, "/")
+	if len(parts) == 2 && (parts[0] == "alert" || parts[0] == "incident") {
+		id, err := strconv.ParseInt(parts[1], 10, 64)
+		if err != nil || id <= 0 {
+			return "", vigil.Errorf(vigil.EINVALID, "context %q: %s must be followed by its number", ref, parts[0])
+		}
+		if parts[0] == "alert" {
+			return alertText(ctx, tx, org, id)
+		}
+		return incidentText(ctx, tx, org, id)
+	}
 	if len(parts) != 3 || parts[0] != "posture" {
-		return "", vigil.Errorf(vigil.EINVALID, "context %q must be empty or posture/<framework>/<item>", ref)
+		return "", vigil.Errorf(vigil.EINVALID, "context %q must be empty, posture/<framework>/<item>, alert/<id> or incident/<id>", ref)
 	}
 	f, err := frameworks.Get(parts[1])
 	if err != nil {
@@ -95,6 +107,35 @@ func contextText(ctx context.Context, tx *store.Store, org, ref string) (string,
 		}
 	}
 	return fmt.Sprintf("%s, item %s: %s (answered: %s)", f.Title, it.ID, it.Text, grade.Label()), nil
+}
+
+// alertText describes one of org's alerts for its LSO. Only what TLP:CLEAR or GREEN allows
+// to pass beyond the organisation is copied; a stricter alert is named by its number and
+// marking, and the organisation tells the LSO what it may.
+func alertText(ctx context.Context, tx *store.Store, org string, id int64) (string, error) {
+	a, err := tx.GetAlert(ctx, id)
+	if err != nil || a.Org != org {
+		return "", vigil.Errorf(vigil.EINVALID, "alert %d is not one of %s's alerts", id, org)
+	}
+	if a.TLP.Rank() > vigil.TLPGreen.Rank() {
+		return fmt.Sprintf("Alert %d (%s, %s), marked TLP:%s: its details are not passed on; the organisation will tell you what it may.",
+			id, a.Severity, a.Status, a.TLP), nil
+	}
+	return fmt.Sprintf("Alert %d (%s, %s): %s", id, a.Severity, a.Status, a.Title), nil
+}
+
+// incidentText describes one of org's incidents for its LSO: its summary and where it is,
+// under the same TLP rule as an alert.
+func incidentText(ctx context.Context, tx *store.Store, org string, id int64) (string, error) {
+	in, err := tx.GetIncident(ctx, id)
+	if err != nil || in.Org != org {
+		return "", vigil.Errorf(vigil.EINVALID, "incident %d is not one of %s's incidents", id, org)
+	}
+	if in.TLP.Rank() > vigil.TLPGreen.Rank() {
+		return fmt.Sprintf("Incident %d (%s), marked TLP:%s: its details are not passed on; the organisation will tell you what it may.",
+			id, in.Status, in.TLP), nil
+	}
+	return fmt.Sprintf("Incident %d (%s): %s", id, in.Status, in.Summary), nil
 }
 
 // Reply adds a reply to request id. The LSO's first reply records its response time.

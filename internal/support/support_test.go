@@ -2,6 +2,7 @@ package support
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -188,4 +189,51 @@ func TestPercentile(t *testing.T) {
 			t.Errorf("percentile(%v, %d) = %v, want %v", tc.in, tc.q, got, tc.want)
 		}
 	}
+}
+
+// Help can be asked about one of the organisation's own alerts or incidents: the LSO is
+// told what it is about as far as its TLP marking lets the text leave the organisation,
+// and another organisation's alert or incident is refused.
+func TestAskAboutAnAlertOrIncident(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		svc := setup(t, s)
+		raise := func(org, key string, tlp vigil.TLP) int64 {
+			id, _, err := s.RaiseAlert(ctx, vigil.Alert{Org: org, Kind: vigil.AlertEarlyWarning, Severity: vigil.SeverityHigh,
+				Title: "A computer at " + org + " contacted c2.example", Body: "Check it.", Observable: "c2.example",
+				Indicator: "c2.example", Sources: []string{"partner"}, TLP: tlp, DedupKey: key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		green, amber, oaks := raise("VN001", "g", vigil.TLPGreen), raise("VN001", "a", vigil.TLPAmber), raise("VN002", "o", vigil.TLPGreen)
+		inc, err := s.CreateIncident(ctx, vigil.Incident{Org: "VN001", Summary: "Rota system locked by ransomware",
+			WhatHappened: "A ransom note.", NoticedAt: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), Systems: []string{"rota"},
+			Care: vigil.CareNormal, PersonalData: "no", People: "none", ContactName: "Sam", ContactEmail: "sam@rose.example",
+			Status: vigil.IncidentNew, TLP: vigil.TLPGreen, ReportedBy: "sam@rose.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			context, want, wantErr string
+		}{
+			{fmt.Sprintf("alert/%d", green), "contacted c2.example", ""},
+			{fmt.Sprintf("alert/%d", amber), "marked TLP:AMBER: its details are not passed on", ""},
+			{fmt.Sprintf("incident/%d", inc.ID), "Rota system locked by ransomware", ""},
+			{fmt.Sprintf("alert/%d", oaks), "", "is not one of VN001's alerts"},
+			{"alert/x", "", "must be followed by its number"},
+		}
+		for _, tt := range tests {
+			r, err := svc.Ask(ctx, manager, Ask{Subject: "Help", Body: "What do we do?", Context: tt.context})
+			switch {
+			case tt.wantErr != "" && (err == nil || !strings.Contains(vigil.ErrorMessage(err), tt.wantErr)):
+				t.Errorf("%s: %v, want an error saying %q", tt.context, err, tt.wantErr)
+			case tt.wantErr == "" && (err != nil || !strings.Contains(r.ContextText, tt.want)):
+				t.Errorf("%s: %q, %v; want the context to say %q", tt.context, r.ContextText, err, tt.want)
+			case tt.wantErr == "" && strings.Contains(tt.context, fmt.Sprint(amber)) && strings.Contains(r.ContextText, "c2.example"):
+				t.Errorf("%s: the AMBER alert's title reached the LSO: %q", tt.context, r.ContextText)
+			}
+		}
+	})
 }
