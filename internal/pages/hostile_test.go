@@ -48,9 +48,10 @@ var hostileFields = []string{
 }
 
 // mustShow are the fields today's pages show, so that the test cannot pass by showing
-// nothing: the alert's title carries the labels, "Reported by" the source, and the
-// resolved alert its note. Fields other pages show are found as those pages are added.
-var mustShow = []string{"stix-label", "upload-source", "resolution-note", "incident-summary", "incident-what",
+// nothing: the alert's title carries the labels, "Reported by" the source, the indicator
+// search the STIX identity that published it, and the resolved alert its note. Fields
+// other pages show are found as those pages are added.
+var mustShow = []string{"stix-label", "stix-creator", "upload-source", "resolution-note", "incident-summary", "incident-what",
 	"incident-contact", "incident-note", "incident-link-note"}
 
 // rawMarkup is what hostile text would look like had it become markup.
