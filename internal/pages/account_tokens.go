@@ -64,12 +64,7 @@ func (p *Pages) tokenCreate(w http.ResponseWriter, r *http.Request) {
 // tokenRevoke revokes one of the person's tokens (any, for a sector admin); another
 // person's token is not found.
 func (p *Pages) tokenRevoke(w http.ResponseWriter, r *http.Request) {
-	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "token")
+	pr, id, err := principalAndID(r, "token")
 	if err != nil {
 		p.fail(w, r, err)
 		return

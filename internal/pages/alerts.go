@@ -137,12 +137,7 @@ type alertData struct {
 }
 
 func (p *Pages) alertDetail(w http.ResponseWriter, r *http.Request) {
-	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "alert")
+	pr, id, err := principalAndID(r, "alert")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -186,12 +181,7 @@ func (p *Pages) alertResolve(w http.ResponseWriter, r *http.Request) {
 // workAlert runs one change to an alert and goes back to it with a confirmation; a
 // refused change (a note missing, already resolved) shows the alert with the reason.
 func (p *Pages) workAlert(w http.ResponseWriter, r *http.Request, done string, change func(vigil.Principal, int64) error) {
-	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "alert")
+	pr, id, err := principalAndID(r, "alert")
 	if err != nil {
 		p.fail(w, r, err)
 		return

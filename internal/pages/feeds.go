@@ -365,11 +365,7 @@ func formStatus(code string) int {
 
 // getFeed reads the feed of the address for pr.
 func (p *Pages) getFeed(r *http.Request) (vigil.Feed, error) {
-	pr, err := principal(r)
-	if err != nil {
-		return vigil.Feed{}, err
-	}
-	id, err := pathID(r, "feed")
+	pr, id, err := principalAndID(r, "feed")
 	if err != nil {
 		return vigil.Feed{}, err
 	}
@@ -386,12 +382,7 @@ func (p *Pages) feedDetail(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) feedSave(w http.ResponseWriter, r *http.Request) {
-	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "feed")
+	pr, id, err := principalAndID(r, "feed")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -453,12 +444,7 @@ func (p *Pages) feedRefused(w http.ResponseWriter, r *http.Request, form feedFor
 }
 
 func (p *Pages) feedPull(w http.ResponseWriter, r *http.Request) {
-	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "feed")
+	pr, id, err := principalAndID(r, "feed")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -491,12 +477,7 @@ func (p *Pages) feedDeleteAsk(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) feedDelete(w http.ResponseWriter, r *http.Request) {
-	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "feed")
+	pr, id, err := principalAndID(r, "feed")
 	if err != nil {
 		p.fail(w, r, err)
 		return

@@ -219,7 +219,7 @@ func (p *Pages) incidentDetail(w http.ResponseWriter, r *http.Request) {
 
 // showIncident renders incident {id}'s page with status and any form errors.
 func (p *Pages) showIncident(w http.ResponseWriter, r *http.Request, status int, errs []fieldError) {
-	pr, id, err := incidentRequest(r)
+	pr, id, err := principalAndID(r, "incident")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -273,16 +273,6 @@ func moveChoices(i vigil.Incident) []option {
 	return out
 }
 
-// incidentRequest is the signed-in person and the incident the address numbers.
-func incidentRequest(r *http.Request) (vigil.Principal, int64, error) {
-	pr, err := principal(r)
-	if err != nil {
-		return pr, 0, err
-	}
-	id, err := pathID(r, "incident")
-	return pr, id, err
-}
-
 // incidentDone redirects to incident id's page with a confirmation, or shows the page
 // again with the problems of the form that was sent.
 func (p *Pages) incidentDone(w http.ResponseWriter, r *http.Request, id int64, done string, err error) {
@@ -300,7 +290,7 @@ func (p *Pages) incidentDone(w http.ResponseWriter, r *http.Request, id int64, d
 }
 
 func (p *Pages) incidentNote(w http.ResponseWriter, r *http.Request) {
-	pr, id, err := incidentRequest(r)
+	pr, id, err := principalAndID(r, "incident")
 	if err == nil {
 		_, err = p.app.Incidents.AddNote(r.Context(), pr, id, r.PostFormValue("note"))
 	}
@@ -309,7 +299,7 @@ func (p *Pages) incidentNote(w http.ResponseWriter, r *http.Request) {
 
 // incidentEvidence keeps an uploaded file; the form posts it as multipart.
 func (p *Pages) incidentEvidence(w http.ResponseWriter, r *http.Request) {
-	pr, id, err := incidentRequest(r)
+	pr, id, err := principalAndID(r, "incident")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -327,7 +317,7 @@ func (p *Pages) incidentEvidence(w http.ResponseWriter, r *http.Request) {
 // incidentEvidenceDownload sends a file as an attachment of no particular type, so
 // that the browser saves it and never shows or runs it.
 func (p *Pages) incidentEvidenceDownload(w http.ResponseWriter, r *http.Request) {
-	pr, id, err := incidentRequest(r)
+	pr, id, err := principalAndID(r, "incident")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -352,7 +342,7 @@ func attachment(w http.ResponseWriter, name, ctype string, content []byte) {
 }
 
 func (p *Pages) incidentBreach(w http.ResponseWriter, r *http.Request) {
-	pr, id, err := incidentRequest(r)
+	pr, id, err := principalAndID(r, "incident")
 	if err == nil {
 		l, _ := strconv.Atoi(r.PostFormValue("likelihood"))
 		s, _ := strconv.Atoi(r.PostFormValue("breach_severity"))
@@ -362,7 +352,7 @@ func (p *Pages) incidentBreach(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) incidentBreachReported(w http.ResponseWriter, r *http.Request) {
-	pr, id, err := incidentRequest(r)
+	pr, id, err := principalAndID(r, "incident")
 	if err == nil {
 		_, err = p.app.Incidents.MarkBreachReported(r.Context(), pr, id)
 	}
@@ -371,7 +361,7 @@ func (p *Pages) incidentBreachReported(w http.ResponseWriter, r *http.Request) {
 
 // incidentNationalReport downloads the report for the national reporting service as text.
 func (p *Pages) incidentNationalReport(w http.ResponseWriter, r *http.Request) {
-	pr, id, err := incidentRequest(r)
+	pr, id, err := principalAndID(r, "incident")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -386,7 +376,7 @@ func (p *Pages) incidentNationalReport(w http.ResponseWriter, r *http.Request) {
 
 // incidentTriage records the analyst's decisions from the triage form.
 func (p *Pages) incidentTriage(w http.ResponseWriter, r *http.Request) {
-	pr, id, err := incidentRequest(r)
+	pr, id, err := principalAndID(r, "incident")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -410,7 +400,7 @@ func (p *Pages) incidentTriage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) incidentStatus(w http.ResponseWriter, r *http.Request) {
-	pr, id, err := incidentRequest(r)
+	pr, id, err := principalAndID(r, "incident")
 	if err == nil {
 		_, err = p.app.Incidents.Move(r.Context(), pr, id, vigil.IncidentStatus(r.PostFormValue("status")), r.PostFormValue("status_note"))
 	}
@@ -418,7 +408,7 @@ func (p *Pages) incidentStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) incidentLink(w http.ResponseWriter, r *http.Request) {
-	pr, id, err := incidentRequest(r)
+	pr, id, err := principalAndID(r, "incident")
 	if err == nil {
 		tlp, _ := vigil.ParseTLP(r.PostFormValue("link_tlp"))
 		_, err = p.app.Incidents.Link(r.Context(), pr, id, incidents.NewLink{Kind: vigil.IncidentLinkKind(r.PostFormValue("link_kind")),
@@ -429,7 +419,7 @@ func (p *Pages) incidentLink(w http.ResponseWriter, r *http.Request) {
 
 // incidentShare downloads the STIX bundle or MISP event the share form asks for.
 func (p *Pages) incidentShare(w http.ResponseWriter, r *http.Request) {
-	pr, id, err := incidentRequest(r)
+	pr, id, err := principalAndID(r, "incident")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -445,7 +435,7 @@ func (p *Pages) incidentShare(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) incidentFeedBack(w http.ResponseWriter, r *http.Request) {
-	pr, id, err := incidentRequest(r)
+	pr, id, err := principalAndID(r, "incident")
 	if err == nil {
 		_, err = p.app.Incidents.FeedBack(r.Context(), pr, id)
 	}

@@ -209,6 +209,17 @@ func principal(r *http.Request) (vigil.Principal, error) {
 	return vigil.Principal{}, vigil.Errorf(vigil.EUNAUTHORIZED, "please sign in")
 }
 
+// principalAndID is the signed-in person and the {id} of the address (see pathID): what
+// every page about one numbered thing starts with.
+func principalAndID(r *http.Request, what string) (vigil.Principal, int64, error) {
+	pr, err := principal(r)
+	if err != nil {
+		return pr, 0, err
+	}
+	id, err := pathID(r, what)
+	return pr, id, err
+}
+
 // pathID is the {id} of the address, or a not-found error naming what it numbers.
 func pathID(r *http.Request, what string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)

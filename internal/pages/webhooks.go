@@ -327,12 +327,7 @@ func writeDeliveriesCSV(w http.ResponseWriter, list []deliveryRow) {
 
 // webhookDetail shows one webhook, how its deliveries went, and what its owners can do.
 func (p *Pages) webhookDetail(w http.ResponseWriter, r *http.Request) {
-	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "webhook")
+	pr, id, err := principalAndID(r, "webhook")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -354,12 +349,7 @@ func (p *Pages) webhookDetail(w http.ResponseWriter, r *http.Request) {
 // webhookTest sends the webhook a test at once and comes back to its page, saying
 // whether it arrived.
 func (p *Pages) webhookTest(w http.ResponseWriter, r *http.Request) {
-	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "webhook")
+	pr, id, err := principalAndID(r, "webhook")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -380,12 +370,7 @@ func (p *Pages) webhookTest(w http.ResponseWriter, r *http.Request) {
 
 // webhookDeleteConfirm asks whether to delete the webhook.
 func (p *Pages) webhookDeleteConfirm(w http.ResponseWriter, r *http.Request) {
-	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "webhook")
+	pr, id, err := principalAndID(r, "webhook")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -403,12 +388,7 @@ func (p *Pages) webhookDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) webhookDelete(w http.ResponseWriter, r *http.Request) {
-	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "webhook")
+	pr, id, err := principalAndID(r, "webhook")
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -423,12 +403,7 @@ func (p *Pages) webhookDelete(w http.ResponseWriter, r *http.Request) {
 // deliveryRetry puts a failed delivery back to be tried at once, and goes back to the
 // page the button was on: the webhook's, or the list of failed deliveries.
 func (p *Pages) deliveryRetry(w http.ResponseWriter, r *http.Request) {
-	pr, err := principal(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "delivery")
+	pr, id, err := principalAndID(r, "delivery")
 	if err != nil {
 		p.fail(w, r, err)
 		return
