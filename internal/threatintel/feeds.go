@@ -116,7 +116,7 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed) (bool, error) {
 		s.metrics.feedPulls.WithLabelValues("error").Inc()
 		s.log.WarnContext(ctx, "feed pull failed", slog.String("feed", f.Name), slog.Any("error", err))
 		if res.Partial {
-			return s.keepPartial(ctx, f, at, res, inds, err)
+			return s.keep(ctx, f, at, res, inds, err)
 		}
 		return false, s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Err: pullError(err)})
 	}
@@ -124,28 +124,26 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed) (bool, error) {
 		s.metrics.feedPulls.WithLabelValues("not_modified").Inc()
 		return false, s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, State: stateJSON(res.State)})
 	}
-	ch, err := s.storePull(ctx, f.Name, res.Complete, inds)
-	if err != nil {
-		s.metrics.feedPulls.WithLabelValues("error").Inc()
-		_ = s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Err: errors.New("the pulled indicators could not be stored; see the server log")})
-		return false, err
-	}
-	s.metrics.feedPulls.WithLabelValues("ok").Inc()
-	s.metrics.indicatorsLoaded.Add(float64(len(inds)))
-	if err := s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, State: stateJSON(res.State), Counts: importCounts(reportOf(res), ch)}); err != nil {
-		return false, err
-	}
-	return ch.Added+ch.Withdrawn+len(ch.Changed) > 0, s.publish(ctx, ch)
+	return s.keep(ctx, f, at, res, inds, nil)
 }
 
-// keepPartial stores what a delta pull fetched before it failed and moves the feed's
-// state past it, so the next pull resumes there rather than failing on the same page
-// with nothing kept; the feed still shows the error.
-func (s *Service) keepPartial(ctx context.Context, f vigil.Feed, at time.Time, res feeds.Result, inds []vigil.Indicator, pullErr error) (bool, error) {
-	ch, err := s.storePull(ctx, f.Name, false, inds)
+// keep stores what a pull fetched, records the pull and, when the indicator set changed,
+// publishes it. pullErr is nil for a pull that succeeded; otherwise the pull was a delta
+// that failed part way (Result.Partial): what it fetched is kept and its state moves past
+// it, so the next pull resumes there rather than failing on the same page with nothing
+// kept, and the feed still shows the error.
+func (s *Service) keep(ctx context.Context, f vigil.Feed, at time.Time, res feeds.Result, inds []vigil.Indicator, pullErr error) (bool, error) {
+	ch, err := s.storePull(ctx, f.Name, res.Complete, inds)
 	if err != nil {
+		if pullErr == nil {
+			s.metrics.feedPulls.WithLabelValues("error").Inc()
+			pullErr = errors.New("the pulled indicators could not be stored; see the server log")
+		}
 		_ = s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Err: pullError(pullErr)})
 		return false, err
+	}
+	if pullErr == nil {
+		s.metrics.feedPulls.WithLabelValues("ok").Inc()
 	}
 	s.metrics.indicatorsLoaded.Add(float64(len(inds)))
 	if err := s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Err: pullError(pullErr), State: stateJSON(res.State),
