@@ -129,7 +129,7 @@ func sameObjectHashes(j *CondJoin) bool {
 	object := ""
 	for _, t := range j.Terms {
 		c, ok := t.(*Comparison)
-		if !ok || c.Negated || c.Op != Eq || len(c.Path.Steps) != 2 || c.Path.Steps[0].Name != "hashes" || c.Path.Steps[1].Kind != Key {
+		if !ok || c.Negated || c.Op != Eq || !isHashPath(c.Path) {
 			return false
 		}
 		if object != "" && c.Path.Object != object {
@@ -226,6 +226,14 @@ var certAlgos = map[string]vigil.IndicatorType{
 	"SHA-1": vigil.TypeX509SHA1, "SHA1": vigil.TypeX509SHA1, "SHA-256": vigil.TypeX509SHA256, "SHA256": vigil.TypeX509SHA256,
 }
 
+// objectHashAlgos are the hash names of each object type whose hashes vigil matches.
+var objectHashAlgos = map[string]map[string]vigil.IndicatorType{"file": hashAlgos, "x509-certificate": certAlgos}
+
+// isHashPath reports whether p names one of an object's hashes: <object>:hashes.<name>.
+func isHashPath(p Path) bool {
+	return len(p.Steps) == 2 && p.Steps[0].Name == "hashes" && p.Steps[1].Kind == Key
+}
+
 // typedKind is a pathKind with the fixed type it stands for, if any.
 type typedKind struct {
 	kind pathKind
@@ -235,9 +243,8 @@ type typedKind struct {
 // supportedPath tells whether vigil can match values of p (spelled canonically as s),
 // and how to type them.
 func supportedPath(p Path, s string) (typedKind, bool) {
-	if len(p.Steps) == 2 && p.Steps[0].Name == "hashes" && p.Steps[1].Kind == Key {
-		algos := map[string]map[string]vigil.IndicatorType{"file": hashAlgos, "x509-certificate": certAlgos}[p.Object]
-		t, ok := algos[strings.ToUpper(p.Steps[1].Name)]
+	if isHashPath(p) {
+		t, ok := objectHashAlgos[p.Object][strings.ToUpper(p.Steps[1].Name)]
 		return typedKind{kindFixed, t}, ok
 	}
 	for _, s := range p.Steps {
