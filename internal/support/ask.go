@@ -109,33 +109,32 @@ func contextText(ctx context.Context, tx *store.Store, org, ref string) (string,
 	return fmt.Sprintf("%s, item %s: %s (answered: %s)", f.Title, it.ID, it.Text, grade.Label()), nil
 }
 
-// alertText describes one of org's alerts for its LSO. Only what TLP:CLEAR or GREEN allows
-// to pass beyond the organisation is copied; a stricter alert is named by its number and
-// marking, and the organisation tells the LSO what it may.
+// alertText describes one of org's alerts for its LSO (see passedOn).
 func alertText(ctx context.Context, tx *store.Store, org string, id int64) (string, error) {
 	a, err := tx.GetAlert(ctx, id)
 	if err != nil || a.Org != org {
 		return "", vigil.Errorf(vigil.EINVALID, "alert %d is not one of %s's alerts", id, org)
 	}
-	if a.TLP.Rank() > vigil.TLPGreen.Rank() {
-		return fmt.Sprintf("Alert %d (%s, %s), marked TLP:%s: its details are not passed on; the organisation will tell you what it may.",
-			id, a.Severity, a.Status, a.TLP), nil
-	}
-	return fmt.Sprintf("Alert %d (%s, %s): %s", id, a.Severity, a.Status, a.Title), nil
+	return passedOn("Alert", id, fmt.Sprintf("%s, %s", a.Severity, a.Status), a.TLP, a.Title), nil
 }
 
-// incidentText describes one of org's incidents for its LSO: its summary and where it is,
-// under the same TLP rule as an alert.
+// incidentText describes one of org's incidents for its LSO (see passedOn).
 func incidentText(ctx context.Context, tx *store.Store, org string, id int64) (string, error) {
 	in, err := tx.GetIncident(ctx, id)
 	if err != nil || in.Org != org {
 		return "", vigil.Errorf(vigil.EINVALID, "incident %d is not one of %s's incidents", id, org)
 	}
-	if in.TLP.Rank() > vigil.TLPGreen.Rank() {
-		return fmt.Sprintf("Incident %d (%s), marked TLP:%s: its details are not passed on; the organisation will tell you what it may.",
-			id, in.Status, in.TLP), nil
+	return passedOn("Incident", id, string(in.Status), in.TLP, in.Summary), nil
+}
+
+// passedOn is what the LSO is told of an alert or incident: its words only when its
+// marking (TLP:CLEAR or GREEN) lets them leave the organisation.
+func passedOn(what string, id int64, state string, tlp vigil.TLP, words string) string {
+	if tlp.Rank() > vigil.TLPGreen.Rank() {
+		return fmt.Sprintf("%s %d (%s), marked TLP:%s: its details are not passed on; the organisation will tell you what it may.",
+			what, id, state, tlp)
 	}
-	return fmt.Sprintf("Incident %d (%s): %s", id, in.Status, in.Summary), nil
+	return fmt.Sprintf("%s %d (%s): %s", what, id, state, words)
 }
 
 // Reply adds a reply to request id. The LSO's first reply records its response time.
