@@ -25,8 +25,6 @@ import (
 	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
-// DefaultMaxEvidenceBytes caps one evidence file when the configuration does not.
-const DefaultMaxEvidenceBytes = 20 << 20
 
 // FeedBackSource is the intel source an incident's indicators are fed back into.
 const FeedBackSource = "vigil-incidents"
@@ -42,7 +40,7 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// MaxEvidenceBytes caps one evidence file (DefaultMaxEvidenceBytes when zero).
+	// MaxEvidenceBytes caps one evidence file (vigil.DefaultMaxEvidenceBytes when zero).
 	MaxEvidenceBytes int64
 	// Centre is the sector centre's name, as exports name their producer.
 	Centre string
@@ -70,7 +68,7 @@ func New(d Deps) *Service {
 		s.now = time.Now
 	}
 	if s.maxFile <= 0 {
-		s.maxFile = DefaultMaxEvidenceBytes
+		s.maxFile = vigil.DefaultMaxEvidenceBytes
 	}
 	if s.centre == "" {
 		s.centre = "vigil sector centre"

@@ -26,6 +26,8 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// MaxEvidenceBytes caps one evidence file (vigil.DefaultMaxEvidenceBytes when zero).
+	MaxEvidenceBytes int64
 }
 
 // Service holds the use cases; it is safe for concurrent use.
@@ -33,11 +35,15 @@ type Service struct {
 	store *store.Store
 	log   *slog.Logger
 	now   func() time.Time
+	max   int64 // bytes of one evidence file
 }
 
 // New builds the Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now}
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, max: d.MaxEvidenceBytes}
+	if s.max <= 0 {
+		s.max = vigil.DefaultMaxEvidenceBytes
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -46,6 +52,9 @@ func New(d Deps) *Service {
 	}
 	return s
 }
+
+// MaxEvidenceBytes is the cap on one evidence file, for the doors' body limits.
+func (s *Service) MaxEvidenceBytes() int64 { return s.max }
 
 // Who may do what: an organisation's own people read and answer its assessment and
 // plan; sector analysts read every organisation's, sector admins also answer for one
