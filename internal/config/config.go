@@ -179,7 +179,7 @@ func Default() Config {
 		LogLevel:          "info",
 		MaxTelemetryBytes: telemetry.DefaultMaxBytes,
 		MaxEventBytes:     64 << 20,
-		MaxIntelBytes:     2 << 30,  // intel.DefaultMaxBytes
+		MaxIntelBytes:     2 << 30, // intel.DefaultMaxBytes
 		MaxEvidenceBytes:  vigil.DefaultMaxEvidenceBytes,
 		RetentionDays:     30,
 		MaxIPv4Prefix:     16,

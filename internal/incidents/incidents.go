@@ -25,7 +25,6 @@ import (
 	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
-
 // FeedBackSource is the intel source an incident's indicators are fed back into.
 const FeedBackSource = "vigil-incidents"
 
