@@ -160,6 +160,7 @@ var layers = map[string]string{
 	"internal/vuln":               engine,
 	"internal/disclosure":         engine,
 	"internal/chartscale":         engine,
+	"internal/schedule":           engine,
 	"internal/store":              storage,
 	"internal/accounts":           usecase,
 	"internal/auditlog":           usecase,

@@ -120,8 +120,8 @@ func New(d Deps) *App {
 	a.Alerts = alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour,
 		Deadlines: d.Deadlines, Once: a.once})
 	a.Incidents = incidents.New(incidents.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now,
-		MaxEvidenceBytes: d.MaxEvidenceBytes, Import: a.importIntel})
-	a.Posture = posture.New(posture.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, MaxEvidenceBytes: d.MaxEvidenceBytes})
+		MaxEvidenceBytes: d.MaxEvidenceBytes, Import: a.importIntel, Once: a.once})
+	a.Posture = posture.New(posture.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, MaxEvidenceBytes: d.MaxEvidenceBytes, Once: a.once})
 	a.Support = support.New(support.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
 	a.Reports = reports.New(reports.Deps{Store: d.Store, Now: d.Now})
 	return a

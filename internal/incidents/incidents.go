@@ -21,6 +21,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/schedule"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/threatintel"
 )
@@ -45,6 +46,8 @@ type Deps struct {
 	Centre string
 	// Import feeds indicators back to be hunted for; nil answers unavailable.
 	Import Importer
+	// Once runs the deadline chase as one server of several; nil runs it here.
+	Once schedule.Once
 }
 
 // Service holds the use cases; it is safe for concurrent use.
@@ -55,11 +58,13 @@ type Service struct {
 	maxFile int64
 	centre  string
 	imp     Importer
+	once    schedule.Once
 }
 
 // New builds the Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now, maxFile: d.MaxEvidenceBytes, centre: d.Centre, imp: d.Import}
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, maxFile: d.MaxEvidenceBytes, centre: d.Centre, imp: d.Import,
+		once: schedule.OrHere(d.Once)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

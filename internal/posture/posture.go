@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/posture/frameworks"
+	"github.com/vigil-health/vigil/internal/schedule"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -28,6 +29,8 @@ type Deps struct {
 	Now func() time.Time
 	// MaxEvidenceBytes caps one evidence file (vigil.DefaultMaxEvidenceBytes when zero).
 	MaxEvidenceBytes int64
+	// Once runs the review reminders as one server of several; nil runs them here.
+	Once schedule.Once
 }
 
 // Service holds the use cases; it is safe for concurrent use.
@@ -36,11 +39,12 @@ type Service struct {
 	log   *slog.Logger
 	now   func() time.Time
 	max   int64 // bytes of one evidence file
+	once  schedule.Once
 }
 
 // New builds the Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now, max: d.MaxEvidenceBytes}
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, max: d.MaxEvidenceBytes, once: schedule.OrHere(d.Once)}
 	if s.max <= 0 {
 		s.max = vigil.DefaultMaxEvidenceBytes
 	}
