@@ -1,0 +1,113 @@
+package vuln
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	vigil "github.com/vigil-health/vigil"
+)
+
+// MatchSector checks the components outside package ecosystems (those with no Ecosystem)
+// against sector advisories, by vendor, product and dotted-numeric version. Its findings
+// have the shape OSV findings have (Kind "sector" or "policy"), so alerts treat both
+// alike. Components in a package ecosystem are left to DB.Match and not counted here.
+// err names an advisory that fails Validate and the field to fix; none is matched then.
+func MatchSector(components []vigil.Component, advisories []vigil.SectorAdvisory) (Result, error) {
+	for i, a := range advisories {
+		if err := a.Validate(); err != nil {
+			return Result{}, fmt.Errorf("sector advisory %d (%s): %w", i+1, cmp.Or(a.ID, "no ID"), err)
+		}
+	}
+	var res Result
+	for _, c := range components {
+		if c.Ecosystem != "" {
+			continue
+		}
+		if len(advisories) == 0 {
+			res.Unmatched = append(res.Unmatched, Unmatched{Component: c,
+				Reason: "not in a package ecosystem, and no sector advisories loaded to match it by vendor and product"})
+			continue
+		}
+		found, reason := matchProduct(c, advisories)
+		if reason != "" {
+			res.Unmatched = append(res.Unmatched, Unmatched{Component: c, Reason: reason})
+			continue
+		}
+		res.Checked++
+		res.Findings = append(res.Findings, found...)
+	}
+	slices.SortFunc(res.Findings, compareFindings)
+	return res, nil
+}
+
+// productName is the product an inventory names: Product, else Name.
+func productName(c vigil.Component) string { return cmp.Or(c.Product, c.Name) }
+
+// matchProduct returns the findings for one product, or why its version could not be
+// checked against an advisory that names it.
+func matchProduct(c vigil.Component, advisories []vigil.SectorAdvisory) ([]Finding, string) {
+	var out []Finding
+	for _, a := range advisories {
+		if !a.MatchesProduct(c.Vendor, productName(c)) {
+			continue
+		}
+		if !a.AnyVersion && strings.TrimSpace(c.Version) == "" {
+			return nil, fmt.Sprintf("no version given, and sector advisory %s covers only some versions of this product", a.ID)
+		}
+		affected, err := a.AffectsVersion(c.Version)
+		if err != nil {
+			return nil, fmt.Sprintf("sector advisory %s: version %q cannot be ordered: %v", a.ID, c.Version, err)
+		}
+		if affected {
+			out = append(out, sectorFinding(c, a))
+		}
+	}
+	return out, ""
+}
+
+func sectorFinding(c vigil.Component, a vigil.SectorAdvisory) Finding {
+	fixed := a.FixedVersions(c.Version)
+	slices.SortFunc(fixed, vigil.CompareProductVersions)
+	return Finding{Input: c.Source, Vendor: c.Vendor, Name: productName(c), Version: c.Version,
+		Location: c.Location, ID: a.ID, Aliases: orEmpty(slices.Clone(a.Aliases)),
+		Summary: a.Summary, Fixed: orEmpty(slices.Compact(fixed)),
+		Severity: sectorSeverity(a), Kind: cmp.Or(a.Kind, "sector"), Steps: a.Steps}
+}
+
+// sectorSeverity is the CVSS score when the analyst gave a vector that can be scored,
+// else the analyst's rating.
+func sectorSeverity(a vigil.SectorAdvisory) Severity {
+	if a.CVSS != "" {
+		if score, err := ScoreCVSS(a.CVSS); err == nil {
+			return Severity{Score: score, Rating: Rating(score), Vector: a.CVSS}
+		}
+	}
+	return Severity{Rating: string(a.Severity)}
+}
+
+// MergeResults joins the results of DB.Match over the package components and MatchSector
+// over the products of one inventory: findings sorted together, counts added. The
+// products DB.Match lists as not in a package ecosystem are dropped from its unmatched,
+// since MatchSector checked them or listed them itself.
+func MergeResults(osv, sector Result) Result {
+	out := Result{Checked: osv.Checked + sector.Checked}
+	out.Findings = append(slices.Clone(osv.Findings), sector.Findings...)
+	slices.SortFunc(out.Findings, compareFindings)
+	for _, u := range osv.Unmatched {
+		if u.Component.Ecosystem != "" {
+			out.Unmatched = append(out.Unmatched, u)
+		}
+	}
+	out.Unmatched = append(out.Unmatched, sector.Unmatched...)
+	return out
+}
+
+// orEmpty keeps JSON output an empty list rather than null.
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
