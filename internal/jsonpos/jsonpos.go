@@ -124,9 +124,17 @@ func Line(data []byte, off int64) int {
 	return 1 + bytes.Count(data[:off], []byte("\n"))
 }
 
-// Error names the line of a JSON syntax or type error in data.
+// Error names the line of a JSON syntax or type error in data. A decoder's syntax error
+// counts from where its value began, so the whole document is checked again for the
+// offset that counts from its start.
 func Error(data []byte, err error) error {
 	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		var raw json.RawMessage
+		if whole := json.Unmarshal(data, &raw); whole != nil {
+			err = whole
+		}
+	}
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
