@@ -201,8 +201,11 @@ func WriteCycloneDX(w io.Writer, meta Meta, statements []vigil.VEXStatement) err
 func cdxComponentOut(s vigil.VEXStatement) cdxOutComponent {
 	purl := productPURL(s)
 	c := cdxOutComponent{Type: "library", BOMRef: purl, Name: s.Name, Version: s.Version, PURL: purl}
+	if p, err := inventory.ParsePURL(purl); err == nil {
+		c.Group, c.Name = p.Namespace, p.Name // CycloneDX splits Maven's group:artifact, npm's scope
+	}
 	if s.Ecosystem == "" {
-		c.Type, c.Group = "application", s.Vendor
+		c.Type, c.Group, c.Name = "application", s.Vendor, s.Name
 	}
 	return c
 }
