@@ -13,7 +13,10 @@ import (
 // against sector advisories, by vendor, product and dotted-numeric version. Its findings
 // have the shape OSV findings have (Kind "sector" or "policy"), so alerts treat both
 // alike. Components in a package ecosystem are left to DB.Match and not counted here.
-// err names an advisory that fails Validate and the field to fix; none is matched then.
+// A product that an advisory covers only in some versions, and whose version is missing
+// or cannot be ordered, is listed as unmatched with the reason (it may still have
+// findings from advisories covering every version). err names an advisory that fails
+// Validate and the field to fix; none is matched then.
 func MatchSector(components []vigil.Component, advisories []vigil.SectorAdvisory) (Result, error) {
 	for i, a := range advisories {
 		if err := a.Validate(); err != nil {
@@ -31,12 +34,12 @@ func MatchSector(components []vigil.Component, advisories []vigil.SectorAdvisory
 			continue
 		}
 		found, reason := matchProduct(c, advisories)
+		res.Findings = append(res.Findings, found...)
 		if reason != "" {
 			res.Unmatched = append(res.Unmatched, Unmatched{Component: c, Reason: reason})
 			continue
 		}
 		res.Checked++
-		res.Findings = append(res.Findings, found...)
 	}
 	slices.SortFunc(res.Findings, compareFindings)
 	return res, nil
@@ -45,26 +48,31 @@ func MatchSector(components []vigil.Component, advisories []vigil.SectorAdvisory
 // productName is the product an inventory names: Product, else Name.
 func productName(c vigil.Component) string { return cmp.Or(c.Product, c.Name) }
 
-// matchProduct returns the findings for one product, or why its version could not be
-// checked against an advisory that names it.
+// matchProduct returns the findings for one product, and why its version could not be
+// checked against an advisory that names it, if so. A product can have both: an
+// any-version advisory (a product of concern) matches it while another advisory needs a
+// version it does not give.
 func matchProduct(c vigil.Component, advisories []vigil.SectorAdvisory) ([]Finding, string) {
 	var out []Finding
+	var reasons []string
 	for _, a := range advisories {
 		if !a.MatchesProduct(c.Vendor, productName(c)) {
 			continue
 		}
 		if !a.AnyVersion && strings.TrimSpace(c.Version) == "" {
-			return nil, fmt.Sprintf("no version given, and sector advisory %s covers only some versions of this product", a.ID)
+			reasons = append(reasons, fmt.Sprintf("no version given, and sector advisory %s covers only some versions of this product", a.ID))
+			continue
 		}
 		affected, err := a.AffectsVersion(c.Version)
 		if err != nil {
-			return nil, fmt.Sprintf("sector advisory %s: version %q cannot be ordered: %v", a.ID, c.Version, err)
+			reasons = append(reasons, fmt.Sprintf("sector advisory %s: version %q cannot be ordered: %v", a.ID, c.Version, err))
+			continue
 		}
 		if affected {
 			out = append(out, sectorFinding(c, a))
 		}
 	}
-	return out, ""
+	return out, strings.Join(reasons, "; ")
 }
 
 func sectorFinding(c vigil.Component, a vigil.SectorAdvisory) Finding {
