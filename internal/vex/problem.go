@@ -18,7 +18,9 @@ type Problem struct {
 }
 
 // String is "statements[3] (line 40): reason".
-func (p Problem) String() string { return fmt.Sprintf("%s (line %d): %s", p.Location, p.Line, p.Reason) }
+func (p Problem) String() string {
+	return fmt.Sprintf("%s (line %d): %s", p.Location, p.Line, p.Reason)
+}
 
 // Document is what one VEX file says.
 type Document struct {
