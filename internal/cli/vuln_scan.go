@@ -17,8 +17,8 @@ type vulnScanCmd struct {
 	KEV        string   `name:"kev" type:"path" help:"CISA known_exploited_vulnerabilities.json: marks known exploited findings and their due date."`
 	EPSS       string   `name:"epss" type:"path" help:"FIRST EPSS daily CSV: adds the probability of exploitation."`
 	Format     string   `name:"format" enum:"table,json,ndjson" default:"table" help:"table, json (one object) or ndjson (one finding per line)."`
-	VEX        []string `name:"vex" type:"path" sep:"none" placeholder:"FILE" help:"OpenVEX or CycloneDX VEX statements (repeat for more): not_affected with a justification suppresses a finding, fixed closes it; suppressed findings are listed apart with the reason."`
-	Advisories string   `name:"advisories" type:"path" placeholder:"FILE" help:"Sector advisories (JSON) for products outside package ecosystems, matched by vendor, product and version."`
+	VEX        []string `name:"vex" sep:"none" placeholder:"FILE" help:"OpenVEX or CycloneDX VEX statements (repeat for more): not_affected with a justification suppresses a finding, fixed closes it; suppressed findings are listed apart with the reason."`
+	Advisories string   `name:"advisories" placeholder:"FILE" help:"Sector advisories (JSON) for products outside package ecosystems, matched by vendor, product and version."`
 	NoPolicy   bool     `name:"no-policy" help:"Do not report the built-in products of concern (products national guidance asks organisations to review, such as Kaspersky's)."`
 	Inputs     []string `arg:"" name:"input" help:"Inventories, files or directories: CycloneDX or SPDX JSON, purl lists, osquery results, go.mod, requirements.txt, package-lock.json, pom.xml, uv.lock, or a vendor,product,version CSV."`
 
