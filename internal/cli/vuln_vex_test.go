@@ -76,7 +76,7 @@ func TestVulnScanProducts(t *testing.T) {
 
 	code, table, _ := run(t, "", "vuln", "scan", "--osv", osv, "testdata/vuln/care-home.csv")
 	if code != ExitVulnFindings || !strings.Contains(table, "1 products of concern (policy products-of-concern") ||
-		!strings.Contains(table, "review the risk of using this product per national guidance") {
+		!strings.Contains(table, "Review the risk of using this product per national guidance") {
 		t.Errorf("table (exit %d) does not report the product of concern with what to do:\n%s", code, table)
 	}
 

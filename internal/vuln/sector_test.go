@@ -119,7 +119,7 @@ func TestProductsOfConcern(t *testing.T) {
 		t.Fatalf("policy %+v", p)
 	}
 	a := p.Advisories[0]
-	if a.Kind != "policy" || !a.AnyVersion || len(a.Steps) == 0 || !strings.Contains(a.Summary, "review the risk of using this product per national guidance") {
+	if a.Kind != "policy" || !a.AnyVersion || len(a.Steps) == 0 || !strings.Contains(strings.ToLower(a.Summary), "review the risk of using this product per national guidance") {
 		t.Errorf("advisory %+v", a)
 	}
 	for _, c := range [][2]string{{"AO Kaspersky Lab", "Kaspersky Small Office Security"}, {"Kaspersky", "Kaspersky Security Center"}, {"", "Kaspersky Anti-Virus"}} {
