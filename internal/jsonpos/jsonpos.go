@@ -138,7 +138,8 @@ func Error(data []byte, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		return fmt.Errorf("line %d: not valid JSON: %v", Line(data, se.Offset), se)
+		// Offset counts the byte that broke the syntax, which may be the line's newline.
+		return fmt.Errorf("line %d: not valid JSON: %v", Line(data, se.Offset-1), se)
 	case errors.As(err, &te):
 		return fmt.Errorf("line %d: %s is %s, expected %s", Line(data, te.Offset), cmp.Or(te.Field, "the document"), te.Value, te.Type)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
