@@ -121,22 +121,47 @@ func (r VersionRange) validate(at string) error {
 
 // Contains reports whether the range holds version v.
 func (r VersionRange) Contains(v ProductVersion) bool {
-	if r.Introduced != "" && v.Compare(mustProductVersion(r.Introduced)) < 0 {
+	c, _ := r.Compile()
+	return c.Contains(v)
+}
+
+// ProductRange is a VersionRange with its bounds read, for checking many versions.
+type ProductRange struct {
+	introduced, fixed, lastAffected *ProductVersion
+}
+
+// Compile reads the range's bounds; err names a bound that is not a version.
+func (r VersionRange) Compile() (ProductRange, error) {
+	var c ProductRange
+	for _, b := range []struct {
+		s   string
+		dst **ProductVersion
+	}{{r.Introduced, &c.introduced}, {r.Fixed, &c.fixed}, {r.LastAffected, &c.lastAffected}} {
+		if b.s == "" {
+			continue
+		}
+		v, err := ParseProductVersion(b.s)
+		if err != nil {
+			return c, err
+		}
+		*b.dst = &v
+	}
+	return c, nil
+}
+
+// Contains reports whether the range holds version v: from introduced (or the first
+// version) up to fixed, not included, or up to last_affected, included.
+func (c ProductRange) Contains(v ProductVersion) bool {
+	if c.introduced != nil && v.Compare(*c.introduced) < 0 {
 		return false
 	}
 	switch {
-	case r.Fixed != "":
-		return v.Compare(mustProductVersion(r.Fixed)) < 0
-	case r.LastAffected != "":
-		return v.Compare(mustProductVersion(r.LastAffected)) <= 0
+	case c.fixed != nil:
+		return v.Compare(*c.fixed) < 0
+	case c.lastAffected != nil:
+		return v.Compare(*c.lastAffected) <= 0
 	}
 	return true
-}
-
-// mustProductVersion reads a bound Validate has checked; an unreadable one orders first.
-func mustProductVersion(s string) ProductVersion {
-	v, _ := ParseProductVersion(s)
-	return v
 }
 
 // NormaliseProductName is the spelling vendor and product names are compared in: lower
@@ -171,29 +196,50 @@ func isSpaceRune(r rune) bool { return r == '\u00a0' || r == '\u2000' || r == '\
 // product name starts with the vendor ("Kaspersky Endpoint Security"). The product name is
 // compared with the vendor's name taken off its front, as Match says.
 func (a SectorAdvisory) MatchesProduct(vendor, product string) bool {
-	nv, np := NormaliseProductName(vendor), NormaliseProductName(product)
-	vendors := normalisedNames(a.Vendor, a.VendorAliases)
-	rest, ok := np, false
-	for _, name := range vendors {
-		if nv == name || strings.HasPrefix(nv, name+" ") {
+	return a.Names().Matches(NormaliseProductName(vendor), NormaliseProductName(product))
+}
+
+// ProductNames are an advisory's vendor and product names normalised once, for matching
+// many inventories against it.
+type ProductNames struct {
+	// Vendors are the vendor and its aliases, normalised.
+	Vendors []string
+	// Products are the product and its aliases, normalised.
+	Products []string
+	// Match is how product names are compared.
+	Match ProductMatch
+}
+
+// Names returns the advisory's names normalised for matching.
+func (a SectorAdvisory) Names() ProductNames {
+	return ProductNames{Vendors: normalisedNames(a.Vendor, a.VendorAliases),
+		Products: normalisedNames(a.Product, a.ProductAliases), Match: a.Match}
+}
+
+// Matches is MatchesProduct for a vendor and product already normalised with
+// NormaliseProductName.
+func (n ProductNames) Matches(vendor, product string) bool {
+	rest, ok := product, false
+	for _, name := range n.Vendors {
+		if vendor == name || strings.HasPrefix(vendor, name+" ") {
 			ok = true
 		}
-		if r, cut := cutWords(np, name); cut {
+		if r, cut := cutWords(product, name); cut {
 			ok, rest = true, r
 		}
 	}
 	if !ok {
 		return false
 	}
-	if a.Match == ProductAny {
+	if n.Match == ProductAny {
 		return true
 	}
-	for _, p := range normalisedNames(a.Product, a.ProductAliases) {
-		for _, have := range []string{rest, np} {
+	for _, p := range n.Products {
+		for _, have := range []string{rest, product} {
 			if have == p {
 				return true
 			}
-			if _, cut := cutWords(have, p); cut && a.Match == ProductPrefix {
+			if _, cut := cutWords(have, p); cut && n.Match == ProductPrefix {
 				return true
 			}
 		}

@@ -132,10 +132,14 @@ func baseEcosystem(e string) string {
 // samePackageVersion compares versions by the ecosystem's ordering (Go's v1.2.3 is
 // 1.2.3), and as written when the ecosystem cannot read them.
 func samePackageVersion(ecosystem, a, b string) bool {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	if a == b {
+		return true // the common case, without parsing
+	}
 	if c, ok := vuln.CompareVersions(ecosystem, a, b); ok {
 		return c == 0
 	}
-	return strings.TrimSpace(a) == strings.TrimSpace(b)
+	return false
 }
 
 func productVersion(s string) bool {

@@ -18,10 +18,9 @@ import (
 // findings from advisories covering every version). err names an advisory that fails
 // Validate and the field to fix; none is matched then.
 func MatchSector(components []vigil.Component, advisories []vigil.SectorAdvisory) (Result, error) {
-	for i, a := range advisories {
-		if err := a.Validate(); err != nil {
-			return Result{}, fmt.Errorf("sector advisory %d (%s): %w", i+1, cmp.Or(a.ID, "no ID"), err)
-		}
+	set, err := compileSector(advisories)
+	if err != nil {
+		return Result{}, err
 	}
 	var res Result
 	for _, c := range components {
@@ -33,7 +32,7 @@ func MatchSector(components []vigil.Component, advisories []vigil.SectorAdvisory
 				Reason: "not in a package ecosystem, and no sector advisories loaded to match it by vendor and product"})
 			continue
 		}
-		found, reason := matchProduct(c, advisories)
+		found, reason := set.match(c)
 		res.Findings = append(res.Findings, found...)
 		if reason != "" {
 			res.Unmatched = append(res.Unmatched, Unmatched{Component: c, Reason: reason})
@@ -45,31 +44,90 @@ func MatchSector(components []vigil.Component, advisories []vigil.SectorAdvisory
 	return res, nil
 }
 
+// sectorSet is a list of advisories with their names normalised and ranges read once,
+// and indexed by each vendor name, so a product is compared only with the advisories of
+// a vendor its names start with.
+type sectorSet struct {
+	advisories []sectorEntry
+	byVendor   map[string][]int
+}
+
+type sectorEntry struct {
+	adv    vigil.SectorAdvisory
+	names  vigil.ProductNames
+	ranges []vigil.ProductRange
+}
+
+func compileSector(advisories []vigil.SectorAdvisory) (*sectorSet, error) {
+	set := &sectorSet{byVendor: map[string][]int{}}
+	for i, a := range advisories {
+		if err := a.Validate(); err != nil {
+			return nil, fmt.Errorf("sector advisory %d (%s): %w", i+1, cmp.Or(a.ID, "no ID"), err)
+		}
+		e := sectorEntry{adv: a, names: a.Names()}
+		for _, r := range a.Ranges {
+			c, _ := r.Compile() // Validate read every bound
+			e.ranges = append(e.ranges, c)
+		}
+		for _, v := range e.names.Vendors {
+			set.byVendor[v] = append(set.byVendor[v], i)
+		}
+		set.advisories = append(set.advisories, e)
+	}
+	return set, nil
+}
+
+// candidates are the advisories whose vendor name is the front of the product's vendor
+// or product name, by whole words, in the advisories' order.
+func (s *sectorSet) candidates(vendor, product string) []int {
+	var out []int
+	for _, name := range []string{vendor, product} {
+		for i := 0; i <= len(name); i++ {
+			if i == len(name) || name[i] == ' ' {
+				out = append(out, s.byVendor[name[:i]]...)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // productName is the product an inventory names: Product, else Name.
 func productName(c vigil.Component) string { return cmp.Or(c.Product, c.Name) }
 
-// matchProduct returns the findings for one product, and why its version could not be
-// checked against an advisory that names it, if so. A product can have both: an
-// any-version advisory (a product of concern) matches it while another advisory needs a
-// version it does not give.
-func matchProduct(c vigil.Component, advisories []vigil.SectorAdvisory) ([]Finding, string) {
+// match returns the findings for one product, and why its version could not be checked
+// against an advisory that names it, if so. A product can have both: an any-version
+// advisory (a product of concern) matches it while another advisory needs a version it
+// does not give.
+func (s *sectorSet) match(c vigil.Component) ([]Finding, string) {
+	vendor, product := vigil.NormaliseProductName(c.Vendor), vigil.NormaliseProductName(productName(c))
 	var out []Finding
 	var reasons []string
-	for _, a := range advisories {
-		if !a.MatchesProduct(c.Vendor, productName(c)) {
+	var version *vigil.ProductVersion
+	var versionErr error
+	for _, i := range s.candidates(vendor, product) {
+		e := s.advisories[i]
+		if !e.names.Matches(vendor, product) {
 			continue
 		}
-		if !a.AnyVersion && strings.TrimSpace(c.Version) == "" {
-			reasons = append(reasons, fmt.Sprintf("no version given, and sector advisory %s covers only some versions of this product", a.ID))
+		if e.adv.AnyVersion {
+			out = append(out, sectorFinding(c, e.adv))
 			continue
 		}
-		affected, err := a.AffectsVersion(c.Version)
-		if err != nil {
-			reasons = append(reasons, fmt.Sprintf("sector advisory %s: version %q cannot be ordered: %v", a.ID, c.Version, err))
+		if strings.TrimSpace(c.Version) == "" {
+			reasons = append(reasons, fmt.Sprintf("no version given, and sector advisory %s covers only some versions of this product", e.adv.ID))
 			continue
 		}
-		if affected {
-			out = append(out, sectorFinding(c, a))
+		if version == nil && versionErr == nil {
+			v, err := vigil.ParseProductVersion(c.Version)
+			version, versionErr = &v, err
+		}
+		if versionErr != nil {
+			reasons = append(reasons, fmt.Sprintf("sector advisory %s: version %q cannot be ordered: %v", e.adv.ID, c.Version, versionErr))
+			continue
+		}
+		if slices.ContainsFunc(e.ranges, func(r vigil.ProductRange) bool { return r.Contains(*version) }) {
+			out = append(out, sectorFinding(c, e.adv))
 		}
 	}
 	return out, strings.Join(reasons, "; ")
