@@ -152,3 +152,23 @@ func TestAffectsVersion(t *testing.T) {
 		t.Errorf("FixedVersions(7.0.3) = %v", got)
 	}
 }
+
+// FuzzProductVersion reads any text as a product version: no panic, and a version that
+// reads compares equal to itself and the same both ways round with another.
+func FuzzProductVersion(f *testing.F) {
+	for _, s := range []string{"21.3.10.391", "v2.0", "11.0.1 MR2", "007", "1..2", "1.-2", "x"} {
+		f.Add(s, "1.2")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		va, err := vigil.ParseProductVersion(a)
+		if err != nil {
+			return
+		}
+		if va.Compare(va) != 0 {
+			t.Fatalf("%q is not equal to itself", a)
+		}
+		if vb, err := vigil.ParseProductVersion(b); err == nil && va.Compare(vb) != -vb.Compare(va) {
+			t.Fatalf("%q and %q compare differently each way round", a, b)
+		}
+	})
+}
