@@ -33,11 +33,12 @@ type VEXStatement struct {
 	Vulnerability string
 	// Aliases are other IDs the statement gives for the same vulnerability.
 	Aliases []string
-	// Product is the package URL of the component the statement is about; a version in it
-	// limits the statement to that version. Empty when the product has no package URL.
+	// Product is the package URL of the component the statement is about, as the document
+	// names it; empty when the product has no package URL.
 	Product string
 	// Ecosystem, Name and Version name the component as inventories do (read from Product
-	// when there is one); an empty Version covers every version.
+	// when there is one). Version limits the statement to that version; empty, it covers
+	// every version.
 	Ecosystem, Name, Version string
 	// Vendor is who makes a product outside package ecosystems; empty otherwise.
 	Vendor string
