@@ -18,6 +18,7 @@ const (
 type vulnCmd struct {
 	Scan vulnScanCmd `cmd:"" help:"Match inventories against OSV advisories (packages) and sector advisories (products outside package ecosystems), offline; apply VEX statements; report the built-in products of concern. Exit 0 no open findings, 1 findings, 2 error."`
 	DB   vulnDBCmd   `cmd:"" name:"db" help:"Inspect an advisory database."`
+	VEX  vulnVEXCmd  `cmd:"" name:"vex" help:"Convert VEX statements between OpenVEX and CycloneDX."`
 }
 
 type vulnDBCmd struct {

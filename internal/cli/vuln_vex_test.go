@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -108,5 +109,26 @@ func TestVulnScanVEXAndAdvisoryErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr, tt.want)
 			}
 		})
+	}
+}
+
+// TestVulnVEXConvert writes a supplier's OpenVEX as CycloneDX and back: the usable
+// statements survive both ways, the unusable one is named on stderr.
+func TestVulnVEXConvert(t *testing.T) {
+	code, cdx, stderr := run(t, "", "vuln", "vex", "convert", "--to", "cyclonedx", "--author", "Example Care Plans Ltd", "testdata/vuln/log4j.openvex.json")
+	if code != ExitOK || !strings.Contains(cdx, `"bomFormat": "CycloneDX"`) || !strings.Contains(stderr, "statements[3].products[0] (line 25)") {
+		t.Fatalf("exit %d, stderr %q, out:\n%s", code, stderr, cdx)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "copy.cdx.json")
+	if err := os.WriteFile(path, []byte(cdx), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, ov, stderr := run(t, "", "vuln", "vex", "convert", "--to", "openvex", path)
+	if code != ExitOK || strings.Count(ov, `"status"`) != 3 || !strings.Contains(ov, `"justification": "vulnerable_code_not_in_execute_path"`) {
+		t.Errorf("exit %d, stderr %q, out:\n%s", code, stderr, ov)
+	}
+	if code, _, stderr := run(t, "", "vuln", "vex", "convert", "--to", "openvex", "testdata/vuln/mixed.purls"); code != ExitVulnError || !strings.Contains(stderr, "mixed.purls") {
+		t.Errorf("a file that is not VEX: exit %d, stderr %q", code, stderr)
 	}
 }
