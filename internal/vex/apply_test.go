@@ -72,6 +72,14 @@ func TestApply(t *testing.T) {
 			[]vuln.Finding{log4jFinding("2.14.1")},
 			[]vigil.VEXStatement{statement(t, "CVE-2021-45046", log4j, vigil.VEXFixed, "", may), statement(t, "CVE-2021-44228", "pkg:maven/org.apache.logging.log4j/log4j-api", vigil.VEXFixed, "", may), statement(t, "CVE-2021-44228", "pkg:npm/log4j-core", vigil.VEXFixed, "", may)},
 			1, nil, 3},
+		{"the statement's own aliases count: GHSA with CVE alias covers the GO finding on that CVE",
+			[]vuln.Finding{goFinding},
+			[]vigil.VEXStatement{func() vigil.VEXStatement {
+				s := statement(t, "GHSA-qppj-fm5r-hxr3", "pkg:golang/golang.org/x/net", vigil.VEXFixed, "", may)
+				s.Aliases = []string{"CVE-2022-41723"}
+				return s
+			}()},
+			0, []vigil.VEXStatus{vigil.VEXFixed}, 0},
 		{"Go versions with and without v are one",
 			[]vuln.Finding{goFinding},
 			[]vigil.VEXStatement{statement(t, "CVE-2022-41723", "pkg:golang/golang.org/x/net@v0.7.0", vigil.VEXNotAffected, "vulnerable_code_not_present", may)},
