@@ -158,6 +158,8 @@ var layers = map[string]string{
 	"internal/inventory":          engine,
 	"internal/config":             engine,
 	"internal/vuln":               engine,
+	"internal/vex":                engine,
+	"internal/jsonpos":            engine,
 	"internal/disclosure":         engine,
 	"internal/chartscale":         engine,
 	"internal/schedule":           engine,
