@@ -1,0 +1,255 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/vigil-health/vigil"
+)
+
+// orChunk bounds the OR'd conditions of one candidate lookup: both planners turn them
+// into one index scan each, and a few hundred keep a statement quick to plan.
+const orChunk = 250
+
+// flagOverlapsAll records every overlap between the new assets (inserted, with ids) and
+// other organisations' assets, the other new ones included, as flagOverlaps does for
+// each asset in the order inserted: of two overlapping claims, the older (lower id) is
+// the one found, and the later one's organisation is told (out[row].Overlaps). The
+// candidates come from a few lookups for the whole batch, the matching is in memory.
+func (s *Store) flagOverlapsAll(ctx context.Context, c conn, added []newAsset, out []OrgCreated) error {
+	cands, err := s.overlapCandidates(ctx, c, added)
+	if err != nil {
+		return err
+	}
+	pairs := overlapPairs(added, cands)
+	if len(pairs) == 0 {
+		return nil
+	}
+	return s.insertOverlaps(ctx, c, pairs, added, out)
+}
+
+// overlapCandidates reads every stored asset that could overlap a new one: ranges
+// starting inside a new range, networks that could contain one (by value), the same
+// names, domains above a new name and names under a new domain. The new assets are
+// among them.
+func (s *Store) overlapCandidates(ctx context.Context, c conn, added []newAsset) ([]claimRow, error) {
+	var ranges, names []any
+	var values []string
+	for _, n := range added {
+		if n.a.Kind == vigil.AssetIPRange {
+			family, start, end := rangeBounds(n.a.prefix)
+			ranges = append(ranges, family, start, end)
+			for bits := range n.a.prefix.Bits() + 1 {
+				values = append(values, netip.PrefixFrom(n.a.prefix.Addr(), bits).Masked().String())
+			}
+			continue
+		}
+		values = append(values, n.a.Value)
+		values = append(values, parentNames(n.a.Value)...)
+		if n.a.Kind == vigil.AssetDomain {
+			under := reverseLabels(n.a.Value)
+			names = append(names, under, under[:len(under)-1]+"/")
+		}
+	}
+	slices.Sort(values)
+	values = slices.Compact(values)
+	found := map[int64]claimRow{}
+	q := []struct {
+		cond string
+		args []any
+		per  int
+	}{
+		{"(kind = 'ip_range' AND family = ? AND range_start BETWEEN ? AND ?)", ranges, 3},
+		{"(kind IN ('domain', 'hostname') AND rname > ? AND rname < ?)", names, 2},
+	}
+	for _, lookup := range q {
+		for part := range slices.Chunk(lookup.args, orChunk*lookup.per) {
+			n := len(part) / lookup.per
+			conds := strings.TrimSuffix(strings.Repeat(lookup.cond+" OR ", n), " OR ")
+			if err := s.readClaims(ctx, c, conds, part, found); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for part := range slices.Chunk(values, writeRows) {
+		if err := s.readClaims(ctx, c, "value IN ("+placeholders(len(part))+")", anys(part), found); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]claimRow, 0, len(found))
+	for _, r := range found {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b claimRow) int { return int(a.id - b.id) })
+	return out, nil
+}
+
+// readClaims adds the assets matching cond to found, by id.
+func (s *Store) readClaims(ctx context.Context, c conn, cond string, args []any, found map[int64]claimRow) error {
+	rows, err := c.query(ctx, `SELECT id, org, kind, value FROM assets WHERE `+cond, args...)
+	if err == nil {
+		err = eachRow(rows, func(sc scanner) error {
+			var r claimRow
+			if err := sc.Scan(&r.id, &r.claim.Org, &r.claim.Kind, &r.claim.Name); err != nil {
+				return err
+			}
+			if r.claim.Kind == vigil.AssetIPRange {
+				p, err := netip.ParsePrefix(r.claim.Name)
+				if err != nil {
+					return err
+				}
+				r.claim.Prefix, r.claim.Name = p, ""
+			}
+			found[r.id] = r
+			return nil
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("find overlaps of new assets: %w", err)
+	}
+	return nil
+}
+
+// parentNames are the names above name: "a.b.example" → "b.example", "example".
+func parentNames(name string) []string {
+	var out []string
+	for d := name; ; {
+		i := strings.IndexByte(d, '.')
+		if i < 0 {
+			return out
+		}
+		d = d[i+1:]
+		out = append(out, d)
+	}
+}
+
+// overlapPair is two overlapping claims of different organisations: mine the later
+// (higher id), other the older.
+type overlapPair struct{ other, mine claimRow }
+
+// overlapPairs matches the candidates against the new assets: each pair of claims of
+// different organisations where one contains the other (or they are equal) and the
+// later of the two is new, once.
+func overlapPairs(added []newAsset, cands []claimRow) []overlapPair {
+	byValue := map[string][]claimRow{} // candidates by stored value
+	for _, c := range cands {
+		byValue[claimValue(c.claim)] = append(byValue[claimValue(c.claim)], c)
+	}
+	isNew := make(map[int64]bool, len(added))
+	for _, n := range added {
+		isNew[n.id] = true
+	}
+	seen := map[[2]int64]bool{}
+	var out []overlapPair
+	add := func(a, b claimRow) {
+		if a.claim.Org == b.claim.Org || a.id == b.id {
+			return
+		}
+		if a.id > b.id {
+			a, b = b, a
+		}
+		if !isNew[b.id] || seen[[2]int64{a.id, b.id}] {
+			return
+		}
+		seen[[2]int64{a.id, b.id}] = true
+		out = append(out, overlapPair{other: a, mine: b})
+	}
+	// Every overlap is a claim and one of its containers (itself included): look up each
+	// claim's containers by value.
+	for _, c := range cands {
+		for _, v := range containers(c.claim) {
+			for _, up := range byValue[v] {
+				if contains(up.claim, c.claim, v == claimValue(c.claim)) {
+					add(up, c)
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b overlapPair) int {
+		if a.mine.id != b.mine.id {
+			return int(a.mine.id - b.mine.id)
+		}
+		return int(a.other.id - b.other.id)
+	})
+	return out
+}
+
+// contains reports whether up, a claim whose value is one of containers(c) (same says
+// it is c's own), overlaps c as overlapping() finds it: a network contains the ranges
+// inside it; a name overlaps the same name of either kind, and a domain the names below it.
+func contains(up, c vigil.AssetClaim, same bool) bool {
+	if (up.Kind == vigil.AssetIPRange) != (c.Kind == vigil.AssetIPRange) {
+		return false
+	}
+	return up.Kind == vigil.AssetIPRange || same || up.Kind == vigil.AssetDomain
+}
+
+// claimValue is the claim as the assets table stores its value.
+func claimValue(c vigil.AssetClaim) string {
+	if c.Kind == vigil.AssetIPRange {
+		return c.Prefix.String()
+	}
+	return c.Name
+}
+
+// containers are the values of the claims that contain c or equal it: its networks
+// from /0 to its own, or its name and the names above it.
+func containers(c vigil.AssetClaim) []string {
+	if c.Kind == vigil.AssetIPRange {
+		out := make([]string, 0, c.Prefix.Bits()+1)
+		for bits := range c.Prefix.Bits() + 1 {
+			out = append(out, netip.PrefixFrom(c.Prefix.Addr(), bits).Masked().String())
+		}
+		return out
+	}
+	return append([]string{c.Name}, parentNames(c.Name)...)
+}
+
+// insertOverlaps records the pairs as flagOverlaps does, multi-row, and gives each
+// newly recorded one to the organisation of its later claim.
+func (s *Store) insertOverlaps(ctx context.Context, c conn, pairs []overlapPair, added []newAsset, out []OrgCreated) error {
+	rowOf := make(map[int64]int, len(added))
+	for _, n := range added {
+		rowOf[n.id] = n.row
+	}
+	now := s.now()
+	for part := range slices.Chunk(pairs, writeRows) {
+		made := make(map[[2]int64]vigil.Overlap, len(part))
+		args := make([]any, 0, 5*len(part))
+		for _, p := range part {
+			o := vigil.Overlap{Status: vigil.OverlapOpen, DetectedAt: now}
+			wide, narrow := p.other, p.mine // equal claims: the older comes first
+			switch cmp := wider(p.other.claim, p.mine.claim); {
+			case cmp == 0:
+				o.Equal = true
+			case cmp < 0:
+				wide, narrow = p.mine, p.other
+			}
+			o.Wider, o.Narrower = wide.claim, narrow.claim
+			made[[2]int64{wide.id, narrow.id}] = o
+			args = append(args, wide.id, narrow.id, o.Equal, string(vigil.OverlapOpen), dbTime(now))
+		}
+		rows, err := c.query(ctx, `INSERT INTO asset_overlaps (wider, narrower, equal, status, detected_at)
+			VALUES `+valuesList(len(part), 5)+` ON CONFLICT (wider, narrower) DO NOTHING RETURNING id, wider, narrower`, args...)
+		if err == nil {
+			err = eachRow(rows, func(sc scanner) error {
+				var id, w, n int64
+				if err := sc.Scan(&id, &w, &n); err != nil {
+					return err
+				}
+				o := made[[2]int64{w, n}]
+				o.ID = id
+				row := rowOf[max(w, n)]
+				out[row].Overlaps = append(out[row].Overlaps, o)
+				return nil
+			})
+		}
+		if err != nil {
+			return fmt.Errorf("record overlaps: %w", err)
+		}
+	}
+	return nil
+}
