@@ -33,8 +33,8 @@ func TestCreateOrgsMatchesCreateOrgOneByOne(t *testing.T) {
 		org("RA4", "RZZ", []string{"172.16.0.0/24"}, nil, nil),              // unknown parent
 		{ODSCode: "RA5", Kind: vigil.OrgTrust},                              // no name
 		org("RA6", "", []string{"10.0.0.0/8"}, nil, []string{"a1.example"}), // contains EX1, A1, A2
-		org("RA7", "RA4", nil, nil, nil),                                     // parent refused above
-		org("EX1", "", nil, nil, nil),                                      // registered
+		org("RA7", "RA4", nil, nil, nil),                                    // parent refused above
+		org("EX1", "", nil, nil, nil),                                       // registered
 		org("RA8", "", []string{"192.168.0.0/24", "192.168.0.0/25"}, []string{"a8.example", "www.a8.example"}, nil),
 		org("bad!", "", nil, nil, nil),
 		org("RA9", "RA2", []string{"10.0.1.128/25"}, []string{"ex.example"}, nil), // a grandchild of the batch
