@@ -10,10 +10,6 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// orChunk bounds the OR'd conditions of one candidate lookup: both planners turn them
-// into one index scan each, and a few hundred keep a statement quick to plan.
-const orChunk = 250
-
 // flagOverlapsAll records every overlap between the new assets (inserted, with ids) and
 // other organisations' assets, the other new ones included, as flagOverlaps does for
 // each asset in the order inserted: of two overlapping claims, the older (lower id) is
@@ -57,25 +53,35 @@ func (s *Store) overlapCandidates(ctx context.Context, c conn, added []newAsset)
 	slices.Sort(values)
 	values = slices.Compact(values)
 	found := map[int64]claimRow{}
-	q := []struct {
-		cond string
-		args []any
-		per  int
-	}{
-		{"(kind = 'ip_range' AND family = ? AND range_start BETWEEN ? AND ?)", ranges, 3},
-		{"(kind IN ('domain', 'hostname') AND rname > ? AND rname < ?)", names, 2},
+	// Each new range and domain is one row of a list joined to assets, so that both
+	// planners look each up in the range or name index; OR'd conditions end up scanning
+	// the table on PostgreSQL once the list is long.
+	blob := "BLOB"
+	if s.isPG() {
+		blob = "BYTEA"
 	}
-	for _, lookup := range q {
-		for part := range slices.Chunk(lookup.args, orChunk*lookup.per) {
-			n := len(part) / lookup.per
-			conds := strings.TrimSuffix(strings.Repeat(lookup.cond+" OR ", n), " OR ")
-			if err := s.readClaims(ctx, c, conds, part, found); err != nil {
+	lookups := []struct {
+		cols, cast, on string
+		args           []any
+	}{
+		{"family, lo, hi", "(CAST(? AS INTEGER), CAST(? AS " + blob + "), CAST(? AS " + blob + "))",
+			"a.kind = 'ip_range' AND a.family = n.family AND a.range_start BETWEEN n.lo AND n.hi", ranges},
+		{"lo, hi", "(CAST(? AS TEXT), CAST(? AS TEXT))",
+			"a.kind IN ('domain', 'hostname') AND a.rname > n.lo AND a.rname < n.hi", names},
+	}
+	for _, l := range lookups {
+		per := strings.Count(l.cast, "?")
+		for part := range slices.Chunk(l.args, writeRows*per) {
+			list := strings.TrimSuffix(strings.Repeat(l.cast+", ", len(part)/per), ", ")
+			q := `WITH n (` + l.cols + `) AS (VALUES ` + list + `) SELECT a.id, a.org, a.kind, a.value FROM n JOIN assets a ON ` + l.on
+			if err := s.readClaims(ctx, c, q, part, found); err != nil {
 				return nil, err
 			}
 		}
 	}
 	for part := range slices.Chunk(values, writeRows) {
-		if err := s.readClaims(ctx, c, "value IN ("+placeholders(len(part))+")", anys(part), found); err != nil {
+		q := `SELECT id, org, kind, value FROM assets WHERE value IN (` + placeholders(len(part)) + `)`
+		if err := s.readClaims(ctx, c, q, anys(part), found); err != nil {
 			return nil, err
 		}
 	}
@@ -87,9 +93,9 @@ func (s *Store) overlapCandidates(ctx context.Context, c conn, added []newAsset)
 	return out, nil
 }
 
-// readClaims adds the assets matching cond to found, by id.
-func (s *Store) readClaims(ctx context.Context, c conn, cond string, args []any, found map[int64]claimRow) error {
-	rows, err := c.query(ctx, `SELECT id, org, kind, value FROM assets WHERE `+cond, args...)
+// readClaims adds the assets query q reads (id, org, kind, value) to found, by id.
+func (s *Store) readClaims(ctx context.Context, c conn, q string, args []any, found map[int64]claimRow) error {
+	rows, err := c.query(ctx, q, args...)
 	if err == nil {
 		err = eachRow(rows, func(sc scanner) error {
 			var r claimRow
