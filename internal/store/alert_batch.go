@@ -182,12 +182,7 @@ func (s *Store) insertAlerts(ctx context.Context, c conn, norm []vigil.Alert, fr
 // lockAlerts reads the stored alerts with the given keys for update, in key order.
 func (s *Store) lockAlerts(ctx context.Context, c conn, keys []AlertKey) (map[AlertKey]vigil.Alert, error) {
 	out := make(map[AlertKey]vigil.Alert, len(keys))
-	slices.SortFunc(keys, func(a, b AlertKey) int {
-		if n := strings.Compare(a.Org, b.Org); n != 0 {
-			return n
-		}
-		return strings.Compare(a.DedupKey, b.DedupKey)
-	})
+	slices.SortFunc(keys, cmpAlertKey)
 	for part := range slices.Chunk(keys, writeRows) {
 		conds := make([]string, len(part))
 		args := make([]any, 0, 2*len(part))
@@ -222,7 +217,7 @@ func (s *Store) lockAlerts(ctx context.Context, c conn, keys []AlertKey) (map[Al
 // and the alerts whose stored row must be brought up to date, in key order.
 func foldRaisings(in []Raising, norm []vigil.Alert, ids map[int]int64, stored map[AlertKey]vigil.Alert) ([]Raised, []vigil.Alert, error) {
 	out := make([]Raised, len(norm))
-	state := stored
+	state := stored // each key's alert as the batch has left it so far
 	var changed []AlertKey
 	for i, a := range norm {
 		k := AlertKey{a.Org, a.DedupKey}
@@ -257,12 +252,13 @@ func foldRaisings(in []Raising, norm []vigil.Alert, ids map[int]int64, stored ma
 		rows[i] = state[k]
 	}
 	slices.SortFunc(rows, func(a, b vigil.Alert) int {
-		return cmpKey(a, b)
+		return cmpAlertKey(AlertKey{a.Org, a.DedupKey}, AlertKey{b.Org, b.DedupKey})
 	})
 	return out, rows, nil
 }
 
-func cmpKey(a, b vigil.Alert) int {
+// cmpAlertKey orders keys by organisation, then dedup key: the order rows are locked in.
+func cmpAlertKey(a, b AlertKey) int {
 	if n := strings.Compare(a.Org, b.Org); n != 0 {
 		return n
 	}
