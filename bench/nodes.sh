@@ -15,7 +15,8 @@
 #                  is sent telemetry naming it every 20 ms; the time from the upload's
 #                  start to the first telemetry the last node matches (with one node, the
 #                  same node: the time to recompile)
-# and prints a table. Not part of CI. PostgreSQL: VIGIL_BENCH_POSTGRES (default the local
+# and prints a table. Not part of CI. VIGIL names a vigil binary to run instead of building
+# this tree (a before figure). PostgreSQL: VIGIL_BENCH_POSTGRES (default the local
 # test database), in a schema created and dropped here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,13 +31,17 @@ DATA=${DATA:-../shared/data}
 OUT=${OUT:-bench/out}
 PG=${VIGIL_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
 SCHEMA=vigil_bench_nodes
-DB="$PG&search_path=$SCHEMA"
+DB="$PG&search_path=$SCHEMA&application_name=vigil-bench-nodes"
 export GOTOOLCHAIN=local
 export VIGIL_SECRET=${VIGIL_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
-go build -o "$OUT/vigil" ./cmd/vigil
+VIGIL=${VIGIL:-}
+if [ -z "$VIGIL" ]; then
+  go build -o "$OUT/vigil" ./cmd/vigil
+  VIGIL=$OUT/vigil
+fi
 go build -o "$OUT/seedsector" ./bench/seedsector
 
 IOCS=$OUT/iocs-$N.txt
@@ -67,7 +72,7 @@ start_node() {
   local dir=$OUT/nodes-$1 log=$OUT/serve-nodes-$1.log url=""
   rm -rf "$dir"
   mkdir -p "$dir"
-  "$OUT/vigil" serve --addr 127.0.0.1:0 --data-dir "$dir" --db "$DB" >"$log" 2>&1 &
+  "$VIGIL" serve --addr 127.0.0.1:0 --data-dir "$dir" --db "$DB" >"$log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 300); do
     url=$(grep -m1 -o 'listening on http://[^ ]*' "$log" | sed 's/listening on //') || true
@@ -79,6 +84,20 @@ start_node() {
 }
 
 now() { date +%s.%N; }
+
+# cpu_ticks: the CPU time (clock ticks, user + system) spent so far by the nodes and by
+# the PostgreSQL backends serving them (application_name vigil-bench-nodes): what the
+# events cost on any machine, whatever else loads this one. A backend that exited
+# during the phase is not counted, so the figure errs low.
+cpu_ticks() {
+  local pids p t=0
+  pids="${PIDS[*]} $(psql "$PG" -Atc "SELECT pid FROM pg_stat_activity WHERE application_name = 'vigil-bench-nodes'" 2>/dev/null | tr '\n' ' ')"
+  for p in $pids; do
+    [ -r "/proc/$p/stat" ] || continue
+    t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+  done
+  echo "$t"
+}
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 
 # post URL PATH TOKEN FILE RESP [curl args...]: streams FILE, retrying 429s.
@@ -138,9 +157,9 @@ for n in $NODES; do
   "$OUT/seedsector" -db "$DB" -orgs "$ORGS" -alerts 0 > "$OUT/nodes-seed.env"
   # shellcheck disable=SC1091
   . "$OUT/nodes-seed.env"
-  "$OUT/vigil" user add --db "$DB" --data-dir "$OUT" --email nodes@centre.example --role sector_analyst >/dev/null
-  ANALYST=$("$OUT/vigil" token create --db "$DB" --data-dir "$OUT" --email nodes@centre.example --name "nodes benchmark" 2>/dev/null)
-  SENSOR=$("$OUT/vigil" token create --db "$DB" --data-dir "$OUT" --sensor --org "$ORG_ADMIN_ORG" --name "bench sensor" 2>/dev/null)
+  "$VIGIL" user add --db "$DB" --data-dir "$OUT" --email nodes@centre.example --role sector_analyst >/dev/null
+  ANALYST=$("$VIGIL" token create --db "$DB" --data-dir "$OUT" --email nodes@centre.example --name "nodes benchmark" 2>/dev/null)
+  SENSOR=$("$VIGIL" token create --db "$DB" --data-dir "$OUT" --sensor --org "$ORG_ADMIN_ORG" --name "bench sensor" 2>/dev/null)
   for i in $(seq 0 $((n - 1))); do start_node "$i"; done
   parts=$((n * CLIENTS))
   rm -f "$OUT"/ntel.* "$OUT"/nevt.*
@@ -159,9 +178,13 @@ for n in $NODES; do
   row "$n" telemetry "$(awk -v b="$size" -v s="$SECS" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')" \
     "$((size >> 20)) MiB in $parts parts over $n node(s), ${SECS:0:6} s, HTTP $CODES"
 
+  c0=$(cpu_ticks)
   spread /api/v1/events "$ANALYST" "$OUT/nevt"
+  cpu=$(awk -v a="$c0" -v b="$(cpu_ticks)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }')
   row "$n" events "$(awk -v e="$EVENTS" -v s="$SECS" 'BEGIN { printf "%.0f/s", e / s }')" \
     "$EVENTS events in $parts parts over $n node(s), ${SECS:0:6} s, HTTP $CODES"
+  row "$n" events/cpu "$(awk -v e="$EVENTS" -v c="$cpu" 'BEGIN { printf "%.0f/cpu-s", e / c }')" \
+    "$cpu CPU-seconds of the nodes and their PostgreSQL backends for the events"
 
   lats=()
   for r in $(seq "$ROUNDS"); do lats+=("$(latency "$r")"); done

@@ -32,43 +32,125 @@ import (
 // rows with them (a telemetry batch writes its sightings too). Every flow that raises
 // alerts calls it, so that nothing reaches an organisation by one path only.
 func (s *Service) Raise(ctx context.Context, tx *store.Store, r Raising) (id int64, created bool, err error) {
-	a := r.Alert
+	res, err := s.RaiseAll(ctx, tx, []Raising{r})
+	if err != nil {
+		return 0, false, err
+	}
+	return res[0].ID, res[0].Created, nil
+}
+
+// Raised is what raising one alert did.
+type Raised struct {
+	// ID is the alert's number; Created says it is new rather than a repeat.
+	ID      int64
+	Created bool
+}
+
+// RaiseAll raises or repeats many alerts in the caller's transaction tx, with the same
+// outcome as Raise on each in order (a later alert repeating an earlier one of the same
+// organisation and dedup key), but in a handful of statements for the whole batch: the
+// alerts, their history, the digest queue and the immediate messages are each written
+// multi-row. The i-th result is the i-th alert's. Callers that raise many alerts sort
+// them by organisation and dedup key, so that concurrent batches lock rows in one order.
+func (s *Service) RaiseAll(ctx context.Context, tx *store.Store, rs []Raising) ([]Raised, error) {
 	now := s.now().UTC()
-	a.AckDueAt, a.FixDueAt = s.deadlines.Due(a.Severity, now)
-	res, err := tx.RaiseAlertMerged(ctx, a, r.Words)
+	in := make([]store.Raising, len(rs))
+	for i, r := range rs {
+		a := r.Alert
+		a.AckDueAt, a.FixDueAt = s.deadlines.Due(a.Severity, now)
+		in[i] = store.Raising{Alert: a, Words: r.Words}
+	}
+	done, err := tx.RaiseAlerts(ctx, in)
 	if err != nil {
-		return 0, false, err
+		return nil, err
 	}
-	id, created = res.Alert.ID, res.Created
-	if err := writeRaiseHistory(ctx, tx, res, now); err != nil {
-		return 0, false, err
+	out := make([]Raised, len(done))
+	var history []vigil.HistoryEntry
+	var queued []store.Queued
+	for i, res := range done {
+		out[i] = Raised{ID: res.Alert.ID, Created: res.Created}
+		history = append(history, raiseHistory(res, now)...)
+		queued = append(queued, store.Queued{Alert: res.Alert.ID, New: res.Created})
 	}
-	if err := tx.QueueDigest(ctx, id, created); err != nil {
-		return 0, false, err
+	if err := tx.AddAlertHistories(ctx, history); err != nil {
+		return nil, err
 	}
-	if !created && vigil.NamedOnly(a.TLP) {
-		return id, created, s.narrowPending(ctx, tx, id)
+	if err := tx.QueueDigests(ctx, queued); err != nil {
+		return nil, err
 	}
-	if !created || a.Severity.Rank() < vigil.SeverityHigh.Rank() {
-		return id, created, nil
+	return out, s.tell(ctx, tx, in, done)
+}
+
+// tell queues the immediate message of each new high or critical alert, and rewrites
+// the one still waiting of an alert a repeat marked for named recipients only
+// (vigil.NamedOnly), from the alert as that repeat left it.
+func (s *Service) tell(ctx context.Context, tx *store.Store, in []store.Raising, done []store.Raised) error {
+	named := namedCache{tx: tx}
+	var msgs []vigil.OutboxEntry
+	narrow := map[int64]vigil.Alert{}
+	var narrowOrder []int64
+	for i, res := range done {
+		a := in[i].Alert
+		if !res.Created && vigil.NamedOnly(a.TLP) {
+			if _, ok := narrow[res.Alert.ID]; !ok {
+				narrowOrder = append(narrowOrder, res.Alert.ID)
+			}
+			narrow[res.Alert.ID] = res.Alert
+		}
+		if !res.Created || a.Severity.Rank() < vigil.SeverityHigh.Rank() {
+			continue
+		}
+		msg, err := s.immediate(ctx, &named, res.Alert.ID, a)
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, msg)
 	}
-	msg, err := s.immediate(ctx, tx, id, a)
+	if err := tx.AddOutboxes(ctx, msgs); err != nil {
+		return err
+	}
+	for _, id := range narrowOrder {
+		msg, err := s.immediate(ctx, &named, id, narrow[id])
+		if err != nil {
+			return err
+		}
+		if _, err := tx.RewritePending(ctx, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// namedCache reads each organisation's named recipients once per batch.
+type namedCache struct {
+	tx *store.Store
+	by map[string][]string
+}
+
+func (n *namedCache) recipients(ctx context.Context, org string) ([]string, error) {
+	if to, ok := n.by[org]; ok {
+		return to, nil
+	}
+	to, err := n.tx.NamedRecipients(ctx, org)
 	if err != nil {
-		return 0, false, err
+		return nil, err
 	}
-	_, _, err = tx.AddOutbox(ctx, msg)
-	return id, created, err
+	if n.by == nil {
+		n.by = map[string][]string{}
+	}
+	n.by[org] = to
+	return to, nil
 }
 
 // immediate is the immediate message about alert id, a, addressed to its named
 // recipients when it is marked for them.
-func (s *Service) immediate(ctx context.Context, tx *store.Store, id int64, a vigil.Alert) (vigil.OutboxEntry, error) {
+func (s *Service) immediate(ctx context.Context, named *namedCache, id int64, a vigil.Alert) (vigil.OutboxEntry, error) {
 	msg := immediateMessage(id, a)
 	if !vigil.NamedOnly(a.TLP) {
 		return msg, nil
 	}
 	var err error
-	if msg.Recipients, err = tx.NamedRecipients(ctx, a.Org); err != nil {
+	if msg.Recipients, err = named.recipients(ctx, a.Org); err != nil {
 		return msg, err
 	}
 	msg.Body += "\n\nIt is marked TLP:" + string(a.TLP) + ", so it is sent only to your organisation's administrators " +
@@ -76,24 +158,9 @@ func (s *Service) immediate(ctx context.Context, tx *store.Store, id int64, a vi
 	return msg, nil
 }
 
-// narrowPending rewrites the immediate message of alert id, if one still waits to be
-// sent, from the alert as it now stands: a repeat marked TLP:RED or AMBER+STRICT made it
-// one for named recipients, and its words changed with it.
-func (s *Service) narrowPending(ctx context.Context, tx *store.Store, id int64) error {
-	merged, err := tx.GetAlert(ctx, id)
-	if err != nil {
-		return err
-	}
-	msg, err := s.immediate(ctx, tx, id, merged)
-	if err != nil {
-		return err
-	}
-	_, err = tx.RewritePending(ctx, msg)
-	return err
-}
-
-// writeRaiseHistory records in the alert's history what raising it did.
-func writeRaiseHistory(ctx context.Context, tx *store.Store, res store.Raised, now time.Time) error {
+// raiseHistory is what raising an alert did, for its history: raised, or repeated and,
+// when the repeat made it so, severity raised and TLP raised.
+func raiseHistory(res store.Raised, now time.Time) []vigil.HistoryEntry {
 	a, was := res.Alert, res.Was
 	entries := []vigil.HistoryEntry{{Kind: vigil.HistoryRaised, Count: a.Count, Severity: a.Severity, TLP: a.TLP}}
 	if !res.Created {
@@ -105,13 +172,10 @@ func writeRaiseHistory(ctx context.Context, tx *store.Store, res store.Raised, n
 			entries = append(entries, vigil.HistoryEntry{Kind: vigil.HistoryTLPRaised, TLP: a.TLP})
 		}
 	}
-	for _, e := range entries {
-		e.Alert, e.At = a.ID, now
-		if err := tx.AddAlertHistory(ctx, e); err != nil {
-			return err
-		}
+	for i := range entries {
+		entries[i].Alert, entries[i].At = a.ID, now
 	}
-	return nil
+	return entries
 }
 
 // Raising is an alert a flow raises, with the way that flow words it.

@@ -104,10 +104,12 @@ func TestNoDetectionLostWhileANodeIsBehind(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dsn := storetest.PostgresDSN(t)
-			release := make(chan struct{})
+			release, held := make(chan struct{}), make(chan struct{})
+			var holding sync.Once
 			a := startNode(t, dsn, app.Node{ID: "a", AwaitIntel: tt.await})
 			b := startNode(t, dsn, app.Node{ID: "b", BeforeRebuild: func(ctx context.Context, scope string) {
 				if scope == store.ScopeIntel {
+					holding.Do(func() { close(held) })
 					select {
 					case <-release:
 					case <-ctx.Done():
@@ -145,6 +147,14 @@ func TestNoDetectionLostWhileANodeIsBehind(t *testing.T) {
 			}
 			if res.Sightings != 0 {
 				t.Fatalf("B matched with the new intel before its rebuild (%+v): the race was not made", res)
+			}
+			// Ready catches up itself when no rebuild is under way, and would wait on the
+			// held one: ask only once B's own rebuild is held (under load the
+			// announcement can reach B after the telemetry did).
+			select {
+			case <-held:
+			case <-time.After(40 * time.Second):
+				t.Fatal("B never started rebuilding its matcher")
 			}
 			if err := b.app.Ready(ctx); vigil.ErrorCode(err) != vigil.EUNAVAILABLE {
 				t.Errorf("B is behind on intel, yet /readyz says %v", err)

@@ -125,16 +125,16 @@ func (in *eventIngest) flush() {
 	var created, repeated int
 	err := in.s.store.Tx(in.ctx, func(tx *store.Store) error {
 		created, repeated = 0, 0
+		kept, err := tx.KeepUnroutedAll(in.ctx, in.unrouted)
+		if err != nil {
+			return err
+		}
 		var assigned []alerts.Raising
-		for _, u := range in.unrouted {
-			k, err := tx.KeepUnrouted(in.ctx, u)
-			if err != nil {
-				return err
-			}
+		for i, k := range kept {
 			if k.AssignedOrg != "" {
 				// A repeat of an event an analyst assigned is that organisation's, as the
 				// first report was: it repeats the alert the assignment raised.
-				assigned = append(assigned, eventAlert(k.AssignedOrg, u.Event))
+				assigned = append(assigned, eventAlert(k.AssignedOrg, in.unrouted[i].Event))
 			}
 		}
 		raise := in.alerts
@@ -142,12 +142,12 @@ func (in *eventIngest) flush() {
 			raise = append(slices.Clone(in.alerts), assigned...)
 			sortRaisings(raise)
 		}
-		for _, a := range raise {
-			_, isNew, err := in.s.alerts.Raise(in.ctx, tx, a)
-			if err != nil {
-				return err
-			}
-			if isNew {
+		done, err := in.s.alerts.RaiseAll(in.ctx, tx, raise)
+		if err != nil {
+			return err
+		}
+		for _, d := range done {
+			if d.Created {
 				created++
 			} else {
 				repeated++

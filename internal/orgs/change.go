@@ -70,11 +70,17 @@ func (s *Service) createIn(ctx context.Context, st *store.Store, p vigil.Princip
 		if c.Org, c.Overlaps, err = tx.CreateOrgAs(ctx, o, store.Claimant{By: p.Email}); err != nil {
 			return err
 		}
-		_, err = tx.Audit(ctx, p.Email, "org.create", c.Org.ODSCode, map[string]any{
-			"name": c.Org.Name, "kind": c.Org.Kind, "assets": len(store.OrgAssets(c.Org)), "overlaps": len(c.Overlaps)})
+		r := createdAudit(p, c)
+		_, err = tx.Audit(ctx, r.Actor, r.Action, r.Target, r.Detail)
 		return err
 	})
 	return c, err
+}
+
+// createdAudit is the org.create entry of c, created by p.
+func createdAudit(p vigil.Principal, c Change) store.AuditRecord {
+	return store.AuditRecord{Actor: p.Email, Action: "org.create", Target: c.Org.ODSCode, Detail: map[string]any{
+		"name": c.Org.Name, "kind": c.Org.Kind, "assets": len(store.OrgAssets(c.Org)), "overlaps": len(c.Overlaps)}}
 }
 
 // Update changes an organisation, audited as org.update with what it changed: sector

@@ -31,14 +31,15 @@ type ImportResult struct {
 	Refused []orgcsv.RowError
 }
 
-// importChunk is how many rows one transaction of an import commits: one commit (and on
-// PostgreSQL one wait for the asset writers' lock) per chunk rather than per row.
-const importChunk = 250
+// importChunk is how many rows one transaction of an import commits: its organisations,
+// assets and overlaps are written in a few multi-row statements (store.CreateOrgs), and
+// the asset writers' lock is held for one chunk at a time, not for the whole file.
+const importChunk = 1000
 
 // ImportOrgs creates (or with in.Update, updates) each organisation as Create and Update
-// do, each row with its own audit entry; rows are committed a chunk at a time, each row
-// in a savepoint of its own, so that one bad row refuses only itself; an organisation's
-// parent from the same import goes first. Then it links the rows' suppliers and records
+// do, each row with its own audit entry; rows are committed a chunk at a time, the new
+// organisations of a chunk written together (store.CreateOrgs) and each refusal refusing
+// only its own row; an organisation's parent from the same import goes first. Then it links the rows' suppliers and records
 // the import as org.import. Sector roles only.
 func (s *Service) ImportOrgs(ctx context.Context, p vigil.Principal, in Import) (ImportResult, error) {
 	res := ImportResult{Refused: append([]orgcsv.RowError(nil), in.Unreadable...)}
@@ -76,42 +77,68 @@ type imported struct {
 	err    error // why the row was refused
 }
 
-// importChunk imports rows in one transaction, each in a savepoint, and says what became
-// of each; it fails only when the transaction does.
+// importChunk imports rows in one transaction and says what became of each; it fails
+// only when the transaction does. The new organisations are created together; a row
+// whose code is registered (or taken earlier in the import) is, with update, updated
+// on its own afterwards, in a savepoint.
 func (s *Service) importChunk(ctx context.Context, p vigil.Principal, rows []orgcsv.Row, update bool) ([]imported, error) {
 	var out []imported
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
-		out = out[:0] // a transaction run again starts afresh
-		for _, r := range rows {
-			d := imported{line: r.Line}
-			d.err = tx.Savepoint(ctx, func(sp *store.Store) error {
+		out = make([]imported, len(rows)) // a transaction run again starts afresh
+		if err := s.createChunk(ctx, tx, p, rows, out); err != nil {
+			return err
+		}
+		if !update {
+			return nil
+		}
+		for i, r := range rows {
+			if vigil.ErrorCode(out[i].err) != vigil.ECONFLICT {
+				continue
+			}
+			out[i].err = tx.Savepoint(ctx, func(sp *store.Store) error {
 				var err error
-				d.change, err = s.importRow(ctx, sp, p, r.Org, update)
+				out[i].change, err = s.updateRow(ctx, sp, p, r.Org)
 				return err
 			})
-			if store.Retryable(d.err) {
-				return d.err
+			if store.Retryable(out[i].err) {
+				return out[i].err
 			}
-			out = append(out, d)
 		}
 		return nil
 	})
 	return out, err
 }
 
-// importRow creates one organisation or, when it exists and update is set, replaces its
-// name, region, contacts and assets, in st's transaction. The create has a savepoint
-// of its own: on PostgreSQL its refusal aborts what follows until rolled back.
-func (s *Service) importRow(ctx context.Context, st *store.Store, p vigil.Principal, o vigil.Org, update bool) (Change, error) {
-	var c Change
-	err := st.Savepoint(ctx, func(sp *store.Store) error {
-		var err error
-		c, err = s.createIn(ctx, sp, p, o)
-		return err
-	})
-	if vigil.ErrorCode(err) != vigil.ECONFLICT || !update {
-		return c, err
+// createChunk creates the rows' organisations in tx, each with its org.create entry,
+// and records in out what became of each.
+func (s *Service) createChunk(ctx context.Context, tx *store.Store, p vigil.Principal, rows []orgcsv.Row, out []imported) error {
+	var orgs []vigil.Org
+	var at []int
+	for i, r := range rows {
+		out[i].line = r.Line
+		if out[i].err = s.checkOwnable(store.OrgAssets(r.Org)); out[i].err == nil {
+			orgs = append(orgs, r.Org)
+			at = append(at, i)
+		}
 	}
+	created, err := tx.CreateOrgs(ctx, orgs, store.Claimant{By: p.Email})
+	if err != nil {
+		return err
+	}
+	var recs []store.AuditRecord
+	for j, c := range created {
+		i := at[j]
+		if out[i].err = c.Err; c.Err == nil {
+			out[i].change = Change{Org: c.Org, Overlaps: c.Overlaps}
+			recs = append(recs, createdAudit(p, out[i].change))
+		}
+	}
+	return tx.AuditAll(ctx, recs)
+}
+
+// updateRow replaces a registered organisation's name, region, contacts and assets with
+// the row's, in st's transaction.
+func (s *Service) updateRow(ctx context.Context, st *store.Store, p vigil.Principal, o vigil.Org) (Change, error) {
 	assets := store.OrgAssets(o)
 	return s.updateIn(ctx, st, p, o.ODSCode, vigil.OrgPatch{Name: &o.Name, Region: &o.Region, Contacts: &o.Contacts, Assets: &assets})
 }

@@ -66,11 +66,11 @@ func (s *Store) WebhookActivities(ctx context.Context, ids []int64) (map[int64]W
 	return out, rows.Err()
 }
 
-// anys is ids as query arguments.
-func anys(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
+// anys is xs as query arguments.
+func anys[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
 	}
 	return out
 }

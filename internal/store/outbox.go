@@ -240,3 +240,29 @@ func (s *Store) MarkOutboxSent(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// AddOutboxes queues many messages, as AddOutbox does each (an entry whose organisation
+// and dedup key are taken is not written again), multi-row.
+func (s *Store) AddOutboxes(ctx context.Context, es []vigil.OutboxEntry) error {
+	for part := range slices.Chunk(es, writeRows) {
+		args := make([]any, 0, 10*len(part))
+		for _, e := range part {
+			e, err := s.newOutbox(e)
+			if err != nil {
+				return err
+			}
+			to, _ := json.Marshal(nonNil(e.Recipients))
+			args = append(args, e.Org, string(e.Kind), e.Subject, e.Body, string(to), nullID(e.AlertID), string(e.TLP),
+				e.DedupKey, dbTime(e.CreatedAt), dbTime(e.DueAt))
+		}
+		_, err := s.wdb().exec(ctx, `INSERT INTO outbox (org, kind, subject, body, recipients, alert_id, tlp, dedup_key,
+			created_at, due_at) VALUES `+valuesList(len(part), 10)+` ON CONFLICT (org, dedup_key) DO NOTHING`, args...)
+		if isForeignKeyViolation(err) {
+			return vigil.Errorf(vigil.EINVALID, "an organisation or alert of a queued message is not registered")
+		}
+		if err != nil {
+			return fmt.Errorf("queue messages: %w", err)
+		}
+	}
+	return nil
+}

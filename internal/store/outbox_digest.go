@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/vigil-health/vigil"
 )
@@ -67,3 +68,39 @@ type withExtra struct {
 }
 
 func (w withExtra) Scan(dest ...any) error { return w.sc.Scan(append(dest, w.extra...)...) }
+
+// Queued is an alert for QueueDigests.
+type Queued struct {
+	// Alert is the alert's id; New says it was raised rather than repeated.
+	Alert int64
+	New   bool
+}
+
+// QueueDigests queues many alerts for the next digest, as QueueDigest does each in
+// order (the first queueing of an alert is the one kept), multi-row.
+func (s *Store) QueueDigests(ctx context.Context, qs []Queued) error {
+	seen := map[int64]bool{}
+	var keep []Queued
+	for _, q := range qs {
+		if !seen[q.Alert] {
+			seen[q.Alert] = true
+			keep = append(keep, q)
+		}
+	}
+	at := dbTime(s.now())
+	for part := range slices.Chunk(keep, writeRows) {
+		args := make([]any, 0, 3*len(part))
+		for _, q := range part {
+			args = append(args, q.Alert, q.New, at)
+		}
+		_, err := s.wdb().exec(ctx, `INSERT INTO digest_queue (alert_id, is_new, queued_at) VALUES `+valuesList(len(part), 3)+`
+			ON CONFLICT (alert_id) DO NOTHING`, args...)
+		if isForeignKeyViolation(err) {
+			return vigil.Errorf(vigil.ENOTFOUND, "an alert queued for the digest is not stored")
+		}
+		if err != nil {
+			return fmt.Errorf("queue alerts for the digest: %w", err)
+		}
+	}
+	return nil
+}

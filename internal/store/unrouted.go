@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
+	"time"
 
 	"github.com/vigil-health/vigil"
 )
@@ -115,4 +117,103 @@ func (s *Store) ListUnrouted(ctx context.Context, f vigil.UnroutedFilter) ([]vig
 	}
 	out, next := unroutedOrders.page(sort, out, limit)
 	return out, next, nil
+}
+
+// KeepUnroutedAll keeps many unrouted events at once, with the same outcome as
+// KeepUnrouted on each in order, in one multi-row upsert per chunk: the events of one
+// dedup key are folded first (a statement may not upsert one row twice), their count,
+// seen times and stricter TLP together. The i-th result is the i-th event's.
+func (s *Store) KeepUnroutedAll(ctx context.Context, us []vigil.UnroutedEvent) ([]UnroutedKept, error) {
+	groups, order, err := foldUnrouted(us, s.now())
+	if err != nil {
+		return nil, err
+	}
+	kept := make(map[string]UnroutedKept, len(order))
+	for part := range slices.Chunk(order, writeRows) {
+		if err := s.upsertUnrouted(ctx, part, groups, kept); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]UnroutedKept, len(us))
+	first := map[string]bool{}
+	for i, u := range us {
+		out[i] = kept[u.DedupKey]
+		out[i].Created = out[i].Created && !first[u.DedupKey] // only the first of a new key created it
+		first[u.DedupKey] = true
+	}
+	return out, nil
+}
+
+// unroutedGroup is the events of one dedup key folded into the row they write.
+type unroutedGroup struct {
+	u           vigil.UnroutedEvent // the first, whose fields a new row takes
+	count       int
+	first, last time.Time
+	tlp         vigil.TLP
+}
+
+// foldUnrouted groups us by dedup key, in the order keys first appear.
+func foldUnrouted(us []vigil.UnroutedEvent, now time.Time) (map[string]*unroutedGroup, []string, error) {
+	groups := map[string]*unroutedGroup{}
+	var order []string
+	for _, u := range us {
+		if u.DedupKey == "" || len(u.DedupKey) > 512 {
+			return nil, nil, vigil.Errorf(vigil.EINVALID, "an unrouted event needs a dedup key of at most 512 bytes")
+		}
+		at := timeOr(u.Event.Time, now)
+		g, ok := groups[u.DedupKey]
+		if !ok {
+			groups[u.DedupKey] = &unroutedGroup{u: u, count: 1, first: at, last: at, tlp: u.Event.TLP}
+			order = append(order, u.DedupKey)
+			continue
+		}
+		g.count++
+		if at.Before(g.first) {
+			g.first = at
+		}
+		if at.After(g.last) {
+			g.last = at
+		}
+		if u.Event.TLP.Rank() > g.tlp.Rank() {
+			g.tlp = u.Event.TLP
+		}
+	}
+	return groups, order, nil
+}
+
+// upsertUnrouted writes the groups of keys in one statement and records in kept what
+// became of each: a row whose count is the group's own was inserted.
+func (s *Store) upsertUnrouted(ctx context.Context, keys []string, groups map[string]*unroutedGroup, kept map[string]UnroutedKept) error {
+	args := make([]any, 0, 16*len(keys))
+	received := dbTime(s.now())
+	for _, k := range keys {
+		g := groups[k]
+		ev := g.u.Event
+		args = append(args, ev.Type, ev.Observable, string(ev.ObservableType), ev.Source, string(ev.Severity), ev.Port,
+			ev.Service, ev.CVE, ev.Description, g.u.Reporter, g.count, dbTime(g.first), dbTime(g.last), received, k, string(g.tlp))
+	}
+	rows, err := s.wdb().query(ctx, `INSERT INTO unrouted_events (type, observable, observable_type, source, severity, port,
+		service, cve, description, reporter, count, first_seen, last_seen, received_at, dedup_key, tlp)
+		VALUES `+valuesList(len(keys), 16)+`
+		ON CONFLICT (dedup_key) DO UPDATE SET count = unrouted_events.count + excluded.count,
+			first_seen = CASE WHEN excluded.first_seen < unrouted_events.first_seen THEN excluded.first_seen ELSE unrouted_events.first_seen END,
+			last_seen = CASE WHEN excluded.last_seen > unrouted_events.last_seen THEN excluded.last_seen ELSE unrouted_events.last_seen END,
+			tlp = CASE WHEN `+tlpRank("excluded.tlp")+` > `+tlpRank("unrouted_events.tlp")+` THEN excluded.tlp ELSE unrouted_events.tlp END
+		RETURNING id, count, assigned_org, dedup_key`, args...)
+	if err == nil {
+		err = eachRow(rows, func(sc scanner) error {
+			var k UnroutedKept
+			var count int
+			var assigned sql.NullString
+			var key string
+			err := sc.Scan(&k.ID, &count, &assigned, &key)
+			k.Created, k.AssignedOrg = count == groups[key].count, assigned.String
+			kept[key] = k
+			return err
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("keep unrouted events: %w", err)
+	}
+	return nil
 }
