@@ -47,7 +47,7 @@ type Inventory struct {
 	Format string `json:"format"`
 	// UploadedAt and UploadedBy say when and by whom it was last uploaded.
 	UploadedAt time.Time `json:"uploaded_at"`
-	UploadedBy string `json:"uploaded_by"`
+	UploadedBy string    `json:"uploaded_by"`
 	// Components is how many components it holds.
 	Components int `json:"components"`
 	// Problems are the parts of the last upload that could not be read.

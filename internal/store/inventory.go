@@ -287,7 +287,7 @@ func asciiLower(v string) string {
 }
 
 // orgsWhere returns the distinct organisations with a component whose expr is in values,
-// asking in batches that stay under both engines' parameter limits. col <> '' is said
+// asking in batches that stay under both engines' parameter limits. That col is not empty is said
 // too, so that both engines use the partial index over col.
 func (s *Store) orgsWhere(ctx context.Context, col, expr string, values []string) ([]string, error) {
 	seen := map[string]bool{}

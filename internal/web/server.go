@@ -101,6 +101,8 @@ func New(d Deps) *Server {
 	s.bodyLimits = s.api.BodyLimits()
 	// The incident page's evidence upload (multipart, so a little over the file cap).
 	s.bodyLimits["/incidents/"] = d.App.Incidents.MaxEvidenceBytes() + 64<<10
+	// The inventory page's upload (multipart, so a little over the file cap).
+	s.bodyLimits["/inventory"] = d.App.Inventories.MaxBytes() + 64<<10
 	maps.Copy(s.bodyLimits, d.BodyLimits)
 	s.metrics.reg.MustRegister(d.App.Collectors()...)
 	s.pages = pages.New(pages.Deps{App: d.App, Logger: d.Logger, SecureCookies: d.SecureCookies})
