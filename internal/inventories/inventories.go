@@ -236,8 +236,11 @@ func (s *Service) read(u Upload, r io.Reader) (inventory.Inventory, error) {
 	}
 	if len(parsed.Components) == 0 && len(parsed.Problems) > 0 {
 		p := parsed.Problems[0]
-		return parsed, vigil.Errorf(vigil.EINVALID, "%s: nothing in it could be read (%d problems; the first, at %s: %s)",
-			name, len(parsed.Problems), p.Location, p.Reason)
+		if n := len(parsed.Problems); n > 1 {
+			return parsed, vigil.Errorf(vigil.EINVALID, "%s: nothing in it could be read (%d problems; the first, at %s: %s)",
+				name, n, p.Location, p.Reason)
+		}
+		return parsed, vigil.Errorf(vigil.EINVALID, "%s: nothing in it could be read (at %s: %s)", name, p.Location, p.Reason)
 	}
 	return parsed, nil
 }
