@@ -185,3 +185,20 @@ func TestDefaultSource(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDefaultSource: whatever file name a browser or client sends, the source name made
+// from it is one SourceName accepts, and SourceName never accepts more than 64 bytes.
+func FuzzDefaultSource(f *testing.F) {
+	for _, seed := range []string{"", "bom.json", `C:\x\My SBOM (1).json`, "...", "ünïcode.csv", "../../etc/passwd", "a\x00b", strings.Repeat("é", 80)} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		got := DefaultSource(name)
+		if _, err := SourceName(got); err != nil {
+			t.Fatalf("DefaultSource(%q) = %q, which SourceName refuses: %v", name, got, err)
+		}
+		if ok, err := SourceName(name); err == nil && (len(ok) > 64 || strings.ContainsAny(ok, "/\\ ")) {
+			t.Fatalf("SourceName accepted %q", ok)
+		}
+	})
+}

@@ -1,14 +1,19 @@
 package pages_test
 
 import (
+	"context"
+	"encoding/csv"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/demo"
+	"github.com/vigil-health/vigil/internal/inventories"
 )
 
 // TestBrowserInventoryJourney: a care-home manager on a phone finds the software
@@ -52,4 +57,21 @@ func TestBrowserInventoryJourney(t *testing.T) {
 	centre.visit("/orgs/" + demo.CareHomeODS)
 	centre.click("opened its software inventory", `main a[href^="/inventory?org="]`)
 	centre.see("care-plan-tablets", careManager, "office")
+}
+
+// hostileInventory uploads, as the care home's manager, a product list with hostile text
+// in every column the inventory page shows.
+func hostileInventory(t *testing.T, s *site) {
+	t.Helper()
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	_ = w.Write([]string{"vendor", "product", "version", "supplier"})
+	_ = w.Write([]string{hostile("inventory-vendor"), hostile("inventory-product"), hostile("inventory-version"), hostile("inventory-supplier")})
+	w.Flush()
+	manager := vigil.Principal{Email: careManager, Role: vigil.RoleOrgAdmin, Org: demo.CareHomeODS}
+	rep, err := s.app.Inventories.Upload(context.Background(), manager, inventories.Upload{Org: demo.CareHomeODS, Source: "hostile",
+		FileName: "hostile.csv"}, strings.NewReader(b.String()))
+	if err != nil || rep.Components != 1 {
+		t.Fatalf("upload a hostile inventory: %+v, %v", rep, err)
+	}
 }
