@@ -180,19 +180,27 @@ func TestOrgsWithPackagesAndVendors(t *testing.T) {
 	})
 }
 
-// BenchmarkPutInventory stores a 10,000-component inventory, replacing the last one.
+// BenchmarkPutInventory stores a 10,000-component inventory, replacing the last one, on
+// each engine (PostgreSQL when VIGIL_TEST_POSTGRES is set).
 func BenchmarkPutInventory(b *testing.B) {
-	s := storetest.Open(b)
-	mustCreate(b, s, vigil.Org{ODSCode: "VN001", Name: "Rose Care", Kind: vigil.OrgCareProvider})
 	comps := make([]vigil.Component, 10000)
 	for i := range comps {
 		comps[i] = vigil.Component{Ecosystem: "npm", Name: fmt.Sprintf("package-%d", i), Version: "1.0.0",
 			PURL: fmt.Sprintf("pkg:npm/package-%d@1.0.0", i), Location: "package-lock.json"}
 	}
 	keys := keysOf(comps)
-	for b.Loop() {
-		if err := s.PutInventory(b.Context(), vigil.Inventory{Org: "VN001", Source: "lock", Format: "package-lock.json"}, comps, keys, false); err != nil {
-			b.Fatal(err)
-		}
+	for _, engine := range []struct {
+		name string
+		open func(testing.TB) *store.Store
+	}{{"sqlite", storetest.Open}, {"postgres", storetest.OpenPostgres}} {
+		b.Run(engine.name, func(b *testing.B) {
+			s := engine.open(b)
+			mustCreate(b, s, vigil.Org{ODSCode: "VN001", Name: "Rose Care", Kind: vigil.OrgCareProvider})
+			for b.Loop() {
+				if err := s.PutInventory(b.Context(), vigil.Inventory{Org: "VN001", Source: "lock", Format: "package-lock.json"}, comps, keys, false); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
