@@ -21,7 +21,8 @@ const inventoryColumns = 12
 // component equal to a stored one in ecosystem, name, version, vendor, product and
 // location replaces it. keys[i] is the package key of comps[i] (vuln.PackageKey; "" for a
 // product outside package ecosystems). inv.Components is ignored: the stored count is
-// what the source holds afterwards. A zero inv.UploadedAt means now.
+// what the source holds afterwards. A zero inv.UploadedAt means now. Merges into one
+// source by concurrent writers are serialised, none lost.
 func (s *Store) PutInventory(ctx context.Context, inv vigil.Inventory, comps []vigil.Component, keys []string, merge bool) error {
 	if len(keys) != len(comps) {
 		return fmt.Errorf("put inventory: %d keys for %d components", len(keys), len(comps))
@@ -34,22 +35,28 @@ func (s *Store) PutInventory(ctx context.Context, inv vigil.Inventory, comps []v
 		inv.UploadedAt = s.now()
 	}
 	err := s.inTx(ctx, func(tx *Store, c conn) error {
+		// Writing the inventory's row first locks it, so that two merges into one
+		// source take turns and the second reads what the first stored.
+		if err := tx.upsertInventory(ctx, c, inv); err != nil {
+			return err
+		}
+		all := rows
 		if merge {
 			old, err := tx.inventoryRows(ctx, c, inv.Org, inv.Source)
 			if err != nil {
 				return err
 			}
-			rows = append(old, rows...)
+			all = append(old, rows...)
 		}
-		rows = latestOfEach(rows)
-		inv.Components = len(rows)
-		if err := tx.upsertInventory(ctx, c, inv); err != nil {
-			return err
+		all = latestOfEach(all)
+		if _, err := c.exec(ctx, `UPDATE inventories SET component_count = ? WHERE org = ? AND source = ?`,
+			len(all), inv.Org, cleanText(inv.Source)); err != nil {
+			return fmt.Errorf("count components: %w", err)
 		}
-		if _, err := c.exec(ctx, `DELETE FROM inventory_components WHERE org = ? AND source = ?`, inv.Org, inv.Source); err != nil {
+		if _, err := c.exec(ctx, `DELETE FROM inventory_components WHERE org = ? AND source = ?`, inv.Org, cleanText(inv.Source)); err != nil {
 			return fmt.Errorf("clear components: %w", err)
 		}
-		return insertComponents(ctx, c, inv.Org, inv.Source, rows)
+		return insertComponents(ctx, c, inv.Org, inv.Source, all)
 	})
 	if err != nil {
 		return fmt.Errorf("put inventory %q of %s: %w", inv.Source, inv.Org, err)

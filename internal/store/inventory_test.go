@@ -204,3 +204,30 @@ func BenchmarkPutInventory(b *testing.B) {
 		})
 	}
 }
+
+// Merges into one source at the same time take turns: none is lost.
+func TestInventoryConcurrentMerges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		mustCreate(t, s, vigil.Org{ODSCode: "VN001", Name: "Rose Care", Kind: vigil.OrgCareProvider})
+		const writers = 6
+		errs := make(chan error, writers)
+		for i := range writers {
+			go func() {
+				comps := []vigil.Component{{Ecosystem: "npm", Name: fmt.Sprintf("package-%d", i), Version: "1.0.0"}}
+				errs <- s.PutInventory(t.Context(), vigil.Inventory{Org: "VN001", Source: "lock", Format: "purls"}, comps, keysOf(comps), true)
+			}()
+		}
+		for range writers {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := components(t, s, "VN001", "lock"); len(got) != writers {
+			t.Errorf("after %d concurrent merges the source holds %d components: %+v", writers, len(got), got)
+		}
+		invs, _ := s.Inventories(t.Context(), "VN001")
+		if len(invs) != 1 || invs[0].Components != writers {
+			t.Errorf("inventories = %+v", invs)
+		}
+	})
+}
