@@ -295,11 +295,31 @@ func (s *Service) Components(ctx context.Context, p vigil.Principal, ods, source
 	if err != nil {
 		return nil, 0, err
 	}
+	if len(comps) == 0 && source != "" {
+		if err := s.mustHold(ctx, org, source); err != nil {
+			return nil, 0, err
+		}
+	}
 	if limit <= 0 {
 		limit = DefaultComponentLimit
 	}
 	limit = min(limit, MaxComponentLimit)
 	return comps[:min(limit, len(comps))], len(comps), nil
+}
+
+// mustHold is a not-found error unless org keeps an inventory named source (one may
+// hold no components).
+func (s *Service) mustHold(ctx context.Context, org, source string) error {
+	invs, err := s.store.Inventories(ctx, org)
+	if err != nil {
+		return err
+	}
+	for _, inv := range invs {
+		if inv.Source == source {
+			return nil
+		}
+	}
+	return store.InventoryNotFound(org, source)
 }
 
 // Delete removes an organisation's inventory source and its components, audited as

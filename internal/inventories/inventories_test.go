@@ -131,6 +131,9 @@ func TestUploadReplaceMergeDelete(t *testing.T) {
 		if err := svc.Delete(ctx, carer, "VN001", "office.csv"); vigil.ErrorCode(err) != vigil.ENOTFOUND {
 			t.Errorf("deleting again: %v", err)
 		}
+		if _, _, err := svc.Components(ctx, carer, "VN001", "office.csv", 0); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			t.Errorf("components of a deleted source: %v", err)
+		}
 	})
 }
 
