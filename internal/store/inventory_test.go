@@ -231,3 +231,41 @@ func TestInventoryConcurrentMerges(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkOrgsWithPackages asks which of 500 organisations, each with a 100-package
+// inventory (50,000 components), run any of an advisory's 20 packages: what a new
+// advisory asks before re-checking them.
+func BenchmarkOrgsWithPackages(b *testing.B) {
+	for _, engine := range []struct {
+		name string
+		open func(testing.TB) *store.Store
+	}{{"sqlite", storetest.Open}, {"postgres", storetest.OpenPostgres}} {
+		b.Run(engine.name, func(b *testing.B) {
+			s := engine.open(b)
+			for o := range 500 {
+				org := fmt.Sprintf("VN%03d", o)
+				mustCreate(b, s, vigil.Org{ODSCode: org, Name: "Care " + org, Kind: vigil.OrgCareProvider})
+				comps := make([]vigil.Component, 100)
+				for i := range comps {
+					// Each organisation runs 100 of 5,000 packages, so a package is run by about 10.
+					comps[i] = vigil.Component{Ecosystem: "npm", Name: fmt.Sprintf("package-%d", (o*37+i*101)%5000), Version: "1.0.0"}
+				}
+				if err := s.PutInventory(b.Context(), vigil.Inventory{Org: org, Source: "lock", Format: "purls"}, comps, keysOf(comps), false); err != nil {
+					b.Fatal(err)
+				}
+			}
+			keys := make([]string, 20)
+			for i := range keys {
+				keys[i] = vuln.PackageKey("npm", fmt.Sprintf("package-%d", i*250))
+			}
+			var orgs []string
+			for b.Loop() {
+				var err error
+				if orgs, err = s.OrgsWithPackages(b.Context(), keys); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(orgs)), "orgs")
+		})
+	}
+}
