@@ -47,11 +47,30 @@ func (p *Pages) inventoryShow(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, http.StatusOK, "inventory.html", &view{Title: "Software inventory", Data: d})
 		return
 	}
+	if r.URL.Query().Get("format") == "csv" {
+		p.inventoryCSV(w, r, pr, d)
+		return
+	}
 	if err := p.inventoryPage(r, pr, &d); err != nil {
 		p.fail(w, r, err)
 		return
 	}
 	p.render(w, r, http.StatusOK, "inventory.html", &view{Title: "Software inventory", Data: d})
+}
+
+// inventoryCSV downloads the components the page lists, up to the most a list holds.
+func (p *Pages) inventoryCSV(w http.ResponseWriter, r *http.Request, pr vigil.Principal, d inventoryData) {
+	comps, _, err := p.app.Inventories.Components(r.Context(), pr, d.Org, d.Source, inventories.MaxComponentLimit)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	cw := csvDownload(w, "inventory.csv", "inventory", "ecosystem", "name", "version", "vendor", "product", "supplier", "purl", "location")
+	for _, c := range comps {
+		_ = cw.Write([]string{csvSafe(c.Source), csvSafe(c.Ecosystem), csvSafe(c.Name), csvSafe(c.Version), csvSafe(c.Vendor),
+			csvSafe(c.Product), csvSafe(c.Supplier), csvSafe(c.PURL), csvSafe(c.Location)})
+	}
+	cw.Flush()
 }
 
 // inventoryPage fills d with the organisation's sources and the components shown.
