@@ -134,6 +134,9 @@ func (s *Store) upsertInventory(ctx context.Context, c conn, inv vigil.Inventory
 		uploaded_by = excluded.uploaded_by, component_count = excluded.component_count, problems = excluded.problems`,
 		inv.Org, cleanText(inv.Source), cleanText(inv.Format), dbTime(inv.UploadedAt), inv.UploadedBy, inv.Components,
 		cleanText(string(pj)))
+	if isForeignKeyViolation(err) {
+		return vigil.OrgNotFound(inv.Org)
+	}
 	if err != nil {
 		return fmt.Errorf("store inventory: %w", err)
 	}

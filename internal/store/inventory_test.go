@@ -118,8 +118,8 @@ func TestInventoryReplaceAndMerge(t *testing.T) {
 func TestInventoryUnknownOrg(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		err := s.PutInventory(t.Context(), vigil.Inventory{Org: "NOPE1", Source: "x", Format: "CSV"}, nil, nil, false)
-		if err == nil {
-			t.Error("stored an inventory for an unknown organisation")
+		if vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			t.Errorf("an inventory for an unknown organisation: %v", err)
 		}
 	})
 }
