@@ -146,6 +146,7 @@ func (a *API) routes() {
 	}
 	a.incidentRoutes()
 	a.postureRoutes()
+	a.inventoryRoutes()
 }
 
 // op describes an operation and the error statuses it documents besides those of its

@@ -30,20 +30,21 @@ type env struct {
 
 // root is the command tree.
 type root struct {
-	Serve    serveCmd    `cmd:"" help:"Run the sector server: the API, Early Warning, live and retro hunting. --demo seeds a demo sector. Messages to people (immediate alerts, daily digest, escalations) go out by e-mail through the configured SMTP relay, or as .eml files under <data-dir>/outbox without one, and to webhooks."`
-	Hunt     huntCmd     `cmd:"" help:"Hunt telemetry (NDJSON, plain or gzip) for indicators of compromise; writes sightings as NDJSON to stdout."`
-	Intel    intelCmd    `cmd:"" help:"Inspect threat-intelligence files."`
-	Vuln     vulnCmd     `cmd:"" help:"Match software inventories against vulnerability advisories (OSV, CISA KEV, EPSS), offline."`
-	Org      orgCmd      `cmd:"" help:"Manage organisations."`
-	Incident incidentCmd `cmd:"" help:"Report and list incidents."`
-	User     userCmd     `cmd:"" help:"Manage accounts."`
-	Token    tokenCmd    `cmd:"" help:"Manage API tokens."`
-	Migrate  migrateCmd  `cmd:"" help:"Apply database migrations (the server also does this on start)."`
-	Backup   backupCmd   `cmd:"" help:"Write an online, consistent backup of the SQLite store. PostgreSQL: pg_dump --format=custom."`
-	Restore  restoreCmd  `cmd:"" help:"Replace the SQLite store with a backup (server stopped). PostgreSQL: pg_restore."`
-	Report   reportCmd   `cmd:"" help:"Write the sector report for a period (alerts, organisations reached, time to act, assets covered, hunting, feeds, incidents, posture and LSO support) with disclosure control: counts of 1-7 below the whole sector shown as *, others rounded to 5. Vulnerabilities shared is marked not yet recorded (docs/reports.md)."`
-	Audit    auditCmd    `cmd:"" help:"Check the audit log."`
-	Version  versionCmd  `cmd:"" help:"Print the version."`
+	Serve     serveCmd     `cmd:"" help:"Run the sector server: the API, Early Warning, live and retro hunting. --demo seeds a demo sector. Messages to people (immediate alerts, daily digest, escalations) go out by e-mail through the configured SMTP relay, or as .eml files under <data-dir>/outbox without one, and to webhooks."`
+	Hunt      huntCmd      `cmd:"" help:"Hunt telemetry (NDJSON, plain or gzip) for indicators of compromise; writes sightings as NDJSON to stdout."`
+	Intel     intelCmd     `cmd:"" help:"Inspect threat-intelligence files."`
+	Vuln      vulnCmd      `cmd:"" help:"Match software inventories against vulnerability advisories (OSV, CISA KEV, EPSS), offline."`
+	Org       orgCmd       `cmd:"" help:"Manage organisations."`
+	Inventory inventoryCmd `cmd:"" help:"Keep organisations' software inventories on the server."`
+	Incident  incidentCmd  `cmd:"" help:"Report and list incidents."`
+	User      userCmd      `cmd:"" help:"Manage accounts."`
+	Token     tokenCmd     `cmd:"" help:"Manage API tokens."`
+	Migrate   migrateCmd   `cmd:"" help:"Apply database migrations (the server also does this on start)."`
+	Backup    backupCmd    `cmd:"" help:"Write an online, consistent backup of the SQLite store. PostgreSQL: pg_dump --format=custom."`
+	Restore   restoreCmd   `cmd:"" help:"Replace the SQLite store with a backup (server stopped). PostgreSQL: pg_restore."`
+	Report    reportCmd    `cmd:"" help:"Write the sector report for a period (alerts, organisations reached, time to act, assets covered, hunting, feeds, incidents, posture and LSO support) with disclosure control: counts of 1-7 below the whole sector shown as *, others rounded to 5. Vulnerabilities shared is marked not yet recorded (docs/reports.md)."`
+	Audit     auditCmd     `cmd:"" help:"Check the audit log."`
+	Version   versionCmd   `cmd:"" help:"Print the version."`
 }
 
 type intelCmd struct {

@@ -324,3 +324,43 @@ func TestHuntWalksTelemetryFilesOnly(t *testing.T) {
 		t.Errorf("exit %d; a named file should be hunted:\n%s", code, errOut)
 	}
 }
+
+// An inventory uploaded with the command line is kept on the server's store, its
+// unreadable parts listed; a file nothing can be read from is refused with exit 2.
+func TestInventoryUpload(t *testing.T) {
+	dir := t.TempDir()
+	data := "--data-dir=" + dir
+	orgs := filepath.Join(dir, "orgs.csv")
+	os.WriteFile(orgs, []byte("ods_code,name,kind\nVN123,Meadow View Care Home,care_provider\n"), 0o600)
+	if code, out, errOut := run(t, "", "org", "import", data, orgs); code != ExitOK {
+		t.Fatalf("org import: %d %s %s", code, out, errOut)
+	}
+	inv := filepath.Join(dir, "care home.csv")
+	os.WriteFile(inv, []byte("vendor,product,version\nMicrosoft,Windows 10,22H2\n,,\n"), 0o600)
+	code, out, errOut := run(t, "", "inventory", "upload", data, "--org", "VN123", inv)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	for _, want := range []string{"read as csv, 1 component(s)", `replaced inventory "care-home.csv" of VN123, which now holds 1`, "line 3:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	purls := filepath.Join(dir, "app.txt")
+	os.WriteFile(purls, []byte("pkg:npm/lodash@4.17.20\n"), 0o600)
+	if code, out, _ = run(t, "", "inventory", "upload", data, "--org", "VN123", "--source", "care-home.csv", "--merge", purls); code != ExitOK ||
+		!strings.Contains(out, "which now holds 2") {
+		t.Errorf("merge: %d %s", code, out)
+	}
+	if code, out, _ = run(t, "", "inventory", "list", data, "--org", "VN123"); code != ExitOK || !strings.Contains(out, "care-home.csv\tpurls\t2 component(s)") {
+		t.Errorf("list: %d %s", code, out)
+	}
+	bad := filepath.Join(dir, "notes.dat")
+	os.WriteFile(bad, []byte("hello there\n"), 0o600)
+	if code, _, errOut = run(t, "", "inventory", "upload", data, "--org", "VN123", bad); code != ExitUsage || !strings.Contains(errOut, "notes.dat: not a format") {
+		t.Errorf("an unreadable file: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut = run(t, "", "inventory", "upload", data, "--org", "VN999", inv); code != ExitUsage || !strings.Contains(errOut, "no organisation VN999") {
+		t.Errorf("an unknown organisation: exit %d, %s", code, errOut)
+	}
+}

@@ -108,7 +108,10 @@ func Seed(ctx context.Context, s *store.Store, a *app.App, o Options) (Result, e
 	if err := replay(ctx, a, o, &res); err != nil {
 		return res, err
 	}
-	return res, seedPosture(ctx, a)
+	if err := seedPosture(ctx, a); err != nil {
+		return res, err
+	}
+	return res, seedInventories(ctx, a)
 }
 
 // existing handles a store seeded before: it checks the demo users are there and sets

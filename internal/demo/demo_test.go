@@ -138,6 +138,7 @@ func TestSeed(t *testing.T) {
 		}
 		checkPeoplesWork(t, s, c)
 		checkIncidents(t, c)
+		checkInventories(t, c)
 
 		again, err := Seed(ctx, s, c, Options{Password: "another demo password", ResetPasswords: true})
 		if err != nil || again.Seeded || !again.HasDemoUsers || again.SensorToken != "" {

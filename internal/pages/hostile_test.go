@@ -45,6 +45,8 @@ var hostileFields = []string{
 	// An incident the care home reports, and what the centre adds to it (incidents_test.go);
 	// an evidence file's name loses the marker, since everything up to its last slash goes.
 	"incident-summary", "incident-what", "incident-contact", "incident-note", "incident-link-note", "evidence-name",
+	// A software inventory the care home uploads (journeys_inventory_test.go).
+	"inventory-vendor", "inventory-product", "inventory-version", "inventory-supplier",
 }
 
 // mustShow are the fields today's pages show, so that the test cannot pass by showing
@@ -52,7 +54,8 @@ var hostileFields = []string{
 // search the STIX identity that published it, and the resolved alert its note. Fields
 // other pages show are found as those pages are added.
 var mustShow = []string{"stix-label", "stix-creator", "upload-source", "resolution-note", "incident-summary", "incident-what",
-	"incident-contact", "incident-note", "incident-link-note"}
+	"incident-contact", "incident-note", "incident-link-note", "inventory-vendor", "inventory-product", "inventory-version",
+	"inventory-supplier"}
 
 // rawMarkup is what hostile text would look like had it become markup.
 var rawMarkup = []string{`<script>alert(`, `<img src=x`}
@@ -89,6 +92,7 @@ func hostileSite(t *testing.T) *site {
 		t.Fatalf("resolve with a hostile note: %d\n%s", p.status, p.body)
 	}
 	hostileIncident(t, s)
+	hostileInventory(t, s)
 	return s
 }
 

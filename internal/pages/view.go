@@ -106,6 +106,9 @@ var doneMessages = map[string]string{
 	"help-asked":    "Your request has gone to your Local Support Organisation. You will see their reply here.",
 	"reply-sent":    "Reply sent.",
 	"help-closed":   "Request closed.",
+	// Software inventories (inventory.go).
+	"inventory-uploaded": "Inventory uploaded. What vigil understood is below; any part it could not read is listed with the inventory.",
+	"inventory-deleted":  "Inventory deleted: vigil no longer checks that software for your organisation.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role

@@ -12,14 +12,16 @@ import (
 // restoreTestAge is how old a backup restore test may be and still count.
 const restoreTestAge = 365 * 24 * time.Hour
 
+// inventoryAge is how old an organisation's latest inventory upload may be and still
+// count as current: software changes, and an old list misses what was installed since.
+const inventoryAge = 90 * 24 * time.Hour
+
 // known is what vigil knows of org for the framework items that name a fact, worked
 // out afresh on every read so that it stays current.
 func (s *Service) known(ctx context.Context, tx *store.Store, org vigil.Org) (map[vigil.Fact]vigil.Known, error) {
 	out := map[vigil.Fact]vigil.Known{
-		// Inventories and products of concern come with the inventory and vulnerability
-		// work; until then vigil says it does not know rather than guess.
-		vigil.FactInventoryRecent: {Fact: vigil.FactInventoryRecent, State: vigil.KnownUnknown,
-			Detail: "Not known yet: vigil does not hold software inventories yet, so answer this one yourself."},
+		// Products of concern come with the vulnerability work; until then vigil says it
+		// does not know rather than guess.
 		vigil.FactNoProductsOfConcern: {Fact: vigil.FactNoProductsOfConcern, State: vigil.KnownUnknown,
 			Detail: "Not known yet: vigil does not check inventories for products of concern yet, so answer this one yourself."},
 		vigil.FactIncidentRouteKnown: incidentRoute(org),
@@ -34,7 +36,26 @@ func (s *Service) known(ctx context.Context, tx *store.Store, org vigil.Org) (ma
 		return nil, err
 	}
 	out[vigil.FactRestoreTestedRecently] = restoreTested(plan.LastRestoreTest, s.now())
+	last, err := tx.LastInventoryUpload(ctx, org.ODSCode)
+	if err != nil {
+		return nil, err
+	}
+	out[vigil.FactInventoryRecent] = inventoryRecent(last, s.now())
 	return out, nil
+}
+
+func inventoryRecent(last, now time.Time) vigil.Known {
+	k := vigil.Known{Fact: vigil.FactInventoryRecent, State: vigil.KnownNo,
+		Detail: "vigil holds no software inventory for you: upload one on the software inventory page."}
+	switch {
+	case last.IsZero():
+	case now.Sub(last) > inventoryAge:
+		k.Detail = "Your software inventory was last uploaded on " + last.Format("2 January 2006") +
+			", more than 90 days ago: upload a current one on the software inventory page."
+	default:
+		k.State, k.Detail = vigil.KnownYes, "Your software inventory was last uploaded on "+last.Format("2 January 2006")+"."
+	}
+	return k
 }
 
 func incidentRoute(org vigil.Org) vigil.Known {

@@ -3,6 +3,7 @@ package posture
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -225,6 +226,45 @@ func TestEvidenceFiles(t *testing.T) {
 		}
 		if es := storetest.Audits(t, s, vigil.AuditFilter{Action: "posture.evidence"}); len(es) != 1 {
 			t.Errorf("audit: %d entries", len(es))
+		}
+	})
+}
+
+// vigil fills in "inventory uploaded in the last 90 days" from the inventories it
+// holds: none, a current one, one too old.
+func TestInventoryFact(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		svc := setup(t, s)
+		fact := func() vigil.Known {
+			t.Helper()
+			a, err := svc.Assessment(ctx, manager, "VN001", "dspt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			it, ok := itemOf(a.Result, "8.1.1")
+			if !ok || it.Known == nil {
+				t.Fatalf("item 8.1.1 = %+v", it)
+			}
+			return *it.Known
+		}
+		if k := fact(); k.State != vigil.KnownNo || !strings.Contains(k.Detail, "no software inventory") {
+			t.Errorf("with none: %+v", k)
+		}
+		put := func(source string, at time.Time) {
+			t.Helper()
+			inv := vigil.Inventory{Org: "VN001", Source: source, Format: "csv", UploadedAt: at, UploadedBy: manager.Email}
+			if err := s.PutInventory(ctx, inv, []vigil.Component{{Name: "Windows", Vendor: "Microsoft"}}, []string{""}, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		put("old", now.AddDate(0, 0, -100))
+		if k := fact(); k.State != vigil.KnownNo || !strings.Contains(k.Detail, "more than 90 days ago") {
+			t.Errorf("with one 100 days old: %+v", k)
+		}
+		put("office", now.AddDate(0, 0, -10))
+		if k := fact(); k.State != vigil.KnownYes || !strings.Contains(k.Detail, "26 November 2026") {
+			t.Errorf("with one 10 days old: %+v", k)
 		}
 	})
 }

@@ -99,9 +99,10 @@ func New(d Deps) *Server {
 	s.api = api.New(muxRecorder{s}, api.Deps{App: d.App, Logger: d.Logger,
 		SecureCookies: d.SecureCookies, MaxBodyBytes: d.MaxBodyBytes, Version: d.Version})
 	limits := s.api.BodyLimits()
-	// The pages' evidence uploads (multipart, so a little over the file cap).
+	// The pages' uploads (multipart, so a little over the file cap).
 	limits["/incidents/"] = d.App.Incidents.MaxEvidenceBytes() + 64<<10
 	limits["/posture/evidence"] = d.App.Posture.MaxEvidenceBytes() + 64<<10
+	limits["POST /inventory"] = d.App.Inventories.MaxBytes() + 64<<10
 	maps.Copy(limits, d.BodyLimits)
 	s.bodyLimits = newBodyLimits(limits, d.MaxBodyBytes)
 	s.metrics.reg.MustRegister(d.App.Collectors()...)
