@@ -1,0 +1,291 @@
+package telemetry
+
+import (
+	"math"
+	"time"
+
+	"github.com/valyala/fastjson"
+)
+
+// An event's own time comes from the fields listed as kindTime (the time the event
+// happened: Zeek ts, Sysmon UtcTime, Suricata timestamp, ECS @timestamp, osquery unixTime)
+// or, when none of those is present or readable, from a kindTimeLogged field (when it was
+// logged or shipped: Windows TimeCreated, osquery calendarTime, Zeek _write_ts). The first
+// readable field of the better rank wins. Times are parsed by hand, without time.Parse:
+// this runs once an event on the ingest hot path.
+
+// The bounds of a believable event time. Earlier values are placeholders of unset clocks
+// and "0" fields; later ones cannot be held in nanoseconds since 1970. Clock-skew rules
+// (a time in the future, a time older than what the server keeps) are the caller's.
+const (
+	minEventUnix = 946684800  // 2000-01-01T00:00:00Z
+	maxEventUnix = 7258118400 // 2200-01-01T00:00:00Z
+)
+
+// eventTime is the time of the event being walked, and the field that gave it.
+type eventTime struct {
+	nanos int64 // Unix nanoseconds; meaningful when rank > 0
+	rank  kind  // kindTime or kindTimeLogged; 0 when the event has no time yet
+	field string
+}
+
+// better reports whether a field of kind k could improve on what the event has: a field of
+// the same rank met later does not replace the first.
+func (t *eventTime) better(k kind) bool {
+	return t.rank == 0 || k < t.rank
+}
+
+// LastTime returns the time of the last event given to Extract, in UTC, and the field it
+// came from ("ts", "UtcTime", "@timestamp"...). The field is "" and the time zero when the
+// event holds no readable time of its own (see the package documentation for the fields
+// read), when the time is before 2000 (a placeholder) or after 2199, or when the line was
+// blank or not JSON.
+func (e *Extractor) LastTime() (time.Time, string) {
+	if e.when.rank == 0 {
+		return time.Time{}, ""
+	}
+	return time.Unix(0, e.when.nanos).UTC(), e.when.field
+}
+
+// timeValue reads the value of a time field: epoch seconds (or milliseconds, microseconds,
+// nanoseconds) as a JSON number or a string of digits, an RFC 3339-like text, or for
+// osquery's calendarTime its own layout.
+func (e *Extractor) timeValue(s spec, v *fastjson.Value) {
+	k := timeRank(s.kind)
+	if !e.when.better(k) {
+		return
+	}
+	var n int64
+	var ok bool
+	switch v.Type() {
+	case fastjson.TypeNumber:
+		e.buf = v.MarshalTo(e.buf[:0]) // the number's own digits: no float rounding
+		n, ok = parseEpoch(e.buf)
+	case fastjson.TypeString:
+		b, _ := v.StringBytes()
+		if s.kind == kindCalendarTime {
+			n, ok = parseCalendarTime(b)
+		} else {
+			n, ok = parseTimeText(b)
+		}
+	}
+	if ok {
+		e.when = eventTime{nanos: n, rank: k, field: s.name}
+	}
+}
+
+// timeRank is the rank of a time field's kind: kindTime before kindTimeLogged.
+func timeRank(k kind) kind {
+	if k == kindTime {
+		return kindTime
+	}
+	return kindTimeLogged
+}
+
+// genericTimeSpec returns the time field named by a top-level key of an event of unknown
+// format: "timestamp", "time", "ts" or "@timestamp". A nested key of that name may be
+// anything (a certificate's validity, a process start), so only top-level keys count.
+func genericTimeSpec(k []byte) (spec, bool) {
+	if len(k) < 2 || len(k) > 10 {
+		return spec{}, false
+	}
+	switch string(k) {
+	case "timestamp":
+		return spec{name: "timestamp", kind: kindTime}, true
+	case "time":
+		return spec{name: "time", kind: kindTime}, true
+	case "ts":
+		return spec{name: "ts", kind: kindTime}, true
+	case "@timestamp":
+		return spec{name: "@timestamp", kind: kindTime}, true
+	}
+	return spec{}, false
+}
+
+// parseTimeText reads an event time written as text: epoch digits ("1588205199.82437"), or
+// a date and time "YYYY-MM-DD[T ]hh:mm:ss[.fraction][zone]", where the zone is Z, ±hh:mm,
+// ±hhmm or ±hh and a time without one is UTC (Sysmon's UtcTime is written so). It returns
+// Unix nanoseconds.
+func parseTimeText(b []byte) (int64, bool) {
+	if len(b) > 0 && b[0] >= '0' && b[0] <= '9' && (len(b) < 5 || b[4] != '-') {
+		return parseEpoch(b)
+	}
+	if len(b) < 19 || b[4] != '-' || b[7] != '-' || b[13] != ':' || b[16] != ':' ||
+		(b[10] != 'T' && b[10] != 't' && b[10] != ' ') {
+		return 0, false
+	}
+	y, ok1 := digits(b[0:4])
+	mo, ok2 := digits(b[5:7])
+	d, ok3 := digits(b[8:10])
+	h, ok4 := digits(b[11:13])
+	mi, ok5 := digits(b[14:16])
+	s, ok6 := digits(b[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) ||
+		h > 23 || mi > 59 || s > 60 {
+		return 0, false
+	}
+	s = min(s, 59) // a leap second is held as the second before it
+	frac, rest, ok := fraction(b[19:])
+	if !ok {
+		return 0, false
+	}
+	off, ok := zoneOffset(rest)
+	if !ok {
+		return 0, false
+	}
+	secs := daysFromCivil(y, mo, d)*86400 + int64(h*3600+mi*60+s) - off
+	if secs < minEventUnix || secs >= maxEventUnix {
+		return 0, false
+	}
+	return secs*1e9 + frac, true
+}
+
+// fraction reads an optional ".123456789" (or ",123") after the seconds and returns it in
+// nanoseconds, with what follows it; false for a separator with no digits. Digits past the
+// ninth are dropped.
+func fraction(b []byte) (int64, []byte, bool) {
+	if len(b) == 0 || (b[0] != '.' && b[0] != ',') {
+		return 0, b, true
+	}
+	var n int64
+	i, scale := 1, int64(1e8)
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		n += int64(b[i]-'0') * scale
+		scale /= 10
+	}
+	return n, b[i:], i > 1
+}
+
+// zoneOffset reads the zone after the time — nothing (UTC), "Z", "±hh:mm", "±hhmm" or
+// "±hh" — as seconds east of UTC.
+func zoneOffset(b []byte) (int64, bool) {
+	switch {
+	case len(b) == 0:
+		return 0, true
+	case len(b) == 1 && (b[0] == 'Z' || b[0] == 'z'):
+		return 0, true
+	case b[0] != '+' && b[0] != '-':
+		return 0, false
+	}
+	var h, m int
+	var ok bool
+	switch len(b) {
+	case 3:
+		h, ok = digits(b[1:3])
+	case 5:
+		h, ok = digits(b[1:3])
+		if ok {
+			m, ok = digits(b[3:5])
+		}
+	case 6:
+		h, ok = digits(b[1:3])
+		if ok && b[3] == ':' {
+			m, ok = digits(b[4:6])
+		} else {
+			ok = false
+		}
+	}
+	if !ok || h > 23 || m > 59 {
+		return 0, false
+	}
+	off := int64(h*3600 + m*60)
+	if b[0] == '-' {
+		off = -off
+	}
+	return off, true
+}
+
+// parseEpoch reads a time since 1970 as decimal digits with an optional fraction. The
+// unit follows from the number of integer digits, as exporters differ: up to 11 seconds,
+// 12–14 milliseconds, 15–17 microseconds, 18–19 nanoseconds.
+func parseEpoch(b []byte) (int64, bool) {
+	i := 0
+	var whole int64
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		if whole > (math.MaxInt64-9)/10 {
+			return 0, false
+		}
+		whole = whole*10 + int64(b[i]-'0')
+	}
+	if i == 0 {
+		return 0, false
+	}
+	unit := epochUnit(i)
+	frac, rest, ok := fraction(b[i:])
+	if !ok || len(rest) != 0 {
+		return 0, false
+	}
+	if secs := whole / (1e9 / unit); secs < minEventUnix || secs >= maxEventUnix {
+		return 0, false
+	}
+	return whole*unit + frac/(1e9/unit), true
+}
+
+// epochUnit is the nanoseconds in the unit of an epoch number with n integer digits.
+func epochUnit(n int) int64 {
+	switch {
+	case n <= 11:
+		return 1e9
+	case n <= 14:
+		return 1e6
+	case n <= 17:
+		return 1e3
+	}
+	return 1
+}
+
+// calendarLayout is osquery's calendarTime: "Tue Sep 30 17:37:30 2014 UTC".
+const calendarLayout = "Mon Jan _2 15:04:05 2006 MST"
+
+// parseCalendarTime reads osquery's calendarTime. It is only a fallback for unixTime, so
+// the standard library's parser is fast enough.
+func parseCalendarTime(b []byte) (int64, bool) {
+	t, err := time.Parse(calendarLayout, view(b))
+	if err != nil {
+		return 0, false
+	}
+	if u := t.Unix(); u < minEventUnix || u >= maxEventUnix {
+		return 0, false
+	}
+	return t.UnixNano(), true
+}
+
+// digits reads a run of ASCII digits as a number.
+func digits(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(b) > 0
+}
+
+// daysIn is the number of days in month m of year y.
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil is the number of days from 1970-01-01 to the date y-m-d of the proleptic
+// Gregorian calendar (the well-known era arithmetic: 400-year eras of 146,097 days, years
+// counted from March so that the leap day falls last).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	doy := (153*((m+9)%12)+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era*146097+doe) - 719468
+}
