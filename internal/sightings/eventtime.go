@@ -84,9 +84,25 @@ func (c *eventClock) clockProblem(rule timeRule, no int64, own time.Time, field 
 	line := "line " + strconv.FormatInt(no, 10) + ": " + field + " " + own.UTC().Format(time.RFC3339Nano)
 	received := time.Unix(0, c.received).UTC()
 	if rule == timeFuture {
-		return line + " is " + own.Sub(received).Round(time.Second).String() + " ahead of the server's clock (" +
+		return line + " is " + roughly(own.Sub(received)) + " ahead of the server's clock (" +
 			received.Format(time.RFC3339) + "); taken as the time received. Check the sensor's clock"
 	}
 	return line + " is older than the " + strconv.Itoa(c.retention) + " days the server keeps; matched, and filed under " +
 		dayTime(c.oldestDay).Format(time.DateOnly) + ", the oldest day kept"
+}
+
+// roughly says how long d is in the largest whole unit a person would use: "400 days",
+// "7 hours", "12 minutes".
+func roughly(d time.Duration) string {
+	n, unit := int64(d/time.Minute), "minute"
+	switch {
+	case d >= 48*time.Hour:
+		n, unit = int64(d/(24*time.Hour)), "day"
+	case d >= 2*time.Hour:
+		n, unit = int64(d/time.Hour), "hour"
+	}
+	if n != 1 {
+		unit += "s"
+	}
+	return strconv.FormatInt(n, 10) + " " + unit
 }
