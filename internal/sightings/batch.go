@@ -41,7 +41,7 @@ type ingest struct {
 	obs      []vigil.Observable
 	ids      []match.ID
 	listings map[match.ID]*alerts.Listing
-	seen     map[seenKey]struct{}
+	seen     map[seenKey]int32 // the day each observable was last indexed under, plus one
 	batch    telemetryBatch
 }
 
@@ -58,9 +58,8 @@ type dayKey struct {
 	key indexKey
 }
 
-// seenKey is an observable's type and value on a day; the extractor interns the values.
+// seenKey is an observable's type and value; the extractor interns the values.
 type seenKey struct {
-	day   int32
 	typ   vigil.IndicatorType
 	value string
 }
@@ -98,7 +97,7 @@ func (b *telemetryBatch) full() bool {
 func (s *Service) newIngest(org, name string, snap *match.Snapshot, received time.Time) *ingest {
 	return &ingest{s: s, org: org, orgName: name, clock: newEventClock(received, s.retention), snap: snap,
 		ex: telemetry.NewExtractor(telemetry.FormatAuto), keys: newKeyer(s.secret),
-		listings: map[match.ID]*alerts.Listing{}, seen: map[seenKey]struct{}{},
+		listings: map[match.ID]*alerts.Listing{}, seen: map[seenKey]int32{},
 		batch: telemetryBatch{keys: map[dayKey]struct{}{}, hits: map[hitKey]hitCount{}}}
 }
 
@@ -160,17 +159,19 @@ func (in *ingest) clockProblem(count int64, rule timeRule, no int64, own time.Ti
 	}
 }
 
-// index adds the observable's keys on day to the batch unless this upload already did:
-// the keyed hashes cost more than the rest of the line.
+// index adds the observable's keys on day to the batch unless this upload just did: the
+// keyed hashes cost more than the rest of the line. Only the last day an observable was
+// indexed under is remembered — logs run in time order, so a day once left rarely comes
+// back, and a repeat written twice is ignored by the store.
 func (in *ingest) index(day int32, o *vigil.Observable) {
-	k := seenKey{day, o.Type, o.Value}
-	if _, done := in.seen[k]; done {
+	k := seenKey{o.Type, o.Value}
+	if in.seen[k] == day+1 {
 		return
 	}
 	if len(in.seen) >= seenMemory {
 		clear(in.seen)
 	}
-	in.seen[k] = struct{}{}
+	in.seen[k] = day + 1
 	in.keys.observableKeys(o.Type, o.Value, func(key indexKey) { in.batch.keys[dayKey{day, key}] = struct{}{} })
 }
 

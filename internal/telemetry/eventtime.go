@@ -114,13 +114,15 @@ func parseTimeText(b []byte) (int64, bool) {
 		(b[10] != 'T' && b[10] != 't' && b[10] != ' ') {
 		return 0, false
 	}
-	y, ok1 := digits(b[0:4])
-	mo, ok2 := digits(b[5:7])
-	d, ok3 := digits(b[8:10])
-	h, ok4 := digits(b[11:13])
-	mi, ok5 := digits(b[14:16])
-	s, ok6 := digits(b[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) ||
+	y1, ok1 := num2(b, 0)
+	y2, ok2 := num2(b, 2)
+	mo, ok3 := num2(b, 5)
+	d, ok4 := num2(b, 8)
+	h, ok5 := num2(b, 11)
+	mi, ok6 := num2(b, 14)
+	s, ok7 := num2(b, 17)
+	y := y1*100 + y2
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) ||
 		h > 23 || mi > 59 || s > 60 {
 		return 0, false
 	}
@@ -148,12 +150,24 @@ func fraction(b []byte) (int64, []byte, bool) {
 		return 0, b, true
 	}
 	var n int64
-	i, scale := 1, int64(1e8)
-	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-		n += int64(b[i]-'0') * scale
-		scale /= 10
+	i := 1
+	for ; i < len(b) && i <= 9 && b[i]-'0' < 10; i++ {
+		n = n*10 + int64(b[i]-'0')
+	}
+	n *= pow10[10-i]
+	for i < len(b) && b[i]-'0' < 10 {
+		i++
 	}
 	return n, b[i:], i > 1
+}
+
+// pow10 scales a fraction of 9-k digits to nanoseconds.
+var pow10 = [10]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
+
+// num2 reads the two ASCII digits at b[i:i+2] as a number.
+func num2(b []byte, i int) (int, bool) {
+	d1, d2 := b[i]-'0', b[i+1]-'0'
+	return int(d1)*10 + int(d2), d1 < 10 && d2 < 10
 }
 
 // zoneOffset reads the zone after the time — nothing (UTC), "Z", "±hh:mm", "±hhmm" or
@@ -168,22 +182,18 @@ func zoneOffset(b []byte) (int64, bool) {
 		return 0, false
 	}
 	var h, m int
-	var ok bool
+	var ok, okm bool
 	switch len(b) {
 	case 3:
-		h, ok = digits(b[1:3])
+		h, ok = num2(b, 1)
 	case 5:
-		h, ok = digits(b[1:3])
-		if ok {
-			m, ok = digits(b[3:5])
-		}
+		h, ok = num2(b, 1)
+		m, okm = num2(b, 3)
+		ok = ok && okm
 	case 6:
-		h, ok = digits(b[1:3])
-		if ok && b[3] == ':' {
-			m, ok = digits(b[4:6])
-		} else {
-			ok = false
-		}
+		h, ok = num2(b, 1)
+		m, okm = num2(b, 4)
+		ok = ok && okm && b[3] == ':'
 	}
 	if !ok || h > 23 || m > 59 {
 		return 0, false
@@ -248,18 +258,6 @@ func parseCalendarTime(b []byte) (int64, bool) {
 		return 0, false
 	}
 	return t.UnixNano(), true
-}
-
-// digits reads a run of ASCII digits as a number.
-func digits(b []byte) (int, bool) {
-	n := 0
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, len(b) > 0
 }
 
 // daysIn is the number of days in month m of year y.
