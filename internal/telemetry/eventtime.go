@@ -8,11 +8,13 @@ import (
 )
 
 // An event's own time comes from the fields listed as kindTime (the time the event
-// happened: Zeek ts, Sysmon UtcTime, Suricata timestamp, ECS @timestamp, osquery unixTime)
-// or, when none of those is present or readable, from a kindTimeLogged field (when it was
-// logged or shipped: Windows TimeCreated, osquery calendarTime, Zeek _write_ts). The first
-// readable field of the better rank wins. Times are parsed by hand, without time.Parse:
-// this runs once an event on the ingest hot path.
+// happened: Zeek ts, Sysmon UtcTime, Suricata timestamp, ECS @timestamp, osquery unixTime):
+// the first readable one wins. When none is, it comes from the first kindTimeLogged field
+// present (when the event was logged or shipped: Windows TimeCreated, osquery calendarTime,
+// Zeek _write_ts), which is only parsed then, at the end of the event: most events that
+// have one also have a kindTime field. Times are parsed by hand, without time.Parse, and
+// the date and minute of the last text time are kept, since consecutive events of a log
+// mostly share them: this runs once an event on the ingest hot path.
 
 // The bounds of a believable event time. Earlier values are placeholders of unset clocks
 // and "0" fields; later ones cannot be held in nanoseconds since 1970. Clock-skew rules
@@ -24,15 +26,20 @@ const (
 
 // eventTime is the time of the event being walked, and the field that gave it.
 type eventTime struct {
-	nanos int64 // Unix nanoseconds; meaningful when rank > 0
-	rank  kind  // kindTime or kindTimeLogged; 0 when the event has no time yet
+	nanos int64 // Unix nanoseconds; meaningful when field != ""
 	field string
+	// fallback is the first kindTimeLogged field of the event, read by settle when no
+	// kindTime field gave a time. The value points into the parser and lives for one line.
+	fallback     *fastjson.Value
+	fallbackSpec spec
 }
 
-// better reports whether a field of kind k could improve on what the event has: a field of
-// the same rank met later does not replace the first.
-func (t *eventTime) better(k kind) bool {
-	return t.rank == 0 || k < t.rank
+// minuteCache holds the last text time's "YYYY-MM-DDThh:mm" and what it is in seconds
+// since 1970 (before its zone offset).
+type minuteCache struct {
+	key  [16]byte
+	secs int64
+	ok   bool
 }
 
 // LastTime returns the time of the last event given to Extract, in UTC, and the field it
@@ -41,45 +48,55 @@ func (t *eventTime) better(k kind) bool {
 // read), when the time is before 2000 (a placeholder) or after 2199, or when the line was
 // blank or not JSON.
 func (e *Extractor) LastTime() (time.Time, string) {
-	if e.when.rank == 0 {
+	if e.when.field == "" {
 		return time.Time{}, ""
 	}
 	return time.Unix(0, e.when.nanos).UTC(), e.when.field
 }
 
-// timeValue reads the value of a time field: epoch seconds (or milliseconds, microseconds,
-// nanoseconds) as a JSON number or a string of digits, an RFC 3339-like text, or for
-// osquery's calendarTime its own layout.
+// timeValue reads the value of a time field — epoch seconds (or milliseconds,
+// microseconds, nanoseconds) as a JSON number or a string of digits, an RFC 3339-like
+// text, or osquery's calendarTime — or keeps a kindTimeLogged field for settle.
 func (e *Extractor) timeValue(s spec, v *fastjson.Value) {
-	k := timeRank(s.kind)
-	if !e.when.better(k) {
+	switch {
+	case e.when.field != "":
+		return // a kindTime field gave the time already
+	case s.kind != kindTime:
+		if e.when.fallback == nil {
+			e.when.fallback, e.when.fallbackSpec = v, s
+		}
 		return
 	}
-	var n int64
-	var ok bool
-	switch v.Type() {
-	case fastjson.TypeNumber:
-		e.buf = v.MarshalTo(e.buf[:0]) // the number's own digits: no float rounding
-		n, ok = parseEpoch(e.buf)
-	case fastjson.TypeString:
-		b, _ := v.StringBytes()
-		if s.kind == kindCalendarTime {
-			n, ok = parseCalendarTime(b)
-		} else {
-			n, ok = parseTimeText(b)
-		}
-	}
-	if ok {
-		e.when = eventTime{nanos: n, rank: k, field: s.name}
+	if n, ok := e.readTime(s, v); ok {
+		e.when.nanos, e.when.field = n, s.name
 	}
 }
 
-// timeRank is the rank of a time field's kind: kindTime before kindTimeLogged.
-func timeRank(k kind) kind {
-	if k == kindTime {
-		return kindTime
+// settle reads the event's first kindTimeLogged field when no kindTime field gave a time.
+func (e *Extractor) settle() {
+	if e.when.field != "" || e.when.fallback == nil {
+		return
 	}
-	return kindTimeLogged
+	if n, ok := e.readTime(e.when.fallbackSpec, e.when.fallback); ok {
+		e.when.nanos, e.when.field = n, e.when.fallbackSpec.name
+	}
+	e.when.fallback = nil
+}
+
+// readTime reads the value of time field s as Unix nanoseconds.
+func (e *Extractor) readTime(s spec, v *fastjson.Value) (int64, bool) {
+	switch v.Type() {
+	case fastjson.TypeNumber:
+		e.buf = v.MarshalTo(e.buf[:0]) // the number's own digits: no float rounding
+		return parseEpoch(e.buf)
+	case fastjson.TypeString:
+		b, _ := v.StringBytes()
+		if s.kind == kindCalendarTime {
+			return parseCalendarTime(b)
+		}
+		return e.minute.parse(b)
+	}
+	return 0, false
 }
 
 // genericTimeSpec returns the time field named by a top-level key of an event of unknown
@@ -107,11 +124,32 @@ func genericTimeSpec(k []byte) (spec, bool) {
 // ±hhmm or ±hh and a time without one is UTC (Sysmon's UtcTime is written so). It returns
 // Unix nanoseconds.
 func parseTimeText(b []byte) (int64, bool) {
+	var c minuteCache
+	return c.parse(b)
+}
+
+// parse is parseTimeText, reusing the date and minute of the previous text time when b
+// starts with the same 16 bytes.
+func (c *minuteCache) parse(b []byte) (int64, bool) {
 	if len(b) > 0 && b[0] >= '0' && b[0] <= '9' && (len(b) < 5 || b[4] != '-') {
 		return parseEpoch(b)
 	}
-	if len(b) < 19 || b[4] != '-' || b[7] != '-' || b[13] != ':' || b[16] != ':' ||
-		(b[10] != 'T' && b[10] != 't' && b[10] != ' ') {
+	if len(b) < 19 {
+		return 0, false
+	}
+	if !c.ok || [16]byte(b[:16]) != c.key {
+		secs, ok := parseMinute(b)
+		if !ok {
+			return 0, false
+		}
+		c.key, c.secs, c.ok = [16]byte(b[:16]), secs, true
+	}
+	return parseSeconds(c.secs, b[16:])
+}
+
+// parseMinute reads "YYYY-MM-DD[T ]hh:mm" at the start of b as seconds since 1970.
+func parseMinute(b []byte) (int64, bool) {
+	if b[4] != '-' || b[7] != '-' || b[13] != ':' || (b[10] != 'T' && b[10] != 't' && b[10] != ' ') {
 		return 0, false
 	}
 	y1, ok1 := num2(b, 0)
@@ -120,14 +158,25 @@ func parseTimeText(b []byte) (int64, bool) {
 	d, ok4 := num2(b, 8)
 	h, ok5 := num2(b, 11)
 	mi, ok6 := num2(b, 14)
-	s, ok7 := num2(b, 17)
 	y := y1*100 + y2
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) ||
-		h > 23 || mi > 59 || s > 60 {
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 {
+		return 0, false
+	}
+	return daysFromCivil(y, mo, d)*86400 + int64(h*3600+mi*60), true
+}
+
+// parseSeconds reads ":ss[.fraction][zone]" after the minute, given the minute in seconds
+// since 1970, as Unix nanoseconds.
+func parseSeconds(minute int64, b []byte) (int64, bool) {
+	if b[0] != ':' {
+		return 0, false
+	}
+	s, ok := num2(b, 1)
+	if !ok || s > 60 {
 		return 0, false
 	}
 	s = min(s, 59) // a leap second is held as the second before it
-	frac, rest, ok := fraction(b[19:])
+	frac, rest, ok := fraction(b[3:])
 	if !ok {
 		return 0, false
 	}
@@ -135,7 +184,7 @@ func parseTimeText(b []byte) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	secs := daysFromCivil(y, mo, d)*86400 + int64(h*3600+mi*60+s) - off
+	secs := minute + int64(s) - off
 	if secs < minEventUnix || secs >= maxEventUnix {
 		return 0, false
 	}

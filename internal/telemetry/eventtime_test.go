@@ -178,8 +178,12 @@ func FuzzParseTimeText(f *testing.F) {
 		"2019-01-17T01:05:30.172Z", "1700000000123", "2024-02-29T23:59:60-05:30", "2024-01-02T03:04:05,5+02"} {
 		f.Add(s)
 	}
+	var cached minuteCache // as an Extractor keeps it from line to line
 	f.Fuzz(func(t *testing.T, s string) {
 		n, ok := parseTimeText([]byte(s))
+		if cn, cok := cached.parse([]byte(s)); cn != n || cok != ok {
+			t.Fatalf("parseTimeText(%q) = %d, %v but after earlier times %d, %v", s, n, ok, cn, cok)
+		}
 		if !ok {
 			return
 		}

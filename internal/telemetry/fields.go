@@ -35,11 +35,11 @@ const (
 	kindJA4                          // a TLS client's JA4
 	kindMIME                         // a file's MIME type: an X.509 one makes the file's hashes fingerprints
 	kindCertMarker                   // present only when the event's file is a certificate (ECS file.x509)
-	// The time kinds come last and in rank order (eventtime.go): a field of an earlier
-	// kind gives the event's time over one of a later kind.
+	// The time kinds come last (eventtime.go): a kindTime field gives the event's time
+	// over the others.
 	kindTime         // when the event happened: epoch digits or an RFC 3339-like text
 	kindTimeLogged   // when it was logged or shipped: used when no kindTime field is readable
-	kindCalendarTime // osquery's calendarTime, "Tue Sep 30 17:37:30 2014 UTC"; ranks as kindTimeLogged
+	kindCalendarTime // osquery's calendarTime, "Tue Sep 30 17:37:30 2014 UTC"; as kindTimeLogged
 )
 
 // spec is a known field: its name as reported in Observable.Field and how to read it.

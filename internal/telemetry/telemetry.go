@@ -102,6 +102,7 @@ type Extractor struct {
 	inEventData bool
 	isCert      bool // the event's file is a certificate: its hashes are fingerprints
 	when        eventTime
+	minute      minuteCache // of event times: kept from line to line
 }
 
 // urlParts collects the pieces of a URL that an event spreads over several fields, such as
@@ -163,6 +164,7 @@ func (e *Extractor) Extract(line []byte, dst []vigil.Observable) ([]vigil.Observ
 		e.walk(f, o)
 	}
 	e.last = f
+	e.settle()
 	e.certFile()
 	e.joinURL()
 	e.addURLHosts()
