@@ -11,7 +11,9 @@ type Sighting struct {
 	ID int64
 	// Org is the ODS code of the organisation whose telemetry it was.
 	Org string
-	// Day is the UTC day the telemetry was received (midnight UTC).
+	// Day is the UTC day of the events' own time (midnight UTC): the day they happened, or
+	// the day received for events with no time of their own or a sensor clock far ahead,
+	// or the oldest day kept for events older than that.
 	Day time.Time
 	// Field is the event field the observable came from, e.g. "id.resp_h".
 	Field string
@@ -31,7 +33,8 @@ type Sighting struct {
 	TLP TLP
 	// Count is how many events held it that day.
 	Count int64
-	// FirstSeen and LastSeen bound when telemetry holding it was received.
+	// FirstSeen and LastSeen bound the events' own times (Zeek ts, Sysmon UtcTime, ECS
+	// @timestamp...), or when the telemetry was received for events without one.
 	FirstSeen, LastSeen time.Time
 	// Alert is the number of the alert the sighting raised or added to; 0 when none is
 	// known to the reader (or the reader may not see it).

@@ -13,7 +13,8 @@ type Sighting struct {
 	ID int64 `json:"id"`
 	// Org is the ODS code of the organisation whose telemetry it was.
 	Org string `json:"org"`
-	// Day is the UTC day the telemetry was received.
+	// Day is the UTC day the events happened, by their own time (Zeek ts, Sysmon UtcTime, ECS
+	// @timestamp...); the day received for events without a time or timed far in the future.
 	Day string `json:"day" format:"date" example:"2025-11-09"`
 	// Field is the event field the value came from.
 	Field string `json:"field" example:"id.resp_h"`
@@ -33,9 +34,9 @@ type Sighting struct {
 	TLP vigil.TLP `json:"tlp,omitempty"`
 	// Count is how many events held it that day.
 	Count int64 `json:"count"`
-	// FirstSeen is when telemetry holding it was first received that day.
+	// FirstSeen is the earliest event time holding it that day (the time received for events without one).
 	FirstSeen time.Time `json:"first_seen"`
-	// LastSeen is when telemetry holding it was last received that day.
+	// LastSeen is the latest event time holding it that day (the time received for events without one).
 	LastSeen time.Time `json:"last_seen"`
 	// AlertID is the alert the sighting raised or added to, when the caller may see it.
 	AlertID int64 `json:"alert_id,omitempty"`

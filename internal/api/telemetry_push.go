@@ -42,6 +42,16 @@ type TelemetryResult struct {
 	Alerts int64 `json:"alerts"`
 	// AlertRepeats is how many sightings were counted into alerts raised earlier the same day.
 	AlertRepeats int64 `json:"alert_repeats"`
+	// Untimed is how many events held no time of their own; they took the time the upload began.
+	Untimed int64 `json:"untimed"`
+	// FutureTimes is how many events were timed more than five minutes ahead of the server's
+	// clock; they took the time the upload began. Check the sensor's clock.
+	FutureTimes int64 `json:"future_times"`
+	// OldTimes is how many events were older than the days the server keeps; they were
+	// matched, and filed under the oldest day kept.
+	OldTimes int64 `json:"old_times"`
+	// TimeProblems describe the first event of each of FutureTimes and OldTimes, with its line number.
+	TimeProblems []string `json:"time_problems" nullable:"false"`
 }
 
 type telemetryPushOut struct {
@@ -60,7 +70,8 @@ func (a *API) telemetryPush(ctx context.Context, in *telemetryPushIn) (*telemetr
 	}
 	return &telemetryPushOut{Body: TelemetryResult{Lines: res.Lines, Events: res.Events, Unparseable: res.Unparseable,
 		Blank: res.Blank, Problems: nonNil(res.Problems), Bytes: res.Bytes, Observables: res.Observables,
-		Sightings: res.Sightings, Alerts: res.Alerts, AlertRepeats: res.AlertRepeats}}, nil
+		Sightings: res.Sightings, Alerts: res.Alerts, AlertRepeats: res.AlertRepeats, Untimed: res.Untimed,
+		FutureTimes: res.FutureTimes, OldTimes: res.OldTimes, TimeProblems: nonNil(res.TimeProblems)}}, nil
 }
 
 // telemetryError turns ingest's refusals into the answers a sensor can act on.

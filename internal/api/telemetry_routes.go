@@ -28,6 +28,10 @@ func (a *API) telemetryRoutes() {
 		"Observables are matched against the live indicators; sightings and alerts are kept, and keyed hashes of " +
 		"the observables for retro-hunts. The events themselves are never stored. Lines that are not JSON are " +
 		"counted and the first few reported with their line numbers; the rest of the upload is taken. " +
+		"Each event is filed under its own time (Zeek ts, Sysmon UtcTime, Suricata timestamp, ECS @timestamp, " +
+		"osquery unixTime...): events without one, or timed more than five minutes ahead of the server, take the " +
+		"time received; events older than the retention are filed under the oldest day kept; both are counted " +
+		"and the first of each described. " +
 		"Everything the answer counts is stored before it is sent. When the server is busy it answers 429 " +
 		"with Retry-After; past the size cap (after decompression) 413, keeping the lines before it."
 	push.MaxBodyBytes = a.app.Sightings.MaxTelemetryBytes() // the configured cap, not the default

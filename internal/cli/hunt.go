@@ -23,7 +23,7 @@ type huntCmd struct {
 	FailOnSighting bool     `help:"Exit with status 3 when there is at least one sighting."`
 	Workers        int      `placeholder:"N" help:"Scanning goroutines (default: one per core)."`
 	Quiet          bool     `short:"q" help:"No summary or progress on stderr."`
-	Summary        bool     `help:"Instead of one NDJSON line per sighting, print one line per indicator sighted: grade, sightings, sources, first and last file and line (strong first, most sighted first)."`
+	Summary        bool     `help:"Instead of one NDJSON line per sighting, print one line per indicator sighted: grade, sightings, sources, first and last file and line, earliest and latest event time (strong first, most sighted first)."`
 	WeakLimit      int      `name:"weak-limit" default:"20" placeholder:"N" help:"List at most N sightings of each weak indicator (a file name alone, one the lists call suspicious, one low-confidence source, the hash of empty content); the rest are counted in the summary. -1 lists them all."`
 	Logs           []string `arg:"" name:"log" help:"Telemetry files or directories (NDJSON, plain or .gz); - reads standard input. In a directory only telemetry files are read (.json, .ndjson, .jsonl, .log, .gz); the summary counts the others skipped."`
 }

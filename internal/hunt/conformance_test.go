@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vigil-health/vigil"
@@ -81,13 +82,28 @@ func TestHuntRealTelemetry(t *testing.T) {
 	checkWholeValues(t, inputs, sightings)
 
 	summary := map[string]int{}
+	times := map[string][2]time.Time{} // per file: the earliest and latest sighting times
+	untimed := 0
 	for _, s := range sightings {
 		rel, _ := filepath.Rel(dir, s.File)
 		summary[fmt.Sprintf("%s | %s | %s", rel, s.Indicator, s.Field)]++
+		if s.Time.IsZero() {
+			untimed++
+			continue
+		}
+		span, ok := times[rel]
+		if !ok || s.Time.Before(span[0]) {
+			span[0] = s.Time
+		}
+		if s.Time.After(span[1]) {
+			span[1] = s.Time
+		}
+		times[rel] = span
 	}
 	got, _ := json.MarshalIndent(map[string]any{
 		"files": st.Files, "lines": st.Lines, "events": st.Events, "unparseable": st.Unparseable,
 		"blank": st.Blank, "sightings": st.Sightings, "by_type": st.ByType, "by_file_indicator_field": summary,
+		"untimed_sightings": untimed, "event_times_by_file": times,
 	}, "", "  ")
 	compareGolden(t, filepath.Join("testdata", "real-telemetry.golden.json"), got)
 	for _, v := range huntIOCs {

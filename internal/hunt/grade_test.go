@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/match"
@@ -49,7 +50,8 @@ func TestWeakSightingsAreSummarised(t *testing.T) {
 	var log strings.Builder
 	for i := range 80 {
 		if i%8 == 3 {
-			fmt.Fprintf(&log, `{"EventID":3,"Channel":"Microsoft-Windows-Sysmon/Operational","DestinationIp":"198.51.100.7"}`+"\n")
+			at := time.Date(2024, 1, 2, 3, 4, 0, 0, time.UTC).Add(time.Duration(i) * time.Second).Format("2006-01-02 15:04:05.000")
+			fmt.Fprintf(&log, `{"EventID":3,"Channel":"Microsoft-Windows-Sysmon/Operational","UtcTime":"%s","DestinationIp":"198.51.100.7"}`+"\n", at)
 		} else {
 			fmt.Fprintf(&log, `{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\Windows\\System32\\conhost.exe"}`+"\n")
 		}
@@ -75,15 +77,17 @@ func TestWeakSightingsAreSummarised(t *testing.T) {
 		t.Fatalf("summary %+v, want two indicators", st.Indicators)
 	}
 	strong, flood := st.Indicators[0], st.Indicators[1]
-	if strong.Indicator != "198.51.100.7" || strong.Sightings != 10 || strong.First.Line != 4 || strong.Last.Line != 76 {
-		t.Errorf("first summary line %+v, want the address: 10 sightings, lines 4 to 76", strong)
+	if strong.Indicator != "198.51.100.7" || strong.Sightings != 10 || strong.First.Line != 4 || strong.Last.Line != 76 ||
+		strong.FirstTime.Format(time.TimeOnly) != "03:04:03" || strong.LastTime.Format(time.TimeOnly) != "03:05:15" {
+		t.Errorf("first summary line %+v, want the address: 10 sightings, lines 4 to 76, 03:04:03 to 03:05:15", strong)
 	}
 	if flood.Indicator != "conhost.exe" || flood.Sightings != 70 || flood.Listed != 5 || flood.First.Line != 1 || flood.Last.Line != 80 || flood.WeakBecause == "" {
 		t.Errorf("second summary line %+v, want the weak file name: 70 sightings, 5 listed, lines 1 to 80, and why", flood)
 	}
 	var text strings.Builder
 	st.WriteSummary(&text)
-	if !strings.Contains(text.String(), "conhost.exe") || !strings.Contains(text.String(), "sysmon.ndjson:1 … sysmon.ndjson:80") {
+	if !strings.Contains(text.String(), "conhost.exe") || !strings.Contains(text.String(), "sysmon.ndjson:1 … sysmon.ndjson:80  -") ||
+		!strings.Contains(text.String(), "sysmon.ndjson:76  2024-01-02 03:04:03 … 2024-01-02 03:05:15") {
 		t.Errorf("summary text:\n%s", text.String())
 	}
 }

@@ -199,6 +199,10 @@ type Sighting struct {
 	Observable string `json:"observable"`
 	// Type is the observable's type.
 	Type vigil.IndicatorType `json:"type"`
+	// Time is the event's own time in UTC, as the telemetry gave it (Zeek ts, Sysmon
+	// UtcTime, Suricata timestamp, ECS @timestamp, osquery unixTime...); absent when the
+	// event has none. An offline hunt applies no clock-skew rule: it shows what the log says.
+	Time time.Time `json:"time,omitzero"`
 	Matched
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/vigil-health/vigil"
@@ -22,6 +23,13 @@ type scanner struct {
 	obs    []vigil.Observable
 	ids    []match.ID
 	cache  map[match.ID]*encodedEntry
+
+	// The time of the line being scanned, and its RFC 3339 text, written for the first
+	// sighting of the line only: most lines have none.
+	when     time.Time
+	timed    bool
+	timeText []byte
+	written  bool
 }
 
 // encodedEntry is the JSON tail of every sighting of one indicator, and its counting keys.
@@ -76,6 +84,9 @@ func (s *scanner) scanLine(c *chunk, l []byte, line int64) {
 	}
 	c.counts.events++
 	c.counts.observables += int64(len(s.obs))
+	var field string
+	s.when, field = s.ex.LastTime()
+	s.timed, s.written = field != "", false
 	for i := range s.obs {
 		o := &s.obs[i]
 		s.ids = s.snap.Lookup(*o, s.ids[:0])
@@ -94,11 +105,24 @@ func (s *scanner) emit(c *chunk, line int64, id match.ID, o *vigil.Observable, e
 	out = jsonString(out, o.Value)
 	out = append(out, `,"type":`...)
 	out = jsonString(out, string(o.Type))
+	var at int64
+	if s.timed {
+		out = append(append(append(out, `,"time":"`...), s.eventTime()...), '"')
+		at = s.when.UnixNano()
+	}
 	c.out = append(out, e.tail...)
-	c.marks = append(c.marks, mark{end: len(c.out), line: line, id: id, weak: e.weak})
+	c.marks = append(c.marks, mark{end: len(c.out), line: line, id: id, weak: e.weak, at: at})
 	c.counts.sightings++
 	c.counts.byType[typeIndex(e.typ)]++
 	c.counts.sources = append(c.counts.sources, e.sources...)
+}
+
+// eventTime returns the RFC 3339 text of the line's event time, formatting it once a line.
+func (s *scanner) eventTime() []byte {
+	if !s.written {
+		s.timeText, s.written = s.when.AppendFormat(s.timeText[:0], time.RFC3339Nano), true
+	}
+	return s.timeText
 }
 
 // entry returns the encoded tail of a sighting of indicator id.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/vigil-health/vigil/internal/match"
 )
@@ -16,6 +17,7 @@ type mark struct {
 	line int64
 	id   match.ID
 	weak bool
+	at   int64 // the event's time in Unix nanoseconds; 0 when it has none
 }
 
 // Place is a line of a telemetry input.
@@ -34,6 +36,10 @@ type IndicatorSummary struct {
 	// First and Last are the first and last lines it was sighted on, in input order.
 	First Place `json:"first"`
 	Last  Place `json:"last"`
+	// FirstTime and LastTime are the earliest and latest event times among its sightings,
+	// absent when none of their events had a time.
+	FirstTime time.Time `json:"first_time,omitzero"`
+	LastTime  time.Time `json:"last_time,omitzero"`
 }
 
 // write writes chunk c's sightings in order, leaving out those of weak indicators past
@@ -51,6 +57,7 @@ func (st *Stats) write(w io.Writer, file string, c *chunk, limit int) error {
 		}
 		s.Sightings++
 		s.Last = Place{file, m.line}
+		s.seenAt(m.at)
 		if m.weak && limit >= 0 && s.Listed >= int64(limit) {
 			if _, err := w.Write(c.out[kept:start]); err != nil {
 				return err
@@ -64,6 +71,20 @@ func (st *Stats) write(w io.Writer, file string, c *chunk, limit int) error {
 	}
 	_, err := w.Write(c.out[kept:start])
 	return err
+}
+
+// seenAt widens the indicator's event times by a sighting at Unix nanoseconds at (0: none).
+func (s *IndicatorSummary) seenAt(at int64) {
+	if at == 0 {
+		return
+	}
+	t := time.Unix(0, at).UTC()
+	if s.FirstTime.IsZero() || t.Before(s.FirstTime) {
+		s.FirstTime = t
+	}
+	if t.After(s.LastTime) {
+		s.LastTime = t
+	}
 }
 
 // summarise fills Indicators from the tallies, strong before weak, most sighted first.
@@ -85,14 +106,28 @@ func (st *Stats) summarise(snap *match.Snapshot) {
 }
 
 // WriteSummary prints one line per indicator sighted: grade, sightings, what it is, who
-// lists it, and where it was first and last seen.
+// lists it, where it was first and last seen, and the earliest and latest event times.
 func (st *Stats) WriteSummary(w io.Writer) {
-	fmt.Fprintf(w, "%-6s %9s  %-11s %-40s %-30s %s\n", "GRADE", "SIGHTINGS", "TYPE", "INDICATOR", "SOURCES", "FIRST … LAST SEEN")
+	fmt.Fprintf(w, "%-6s %9s  %-11s %-40s %-30s %s  %s\n", "GRADE", "SIGHTINGS", "TYPE", "INDICATOR", "SOURCES",
+		"FIRST … LAST SEEN", "EVENT TIMES (UTC)")
 	for _, s := range st.Indicators {
-		fmt.Fprintf(w, "%-6s %9d  %-11s %-40s %-30s %s:%d … %s:%d\n", s.Grade, s.Sightings, s.IndicatorType, s.Indicator,
-			strings.Join(s.Sources, ","), s.First.File, s.First.Line, s.Last.File, s.Last.Line)
+		fmt.Fprintf(w, "%-6s %9d  %-11s %-40s %-30s %s:%d … %s:%d  %s\n", s.Grade, s.Sightings, s.IndicatorType, s.Indicator,
+			strings.Join(s.Sources, ","), s.First.File, s.First.Line, s.Last.File, s.Last.Line, s.eventTimes())
 		if s.WeakBecause != "" {
 			fmt.Fprintf(w, "%-6s %9s  (weak: %s)\n", "", "", s.WeakBecause)
 		}
 	}
+}
+
+// eventTimes is the span of the indicator's event times for the summary: "-" when none
+// had a time, one time, or the earliest and latest.
+func (s *IndicatorSummary) eventTimes() string {
+	const layout = "2006-01-02 15:04:05"
+	switch {
+	case s.FirstTime.IsZero():
+		return "-"
+	case s.FirstTime.Truncate(time.Second).Equal(s.LastTime.Truncate(time.Second)):
+		return s.FirstTime.Format(layout)
+	}
+	return s.FirstTime.Format(layout) + " … " + s.LastTime.Format(layout)
 }

@@ -51,9 +51,11 @@ func nextSteps(observable string, t vigil.IndicatorType) string {
 }
 
 // sightingAlert is the alert for one observable of org's telemetry that matched an
-// indicator on day, seen count times in this upload. A repeat listed by other sources,
-// or marked more strictly, is worded again from the merged sources and TLP.
-func sightingAlert(org, orgName string, day time.Time, t vigil.IndicatorType, observable string, l *alerts.Listing, count int64, at time.Time) alerts.Raising {
+// indicator on day, seen count times in this upload, first and last at those event
+// times. A repeat listed by other sources, or marked more strictly, is worded again from
+// the merged sources, TLP and seen times.
+func sightingAlert(org, orgName string, day time.Time, t vigil.IndicatorType, observable string, l *alerts.Listing,
+	count int64, first, last time.Time) alerts.Raising {
 	what := observable
 	if observable != l.Value {
 		what += " (" + within(l.Type) + " " + l.Value + ")"
@@ -63,13 +65,13 @@ func sightingAlert(org, orgName string, day time.Time, t vigil.IndicatorType, ob
 	words := func(m vigil.Alert) (string, string) {
 		l := listing
 		l.Sources, l.TLP = m.Sources, m.TLP
-		body := fmt.Sprintf("A computer at %s %s %s, listed by %s as %s. It was in the telemetry your sensor sent on %s. %s",
-			orgName, action(t), what, l.Who(), l.As(), day.Format("2 January 2006"), nextSteps(observable, t))
+		body := fmt.Sprintf("A computer at %s %s %s, listed by %s as %s. Your sensor's telemetry shows it %s. %s",
+			orgName, action(t), what, l.Who(), l.As(), timeRange(m.FirstSeen, m.LastSeen), nextSteps(observable, t))
 		return title, withSharing(body, l.TLP)
 	}
 	return alerts.Worded(vigil.Alert{Org: org, Kind: vigil.AlertSighting, Severity: l.Severity(),
 		Observable: observable, Indicator: l.Value, Sources: l.Sources, TLP: l.TLP, Count: int(count),
-		FirstSeen: at, LastSeen: at,
+		FirstSeen: first, LastSeen: last,
 		DedupKey: dedupKey("sighting", day.Format(time.DateOnly), string(t), observable, string(l.Type), l.Value)}, words)
 }
 
@@ -113,6 +115,21 @@ func clipText(s string, n int) string {
 		}
 	}
 	return s[:cut] + "…"
+}
+
+// timeRange says when events were seen, to the minute in UTC: "at 09:01 UTC on 9
+// November 2025", "between 09:01 and 17:45 UTC on 9 November 2025", or with both dates
+// when they differ.
+func timeRange(first, last time.Time) string {
+	first, last = first.UTC().Truncate(time.Minute), last.UTC().Truncate(time.Minute)
+	const clock, date = "15:04", "2 January 2006"
+	switch {
+	case first.Equal(last):
+		return "at " + first.Format(clock) + " UTC on " + first.Format(date)
+	case vigil.DayOf(first).Equal(vigil.DayOf(last)):
+		return "between " + first.Format(clock) + " and " + last.Format(clock) + " UTC on " + last.Format(date)
+	}
+	return "between " + first.Format(clock) + " UTC on " + first.Format(date) + " and " + last.Format(clock) + " UTC on " + last.Format(date)
 }
 
 // dayRange says when something was seen: "on 9 November 2025", "between 3 and 9

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -24,6 +25,8 @@ func FuzzIngestTelemetry(f *testing.F) {
 	f.Add([]byte("\n\r\n \n"))
 	f.Add([]byte(`[1]` + "\n" + `"x"` + "\n" + `{"a":{"b":["203.0.113.1","evil.example"]}}`))
 	f.Add([]byte(`{"_path":"dns","query":"a.evil.example"}` + "\r\n" + `{"src_ip":"::ffff:203.0.113.5","event_type":"flow"}`))
+	f.Add([]byte(zeekDNS(teleDay.AddDate(1, 0, 0), "a.evil.example") + "\n" + sysmonDNS(teleDay.AddDate(-1, 0, 0), "b.evil.example") +
+		"\n" + zeekDNS(teleDay.AddDate(0, 0, -1), "c.evil.example")))
 	dir := f.TempDir()
 	e := openTeleEnv(f, store.Config{DataDir: dir}, "sqlite", "file:"+filepath.Join(dir, "vigil.db")+"?mode=ro",
 		Deps{MaxTelemetryBytes: 1 << 20})
@@ -41,6 +44,17 @@ func FuzzIngestTelemetry(f *testing.F) {
 		}
 		if want := min(res.Unparseable, maxTelemetryProblems); int64(len(res.Problems)) != want {
 			t.Errorf("%d problems described for %d unparseable lines, want %d", len(res.Problems), res.Unparseable, want)
+		}
+		if res.Untimed+res.FutureTimes+res.OldTimes > res.Events {
+			t.Errorf("%d untimed + %d future + %d old events of %d", res.Untimed, res.FutureTimes, res.OldTimes, res.Events)
+		}
+		if want := min(res.FutureTimes, 1) + min(res.OldTimes, 1); int64(len(res.TimeProblems)) != want {
+			t.Errorf("time problems %q for %d future and %d old events", res.TimeProblems, res.FutureTimes, res.OldTimes)
+		}
+		today := vigil.DayOf(teleDay)
+		if n := e.count(t, `SELECT COUNT(*) FROM sightings WHERE day > ? OR day < ?`, today.Format(time.DateOnly),
+			today.AddDate(0, 0, -DefaultRetentionDays).Format(time.DateOnly)); n != 0 {
+			t.Errorf("%d sightings on days after today or before the oldest kept day", n)
 		}
 		if gz := len(body) >= 2 && body[0] == 0x1f && body[1] == 0x8b; !gz && err == nil {
 			if res.Bytes != int64(len(body)) || res.Lines != plainLines(body) {

@@ -54,6 +54,13 @@ type TelemetryResult struct {
 	Observables, Sightings, Alerts int64
 	// AlertRepeats counts sightings folded into an alert raised earlier the same day.
 	AlertRepeats int64
+	// Untimed counts events with no readable time of their own: they take the time the
+	// upload began. FutureTimes counts events more than MaxClockSkew ahead of the server's
+	// clock (taken as the time received); OldTimes events older than the retention period
+	// (matched, and filed under the oldest day kept). TimeProblems describes the first
+	// event of each of the last two, with its line number.
+	Untimed, FutureTimes, OldTimes int64
+	TimeProblems                   []string
 }
 
 // telemetryLimits is the admission control of telemetry ingest: a counting semaphore
@@ -91,8 +98,10 @@ func (l *telemetryLimits) release() { <-l.slots }
 // returns. It refuses at once with ErrBusy when as many uploads as the limit allows are
 // running, and stops with a *TooLargeError past the size cap.
 //
-// Sightings, the index and alert deduplication use the UTC day the upload began: event
-// timestamps differ by format and are the sensor's to get wrong.
+// Each event's sightings, index keys and alerts take the event's own time and its UTC
+// day (Zeek ts, Sysmon UtcTime, Suricata timestamp, ECS @timestamp, osquery unixTime...;
+// see telemetry.Extractor.LastTime), bounded by the clock-skew rules of eventtime.go and
+// counted in the result when a rule applies. An upload may so span several days.
 func (s *Service) IngestTelemetry(ctx context.Context, p vigil.Principal, r io.Reader) (TelemetryResult, error) {
 	if err := p.Need(vigil.RoleSensor); err != nil {
 		return TelemetryResult{}, err
@@ -130,12 +139,13 @@ func (s *Service) ingestTelemetry(ctx context.Context, org string, r io.Reader) 
 	if err != nil {
 		return TelemetryResult{}, err
 	}
-	if err := s.store.PrepareObservableDays(ctx, vigil.DayOf(s.now())); err != nil {
+	received := s.now()
+	if err := s.store.PrepareObservableDays(ctx, vigil.DayOf(received)); err != nil {
 		return TelemetryResult{}, err
 	}
 	snap, release := s.hold()
 	defer release() // after the last flush: what this matcher indexed is written
-	in := s.newIngest(o.ODSCode, orgName(o), snap)
+	in := s.newIngest(o.ODSCode, orgName(o), snap, received)
 	err = in.run(ctx, r)
 	return in.res, err
 }

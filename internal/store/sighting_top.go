@@ -17,7 +17,7 @@ type SightedIndicator struct {
 	Events int64
 	// Orgs is how many organisations' telemetry held it.
 	Orgs int
-	// LastSeen is when telemetry holding it was last received.
+	// LastSeen is the latest event time that held it.
 	LastSeen time.Time
 }
 

@@ -113,3 +113,27 @@ func benchLines(b *testing.B, suffixes []string) ([][]byte, int) {
 	}
 	return lines, size
 }
+
+// BenchmarkEventTime measures reading one event time of each format's shape, the cost
+// Extract adds to every event that has one.
+//
+//	go test ./internal/telemetry -run '^$' -bench EventTime -cpu 1
+func BenchmarkEventTime(b *testing.B) {
+	for _, c := range []struct{ name, text string }{
+		{"zeek-epoch", "1588205199.82437"},
+		{"zeek-iso", "2018-03-24T17:15:20.865716Z"},
+		{"sysmon-utctime", "2024-01-02 03:04:05.678"},
+		{"suricata", "2017-01-30T16:12:26.985026+0100"},
+		{"ecs", "2019-01-17T01:05:30.172Z"},
+		{"osquery-unixtime", "1412123850"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			text := []byte(c.text)
+			for b.Loop() {
+				if _, ok := parseTimeText(text); !ok {
+					b.Fatal("not a time")
+				}
+			}
+		})
+	}
+}

@@ -77,6 +77,15 @@
 // Generic extraction normalises far more candidate values than the known formats and is
 // correspondingly slower; name the format when it is known.
 //
+// Event time: LastTime returns the event's own time and the field it came from — Zeek ts
+// (epoch seconds or RFC 3339; else _write_ts), Sysmon UtcTime (else TimeCreated, @timestamp
+// or TimeGenerated), Suricata timestamp, ECS @timestamp, osquery unixTime (else
+// calendarTime), and for generic events a top-level timestamp, time, ts or @timestamp.
+// Numbers are epoch seconds, milliseconds, microseconds or nanoseconds by their number of
+// digits; text is "YYYY-MM-DD[T ]hh:mm:ss[.fraction][zone]", UTC when it names no zone.
+// Times before 2000 are placeholders and count as none. Clock-skew rules are the caller's
+// (docs/telemetry.md).
+//
 // Every URL observable is followed by its host as a domain or IP observable with the URL's
 // field, unless the event already yielded that host (from url.domain, http.hostname, ...), so
 // a domain indicator matches URLs seen in telemetry. Values are normalised as internal/ioc

@@ -1,6 +1,9 @@
 package telemetry
 
-import "strings"
+import (
+	"maps"
+	"strings"
+)
 
 // kind says how the value of a known field is read.
 type kind uint8
@@ -32,6 +35,11 @@ const (
 	kindJA4                          // a TLS client's JA4
 	kindMIME                         // a file's MIME type: an X.509 one makes the file's hashes fingerprints
 	kindCertMarker                   // present only when the event's file is a certificate (ECS file.x509)
+	// The time kinds come last (eventtime.go): a kindTime field gives the event's time
+	// over the others.
+	kindTime         // when the event happened: epoch digits or an RFC 3339-like text
+	kindTimeLogged   // when it was logged or shipped: used when no kindTime field is readable
+	kindCalendarTime // osquery's calendarTime, "Tue Sep 30 17:37:30 2014 UTC"; as kindTimeLogged
 )
 
 // spec is a known field: its name as reported in Observable.Field and how to read it.
@@ -132,6 +140,7 @@ var (
 		"tls.client.hash.sha1": kindX509SHA1, "tls.client.hash.sha256": kindX509SHA256,
 		"tls.client.ja3": kindJA3, "tls.server.ja3s": kindJA3S, "tls.client.ja4": kindJA4,
 		"file.x509.serial_number": kindCertMarker, "file.x509.version_number": kindCertMarker,
+		"@timestamp": kindTime,
 	})
 
 	// sysmonTable covers Sysmon and the Windows Security events that carry addresses or images.
@@ -146,6 +155,10 @@ var (
 		"ProcessName": kindFilename, "Application": kindFilename,
 		"EventData":   kindEventData,
 		"CommandLine": kindCommandLine, "ParentCommandLine": kindCommandLine,
+		// UtcTime is Sysmon's own time of the event (inside EventData too); the others are
+		// when Windows logged it (TimeCreated), when a collector shipped it (@timestamp) or
+		// Azure Log Analytics took it (TimeGenerated).
+		"UtcTime": kindTime, "TimeCreated": kindTimeLogged, "@timestamp": kindTimeLogged, "TimeGenerated": kindTimeLogged,
 	})
 
 	// zeekTable lists both spellings of Zeek's record fields: "id.orig_h" (JSON logs) and
@@ -165,6 +178,9 @@ var (
 		// ssl.log (with the ja3, ja4 and certificate-hash packages) and x509.log
 		"cert_chain_fps": kindX509, "client_cert_chain_fps": kindX509, "fingerprint": kindX509,
 		"resp_certificate_sha1": kindX509SHA1, "ja3": kindJA3, "ja3s": kindJA3S, "ja4": kindJA4,
+		// ts is epoch seconds (Zeek's default JSON) or RFC 3339 (JSON with ISO8601 times);
+		// _write_ts is when the record was written.
+		"ts": kindTime, "_write_ts": kindTimeLogged,
 	}))
 
 	suricataTable = newTable(map[string]kind{
@@ -179,13 +195,14 @@ var (
 		"email.from": kindEmail, "email.to": kindEmail, "email.cc": kindEmail,
 		"tls.fingerprint": kindX509, "tls.ja3.hash": kindJA3, "tls.ja3s.hash": kindJA3S, "tls.ja4": kindJA4,
 		"quic.ja3.hash": kindJA3, "quic.ja4": kindJA4,
+		"timestamp": kindTime,
 	})
 
 	osqueryTable = newTable(osqueryFields(map[string]kind{
 		"remote_address": kindIP, "local_address": kindIP, "address": kindIP,
 		"md5": kindMD5, "sha1": kindSHA1, "sha256": kindSHA256,
 		"path": kindFilename, "url": kindURL, "domain": kindHost, "hostname": kindHost, "cmdline": kindCommandLine,
-	}))
+	}, map[string]kind{"unixTime": kindTime, "calendarTime": kindCalendarTime}))
 )
 
 // withUnderscores adds the underscored spelling of every dotted Zeek field.
@@ -199,9 +216,10 @@ func withUnderscores(m map[string]kind) map[string]kind {
 }
 
 // osqueryFields places the column names under each place osquery puts result rows:
-// event-format "columns", snapshot rows and batch-format "diffResults".
-func osqueryFields(cols map[string]kind) map[string]kind {
-	m := map[string]kind{}
+// event-format "columns", snapshot rows and batch-format "diffResults", beside the
+// top-level fields of the result itself.
+func osqueryFields(cols, top map[string]kind) map[string]kind {
+	m := maps.Clone(top)
 	for _, where := range []string{"columns", "snapshot", "diffResults.added", "diffResults.removed"} {
 		for c, k := range cols {
 			m[where+"."+c] = k

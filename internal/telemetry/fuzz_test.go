@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-health/vigil"
 )
@@ -14,6 +15,9 @@ func FuzzExtract(f *testing.F) {
 	f.Add([]byte(`{"_path":"http","host":"a.example:81","uri":"/x","id.orig_h":"::ffff:10.0.0.1"}`))
 	f.Add([]byte(`{"name":"q","hostIdentifier":"h","columns":{"remote_address":"fe80::1%eth0","path":"C:\\a\\B.exe"}}`))
 	f.Add([]byte(`{"a":{"b":["http://[::1]:80/","x@y.example","deadbeefdeadbeefdeadbeefdeadbeef"]}}`))
+	f.Add([]byte(`{"timestamp":"2017-01-30T16:12:26.985026+0100","event_type":"dns","src_ip":"172.17.0.2"}`))
+	f.Add([]byte(`{"EventID":1,"Channel":"c","UtcTime":"2024-01-02 03:04:05.678","TimeCreated":"2024-01-02T03:04:06Z"}`))
+	f.Add([]byte(`{"name":"q","hostIdentifier":"h","calendarTime":"Tue Sep 30 17:37:30 2014 UTC","unixTime":1412123850}`))
 	exs := make([]*Extractor, len(Formats))
 	for i, fm := range Formats {
 		exs[i] = NewExtractor(fm)
@@ -31,6 +35,7 @@ func FuzzExtract(f *testing.F) {
 			if ex.LastBlank() != (ex.LastFormat() == "") || ex.LastBlank() && len(obs) != 0 {
 				t.Fatalf("blank %v, format %q, %d observables", ex.LastBlank(), ex.LastFormat(), len(obs))
 			}
+			checkTime(t, ex)
 			values := make([]string, len(obs))
 			for i, o := range obs {
 				checkObservable(t, o)
@@ -48,6 +53,22 @@ func FuzzExtract(f *testing.F) {
 			copy(buf, line)
 		}
 	})
+}
+
+// checkTime fails when the event's time is outside the believable range, or is set
+// without the field it came from.
+func checkTime(t *testing.T, ex *Extractor) {
+	t.Helper()
+	when, field := ex.LastTime()
+	if field == "" {
+		if !when.IsZero() {
+			t.Fatalf("time %v with no field", when)
+		}
+		return
+	}
+	if u := when.Unix(); u < minEventUnix || u >= maxEventUnix || when.Location() != time.UTC {
+		t.Fatalf("time %v from %q is outside the believable range or not UTC", when, field)
+	}
 }
 
 // checkUnique fails when one event yields the same (field, type, value) twice.

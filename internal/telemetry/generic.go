@@ -18,8 +18,13 @@ const fieldsMax = 1 << 12
 // arrays included) and classifies it by its shape. Keys that usually hold free text are skipped.
 func (e *Extractor) walkGeneric(o *fastjson.Object, depth int) {
 	o.Visit(func(k []byte, v *fastjson.Value) {
-		if e.detecting && depth == 0 {
-			e.markers |= marker(k)
+		if depth == 0 {
+			if e.detecting {
+				e.markers |= marker(k)
+			}
+			if s, ok := genericTimeSpec(k); ok {
+				e.timeValue(s, v)
+			}
 		}
 		if freeTextKey(k) {
 			return

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-health/vigil"
 )
@@ -91,6 +92,11 @@ type summary struct {
 	ByType      map[string]int `json:"by_type"`
 	TopFields   []fieldCount   `json:"top_fields"`
 	Errors      []lineErr      `json:"errors,omitempty"`
+	// TimeFields counts the events whose time came from each field ("" for none);
+	// FirstTime and LastTime are the earliest and latest event times.
+	TimeFields map[string]int `json:"time_fields"`
+	FirstTime  string         `json:"first_time,omitempty"`
+	LastTime   string         `json:"last_time,omitempty"`
 }
 
 type fieldCount struct {
@@ -109,7 +115,9 @@ const topFields = 30
 
 // summarize extracts every line of data and checks the invariants every observable must hold.
 func summarize(t *testing.T, name string, data []byte) *summary {
-	s := &summary{File: name, Formats: map[Format]int{}, ByType: map[string]int{}, TopFields: []fieldCount{}}
+	s := &summary{File: name, Formats: map[Format]int{}, ByType: map[string]int{}, TopFields: []fieldCount{},
+		TimeFields: map[string]int{}}
+	var first, last time.Time
 	type key struct{ field, typ string }
 	fields := map[key]*fieldCount{}
 	ex := NewExtractor(FormatAuto)
@@ -133,6 +141,11 @@ func summarize(t *testing.T, name string, data []byte) *summary {
 		}
 		s.Events++
 		s.Formats[ex.LastFormat()]++
+		when, field := ex.LastTime()
+		s.TimeFields[field]++
+		if field != "" {
+			first, last = earlier(first, when), later(last, when)
+		}
 		for _, o := range obs {
 			checkObservable(t, o)
 			s.Observables++
@@ -156,7 +169,24 @@ func summarize(t *testing.T, name string, data []byte) *summary {
 	if len(s.TopFields) > topFields {
 		s.TopFields = s.TopFields[:topFields]
 	}
+	if !first.IsZero() {
+		s.FirstTime, s.LastTime = first.Format(time.RFC3339Nano), last.Format(time.RFC3339Nano)
+	}
 	return s
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.IsZero() || b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 func TestGolden(t *testing.T) {

@@ -101,6 +101,8 @@ type Extractor struct {
 	url         urlParts
 	inEventData bool
 	isCert      bool // the event's file is a certificate: its hashes are fingerprints
+	when        eventTime
+	minute      minuteCache // of event times: kept from line to line
 }
 
 // urlParts collects the pieces of a URL that an event spreads over several fields, such as
@@ -140,7 +142,7 @@ func NewExtractor(f Format) *Extractor {
 // indicators, so they compare byte for byte with indicator values, and never alias line.
 // An event yields each (Field, Type, Value) at most once.
 func (e *Extractor) Extract(line []byte, dst []vigil.Observable) ([]vigil.Observable, error) {
-	e.last, e.blank = "", false
+	e.last, e.blank, e.when = "", false, eventTime{}
 	line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
 	if isBlank(line) {
 		e.blank = true
@@ -162,6 +164,7 @@ func (e *Extractor) Extract(line []byte, dst []vigil.Observable) ([]vigil.Observ
 		e.walk(f, o)
 	}
 	e.last = f
+	e.settle()
 	e.certFile()
 	e.joinURL()
 	e.addURLHosts()
@@ -171,7 +174,7 @@ func (e *Extractor) Extract(line []byte, dst []vigil.Observable) ([]vigil.Observ
 
 // walk extracts the observables of o as format f.
 func (e *Extractor) walk(f Format, o *fastjson.Object) {
-	e.url, e.isCert = urlParts{}, false
+	e.url, e.isCert, e.when = urlParts{}, false, eventTime{}
 	switch f {
 	case FormatECS:
 		e.walkObject(ecsTable, o, 0)

@@ -77,6 +77,10 @@ func (e *Extractor) walkValue(t *table, p []byte, v *fastjson.Value, depth int) 
 // field reads the value of a known field: a string, an array of strings, or for
 // kindEventData an object.
 func (e *Extractor) field(s spec, v *fastjson.Value) {
+	if s.kind >= kindTime {
+		e.timeValue(s, v)
+		return
+	}
 	switch v.Type() {
 	case fastjson.TypeString:
 		b, _ := v.StringBytes()

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/app"
@@ -48,6 +49,8 @@ func gzipString(t *testing.T, s string) string {
 type telemetryResult struct {
 	Lines, Events, Unparseable, Blank, Bytes, Observables, Sightings, Alerts int64
 	Problems                                                                 []string
+	FutureTimes                                                              int64    `json:"future_times"`
+	TimeProblems                                                             []string `json:"time_problems"`
 }
 
 type sightingPage struct {
@@ -92,6 +95,16 @@ func TestTelemetryPush(t *testing.T) {
 			r.decode(t, &res)
 			if r.status != http.StatusOK || res.Events != 1 || res.Alerts != 1 {
 				t.Errorf("push = %d %s; want the gzip recognised", r.status, r.body)
+			}
+		})
+		t.Run("a sensor whose clock is a year ahead is told", func(t *testing.T) {
+			ahead := time.Now().AddDate(1, 0, 0).UTC().Format(time.RFC3339)
+			r := f.do("POST", "/api/v1/telemetry", `{"_path":"dns","ts":"`+ahead+`","query":"x.example"}`, bearer(f.sensor))
+			var res telemetryResult
+			r.decode(t, &res)
+			if r.status != http.StatusOK || res.FutureTimes != 1 || len(res.TimeProblems) != 1 ||
+				!strings.HasPrefix(res.TimeProblems[0], "line 1: ts "+ahead+" is 36") {
+				t.Errorf("push = %d %s; want the future time counted and line 1 described", r.status, r.body)
 			}
 		})
 		t.Run("the organisation sees its sightings and alerts; others do not", func(t *testing.T) {
