@@ -27,8 +27,8 @@ func (s *Service) Recompile(ctx context.Context) error {
 		return err
 	}
 	b := match.NewBuilder()
-	err = s.store.EachIndicator(ctx, func(si vigil.StoredIndicator) error {
-		srcs, _ := matchable(si, now)
+	err = s.store.EachMatchable(ctx, func(si *vigil.StoredIndicator) error {
+		srcs, _ := matchable(*si, now)
 		for _, src := range srcs {
 			b.Add(vigil.Indicator{Type: si.Type, Value: si.Value, Provenance: src.Provenance})
 		}
