@@ -49,16 +49,28 @@ type Snapshot struct {
 	x509sha1, x509sha256, ja3, ja3s hashSet
 	ja4                             strSet
 	src                             sources
-	bytes                           int // MemoryBytes, computed once by Build
+	bytes                           int // MemoryBytes, computed once by Build or Apply
+
+	// layer, when set, makes this Snapshot a compiled base plus the indicators changed
+	// since (Apply), and every field above unused.
+	layer *layer
 }
 
 // Len returns the number of merged indicators.
 func (s *Snapshot) Len() int {
 	n := 0
 	for k := range numKinds {
-		n += s.kindLen(k)
+		n += s.liveLen(k)
 	}
 	return n
+}
+
+// liveLen returns the number of entries of kind k a lookup can return.
+func (s *Snapshot) liveLen(k kind) int {
+	if s.layer != nil {
+		return s.layer.kindLen(k)
+	}
+	return s.kindLen(k)
 }
 
 // Lookup appends the IDs of every indicator that matches o to dst and returns the
@@ -75,6 +87,9 @@ func (s *Snapshot) Len() int {
 // A value that does not parse as its type (including an address with a zone, which
 // normalised values never have) matches nothing.
 func (s *Snapshot) Lookup(o vigil.Observable, dst []ID) []ID {
+	if s.layer != nil {
+		return s.layer.lookup(o, dst)
+	}
 	switch o.Type {
 	case vigil.TypeIPv4, vigil.TypeIPv6:
 		return s.lookupAddr(o.Value, dst)
@@ -141,6 +156,9 @@ func (s *Snapshot) lookupPrefix(v string, dst []ID) []ID {
 // value is formatted and the provenance copied, so the caller may keep or change it.
 // An ID this Snapshot did not hand out yields the zero Entry.
 func (s *Snapshot) Entry(id ID) Entry {
+	if s.layer != nil {
+		return s.layer.entry(id)
+	}
 	k, i := kind(id>>idShift), int(id&idMask)
 	if k >= numKinds || i >= s.kindLen(k) {
 		return Entry{}
@@ -224,7 +242,7 @@ func (s *Snapshot) hashSet(k kind) *hashSet {
 func (s *Snapshot) Stats() map[vigil.IndicatorType]int {
 	m := make(map[vigil.IndicatorType]int, numKinds)
 	for k := range numKinds {
-		if n := s.kindLen(k); n > 0 {
+		if n := s.liveLen(k); n > 0 {
 			m[k.indicatorType()] = n
 		}
 	}
