@@ -15,7 +15,10 @@
 #                  is sent telemetry naming it every 20 ms; the time from the upload's
 #                  start to the first telemetry the last node matches (with one node, the
 #                  same node: the time to recompile)
-# and prints a table. Not part of CI. PostgreSQL: VIGIL_BENCH_POSTGRES (default the local
+# and prints a table. STEPS (default "intel telemetry events latency") picks the steps:
+# STEPS="intel latency" measures the latency over N stored indicators alone. VIGIL_BIN
+# runs another build of vigil (an older commit, for a before/after), built here when
+# unset. Not part of CI. PostgreSQL: VIGIL_BENCH_POSTGRES (default the local
 # test database), in a schema created and dropped here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +29,7 @@ MB=${MB:-32}
 EVENTS=${EVENTS:-40000}
 CLIENTS=${CLIENTS:-2}
 ROUNDS=${ROUNDS:-5}
+STEPS=${STEPS:-intel telemetry events latency}
 DATA=${DATA:-../shared/data}
 OUT=${OUT:-bench/out}
 PG=${VIGIL_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
@@ -36,7 +40,7 @@ export VIGIL_SECRET=${VIGIL_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
-go build -o "$OUT/vigil" ./cmd/vigil
+if [ -n "${VIGIL_BIN:-}" ]; then cp "$VIGIL_BIN" "$OUT/vigil"; else go build -o "$OUT/vigil" ./cmd/vigil; fi
 go build -o "$OUT/seedsector" ./bench/seedsector
 
 IOCS=$OUT/iocs-$N.txt
@@ -148,25 +152,34 @@ for n in $NODES; do
   split -n "l/$parts" -d "$EVT" "$OUT/nevt."
   echo "$n node(s): ${URLS[*]}"
 
+  step() { case " $STEPS " in *" $1 "*) return 0 ;; esac; return 1; }
+  if step intel; then
   t0=$(now)
   code=$(curl -s -o "$OUT/nodes-intel.json" -w '%{http_code}' -X POST -T "$IOCS" -H 'Expect:' \
     -H "Authorization: Bearer $ANALYST" "${URLS[0]}/api/v1/intel?source=bench&name=iocs.txt") || code=000
   secs=$(since "$t0")
   row "$n" intel "$(awk -v n="$N" -v s="$secs" 'BEGIN { printf "%.0f/s", n / s }')" "$N indicators at node 1 in ${secs:0:6} s, HTTP $code"
+  fi
 
+  if step telemetry; then
   size=$(wc -c < "$TEL")
   spread /api/v1/telemetry "$SENSOR" "$OUT/ntel"
   row "$n" telemetry "$(awk -v b="$size" -v s="$SECS" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')" \
     "$((size >> 20)) MiB in $parts parts over $n node(s), ${SECS:0:6} s, HTTP $CODES"
+  fi
 
+  if step events; then
   spread /api/v1/events "$ANALYST" "$OUT/nevt"
   row "$n" events "$(awk -v e="$EVENTS" -v s="$SECS" 'BEGIN { printf "%.0f/s", e / s }')" \
     "$EVENTS events in $parts parts over $n node(s), ${SECS:0:6} s, HTTP $CODES"
+  fi
 
+  if step latency; then
   lats=()
   for r in $(seq "$ROUNDS"); do lats+=("$(latency "$r")"); done
   row "$n" latency "$(printf '%s\n' "${lats[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.2f s", a[int((NR + 1) / 2)] }')" \
     "median of $ROUNDS: intel at node 1 → telemetry matched at node $n (${lats[*]})"
+  fi
   stop_nodes
 done
 
