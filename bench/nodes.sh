@@ -33,7 +33,7 @@ STEPS=${STEPS:-intel telemetry events latency}
 DATA=${DATA:-../shared/data}
 OUT=${OUT:-bench/out}
 PG=${VIGIL_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
-SCHEMA=vigil_bench_nodes
+SCHEMA=${SCHEMA:-vigil_bench_nodes}
 DB="$PG&search_path=$SCHEMA"
 export GOTOOLCHAIN=local
 export VIGIL_SECRET=${VIGIL_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
