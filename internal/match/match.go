@@ -1,7 +1,6 @@
 package match
 
 import (
-	"encoding/binary"
 	"net/netip"
 	"unsafe"
 
@@ -131,16 +130,18 @@ func (s *Snapshot) lookupAddr(v string, dst []ID) []ID {
 		dst = s.v4.lookup(ip, dst)
 		return s.nets.covering4(ip, dst)
 	}
-	a, err := netip.ParseAddr(v)
-	if err != nil || a.Zone() != "" {
-		return dst
+	x, ok := parseIPv6(v)
+	if !ok {
+		a, err := netip.ParseAddr(v)
+		if err != nil || a.Zone() != "" {
+			return dst
+		}
+		x = u128From(a)
 	}
-	if a = a.Unmap(); a.Is4() {
-		b := a.As4()
-		ip := binary.BigEndian.Uint32(b[:])
+	if ip, ok := x.v4Mapped(); ok {
 		return s.nets.covering4(ip, s.v4.lookup(ip, dst))
 	}
-	return s.nets.covering6(a, s.v6.lookup(a, dst))
+	return s.nets.covering6(x, s.v6.lookup(x, dst))
 }
 
 // lookupPrefix matches a network: CIDR indicators equal to or covering it.
