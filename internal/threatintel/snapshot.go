@@ -41,18 +41,20 @@ func (s *Service) RecompileAll(ctx context.Context) error {
 	return s.rebuild(ctx)
 }
 
-// Limits of the incremental path: a change naming more indicators than maxDelta, or
-// leaving more applied changes than mergeAt allows for the snapshot's size, rebuilds in
-// full instead, which then looks up as fast as a snapshot can.
+// Limits of the incremental path. Applying a change compiles every change applied since
+// the last full rebuild again (match.Snapshot.Apply), so its cost grows with them: a
+// change naming more indicators than maxDelta, or leaving more applied changes than
+// mergeAt allows for the snapshot's size, rebuilds in full instead. Large imports then
+// cost what they always did, and the small changes after them start from a fresh base.
 const (
-	maxDelta    = 100_000
-	minMergeAt  = 50_000
+	maxDelta    = 10_000
+	minMergeAt  = 8192
 	logLiveness = time.Minute // a server silent for longer no longer holds back pruning
 )
 
 // mergeAt is how many applied changes a snapshot of n indicators carries before the
-// next change rebuilds it whole.
-func mergeAt(n int) int { return max(minMergeAt, n/4) }
+// next change rebuilds it whole: about what compiles in a few tens of milliseconds.
+func mergeAt(n int) int { return minMergeAt + n/64 }
 
 // rebuild is RecompileAll with recompileMu held.
 func (s *Service) rebuild(ctx context.Context) error {
@@ -104,7 +106,7 @@ func (s *Service) applyChanges(ctx context.Context) (bool, error) {
 		return true, nil
 	}
 	ch, err := s.store.IntelChangesSince(ctx, held, maxDelta)
-	if err != nil || !ch.Complete {
+	if err != nil || !ch.Complete || cur.OverlayLen()+len(ch.Keys) > mergeAt(cur.Len()) {
 		return false, err
 	}
 	var claims []vigil.Indicator
