@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -54,20 +56,39 @@ func (s *Store) IntelChangesSince(ctx context.Context, after int64, limit int) (
 	return out, nil
 }
 
-// EachChangedMatchable is EachMatchable over the indicators logged as changed after
-// intel version after that some source still holds: what a matcher applies on top of the
-// snapshot it holds. It may include indicators changed after IntelChangesSince ran.
-func (s *Store) EachChangedMatchable(ctx context.Context, after int64, fn func(*vigil.StoredIndicator) error) error {
-	rows, err := s.rdb().query(ctx, `SELECT `+matchableColumns+` FROM indicators i
-		JOIN indicator_sources s ON s.indicator_id = i.id
-		WHERE i.id IN (SELECT c_i.id FROM intel_changes c JOIN indicators c_i ON c_i.type = c.type AND c_i.value = c.value
-			WHERE c.version > ?)
-		ORDER BY i.id, s.source`, after)
-	if err != nil {
-		return fmt.Errorf("read changed indicators: %w", err)
+// EachMatchableOf is EachMatchable over the indicators keys names (by Type and Value)
+// that some source still holds: what a matcher applies on top of the snapshot it holds
+// after IntelChangesSince. It looks them up by the (type, value) index, a few hundred
+// at a time, whatever the number of stored indicators.
+func (s *Store) EachMatchableOf(ctx context.Context, keys []vigil.Indicator, fn func(*vigil.StoredIndicator) error) error {
+	r := newClaimReader()
+	for chunk := range slices.Chunk(keys, keyChunk) {
+		args := make([]any, 0, 2*len(chunk))
+		for _, k := range chunk {
+			args = append(args, string(k.Type), k.Value)
+		}
+		rows, err := s.rdb().query(ctx, `SELECT `+matchableColumns+` FROM indicators i
+			JOIN indicator_sources s ON s.indicator_id = i.id
+			WHERE (i.type, i.value) IN (VALUES `+keyRows(len(chunk))+`)
+			ORDER BY i.id, s.source`, args...)
+		if err != nil {
+			return fmt.Errorf("read changed indicators: %w", err)
+		}
+		err = eachGrouped(rows, r, fn)
+		rows.Close()
+		if err != nil {
+			return err
+		}
 	}
-	defer rows.Close()
-	return eachGrouped(rows, newClaimReader(), fn)
+	return nil
+}
+
+// keyChunk is how many indicators EachMatchableOf asks for in one statement.
+const keyChunk = 500
+
+// keyRows returns n placeholder pairs for a VALUES list: "(?, ?), (?, ?)".
+func keyRows(n int) string {
+	return strings.TrimSuffix(strings.Repeat("(?, ?), ", n), ", ")
 }
 
 // PruneIntelChanges forgets the logged changes up to intel version upTo, or up to the

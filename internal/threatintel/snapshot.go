@@ -110,7 +110,7 @@ func (s *Service) applyChanges(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	var claims []vigil.Indicator
-	err = s.store.EachChangedMatchable(ctx, held, func(si *vigil.StoredIndicator) error {
+	err = s.store.EachMatchableOf(ctx, ch.Keys, func(si *vigil.StoredIndicator) error {
 		srcs, _ := matchable(*si, now)
 		for _, src := range srcs {
 			claims = append(claims, vigil.Indicator{Type: si.Type, Value: si.Value, Provenance: src.Provenance})
