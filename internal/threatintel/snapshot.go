@@ -66,14 +66,7 @@ func (s *Service) rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b := match.NewBuilder()
-	err = s.store.EachMatchable(ctx, func(si *vigil.StoredIndicator) error {
-		srcs, _ := matchable(*si, now)
-		for _, src := range srcs {
-			b.Add(vigil.Indicator{Type: si.Type, Value: si.Value, Provenance: src.Provenance})
-		}
-		return nil
-	})
+	b, err := s.readAll(ctx, now)
 	if err != nil {
 		return err
 	}
@@ -87,6 +80,40 @@ func (s *Service) rebuild(ctx context.Context) error {
 		s.log.WarnContext(ctx, "prune the log of changed indicators", slog.Any("error", err))
 	}
 	return nil
+}
+
+// readAll reads every stored indicator's matchable claims into a Builder. The store is
+// read on this goroutine and the claims are added on another, a batch at a time, so that
+// decoding rows and filing values share the cores.
+func (s *Service) readAll(ctx context.Context, now time.Time) (*match.Builder, error) {
+	const batch = 4096
+	b := match.NewBuilder()
+	batches := make(chan []vigil.Indicator, 4)
+	added := make(chan struct{})
+	go func() {
+		defer close(added)
+		for claims := range batches {
+			for _, c := range claims {
+				b.Add(c)
+			}
+		}
+	}()
+	claims := make([]vigil.Indicator, 0, batch)
+	err := s.store.EachMatchable(ctx, func(si *vigil.StoredIndicator) error {
+		srcs, _ := matchable(*si, now)
+		for _, src := range srcs {
+			claims = append(claims, vigil.Indicator{Type: si.Type, Value: si.Value, Provenance: src.Provenance})
+		}
+		if len(claims) >= batch {
+			batches <- claims
+			claims = make([]vigil.Indicator, 0, batch)
+		}
+		return nil
+	})
+	batches <- claims
+	close(batches)
+	<-added
+	return b, err
 }
 
 // applyChanges applies the indicators changed since the snapshot's version on top of
