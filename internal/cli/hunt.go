@@ -5,7 +5,6 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -22,7 +21,8 @@ type huntCmd struct {
 	IOCs           []string `name:"iocs" required:"" placeholder:"PATH" help:"Intel file or directory (any supported format, detected by content); repeat for more."`
 	Format         string   `default:"auto" placeholder:"FMT" help:"Telemetry format: auto (per line), ecs, sysmon, zeek, suricata, osquery, generic."`
 	FailOnSighting bool     `help:"Exit with status 3 when there is at least one sighting."`
-	Workers        int      `placeholder:"N" help:"Scanning goroutines, and intel files parsed at once (default: one per core)."`
+	Workers        int      `placeholder:"N" help:"Scanning goroutines (default: one per core)."`
+	IntelWorkers   int      `name:"intel-workers" default:"1" placeholder:"N" help:"Intel files parsed at once, with the same result as one at a time. It pays with many intel files of similar size and idle cores; with one large file, or busy cores, it is slower (each file's indicators are held until its turn), hence 1 by default."`
 	Quiet          bool     `short:"q" help:"No summary or progress on stderr."`
 	Summary        bool     `help:"Instead of one NDJSON line per sighting, print one line per indicator sighted: grade, sightings, sources, first and last file and line (strong first, most sighted first)."`
 	WeakLimit      int      `name:"weak-limit" default:"20" placeholder:"N" help:"List at most N sightings of each weak indicator (a file name alone, one the lists call suspicious, one low-confidence source, the hash of empty content); the rest are counted in the summary. -1 lists them all."`
@@ -81,11 +81,7 @@ func (c *huntCmd) Run(e *env) error {
 func (c *huntCmd) loadSnapshot(e *env) (*match.Snapshot, error) {
 	start := time.Now()
 	b := match.NewBuilder()
-	workers := c.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	rep, err := c.loadParallel(c.IOCs, workers, b.Add)
+	rep, err := c.loadParallel(c.IOCs, c.IntelWorkers, b.Add)
 	if err != nil {
 		return nil, err
 	}
