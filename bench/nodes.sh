@@ -15,8 +15,10 @@
 #                  is sent telemetry naming it every 20 ms; the time from the upload's
 #                  start to the first telemetry the last node matches (with one node, the
 #                  same node: the time to recompile)
-# and prints a table. Not part of CI. VIGIL names a vigil binary to run instead of building
-# this tree (a before figure). PostgreSQL: VIGIL_BENCH_POSTGRES (default the local
+# and prints a table. STEPS (default "intel telemetry events latency") picks the steps:
+# STEPS="intel latency" measures the latency over N stored indicators alone. VIGIL (or
+# VIGIL_BIN) names a vigil binary to run instead of building this tree (a before figure);
+# SCHEMA the schema, so runs do not drop another's. Not part of CI. PostgreSQL: VIGIL_BENCH_POSTGRES (default the local
 # test database), in a schema created and dropped here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,17 +29,18 @@ MB=${MB:-32}
 EVENTS=${EVENTS:-40000}
 CLIENTS=${CLIENTS:-2}
 ROUNDS=${ROUNDS:-5}
+STEPS=${STEPS:-intel telemetry events latency}
 DATA=${DATA:-../shared/data}
 OUT=${OUT:-bench/out}
 PG=${VIGIL_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
-SCHEMA=vigil_bench_nodes
+SCHEMA=${SCHEMA:-vigil_bench_nodes}
 DB="$PG&search_path=$SCHEMA&application_name=vigil-bench-nodes"
 export GOTOOLCHAIN=local
 export VIGIL_SECRET=${VIGIL_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
-VIGIL=${VIGIL:-}
+VIGIL=${VIGIL:-${VIGIL_BIN:-}}
 if [ -z "$VIGIL" ]; then
   go build -o "$OUT/vigil" ./cmd/vigil
   VIGIL=$OUT/vigil
@@ -167,17 +170,23 @@ for n in $NODES; do
   split -n "l/$parts" -d "$EVT" "$OUT/nevt."
   echo "$n node(s): ${URLS[*]}"
 
+  step() { case " $STEPS " in *" $1 "*) return 0 ;; esac; return 1; }
+  if step intel; then
   t0=$(now)
   code=$(curl -s -o "$OUT/nodes-intel.json" -w '%{http_code}' -X POST -T "$IOCS" -H 'Expect:' \
     -H "Authorization: Bearer $ANALYST" "${URLS[0]}/api/v1/intel?source=bench&name=iocs.txt") || code=000
   secs=$(since "$t0")
   row "$n" intel "$(awk -v n="$N" -v s="$secs" 'BEGIN { printf "%.0f/s", n / s }')" "$N indicators at node 1 in ${secs:0:6} s, HTTP $code"
+  fi
 
+  if step telemetry; then
   size=$(wc -c < "$TEL")
   spread /api/v1/telemetry "$SENSOR" "$OUT/ntel"
   row "$n" telemetry "$(awk -v b="$size" -v s="$SECS" 'BEGIN { printf "%.1f MB/s", b / 1e6 / s }')" \
     "$((size >> 20)) MiB in $parts parts over $n node(s), ${SECS:0:6} s, HTTP $CODES"
+  fi
 
+  if step events; then
   c0=$(cpu_ticks)
   spread /api/v1/events "$ANALYST" "$OUT/nevt"
   cpu=$(awk -v a="$c0" -v b="$(cpu_ticks)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }')
@@ -185,11 +194,14 @@ for n in $NODES; do
     "$EVENTS events in $parts parts over $n node(s), ${SECS:0:6} s, HTTP $CODES"
   row "$n" events/cpu "$(awk -v e="$EVENTS" -v c="$cpu" 'BEGIN { printf "%.0f/cpu-s", e / c }')" \
     "$cpu CPU-seconds of the nodes and their PostgreSQL backends for the events"
+  fi
 
+  if step latency; then
   lats=()
   for r in $(seq "$ROUNDS"); do lats+=("$(latency "$r")"); done
   row "$n" latency "$(printf '%s\n' "${lats[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.2f s", a[int((NR + 1) / 2)] }')" \
     "median of $ROUNDS: intel at node 1 → telemetry matched at node $n (${lats[*]})"
+  fi
   stop_nodes
 done
 

@@ -22,6 +22,7 @@ type huntCmd struct {
 	Format         string   `default:"auto" placeholder:"FMT" help:"Telemetry format: auto (per line), ecs, sysmon, zeek, suricata, osquery, generic."`
 	FailOnSighting bool     `help:"Exit with status 3 when there is at least one sighting."`
 	Workers        int      `placeholder:"N" help:"Scanning goroutines (default: one per core)."`
+	IntelWorkers   int      `name:"intel-workers" default:"1" placeholder:"N" help:"Intel files parsed at once, with the same result as one at a time. It pays with many intel files of similar size and idle cores; with one large file, or busy cores, it is slower (each file's indicators are held until its turn), hence 1 by default."`
 	Quiet          bool     `short:"q" help:"No summary or progress on stderr."`
 	Summary        bool     `help:"Instead of one NDJSON line per sighting, print one line per indicator sighted: grade, sightings, sources, first and last file and line, earliest and latest event time (strong first, most sighted first)."`
 	WeakLimit      int      `name:"weak-limit" default:"20" placeholder:"N" help:"List at most N sightings of each weak indicator (a file name alone, one the lists call suspicious, one low-confidence source, the hash of empty content); the rest are counted in the summary. -1 lists them all."`
@@ -80,7 +81,7 @@ func (c *huntCmd) Run(e *env) error {
 func (c *huntCmd) loadSnapshot(e *env) (*match.Snapshot, error) {
 	start := time.Now()
 	b := match.NewBuilder()
-	rep, err := c.load(c.IOCs, b.Add)
+	rep, err := c.loadParallel(c.IOCs, c.IntelWorkers, b.Add)
 	if err != nil {
 		return nil, err
 	}

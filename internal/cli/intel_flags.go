@@ -52,11 +52,17 @@ func (f *intelFlags) options() (intel.Options, error) {
 
 // load reads every intel path, passing indicators to emit.
 func (f *intelFlags) load(paths []string, emit func(vigil.Indicator)) (*intel.Report, error) {
+	return f.loadParallel(paths, 1, emit)
+}
+
+// loadParallel is load with up to workers intel files parsed at once; emit still sees
+// the indicators in load's order, from the calling goroutine.
+func (f *intelFlags) loadParallel(paths []string, workers int, emit func(vigil.Indicator)) (*intel.Report, error) {
 	opts, err := f.options()
 	if err != nil {
 		return nil, err
 	}
-	rep, err := intel.Load(paths, opts, emit)
+	rep, err := intel.LoadParallel(paths, opts, workers, emit)
 	if err != nil {
 		return rep, &exitError{code: ExitUsage, err: fmt.Errorf("intel: %w", err)}
 	}

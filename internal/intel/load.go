@@ -48,18 +48,38 @@ func Load(paths []string, opts Options, emit func(vigil.Indicator)) (*Report, er
 }
 
 func (s *Sink) loadPath(p string) error {
+	return walkInputs(p, s.loadInput, func() { s.Skip("file (documentation)") })
+}
+
+// input is one thing Load reads whole: a file, or a MISP feed directory.
+type input struct {
+	path string
+	feed bool
+}
+
+// loadInput reads one input.
+func (s *Sink) loadInput(in input) error {
+	if in.feed {
+		return s.loadFeed(in.path)
+	}
+	return s.loadFile(in.path)
+}
+
+// walkInputs calls visit with each input under path p in the order Load reads them,
+// and skip for each documentation file it leaves out.
+func walkInputs(p string, visit func(input) error, skip func()) error {
 	st, err := os.Stat(p)
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", p, errors.Unwrap(err))
 	}
 	if !st.IsDir() {
 		if filepath.Base(p) == "manifest.json" && isMISPFeedDir(filepath.Dir(p)) {
-			return s.loadFeed(filepath.Dir(p))
+			return visit(input{filepath.Dir(p), true})
 		}
-		return s.loadFile(p)
+		return visit(input{p, false})
 	}
 	if isMISPFeedDir(p) {
-		return s.loadFeed(p)
+		return visit(input{p, true})
 	}
 	return filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -68,7 +88,7 @@ func (s *Sink) loadPath(p string) error {
 		if d.IsDir() {
 			if path != p && (strings.HasPrefix(d.Name(), ".") || isMISPFeedDir(path)) {
 				if isMISPFeedDir(path) {
-					if err := s.loadFeed(path); err != nil {
+					if err := visit(input{path, true}); err != nil {
 						return err
 					}
 				}
@@ -77,10 +97,10 @@ func (s *Sink) loadPath(p string) error {
 			return nil
 		}
 		if skipFile(d.Name()) {
-			s.Skip("file (documentation)")
+			skip()
 			return nil
 		}
-		return s.loadFile(path)
+		return visit(input{path, false})
 	})
 }
 

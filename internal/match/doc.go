@@ -9,6 +9,16 @@
 // read it at once and readers never lock. Nothing is updated in place; new intelligence
 // means a new Snapshot.
 //
+// Snapshot.Apply makes a new Snapshot from an old one and a change of a few indicators
+// without compiling everything again: the new Snapshot shares the old one's compiled
+// base, marks the base entries of the changed indicators as replaced (a bitmap per type,
+// copied, never written once published) and compiles the changed indicators' claims
+// into a small overlay Snapshot of its own. Lookups skip replaced base entries, then
+// look in the overlay, whose IDs are numbered after the base's, and merge the two most
+// specific first. Each Apply compiles every change since the base again, so a caller
+// rebuilds in full once OverlayLen grows (internal/threatintel does past 8,192 plus
+// 1/64 of the snapshot).
+//
 // A Holder is the one mutable thing: an atomic.Pointer to the current Snapshot. A writer
 // builds a new Snapshot off to the side and Stores it; readers Load the pointer (one
 // atomic load) and keep what they loaded for their unit of work (an event, a batch),
@@ -32,7 +42,12 @@
 //     bits (about 6 addresses a bucket, at most 2^16 buckets, 256 KiB) that leaves a
 //     binary search within one or two cache lines. Observables are parsed by a
 //     dotted-quad parser that agrees with net/netip (tested, fuzzed) and is faster.
-//   - IPv6 addresses: a sorted array of 16-byte addresses, binary search.
+//   - IPv6 addresses: a sorted array of 16-byte addresses with a bucket index on the bits
+//     after the prefix they all share, binary search. Observables are parsed by a
+//     parser of the common forms (groups of hex digits, one "::") straight into 128
+//     bits; anything else (an IPv4 tail, a zone) goes to net/netip. A bitmap of hashed
+//     /32s, set for every /32 a listed IPv6 network touches, sends most IPv6 addresses
+//     past the CIDR trie (off when a listed IPv6 network is shorter than /20).
 //   - CIDRs: a bart.Table[ID] (a multibit trie, about 50 bytes a prefix) gives the most
 //     specific listed network containing an address or network, in one longest-prefix
 //     match; each network's parent (the most specific listed network strictly

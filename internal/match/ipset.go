@@ -101,9 +101,8 @@ func (x u128) bitsAt(n uint8) uint32 {
 	return uint32(hi >> 32)
 }
 
-// lookup appends the ID of address a, if listed.
-func (s *v6Set) lookup(a netip.Addr, dst []ID) []ID {
-	x := u128From(a)
+// lookup appends the ID of address x, if listed.
+func (s *v6Set) lookup(x u128, dst []ID) []ID {
 	lo, hi := s.index.span(x.bitsAt(s.common), len(s.addrs))
 	if i, ok := slices.BinarySearchFunc(s.addrs[lo:hi], x, u128.compare); ok {
 		dst = append(dst, kIPv6.id(lo+i))

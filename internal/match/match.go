@@ -1,7 +1,6 @@
 package match
 
 import (
-	"encoding/binary"
 	"net/netip"
 	"unsafe"
 
@@ -49,16 +48,28 @@ type Snapshot struct {
 	x509sha1, x509sha256, ja3, ja3s hashSet
 	ja4                             strSet
 	src                             sources
-	bytes                           int // MemoryBytes, computed once by Build
+	bytes                           int // MemoryBytes, computed once by Build or Apply
+
+	// layer, when set, makes this Snapshot a compiled base plus the indicators changed
+	// since (Apply), and every field above unused.
+	layer *layer
 }
 
 // Len returns the number of merged indicators.
 func (s *Snapshot) Len() int {
 	n := 0
 	for k := range numKinds {
-		n += s.kindLen(k)
+		n += s.liveLen(k)
 	}
 	return n
+}
+
+// liveLen returns the number of entries of kind k a lookup can return.
+func (s *Snapshot) liveLen(k kind) int {
+	if s.layer != nil {
+		return s.layer.kindLen(k)
+	}
+	return s.kindLen(k)
 }
 
 // Lookup appends the IDs of every indicator that matches o to dst and returns the
@@ -75,6 +86,9 @@ func (s *Snapshot) Len() int {
 // A value that does not parse as its type (including an address with a zone, which
 // normalised values never have) matches nothing.
 func (s *Snapshot) Lookup(o vigil.Observable, dst []ID) []ID {
+	if s.layer != nil {
+		return s.layer.lookup(o, dst)
+	}
 	switch o.Type {
 	case vigil.TypeIPv4, vigil.TypeIPv6:
 		return s.lookupAddr(o.Value, dst)
@@ -116,16 +130,18 @@ func (s *Snapshot) lookupAddr(v string, dst []ID) []ID {
 		dst = s.v4.lookup(ip, dst)
 		return s.nets.covering4(ip, dst)
 	}
-	a, err := netip.ParseAddr(v)
-	if err != nil || a.Zone() != "" {
-		return dst
+	x, ok := parseIPv6(v)
+	if !ok {
+		a, err := netip.ParseAddr(v)
+		if err != nil || a.Zone() != "" {
+			return dst
+		}
+		x = u128From(a)
 	}
-	if a = a.Unmap(); a.Is4() {
-		b := a.As4()
-		ip := binary.BigEndian.Uint32(b[:])
+	if ip, ok := x.v4Mapped(); ok {
 		return s.nets.covering4(ip, s.v4.lookup(ip, dst))
 	}
-	return s.nets.covering6(a, s.v6.lookup(a, dst))
+	return s.nets.covering6(x, s.v6.lookup(x, dst))
 }
 
 // lookupPrefix matches a network: CIDR indicators equal to or covering it.
@@ -141,6 +157,9 @@ func (s *Snapshot) lookupPrefix(v string, dst []ID) []ID {
 // value is formatted and the provenance copied, so the caller may keep or change it.
 // An ID this Snapshot did not hand out yields the zero Entry.
 func (s *Snapshot) Entry(id ID) Entry {
+	if s.layer != nil {
+		return s.layer.entry(id)
+	}
 	k, i := kind(id>>idShift), int(id&idMask)
 	if k >= numKinds || i >= s.kindLen(k) {
 		return Entry{}
@@ -224,7 +243,7 @@ func (s *Snapshot) hashSet(k kind) *hashSet {
 func (s *Snapshot) Stats() map[vigil.IndicatorType]int {
 	m := make(map[vigil.IndicatorType]int, numKinds)
 	for k := range numKinds {
-		if n := s.kindLen(k); n > 0 {
+		if n := s.liveLen(k); n > 0 {
 			m[k.indicatorType()] = n
 		}
 	}

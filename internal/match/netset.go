@@ -20,6 +20,7 @@ type netSet struct {
 	parent   []uint32        // 1 + the index of prefixes[i]'s parent; 0 for none
 	table    *bart.Table[ID] // nil when there are no CIDR indicators
 	v4       blockBitmap
+	v6       v6Filter
 }
 
 // newNetSet indexes CIDR indicators, which must be sorted and distinct.
@@ -42,6 +43,7 @@ func newNetSet(prefixes []netip.Prefix) netSet {
 		}
 	}
 	n.v4 = newBlockBitmap(prefixes)
+	n.v6 = newV6Filter(prefixes)
 	return n
 }
 
@@ -55,13 +57,13 @@ func (n *netSet) covering4(ip uint32, dst []ID) []ID {
 	return n.withParents(id, ok, dst)
 }
 
-// covering6 appends the IDs of every listed prefix containing IPv6 address a, most
+// covering6 appends the IDs of every listed prefix containing IPv6 address x, most
 // specific first.
-func (n *netSet) covering6(a netip.Addr, dst []ID) []ID {
-	if n.table == nil {
+func (n *netSet) covering6(x u128, dst []ID) []ID {
+	if n.table == nil || !n.v6.mayContain(x) {
 		return dst
 	}
-	id, ok := n.table.Lookup(a)
+	id, ok := n.table.Lookup(x.addr())
 	return n.withParents(id, ok, dst)
 }
 
@@ -91,7 +93,8 @@ const bartBytesPerPrefix = 50
 
 // bytes estimates the heap the set holds.
 func (n *netSet) bytes() int {
-	return (int(unsafe.Sizeof(netip.Prefix{}))+4)*cap(n.prefixes) + bartBytesPerPrefix*len(n.prefixes) + 8*cap(n.v4.words)
+	return (int(unsafe.Sizeof(netip.Prefix{}))+4)*cap(n.prefixes) + bartBytesPerPrefix*len(n.prefixes) + 8*cap(n.v4.words) +
+		8*cap(n.v6.words)
 }
 
 // blockBitmap has one bit per IPv4 block of 2^shift addresses, set when a listed

@@ -161,7 +161,7 @@ func genValue(t *rapid.T, typ vigil.IndicatorType) string {
 			return netip.PrefixFrom(a, rapid.SampledFrom([]int{8, 15, 16, 24, 31, 32}).Draw(t, "bits")).Masked().String()
 		}
 		a := netip.MustParseAddr(fmt.Sprintf("2001:db8:%d::%d", small("a"), small("b")))
-		return netip.PrefixFrom(a, rapid.SampledFrom([]int{32, 46, 48, 64, 127, 128}).Draw(t, "bits")).Masked().String()
+		return netip.PrefixFrom(a, rapid.SampledFrom([]int{16, 24, 32, 46, 48, 64, 127, 128}).Draw(t, "bits")).Masked().String()
 	case vigil.TypeDomain:
 		return genDomain(t)
 	case vigil.TypeURL:

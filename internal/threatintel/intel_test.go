@@ -209,7 +209,7 @@ func TestStaleIndicatorsStopMatchingUntilSighted(t *testing.T) {
 		}
 		later := time.Now().Add(400 * 24 * time.Hour)
 		now.Store(&later)
-		if err := c.Recompile(ctx); err != nil {
+		if err := c.RecompileAll(ctx); err != nil { // the hourly decay rebuild
 			t.Fatal(err)
 		}
 		if m := matches(c, vigil.TypeIPv4, "192.0.2.7"); len(m) != 0 {
@@ -226,7 +226,7 @@ func TestStaleIndicatorsStopMatchingUntilSighted(t *testing.T) {
 		if err := s.MarkSighted(ctx, vigil.TypeIPv4, "192.0.2.7", later); err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Recompile(ctx); err != nil {
+		if err := c.RecompileAll(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if m := matches(c, vigil.TypeIPv4, "192.0.2.7"); len(m) != 1 {

@@ -10,14 +10,54 @@ import (
 	"github.com/vigil-health/vigil/internal/match"
 )
 
-// Recompile rebuilds the matcher snapshot from the stored indicators and swaps it in.
-// Indicators whose decay score fell below feeds.Threshold, and source claims whose
-// validity is over or that are kept as intelligence only, are left out (Assess says
-// why). Readers keep the previous snapshot until the swap; rebuilds are serialised so
-// that an older result never replaces a newer one.
+// Recompile brings the live matcher snapshot up to date with the stored indicators and
+// swaps it in. When the store's log of changed indicators covers everything since the
+// version the snapshot holds, and the change is not large, only the changed indicators
+// are read and applied on top of the current snapshot (match.Snapshot.Apply): that is
+// what another server does after an announcement, in milliseconds rather than the
+// seconds of a full rebuild. Otherwise, and once the changes applied add up to a sizeable
+// part of the snapshot, it rebuilds in full (RecompileAll). Readers keep the previous
+// snapshot until the swap; rebuilds are serialised so that an older result never
+// replaces a newer one.
 func (s *Service) Recompile(ctx context.Context) error {
 	s.recompileMu.Lock()
 	defer s.recompileMu.Unlock()
+	applied, err := s.applyChanges(ctx)
+	if err != nil || applied {
+		return err
+	}
+	return s.rebuild(ctx)
+}
+
+// RecompileAll rebuilds the matcher snapshot from every stored indicator and swaps it in.
+// Indicators whose decay score fell below feeds.Threshold, and source claims whose
+// validity is over or that are kept as intelligence only, are left out (Assess says
+// why). The hourly decay tick runs it, and Recompile falls back to it: it is the safety
+// net under the incremental path. It then prunes the change log up to what every live
+// server holds.
+func (s *Service) RecompileAll(ctx context.Context) error {
+	s.recompileMu.Lock()
+	defer s.recompileMu.Unlock()
+	return s.rebuild(ctx)
+}
+
+// Limits of the incremental path. Applying a change compiles every change applied since
+// the last full rebuild again (match.Snapshot.Apply), so its cost grows with them: a
+// change naming more indicators than maxDelta, or leaving more applied changes than
+// mergeAt allows for the snapshot's size, rebuilds in full instead. Large imports then
+// cost what they always did, and the small changes after them start from a fresh base.
+const (
+	maxDelta    = 10_000
+	minMergeAt  = 8192
+	logLiveness = time.Minute // a server silent for longer no longer holds back pruning
+)
+
+// mergeAt is how many applied changes a snapshot of n indicators carries before the
+// next change rebuilds it whole: about what compiles in a few tens of milliseconds.
+func mergeAt(n int) int { return minMergeAt + n/64 }
+
+// rebuild is RecompileAll with recompileMu held.
+func (s *Service) rebuild(ctx context.Context) error {
 	start, now := time.Now(), s.now()
 	// The change count is read first: a change committed while the indicators are read
 	// may or may not be in the snapshot, so the snapshot claims only the earlier count
@@ -26,23 +66,97 @@ func (s *Service) Recompile(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b := match.NewBuilder()
-	err = s.store.EachIndicator(ctx, func(si vigil.StoredIndicator) error {
-		srcs, _ := matchable(si, now)
-		for _, src := range srcs {
-			b.Add(vigil.Indicator{Type: si.Type, Value: si.Value, Provenance: src.Provenance})
-		}
-		return nil
-	})
+	b, err := s.readAll(ctx, now)
 	if err != nil {
 		return err
 	}
 	snap := b.Build()
 	s.held.swap(&s.matcher, snap, v.Intel)
 	s.metrics.indicators.Set(float64(snap.Len()))
+	s.metrics.recompiles.WithLabelValues("full").Inc()
 	s.log.InfoContext(ctx, "matcher recompiled", slog.Int64("version", v.Intel), slog.Int("indicators", snap.Len()),
 		slog.Int("rejected", b.Rejected()), slog.Duration("took", time.Since(start)))
+	if err := s.store.PruneIntelChanges(ctx, v.Intel, now.Add(-logLiveness)); err != nil {
+		s.log.WarnContext(ctx, "prune the log of changed indicators", slog.Any("error", err))
+	}
 	return nil
+}
+
+// readAll reads every stored indicator's matchable claims into a Builder. The store is
+// read on this goroutine and the claims are added on another, a batch at a time, so that
+// decoding rows and filing values share the cores.
+func (s *Service) readAll(ctx context.Context, now time.Time) (*match.Builder, error) {
+	const batch = 4096
+	b := match.NewBuilder()
+	batches := make(chan []vigil.Indicator, 4)
+	added := make(chan struct{})
+	go func() {
+		defer close(added)
+		for claims := range batches {
+			for _, c := range claims {
+				b.Add(c)
+			}
+		}
+	}()
+	claims := make([]vigil.Indicator, 0, batch)
+	err := s.store.EachMatchable(ctx, func(si *vigil.StoredIndicator) error {
+		srcs, _ := matchable(*si, now)
+		for _, src := range srcs {
+			claims = append(claims, vigil.Indicator{Type: si.Type, Value: si.Value, Provenance: src.Provenance})
+		}
+		if len(claims) >= batch {
+			batches <- claims
+			claims = make([]vigil.Indicator, 0, batch)
+		}
+		return nil
+	})
+	batches <- claims
+	close(batches)
+	<-added
+	return b, err
+}
+
+// applyChanges applies the indicators changed since the snapshot's version on top of
+// it, reporting false when it cannot (nothing compiled yet, the log does not reach back
+// far enough, too many changes) and a full rebuild must do.
+func (s *Service) applyChanges(ctx context.Context) (bool, error) {
+	start, now := time.Now(), s.now()
+	cur, held := s.matcher.Load(), s.MatcherVersion()
+	if held == 0 {
+		return false, nil
+	}
+	v, err := s.store.Versions(ctx)
+	if err != nil {
+		return false, err
+	}
+	if v.Intel <= held {
+		return true, nil
+	}
+	ch, err := s.store.IntelChangesSince(ctx, held, maxDelta)
+	if err != nil || !ch.Complete || cur.OverlayLen()+len(ch.Keys) > mergeAt(cur.Len()) {
+		return false, err
+	}
+	var claims []vigil.Indicator
+	err = s.store.EachMatchableOf(ctx, ch.Keys, func(si *vigil.StoredIndicator) error {
+		srcs, _ := matchable(*si, now)
+		for _, src := range srcs {
+			claims = append(claims, vigil.Indicator{Type: si.Type, Value: si.Value, Provenance: src.Provenance})
+		}
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	snap, ok := cur.Apply(ch.Keys, claims)
+	if !ok || snap.OverlayLen() > mergeAt(snap.Len()) {
+		return false, nil
+	}
+	s.held.swap(&s.matcher, snap, v.Intel)
+	s.metrics.indicators.Set(float64(snap.Len()))
+	s.metrics.recompiles.WithLabelValues("changes").Inc()
+	s.log.InfoContext(ctx, "matcher changes applied", slog.Int64("version", v.Intel), slog.Int("changed", len(ch.Keys)),
+		slog.Int("indicators", snap.Len()), slog.Int("overlay", snap.OverlayLen()), slog.Duration("took", time.Since(start)))
+	return true, nil
 }
 
 // Assessment says whether a stored indicator takes part in matching, and why not.

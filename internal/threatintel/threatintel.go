@@ -9,8 +9,9 @@
 //
 // A [Service] is safe for concurrent use. The matcher snapshot is an immutable value
 // behind an atomic holder ([match.Holder]): readers load the current one once per unit of
-// work and never lock; [Service.Recompile] builds a new one off to the side and swaps it
-// in. Rebuilds are serialised by their own mutex so that two changes close together
+// work and never lock; [Service.Recompile] builds a new one off to the side (the changed
+// indicators applied on top of the current one, or every indicator compiled afresh) and
+// swaps it in. Rebuilds are serialised by their own mutex so that two changes close together
 // cannot publish an older snapshot over a newer one. Scheduled feed pulls run one at a
 // time, only inside [Service.Run], which returns when its context ends.
 package threatintel
@@ -134,6 +135,7 @@ func (s *Service) indicatorsAdded(ctx context.Context, added []vigil.Indicator) 
 // metrics are the intel flows' Prometheus collectors.
 type metrics struct {
 	feedPulls        *prometheus.CounterVec
+	recompiles       *prometheus.CounterVec
 	indicators       prometheus.Gauge
 	indicatorsLoaded prometheus.Counter
 }
@@ -142,6 +144,8 @@ func newMetrics() *metrics {
 	return &metrics{
 		feedPulls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_feed_pulls_total",
 			Help: "Feed pulls, by outcome (ok, not_modified, error)."}, []string{"outcome"}),
+		recompiles: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_matcher_updates_total",
+			Help: "Matcher updates, by how (full: every stored indicator read and compiled; changes: the changed ones applied on top)."}, []string{"how"}),
 		indicators: prometheus.NewGauge(prometheus.GaugeOpts{Name: "vigil_indicators_matchable",
 			Help: "Indicators in the live matcher snapshot."}),
 		indicatorsLoaded: prometheus.NewCounter(prometheus.CounterOpts{Name: "vigil_indicators_imported_total",
@@ -150,7 +154,7 @@ func newMetrics() *metrics {
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.feedPulls, m.indicators, m.indicatorsLoaded}
+	return []prometheus.Collector{m.feedPulls, m.recompiles, m.indicators, m.indicatorsLoaded}
 }
 
 // runHere is the Once of a server on its own: it always runs fn.

@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/vigil-health/vigil"
+)
+
+// matchableColumns are what the matcher reads of an indicator and one of its claims:
+// indicatorColumns without added_at, which no rebuild looks at.
+const matchableColumns = `i.id, i.type, i.value, i.last_sighted, s.source, s.tlp, s.reliability, s.credibility,
+	s.confidence, s.labels, s.ref, s.valid_from, s.valid_until, s.first_seen, s.last_seen, s.not_for_matching,
+	s.published_at, s.publisher`
+
+// EachMatchable calls fn with every indicator some source holds, with its claims, in id
+// order, as EachIndicator does but for a matcher rebuild, which reads every stored
+// indicator while telemetry waits: Added is not read, and the *StoredIndicator (its
+// Sources slice included) is only valid during the call and reused for the next one.
+// Strings that repeat from row to row (types, sources, TLPs, labels) are shared rather
+// than allocated for every row, and times in the store's own layout are parsed without
+// time.Parse. fn must not write to the store.
+func (s *Store) EachMatchable(ctx context.Context, fn func(*vigil.StoredIndicator) error) error {
+	rows, err := s.rdb().query(ctx, `SELECT `+matchableColumns+` FROM indicators i
+		JOIN indicator_sources s ON s.indicator_id = i.id ORDER BY i.id, s.source`)
+	if err != nil {
+		return fmt.Errorf("read indicators: %w", err)
+	}
+	defer rows.Close()
+	return eachGrouped(rows, newClaimReader(), fn)
+}
+
+// eachGrouped reads claim rows ordered by indicator id and calls fn once per indicator.
+func eachGrouped(rows *sql.Rows, r *claimReader, fn func(*vigil.StoredIndicator) error) error {
+	var cur vigil.StoredIndicator
+	for rows.Next() {
+		id, err := r.scan(rows)
+		if err != nil {
+			return fmt.Errorf("read indicators: %w", err)
+		}
+		if id != cur.ID {
+			if cur.ID != 0 {
+				if err := fn(&cur); err != nil {
+					return err
+				}
+			}
+			cur = vigil.StoredIndicator{ID: id, Type: r.typVal, Value: string(r.value), LastSighted: r.lastSighted, Sources: cur.Sources[:0]}
+		}
+		cur.Sources = append(cur.Sources, r.src)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read indicators: %w", err)
+	}
+	if cur.ID != 0 {
+		return fn(&cur)
+	}
+	return nil
+}
+
+// claimReader scans rows of matchableColumns, keeping the strings that repeat.
+type claimReader struct {
+	// raw column bytes, reused from row to row
+	typ, value, source, tlp, rel, labels, ref, notFor, publisher sql.RawBytes
+	cred, conf                                                   int64
+	times                                                        [6]fastTime
+	strs                                                         interned
+	labelSets                                                    map[string][]string
+
+	// the last row, as scan left it
+	lastSighted time.Time
+	src         vigil.IndicatorSource
+	typVal      vigil.IndicatorType
+}
+
+func newClaimReader() *claimReader {
+	return &claimReader{strs: interned{m: map[string]string{}}, labelSets: map[string][]string{}}
+}
+
+// scan reads one row and returns its indicator id.
+func (r *claimReader) scan(rows *sql.Rows) (int64, error) {
+	var id int64
+	t := &r.times
+	err := rows.Scan(&id, &r.typ, &r.value, &t[0], &r.source, &r.tlp, &r.rel, &r.cred, &r.conf, &r.labels, &r.ref,
+		&t[1], &t[2], &t[3], &t[4], &r.notFor, &t[5], &r.publisher)
+	if err != nil {
+		return 0, err
+	}
+	r.typVal = vigil.IndicatorType(r.strs.get(r.typ))
+	r.lastSighted = t[0].t
+	src := vigil.IndicatorSource{Published: t[5].t, NotForMatching: r.strs.get(r.notFor)}
+	p := &src.Provenance
+	p.Source, p.TLP, p.Publisher = r.strs.get(r.source), vigil.TLP(r.strs.get(r.tlp)), r.strs.get(r.publisher)
+	p.Reliability, p.Credibility = gradeOf(r.strs.get(r.rel), int(r.cred))
+	p.Confidence, p.Ref = int(r.conf), string(r.ref)
+	p.ValidFrom, p.ValidUntil, p.FirstSeen, p.LastSeen = t[1].t, t[2].t, t[3].t, t[4].t
+	if p.Labels, err = r.labelSet(); err != nil {
+		return 0, fmt.Errorf("labels of indicator %d: %w", id, err)
+	}
+	r.src = src
+	return id, nil
+}
+
+// labelSet returns the labels of the last row, parsing each distinct JSON text once.
+// The slices are shared between rows: callers copy what they keep (match.Builder does).
+func (r *claimReader) labelSet() ([]string, error) {
+	if string(r.labels) == "[]" {
+		return nil, nil
+	}
+	if l, ok := r.labelSets[string(r.labels)]; ok {
+		return l, nil
+	}
+	var l []string
+	if err := json.Unmarshal(r.labels, &l); err != nil {
+		return nil, err
+	}
+	if len(r.labelSets) < maxInterned {
+		r.labelSets[string(r.labels)] = l
+	}
+	return l, nil
+}
+
+// maxInterned bounds the strings and label sets a claimReader keeps, so that a store
+// whose every row differs costs a string per row, as without interning, and no more.
+const maxInterned = 4096
+
+// interned hands out one string per distinct byte value seen.
+type interned struct {
+	m    map[string]string
+	last string
+}
+
+// get returns b as a string, shared with earlier calls for the same bytes.
+func (in *interned) get(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if string(b) == in.last {
+		return in.last
+	}
+	s, ok := in.m[string(b)]
+	if !ok {
+		s = string(b)
+		if len(in.m) < maxInterned {
+			in.m[s] = s
+		}
+	}
+	in.last = s
+	return s
+}
+
+// fastTime scans a time column of either engine: PostgreSQL hands over time.Time,
+// SQLite the text of timeLayout, read here digit by digit (time.Parse is most of the
+// cost of a claim otherwise); other text falls back to timeCol.
+type fastTime struct{ t time.Time }
+
+// Scan implements sql.Scanner.
+func (f *fastTime) Scan(v any) error {
+	switch v := v.(type) {
+	case string:
+		if t, ok := parseStoreTime(v); ok {
+			f.t = t
+			return nil
+		}
+	case []byte:
+		if t, ok := parseStoreTime(string(v)); ok {
+			f.t = t
+			return nil
+		}
+	}
+	return timeCol{&f.t}.Scan(v)
+}
+
+// parseStoreTime parses "2006-01-02T15:04:05.000000Z", timeLayout, exactly.
+func parseStoreTime(s string) (time.Time, bool) {
+	if len(s) != len(timeLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+		s[19] != '.' || s[26] != 'Z' {
+		return time.Time{}, false
+	}
+	var f [7]int
+	for i, span := range [7][2]int{{0, 4}, {5, 7}, {8, 10}, {11, 13}, {14, 16}, {17, 19}, {20, 26}} {
+		n, ok := digits(s[span[0]:span[1]])
+		if !ok {
+			return time.Time{}, false
+		}
+		f[i] = n
+	}
+	if f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], f[6]*1000, time.UTC)
+	if t.Day() != f[2] { // 30 February normalised into March: not a time the store wrote
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// digits reads a run of ASCII decimal digits.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		n = n*10 + int(c)
+	}
+	return n, true
+}
