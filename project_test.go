@@ -174,6 +174,7 @@ var layers = map[string]string{
 	"internal/posture":            usecase,
 	"internal/posture/frameworks": engine,
 	"internal/support":            usecase,
+	"internal/inventories":        usecase,
 	"internal/reports":            usecase,
 	"internal/app":                compose,
 	"internal/demo":               compose,

@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-health/vigil/internal/earlywarning"
 	"github.com/vigil-health/vigil/internal/incidents"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/inventories"
 	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/orgs"
 	"github.com/vigil-health/vigil/internal/posture"
@@ -102,6 +103,8 @@ type App struct {
 	Cluster *cluster.Service
 	// Reports builds the sector report, disclosure-controlled.
 	Reports *reports.Service
+	// Inventories keeps organisations' software inventories.
+	Inventories *inventories.Service
 }
 
 // New builds the App's services over d.Store, without the live flows (EarlyWarning,
@@ -124,6 +127,7 @@ func New(d Deps) *App {
 	a.Posture = posture.New(posture.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
 	a.Support = support.New(support.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
 	a.Reports = reports.New(reports.Deps{Store: d.Store, Now: d.Now})
+	a.Inventories = inventories.New(inventories.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
 	return a
 }
 
