@@ -92,7 +92,10 @@ func New(d Deps) *Service {
 		s.now = time.Now
 	}
 	if s.once == nil {
-		s.once = func(ctx context.Context, _ string, _ time.Duration, fn func(context.Context)) bool { fn(ctx); return true }
+		s.once = func(ctx context.Context, _ string, _ time.Duration, fn func(context.Context)) bool {
+			fn(ctx)
+			return true
+		}
 	}
 	if s.deadline == (vigil.Deadline{}) {
 		s.deadline = DefaultDeadline

@@ -10,9 +10,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/vuln"
-	"github.com/vigil-health/vigil"
 )
 
 // snapshot is the vulnerability matcher a server holds: immutable once built.

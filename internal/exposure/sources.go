@@ -118,4 +118,6 @@ func (s *Service) PullSource(ctx context.Context, p vigil.Principal, id int64) (
 }
 
 // sourceTarget is a source as the audit log names it.
-func sourceTarget(a vigil.AdvisorySource) string { return "advisory_source/" + strconv.FormatInt(a.ID, 10) }
+func sourceTarget(a vigil.AdvisorySource) string {
+	return "advisory_source/" + strconv.FormatInt(a.ID, 10)
+}
