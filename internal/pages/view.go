@@ -235,6 +235,8 @@ func kindName(k vigil.AlertKind) string {
 		return "Seen in your systems"
 	case vigil.AlertRetroHunt:
 		return "Found looking back"
+	case vigil.AlertVulnerability:
+		return "Vulnerable software"
 	}
 	return string(k)
 }
