@@ -3,6 +3,7 @@ package exposure
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -182,6 +183,7 @@ type reconcile struct {
 	comps     []vigil.Component
 	unmatched []vuln.Unmatched
 	raised    int
+	touch     bool // some findings were found again unchanged
 }
 
 func (r *reconcile) apply(ctx context.Context, old []vigil.Exposure, found map[string]vigil.Exposure, out *Outcome) error {
@@ -202,7 +204,24 @@ func (r *reconcile) apply(ctx context.Context, old []vigil.Exposure, found map[s
 			return err
 		}
 	}
+	if r.touch {
+		return r.tx.TouchExposures(ctx, old[0].Org, r.now)
+	}
 	return nil
+}
+
+// fingerprint is what a finding says, without its times and alert, so that a check
+// that finds it again unchanged writes nothing but the time it was checked.
+func fingerprint(e vigil.Exposure) string {
+	b, _ := json.Marshal(struct {
+		Aliases, Advice      []string
+		Summary, Sev, KEVDue string
+		Score, EPSS          float64
+		KEV                  bool
+		Components           []vigil.AffectedComponent
+	}{append([]string{}, e.Aliases...), append([]string{}, e.Advice...), e.Summary, string(e.Severity),
+		e.KEVDueDate, e.Score, e.EPSS, e.KEV, e.Components})
+	return string(b)
 }
 
 // found stores a vulnerability found now, raising its alert when it is new (or back
@@ -212,6 +231,10 @@ func (r *reconcile) found(ctx context.Context, e, was vigil.Exposure, out *Outco
 	if open {
 		e.FirstFound, e.AlertID = was.FirstFound, was.AlertID
 		if !moreUrgent(e, was) {
+			if fingerprint(e) == fingerprint(was) {
+				r.touch = true // unchanged: only its checked time moves, for all such at once
+				return nil
+			}
 			return r.tx.PutExposure(ctx, e)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/vigil-health/vigil"
 )
@@ -99,6 +100,17 @@ func (s *Store) PutExposure(ctx context.Context, e vigil.Exposure) error {
 		string(comps), alert, dbTime(e.FirstFound), dbTime(e.CheckedAt), dbTime(e.FixedAt))
 	if err != nil {
 		return fmt.Errorf("write finding %s of %s: %w", e.Vuln, e.Org, err)
+	}
+	return nil
+}
+
+// TouchExposures records that a check at `at` found organisation org's open findings
+// again, for those it did not rewrite.
+func (s *Store) TouchExposures(ctx context.Context, org string, at time.Time) error {
+	_, err := s.wdb().exec(ctx, `UPDATE vuln_findings SET checked_at = ? WHERE org = ? AND fixed_at IS NULL AND checked_at < ?`,
+		dbTime(at), org, dbTime(at))
+	if err != nil {
+		return fmt.Errorf("touch findings of %s: %w", org, err)
 	}
 	return nil
 }
