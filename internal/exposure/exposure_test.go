@@ -358,3 +358,44 @@ func TestURLSourceIsPulledConditionally(t *testing.T) {
 		}
 	})
 }
+
+// TestLog4ShellFromTheSharedMavenZip pulls the real Maven all.zip of the shared OSV
+// snapshot from the advisory directory: log4j-core 2.14.1 gets exactly one alert for
+// Log4Shell (its GHSA and CVE merged), advising the version that fixes every Log4j
+// vulnerability in the zip, and 2.17.1 none.
+func TestLog4ShellFromTheSharedMavenZip(t *testing.T) {
+	offline := sharedOSV(t)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		svc := exposure.New(exposure.Deps{Store: s, Alerts: alerts.New(alerts.Deps{Store: s, Now: f.clk.now}), Now: f.clk.now, Dir: offline})
+		ctx := context.Background()
+		a, err := svc.CreateSource(ctx, analyst, vigil.AdvisorySource{Name: "OSV Maven", Kind: vigil.AdvisoryOSV,
+			Path: filepath.Join(offline, "osv-scalibr", "Maven", "all.zip")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, err = svc.PullSource(ctx, analyst, a.ID); err != nil || a.Status != vigil.FeedOK {
+			t.Fatalf("pull: %v %s", err, a.LastError)
+		}
+		var log4shellAlerts []vigil.Alert
+		for _, al := range f.alertsOf(ownOrg) {
+			if al.Indicator == log4shell {
+				log4shellAlerts = append(log4shellAlerts, al)
+			}
+		}
+		if len(log4shellAlerts) != 1 {
+			t.Fatalf("RXA has %d Log4Shell alerts, want 1", len(log4shellAlerts))
+		}
+		if body := log4shellAlerts[0].Body; !strings.Contains(body, "GHSA-jfh8-c2jp-5v3q") ||
+			!strings.Contains(body, "Upgrade org.apache.logging.log4j:log4j-core 2.14.1 to 2.17.1 or later") {
+			t.Errorf("Log4Shell alert body:\n%s", body)
+		}
+		if n := len(f.alertsOf(otherOrg)); n != 0 {
+			t.Errorf("RXB runs log4j-core 2.17.1 and has %d alerts", n)
+		}
+		before := svc.OrgsChecked()
+		if _, err := svc.PullSource(ctx, analyst, a.ID); err != nil || svc.OrgsChecked() != before {
+			t.Errorf("pulling the unchanged zip again: %v, checked %d organisations", err, svc.OrgsChecked()-before)
+		}
+	})
+}
