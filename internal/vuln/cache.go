@@ -68,7 +68,8 @@ func (c *Cache) Len() int {
 }
 
 // Match is DB.Match through the cache: the same result, with each package version
-// matched once.
+// matched once. The findings' Aliases and Fixed slices are shared with the cache and
+// with other results: read them, never modify them in place.
 func (c *Cache) Match(components []vigil.Component) Result {
 	var res Result
 	for _, comp := range components {
@@ -80,7 +81,6 @@ func (c *Cache) Match(components []vigil.Component) Result {
 		res.Checked++
 		for _, f := range hit.findings {
 			f.Input, f.Location = comp.Source, comp.Location
-			f.Aliases, f.Fixed = slices.Clone(f.Aliases), slices.Clone(f.Fixed)
 			res.Findings = append(res.Findings, f)
 		}
 	}
