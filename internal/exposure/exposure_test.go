@@ -399,3 +399,50 @@ func TestLog4ShellFromTheSharedMavenZip(t *testing.T) {
 		}
 	})
 }
+
+// TestSupplierGetsOneConsolidatedAlert: two customers run log4j-core from their
+// care-plan supplier; the supplier gets one alert listing both, which shrinks as each
+// upgrades and is resolved when neither is affected.
+func TestSupplierGetsOneConsolidatedAlert(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		if _, _, err := s.CreateOrg(ctx, vigil.Org{ODSCode: "YSUP1", Name: "CarePlan Cloud", Kind: vigil.OrgSupplier, Region: "North West"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []string{ownOrg, otherOrg} {
+			if err := s.LinkSupplier(ctx, "YSUP1", c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		vulnerable := vigil.Component{Ecosystem: "Maven", Name: "org.apache.logging.log4j:log4j-core", Version: "2.14.1", Supplier: "CarePlan Cloud"}
+		fixed := vulnerable
+		fixed.Version = "2.17.1"
+		f.inventory(ownOrg, "servers", vulnerable)
+		other := vulnerable
+		other.Supplier = "careplan cloud"
+		f.inventory(otherOrg, "web", other)
+		f.source("OSV test", vigil.AdvisoryOSV, "osv")
+		sup := f.alertsOf("YSUP1")
+		if len(sup) != 1 || sup[0].Status != vigil.AlertOpen || !strings.Contains(sup[0].Title, "to 2 customers (CVE-2021-44228)") {
+			t.Fatalf("supplier alerts: %+v", sup)
+		}
+		for _, want := range []string{"- RXA: org.apache.logging.log4j:log4j-core 2.14.1", "- RXB: org.apache.logging.log4j:log4j-core 2.14.1"} {
+			if !strings.Contains(sup[0].Body, want) {
+				t.Errorf("supplier alert lacks %q:\n%s", want, sup[0].Body)
+			}
+		}
+		f.inventory(ownOrg, "servers", fixed)
+		f.svc.InventoryChanged(ctx, ownOrg)
+		sup = f.alertsOf("YSUP1")
+		if len(sup) != 1 || sup[0].Status != vigil.AlertOpen || !strings.Contains(sup[0].Title, "to 1 customer (") || strings.Contains(sup[0].Body, "- RXA") {
+			t.Fatalf("after RXA upgraded: %+v", sup)
+		}
+		other.Version = "2.17.1"
+		f.inventory(otherOrg, "web", other)
+		f.svc.InventoryChanged(ctx, otherOrg)
+		if sup = f.alertsOf("YSUP1"); len(sup) != 1 || sup[0].Status != vigil.AlertResolved {
+			t.Errorf("after both upgraded: %+v", sup)
+		}
+	})
+}

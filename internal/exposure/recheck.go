@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -80,6 +81,7 @@ func (s *Service) check(ctx context.Context, org string) (Outcome, error) {
 	vuln.Enrich(res.Findings, sn.kev, sn.epss)
 	now := s.now().UTC().Truncate(time.Microsecond)
 	found := exposures(org, sn.cache.DB(), res.Findings, now)
+	withSuppliers(found, comps)
 	out := Outcome{Found: len(found), Checked: res.Checked, Unmatched: len(res.Unmatched)}
 	raised := 0
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
@@ -88,7 +90,7 @@ func (s *Service) check(ctx context.Context, org string) (Outcome, error) {
 		if err != nil {
 			return err
 		}
-		r := reconcile{s: s, tx: tx, now: now, comps: comps, unmatched: res.Unmatched}
+		r := reconcile{s: s, tx: tx, org: org, now: now, comps: comps, unmatched: res.Unmatched}
 		if err := r.apply(ctx, old, found, &out); err != nil {
 			return err
 		}
@@ -179,6 +181,7 @@ func SeverityOf(sev vuln.Severity) vigil.Severity {
 type reconcile struct {
 	s         *Service
 	tx        *store.Store
+	org       string
 	now       time.Time
 	comps     []vigil.Component
 	unmatched []vuln.Unmatched
@@ -205,9 +208,46 @@ func (r *reconcile) apply(ctx context.Context, old []vigil.Exposure, found map[s
 		}
 	}
 	if r.touch {
-		return r.tx.TouchExposures(ctx, old[0].Org, r.now)
+		if err := r.tx.TouchExposures(ctx, old[0].Org, r.now); err != nil {
+			return err
+		}
 	}
-	return nil
+	return r.fanOut(ctx, r.org, supplied(old, found))
+}
+
+// supplied are the vulnerabilities, found now or before, with a component the inventory
+// attributes to a supplier: those whose supplier alerts may change.
+func supplied(old []vigil.Exposure, found map[string]vigil.Exposure) map[string]bool {
+	out := map[string]bool{}
+	for _, list := range [][]vigil.Exposure{old, slices.Collect(maps.Values(found))} {
+		for _, e := range list {
+			for _, c := range e.Components {
+				if c.Supplier != "" {
+					out[e.Vuln] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// withSuppliers copies each affected component's supplier from the inventory.
+func withSuppliers(found map[string]vigil.Exposure, comps []vigil.Component) {
+	type at struct{ source, location, name, version string }
+	supplier := map[at]string{}
+	for _, c := range comps {
+		if c.Supplier != "" {
+			supplier[at{c.Source, c.Location, c.Name, c.Version}] = c.Supplier
+		}
+	}
+	if len(supplier) == 0 {
+		return
+	}
+	for _, e := range found {
+		for i, c := range e.Components {
+			e.Components[i].Supplier = supplier[at{c.Source, c.Location, c.Name, c.Version}]
+		}
+	}
 }
 
 // fingerprint is what a finding says, without its times and alert, so that a check
