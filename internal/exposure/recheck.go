@@ -186,10 +186,16 @@ type reconcile struct {
 	comps     []vigil.Component
 	unmatched []vuln.Unmatched
 	raised    int
-	touch     bool // some findings were found again unchanged
+	// attestedWhy says, by vulnerability, why a supplier's attestation closed it.
+	attestedWhy map[string]string
+	touch       bool // some findings were found again unchanged
 }
 
 func (r *reconcile) apply(ctx context.Context, old []vigil.Exposure, found map[string]vigil.Exposure, out *Outcome) error {
+	if err := r.attested(ctx, found); err != nil {
+		return err
+	}
+	out.Found = len(found)
 	had := map[string]vigil.Exposure{}
 	for _, e := range old {
 		had[e.Vuln] = e
@@ -329,6 +335,9 @@ func (r *reconcile) uncheckable(c vigil.AffectedComponent) bool {
 // fixNote says why the alert was resolved: what the inventory shows now in place of each
 // affected component.
 func (r *reconcile) fixNote(e vigil.Exposure) string {
+	if why := r.attestedWhy[e.Vuln]; why != "" {
+		return alerts.Shorten("vigil closes "+e.Vuln+": "+why+".", 2000)
+	}
 	var parts []string
 	for _, c := range e.Components {
 		now := r.versionsNow(c)
