@@ -1,22 +1,25 @@
 package vigil
 
 import (
-	"bytes"
+	"fmt"
+	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
 
-// MaxEvidenceBytes caps one evidence file: a scanned policy or a screenshot, not a
-// backup. It leaves room under the server's 1 MiB request cap for a form's own parts.
-const MaxEvidenceBytes = 1_000_000
+// DefaultMaxEvidenceBytes caps one evidence file, for an incident or a posture item,
+// when the configuration does not: a scanned policy, a photo of a ransom note or a
+// zip of logs, not a backup.
+const DefaultMaxEvidenceBytes = 20 << 20
 
-// EvidenceFile is a file kept as evidence for one posture item. vigil never opens it:
-// it is stored as sent and downloaded as an attachment.
+// EvidenceFile is a file kept as evidence, of an incident or of one posture item.
+// vigil never opens it: it is stored as sent, with its SHA-256, and only ever
+// downloaded as an attachment.
 type EvidenceFile struct {
-	// Name is the file's name as uploaded, cleaned of any folder.
+	// Name is the file's name as uploaded, cleaned of any folder (EvidenceName).
 	Name string `json:"name"`
-	// ContentType is the kind vigil found in its first bytes.
+	// ContentType is the kind vigil found in its first bytes (CheckEvidence).
 	ContentType string `json:"content_type"`
 	// Size is its length in bytes.
 	Size int64 `json:"size"`
@@ -28,50 +31,61 @@ type EvidenceFile struct {
 	UploadedAt time.Time `json:"uploaded_at"`
 }
 
-// The evidence kinds vigil keeps, found by content rather than by name.
-var evidenceMagic = []struct {
-	prefix, kind string
-}{
-	{"%PDF-", "application/pdf"},
-	{"\x89PNG\r\n\x1a\n", "image/png"},
-	{"\xff\xd8\xff", "image/jpeg"},
+// evidenceTypes are the kinds of file vigil keeps as evidence, as a browser would sniff
+// them from the content itself (http.DetectContentType): documents, pictures, plain
+// text (logs, e-mails saved as .eml) and zip (Word and Excel files are zips). HTML,
+// XML, scripts, programs and anything unrecognised are refused: none of them is needed
+// as evidence, and each could run in a browser or on a desktop.
+var evidenceTypes = map[string]bool{
+	"application/pdf":           true,
+	"image/png":                 true,
+	"image/jpeg":                true,
+	"image/gif":                 true,
+	"image/webp":                true,
+	"text/plain; charset=utf-8": true,
+	"application/zip":           true,
 }
 
-// EvidenceKind returns the content type of an evidence file from its bytes: PDF, PNG,
-// JPEG or plain UTF-8 text; anything else (or an empty or oversized file) is an invalid
-// error saying what is accepted.
-func EvidenceKind(data []byte) (string, error) {
+// CheckEvidence returns the content type of an evidence file from its bytes, or an
+// invalid error saying what to send instead: it must be non-empty, at most max bytes,
+// and one of evidenceTypes whatever its name says.
+func CheckEvidence(data []byte, max int64) (string, error) {
 	switch {
 	case len(data) == 0:
-		return "", Errorf(EINVALID, "the evidence file is empty")
-	case len(data) > MaxEvidenceBytes:
-		return "", Errorf(EINVALID, "the evidence file is %d bytes: at most %d (1 MB) are kept; scan at a lower resolution or upload a summary", len(data), MaxEvidenceBytes)
+		return "", Errorf(EINVALID, "the file is empty: choose the file to upload")
+	case int64(len(data)) > max:
+		return "", Errorf(EINVALID, "the file is larger than %s: send a smaller one (scan at a lower resolution), or a zip of it", SizeWords(max))
 	}
-	for _, m := range evidenceMagic {
-		if bytes.HasPrefix(data, []byte(m.prefix)) {
-			return m.kind, nil
-		}
+	kind := http.DetectContentType(data)
+	if !evidenceTypes[kind] {
+		return "", Errorf(EINVALID, "the file's content is %s, which vigil does not keep as evidence: send a PDF, a picture (PNG, JPEG, GIF, WebP), plain text or a zip (Word and Excel files are zips)", kind)
 	}
-	if utf8.Valid(data) && bytes.IndexFunc(data, isControl) < 0 {
-		return "text/plain; charset=utf-8", nil
-	}
-	return "", Errorf(EINVALID, "the evidence file is not a PDF, PNG, JPEG or plain text file: save it as one of those and upload it again")
+	return kind, nil
 }
 
-// EvidenceName cleans an uploaded file's name: its last path element, printable, at
-// most 200 characters; "evidence" when nothing is left.
+// SizeWords writes a byte count as a person would ("20 MB", "512 bytes").
+func SizeWords(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// EvidenceName cleans an uploaded file's name so that it cannot steer a download
+// elsewhere: its last path element, without quotes, angle brackets, semicolons or
+// control characters, at most 120 characters; "evidence" when nothing is left.
 func EvidenceName(name string) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
 	name = strings.Map(func(r rune) rune {
-		if isControl(r) || r == '"' || r == '\t' || r == '\n' || r == '\r' {
+		if isControl(r) || strings.ContainsRune("\"';<>\t\n\r", r) {
 			return -1
 		}
 		return r
 	}, strings.TrimSpace(name))
-	if utf8.RuneCountInString(name) > 200 {
-		name = string([]rune(name)[:200])
+	if utf8.RuneCountInString(name) > 120 {
+		name = string([]rune(name)[:120])
 	}
 	if name == "" || name == "." || name == ".." {
 		return "evidence"

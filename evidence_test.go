@@ -5,44 +5,53 @@ import (
 	"testing"
 )
 
-func TestEvidenceKind(t *testing.T) {
+func TestCheckEvidence(t *testing.T) {
+	const max = 64
 	for _, tc := range []struct {
 		name, data, want, err string
 	}{
 		{"pdf", "%PDF-1.7\n...", "application/pdf", ""},
 		{"png", "\x89PNG\r\n\x1a\n\x00\x00", "image/png", ""},
 		{"jpeg", "\xff\xd8\xff\xe0\x00\x10JFIF", "image/jpeg", ""},
+		{"gif", "GIF89a\x01\x00", "image/gif", ""},
+		{"webp", "RIFF\x10\x00\x00\x00WEBPVP8 ", "image/webp", ""},
+		{"a Word file is a zip", "PK\x03\x04\x14\x00\x06\x00", "application/zip", ""},
 		{"text", "Backups tested on 2 Nov.\r\nBy Linda.", "text/plain; charset=utf-8", ""},
 		{"empty", "", "", "empty"},
-		{"html is refused", "<html><script>alert(1)</script>\x00", "", "not a PDF"},
-		{"an executable is refused", "MZ\x90\x00\x03\x00", "", "not a PDF"},
-		{"too big", strings.Repeat("a", MaxEvidenceBytes+1), "", "at most"},
+		{"html is refused", "<html><script>alert(1)</script>\x00", "", "send a PDF"},
+		{"html that is valid text is refused", "<!DOCTYPE html><p>hi</p>", "", "text/html"},
+		{"an executable is refused", "MZ\x90\x00\x03\x00", "", "send a PDF"},
+		{"a RIFF that is not WebP is refused", "RIFF\x10\x00\x00\x00AVI \x00", "", "send a PDF"},
+		{"too big", strings.Repeat("a", max+1), "", "larger than 64 bytes"},
 	} {
-		got, err := EvidenceKind([]byte(tc.data))
+		got, err := CheckEvidence([]byte(tc.data), max)
 		if got != tc.want || (tc.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.err)) {
-			t.Errorf("%s: EvidenceKind = %q, %v; want %q, %q", tc.name, got, err, tc.want, tc.err)
+			t.Errorf("%s: CheckEvidence = %q, %v; want %q, %q", tc.name, got, err, tc.want, tc.err)
 		}
 	}
-	for in, want := range map[string]string{`C:\Users\l\policy.pdf`: "policy.pdf", "../../etc/passwd": "passwd", "a\"b\n.pdf": "ab.pdf", " ": "evidence", "x/..": "evidence"} {
+	for in, want := range map[string]string{`C:\Users\l\policy.pdf`: "policy.pdf", "../../etc/passwd": "passwd",
+		"a\"b\n.pdf": "ab.pdf", " ": "evidence", "x/..": "evidence", "<x>;'.txt": "x.txt",
+		strings.Repeat("é", 130): strings.Repeat("é", 120)} {
 		if got := EvidenceName(in); got != want {
 			t.Errorf("EvidenceName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
 
-// FuzzEvidenceKind checks that no upload panics the check, and that whatever it accepts
-// is one of the four kinds and within the cap.
-func FuzzEvidenceKind(f *testing.F) {
-	for _, s := range []string{"%PDF-1.4", "\x89PNG\r\n\x1a\n", "\xff\xd8\xff", "plain text", "\x00\x01", "<svg onload=x>"} {
+// FuzzCheckEvidence checks that no upload panics the check, that whatever it accepts is
+// one of the kinds and within the cap, and that a cleaned name steers nowhere.
+func FuzzCheckEvidence(f *testing.F) {
+	for _, s := range []string{"%PDF-1.4", "\x89PNG\r\n\x1a\n", "\xff\xd8\xff", "plain text", "\x00\x01", "<svg onload=x>", "RIFF1234WEBP"} {
 		f.Add([]byte(s), "name.pdf")
 	}
+	kinds := "application/pdf image/png image/jpeg image/gif image/webp application/zip text/plain; charset=utf-8"
 	f.Fuzz(func(t *testing.T, data []byte, name string) {
-		kind, err := EvidenceKind(data)
-		if err == nil && (len(data) == 0 || len(data) > MaxEvidenceBytes || !strings.Contains("application/pdf image/png image/jpeg text/plain; charset=utf-8", kind)) {
+		kind, err := CheckEvidence(data, 1<<10)
+		if err == nil && (len(data) == 0 || len(data) > 1<<10 || !strings.Contains(kinds, kind)) {
 			t.Fatalf("accepted %q as %q", data, kind)
 		}
 		n := EvidenceName(name)
-		if n == "" || strings.ContainsAny(n, "/\\\"\n\r") {
+		if n == "" || strings.ContainsAny(n, "/\\\"'<>;\n\r") {
 			t.Fatalf("EvidenceName(%q) = %q", name, n)
 		}
 	})

@@ -288,18 +288,7 @@ type Evidence struct {
 	ID int64
 	// Incident is the incident's number.
 	Incident int64
-	// Name is the file name as uploaded, tidied.
-	Name string
-	// ContentType is what the content is, as sniffed from its bytes.
-	ContentType string
-	// Size is its length in bytes.
-	Size int64
-	// SHA256 is the hex SHA-256 of the content, so a copy can be checked.
-	SHA256 string
-	// AddedBy is who uploaded it.
-	AddedBy string
-	// AddedAt is when.
-	AddedAt time.Time
+	EvidenceFile
 }
 
 // IncidentFilter selects incidents; zero fields match everything.

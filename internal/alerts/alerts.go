@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/schedule"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -34,7 +35,7 @@ type Deps struct {
 	Deadlines vigil.Deadlines
 	// Once runs scheduled work as one server of several (cluster.Service.Once): it runs
 	// fn when this server wins the job and reports whether it did; nil runs fn here.
-	Once func(ctx context.Context, job string, every time.Duration, fn func(context.Context)) bool
+	Once schedule.Once
 }
 
 // DefaultDigestHour is when (UTC) the daily digest is written by default.
@@ -49,16 +50,13 @@ type Service struct {
 	digestHour int
 	deadlines  vigil.Deadlines
 	raised     *prometheus.CounterVec
-	once       func(context.Context, string, time.Duration, func(context.Context)) bool
+	once       schedule.Once
 }
 
 // New builds the Service.
 func New(d Deps) *Service {
 	s := &Service{store: d.Store, log: d.Logger, now: d.Now, digestHour: d.DigestHour, deadlines: d.Deadlines,
-		raised: newRaisedCounter(), once: d.Once}
-	if s.once == nil {
-		s.once = runHere
-	}
+		raised: newRaisedCounter(), once: schedule.OrHere(d.Once)}
 	if s.deadlines == nil {
 		s.deadlines = vigil.DefaultDeadlines()
 	}
@@ -79,14 +77,8 @@ func New(d Deps) *Service {
 // several servers may run it over one database.
 func (s *Service) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	wg.Go(func() { s.digestLoop(ctx, sleepCtx) })
-	wg.Go(func() { s.escalationLoop(ctx, sleepCtx) })
+	wg.Go(func() { s.digestLoop(ctx, schedule.Sleep) })
+	wg.Go(func() { s.escalationLoop(ctx, schedule.Sleep) })
 	wg.Wait()
 	return nil
-}
-
-// runHere is the Once of a server on its own: it always runs fn.
-func runHere(ctx context.Context, _ string, _ time.Duration, fn func(context.Context)) bool {
-	fn(ctx)
-	return true
 }

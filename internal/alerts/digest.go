@@ -25,18 +25,6 @@ func (s *Service) digestLoop(ctx context.Context, sleep func(context.Context, ti
 	}
 }
 
-// sleepCtx waits for d, or returns false when ctx ends first.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(max(d, 0))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
 // lastDigestTime is the latest digest time (hour:00 UTC) at or before now.
 func lastDigestTime(now time.Time, hour int) time.Time {
 	now = now.UTC()

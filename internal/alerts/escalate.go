@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/schedule"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -24,12 +25,7 @@ const escalateBatch = 500
 // escalationLoop is the escalation part of Run, with the wait injected, so that tests
 // drive it with a fake clock.
 func (s *Service) escalationLoop(ctx context.Context, sleep func(context.Context, time.Duration) bool) {
-	for {
-		s.once(ctx, "escalation", escalateEvery, s.escalateLogged)
-		if !sleep(ctx, escalateEvery) {
-			return
-		}
-	}
+	schedule.Every(ctx, s.once, "escalation", escalateEvery, sleep, s.escalateLogged)
 }
 
 // Escalate acts on the deadlines that have passed by now (the Service's clock): an alert
@@ -57,17 +53,10 @@ func (s *Service) eachMissed(ctx context.Context, now time.Time, find func(conte
 	if err != nil {
 		return 0, append(errs, err)
 	}
-	n := 0
-	for _, id := range ids {
-		if ctx.Err() != nil {
-			return n, append(errs, ctx.Err())
-		}
-		done, err := act(ctx, id, now)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("alert %d: %w", id, err))
-		} else if done {
-			n++
-		}
+	n, err := schedule.Each(ctx, ids, func(id int64) string { return "alert " + strconv.FormatInt(id, 10) },
+		func(ctx context.Context, id int64) (bool, error) { return act(ctx, id, now) })
+	if err != nil {
+		errs = append(errs, err)
 	}
 	return n, errs
 }

@@ -115,7 +115,7 @@ func linkOut(l vigil.IncidentLink) IncidentLink {
 }
 
 func evidenceOut(e vigil.Evidence) Evidence {
-	return Evidence{ID: e.ID, Name: e.Name, ContentType: e.ContentType, Size: e.Size, SHA256: e.SHA256, AddedBy: e.AddedBy, AddedAt: e.AddedAt}
+	return Evidence{ID: e.ID, Name: e.Name, ContentType: e.ContentType, Size: e.Size, SHA256: e.SHA256, AddedBy: e.UploadedBy, AddedAt: e.UploadedAt}
 }
 
 func caseOut(c incidents.Case) IncidentCase {

@@ -11,7 +11,7 @@ type evidencePutIn struct {
 	Framework string `path:"framework" maxLength:"40" doc:"The framework: checklist, dspt or caf."`
 	Item      string `path:"item" maxLength:"40" doc:"The item's id in the framework."`
 	Name      string `query:"name" maxLength:"200" doc:"The file's name, as people will see it."`
-	RawBody   []byte `contentType:"application/octet-stream" doc:"The file: a PDF, PNG, JPEG or plain text, at most 1 MB, checked by its content."`
+	RawBody   []byte `contentType:"application/octet-stream" doc:"The file: a PDF, a picture (PNG, JPEG, GIF, WebP), plain text or a zip, at most max_evidence_bytes, checked by its content."`
 }
 
 type postureEvidenceOut struct {

@@ -57,7 +57,7 @@ type Deps struct {
 	DigestHour int
 	// Deadlines are the alert deadlines by severity; nil means vigil.DefaultDeadlines.
 	Deadlines vigil.Deadlines
-	// MaxEvidenceBytes caps one incident evidence file (the incidents default when zero).
+	// MaxEvidenceBytes caps one evidence file of an incident or posture item (vigil.DefaultMaxEvidenceBytes when zero).
 	MaxEvidenceBytes int64
 	// Flows configures the live flows Open builds; New leaves them out.
 	Flows Flows
@@ -128,8 +128,8 @@ func New(d Deps) *App {
 	a.Alerts = alerts.New(alerts.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, DigestHour: d.DigestHour,
 		Deadlines: d.Deadlines, Once: a.once})
 	a.Incidents = incidents.New(incidents.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now,
-		MaxEvidenceBytes: d.MaxEvidenceBytes, Import: a.importIntel})
-	a.Posture = posture.New(posture.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
+		MaxEvidenceBytes: d.MaxEvidenceBytes, Import: a.importIntel, Once: a.once})
+	a.Posture = posture.New(posture.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, MaxEvidenceBytes: d.MaxEvidenceBytes, Once: a.once})
 	a.Support = support.New(support.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
 	a.Reports = reports.New(reports.Deps{Store: d.Store, Now: d.Now})
 	a.Inventories = inventories.New(inventories.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now,

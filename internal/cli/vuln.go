@@ -16,8 +16,9 @@ const (
 )
 
 type vulnCmd struct {
-	Scan vulnScanCmd `cmd:"" help:"Match inventories against OSV advisories, offline. Reads purl lists (one pkg:… per line) and go.mod only for now; CycloneDX, SPDX, osquery, lockfiles and CSV come with the inventory readers. Exit 0 no findings, 1 findings, 2 error."`
+	Scan vulnScanCmd `cmd:"" help:"Match inventories against OSV advisories (packages) and sector advisories (products outside package ecosystems), offline; apply VEX statements; report the built-in products of concern. Exit 0 no open findings, 1 findings, 2 error."`
 	DB   vulnDBCmd   `cmd:"" name:"db" help:"Inspect an advisory database."`
+	VEX  vulnVEXCmd  `cmd:"" name:"vex" help:"Convert VEX statements between OpenVEX and CycloneDX."`
 }
 
 type vulnDBCmd struct {

@@ -8,15 +8,19 @@ import (
 	"text/tabwriter"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/vex"
 	"github.com/vigil-health/vigil/internal/vuln"
 )
 
 type vulnScanCmd struct {
-	OSV    string   `name:"osv" required:"" type:"path" help:"OSV advisories: a directory of .json records, a .zip, or osv-scanner's offline cache directory."`
-	KEV    string   `name:"kev" type:"path" help:"CISA known_exploited_vulnerabilities.json: marks known exploited findings and their due date."`
-	EPSS   string   `name:"epss" type:"path" help:"FIRST EPSS daily CSV: adds the probability of exploitation."`
-	Format string   `name:"format" enum:"table,json,ndjson" default:"table" help:"table, json (one object) or ndjson (one finding per line)."`
-	Inputs []string `arg:"" name:"input" help:"Inventories, files or directories: CycloneDX or SPDX JSON, purl lists, osquery results, go.mod, requirements.txt, package-lock.json, pom.xml, uv.lock, or a vendor,product,version CSV."`
+	OSV        string   `name:"osv" required:"" type:"path" help:"OSV advisories: a directory of .json records, a .zip, or osv-scanner's offline cache directory."`
+	KEV        string   `name:"kev" type:"path" help:"CISA known_exploited_vulnerabilities.json: marks known exploited findings and their due date."`
+	EPSS       string   `name:"epss" type:"path" help:"FIRST EPSS daily CSV: adds the probability of exploitation."`
+	Format     string   `name:"format" enum:"table,json,ndjson" default:"table" help:"table, json (one object) or ndjson (one finding per line)."`
+	VEX        []string `name:"vex" sep:"none" placeholder:"FILE" help:"OpenVEX or CycloneDX VEX statements (repeat for more): not_affected with a justification suppresses a finding, fixed closes it; suppressed findings are listed apart with the reason."`
+	Advisories string   `name:"advisories" placeholder:"FILE" help:"Sector advisories (JSON) for products outside package ecosystems, matched by vendor, product and version."`
+	NoPolicy   bool     `name:"no-policy" help:"Do not report the built-in products of concern (products national guidance asks organisations to review, such as Kaspersky's)."`
+	Inputs     []string `arg:"" name:"input" help:"Inventories, files or directories: CycloneDX or SPDX JSON, purl lists, osquery results, go.mod, requirements.txt, package-lock.json, pom.xml, uv.lock, or a vendor,product,version CSV."`
 
 	read ReadInputs
 }
@@ -28,6 +32,14 @@ type scanReport struct {
 	Checked   int                  `json:"checked"`
 	Unmatched []unmatchedComponent `json:"unmatched"`
 	Problems  []inventoryProblem   `json:"problems"`
+	// Suppressed are the findings VEX statements closed, with the reason.
+	Suppressed []vex.Suppressed `json:"suppressed"`
+	// VEXProblems are VEX statements that could not be used.
+	VEXProblems []vexProblem `json:"vex_problems"`
+	// Policy names the built-in policy applied ("products-of-concern 2026-12-06"), if any.
+	Policy string `json:"policy,omitempty"`
+
+	vexUnused int
 }
 
 type inventoryProblem struct {
@@ -57,13 +69,30 @@ func (c *vulnScanCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	advs, policy, err := c.sectorAdvisories()
+	if err != nil {
+		return err
+	}
+	stmts, vexProblems, err := c.vexStatements()
+	if err != nil {
+		return err
+	}
 	db, err := loadAdvisories(c.OSV, e.stderr)
 	if err != nil {
 		return err
 	}
-	res := db.Match(comps)
-	vuln.Enrich(res.Findings, kev, epss)
+	res, applied, err := matchAll(db, comps, advs, kev, epss, stmts)
+	if err != nil {
+		return err
+	}
 	rep := newScanReport(res, problems)
+	rep.Suppressed, rep.VEXProblems, rep.Policy, rep.vexUnused = applied.Suppressed, vexProblems, policy, len(applied.Unused)
+	if rep.Suppressed == nil {
+		rep.Suppressed = []vex.Suppressed{}
+	}
+	if rep.VEXProblems == nil {
+		rep.VEXProblems = []vexProblem{}
+	}
 	if err := c.write(e, rep); err != nil {
 		return vulnError(err)
 	}
@@ -132,8 +161,10 @@ func writeScanTable(w io.Writer, rep scanReport) {
 	}
 }
 
-// writeScanNotes lists what could not be checked, so nothing is dropped silently.
+// writeScanNotes lists what could not be checked, so nothing is dropped silently, and
+// what VEX statements suppressed.
 func writeScanNotes(w io.Writer, rep scanReport) {
+	writeVEXNotes(w, rep)
 	if len(rep.Unmatched) > 0 {
 		fmt.Fprintf(w, "\n%d components not checked:\n", len(rep.Unmatched))
 		for _, u := range rep.Unmatched {

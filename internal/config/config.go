@@ -46,7 +46,7 @@ type Config struct {
 	// MaxIntelBytes caps what one intel upload or one feed pull may unpack (after
 	// decompression).
 	MaxIntelBytes int64 `json:"max_intel_bytes"`
-	// MaxEvidenceBytes caps one evidence file attached to an incident.
+	// MaxEvidenceBytes caps one evidence file, of an incident or a posture item.
 	MaxEvidenceBytes int64 `json:"max_evidence_bytes"`
 	// FeedAllowPrivate are the CIDR prefixes feeds may be pulled from although they are
 	// loopback, private, link-local, CGNAT or cloud metadata addresses.
@@ -198,8 +198,8 @@ func Default() Config {
 		LogLevel:          "info",
 		MaxTelemetryBytes: telemetry.DefaultMaxBytes,
 		MaxEventBytes:     64 << 20,
-		MaxIntelBytes:     2 << 30,  // intel.DefaultMaxBytes
-		MaxEvidenceBytes:  20 << 20, // incidents.DefaultMaxEvidenceBytes
+		MaxIntelBytes:     2 << 30, // intel.DefaultMaxBytes
+		MaxEvidenceBytes:  vigil.DefaultMaxEvidenceBytes,
 		RetentionDays:     30,
 		MaxIPv4Prefix:     16,
 		MaxIPv6Prefix:     32,

@@ -2,7 +2,6 @@ package incidents
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -10,28 +9,24 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/schedule"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
 // chaseEvery is how often missed report deadlines are looked for, as alert deadlines are.
 const chaseEvery = time.Minute
 
-// Run chases missed breach-report deadlines once a minute until ctx ends.
+// Run chases missed breach-report deadlines once a minute until ctx ends, on one
+// server of several.
 func (s *Service) Run(ctx context.Context) error {
-	for {
+	schedule.Every(ctx, s.once, "incident-report-deadlines", chaseEvery, schedule.Sleep, func(ctx context.Context) {
 		if n, err := s.ChaseDeadlines(ctx); err != nil {
 			s.log.ErrorContext(ctx, "incident report deadlines", slog.Any("error", err))
 		} else if n > 0 {
 			s.log.InfoContext(ctx, "incident report deadlines missed", slog.Int("chased", n))
 		}
-		t := time.NewTimer(chaseEvery)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
-	}
+	})
+	return nil
 }
 
 // ChaseDeadlines acts on every reportable breach past its 72-hour deadline and not
@@ -45,17 +40,7 @@ func (s *Service) ChaseDeadlines(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n := 0
-	var errs []error
-	for _, id := range ids {
-		done, err := s.chase(ctx, id, now)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("incident %d: %w", id, err))
-		} else if done {
-			n++
-		}
-	}
-	return n, errors.Join(errs...)
+	return schedule.Each(ctx, ids, target, func(ctx context.Context, id int64) (bool, error) { return s.chase(ctx, id, now) })
 }
 
 // chase chases incident id's missed deadline, unless that was done or it was reported meanwhile.

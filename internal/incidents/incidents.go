@@ -21,12 +21,10 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/schedule"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/threatintel"
 )
-
-// DefaultMaxEvidenceBytes caps one evidence file when the configuration does not.
-const DefaultMaxEvidenceBytes = 20 << 20
 
 // FeedBackSource is the intel source an incident's indicators are fed back into.
 const FeedBackSource = "vigil-incidents"
@@ -42,12 +40,14 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// MaxEvidenceBytes caps one evidence file (DefaultMaxEvidenceBytes when zero).
+	// MaxEvidenceBytes caps one evidence file (vigil.DefaultMaxEvidenceBytes when zero).
 	MaxEvidenceBytes int64
 	// Centre is the sector centre's name, as exports name their producer.
 	Centre string
 	// Import feeds indicators back to be hunted for; nil answers unavailable.
 	Import Importer
+	// Once runs the deadline chase as one server of several; nil runs it here.
+	Once schedule.Once
 }
 
 // Service holds the use cases; it is safe for concurrent use.
@@ -58,11 +58,13 @@ type Service struct {
 	maxFile int64
 	centre  string
 	imp     Importer
+	once    schedule.Once
 }
 
 // New builds the Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now, maxFile: d.MaxEvidenceBytes, centre: d.Centre, imp: d.Import}
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, maxFile: d.MaxEvidenceBytes, centre: d.Centre, imp: d.Import,
+		once: schedule.OrHere(d.Once)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -70,7 +72,7 @@ func New(d Deps) *Service {
 		s.now = time.Now
 	}
 	if s.maxFile <= 0 {
-		s.maxFile = DefaultMaxEvidenceBytes
+		s.maxFile = vigil.DefaultMaxEvidenceBytes
 	}
 	if s.centre == "" {
 		s.centre = "vigil sector centre"

@@ -79,3 +79,12 @@ func debianSource(s string) string {
 	name, _, _ := strings.Cut(strings.TrimSpace(s), " ")
 	return name
 }
+
+// ComponentOfPURL is the component a package URL names, placed in its OSV ecosystem and
+// named as OSV names it (Maven "group:artifact"); a purl of a type OSV has no ecosystem
+// for is placed in none, with its namespace as vendor. VEX statements name products this way.
+func ComponentOfPURL(s string) (vigil.Component, error) { return componentFromPURL(s) }
+
+// PackageURL writes the package URL of a package of an ecosystem lockfiles name (Go, PyPI,
+// npm, Maven, Packagist), or "" for other ecosystems.
+func PackageURL(ecosystem, name, version string) string { return buildPURL(ecosystem, name, version) }

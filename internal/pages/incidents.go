@@ -233,7 +233,7 @@ func (p *Pages) showIncident(w http.ResponseWriter, r *http.Request, status int,
 	d := incidentData{Case: c, Now: time.Now(), Sector: pr.Role.Sector(), Works: own && pr.Need(vigil.AlertWorkers...) == nil,
 		Assesses: own && pr.Need(vigil.OrgEditors...) == nil, Categories: categoryChoices(c.Suggested),
 		Severities: []option{{"", "Not set", ""}, {"low", "Low", ""}, {"medium", "Medium", ""}, {"high", "High", ""}, {"critical", "Critical", ""}},
-		TLPs:       incidentTLPs(), Moves: moveChoices(c.Incident), MaxFile: fmt.Sprintf("%d MB", p.app.Incidents.MaxEvidenceBytes()>>20),
+		TLPs:       incidentTLPs(), Moves: moveChoices(c.Incident), MaxFile: vigil.SizeWords(p.app.Incidents.MaxEvidenceBytes()),
 		CanAsk: pr.Org == c.Org && pr.Need(vigil.RoleOrgAdmin, vigil.RoleOrgMember) == nil}
 	for i := 1; i <= 5; i++ {
 		d.Likelihood = append(d.Likelihood, option{strconv.Itoa(i), fmt.Sprintf("%d: %s", i, vigil.BreachLikelihoods[i]), ""})

@@ -154,6 +154,7 @@ type itemData struct {
 	Item      frameworks.ItemResult
 	Grades    []vigil.Grade
 	Form      itemForm
+	MaxFile   string // the evidence file cap, in words
 }
 
 type itemForm struct {
@@ -192,7 +193,8 @@ func (p *Pages) itemPage(r *http.Request, pr vigil.Principal) (itemData, error) 
 	}
 	for _, it := range a.Result.Items {
 		if it.Item.ID == itemParam(r) {
-			return itemData{Org: a.Org.ODSCode, Framework: a.Framework, Item: it, Grades: a.Framework.Scale.Grades()}, nil
+			return itemData{Org: a.Org.ODSCode, Framework: a.Framework, Item: it, Grades: a.Framework.Scale.Grades(),
+				MaxFile: vigil.SizeWords(p.app.Posture.MaxEvidenceBytes())}, nil
 		}
 	}
 	return itemData{}, vigil.Errorf(vigil.ENOTFOUND, "there is no item %q in %s", itemParam(r), a.Framework.Title)

@@ -18,7 +18,7 @@ func (p *Pages) evidenceUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	org, fw, item := orgParam(r, pr), frameworkParam(r), itemParam(r)
-	name, data, err := uploadedFile(r, "file")
+	name, data, err := uploadedFile(r, "file", p.app.Posture.MaxEvidenceBytes())
 	if err == nil {
 		_, err = p.app.Posture.AttachEvidence(r.Context(), pr, org, fw, item, name, data)
 	}
@@ -43,13 +43,13 @@ func (p *Pages) evidenceUpload(w http.ResponseWriter, r *http.Request) {
 
 // uploadedFile reads the form's file field: its name and bytes, one byte past the cap
 // at most so that the use case can say it is too big.
-func uploadedFile(r *http.Request, field string) (string, []byte, error) {
+func uploadedFile(r *http.Request, field string, max int64) (string, []byte, error) {
 	f, h, err := r.FormFile(field)
 	if err != nil {
-		return "", nil, vigil.Errorf(vigil.EINVALID, "choose a file to upload (a PDF, PNG, JPEG or plain text file of at most 1 MB)")
+		return "", nil, vigil.Errorf(vigil.EINVALID, "choose a file to upload (a PDF, picture, plain text or zip file of at most %s)", vigil.SizeWords(max))
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, vigil.MaxEvidenceBytes+1))
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	return h.Filename, data, err
 }
 

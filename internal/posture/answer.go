@@ -109,7 +109,7 @@ func dateText(a vigil.PostureAnswer) string {
 }
 
 // AttachEvidence keeps data as the evidence file of one item (replacing any earlier
-// one): at most vigil.MaxEvidenceBytes, and a PDF, PNG, JPEG or plain text by its
+// one): at most MaxEvidenceBytes, and of a kind vigil.CheckEvidence accepts by its
 // content, whatever its name says. A refused file is a *vigil.FieldError on "file".
 func (s *Service) AttachEvidence(ctx context.Context, p vigil.Principal, ods, fw, item, name string, data []byte) (vigil.EvidenceFile, error) {
 	code, err := orgFor(p, ods, writers)
@@ -124,7 +124,7 @@ func (s *Service) AttachEvidence(ctx context.Context, p vigil.Principal, ods, fw
 	if !ok {
 		return vigil.EvidenceFile{}, vigil.Errorf(vigil.ENOTFOUND, "no item %q in the framework %s", item, f.ID)
 	}
-	kind, err := vigil.EvidenceKind(data)
+	kind, err := vigil.CheckEvidence(data, s.max)
 	if err != nil {
 		return vigil.EvidenceFile{}, fieldErr("file", err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/posture/frameworks"
+	"github.com/vigil-health/vigil/internal/schedule"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -26,6 +27,10 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// MaxEvidenceBytes caps one evidence file (vigil.DefaultMaxEvidenceBytes when zero).
+	MaxEvidenceBytes int64
+	// Once runs the review reminders as one server of several; nil runs them here.
+	Once schedule.Once
 }
 
 // Service holds the use cases; it is safe for concurrent use.
@@ -33,11 +38,16 @@ type Service struct {
 	store *store.Store
 	log   *slog.Logger
 	now   func() time.Time
+	max   int64 // bytes of one evidence file
+	once  schedule.Once
 }
 
 // New builds the Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now}
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, max: d.MaxEvidenceBytes, once: schedule.OrHere(d.Once)}
+	if s.max <= 0 {
+		s.max = vigil.DefaultMaxEvidenceBytes
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -46,6 +56,9 @@ func New(d Deps) *Service {
 	}
 	return s
 }
+
+// MaxEvidenceBytes is the cap on one evidence file, for the doors' body limits.
+func (s *Service) MaxEvidenceBytes() int64 { return s.max }
 
 // Who may do what: an organisation's own people read and answer its assessment and
 // plan; sector analysts read every organisation's, sector admins also answer for one

@@ -2,7 +2,6 @@ package posture
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/posture/frameworks"
+	"github.com/vigil-health/vigil/internal/schedule"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -20,14 +20,14 @@ const remindEvery = time.Hour
 // remindBatch bounds the reminders one pass writes; the rest wait for the next pass.
 const remindBatch = 200
 
-// Run sends reminders of passed review dates until ctx ends.
+// Run sends reminders of passed review dates until ctx ends, on one server of several.
 func (s *Service) Run(ctx context.Context) error {
-	s.remindLoop(ctx, sleepCtx)
+	s.remindLoop(ctx, schedule.Sleep)
 	return nil
 }
 
 func (s *Service) remindLoop(ctx context.Context, sleep func(context.Context, time.Duration) bool) {
-	for {
+	schedule.Every(ctx, s.once, "posture-reminders", remindEvery, sleep, func(ctx context.Context) {
 		n, err := s.RemindDue(ctx)
 		if err != nil {
 			s.log.ErrorContext(ctx, "posture review reminders", slog.Any("error", err))
@@ -35,21 +35,7 @@ func (s *Service) remindLoop(ctx context.Context, sleep func(context.Context, ti
 		if n > 0 {
 			s.log.InfoContext(ctx, "posture review reminders written", slog.Int("reminders", n))
 		}
-		if !sleep(ctx, remindEvery) {
-			return
-		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	})
 }
 
 // RemindDue writes a reminder to the outbox for every answer whose review date passed
@@ -63,17 +49,7 @@ func (s *Service) RemindDue(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n := 0
-	var errs []error
-	for _, a := range due {
-		done, err := s.remind(ctx, a)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", answerTarget(a), err))
-		} else if done {
-			n++
-		}
-	}
-	return n, errors.Join(errs...)
+	return schedule.Each(ctx, due, answerTarget, s.remind)
 }
 
 func (s *Service) remind(ctx context.Context, a vigil.PostureAnswer) (bool, error) {

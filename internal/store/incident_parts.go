@@ -68,10 +68,10 @@ func (s *Store) IncidentLinks(ctx context.Context, id int64) ([]vigil.IncidentLi
 
 // AddEvidence stores a file of an incident with its metadata.
 func (s *Store) AddEvidence(ctx context.Context, e vigil.Evidence, content []byte) (vigil.Evidence, error) {
-	e.AddedAt = s.now()
+	e.UploadedAt = s.now()
 	rows, err := s.wdb().query(ctx, `INSERT INTO incident_evidence (incident_id, name, content_type, size, sha256, content,
 		added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, e.Incident, e.Name, e.ContentType, e.Size,
-		e.SHA256, content, e.AddedBy, dbTime(e.AddedAt))
+		e.SHA256, content, e.UploadedBy, dbTime(e.UploadedAt))
 	if err == nil {
 		e.ID, err = scanOptionalID(rows)
 	}
@@ -85,8 +85,8 @@ const evidenceColumns = `id, incident_id, name, content_type, size, sha256, adde
 
 func scanEvidence(sc scanner, extra ...any) (vigil.Evidence, error) {
 	var e vigil.Evidence
-	err := sc.Scan(append([]any{&e.ID, &e.Incident, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.AddedBy,
-		scanTime(&e.AddedAt)}, extra...)...)
+	err := sc.Scan(append([]any{&e.ID, &e.Incident, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.UploadedBy,
+		scanTime(&e.UploadedAt)}, extra...)...)
 	return e, err
 }
 

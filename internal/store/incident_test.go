@@ -96,8 +96,8 @@ func TestIncidentPartsStore(t *testing.T) {
 			t.Errorf("linking twice: %v", err)
 		}
 		content := []byte("%PDF-1.4 a report\x00\xff")
-		ev, err := s.AddEvidence(ctx, vigil.Evidence{Incident: inc.ID, Name: "r.pdf", ContentType: "application/pdf",
-			Size: int64(len(content)), SHA256: "00", AddedBy: "ana"}, content)
+		ev, err := s.AddEvidence(ctx, vigil.Evidence{Incident: inc.ID, EvidenceFile: vigil.EvidenceFile{Name: "r.pdf",
+			ContentType: "application/pdf", Size: int64(len(content)), SHA256: "00", UploadedBy: "ana"}}, content)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package vuln
 
 import (
 	"cmp"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -76,6 +77,27 @@ func BenchmarkLoad(b *testing.B) {
 	path := filepath.Join(sharedData(b), "vuln", "osv", "offline-db")
 	for b.Loop() {
 		if _, _, err := Load(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMatchSector matches 10,000 products (a care home's product list, repeated)
+// against 200 sector advisories and the products-of-concern policy.
+func BenchmarkMatchSector(b *testing.B) {
+	advs := ProductsOfConcern().Advisories
+	for i := range 200 {
+		advs = append(advs, vigil.SectorAdvisory{ID: fmt.Sprintf("S-%d", i), Vendor: fmt.Sprintf("Vendor %d", i%40),
+			Product: fmt.Sprintf("Product %d", i), Match: vigil.ProductPrefix, Severity: vigil.SeverityHigh, Summary: "s",
+			Ranges: []vigil.VersionRange{{Introduced: "1.0", Fixed: fmt.Sprintf("%d.2.3", 2+i%5)}}})
+	}
+	var comps []vigil.Component
+	for i := range 10000 {
+		comps = append(comps, vigil.Component{Vendor: fmt.Sprintf("Vendor %d Ltd", i%50), Product: fmt.Sprintf("Vendor %d Product %d Desktop", i%50, i%250), Version: fmt.Sprintf("%d.1.%d", 1+i%4, i%9)})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := MatchSector(comps, advs); err != nil {
 			b.Fatal(err)
 		}
 	}

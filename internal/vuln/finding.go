@@ -11,6 +11,8 @@ type Finding struct {
 	Ecosystem string `json:"ecosystem"`
 	Name      string `json:"name"`
 	Version   string `json:"version"`
+	// Vendor is who makes a product outside package ecosystems (sector advisories).
+	Vendor string `json:"vendor,omitempty"`
 	// Location says where in the input the component is ("line 12").
 	Location string `json:"location,omitempty"`
 	// ID is the advisory that matched (the first in order when several aliases did).
@@ -30,6 +32,11 @@ type Finding struct {
 	EPSS *EPSS `json:"epss,omitempty"`
 	// Severity is the highest CVSS base score among the merged records.
 	Severity Severity `json:"severity"`
+	// Kind says where the advisory came from: empty for OSV, "sector" for an analyst's
+	// sector advisory, "policy" for a built-in policy such as the products of concern.
+	Kind string `json:"kind,omitempty"`
+	// Steps are what to do, in order, when a sector advisory gives them.
+	Steps []string `json:"steps,omitempty"`
 }
 
 // Unmatched is a component that could not be checked, and why; it is never dropped

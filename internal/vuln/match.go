@@ -35,7 +35,7 @@ func compareFindings(a, b Finding) int {
 func (db *DB) matchOne(c vigil.Component) ([]Finding, string) {
 	switch {
 	case c.Ecosystem == "":
-		return nil, "not in a package ecosystem (no advisories to match by vendor and product yet)"
+		return nil, "not in a package ecosystem: only sector advisories (MatchSector) can match it, by vendor and product"
 	case c.Version == "":
 		return nil, "no version given"
 	case db.stats.ByEcosystem[baseEcosystem(c.Ecosystem)] == 0:

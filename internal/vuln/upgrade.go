@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+
+	vigil "github.com/vigil-health/vigil"
 )
 
 // Upgrade is the advice for one component: the lowest version that fixes every
@@ -51,11 +53,15 @@ func joinIDs(ids []string) string {
 // Upgrades gives one piece of advice per affected component: for each finding the
 // lowest fixed version above the component's, and of those the highest, since it
 // fixes them all (the range rules make a finding's fixes the upper ends of the
-// affected intervals holding the version).
+// affected intervals holding the version). Findings of a policy (products of concern)
+// are left out: no version fixes them, and their steps say what to do.
 func Upgrades(findings []Finding) []Upgrade {
 	byComponent := map[[4]string]*Upgrade{}
 	var order [][4]string
 	for _, f := range findings {
+		if f.Kind == "policy" {
+			continue
+		}
 		key := [4]string{f.Input, f.Ecosystem, f.Name, f.Version}
 		u, ok := byComponent[key]
 		if !ok {
@@ -67,7 +73,7 @@ func Upgrades(findings []Finding) []Upgrade {
 			u.Unfixed = append(u.Unfixed, f.ID)
 			continue
 		}
-		if c, ok := CompareVersions(f.Ecosystem, f.Fixed[0], u.To); u.To == "" || ok && c > 0 {
+		if c, ok := compareFixed(f.Ecosystem, f.Fixed[0], u.To); u.To == "" || ok && c > 0 {
 			u.To = f.Fixed[0]
 		}
 	}
@@ -82,4 +88,13 @@ func Upgrades(findings []Finding) []Upgrade {
 		return cmp.Or(cmp.Compare(a.Input, b.Input), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Version, b.Version))
 	})
 	return out
+}
+
+// compareFixed orders fixed versions: by the ecosystem's rules, or as dotted numbers for
+// a product outside package ecosystems.
+func compareFixed(ecosystem, a, b string) (int, bool) {
+	if ecosystem == "" {
+		return vigil.CompareProductVersions(a, b), true
+	}
+	return CompareVersions(ecosystem, a, b)
 }

@@ -7,8 +7,8 @@
 //     principal. It is outermost so that it also sees the 500 a panic becomes.
 //  2. recover: a panic becomes a 500 problem naming the request id; the stack goes
 //     only to the log.
-//  3. limitBody: bounds request bodies (Deps.MaxBodyBytes, or Deps.BodyLimits for
-//     paths that stream).
+//  3. limitBody: bounds request bodies (Deps.MaxBodyBytes, or the cap of the most
+//     specific route pattern in Deps.BodyLimits and the API's operations that set one).
 //  4. csrf: net/http's CrossOriginProtection refuses cross-origin state-changing
 //     requests. Requests with an Authorization header skip it: a browser cannot add
 //     that header cross-origin without a CORS preflight, which this server never

@@ -99,7 +99,7 @@ func TestEvidenceDownloadIsAnAttachment(t *testing.T) {
 	r := f.do("GET", fmt.Sprintf("%s/%d", base, ev.ID), nil, f.as("sector_analyst"))
 	h := r.header
 	if r.status != ok || h.Get("Content-Type") != "application/octet-stream" || h.Get("X-Content-Type-Options") != "nosniff" ||
-		h.Get("Content-Disposition") != "attachment; filename=_screen_.txt" || h.Get("X-Checksum-Sha256") != ev.SHA256 {
+		h.Get("Content-Disposition") != "attachment; filename=screen.txt" || h.Get("X-Checksum-Sha256") != ev.SHA256 {
 		t.Errorf("download: %d %v", r.status, h)
 	}
 	if big := f.do("POST", base+"?name=big.txt", strings.Repeat("a", 21<<20), f.as("org_admin")); big.status < 400 || big.status >= 500 {

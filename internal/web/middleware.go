@@ -189,7 +189,7 @@ func (s *Server) recover(next http.Handler) http.Handler {
 // limitBody bounds the request body.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limit := s.bodyLimit(r.URL.Path)
+		limit := s.bodyLimits.of(r)
 		if r.ContentLength > limit {
 			api.WriteError(w, r, s.log, &huma.ErrorModel{Status: http.StatusRequestEntityTooLarge,
 				Title:  http.StatusText(http.StatusRequestEntityTooLarge),
@@ -203,16 +203,32 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 	})
 }
 
-// bodyLimit is the body limit for path: the longest matching prefix in BodyLimits, or
-// MaxBodyBytes.
-func (s *Server) bodyLimit(path string) int64 {
-	limit, best := s.deps.MaxBodyBytes, -1
-	for prefix, n := range s.bodyLimits {
-		if len(prefix) > best && strings.HasPrefix(path, prefix) {
-			limit, best = n, len(prefix)
+// bodyLimits finds a request's body cap by the same pattern rules as the routes, so
+// that an operation under a path with a wildcard ("/api/v1/orgs/{ods}/inventory") can
+// have its own: a pattern with {wildcards}, a subtree ending in "/", or an exact path;
+// the most specific pattern wins, and a request no pattern matches gets the default.
+type bodyLimits struct {
+	mux   *http.ServeMux
+	limit map[string]int64
+	def   int64
+}
+
+func newBodyLimits(limits map[string]int64, def int64) bodyLimits {
+	b := bodyLimits{mux: http.NewServeMux(), limit: limits, def: def}
+	for pattern := range limits {
+		b.mux.Handle(pattern, http.NotFoundHandler())
+	}
+	return b
+}
+
+// of returns r's body cap.
+func (b bodyLimits) of(r *http.Request) int64 {
+	if _, pattern := b.mux.Handler(r); pattern != "" {
+		if n, ok := b.limit[pattern]; ok {
+			return n
 		}
 	}
-	return limit
+	return b.def
 }
 
 // csrf refuses cross-origin state-changing requests that rely on the session cookie.

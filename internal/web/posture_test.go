@@ -60,8 +60,13 @@ func TestPostureAndSupportThroughTheAPI(t *testing.T) {
 		if r := f.do("PUT", ev, "MZ\x90 an executable\x00", admin); r.status != http.StatusUnprocessableEntity && r.status != http.StatusBadRequest {
 			t.Errorf("an executable: %d %s", r.status, r.body)
 		}
-		if r := f.do("PUT", ev, strings.Repeat("a", vigil.MaxEvidenceBytes+1), admin); r.status != http.StatusRequestEntityTooLarge {
+		if r := f.do("PUT", ev, strings.Repeat("a", vigil.DefaultMaxEvidenceBytes+1), admin); r.status != http.StatusRequestEntityTooLarge {
 			t.Errorf("an oversized file: %d", r.status)
+		}
+		// Over the server's general 1 MiB body cap, under the evidence cap: the route's
+		// own limit applies although its path holds wildcards.
+		if r := f.do("PUT", ev, "%PDF-1.7 "+strings.Repeat("scan ", 600_000), admin); r.status != http.StatusOK {
+			t.Errorf("a 3 MB scan: %d %.300s", r.status, r.body)
 		}
 
 		lso := f.lso(ownOrg)

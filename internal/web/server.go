@@ -35,8 +35,8 @@ type Deps struct {
 	SecureCookies bool
 	// MaxBodyBytes bounds request bodies (api.DefaultMaxBodyBytes when zero).
 	MaxBodyBytes int64
-	// BodyLimits overrides MaxBodyBytes for paths under a prefix; the longest matching
-	// prefix wins. The API's streaming operations bring their own (api.BodyLimits, from
+	// BodyLimits overrides MaxBodyBytes by route pattern ("/api/v1/events", a subtree
+	// "/incidents/", "/api/v1/orgs/{ods}/inventory"); the most specific pattern wins. The API's streaming operations bring their own (api.BodyLimits, from
 	// the services' configured caps); these are added over them, for plain handlers.
 	BodyLimits map[string]int64
 	// TrustedOrigins are origins (scheme://host[:port]) allowed to make
@@ -56,7 +56,7 @@ type Deps struct {
 // Server is vigil's HTTP server.
 type Server struct {
 	app        *app.App
-	bodyLimits map[string]int64 // path prefix → request size cap
+	bodyLimits bodyLimits // request size caps by route pattern
 	log        *slog.Logger
 	deps       Deps
 	mux        *http.ServeMux
@@ -98,10 +98,12 @@ func New(d Deps) *Server {
 	s.cop.SetDenyHandler(http.HandlerFunc(s.crossOriginRefused))
 	s.api = api.New(muxRecorder{s}, api.Deps{App: d.App, Logger: d.Logger,
 		SecureCookies: d.SecureCookies, MaxBodyBytes: d.MaxBodyBytes, Version: d.Version})
-	s.bodyLimits = s.api.BodyLimits()
-	// The incident page's evidence upload (multipart, so a little over the file cap).
-	s.bodyLimits["/incidents/"] = d.App.Incidents.MaxEvidenceBytes() + 64<<10
-	maps.Copy(s.bodyLimits, d.BodyLimits)
+	limits := s.api.BodyLimits()
+	// The pages' evidence uploads (multipart, so a little over the file cap).
+	limits["/incidents/"] = d.App.Incidents.MaxEvidenceBytes() + 64<<10
+	limits["/posture/evidence"] = d.App.Posture.MaxEvidenceBytes() + 64<<10
+	maps.Copy(limits, d.BodyLimits)
+	s.bodyLimits = newBodyLimits(limits, d.MaxBodyBytes)
 	s.metrics.reg.MustRegister(d.App.Collectors()...)
 	s.pages = pages.New(pages.Deps{App: d.App, Logger: d.Logger, SecureCookies: d.SecureCookies})
 	s.pages.Register(s)
