@@ -178,6 +178,7 @@ var layers = map[string]string{
 	"internal/posture/frameworks": engine,
 	"internal/support":            usecase,
 	"internal/inventories":        usecase,
+	"internal/exposure":           usecase,
 	"internal/reports":            usecase,
 	"internal/app":                compose,
 	"internal/demo":               compose,

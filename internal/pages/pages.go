@@ -98,6 +98,7 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.supportRoutes()...)
 	rs = append(rs, p.reportRoutes()...)
 	rs = append(rs, p.inventoryRoutes()...)
+	rs = append(rs, p.exposureRoutes()...)
 	return rs
 }
 
