@@ -17,7 +17,8 @@ import (
 // transaction of its own, so that an upload or a pull of any size needs the memory of one
 // batch. Each batch is loaded into a temporary table (COPY on PostgreSQL, multi-row
 // INSERTs on SQLite) and merged with three set-wise statements, so that nothing reads
-// the source's whole previous set. Every claim a batch writes is marked with the import's
+// the source's whole previous set. Batches are not counted as a change until Finish, so
+// that servers rebuild their matchers once per import. Every claim a batch writes is marked with the import's
 // id: Finish withdraws, after a complete pull, the claims of the source that no batch
 // wrote, and EachChanged reads back those a batch added or changed.
 type SourceImport struct {
@@ -25,6 +26,7 @@ type SourceImport struct {
 	source   string
 	id       int64
 	total    SourceChange // Changed stays empty: it is per batch
+	changed  int          // indicators the batches added or changed
 	finished bool
 }
 
@@ -70,6 +72,7 @@ func (imp *SourceImport) Store(ctx context.Context, inds []vigil.Indicator) (Sou
 	}
 	imp.total.Added += ch.Added
 	imp.total.Refreshed += ch.Refreshed
+	imp.changed += len(ch.Changed)
 	return ch, nil
 }
 
@@ -93,13 +96,7 @@ func (s *Store) storeBatch(ctx context.Context, c conn, imp *SourceImport, rows 
 	if _, err := c.exec(ctx, upsertClaimsSQL, imp.source, now, now, imp.id, imp.id); err != nil {
 		return ch, fmt.Errorf("insert claims: %w", err)
 	}
-	if err := s.dropBatch(ctx, c); err != nil {
-		return ch, err
-	}
-	if ch.Added == 0 && len(ch.Changed) == 0 {
-		return ch, nil
-	}
-	return ch, s.bumpVersion(ctx, c, ScopeIntel)
+	return ch, s.dropBatch(ctx, c)
 }
 
 // claimChanged is true when the claim s differs from the batch row b in what makes an
@@ -244,7 +241,8 @@ func (s *Store) dropBatch(ctx context.Context, c conn) error {
 	return nil
 }
 
-// Finish ends the import and returns its totals. complete says the import was the
+// Finish ends the import, counts the change once (store.Versions: the servers rebuild
+// their matchers once, not after every batch) and returns its totals. complete says the import was the
 // source's whole current set (a complete pull): the claims of the source that no batch
 // of this import wrote are then withdrawn, and indicators no source holds any more
 // removed.
@@ -253,18 +251,20 @@ func (imp *SourceImport) Finish(ctx context.Context, complete bool) (SourceChang
 		return imp.total, fmt.Errorf("import of %q finished twice", imp.source)
 	}
 	imp.finished = true
-	if !complete {
-		return imp.total, nil
-	}
 	err := imp.s.inTx(ctx, func(tx *Store, c conn) error {
-		if err := tx.lockTable(ctx, c, "indicator_sources"); err != nil {
-			return err
+		if complete {
+			if err := tx.lockTable(ctx, c, "indicator_sources"); err != nil {
+				return err
+			}
+			n, err := tx.withdrawUnmarked(ctx, c, imp.source, imp.id)
+			if err != nil {
+				return err
+			}
+			imp.total.Withdrawn = n
 		}
-		n, err := tx.withdrawUnmarked(ctx, c, imp.source, imp.id)
-		if err != nil || n == 0 {
-			return err
+		if imp.changed == 0 && imp.total.Withdrawn == 0 {
+			return nil
 		}
-		imp.total.Withdrawn = n
 		return tx.bumpVersion(ctx, c, ScopeIntel)
 	})
 	if err != nil {
