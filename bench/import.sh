@@ -24,11 +24,17 @@ DATA=${DATA:-../shared/data}
 OUT=${OUT:-bench/out}
 PG=${VIGIL_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
 SCHEMA=vigil_bench_import
+PULLSCHEMA=vigil_bench_pull
 export GOTOOLCHAIN=local
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
-go build -o "$OUT/vigil" ./cmd/vigil
+# VIGIL_BIN measures another build (an earlier commit's, for a "before" figure).
+if [ -n "${VIGIL_BIN:-}" ]; then
+  cp "$VIGIL_BIN" "$OUT/vigil"
+else
+  go build -o "$OUT/vigil" ./cmd/vigil
+fi
 IOCS=$OUT/iocs-$N.txt
 FEEDFILE=$OUT/feed-$FEED/feed.txt
 [ -s "$IOCS" ] || go run ./bench/benchdata -data "$DATA" -n "$N" -iocs "$IOCS"
@@ -44,7 +50,7 @@ start_timed() {
   /usr/bin/time -v -o "$log.time" "$OUT/vigil" serve --addr 127.0.0.1:0 "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   URL=
-  for _ in $(seq 300); do
+  for _ in $(seq 1500); do # the matcher loads before the server listens
     URL=$(grep -m1 -o 'listening on http://[^ ]*' "$log" | sed 's/listening on //') || true
     [ -n "$URL" ] && break
     sleep 0.2
@@ -63,7 +69,7 @@ stop_timed() {
 cleanup() {
   [ -z "$VIGIL_PID" ] || kill "$VIGIL_PID" 2>/dev/null || true
   [ -z "$HTTP_PID" ] || kill "$HTTP_PID" 2>/dev/null || true
-  psql "$PG" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" 2>/dev/null || true
+  psql "$PG" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" -c "DROP SCHEMA IF EXISTS $PULLSCHEMA CASCADE" 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -101,20 +107,25 @@ if [ "$PULL" = 1 ]; then
   done
 fi
 
+# fresh_store ENGINE DIR SCHEMA: an empty store with an analyst and their token (ANALYST);
+# sets FLAGS for vigil serve.
+fresh_store() {
+  rm -rf "$2"
+  mkdir -p "$2"
+  FLAGS=(--data-dir "$2")
+  if [ "$1" = postgres ]; then
+    psql "$PG" -qc "DROP SCHEMA IF EXISTS $3 CASCADE" -c "CREATE SCHEMA $3" 2>/dev/null
+    FLAGS+=(--db "$PG&search_path=$3")
+  fi
+  "$OUT/vigil" user add "${FLAGS[@]}" --email import@centre.example --role sector_analyst >/dev/null
+  ANALYST=$("$OUT/vigil" token create "${FLAGS[@]}" --email import@centre.example --name "import benchmark" 2>/dev/null)
+}
+
 for engine in $ENGINES; do
   dir=$OUT/import-$engine
-  rm -rf "$dir"
-  mkdir -p "$dir"
-  flags=(--data-dir "$dir")
-  if [ "$engine" = postgres ]; then
-    psql "$PG" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" -c "CREATE SCHEMA $SCHEMA" 2>/dev/null
-    flags+=(--db "$PG&search_path=$SCHEMA")
-  fi
-  "$OUT/vigil" user add "${flags[@]}" --email import@centre.example --role sector_analyst >/dev/null
-  ANALYST=$("$OUT/vigil" token create "${flags[@]}" --email import@centre.example --name "import benchmark" 2>/dev/null)
-
+  fresh_store "$engine" "$dir" "$SCHEMA"
   log=$OUT/serve-import-$engine.log log_time=$log.time
-  start_timed "$log" "${flags[@]}"
+  start_timed "$log" "${FLAGS[@]}"
   t0=$(now)
   code=$(curl -s -o "$dir/intel.json" -w '%{http_code}' -X POST -T "$IOCS" -H 'Expect:' \
     -H "Authorization: Bearer $ANALYST" "$URL/api/v1/intel?source=bench&name=iocs.txt") || code=000
@@ -124,8 +135,10 @@ for engine in $ENGINES; do
   row "$engine" "upload" "$(rate "$N" "$secs")" "${RSS_MB} MB" "$N indicators in ${secs:0:6} s" "$STATUS"
 
   if [ "$PULL" = 1 ]; then
+    dir=$OUT/pull-$engine
+    fresh_store "$engine" "$dir" "$PULLSCHEMA"
     log=$OUT/serve-pull-$engine.log log_time=$log.time
-    VIGIL_FEED_ALLOW_PRIVATE=127.0.0.0/8 start_timed "$log" "${flags[@]}"
+    VIGIL_FEED_ALLOW_PRIVATE=127.0.0.0/8 start_timed "$log" "${FLAGS[@]}"
     curl -s -o "$dir/feed.json" -X POST -H "Authorization: Bearer $ANALYST" -H 'Content-Type: application/json' \
       -d "{\"name\":\"bench-feed\",\"kind\":\"url\",\"url\":\"$FEEDURL\",\"enabled\":false}" "$URL/api/v1/feeds"
     id=$(grep -o '"id":[0-9]*' "$dir/feed.json" | head -1 | cut -d: -f2)

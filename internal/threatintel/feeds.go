@@ -28,6 +28,7 @@ func (s *Service) Run(ctx context.Context) error {
 	compiled := s.now()
 	for {
 		s.once(ctx, "feed-pulls", 0, s.pullDue) // each feed's own schedule says when it is due
+		s.takeOverJobs(ctx)
 		if s.now().Sub(compiled) >= decayTick {
 			if err := s.Recompile(ctx); err != nil && ctx.Err() == nil {
 				s.log.ErrorContext(ctx, "recompile for decay", slog.Any("error", err))
