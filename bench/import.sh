@@ -23,8 +23,8 @@ ENGINES=${ENGINES:-sqlite postgres}
 DATA=${DATA:-../shared/data}
 OUT=${OUT:-bench/out}
 PG=${VIGIL_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
-SCHEMA=vigil_bench_import
-PULLSCHEMA=vigil_bench_pull
+SCHEMA=${SCHEMA:-vigil_bench_import}
+PULLSCHEMA=${SCHEMA}_pull
 export GOTOOLCHAIN=local
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -48,15 +48,15 @@ SERVER_PID= VIGIL_PID= HTTP_PID=
 start_timed() {
   local log=$1; shift
   /usr/bin/time -v -o "$log.time" "$OUT/vigil" serve --addr 127.0.0.1:0 "$@" >"$log" 2>&1 &
-  SERVER_PID=$!
+  SERVER_PID=$! VIGIL_PID=
   URL=
   for _ in $(seq 1500); do # the matcher loads before the server listens
+    [ -n "$VIGIL_PID" ] || VIGIL_PID=$(pgrep -P "$SERVER_PID") || true
     URL=$(grep -m1 -o 'listening on http://[^ ]*' "$log" | sed 's/listening on //') || true
     [ -n "$URL" ] && break
     sleep 0.2
   done
   [ -n "$URL" ] || { echo "vigil serve did not start; see $log" >&2; exit 1; }
-  VIGIL_PID=$(pgrep -P "$SERVER_PID")
 }
 # stop_timed stops the server (time reports when its child ends) and sets RSS_MB.
 stop_timed() {
@@ -64,7 +64,7 @@ stop_timed() {
   kill "$VIGIL_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   RSS_MB=$(awk -F: '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$log_time")
-  SERVER_PID=
+  SERVER_PID= VIGIL_PID=
 }
 cleanup() {
   [ -z "$VIGIL_PID" ] || kill "$VIGIL_PID" 2>/dev/null || true
@@ -82,7 +82,7 @@ await() {
   local resp=$1 code=$2 loc state
   STATUS="HTTP $code"
   [ "$code" = 202 ] || return 0
-  loc=$(grep -o '"/api/v1/jobs/[0-9]*"' "$resp" | tr -d '"')
+  loc=/api/v1/jobs/$(grep -o '"id":[0-9]*' "$resp" | head -1 | cut -d: -f2)
   while :; do
     curl -s -o "$resp" -H "Authorization: Bearer $ANALYST" "$URL$loc"
     state=$(grep -o '"state":"[a-z]*"' "$resp" | head -1 | cut -d'"' -f4)
