@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -175,15 +176,34 @@ func (s *Store) loadBatch(ctx context.Context, c conn, rows []sourceRow) error {
 		valid_until TEXT, first_seen TEXT, last_seen TEXT, publisher TEXT)`); err != nil {
 		return fmt.Errorf("create import batch: %w", err)
 	}
-	// SQLite binds at most 32766 parameters a statement.
-	const per = 32766 / 14
+	// Full chunks reuse one prepared statement: parsing thousands of placeholders
+	// costs as much as inserting the rows. SQLite binds at most 32766 parameters.
+	const per = 1000
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			_ = full.Close()
+		}
+	}()
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(start+per, len(rows))]
 		args := make([]any, 0, len(chunk)*len(batchColumns))
 		for i := range chunk {
 			args = append(args, batchValues(start+i, &chunk[i], dbTime)...)
 		}
-		if _, err := c.exec(ctx, `INSERT INTO import_batch VALUES `+valuesList(len(chunk), len(batchColumns)), args...); err != nil {
+		q := `INSERT INTO import_batch VALUES ` + valuesList(len(chunk), len(batchColumns))
+		var err error
+		switch {
+		case len(chunk) < per:
+			_, err = c.exec(ctx, q, args...)
+		case full == nil:
+			if full, err = c.prepare(ctx, q); err == nil {
+				_, err = full.ExecContext(ctx, args...)
+			}
+		default:
+			_, err = full.ExecContext(ctx, args...)
+		}
+		if err != nil {
 			return fmt.Errorf("load import batch: %w", err)
 		}
 	}
