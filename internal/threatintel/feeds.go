@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -59,8 +60,13 @@ func (s *Service) pullDue(ctx context.Context) {
 		if !f.Enabled || f.Kind == vigil.FeedUpload || !feeds.Due(f.Schedule, f.LastPullAt, s.now()) {
 			continue
 		}
-		if _, err := s.pull(ctx, f, nil); err != nil && ctx.Err() == nil {
-			s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
+		ran := s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) {
+			if _, err := s.pull(ctx, f, nil); err != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
+			}
+		})
+		if !ran {
+			s.log.InfoContext(ctx, "feed pull skipped: the feed is being pulled already", slog.String("feed", f.Name))
 		}
 	}
 }
@@ -160,6 +166,10 @@ func (s *Service) keep(ctx context.Context, f vigil.Feed, at time.Time, res feed
 	}
 	return ch.Added+ch.Withdrawn+imp.changedCount > 0, s.publish(ctx, imp, ch)
 }
+
+// pullJobName is the lease one pull of feed id holds, on whichever server, so that two
+// complete pulls of a feed never overlap (each would withdraw what the other stored).
+func pullJobName(id int64) string { return "feed-pull-" + strconv.FormatInt(id, 10) }
 
 // pullError is the error as the feed shows it: what the fetch said, which names the URL
 // and the status but never the credentials.

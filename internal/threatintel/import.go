@@ -148,12 +148,16 @@ func (s *Service) publish(ctx context.Context, imp *importer, ch store.SourceCha
 	if imp.changedCount == 0 || len(s.added) == 0 {
 		return nil
 	}
+	page := s.hookPage
+	if page <= 0 {
+		page = hookPage
+	}
 	if !imp.overflow {
 		s.indicatorsAdded(ctx, imp.changed)
 		return nil
 	}
-	return imp.imp.EachChanged(ctx, hookPage, func(page []vigil.Indicator) error {
-		s.indicatorsAdded(ctx, page)
+	return imp.imp.EachChanged(ctx, page, func(inds []vigil.Indicator) error {
+		s.indicatorsAdded(ctx, inds)
 		return ctx.Err()
 	})
 }
@@ -203,7 +207,11 @@ func (imp *importer) flush() {
 		return
 	}
 	imp.changedCount += len(ch.Changed)
-	if !imp.overflow && imp.changedCount > changedInMemory {
+	limit := imp.s.changedInMemory
+	if limit <= 0 {
+		limit = changedInMemory
+	}
+	if !imp.overflow && imp.changedCount > limit {
 		imp.overflow, imp.changed = true, nil
 	}
 	if !imp.overflow {

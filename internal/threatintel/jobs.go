@@ -143,8 +143,13 @@ func (s *Service) pullJob(ctx context.Context, id int64, progress func(vigil.Imp
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.pull(ctx, f, progress); err != nil {
-		return nil, err
+	var pullErr error
+	ran := s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) { _, pullErr = s.pull(ctx, f, progress) })
+	if !ran {
+		return nil, vigil.Errorf(vigil.ECONFLICT, "feed %q is being pulled already; its pull ends soon", f.Name)
+	}
+	if pullErr != nil {
+		return nil, pullErr
 	}
 	if f, err = s.store.GetFeed(ctx, id); err != nil {
 		return nil, err

@@ -82,6 +82,10 @@ type Service struct {
 	spoolDir string
 	jobs     sync.WaitGroup // import jobs running in the background
 
+	// changedInMemory and hookPage, when set, replace the constants of the same names
+	// (tests make them small).
+	changedInMemory, hookPage int
+
 	matcher     match.Holder
 	held        heldMatchers
 	recompileMu sync.Mutex // serialises snapshot rebuilds
