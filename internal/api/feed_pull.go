@@ -1,13 +1,23 @@
 package api
 
-import "context"
+import (
+	"context"
+	"net/http"
+)
 
-// feedPull pulls a feed now and answers it with the outcome. A pull that fails is
-// still a 200: the feed shows status "error" and why, and keeps its indicators.
-func (a *API) feedPull(ctx context.Context, in *feedIDIn) (*feedResult, error) {
-	f, err := a.app.ThreatIntel.PullFeed(ctx, principal(ctx), in.ID)
+type jobStarted struct {
+	Status   int
+	Location string `header:"Location" doc:"The job to follow: GET it until its state is done or failed."`
+	Body     ImportJob
+}
+
+// feedPull starts a pull of the feed now, as a job: 202 with the job, which says how
+// the pull went once it has ended. A pull that fails leaves the feed with status
+// "error" and its previous indicators.
+func (a *API) feedPull(ctx context.Context, in *feedIDIn) (*jobStarted, error) {
+	j, err := a.app.ThreatIntel.StartFeedPull(ctx, principal(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &feedResult{Body: feedOut(f)}, nil
+	return &jobStarted{Status: http.StatusAccepted, Location: jobLocation(j.ID), Body: jobOut(j)}, nil
 }

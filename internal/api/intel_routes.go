@@ -23,7 +23,9 @@ func (a *API) intelRoutes() {
 		"one indicator per line; plain or gzip) into the named source. Uploads add and refresh " +
 		"indicators; they never withdraw what the source held. Answers the import report. One gzip " +
 		"layer and one tar are unpacked at most (422 past that); a file that unpacks to more than " +
-		"max_intel_bytes is refused with 413, keeping the indicators before the cap."
+		"max_intel_bytes is refused with 413, keeping the indicators before the cap. A file over 4 MiB " +
+		"(as sent) is imported as a job: the answer is 202 with the job and a Location header; GET " +
+		"/api/v1/jobs/{id} until its state is done or failed, when its report is the import report."
 	upload.MaxBodyBytes = MaxIntelUpload
 	upload.RequestBody = &huma.RequestBody{Required: true, Description: "The intel file, plain or gzip.",
 		Content: map[string]*huma.MediaType{"application/octet-stream": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}
@@ -41,6 +43,15 @@ func (a *API) intelRoutes() {
 	Register(a, op("get-feed", http.MethodGet, "/feeds/{id}", "Get a feed", "intel", e404), sector, a.feedGet)
 	Register(a, op("update-feed", http.MethodPatch, "/feeds/{id}", "Change a feed", "intel", e404, e409), sector, a.feedUpdate)
 	Register(a, op("delete-feed", http.MethodDelete, "/feeds/{id}", "Delete a feed and withdraw its indicators", "intel", e404), sector, a.feedDelete)
-	Register(a, op("pull-feed", http.MethodPost, "/feeds/{id}/pull", "Pull a feed now", "intel", e404), sector, a.feedPull)
+	pull := op("pull-feed", http.MethodPost, "/feeds/{id}/pull", "Pull a feed now", "intel", e404)
+	pull.DefaultStatus = http.StatusAccepted
+	pull.Description = "Starts the pull as a job and answers 202 with it and a Location header: GET " +
+		"/api/v1/jobs/{id} until its state is done or failed. A pull that fails keeps the feed's indicators " +
+		"and fails the job with the reason."
+	Register(a, pull, sector, a.feedPull)
+	job := op("get-job", http.MethodGet, "/jobs/{id}", "Follow an import job", "intel", e404)
+	job.Description = "A large upload or a feed pull running in the background: its state, progress and, " +
+		"once ended, its report. Shown to whoever started it and to sector analysts."
+	Register(a, job, sector, a.jobGet)
 	Register(a, op("list-indicators", http.MethodGet, "/indicators", "Search indicators", "intel"), sector, a.indicatorList)
 }

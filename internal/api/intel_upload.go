@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 
 	"github.com/vigil-health/vigil"
@@ -18,16 +20,28 @@ type intelUploadIn struct {
 	streamedBody
 }
 
-type intelUploadOut struct {
-	Body struct {
-		// Source is the source the indicators were credited to.
-		Source string `json:"source"`
-		intel.Report
-	}
+// InlineIntelBytes is the most an upload may send (as sent, gzip or not) to be imported
+// while the uploader waits and answered 200 with its report; a larger one is imported as
+// a job and answered 202 with the job to follow.
+const InlineIntelBytes = 4 << 20
+
+// intelUploadReport is the body of an upload imported at once.
+type intelUploadReport struct {
+	// Source is the source the indicators were credited to.
+	Source string `json:"source"`
+	intel.Report
 }
 
-// intelUpload imports an uploaded intel file into a source and answers the report:
-// counts by type, rejected lines with their numbers, not matchable, warninglisted, expired.
+type intelUploadOut struct {
+	Status   int
+	Location string `header:"Location" doc:"For a 202, the import job to follow."`
+	Body     any
+}
+
+// intelUpload imports an uploaded intel file into a source. A small one is imported at
+// once and answered with the report: counts by type, rejected lines with their numbers,
+// not matchable, warninglisted, expired. A larger one (over InlineIntelBytes) is
+// imported as a job: 202 with the job, whose report is the same once it has ended.
 func (a *API) intelUpload(ctx context.Context, in *intelUploadIn) (*intelUploadOut, error) {
 	var tlp vigil.TLP
 	if in.TLP != "" {
@@ -43,13 +57,32 @@ func (a *API) intelUpload(ctx context.Context, in *intelUploadIn) (*intelUploadO
 	}
 	body := http.MaxBytesReader(nil, in.req.Body, MaxIntelUpload)
 	defer body.Close()
-	rep, err := a.app.ThreatIntel.Import(ctx, principal(ctx), threatintel.Upload{Source: in.Source, TLP: tlp, Name: name}, body)
+	u := threatintel.Upload{Source: in.Source, TLP: tlp, Name: name}
+	head, whole, err := readHead(body, InlineIntelBytes)
+	if err != nil && !whole {
+		return nil, vigil.Errorf(vigil.EINVALID, "the upload broke off (%v): nothing was imported; send the whole file again", err)
+	}
+	if !whole {
+		j, err := a.app.ThreatIntel.StartUpload(ctx, principal(ctx), u, io.MultiReader(bytes.NewReader(head), body))
+		if err != nil {
+			return nil, err
+		}
+		return &intelUploadOut{Status: http.StatusAccepted, Location: jobLocation(j.ID), Body: jobOut(j)}, nil
+	}
+	rep, err := a.app.ThreatIntel.Import(ctx, principal(ctx), u, bytes.NewReader(head))
 	if err != nil {
 		return nil, intelUploadError(ctx, err)
 	}
-	out := &intelUploadOut{}
-	out.Body.Source, out.Body.Report = in.Source, *rep
-	return out, nil
+	return &intelUploadOut{Status: http.StatusOK, Body: intelUploadReport{Source: in.Source, Report: *rep}}, nil
+}
+
+// readHead reads r up to n bytes and reports whether that was all of it.
+func readHead(r io.Reader, n int) ([]byte, bool, error) {
+	head, err := io.ReadAll(io.LimitReader(r, int64(n)+1))
+	if err != nil {
+		return head, false, err
+	}
+	return head, len(head) <= n, nil
 }
 
 // intelUploadError answers an upload that unpacks past max_intel_bytes with 413 naming

@@ -104,7 +104,7 @@ func Open(ctx context.Context, d Deps) (*App, error) {
 	a.ThreatIntel = threatintel.New(threatintel.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now,
 		Warninglists: f.Warninglists, HTTPClient: f.HTTPClient, AllowPrivate: f.FeedAllowPrivate, MaxIntelBytes: f.MaxIntelBytes,
 		IndicatorsAdded: []func(context.Context, []vigil.Indicator){a.EarlyWarning.WarnOnIndicators, a.retroHunt},
-		Once:            a.once})
+		Once:            a.once, Node: a.nodeID})
 	var err error
 	a.Sightings, err = sightings.New(sightings.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Secret: f.Secret,
 		RetentionDays: f.RetentionDays, Alerts: a.Alerts, Matcher: a.ThreatIntel.Matcher, HoldMatcher: a.ThreatIntel.HoldMatcher, Once: a.once,
@@ -156,6 +156,9 @@ func (a *App) retroHunt(ctx context.Context, added []vigil.Indicator) {
 	}
 	a.Sightings.RetroHunt(ctx, added)
 }
+
+// nodeID names this server in import jobs, as the cluster does.
+func (a *App) nodeID() string { return a.Cluster.ID() }
 
 // runner is a service with background work.
 type runner interface{ Run(context.Context) error }

@@ -32,13 +32,15 @@ func Refused(addr netip.Addr, allow []netip.Prefix) bool {
 	return special
 }
 
-// NewClient returns a copy of base (nil: a client with a 10-minute timeout) whose
+// NewClient returns a copy of base (nil: a client with a one-hour timeout) whose
 // connections are checked when they are made: the address actually dialled, after DNS
 // and on every redirect, is refused with ErrPrivateAddress when Refused says so. It uses
 // no proxy, since a proxy would dial for it unchecked. A base whose transport is not an
 // *http.Transport cannot be checked, and its client refuses every request.
 func NewClient(base *http.Client, allow []netip.Prefix) *http.Client {
-	c := &http.Client{Timeout: 10 * time.Minute}
+	// The body is read as fast as the store takes its indicators (pulls are stored as they
+	// are parsed), so a long feed needs more than the few minutes its download would.
+	c := &http.Client{Timeout: time.Hour}
 	if base != nil {
 		cp := *base
 		c = &cp

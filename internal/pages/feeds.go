@@ -32,6 +32,7 @@ func (p *Pages) feedRoutes() []route {
 		{"POST /feeds/{id}/pull", p.feedPull},
 		{"GET /feeds/{id}/delete", p.feedDeleteAsk},
 		{"POST /feeds/{id}/delete", p.feedDelete},
+		{"GET /jobs/{id}", p.jobDetail},
 	}
 }
 
@@ -443,28 +444,36 @@ func (p *Pages) feedRefused(w http.ResponseWriter, r *http.Request, form feedFor
 	p.render(w, r, http.StatusUnprocessableEntity, "feed.html", &view{Title: f.Name, Errors: errs, Data: form.withChoices()})
 }
 
+// feedPull starts a pull as a job and waits a little for it: a quick pull's outcome is
+// shown on the feed's page, a long one's progress on its job's page.
 func (p *Pages) feedPull(w http.ResponseWriter, r *http.Request) {
 	pr, id, err := principalAndID(r, "feed")
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	f, err := p.app.ThreatIntel.PullFeed(r.Context(), pr, id)
+	j, err := p.app.ThreatIntel.StartFeedPull(r.Context(), pr, id)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
-		v := newFeedView(f)
+		f, _ := p.app.ThreatIntel.GetFeed(r.Context(), pr, id)
 		p.render(w, r, http.StatusUnprocessableEntity, "feed.html", &view{Title: f.Name,
-			Errors: []fieldError{{"pull", vigil.ErrorMessage(err)}}, Data: editForm(v)})
+			Errors: []fieldError{{"pull", vigil.ErrorMessage(err)}}, Data: editForm(newFeedView(f))})
 		return
+	}
+	if err == nil {
+		j, err = p.awaitJob(r, pr, j.ID)
 	}
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	done := "feed-pulled"
-	if f.Status == vigil.FeedError {
-		done = "feed-pull-failed"
+	to := "/jobs/" + strconv.FormatInt(j.ID, 10)
+	switch j.State {
+	case vigil.JobDone:
+		to = "/feeds/" + strconv.FormatInt(id, 10) + "?done=feed-pulled"
+	case vigil.JobFailed:
+		to = "/feeds/" + strconv.FormatInt(id, 10) + "?done=feed-pull-failed"
 	}
-	http.Redirect(w, r, "/feeds/"+strconv.FormatInt(f.ID, 10)+"?done="+done, http.StatusSeeOther)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 func (p *Pages) feedDeleteAsk(w http.ResponseWriter, r *http.Request) {

@@ -26,6 +26,8 @@ type view struct {
 	Errors []fieldError
 	// Data is the page's own content.
 	Data any
+	// Refresh, when set, reloads the page every so many seconds (a job's progress).
+	Refresh int
 }
 
 // navItem is one entry of the header's menu.

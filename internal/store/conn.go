@@ -13,6 +13,7 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 // conn runs SQL written with ? placeholders on either engine. Callers read every row of
@@ -29,6 +30,11 @@ func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return c.q.QueryContext(ctx, c.s.bind(query), args...)
+}
+
+// prepare prepares query for repeated use on c; the caller closes the statement.
+func (c conn) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	return c.q.PrepareContext(ctx, c.s.bind(query))
 }
 
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {

@@ -168,7 +168,7 @@ func (s *Store) DeleteFeed(ctx context.Context, id int64) (vigil.Feed, int, erro
 		if f, err = tx.feedWhere(ctx, c, "id = ?", id); err != nil {
 			return err
 		}
-		if withdrawn, err = tx.withdrawSource(ctx, c, f.Name, nil); err != nil {
+		if withdrawn, err = tx.withdrawUnmarked(ctx, c, f.Name, withdrawAll); err != nil {
 			return err
 		}
 		if _, err = c.exec(ctx, `DELETE FROM feeds WHERE id = ?`, id); err != nil {

@@ -10,9 +10,13 @@ import (
 )
 
 // benchIndicators is a feed of n addresses, domains and hashes, as a pull stores it.
-func benchIndicators(n, gen int) []vigil.Indicator {
+func benchIndicators(n, gen int) []vigil.Indicator { return benchIndicatorsFrom(0, n, gen) }
+
+// benchIndicatorsFrom is indicators start to start+n of such a feed.
+func benchIndicatorsFrom(start, n, gen int) []vigil.Indicator {
 	out := make([]vigil.Indicator, n)
-	for i := range out {
+	for j := range out {
+		i := start + j
 		var t vigil.IndicatorType
 		var v string
 		switch i % 3 {
@@ -23,7 +27,7 @@ func benchIndicators(n, gen int) []vigil.Indicator {
 		default:
 			t, v = vigil.TypeSHA256, fmt.Sprintf("%064x", i)
 		}
-		out[i] = vigil.Indicator{Type: t, Value: v, Provenance: vigil.Provenance{TLP: vigil.TLPGreen,
+		out[j] = vigil.Indicator{Type: t, Value: v, Provenance: vigil.Provenance{TLP: vigil.TLPGreen,
 			Reliability: 'B', Credibility: 2, Confidence: 70, Labels: []string{"emotet", fmt.Sprint("gen", gen)}}}
 	}
 	return out
@@ -46,6 +50,41 @@ func BenchmarkImport100k(b *testing.B) {
 					}
 					gen++
 					if _, err := s.ReplaceSourceIndicators(b.Context(), source, benchIndicators(n, gen)); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
+			})
+		}
+	})
+}
+
+// BenchmarkSourceImport measures storing a 200,000-indicator upload as the server does,
+// in 10,000-indicator batches of one transaction each (BeginSourceImport, Store, Finish):
+// into a new source ("new") and the same upload again with every label changed
+// ("refresh"). Report: indicators/s.
+func BenchmarkSourceImport(b *testing.B) {
+	const n, batch = 200_000, 10_000
+	storetest.EachBench(b, nil, func(b *testing.B, s *store.Store) {
+		for _, mode := range []string{"new", "refresh"} {
+			b.Run(mode, func(b *testing.B) {
+				gen := 0
+				for b.Loop() {
+					source := "bench-import-refresh"
+					if mode == "new" {
+						source = fmt.Sprint("bench-import-new-", gen)
+					}
+					gen++
+					imp, err := s.BeginSourceImport(source)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for start := 0; start < n; start += batch {
+						if _, err := imp.Store(b.Context(), benchIndicatorsFrom(start, batch, gen)); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if _, err := imp.Finish(b.Context(), false); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -61,7 +61,7 @@ func (s *Store) openSQLite(ctx context.Context, cfg Config) error {
 // IMMEDIATE so that a transaction that reads then writes never fails to upgrade its lock.
 const (
 	sqliteCommonParams = "_busy_timeout=5000&_foreign_keys=1&_synchronous=NORMAL"
-	sqliteWriterParams = sqliteCommonParams + "&_journal_mode=WAL&_txlock=immediate"
+	sqliteWriterParams = sqliteCommonParams + "&_journal_mode=WAL&_txlock=immediate&_pragma=cache_size(-32768)&_pragma=temp_store(2)"
 	sqliteReaderParams = sqliteCommonParams + "&_query_only=1"
 )
 

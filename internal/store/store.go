@@ -35,11 +35,12 @@ type Config struct {
 // Store is vigil's database: one concrete type over SQLite or PostgreSQL.
 type Store struct {
 	engine string
-	path   string  // the SQLite file; empty for PostgreSQL
-	dsn    string  // the PostgreSQL DSN, for the change listener's own connection
-	w      *sql.DB // the writer: one connection on SQLite, the pool on PostgreSQL
-	r      *sql.DB // readers; the same pool as w on PostgreSQL
-	tx     *sql.Tx // set on the *Store that Tx passes to its function
+	path   string    // the SQLite file; empty for PostgreSQL
+	dsn    string    // the PostgreSQL DSN, for the change listener's own connection
+	w      *sql.DB   // the writer: one connection on SQLite, the pool on PostgreSQL
+	r      *sql.DB   // readers; the same pool as w on PostgreSQL
+	tx     *sql.Tx   // set on the *Store that Tx passes to its function
+	raw    *sql.Conn // the connection tx runs on, on PostgreSQL: COPY goes through it
 	log    *slog.Logger
 	binds  *bindCache
 	clock  *func() time.Time
@@ -162,12 +163,20 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Store, c conn) error) erro
 
 // runTx runs fn in one new transaction.
 func (s *Store) runTx(ctx context.Context, fn func(tx *Store, c conn) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	sc, err := s.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer sc.Close()
+	tx, err := sc.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	bound := *s
 	bound.tx = tx
+	if s.isPG() {
+		bound.raw = sc
+	}
 	if err := fn(&bound, bound.wdb()); err != nil {
 		return errors.Join(err, ignoreDone(tx.Rollback()))
 	}

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/feeds"
 	"github.com/vigil-health/vigil/internal/intel"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // feedTick is how often Run looks for feeds that are due; decayTick how often it
@@ -29,6 +29,7 @@ func (s *Service) Run(ctx context.Context) error {
 	compiled := s.now()
 	for {
 		s.once(ctx, "feed-pulls", 0, s.pullDue) // each feed's own schedule says when it is due
+		s.takeOverJobs(ctx)
 		if s.now().Sub(compiled) >= decayTick {
 			if err := s.RecompileAll(ctx); err != nil && ctx.Err() == nil {
 				s.log.ErrorContext(ctx, "recompile for decay", slog.Any("error", err))
@@ -59,8 +60,13 @@ func (s *Service) pullDue(ctx context.Context) {
 		if !f.Enabled || f.Kind == vigil.FeedUpload || !feeds.Due(f.Schedule, f.LastPullAt, s.now()) {
 			continue
 		}
-		if _, err := s.pull(ctx, f); err != nil && ctx.Err() == nil {
-			s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
+		ran := s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) {
+			if _, err := s.pull(ctx, f, nil); err != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
+			}
+		})
+		if !ran {
+			s.log.InfoContext(ctx, "feed pull skipped: the feed is being pulled already", slog.String("feed", f.Name))
 		}
 	}
 }
@@ -93,16 +99,17 @@ func (s *Service) pullFeed(ctx context.Context, id int64) (vigil.Feed, error) {
 	if f.Kind == vigil.FeedUpload {
 		return f, vigil.Errorf(vigil.EINVALID, "feed %q is filled by uploads (POST /api/v1/intel?source=%s) and has nothing to pull", f.Name, f.Name)
 	}
-	if _, err := s.pull(ctx, f); err != nil {
+	if _, err := s.pull(ctx, f, nil); err != nil {
 		return f, err
 	}
 	return s.store.GetFeed(ctx, id)
 }
 
-// pull fetches f once, stores what it found, records the outcome and, when the
-// indicator set changed, recompiles and runs the hooks. It reports whether anything
-// changed; its error is only for the store.
-func (s *Service) pull(ctx context.Context, f vigil.Feed) (bool, error) {
+// pull fetches f once, stores what it found batch by batch as it is parsed, records the
+// outcome and, when the indicator set changed, recompiles and runs the hooks. It reports
+// whether anything changed; its error is only for the store. progress, when set, hears
+// of each batch stored.
+func (s *Service) pull(ctx context.Context, f vigil.Feed, progress func(vigil.ImportProgress)) (bool, error) {
 	at := s.now()
 	var prev feeds.State
 	if len(f.State) > 0 {
@@ -110,13 +117,19 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed) (bool, error) {
 			s.log.WarnContext(ctx, "feed state unreadable; pulling from scratch", slog.String("feed", f.Name), slog.Any("error", err))
 		}
 	}
-	var inds []vigil.Indicator
-	res, err := feeds.FetchLimited(ctx, s.client, s.maxIntel, f, intel.Options{Now: at, Warninglists: s.benign}, prev, func(i vigil.Indicator) { inds = append(inds, i) })
+	imp, err := s.newImporter(ctx, f.Name, progress)
+	if err != nil {
+		return false, err
+	}
+	res, err := feeds.FetchLimited(ctx, s.client, s.maxIntel, f, intel.Options{Now: at, Warninglists: s.benign}, prev, imp.add)
 	if err != nil {
 		s.metrics.feedPulls.WithLabelValues("error").Inc()
 		s.log.WarnContext(ctx, "feed pull failed", slog.String("feed", f.Name), slog.Any("error", err))
-		if res.Partial {
-			return s.keep(ctx, f, at, res, inds, err)
+		// A delta that failed part way is kept; so is what a long pull stored before it
+		// failed (its state does not move and nothing is withdrawn). A short one that
+		// failed stored nothing yet and keeps the feed's previous set as it was.
+		if res.Partial || imp.done.Stored > 0 {
+			return s.keep(ctx, f, at, res, imp, err)
 		}
 		return false, s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Err: pullError(err)})
 	}
@@ -124,16 +137,17 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed) (bool, error) {
 		s.metrics.feedPulls.WithLabelValues("not_modified").Inc()
 		return false, s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, State: stateJSON(res.State)})
 	}
-	return s.keep(ctx, f, at, res, inds, nil)
+	return s.keep(ctx, f, at, res, imp, nil)
 }
 
-// keep stores what a pull fetched, records the pull and, when the indicator set changed,
-// publishes it. pullErr is nil for a pull that succeeded; otherwise the pull was a delta
-// that failed part way (Result.Partial): what it fetched is kept and its state moves past
-// it, so the next pull resumes there rather than failing on the same page with nothing
-// kept, and the feed still shows the error.
-func (s *Service) keep(ctx context.Context, f vigil.Feed, at time.Time, res feeds.Result, inds []vigil.Indicator, pullErr error) (bool, error) {
-	ch, err := s.storePull(ctx, f.Name, res.Complete, inds)
+// keep stores the rest of what a pull fetched, withdraws after a complete pull what it
+// no longer lists, records the pull and, when the indicator set changed, publishes it.
+// pullErr is nil for a pull that succeeded; otherwise what it fetched is kept and, for a
+// delta that failed part way (Result.Partial), its state moves past it, so the next pull
+// resumes there rather than failing on the same page with nothing kept; the feed still
+// shows the error.
+func (s *Service) keep(ctx context.Context, f vigil.Feed, at time.Time, res feeds.Result, imp *importer, pullErr error) (bool, error) {
+	ch, err := imp.finish(res.Complete)
 	if err != nil {
 		if pullErr == nil {
 			s.metrics.feedPulls.WithLabelValues("error").Inc()
@@ -145,21 +159,17 @@ func (s *Service) keep(ctx context.Context, f vigil.Feed, at time.Time, res feed
 	if pullErr == nil {
 		s.metrics.feedPulls.WithLabelValues("ok").Inc()
 	}
-	s.metrics.indicatorsLoaded.Add(float64(len(inds)))
+	s.metrics.indicatorsLoaded.Add(float64(imp.done.Stored))
 	if err := s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Err: pullError(pullErr), State: stateJSON(res.State),
 		Counts: importCounts(reportOf(res), ch)}); err != nil {
 		return false, err
 	}
-	return ch.Added+ch.Withdrawn+len(ch.Changed) > 0, s.publish(ctx, ch)
+	return ch.Added+ch.Withdrawn+imp.changedCount > 0, s.publish(ctx, imp, ch)
 }
 
-// storePull replaces the source's set after a complete pull and adds to it after a delta.
-func (s *Service) storePull(ctx context.Context, source string, complete bool, inds []vigil.Indicator) (store.SourceChange, error) {
-	if complete {
-		return s.store.ReplaceSourceIndicators(ctx, source, inds)
-	}
-	return s.store.UpsertSourceIndicators(ctx, source, inds)
-}
+// pullJobName is the lease one pull of feed id holds, on whichever server, so that two
+// complete pulls of a feed never overlap (each would withdraw what the other stored).
+func pullJobName(id int64) string { return "feed-pull-" + strconv.FormatInt(id, 10) }
 
 // pullError is the error as the feed shows it: what the fetch said, which names the URL
 // and the status but never the credentials.

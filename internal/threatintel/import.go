@@ -26,9 +26,15 @@ type Upload struct {
 	Name string
 }
 
-// uploadBatch is how many indicators an upload stores per transaction, so that memory
-// stays bounded whatever the file's size.
-const uploadBatch = 20_000
+// uploadBatch is how many indicators an import stores per transaction, so that memory
+// stays bounded whatever the file's size; changedInMemory how many added or changed
+// indicators it keeps for the hooks before it leaves them in the store and reads them
+// back a page (hookPage) at a time.
+const (
+	uploadBatch     = 10_000
+	changedInMemory = 50_000
+	hookPage        = 10_000
+)
 
 // Import imports one file the sector centre's p uploads (any supported format, one gzip
 // layer and one tar allowed), stores its indicators with their provenance, recompiles the matcher and runs
@@ -43,6 +49,11 @@ func (s *Service) Import(ctx context.Context, p vigil.Principal, u Upload, r io.
 	if err := p.Need(vigil.SectorRoles...); err != nil {
 		return nil, err
 	}
+	return s.importUpload(ctx, p, u, r, nil)
+}
+
+// importUpload is Import after the check; progress, when set, hears of each batch stored.
+func (s *Service) importUpload(ctx context.Context, p vigil.Principal, u Upload, r io.Reader, progress func(vigil.ImportProgress)) (*intel.Report, error) {
 	f, err := s.uploadFeed(ctx, u)
 	if err != nil {
 		return nil, err
@@ -53,18 +64,21 @@ func (s *Service) Import(ctx context.Context, p vigil.Principal, u Upload, r io.
 	}
 	started := s.now()
 	in := &readErr{r: r}
-	imp := &importer{s: s, ctx: ctx, source: f.Name}
-	rep, loadErr := intel.LoadReaderLimited(in, u.Name, intel.NewLimit(s.maxIntel), opts, imp.add)
-	imp.flush()
-	if imp.err != nil {
-		return rep, imp.err
+	imp, err := s.newImporter(ctx, f.Name, progress)
+	if err != nil {
+		return nil, err
 	}
-	counts := importCounts(rep, imp.change)
+	rep, loadErr := intel.LoadReaderLimited(in, u.Name, intel.NewLimit(s.maxIntel), opts, imp.add)
+	ch, err := imp.finish(false)
+	if err != nil {
+		return rep, err
+	}
+	counts := importCounts(rep, ch)
 	s.metrics.indicatorsLoaded.Add(float64(rep.Total))
 	if err := s.recordUpload(ctx, p, u, f, started, counts); err != nil {
 		return rep, err
 	}
-	if err := s.publish(ctx, imp.change); err != nil {
+	if err := s.publish(ctx, imp, ch); err != nil {
 		return rep, err
 	}
 	var unpacked *intel.TooLargeError
@@ -121,28 +135,54 @@ func (s *Service) recordUpload(ctx context.Context, p vigil.Principal, u Upload,
 	})
 }
 
-// publish recompiles the snapshot after a change and runs the hooks on what changed.
-func (s *Service) publish(ctx context.Context, ch store.SourceChange) error {
-	if ch.Added == 0 && ch.Withdrawn == 0 && len(ch.Changed) == 0 {
+// publish recompiles the snapshot after a change and runs the hooks on what changed:
+// from memory, or read back from the store a page at a time when there were too many
+// to keep.
+func (s *Service) publish(ctx context.Context, imp *importer, ch store.SourceChange) error {
+	if ch.Added == 0 && ch.Withdrawn == 0 && imp.changedCount == 0 {
 		return nil
 	}
 	if err := s.Recompile(ctx); err != nil {
 		return fmt.Errorf("recompile after import: %w", err)
 	}
-	if len(ch.Changed) > 0 {
-		s.indicatorsAdded(ctx, ch.Changed)
+	if imp.changedCount == 0 || len(s.added) == 0 {
+		return nil
 	}
-	return nil
+	page := s.hookPage
+	if page <= 0 {
+		page = hookPage
+	}
+	if !imp.overflow {
+		s.indicatorsAdded(ctx, imp.changed)
+		return nil
+	}
+	return imp.imp.EachChanged(ctx, page, func(inds []vigil.Indicator) error {
+		s.indicatorsAdded(ctx, inds)
+		return ctx.Err()
+	})
 }
 
-// importer stores an upload's indicators in batches as the parser emits them.
+// importer stores an import's indicators in batches as the parser emits them, and keeps
+// what they added or changed for the hooks while that is small.
 type importer struct {
-	s      *Service
-	ctx    context.Context
-	source string
-	batch  []vigil.Indicator
-	change store.SourceChange
-	err    error
+	s            *Service
+	ctx          context.Context
+	imp          *store.SourceImport
+	batch        []vigil.Indicator
+	changed      []vigil.Indicator
+	changedCount int
+	overflow     bool // more changed than changedInMemory: the hooks read them from the store
+	progress     func(vigil.ImportProgress)
+	done         vigil.ImportProgress
+	err          error
+}
+
+func (s *Service) newImporter(ctx context.Context, source string, progress func(vigil.ImportProgress)) (*importer, error) {
+	imp, err := s.store.BeginSourceImport(source)
+	if err != nil {
+		return nil, err
+	}
+	return &importer{s: s, ctx: ctx, imp: imp, progress: progress}, nil
 }
 
 func (imp *importer) add(ind vigil.Indicator) {
@@ -152,21 +192,51 @@ func (imp *importer) add(ind vigil.Indicator) {
 	}
 }
 
+// flush stores the batch; after a failure it drops what comes, and finish reports it.
 func (imp *importer) flush() {
 	if len(imp.batch) == 0 || imp.err != nil {
 		imp.batch = imp.batch[:0]
 		return
 	}
-	ch, err := imp.s.store.UpsertSourceIndicators(imp.ctx, imp.source, imp.batch)
+	ch, err := imp.imp.Store(imp.ctx, imp.batch)
+	n := len(imp.batch)
 	imp.batch = imp.batch[:0]
 	if err != nil {
 		imp.err = err
-		imp.s.log.ErrorContext(imp.ctx, "store uploaded indicators", slog.String("source", imp.source), slog.Any("error", err))
+		imp.s.log.ErrorContext(imp.ctx, "store indicators", slog.String("source", imp.imp.Source()), slog.Any("error", err))
 		return
 	}
-	imp.change.Added += ch.Added
-	imp.change.Refreshed += ch.Refreshed
-	imp.change.Changed = append(imp.change.Changed, ch.Changed...)
+	imp.changedCount += len(ch.Changed)
+	limit := imp.s.changedInMemory
+	if limit <= 0 {
+		limit = changedInMemory
+	}
+	if !imp.overflow && imp.changedCount > limit {
+		imp.overflow, imp.changed = true, nil
+	}
+	if !imp.overflow {
+		imp.changed = append(imp.changed, ch.Changed...)
+	}
+	imp.done.Stored += n
+	imp.done.Added += ch.Added
+	imp.done.Refreshed += ch.Refreshed
+	if imp.progress != nil {
+		imp.progress(imp.done)
+	}
+}
+
+// finish stores the last batch and ends the import: complete withdraws what the source
+// held that no batch did.
+func (imp *importer) finish(complete bool) (store.SourceChange, error) {
+	imp.flush()
+	if imp.err != nil {
+		complete = false // never withdraw on the strength of a pull that was not all stored
+	}
+	ch, err := imp.imp.Finish(imp.ctx, complete)
+	if err := errors.Join(imp.err, err); err != nil {
+		return ch, err
+	}
+	return ch, nil
 }
 
 // readErr remembers the first error reading r other than EOF: parsers count a read that

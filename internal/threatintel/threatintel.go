@@ -18,9 +18,11 @@ package threatintel
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"os"
 	"sync"
 	"time"
 
@@ -58,6 +60,12 @@ type Deps struct {
 	// Once runs scheduled work as one server of several (cluster.Service.Once): it runs
 	// fn when this server wins the job and reports whether it did; nil runs fn here.
 	Once func(ctx context.Context, job string, every time.Duration, fn func(context.Context)) bool
+	// Node names this server in the import jobs it runs (cluster.Service.ID); nil names
+	// it by host and process.
+	Node func() string
+	// SpoolDir holds large uploads while their import job runs; empty means the system's
+	// temporary directory.
+	SpoolDir string
 }
 
 // Service holds the intel use cases and the matcher snapshot.
@@ -71,6 +79,13 @@ type Service struct {
 	added    []func(context.Context, []vigil.Indicator)
 	metrics  *metrics
 	once     func(context.Context, string, time.Duration, func(context.Context)) bool
+	node     func() string
+	spoolDir string
+	jobs     sync.WaitGroup // import jobs running in the background
+
+	// changedInMemory and hookPage, when set, replace the constants of the same names
+	// (tests make them small).
+	changedInMemory, hookPage int
 
 	matcher     match.Holder
 	held        heldMatchers
@@ -84,6 +99,11 @@ func New(d Deps) *Service {
 		added: d.IndicatorsAdded, metrics: newMetrics(), once: d.Once}
 	if s.once == nil {
 		s.once = runHere
+	}
+	s.node, s.spoolDir = d.Node, d.SpoolDir
+	if s.node == nil {
+		name := localNode()
+		s.node = func() string { return name }
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -155,6 +175,12 @@ func newMetrics() *metrics {
 
 func (m *metrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.feedPulls, m.recompiles, m.indicators, m.indicatorsLoaded}
+}
+
+// localNode names a server on its own: host and process id.
+func localNode() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s:%d", host, os.Getpid())
 }
 
 // runHere is the Once of a server on its own: it always runs fn.

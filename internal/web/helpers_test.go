@@ -82,6 +82,9 @@ func startServer(t testing.TB, s *store.Store, d web.Deps) *fixture {
 		if err := <-done; err != nil {
 			t.Errorf("Serve: %v", err)
 		}
+		if d.App.ThreatIntel != nil {
+			d.App.ThreatIntel.WaitJobs() // import jobs log through t
+		}
 	})
 	return &fixture{t: t, store: s, srv: srv, app: d.App, url: "http://" + ln.Addr().String(),
 		client: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {

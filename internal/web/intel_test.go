@@ -179,16 +179,22 @@ func TestFeedsThroughTheAPI(t *testing.T) {
 		}
 		path := fmt.Sprintf("/api/v1/feeds/%d", feed.ID)
 
-		f.do("POST", path+"/pull", nil, admin).decode(t, &feed)
+		if job := f.pullJob(path, admin); job.State != "done" || job.Progress.Stored != 2 || job.Report["status"] != "ok" {
+			t.Errorf("pull job: %+v, want done with 2 stored and status ok", job)
+		}
+		f.do("GET", path, nil, admin).decode(t, &feed)
 		if feed.Status != "ok" || feed.Indicators != 2 || feed.LastSuccessAt == nil {
 			t.Errorf("after a pull: %+v, want ok with 2 indicators", feed)
 		}
 
 		failing.Store(true)
-		r = f.do("POST", path+"/pull", nil, admin)
+		if job := f.pullJob(path, admin); job.State != "failed" || !strings.Contains(job.Error, "500") {
+			t.Errorf("failed pull job: %+v, want failed naming the 500", job)
+		}
+		r = f.do("GET", path, nil, admin)
 		r.decode(t, &feed)
-		if r.status != http.StatusOK || feed.Status != "error" || !strings.Contains(feed.LastError, "500") || feed.Indicators != 2 {
-			t.Errorf("after a failed pull: %d %s, want status error naming the 500 and the indicators kept", r.status, r.body)
+		if feed.Status != "error" || !strings.Contains(feed.LastError, "500") || feed.Indicators != 2 {
+			t.Errorf("after a failed pull: %s, want status error naming the 500 and the indicators kept", r.body)
 		}
 		var page indicatorPage
 		f.do("GET", "/api/v1/indicators?source=botnet+C2", nil, admin).decode(t, &page)
@@ -250,4 +256,25 @@ func TestStaleIndicatorsSayWhyTheyDoNotMatch(t *testing.T) {
 			t.Errorf("an address last published 90 days ago: %+v, want matching false and why", page.Items)
 		}
 	})
+}
+
+// pullJob starts a pull of the feed at path and follows its job, by the Location the
+// 202 names, until it ends.
+func (f *fixture) pullJob(path string, as auth) api.ImportJob {
+	f.t.Helper()
+	r := f.do("POST", path+"/pull", nil, as)
+	loc := r.header.Get("Location")
+	if r.status != http.StatusAccepted || !strings.HasPrefix(loc, "/api/v1/jobs/") {
+		f.t.Fatalf("pull: %d Location %q %s, want 202 naming the job", r.status, loc, r.body)
+	}
+	var job api.ImportJob
+	for range 500 {
+		f.do("GET", loc, nil, as).decode(f.t, &job)
+		if job.State == "done" || job.State == "failed" {
+			return job
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	f.t.Fatalf("job %s did not end: %+v", loc, job)
+	return job
 }

@@ -25,7 +25,10 @@ var intelMatrix = []matrixRow{
 	{"GET /feeds/{id}", "", onFeed("", nil), sectorOnly(ok)},
 	{"PATCH /feeds/{id}", "", onFeed("", map[string]any{"enabled": false, "grade": "C3"}), sectorOnly(ok)},
 	{"DELETE /feeds/{id}", "", onFeed("", nil), sectorOnly(noBody)},
-	{"POST /feeds/{id}/pull", "", onFeed("/pull", nil), sectorOnly(ok)},
+	{"POST /feeds/{id}/pull", "", onFeed("/pull", nil), sectorOnly(http.StatusAccepted)},
+	// A job is shown to whoever started it and to sector analysts, to no other sector admin.
+	{"GET /jobs/{id}", "", onJob(""), sectorOnly(ok)},
+	{"GET /jobs/{id}", "", onJob("someone-else@centre.example"), statuses{notFound, ok, forbid, forbid, forbid, forbid, unauth}},
 	{"GET /indicators", "", at("/indicators?type=ipv4&limit=5"), sectorOnly(ok)},
 }
 
@@ -38,6 +41,23 @@ func sectorOnly(status int) statuses {
 func onFeed(verb string, body any) func(*fixture, string) (string, any) {
 	return func(f *fixture, _ string) (string, any) {
 		return fmt.Sprintf("/feeds/%d%s", f.listFeed("192.0.2.201\n").ID, verb), body
+	}
+}
+
+// onJob is a request about a fresh import job started by startedBy, or by the caller
+// when empty.
+func onJob(startedBy string) func(*fixture, string) (string, any) {
+	return func(f *fixture, role string) (string, any) {
+		by := startedBy
+		if by == "" {
+			by = f.users[role].Email
+		}
+		j, err := f.store.CreateImportJob(context.Background(), vigil.ImportJob{Kind: vigil.JobUpload, StartedBy: by,
+			Source: "matrix-upload", File: "iocs.txt"})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		return fmt.Sprintf("/jobs/%d", j.ID), nil
 	}
 }
 

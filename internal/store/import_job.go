@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vigil-health/vigil"
+)
+
+// importJobColumns are an import job's columns in scanImportJob's order.
+const importJobColumns = `id, kind, state, started_by, source, feed_id, file, progress, report, error, node,
+	lease_until, created_at, started_at, finished_at`
+
+// CreateImportJob records a new job, queued, and returns it with its id. A job created
+// with j.Node set is running on that server already, leased until j.LeaseUntil.
+func (s *Store) CreateImportJob(ctx context.Context, j vigil.ImportJob) (vigil.ImportJob, error) {
+	j.State, j.Created = vigil.JobQueued, s.now()
+	var started any
+	if j.Node != "" {
+		j.State, j.Started = vigil.JobRunning, j.Created
+		started = dbTime(j.Started)
+	}
+	var feed any
+	if j.FeedID != 0 {
+		feed = j.FeedID
+	}
+	rows, err := s.wdb().query(ctx, `INSERT INTO import_jobs (kind, state, started_by, source, feed_id, file, node,
+		lease_until, created_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		j.Kind, string(j.State), j.StartedBy, j.Source, feed, j.File, j.Node, dbTime(j.LeaseUntil), dbTime(j.Created), started)
+	if err != nil {
+		return j, fmt.Errorf("create import job: %w", err)
+	}
+	if j.ID, err = scanOptionalID(rows); err != nil {
+		return j, fmt.Errorf("create import job: %w", err)
+	}
+	return j, nil
+}
+
+// GetImportJob returns job id.
+func (s *Store) GetImportJob(ctx context.Context, id int64) (vigil.ImportJob, error) {
+	j, err := scanImportJob(s.rdb().row(ctx, `SELECT `+importJobColumns+` FROM import_jobs WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return j, vigil.Errorf(vigil.ENOTFOUND, "import job %d not found", id)
+	}
+	if err != nil {
+		return j, fmt.Errorf("read import job %d: %w", id, err)
+	}
+	return j, nil
+}
+
+func scanImportJob(sc scanner) (vigil.ImportJob, error) {
+	var j vigil.ImportJob
+	var state, progress string
+	var feed sql.NullInt64
+	var report sql.NullString
+	err := sc.Scan(&j.ID, &j.Kind, &state, &j.StartedBy, &j.Source, &feed, &j.File, &progress, &report, &j.Error,
+		&j.Node, scanTime(&j.LeaseUntil), scanTime(&j.Created), scanTime(&j.Started), scanTime(&j.Finished))
+	if err != nil {
+		return j, err
+	}
+	j.State, j.FeedID = vigil.JobState(state), feed.Int64
+	if report.Valid {
+		j.Report = json.RawMessage(report.String)
+	}
+	_ = json.Unmarshal([]byte(progress), &j.Progress) // written by ProgressImportJob only
+	return j, nil
+}
+
+// ClaimImportJob makes node the runner of a job it may take, leased until until, and
+// returns it: job id when id is not 0, else the oldest queued feed pull or feed pull
+// whose runner's lease ran out before now. It reports false when there was none (or
+// another server was quicker). One conditional UPDATE decides between servers.
+func (s *Store) ClaimImportJob(ctx context.Context, id int64, node string, now, until time.Time) (vigil.ImportJob, bool, error) {
+	var j vigil.ImportJob
+	got := false
+	err := s.inTx(ctx, func(tx *Store, c conn) error {
+		if id == 0 {
+			err := c.row(ctx, `SELECT id FROM import_jobs WHERE kind = ? AND (state = ? OR (state = ? AND lease_until < ?))
+				ORDER BY id LIMIT 1`, vigil.JobFeedPull, string(vigil.JobQueued), string(vigil.JobRunning), dbTime(now)).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+		res, err := c.exec(ctx, `UPDATE import_jobs SET state = ?, node = ?, lease_until = ?,
+			started_at = COALESCE(started_at, ?) WHERE id = ? AND (state = ? OR (state = ? AND lease_until < ?))`,
+			string(vigil.JobRunning), node, dbTime(until), dbTime(now), id, string(vigil.JobQueued), string(vigil.JobRunning), dbTime(now))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return err
+		}
+		got = true
+		j, err = tx.GetImportJob(ctx, id)
+		return err
+	})
+	if err != nil {
+		return j, false, fmt.Errorf("claim import job: %w", err)
+	}
+	return j, got, nil
+}
+
+// ProgressImportJob records node's progress on job id and extends its lease to until;
+// it reports false when node no longer runs the job (its lease ran out and another
+// server took it over).
+func (s *Store) ProgressImportJob(ctx context.Context, id int64, node string, p vigil.ImportProgress, until time.Time) (bool, error) {
+	b, _ := json.Marshal(p)
+	res, err := s.wdb().exec(ctx, `UPDATE import_jobs SET progress = ?, lease_until = ? WHERE id = ? AND node = ? AND state = ?`,
+		string(b), dbTime(until), id, node, string(vigil.JobRunning))
+	if err != nil {
+		return false, fmt.Errorf("record progress of import job %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// FinishImportJob ends node's job id as done or failed, with its last progress, report
+// and error. It reports false when node no longer ran the job.
+func (s *Store) FinishImportJob(ctx context.Context, id int64, node string, state vigil.JobState, p vigil.ImportProgress, report json.RawMessage, msg string) (bool, error) {
+	b, _ := json.Marshal(p)
+	res, err := s.wdb().exec(ctx, `UPDATE import_jobs SET state = ?, progress = ?, report = ?, error = ?, finished_at = ?,
+		lease_until = NULL WHERE id = ? AND node = ? AND state = ?`,
+		string(state), string(b), rawOrNil(report), msg, dbTime(s.now()), id, node, string(vigil.JobRunning))
+	if err != nil {
+		return false, fmt.Errorf("finish import job %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// FailAbandonedUploads fails the upload jobs whose runner's lease ran out before now:
+// the file was on that server, so no other can take the job over. It returns how many.
+func (s *Store) FailAbandonedUploads(ctx context.Context, now time.Time, msg string) (int64, error) {
+	res, err := s.wdb().exec(ctx, `UPDATE import_jobs SET state = ?, error = ?, finished_at = ?, lease_until = NULL
+		WHERE kind = ? AND state IN (?, ?) AND lease_until < ?`,
+		string(vigil.JobFailed), msg, dbTime(now), vigil.JobUpload, string(vigil.JobQueued), string(vigil.JobRunning), dbTime(now))
+	if err != nil {
+		return 0, fmt.Errorf("fail abandoned uploads: %w", err)
+	}
+	return res.RowsAffected()
+}

@@ -1,0 +1,382 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/vigil-health/vigil"
+)
+
+// SourceImport stores one source's indicators batch by batch, each batch in a
+// transaction of its own, so that an upload or a pull of any size needs the memory of one
+// batch. Each batch is loaded into a temporary table (COPY on PostgreSQL, multi-row
+// INSERTs on SQLite) and merged with three set-wise statements, so that nothing reads
+// the source's whole previous set. Batches are not counted as a change until Finish, so
+// that servers rebuild their matchers once per import. Every claim a batch writes is marked with the import's
+// id: Finish withdraws, after a complete pull, the claims of the source that no batch
+// wrote, and EachChanged reads back those a batch added or changed.
+type SourceImport struct {
+	s        *Store
+	source   string
+	id       int64
+	total    SourceChange // Changed stays empty: it is per batch
+	changed  int          // indicators the batches added or changed
+	finished bool
+}
+
+// BeginSourceImport starts storing source's indicators. Nothing is written until Store.
+func (s *Store) BeginSourceImport(source string) (*SourceImport, error) {
+	source, err := vigil.SourceName(source)
+	if err != nil {
+		return nil, err
+	}
+	return &SourceImport{s: s, source: source, id: newImportID()}, nil
+}
+
+// newImportID is a random positive id: imports on several servers never share one, and
+// 0 (the column's default) is never used.
+func newImportID() int64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return int64(binary.LittleEndian.Uint64(b[:])>>1) | 1
+}
+
+// Source is the source the import credits its indicators to.
+func (imp *SourceImport) Source() string { return imp.source }
+
+// Totals are the counts so far (Changed is empty).
+func (imp *SourceImport) Totals() SourceChange { return imp.total }
+
+// Store adds inds to what the source holds and refreshes those it holds already, in one
+// transaction. Its result counts the batch and lists, in Changed, the batch's indicators
+// that are new to the source or whose provenance changed.
+func (imp *SourceImport) Store(ctx context.Context, inds []vigil.Indicator) (SourceChange, error) {
+	rows := mergeRows(imp.source, inds)
+	if len(rows) == 0 {
+		return SourceChange{}, nil
+	}
+	var ch SourceChange
+	err := imp.s.inTx(ctx, func(tx *Store, c conn) error {
+		var err error
+		ch, err = tx.storeBatch(ctx, c, imp, rows)
+		return err
+	})
+	if err != nil {
+		return SourceChange{}, fmt.Errorf("store indicators of %q: %w", imp.source, err)
+	}
+	imp.total.Added += ch.Added
+	imp.total.Refreshed += ch.Refreshed
+	imp.changed += len(ch.Changed)
+	return ch, nil
+}
+
+// storeBatch is Store inside its transaction.
+func (s *Store) storeBatch(ctx context.Context, c conn, imp *SourceImport, rows []sourceRow) (SourceChange, error) {
+	if err := s.lockTable(ctx, c, "indicator_sources"); err != nil {
+		return SourceChange{}, err
+	}
+	if err := s.loadBatch(ctx, c, rows); err != nil {
+		return SourceChange{}, err
+	}
+	if _, err := c.exec(ctx, `INSERT INTO indicators (type, value) SELECT type, value FROM import_batch
+		WHERE true ORDER BY type, value ON CONFLICT (type, value) DO NOTHING`); err != nil {
+		return SourceChange{}, fmt.Errorf("insert indicators: %w", err)
+	}
+	ch, err := s.diffBatch(ctx, c, imp.source, rows)
+	if err != nil {
+		return ch, err
+	}
+	now := dbTime(s.now())
+	if _, err := c.exec(ctx, upsertClaimsSQL, imp.source, now, now, imp.id, imp.id); err != nil {
+		return ch, fmt.Errorf("insert claims: %w", err)
+	}
+	return ch, s.dropBatch(ctx, c)
+}
+
+// claimChanged is true when the claim s differs from the batch row b in what makes an
+// indicator "changed" for Early Warning and retro-hunts: marking,
+// grade, confidence, labels, validity.
+const claimChanged = `(s.tlp <> b.tlp OR s.reliability <> b.reliability OR s.credibility <> b.credibility
+	OR s.confidence <> b.confidence OR s.labels <> b.labels OR s.valid_from IS DISTINCT FROM b.valid_from
+	OR s.valid_until IS DISTINCT FROM b.valid_until)`
+
+// diffBatch counts the batch's rows the source did not hold and lists those that are new
+// or changed, before the claims are written.
+func (s *Store) diffBatch(ctx context.Context, c conn, source string, rows []sourceRow) (SourceChange, error) {
+	res, err := c.query(ctx, `SELECT b.ord, s.indicator_id IS NULL FROM import_batch b
+		JOIN indicators i ON i.type = b.type AND i.value = b.value
+		LEFT JOIN indicator_sources s ON s.indicator_id = i.id AND s.source = ?
+		WHERE s.indicator_id IS NULL OR `+claimChanged+` ORDER BY b.ord`, source)
+	if err != nil {
+		return SourceChange{}, fmt.Errorf("compare claims: %w", err)
+	}
+	defer res.Close()
+	var ch SourceChange
+	for res.Next() {
+		var ord int
+		var added bool
+		if err := res.Scan(&ord, &added); err != nil {
+			return ch, fmt.Errorf("compare claims: %w", err)
+		}
+		if added {
+			ch.Added++
+		}
+		ch.Changed = append(ch.Changed, rows[ord].ind)
+	}
+	ch.Refreshed = len(rows) - ch.Added
+	return ch, res.Err()
+}
+
+// upsertClaimsSQL writes the batch's claims, refreshing published_at and keeping
+// added_at, and marks them with the import (last_import), and those new or changed with
+// changed_import. SET expressions see the row as it was, so the CASE compares old with new.
+const upsertClaimsSQL = `INSERT INTO indicator_sources (indicator_id, source, tlp, reliability, credibility,
+	confidence, labels, ref, valid_from, valid_until, first_seen, last_seen, added_at, published_at, publisher,
+	last_import, changed_import)
+	SELECT i.id, ?, b.tlp, b.reliability, b.credibility, b.confidence, b.labels, b.ref, b.valid_from,
+	b.valid_until, b.first_seen, b.last_seen, ?, ?, b.publisher, ?, ?
+	FROM import_batch b JOIN indicators i ON i.type = b.type AND i.value = b.value WHERE true ORDER BY i.id
+	ON CONFLICT (indicator_id, source) DO UPDATE SET tlp = excluded.tlp, reliability = excluded.reliability,
+	credibility = excluded.credibility, confidence = excluded.confidence, labels = excluded.labels,
+	ref = excluded.ref, valid_from = excluded.valid_from, valid_until = excluded.valid_until,
+	first_seen = excluded.first_seen, last_seen = excluded.last_seen, published_at = excluded.published_at,
+	publisher = excluded.publisher, not_for_matching = '', last_import = excluded.last_import,
+	changed_import = CASE WHEN (indicator_sources.tlp <> excluded.tlp OR indicator_sources.reliability <> excluded.reliability
+		OR indicator_sources.credibility <> excluded.credibility OR indicator_sources.confidence <> excluded.confidence
+		OR indicator_sources.labels <> excluded.labels OR indicator_sources.valid_from IS DISTINCT FROM excluded.valid_from
+		OR indicator_sources.valid_until IS DISTINCT FROM excluded.valid_until)
+		THEN excluded.changed_import ELSE indicator_sources.changed_import END`
+
+// batchColumns are import_batch's columns in the order loadBatch writes them.
+var batchColumns = []string{"ord", "type", "value", "tlp", "reliability", "credibility", "confidence", "labels",
+	"ref", "valid_from", "valid_until", "first_seen", "last_seen", "publisher"}
+
+// batchValues is row i of a batch in batchColumns' order; times as t turns them.
+func batchValues(i int, r *sourceRow, t func(time.Time) any) []any {
+	p := &r.ind.Provenance
+	return []any{i, string(r.ind.Type), r.ind.Value, string(p.TLP), vigil.AdmiraltyCode(p.Reliability, 0),
+		int(p.Credibility), p.Confidence, r.labels, p.Ref, t(p.ValidFrom), t(p.ValidUntil), t(p.FirstSeen),
+		t(p.LastSeen), p.Publisher}
+}
+
+// loadBatch fills the temporary table import_batch with rows.
+func (s *Store) loadBatch(ctx context.Context, c conn, rows []sourceRow) error {
+	if s.isPG() {
+		return s.copyBatch(ctx, c, rows)
+	}
+	if _, err := c.exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS import_batch (ord INTEGER, type TEXT, value TEXT,
+		tlp TEXT, reliability TEXT, credibility INTEGER, confidence INTEGER, labels TEXT, ref TEXT, valid_from TEXT,
+		valid_until TEXT, first_seen TEXT, last_seen TEXT, publisher TEXT)`); err != nil {
+		return fmt.Errorf("create import batch: %w", err)
+	}
+	// Full chunks reuse one prepared statement: parsing thousands of placeholders
+	// costs as much as inserting the rows. SQLite binds at most 32766 parameters.
+	const per = 1000
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			_ = full.Close()
+		}
+	}()
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		args := make([]any, 0, len(chunk)*len(batchColumns))
+		for i := range chunk {
+			args = append(args, batchValues(start+i, &chunk[i], dbTime)...)
+		}
+		q := `INSERT INTO import_batch VALUES ` + valuesList(len(chunk), len(batchColumns))
+		var err error
+		switch {
+		case len(chunk) < per:
+			_, err = c.exec(ctx, q, args...)
+		case full == nil:
+			if full, err = c.prepare(ctx, q); err == nil {
+				_, err = full.ExecContext(ctx, args...)
+			}
+		default:
+			_, err = full.ExecContext(ctx, args...)
+		}
+		if err != nil {
+			return fmt.Errorf("load import batch: %w", err)
+		}
+	}
+	return nil
+}
+
+// copyBatch fills import_batch with COPY, on the transaction's own connection.
+func (s *Store) copyBatch(ctx context.Context, c conn, rows []sourceRow) error {
+	if _, err := c.exec(ctx, `CREATE TEMP TABLE import_batch (ord INTEGER, type TEXT COLLATE "C", value TEXT COLLATE "C",
+		tlp TEXT, reliability TEXT, credibility INTEGER, confidence INTEGER, labels TEXT, ref TEXT,
+		valid_from TIMESTAMPTZ, valid_until TIMESTAMPTZ, first_seen TIMESTAMPTZ, last_seen TIMESTAMPTZ, publisher TEXT)
+		ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("create import batch: %w", err)
+	}
+	if s.raw == nil {
+		return fmt.Errorf("load import batch: no connection of its own to COPY on")
+	}
+	i := 0
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(rows) {
+			return nil, nil
+		}
+		i++
+		return batchValues(i-1, &rows[i-1], pgTime), nil
+	})
+	return s.raw.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("load import batch: the driver connection is %T, not pgx", dc)
+		}
+		if _, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{"import_batch"}, batchColumns, src); err != nil {
+			return fmt.Errorf("load import batch: %w", err)
+		}
+		return nil
+	})
+}
+
+// pgTime is a time as COPY takes it: nil for the zero time.
+func pgTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// dropBatch empties import_batch on SQLite, where the writer connection keeps it;
+// PostgreSQL drops it at commit.
+func (s *Store) dropBatch(ctx context.Context, c conn) error {
+	if s.isPG() {
+		return nil
+	}
+	if _, err := c.exec(ctx, `DELETE FROM import_batch`); err != nil {
+		return fmt.Errorf("empty import batch: %w", err)
+	}
+	return nil
+}
+
+// Finish ends the import, counts the change once (store.Versions: the servers rebuild
+// their matchers once, not after every batch) and returns its totals. complete says the import was the
+// source's whole current set (a complete pull): the claims of the source that no batch
+// of this import wrote are then withdrawn, and indicators no source holds any more
+// removed.
+func (imp *SourceImport) Finish(ctx context.Context, complete bool) (SourceChange, error) {
+	if imp.finished {
+		return imp.total, fmt.Errorf("import of %q finished twice", imp.source)
+	}
+	imp.finished = true
+	err := imp.s.inTx(ctx, func(tx *Store, c conn) error {
+		if complete {
+			if err := tx.lockTable(ctx, c, "indicator_sources"); err != nil {
+				return err
+			}
+			n, err := tx.withdrawUnmarked(ctx, c, imp.source, imp.id)
+			if err != nil {
+				return err
+			}
+			imp.total.Withdrawn = n
+		}
+		if imp.changed == 0 && imp.total.Withdrawn == 0 {
+			return nil
+		}
+		return tx.bumpVersion(ctx, c, ScopeIntel)
+	})
+	if err != nil {
+		return imp.total, fmt.Errorf("withdraw indicators of %q: %w", imp.source, err)
+	}
+	return imp.total, nil
+}
+
+// withdrawAll is an import id no claim carries: withdrawUnmarked with it withdraws
+// everything the source holds.
+const withdrawAll = -1
+
+// withdrawUnmarked deletes the claims of source that import id did not write, then the
+// indicators left with no source.
+func (s *Store) withdrawUnmarked(ctx context.Context, c conn, source string, id int64) (int, error) {
+	gone, err := queryIDs(ctx, c, `SELECT indicator_id FROM indicator_sources WHERE source = ? AND last_import <> ?
+		ORDER BY indicator_id`, source, id)
+	if err != nil {
+		return 0, fmt.Errorf("read withdrawn claims: %w", err)
+	}
+	for chunk := range slices.Chunk(gone, batchRows) {
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, source)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		if _, err := c.exec(ctx, `DELETE FROM indicator_sources WHERE source = ? AND indicator_id IN (`+placeholders(len(chunk))+`)`, args...); err != nil {
+			return 0, fmt.Errorf("withdraw claims: %w", err)
+		}
+		if _, err := c.exec(ctx, `DELETE FROM indicators WHERE id IN (`+placeholders(len(chunk))+`)
+			AND NOT EXISTS (SELECT 1 FROM indicator_sources s WHERE s.indicator_id = indicators.id)`, args[1:]...); err != nil {
+			return 0, fmt.Errorf("remove unsourced indicators: %w", err)
+		}
+	}
+	return len(gone), nil
+}
+
+// queryIDs returns the single int64 column of a query.
+func queryIDs(ctx context.Context, c conn, q string, args ...any) ([]int64, error) {
+	rows, err := c.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// EachChanged calls fn with the indicators this import added to the source or changed,
+// page indicators at a time in id order, as the hooks (Early Warning, retro-hunts) take
+// them: memory stays that of one page however large the import. A claim a later import
+// of the same source changed again is left to that import.
+func (imp *SourceImport) EachChanged(ctx context.Context, page int, fn func([]vigil.Indicator) error) error {
+	after := int64(0)
+	for {
+		inds, last, err := imp.s.changedPage(ctx, imp.source, imp.id, after, page)
+		if err != nil || len(inds) == 0 {
+			return err
+		}
+		if err := fn(inds); err != nil {
+			return err
+		}
+		after = last
+	}
+}
+
+// changedPage reads up to n claims import id changed, after indicator id after.
+func (s *Store) changedPage(ctx context.Context, source string, id, after int64, n int) ([]vigil.Indicator, int64, error) {
+	rows, err := s.rdb().query(ctx, `SELECT `+indicatorColumns+` FROM indicator_sources s
+		JOIN indicators i ON i.id = s.indicator_id
+		WHERE s.source = ? AND s.changed_import = ? AND s.indicator_id > ? ORDER BY s.indicator_id LIMIT ?`,
+		source, id, after, n)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read changed indicators: %w", err)
+	}
+	defer rows.Close()
+	out := make([]vigil.Indicator, 0, n)
+	var last int64
+	for rows.Next() {
+		si, src, err := scanClaim(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("read changed indicators: %w", err)
+		}
+		out = append(out, vigil.Indicator{Type: si.Type, Value: si.Value, Provenance: src.Provenance})
+		last = si.ID
+	}
+	return out, last, rows.Err()
+}

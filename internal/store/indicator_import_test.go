@@ -1,0 +1,90 @@
+package store_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/store/storetest"
+)
+
+// A pull stored in several batches withdraws, when complete, only what no batch held;
+// EachChanged pages through what the import added or changed, and the change is counted
+// once, at Finish.
+func TestSourceImportInBatches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		feed := func(n int, tlp vigil.TLP) []vigil.Indicator {
+			out := make([]vigil.Indicator, n)
+			for i := range out {
+				out[i] = ind(vigil.TypeDomain, fmt.Sprintf("host%03d.evil.example", i), tlp)
+			}
+			return out
+		}
+		pull := func(inds []vigil.Indicator, batch int, complete bool) (store.SourceChange, []string) {
+			t.Helper()
+			imp, err := s.BeginSourceImport("list")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for b := range slices.Chunk(inds, batch) {
+				if _, err := imp.Store(ctx, b); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before, _ := s.Versions(ctx)
+			total, err := imp.Finish(ctx, complete)
+			if err != nil {
+				t.Fatal(err)
+			}
+			after, _ := s.Versions(ctx)
+			if changed := total.Added+total.Withdrawn > 0; changed != (after.Intel > before.Intel) {
+				t.Errorf("%+v: intel version %d → %d", total, before.Intel, after.Intel)
+			}
+			var changed []string
+			if err := imp.EachChanged(ctx, 7, func(page []vigil.Indicator) error {
+				if len(page) > 7 {
+					t.Errorf("page of %d, want at most 7", len(page))
+				}
+				for _, i := range page {
+					changed = append(changed, i.Value+" "+string(i.Provenance.TLP))
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return total, changed
+		}
+		total, changed := pull(feed(50, vigil.TLPClear), 9, true)
+		if total.Added != 50 || total.Refreshed != 0 || len(changed) != 50 {
+			t.Errorf("first pull: %+v, %d changed; want 50 added and changed", total, len(changed))
+		}
+		// The same 50 again: nothing new, nothing changed, no new version.
+		if total, changed = pull(feed(50, vigil.TLPClear), 20, true); total.Refreshed != 50 || len(changed) != 0 {
+			t.Errorf("same pull: %+v, changed %v; want 50 refreshed and none changed", total, changed)
+		}
+		// 30 of them, 5 re-marked AMBER, in batches of 4: 20 withdrawn, 5 changed.
+		next := feed(30, vigil.TLPClear)
+		for i := range 5 {
+			next[i].Provenance.TLP = vigil.TLPAmber
+		}
+		total, changed = pull(next, 4, true)
+		if total.Refreshed != 30 || total.Withdrawn != 20 || len(changed) != 5 {
+			t.Errorf("smaller pull: %+v, changed %v; want 30 refreshed, 20 withdrawn, 5 changed", total, changed)
+		}
+		for _, c := range changed {
+			if c[len(c)-5:] != "AMBER" {
+				t.Errorf("changed %q, want only the re-marked", c)
+			}
+		}
+		if n, _ := s.QueryInt(ctx, `SELECT COUNT(*) FROM indicators`); n != 30 {
+			t.Errorf("%d indicators left, want 30", n)
+		}
+		// A delta adds without withdrawing.
+		if total, _ = pull(feed(40, vigil.TLPClear)[35:], 2, false); total.Added != 5 || total.Withdrawn != 0 {
+			t.Errorf("delta: %+v, want 5 added, none withdrawn", total)
+		}
+	})
+}
