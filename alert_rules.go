@@ -9,7 +9,7 @@ import (
 )
 
 // AlertKinds lists every alert kind.
-var AlertKinds = []AlertKind{AlertEarlyWarning, AlertSighting, AlertRetroHunt}
+var AlertKinds = []AlertKind{AlertEarlyWarning, AlertSighting, AlertRetroHunt, AlertVulnerability}
 
 // NewAlert checks an alert about to be raised and fills in what raising decides: status
 // open, count at least 1, seen times defaulting to now and in order, sources trimmed and
@@ -24,7 +24,7 @@ func NewAlert(a Alert, now time.Time) (Alert, error) {
 		return out, err
 	}
 	if !slices.Contains(AlertKinds, a.Kind) {
-		return out, Errorf(EINVALID, "alert kind %q is not one of early_warning, sighting, retro_hunt", a.Kind)
+		return out, Errorf(EINVALID, "alert kind %q is not one of early_warning, sighting, retro_hunt, vulnerability", a.Kind)
 	}
 	if a.Severity.Rank() == 0 {
 		return out, Errorf(EINVALID, "severity %q is not one of low, medium, high, critical", a.Severity)

@@ -120,7 +120,7 @@ func TestNewAlert(t *testing.T) {
 		edit func(*vigil.Alert)
 		msg  string
 	}{
-		{name: "kind", edit: func(a *vigil.Alert) { a.Kind = "rumour" }, msg: `alert kind "rumour" is not one of early_warning, sighting, retro_hunt`},
+		{name: "kind", edit: func(a *vigil.Alert) { a.Kind = "rumour" }, msg: `alert kind "rumour" is not one of early_warning, sighting, retro_hunt, vulnerability`},
 		{name: "severity", edit: func(a *vigil.Alert) { a.Severity = "grave" }, msg: `severity "grave" is not one of low, medium, high, critical`},
 		{name: "tlp", edit: func(a *vigil.Alert) { a.TLP = "PINK" }, msg: `TLP "PINK" is not one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED`},
 		{name: "title", edit: func(a *vigil.Alert) { a.Title = " " }, msg: "title is required"},

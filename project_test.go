@@ -177,6 +177,8 @@ var layers = map[string]string{
 	"internal/posture":            usecase,
 	"internal/posture/frameworks": engine,
 	"internal/support":            usecase,
+	"internal/inventories":        usecase,
+	"internal/exposure":           usecase,
 	"internal/reports":            usecase,
 	"internal/app":                compose,
 	"internal/demo":               compose,

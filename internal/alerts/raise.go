@@ -35,6 +35,9 @@ func (s *Service) Raise(ctx context.Context, tx *store.Store, r Raising) (id int
 	a := r.Alert
 	now := s.now().UTC()
 	a.AckDueAt, a.FixDueAt = s.deadlines.Due(a.Severity, now)
+	if r.Due != (vigil.Deadline{}) {
+		a.AckDueAt, a.FixDueAt = vigil.Deadlines{a.Severity: r.Due}.Due(a.Severity, now)
+	}
 	res, err := tx.RaiseAlertMerged(ctx, a, r.Words)
 	if err != nil {
 		return 0, false, err
@@ -114,6 +117,25 @@ func writeRaiseHistory(ctx context.Context, tx *store.Store, res store.Raised, n
 	return nil
 }
 
+// ResolveFixed resolves alert id inside the caller's transaction tx for a flow that
+// found the problem gone (a vulnerability no longer in the inventory), with note saying
+// why, in its history too. An alert already resolved is left as it is (false).
+func (s *Service) ResolveFixed(ctx context.Context, tx *store.Store, id int64, note string) (bool, error) {
+	a, err := tx.GetAlert(ctx, id)
+	if err != nil || a.Status == vigil.AlertResolved {
+		return false, err
+	}
+	if a, err = tx.ResolveAlert(ctx, id, SystemActor, note); err != nil {
+		return false, err
+	}
+	err = tx.AddAlertHistory(ctx, vigil.HistoryEntry{Alert: id, At: s.now().UTC(), Kind: vigil.HistoryResolved,
+		By: SystemActor, Note: a.ResolutionNote})
+	return err == nil, err
+}
+
+// SystemActor is who the history names for what vigil itself did to an alert.
+const SystemActor = "vigil"
+
 // Raising is an alert a flow raises, with the way that flow words it.
 type Raising struct {
 	// Alert is the alert, worded for what it holds.
@@ -121,6 +143,9 @@ type Raising struct {
 	// Words words the alert again from the merged sources and TLP of a repeat; nil keeps
 	// a repeat's title and body.
 	Words vigil.AlertWords
+	// Due, when not zero, replaces the severity's deadlines (Deps.Deadlines): a
+	// vulnerability CISA lists as exploited is chased as a high one whatever its score.
+	Due vigil.Deadline
 }
 
 // Worded is the Raising of a, its title and body written by words from what it holds.

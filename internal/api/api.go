@@ -144,6 +144,9 @@ func (a *API) routes() {
 	if a.app.Notify != nil {
 		a.notifyRoutes()
 	}
+	if a.app.Exposure != nil {
+		a.exposureRoutes()
+	}
 	a.incidentRoutes()
 	a.postureRoutes()
 }

@@ -17,8 +17,10 @@ import (
 	"github.com/vigil-health/vigil/internal/auditlog"
 	"github.com/vigil-health/vigil/internal/cluster"
 	"github.com/vigil-health/vigil/internal/earlywarning"
+	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/incidents"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/inventories"
 	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/orgs"
 	"github.com/vigil-health/vigil/internal/posture"
@@ -100,8 +102,14 @@ type App struct {
 	// Cluster keeps this server in step with others on the same database and runs
 	// scheduled work once among them; nil when the flows are not composed.
 	Cluster *cluster.Service
+	// Exposure pulls advisory sources, checks organisations' inventories against them,
+	// raises vulnerability alerts and keeps the exposure board; nil when the flows are
+	// not composed.
+	Exposure *exposure.Service
 	// Reports builds the sector report, disclosure-controlled.
 	Reports *reports.Service
+	// Inventories keeps organisations' software inventories.
+	Inventories *inventories.Service
 }
 
 // New builds the App's services over d.Store, without the live flows (EarlyWarning,
@@ -124,6 +132,8 @@ func New(d Deps) *App {
 	a.Posture = posture.New(posture.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, MaxEvidenceBytes: d.MaxEvidenceBytes, Once: a.once})
 	a.Support = support.New(support.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now})
 	a.Reports = reports.New(reports.Deps{Store: d.Store, Now: d.Now})
+	a.Inventories = inventories.New(inventories.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now,
+		OnChange: a.inventoryChanged})
 	return a
 }
 
@@ -134,6 +144,14 @@ func (a *App) importIntel(ctx context.Context, p vigil.Principal, u threatintel.
 		return nil, vigil.Errorf(vigil.EUNAVAILABLE, "intel uploads are not running on this server")
 	}
 	return a.ThreatIntel.Import(ctx, p, u, r)
+}
+
+// inventoryChanged is the hook for a changed inventory into vulnerability matching,
+// which checks that organisation again; nothing is checked without the live flows.
+func (a *App) inventoryChanged(ctx context.Context, org string) {
+	if a.Exposure != nil {
+		a.Exposure.InventoryChanged(ctx, org)
+	}
 }
 
 // assetsChanged is the hook for changed assets into Early Warning, which rebuilds its

@@ -15,6 +15,7 @@ import (
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/cluster"
 	"github.com/vigil-health/vigil/internal/earlywarning"
+	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/sightings"
@@ -60,6 +61,13 @@ type Flows struct {
 	WebhookClient *http.Client
 	// Node says how this server takes part among several on one database.
 	Node Node
+	// AdvisoryDir is the directory advisory sources read from the server's disk must be
+	// in; empty allows only sources with a URL.
+	AdvisoryDir string
+	// VulnDeadline is how long an organisation has to acknowledge and fix a high or
+	// critical vulnerability, or one known to be exploited (exposure.DefaultDeadline
+	// when zero).
+	VulnDeadline vigil.Deadline
 }
 
 // Node says how this server takes part among several sharing one database.
@@ -108,6 +116,8 @@ func Open(ctx context.Context, d Deps) (*App, error) {
 	d.Store.SetCredentialKey(f.Secret) // feed credentials and webhook secrets are sealed at rest with the server secret
 	a.Notify = notify.New(notify.Deps{Store: d.Store, Logger: d.Logger, Now: d.Now, Mail: f.Mail, BaseURL: f.BaseURL,
 		HTTPClient: f.WebhookClient, WebhookAllowPrivate: f.WebhookAllowPrivate})
+	a.Exposure = exposure.New(exposure.Deps{Store: d.Store, Alerts: a.Alerts, Logger: d.Logger, Now: d.Now,
+		HTTPClient: f.HTTPClient, AllowPrivate: f.FeedAllowPrivate, Dir: f.AdvisoryDir, Deadline: f.VulnDeadline, Once: a.once})
 	a.Cluster = newCluster(d, a)
 	a.awaitIntel = cmp.Or(f.Node.AwaitIntel, DefaultAwaitIntel)
 	if err := a.EarlyWarning.Reroute(ctx); err != nil {
@@ -115,6 +125,9 @@ func Open(ctx context.Context, d Deps) (*App, error) {
 	}
 	if err := a.ThreatIntel.Recompile(ctx); err != nil {
 		return nil, fmt.Errorf("load the matcher: %w", err)
+	}
+	if err := a.Exposure.Rebuild(ctx); err != nil {
+		return nil, fmt.Errorf("load the vulnerability matcher: %w", err)
 	}
 	if err := a.Cluster.Report(ctx); err != nil {
 		return nil, fmt.Errorf("report to the other servers: %w", err)
@@ -130,7 +143,8 @@ func newCluster(d Deps, a *App) *cluster.Service {
 		BeforeRebuild: n.BeforeRebuild,
 		Intel: cluster.Held{Version: a.ThreatIntel.MatcherVersion, InUse: a.ThreatIntel.OldestMatcherInUse,
 			Rebuild: a.ThreatIntel.Recompile},
-		Assets: cluster.Held{Version: a.EarlyWarning.RouterVersion, Rebuild: a.EarlyWarning.Reroute}})
+		Assets:     cluster.Held{Version: a.EarlyWarning.RouterVersion, Rebuild: a.EarlyWarning.Reroute},
+		Advisories: cluster.Held{Version: a.Exposure.Version, Rebuild: a.Exposure.Rebuild}})
 }
 
 // retroHunt is the hook for new indicators into Sightings, built after ThreatIntel. It
@@ -152,7 +166,7 @@ type runner interface{ Run(context.Context) error }
 func (a *App) Run(ctx context.Context) error {
 	rs := []runner{a.Alerts, a.Incidents, a.Posture}
 	if a.Sightings != nil {
-		rs = append(rs, a.EarlyWarning, a.ThreatIntel, a.Sightings, a.Notify, a.Cluster)
+		rs = append(rs, a.EarlyWarning, a.ThreatIntel, a.Sightings, a.Notify, a.Cluster, a.Exposure)
 	}
 	if a.heads != nil {
 		rs = append(rs, a.heads)

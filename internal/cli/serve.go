@@ -106,11 +106,13 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 	hookPrivate, _ := cfg.WebhookAllowPrefixes() // likewise
 	smtpPassword, _ := cfg.SMTPPasswordValue()   // likewise
 	deadlines, _ := cfg.AlertDeadlines()         // likewise
+	vulnDeadline, _ := cfg.VulnDeadline()        // likewise
 	a, err := app.Open(ctx, app.Deps{Store: s, Logger: log, SessionTTL: cfg.SessionTTL.Duration,
 		SessionIdleTimeout: cfg.SessionIdleTimeout.Duration, HashConcurrency: cfg.PasswordHashConcurrency, DigestHour: cfg.DigestHour,
 		Deadlines: deadlines, AssetLimits: cfg.AssetLimits(), MaxEvidenceBytes: cfg.MaxEvidenceBytes, AuditHeadPath: auditlog.HeadPath(cfg.DataDir), Flows: app.Flows{Secret: secret,
 			RetentionDays: cfg.RetentionDays, MaxTelemetryBytes: cfg.MaxTelemetryBytes, MaxEventBytes: cfg.MaxEventBytes,
 			Warninglists: benign, FeedAllowPrivate: allowPrivate, MaxIntelBytes: cfg.MaxIntelBytes, Node: app.Node{Addr: cfg.Addr},
+			AdvisoryDir: cfg.AdvisoryDir, VulnDeadline: vulnDeadline,
 			BaseURL: cfg.BaseURL, WebhookAllowPrivate: hookPrivate, Mail: notify.Mail{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
 				TLS: cfg.SMTPTLS, User: cfg.SMTPUser, Password: smtpPassword, From: cfg.SMTPFrom, Dir: cfg.OutboxDir(),
 				Files: cfg.Demo}}})

@@ -64,8 +64,9 @@ type Deps struct {
 	ID string
 	// Addr is where this server listens, shown to operators.
 	Addr string
-	// Intel is the matcher; Assets the asset router.
-	Intel, Assets Held
+	// Intel is the matcher; Assets the asset router; Advisories the vulnerability
+	// matcher (zero when not held).
+	Intel, Assets, Advisories Held
 	// Poll is how often the versions are checked besides the announcements
 	// (DefaultPoll on PostgreSQL, a second on SQLite, when zero).
 	Poll time.Duration
@@ -83,6 +84,7 @@ type Service struct {
 	addr   string
 	intel  Held
 	assets Held
+	vulns  Held
 	poll   time.Duration
 	before func(context.Context, string)
 	wake   chan struct{}
@@ -94,7 +96,7 @@ type Service struct {
 
 // New builds the Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now, id: d.ID, addr: d.Addr, intel: d.Intel, assets: d.Assets,
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, id: d.ID, addr: d.Addr, intel: d.Intel, assets: d.Assets, vulns: d.Advisories,
 		poll: d.Poll, before: d.BeforeRebuild, wake: make(chan struct{}, 1), beat: make(chan struct{}, 1)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -194,7 +196,8 @@ func (s *Service) catchUp(ctx context.Context) error {
 		scope string
 		held  Held
 		want  int64
-	}{{store.ScopeIntel, s.intel, v.Intel}, {store.ScopeAssets, s.assets, v.Assets}} {
+	}{{store.ScopeIntel, s.intel, v.Intel}, {store.ScopeAssets, s.assets, v.Assets},
+		{store.ScopeAdvisories, s.vulns, v.Advisories}} {
 		if h.held.Rebuild == nil || h.held.Version() >= h.want {
 			continue
 		}
@@ -282,6 +285,9 @@ func (s *Service) behindBy(ctx context.Context) error {
 	}
 	if got := version(s.assets); s.assets.Version != nil && got < v.Assets {
 		return vigil.Errorf(vigil.EUNAVAILABLE, "the asset router holds asset change %d of %d; catching up", got, v.Assets)
+	}
+	if got := version(s.vulns); s.vulns.Version != nil && got < v.Advisories {
+		return vigil.Errorf(vigil.EUNAVAILABLE, "the vulnerability matcher holds advisory change %d of %d; catching up", got, v.Advisories)
 	}
 	return nil
 }

@@ -82,6 +82,14 @@ type Config struct {
 	// by severity: {"critical": {"acknowledge": "24h", "remediate": "7d"}}. A severity
 	// or a part not given keeps vigil.DefaultDeadlines; "none" removes a deadline.
 	Deadlines map[string]DeadlineSetting `json:"deadlines"`
+	// VulnerabilityDeadline is how long organisations have to acknowledge and fix a high
+	// or critical vulnerability in their software, or one known to be exploited (CISA
+	// KEV), whatever its score: {"acknowledge": "48h", "remediate": "14d"} unless set.
+	VulnerabilityDeadline DeadlineSetting `json:"vulnerability_deadline"`
+	// AdvisoryDir is the directory on the server that advisory sources read from disk
+	// (a mirror of OSV, KEV and EPSS for a closed network) must be in; empty allows
+	// only sources with a URL.
+	AdvisoryDir string `json:"advisory_dir"`
 	// SMTPHost is the mail relay's host name or address; empty writes each message as a
 	// .eml file under <data-dir>/outbox instead (as demo mode always does).
 	SMTPHost string `json:"smtp_host"`
@@ -171,6 +179,17 @@ func (c *Config) AlertDeadlines() (vigil.Deadlines, error) {
 	return ds, nil
 }
 
+// VulnDeadline is VulnerabilityDeadline read: the default deadline of high alerts
+// (48 hours, 14 days) with the setting laid over it. The error names the setting.
+func (c *Config) VulnDeadline() (vigil.Deadline, error) {
+	tmp := Config{Deadlines: map[string]DeadlineSetting{"high": c.VulnerabilityDeadline}}
+	ds, err := tmp.AlertDeadlines()
+	if err != nil {
+		return vigil.Deadline{}, fmt.Errorf("vulnerability_deadline: %s", strings.TrimPrefix(err.Error(), "deadlines: high."))
+	}
+	return ds[vigil.SeverityHigh], nil
+}
+
 // Default returns the settings used when nothing else is said.
 func Default() Config {
 	return Config{
@@ -222,6 +241,7 @@ var envVars = []struct {
 	{"VIGIL_SECRET", func(c *Config, v string) error { c.Secret = strings.TrimSpace(v); return nil }},
 	{"VIGIL_TRUSTED_ORIGINS", func(c *Config, v string) error { c.TrustedOrigins = splitList(v); return nil }},
 	{"VIGIL_WARNINGLISTS", func(c *Config, v string) error { c.Warninglists = v; return nil }},
+	{"VIGIL_ADVISORY_DIR", func(c *Config, v string) error { c.AdvisoryDir = v; return nil }},
 	{"VIGIL_RETENTION_DAYS", func(c *Config, v string) error { return atoi(v, &c.RetentionDays) }},
 	{"VIGIL_DIGEST_HOUR", func(c *Config, v string) error { return atoi(v, &c.DigestHour) }},
 	{"VIGIL_MAX_IPV4_PREFIX", func(c *Config, v string) error { return atoi(v, &c.MaxIPv4Prefix) }},
@@ -362,6 +382,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("password_hash_concurrency %d must be between 0 (one per core) and 256", c.PasswordHashConcurrency))
 	}
 	if _, err := c.AlertDeadlines(); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := c.VulnDeadline(); err != nil {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.validateWeb()...)

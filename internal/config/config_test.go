@@ -72,6 +72,8 @@ func TestValidate(t *testing.T) {
 		{"smtp port", func(c *Config) { c.SMTPPort = 70000 }, "smtp_port"},
 		{"smtp password twice", func(c *Config) { c.SMTPPassword, c.SMTPPasswordFile = "p", "/etc/passwd" }, "not both"},
 		{"smtp password file missing", func(c *Config) { c.SMTPPasswordFile = "/nonexistent/vigil-smtp" }, "smtp_password_file"},
+		{"vulnerability deadline", func(c *Config) { c.VulnerabilityDeadline = DeadlineSetting{Acknowledge: "24h", Remediate: "7d"} }, ""},
+		{"vulnerability deadline not understood", func(c *Config) { c.VulnerabilityDeadline = DeadlineSetting{Remediate: "soon"} }, "vulnerability_deadline"},
 		{"webhook allow-list", func(c *Config) { c.WebhookAllowPrivate = []string{"127.0.0.0/8"} }, ""},
 		{"webhook allow-list of a bare address", func(c *Config) { c.WebhookAllowPrivate = []string{"10.0.0.1"} }, "webhook_allow_private"},
 	}

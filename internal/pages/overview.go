@@ -122,7 +122,7 @@ var (
 	}
 	kindSeries = map[vigil.AlertKind]series{
 		vigil.AlertEarlyWarning: {"Early warning", "#005eb8"}, vigil.AlertSighting: {"Seen in telemetry", "#330072"},
-		vigil.AlertRetroHunt: {"Found looking back", "#007f3b"},
+		vigil.AlertRetroHunt: {"Found looking back", "#007f3b"}, vigil.AlertVulnerability: {"Vulnerable software", "#7c2855"},
 	}
 )
 

@@ -97,6 +97,7 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.postureRoutes()...)
 	rs = append(rs, p.supportRoutes()...)
 	rs = append(rs, p.reportRoutes()...)
+	rs = append(rs, p.exposureRoutes()...)
 	return rs
 }
 

@@ -99,7 +99,7 @@ func groupLabel(g vigil.AlertGroup) string {
 		return g.Members[0].Title // one alert: its own words say it best
 	}
 	how := map[vigil.AlertKind]string{vigil.AlertSighting: "seen in their systems", vigil.AlertRetroHunt: "found in their past traffic",
-		vigil.AlertEarlyWarning: "reported about their addresses"}[g.Kind]
+		vigil.AlertEarlyWarning: "reported about their addresses", vigil.AlertVulnerability: "in software they run"}[g.Kind]
 	if how == "" {
 		return g.Problem
 	}

@@ -115,7 +115,7 @@ func menu(p vigil.Principal, path string) []navItem {
 	switch p.Role {
 	case vigil.RoleSectorAdmin, vigil.RoleSectorAnalyst:
 		items = []navItem{{Text: "Overview", Href: "/"}, {Text: "Alerts", Href: "/alerts"}, {Text: "Incidents", Href: "/incidents"},
-			{Text: "Organisations", Href: "/orgs"}, {Text: "Feeds", Href: "/feeds"},
+			{Text: "Organisations", Href: "/orgs"}, {Text: "Exposure", Href: "/exposure"}, {Text: "Feeds", Href: "/feeds"},
 			{Text: "Indicators", Href: "/indicators"}, {Text: "Sightings", Href: "/sightings"},
 			{Text: "Reports", Href: "/reports"}}
 		if p.Role == vigil.RoleSectorAdmin { // the audit log and accounts are the admin's alone
@@ -171,6 +171,8 @@ var funcs = template.FuncMap{
 	"add":           func(a, b int) int { return a + b },
 	"grade":         gradeTag,
 	"supportStatus": supportTag,
+	// Vulnerability exposure (exposure.go).
+	"epss": epssWords,
 }
 
 // dict makes a map from key, value pairs, to hand a partial template several values.
@@ -235,6 +237,8 @@ func kindName(k vigil.AlertKind) string {
 		return "Seen in your systems"
 	case vigil.AlertRetroHunt:
 		return "Found looking back"
+	case vigil.AlertVulnerability:
+		return "Vulnerable software"
 	}
 	return string(k)
 }

@@ -16,6 +16,7 @@ func severityNames() []string {
 
 var kindWords = map[vigil.AlertKind]string{
 	vigil.AlertEarlyWarning: "Early warning", vigil.AlertSighting: "Seen in telemetry", vigil.AlertRetroHunt: "Found looking back",
+	vigil.AlertVulnerability: "Vulnerable software",
 }
 
 func kindName(k vigil.AlertKind) string { return wordOr(kindWords, k) }

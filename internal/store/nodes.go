@@ -24,6 +24,8 @@ type Versions struct {
 	Intel int64
 	// Assets counts changes to organisations' assets.
 	Assets int64
+	// Advisories counts changes to the advisory data (ScopeAdvisories).
+	Advisories int64
 }
 
 // Versions reads the change counts.
@@ -45,6 +47,8 @@ func (s *Store) Versions(ctx context.Context) (Versions, error) {
 			v.Intel = n
 		case ScopeAssets:
 			v.Assets = n
+		case ScopeAdvisories:
+			v.Advisories = n
 		}
 	}
 	return v, rows.Err()

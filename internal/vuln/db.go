@@ -61,8 +61,9 @@ type event struct {
 	v    semantic.Version // nil for introduced "0"
 }
 
+// indexKey is the key an advisory's package is indexed under (PackageKey).
 func indexKey(ecosystem, name string) string {
-	return baseEcosystem(ecosystem) + "\x00" + normalise(ecosystem, name)
+	return PackageKey(ecosystem, name)
 }
 
 // NewDB indexes advisories: withdrawn records are skipped, and of two records with

@@ -23,3 +23,11 @@ func baseEcosystem(ecosystem string) string {
 	base, _, _ := strings.Cut(ecosystem, ":")
 	return base
 }
+
+// PackageKey returns the key advisories and inventories are both indexed under: the
+// base ecosystem and the normalised name, so that a stored inventory can be asked which
+// organisations run a package an advisory names. A product outside package ecosystems
+// has no key worth storing: callers store "" for it.
+func PackageKey(ecosystem, name string) string {
+	return baseEcosystem(ecosystem) + "\x00" + normalise(ecosystem, name)
+}

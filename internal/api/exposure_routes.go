@@ -1,0 +1,27 @@
+package api
+
+import "net/http"
+
+// exposureRoutes registers the vulnerability exposure operations: the advisory sources
+// the sector centre curates, and the exposure board.
+func (a *API) exposureRoutes() {
+	const (
+		e404 = http.StatusNotFound
+		e409 = http.StatusConflict
+	)
+	create := op("create-advisory-source", http.MethodPost, "/advisory-sources", "Register an advisory source", "vulnerabilities", e409)
+	create.DefaultStatus = http.StatusCreated
+	create.Description = "An OSV zip (such as an ecosystem's all.zip) or record, CISA's KEV catalogue or FIRST's EPSS " +
+		"scores, downloaded from a URL or read from a file inside the server's advisory_dir; pulled on its schedule."
+	Register(a, create, sector, a.advisorySourceCreate)
+	Register(a, op("list-advisory-sources", http.MethodGet, "/advisory-sources", "List advisory sources", "vulnerabilities"), sector, a.advisorySourceList)
+	Register(a, op("get-advisory-source", http.MethodGet, "/advisory-sources/{id}", "Get an advisory source", "vulnerabilities", e404), sector, a.advisorySourceGet)
+	pull := op("pull-advisory-source", http.MethodPost, "/advisory-sources/{id}/pull", "Pull an advisory source now", "vulnerabilities", e404)
+	pull.Description = "A pull that fails is still a 200: the source shows status error and why, and keeps its data. " +
+		"counts says what changed and how many organisations were checked again."
+	Register(a, pull, sector, a.advisorySourcePull)
+	Register(a, op("delete-advisory-source", http.MethodDelete, "/advisory-sources/{id}", "Remove an advisory source and its data", "vulnerabilities", e404), sector, a.advisorySourceDelete)
+
+	Register(a, op("list-vulnerabilities", http.MethodGet, "/vulnerabilities", "The exposure board: vulnerabilities found", "vulnerabilities"), alertWorkers, a.vulnerabilityList)
+	Register(a, op("get-vulnerability", http.MethodGet, "/vulnerabilities/{id}", "Who a vulnerability affects", "vulnerabilities", e404), alertWorkers, a.vulnerabilityGet)
+}

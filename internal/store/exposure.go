@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/vigil-health/vigil"
+)
+
+// exposureColumns reads a finding with its alert's status and whether the alert missed
+// a deadline (vigil.Alert.Overdue's rule, in SQL).
+const exposureColumns = `f.org, f.vuln, f.aliases, f.summary, f.severity, f.score, f.kev, f.kev_due, f.epss, f.advice,
+	f.components, COALESCE(f.alert_id, 0), COALESCE(a.status, ''),
+	CASE WHEN (a.status = 'open' AND a.ack_escalated_at IS NOT NULL)
+		OR (a.status <> 'resolved' AND a.fix_overdue_at IS NOT NULL) THEN 1 ELSE 0 END,
+	f.first_found, f.checked_at, f.fixed_at
+	FROM vuln_findings f LEFT JOIN alerts a ON a.id = f.alert_id`
+
+func scanExposure(sc scanner) (vigil.Exposure, error) {
+	var e vigil.Exposure
+	var aliases, advice, comps, status string
+	var epss sql.NullFloat64
+	var overdue int
+	err := sc.Scan(&e.Org, &e.Vuln, &aliases, &e.Summary, &e.Severity, &e.Score, &e.KEV, &e.KEVDueDate, &epss, &advice,
+		&comps, &e.AlertID, &status, &overdue, scanTime(&e.FirstFound), scanTime(&e.CheckedAt), scanTime(&e.FixedAt))
+	if err != nil {
+		return e, err
+	}
+	e.EPSS = -1
+	if epss.Valid {
+		e.EPSS = epss.Float64
+	}
+	e.AlertStatus, e.Overdue = vigil.AlertStatus(status), overdue == 1
+	for _, part := range []struct {
+		raw string
+		dst any
+	}{{aliases, &e.Aliases}, {advice, &e.Advice}, {comps, &e.Components}} {
+		if err := json.Unmarshal([]byte(part.raw), part.dst); err != nil {
+			return e, fmt.Errorf("finding %s of %s: %w", e.Vuln, e.Org, err)
+		}
+	}
+	return e, nil
+}
+
+func (s *Store) exposures(ctx context.Context, c conn, cond string, args ...any) ([]vigil.Exposure, error) {
+	rows, err := c.query(ctx, `SELECT `+exposureColumns+` WHERE `+cond+` ORDER BY f.org, f.vuln`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read findings: %w", err)
+	}
+	defer rows.Close()
+	var out []vigil.Exposure
+	for rows.Next() {
+		e, err := scanExposure(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read findings: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// OrgExposures returns every finding of organisation org, fixed ones included, by ID.
+func (s *Store) OrgExposures(ctx context.Context, org string) ([]vigil.Exposure, error) {
+	return s.exposures(ctx, s.rdb(), `f.org = ?`, org)
+}
+
+// VulnExposures returns the findings of one vulnerability (its root ID), at every
+// organisation or, when org is set, at that one only.
+func (s *Store) VulnExposures(ctx context.Context, vuln, org string) ([]vigil.Exposure, error) {
+	return s.exposures(ctx, s.rdb(), `f.vuln = ? AND (? = '' OR f.org = ?)`, vuln, org, org)
+}
+
+// PutExposure writes a finding, replacing the one of the same organisation and
+// vulnerability.
+func (s *Store) PutExposure(ctx context.Context, e vigil.Exposure) error {
+	aliases, _ := json.Marshal(nonNil(e.Aliases))
+	advice, _ := json.Marshal(nonNil(e.Advice))
+	comps, _ := json.Marshal(e.Components)
+	if e.Components == nil {
+		comps = []byte("[]")
+	}
+	var epss any
+	if e.EPSS >= 0 {
+		epss = e.EPSS
+	}
+	var alert any
+	if e.AlertID != 0 {
+		alert = e.AlertID
+	}
+	_, err := s.wdb().exec(ctx, `INSERT INTO vuln_findings (org, vuln, aliases, summary, severity, score, kev, kev_due, epss,
+		advice, components, alert_id, first_found, checked_at, fixed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (org, vuln) DO UPDATE SET aliases = excluded.aliases, summary = excluded.summary,
+		severity = excluded.severity, score = excluded.score, kev = excluded.kev, kev_due = excluded.kev_due,
+		epss = excluded.epss, advice = excluded.advice, components = excluded.components, alert_id = excluded.alert_id,
+		first_found = excluded.first_found, checked_at = excluded.checked_at, fixed_at = excluded.fixed_at`,
+		e.Org, e.Vuln, string(aliases), e.Summary, string(e.Severity), e.Score, e.KEV, e.KEVDueDate, epss, string(advice),
+		string(comps), alert, dbTime(e.FirstFound), dbTime(e.CheckedAt), dbTime(e.FixedAt))
+	if err != nil {
+		return fmt.Errorf("write finding %s of %s: %w", e.Vuln, e.Org, err)
+	}
+	return nil
+}
+
+// TouchExposures records that a check at `at` found organisation org's open findings
+// again, for those it did not rewrite.
+func (s *Store) TouchExposures(ctx context.Context, org string, at time.Time) error {
+	_, err := s.wdb().exec(ctx, `UPDATE vuln_findings SET checked_at = ? WHERE org = ? AND fixed_at IS NULL AND checked_at < ?`,
+		dbTime(at), org, dbTime(at))
+	if err != nil {
+		return fmt.Errorf("touch findings of %s: %w", org, err)
+	}
+	return nil
+}
+
+// OrgsWithOpenExposures lists the organisations with a finding not yet fixed, by ODS
+// code: those whose alerts change when the KEV catalogue or the EPSS scores do.
+func (s *Store) OrgsWithOpenExposures(ctx context.Context) ([]string, error) {
+	rows, err := s.rdb().query(ctx, `SELECT DISTINCT org FROM vuln_findings WHERE fixed_at IS NULL ORDER BY org`)
+	if err != nil {
+		return nil, fmt.Errorf("organisations with findings: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var org string
+		if err := rows.Scan(&org); err != nil {
+			return nil, fmt.Errorf("organisations with findings: %w", err)
+		}
+		out = append(out, org)
+	}
+	return out, rows.Err()
+}
+
+// VulnBoard returns one line per vulnerability found at any organisation (or, when org
+// is set, at that one), in no set order: the caller sorts it (vigil.VulnSort).
+func (s *Store) VulnBoard(ctx context.Context, org string) ([]vigil.VulnSummary, error) {
+	all, err := s.exposures(ctx, s.rdb(), `? = '' OR f.org = ?`, org, org)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*vigil.VulnSummary{}
+	var out []*vigil.VulnSummary
+	for _, e := range all {
+		v, ok := byID[e.Vuln]
+		if !ok {
+			v = &vigil.VulnSummary{ID: e.Vuln, EPSS: -1, FirstFound: e.FirstFound}
+			byID[e.Vuln] = v
+			out = append(out, v)
+		}
+		addToBoard(v, e)
+	}
+	list := make([]vigil.VulnSummary, len(out))
+	for i, v := range out {
+		list[i] = *v
+	}
+	return list, nil
+}
+
+// addToBoard counts finding e into its vulnerability's line, which shows the most
+// urgent of the organisations' findings.
+func addToBoard(v *vigil.VulnSummary, e vigil.Exposure) {
+	if e.Severity.Rank() > v.Severity.Rank() || e.Score > v.Score || v.Summary == "" {
+		v.Severity, v.Score, v.Summary, v.Aliases = e.Severity, e.Score, e.Summary, e.Aliases
+	}
+	if e.KEV {
+		v.KEV, v.KEVDueDate = true, e.KEVDueDate
+	}
+	v.EPSS = max(v.EPSS, e.EPSS)
+	if e.FirstFound.Before(v.FirstFound) {
+		v.FirstFound = e.FirstFound
+	}
+	if !e.FixedAt.IsZero() {
+		v.Fixed++
+		return
+	}
+	v.Orgs++
+	if e.AlertStatus == vigil.AlertAcknowledged {
+		v.Acknowledged++
+	}
+	if e.Overdue {
+		v.Overdue++
+	}
+}

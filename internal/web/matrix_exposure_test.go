@@ -1,0 +1,58 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"github.com/vigil-health/vigil"
+)
+
+// exposureMatrix is who may call the vulnerability exposure operations: the sector
+// centre curates the advisory sources; the board is for those who work alerts, each
+// organisation seeing its own findings only.
+var exposureMatrix = []matrixRow{
+	{"POST /advisory-sources", "", func(f *fixture, _ string) (string, any) {
+		return "/advisory-sources", map[string]any{"name": f.unique("matrix kev "), "kind": "kev", "url": "https://kev.example/kev.json"}
+	}, sectorOnly(created)},
+	{"GET /advisory-sources", "", at("/advisory-sources"), sectorOnly(ok)},
+	{"GET /advisory-sources/{id}", "", onAdvisorySource(""), sectorOnly(ok)},
+	{"POST /advisory-sources/{id}/pull", "", onAdvisorySource("/pull"), sectorOnly(ok)},
+	{"DELETE /advisory-sources/{id}", "", onAdvisorySource(""), sectorOnly(noBody)},
+	{"GET /vulnerabilities", "", at("/vulnerabilities?sort=orgs"), statuses{ok, ok, ok, ok, forbid, forbid, unauth}},
+	{"GET /vulnerabilities/{id}", "own", onFinding(ownOrg), statuses{ok, ok, ok, ok, forbid, forbid, unauth}},
+	{"GET /vulnerabilities/{id}", "other", onFinding(otherOrg), statuses{ok, ok, notFound, notFound, forbid, forbid, unauth}},
+}
+
+// onAdvisorySource is a request about a fresh KEV source served by a local server.
+func onAdvisorySource(verb string) func(*fixture, string) (string, any) {
+	return func(f *fixture, _ string) (string, any) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(`{"vulnerabilities": [{"cveID": "CVE-2021-44228", "dueDate": "2021-12-24"}]}`))
+		}))
+		f.t.Cleanup(srv.Close)
+		src, err := f.store.CreateAdvisorySource(context.Background(), vigil.AdvisorySource{Name: f.unique("kev "),
+			Kind: vigil.AdvisoryKEV, URL: srv.URL + "/kev.json", Enabled: true})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		return fmt.Sprintf("/advisory-sources/%d%s", src.ID, verb), nil
+	}
+}
+
+// onFinding is a request about a vulnerability found at org alone.
+func onFinding(org string) func(*fixture, string) (string, any) {
+	return func(f *fixture, _ string) (string, any) {
+		id := f.unique("CVE-2099-")
+		now := time.Now().UTC()
+		err := f.store.PutExposure(context.Background(), vigil.Exposure{Org: org, Vuln: id, Severity: vigil.SeverityHigh,
+			EPSS: -1, Components: []vigil.AffectedComponent{{Ecosystem: "npm", Name: "left-pad", Version: "1.0.0", Source: "app"}},
+			FirstFound: now, CheckedAt: now})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		return "/vulnerabilities/" + id, nil
+	}
+}
