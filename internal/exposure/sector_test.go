@@ -228,4 +228,3 @@ func TestSupplierVEXAppliesToItsComponentsAtCustomers(t *testing.T) {
 		}
 	})
 }
-

@@ -20,7 +20,7 @@ type snapshot struct {
 	cache   *vuln.Cache
 	kev     vuln.KEV
 	epss    vuln.EPSSScores
-	version int64 // the advisories change count it was built at
+	version int64                  // the advisories change count it was built at
 	sector  []vigil.SectorAdvisory // the analysts' advisories in force and the built-in policy (sector.go)
 }
 

@@ -113,7 +113,7 @@ func (s *Service) ExportVEX(ctx context.Context, p vigil.Principal, org, format 
 }
 
 // Suppressed lists the findings VEX statements took off org's open list, with why.
-func (s *Service) Suppressed(ctx context.Context, p vigil.Principal, org string) ([]store.Suppression, error) {
+func (s *Service) Suppressed(ctx context.Context, p vigil.Principal, org string) ([]vigil.VEXSuppression, error) {
 	if err := p.Need(vigil.People...); err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (s *Service) Suppressed(ctx context.Context, p vigil.Principal, org string)
 // vulnerabilities every finding of which a statement closed, with why.
 type vexResult struct {
 	open       []vuln.Finding
-	suppressed []store.Suppression
+	suppressed []vigil.VEXSuppression
 	notes      map[string]string // vulnerability → the alert's resolution note
 }
 
@@ -165,7 +165,7 @@ func suppressions(org string, db *vuln.DB, open []vuln.Finding, closed []vex.Sup
 	for _, f := range open {
 		stillOpen[db.Root(f.ID)] = true
 	}
-	byRoot := map[string]*store.Suppression{}
+	byRoot := map[string]*vigil.VEXSuppression{}
 	for _, c := range closed {
 		root := db.Root(c.ID)
 		if stillOpen[root] {
@@ -173,7 +173,7 @@ func suppressions(org string, db *vuln.DB, open []vuln.Finding, closed []vex.Sup
 		}
 		x := byRoot[root]
 		if x == nil {
-			x = &store.Suppression{Org: org, Vuln: root, Status: c.VEXStatus, Reason: c.Reason, DecidedAt: now}
+			x = &vigil.VEXSuppression{Org: org, Vuln: root, Status: c.VEXStatus, Reason: c.Reason, DecidedAt: now}
 			byRoot[root] = x
 		}
 		x.Components = append(x.Components, vigil.AffectedComponent{Ecosystem: c.Ecosystem, Name: c.Name,

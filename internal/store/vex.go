@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/vigil-health/vigil"
 )
@@ -82,20 +81,8 @@ func (s *Store) OrgsWithSupplier(ctx context.Context, supplier string) ([]string
 	return out, rows.Err()
 }
 
-// Suppression is a finding a VEX statement took off an organisation's open list.
-type Suppression struct {
-	Org, Vuln string
-	// Status is the statement's: not_affected or fixed.
-	Status vigil.VEXStatus
-	// Reason names the statement and says why, in plain words.
-	Reason string
-	// Components are the affected components the statement covered.
-	Components []vigil.AffectedComponent
-	DecidedAt  time.Time
-}
-
 // PutSuppressions replaces the organisation's suppressions with list.
-func (s *Store) PutSuppressions(ctx context.Context, org string, list []Suppression) error {
+func (s *Store) PutSuppressions(ctx context.Context, org string, list []vigil.VEXSuppression) error {
 	return s.inTx(ctx, func(tx *Store, c conn) error {
 		if _, err := c.exec(ctx, `DELETE FROM vex_suppressions WHERE org = ?`, org); err != nil {
 			return fmt.Errorf("suppressions of %s: %w", org, err)
@@ -113,7 +100,7 @@ func (s *Store) PutSuppressions(ctx context.Context, org string, list []Suppress
 
 // Suppressions returns the organisation's suppressed findings by vulnerability; every
 // organisation's when org is empty.
-func (s *Store) Suppressions(ctx context.Context, org string) ([]Suppression, error) {
+func (s *Store) Suppressions(ctx context.Context, org string) ([]vigil.VEXSuppression, error) {
 	q, args := `SELECT org, vuln, status, reason, components, decided_at FROM vex_suppressions`, []any{}
 	if org != "" {
 		q, args = q+` WHERE org = ?`, append(args, org)
@@ -123,9 +110,9 @@ func (s *Store) Suppressions(ctx context.Context, org string) ([]Suppression, er
 		return nil, fmt.Errorf("suppressions: %w", err)
 	}
 	defer rows.Close()
-	var out []Suppression
+	var out []vigil.VEXSuppression
 	for rows.Next() {
-		var x Suppression
+		var x vigil.VEXSuppression
 		var status, comps string
 		if err := rows.Scan(&x.Org, &x.Vuln, &status, &x.Reason, &comps, scanTime(&x.DecidedAt)); err != nil {
 			return nil, fmt.Errorf("suppressions: %w", err)
