@@ -34,6 +34,7 @@ type root struct {
 	Hunt     huntCmd     `cmd:"" help:"Hunt telemetry (NDJSON, plain or gzip) for indicators of compromise; writes sightings as NDJSON to stdout."`
 	Intel    intelCmd    `cmd:"" help:"Inspect threat-intelligence files."`
 	Vuln     vulnCmd     `cmd:"" help:"Match software inventories against vulnerability advisories (OSV, CISA KEV, EPSS), offline."`
+	Advisory advisoryCmd `cmd:"" help:"Write and list the sector advisories on the server (products outside package ecosystems)."`
 	Org      orgCmd      `cmd:"" help:"Manage organisations."`
 	Incident incidentCmd `cmd:"" help:"Report and list incidents."`
 	User     userCmd     `cmd:"" help:"Manage accounts."`
