@@ -20,10 +20,13 @@ func (s *Service) known(ctx context.Context, tx *store.Store, org vigil.Org) (ma
 		// work; until then vigil says it does not know rather than guess.
 		vigil.FactInventoryRecent: {Fact: vigil.FactInventoryRecent, State: vigil.KnownUnknown,
 			Detail: "Not known yet: vigil does not hold software inventories yet, so answer this one yourself."},
-		vigil.FactNoProductsOfConcern: {Fact: vigil.FactNoProductsOfConcern, State: vigil.KnownUnknown,
-			Detail: "Not known yet: vigil does not check inventories for products of concern yet, so answer this one yourself."},
 		vigil.FactIncidentRouteKnown: incidentRoute(org),
 	}
+	concern, err := productsOfConcern(ctx, tx, org.ODSCode)
+	if err != nil {
+		return nil, err
+	}
+	out[vigil.FactNoProductsOfConcern] = concern
 	n, err := tx.OverdueCriticalAlerts(ctx, org.ODSCode)
 	if err != nil {
 		return nil, err
