@@ -42,7 +42,7 @@ type root struct {
 	Migrate  migrateCmd  `cmd:"" help:"Apply database migrations (the server also does this on start)."`
 	Backup   backupCmd   `cmd:"" help:"Write an online, consistent backup of the SQLite store. PostgreSQL: pg_dump --format=custom."`
 	Restore  restoreCmd  `cmd:"" help:"Replace the SQLite store with a backup (server stopped). PostgreSQL: pg_restore."`
-	Report   reportCmd   `cmd:"" help:"Write the sector report for a period (alerts, organisations reached, time to act, assets covered, hunting, feeds, incidents, posture and LSO support) with disclosure control: counts of 1-7 below the whole sector shown as *, others rounded to 5. Vulnerabilities shared is marked not yet recorded (docs/reports.md)."`
+	Report   reportCmd   `cmd:"" help:"Write the sector report for a period (alerts, organisations reached, time to act, assets covered, hunting, feeds, incidents, posture and LSO support) with disclosure control: counts of 1-7 below the whole sector shown as *, others rounded to 5. See docs/reports.md."`
 	Audit    auditCmd    `cmd:"" help:"Check the audit log."`
 	Version  versionCmd  `cmd:"" help:"Print the version."`
 }
