@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/vigil-health/vigil"
+)
 
 // exposureRoutes registers the vulnerability exposure operations: the advisory sources
 // the sector centre curates, and the exposure board.
@@ -24,4 +28,15 @@ func (a *API) exposureRoutes() {
 
 	Register(a, op("list-vulnerabilities", http.MethodGet, "/vulnerabilities", "The exposure board: vulnerabilities found", "vulnerabilities"), alertWorkers, a.vulnerabilityList)
 	Register(a, op("get-vulnerability", http.MethodGet, "/vulnerabilities/{id}", "Who a vulnerability affects", "vulnerabilities", e404), alertWorkers, a.vulnerabilityGet)
+	attest := op("attest-vulnerability-fix", http.MethodPost, "/vulnerabilities/{id}/attestation", "Attest a fix, as the supplier", "vulnerabilities", e404)
+	attest.Description = "The supplier says it fixed the vulnerability from fixed_version on: each customer's finding in " +
+		"components attributed to it closes when the customer's inventory shows that version or a later one."
+	Register(a, attest, suppliers, a.vulnerabilityAttest)
+	apply := op("apply-attestation", http.MethodPost, "/vulnerabilities/{id}/attestations/{supplier}/apply", "Close the customers' findings a supplier's attestation covers, now", "vulnerabilities", e404)
+	apply.Description = "An analyst's decision: every customer's finding in the supplier's components closes at once, " +
+		"whatever version its inventory shows, with a note naming the attestation and the analyst."
+	Register(a, apply, sector, a.attestationApply)
 }
+
+// suppliers is the access rule of what only a supplier does.
+var suppliers = Access{Roles: []vigil.Role{vigil.RoleSupplier}}

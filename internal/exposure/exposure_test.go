@@ -399,3 +399,108 @@ func TestLog4ShellFromTheSharedMavenZip(t *testing.T) {
 		}
 	})
 }
+
+// TestSupplierGetsOneConsolidatedAlert: two customers run log4j-core from their
+// care-plan supplier; the supplier gets one alert listing both, which shrinks as each
+// upgrades and is resolved when neither is affected.
+func TestSupplierGetsOneConsolidatedAlert(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		if _, _, err := s.CreateOrg(ctx, vigil.Org{ODSCode: "YSUP1", Name: "CarePlan Cloud", Kind: vigil.OrgSupplier, Region: "North West"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []string{ownOrg, otherOrg} {
+			if err := s.LinkSupplier(ctx, "YSUP1", c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		vulnerable := vigil.Component{Ecosystem: "Maven", Name: "org.apache.logging.log4j:log4j-core", Version: "2.14.1", Supplier: "CarePlan Cloud"}
+		fixed := vulnerable
+		fixed.Version = "2.17.1"
+		f.inventory(ownOrg, "servers", vulnerable)
+		other := vulnerable
+		other.Supplier = "careplan cloud"
+		f.inventory(otherOrg, "web", other)
+		f.source("OSV test", vigil.AdvisoryOSV, "osv")
+		sup := f.alertsOf("YSUP1")
+		if len(sup) != 1 || sup[0].Status != vigil.AlertOpen || !strings.Contains(sup[0].Title, "to 2 customers (CVE-2021-44228)") {
+			t.Fatalf("supplier alerts: %+v", sup)
+		}
+		for _, want := range []string{"- RXA: org.apache.logging.log4j:log4j-core 2.14.1", "- RXB: org.apache.logging.log4j:log4j-core 2.14.1"} {
+			if !strings.Contains(sup[0].Body, want) {
+				t.Errorf("supplier alert lacks %q:\n%s", want, sup[0].Body)
+			}
+		}
+		f.inventory(ownOrg, "servers", fixed)
+		f.svc.InventoryChanged(ctx, ownOrg)
+		sup = f.alertsOf("YSUP1")
+		if len(sup) != 1 || sup[0].Status != vigil.AlertOpen || !strings.Contains(sup[0].Title, "to 1 customer (") || strings.Contains(sup[0].Body, "- RXA") {
+			t.Fatalf("after RXA upgraded: %+v", sup)
+		}
+		other.Version = "2.17.1"
+		f.inventory(otherOrg, "web", other)
+		f.svc.InventoryChanged(ctx, otherOrg)
+		if sup = f.alertsOf("YSUP1"); len(sup) != 1 || sup[0].Status != vigil.AlertResolved {
+			t.Errorf("after both upgraded: %+v", sup)
+		}
+	})
+}
+
+// TestSupplierAttestsAFix: the supplier attests Log4Shell fixed in its build 2.14.2 (a
+// version the advisory still covers): the customer whose inventory shows it is closed
+// with a note saying so, the other waits until an analyst applies the attestation.
+func TestSupplierAttestsAFix(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		if _, _, err := s.CreateOrg(ctx, vigil.Org{ODSCode: "YSUP1", Name: "CarePlan Cloud", Kind: vigil.OrgSupplier, Region: "North West"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []string{ownOrg, otherOrg} {
+			if err := s.LinkSupplier(ctx, "YSUP1", c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		comp := vigil.Component{Ecosystem: "Maven", Name: "org.apache.logging.log4j:log4j-core", Version: "2.14.1", Supplier: "YSUP1"}
+		f.inventory(ownOrg, "servers", comp)
+		f.inventory(otherOrg, "web", comp)
+		f.source("OSV test", vigil.AdvisoryOSV, "osv")
+		sup := vigil.Principal{Email: "staff@careplan.example", Role: vigil.RoleSupplier, Org: "YSUP1"}
+		if _, err := f.svc.Attest(ctx, ownAdmin, log4shell, "2.14.2", ""); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+			t.Errorf("an organisation attesting: %v", err)
+		}
+		if _, err := f.svc.Attest(ctx, sup, "CVE-2099-0001", "1.0", ""); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			t.Errorf("attesting a vulnerability not in its software: %v", err)
+		}
+		if _, err := f.svc.Attest(ctx, sup, "GHSA-jfh8-c2jp-5v3q", "2.14.2", "patched build"); err != nil {
+			t.Fatal(err)
+		}
+		if al := f.alertsOf(ownOrg); len(al) != 1 || al[0].Status != vigil.AlertOpen {
+			t.Fatalf("RXA still runs 2.14.1 and is closed: %+v", al)
+		}
+		comp.Version = "2.14.2"
+		f.inventory(ownOrg, "servers", comp)
+		f.svc.InventoryChanged(ctx, ownOrg)
+		al := f.alertsOf(ownOrg)
+		if len(al) != 1 || al[0].Status != vigil.AlertResolved || !strings.Contains(al[0].ResolutionNote, "YSUP1 attests it is fixed from version 2.14.2") {
+			t.Fatalf("RXA after showing 2.14.2: %+v", al)
+		}
+		if al := f.alertsOf(otherOrg); len(al) != 1 || al[0].Status != vigil.AlertOpen {
+			t.Fatalf("RXB closed before the analyst applied: %+v", al)
+		}
+		if _, err := f.svc.ApplyAttestation(ctx, sup, log4shell, "YSUP1"); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+			t.Errorf("the supplier applying its own attestation: %v", err)
+		}
+		if _, err := f.svc.ApplyAttestation(ctx, analyst, log4shell, "YSUP1"); err != nil {
+			t.Fatal(err)
+		}
+		al = f.alertsOf(otherOrg)
+		if len(al) != 1 || al[0].Status != vigil.AlertResolved || !strings.Contains(al[0].ResolutionNote, "closed it at once") {
+			t.Errorf("RXB after the analyst applied: %+v", al)
+		}
+		if sa := f.alertsOf("YSUP1"); len(sa) != 1 || sa[0].Status != vigil.AlertResolved {
+			t.Errorf("the supplier's alert: %+v", sa)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -87,6 +88,7 @@ func (s *Service) check(ctx context.Context, org string) (Outcome, error) {
 		return Outcome{}, err
 	}
 	found := exposures(org, sn.cache.DB(), vx.open, now)
+	withSuppliers(found, comps)
 	out := Outcome{Found: len(found), Checked: res.Checked, Unmatched: len(res.Unmatched)}
 	raised := 0
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
@@ -98,7 +100,7 @@ func (s *Service) check(ctx context.Context, org string) (Outcome, error) {
 		if err := tx.PutSuppressions(ctx, org, vx.suppressed); err != nil {
 			return err
 		}
-		r := reconcile{s: s, tx: tx, now: now, comps: comps, unmatched: res.Unmatched, vexNotes: vx.notes}
+		r := reconcile{s: s, tx: tx, org: org, now: now, comps: comps, unmatched: res.Unmatched, vexNotes: vx.notes}
 		if err := r.apply(ctx, old, found, &out); err != nil {
 			return err
 		}
@@ -189,15 +191,22 @@ func SeverityOf(sev vuln.Severity) vigil.Severity {
 type reconcile struct {
 	s         *Service
 	tx        *store.Store
+	org       string
 	now       time.Time
 	comps     []vigil.Component
 	unmatched []vuln.Unmatched
 	raised    int
-	touch     bool              // some findings were found again unchanged
-	vexNotes  map[string]string // vulnerability → why a VEX statement closed it (vex.go)
+	// attestedWhy says, by vulnerability, why a supplier's attestation closed it.
+	attestedWhy map[string]string
+	touch       bool              // some findings were found again unchanged
+	vexNotes    map[string]string // vulnerability → why a VEX statement closed it (vex.go)
 }
 
 func (r *reconcile) apply(ctx context.Context, old []vigil.Exposure, found map[string]vigil.Exposure, out *Outcome) error {
+	if err := r.attested(ctx, found); err != nil {
+		return err
+	}
+	out.Found = len(found)
 	had := map[string]vigil.Exposure{}
 	for _, e := range old {
 		had[e.Vuln] = e
@@ -216,9 +225,46 @@ func (r *reconcile) apply(ctx context.Context, old []vigil.Exposure, found map[s
 		}
 	}
 	if r.touch {
-		return r.tx.TouchExposures(ctx, old[0].Org, r.now)
+		if err := r.tx.TouchExposures(ctx, old[0].Org, r.now); err != nil {
+			return err
+		}
 	}
-	return nil
+	return r.fanOut(ctx, r.org, supplied(old, found))
+}
+
+// supplied are the vulnerabilities, found now or before, with a component the inventory
+// attributes to a supplier: those whose supplier alerts may change.
+func supplied(old []vigil.Exposure, found map[string]vigil.Exposure) map[string]bool {
+	out := map[string]bool{}
+	for _, list := range [][]vigil.Exposure{old, slices.Collect(maps.Values(found))} {
+		for _, e := range list {
+			for _, c := range e.Components {
+				if c.Supplier != "" {
+					out[e.Vuln] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// withSuppliers copies each affected component's supplier from the inventory.
+func withSuppliers(found map[string]vigil.Exposure, comps []vigil.Component) {
+	type at struct{ source, location, name, version string }
+	supplier := map[at]string{}
+	for _, c := range comps {
+		if c.Supplier != "" {
+			supplier[at{c.Source, c.Location, c.Name, c.Version}] = c.Supplier
+		}
+	}
+	if len(supplier) == 0 {
+		return
+	}
+	for _, e := range found {
+		for i, c := range e.Components {
+			e.Components[i].Supplier = supplier[at{c.Source, c.Location, c.Name, c.Version}]
+		}
+	}
 }
 
 // fingerprint is what a finding says, without its times and alert, so that a check
@@ -304,6 +350,9 @@ func (r *reconcile) uncheckable(c vigil.AffectedComponent) bool {
 // fixNote says why the alert was resolved: what the inventory shows now in place of each
 // affected component.
 func (r *reconcile) fixNote(e vigil.Exposure) string {
+	if why := r.attestedWhy[e.Vuln]; why != "" {
+		return alerts.Shorten("vigil closes "+e.Vuln+": "+why+".", 2000)
+	}
 	var parts []string
 	for _, c := range e.Components {
 		now := r.versionsNow(c)

@@ -215,3 +215,16 @@ func (s *Store) moveAlert(ctx context.Context, id int64, to vigil.AlertStatus, s
 	})
 	return out, moved, err
 }
+
+// RewordAlert replaces an alert's title and body: a flow whose alert sums up something
+// that changed (a supplier's list of affected customers) words it again.
+func (s *Store) RewordAlert(ctx context.Context, id int64, title, body string) error {
+	title, err := vigil.Text("title", title, 300, true)
+	if err != nil {
+		return err
+	}
+	if _, err := s.wdb().exec(ctx, `UPDATE alerts SET title = ?, body = ? WHERE id = ?`, title, body, id); err != nil {
+		return fmt.Errorf("reword alert %d: %w", id, err)
+	}
+	return nil
+}

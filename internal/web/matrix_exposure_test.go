@@ -24,6 +24,42 @@ var exposureMatrix = []matrixRow{
 	{"GET /vulnerabilities", "", at("/vulnerabilities?sort=orgs"), statuses{ok, ok, ok, ok, forbid, forbid, unauth}},
 	{"GET /vulnerabilities/{id}", "own", onFinding(ownOrg), statuses{ok, ok, ok, ok, forbid, forbid, unauth}},
 	{"GET /vulnerabilities/{id}", "other", onFinding(otherOrg), statuses{ok, ok, notFound, notFound, forbid, forbid, unauth}},
+	{"POST /vulnerabilities/{id}/attestation", "own", attestFinding(ownOrg), statuses{forbid, forbid, forbid, forbid, ok, forbid, unauth}},
+	{"POST /vulnerabilities/{id}/attestation", "other", attestFinding(otherOrg), statuses{forbid, forbid, forbid, forbid, notFound, forbid, unauth}},
+	{"POST /vulnerabilities/{id}/attestations/{supplier}/apply", "", applyAttestation, sectorOnly(ok)},
+}
+
+// attestFinding is the supplier attesting a fix of a vulnerability found at org in a
+// component attributed to the supplier (RXA is its customer, RXB is not).
+func attestFinding(org string) func(*fixture, string) (string, any) {
+	return func(f *fixture, role string) (string, any) {
+		path, _ := onSuppliedFinding(f, org)
+		return path + "/attestation", map[string]any{"fixed_version": "9.9.9", "note": "patched"}
+	}
+}
+
+// applyAttestation is a request to apply the supplier's attestation of a fresh finding.
+func applyAttestation(f *fixture, _ string) (string, any) {
+	path, id := onSuppliedFinding(f, ownOrg)
+	err := f.store.PutAttestation(context.Background(), vigil.Attestation{Supplier: supOrg, Vuln: id, FixedVersion: "9.9.9",
+		AttestedBy: "staff@supplier.example", AttestedAt: time.Now().UTC()})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return path + "/attestations/" + supOrg + "/apply", nil
+}
+
+// onSuppliedFinding stores a vulnerability found at org in a component of the supplier's.
+func onSuppliedFinding(f *fixture, org string) (string, string) {
+	id := f.unique("CVE-2098-")
+	now := time.Now().UTC()
+	err := f.store.PutExposure(context.Background(), vigil.Exposure{Org: org, Vuln: id, Severity: vigil.SeverityHigh, EPSS: -1,
+		Components: []vigil.AffectedComponent{{Ecosystem: "npm", Name: "left-pad", Version: "1.0.0", Source: "app", Supplier: supOrg}},
+		FirstFound: now, CheckedAt: now})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return "/vulnerabilities/" + id, id
 }
 
 // onAdvisorySource is a request about a fresh KEV source served by a local server.

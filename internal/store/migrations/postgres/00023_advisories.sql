@@ -65,10 +65,26 @@ CREATE TABLE vuln_findings (
 );
 CREATE INDEX vuln_findings_vuln ON vuln_findings (vuln);
 
+-- A supplier's word that it fixed a vulnerability in what it supplies, from a version on:
+-- customers' findings in its components at that version or later are closed; applied_at
+-- (an analyst's decision) closes them at once, whatever version the inventories show.
+CREATE TABLE vuln_attestations (
+    supplier      TEXT COLLATE "C" NOT NULL REFERENCES orgs (ods_code) ON DELETE CASCADE,
+    vuln          TEXT NOT NULL,
+    fixed_version TEXT NOT NULL,
+    note          TEXT NOT NULL DEFAULT '',
+    attested_by   TEXT NOT NULL,
+    attested_at   TIMESTAMPTZ NOT NULL,
+    applied_by    TEXT NOT NULL DEFAULT '',
+    applied_at    TIMESTAMPTZ,
+    PRIMARY KEY (supplier, vuln)
+);
+
 INSERT INTO change_versions (scope) VALUES ('advisories');
 
 -- +goose Down
 DELETE FROM change_versions WHERE scope = 'advisories';
+DROP TABLE vuln_attestations;
 DROP TABLE vuln_findings;
 DROP TABLE advisory_files;
 DROP TABLE advisories;
