@@ -146,6 +146,7 @@ func (a *API) routes() {
 	}
 	if a.app.Exposure != nil {
 		a.exposureRoutes()
+		a.sectorRoutes()
 	}
 	a.incidentRoutes()
 	a.postureRoutes()

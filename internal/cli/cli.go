@@ -34,6 +34,7 @@ type root struct {
 	Hunt      huntCmd      `cmd:"" help:"Hunt telemetry (NDJSON, plain or gzip) for indicators of compromise; writes sightings as NDJSON to stdout."`
 	Intel     intelCmd     `cmd:"" help:"Inspect threat-intelligence files."`
 	Vuln      vulnCmd      `cmd:"" help:"Match software inventories against vulnerability advisories (OSV, CISA KEV, EPSS), offline."`
+	Advisory  advisoryCmd  `cmd:"" help:"Write and list the sector advisories on the server (products outside package ecosystems)."`
 	Org       orgCmd       `cmd:"" help:"Manage organisations."`
 	Inventory inventoryCmd `cmd:"" help:"Keep organisations' software inventories on the server."`
 	Incident  incidentCmd  `cmd:"" help:"Report and list incidents."`
@@ -42,7 +43,7 @@ type root struct {
 	Migrate   migrateCmd   `cmd:"" help:"Apply database migrations (the server also does this on start)."`
 	Backup    backupCmd    `cmd:"" help:"Write an online, consistent backup of the SQLite store. PostgreSQL: pg_dump --format=custom."`
 	Restore   restoreCmd   `cmd:"" help:"Replace the SQLite store with a backup (server stopped). PostgreSQL: pg_restore."`
-	Report    reportCmd    `cmd:"" help:"Write the sector report for a period (alerts, organisations reached, time to act, assets covered, hunting, feeds, incidents, posture and LSO support) with disclosure control: counts of 1-7 below the whole sector shown as *, others rounded to 5. Vulnerabilities shared is marked not yet recorded (docs/reports.md)."`
+	Report    reportCmd    `cmd:"" help:"Write the sector report for a period (alerts, organisations reached, time to act, assets covered, hunting, feeds, incidents, posture and LSO support) with disclosure control: counts of 1-7 below the whole sector shown as *, others rounded to 5. See docs/reports.md."`
 	Audit     auditCmd     `cmd:"" help:"Check the audit log."`
 	Version   versionCmd   `cmd:"" help:"Print the version."`
 }

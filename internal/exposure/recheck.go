@@ -78,9 +78,16 @@ func (s *Service) check(ctx context.Context, org string) (Outcome, error) {
 		return Outcome{}, err
 	}
 	res := sn.cache.Match(comps)
+	if sec, err := vuln.MatchSector(comps, sn.sector); err == nil {
+		res = vuln.MergeResults(res, sec)
+	}
 	vuln.Enrich(res.Findings, sn.kev, sn.epss)
 	now := s.now().UTC().Truncate(time.Microsecond)
-	found := exposures(org, sn.cache.DB(), res.Findings, now)
+	vx, err := s.applyVEX(ctx, org, comps, sn.cache.DB(), res.Findings, now)
+	if err != nil {
+		return Outcome{}, err
+	}
+	found := exposures(org, sn.cache.DB(), vx.open, now)
 	withSuppliers(found, comps)
 	out := Outcome{Found: len(found), Checked: res.Checked, Unmatched: len(res.Unmatched)}
 	raised := 0
@@ -90,7 +97,10 @@ func (s *Service) check(ctx context.Context, org string) (Outcome, error) {
 		if err != nil {
 			return err
 		}
-		r := reconcile{s: s, tx: tx, org: org, now: now, comps: comps, unmatched: res.Unmatched}
+		if err := tx.PutSuppressions(ctx, org, vx.suppressed); err != nil {
+			return err
+		}
+		r := reconcile{s: s, tx: tx, org: org, now: now, comps: comps, unmatched: res.Unmatched, vexNotes: vx.notes}
 		if err := r.apply(ctx, old, found, &out); err != nil {
 			return err
 		}
@@ -188,7 +198,8 @@ type reconcile struct {
 	raised    int
 	// attestedWhy says, by vulnerability, why a supplier's attestation closed it.
 	attestedWhy map[string]string
-	touch       bool // some findings were found again unchanged
+	touch       bool              // some findings were found again unchanged
+	vexNotes    map[string]string // vulnerability → why a VEX statement closed it (vex.go)
 }
 
 func (r *reconcile) apply(ctx context.Context, old []vigil.Exposure, found map[string]vigil.Exposure, out *Outcome) error {
@@ -276,7 +287,7 @@ func (r *reconcile) found(ctx context.Context, e, was vigil.Exposure, out *Outco
 	open := was.Vuln != "" && was.FixedAt.IsZero() && was.AlertID != 0
 	if open {
 		e.FirstFound, e.AlertID = was.FirstFound, was.AlertID
-		if !moreUrgent(e, was) {
+		if !moreUrgent(e, was) && !reviewAgain(e, was) {
 			if fingerprint(e) == fingerprint(was) {
 				r.touch = true // unchanged: only its checked time moves, for all such at once
 				return nil
@@ -313,7 +324,11 @@ func (r *reconcile) gone(ctx context.Context, e vigil.Exposure, out *Outcome) er
 	}
 	e.FixedAt, e.CheckedAt = r.now, r.now
 	if e.AlertID != 0 {
-		if _, err := r.s.alerts.ResolveFixed(ctx, r.tx, e.AlertID, r.fixNote(e)); err != nil {
+		note, ok := r.vexNotes[e.Vuln]
+		if !ok {
+			note = r.fixNote(e)
+		}
+		if _, err := r.s.alerts.ResolveFixed(ctx, r.tx, e.AlertID, note); err != nil {
 			return fmt.Errorf("resolve alert %d: %w", e.AlertID, err)
 		}
 	}

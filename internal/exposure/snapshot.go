@@ -20,16 +20,20 @@ type snapshot struct {
 	cache   *vuln.Cache
 	kev     vuln.KEV
 	epss    vuln.EPSSScores
-	version int64 // the advisories change count it was built at
+	version int64                  // the advisories change count it was built at
+	sector  []vigil.SectorAdvisory // the analysts' advisories in force and the built-in policy (sector.go)
 }
 
 func emptySnapshot() *snapshot {
-	return &snapshot{cache: vuln.NewCache(vuln.NewDB(nil)), kev: vuln.KEV{}, epss: vuln.EPSSScores{}}
+	return &snapshot{cache: vuln.NewCache(vuln.NewDB(nil)), kev: vuln.KEV{}, epss: vuln.EPSSScores{},
+		sector: builtinPolicy.Advisories}
 }
 
 // loaded reports whether the snapshot holds any advisory: a check with none would find
-// every vulnerability fixed.
-func (sn *snapshot) loaded() bool { return sn.cache.DB().Stats().Advisories > 0 }
+// every vulnerability fixed. The built-in policy counts: it applies with no source
+// registered, and a package a check cannot match (its ecosystem has no advisories) is
+// listed unmatched, which keeps its finding open.
+func (sn *snapshot) loaded() bool { return sn.cache.DB().Stats().Advisories > 0 || len(sn.sector) > 0 }
 
 // Version is the advisories change count (store.Versions.Advisories) the matcher holds.
 func (s *Service) Version() int64 { return s.snap.Load().version }
@@ -63,6 +67,9 @@ func (s *Service) Rebuild(ctx context.Context) error {
 	}
 	sn := &snapshot{cache: vuln.NewCache(vuln.NewDB(advisories)), kev: vuln.KEV{}, epss: vuln.EPSSScores{}, version: v.Advisories}
 	if err := s.loadFiles(ctx, sn); err != nil {
+		return err
+	}
+	if err := s.loadSector(ctx, sn); err != nil {
 		return err
 	}
 	s.snap.Store(sn)

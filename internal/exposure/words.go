@@ -15,6 +15,9 @@ import (
 // vulnerability back after a fix is a new alert), chased on the vulnerability deadline
 // when it is high, critical or known to be exploited.
 func (s *Service) raising(e vigil.Exposure) alerts.Raising {
+	if isPolicy(e.Vuln) {
+		return s.policyRaising(e)
+	}
 	a := vigil.Alert{Org: e.Org, Kind: vigil.AlertVulnerability, Severity: e.Severity, Observable: componentList(e),
 		Indicator: e.Vuln, Sources: []string{"vulnerability advisories"}, TLP: vigil.TLPClear,
 		DedupKey: "vulnerability|" + e.Vuln + "|" + strconv.FormatInt(e.FirstFound.Unix(), 10)}

@@ -20,12 +20,13 @@ const inventoryAge = 90 * 24 * time.Hour
 // out afresh on every read so that it stays current.
 func (s *Service) known(ctx context.Context, tx *store.Store, org vigil.Org) (map[vigil.Fact]vigil.Known, error) {
 	out := map[vigil.Fact]vigil.Known{
-		// Products of concern come with the vulnerability work; until then vigil says it
-		// does not know rather than guess.
-		vigil.FactNoProductsOfConcern: {Fact: vigil.FactNoProductsOfConcern, State: vigil.KnownUnknown,
-			Detail: "Not known yet: vigil does not check inventories for products of concern yet, so answer this one yourself."},
 		vigil.FactIncidentRouteKnown: incidentRoute(org),
 	}
+	concern, err := productsOfConcern(ctx, tx, org.ODSCode)
+	if err != nil {
+		return nil, err
+	}
+	out[vigil.FactNoProductsOfConcern] = concern
 	n, err := tx.OverdueCriticalAlerts(ctx, org.ODSCode)
 	if err != nil {
 		return nil, err

@@ -96,8 +96,7 @@ func Sources() []SectionSource {
 		SectionFunc(alertsSection), SectionFunc(reachSection), SectionFunc(timesSection),
 		SectionFunc(coverageSection), SectionFunc(huntingSection), SectionFunc(feedsSection),
 		SectionFunc(incidentsSection),
-		notRecorded("vulnerabilities", "Vulnerabilities shared",
-			"Vulnerability alerts matched against organisations' software inventories."),
+		SectionFunc(vulnerabilitiesSection),
 		SectionFunc(postureSection),
 	}
 }

@@ -4,8 +4,7 @@
 // figure exposes a single organisation, and rendered as JSON, Markdown or HTML.
 //
 // A report is a list of sections, each built by one [SectionSource] from the store for
-// the period. Vulnerabilities shared is still marked "not yet recorded": the centre
-// does not record the vulnerability alerts it sends yet.
+// the period, including the vulnerability alerts shared.
 package reports
 
 import (

@@ -55,7 +55,7 @@ func onAlert(org, verb string, body any) func(*fixture, string) (string, any) {
 // authorizationMatrix is who may call what. Every operation in the OpenAPI document
 // needs at least one row: TestAuthorizationMatrix fails for one without, so that no
 // endpoint is added without deciding who may call it.
-var authorizationMatrix = slices.Concat(coreMatrix, intelMatrix, warningMatrix, telemetryMatrix, deadlineMatrix, notifyMatrix, incidentMatrix, postureMatrix, reportMatrix, inventoryMatrix, exposureMatrix)
+var authorizationMatrix = slices.Concat(coreMatrix, intelMatrix, warningMatrix, telemetryMatrix, deadlineMatrix, notifyMatrix, incidentMatrix, postureMatrix, reportMatrix, inventoryMatrix, exposureMatrix, sectorMatrix)
 
 // coreMatrix covers sessions, organisations, alerts, tokens and the audit log.
 var coreMatrix = []matrixRow{

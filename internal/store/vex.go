@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/vigil-health/vigil"
+)
+
+// Who a VEX document's statements belong to.
+const (
+	// VEXOwnerOrg: an organisation's own statements, applied to its findings.
+	VEXOwnerOrg = "org"
+	// VEXOwnerSupplier: a supplier's, applied at its customers to the components
+	// attributed to it.
+	VEXOwnerSupplier = "supplier"
+)
+
+// ReplaceVEX replaces the statements owner uploaded in the document named source with
+// statements (none removes the document).
+func (s *Store) ReplaceVEX(ctx context.Context, kind, owner, source, by string, statements []vigil.VEXStatement) error {
+	return s.inTx(ctx, func(tx *Store, c conn) error {
+		if _, err := c.exec(ctx, `DELETE FROM vex_statements WHERE owner_kind = ? AND owner = ? AND source = ?`, kind, owner, source); err != nil {
+			return fmt.Errorf("replace VEX %q of %s: %w", source, owner, err)
+		}
+		now := dbTime(s.now())
+		for _, st := range statements {
+			b, err := json.Marshal(st)
+			if err != nil {
+				return err
+			}
+			if _, err := c.exec(ctx, `INSERT INTO vex_statements (owner_kind, owner, source, statement, uploaded_by, uploaded_at)
+				VALUES (?, ?, ?, ?, ?, ?)`, kind, owner, source, string(b), by, now); err != nil {
+				return fmt.Errorf("store VEX statement of %s: %w", owner, err)
+			}
+		}
+		return nil
+	})
+}
+
+// VEXStatements returns the statements owner uploaded, in upload order.
+func (s *Store) VEXStatements(ctx context.Context, kind, owner string) ([]vigil.VEXStatement, error) {
+	rows, err := s.rdb().query(ctx, `SELECT statement FROM vex_statements WHERE owner_kind = ? AND owner = ? ORDER BY id`, kind, owner)
+	if err != nil {
+		return nil, fmt.Errorf("VEX statements of %s: %w", owner, err)
+	}
+	defer rows.Close()
+	var out []vigil.VEXStatement
+	for rows.Next() {
+		var raw string
+		if err := rows.Scan(&raw); err != nil {
+			return nil, fmt.Errorf("VEX statements of %s: %w", owner, err)
+		}
+		var st vigil.VEXStatement
+		if err := json.Unmarshal([]byte(raw), &st); err != nil {
+			return nil, fmt.Errorf("stored VEX statement of %s: %w", owner, err)
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// OrgsWithSupplier returns, sorted, the organisations whose inventories attribute a
+// component to the supplier named (ignoring ASCII case): its customers.
+func (s *Store) OrgsWithSupplier(ctx context.Context, supplier string) ([]string, error) {
+	rows, err := s.rdb().query(ctx, `SELECT DISTINCT org FROM inventory_components WHERE supplier <> '' AND lower(supplier) = ? ORDER BY org`,
+		asciiLower(cleanText(supplier)))
+	if err != nil {
+		return nil, fmt.Errorf("customers of %s: %w", supplier, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var org string
+		if err := rows.Scan(&org); err != nil {
+			return nil, err
+		}
+		out = append(out, org)
+	}
+	return out, rows.Err()
+}
+
+// PutSuppressions replaces the organisation's suppressions with list.
+func (s *Store) PutSuppressions(ctx context.Context, org string, list []vigil.VEXSuppression) error {
+	return s.inTx(ctx, func(tx *Store, c conn) error {
+		if _, err := c.exec(ctx, `DELETE FROM vex_suppressions WHERE org = ?`, org); err != nil {
+			return fmt.Errorf("suppressions of %s: %w", org, err)
+		}
+		for _, x := range list {
+			comps, _ := json.Marshal(x.Components)
+			if _, err := c.exec(ctx, `INSERT INTO vex_suppressions (org, vuln, status, reason, components, decided_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				org, x.Vuln, string(x.Status), x.Reason, string(comps), dbTime(x.DecidedAt)); err != nil {
+				return fmt.Errorf("suppression %s of %s: %w", x.Vuln, org, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Suppressions returns the organisation's suppressed findings by vulnerability; every
+// organisation's when org is empty.
+func (s *Store) Suppressions(ctx context.Context, org string) ([]vigil.VEXSuppression, error) {
+	q, args := `SELECT org, vuln, status, reason, components, decided_at FROM vex_suppressions`, []any{}
+	if org != "" {
+		q, args = q+` WHERE org = ?`, append(args, org)
+	}
+	rows, err := s.rdb().query(ctx, q+` ORDER BY org, vuln`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("suppressions: %w", err)
+	}
+	defer rows.Close()
+	var out []vigil.VEXSuppression
+	for rows.Next() {
+		var x vigil.VEXSuppression
+		var status, comps string
+		if err := rows.Scan(&x.Org, &x.Vuln, &status, &x.Reason, &comps, scanTime(&x.DecidedAt)); err != nil {
+			return nil, fmt.Errorf("suppressions: %w", err)
+		}
+		x.Status = vigil.VEXStatus(status)
+		_ = json.Unmarshal([]byte(comps), &x.Components)
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
