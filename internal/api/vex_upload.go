@@ -21,10 +21,10 @@ type VEXProblem struct {
 
 // VEXUpload is what an upload kept and left out.
 type VEXUpload struct {
-	Format      string        `json:"format" enum:"OpenVEX,CycloneDX"`
-	Statements  int           `json:"statements" doc:"How many statements were kept."`
-	Problems    []VEXProblem  `json:"problems" nullable:"false" doc:"The statements left out, with where and why."`
-	OrgsChecked int           `json:"orgs_checked" doc:"How many organisations were checked again."`
+	Format      string       `json:"format" enum:"OpenVEX,CycloneDX"`
+	Statements  int          `json:"statements" doc:"How many statements were kept."`
+	Problems    []VEXProblem `json:"problems" nullable:"false" doc:"The statements left out, with where and why."`
+	OrgsChecked int          `json:"orgs_checked" doc:"How many organisations were checked again."`
 }
 
 type vexUploadOut struct {

@@ -30,6 +30,7 @@ import (
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/feeds"
+	"github.com/vigil-health/vigil/internal/schedule"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -57,7 +58,7 @@ type Deps struct {
 	Deadline vigil.Deadline
 	// Once runs scheduled work as one server of several (cluster.Service.Once); nil runs
 	// fn here.
-	Once func(ctx context.Context, job string, every time.Duration, fn func(context.Context)) bool
+	Once schedule.Once
 }
 
 // DefaultDeadline is the NHS standard for high-severity cyber alerts: acknowledge within
@@ -73,7 +74,7 @@ type Service struct {
 	client   *http.Client
 	dir      string
 	deadline vigil.Deadline
-	once     func(context.Context, string, time.Duration, func(context.Context)) bool
+	once     schedule.Once
 
 	snap      atomic.Pointer[snapshot]
 	rebuildMu sync.Mutex // serialises rebuilds
@@ -84,18 +85,12 @@ type Service struct {
 // New builds the Service with an empty matcher: call Rebuild to load the stored
 // advisories before serving.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, alerts: d.Alerts, log: d.Logger, now: d.Now, dir: d.Dir, deadline: d.Deadline, once: d.Once}
+	s := &Service{store: d.Store, alerts: d.Alerts, log: d.Logger, now: d.Now, dir: d.Dir, deadline: d.Deadline, once: schedule.OrHere(d.Once)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.now == nil {
 		s.now = time.Now
-	}
-	if s.once == nil {
-		s.once = func(ctx context.Context, _ string, _ time.Duration, fn func(context.Context)) bool {
-			fn(ctx)
-			return true
-		}
 	}
 	if s.deadline == (vigil.Deadline{}) {
 		s.deadline = DefaultDeadline
@@ -111,16 +106,8 @@ const pullTick = time.Minute
 // Run pulls the advisory sources on their schedules until ctx ends, one at a time and
 // on one server among several.
 func (s *Service) Run(ctx context.Context) error {
-	t := time.NewTicker(pullTick)
-	defer t.Stop()
-	for {
-		s.once(ctx, "advisory-pulls", 0, s.pullDue)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
+	schedule.Every(ctx, s.once, "advisory-pulls", pullTick, schedule.Sleep, s.pullDue)
+	return nil
 }
 
 // OrgsChecked counts the organisations this server has checked since it started: tests

@@ -26,6 +26,7 @@ import (
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/match"
+	"github.com/vigil-health/vigil/internal/schedule"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -63,7 +64,7 @@ type Deps struct {
 	MaxTelemetryBytes int64
 	// Once runs scheduled work as one server of several (cluster.Service.Once): it runs
 	// fn when this server wins the job and reports whether it did; nil runs fn here.
-	Once func(ctx context.Context, job string, every time.Duration, fn func(context.Context)) bool
+	Once schedule.Once
 }
 
 // Service holds the telemetry use cases.
@@ -79,7 +80,7 @@ type Service struct {
 	sighted   func(context.Context, vigil.IndicatorType, string, time.Time)
 	metrics   *metrics
 	tele      *telemetryLimits
-	once      func(context.Context, string, time.Duration, func(context.Context)) bool
+	once      schedule.Once
 }
 
 // New builds the Service; it fails when the secret is too short to key the index.
@@ -92,7 +93,7 @@ func New(d Deps) (*Service, error) {
 	}
 	s := &Service{store: d.Store, log: d.Logger, now: d.Now, secret: d.Secret, retention: d.RetentionDays,
 		alerts: d.Alerts, matcher: d.Matcher, hold: d.HoldMatcher, sighted: d.IndicatorSighted, metrics: newMetrics(),
-		tele: newTelemetryLimits(d.TelemetryConcurrency, d.MaxTelemetryBytes), once: d.Once}
+		tele: newTelemetryLimits(d.TelemetryConcurrency, d.MaxTelemetryBytes), once: schedule.OrHere(d.Once)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -101,9 +102,6 @@ func New(d Deps) (*Service, error) {
 	}
 	if s.retention <= 0 {
 		s.retention = DefaultRetentionDays
-	}
-	if s.once == nil {
-		s.once = runHere
 	}
 	if s.hold == nil {
 		s.hold = func() (*match.Snapshot, func()) { return s.matcher(), func() {} }
@@ -125,10 +123,4 @@ func (s *Service) Collectors() []prometheus.Collector { return s.metrics.collect
 func (s *Service) Run(ctx context.Context) error {
 	s.runHousekeeping(ctx)
 	return nil
-}
-
-// runHere is the Once of a server on its own: it always runs fn.
-func runHere(ctx context.Context, _ string, _ time.Duration, fn func(context.Context)) bool {
-	fn(ctx)
-	return true
 }

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -57,14 +55,7 @@ func advisoryWriteError(name string, err error) error {
 
 // GetAdvisorySource returns the source with the given id.
 func (s *Store) GetAdvisorySource(ctx context.Context, id int64) (vigil.AdvisorySource, error) {
-	a, err := scanAdvisorySource(s.rdb().row(ctx, `SELECT `+advisorySourceColumns+` FROM advisory_sources WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return a, vigil.Errorf(vigil.ENOTFOUND, "no advisory source %d: list them with GET /api/v1/advisory-sources", id)
-	}
-	if err != nil {
-		return a, fmt.Errorf("get advisory source %d: %w", id, err)
-	}
-	return a, nil
+	return queryOne(ctx, s, fmt.Sprintf("get advisory source %d", id), vigil.Errorf(vigil.ENOTFOUND, "no advisory source %d: list them with GET /api/v1/advisory-sources", id), scanAdvisorySource, `SELECT `+advisorySourceColumns+` FROM advisory_sources WHERE id = ?`, id)
 }
 
 // ListAdvisorySources returns every registered source, by name.

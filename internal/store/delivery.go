@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -52,14 +51,7 @@ func (s *Store) skipLocked() string {
 
 // GetOutbox returns one outbox entry.
 func (s *Store) GetOutbox(ctx context.Context, id int64) (vigil.OutboxEntry, error) {
-	e, err := scanOutbox(s.rdb().row(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return e, vigil.Errorf(vigil.ENOTFOUND, "no message %d in the outbox", id)
-	}
-	if err != nil {
-		return e, fmt.Errorf("get message %d: %w", id, err)
-	}
-	return e, nil
+	return queryOne(ctx, s, fmt.Sprintf("get message %d", id), vigil.Errorf(vigil.ENOTFOUND, "no message %d in the outbox", id), scanOutbox, `SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id)
 }
 
 // MarkOutboxPlanned records that entry id's deliveries are planned, with the marking

@@ -42,14 +42,7 @@ func (s *Store) CreateImportJob(ctx context.Context, j vigil.ImportJob) (vigil.I
 
 // GetImportJob returns job id.
 func (s *Store) GetImportJob(ctx context.Context, id int64) (vigil.ImportJob, error) {
-	j, err := scanImportJob(s.rdb().row(ctx, `SELECT `+importJobColumns+` FROM import_jobs WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return j, vigil.Errorf(vigil.ENOTFOUND, "import job %d not found", id)
-	}
-	if err != nil {
-		return j, fmt.Errorf("read import job %d: %w", id, err)
-	}
-	return j, nil
+	return queryOne(ctx, s, fmt.Sprintf("read import job %d", id), vigil.Errorf(vigil.ENOTFOUND, "import job %d not found", id), scanImportJob, `SELECT `+importJobColumns+` FROM import_jobs WHERE id = ?`, id)
 }
 
 func scanImportJob(sc scanner) (vigil.ImportJob, error) {

@@ -132,3 +132,16 @@ func queryList[T any](ctx context.Context, s *Store, what, query string, args []
 	}
 	return out, nil
 }
+
+// queryOne scans the one row query finds with scan: notFound is the answer when there
+// is none, and what names the row in any other error.
+func queryOne[T any](ctx context.Context, s *Store, what string, notFound error, scan func(scanner) (T, error), query string, args ...any) (T, error) {
+	v, err := scan(s.rdb().row(ctx, query, args...))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return v, notFound
+	case err != nil:
+		return v, fmt.Errorf("%s: %w", what, err)
+	}
+	return v, nil
+}

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -59,14 +57,7 @@ func (s *Store) PutSectorAdvisory(ctx context.Context, r SectorAdvisoryRow) (was
 
 // GetSectorAdvisory returns the advisory with the given ID, withdrawn or not.
 func (s *Store) GetSectorAdvisory(ctx context.Context, id string) (SectorAdvisoryRow, error) {
-	r, err := scanSectorAdvisory(s.rdb().row(ctx, `SELECT `+sectorAdvisoryColumns+` FROM sector_advisories WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, vigil.Errorf(vigil.ENOTFOUND, "no sector advisory %q: list them with GET /api/v1/sector-advisories", id)
-	}
-	if err != nil {
-		return r, fmt.Errorf("get sector advisory %s: %w", id, err)
-	}
-	return r, nil
+	return queryOne(ctx, s, fmt.Sprintf("get sector advisory %s", id), vigil.Errorf(vigil.ENOTFOUND, "no sector advisory %q: list them with GET /api/v1/sector-advisories", id), scanSectorAdvisory, `SELECT `+sectorAdvisoryColumns+` FROM sector_advisories WHERE id = ?`, id)
 }
 
 // ListSectorAdvisories returns the advisories by ID; withdrawn ones only when asked.

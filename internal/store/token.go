@@ -156,14 +156,7 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 
 // GetToken returns the description of one token.
 func (s *Store) GetToken(ctx context.Context, id int64) (vigil.Token, error) {
-	t, err := scanToken(s.rdb().row(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return t, vigil.Errorf(vigil.ENOTFOUND, "no token %d", id)
-	}
-	if err != nil {
-		return t, fmt.Errorf("get token %d: %w", id, err)
-	}
-	return t, nil
+	return queryOne(ctx, s, fmt.Sprintf("get token %d", id), vigil.Errorf(vigil.ENOTFOUND, "no token %d", id), scanToken, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = ?`, id)
 }
 
 const tokenColumns = `id, name, user_id, org, hint, created_at, last_used_at, expires_at, revoked_at`

@@ -31,6 +31,7 @@ import (
 	"github.com/vigil-health/vigil/internal/feeds"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/match"
+	"github.com/vigil-health/vigil/internal/schedule"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -59,7 +60,7 @@ type Deps struct {
 	IndicatorsAdded []func(ctx context.Context, added []vigil.Indicator)
 	// Once runs scheduled work as one server of several (cluster.Service.Once): it runs
 	// fn when this server wins the job and reports whether it did; nil runs fn here.
-	Once func(ctx context.Context, job string, every time.Duration, fn func(context.Context)) bool
+	Once schedule.Once
 	// Node names this server in the import jobs it runs (cluster.Service.ID); nil names
 	// it by host and process.
 	Node func() string
@@ -78,7 +79,7 @@ type Service struct {
 	maxIntel int64
 	added    []func(context.Context, []vigil.Indicator)
 	metrics  *metrics
-	once     func(context.Context, string, time.Duration, func(context.Context)) bool
+	once     schedule.Once
 	node     func() string
 	spoolDir string
 	jobs     sync.WaitGroup // import jobs running in the background
@@ -96,10 +97,7 @@ type Service struct {
 // indicators before serving.
 func New(d Deps) *Service {
 	s := &Service{store: d.Store, log: d.Logger, now: d.Now, benign: d.Warninglists, client: d.HTTPClient,
-		added: d.IndicatorsAdded, metrics: newMetrics(), once: d.Once}
-	if s.once == nil {
-		s.once = runHere
-	}
+		added: d.IndicatorsAdded, metrics: newMetrics(), once: schedule.OrHere(d.Once)}
 	s.node, s.spoolDir = d.Node, d.SpoolDir
 	if s.node == nil {
 		name := localNode()
@@ -181,10 +179,4 @@ func (m *metrics) collectors() []prometheus.Collector {
 func localNode() string {
 	host, _ := os.Hostname()
 	return fmt.Sprintf("%s:%d", host, os.Getpid())
-}
-
-// runHere is the Once of a server on its own: it always runs fn.
-func runHere(ctx context.Context, _ string, _ time.Duration, fn func(context.Context)) bool {
-	fn(ctx)
-	return true
 }

@@ -59,7 +59,7 @@ func vexUpload(org string) func(*fixture, string) (string, any) {
 			"timestamp": "2026-12-01T00:00:00Z", "version": 1,
 			"statements": []map[string]any{{"vulnerability": map[string]string{"name": "CVE-2021-44228"},
 				"products": []map[string]string{{"@id": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}},
-				"status": "not_affected", "justification": "vulnerable_code_not_present"}}})
+				"status":   "not_affected", "justification": "vulnerable_code_not_present"}}})
 		return "/orgs/" + org + "/vex?name=matrix.json", string(doc)
 	}
 }
