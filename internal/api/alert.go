@@ -13,7 +13,7 @@ type Alert struct {
 	// Org is the ODS code of the organisation the alert is for.
 	Org string `json:"org"`
 	// Kind says what raised it.
-	Kind vigil.AlertKind `json:"kind" enum:"early_warning,sighting,retro_hunt"`
+	Kind vigil.AlertKind `json:"kind" enum:"early_warning,sighting,retro_hunt,vulnerability"`
 	// Severity says how urgent it is.
 	Severity vigil.Severity `json:"severity" enum:"low,medium,high,critical"`
 	// Status is where it is in its life.

@@ -11,7 +11,7 @@ type alertListIn struct {
 	Org      string            `query:"org" maxLength:"20" doc:"Only this organisation's alerts."`
 	Status   vigil.AlertStatus `query:"status" enum:"open,acknowledged,resolved"`
 	Severity vigil.Severity    `query:"severity" enum:"low,medium,high,critical"`
-	Kind     vigil.AlertKind   `query:"kind" enum:"early_warning,sighting,retro_hunt"`
+	Kind     vigil.AlertKind   `query:"kind" enum:"early_warning,sighting,retro_hunt,vulnerability"`
 	Since    time.Time         `query:"since" doc:"Only alerts last seen at or after this time (RFC 3339)."`
 	Overdue  vigil.Overdue     `query:"overdue" enum:"acknowledge,remediate" doc:"Only alerts overdue for that deadline: acknowledge (still open after it), remediate (still unresolved after it)."`
 	Sort     vigil.AlertSort   `query:"sort" enum:"newest,last_seen,oldest,severity,org" doc:"The order: newest raised first (the default), last_seen (most recently seen first), oldest raised first, severity (most urgent first), org (by ODS code). A cursor continues only the order it came from."`

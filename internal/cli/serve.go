@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"runtime/debug"
 	"sync"
 
@@ -72,6 +73,10 @@ func (c *serveCmd) config() (config.Config, error) {
 	}
 	if c.DemoPassword != "" {
 		cfg.DemoPassword = c.DemoPassword
+	}
+	if cfg.Demo && cfg.AdvisoryDir == "" {
+		// The demo mirrors its one advisory record there, as a closed network would.
+		cfg.AdvisoryDir = filepath.Join(cfg.DataDir, "advisories")
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, usageErrorf("invalid configuration:\n%v", err)

@@ -30,7 +30,7 @@ func seedDemo(ctx context.Context, s *store.Store, a *app.App, cfg config.Config
 	if !given {
 		password = demo.RandomPassword()
 	}
-	res, err := demo.Seed(ctx, s, a, demo.Options{Password: password, ResetPasswords: given, Logger: log})
+	res, err := demo.Seed(ctx, s, a, demo.Options{Password: password, ResetPasswords: given, Logger: log, AdvisoryDir: cfg.AdvisoryDir})
 	if err != nil {
 		return nil, err
 	}

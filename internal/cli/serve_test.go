@@ -251,10 +251,14 @@ func TestServeDemoHasAlertsOfEveryKind(t *testing.T) {
 	for _, a := range c.alerts() {
 		kinds[a.Kind]++
 	}
-	for _, k := range []vigil.AlertKind{vigil.AlertEarlyWarning, vigil.AlertSighting, vigil.AlertRetroHunt} {
+	for _, k := range vigil.AlertKinds {
 		if kinds[string(k)] == 0 {
 			t.Errorf("no %s alerts after seeding the demo (alerts by kind: %v)", k, kinds)
 		}
+	}
+	// The trust's log4j-core 2.14.1 against the demo's Log4Shell record.
+	if status, body := c.do(http.MethodGet, "/api/v1/vulnerabilities/CVE-2021-44228", "", nil); status != http.StatusOK || !strings.Contains(string(body), `"R9A"`) {
+		t.Errorf("Log4Shell on the demo's exposure board: %d %.300s", status, body)
 	}
 	if t.Failed() {
 		t.Logf("what serve printed:\n%s", s.out)

@@ -31,6 +31,9 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives progress; nil discards it.
 	Logger *slog.Logger
+	// AdvisoryDir is the server's advisory directory: the demo's Log4Shell record is
+	// written there and pulled as an advisory source; empty leaves advisories out.
+	AdvisoryDir string
 }
 
 // Login is one demo account.
@@ -111,7 +114,10 @@ func Seed(ctx context.Context, s *store.Store, a *app.App, o Options) (Result, e
 	if err := seedPosture(ctx, a); err != nil {
 		return res, err
 	}
-	return res, seedInventories(ctx, a)
+	if err := seedInventories(ctx, a); err != nil {
+		return res, err
+	}
+	return res, seedAdvisories(ctx, a, o.AdvisoryDir)
 }
 
 // existing handles a store seeded before: it checks the demo users are there and sets
