@@ -23,7 +23,7 @@ func TestBrowserSectorReport(t *testing.T) {
 			tb.signIn(analyst)
 			tb.visit("/reports")
 			tb.see("Sector report", "Alerts sent by kind and severity", "Organisations reached", "Incidents by NCSC category",
-				"Organisations by standing on", "Not yet recorded", "Download")
+				"Organisations by standing on", "Vulnerabilities shared", "Download")
 			if n := tb.count("svg.vigil-chart"); n < 5 {
 				t.Errorf("%d charts on the report, want one per table", n)
 			}
