@@ -3,9 +3,9 @@ package incidents
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -53,9 +53,9 @@ func breachWords(b vigil.BreachAssessment, i vigil.Incident) string {
 		b.Severity, vigil.BreachSeverities[b.Severity])
 	switch {
 	case b.NotifyDHSC():
-		s += "reportable to the ICO, and the Department of Health and Social Care is told, by " + when(i.ReportDueAt)
+		s += "reportable to the ICO, and the Department of Health and Social Care is told, by " + alerts.When(i.ReportDueAt)
 	case b.Reportable():
-		s += "reportable to the ICO through the national reporting service by " + when(i.ReportDueAt)
+		s += "reportable to the ICO through the national reporting service by " + alerts.When(i.ReportDueAt)
 	default:
 		s += "not reportable; keep a record of why"
 	}
@@ -64,8 +64,6 @@ func breachWords(b vigil.BreachAssessment, i vigil.Incident) string {
 	}
 	return s
 }
-
-func when(t time.Time) string { return t.UTC().Format("2 January 2006 at 15:04 UTC") }
 
 // MarkBreachReported records that incident id's breach was reported to the national
 // reporting service, which meets its deadline.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/schedule"
 	"github.com/vigil-health/vigil/internal/store"
 )
@@ -64,7 +65,7 @@ func (s *Service) chase(ctx context.Context, id int64, now time.Time) (bool, err
 				return err
 			}
 		}
-		note := fmt.Sprintf("the 72-hour deadline (%s) passed without the breach being reported; told %s", when(inc.ReportDueAt), andList(to))
+		note := fmt.Sprintf("the 72-hour deadline (%s) passed without the breach being reported; told %s", alerts.When(inc.ReportDueAt), alerts.AndList(to, nobodyTold))
 		err = tx.AddIncidentEntry(ctx, vigil.IncidentEntry{Incident: id, At: now, Kind: vigil.EntryDeadline, By: "system", Note: note})
 		if err != nil {
 			return err
@@ -83,23 +84,17 @@ func chaseText(inc vigil.Incident, to []string, now time.Time) (subject, body st
 	var b strings.Builder
 	fmt.Fprintf(&b, "Incident %d (%s) was assessed as a personal-data breach that must be reported to the Information "+
 		"Commissioner within 72 hours of becoming aware of it. It was noticed on %s, so it was due by %s, and it is now %s late.\n\n",
-		inc.ID, inc.Org, when(inc.NoticedAt), when(inc.ReportDueAt), now.Sub(inc.ReportDueAt).Round(time.Minute))
+		inc.ID, inc.Org, alerts.When(inc.NoticedAt), alerts.When(inc.ReportDueAt), now.Sub(inc.ReportDueAt).Round(time.Minute))
 	if inc.TLP != vigil.TLPRed {
 		fmt.Fprintf(&b, "The incident: %s\n\n", inc.Summary)
 	}
 	b.WriteString("What to do now:\n- Report it through the national reporting service (the DSPT incident reporting tool) today: " +
 		"vigil's incident page has the report ready to paste, and a late report says why it is late.\n" +
 		"- Then mark it reported in vigil, so that the centre knows.\n\n")
-	fmt.Fprintf(&b, "This message went to the organisation's administrators and the sector centre's analysts: %s.\n", andList(to))
+	fmt.Fprintf(&b, "This message went to the organisation's administrators and the sector centre's analysts: %s.\n", alerts.AndList(to, nobodyTold))
 	return subject, b.String()
 }
 
-func andList(s []string) string {
-	switch len(s) {
-	case 0:
-		return "nobody (no administrator or analyst has an account)"
-	case 1:
-		return s[0]
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
-}
+// nobodyTold is what a chase says it told when the organisation has no administrator
+// and the centre no analyst.
+const nobodyTold = "nobody (no administrator or analyst has an account)"

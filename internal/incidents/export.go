@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/threatintel"
@@ -62,7 +63,7 @@ func reportFields(org vigil.Org, i vigil.Incident, timeline []vigil.IncidentEntr
 		{"reporter_name", "Name of the person reporting", i.ContactName},
 		{"reporter_phone", "Telephone", orNotGiven(i.ContactPhone)},
 		{"reporter_email", "E-mail", orNotGiven(i.ContactEmail)},
-		{"aware_at", "Date and time the organisation became aware of the incident", when(i.NoticedAt)},
+		{"aware_at", "Date and time the organisation became aware of the incident", alerts.When(i.NoticedAt)},
 		{"summary", "Summary of the incident", i.Summary},
 		{"description", "What happened", i.WhatHappened},
 		{"cyber", "Is this a cyber incident?", "Yes"},

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/ioc"
 	"github.com/vigil-health/vigil/internal/store"
 )
@@ -111,7 +112,7 @@ func indicator(t vigil.IndicatorType, ref string) (vigil.IndicatorType, string, 
 		t, v, err = ioc.Normalize(t, ref)
 	}
 	if err != nil {
-		return "", "", vigil.Errorf(vigil.EINVALID, "%q is not an indicator vigil can hunt for: %v", shorten(ref, 80), err)
+		return "", "", vigil.Errorf(vigil.EINVALID, "%q is not an indicator vigil can hunt for: %v", alerts.Shorten(ref, 80), err)
 	}
 	return t, v, nil
 }
@@ -121,11 +122,4 @@ func linkProblem(field string, err error) error {
 		return err
 	}
 	return &vigil.InvalidFields{Problems: []vigil.FieldProblem{{Field: field, Message: vigil.ErrorMessage(err)}}}
-}
-
-func shorten(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }
