@@ -31,9 +31,6 @@ func (a *API) evidenceRoutes() {
 	up.RequestBody = &huma.RequestBody{Required: true, Description: "The file.",
 		Content: map[string]*huma.MediaType{"application/octet-stream": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}
 	Register(a, up, alertWorkers, a.evidenceUpload)
-	// The server's body limit goes by path prefix; huma still caps each other incident
-	// operation at its own size.
-	a.bodyLimits[Prefix+"/incidents/"] = max + 1
 	Register(a, op("download-incident-evidence", http.MethodGet, "/incidents/{id}/evidence/{file}", "Download an evidence file",
 		"incidents", http.StatusNotFound), people, a.evidenceDownload)
 }

@@ -100,7 +100,7 @@ func New(d Deps) *Server {
 		SecureCookies: d.SecureCookies, MaxBodyBytes: d.MaxBodyBytes, Version: d.Version})
 	limits := s.api.BodyLimits()
 	// The pages' uploads (multipart, so a little over the file cap).
-	limits["/incidents/"] = d.App.Incidents.MaxEvidenceBytes() + 64<<10
+	limits["POST /incidents/{id}/evidence"] = d.App.Incidents.MaxEvidenceBytes() + 64<<10
 	limits["/posture/evidence"] = d.App.Posture.MaxEvidenceBytes() + 64<<10
 	limits["POST /inventory"] = d.App.Inventories.MaxBytes() + 64<<10
 	maps.Copy(limits, d.BodyLimits)
