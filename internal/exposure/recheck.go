@@ -351,7 +351,7 @@ func (r *reconcile) uncheckable(c vigil.AffectedComponent) bool {
 // affected component.
 func (r *reconcile) fixNote(e vigil.Exposure) string {
 	if why := r.attestedWhy[e.Vuln]; why != "" {
-		return alerts.Shorten("vigil closes "+e.Vuln+": "+why+".", 2000)
+		return closeNote(e.Vuln, why)
 	}
 	var parts []string
 	for _, c := range e.Components {

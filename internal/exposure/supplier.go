@@ -15,7 +15,8 @@ import (
 // linked to (Component.Supplier naming the supplier organisation, by name or ODS code)
 // makes the supplier one consolidated alert per vulnerability, listing every customer
 // affected. The alert is reworded as customers are affected or fixed, and resolved when
-// none is affected any more. Attestation ("fixed in version X") is not built yet.
+// none is affected any more. The supplier attests "fixed in version X" once for every
+// customer (attest.go) and sees how far each is (supplied.go).
 
 // supplierOf names the supplier among linked that a component's supplier field means;
 // "" when none.
