@@ -22,11 +22,12 @@ func (s *Service) Attest(ctx context.Context, p vigil.Principal, id, fixed, note
 	}
 	fixed = strings.TrimSpace(fixed)
 	if fixed == "" || len(fixed) > 200 {
-		return vigil.Attestation{}, vigil.Errorf(vigil.EINVALID, "fixed_version: give the first version of your software without the vulnerability, such as 2.17.1")
+		return vigil.Attestation{}, vigil.OnField("fixed_version", vigil.Errorf(vigil.EINVALID,
+			"fixed_version: give the first version of your software without the vulnerability, such as 2.17.1"))
 	}
 	note, err := vigil.Text("note", note, 2000, false)
 	if err != nil {
-		return vigil.Attestation{}, err
+		return vigil.Attestation{}, vigil.OnField("note", err)
 	}
 	root := s.snap.Load().cache.DB().Root(strings.TrimSpace(id))
 	a := vigil.Attestation{Supplier: p.Org, Vuln: root, FixedVersion: fixed, Note: note, AttestedBy: p.Email, AttestedAt: s.now().UTC()}

@@ -500,7 +500,7 @@ func TestSupplierAttestsAFix(t *testing.T) {
 			t.Errorf("a supplier listing the attestations: %v", err)
 		}
 		st, err := f.svc.Attestation(ctx, analyst, "CVE-2021-44228", "ysup1")
-		if err != nil || len(st.Open) != 1 || len(st.Closed) != 1 || !strings.Contains(st.Note, "closed it at once. The supplier's note: patched build.") {
+		if err != nil || len(st.Open) != 1 || len(st.Closed) != 1 || !strings.Contains(st.ClosingNote, "closed it at once. The supplier's note: patched build.") {
 			t.Errorf("the analyst's view of the attestation: %v %+v", err, st)
 		}
 		if _, err := f.svc.ApplyAttestation(ctx, sup, log4shell, "YSUP1"); vigil.ErrorCode(err) != vigil.EFORBIDDEN {

@@ -171,8 +171,9 @@ type AttestationState struct {
 	// Open names the customers whose finding in the supplier's software is still open
 	// ("Riverside Lodge (1-101000001)"); Closed those whose finding is closed.
 	Open, Closed []string
-	// Note is what applying the attestation records on each customer's alert as it closes.
-	Note string
+	// ClosingNote is what applying the attestation records on each customer's alert as it
+	// closes (Note is the supplier's own).
+	ClosingNote string
 }
 
 // Attestations lists the suppliers' attestations about vulnerability id (any of its
@@ -243,6 +244,6 @@ func (s *Service) attestationState(ctx context.Context, p vigil.Principal, a vig
 	if applied.AppliedAt.IsZero() {
 		applied.AppliedBy = p.Email
 	}
-	st.Note = closeNote(a.Vuln, appliedWhy(sup.Name, applied))
+	st.ClosingNote = closeNote(a.Vuln, appliedWhy(sup.Name, applied))
 	return st, nil
 }
