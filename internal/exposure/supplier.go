@@ -136,7 +136,8 @@ func supplierWords(sup vigil.Org, e vigil.Exposure, affected []customerExposure)
 		}
 		fmt.Fprintf(&b, "- %s: %s\n", c.org, strings.Join(parts, ", "))
 	}
-	b.WriteString("\nPlease update the software for each of them. Each customer's own alert closes when their next inventory shows a version that is not affected, and this list shrinks with it.\n")
+	b.WriteString("\nPlease update the software for each of them. Each customer's own alert closes when their next inventory shows a version that is not affected, and this list shrinks with it. " +
+		"If your own build fixes it, tell vigil from which version on your Vulnerabilities page, once for all of them.\n")
 	return alerts.Shorten(title, 300), b.String()
 }
 
