@@ -388,3 +388,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.SortFunc(out, cmp.Compare)
 	return out
 }
+
+// checkAll checks the organisations, stopping at the first error.
+func (s *Service) checkAll(ctx context.Context, orgs []string) error {
+	for _, org := range orgs {
+		if _, err := s.check(ctx, org); err != nil {
+			return err
+		}
+	}
+	return nil
+}
