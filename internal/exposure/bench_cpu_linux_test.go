@@ -19,9 +19,9 @@ import (
 // cpuMeter measures the CPU time of this process and of the PostgreSQL backends that
 // serve its connections: a store-heavy benchmark spends much of its work in them.
 type cpuMeter struct {
-	self time.Duration
-	pg   map[int]time.Duration // backend pid → CPU at the start
-	on   bool
+	self  time.Duration
+	pg    map[int]time.Duration // backend pid → CPU at the start
+	on    bool
 	store *store.Store
 	// paused is what was used while paused, to leave out.
 	pausedSelf, pausedPG float64
@@ -48,7 +48,7 @@ func startCPU(tb testing.TB, s *store.Store) *cpuMeter {
 // stop returns the CPU seconds used since start, by this process and by its backends.
 // A backend that closed in between is missed; the pool keeps them open, so few do.
 func (m *cpuMeter) stop(tb testing.TB) (self, pg float64) {
-	self = (processCPU()-m.self).Seconds() - m.pausedSelf
+	self = (processCPU() - m.self).Seconds() - m.pausedSelf
 	if !m.on {
 		return self, 0
 	}
