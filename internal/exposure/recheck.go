@@ -65,7 +65,7 @@ const checkBatch = 100
 // that fails is checked again one organisation at a time, so that one organisation's
 // failure holds back no other's alerts.
 func (s *Service) checkMany(ctx context.Context, orgs []string) {
-	for batch := range slices.Chunk(orgs, checkBatch) {
+	for batch := range slices.Chunk(orgs, s.batch) {
 		if ctx.Err() != nil {
 			return
 		}
@@ -80,7 +80,7 @@ func (s *Service) checkMany(ctx context.Context, orgs []string) {
 
 // checkAll checks the organisations checkBatch at a time and returns the first error.
 func (s *Service) checkAll(ctx context.Context, orgs []string) error {
-	for batch := range slices.Chunk(orgs, checkBatch) {
+	for batch := range slices.Chunk(orgs, s.batch) {
 		if _, err := s.checkOrgs(ctx, batch); err != nil {
 			return err
 		}
@@ -185,9 +185,9 @@ func (s *Service) matchOrgs(ctx context.Context, sn *snapshot, orgs []string, no
 }
 
 // reconcileOrgs brings the organisations' stored findings in line with their checks in
-// transaction tx and returns how many alerts it raised. An organisation linked to a
-// supplier is reconciled on its own (attestations and the supplier's alert read the
-// findings written before it); the others' writes are gathered and made together.
+// transaction tx and returns how many alerts it raised. One organisation alone, or one
+// linked to a supplier (attestations and the supplier's alert read the findings written
+// before it), writes as it goes; the others' writes are gathered and made together.
 func (s *Service) reconcileOrgs(ctx context.Context, tx *store.Store, checks []orgCheck, now time.Time) (int, error) {
 	orgs := make([]string, len(checks))
 	suppressed := map[string][]vigil.VEXSuppression{}
@@ -210,7 +210,7 @@ func (s *Service) reconcileOrgs(ctx context.Context, tx *store.Store, checks []o
 		c := &checks[i]
 		r := reconcile{s: s, tx: tx, org: c.org, now: now, comps: c.comps, unmatched: c.unmatched, vexNotes: c.vx.notes,
 			suppliers: customers[c.org], w: w}
-		if r.suppliers {
+		if r.suppliers || len(checks) == 1 {
 			// Earlier organisations' writes first, then this one's straight away.
 			if err := w.flush(ctx); err != nil {
 				return 0, err
