@@ -134,29 +134,43 @@ func seedScale(b *testing.B, s *store.Store, osvDir string, sboms [][]vigil.Comp
 		b.Fatal(err)
 	}
 	start := time.Now()
-	for i := range n {
-		org := fmt.Sprintf("S%05d", i)
-		kind := vigil.OrgCareProvider
-		if i%5 == 0 {
-			kind = vigil.OrgTrust
-		}
-		if _, _, err := s.CreateOrg(ctx, vigil.Org{ODSCode: org, Name: "Scale " + org, Kind: kind, Region: "North West"}); err != nil {
+	for first := 0; first < n; first += 250 { // 250 organisations a transaction: seeding is not measured
+		err := s.Tx(ctx, func(tx *store.Store) error {
+			for i := first; i < min(first+250, n); i++ {
+				w.seedOrg(b, tx, i, care.Components)
+			}
+			return nil
+		})
+		if err != nil {
 			b.Fatal(err)
 		}
-		w.orgs = append(w.orgs, org)
-		putComponents(b, s, org, "office", care.Components)
-		if i%5 != 0 {
-			continue
-		}
-		putComponents(b, s, org, "sbom", sboms[(i/5)%len(sboms)])
-		log4j := []string{"2.14.1", "2.16.0", "2.17.1"}[(i/5)%3]
-		putComponents(b, s, org, "care-plan-server", []vigil.Component{
-			{Ecosystem: "Maven", Name: "org.apache.logging.log4j:log4j-core", Version: log4j, Location: "lib/log4j-core.jar"},
-			{Ecosystem: "Maven", Name: "org.apache.logging.log4j:log4j-api", Version: log4j, Location: "lib/log4j-api.jar"}})
-		w.holders++
 	}
 	b.Logf("seeded %d organisations (%d with an SBOM and log4j-core) in %s", n, w.holders, time.Since(start).Round(time.Second))
 	return w
+}
+
+// seedOrg registers the i-th organisation with its inventories: a care home's product
+// list and, for one in five, an SBOM and a care-plan server running log4j-core.
+func (w *scaleWorld) seedOrg(b *testing.B, s *store.Store, i int, care []vigil.Component) {
+	org := fmt.Sprintf("S%05d", i)
+	kind := vigil.OrgCareProvider
+	if i%5 == 0 {
+		kind = vigil.OrgTrust
+	}
+	if _, _, err := s.CreateOrg(context.Background(), vigil.Org{ODSCode: org, Name: "Scale " + org, Kind: kind, Region: "North West"}); err != nil {
+		b.Fatal(err)
+	}
+	w.orgs = append(w.orgs, org)
+	putComponents(b, s, org, "office", care)
+	if i%5 != 0 {
+		return
+	}
+	putComponents(b, s, org, "sbom", w.sboms[(i/5)%len(w.sboms)])
+	log4j := []string{"2.14.1", "2.16.0", "2.17.1"}[(i/5)%3]
+	putComponents(b, s, org, "care-plan-server", []vigil.Component{
+		{Ecosystem: "Maven", Name: "org.apache.logging.log4j:log4j-core", Version: log4j, Location: "lib/log4j-core.jar"},
+		{Ecosystem: "Maven", Name: "org.apache.logging.log4j:log4j-api", Version: log4j, Location: "lib/log4j-api.jar"}})
+	w.holders++
 }
 
 func putComponents(b *testing.B, s *store.Store, org, source string, comps []vigil.Component) {
