@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -65,33 +67,119 @@ const checkBatch = 100
 // that fails is checked again one organisation at a time, so that one organisation's
 // failure holds back no other's alerts.
 func (s *Service) checkMany(ctx context.Context, orgs []string) {
-	for batch := range slices.Chunk(orgs, s.batch) {
-		if ctx.Err() != nil {
-			return
+	s.eachBatch(ctx, orgs, func(batch []string, err error) bool {
+		if err != nil && ctx.Err() == nil {
+			for _, org := range batch {
+				s.InventoryChanged(ctx, org)
+			}
 		}
-		if _, err := s.checkOrgs(ctx, batch); err == nil || ctx.Err() != nil {
-			continue
-		}
-		for _, org := range batch {
-			s.InventoryChanged(ctx, org)
-		}
-	}
+		return ctx.Err() == nil
+	})
 }
 
 // checkAll checks the organisations checkBatch at a time and returns the first error.
 func (s *Service) checkAll(ctx context.Context, orgs []string) error {
-	for batch := range slices.Chunk(orgs, s.batch) {
-		if _, err := s.checkOrgs(ctx, batch); err != nil {
-			return err
+	var first error
+	s.eachBatch(ctx, orgs, func(_ []string, err error) bool {
+		first = err
+		return err == nil
+	})
+	return first
+}
+
+// eachBatch checks the organisations (sorted, each once) in batches of s.batch, calling
+// done after each batch until it returns false. The next batches' inventories are read
+// and matched while one is reconciled, on up to GOMAXPROCS goroutines: reading and
+// matching are most of a check, and the batches are disjoint, so their locks never wait
+// on each other. Reconciles run one at a time, in order.
+func (s *Service) eachBatch(ctx context.Context, orgs []string, done func(batch []string, err error) bool) {
+	orgs = slices.Compact(slices.Sorted(slices.Values(orgs)))
+	batches := slices.Collect(slices.Chunk(orgs, s.batch))
+	ready := make([]chan *orgBatch, len(batches))
+	for i := range ready {
+		ready[i] = make(chan *orgBatch, 1)
+	}
+	slots := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var stopped atomic.Bool
+	go func() {
+		for i, batch := range batches {
+			slots <- struct{}{}
+			if stopped.Load() {
+				ready[i] <- &orgBatch{unlock: func() {}, skip: true}
+				continue
+			}
+			go func() { ready[i] <- s.prepare(ctx, batch) }()
+		}
+	}()
+	for i := range batches {
+		b := <-ready[i]
+		err := b.err
+		if err == nil {
+			_, err = s.reconcileBatch(ctx, b)
+		}
+		b.unlock()
+		<-slots
+		if !done(batches[i], err) {
+			// The batches being prepared finish and let their locks go; no more start.
+			stopped.Store(true)
+			go func() {
+				for j := i + 1; j < len(batches); j++ {
+					(<-ready[j]).unlock()
+					<-slots
+				}
+			}()
+			return
 		}
 	}
-	return nil
 }
 
 // check checks one organisation (checkOrgs).
 func (s *Service) check(ctx context.Context, org string) (Outcome, error) {
 	outs, err := s.checkOrgs(ctx, []string{org})
 	return outs[org], err
+}
+
+// orgBatch is a batch of organisations locked, read and matched, ready to reconcile.
+type orgBatch struct {
+	checks []orgCheck
+	now    time.Time
+	unlock func()
+	err    error
+	skip   bool // the matcher holds no advisory: nothing to check against
+}
+
+// prepare locks the organisations (sorted, so that two batches cannot deadlock) and
+// reads and matches their inventories. The caller unlocks them.
+func (s *Service) prepare(ctx context.Context, orgs []string) *orgBatch {
+	orgs = slices.Compact(slices.Sorted(slices.Values(orgs)))
+	unlocks := make([]func(), len(orgs))
+	for i, org := range orgs {
+		unlocks[i] = s.lockOrg(org)
+	}
+	b := &orgBatch{unlock: func() {
+		for _, u := range slices.Backward(unlocks) {
+			u()
+		}
+	}}
+	sn := s.snap.Load()
+	if !sn.loaded() {
+		b.skip = true // checking would call everything fixed
+		return b
+	}
+	s.checked.Add(int64(len(orgs)))
+	b.now = s.now().UTC().Truncate(time.Microsecond)
+	b.checks, b.err = s.matchOrgs(ctx, sn, orgs, b.now)
+	return b
+}
+
+// checkOrgs checks the organisations together (prepare, then reconcileBatch).
+func (s *Service) checkOrgs(ctx context.Context, orgs []string) (map[string]Outcome, error) {
+	b := s.prepare(ctx, orgs)
+	defer b.unlock()
+	if b.err != nil {
+		return map[string]Outcome{}, b.err
+	}
+	return s.reconcileBatch(ctx, b)
 }
 
 // orgCheck is one organisation's part of a check: what the matcher found in its
@@ -105,36 +193,25 @@ type orgCheck struct {
 	out       Outcome
 }
 
-// checkOrgs matches the organisations' inventories against the matcher and brings
-// their findings and alerts up to date in one transaction: a vulnerability found for
-// the first time raises an alert; one found again updates its finding (and, when it
-// became more urgent, repeats the alert so its deadlines come in); one no longer found
-// is marked fixed and its alert resolved, with a note of what the inventory now shows.
-// The organisations' inventories, findings and VEX statements are each read in one
-// statement, and their new alerts raised and findings written in a few (alerts.RaiseAll),
-// with the same outcome as checking them one by one in order.
-func (s *Service) checkOrgs(ctx context.Context, orgs []string) (map[string]Outcome, error) {
-	orgs = slices.Compact(slices.Sorted(slices.Values(orgs)))
-	for _, org := range orgs { // in sorted order, so that two batches cannot deadlock
-		defer s.lockOrg(org)()
+// reconcileBatch brings the organisations' findings and alerts up to date with what
+// prepare matched, in one transaction: a vulnerability found for the first time raises
+// an alert; one found again updates its finding (and, when it became more urgent,
+// repeats the alert so its deadlines come in); one no longer found is marked fixed and
+// its alert resolved, with a note of what the inventory now shows. The organisations'
+// inventories, findings and VEX statements are each read in one statement, and their
+// new alerts raised and findings written in a few (alerts.RaiseAll), with the same
+// outcome as checking them one by one in order.
+func (s *Service) reconcileBatch(ctx context.Context, b *orgBatch) (map[string]Outcome, error) {
+	if b.skip {
+		return map[string]Outcome{}, nil
 	}
-	sn := s.snap.Load()
-	if !sn.loaded() {
-		return map[string]Outcome{}, nil // nothing to match with: checking would call everything fixed
-	}
-	s.checked.Add(int64(len(orgs)))
-	now := s.now().UTC().Truncate(time.Microsecond)
-	checks, err := s.matchOrgs(ctx, sn, orgs, now)
-	if err != nil {
-		return map[string]Outcome{}, err
-	}
+	checks := b.checks
 	raised := 0
-	err = s.store.Tx(ctx, func(tx *store.Store) error {
-		raised = 0
+	err := s.store.Tx(ctx, func(tx *store.Store) error {
 		for i := range checks {
 			checks[i].out.Raised, checks[i].out.Fixed = 0, 0
 		}
-		n, err := s.reconcileOrgs(ctx, tx, checks, now)
+		n, err := s.reconcileOrgs(ctx, tx, checks, b.now)
 		raised = n
 		return err
 	})
