@@ -16,6 +16,10 @@
 // swaps it in, serialised by its own mutex so an older build never replaces a newer.
 // Checks of one organisation are serialised by a per-organisation lock, so that two
 // checks at once (an upload during a pull) cannot both raise the same alert's repeat.
+// A re-check of many organisations takes them in batches of disjoint, sorted
+// organisations, each batch locking its organisations in sorted order (so batches never
+// wait on each other in a cycle): the next batches are read and matched on other
+// goroutines while one is reconciled, and reconciles run one at a time, in order.
 package exposure
 
 import (
