@@ -90,8 +90,10 @@ func (s *Service) checkAll(ctx context.Context, orgs []string) error {
 // eachBatch checks the organisations (sorted, each once) in batches of s.batch, calling
 // done after each batch until it returns false. The next batches' inventories are read
 // and matched while one is reconciled, on up to GOMAXPROCS goroutines: reading and
-// matching are most of a check, and the batches are disjoint, so their locks never wait
-// on each other. Reconciles run one at a time, in order.
+// matching are most of a check. Each batch's organisations are locked before the next
+// batch's, so a run takes its locks in sorted order, as every check does, and two runs
+// at once (a pull and an analyst's pull) cannot deadlock. Reconciles run one at a time,
+// in order.
 func (s *Service) eachBatch(ctx context.Context, orgs []string, done func(batch []string, err error) bool) {
 	orgs = slices.Compact(slices.Sorted(slices.Values(orgs)))
 	batches := slices.Collect(slices.Chunk(orgs, s.batch))
@@ -108,7 +110,10 @@ func (s *Service) eachBatch(ctx context.Context, orgs []string, done func(batch 
 				ready[i] <- &orgBatch{unlock: func() {}, skip: true}
 				continue
 			}
-			go func() { ready[i] <- s.prepare(ctx, batch) }()
+			// Locked here, in batch order, so that the whole run locks in sorted order
+			// like any other check; read and matched on their own goroutine.
+			unlock := s.lockOrgs(batch)
+			go func() { ready[i] <- s.prepareLocked(ctx, batch, unlock) }()
 		}
 	}()
 	for i := range batches {
@@ -148,19 +153,30 @@ type orgBatch struct {
 	skip   bool // the matcher holds no advisory: nothing to check against
 }
 
-// prepare locks the organisations (sorted, so that two batches cannot deadlock) and
-// reads and matches their inventories. The caller unlocks them.
+// prepare locks the organisations and reads and matches their inventories
+// (prepareLocked). The caller unlocks them.
 func (s *Service) prepare(ctx context.Context, orgs []string) *orgBatch {
 	orgs = slices.Compact(slices.Sorted(slices.Values(orgs)))
-	unlocks := make([]func(), len(orgs))
-	for i, org := range orgs {
+	return s.prepareLocked(ctx, orgs, s.lockOrgs(orgs))
+}
+
+// lockOrgs locks the organisations, sorted, in order, and returns what unlocks them.
+func (s *Service) lockOrgs(sorted []string) func() {
+	unlocks := make([]func(), len(sorted))
+	for i, org := range sorted {
 		unlocks[i] = s.lockOrg(org)
 	}
-	b := &orgBatch{unlock: func() {
+	return func() {
 		for _, u := range slices.Backward(unlocks) {
 			u()
 		}
-	}}
+	}
+}
+
+// prepareLocked reads and matches the inventories of the organisations, which unlock
+// unlocks.
+func (s *Service) prepareLocked(ctx context.Context, orgs []string, unlock func()) *orgBatch {
+	b := &orgBatch{unlock: unlock}
 	sn := s.snap.Load()
 	if !sn.loaded() {
 		b.skip = true // checking would call everything fixed

@@ -158,3 +158,27 @@ func recheckState(t *testing.T, f *fixture) map[string]any {
 	}
 	return out
 }
+
+// TestConcurrentRechecksDoNotDeadlock runs re-checks of overlapping lists of
+// organisations at once, in batches of two whose boundaries differ between the lists,
+// while single organisations are checked too: each run must lock in one global order
+// (a deadlock hangs the test until go test's timeout).
+func TestConcurrentRechecksDoNotDeadlock(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	seedRecheckStory(f)
+	f.source("OSV test", vigil.AdvisoryOSV, "osv")
+	exposure.SetCheckBatch(f.svc, 2)
+	ctx := context.Background()
+	errs := make(chan error, 40)
+	for i := range 10 {
+		go func() { errs <- exposure.RecheckAll(ctx, f.svc, recheckStoryOrgs[i%2:]) }()
+		go func() { errs <- exposure.RecheckAll(ctx, f.svc, recheckStoryOrgs[(i+1)%3:]) }()
+		go func() { _, err := f.svc.Check(ctx, recheckStoryOrgs[i]); errs <- err }()
+		go func() { errs <- exposure.RecheckAll(ctx, f.svc, recheckStoryOrgs[:len(recheckStoryOrgs)-i%4]) }()
+	}
+	for range 40 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
