@@ -131,21 +131,16 @@ type vexResult struct {
 	notes      map[string]string // vulnerability → the alert's resolution note
 }
 
-// applyVEX applies the organisation's own statements, then each supplier's to the
-// findings in components attributed to that supplier. The organisation's word comes
-// first: it runs the software.
-func (s *Service) applyVEX(ctx context.Context, org string, comps []vigil.Component, db *vuln.DB, findings []vuln.Finding, now time.Time) (vexResult, error) {
-	own, err := s.store.VEXStatements(ctx, store.VEXOwnerOrg, org)
-	if err != nil {
-		return vexResult{}, err
-	}
+// applyVEX applies the organisation's own statements (own), then each supplier's
+// (bySupplier, by the supplier's name as the components give it) to the findings in
+// components attributed to that supplier. The organisation's word comes first: it runs
+// the software.
+func applyVEX(org string, comps []vigil.Component, db *vuln.DB, findings []vuln.Finding, now time.Time,
+	own []vigil.VEXStatement, bySupplier map[string][]vigil.VEXStatement) vexResult {
 	out := vex.Apply(findings, own)
 	open, closed := out.Open, out.Suppressed
 	for _, sup := range suppliersOf(comps) {
-		stmts, err := s.store.VEXStatements(ctx, store.VEXOwnerSupplier, sup)
-		if err != nil {
-			return vexResult{}, err
-		}
+		stmts := bySupplier[sup]
 		if len(stmts) == 0 {
 			continue
 		}
@@ -154,7 +149,7 @@ func (s *Service) applyVEX(ctx context.Context, org string, comps []vigil.Compon
 		open = append(others, o.Open...)
 		closed = append(closed, o.Suppressed...)
 	}
-	return suppressions(org, db, open, closed, now), nil
+	return suppressions(org, db, open, closed, now)
 }
 
 // suppressions groups the closed findings by vulnerability; one with a finding still
