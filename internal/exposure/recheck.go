@@ -100,7 +100,7 @@ func (s *Service) check(ctx context.Context, org string) (Outcome, error) {
 		if err := tx.PutSuppressions(ctx, org, vx.suppressed); err != nil {
 			return err
 		}
-		r := reconcile{s: s, tx: tx, org: org, now: now, comps: comps, unmatched: res.Unmatched, vexNotes: vx.notes}
+		r := reconcile{s: s, tx: tx, org: org, now: now, comps: comps, unmatched: res.Unmatched, vexNotes: vx.notes, vexClosed: vx.closed}
 		if err := r.apply(ctx, old, found, &out); err != nil {
 			return err
 		}
@@ -198,8 +198,9 @@ type reconcile struct {
 	raised    int
 	// attestedWhy says, by vulnerability, why a supplier's attestation closed it.
 	attestedWhy map[string]string
-	touch       bool              // some findings were found again unchanged
-	vexNotes    map[string]string // vulnerability → why a VEX statement closed it (vex.go)
+	touch       bool                      // some findings were found again unchanged
+	vexNotes    map[string]string         // vulnerability → why a VEX statement closed it (vex.go)
+	vexClosed   map[string][]vuln.Finding // vulnerability → its findings VEX statements closed (vex.go)
 }
 
 func (r *reconcile) apply(ctx context.Context, old []vigil.Exposure, found map[string]vigil.Exposure, out *Outcome) error {
@@ -223,6 +224,9 @@ func (r *reconcile) apply(ctx context.Context, old []vigil.Exposure, found map[s
 		if err := r.gone(ctx, e, out); err != nil {
 			return err
 		}
+	}
+	if err := r.recordSuppressed(ctx, had); err != nil {
+		return err
 	}
 	if r.touch {
 		if err := r.tx.TouchExposures(ctx, old[0].Org, r.now); err != nil {
@@ -292,7 +296,10 @@ func (r *reconcile) found(ctx context.Context, e, was vigil.Exposure, out *Outco
 				r.touch = true // unchanged: only its checked time moves, for all such at once
 				return nil
 			}
-			return r.tx.PutExposure(ctx, e)
+			if err := r.tx.PutExposure(ctx, e); err != nil {
+				return err
+			}
+			return r.reword(ctx, e) // other components affected, or another fix: the alert says so
 		}
 	}
 	id, created, err := r.s.alerts.Raise(ctx, r.tx, r.s.raising(e))
@@ -304,7 +311,13 @@ func (r *reconcile) found(ctx context.Context, e, was vigil.Exposure, out *Outco
 		out.Raised++
 		r.raised++
 	}
-	return r.tx.PutExposure(ctx, e)
+	if err := r.tx.PutExposure(ctx, e); err != nil {
+		return err
+	}
+	if open && !created {
+		return r.reword(ctx, e) // a repeat keeps its words unless told: bring them up to date
+	}
+	return nil
 }
 
 // moreUrgent reports whether the vulnerability became more urgent since it was last

@@ -128,7 +128,8 @@ func (s *Service) Suppressed(ctx context.Context, p vigil.Principal, org string)
 type vexResult struct {
 	open       []vuln.Finding
 	suppressed []vigil.VEXSuppression
-	notes      map[string]string // vulnerability → the alert's resolution note
+	notes      map[string]string         // vulnerability → the alert's resolution note
+	closed     map[string][]vuln.Finding // vulnerability → its findings the statements closed
 }
 
 // applyVEX applies the organisation's own statements, then each supplier's to the
@@ -160,7 +161,7 @@ func (s *Service) applyVEX(ctx context.Context, org string, comps []vigil.Compon
 // suppressions groups the closed findings by vulnerability; one with a finding still
 // open stays open (with the components left), so only wholly closed ones are listed.
 func suppressions(org string, db *vuln.DB, open []vuln.Finding, closed []vex.Suppressed, now time.Time) vexResult {
-	res := vexResult{open: open, notes: map[string]string{}}
+	res := vexResult{open: open, notes: map[string]string{}, closed: map[string][]vuln.Finding{}}
 	stillOpen := map[string]bool{}
 	for _, f := range open {
 		stillOpen[db.Root(f.ID)] = true
@@ -173,9 +174,11 @@ func suppressions(org string, db *vuln.DB, open []vuln.Finding, closed []vex.Sup
 		}
 		x := byRoot[root]
 		if x == nil {
-			x = &vigil.VEXSuppression{Org: org, Vuln: root, Status: c.VEXStatus, Reason: c.Reason, DecidedAt: now}
+			x = &vigil.VEXSuppression{Org: org, Vuln: root, Status: c.VEXStatus, Justification: c.Justification,
+				Reason: c.Reason, DecidedAt: now}
 			byRoot[root] = x
 		}
+		res.closed[root] = append(res.closed[root], c.Finding)
 		x.Components = append(x.Components, vigil.AffectedComponent{Ecosystem: c.Ecosystem, Name: c.Name,
 			Version: c.Version, Source: c.Input, Location: c.Location})
 	}
@@ -184,6 +187,24 @@ func suppressions(org string, db *vuln.DB, open []vuln.Finding, closed []vex.Sup
 		res.notes[root] = "Closed by a VEX statement: " + byRoot[root].Reason
 	}
 	return res
+}
+
+// recordSuppressed keeps, as a closed finding, each vulnerability VEX statements closed
+// before vigil ever found it open at the organisation (the statement came first), so that
+// the exposure board lists the organisation as not affected rather than hiding it. One
+// found before is already closed by gone, its alert resolved with the statement's note.
+func (r *reconcile) recordSuppressed(ctx context.Context, had map[string]vigil.Exposure) error {
+	for _, root := range sortedKeys(r.vexClosed) {
+		if _, ok := had[root]; ok {
+			continue
+		}
+		e := exposureOf(r.org, root, r.vexClosed[root], r.now)
+		e.FixedAt = r.now
+		if err := r.tx.PutExposure(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // suppliersOf lists the suppliers the components are attributed to.

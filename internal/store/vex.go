@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -61,6 +62,16 @@ func (s *Store) VEXStatements(ctx context.Context, kind, owner string) ([]vigil.
 	return out, rows.Err()
 }
 
+// VEXDocuments lists the documents owner uploaded, by name, with how many statements
+// each kept and who uploaded it when.
+func (s *Store) VEXDocuments(ctx context.Context, kind, owner string) ([]vigil.VEXDocument, error) {
+	rows, err := s.rdb().query(ctx, `SELECT source, count(*), max(uploaded_by), max(uploaded_at) FROM vex_statements
+		WHERE owner_kind = ? AND owner = ? GROUP BY source ORDER BY source`, kind, owner)
+	return collect(rows, err, "VEX documents of "+owner, func(rows *sql.Rows) (d vigil.VEXDocument, err error) {
+		return d, rows.Scan(&d.Name, &d.Statements, &d.UploadedBy, scanTime(&d.UploadedAt))
+	})
+}
+
 // OrgsWithSupplier returns, sorted, the organisations whose inventories attribute a
 // component to the supplier named (ignoring ASCII case): its customers.
 func (s *Store) OrgsWithSupplier(ctx context.Context, supplier string) ([]string, error) {
@@ -89,8 +100,8 @@ func (s *Store) PutSuppressions(ctx context.Context, org string, list []vigil.VE
 		}
 		for _, x := range list {
 			comps, _ := json.Marshal(x.Components)
-			if _, err := c.exec(ctx, `INSERT INTO vex_suppressions (org, vuln, status, reason, components, decided_at) VALUES (?, ?, ?, ?, ?, ?)`,
-				org, x.Vuln, string(x.Status), x.Reason, string(comps), dbTime(x.DecidedAt)); err != nil {
+			if _, err := c.exec(ctx, `INSERT INTO vex_suppressions (org, vuln, status, justification, reason, components, decided_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, org, x.Vuln, string(x.Status), x.Justification, x.Reason, string(comps), dbTime(x.DecidedAt)); err != nil {
 				return fmt.Errorf("suppression %s of %s: %w", x.Vuln, org, err)
 			}
 		}
@@ -101,7 +112,7 @@ func (s *Store) PutSuppressions(ctx context.Context, org string, list []vigil.VE
 // Suppressions returns the organisation's suppressed findings by vulnerability; every
 // organisation's when org is empty.
 func (s *Store) Suppressions(ctx context.Context, org string) ([]vigil.VEXSuppression, error) {
-	q, args := `SELECT org, vuln, status, reason, components, decided_at FROM vex_suppressions`, []any{}
+	q, args := `SELECT org, vuln, status, justification, reason, components, decided_at FROM vex_suppressions`, []any{}
 	if org != "" {
 		q, args = q+` WHERE org = ?`, append(args, org)
 	}
@@ -114,7 +125,7 @@ func (s *Store) Suppressions(ctx context.Context, org string) ([]vigil.VEXSuppre
 	for rows.Next() {
 		var x vigil.VEXSuppression
 		var status, comps string
-		if err := rows.Scan(&x.Org, &x.Vuln, &status, &x.Reason, &comps, scanTime(&x.DecidedAt)); err != nil {
+		if err := rows.Scan(&x.Org, &x.Vuln, &status, &x.Justification, &x.Reason, &comps, scanTime(&x.DecidedAt)); err != nil {
 			return nil, fmt.Errorf("suppressions: %w", err)
 		}
 		x.Status = vigil.VEXStatus(status)
