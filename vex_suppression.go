@@ -19,6 +19,9 @@ type VEXSuppression struct {
 	Justification string
 	// Reason names the statement and says why, in plain words.
 	Reason string
+	// Supplier names the supplier whose statement it was (as the organisation's
+	// inventories name it); empty when it was the organisation's own.
+	Supplier string
 	// Components are the affected components the statement covered.
 	Components []AffectedComponent
 	// DecidedAt is when the check that applied it ran.

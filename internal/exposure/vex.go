@@ -65,8 +65,8 @@ func (s *Service) UploadVEX(ctx context.Context, p vigil.Principal, org, name st
 		return VEXUpload{}, vigil.OnField("name", vigil.Errorf(vigil.EINVALID, "name the VEX document (its file name), so a later upload of it replaces it"))
 	}
 	doc, err := vex.Parse(name, data)
-	if err != nil {
-		return VEXUpload{}, vigil.OnField("body", vigil.Errorf(vigil.EINVALID, "%v", err))
+	if err != nil { // nothing kept; the problems, when it had statements, say which and where
+		return VEXUpload{Format: doc.Format, Problems: doc.Problems}, vigil.OnField("body", vigil.Errorf(vigil.EINVALID, "%v", err))
 	}
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.ReplaceVEX(ctx, kind, owner, name, p.Email, doc.Statements); err != nil {
@@ -112,15 +112,21 @@ func (s *Service) ExportVEX(ctx context.Context, p vigil.Principal, org, format 
 	return vigil.OnField("format", vigil.Errorf(vigil.EINVALID, "format %q: use openvex or cyclonedx", format))
 }
 
-// Suppressed lists the findings VEX statements took off org's open list, with why.
+// Suppressed lists the findings VEX statements took off org's open list, with why; for
+// a supplier (org its own organisation), those its statements took off its customers'.
 func (s *Service) Suppressed(ctx context.Context, p vigil.Principal, org string) ([]vigil.VEXSuppression, error) {
-	if err := p.Need(vigil.People...); err != nil {
+	kind, owner, err := s.vexOwner(ctx, p, org)
+	if err != nil {
 		return nil, err
 	}
-	if !p.CanSeeOrg(org) {
-		return nil, vigil.Errorf(vigil.ENOTFOUND, "no organisation %q you may see", org)
+	return s.suppressed(ctx, kind, owner)
+}
+
+func (s *Service) suppressed(ctx context.Context, kind, owner string) ([]vigil.VEXSuppression, error) {
+	if kind == store.VEXOwnerSupplier {
+		return s.store.SupplierSuppressions(ctx, owner)
 	}
-	return s.store.Suppressions(ctx, org)
+	return s.store.Suppressions(ctx, owner)
 }
 
 // vexResult is a check's findings after the VEX statements: those still open, and the
@@ -141,7 +147,7 @@ func (s *Service) applyVEX(ctx context.Context, org string, comps []vigil.Compon
 		return vexResult{}, err
 	}
 	out := vex.Apply(findings, own)
-	open, closed := out.Open, out.Suppressed
+	open, closed := out.Open, closedBy(out.Suppressed, "")
 	for _, sup := range suppliersOf(comps) {
 		stmts, err := s.store.VEXStatements(ctx, store.VEXOwnerSupplier, sup)
 		if err != nil {
@@ -153,14 +159,28 @@ func (s *Service) applyVEX(ctx context.Context, org string, comps []vigil.Compon
 		theirs, others := splitBySupplier(open, comps, sup)
 		o := vex.Apply(theirs, stmts)
 		open = append(others, o.Open...)
-		closed = append(closed, o.Suppressed...)
+		closed = append(closed, closedBy(o.Suppressed, sup)...)
 	}
 	return suppressions(org, db, open, closed, now), nil
 }
 
+// closedFinding is a finding a statement closed, and whose statement it was.
+type closedFinding struct {
+	vex.Suppressed
+	supplier string // the supplier whose statement it was; "" for the organisation's own
+}
+
+func closedBy(list []vex.Suppressed, supplier string) []closedFinding {
+	out := make([]closedFinding, len(list))
+	for i, x := range list {
+		out[i] = closedFinding{x, supplier}
+	}
+	return out
+}
+
 // suppressions groups the closed findings by vulnerability; one with a finding still
 // open stays open (with the components left), so only wholly closed ones are listed.
-func suppressions(org string, db *vuln.DB, open []vuln.Finding, closed []vex.Suppressed, now time.Time) vexResult {
+func suppressions(org string, db *vuln.DB, open []vuln.Finding, closed []closedFinding, now time.Time) vexResult {
 	res := vexResult{open: open, notes: map[string]string{}, closed: map[string][]vuln.Finding{}}
 	stillOpen := map[string]bool{}
 	for _, f := range open {
@@ -175,7 +195,7 @@ func suppressions(org string, db *vuln.DB, open []vuln.Finding, closed []vex.Sup
 		x := byRoot[root]
 		if x == nil {
 			x = &vigil.VEXSuppression{Org: org, Vuln: root, Status: c.VEXStatus, Justification: c.Justification,
-				Reason: c.Reason, DecidedAt: now}
+				Reason: c.Reason, Supplier: c.supplier, DecidedAt: now}
 			byRoot[root] = x
 		}
 		res.closed[root] = append(res.closed[root], c.Finding)

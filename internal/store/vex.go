@@ -100,8 +100,9 @@ func (s *Store) PutSuppressions(ctx context.Context, org string, list []vigil.VE
 		}
 		for _, x := range list {
 			comps, _ := json.Marshal(x.Components)
-			if _, err := c.exec(ctx, `INSERT INTO vex_suppressions (org, vuln, status, justification, reason, components, decided_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, org, x.Vuln, string(x.Status), x.Justification, x.Reason, string(comps), dbTime(x.DecidedAt)); err != nil {
+			if _, err := c.exec(ctx, `INSERT INTO vex_suppressions (org, vuln, status, justification, reason, supplier, components, decided_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, org, x.Vuln, string(x.Status), x.Justification, x.Reason, cleanText(x.Supplier),
+				string(comps), dbTime(x.DecidedAt)); err != nil {
 				return fmt.Errorf("suppression %s of %s: %w", x.Vuln, org, err)
 			}
 		}
@@ -112,10 +113,20 @@ func (s *Store) PutSuppressions(ctx context.Context, org string, list []vigil.VE
 // Suppressions returns the organisation's suppressed findings by vulnerability; every
 // organisation's when org is empty.
 func (s *Store) Suppressions(ctx context.Context, org string) ([]vigil.VEXSuppression, error) {
-	q, args := `SELECT org, vuln, status, justification, reason, components, decided_at FROM vex_suppressions`, []any{}
-	if org != "" {
-		q, args = q+` WHERE org = ?`, append(args, org)
+	if org == "" {
+		return s.suppressions(ctx, ``)
 	}
+	return s.suppressions(ctx, ` WHERE org = ?`, org)
+}
+
+// SupplierSuppressions returns the findings the statements of the supplier named (its
+// name as inventories write it, ignoring ASCII case) closed at its customers.
+func (s *Store) SupplierSuppressions(ctx context.Context, supplier string) ([]vigil.VEXSuppression, error) {
+	return s.suppressions(ctx, ` WHERE supplier <> '' AND lower(supplier) = ?`, asciiLower(cleanText(supplier)))
+}
+
+func (s *Store) suppressions(ctx context.Context, where string, args ...any) ([]vigil.VEXSuppression, error) {
+	q := `SELECT org, vuln, status, justification, reason, supplier, components, decided_at FROM vex_suppressions` + where
 	rows, err := s.rdb().query(ctx, q+` ORDER BY org, vuln`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("suppressions: %w", err)
@@ -125,7 +136,7 @@ func (s *Store) Suppressions(ctx context.Context, org string) ([]vigil.VEXSuppre
 	for rows.Next() {
 		var x vigil.VEXSuppression
 		var status, comps string
-		if err := rows.Scan(&x.Org, &x.Vuln, &status, &x.Justification, &x.Reason, &comps, scanTime(&x.DecidedAt)); err != nil {
+		if err := rows.Scan(&x.Org, &x.Vuln, &status, &x.Justification, &x.Reason, &x.Supplier, &comps, scanTime(&x.DecidedAt)); err != nil {
 			return nil, fmt.Errorf("suppressions: %w", err)
 		}
 		x.Status = vigil.VEXStatus(status)
