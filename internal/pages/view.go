@@ -111,6 +111,8 @@ var doneMessages = map[string]string{
 	// Software inventories (inventory.go).
 	"inventory-uploaded": "Inventory uploaded. What vigil understood is below; any part it could not read is listed with the inventory.",
 	"inventory-deleted":  "Inventory deleted: vigil no longer checks that software for your organisation.",
+	// VEX statements (vex.go).
+	"vex-deleted": "VEX file deleted. Findings its statements closed are open again, each as a new alert.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role
@@ -176,8 +178,9 @@ var funcs = template.FuncMap{
 	"add":           func(a, b int) int { return a + b },
 	"grade":         gradeTag,
 	"supportStatus": supportTag,
-	// Vulnerability exposure (exposure.go).
-	"epss": epssWords,
+	// Vulnerability exposure (exposure.go, vex.go).
+	"epss":      epssWords,
+	"vexStatus": vexStatusWords,
 }
 
 // dict makes a map from key, value pairs, to hand a partial template several values.
