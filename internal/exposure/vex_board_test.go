@@ -156,3 +156,55 @@ func TestVulnerabilityAlertListsTheComponentsAffectedNow(t *testing.T) {
 		}
 	})
 }
+
+// A supplier's VEX page lists its documents and what its statements closed at its
+// customers; the customer's own list says whose statement it was. Deleting the document
+// opens the finding again as a new alert.
+func TestSupplierSeesWhatItsVEXClosedAndDeletesIt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := context.Background()
+		if _, _, err := s.CreateOrg(ctx, vigil.Org{ODSCode: "SUP01", Name: "Example Care Plans", Kind: vigil.OrgSupplier, Region: "North West"}); err != nil {
+			t.Fatal(err)
+		}
+		f.inventory(ownOrg, "servers", vigil.Component{Ecosystem: "Maven", Name: log4jCore, Version: "2.14.1", Supplier: "example care plans"})
+		f.source("OSV test", vigil.AdvisoryOSV, "osv")
+		if _, err := f.svc.UploadVEX(ctx, supplier, "SUP01", "careplan.json", []byte(log4jNotAffected)); err != nil {
+			t.Fatal(err)
+		}
+		held, err := f.svc.VEX(ctx, supplier, "SUP01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !held.Supplier || held.Owner != "Example Care Plans" || len(held.Documents) != 1 || held.Documents[0].Name != "careplan.json" ||
+			held.Documents[0].Statements != 1 || held.Documents[0].UploadedBy != supplier.Email || len(held.Statements) != 1 {
+			t.Errorf("the supplier's VEX: %+v", held)
+		}
+		if len(held.Suppressed) != 1 || held.Suppressed[0].Org != ownOrg || held.Suppressed[0].Vuln != log4shell {
+			t.Errorf("what the supplier's statements closed: %+v", held.Suppressed)
+		}
+		own, err := f.svc.VEX(ctx, ownAdmin, ownOrg)
+		if err != nil || len(own.Documents) != 0 || len(own.Suppressed) != 1 || !strings.EqualFold(own.Suppressed[0].Supplier, "Example Care Plans") {
+			t.Errorf("the customer's VEX: %+v (%v), want the supplier's suppression and no document of its own", own, err)
+		}
+		if _, err := f.svc.VEX(ctx, otherMem, ownOrg); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			t.Errorf("another organisation reading the trust's VEX: %v", err)
+		}
+		if err := f.svc.DeleteVEX(ctx, ownAdmin, ownOrg, "careplan.json"); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			t.Errorf("the customer deleting the supplier's document: %v", err)
+		}
+		f.later()
+		if err := f.svc.DeleteVEX(ctx, supplier, "SUP01", "careplan.json"); err != nil {
+			t.Fatal(err)
+		}
+		open := 0
+		for _, a := range f.alertsOf(ownOrg) {
+			if a.Status != vigil.AlertResolved {
+				open++
+			}
+		}
+		if held, _ := f.svc.VEX(ctx, supplier, "SUP01"); open != 1 || len(held.Documents) != 0 || len(held.Suppressed) != 0 {
+			t.Errorf("after the supplier deleted its document: %d open alerts, %+v", open, held)
+		}
+	})
+}

@@ -40,9 +40,14 @@ func (s *Store) ReplaceVEX(ctx context.Context, kind, owner, source, by string, 
 	})
 }
 
-// VEXStatements returns the statements owner uploaded, in upload order.
+// VEXStatements returns the statements owner uploaded, in upload order. A supplier is
+// named as its customers' inventories write it, ignoring ASCII case.
 func (s *Store) VEXStatements(ctx context.Context, kind, owner string) ([]vigil.VEXStatement, error) {
-	rows, err := s.rdb().query(ctx, `SELECT statement FROM vex_statements WHERE owner_kind = ? AND owner = ? ORDER BY id`, kind, owner)
+	q := `SELECT statement FROM vex_statements WHERE owner_kind = ? AND owner = ? ORDER BY id`
+	if kind == VEXOwnerSupplier {
+		q, owner = `SELECT statement FROM vex_statements WHERE owner_kind = ? AND lower(owner) = ? ORDER BY id`, asciiLower(cleanText(owner))
+	}
+	rows, err := s.rdb().query(ctx, q, kind, owner)
 	if err != nil {
 		return nil, fmt.Errorf("VEX statements of %s: %w", owner, err)
 	}

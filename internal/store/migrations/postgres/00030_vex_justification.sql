@@ -5,13 +5,17 @@
 -- statement was a supplier's, the supplier's name (as inventories name it), so that the
 -- supplier's VEX page lists what its statements closed at its customers. Suppressions
 -- written before have neither; the next check of their organisation fills them in.
+-- A supplier's statements are found by its name ignoring case (inventories spell it as
+-- they like), hence the index on lower(owner).
 
 -- +goose Up
 ALTER TABLE vex_suppressions ADD COLUMN justification TEXT NOT NULL DEFAULT '';
 ALTER TABLE vex_suppressions ADD COLUMN supplier TEXT NOT NULL DEFAULT '';
 CREATE INDEX vex_suppressions_supplier ON vex_suppressions (lower(supplier));
+CREATE INDEX vex_statements_owner_lower ON vex_statements (owner_kind, lower(owner));
 
 -- +goose Down
+DROP INDEX vex_statements_owner_lower;
 DROP INDEX vex_suppressions_supplier;
 ALTER TABLE vex_suppressions DROP COLUMN supplier;
 ALTER TABLE vex_suppressions DROP COLUMN justification;
