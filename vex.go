@@ -113,3 +113,15 @@ func (s VEXStatement) Names(ids []string) bool {
 	}
 	return false
 }
+
+// VEXDocument is one VEX document kept for an organisation or a supplier: its name and
+// how many of its statements were kept.
+type VEXDocument struct {
+	// Name is the document's name (its file name): a later upload of it replaces it.
+	Name string
+	// Statements counts the statements kept from it.
+	Statements int
+	// UploadedBy and UploadedAt say who uploaded it and when.
+	UploadedBy string
+	UploadedAt time.Time
+}

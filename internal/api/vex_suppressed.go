@@ -13,11 +13,12 @@ type vexOrgIn struct {
 
 // SuppressedFinding is a vulnerability a VEX statement took off an organisation's list.
 type SuppressedFinding struct {
-	Vuln       string                    `json:"vuln"`
-	Status     string                    `json:"status" enum:"not_affected,fixed"`
-	Reason     string                    `json:"reason" doc:"Which statement, and why."`
-	Components []vigil.AffectedComponent `json:"components" nullable:"false"`
-	DecidedAt  time.Time                 `json:"decided_at"`
+	Vuln          string                    `json:"vuln"`
+	Status        string                    `json:"status" enum:"not_affected,fixed"`
+	Justification string                    `json:"justification,omitempty" doc:"The statement's justification as written."`
+	Reason        string                    `json:"reason" doc:"Which statement, and why."`
+	Components    []vigil.AffectedComponent `json:"components" nullable:"false"`
+	DecidedAt     time.Time                 `json:"decided_at"`
 }
 
 type vexSuppressedOut struct {
@@ -34,7 +35,7 @@ func (a *API) vexSuppressed(ctx context.Context, in *vexOrgIn) (*vexSuppressedOu
 	}
 	out := &vexSuppressedOut{}
 	out.Body.Items = mapSlice(list, func(x vigil.VEXSuppression) SuppressedFinding {
-		return SuppressedFinding{Vuln: x.Vuln, Status: string(x.Status), Reason: x.Reason, Components: x.Components, DecidedAt: x.DecidedAt}
+		return SuppressedFinding{Vuln: x.Vuln, Status: string(x.Status), Justification: x.Justification, Reason: x.Reason, Components: x.Components, DecidedAt: x.DecidedAt}
 	})
 	return out, nil
 }

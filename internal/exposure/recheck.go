@@ -301,7 +301,7 @@ func (s *Service) reconcileOrgs(ctx context.Context, tx *store.Store, checks []o
 	w := &writes{s: s, tx: tx, now: now}
 	for i := range checks {
 		c := &checks[i]
-		r := reconcile{s: s, tx: tx, org: c.org, now: now, comps: c.comps, unmatched: c.unmatched, vexNotes: c.vx.notes,
+		r := reconcile{s: s, tx: tx, org: c.org, now: now, comps: c.comps, unmatched: c.unmatched, vexNotes: c.vx.notes, vexClosed: c.vx.closed,
 			suppliers: customers[c.org], w: w}
 		if r.suppliers || len(checks) == 1 {
 			// Earlier organisations' writes first, then this one's straight away.
@@ -332,8 +332,9 @@ type writes struct {
 
 // pendingAlert is a finding whose alert is to be raised, and whose outcome counts it.
 type pendingAlert struct {
-	e   vigil.Exposure
-	out *Outcome
+	e    vigil.Exposure
+	out  *Outcome
+	open bool // its alert was open before: a repeat brings its words up to date
 }
 
 // flush raises the alerts gathered, in the order gathered, then writes the findings
@@ -353,6 +354,10 @@ func (w *writes) flush(ctx context.Context) error {
 			if done[i].Created {
 				p.out.Raised++
 				w.raised++
+			} else if p.open {
+				if err := w.s.reword(ctx, w.tx, p.e); err != nil {
+					return err
+				}
 			}
 			w.put = append(w.put, p.e)
 		}
@@ -454,6 +459,8 @@ type reconcile struct {
 	attestedWhy map[string]string
 	touch       bool              // some findings were found again unchanged
 	vexNotes    map[string]string // vulnerability → why a VEX statement closed it (vex.go)
+	// vexClosed are, by vulnerability, its findings VEX statements closed (vex.go).
+	vexClosed map[string][]vuln.Finding
 	// suppliers says the organisation is linked to a supplier: attestations and the
 	// supplier's alerts concern it.
 	suppliers bool
@@ -484,6 +491,9 @@ func (r *reconcile) apply(ctx context.Context, old []vigil.Exposure, found map[s
 		if err := r.gone(ctx, e, out); err != nil {
 			return err
 		}
+	}
+	if err := r.recordSuppressed(ctx, had, found); err != nil {
+		return err
 	}
 	if r.touch {
 		if err := r.touchUnchanged(ctx); err != nil {
@@ -574,11 +584,14 @@ func (r *reconcile) found(ctx context.Context, e, was vigil.Exposure, out *Outco
 				r.touch = true // unchanged: only its checked time moves, for all such at once
 				return nil
 			}
-			return r.put(ctx, e)
+			if err := r.put(ctx, e); err != nil {
+				return err
+			}
+			return r.s.reword(ctx, r.tx, e) // other components affected, or another fix: the alert says so
 		}
 	}
 	if r.w != nil {
-		r.w.raise = append(r.w.raise, pendingAlert{e: e, out: out})
+		r.w.raise = append(r.w.raise, pendingAlert{e: e, out: out, open: open})
 		return nil
 	}
 	id, created, err := r.s.alerts.Raise(ctx, r.tx, r.s.raising(e))
@@ -590,7 +603,13 @@ func (r *reconcile) found(ctx context.Context, e, was vigil.Exposure, out *Outco
 		out.Raised++
 		r.raised++
 	}
-	return r.tx.PutExposure(ctx, e)
+	if err := r.tx.PutExposure(ctx, e); err != nil {
+		return err
+	}
+	if open && !created {
+		return r.s.reword(ctx, r.tx, e) // a repeat keeps its words unless told: bring them up to date
+	}
+	return nil
 }
 
 // moreUrgent reports whether the vulnerability became more urgent since it was last

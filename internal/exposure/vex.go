@@ -65,8 +65,8 @@ func (s *Service) UploadVEX(ctx context.Context, p vigil.Principal, org, name st
 		return VEXUpload{}, vigil.OnField("name", vigil.Errorf(vigil.EINVALID, "name the VEX document (its file name), so a later upload of it replaces it"))
 	}
 	doc, err := vex.Parse(name, data)
-	if err != nil {
-		return VEXUpload{}, vigil.OnField("body", vigil.Errorf(vigil.EINVALID, "%v", err))
+	if err != nil { // nothing kept; the problems, when it had statements, say which and where
+		return VEXUpload{Format: doc.Format, Problems: doc.Problems}, vigil.OnField("body", vigil.Errorf(vigil.EINVALID, "%v", err))
 	}
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.ReplaceVEX(ctx, kind, owner, name, p.Email, doc.Statements); err != nil {
@@ -112,15 +112,21 @@ func (s *Service) ExportVEX(ctx context.Context, p vigil.Principal, org, format 
 	return vigil.OnField("format", vigil.Errorf(vigil.EINVALID, "format %q: use openvex or cyclonedx", format))
 }
 
-// Suppressed lists the findings VEX statements took off org's open list, with why.
+// Suppressed lists the findings VEX statements took off org's open list, with why; for
+// a supplier (org its own organisation), those its statements took off its customers'.
 func (s *Service) Suppressed(ctx context.Context, p vigil.Principal, org string) ([]vigil.VEXSuppression, error) {
-	if err := p.Need(vigil.People...); err != nil {
+	kind, owner, err := s.vexOwner(ctx, p, org)
+	if err != nil {
 		return nil, err
 	}
-	if !p.CanSeeOrg(org) {
-		return nil, vigil.Errorf(vigil.ENOTFOUND, "no organisation %q you may see", org)
+	return s.suppressed(ctx, kind, owner)
+}
+
+func (s *Service) suppressed(ctx context.Context, kind, owner string) ([]vigil.VEXSuppression, error) {
+	if kind == store.VEXOwnerSupplier {
+		return s.store.SupplierSuppressions(ctx, owner)
 	}
-	return s.store.Suppressions(ctx, org)
+	return s.store.Suppressions(ctx, owner)
 }
 
 // vexResult is a check's findings after the VEX statements: those still open, and the
@@ -128,7 +134,8 @@ func (s *Service) Suppressed(ctx context.Context, p vigil.Principal, org string)
 type vexResult struct {
 	open       []vuln.Finding
 	suppressed []vigil.VEXSuppression
-	notes      map[string]string // vulnerability → the alert's resolution note
+	notes      map[string]string         // vulnerability → the alert's resolution note
+	closed     map[string][]vuln.Finding // vulnerability → its findings the statements closed
 }
 
 // applyVEX applies the organisation's own statements (own), then each supplier's
@@ -138,7 +145,7 @@ type vexResult struct {
 func applyVEX(org string, comps []vigil.Component, db *vuln.DB, findings []vuln.Finding, now time.Time,
 	own []vigil.VEXStatement, bySupplier map[string][]vigil.VEXStatement) vexResult {
 	out := vex.Apply(findings, own)
-	open, closed := out.Open, out.Suppressed
+	open, closed := out.Open, closedBy(out.Suppressed, "")
 	for _, sup := range suppliersOf(comps) {
 		stmts := bySupplier[sup]
 		if len(stmts) == 0 {
@@ -147,15 +154,29 @@ func applyVEX(org string, comps []vigil.Component, db *vuln.DB, findings []vuln.
 		theirs, others := splitBySupplier(open, comps, sup)
 		o := vex.Apply(theirs, stmts)
 		open = append(others, o.Open...)
-		closed = append(closed, o.Suppressed...)
+		closed = append(closed, closedBy(o.Suppressed, sup)...)
 	}
 	return suppressions(org, db, open, closed, now)
 }
 
+// closedFinding is a finding a statement closed, and whose statement it was.
+type closedFinding struct {
+	vex.Suppressed
+	supplier string // the supplier whose statement it was; "" for the organisation's own
+}
+
+func closedBy(list []vex.Suppressed, supplier string) []closedFinding {
+	out := make([]closedFinding, len(list))
+	for i, x := range list {
+		out[i] = closedFinding{x, supplier}
+	}
+	return out
+}
+
 // suppressions groups the closed findings by vulnerability; one with a finding still
 // open stays open (with the components left), so only wholly closed ones are listed.
-func suppressions(org string, db *vuln.DB, open []vuln.Finding, closed []vex.Suppressed, now time.Time) vexResult {
-	res := vexResult{open: open, notes: map[string]string{}}
+func suppressions(org string, db *vuln.DB, open []vuln.Finding, closed []closedFinding, now time.Time) vexResult {
+	res := vexResult{open: open, notes: map[string]string{}, closed: map[string][]vuln.Finding{}}
 	stillOpen := map[string]bool{}
 	for _, f := range open {
 		stillOpen[db.Root(f.ID)] = true
@@ -168,9 +189,11 @@ func suppressions(org string, db *vuln.DB, open []vuln.Finding, closed []vex.Sup
 		}
 		x := byRoot[root]
 		if x == nil {
-			x = &vigil.VEXSuppression{Org: org, Vuln: root, Status: c.VEXStatus, Reason: c.Reason, DecidedAt: now}
+			x = &vigil.VEXSuppression{Org: org, Vuln: root, Status: c.VEXStatus, Justification: c.Justification,
+				Reason: c.Reason, Supplier: c.supplier, DecidedAt: now}
 			byRoot[root] = x
 		}
+		res.closed[root] = append(res.closed[root], c.Finding)
 		x.Components = append(x.Components, vigil.AffectedComponent{Ecosystem: c.Ecosystem, Name: c.Name,
 			Version: c.Version, Source: c.Input, Location: c.Location})
 	}
@@ -179,6 +202,26 @@ func suppressions(org string, db *vuln.DB, open []vuln.Finding, closed []vex.Sup
 		res.notes[root] = "Closed by a VEX statement: " + byRoot[root].Reason
 	}
 	return res
+}
+
+// recordSuppressed keeps, as a closed finding, each vulnerability VEX statements closed
+// before vigil ever found it open at the organisation (the statement came first), so that
+// the exposure board lists the organisation as not affected rather than hiding it. One
+// found before is already closed by gone, its alert resolved with the statement's note;
+// one still found in another component stays open, as found wrote it.
+func (r *reconcile) recordSuppressed(ctx context.Context, had, found map[string]vigil.Exposure) error {
+	for _, root := range sortedKeys(r.vexClosed) {
+		_, before := had[root]
+		if _, open := found[root]; before || open {
+			continue
+		}
+		e := exposureOf(r.org, root, r.vexClosed[root], r.now)
+		e.FixedAt = r.now
+		if err := r.tx.PutExposure(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // suppliersOf lists the suppliers the components are attributed to.

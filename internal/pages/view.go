@@ -115,6 +115,8 @@ var doneMessages = map[string]string{
 	"attested": "Thank you: vigil has recorded from which version it is fixed. Each customer's finding closes, with your note, " +
 		"when their inventory shows that version or a later one.",
 	"attestation-applied": "The supplier's customers' findings are closed, each alert with the note shown.",
+	// VEX statements (vex.go).
+	"vex-deleted": "VEX file deleted. Findings its statements closed are open again, each as a new alert.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role
@@ -180,8 +182,9 @@ var funcs = template.FuncMap{
 	"add":           func(a, b int) int { return a + b },
 	"grade":         gradeTag,
 	"supportStatus": supportTag,
-	// Vulnerability exposure (exposure.go).
-	"epss": epssWords,
+	// Vulnerability exposure (exposure.go, vex.go).
+	"epss":      epssWords,
+	"vexStatus": vexStatusWords,
 }
 
 // dict makes a map from key, value pairs, to hand a partial template several values.

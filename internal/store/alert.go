@@ -216,6 +216,21 @@ func (s *Store) moveAlert(ctx context.Context, id int64, to vigil.AlertStatus, s
 	return out, moved, err
 }
 
+// RedescribeAlert replaces an alert's title, body and observable: a flow whose alert
+// lists things that changed since it was raised (an organisation's affected components)
+// describes it again. Nobody is told: what the alert is about and how urgent it is stay.
+func (s *Store) RedescribeAlert(ctx context.Context, id int64, title, body, observable string) error {
+	title, err := vigil.Text("title", title, 300, true)
+	if err != nil {
+		return err
+	}
+	_, err = s.wdb().exec(ctx, `UPDATE alerts SET title = ?, body = ?, observable = ? WHERE id = ?`, title, body, observable, id)
+	if err != nil {
+		return fmt.Errorf("describe alert %d again: %w", id, err)
+	}
+	return nil
+}
+
 // RewordAlert replaces an alert's title and body: a flow whose alert sums up something
 // that changed (a supplier's list of affected customers) words it again.
 func (s *Store) RewordAlert(ctx context.Context, id int64, title, body string) error {

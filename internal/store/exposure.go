@@ -10,24 +10,33 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// exposureColumns reads a finding with its alert's status and whether the alert missed
-// a deadline (vigil.Alert.Overdue's rule, in SQL).
+// exposureColumns reads a finding with its alert's status, whether the alert missed
+// a deadline (vigil.Alert.Overdue's rule, in SQL) and, for a closed finding, the VEX
+// statement that closed it (a check writes the two in one transaction).
 const exposureColumns = `f.org, f.vuln, f.aliases, f.summary, f.severity, f.score, f.kev, f.kev_due, f.epss, f.advice,
 	f.components, COALESCE(f.alert_id, 0), COALESCE(a.status, ''),
 	CASE WHEN (a.status = 'open' AND a.ack_escalated_at IS NOT NULL)
 		OR (a.status <> 'resolved' AND a.fix_overdue_at IS NOT NULL) THEN 1 ELSE 0 END,
-	f.first_found, f.checked_at, f.fixed_at
-	FROM vuln_findings f LEFT JOIN alerts a ON a.id = f.alert_id`
+	f.first_found, f.checked_at, f.fixed_at,
+	COALESCE(x.status, ''), COALESCE(x.justification, ''), COALESCE(x.reason, ''), x.decided_at
+	FROM vuln_findings f LEFT JOIN alerts a ON a.id = f.alert_id
+	LEFT JOIN vex_suppressions x ON x.org = f.org AND x.vuln = f.vuln AND f.fixed_at IS NOT NULL`
 
 func scanExposure(sc scanner) (vigil.Exposure, error) {
 	var e vigil.Exposure
 	var aliases, advice, comps, status string
 	var epss sql.NullFloat64
 	var overdue int
+	var x vigil.VEXSuppression
 	err := sc.Scan(&e.Org, &e.Vuln, &aliases, &e.Summary, &e.Severity, &e.Score, &e.KEV, &e.KEVDueDate, &epss, &advice,
-		&comps, &e.AlertID, &status, &overdue, scanTime(&e.FirstFound), scanTime(&e.CheckedAt), scanTime(&e.FixedAt))
+		&comps, &e.AlertID, &status, &overdue, scanTime(&e.FirstFound), scanTime(&e.CheckedAt), scanTime(&e.FixedAt),
+		&x.Status, &x.Justification, &x.Reason, scanTime(&x.DecidedAt))
 	if err != nil {
 		return e, err
+	}
+	if x.Status != "" {
+		x.Org, x.Vuln = e.Org, e.Vuln
+		e.VEX = &x
 	}
 	e.EPSS = -1
 	if epss.Valid {
@@ -178,6 +187,10 @@ func addToBoard(v *vigil.VulnSummary, e vigil.Exposure) {
 	v.EPSS = max(v.EPSS, e.EPSS)
 	if e.FirstFound.Before(v.FirstFound) {
 		v.FirstFound = e.FirstFound
+	}
+	if e.VEX != nil {
+		v.Suppressed++
+		return
 	}
 	if !e.FixedAt.IsZero() {
 		v.Fixed++

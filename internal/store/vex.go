@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -39,9 +40,14 @@ func (s *Store) ReplaceVEX(ctx context.Context, kind, owner, source, by string, 
 	})
 }
 
-// VEXStatements returns the statements owner uploaded, in upload order.
+// VEXStatements returns the statements owner uploaded, in upload order. A supplier is
+// named as its customers' inventories write it, ignoring ASCII case.
 func (s *Store) VEXStatements(ctx context.Context, kind, owner string) ([]vigil.VEXStatement, error) {
-	rows, err := s.rdb().query(ctx, `SELECT statement FROM vex_statements WHERE owner_kind = ? AND owner = ? ORDER BY id`, kind, owner)
+	q := `SELECT statement FROM vex_statements WHERE owner_kind = ? AND owner = ? ORDER BY id`
+	if kind == VEXOwnerSupplier {
+		q, owner = `SELECT statement FROM vex_statements WHERE owner_kind = ? AND lower(owner) = ? ORDER BY id`, asciiLower(cleanText(owner))
+	}
+	rows, err := s.rdb().query(ctx, q, kind, owner)
 	if err != nil {
 		return nil, fmt.Errorf("VEX statements of %s: %w", owner, err)
 	}
@@ -59,6 +65,16 @@ func (s *Store) VEXStatements(ctx context.Context, kind, owner string) ([]vigil.
 		out = append(out, st)
 	}
 	return out, rows.Err()
+}
+
+// VEXDocuments lists the documents owner uploaded, by name, with how many statements
+// each kept and who uploaded it when.
+func (s *Store) VEXDocuments(ctx context.Context, kind, owner string) ([]vigil.VEXDocument, error) {
+	rows, err := s.rdb().query(ctx, `SELECT source, count(*), max(uploaded_by), max(uploaded_at) FROM vex_statements
+		WHERE owner_kind = ? AND owner = ? GROUP BY source ORDER BY source`, kind, owner)
+	return collect(rows, err, "VEX documents of "+owner, func(rows *sql.Rows) (d vigil.VEXDocument, err error) {
+		return d, rows.Scan(&d.Name, &d.Statements, &d.UploadedBy, scanTime(&d.UploadedAt))
+	})
 }
 
 // OrgsWithSupplier returns, sorted, the organisations whose inventories attribute a
@@ -89,8 +105,9 @@ func (s *Store) PutSuppressions(ctx context.Context, org string, list []vigil.VE
 		}
 		for _, x := range list {
 			comps, _ := json.Marshal(x.Components)
-			if _, err := c.exec(ctx, `INSERT INTO vex_suppressions (org, vuln, status, reason, components, decided_at) VALUES (?, ?, ?, ?, ?, ?)`,
-				org, x.Vuln, string(x.Status), x.Reason, string(comps), dbTime(x.DecidedAt)); err != nil {
+			if _, err := c.exec(ctx, `INSERT INTO vex_suppressions (org, vuln, status, justification, reason, supplier, components, decided_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, org, x.Vuln, string(x.Status), x.Justification, x.Reason, cleanText(x.Supplier),
+				string(comps), dbTime(x.DecidedAt)); err != nil {
 				return fmt.Errorf("suppression %s of %s: %w", x.Vuln, org, err)
 			}
 		}
@@ -101,10 +118,20 @@ func (s *Store) PutSuppressions(ctx context.Context, org string, list []vigil.VE
 // Suppressions returns the organisation's suppressed findings by vulnerability; every
 // organisation's when org is empty.
 func (s *Store) Suppressions(ctx context.Context, org string) ([]vigil.VEXSuppression, error) {
-	q, args := `SELECT org, vuln, status, reason, components, decided_at FROM vex_suppressions`, []any{}
-	if org != "" {
-		q, args = q+` WHERE org = ?`, append(args, org)
+	if org == "" {
+		return s.suppressions(ctx, ``)
 	}
+	return s.suppressions(ctx, ` WHERE org = ?`, org)
+}
+
+// SupplierSuppressions returns the findings the statements of the supplier named (its
+// name as inventories write it, ignoring ASCII case) closed at its customers.
+func (s *Store) SupplierSuppressions(ctx context.Context, supplier string) ([]vigil.VEXSuppression, error) {
+	return s.suppressions(ctx, ` WHERE supplier <> '' AND lower(supplier) = ?`, asciiLower(cleanText(supplier)))
+}
+
+func (s *Store) suppressions(ctx context.Context, where string, args ...any) ([]vigil.VEXSuppression, error) {
+	q := `SELECT org, vuln, status, justification, reason, supplier, components, decided_at FROM vex_suppressions` + where
 	rows, err := s.rdb().query(ctx, q+` ORDER BY org, vuln`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("suppressions: %w", err)
@@ -114,7 +141,7 @@ func (s *Store) Suppressions(ctx context.Context, org string) ([]vigil.VEXSuppre
 	for rows.Next() {
 		var x vigil.VEXSuppression
 		var status, comps string
-		if err := rows.Scan(&x.Org, &x.Vuln, &status, &x.Reason, &comps, scanTime(&x.DecidedAt)); err != nil {
+		if err := rows.Scan(&x.Org, &x.Vuln, &status, &x.Justification, &x.Reason, &x.Supplier, &comps, scanTime(&x.DecidedAt)); err != nil {
 			return nil, fmt.Errorf("suppressions: %w", err)
 		}
 		x.Status = vigil.VEXStatus(status)

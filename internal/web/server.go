@@ -16,6 +16,7 @@ import (
 	"github.com/vigil-health/vigil/internal/api"
 	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/pages"
+	"github.com/vigil-health/vigil/internal/vex"
 )
 
 // DefaultShutdownTimeout is how long Serve waits for requests in flight when its
@@ -103,6 +104,7 @@ func New(d Deps) *Server {
 	limits["POST /incidents/{id}/evidence"] = d.App.Incidents.MaxEvidenceBytes() + 64<<10
 	limits["/posture/evidence"] = d.App.Posture.MaxEvidenceBytes() + 64<<10
 	limits["POST /inventory"] = d.App.Inventories.MaxBytes() + 64<<10
+	limits["POST /vex"] = vex.MaxDocument + 64<<10
 	maps.Copy(limits, d.BodyLimits)
 	s.bodyLimits = newBodyLimits(limits, d.MaxBodyBytes)
 	s.metrics.reg.MustRegister(d.App.Collectors()...)
