@@ -134,8 +134,25 @@ func (s *Store) VEXStatementsOf(ctx context.Context, kind string, owners []strin
 	if len(owners) == 0 {
 		return out, nil
 	}
-	rows, err := s.rdb().query(ctx, `SELECT owner, statement FROM vex_statements WHERE owner_kind = ? AND owner IN (`+
-		placeholders(len(owners))+`) ORDER BY id`, append([]any{kind}, orgArgs(owners)...)...)
+	// A supplier is named as inventories write it, ignoring ASCII case (VEXStatements):
+	// each statement goes to every name asked for that spells its owner.
+	col, asked := `owner`, map[string][]string{}
+	args := []any{kind}
+	for _, o := range owners {
+		key := o
+		if kind == VEXOwnerSupplier {
+			key = asciiLower(cleanText(o))
+		}
+		if len(asked[key]) == 0 {
+			args = append(args, key)
+		}
+		asked[key] = append(asked[key], o)
+	}
+	if kind == VEXOwnerSupplier {
+		col = `lower(owner)`
+	}
+	rows, err := s.rdb().query(ctx, `SELECT `+col+`, statement FROM vex_statements WHERE owner_kind = ? AND `+col+` IN (`+
+		placeholders(len(args)-1)+`) ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("VEX statements of %d owners: %w", len(owners), err)
 	}
@@ -149,7 +166,9 @@ func (s *Store) VEXStatementsOf(ctx context.Context, kind string, owners []strin
 		if err := json.Unmarshal([]byte(raw), &st); err != nil {
 			return nil, fmt.Errorf("stored VEX statement of %s: %w", owner, err)
 		}
-		out[owner] = append(out[owner], st)
+		for _, name := range asked[owner] {
+			out[name] = append(out[name], st)
+		}
 	}
 	return out, rows.Err()
 }
