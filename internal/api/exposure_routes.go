@@ -36,6 +36,8 @@ func (a *API) exposureRoutes() {
 	apply.Description = "An analyst's decision: every customer's finding in the supplier's components closes at once, " +
 		"whatever version its inventory shows, with a note naming the attestation and the analyst."
 	Register(a, apply, sector, a.attestationApply)
+	Register(a, op("list-attestations", http.MethodGet, "/vulnerabilities/{id}/attestations", "Suppliers' attestations of a vulnerability, with their customers", "vulnerabilities"), sector, a.attestationList)
+	Register(a, op("list-supplied-vulnerabilities", http.MethodGet, "/supplied-vulnerabilities", "Vulnerabilities in what you supply, as the supplier", "vulnerabilities"), suppliers, a.suppliedVulnerabilityList)
 }
 
 // suppliers is the access rule of what only a supplier does.

@@ -260,6 +260,13 @@ func TestServeDemoHasAlertsOfEveryKind(t *testing.T) {
 	if status, body := c.do(http.MethodGet, "/api/v1/vulnerabilities/CVE-2021-44228", "", nil); status != http.StatusOK || !strings.Contains(string(body), `"R9A"`) {
 		t.Errorf("Log4Shell on the demo's exposure board: %d %.300s", status, body)
 	}
+	// The care-plan supplier's consolidated finding: its app at two care homes.
+	sup := newClient(t, s.url)
+	sup.login(printedLogins(s.out.String())["supplier"][0], demoPassword)
+	if status, body := sup.do(http.MethodGet, "/api/v1/supplied-vulnerabilities", "", nil); status != http.StatusOK ||
+		!strings.Contains(string(body), `"SECTOR-2026-0012"`) || !strings.Contains(string(body), `"orgs":2`) {
+		t.Errorf("the supplier's vulnerabilities in the demo: %d %.500s", status, body)
+	}
 	if t.Failed() {
 		t.Logf("what serve printed:\n%s", s.out)
 	}

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -8,12 +9,14 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/app"
+	"github.com/vigil-health/vigil/internal/vuln"
 )
 
 // seedAdvisories gives the demo something to match the trust's inventory against: the
 // Log4Shell OSV record, written into the advisory directory and registered as a source
 // the way a closed network mirrors OSV, then pulled at once, so that the trust's
-// log4j-core 2.14.1 raises its vulnerability alert and the Exposure board shows it.
+// log4j-core 2.14.1 raises its vulnerability alert and the Exposure board shows it; and
+// the analysts' sector advisory on a care-plan app (seedSectorAdvisory).
 // Without an advisory directory (or the live flows) there is nothing to do.
 func seedAdvisories(ctx context.Context, a *app.App, dir string) error {
 	if dir == "" || a.Exposure == nil {
@@ -37,6 +40,27 @@ func seedAdvisories(ctx context.Context, a *app.App, dir string) error {
 	}
 	if _, err := a.Exposure.PullSource(ctx, actor, src.ID); err != nil {
 		return fmt.Errorf("demo: pull the advisory source: %w", err)
+	}
+	return seedSectorAdvisory(ctx, a)
+}
+
+// seedSectorAdvisory adds the analysts' advisory on the CarePlan Mobile app, which two
+// care homes' office inventories list from CarePlan Cloud (SupplierODS): each care home
+// gets its alert and the supplier one consolidated alert naming both, so that a new user
+// can try the supplier's "fixed in version X" and the analyst's "close them now".
+func seedSectorAdvisory(ctx context.Context, a *app.App) error {
+	b, err := data.ReadFile("data/advisories/careplan-mobile.json")
+	if err != nil {
+		panic("demo: bundled sector advisory missing") // the embed directive guarantees it
+	}
+	list, err := vuln.ParseSectorAdvisories(bytes.NewReader(b))
+	if err != nil {
+		return fmt.Errorf("demo: sector advisory: %w", err)
+	}
+	for _, adv := range list {
+		if _, err := a.Exposure.SaveSectorAdvisory(ctx, actor, adv, true); err != nil {
+			return fmt.Errorf("demo: sector advisory %s: %w", adv.ID, err)
+		}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/vuln"
 )
@@ -21,11 +22,12 @@ func (s *Service) Attest(ctx context.Context, p vigil.Principal, id, fixed, note
 	}
 	fixed = strings.TrimSpace(fixed)
 	if fixed == "" || len(fixed) > 200 {
-		return vigil.Attestation{}, vigil.Errorf(vigil.EINVALID, "fixed_version: give the first version of your software without the vulnerability, such as 2.17.1")
+		return vigil.Attestation{}, vigil.OnField("fixed_version", vigil.Errorf(vigil.EINVALID,
+			"fixed_version: give the first version of your software without the vulnerability, such as 2.17.1"))
 	}
 	note, err := vigil.Text("note", note, 2000, false)
 	if err != nil {
-		return vigil.Attestation{}, err
+		return vigil.Attestation{}, vigil.OnField("note", err)
 	}
 	root := s.snap.Load().cache.DB().Root(strings.TrimSpace(id))
 	a := vigil.Attestation{Supplier: p.Org, Vuln: root, FixedVersion: fixed, Note: note, AttestedBy: p.Email, AttestedAt: s.now().UTC()}
@@ -196,11 +198,45 @@ func covered(c vigil.AffectedComponent, linked []vigil.Org, atts []vigil.Attesta
 			continue
 		}
 		if !a.AppliedAt.IsZero() {
-			return fmt.Sprintf("%s attests it is fixed from version %s, and the sector centre (%s) closed it at once", c.Supplier, a.FixedVersion, a.AppliedBy)
+			return appliedWhy(c.Supplier, a)
 		}
-		if cmp, ok := vuln.CompareVersions(c.Ecosystem, c.Version, a.FixedVersion); ok && cmp >= 0 {
-			return fmt.Sprintf("%s attests it is fixed from version %s, and inventory %q shows %s %s", c.Supplier, a.FixedVersion, c.Source, c.Name, c.Version)
+		if reached(c, a.FixedVersion) {
+			return withSupplierNote(fmt.Sprintf("%s attests it is fixed from version %s, and inventory %q shows %s %s",
+				c.Supplier, a.FixedVersion, c.Source, c.Name, c.Version), a)
 		}
 	}
 	return ""
+}
+
+// reached reports whether component c's version is fixed or later: by its ecosystem's
+// order, or, for a product outside package ecosystems, as dotted numbers (the order
+// sector advisories use).
+func reached(c vigil.AffectedComponent, fixed string) bool {
+	if c.Ecosystem == "" {
+		v, errV := vigil.ParseProductVersion(c.Version)
+		f, errF := vigil.ParseProductVersion(fixed)
+		return errV == nil && errF == nil && v.Compare(f) >= 0
+	}
+	cmp, ok := vuln.CompareVersions(c.Ecosystem, c.Version, fixed)
+	return ok && cmp >= 0
+}
+
+// appliedWhy says why an attestation the sector centre applied closes a finding;
+// supplier is the supplier as the customer's inventory names it.
+func appliedWhy(supplier string, a vigil.Attestation) string {
+	return withSupplierNote(fmt.Sprintf("%s attests it is fixed from version %s, and the sector centre (%s) closed it at once",
+		supplier, a.FixedVersion, a.AppliedBy), a)
+}
+
+// withSupplierNote adds the supplier's own words about the fix, when it gave any.
+func withSupplierNote(why string, a vigil.Attestation) string {
+	if note := strings.TrimRight(strings.TrimSpace(a.Note), "."); note != "" {
+		why += ". The supplier's note: " + note
+	}
+	return why
+}
+
+// closeNote is the note that resolves a finding's alert because of an attestation.
+func closeNote(vuln, why string) string {
+	return alerts.Shorten("vigil closes "+vuln+": "+why+".", 2000)
 }

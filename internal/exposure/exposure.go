@@ -16,6 +16,10 @@
 // swaps it in, serialised by its own mutex so an older build never replaces a newer.
 // Checks of one organisation are serialised by a per-organisation lock, so that two
 // checks at once (an upload during a pull) cannot both raise the same alert's repeat.
+// A re-check of many organisations takes them in batches of disjoint, sorted
+// organisations, each batch locking its organisations in sorted order (so batches never
+// wait on each other in a cycle): the next batches are read and matched on other
+// goroutines while one is reconciled, and reconciles run one at a time, in order.
 package exposure
 
 import (
@@ -80,12 +84,14 @@ type Service struct {
 	rebuildMu sync.Mutex // serialises rebuilds
 	orgLocks  sync.Map   // org → *sync.Mutex: one check of an organisation at a time
 	checked   atomic.Int64
+	batch     int // organisations a re-check of many checks together (checkBatch)
 }
 
 // New builds the Service with an empty matcher: call Rebuild to load the stored
 // advisories before serving.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, alerts: d.Alerts, log: d.Logger, now: d.Now, dir: d.Dir, deadline: d.Deadline, once: schedule.OrHere(d.Once)}
+	s := &Service{store: d.Store, alerts: d.Alerts, log: d.Logger, now: d.Now, dir: d.Dir, deadline: d.Deadline,
+		once: schedule.OrHere(d.Once), batch: checkBatch}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -489,6 +489,20 @@ func TestSupplierAttestsAFix(t *testing.T) {
 		if al := f.alertsOf(otherOrg); len(al) != 1 || al[0].Status != vigil.AlertOpen {
 			t.Fatalf("RXB closed before the analyst applied: %+v", al)
 		}
+		v, err := f.svc.SuppliedVulnerability(ctx, sup, "CVE-2021-44228")
+		if err != nil || len(v.Customers) != 2 || v.Open() != 1 || v.Fixed() != 1 || v.Attestation.FixedVersion != "2.14.2" || v.AlertID == 0 {
+			t.Errorf("the supplier's view after attesting: %v %+v", err, v)
+		}
+		if _, err := f.svc.Supplied(ctx, ownAdmin); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+			t.Errorf("an organisation asking for a supplier's view: %v", err)
+		}
+		if _, err := f.svc.Attestations(ctx, sup, log4shell); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+			t.Errorf("a supplier listing the attestations: %v", err)
+		}
+		st, err := f.svc.Attestation(ctx, analyst, "CVE-2021-44228", "ysup1")
+		if err != nil || len(st.Open) != 1 || len(st.Closed) != 1 || !strings.Contains(st.ClosingNote, "closed it at once. The supplier's note: patched build.") {
+			t.Errorf("the analyst's view of the attestation: %v %+v", err, st)
+		}
 		if _, err := f.svc.ApplyAttestation(ctx, sup, log4shell, "YSUP1"); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
 			t.Errorf("the supplier applying its own attestation: %v", err)
 		}

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -52,65 +54,322 @@ func (s *Service) recheckChanged(ctx context.Context, ch Change) int {
 		slices.Sort(orgs)
 		orgs = slices.Compact(orgs)
 	}
-	for _, org := range orgs {
-		if ctx.Err() != nil {
-			break
-		}
-		s.InventoryChanged(ctx, org)
-	}
+	s.checkMany(ctx, orgs)
 	return len(orgs)
 }
 
-// check matches the organisation's inventories against the matcher and brings its
-// findings and alerts up to date in one transaction: a vulnerability found for the
-// first time raises an alert; one found again updates its finding (and, when it became
-// more urgent, repeats the alert so its deadlines come in); one no longer found is
-// marked fixed and its alert resolved, with a note of what the inventory now shows.
+// checkBatch is how many organisations a re-check of many reads and writes together:
+// enough that the statements per organisation all but vanish, few enough that one
+// transaction holds the writer briefly and the IN lists stay short.
+const checkBatch = 100
+
+// checkMany checks the organisations checkBatch at a time, logging failures. A batch
+// that fails is checked again one organisation at a time, so that one organisation's
+// failure holds back no other's alerts.
+func (s *Service) checkMany(ctx context.Context, orgs []string) {
+	s.eachBatch(ctx, orgs, func(batch []string, err error) bool {
+		if err != nil && ctx.Err() == nil {
+			for _, org := range batch {
+				s.InventoryChanged(ctx, org)
+			}
+		}
+		return ctx.Err() == nil
+	})
+}
+
+// checkAll checks the organisations checkBatch at a time and returns the first error.
+func (s *Service) checkAll(ctx context.Context, orgs []string) error {
+	var first error
+	s.eachBatch(ctx, orgs, func(_ []string, err error) bool {
+		first = err
+		return err == nil
+	})
+	return first
+}
+
+// eachBatch checks the organisations (sorted, each once) in batches of s.batch, calling
+// done after each batch until it returns false. The next batches' inventories are read
+// and matched while one is reconciled, on up to GOMAXPROCS goroutines: reading and
+// matching are most of a check. Each batch's organisations are locked before the next
+// batch's, so a run takes its locks in sorted order, as every check does, and two runs
+// at once (a pull and an analyst's pull) cannot deadlock. Reconciles run one at a time,
+// in order.
+func (s *Service) eachBatch(ctx context.Context, orgs []string, done func(batch []string, err error) bool) {
+	orgs = slices.Compact(slices.Sorted(slices.Values(orgs)))
+	batches := slices.Collect(slices.Chunk(orgs, s.batch))
+	ready := make([]chan *orgBatch, len(batches))
+	for i := range ready {
+		ready[i] = make(chan *orgBatch, 1)
+	}
+	slots := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var stopped atomic.Bool
+	go func() {
+		for i, batch := range batches {
+			slots <- struct{}{}
+			if stopped.Load() {
+				ready[i] <- &orgBatch{unlock: func() {}, skip: true}
+				continue
+			}
+			// Locked here, in batch order, so that the whole run locks in sorted order
+			// like any other check; read and matched on their own goroutine.
+			unlock := s.lockOrgs(batch)
+			go func() { ready[i] <- s.prepareLocked(ctx, batch, unlock) }()
+		}
+	}()
+	for i := range batches {
+		b := <-ready[i]
+		err := b.err
+		if err == nil {
+			_, err = s.reconcileBatch(ctx, b)
+		}
+		b.unlock()
+		<-slots
+		if !done(batches[i], err) {
+			// The batches being prepared finish and let their locks go; no more start.
+			stopped.Store(true)
+			go func() {
+				for j := i + 1; j < len(batches); j++ {
+					(<-ready[j]).unlock()
+					<-slots
+				}
+			}()
+			return
+		}
+	}
+}
+
+// check checks one organisation (checkOrgs).
 func (s *Service) check(ctx context.Context, org string) (Outcome, error) {
-	defer s.lockOrg(org)()
+	outs, err := s.checkOrgs(ctx, []string{org})
+	return outs[org], err
+}
+
+// orgBatch is a batch of organisations locked, read and matched, ready to reconcile.
+type orgBatch struct {
+	checks []orgCheck
+	now    time.Time
+	unlock func()
+	err    error
+	skip   bool // the matcher holds no advisory: nothing to check against
+}
+
+// prepare locks the organisations and reads and matches their inventories
+// (prepareLocked). The caller unlocks them.
+func (s *Service) prepare(ctx context.Context, orgs []string) *orgBatch {
+	orgs = slices.Compact(slices.Sorted(slices.Values(orgs)))
+	return s.prepareLocked(ctx, orgs, s.lockOrgs(orgs))
+}
+
+// lockOrgs locks the organisations, sorted, in order, and returns what unlocks them.
+func (s *Service) lockOrgs(sorted []string) func() {
+	unlocks := make([]func(), len(sorted))
+	for i, org := range sorted {
+		unlocks[i] = s.lockOrg(org)
+	}
+	return func() {
+		for _, u := range slices.Backward(unlocks) {
+			u()
+		}
+	}
+}
+
+// prepareLocked reads and matches the inventories of the organisations, which unlock
+// unlocks.
+func (s *Service) prepareLocked(ctx context.Context, orgs []string, unlock func()) *orgBatch {
+	b := &orgBatch{unlock: unlock}
 	sn := s.snap.Load()
 	if !sn.loaded() {
-		return Outcome{}, nil // nothing to match with: checking would call everything fixed
+		b.skip = true // checking would call everything fixed
+		return b
 	}
-	s.checked.Add(1)
-	comps, err := s.store.InventoryComponents(ctx, org, "")
-	if err != nil {
-		return Outcome{}, err
+	s.checked.Add(int64(len(orgs)))
+	b.now = s.now().UTC().Truncate(time.Microsecond)
+	b.checks, b.err = s.matchOrgs(ctx, sn, orgs, b.now)
+	return b
+}
+
+// checkOrgs checks the organisations together (prepare, then reconcileBatch).
+func (s *Service) checkOrgs(ctx context.Context, orgs []string) (map[string]Outcome, error) {
+	b := s.prepare(ctx, orgs)
+	defer b.unlock()
+	if b.err != nil {
+		return map[string]Outcome{}, b.err
 	}
-	res := sn.cache.Match(comps)
-	if sec, err := vuln.MatchSector(comps, sn.sector); err == nil {
-		res = vuln.MergeResults(res, sec)
+	return s.reconcileBatch(ctx, b)
+}
+
+// orgCheck is one organisation's part of a check: what the matcher found in its
+// inventories, before it is reconciled with what the store holds.
+type orgCheck struct {
+	org       string
+	comps     []vigil.Component
+	unmatched []vuln.Unmatched
+	vx        vexResult
+	found     map[string]vigil.Exposure
+	out       Outcome
+}
+
+// reconcileBatch brings the organisations' findings and alerts up to date with what
+// prepare matched, in one transaction: a vulnerability found for the first time raises
+// an alert; one found again updates its finding (and, when it became more urgent,
+// repeats the alert so its deadlines come in); one no longer found is marked fixed and
+// its alert resolved, with a note of what the inventory now shows. The organisations'
+// inventories, findings and VEX statements are each read in one statement, and their
+// new alerts raised and findings written in a few (alerts.RaiseAll), with the same
+// outcome as checking them one by one in order.
+func (s *Service) reconcileBatch(ctx context.Context, b *orgBatch) (map[string]Outcome, error) {
+	if b.skip {
+		return map[string]Outcome{}, nil
 	}
-	vuln.Enrich(res.Findings, sn.kev, sn.epss)
-	now := s.now().UTC().Truncate(time.Microsecond)
-	vx, err := s.applyVEX(ctx, org, comps, sn.cache.DB(), res.Findings, now)
-	if err != nil {
-		return Outcome{}, err
-	}
-	found := exposures(org, sn.cache.DB(), vx.open, now)
-	withSuppliers(found, comps)
-	out := Outcome{Found: len(found), Checked: res.Checked, Unmatched: len(res.Unmatched)}
+	checks := b.checks
 	raised := 0
-	err = s.store.Tx(ctx, func(tx *store.Store) error {
-		out.Raised, out.Fixed = 0, 0
-		old, err := tx.OrgExposures(ctx, org)
-		if err != nil {
-			return err
+	err := s.store.Tx(ctx, func(tx *store.Store) error {
+		for i := range checks {
+			checks[i].out.Raised, checks[i].out.Fixed = 0, 0
 		}
-		if err := tx.PutSuppressions(ctx, org, vx.suppressed); err != nil {
-			return err
-		}
-		r := reconcile{s: s, tx: tx, org: org, now: now, comps: comps, unmatched: res.Unmatched, vexNotes: vx.notes, vexClosed: vx.closed}
-		if err := r.apply(ctx, old, found, &out); err != nil {
-			return err
-		}
-		raised = r.raised
-		return nil
+		n, err := s.reconcileOrgs(ctx, tx, checks, b.now)
+		raised = n
+		return err
 	})
+	outs := make(map[string]Outcome, len(checks))
+	for _, c := range checks {
+		outs[c.org] = c.out
+	}
 	if err == nil && raised > 0 {
 		s.alerts.Counted(vigil.AlertVulnerability, raised)
 	}
-	return out, err
+	return outs, err
+}
+
+// matchOrgs reads the organisations' inventories and VEX statements and matches them:
+// no transaction, so that the writer is held only to reconcile.
+func (s *Service) matchOrgs(ctx context.Context, sn *snapshot, orgs []string, now time.Time) ([]orgCheck, error) {
+	comps, err := s.store.InventoryComponentsOf(ctx, orgs)
+	if err != nil {
+		return nil, err
+	}
+	own, err := s.store.VEXStatementsOf(ctx, store.VEXOwnerOrg, orgs)
+	if err != nil {
+		return nil, err
+	}
+	var sups []string
+	for _, org := range orgs {
+		sups = append(sups, suppliersOf(comps[org])...)
+	}
+	theirs, err := s.store.VEXStatementsOf(ctx, store.VEXOwnerSupplier, slices.Compact(slices.Sorted(slices.Values(sups))))
+	if err != nil {
+		return nil, err
+	}
+	checks := make([]orgCheck, len(orgs))
+	for i, org := range orgs {
+		c := comps[org]
+		res := sn.cache.Match(c)
+		if sec, err := vuln.MatchSector(c, sn.sector); err == nil {
+			res = vuln.MergeResults(res, sec)
+		}
+		vuln.Enrich(res.Findings, sn.kev, sn.epss)
+		vx := applyVEX(org, c, sn.cache.DB(), res.Findings, now, own[org], theirs)
+		found := exposures(org, sn.cache.DB(), vx.open, now)
+		withSuppliers(found, c)
+		checks[i] = orgCheck{org: org, comps: c, unmatched: res.Unmatched, vx: vx, found: found,
+			out: Outcome{Found: len(found), Checked: res.Checked, Unmatched: len(res.Unmatched)}}
+	}
+	return checks, nil
+}
+
+// reconcileOrgs brings the organisations' stored findings in line with their checks in
+// transaction tx and returns how many alerts it raised. One organisation alone, or one
+// linked to a supplier (attestations and the supplier's alert read the findings written
+// before it), writes as it goes; the others' writes are gathered and made together.
+func (s *Service) reconcileOrgs(ctx context.Context, tx *store.Store, checks []orgCheck, now time.Time) (int, error) {
+	orgs := make([]string, len(checks))
+	suppressed := map[string][]vigil.VEXSuppression{}
+	for i, c := range checks {
+		orgs[i], suppressed[c.org] = c.org, c.vx.suppressed
+	}
+	old, err := tx.ExposuresOf(ctx, orgs)
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.PutSuppressionsOf(ctx, orgs, suppressed); err != nil {
+		return 0, err
+	}
+	customers, err := tx.CustomersOfAny(ctx, orgs)
+	if err != nil {
+		return 0, err
+	}
+	w := &writes{s: s, tx: tx, now: now}
+	for i := range checks {
+		c := &checks[i]
+		r := reconcile{s: s, tx: tx, org: c.org, now: now, comps: c.comps, unmatched: c.unmatched, vexNotes: c.vx.notes,
+			vexClosed: c.vx.closed, suppliers: customers[c.org], w: w}
+		if r.suppliers || len(checks) == 1 {
+			// Earlier organisations' writes first, then this one's straight away.
+			if err := w.flush(ctx); err != nil {
+				return 0, err
+			}
+			r.w = nil
+		}
+		if err := r.apply(ctx, old[c.org], c.found, &c.out); err != nil {
+			return 0, err
+		}
+		w.raised += r.raised
+	}
+	return w.raised, w.flush(ctx)
+}
+
+// writes are the alerts to raise and findings to write of several organisations'
+// reconciles, made together by flush.
+type writes struct {
+	s      *Service
+	tx     *store.Store
+	now    time.Time
+	raise  []pendingAlert
+	put    []vigil.Exposure
+	touch  []string // organisations whose unchanged findings were found again
+	raised int
+}
+
+// pendingAlert is a finding whose alert is to be raised, and whose outcome counts it.
+type pendingAlert struct {
+	e      vigil.Exposure
+	out    *Outcome
+	reword bool // a repeat of an open alert: its words follow the finding (reword.go)
+}
+
+// flush raises the alerts gathered, in the order gathered, then writes the findings
+// with their alerts and moves the checked time of the unchanged ones.
+func (w *writes) flush(ctx context.Context) error {
+	if len(w.raise) > 0 {
+		rs := make([]alerts.Raising, len(w.raise))
+		for i, p := range w.raise {
+			rs[i] = w.s.raising(p.e)
+		}
+		done, err := w.s.alerts.RaiseAll(ctx, w.tx, rs)
+		if err != nil {
+			return fmt.Errorf("alerts for %d findings: %w", len(rs), err)
+		}
+		for i, p := range w.raise {
+			p.e.AlertID = done[i].ID
+			if done[i].Created {
+				p.out.Raised++
+				w.raised++
+			} else if p.reword {
+				if err := rewordAlert(ctx, w.s, w.tx, p.e); err != nil {
+					return err
+				}
+			}
+			w.put = append(w.put, p.e)
+		}
+	}
+	if err := w.tx.PutExposures(ctx, w.put); err != nil {
+		return err
+	}
+	if err := w.tx.TouchExposuresOf(ctx, w.touch, w.now); err != nil {
+		return err
+	}
+	w.raise, w.put, w.touch = nil, nil, nil
+	return nil
 }
 
 // exposures groups findings by vulnerability (the root of their aliases): one
@@ -201,11 +460,18 @@ type reconcile struct {
 	touch       bool                      // some findings were found again unchanged
 	vexNotes    map[string]string         // vulnerability → why a VEX statement closed it (vex.go)
 	vexClosed   map[string][]vuln.Finding // vulnerability → its findings VEX statements closed (vex.go)
+	// suppliers says the organisation is linked to a supplier: attestations and the
+	// supplier's alerts concern it.
+	suppliers bool
+	// w gathers the writes of several organisations; nil writes each at once.
+	w *writes
 }
 
 func (r *reconcile) apply(ctx context.Context, old []vigil.Exposure, found map[string]vigil.Exposure, out *Outcome) error {
-	if err := r.attested(ctx, found); err != nil {
-		return err
+	if r.suppliers {
+		if err := r.attested(ctx, found); err != nil {
+			return err
+		}
 	}
 	out.Found = len(found)
 	had := map[string]vigil.Exposure{}
@@ -229,11 +495,32 @@ func (r *reconcile) apply(ctx context.Context, old []vigil.Exposure, found map[s
 		return err
 	}
 	if r.touch {
-		if err := r.tx.TouchExposures(ctx, old[0].Org, r.now); err != nil {
+		if err := r.touchUnchanged(ctx); err != nil {
 			return err
 		}
 	}
+	if !r.suppliers {
+		return nil
+	}
 	return r.fanOut(ctx, r.org, supplied(old, found))
+}
+
+// put writes a finding, or gathers it for the writes of several organisations.
+func (r *reconcile) put(ctx context.Context, e vigil.Exposure) error {
+	if r.w != nil {
+		r.w.put = append(r.w.put, e)
+		return nil
+	}
+	return r.tx.PutExposure(ctx, e)
+}
+
+// touchUnchanged moves the checked time of the findings found again unchanged.
+func (r *reconcile) touchUnchanged(ctx context.Context) error {
+	if r.w != nil {
+		r.w.touch = append(r.w.touch, r.org)
+		return nil
+	}
+	return r.tx.TouchExposures(ctx, r.org, r.now)
 }
 
 // supplied are the vulnerabilities, found now or before, with a component the inventory
@@ -296,11 +583,15 @@ func (r *reconcile) found(ctx context.Context, e, was vigil.Exposure, out *Outco
 				r.touch = true // unchanged: only its checked time moves, for all such at once
 				return nil
 			}
-			if err := r.tx.PutExposure(ctx, e); err != nil {
+			if err := r.put(ctx, e); err != nil {
 				return err
 			}
 			return r.reword(ctx, e) // other components affected, or another fix: the alert says so
 		}
+	}
+	if r.w != nil {
+		r.w.raise = append(r.w.raise, pendingAlert{e: e, out: out, reword: open})
+		return nil
 	}
 	id, created, err := r.s.alerts.Raise(ctx, r.tx, r.s.raising(e))
 	if err != nil {
@@ -346,7 +637,7 @@ func (r *reconcile) gone(ctx context.Context, e vigil.Exposure, out *Outcome) er
 		}
 	}
 	out.Fixed++
-	return r.tx.PutExposure(ctx, e)
+	return r.put(ctx, e)
 }
 
 // uncheckable reports whether the component is still in the inventory but could not be
@@ -364,7 +655,7 @@ func (r *reconcile) uncheckable(c vigil.AffectedComponent) bool {
 // affected component.
 func (r *reconcile) fixNote(e vigil.Exposure) string {
 	if why := r.attestedWhy[e.Vuln]; why != "" {
-		return alerts.Shorten("vigil closes "+e.Vuln+": "+why+".", 2000)
+		return closeNote(e.Vuln, why)
 	}
 	var parts []string
 	for _, c := range e.Components {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
 )
 
 // reword brings an organisation's open alert about finding e up to date with what the
@@ -16,16 +17,21 @@ import (
 // whose words are already these is not written at all. A resolved alert keeps the words
 // it was resolved with.
 func (r *reconcile) reword(ctx context.Context, e vigil.Exposure) error {
+	return rewordAlert(ctx, r.s, r.tx, e)
+}
+
+// rewordAlert is reword in transaction tx, for a batch's repeats too.
+func rewordAlert(ctx context.Context, s *Service, tx *store.Store, e vigil.Exposure) error {
 	if e.AlertID == 0 || len(e.Components) == 0 {
 		return nil
 	}
-	a, err := r.tx.GetAlert(ctx, e.AlertID)
+	a, err := tx.GetAlert(ctx, e.AlertID)
 	if err != nil {
 		return fmt.Errorf("alert %d for %s: %w", e.AlertID, e.Vuln, err)
 	}
-	want := r.s.raising(e).Alert
+	want := s.raising(e).Alert
 	if a.Status == vigil.AlertResolved || a.Title == want.Title && a.Body == want.Body && a.Observable == want.Observable {
 		return nil
 	}
-	return r.tx.RedescribeAlert(ctx, e.AlertID, want.Title, want.Body, want.Observable)
+	return tx.RedescribeAlert(ctx, e.AlertID, want.Title, want.Body, want.Observable)
 }

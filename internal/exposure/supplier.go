@@ -15,7 +15,8 @@ import (
 // linked to (Component.Supplier naming the supplier organisation, by name or ODS code)
 // makes the supplier one consolidated alert per vulnerability, listing every customer
 // affected. The alert is reworded as customers are affected or fixed, and resolved when
-// none is affected any more. Attestation ("fixed in version X") is not built yet.
+// none is affected any more. The supplier attests "fixed in version X" once for every
+// customer (attest.go) and sees how far each is (supplied.go).
 
 // supplierOf names the supplier among linked that a component's supplier field means;
 // "" when none.
@@ -135,7 +136,8 @@ func supplierWords(sup vigil.Org, e vigil.Exposure, affected []customerExposure)
 		}
 		fmt.Fprintf(&b, "- %s: %s\n", c.org, strings.Join(parts, ", "))
 	}
-	b.WriteString("\nPlease update the software for each of them. Each customer's own alert closes when their next inventory shows a version that is not affected, and this list shrinks with it.\n")
+	b.WriteString("\nPlease update the software for each of them. Each customer's own alert closes when their next inventory shows a version that is not affected, and this list shrinks with it. " +
+		"If your own build fixes it, tell vigil from which version on your Vulnerabilities page, once for all of them.\n")
 	return alerts.Shorten(title, 300), b.String()
 }
 

@@ -138,21 +138,16 @@ type vexResult struct {
 	closed     map[string][]vuln.Finding // vulnerability → its findings the statements closed
 }
 
-// applyVEX applies the organisation's own statements, then each supplier's to the
-// findings in components attributed to that supplier. The organisation's word comes
-// first: it runs the software.
-func (s *Service) applyVEX(ctx context.Context, org string, comps []vigil.Component, db *vuln.DB, findings []vuln.Finding, now time.Time) (vexResult, error) {
-	own, err := s.store.VEXStatements(ctx, store.VEXOwnerOrg, org)
-	if err != nil {
-		return vexResult{}, err
-	}
+// applyVEX applies the organisation's own statements (own), then each supplier's
+// (bySupplier, by the supplier's name as the components give it) to the findings in
+// components attributed to that supplier. The organisation's word comes first: it runs
+// the software.
+func applyVEX(org string, comps []vigil.Component, db *vuln.DB, findings []vuln.Finding, now time.Time,
+	own []vigil.VEXStatement, bySupplier map[string][]vigil.VEXStatement) vexResult {
 	out := vex.Apply(findings, own)
 	open, closed := out.Open, closedBy(out.Suppressed, "")
 	for _, sup := range suppliersOf(comps) {
-		stmts, err := s.store.VEXStatements(ctx, store.VEXOwnerSupplier, sup)
-		if err != nil {
-			return vexResult{}, err
-		}
+		stmts := bySupplier[sup]
 		if len(stmts) == 0 {
 			continue
 		}
@@ -161,7 +156,7 @@ func (s *Service) applyVEX(ctx context.Context, org string, comps []vigil.Compon
 		open = append(others, o.Open...)
 		closed = append(closed, closedBy(o.Suppressed, sup)...)
 	}
-	return suppressions(org, db, open, closed, now), nil
+	return suppressions(org, db, open, closed, now)
 }
 
 // closedFinding is a finding a statement closed, and whose statement it was.
@@ -220,7 +215,7 @@ func (r *reconcile) recordSuppressed(ctx context.Context, had map[string]vigil.E
 		}
 		e := exposureOf(r.org, root, r.vexClosed[root], r.now)
 		e.FixedAt = r.now
-		if err := r.tx.PutExposure(ctx, e); err != nil {
+		if err := r.put(ctx, e); err != nil {
 			return err
 		}
 	}

@@ -134,6 +134,9 @@ type alertData struct {
 	// CanAsk says whether the viewer may ask the organisation's Local Support
 	// Organisation for help with it: its own people.
 	CanAsk bool
+	// Supplied says it is a supplier's own consolidated vulnerability alert, whose
+	// customers and attestation are on the supplier's vulnerability page (supplied.go).
+	Supplied bool
 }
 
 func (p *Pages) alertDetail(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +164,8 @@ func (p *Pages) alertPage(r *http.Request, pr vigil.Principal, id int64) (alertD
 		return alertData{}, err
 	}
 	return alertData{Alert: a, History: h, Now: time.Now(), CanWork: pr.Need(vigil.AlertWorkers...) == nil,
-		CanAsk: pr.Org == a.Org && pr.Need(vigil.RoleOrgAdmin, vigil.RoleOrgMember) == nil}, nil
+		CanAsk:   pr.Org == a.Org && pr.Need(vigil.RoleOrgAdmin, vigil.RoleOrgMember) == nil,
+		Supplied: pr.Role == vigil.RoleSupplier && pr.Org == a.Org && a.Kind == vigil.AlertVulnerability}, nil
 }
 
 func (p *Pages) alertAck(w http.ResponseWriter, r *http.Request) {

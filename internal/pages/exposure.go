@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/exposure"
 )
 
 func (p *Pages) exposureRoutes() []route {
@@ -70,6 +71,8 @@ type exposureVulnData struct {
 	ID       string
 	Exposure []vigil.Exposure
 	First    vigil.Exposure // the most urgent finding, for the summary
+	// Attestations are the suppliers' "fixed in version X", for the sector centre (supplied.go).
+	Attestations []exposure.AttestationState
 }
 
 // exposureVuln shows one vulnerability: which organisations, which components, what
@@ -92,6 +95,12 @@ func (p *Pages) exposureVuln(w http.ResponseWriter, r *http.Request) {
 	for _, e := range list {
 		if e.Severity.Rank() > d.First.Severity.Rank() || e.KEV && !d.First.KEV {
 			d.First = e
+		}
+	}
+	if pr.Role.Sector() {
+		if d.Attestations, err = p.app.Exposure.Attestations(r.Context(), pr, d.ID); err != nil {
+			p.fail(w, r, err)
+			return
 		}
 	}
 	p.render(w, r, http.StatusOK, "exposure_vuln.html", &view{Title: d.ID, Data: d})

@@ -113,6 +113,10 @@ var doneMessages = map[string]string{
 	"inventory-deleted":  "Inventory deleted: vigil no longer checks that software for your organisation.",
 	// VEX statements (vex.go).
 	"vex-deleted": "VEX file deleted. Findings its statements closed are open again, each as a new alert.",
+	// A supplier's attestation and the analyst's decision to apply it (supplied.go).
+	"attested": "Thank you: vigil has recorded from which version it is fixed. Each customer's finding closes, with your note, " +
+		"when their inventory shows that version or a later one.",
+	"attestation-applied": "The supplier's customers' findings are closed, each alert with the note shown.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role
@@ -130,7 +134,7 @@ func menu(p vigil.Principal, path string) []navItem {
 		}
 	case vigil.RoleSupplier:
 		items = []navItem{{Text: "Home", Href: "/"}, {Text: "Alerts", Href: "/alerts"},
-			{Text: "Customers", Href: "/customers"}}
+			{Text: "Customers", Href: "/customers"}, {Text: "Vulnerabilities", Href: "/vulnerabilities"}}
 	default:
 		items = []navItem{{Text: "What to do", Href: "/"}, {Text: "Alerts", Href: "/alerts"},
 			{Text: "Incidents", Href: "/incidents"}, {Text: "Your organisation", Href: "/organisation"}}

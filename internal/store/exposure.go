@@ -82,6 +82,13 @@ func (s *Store) VulnExposures(ctx context.Context, vuln, org string) ([]vigil.Ex
 	return s.exposures(ctx, s.rdb(), `f.vuln = ? AND (? = '' OR f.org = ?)`, vuln, org, org)
 }
 
+// CustomerExposures returns the findings, fixed ones included, of every organisation
+// supplier serves (its supplier links), by organisation and ID: what a supplier's view of
+// its customers' vulnerabilities is made from.
+func (s *Store) CustomerExposures(ctx context.Context, supplier string) ([]vigil.Exposure, error) {
+	return s.exposures(ctx, s.rdb(), `f.org IN (SELECT customer FROM supplier_links WHERE supplier = ?)`, supplier)
+}
+
 // PutExposure writes a finding, replacing the one of the same organisation and
 // vulnerability.
 func (s *Store) PutExposure(ctx context.Context, e vigil.Exposure) error {

@@ -27,6 +27,11 @@ var exposureMatrix = []matrixRow{
 	{"POST /vulnerabilities/{id}/attestation", "own", attestFinding(ownOrg), statuses{forbid, forbid, forbid, forbid, ok, forbid, unauth}},
 	{"POST /vulnerabilities/{id}/attestation", "other", attestFinding(otherOrg), statuses{forbid, forbid, forbid, forbid, notFound, forbid, unauth}},
 	{"POST /vulnerabilities/{id}/attestations/{supplier}/apply", "", applyAttestation, sectorOnly(ok)},
+	{"GET /vulnerabilities/{id}/attestations", "", func(f *fixture, _ string) (string, any) {
+		path, _ := onSuppliedFinding(f, ownOrg)
+		return path + "/attestations", nil
+	}, sectorOnly(ok)},
+	{"GET /supplied-vulnerabilities", "", at("/supplied-vulnerabilities"), statuses{forbid, forbid, forbid, forbid, ok, forbid, unauth}},
 }
 
 // attestFinding is the supplier attesting a fix of a vulnerability found at org in a
