@@ -301,8 +301,8 @@ func (s *Service) reconcileOrgs(ctx context.Context, tx *store.Store, checks []o
 	w := &writes{s: s, tx: tx, now: now}
 	for i := range checks {
 		c := &checks[i]
-		r := reconcile{s: s, tx: tx, org: c.org, now: now, comps: c.comps, unmatched: c.unmatched, vexNotes: c.vx.notes, vexClosed: c.vx.closed,
-			suppliers: customers[c.org], w: w}
+		r := reconcile{s: s, tx: tx, org: c.org, now: now, comps: c.comps, unmatched: c.unmatched, vexNotes: c.vx.notes,
+			vexClosed: c.vx.closed, suppliers: customers[c.org], w: w}
 		if r.suppliers || len(checks) == 1 {
 			// Earlier organisations' writes first, then this one's straight away.
 			if err := w.flush(ctx); err != nil {
@@ -332,9 +332,9 @@ type writes struct {
 
 // pendingAlert is a finding whose alert is to be raised, and whose outcome counts it.
 type pendingAlert struct {
-	e    vigil.Exposure
-	out  *Outcome
-	open bool // its alert was open before: a repeat brings its words up to date
+	e      vigil.Exposure
+	out    *Outcome
+	reword bool // a repeat of an open alert: its words follow the finding (reword.go)
 }
 
 // flush raises the alerts gathered, in the order gathered, then writes the findings
@@ -354,8 +354,8 @@ func (w *writes) flush(ctx context.Context) error {
 			if done[i].Created {
 				p.out.Raised++
 				w.raised++
-			} else if p.open {
-				if err := w.s.reword(ctx, w.tx, p.e); err != nil {
+			} else if p.reword {
+				if err := rewordAlert(ctx, w.s, w.tx, p.e); err != nil {
 					return err
 				}
 			}
@@ -457,10 +457,9 @@ type reconcile struct {
 	raised    int
 	// attestedWhy says, by vulnerability, why a supplier's attestation closed it.
 	attestedWhy map[string]string
-	touch       bool              // some findings were found again unchanged
-	vexNotes    map[string]string // vulnerability → why a VEX statement closed it (vex.go)
-	// vexClosed are, by vulnerability, its findings VEX statements closed (vex.go).
-	vexClosed map[string][]vuln.Finding
+	touch       bool                      // some findings were found again unchanged
+	vexNotes    map[string]string         // vulnerability → why a VEX statement closed it (vex.go)
+	vexClosed   map[string][]vuln.Finding // vulnerability → its findings VEX statements closed (vex.go)
 	// suppliers says the organisation is linked to a supplier: attestations and the
 	// supplier's alerts concern it.
 	suppliers bool
@@ -492,7 +491,7 @@ func (r *reconcile) apply(ctx context.Context, old []vigil.Exposure, found map[s
 			return err
 		}
 	}
-	if err := r.recordSuppressed(ctx, had, found); err != nil {
+	if err := r.recordSuppressed(ctx, had); err != nil {
 		return err
 	}
 	if r.touch {
@@ -587,11 +586,11 @@ func (r *reconcile) found(ctx context.Context, e, was vigil.Exposure, out *Outco
 			if err := r.put(ctx, e); err != nil {
 				return err
 			}
-			return r.s.reword(ctx, r.tx, e) // other components affected, or another fix: the alert says so
+			return r.reword(ctx, e) // other components affected, or another fix: the alert says so
 		}
 	}
 	if r.w != nil {
-		r.w.raise = append(r.w.raise, pendingAlert{e: e, out: out, open: open})
+		r.w.raise = append(r.w.raise, pendingAlert{e: e, out: out, reword: open})
 		return nil
 	}
 	id, created, err := r.s.alerts.Raise(ctx, r.tx, r.s.raising(e))
@@ -607,7 +606,7 @@ func (r *reconcile) found(ctx context.Context, e, was vigil.Exposure, out *Outco
 		return err
 	}
 	if open && !created {
-		return r.s.reword(ctx, r.tx, e) // a repeat keeps its words unless told: bring them up to date
+		return r.reword(ctx, e) // a repeat keeps its words unless told: bring them up to date
 	}
 	return nil
 }

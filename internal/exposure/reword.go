@@ -16,7 +16,12 @@ import (
 // (a change that makes it more urgent is a repeat, which raising handles), and an alert
 // whose words are already these is not written at all. A resolved alert keeps the words
 // it was resolved with.
-func (s *Service) reword(ctx context.Context, tx *store.Store, e vigil.Exposure) error {
+func (r *reconcile) reword(ctx context.Context, e vigil.Exposure) error {
+	return rewordAlert(ctx, r.s, r.tx, e)
+}
+
+// rewordAlert is reword in transaction tx, for a batch's repeats too.
+func rewordAlert(ctx context.Context, s *Service, tx *store.Store, e vigil.Exposure) error {
 	if e.AlertID == 0 || len(e.Components) == 0 {
 		return nil
 	}

@@ -207,17 +207,15 @@ func suppressions(org string, db *vuln.DB, open []vuln.Finding, closed []closedF
 // recordSuppressed keeps, as a closed finding, each vulnerability VEX statements closed
 // before vigil ever found it open at the organisation (the statement came first), so that
 // the exposure board lists the organisation as not affected rather than hiding it. One
-// found before is already closed by gone, its alert resolved with the statement's note;
-// one still found in another component stays open, as found wrote it.
-func (r *reconcile) recordSuppressed(ctx context.Context, had, found map[string]vigil.Exposure) error {
+// found before is already closed by gone, its alert resolved with the statement's note.
+func (r *reconcile) recordSuppressed(ctx context.Context, had map[string]vigil.Exposure) error {
 	for _, root := range sortedKeys(r.vexClosed) {
-		_, before := had[root]
-		if _, open := found[root]; before || open {
+		if _, ok := had[root]; ok {
 			continue
 		}
 		e := exposureOf(r.org, root, r.vexClosed[root], r.now)
 		e.FixedAt = r.now
-		if err := r.tx.PutExposure(ctx, e); err != nil {
+		if err := r.put(ctx, e); err != nil {
 			return err
 		}
 	}

@@ -99,8 +99,8 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.reportRoutes()...)
 	rs = append(rs, p.inventoryRoutes()...)
 	rs = append(rs, p.exposureRoutes()...)
-	rs = append(rs, p.suppliedRoutes()...)
 	rs = append(rs, p.vexRoutes()...)
+	rs = append(rs, p.suppliedRoutes()...)
 	return rs
 }
 

@@ -146,8 +146,11 @@ func TestVEXPage(t *testing.T) {
 	if p := lead.get("/vex?done=vex-deleted"); !p.has("VEX file deleted", "holds no VEX statements") {
 		t.Errorf("after delete:\n%s", p.body)
 	}
-	if al := trustAlert(t, s); al.Status != vigil.AlertOpen {
-		t.Errorf("after the file was deleted the trust's newest Log4Shell alert is %s, want open", al.Status)
+	// (Its new alert's key names the second it was found again, so within the second of
+	// the first it would repeat the resolved one: the finding is what is checked here.)
+	if list, err := s.store.VulnExposures(t.Context(), "CVE-2021-44228", demo.TrustODS); err != nil || len(list) != 1 ||
+		!list[0].FixedAt.IsZero() || list[0].VEX != nil {
+		t.Errorf("after the file was deleted the trust's Log4Shell finding is %+v (%v), want open again", list, err)
 	}
 }
 

@@ -111,12 +111,12 @@ var doneMessages = map[string]string{
 	// Software inventories (inventory.go).
 	"inventory-uploaded": "Inventory uploaded. What vigil understood is below; any part it could not read is listed with the inventory.",
 	"inventory-deleted":  "Inventory deleted: vigil no longer checks that software for your organisation.",
+	// VEX statements (vex.go).
+	"vex-deleted": "VEX file deleted. Findings its statements closed are open again, each as a new alert.",
 	// A supplier's attestation and the analyst's decision to apply it (supplied.go).
 	"attested": "Thank you: vigil has recorded from which version it is fixed. Each customer's finding closes, with your note, " +
 		"when their inventory shows that version or a later one.",
 	"attestation-applied": "The supplier's customers' findings are closed, each alert with the note shown.",
-	// VEX statements (vex.go).
-	"vex-deleted": "VEX file deleted. Findings its statements closed are open again, each as a new alert.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -134,25 +135,19 @@ func (s *Store) VEXStatementsOf(ctx context.Context, kind string, owners []strin
 	if len(owners) == 0 {
 		return out, nil
 	}
-	// A supplier is named as inventories write it, ignoring ASCII case (VEXStatements):
-	// each statement goes to every name asked for that spells its owner.
+	// A supplier is named as its customers' inventories write it, ignoring ASCII case
+	// (VEXStatements): each name asked for gets the statements of every spelling of it.
 	col, asked := `owner`, map[string][]string{}
-	args := []any{kind}
 	for _, o := range owners {
-		key := o
+		k := o
 		if kind == VEXOwnerSupplier {
-			key = asciiLower(cleanText(o))
+			col, k = `lower(owner)`, asciiLower(cleanText(o))
 		}
-		if len(asked[key]) == 0 {
-			args = append(args, key)
-		}
-		asked[key] = append(asked[key], o)
+		asked[k] = append(asked[k], o)
 	}
-	if kind == VEXOwnerSupplier {
-		col = `lower(owner)`
-	}
-	rows, err := s.rdb().query(ctx, `SELECT `+col+`, statement FROM vex_statements WHERE owner_kind = ? AND `+col+` IN (`+
-		placeholders(len(args)-1)+`) ORDER BY id`, args...)
+	keys := slices.Sorted(maps.Keys(asked))
+	rows, err := s.rdb().query(ctx, `SELECT owner, statement FROM vex_statements WHERE owner_kind = ? AND `+col+` IN (`+
+		placeholders(len(keys))+`) ORDER BY id`, append([]any{kind}, orgArgs(keys)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("VEX statements of %d owners: %w", len(owners), err)
 	}
@@ -166,8 +161,12 @@ func (s *Store) VEXStatementsOf(ctx context.Context, kind string, owners []strin
 		if err := json.Unmarshal([]byte(raw), &st); err != nil {
 			return nil, fmt.Errorf("stored VEX statement of %s: %w", owner, err)
 		}
-		for _, name := range asked[owner] {
-			out[name] = append(out[name], st)
+		k := owner
+		if kind == VEXOwnerSupplier {
+			k = asciiLower(owner)
+		}
+		for _, o := range asked[k] {
+			out[o] = append(out[o], st)
 		}
 	}
 	return out, rows.Err()
