@@ -125,6 +125,24 @@ func (in *eventIngest) flush() {
 	var created, repeated int
 	err := in.s.store.Tx(in.ctx, func(tx *store.Store) error {
 		created, repeated = 0, 0
+		count := func(done []alerts.Raised) {
+			for _, d := range done {
+				if d.Created {
+					created++
+				} else {
+					repeated++
+				}
+			}
+		}
+		done, err := in.s.alerts.RaiseAll(in.ctx, tx, in.alerts)
+		if err != nil {
+			return err
+		}
+		count(done)
+		// The unrouted events come last: every upload's batches share the few rows of
+		// the addresses nobody registered, so their locks are held only from here to
+		// the commit rather than across the whole batch, and concurrent uploads do not
+		// queue behind one another for the length of a batch.
 		kept, err := tx.KeepUnroutedAll(in.ctx, in.unrouted)
 		if err != nil {
 			return err
@@ -137,23 +155,13 @@ func (in *eventIngest) flush() {
 				assigned = append(assigned, eventAlert(k.AssignedOrg, in.unrouted[i].Event))
 			}
 		}
-		raise := in.alerts
-		if len(assigned) > 0 {
-			raise = append(slices.Clone(in.alerts), assigned...)
-			sortRaisings(raise)
+		if len(assigned) == 0 {
+			return nil
 		}
-		done, err := in.s.alerts.RaiseAll(in.ctx, tx, raise)
-		if err != nil {
-			return err
-		}
-		for _, d := range done {
-			if d.Created {
-				created++
-			} else {
-				repeated++
-			}
-		}
-		return nil
+		sortRaisings(assigned)
+		done, err = in.s.alerts.RaiseAll(in.ctx, tx, assigned)
+		count(done)
+		return err
 	})
 	if err != nil {
 		in.err = err
