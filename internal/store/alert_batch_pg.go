@@ -223,9 +223,11 @@ func (s *Store) addOutboxesPG(ctx context.Context, c conn, es []vigil.OutboxEntr
 	return nil
 }
 
-// knownOrgsPG reads which of orgs are registered.
+// knownOrgsPG reads which of orgs are registered. It joins the array rather than test
+// ods_code = ANY of it, which rechecks every row found against the whole array.
 func (s *Store) knownOrgsPG(ctx context.Context, c conn, orgs []string, known map[string]bool) error {
-	rows, err := c.query(ctx, `SELECT ods_code FROM orgs WHERE ods_code = ANY($1::text[])`, orgs)
+	rows, err := c.query(ctx, `SELECT o.ods_code FROM unnest($1::text[]) AS k (code)
+		JOIN orgs o ON o.ods_code = k.code`, orgs)
 	if err == nil {
 		err = eachRow(rows, func(sc scanner) error {
 			var o string
