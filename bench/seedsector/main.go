@@ -9,8 +9,9 @@
 //	go run ./bench/seedsector -db 'postgres://postgres@127.0.0.1:5432/test?search_path=bench' ...
 //	go run ./bench/seedsector -orgs 10000 -events 1000000 -events-out events.ndjson
 //
-// Organisations, users and tokens go through the store's API (so they are exactly what
-// the server would write); alerts take a bulk path, a multi-row INSERT in large
+// Organisations go through the store's bulk path (CreateOrgs, as `vigil org import` writes
+// them), users and tokens through its API, so they are exactly what the server would
+// write; alerts take a bulk path, a multi-row INSERT in large
 // transactions on SQLite and COPY on PostgreSQL, since a million RaiseAlert calls would
 // take longer than the benchmark. It refuses a store that already has alerts. With
 // -events-out it writes threat events for the same sector instead, for bench/ingest.sh.
@@ -83,7 +84,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err := createOrgs(ctx, s, sector); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "seeded %d organisations in %s (%.0f/s, store API)\n", len(sector.orgs), since(start), rate(len(sector.orgs), start))
+	fmt.Fprintf(stderr, "seeded %d organisations in %s (%.0f/s, bulk path as org import)\n", len(sector.orgs), since(start), rate(len(sector.orgs), start))
 	toks, err := createAccounts(ctx, s, sector)
 	if err != nil {
 		return err

@@ -53,6 +53,9 @@ type Raised struct {
 // multi-row. The i-th result is the i-th alert's. Callers that raise many alerts sort
 // them by organisation and dedup key, so that concurrent batches lock rows in one order.
 func (s *Service) RaiseAll(ctx context.Context, tx *store.Store, rs []Raising) ([]Raised, error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
 	now := s.now().UTC()
 	in := make([]store.Raising, len(rs))
 	for i, r := range rs {

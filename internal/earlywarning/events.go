@@ -120,11 +120,29 @@ func (in *eventIngest) flush() {
 	}
 	// Upsert in key order, so that concurrent uploads about the same observables lock
 	// the same rows in the same order rather than deadlocking.
-	slices.SortStableFunc(in.unrouted, func(a, b vigil.UnroutedEvent) int { return strings.Compare(a.DedupKey, b.DedupKey) })
+	sortUnrouted(in.unrouted)
 	sortRaisings(in.alerts)
 	var created, repeated int
 	err := in.s.store.Tx(in.ctx, func(tx *store.Store) error {
 		created, repeated = 0, 0
+		count := func(done []alerts.Raised) {
+			for _, d := range done {
+				if d.Created {
+					created++
+				} else {
+					repeated++
+				}
+			}
+		}
+		done, err := in.s.alerts.RaiseAll(in.ctx, tx, in.alerts)
+		if err != nil {
+			return err
+		}
+		count(done)
+		// The unrouted events come last: every upload's batches share the few rows of
+		// the addresses nobody registered, so their locks are held only from here to
+		// the commit rather than across the whole batch, and concurrent uploads do not
+		// queue behind one another for the length of a batch.
 		kept, err := tx.KeepUnroutedAll(in.ctx, in.unrouted)
 		if err != nil {
 			return err
@@ -137,23 +155,13 @@ func (in *eventIngest) flush() {
 				assigned = append(assigned, eventAlert(k.AssignedOrg, in.unrouted[i].Event))
 			}
 		}
-		raise := in.alerts
-		if len(assigned) > 0 {
-			raise = append(slices.Clone(in.alerts), assigned...)
-			sortRaisings(raise)
+		if len(assigned) == 0 {
+			return nil
 		}
-		done, err := in.s.alerts.RaiseAll(in.ctx, tx, raise)
-		if err != nil {
-			return err
-		}
-		for _, d := range done {
-			if d.Created {
-				created++
-			} else {
-				repeated++
-			}
-		}
-		return nil
+		sortRaisings(assigned)
+		done, err = in.s.alerts.RaiseAll(in.ctx, tx, assigned)
+		count(done)
+		return err
 	})
 	if err != nil {
 		in.err = err
@@ -179,11 +187,40 @@ func (in *eventIngest) commit(created, repeated int) {
 }
 
 // sortRaisings puts alerts in the order their rows are locked: organisation, then
-// dedup key.
+// dedup key, stably. It sorts small keys and moves each alert once: an alert is large,
+// and a stable sort of them moved each many times.
 func sortRaisings(rs []alerts.Raising) {
-	slices.SortStableFunc(rs, func(a, b alerts.Raising) int {
-		return cmp.Or(strings.Compare(a.Alert.Org, b.Alert.Org), strings.Compare(a.Alert.DedupKey, b.Alert.DedupKey))
+	type key struct {
+		org, dedup string
+		at         int
+	}
+	keys := make([]key, len(rs))
+	for i, r := range rs {
+		keys[i] = key{r.Alert.Org, r.Alert.DedupKey, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(strings.Compare(a.org, b.org), strings.Compare(a.dedup, b.dedup), cmp.Compare(a.at, b.at))
 	})
+	sorted := make([]alerts.Raising, len(rs))
+	for i, k := range keys {
+		sorted[i] = rs[k.at]
+	}
+	copy(rs, sorted)
+}
+
+// sortUnrouted puts unrouted events in dedup key order, stably, the order their rows
+// are upserted in, moving each event once as sortRaisings does.
+func sortUnrouted(us []vigil.UnroutedEvent) {
+	at := make([]int, len(us))
+	for i := range at {
+		at[i] = i
+	}
+	slices.SortFunc(at, func(a, b int) int { return cmp.Or(strings.Compare(us[a].DedupKey, us[b].DedupKey), cmp.Compare(a, b)) })
+	sorted := make([]vigil.UnroutedEvent, len(us))
+	for i, j := range at {
+		sorted[i] = us[j]
+	}
+	copy(us, sorted)
 }
 
 // stopReader ends the stream with an error once stopped, so that the parser stops

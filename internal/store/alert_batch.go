@@ -91,9 +91,11 @@ func (s *Store) raiseAlerts(ctx context.Context, c conn, in []Raising, norm []vi
 // its organisations is not registered. A batch of one organisation leaves it to the
 // foreign key, saving the statement.
 func (s *Store) checkAlertOrgs(ctx context.Context, c conn, norm []vigil.Alert) error {
+	seen := map[string]bool{}
 	var orgs []string
 	for _, a := range norm {
-		if !slices.Contains(orgs, a.Org) {
+		if !seen[a.Org] {
+			seen[a.Org] = true
 			orgs = append(orgs, a.Org)
 		}
 	}
@@ -101,28 +103,37 @@ func (s *Store) checkAlertOrgs(ctx context.Context, c conn, norm []vigil.Alert) 
 		return nil
 	}
 	known := map[string]bool{}
-	for part := range slices.Chunk(orgs, writeRows) {
-		args := make([]any, len(part))
-		for i, o := range part {
-			args[i] = o
-		}
-		rows, err := c.query(ctx, `SELECT ods_code FROM orgs WHERE ods_code IN (`+placeholders(len(part))+`)`, args...)
-		if err != nil {
-			return fmt.Errorf("check organisations of alerts: %w", err)
-		}
-		err = eachRow(rows, func(sc scanner) error {
-			var o string
-			err := sc.Scan(&o)
-			known[o] = true
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("check organisations of alerts: %w", err)
-		}
+	var err error
+	if s.isPG() {
+		err = s.knownOrgsPG(ctx, c, orgs, known)
+	} else {
+		err = s.knownOrgsChunks(ctx, c, orgs, known)
+	}
+	if err != nil {
+		return err
 	}
 	for _, o := range orgs {
 		if !known[o] {
 			return vigil.Errorf(vigil.EINVALID, "organisation %s is not registered", o)
+		}
+	}
+	return nil
+}
+
+// knownOrgsChunks reads which of orgs are registered, an IN list per chunk.
+func (s *Store) knownOrgsChunks(ctx context.Context, c conn, orgs []string, known map[string]bool) error {
+	for part := range slices.Chunk(orgs, writeRows) {
+		rows, err := c.query(ctx, `SELECT ods_code FROM orgs WHERE ods_code IN (`+placeholders(len(part))+`)`, anys(part)...)
+		if err == nil {
+			err = eachRow(rows, func(sc scanner) error {
+				var o string
+				err := sc.Scan(&o)
+				known[o] = true
+				return err
+			})
+		}
+		if err != nil {
+			return fmt.Errorf("check organisations of alerts: %w", err)
 		}
 	}
 	return nil
@@ -144,6 +155,9 @@ func (s *Store) insertAlerts(ctx context.Context, c conn, norm []vigil.Alert, fr
 			return nil, err
 		}
 		ids[i] = id
+	}
+	if s.isPG() && len(keyed) > 0 {
+		return ids, s.insertAlertsPG(ctx, c, norm, keyed, ids)
 	}
 	for part := range slices.Chunk(keyed, writeRows) {
 		byKey := make(map[AlertKey]int, len(part))
@@ -183,6 +197,28 @@ func (s *Store) insertAlerts(ctx context.Context, c conn, norm []vigil.Alert, fr
 func (s *Store) lockAlerts(ctx context.Context, c conn, keys []AlertKey) (map[AlertKey]vigil.Alert, error) {
 	out := make(map[AlertKey]vigil.Alert, len(keys))
 	slices.SortFunc(keys, cmpAlertKey)
+	var err error
+	switch {
+	case len(keys) == 0:
+	case s.isPG():
+		err = s.lockAlertsPG(ctx, c, keys, out)
+	default:
+		err = s.lockAlertsChunks(ctx, c, keys, out)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if _, ok := out[k]; !ok {
+			return nil, fmt.Errorf("read repeated alert of %s %q: gone while raising", k.Org, k.DedupKey)
+		}
+	}
+	return out, nil
+}
+
+// lockAlertsChunks is lockAlerts on SQLite (where FOR UPDATE is not needed: the
+// transaction holds the only writer), a multi-row OR per chunk of keys.
+func (s *Store) lockAlertsChunks(ctx context.Context, c conn, keys []AlertKey, out map[AlertKey]vigil.Alert) error {
 	for part := range slices.Chunk(keys, writeRows) {
 		conds := make([]string, len(part))
 		args := make([]any, 0, 2*len(part))
@@ -200,15 +236,10 @@ func (s *Store) lockAlerts(ctx context.Context, c conn, keys []AlertKey) (map[Al
 			})
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read repeated alerts: %w", err)
+			return fmt.Errorf("read repeated alerts: %w", err)
 		}
 	}
-	for _, k := range keys {
-		if _, ok := out[k]; !ok {
-			return nil, fmt.Errorf("read repeated alert of %s %q: gone while raising", k.Org, k.DedupKey)
-		}
-	}
-	return out, nil
+	return nil
 }
 
 // foldRaisings works out, in order, what raising each alert did: the first of a key
@@ -270,6 +301,12 @@ func cmpAlertKey(a, b AlertKey) int {
 // with different values: ON CONFLICT (id) updates the merged columns and nothing is
 // inserted. The other columns are given as stored only to satisfy NOT NULL.
 func (s *Store) updateAlerts(ctx context.Context, c conn, merged []vigil.Alert) error {
+	if s.isPG() {
+		if len(merged) == 0 {
+			return nil
+		}
+		return s.updateAlertsPG(ctx, c, merged)
+	}
 	for part := range slices.Chunk(merged, writeRows) {
 		var args []any
 		for _, a := range part {

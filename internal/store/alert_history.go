@@ -126,6 +126,12 @@ type storedEntry struct {
 // lastHistory reads the last stored entry of each of alerts that has one.
 func (s *Store) lastHistory(ctx context.Context, c conn, alerts []int64) (map[int64]storedEntry, error) {
 	out := make(map[int64]storedEntry, len(alerts))
+	if s.isPG() {
+		if len(alerts) == 0 {
+			return out, nil
+		}
+		return out, s.lastHistoryPG(ctx, c, alerts, out)
+	}
 	for part := range slices.Chunk(alerts, writeRows) {
 		args := make([]any, len(part))
 		for i, id := range part {
@@ -187,6 +193,12 @@ func foldHistory(es []vigil.HistoryEntry, stored map[int64]storedEntry) (add []v
 
 // insertHistory inserts timeline entries, multi-row.
 func (s *Store) insertHistory(ctx context.Context, c conn, es []vigil.HistoryEntry) error {
+	if s.isPG() {
+		if len(es) == 0 {
+			return nil
+		}
+		return s.insertHistoryPG(ctx, c, es)
+	}
 	for part := range slices.Chunk(es, writeRows) {
 		args := make([]any, 0, 10*len(part))
 		for _, e := range part {
@@ -207,6 +219,12 @@ func (s *Store) insertHistory(ctx context.Context, c conn, es []vigil.HistoryEnt
 // id picks each row's new time and count (ELSE keeps the column's own, which also gives
 // PostgreSQL the parameters' types).
 func (s *Store) moveHistory(ctx context.Context, c conn, move []movedEntry) error {
+	if s.isPG() {
+		if len(move) == 0 {
+			return nil
+		}
+		return s.moveHistoryPG(ctx, c, move)
+	}
 	for part := range slices.Chunk(move, 100) {
 		var at, count strings.Builder
 		var atArgs, countArgs, ids []any

@@ -244,6 +244,9 @@ func (s *Store) MarkOutboxSent(ctx context.Context, id int64) error {
 // AddOutboxes queues many messages, as AddOutbox does each (an entry whose organisation
 // and dedup key are taken is not written again), multi-row.
 func (s *Store) AddOutboxes(ctx context.Context, es []vigil.OutboxEntry) error {
+	if s.isPG() {
+		return s.addOutboxesChecked(ctx, es)
+	}
 	for part := range slices.Chunk(es, writeRows) {
 		args := make([]any, 0, 10*len(part))
 		for _, e := range part {
@@ -265,4 +268,20 @@ func (s *Store) AddOutboxes(ctx context.Context, es []vigil.OutboxEntry) error {
 		}
 	}
 	return nil
+}
+
+// addOutboxesChecked is AddOutboxes on PostgreSQL: every message checked, then one
+// statement for them all.
+func (s *Store) addOutboxesChecked(ctx context.Context, es []vigil.OutboxEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	checked := make([]vigil.OutboxEntry, len(es))
+	for i, e := range es {
+		var err error
+		if checked[i], err = s.newOutbox(e); err != nil {
+			return err
+		}
+	}
+	return s.addOutboxesPG(ctx, s.wdb(), checked)
 }

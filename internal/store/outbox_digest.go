@@ -87,6 +87,12 @@ func (s *Store) QueueDigests(ctx context.Context, qs []Queued) error {
 			keep = append(keep, q)
 		}
 	}
+	if s.isPG() {
+		if len(keep) == 0 {
+			return nil
+		}
+		return s.queueDigestsPG(ctx, s.wdb(), keep)
+	}
 	at := dbTime(s.now())
 	for part := range slices.Chunk(keep, writeRows) {
 		args := make([]any, 0, 3*len(part))

@@ -129,6 +129,12 @@ func (s *Store) KeepUnroutedAll(ctx context.Context, us []vigil.UnroutedEvent) (
 		return nil, err
 	}
 	kept := make(map[string]UnroutedKept, len(order))
+	if s.isPG() && len(order) > 0 {
+		if err := s.upsertUnroutedPG(ctx, order, groups, kept); err != nil {
+			return nil, err
+		}
+		order = nil
+	}
 	for part := range slices.Chunk(order, writeRows) {
 		if err := s.upsertUnrouted(ctx, part, groups, kept); err != nil {
 			return nil, err
