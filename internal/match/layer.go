@@ -256,6 +256,5 @@ func (s *Snapshot) find(k indicatorKey) (int, bool) {
 		}
 		return h.search(binary.BigEndian.Uint64(d), d)
 	}
-	id, ok := s.strSet(k.k).index[k.s]
-	return int(id & idMask), ok
+	return s.strSet(k.k).find(k.s)
 }
