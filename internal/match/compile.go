@@ -16,7 +16,7 @@ func (b *Builder) Build() *Snapshot {
 	c := &compiler{b: b, claims: make([]claim, 0, len(b.claims))}
 	s := &Snapshot{}
 	s.v4 = newV4Set(compile(c, kIPv4, b.v4, cmp.Compare[uint32]))
-	s.v6 = newV6Set(compile(c, kIPv6, b.v6, u128.compare))
+	s.v6 = newV6Set(compile(c, kIPv6, b.v6, compareHashed6))
 	s.nets = newNetSet(compile(c, kCIDR, b.nets, netip.Prefix.Compare))
 	for _, k := range []kind{kDomain, kURL, kEmail, kFilename, kJA4} {
 		*s.strSet(k) = newStrSet(k, compile(c, k, b.strs[k], compareHashed))

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"encoding/binary"
 	"math/bits"
 	"net/netip"
@@ -62,52 +63,87 @@ func (x u128) compare(y u128) int {
 	return 0
 }
 
-// v6Set holds IPv6 address indicators as a sorted array; entry i is addrs[i]. The
-// top bits of IPv6 addresses are far from uniform (2001:db8::/32 is one value), so the
-// bucket index is on the bits just after the prefix common to every listed address.
+// v6Set holds IPv6 address indicators; entry i is addrs[i]. Listed IPv6 addresses
+// cluster (a hosting provider's /32, 2001:db8::/32 is one value), so ordering them by
+// address leaves most of a bucket index empty and a few buckets holding hundreds: the
+// array is ordered by a hash of the address instead, and the bucket index on the hash's
+// top bits leaves about 4 to 8 addresses a bucket whatever the clustering.
+//
+// Most IPv6 observables are not listed, and a filter of the hashes in cache answers
+// most of them without reading the array at all.
 type v6Set struct {
-	addrs  []u128 // sorted, distinct
-	common uint8  // the length in bits of the prefix all addrs share, at most 96
+	addrs  []u128 // in compareHashed6 order, distinct
 	index  buckets
+	filter bloom // of the addresses' hashes; nil when there are none
 }
 
-// newV6Set indexes addrs, which must be sorted and distinct.
+// newV6Set indexes addrs, which must be distinct and in compareHashed6 order.
 func newV6Set(addrs []u128) v6Set {
-	s := v6Set{addrs: addrs}
-	if len(addrs) > 1 {
-		s.common = uint8(min(commonPrefix(addrs[0], addrs[len(addrs)-1]), 96))
+	s := v6Set{addrs: addrs, index: newBuckets(len(addrs), func(i int) uint32 { return uint32(addrs[i].hash() >> 32) })}
+	if len(addrs) > 0 {
+		s.filter = newBloom(len(addrs))
+		for _, x := range addrs {
+			s.filter.add(x.hash())
+		}
 	}
-	s.index = newBuckets(len(addrs), func(i int) uint32 { return addrs[i].bitsAt(s.common) })
 	return s
 }
 
-// commonPrefix returns the number of leading bits x and y share.
-func commonPrefix(x, y u128) int {
-	if x.hi != y.hi {
-		return bits.LeadingZeros64(x.hi ^ y.hi)
-	}
-	return 64 + bits.LeadingZeros64(x.lo^y.lo)
+// hash mixes the 128 bits of x into 64 (murmur3's finaliser on the two halves
+// combined): equal addresses hash equal, near ones far apart.
+func (x u128) hash() uint64 {
+	return mix64(x.hi*0x9e3779b97f4a7c15 ^ x.lo)
 }
 
-// bitsAt returns the 32 bits of x starting at bit n, 0 <= n <= 96.
-func (x u128) bitsAt(n uint8) uint32 {
-	hi, lo := x.hi, x.lo
-	if n >= 64 {
-		hi, lo, n = lo, 0, n-64
+// mix64 is murmur3's 64-bit finaliser: every input bit flips about half the output bits.
+func mix64(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	return h ^ h>>33
+}
+
+// compareHashed6 orders addresses by hash, then by address: the order of a v6Set.
+func compareHashed6(x, y u128) int {
+	if r := cmp.Compare(x.hash(), y.hash()); r != 0 {
+		return r
 	}
-	if n > 0 {
-		hi = hi<<n | lo>>(64-n)
-	}
-	return uint32(hi >> 32)
+	return x.compare(y)
 }
 
 // lookup appends the ID of address x, if listed.
 func (s *v6Set) lookup(x u128, dst []ID) []ID {
-	lo, hi := s.index.span(x.bitsAt(s.common), len(s.addrs))
-	if i, ok := slices.BinarySearchFunc(s.addrs[lo:hi], x, u128.compare); ok {
-		dst = append(dst, kIPv6.id(lo+i))
+	if i, ok := s.find(x); ok {
+		dst = append(dst, kIPv6.id(i))
 	}
 	return dst
+}
+
+// find returns the index of address x, if listed. A bucket usually holds a handful of
+// addresses, compared whole; one grown large (addresses chosen to share a hash's top
+// bits) is searched by hash and address instead.
+func (s *v6Set) find(x u128) (int, bool) {
+	h := x.hash()
+	if s.filter == nil || !s.filter.has(h) {
+		return 0, false
+	}
+	lo, hi := s.index.span(uint32(h>>32), len(s.addrs))
+	if hi-lo > 16 {
+		i, ok := slices.BinarySearchFunc(s.addrs[lo:hi], x, func(e, x u128) int {
+			if r := cmp.Compare(e.hash(), h); r != 0 {
+				return r
+			}
+			return e.compare(x)
+		})
+		return lo + i, ok
+	}
+	for i := lo; i < hi; i++ {
+		if s.addrs[i] == x {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // value formats entry i.
@@ -119,7 +155,7 @@ func (s *v6Set) value(i int) string {
 }
 
 // bytes returns the heap the set holds.
-func (s *v6Set) bytes() int { return 16*cap(s.addrs) + s.index.bytes() }
+func (s *v6Set) bytes() int { return 16*cap(s.addrs) + s.index.bytes() + s.filter.bytes() }
 
 // buckets indexes a sorted array of n keys by the top bits of a 32-bit key: the keys
 // whose top bits are b lie in [start[b], start[b+1]). With about 4 to 8 keys a bucket a

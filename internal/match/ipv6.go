@@ -3,6 +3,7 @@ package match
 import (
 	"math/bits"
 	"net/netip"
+	"unsafe"
 )
 
 // parseIPv6 reads the common forms of an IPv6 address — up to eight groups of one to four
@@ -134,3 +135,133 @@ func (f *v6Filter) mayContain(x u128) bool {
 	b := f.slot(uint32(x.hi >> 32))
 	return f.words[b>>6]&(1<<(b&63)) != 0
 }
+
+// v6Nets finds the most specific listed IPv6 network containing an address with a few
+// cache-resident reads rather than a walk down the CIDR trie, one node per byte of the
+// address: for each length listed IPv6 networks have, longest first, the address masked
+// to it is looked for in a hash table of the networks, behind a Bloom filter small
+// enough to stay in cache, so that a length holding nothing near the address costs a
+// hash and one read. Feeds use a handful of lengths (/32, /48, /56, /64...); past
+// maxV6Lens of them the trie is faster and v6Nets is left empty.
+type v6Nets struct {
+	lens   []uint8  // the lengths of the listed IPv6 networks, longest first; nil: use the trie
+	filter bloom    // of every network's netHash
+	slots  []v6Slot // open addressing with linear probing; len a power of two
+}
+
+// v6Slot is one listed IPv6 network in v6Nets: its masked address, length and ID.
+type v6Slot struct {
+	net  u128
+	id   ID
+	bits uint8 // the prefix length plus one; 0 for an empty slot
+}
+
+// maxV6Lens is the most distinct IPv6 prefix lengths v6Nets looks through one by one.
+const maxV6Lens = 12
+
+// newV6Nets indexes the IPv6 networks among prefixes, whose IDs are their indexes.
+func newV6Nets(prefixes []netip.Prefix) v6Nets {
+	var lens [129]bool
+	n6 := 0
+	for _, p := range prefixes {
+		if p.Addr().Is6() {
+			lens[p.Bits()] = true
+			n6++
+		}
+	}
+	var v v6Nets
+	for l := 128; l >= 0; l-- {
+		if lens[l] {
+			v.lens = append(v.lens, uint8(l))
+		}
+	}
+	if n6 == 0 || len(v.lens) > maxV6Lens {
+		return v6Nets{}
+	}
+	v.filter = newBloom(n6)
+	v.slots = make([]v6Slot, 1<<bits.Len(uint(n6+n6/3))) // at most 3/4 full
+	for i, p := range prefixes {
+		if p.Addr().Is6() {
+			v.add(u128From(p.Addr()), uint8(p.Bits()), kCIDR.id(i))
+		}
+	}
+	return v
+}
+
+// netHash hashes a masked network and its length.
+func netHash(net u128, l uint8) uint64 {
+	return mix64((net.hi^uint64(l))*0x9e3779b97f4a7c15 ^ net.lo)
+}
+
+// add files network net of length l under id.
+func (v *v6Nets) add(net u128, l uint8, id ID) {
+	h := netHash(net, l)
+	v.filter.add(h)
+	mask := uint64(len(v.slots) - 1)
+	for i := h >> 20 & mask; ; i = (i + 1) & mask {
+		if v.slots[i].bits == 0 {
+			v.slots[i] = v6Slot{net: net, id: id, bits: l + 1}
+			return
+		}
+	}
+}
+
+// longest returns the ID of the most specific listed network containing x.
+func (v *v6Nets) longest(x u128) (ID, bool) {
+	mask := uint64(len(v.slots) - 1)
+	for _, l := range v.lens {
+		net := x.masked(l)
+		h := netHash(net, l)
+		if !v.filter.has(h) {
+			continue
+		}
+		for i := h >> 20 & mask; v.slots[i].bits != 0; i = (i + 1) & mask {
+			if s := &v.slots[i]; s.bits == l+1 && s.net == net {
+				return s.id, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// masked returns x with all but its first l bits cleared.
+func (x u128) masked(l uint8) u128 {
+	if l <= 64 {
+		return u128{hi: x.hi &^ (^uint64(0) >> l)}
+	}
+	return u128{hi: x.hi, lo: x.lo &^ (^uint64(0) >> (l - 64))}
+}
+
+// bytes returns the heap v holds.
+func (v *v6Nets) bytes() int {
+	return cap(v.lens) + v.filter.bytes() + int(unsafe.Sizeof(v6Slot{}))*cap(v.slots)
+}
+
+// bloom is a blocked Bloom filter of 64-bit hashes: each sets two bits of one word, so
+// that a test is one read. At 16 to 32 bits a key about 1% of the keys not added pass.
+type bloom []uint64
+
+// newBloom returns a filter sized for n keys, 512 bytes at least.
+func newBloom(n int) bloom { return make(bloom, 1<<max(bits.Len(uint(n/4)), 6)) }
+
+// word returns the word of hash h and its two bits there. The word comes from the low
+// bits of h, the bit positions from the top twelve, which no table indexed by a hash
+// here uses.
+func (f bloom) word(h uint64) (*uint64, uint64) {
+	return &f[h&uint64(len(f)-1)], 1<<(h>>52&63) | 1<<(h>>58)
+}
+
+// add adds hash h.
+func (f bloom) add(h uint64) {
+	w, b := f.word(h)
+	*w |= b
+}
+
+// has reports whether h may have been added: always true if it was.
+func (f bloom) has(h uint64) bool {
+	w, b := f.word(h)
+	return *w&b == b
+}
+
+// bytes returns the heap f holds.
+func (f bloom) bytes() int { return 8 * cap(f) }

@@ -2,7 +2,10 @@ package match
 
 import (
 	"net/netip"
+	"slices"
 	"testing"
+
+	"github.com/vigil-health/vigil"
 )
 
 func TestParseIPv6(t *testing.T) {
@@ -43,5 +46,75 @@ func TestParseIPv6TakesTheCommonForms(t *testing.T) {
 		if _, ok := parseIPv6(s); !ok {
 			t.Errorf("parseIPv6(%q) left it to netip", s)
 		}
+	}
+}
+
+// TestCoveringIPv6 checks the two ways an address finds the IPv6 networks covering it:
+// the per-length hash tables when networks have a few lengths, the CIDR trie when they
+// have more than maxV6Lens. Both must give every covering network, most specific first.
+func TestCoveringIPv6(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		lens []int
+		trie bool
+	}{
+		{"few lengths", []int{20, 32, 48, 56, 64, 128}, false},
+		{"as many lengths as the tables take", []int{0, 16, 24, 32, 40, 44, 48, 52, 56, 60, 64, 128}, false},
+		{"more lengths than the tables take", []int{0, 8, 16, 24, 32, 40, 44, 48, 52, 56, 60, 64, 128}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := NewBuilder()
+			addr := netip.MustParseAddr("2001:db8:1:2:3:4:5:6")
+			for _, l := range tc.lens {
+				b.Add(vigil.Indicator{Type: vigil.TypeCIDR, Value: netip.PrefixFrom(addr, l).Masked().String()})
+				// a sibling network of each length that does not cover addr
+				if l > 0 {
+					sib := netip.PrefixFrom(addr, l).Masked().Addr().AsSlice()
+					sib[(l-1)/8] ^= 1 << (7 - (l-1)%8)
+					b.Add(vigil.Indicator{Type: vigil.TypeCIDR, Value: netip.PrefixFrom(netip.AddrFrom16([16]byte(sib)), l).String()})
+				}
+			}
+			s := b.Build()
+			if got := s.nets.v6nets.lens == nil; got != tc.trie {
+				t.Fatalf("trie used: %v, want %v", got, tc.trie)
+			}
+			var got []int
+			for _, id := range s.Lookup(vigil.Observable{Type: vigil.TypeIPv6, Value: addr.String()}, nil) {
+				got = append(got, netip.MustParsePrefix(s.Entry(id).Value).Bits())
+			}
+			want := slices.Clone(tc.lens)
+			slices.Reverse(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("covering networks' lengths = %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestV6SetCrowdedBucket checks the search of a bucket that addresses chosen to share a
+// hash's top bits have crowded: every one is found, and their neighbours are not.
+func TestV6SetCrowdedBucket(t *testing.T) {
+	b := NewBuilder()
+	var listed []netip.Addr
+	for i := uint64(0); len(listed) < 40; i++ {
+		x := u128{hi: 0x2001_0db8 << 32, lo: i}
+		if x.hash()>>56 == 0 { // the same top 8 bits: one bucket of an index of 256 or fewer
+			listed = append(listed, x.addr())
+		}
+	}
+	for range 600 { // enough other addresses for a 64-bucket index
+		listed = append(listed, u128{hi: 0x2001_0db8<<32 | 1, lo: uint64(len(listed))}.addr())
+	}
+	for _, a := range listed {
+		b.Add(vigil.Indicator{Type: vigil.TypeIPv6, Value: a.String()})
+	}
+	s := b.Build()
+	x, _ := parseIPv6(listed[0].String())
+	if lo, hi := s.v6.index.span(uint32(x.hash()>>32), len(s.v6.addrs)); hi-lo <= 16 {
+		t.Fatalf("the crowded bucket holds %d addresses: not crowded enough to test", hi-lo)
+	}
+	for _, a := range listed[:40] {
+		checkListed(t, s, vigil.TypeIPv6, a.String(), true)
+		checkListed(t, s, vigil.TypeIPv6, a.Prev().String(), slices.Contains(listed, a.Prev()))
 	}
 }

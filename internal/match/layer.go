@@ -244,7 +244,7 @@ func (s *Snapshot) find(k indicatorKey) (int, bool) {
 	case kIPv4:
 		return slices.BinarySearch(s.v4.addrs, uint32(k.a.lo))
 	case kIPv6:
-		return slices.BinarySearchFunc(s.v6.addrs, k.a, u128.compare)
+		return s.v6.find(k.a)
 	case kCIDR:
 		return slices.BinarySearchFunc(s.nets.prefixes, k.p, netip.Prefix.Compare)
 	}
@@ -256,6 +256,5 @@ func (s *Snapshot) find(k indicatorKey) (int, bool) {
 		}
 		return h.search(binary.BigEndian.Uint64(d), d)
 	}
-	id, ok := s.strSet(k.k).index[k.s]
-	return int(id & idMask), ok
+	return s.strSet(k.k).find(k.s)
 }

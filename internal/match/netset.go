@@ -21,6 +21,7 @@ type netSet struct {
 	table    *bart.Table[ID] // nil when there are no CIDR indicators
 	v4       blockBitmap
 	v6       v6Filter
+	v6nets   v6Nets // the IPv6 networks again, for covering6; empty when the trie is faster
 }
 
 // newNetSet indexes CIDR indicators, which must be sorted and distinct.
@@ -44,6 +45,7 @@ func newNetSet(prefixes []netip.Prefix) netSet {
 	}
 	n.v4 = newBlockBitmap(prefixes)
 	n.v6 = newV6Filter(prefixes)
+	n.v6nets = newV6Nets(prefixes)
 	return n
 }
 
@@ -63,7 +65,13 @@ func (n *netSet) covering6(x u128, dst []ID) []ID {
 	if n.table == nil || !n.v6.mayContain(x) {
 		return dst
 	}
-	id, ok := n.table.Lookup(x.addr())
+	var id ID
+	var ok bool
+	if n.v6nets.lens != nil {
+		id, ok = n.v6nets.longest(x)
+	} else {
+		id, ok = n.table.Lookup(x.addr())
+	}
 	return n.withParents(id, ok, dst)
 }
 
@@ -94,7 +102,7 @@ const bartBytesPerPrefix = 50
 // bytes estimates the heap the set holds.
 func (n *netSet) bytes() int {
 	return (int(unsafe.Sizeof(netip.Prefix{}))+4)*cap(n.prefixes) + bartBytesPerPrefix*len(n.prefixes) + 8*cap(n.v4.words) +
-		8*cap(n.v6.words)
+		8*cap(n.v6.words) + n.v6nets.bytes()
 }
 
 // blockBitmap has one bit per IPv4 block of 2^shift addresses, set when a listed

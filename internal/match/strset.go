@@ -2,17 +2,26 @@ package match
 
 import (
 	"fmt"
+	"hash/maphash"
 	"math"
+	"math/bits"
 	"strings"
 )
 
 // strSet holds the string indicators of one type (domain, url, email, filename). The
-// values are packed into one string, entry i being arena[offs[i]:offs[i+1]], and the
-// map keys are substrings of that arena: one allocation for all the bytes, none per value.
+// values are packed into one string, entry i being arena[offs[i]:offs[i+1]], and found
+// through an open-addressing table keyed by a seeded hash of the value: 8 bytes a slot
+// at most 3/4 full, where a map[string]ID costs some 40 bytes an entry, and one
+// allocation for all the bytes, none per value. A slot holds the entry's number and the
+// top half of its value's hash, so that a probe compares values only when the halves
+// agree. The hash is seeded per set so that values chosen to collide cannot pile up in
+// one run of slots.
 type strSet struct {
 	arena string
 	offs  []uint32 // len n+1 when n > 0
-	index map[string]ID
+	slots []uint64 // hash>>32<<32 | 1 + the entry's index; 0 for an empty slot; len a power of two
+	seed  maphash.Seed
+	k     kind
 
 	// minLabels and maxLabels bound the label count of domain indicators, so that the
 	// suffix walk skips names too long or too short to be listed.
@@ -21,7 +30,7 @@ type strSet struct {
 
 // newStrSet indexes values, which must be distinct.
 func newStrSet(k kind, values []hashedString) strSet {
-	var s strSet
+	s := strSet{k: k}
 	if len(values) == 0 {
 		return s
 	}
@@ -41,16 +50,40 @@ func newStrSet(k kind, values []hashedString) strSet {
 	}
 	s.offs = append(s.offs, uint32(b.Len()))
 	s.arena = b.String()
-	s.index = make(map[string]ID, len(values))
+	s.seed = maphash.MakeSeed()
+	s.slots = make([]uint64, 1<<bits.Len(uint(len(values)+len(values)/3)))
+	mask := uint64(len(s.slots) - 1)
 	s.minLabels, s.maxLabels = 1<<30, 0
 	for i := range values {
 		v := s.value(i)
-		s.index[v] = k.id(i)
+		h := maphash.String(s.seed, v)
+		j := h & mask
+		for s.slots[j] != 0 {
+			j = (j + 1) & mask
+		}
+		s.slots[j] = h>>32<<32 | uint64(i+1)
 		if k == kDomain {
 			s.noteLabels(strings.Count(v, ".") + 1)
 		}
 	}
 	return s
+}
+
+// find returns the index of value v, if listed.
+func (s *strSet) find(v string) (int, bool) {
+	if len(s.slots) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(s.slots) - 1)
+	h := maphash.String(s.seed, v)
+	for j := h & mask; s.slots[j] != 0; j = (j + 1) & mask {
+		if e := s.slots[j]; e>>32 == h>>32 {
+			if i := int(uint32(e) - 1); s.value(i) == v {
+				return i, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // noteLabels widens the label-count bounds to include n.
@@ -60,15 +93,15 @@ func (s *strSet) noteLabels(n int) {
 }
 
 // len returns the number of values.
-func (s *strSet) len() int { return len(s.index) }
+func (s *strSet) len() int { return max(len(s.offs)-1, 0) }
 
 // value returns entry i.
 func (s *strSet) value(i int) string { return s.arena[s.offs[i]:s.offs[i+1]] }
 
 // lookupExact appends the ID of v, if listed.
 func (s *strSet) lookupExact(v string, dst []ID) []ID {
-	if id, ok := s.index[v]; ok {
-		dst = append(dst, id)
+	if i, ok := s.find(v); ok {
+		dst = append(dst, s.k.id(i))
 	}
 	return dst
 }
@@ -77,14 +110,14 @@ func (s *strSet) lookupExact(v string, dst []ID) []ID {
 // specific first. It walks the name's suffixes at label boundaries, one map lookup
 // each, skipping suffixes with more or fewer labels than any listed domain.
 func (s *strSet) lookupDomain(name string, dst []ID) []ID {
-	if len(s.index) == 0 || name == "" {
+	if len(s.slots) == 0 || name == "" {
 		return dst
 	}
 	labels := strings.Count(name, ".") + 1
 	for suffix := name; labels >= s.minLabels; labels-- {
 		if labels <= s.maxLabels {
-			if id, ok := s.index[suffix]; ok {
-				dst = append(dst, id)
+			if i, ok := s.find(suffix); ok {
+				dst = append(dst, s.k.id(i))
 			}
 		}
 		i := strings.IndexByte(suffix, '.')
@@ -96,28 +129,7 @@ func (s *strSet) lookupDomain(name string, dst []ID) []ID {
 	return dst
 }
 
-// bytes estimates the heap the set holds.
+// bytes returns the heap the set holds.
 func (s *strSet) bytes() int {
-	const slot = 16 + 4 + 4 // string header, ID, padding
-	return len(s.arena) + 4*cap(s.offs) + mapBytes(len(s.index), slot)
-}
-
-// mapBytes estimates the size of a Go map of n entries made with size hint n: slots
-// of slotSize bytes plus a control byte each, at the load factor the runtime's
-// swiss tables settle at for that hint (between 7/16 and 7/8).
-func mapBytes(n, slotSize int) int {
-	if n == 0 {
-		return 0
-	}
-	const maxTable = 1024
-	want := n * 8 / 7
-	tables := 1
-	for tables*maxTable < want {
-		tables *= 2
-	}
-	per := 8
-	for per*tables < want {
-		per *= 2
-	}
-	return tables * per * (slotSize + 1)
+	return len(s.arena) + 4*cap(s.offs) + 8*cap(s.slots)
 }

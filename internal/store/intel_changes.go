@@ -61,13 +61,13 @@ func (s *Store) IntelChangesSince(ctx context.Context, after int64, limit int) (
 // after IntelChangesSince. It looks them up by the (type, value) index, a few hundred
 // at a time, whatever the number of stored indicators.
 func (s *Store) EachMatchableOf(ctx context.Context, keys []vigil.Indicator, fn func(*vigil.StoredIndicator) error) error {
-	r := newClaimReader()
+	r := s.newClaimReader()
 	for chunk := range slices.Chunk(keys, keyChunk) {
 		args := make([]any, 0, 2*len(chunk))
 		for _, k := range chunk {
 			args = append(args, string(k.Type), k.Value)
 		}
-		rows, err := s.rdb().query(ctx, `SELECT `+matchableColumns+` FROM indicators i
+		rows, err := s.rdb().query(ctx, `SELECT `+s.matchableColumns()+` FROM indicators i
 			JOIN indicator_sources s ON s.indicator_id = i.id
 			WHERE (i.type, i.value) IN (VALUES `+keyRows(len(chunk))+`)
 			ORDER BY i.id, s.source`, args...)
