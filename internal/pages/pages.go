@@ -99,6 +99,8 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.reportRoutes()...)
 	rs = append(rs, p.inventoryRoutes()...)
 	rs = append(rs, p.exposureRoutes()...)
+	rs = append(rs, p.advisorySourceRoutes()...)
+	rs = append(rs, p.sectorAdvisoryRoutes()...)
 	return rs
 }
 
