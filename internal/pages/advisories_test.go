@@ -336,3 +336,38 @@ func TestBrowserAdvisoryPagesOnAPhone(t *testing.T) {
 	tb.submit("sent the form empty", http.StatusUnprocessableEntity, `form[action="/sector-advisories"] button[type="submit"]`)
 	tb.see("There is a problem")
 }
+
+// TestPullNowWhileAPullRuns: pressing "pull now" while a pull of the source runs says so,
+// and the source's page shows the pull running and reloads itself until it ends.
+func TestPullNowWhileAPullRuns(t *testing.T) {
+	s := demoSite(t)
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		<-release
+		_, _ = w.Write([]byte(`{"vulnerabilities": [{"cveID": "CVE-2021-44228", "dueDate": "2021-12-24"}]}`))
+	}))
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	src, err := s.app.Exposure.CreateSource(ctx, vigil.CommandLine, vigil.AdvisorySource{Name: "Slow KEV", Kind: vigil.AdvisoryKEV, URL: srv.URL + "/kev.json", Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := s.app.Exposure.StartPull(ctx, vigil.CommandLine, src.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.signIn(analyst)
+	one := "/advisory-sources" + srcPath(src.ID)
+	if p := b.post(one+"/pull", nil); p.status != http.StatusSeeOther || p.header.Get("Location") != one+"?done=advisory-pull-running" {
+		t.Errorf("pull now while one runs: %d to %q", p.status, p.header.Get("Location"))
+	}
+	if p := b.get(one + "?done=advisory-pull-running"); !p.has("The pull is running", "Pulling now", `http-equiv="refresh"`) {
+		t.Errorf("the source's page while it is pulled\n%s", p.body)
+	}
+	close(release)
+	<-done
+	s.app.Exposure.WaitPulls()
+	if p := b.get(one); !p.has("Working") || p.has("Pulling now") || p.has(`http-equiv="refresh"`) {
+		t.Errorf("the source's page after the pull\n%s", p.body)
+	}
+}

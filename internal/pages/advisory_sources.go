@@ -237,12 +237,7 @@ func (p *Pages) advisorySourceCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		errs = []fieldError{{sourceFieldOf(err), vigil.ErrorMessage(err)}}
 	}
-	p.render(w, r, sourceFormStatus(err), "advisory_source_new.html", &view{Title: "Add an advisory source", Errors: errs, Data: form.withChoices()})
-}
-
-// sourceFormStatus is the status of a form shown again: 409 for a name taken, else 422.
-func sourceFormStatus(err error) int {
-	return formStatus(vigil.ErrorCode(err))
+	p.render(w, r, formStatus(vigil.ErrorCode(err)), "advisory_source_new.html", &view{Title: "Add an advisory source", Errors: errs, Data: form.withChoices()})
 }
 
 // getSource reads the source of the address for the signed-in person.
@@ -264,8 +259,9 @@ func (p *Pages) advisorySourceDetail(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	v := &view{Title: a.Name, Data: sourceEditForm(a, newSourceView(a, p.app.Exposure.Pulling(a.ID)))}
-	if p.app.Exposure.Pulling(a.ID) {
+	pulling := p.app.Exposure.Pulling(a.ID)
+	v := &view{Title: a.Name, Data: sourceEditForm(a, newSourceView(a, pulling))}
+	if pulling {
 		v.Refresh = 5 // show the outcome when the pull ends
 	}
 	p.render(w, r, http.StatusOK, "advisory_source.html", v)

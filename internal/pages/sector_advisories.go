@@ -193,11 +193,16 @@ func sectorFieldError(err error) fieldError {
 		}
 		field = "range-" + i + "-" + part
 	}
-	switch field {
+	switch field { // the form's words where the API's name its fields
 	case "versions", "any_version":
-		field = "range-0-introduced"
+		field, msg = "range-0-introduced", "Give the affected versions in the rows below, or choose every version"
+	case "product":
+		msg = "Enter the product, or choose every product of the vendor"
 	case "published", "aliases":
 		field = "id"
+	}
+	if msg != "" {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
 	}
 	return fieldError{field, msg}
 }
