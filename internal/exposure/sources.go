@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -163,10 +164,10 @@ func (s *Service) PullSource(ctx context.Context, p vigil.Principal, id int64) (
 }
 
 // StartPull starts a pull of the source for the sector centre's p in the background and
-// returns a channel that gives the error of the database, if any, and is closed when the
-// pull has ended; the source's status then says how it went.
-// A source this server is pulling already is a conflict. The pull commits as it goes, so
-// it is audited when it ends and a failed audit write is logged.
+// returns a channel that gives the database's error, if any, and is closed when the pull
+// has ended; the source's status then says how it went. A source this server is pulling
+// already is a conflict. The pull commits as it goes, so it is audited when it ends and a
+// failed audit write is logged.
 func (s *Service) StartPull(ctx context.Context, p vigil.Principal, id int64) (<-chan error, error) {
 	if err := p.Need(vigil.SectorRoles...); err != nil {
 		return nil, err
@@ -184,7 +185,7 @@ func (s *Service) StartPull(ctx context.Context, p vigil.Principal, id int64) (<
 		defer close(done)
 		defer s.pulling.Delete(id)
 		if err := s.pull(bg, a); err != nil {
-			s.log.ErrorContext(bg, "advisory pull", "source", a.Name, "error", err)
+			s.log.ErrorContext(bg, "advisory pull", slog.String("source", a.Name), slog.Any("error", err))
 			done <- err
 		}
 		after, err := s.store.GetAdvisorySource(bg, id)
@@ -192,7 +193,7 @@ func (s *Service) StartPull(ctx context.Context, p vigil.Principal, id int64) (<
 			return
 		}
 		if _, err := s.store.Audit(bg, p.Email, "advisory_source.pull", sourceTarget(after), map[string]any{"status": after.Status}); err != nil {
-			s.log.ErrorContext(bg, "audit advisory pull", "source", a.Name, "error", err)
+			s.log.ErrorContext(bg, "audit advisory pull", slog.String("source", a.Name), slog.Any("error", err))
 		}
 	})
 	return done, nil
@@ -210,8 +211,7 @@ func (s *Service) claimPull(id int64) bool {
 	return !busy
 }
 
-// WaitPulls waits for the pulls started in the background to end: tests and a server
-// shutting down call it.
+// WaitPulls waits for the pulls started in the background to end, for tests.
 func (s *Service) WaitPulls() { s.pulls.Wait() }
 
 // sourceTarget is a source as the audit log names it.
