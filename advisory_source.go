@@ -97,3 +97,38 @@ func (a *AdvisorySource) Validate() error {
 	}
 	return nil
 }
+
+// AdvisorySourcePatch changes an advisory source; nil fields stay as they are. Its kind
+// does not change: the data it holds is of that kind (delete it and add another).
+type AdvisorySourcePatch struct {
+	// Name renames the source.
+	Name *string
+	// URL and Path move it: set one and empty the other to switch between downloading
+	// and reading a file on the server.
+	URL, Path *string
+	// Schedule is how often it is pulled.
+	Schedule *time.Duration
+	// Enabled pauses (false) or resumes (true) its scheduled pulls.
+	Enabled *bool
+}
+
+// Patched returns the source with p applied, and whether it now reads from another
+// place (the last pull's ETag then says nothing about the new one). Call Validate on it.
+func (a AdvisorySource) Patched(p AdvisorySourcePatch) (out AdvisorySource, moved bool) {
+	out = a
+	for _, f := range []struct {
+		dst *string
+		v   *string
+	}{{&out.Name, p.Name}, {&out.URL, p.URL}, {&out.Path, p.Path}} {
+		if f.v != nil {
+			*f.dst = strings.TrimSpace(*f.v)
+		}
+	}
+	if p.Schedule != nil {
+		out.Schedule = *p.Schedule
+	}
+	if p.Enabled != nil {
+		out.Enabled = *p.Enabled
+	}
+	return out, out.URL != a.URL || out.Path != a.Path
+}

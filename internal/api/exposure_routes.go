@@ -20,8 +20,13 @@ func (a *API) exposureRoutes() {
 	Register(a, create, sector, a.advisorySourceCreate)
 	Register(a, op("list-advisory-sources", http.MethodGet, "/advisory-sources", "List advisory sources", "vulnerabilities"), sector, a.advisorySourceList)
 	Register(a, op("get-advisory-source", http.MethodGet, "/advisory-sources/{id}", "Get an advisory source", "vulnerabilities", e404), sector, a.advisorySourceGet)
-	pull := op("pull-advisory-source", http.MethodPost, "/advisory-sources/{id}/pull", "Pull an advisory source now", "vulnerabilities", e404)
+	update := op("update-advisory-source", http.MethodPatch, "/advisory-sources/{id}", "Change an advisory source", "vulnerabilities", e404, e409)
+	update.Description = "Rename it, move it to another url or path (give one and an empty other), change its schedule, " +
+		"or pause it; its kind does not change. The rules of registering one apply. A moved source is pulled whole next time."
+	Register(a, update, sector, a.advisorySourceUpdate)
+	pull := op("pull-advisory-source", http.MethodPost, "/advisory-sources/{id}/pull", "Pull an advisory source now", "vulnerabilities", e404, e409)
 	pull.Description = "A pull that fails is still a 200: the source shows status error and why, and keeps its data. " +
+		"A source this server is pulling already is a 409. " +
 		"counts says what changed and how many organisations were checked again."
 	Register(a, pull, sector, a.advisorySourcePull)
 	Register(a, op("delete-advisory-source", http.MethodDelete, "/advisory-sources/{id}", "Remove an advisory source and its data", "vulnerabilities", e404), sector, a.advisorySourceDelete)

@@ -17,6 +17,7 @@ type SectorAdvisory struct {
 	UpdatedAt   time.Time  `json:"updated_at"`
 	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty" doc:"When it was withdrawn; withdrawn advisories match nothing."`
 	OrgsChecked *int       `json:"orgs_checked,omitempty" doc:"After a write: how many organisations were checked again (those whose inventories name the vendor, and those it was found at)."`
+	OrgsFound   *int       `json:"orgs_found,omitempty" doc:"After a write: how many organisations it is found at now, each with an alert about it."`
 }
 
 func sectorAdvisoryOut(a exposure.SectorAdvisory) SectorAdvisory {
@@ -26,7 +27,7 @@ func sectorAdvisoryOut(a exposure.SectorAdvisory) SectorAdvisory {
 
 func sectorOutcomeOut(o exposure.SectorOutcome) SectorAdvisory {
 	out := sectorAdvisoryOut(o.Advisory)
-	out.OrgsChecked = &o.OrgsChecked
+	out.OrgsChecked, out.OrgsFound = &o.OrgsChecked, &o.OrgsFound
 	return out
 }
 

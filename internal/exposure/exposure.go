@@ -84,7 +84,9 @@ type Service struct {
 	rebuildMu sync.Mutex // serialises rebuilds
 	orgLocks  sync.Map   // org → *sync.Mutex: one check of an organisation at a time
 	checked   atomic.Int64
-	batch     int // organisations a re-check of many checks together (checkBatch)
+	batch     int            // organisations a re-check of many checks together (checkBatch)
+	pulling   sync.Map       // source id → struct{}: the pulls this server runs now
+	pulls     sync.WaitGroup // pulls asked for by people, running in the background
 }
 
 // New builds the Service with an empty matcher: call Rebuild to load the stored

@@ -53,10 +53,12 @@ func (s *Service) pullDue(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if !a.Enabled || !feeds.Due(a.Schedule, a.LastPullAt, s.now()) {
-			continue
+		if !a.Enabled || !feeds.Due(a.Schedule, a.LastPullAt, s.now()) || !s.claimPull(a.ID) {
+			continue // a person's "pull now" may be running it already
 		}
-		if err := s.pull(ctx, a); err != nil && ctx.Err() == nil {
+		err := s.pull(ctx, a)
+		s.pulling.Delete(a.ID)
+		if err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "advisory pull", slog.String("source", a.Name), slog.Any("error", err))
 		}
 	}

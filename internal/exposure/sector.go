@@ -48,6 +48,9 @@ type SectorOutcome struct {
 	// OrgsChecked counts the organisations re-checked: those whose inventories name the
 	// vendor (or one of its aliases), and those the advisory was found at before.
 	OrgsChecked int
+	// OrgsFound counts the organisations it is found at after the re-check: each has an
+	// alert about it (0 after a withdrawal).
+	OrgsFound int
 }
 
 // SaveSectorAdvisory creates (create true: a second with the same ID is a conflict) or
@@ -98,8 +101,35 @@ func (s *Service) SaveSectorAdvisory(ctx context.Context, p vigil.Principal, a v
 	if err != nil {
 		return SectorOutcome{}, err
 	}
+	found, err := s.foundNow(ctx, a.ID)
+	if err != nil {
+		return SectorOutcome{}, err
+	}
 	got, err := s.GetSectorAdvisory(ctx, p, a.ID)
-	return SectorOutcome{Advisory: got, OrgsChecked: n}, err
+	return SectorOutcome{Advisory: got, OrgsChecked: n, OrgsFound: found}, err
+}
+
+// foundNow counts the organisations the advisory is found at and not fixed.
+func (s *Service) foundNow(ctx context.Context, id string) (int, error) {
+	list, err := s.store.VulnExposures(ctx, id, "")
+	n := 0
+	for _, e := range list {
+		if e.FixedAt.IsZero() {
+			n++
+		}
+	}
+	return n, err
+}
+
+// Policy returns the built-in products-of-concern policy, which the analysts read but do
+// not change: it is part of vigil, the same on every server.
+func (s *Service) Policy(ctx context.Context, p vigil.Principal) (vuln.Policy, error) {
+	if err := p.Need(vigil.SectorRoles...); err != nil {
+		return vuln.Policy{}, err
+	}
+	pol := builtinPolicy
+	pol.Advisories = slices.Clone(pol.Advisories)
+	return pol, nil
 }
 
 // WithdrawSectorAdvisory withdraws an analyst's advisory: the organisations it was found

@@ -101,6 +101,8 @@ func (p *Pages) routes() []route {
 	rs = append(rs, p.exposureRoutes()...)
 	rs = append(rs, p.vexRoutes()...)
 	rs = append(rs, p.suppliedRoutes()...)
+	rs = append(rs, p.advisorySourceRoutes()...)
+	rs = append(rs, p.sectorAdvisoryRoutes()...)
 	return rs
 }
 

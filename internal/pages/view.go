@@ -117,6 +117,13 @@ var doneMessages = map[string]string{
 	"attested": "Thank you: vigil has recorded from which version it is fixed. Each customer's finding closes, with your note, " +
 		"when their inventory shows that version or a later one.",
 	"attestation-applied": "The supplier's customers' findings are closed, each alert with the note shown.",
+	// Advisory sources and sector advisories (advisory_sources.go, sector_advisories.go).
+	"advisory-source-added":   "Advisory source added. It is pulled within a minute, then on its schedule.",
+	"advisory-source-saved":   "Advisory source saved. A source moved to another address is read whole on its next pull.",
+	"advisory-pulled":         "Advisory source pulled. What changed, and how many organisations were checked again, is below.",
+	"advisory-pull-failed":    "The pull failed: the source keeps its previous data. The last error below says why.",
+	"advisory-pull-running":   "The pull is running. This page shows its outcome when it ends.",
+	"advisory-source-deleted": "Advisory source deleted, and the records it held removed.",
 }
 
 // menu is the header's menu for p, with the entry for path marked current. Each role
@@ -151,9 +158,20 @@ func menu(p vigil.Principal, path string) []navItem {
 	items = append(items, navItem{Text: "Your account", Href: "/account"})
 	for i := range items {
 		h := items[i].Href
-		items[i].Current = path == h || (h != "/" && strings.HasPrefix(path, h+"/"))
+		items[i].Current = path == h || (h != "/" && strings.HasPrefix(path, h+"/")) || h == "/exposure" && exposurePage(path)
 	}
 	return items
+}
+
+// exposurePage reports whether path is one of the pages reached from Exposure, which
+// keep the menu short by sitting under it.
+func exposurePage(path string) bool {
+	for _, p := range []string{"/advisory-sources", "/sector-advisories"} {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // funcs are the helpers templates use to say things the way people do.
@@ -183,8 +201,9 @@ var funcs = template.FuncMap{
 	"grade":         gradeTag,
 	"supportStatus": supportTag,
 	// Vulnerability exposure (exposure.go, vex.go).
-	"epss":      epssWords,
-	"vexStatus": vexStatusWords,
+	"epss":       epssWords,
+	"vexStatus":  vexStatusWords,
+	"rangeWords": rangeWords, // sector advisories (sector_advisories.go)
 }
 
 // dict makes a map from key, value pairs, to hand a partial template several values.

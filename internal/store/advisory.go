@@ -76,6 +76,35 @@ func (s *Store) ListAdvisorySources(ctx context.Context) ([]vigil.AdvisorySource
 	return out, rows.Err()
 }
 
+// UpdateAdvisorySource applies p to source id and returns it. A source moved to another
+// URL or path forgets its last pull's ETag and Last-Modified, so that the next pull
+// reads the new place whole; the data it holds stays until that pull replaces it.
+func (s *Store) UpdateAdvisorySource(ctx context.Context, id int64, p vigil.AdvisorySourcePatch) (vigil.AdvisorySource, error) {
+	var out vigil.AdvisorySource
+	err := s.inTx(ctx, func(tx *Store, c conn) error {
+		cur, err := tx.GetAdvisorySource(ctx, id)
+		if err != nil {
+			return err
+		}
+		a, moved := cur.Patched(p)
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		state := string(cur.State)
+		if moved || state == "" {
+			state = "{}"
+		}
+		_, err = c.exec(ctx, `UPDATE advisory_sources SET name = ?, url = ?, path = ?, schedule_seconds = ?, enabled = ?, state = ?
+			WHERE id = ?`, a.Name, a.URL, a.Path, int64(a.Schedule/time.Second), a.Enabled, state, id)
+		if err != nil {
+			return advisoryWriteError(a.Name, err)
+		}
+		out, err = tx.GetAdvisorySource(ctx, id)
+		return err
+	})
+	return out, err
+}
+
 // DeleteAdvisorySource removes a source and the data it held, and counts the change so
 // that every server rebuilds its matcher without it.
 func (s *Store) DeleteAdvisorySource(ctx context.Context, id int64) (vigil.AdvisorySource, error) {

@@ -19,6 +19,10 @@ var exposureMatrix = []matrixRow{
 	}, sectorOnly(created)},
 	{"GET /advisory-sources", "", at("/advisory-sources"), sectorOnly(ok)},
 	{"GET /advisory-sources/{id}", "", onAdvisorySource(""), sectorOnly(ok)},
+	{"PATCH /advisory-sources/{id}", "", func(f *fixture, role string) (string, any) {
+		path, _ := onAdvisorySource("")(f, role)
+		return path, map[string]any{"name": f.unique("renamed kev "), "schedule_seconds": 3600}
+	}, sectorOnly(ok)},
 	{"POST /advisory-sources/{id}/pull", "", onAdvisorySource("/pull"), sectorOnly(ok)},
 	{"DELETE /advisory-sources/{id}", "", onAdvisorySource(""), sectorOnly(noBody)},
 	{"GET /vulnerabilities", "", at("/vulnerabilities?sort=orgs"), statuses{ok, ok, ok, ok, forbid, forbid, unauth}},
