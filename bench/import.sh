@@ -9,7 +9,8 @@
 # /usr/bin/time -v (its "Maximum resident set size" is the peak RSS of the server):
 #   1. POST /api/v1/intel with N indicators (bench/benchdata's list, as bench/hunt.sh),
 #      timed until the import is done: the answer itself (200) or, for an upload run as
-#      a job (202), the job's state turning done. Prints indicators/s and peak RSS.
+#      a job (202), the job's state turning done. Prints indicators/s and peak RSS, and
+#      the server's CPU time when storing ended and in all (PostgreSQL's own is not in it).
 #   2. (PULL=1) a list feed of FEED lines served from 127.0.0.1 by python3's http.server,
 #      registered disabled and pulled with POST /api/v1/feeds/{id}/pull, timed likewise.
 # Not part of CI. PostgreSQL: VIGIL_BENCH_POSTGRES (default the local test database), in
@@ -77,16 +78,27 @@ trap cleanup EXIT
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 
+# cpu_secs: the CPU time (user + system) vigil serve has used so far, in seconds.
+cpu_secs() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$VIGIL_PID/stat" 2>/dev/null || echo 0
+}
+
 # await RESP CODE: when CODE is 202, polls the job named in the response until it ends;
-# sets STATUS to the final outcome.
+# sets STATUS to the final outcome, and STORE_CPU to the server's CPU time when the job's
+# stored count last moved (within one 2 s progress report of the end of storing: what
+# storing cost, before the matcher rebuild and the hooks).
 await() {
-  local resp=$1 code=$2 loc state
-  STATUS="HTTP $code"
+  local resp=$1 code=$2 loc state stored last=
+  STATUS="HTTP $code" STORE_CPU=
   [ "$code" = 202 ] || return 0
   loc=/api/v1/jobs/$(grep -o '"id":[0-9]*' "$resp" | head -1 | cut -d: -f2)
   while :; do
     curl -s -o "$resp" -H "Authorization: Bearer $ANALYST" "$URL$loc"
     state=$(grep -o '"state":"[a-z]*"' "$resp" | head -1 | cut -d'"' -f4)
+    stored=$(grep -o '"stored":[0-9]*' "$resp" | head -1 | cut -d: -f2)
+    if [ -n "$stored" ] && [ "$stored" != "$last" ]; then
+      last=$stored STORE_CPU=$(cpu_secs)
+    fi
     case $state in done|failed) break ;; esac
     sleep 0.2
   done
@@ -136,9 +148,9 @@ for engine in $ENGINES; do
   code=$(curl -s -o "$dir/intel.json" -w '%{http_code}' -X POST -T "$IOCS" -H 'Expect:' \
     -H "Authorization: Bearer $ANALYST" "$URL/api/v1/intel?source=bench&name=iocs.txt") || code=000
   await "$dir/intel.json" "$code"
-  secs=$(since "$t0")
+  secs=$(since "$t0") total_cpu=$(cpu_secs)
   stop_timed
-  row "$engine" "upload" "$(rate "$N" "$secs")" "${RSS_MB} MB" "$N indicators in ${secs:0:6} s" "$STATUS, recompile $(recompiled "$log")"
+  row "$engine" "upload" "$(rate "$N" "$secs")" "${RSS_MB} MB" "$N indicators in ${secs:0:6} s" "$STATUS, recompile $(recompiled "$log"), vigil CPU ${STORE_CPU:-?} s storing, $total_cpu s in all"
   fi
 
   if [ "$PULL" = 1 ]; then

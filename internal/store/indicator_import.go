@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -77,43 +78,107 @@ func (imp *SourceImport) Store(ctx context.Context, inds []vigil.Indicator) (Sou
 	return ch, nil
 }
 
-// storeBatch is Store inside its transaction.
+// storeBatch is Store inside its transaction. Each step is one statement over the whole
+// batch; the (type, value) index is searched twice per value (to add the new ones, then
+// to note every value's id in the batch), and from then on the batch's rows find their
+// claims by id. The import writes its own lines of the change log (logChanges); the
+// log's triggers leave the rows an import writes alone (migration 00033).
 func (s *Store) storeBatch(ctx context.Context, c conn, imp *SourceImport, rows []sourceRow) (SourceChange, error) {
 	if err := s.lockTable(ctx, c, "indicator_sources"); err != nil {
+		return SourceChange{}, err
+	}
+	if err := s.noStatementJournal(ctx, c); err != nil {
 		return SourceChange{}, err
 	}
 	if err := s.loadBatch(ctx, c, rows); err != nil {
 		return SourceChange{}, err
 	}
-	if _, err := c.exec(ctx, `INSERT INTO indicators (type, value) SELECT type, value FROM import_batch
-		WHERE true ORDER BY type, value ON CONFLICT (type, value) DO NOTHING`); err != nil {
-		return SourceChange{}, fmt.Errorf("insert indicators: %w", err)
+	if err := s.resolveIndicators(ctx, c); err != nil {
+		return SourceChange{}, err
 	}
 	ch, err := s.diffBatch(ctx, c, imp.source, rows)
 	if err != nil {
 		return ch, err
 	}
+	if err := s.logChanges(ctx, c); err != nil {
+		return ch, err
+	}
 	now := dbTime(s.now())
-	if _, err := c.exec(ctx, upsertClaimsSQL, imp.source, now, now, imp.id, imp.id); err != nil {
+	if _, err := c.exec(ctx, s.insertOrIgnore()+upsertClaimsSQL, imp.source, now, now, imp.id, imp.id); err != nil {
 		return ch, fmt.Errorf("insert claims: %w", err)
 	}
 	return ch, s.dropBatch(ctx, c)
 }
 
-// claimChanged is true when the claim s differs from the batch row b in what makes an
-// indicator "changed" for Early Warning and retro-hunts: marking,
-// grade, confidence, labels, validity.
-const claimChanged = `(s.tlp <> b.tlp OR s.reliability <> b.reliability OR s.credibility <> b.credibility
-	OR s.confidence <> b.confidence OR s.labels <> b.labels OR s.valid_from IS DISTINCT FROM b.valid_from
-	OR s.valid_until IS DISTINCT FROM b.valid_until)`
+// noStatementJournal spares SQLite the statement journal of the batch's writes. SQLite
+// copies every page a statement changes to that journal (to undo the statement alone
+// if a constraint stops it half way) whenever the statement may stop so: here a foreign
+// key checked at once, a NOT NULL column under the default ABORT. For a batch that
+// copy, and handing its memory back, cost a third of the import. With the foreign keys
+// checked at commit (the pragma lasts until the transaction ends) and the writes made
+// INSERT OR IGNORE (insertOrIgnore), no statement can stop half way; a batch that failed
+// would still be rolled back whole.
+func (s *Store) noStatementJournal(ctx context.Context, c conn) error {
+	if s.isPG() {
+		return nil
+	}
+	if _, err := c.exec(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+		return fmt.Errorf("defer foreign keys: %w", err)
+	}
+	return nil
+}
 
-// diffBatch counts the batch's rows the source did not hold and lists those that are new
-// or changed, before the claims are written.
+// insertOrIgnore is how a batch statement starts: on SQLite a row that would break
+// a NOT NULL column is skipped rather than stopping the statement (none does: every
+// column the batch writes has a value), so that SQLite keeps no statement journal.
+func (s *Store) insertOrIgnore() string {
+	if s.isPG() {
+		return "INSERT"
+	}
+	return "INSERT OR IGNORE"
+}
+
+// resolveIndicators adds the batch's values the store does not hold yet and notes every
+// row's indicator id in import_batch. The correlated subquery makes both engines look
+// each value up by the (type, value) index rather than read the whole table.
+func (s *Store) resolveIndicators(ctx context.Context, c conn) error {
+	if _, err := c.exec(ctx, s.insertOrIgnore()+` INTO indicators (type, value) SELECT type, value FROM import_batch
+		WHERE true ORDER BY type, value ON CONFLICT (type, value) DO NOTHING`); err != nil {
+		return fmt.Errorf("insert indicators: %w", err)
+	}
+	if _, err := c.exec(ctx, `UPDATE import_batch SET id = (SELECT i.id FROM indicators i
+		WHERE i.type = import_batch.type AND i.value = import_batch.value)`); err != nil {
+		return fmt.Errorf("find indicators: %w", err)
+	}
+	return nil
+}
+
+// The states diffBatch gives a batch row (import_batch.state); NULL is a claim the
+// source did not hold.
+const (
+	claimSame    = 0 // held as it is, or changed only in what matching ignores (times, reference)
+	claimChanged = 1 // marking, grade, confidence, labels or validity changed
+	claimCleared = 2 // otherwise the same, but held as not for matching: the import clears that
+)
+
+// claimDiff is the state of the claim s against the batch row import_batch: what makes
+// an indicator "changed" for Early Warning and retro-hunts (marking, grade, confidence,
+// labels, validity), and, for the change log, a not-for-matching mark the import clears.
+const claimDiff = `CASE WHEN s.tlp <> import_batch.tlp OR s.reliability <> import_batch.reliability
+	OR s.credibility <> import_batch.credibility OR s.confidence <> import_batch.confidence
+	OR s.labels <> import_batch.labels OR s.valid_from IS DISTINCT FROM import_batch.valid_from
+	OR s.valid_until IS DISTINCT FROM import_batch.valid_until THEN 1 WHEN s.not_for_matching <> '' THEN 2 ELSE 0 END`
+
+// diffBatch notes in import_batch.state how each row's claim compares with the one the
+// source holds, before the claims are written, then counts the rows the source did not
+// hold and lists those that are new or changed.
 func (s *Store) diffBatch(ctx context.Context, c conn, source string, rows []sourceRow) (SourceChange, error) {
-	res, err := c.query(ctx, `SELECT b.ord, s.indicator_id IS NULL FROM import_batch b
-		JOIN indicators i ON i.type = b.type AND i.value = b.value
-		LEFT JOIN indicator_sources s ON s.indicator_id = i.id AND s.source = ?
-		WHERE s.indicator_id IS NULL OR `+claimChanged+` ORDER BY b.ord`, source)
+	if _, err := c.exec(ctx, `UPDATE import_batch SET state = (SELECT `+claimDiff+` FROM indicator_sources s
+		WHERE s.indicator_id = import_batch.id AND s.source = ?)`, source); err != nil {
+		return SourceChange{}, fmt.Errorf("compare claims: %w", err)
+	}
+	res, err := c.query(ctx, `SELECT ord, state IS NULL FROM import_batch WHERE state IS NULL OR state = ?
+		ORDER BY ord`, claimChanged)
 	if err != nil {
 		return SourceChange{}, fmt.Errorf("compare claims: %w", err)
 	}
@@ -134,25 +199,36 @@ func (s *Store) diffBatch(ctx context.Context, c conn, source string, rows []sou
 	return ch, res.Err()
 }
 
+// logChanges writes the change log's lines for the batch's claims that are new, changed
+// or no longer held as not for matching, stamped as the log's triggers stamp theirs (the
+// intel change count the transaction commits as; on PostgreSQL locking the count first).
+func (s *Store) logChanges(ctx context.Context, c conn) error {
+	next := `(SELECT version + 1 FROM change_versions WHERE scope = 'intel')`
+	if s.isPG() {
+		next = `(SELECT intel_next_version())`
+	}
+	if _, err := c.exec(ctx, s.insertOrIgnore()+` INTO intel_changes (version, type, value) SELECT `+next+`, type, value
+		FROM import_batch WHERE state IS NULL OR state <> ?`, claimSame); err != nil {
+		return fmt.Errorf("log changed indicators: %w", err)
+	}
+	return nil
+}
+
 // upsertClaimsSQL writes the batch's claims, refreshing published_at and keeping
 // added_at, and marks them with the import (last_import), and those new or changed with
-// changed_import. SET expressions see the row as it was, so the CASE compares old with new.
-const upsertClaimsSQL = `INSERT INTO indicator_sources (indicator_id, source, tlp, reliability, credibility,
+// changed_import (from the state diffBatch noted).
+const upsertClaimsSQL = ` INTO indicator_sources (indicator_id, source, tlp, reliability, credibility,
 	confidence, labels, ref, valid_from, valid_until, first_seen, last_seen, added_at, published_at, publisher,
 	last_import, changed_import)
-	SELECT i.id, ?, b.tlp, b.reliability, b.credibility, b.confidence, b.labels, b.ref, b.valid_from,
-	b.valid_until, b.first_seen, b.last_seen, ?, ?, b.publisher, ?, ?
-	FROM import_batch b JOIN indicators i ON i.type = b.type AND i.value = b.value WHERE true ORDER BY i.id
+	SELECT b.id, ?, b.tlp, b.reliability, b.credibility, b.confidence, b.labels, b.ref, b.valid_from,
+	b.valid_until, b.first_seen, b.last_seen, ?, ?, b.publisher, ?, CASE WHEN b.state IS NULL OR b.state = 1 THEN CAST(? AS BIGINT) ELSE 0 END
+	FROM import_batch b WHERE true ORDER BY b.id
 	ON CONFLICT (indicator_id, source) DO UPDATE SET tlp = excluded.tlp, reliability = excluded.reliability,
 	credibility = excluded.credibility, confidence = excluded.confidence, labels = excluded.labels,
 	ref = excluded.ref, valid_from = excluded.valid_from, valid_until = excluded.valid_until,
 	first_seen = excluded.first_seen, last_seen = excluded.last_seen, published_at = excluded.published_at,
 	publisher = excluded.publisher, not_for_matching = '', last_import = excluded.last_import,
-	changed_import = CASE WHEN (indicator_sources.tlp <> excluded.tlp OR indicator_sources.reliability <> excluded.reliability
-		OR indicator_sources.credibility <> excluded.credibility OR indicator_sources.confidence <> excluded.confidence
-		OR indicator_sources.labels <> excluded.labels OR indicator_sources.valid_from IS DISTINCT FROM excluded.valid_from
-		OR indicator_sources.valid_until IS DISTINCT FROM excluded.valid_until)
-		THEN excluded.changed_import ELSE indicator_sources.changed_import END`
+	changed_import = CASE WHEN excluded.changed_import <> 0 THEN excluded.changed_import ELSE indicator_sources.changed_import END`
 
 // batchColumns are import_batch's columns in the order loadBatch writes them.
 var batchColumns = []string{"ord", "type", "value", "tlp", "reliability", "credibility", "confidence", "labels",
@@ -173,7 +249,7 @@ func (s *Store) loadBatch(ctx context.Context, c conn, rows []sourceRow) error {
 	}
 	if _, err := c.exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS import_batch (ord INTEGER, type TEXT, value TEXT,
 		tlp TEXT, reliability TEXT, credibility INTEGER, confidence INTEGER, labels TEXT, ref TEXT, valid_from TEXT,
-		valid_until TEXT, first_seen TEXT, last_seen TEXT, publisher TEXT)`); err != nil {
+		valid_until TEXT, first_seen TEXT, last_seen TEXT, publisher TEXT, id INTEGER, state INTEGER)`); err != nil {
 		return fmt.Errorf("create import batch: %w", err)
 	}
 	// Full chunks reuse one prepared statement: parsing thousands of placeholders
@@ -191,7 +267,7 @@ func (s *Store) loadBatch(ctx context.Context, c conn, rows []sourceRow) error {
 		for i := range chunk {
 			args = append(args, batchValues(start+i, &chunk[i], dbTime)...)
 		}
-		q := `INSERT INTO import_batch VALUES ` + valuesList(len(chunk), len(batchColumns))
+		q := `INSERT INTO import_batch (` + strings.Join(batchColumns, ", ") + `) VALUES ` + valuesList(len(chunk), len(batchColumns))
 		var err error
 		switch {
 		case len(chunk) < per:
@@ -214,8 +290,8 @@ func (s *Store) loadBatch(ctx context.Context, c conn, rows []sourceRow) error {
 func (s *Store) copyBatch(ctx context.Context, c conn, rows []sourceRow) error {
 	if _, err := c.exec(ctx, `CREATE TEMP TABLE import_batch (ord INTEGER, type TEXT COLLATE "C", value TEXT COLLATE "C",
 		tlp TEXT, reliability TEXT, credibility INTEGER, confidence INTEGER, labels TEXT, ref TEXT,
-		valid_from TIMESTAMPTZ, valid_until TIMESTAMPTZ, first_seen TIMESTAMPTZ, last_seen TIMESTAMPTZ, publisher TEXT)
-		ON COMMIT DROP`); err != nil {
+		valid_from TIMESTAMPTZ, valid_until TIMESTAMPTZ, first_seen TIMESTAMPTZ, last_seen TIMESTAMPTZ, publisher TEXT,
+		id BIGINT, state INTEGER) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("create import batch: %w", err)
 	}
 	if s.raw == nil {

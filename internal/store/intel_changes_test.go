@@ -47,6 +47,14 @@ func TestIntelChangesLogWhatChangedUntilPruned(t *testing.T) {
 		if ch := since(v1); len(ch.Keys) != 0 {
 			t.Errorf("a refresh logged %v", ch.Keys)
 		}
+		a.Provenance.TLP = vigil.TLPAmber // read by the matcher's rules: logged
+		if _, err := s.UpsertSourceIndicators(ctx, "feed", []vigil.Indicator{a, b}); err != nil {
+			t.Fatal(err)
+		}
+		if ch := since(v1); len(ch.Keys) != 1 || ch.Keys[0].Value != a.Value {
+			t.Errorf("after a new marking: %v, want %s alone", ch.Keys, a.Value)
+		}
+		v1 = version()
 		if _, err := s.ReplaceSourceIndicators(ctx, "feed", []vigil.Indicator{a}); err != nil {
 			t.Fatal(err)
 		}
