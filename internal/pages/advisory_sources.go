@@ -242,15 +242,21 @@ func (p *Pages) advisorySourceCreate(w http.ResponseWriter, r *http.Request) {
 
 // getSource reads the source of the address for the signed-in person.
 func (p *Pages) getSource(r *http.Request) (vigil.AdvisorySource, error) {
-	pr, err := p.exposureUser(r)
-	if err != nil {
-		return vigil.AdvisorySource{}, err
-	}
-	id, err := pathID(r, "advisory source")
+	pr, id, err := p.sourceRequest(r)
 	if err != nil {
 		return vigil.AdvisorySource{}, err
 	}
 	return p.app.Exposure.GetSource(r.Context(), pr, id)
+}
+
+// sourceRequest is who asks about the advisory source the path names, and its id.
+func (p *Pages) sourceRequest(r *http.Request) (vigil.Principal, int64, error) {
+	pr, err := p.exposureUser(r)
+	if err != nil {
+		return pr, 0, err
+	}
+	id, err := pathID(r, "advisory source")
+	return pr, id, err
 }
 
 func (p *Pages) advisorySourceDetail(w http.ResponseWriter, r *http.Request) {
@@ -268,12 +274,7 @@ func (p *Pages) advisorySourceDetail(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Pages) advisorySourceSave(w http.ResponseWriter, r *http.Request) {
-	pr, err := p.exposureUser(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "advisory source")
+	pr, id, err := p.sourceRequest(r)
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -322,12 +323,7 @@ func (p *Pages) sourceRefused(w http.ResponseWriter, r *http.Request, form sourc
 // pull's outcome is shown on the source's page at once, a long one's when it ends (the
 // page reloads itself while it runs).
 func (p *Pages) advisorySourcePull(w http.ResponseWriter, r *http.Request) {
-	pr, err := p.exposureUser(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "advisory source")
+	pr, id, err := p.sourceRequest(r)
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -372,12 +368,7 @@ func (p *Pages) advisorySourceDeleteAsk(w http.ResponseWriter, r *http.Request) 
 }
 
 func (p *Pages) advisorySourceDelete(w http.ResponseWriter, r *http.Request) {
-	pr, err := p.exposureUser(r)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r, "advisory source")
+	pr, id, err := p.sourceRequest(r)
 	if err != nil {
 		p.fail(w, r, err)
 		return

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -264,26 +263,8 @@ func (s *Store) upsertUnroutedPG(ctx context.Context, keys []string, groups map[
 			$10::text[], $11::int4[], $12::timestamptz[], $13::timestamptz[], $14::text[], $15::text[])
 			AS u (type, observable, observable_type, source, severity, port, service, cve, description, reporter, count,
 			first_seen, last_seen, dedup_key, tlp)
-		ON CONFLICT (dedup_key) DO UPDATE SET count = unrouted_events.count + excluded.count,
-			first_seen = CASE WHEN excluded.first_seen < unrouted_events.first_seen THEN excluded.first_seen ELSE unrouted_events.first_seen END,
-			last_seen = CASE WHEN excluded.last_seen > unrouted_events.last_seen THEN excluded.last_seen ELSE unrouted_events.last_seen END,
-			tlp = CASE WHEN `+tlpRank("excluded.tlp")+` > `+tlpRank("unrouted_events.tlp")+` THEN excluded.tlp ELSE unrouted_events.tlp END
-		RETURNING id, count, assigned_org, dedup_key`,
+
+		`+unroutedMerge,
 		typ, obs, obsType, source, sev, port, service, cve, desc, reporter, count, first, last, keys, tlp, pgTimeAt(s.now()))
-	if err == nil {
-		err = eachRow(rows, func(sc scanner) error {
-			var k UnroutedKept
-			var count int
-			var assigned sql.NullString
-			var key string
-			err := sc.Scan(&k.ID, &count, &assigned, &key)
-			k.Created, k.AssignedOrg = count == groups[key].count, assigned.String
-			kept[key] = k
-			return err
-		})
-	}
-	if err != nil {
-		return fmt.Errorf("keep unrouted events: %w", err)
-	}
-	return nil
+	return keptUnrouted(rows, err, groups, kept)
 }

@@ -201,11 +201,22 @@ func (s *Store) upsertUnrouted(ctx context.Context, keys []string, groups map[st
 	rows, err := s.wdb().query(ctx, `INSERT INTO unrouted_events (type, observable, observable_type, source, severity, port,
 		service, cve, description, reporter, count, first_seen, last_seen, received_at, dedup_key, tlp)
 		VALUES `+valuesList(len(keys), 16)+`
-		ON CONFLICT (dedup_key) DO UPDATE SET count = unrouted_events.count + excluded.count,
-			first_seen = CASE WHEN excluded.first_seen < unrouted_events.first_seen THEN excluded.first_seen ELSE unrouted_events.first_seen END,
-			last_seen = CASE WHEN excluded.last_seen > unrouted_events.last_seen THEN excluded.last_seen ELSE unrouted_events.last_seen END,
-			tlp = CASE WHEN `+tlpRank("excluded.tlp")+` > `+tlpRank("unrouted_events.tlp")+` THEN excluded.tlp ELSE unrouted_events.tlp END
-		RETURNING id, count, assigned_org, dedup_key`, args...)
+
+		`+unroutedMerge, args...)
+	return keptUnrouted(rows, err, groups, kept)
+}
+
+// unroutedMerge merges a repeat of an unrouted event into the row kept (counts added, the
+// widest span of times, the stricter TLP) and returns what keptUnrouted reads.
+var unroutedMerge = `ON CONFLICT (dedup_key) DO UPDATE SET count = unrouted_events.count + excluded.count,
+	first_seen = CASE WHEN excluded.first_seen < unrouted_events.first_seen THEN excluded.first_seen ELSE unrouted_events.first_seen END,
+	last_seen = CASE WHEN excluded.last_seen > unrouted_events.last_seen THEN excluded.last_seen ELSE unrouted_events.last_seen END,
+	tlp = CASE WHEN ` + tlpRank("excluded.tlp") + ` > ` + tlpRank("unrouted_events.tlp") + ` THEN excluded.tlp ELSE unrouted_events.tlp END
+	RETURNING id, count, assigned_org, dedup_key`
+
+// keptUnrouted records, by dedup key, the rows an upsert with unroutedMerge returned: a
+// row whose count is the batch's own was created by it.
+func keptUnrouted(rows *sql.Rows, err error, groups map[string]*unroutedGroup, kept map[string]UnroutedKept) error {
 	if err == nil {
 		err = eachRow(rows, func(sc scanner) error {
 			var k UnroutedKept
