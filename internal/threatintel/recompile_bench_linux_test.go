@@ -15,7 +15,7 @@ import (
 )
 
 // recompileBenchSize is how many indicators BenchmarkRecompile stores: 200,000 unless
-// VIGIL_BENCH_INDICATORS says otherwise (bench/recompile.sh sets a million). Seeding
+// VIGIL_BENCH_INDICATORS says otherwise (`INDICATORS=1000000 bench/matcher.sh` sets a million). Seeding
 // goes through the store's import path and takes longer than what is measured.
 func recompileBenchSize(b *testing.B) int {
 	n := 200_000
