@@ -7,9 +7,12 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,12 +57,15 @@ func newCorpus(n int) *corpus {
 }
 
 // build adds the whole corpus to a new Builder and builds it.
-func (c *corpus) build() *Snapshot {
+func (c *corpus) build() *Snapshot { return c.buildWith(func(v string) string { return v }) }
+
+// buildWith is build with each value passed through value before Add.
+func (c *corpus) buildWith(value func(string) string) *Snapshot {
 	b := NewBuilder()
 	for i, v := range c.values {
 		p := c.provs[i%len(c.provs)]
 		p.Ref = strconv.Itoa(i/len(c.provs) + 1)
-		b.Add(vigil.Indicator{Type: c.types[i], Value: v, Provenance: p})
+		b.Add(vigil.Indicator{Type: c.types[i], Value: value(v), Provenance: p})
 	}
 	return b.Build()
 }
@@ -127,6 +133,12 @@ func randLabel(r *rand.Rand, minLen, maxLen int) string {
 
 // BenchmarkBuild1M adds and builds a million indicators and reports the heap the
 // Snapshot retains per indicator, measured after GC, beside MemoryBytes' estimate.
+//
+// Untimed, it then adds and builds the corpus once more to report peak-live-B/indicator,
+// the most heap Add and Build hold live at once, per indicator: what sets the memory of
+// a matcher rebuild. That pass hands Add a fresh copy of each value, as the store's
+// reader does (a string decoded per row), so that a Builder keeping values pays for
+// them; see peakLiveHeap for how the peak is sampled.
 func BenchmarkBuild1M(b *testing.B) {
 	const n = 1_000_000
 	c := newCorpus(n)
@@ -147,8 +159,47 @@ func BenchmarkBuild1M(b *testing.B) {
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "B/indicator")
 		b.ReportMetric(float64(s.MemoryBytes())/n, "est-B/indicator")
 		runtime.KeepAlive(s)
+		s = nil
+		peak := peakLiveHeap(func() any { return c.buildWith(strings.Clone) })
+		b.ReportMetric(float64(peak)/n, "peak-live-B/indicator")
 		b.StartTimer()
 	}
+}
+
+// peakLiveHeap runs f and returns the most heap found live at any garbage collection
+// while it ran or just after it returned (what f returned still held), less the live
+// heap before. The collector runs at GOGC=10 meanwhile, so that it marks the live heap
+// every time the heap grows by a tenth: the peak between two collections is at most
+// about 10% above the figure, which therefore slightly understates it. The figure is
+// read from runtime/metrics' /gc/heap/live:bytes, which each collection sets, polled
+// every millisecond.
+func peakLiveHeap(f func() any) uint64 {
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	read := func() uint64 { metrics.Read(live); return live[0].Value.Uint64() }
+	runtime.GC()
+	base := read()
+	var peak atomic.Uint64
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			peak.Store(max(peak.Load(), read()))
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	result := f()
+	runtime.GC()
+	close(stop)
+	<-done
+	runtime.KeepAlive(result)
+	return max(peak.Load(), read(), base) - base
 }
 
 // cpuMeter reports CPU time per op beside the wall time, which on a shared machine
