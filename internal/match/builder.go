@@ -12,35 +12,62 @@ import (
 // Builder collects indicators, merging the same type and value from several sources
 // into one entry, and compiles them into a Snapshot. A Builder is not safe for
 // concurrent use; the Snapshots it builds are. Add keeps the indicators compactly
-// (parsed addresses, decoded digests, interned provenance); Build does the sorting,
-// merging and indexing.
+// (parsed addresses, decoded digests, string values back to back in one arena per
+// type, interned provenance); Build does the sorting, merging and indexing.
 type Builder struct {
-	v4      []pend[uint32]
-	v6      []pend[u128]
-	nets    []pend[netip.Prefix]
-	strs    [numKinds][]pend[hashedString] // domain, url, email, filename
-	hashes  [numKinds][]pend[digestRef]    // md5, sha1, sha256, sha512
-	digests [numKinds][]byte               // the digests hashes refer to, back to back
-	claims  []claim                        // one per accepted Add, in Add order
-	provs   provTable
-	refs    refArena
-	bad     int
+	v4     []pend[uint32]
+	v6     []pend[u128]
+	nets   []pend[netip.Prefix]
+	strs   [numKinds]pendingStrs   // domain, url, email, filename, ja4
+	hashes [numKinds]pendingHashes // md5, sha1, sha256, sha512 and the fingerprints
+	provs  provTable
+	refs   refArena
+	added  int // indicators accepted since the last Build
+	bad    int
+
+	// workers caps the goroutines Build compiles on; 0 means GOMAXPROCS. Tests set
+	// it to compare a sequential Build with a parallel one.
+	workers int
 }
 
-// pend is one added value waiting for Build; seq is its Add order, which indexes claims.
+// pend is one added value waiting for Build with its claim; seq is its Add order among
+// the values of its kind, which orders the claims on an entry.
 type pend[K any] struct {
 	key K
 	seq uint32
+	c   claim
 }
 
-// hashedString is a string value with its strHash, which Build sorts by first so that
-// nearly every comparison is of two integers.
-type hashedString struct {
-	h uint64
-	s string
+// pendingStrs holds the string values of one kind added since the last Build: each
+// value's bytes, after a uvarint length, back to back in chunks, named by the chunk's
+// number in the top bits of an offset and the position in it in the chunkBits below.
+// Chunks rather than a string each spare an allocation and a 16-byte header a value
+// and let the garbage collector skip the bytes; chunks rather than one growing slice
+// spare copying it and the spare half a doubling leaves.
+type pendingStrs struct {
+	refs   []pend[strRef]
+	chunks [][]byte
 }
 
-// digestRef is a digest in Builder.digests: its first 8 bytes, big-endian, and its position.
+// chunkBits is the number of offset bits a position in a chunk takes: chunks grow from
+// 4 KiB (small Builders, such as an Apply's) to 1 MiB, or to one value's size past that.
+const chunkBits = 20
+
+// strRef is a pending string value: its strHash, which Build sorts by first so that
+// nearly every comparison is of two integers, and its offset in the kind's arena.
+type strRef struct {
+	h   uint64
+	off uint32
+}
+
+// pendingHashes holds the digests of one hash kind added since the last Build, decoded,
+// back to back in digests.
+type pendingHashes struct {
+	refs    []pend[digestRef]
+	digests []byte
+}
+
+// digestRef is a digest in pendingHashes.digests: its first 8 bytes, big-endian, and its position.
 type digestRef struct {
 	prefix uint64
 	pos    uint32
@@ -52,75 +79,120 @@ func NewBuilder() *Builder { return &Builder{} }
 // Add adds one indicator. Its value must already be normalised (internal/ioc): values
 // are compared byte for byte, except that addresses and networks are compared as
 // parsed and hashes regardless of hex case. An indicator whose type is unknown or whose
-// value does not parse is counted by Rejected and otherwise ignored. Add copies the
-// Labels it keeps; it keeps the Value string itself until Build.
+// value does not parse is counted by Rejected and otherwise ignored.
+//
+// Add keeps nothing of ind after it returns: it copies the value's bytes and whatever
+// of the provenance it keeps, so a caller may hand it values in a buffer it reuses, or
+// strings it will drop, without the Builder holding them alive.
 func (b *Builder) Add(ind vigil.Indicator) {
 	k, ok := kindOf(ind.Type)
-	seq := len(b.claims)
-	if !ok || seq >= math.MaxUint32 || !b.addValue(k, ind.Value, uint32(seq)) {
+	if !ok || b.added >= math.MaxUint32 || !b.addValue(k, ind.Value, &ind.Provenance) {
 		b.bad++
 		return
 	}
-	p := &ind.Provenance
-	b.claims = push(b.claims, claim{prov: b.provs.intern(p), ref: b.refs.add(p.Ref)})
+	b.added++
 }
 
 // Rejected returns the number of indicators Add ignored.
 func (b *Builder) Rejected() int { return b.bad }
 
-// addValue files value v of kind k under claim seq, reporting whether it parsed.
-func (b *Builder) addValue(k kind, v string, seq uint32) bool {
+// addValue files value v of kind k with its provenance p, reporting whether it parsed.
+func (b *Builder) addValue(k kind, v string, p *vigil.Provenance) bool {
 	switch {
 	case k == kIPv4 || k == kIPv6:
-		return b.addAddr(v, seq)
+		return b.addAddr(v, p)
 	case k == kCIDR:
-		p, err := netip.ParsePrefix(v)
+		n, err := netip.ParsePrefix(v)
 		if err != nil {
 			return false
 		}
-		b.nets = push(b.nets, pend[netip.Prefix]{p.Masked(), seq})
+		b.nets = push(b.nets, pend[netip.Prefix]{n.Masked(), uint32(len(b.nets)), b.claim(p)})
 	case k.hashSize() > 0:
-		return b.addDigest(k, v, seq)
-	default:
-		if v == "" {
+		h := &b.hashes[k]
+		ref, ok := h.store(k, v)
+		if !ok {
 			return false
 		}
-		b.strs[k] = push(b.strs[k], pend[hashedString]{hashedString{strHash(v), v}, seq})
+		h.refs = push(h.refs, pend[digestRef]{ref, uint32(len(h.refs)), b.claim(p)})
+	default:
+		s := &b.strs[k]
+		ref, ok := s.store(v)
+		if !ok {
+			return false
+		}
+		s.refs = push(s.refs, pend[strRef]{ref, uint32(len(s.refs)), b.claim(p)})
 	}
 	return true
 }
 
+// claim interns provenance p, Ref apart, and stores its Ref: the claim of an accepted value.
+func (b *Builder) claim(p *vigil.Provenance) claim {
+	return claim{prov: b.provs.intern(p), ref: b.refs.add(p.Ref)}
+}
+
 // addAddr files an address by its family, whatever type it came with; IPv4-mapped IPv6
 // is IPv4.
-func (b *Builder) addAddr(v string, seq uint32) bool {
+func (b *Builder) addAddr(v string, p *vigil.Provenance) bool {
 	a, err := netip.ParseAddr(v)
 	if err != nil || a.Zone() != "" {
 		return false
 	}
 	if a = a.Unmap(); a.Is4() {
 		b4 := a.As4()
-		b.v4 = push(b.v4, pend[uint32]{binary.BigEndian.Uint32(b4[:]), seq})
+		b.v4 = push(b.v4, pend[uint32]{binary.BigEndian.Uint32(b4[:]), uint32(len(b.v4)), b.claim(p)})
 	} else {
-		b.v6 = push(b.v6, pend[u128]{u128From(a), seq})
+		b.v6 = push(b.v6, pend[u128]{u128From(a), uint32(len(b.v6)), b.claim(p)})
 	}
 	return true
 }
 
-// addDigest decodes hex digest v of hash kind k and files it.
-func (b *Builder) addDigest(k kind, v string, seq uint32) bool {
+// store copies string value v into the chunks, reporting false for an empty value or
+// one past the 4 GiB that 32-bit offsets reach.
+func (p *pendingStrs) store(v string) (strRef, bool) {
+	if v == "" {
+		return strRef{}, false
+	}
+	need := binary.MaxVarintLen64 + len(v)
+	n := len(p.chunks)
+	if n == 0 || len(p.chunks[n-1]) >= 1<<chunkBits || cap(p.chunks[n-1])-len(p.chunks[n-1]) < need {
+		if n == 1<<(32-chunkBits) {
+			return strRef{}, false
+		}
+		size := 4 << 10
+		if n > 0 {
+			size = min(2*cap(p.chunks[n-1]), 1<<chunkBits)
+		}
+		p.chunks = append(p.chunks, make([]byte, 0, max(size, need)))
+		n++
+	}
+	c := &p.chunks[n-1]
+	off := uint32(n-1)<<chunkBits | uint32(len(*c))
+	*c = binary.AppendUvarint(*c, uint64(len(v)))
+	*c = append(*c, v...)
+	return strRef{strHash(v), off}, true
+}
+
+// value returns the bytes of the value at offset off, sharing the chunk.
+func (p *pendingStrs) value(off uint32) []byte {
+	c := p.chunks[off>>chunkBits][off&(1<<chunkBits-1):]
+	n, w := binary.Uvarint(c)
+	return c[w : w+int(n)]
+}
+
+// store decodes hex digest v of hash kind k into digests, reporting whether it is one.
+func (p *pendingHashes) store(k kind, v string) (digestRef, bool) {
 	size := k.hashSize()
-	pos := len(b.digests[k])
+	pos := len(p.digests)
 	if len(v) != 2*size || pos+size > math.MaxUint32 {
-		return false
+		return digestRef{}, false
 	}
-	b.digests[k] = grow(b.digests[k], size)[:pos+size]
-	d := b.digests[k][pos:]
+	p.digests = grow(p.digests, size)[:pos+size]
+	d := p.digests[pos:]
 	if !decodeHex(d, v) {
-		b.digests[k] = b.digests[k][:pos]
-		return false
+		p.digests = p.digests[:pos]
+		return digestRef{}, false
 	}
-	b.hashes[k] = push(b.hashes[k], pend[digestRef]{digestRef{binary.BigEndian.Uint64(d), uint32(pos)}, seq})
-	return true
+	return digestRef{binary.BigEndian.Uint64(d), uint32(pos)}, true
 }
 
 // strHash returns a 64-bit hash of s, 8 bytes at a time. Build only sorts by it, so

@@ -357,17 +357,28 @@ func TestZeroBuilder(t *testing.T) {
 	}
 }
 
+// TestBuildAgain: Build empties the Builder (it releases the values as it compiles
+// them), so a second Build holds only what was added after the first; Rejected keeps
+// counting.
 func TestBuildAgain(t *testing.T) {
 	b := NewBuilder()
 	b.Add(vigil.Indicator{Type: vigil.TypeIPv4, Value: "1.2.3.4"})
+	b.Add(vigil.Indicator{Type: vigil.TypeDomain, Value: "evil.example"})
+	b.Add(vigil.Indicator{Type: vigil.TypeIPv4, Value: "not an address"})
 	first := b.Build()
 	b.Add(vigil.Indicator{Type: vigil.TypeIPv4, Value: "1.1.1.1"})
 	second := b.Build()
-	if first.Len() != 1 || second.Len() != 2 {
-		t.Errorf("Len() = %d then %d, want 1 then 2", first.Len(), second.Len())
+	if first.Len() != 2 || second.Len() != 1 || b.Rejected() != 1 {
+		t.Errorf("Len() = %d then %d, Rejected() = %d; want 2 then 1, 1", first.Len(), second.Len(), b.Rejected())
 	}
 	if got := matches(first, vigil.Observable{Type: vigil.TypeIPv4, Value: "1.2.3.4"}); len(got) != 1 {
 		t.Errorf("first snapshot changed by a later Add: %v", got)
+	}
+	if got := matches(second, vigil.Observable{Type: vigil.TypeIPv4, Value: "1.1.1.1"}); len(got) != 1 {
+		t.Errorf("second snapshot lacks the later Add: %v", got)
+	}
+	if got := matches(second, vigil.Observable{Type: vigil.TypeDomain, Value: "evil.example"}); len(got) != 0 {
+		t.Errorf("second snapshot holds an indicator of the first Build: %v", got)
 	}
 }
 

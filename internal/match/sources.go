@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"slices"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -18,10 +19,10 @@ type claim struct {
 }
 
 // sources holds the provenance of every entry. Entry i of kind k has the claims
-// claims[starts[k][i]:starts[k][i+1]], in the order they were added.
+// claims[k][starts[k][i]:starts[k][i+1]], in the order they were added.
 type sources struct {
 	starts [numKinds][]uint32
-	claims []claim
+	claims [numKinds][]claim
 	provs  []vigil.Provenance // distinct apart from Ref, which is always empty here
 	refs   refArena
 }
@@ -30,7 +31,7 @@ type sources struct {
 // could change so that the snapshot stays immutable.
 func (s *sources) provenance(k kind, i int) []vigil.Provenance {
 	st := s.starts[k]
-	cs := s.claims[st[i]:st[i+1]]
+	cs := s.claims[k][st[i]:st[i+1]]
 	out := make([]vigil.Provenance, len(cs))
 	for j, c := range cs {
 		out[j] = s.provs[c.prov]
@@ -42,9 +43,9 @@ func (s *sources) provenance(k kind, i int) []vigil.Provenance {
 
 // bytes estimates the heap the provenance holds.
 func (s *sources) bytes() int {
-	n := int(unsafe.Sizeof(claim{}))*cap(s.claims) + cap(s.refs)
-	for _, st := range s.starts {
-		n += 4 * cap(st)
+	n := cap(s.refs)
+	for k := range numKinds {
+		n += 4*cap(s.starts[k]) + int(unsafe.Sizeof(claim{}))*cap(s.claims[k])
 	}
 	n += int(unsafe.Sizeof(vigil.Provenance{})) * cap(s.provs)
 	for i := range s.provs {
@@ -114,19 +115,29 @@ func (t *provTable) intern(p *vigil.Provenance) uint32 {
 	i, ok := t.index[key]
 	if !ok || !sameProv(&t.provs[i], p) {
 		i = uint32(len(t.provs))
-		q := *p
-		q.Ref, q.Labels = "", slices.Clone(p.Labels)
-		t.provs = append(t.provs, q)
+		t.provs = append(t.provs, ownCopy(p))
 		if t.index == nil {
 			t.index = map[provKey]uint32{}
 		}
 		if !ok {
-			t.index[key] = i
+			t.index[keyOf(&t.provs[i])] = i // the key of the copy: Add keeps nothing of p
 		}
 	}
 	t.recent[t.next] = i + 1
 	t.next = (t.next + 1) % len(t.recent)
 	return i
+}
+
+// ownCopy returns p without its Ref, its strings copied: once per distinct provenance,
+// so that the Builder keeps no part of a caller's indicator.
+func ownCopy(p *vigil.Provenance) vigil.Provenance {
+	q := *p
+	q.Ref, q.Source, q.Publisher = "", strings.Clone(p.Source), strings.Clone(p.Publisher)
+	q.Labels = slices.Clone(p.Labels)
+	for i, l := range q.Labels {
+		q.Labels[i] = strings.Clone(l)
+	}
+	return q
 }
 
 // keyOf returns the map key of p.

@@ -28,33 +28,34 @@ type strSet struct {
 	minLabels, maxLabels int
 }
 
-// newStrSet indexes values, which must be distinct.
-func newStrSet(k kind, values []hashedString) strSet {
+// newStrSet indexes n values, which must be distinct; value(i) returns the i-th, which
+// newStrSet copies.
+func newStrSet(k kind, n int, value func(int) []byte) strSet {
 	s := strSet{k: k}
-	if len(values) == 0 {
+	if n == 0 {
 		return s
 	}
 	var b strings.Builder
-	n := 0
-	for _, v := range values {
-		n += len(v.s)
+	size := 0
+	for i := range n {
+		size += len(value(i))
 	}
-	if n > math.MaxUint32 {
-		panic(fmt.Sprintf("match: %d bytes of %s values, more than 32-bit offsets reach", n, k.indicatorType()))
+	if size > math.MaxUint32 {
+		panic(fmt.Sprintf("match: %d bytes of %s values, more than 32-bit offsets reach", size, k.indicatorType()))
 	}
-	b.Grow(n)
-	s.offs = make([]uint32, 0, len(values)+1)
-	for _, v := range values {
+	b.Grow(size)
+	s.offs = make([]uint32, 0, n+1)
+	for i := range n {
 		s.offs = append(s.offs, uint32(b.Len()))
-		b.WriteString(v.s)
+		b.Write(value(i))
 	}
 	s.offs = append(s.offs, uint32(b.Len()))
 	s.arena = b.String()
 	s.seed = maphash.MakeSeed()
-	s.slots = make([]uint64, 1<<bits.Len(uint(len(values)+len(values)/3)))
+	s.slots = make([]uint64, 1<<bits.Len(uint(n+n/3)))
 	mask := uint64(len(s.slots) - 1)
 	s.minLabels, s.maxLabels = 1<<30, 0
-	for i := range values {
+	for i := range n {
 		v := s.value(i)
 		h := maphash.String(s.seed, v)
 		j := h & mask
