@@ -15,9 +15,9 @@ import (
 // (parsed addresses, decoded digests, string values back to back in one arena per
 // type, interned provenance); Build does the sorting, merging and indexing.
 type Builder struct {
-	v4     []pend[uint32]
-	v6     []pend[u128]
-	nets   []pend[netip.Prefix]
+	v4     parts[uint32]
+	v6     parts[u128]
+	nets   parts[netip.Prefix]     // all in part 0: few, and not ordered by a leading key
 	strs   [numKinds]pendingStrs   // domain, url, email, filename, ja4
 	hashes [numKinds]pendingHashes // md5, sha1, sha256, sha512 and the fingerprints
 	provs  provTable
@@ -38,6 +38,32 @@ type pend[K any] struct {
 	c   claim
 }
 
+// parts holds the values of one kind waiting for Build, split by the top bits of what
+// the kind's order compares first (an address, a hash), so that part i sorts wholly
+// before part i+1. Build then sorts the parts on several cores and compiles and
+// releases them one at a time, and no part is large enough for growing it to copy
+// megabytes.
+type parts[K any] struct {
+	p [numParts][]pend[K]
+	n int // values in all parts: the next seq
+}
+
+// numParts is the number of parts a kind's pending values are split into, by the top
+// partBits bits of a 64-bit key or the 32-bit key's top bits.
+const (
+	partBits = 6
+	numParts = 1 << partBits
+)
+
+// add files key with claim c in part i.
+func (ps *parts[K]) add(i int, key K, c claim) {
+	ps.p[i] = append(ps.p[i], pend[K]{key, uint32(ps.n), c})
+	ps.n++
+}
+
+// part64 returns the part of a value whose order starts with key x.
+func part64(x uint64) int { return int(x >> (64 - partBits)) }
+
 // pendingStrs holds the string values of one kind added since the last Build: each
 // value's bytes, after a uvarint length, back to back in chunks, named by the chunk's
 // number in the top bits of an offset and the position in it in the chunkBits below.
@@ -45,8 +71,9 @@ type pend[K any] struct {
 // and let the garbage collector skip the bytes; chunks rather than one growing slice
 // spare copying it and the spare half a doubling leaves.
 type pendingStrs struct {
-	refs   []pend[strRef]
+	refs   parts[strRef] // by the top bits of the value's strHash
 	chunks [][]byte
+	size   int // bytes of all the values, lengths apart
 }
 
 // chunkBits is the number of offset bits a position in a chunk takes: chunks grow from
@@ -63,7 +90,7 @@ type strRef struct {
 // pendingHashes holds the digests of one hash kind added since the last Build, decoded,
 // back to back in digests.
 type pendingHashes struct {
-	refs    []pend[digestRef]
+	refs    parts[digestRef] // by the top bits of the digest
 	digests []byte
 }
 
@@ -106,21 +133,21 @@ func (b *Builder) addValue(k kind, v string, p *vigil.Provenance) bool {
 		if err != nil {
 			return false
 		}
-		b.nets = push(b.nets, pend[netip.Prefix]{n.Masked(), uint32(len(b.nets)), b.claim(p)})
+		b.nets.add(0, n.Masked(), b.claim(p))
 	case k.hashSize() > 0:
 		h := &b.hashes[k]
 		ref, ok := h.store(k, v)
 		if !ok {
 			return false
 		}
-		h.refs = push(h.refs, pend[digestRef]{ref, uint32(len(h.refs)), b.claim(p)})
+		h.refs.add(part64(ref.prefix), ref, b.claim(p))
 	default:
 		s := &b.strs[k]
 		ref, ok := s.store(v)
 		if !ok {
 			return false
 		}
-		s.refs = push(s.refs, pend[strRef]{ref, uint32(len(s.refs)), b.claim(p)})
+		s.refs.add(part64(ref.h), ref, b.claim(p))
 	}
 	return true
 }
@@ -139,9 +166,11 @@ func (b *Builder) addAddr(v string, p *vigil.Provenance) bool {
 	}
 	if a = a.Unmap(); a.Is4() {
 		b4 := a.As4()
-		b.v4 = push(b.v4, pend[uint32]{binary.BigEndian.Uint32(b4[:]), uint32(len(b.v4)), b.claim(p)})
+		x := binary.BigEndian.Uint32(b4[:])
+		b.v4.add(int(x>>(32-partBits)), x, b.claim(p))
 	} else {
-		b.v6 = push(b.v6, pend[u128]{u128From(a), uint32(len(b.v6)), b.claim(p)})
+		x := u128From(a)
+		b.v6.add(part64(x.hash()), x, b.claim(p))
 	}
 	return true
 }
@@ -167,6 +196,7 @@ func (p *pendingStrs) store(v string) (strRef, bool) {
 	}
 	c := &p.chunks[n-1]
 	off := uint32(n-1)<<chunkBits | uint32(len(*c))
+	p.size += len(v)
 	*c = binary.AppendUvarint(*c, uint64(len(v)))
 	*c = append(*c, v...)
 	return strRef{strHash(v), off}, true
@@ -220,15 +250,10 @@ func le64(s string) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// push appends v to s, doubling the capacity when s is full. The runtime grows large
-// slices by only 1.25x, which for the Builder's multi-megabyte slices copies every
-// element about four times over; doubling copies it about once.
-func push[T any](s []T, v T) []T {
-	return append(grow(s, 1), v)
-}
-
 // grow returns s with room for n more elements, at least doubling its capacity when
-// it has to grow.
+// it has to grow. The runtime grows large slices by only 1.25x, which for a
+// multi-megabyte slice copies every element about four times over; doubling copies it
+// about once.
 func grow[T any](s []T, n int) []T {
 	if cap(s)-len(s) >= n {
 		return s

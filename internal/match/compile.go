@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -16,36 +17,39 @@ import (
 
 // Build compiles everything added since the Builder was made or last built into a
 // Snapshot, and empties the Builder: adding more and building again yields a Snapshot
-// of the later indicators only (Rejected keeps counting). Each type's pending values
-// are released as soon as that type is compiled, so that the heap holds the Snapshot so
-// far and the values not yet compiled rather than both in full.
+// of the later indicators only (Rejected keeps counting). Pending values are released
+// part by part as they are compiled, so that the heap holds the Snapshot so far and
+// the values not yet compiled rather than both in full.
 //
-// The types are compiled on up to GOMAXPROCS goroutines, the largest first (it frees
-// most and takes longest); each type's table depends only on its own values, so the
-// Snapshot is the same however many goroutines there are.
+// Build runs on up to GOMAXPROCS goroutines: first it sorts every part of every kind,
+// then it compiles the kinds, the largest first (it takes longest). Each part's order
+// and each kind's table depend only on its own values, so the Snapshot is the same
+// however many goroutines there are.
 func (b *Builder) Build() *Snapshot {
 	s := &Snapshot{}
-	jobs := b.jobs(s)
-	slices.SortStableFunc(jobs, func(x, y job) int { return cmp.Compare(y.size, x.size) })
 	workers := b.workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	run(jobs, workers)
+	sorts, compiles := b.jobs(s)
+	run(sorts, workers)
+	clear(sorts)
+	run(compiles, workers)
 	s.src.provs, s.src.refs = b.provs.provs, shrink(b.refs)
 	*b = Builder{bad: b.bad, workers: b.workers}
 	s.bytes = s.memory()
 	return s
 }
 
-// job compiles one kind into the Snapshot; size is its pending bytes.
+// job is a piece of Build's work; size orders them, the largest first.
 type job struct {
 	size int
 	run  func()
 }
 
-// run runs jobs on up to workers goroutines, taking them in order.
+// run runs jobs on up to workers goroutines, the largest first.
 func run(jobs []job, workers int) {
+	slices.SortStableFunc(jobs, func(x, y job) int { return cmp.Compare(y.size, x.size) })
 	if workers <= 1 {
 		for _, j := range jobs {
 			j.run()
@@ -64,120 +68,141 @@ func run(jobs []job, workers int) {
 	wg.Wait()
 }
 
-// jobs returns one job a kind. Each writes only its own kind's table and sources in s
-// and drops its own kind's pending values from b; all of them only read b's
-// provenance and Refs.
-func (b *Builder) jobs(s *Snapshot) []job {
+// jobs returns the jobs that sort the parts of every kind, and one job a kind that
+// compiles it into s. A job writes only its own part or kind (its table and sources in
+// s, its pending values in b); all of them read b's provenance and Refs.
+func (b *Builder) jobs(s *Snapshot) (sorts, compiles []job) {
 	d := dedup{provs: b.provs.provs, refs: b.refs}
-	jobs := []job{
-		{16 * len(b.v4), func() {
-			p := compile(&s.src, kIPv4, d, b.v4, cmp.Compare[uint32])
-			s.v4 = newV4Set(keys(p))
-			b.v4 = nil
-		}},
-		{32 * len(b.v6), func() {
-			p := compile(&s.src, kIPv6, d, b.v6, compareHashed6)
-			s.v6 = newV6Set(keys(p))
-			b.v6 = nil
-		}},
-		{48 * len(b.nets), func() {
-			p := compile(&s.src, kCIDR, d, b.nets, netip.Prefix.Compare)
-			s.nets = newNetSet(keys(p))
-			b.nets = nil
-		}},
+	sorts = slices.Concat(sortJobs(&b.v4, cmp.Compare[uint32]), sortJobs(&b.v6, compareHashed6),
+		sortJobs(&b.nets, netip.Prefix.Compare))
+	compiles = []job{
+		{16 * b.v4.n, func() { s.v4 = newV4Set(compileKeys(&s.src, kIPv4, d, &b.v4, cmp.Compare[uint32])) }},
+		{32 * b.v6.n, func() { s.v6 = newV6Set(compileKeys(&s.src, kIPv6, d, &b.v6, compareHashed6)) }},
+		{48 * b.nets.n, func() { s.nets = newNetSet(compileKeys(&s.src, kCIDR, d, &b.nets, netip.Prefix.Compare)) }},
 	}
 	for _, k := range []kind{kDomain, kURL, kEmail, kFilename, kJA4} {
 		ps := &b.strs[k]
-		jobs = append(jobs, job{24*len(ps.refs) + len(ps.chunks)<<chunkBits, func() {
-			*s.strSet(k) = ps.compile(&s.src, k, d)
-			*ps = pendingStrs{}
-		}})
+		sorts = append(sorts, sortJobs(&ps.refs, ps.compare)...)
+		compiles = append(compiles, job{24*ps.refs.n + ps.size, func() { *s.strSet(k) = ps.compile(&s.src, k, d) }})
 	}
 	for _, k := range []kind{kMD5, kSHA1, kSHA256, kSHA512, kX509SHA1, kX509SHA256, kJA3, kJA3S} {
 		ph := &b.hashes[k]
-		jobs = append(jobs, job{24*len(ph.refs) + len(ph.digests), func() {
-			*s.hashSet(k) = ph.compile(&s.src, k, d)
-			*ph = pendingHashes{}
-		}})
+		sorts = append(sorts, sortJobs(&ph.refs, ph.compare(k))...)
+		compiles = append(compiles, job{24*ph.refs.n + len(ph.digests), func() { *s.hashSet(k) = ph.compile(&s.src, k, d) }})
+	}
+	return sorts, compiles
+}
+
+// sortJobs returns a job for each part of ps that sorts it by compare, then Add order.
+func sortJobs[K any](ps *parts[K], compare func(K, K) int) []job {
+	var jobs []job
+	for i := range ps.p {
+		if len(ps.p[i]) > 1 {
+			jobs = append(jobs, job{len(ps.p[i]), func() {
+				slices.SortFunc(ps.p[i], func(x, y pend[K]) int {
+					if r := compare(x.key, y.key); r != 0 {
+						return r
+					}
+					return cmp.Compare(x.seq, y.seq)
+				})
+			}})
+		}
 	}
 	return jobs
 }
 
-// compile compiles the pending string values of kind k.
-func (p *pendingStrs) compile(src *sources, k kind, d dedup) strSet {
-	refs := compile(src, k, d, p.refs, func(x, y strRef) int {
-		if r := cmp.Compare(x.h, y.h); r != 0 {
-			return r
-		}
-		return bytes.Compare(p.value(x.off), p.value(y.off))
-	})
-	return newStrSet(k, len(refs), func(i int) []byte { return p.value(refs[i].key.off) })
+// compileKeys compiles the sorted parts of ps and returns the distinct keys in order.
+func compileKeys[K any](src *sources, k kind, d dedup, ps *parts[K], compare func(K, K) int) []K {
+	keys := make([]K, 0, ps.n)
+	compile(src, k, d, ps, compare, func(p pend[K]) { keys = append(keys, p.key) })
+	return shrink(keys)
 }
 
-// compile compiles the pending digests of hash kind k.
-func (p *pendingHashes) compile(src *sources, k kind, d dedup) hashSet {
+// compare orders string values by strHash, then by content.
+func (p *pendingStrs) compare(x, y strRef) int {
+	if r := cmp.Compare(x.h, y.h); r != 0 {
+		return r
+	}
+	return bytes.Compare(p.value(x.off), p.value(y.off))
+}
+
+// compile compiles the sorted parts of string kind k, copying the distinct values into
+// the set's arena part by part, and releases the chunks before indexing them.
+func (p *pendingStrs) compile(src *sources, k kind, d dedup) strSet {
+	var arena strings.Builder
+	arena.Grow(p.size)
+	offs := make([]uint32, 1, p.refs.n+1)
+	n := compile(src, k, d, &p.refs, p.compare, func(r pend[strRef]) {
+		arena.Write(p.value(r.key.off))
+		offs = append(offs, uint32(arena.Len()))
+	})
+	*p = pendingStrs{}
+	if n == 0 {
+		return strSet{k: k}
+	}
+	return newStrSet(k, shrinkString(arena.String(), arena.Cap()), shrink(offs))
+}
+
+// shrinkString returns s, held in cap bytes, without spare capacity, copying when the
+// spare is worth reclaiming.
+func shrinkString(s string, cap int) string {
+	if cap-len(s) <= len(s)/16 {
+		return s
+	}
+	return strings.Clone(s)
+}
+
+// compare returns the order of digests of hash kind k: by their first 8 bytes, then whole.
+func (p *pendingHashes) compare(k kind) func(x, y digestRef) int {
 	size := k.hashSize()
-	digest := func(r digestRef) []byte { return p.digests[r.pos : int(r.pos)+size] }
-	refs := compile(src, k, d, p.refs, func(x, y digestRef) int {
+	return func(x, y digestRef) int {
 		if r := cmp.Compare(x.prefix, y.prefix); r != 0 {
 			return r
 		}
-		return bytes.Compare(digest(x), digest(y))
-	})
-	packed := make([]byte, 0, len(refs)*size)
-	for _, r := range refs {
-		packed = append(packed, digest(r.key)...)
+		return bytes.Compare(p.digests[x.pos:int(x.pos)+size], p.digests[y.pos:int(y.pos)+size])
 	}
-	return newHashSet(k, packed)
 }
 
-// keys returns the keys of p in a slice of their own.
-func keys[K any](p []pend[K]) []K {
-	out := make([]K, len(p))
-	for i := range p {
-		out[i] = p[i].key
-	}
-	return out
+// compile compiles the sorted parts of hash kind k into a set of packed digests.
+func (p *pendingHashes) compile(src *sources, k kind, d dedup) hashSet {
+	size := k.hashSize()
+	packed := make([]byte, 0, p.refs.n*size)
+	compile(src, k, d, &p.refs, p.compare(k), func(r pend[digestRef]) {
+		packed = append(packed, p.digests[r.key.pos:int(r.key.pos)+size]...)
+	})
+	*p = pendingHashes{}
+	return newHashSet(k, shrink(packed))
 }
 
-// compile sorts the values p pending for kind k, merges equal ones, records the merged
-// claims of each in src and returns the distinct values in sorted order, moved to the
-// front of p.
-func compile[K any](src *sources, k kind, d dedup, p []pend[K], compare func(K, K) int) []pend[K] {
-	slices.SortFunc(p, func(x, y pend[K]) int {
-		if r := compare(x.key, y.key); r != 0 {
-			return r
+// compile merges the values of kind k pending in ps, whose parts are sorted, records
+// the merged claims of each in src, and calls emit with each distinct value in order.
+// It releases each part once merged and returns the number of distinct values.
+func compile[K any](src *sources, k kind, d dedup, ps *parts[K], compare func(K, K) int, emit func(pend[K])) int {
+	starts := make([]uint32, 0, ps.n+1)
+	claims := make([]claim, 0, ps.n)
+	for part := range ps.p {
+		p := ps.p[part]
+		for i := 0; i < len(p); {
+			j := i + 1
+			for j < len(p) && compare(p[i].key, p[j].key) == 0 {
+				j++
+			}
+			starts = append(starts, uint32(len(claims)))
+			claims = addClaims(&d, claims, p[i:j])
+			emit(p[i])
+			i = j
 		}
-		return cmp.Compare(x.seq, y.seq)
-	})
-	n := 0
-	for i := range p {
-		if i == 0 || compare(p[i-1].key, p[i].key) != 0 {
-			n++
-		}
+		ps.p[part] = nil
 	}
+	n := len(starts)
 	if n > maxIndex {
 		panic(fmt.Sprintf("match: %d distinct %s indicators, more than the %d an ID can name", n, k.indicatorType(), maxIndex))
 	}
-	if n == 0 {
-		return p[:0]
+	if n > 0 {
+		src.starts[k] = shrink(append(starts, uint32(len(claims))))
+		src.claims[k] = shrink(claims)
 	}
-	starts := make([]uint32, 0, n+1)
-	claims := make([]claim, 0, len(p))
-	w := 0
-	for i := 0; i < len(p); {
-		j := i + 1
-		for j < len(p) && compare(p[i].key, p[j].key) == 0 {
-			j++
-		}
-		starts = append(starts, uint32(len(claims)))
-		claims = addClaims(&d, claims, p[i:j])
-		p[w] = p[i] // w <= i: the run's claims are read already
-		w, i = w+1, j
-	}
-	src.starts[k] = append(starts, uint32(len(claims)))
-	src.claims[k] = shrink(claims)
-	return p[:n]
+	return n
 }
 
 // dedup drops the claims that repeat an earlier claim on the same entry. It reads the

@@ -9,8 +9,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"hash/maphash"
 	"math/rand/v2"
 	"net/netip"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -488,4 +490,38 @@ func neighbour(v string) string {
 		return a.Next().Unmap().String()
 	}
 	return v[:len(v)-1] + map[bool]string{true: "1", false: "0"}[v[len(v)-1] == '0']
+}
+
+// TestBuildParallelIsSequential: Build compiles on several goroutines, and the Snapshot
+// must be the one a single goroutine compiles, field for field, but for the seeds of
+// the string tables' hashes (random by design) and so the slots they place values in.
+// Every fourth value is added again from another source, so that entries merge.
+func TestBuildParallelIsSequential(t *testing.T) {
+	c := newCorpus(20_000)
+	build := func(workers int) *Snapshot {
+		b := &Builder{workers: workers}
+		for i, v := range c.values {
+			p := c.provs[i%len(c.provs)]
+			p.Ref = fmt.Sprint(i)
+			b.Add(vigil.Indicator{Type: c.types[i], Value: v, Provenance: p})
+			if i%4 == 0 {
+				p.Source = "again"
+				b.Add(vigil.Indicator{Type: c.types[i], Value: v, Provenance: p})
+			}
+		}
+		s := b.Build()
+		for k := range numKinds {
+			if t := s.strSet(k); t != nil {
+				t.seed, t.slots = maphash.Seed{}, nil
+			}
+		}
+		return s
+	}
+	seq, par := build(1), build(4)
+	if seq.Len() < 15_000 {
+		t.Fatalf("Len() = %d: the corpus is not what the test needs", seq.Len())
+	}
+	if !reflect.DeepEqual(seq, par) {
+		t.Errorf("a parallel Build differs from a sequential one")
+	}
 }

@@ -1,9 +1,7 @@
 package match
 
 import (
-	"fmt"
 	"hash/maphash"
-	"math"
 	"math/bits"
 	"strings"
 )
@@ -28,29 +26,11 @@ type strSet struct {
 	minLabels, maxLabels int
 }
 
-// newStrSet indexes n values, which must be distinct; value(i) returns the i-th, which
-// newStrSet copies.
-func newStrSet(k kind, n int, value func(int) []byte) strSet {
-	s := strSet{k: k}
-	if n == 0 {
-		return s
-	}
-	var b strings.Builder
-	size := 0
-	for i := range n {
-		size += len(value(i))
-	}
-	if size > math.MaxUint32 {
-		panic(fmt.Sprintf("match: %d bytes of %s values, more than 32-bit offsets reach", size, k.indicatorType()))
-	}
-	b.Grow(size)
-	s.offs = make([]uint32, 0, n+1)
-	for i := range n {
-		s.offs = append(s.offs, uint32(b.Len()))
-		b.Write(value(i))
-	}
-	s.offs = append(s.offs, uint32(b.Len()))
-	s.arena = b.String()
+// newStrSet indexes distinct values, entry i being arena[offs[i]:offs[i+1]]; offs
+// has one more element than there are values, at least two.
+func newStrSet(k kind, arena string, offs []uint32) strSet {
+	n := len(offs) - 1
+	s := strSet{k: k, arena: arena, offs: offs}
 	s.seed = maphash.MakeSeed()
 	s.slots = make([]uint64, 1<<bits.Len(uint(n+n/3)))
 	mask := uint64(len(s.slots) - 1)
