@@ -64,21 +64,12 @@ func (ps *parts[K]) add(i int, key K, c claim) {
 // part64 returns the part of a value whose order starts with key x.
 func part64(x uint64) int { return int(x >> (64 - partBits)) }
 
-// pendingStrs holds the string values of one kind added since the last Build: each
-// value's bytes, after a uvarint length, back to back in chunks, named by the chunk's
-// number in the top bits of an offset and the position in it in the chunkBits below.
-// Chunks rather than a string each spare an allocation and a 16-byte header a value
-// and let the garbage collector skip the bytes; chunks rather than one growing slice
-// spare copying it and the spare half a doubling leaves.
+// pendingStrs holds the string values of one kind added since the last Build, their
+// bytes in an arena.
 type pendingStrs struct {
-	refs   parts[strRef] // by the top bits of the value's strHash
-	chunks [][]byte
-	size   int // bytes of all the values, lengths apart
+	refs  parts[strRef] // by the top bits of the value's strHash
+	bytes arena
 }
-
-// chunkBits is the number of offset bits a position in a chunk takes: chunks grow from
-// 4 KiB (small Builders, such as an Apply's) to 1 MiB, or to one value's size past that.
-const chunkBits = 20
 
 // strRef is a pending string value: its strHash, which Build sorts by first so that
 // nearly every comparison is of two integers, and its offset in the kind's arena.
@@ -175,39 +166,18 @@ func (b *Builder) addAddr(v string, p *vigil.Provenance) bool {
 	return true
 }
 
-// store copies string value v into the chunks, reporting false for an empty value or
-// one past the 4 GiB that 32-bit offsets reach.
+// store copies string value v into the arena, reporting false for an empty value or
+// one past what the arena holds.
 func (p *pendingStrs) store(v string) (strRef, bool) {
 	if v == "" {
 		return strRef{}, false
 	}
-	need := binary.MaxVarintLen64 + len(v)
-	n := len(p.chunks)
-	if n == 0 || len(p.chunks[n-1]) >= 1<<chunkBits || cap(p.chunks[n-1])-len(p.chunks[n-1]) < need {
-		if n == 1<<(32-chunkBits) {
-			return strRef{}, false
-		}
-		size := 4 << 10
-		if n > 0 {
-			size = min(2*cap(p.chunks[n-1]), 1<<chunkBits)
-		}
-		p.chunks = append(p.chunks, make([]byte, 0, max(size, need)))
-		n++
-	}
-	c := &p.chunks[n-1]
-	off := uint32(n-1)<<chunkBits | uint32(len(*c))
-	p.size += len(v)
-	*c = binary.AppendUvarint(*c, uint64(len(v)))
-	*c = append(*c, v...)
-	return strRef{strHash(v), off}, true
+	off, ok := p.bytes.add(v)
+	return strRef{strHash(v), off}, ok
 }
 
-// value returns the bytes of the value at offset off, sharing the chunk.
-func (p *pendingStrs) value(off uint32) []byte {
-	c := p.chunks[off>>chunkBits][off&(1<<chunkBits-1):]
-	n, w := binary.Uvarint(c)
-	return c[w : w+int(n)]
-}
+// value returns the bytes of the value at offset off, sharing the arena.
+func (p *pendingStrs) value(off uint32) []byte { return p.bytes.get(off) }
 
 // store decodes hex digest v of hash kind k into digests, reporting whether it is one.
 func (p *pendingHashes) store(k kind, v string) (digestRef, bool) {

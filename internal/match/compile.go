@@ -35,7 +35,7 @@ func (b *Builder) Build() *Snapshot {
 	run(sorts, workers)
 	clear(sorts)
 	run(compiles, workers)
-	s.src.provs, s.src.refs = b.provs.provs, shrink(b.refs)
+	s.src.provs, s.src.refs = b.provs.provs, b.refs
 	*b = Builder{bad: b.bad, workers: b.workers}
 	s.bytes = s.memory()
 	return s
@@ -83,7 +83,7 @@ func (b *Builder) jobs(s *Snapshot) (sorts, compiles []job) {
 	for _, k := range []kind{kDomain, kURL, kEmail, kFilename, kJA4} {
 		ps := &b.strs[k]
 		sorts = append(sorts, sortJobs(&ps.refs, ps.compare)...)
-		compiles = append(compiles, job{24*ps.refs.n + ps.size, func() { *s.strSet(k) = ps.compile(&s.src, k, d) }})
+		compiles = append(compiles, job{24*ps.refs.n + ps.bytes.size, func() { *s.strSet(k) = ps.compile(&s.src, k, d) }})
 	}
 	for _, k := range []kind{kMD5, kSHA1, kSHA256, kSHA512, kX509SHA1, kX509SHA256, kJA3, kJA3S} {
 		ph := &b.hashes[k]
@@ -130,7 +130,7 @@ func (p *pendingStrs) compare(x, y strRef) int {
 // the set's arena part by part, and releases the chunks before indexing them.
 func (p *pendingStrs) compile(src *sources, k kind, d dedup) strSet {
 	var arena strings.Builder
-	arena.Grow(p.size)
+	arena.Grow(p.bytes.size)
 	offs := make([]uint32, 1, p.refs.n+1)
 	n := compile(src, k, d, &p.refs, p.compare, func(r pend[strRef]) {
 		arena.Write(p.value(r.key.off))

@@ -2,8 +2,6 @@ package match
 
 import (
 	"bytes"
-	"encoding/binary"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -43,7 +41,7 @@ func (s *sources) provenance(k kind, i int) []vigil.Provenance {
 
 // bytes estimates the heap the provenance holds.
 func (s *sources) bytes() int {
-	n := cap(s.refs)
+	n := s.refs.bytes()
 	for k := range numKinds {
 		n += 4*cap(s.starts[k]) + int(unsafe.Sizeof(claim{}))*cap(s.claims[k])
 	}
@@ -57,29 +55,21 @@ func (s *sources) bytes() int {
 	return n
 }
 
-// refArena stores Refs back to back, each as a uvarint length and its bytes. A Ref is
-// named by its offset; offset 0 holds the empty Ref.
-type refArena []byte
+// refArena stores Refs in an arena. A Ref is named by its offset; offset 0 holds the
+// empty Ref.
+type refArena struct{ arena }
 
-// add stores ref and returns its offset. It stores "" (offset 0) when the arena would
-// outgrow 32-bit offsets: past 4 GiB of Refs, a Ref is the first thing to give up.
+// add stores ref and returns its offset. It stores "" (offset 0) when the arena is
+// full: past 4 GiB of Refs, a Ref is the first thing to give up.
 func (a *refArena) add(ref string) uint32 {
-	if len(*a) == 0 {
-		*a = append(*a, 0) // the empty Ref
+	if len(a.chunks) == 0 {
+		a.arena.add("") // offset 0
 	}
-	if len(ref) == 0 || len(*a)+len(ref)+binary.MaxVarintLen64 > math.MaxUint32 {
+	if ref == "" {
 		return 0
 	}
-	off := uint32(len(*a))
-	*a = binary.AppendUvarint(grow(*a, binary.MaxVarintLen32+len(ref)), uint64(len(ref)))
-	*a = append(*a, ref...)
+	off, _ := a.arena.add(ref)
 	return off
-}
-
-// get returns the Ref at offset off, sharing the arena's bytes.
-func (a refArena) get(off uint32) []byte {
-	n, w := binary.Uvarint(a[off:])
-	return a[int(off)+w : int(off)+w+int(n)]
 }
 
 // provTable interns provenance, ignoring Ref: a feed's indicators nearly all share one
