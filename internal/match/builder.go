@@ -15,9 +15,9 @@ import (
 // (parsed addresses, decoded digests, string values back to back in one arena per
 // type, interned provenance); Build does the sorting, merging and indexing.
 type Builder struct {
-	v4     parts[uint32]
-	v6     parts[u128]
-	nets   parts[netip.Prefix]     // all in part 0: few, and not ordered by a leading key
+	v4     parts[uint64]             // address<<32 | seq
+	v6     parts[seqd[u128]]         // by the top bits of the address's hash
+	nets   parts[seqd[netip.Prefix]] // all in part 0: few, and not ordered by a leading key
 	strs   [numKinds]pendingStrs   // domain, url, email, filename, ja4
 	hashes [numKinds]pendingHashes // md5, sha1, sha256, sha512 and the fingerprints
 	provs  provTable
@@ -30,12 +30,18 @@ type Builder struct {
 	workers int
 }
 
-// pend is one added value waiting for Build with its claim; seq is its Add order among
-// the values of its kind, which orders the claims on an entry.
+// pend is one added value waiting for Build with its claim. Its key holds, besides the
+// value, its Add order among the values of its kind (a seq or an offset that grows with
+// each Add), last in the key's order: Build orders the claims on an entry by it.
 type pend[K any] struct {
 	key K
-	seq uint32
 	c   claim
+}
+
+// seqd is a value with its Add order.
+type seqd[V any] struct {
+	v   V
+	seq uint32
 }
 
 // parts holds the values of one kind waiting for Build, split by the top bits of what
@@ -57,12 +63,15 @@ const (
 
 // add files key with claim c in part i.
 func (ps *parts[K]) add(i int, key K, c claim) {
-	ps.p[i] = append(ps.p[i], pend[K]{key, uint32(ps.n), c})
+	ps.p[i] = append(ps.p[i], pend[K]{key, c})
 	ps.n++
 }
 
 // part64 returns the part of a value whose order starts with key x.
 func part64(x uint64) int { return int(x >> (64 - partBits)) }
+
+// part32 returns the part of a value whose order starts with key x.
+func part32(x uint32) int { return int(x >> (32 - partBits)) }
 
 // pendingStrs holds the string values of one kind added since the last Build, their
 // bytes in an arena.
@@ -71,10 +80,11 @@ type pendingStrs struct {
 	bytes arena
 }
 
-// strRef is a pending string value: its strHash, which Build sorts by first so that
-// nearly every comparison is of two integers, and its offset in the kind's arena.
+// strRef is a pending string value: the top half of its strHash, which Build sorts by
+// first so that nearly every comparison is of two integers, and its offset in the
+// kind's arena, which grows with each Add. With the claim, 16 bytes a value.
 type strRef struct {
-	h   uint64
+	h   uint32
 	off uint32
 }
 
@@ -85,7 +95,8 @@ type pendingHashes struct {
 	digests []byte
 }
 
-// digestRef is a digest in pendingHashes.digests: its first 8 bytes, big-endian, and its position.
+// digestRef is a digest in pendingHashes.digests: its first 8 bytes, big-endian, and
+// its position, which grows with each Add.
 type digestRef struct {
 	prefix uint64
 	pos    uint32
@@ -124,7 +135,7 @@ func (b *Builder) addValue(k kind, v string, p *vigil.Provenance) bool {
 		if err != nil {
 			return false
 		}
-		b.nets.add(0, n.Masked(), b.claim(p))
+		b.nets.add(0, seqd[netip.Prefix]{n.Masked(), uint32(b.nets.n)}, b.claim(p))
 	case k.hashSize() > 0:
 		h := &b.hashes[k]
 		ref, ok := h.store(k, v)
@@ -138,7 +149,7 @@ func (b *Builder) addValue(k kind, v string, p *vigil.Provenance) bool {
 		if !ok {
 			return false
 		}
-		s.refs.add(part64(ref.h), ref, b.claim(p))
+		s.refs.add(part32(ref.h), ref, b.claim(p))
 	}
 	return true
 }
@@ -158,10 +169,10 @@ func (b *Builder) addAddr(v string, p *vigil.Provenance) bool {
 	if a = a.Unmap(); a.Is4() {
 		b4 := a.As4()
 		x := binary.BigEndian.Uint32(b4[:])
-		b.v4.add(int(x>>(32-partBits)), x, b.claim(p))
+		b.v4.add(part32(x), uint64(x)<<32|uint64(b.v4.n), b.claim(p))
 	} else {
 		x := u128From(a)
-		b.v6.add(part64(x.hash()), x, b.claim(p))
+		b.v6.add(part64(x.hash()), seqd[u128]{x, uint32(b.v6.n)}, b.claim(p))
 	}
 	return true
 }
@@ -173,7 +184,7 @@ func (p *pendingStrs) store(v string) (strRef, bool) {
 		return strRef{}, false
 	}
 	off, ok := p.bytes.add(v)
-	return strRef{strHash(v), off}, ok
+	return strRef{uint32(strHash(v) >> 32), off}, ok
 }
 
 // value returns the bytes of the value at offset off, sharing the arena.

@@ -73,66 +73,91 @@ func run(jobs []job, workers int) {
 // s, its pending values in b); all of them read b's provenance and Refs.
 func (b *Builder) jobs(s *Snapshot) (sorts, compiles []job) {
 	d := dedup{provs: b.provs.provs, refs: b.refs}
-	sorts = slices.Concat(sortJobs(&b.v4, cmp.Compare[uint32]), sortJobs(&b.v6, compareHashed6),
-		sortJobs(&b.nets, netip.Prefix.Compare))
+	sorts = slices.Concat(sortJobs(&b.v4, cmp.Compare[uint64]), sortJobs(&b.v6, bySeq(compareHashed6)),
+		sortJobs(&b.nets, bySeq(netip.Prefix.Compare)))
 	compiles = []job{
-		{16 * b.v4.n, func() { s.v4 = newV4Set(compileKeys(&s.src, kIPv4, d, &b.v4, cmp.Compare[uint32])) }},
-		{32 * b.v6.n, func() { s.v6 = newV6Set(compileKeys(&s.src, kIPv6, d, &b.v6, compareHashed6)) }},
-		{48 * b.nets.n, func() { s.nets = newNetSet(compileKeys(&s.src, kCIDR, d, &b.nets, netip.Prefix.Compare)) }},
+		{16 * b.v4.n, func() {
+			addrs := compileKeys(&s.src, kIPv4, d, &b.v4, func(x, y uint64) bool { return x>>32 == y>>32 },
+				func(x uint64) uint32 { return uint32(x >> 32) })
+			s.v4 = newV4Set(addrs)
+		}},
+		{32 * b.v6.n, func() { s.v6 = newV6Set(compileKeys(&s.src, kIPv6, d, &b.v6, sameValue, valueOf)) }},
+		{48 * b.nets.n, func() { s.nets = newNetSet(compileKeys(&s.src, kCIDR, d, &b.nets, sameValue, valueOf)) }},
 	}
 	for _, k := range []kind{kDomain, kURL, kEmail, kFilename, kJA4} {
 		ps := &b.strs[k]
-		sorts = append(sorts, sortJobs(&ps.refs, ps.compare)...)
-		compiles = append(compiles, job{24*ps.refs.n + ps.bytes.size, func() { *s.strSet(k) = ps.compile(&s.src, k, d) }})
+		sorts = append(sorts, sortJobs(&ps.refs, ps.order)...)
+		compiles = append(compiles, job{16*ps.refs.n + ps.bytes.size, func() { *s.strSet(k) = ps.compile(&s.src, k, d) }})
 	}
 	for _, k := range []kind{kMD5, kSHA1, kSHA256, kSHA512, kX509SHA1, kX509SHA256, kJA3, kJA3S} {
 		ph := &b.hashes[k]
-		sorts = append(sorts, sortJobs(&ph.refs, ph.compare(k))...)
+		sorts = append(sorts, sortJobs(&ph.refs, ph.order(k))...)
 		compiles = append(compiles, job{24*ph.refs.n + len(ph.digests), func() { *s.hashSet(k) = ph.compile(&s.src, k, d) }})
 	}
 	return sorts, compiles
 }
 
-// sortJobs returns a job for each part of ps that sorts it by compare, then Add order.
-func sortJobs[K any](ps *parts[K], compare func(K, K) int) []job {
+// sortJobs returns a job for each part of ps that sorts it by order, which must order
+// every pair of keys in a kind (the Add order last).
+func sortJobs[K any](ps *parts[K], order func(K, K) int) []job {
 	var jobs []job
 	for i := range ps.p {
 		if len(ps.p[i]) > 1 {
 			jobs = append(jobs, job{len(ps.p[i]), func() {
-				slices.SortFunc(ps.p[i], func(x, y pend[K]) int {
-					if r := compare(x.key, y.key); r != 0 {
-						return r
-					}
-					return cmp.Compare(x.seq, y.seq)
-				})
+				slices.SortFunc(ps.p[i], func(x, y pend[K]) int { return order(x.key, y.key) })
 			}})
 		}
 	}
 	return jobs
 }
 
-// compileKeys compiles the sorted parts of ps and returns the distinct keys in order.
-func compileKeys[K any](src *sources, k kind, d dedup, ps *parts[K], compare func(K, K) int) []K {
-	keys := make([]K, 0, ps.n)
-	compile(src, k, d, ps, compare, func(p pend[K]) { keys = append(keys, p.key) })
+// bySeq returns the order of values by compare, then by Add order.
+func bySeq[V any](compare func(V, V) int) func(x, y seqd[V]) int {
+	return func(x, y seqd[V]) int {
+		if r := compare(x.v, y.v); r != 0 {
+			return r
+		}
+		return cmp.Compare(x.seq, y.seq)
+	}
+}
+
+// sameValue reports whether x and y are the same value, whatever their Add order.
+func sameValue[V comparable](x, y seqd[V]) bool { return x.v == y.v }
+
+// valueOf returns x's value.
+func valueOf[V any](x seqd[V]) V { return x.v }
+
+// compileKeys compiles the sorted parts of ps and returns the value of each distinct key, in order.
+func compileKeys[K, V any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K) bool, value func(K) V) []V {
+	keys := make([]V, 0, ps.n)
+	compile(src, k, d, ps, same, func(p pend[K]) { keys = append(keys, value(p.key)) })
 	return shrink(keys)
 }
 
-// compare orders string values by strHash, then by content.
-func (p *pendingStrs) compare(x, y strRef) int {
+// order orders string values by the top half of their strHash, then by content, then
+// by Add order.
+func (p *pendingStrs) order(x, y strRef) int {
 	if r := cmp.Compare(x.h, y.h); r != 0 {
 		return r
 	}
-	return bytes.Compare(p.value(x.off), p.value(y.off))
+	if r := bytes.Compare(p.value(x.off), p.value(y.off)); r != 0 {
+		return r
+	}
+	return cmp.Compare(x.off, y.off)
+}
+
+// same reports whether x and y are the same string value.
+func (p *pendingStrs) same(x, y strRef) bool {
+	return x.h == y.h && bytes.Equal(p.value(x.off), p.value(y.off))
 }
 
 // compile compiles the sorted parts of string kind k, copying the distinct values into
-// the set's arena part by part, and releases the chunks before indexing them.
+// the set's arena part by part, and releases the pending values before indexing them.
 func (p *pendingStrs) compile(src *sources, k kind, d dedup) strSet {
 	var arena strings.Builder
 	arena.Grow(p.bytes.size)
 	offs := make([]uint32, 1, p.refs.n+1)
-	n := compile(src, k, d, &p.refs, p.compare, func(r pend[strRef]) {
+	n := compile(src, k, d, &p.refs, p.same, func(r pend[strRef]) {
 		arena.Write(p.value(r.key.off))
 		offs = append(offs, uint32(arena.Len()))
 	})
@@ -152,14 +177,23 @@ func shrinkString(s string, cap int) string {
 	return strings.Clone(s)
 }
 
-// compare returns the order of digests of hash kind k: by their first 8 bytes, then whole.
-func (p *pendingHashes) compare(k kind) func(x, y digestRef) int {
+// digest returns the digest r of hash kind size size.
+func (p *pendingHashes) digest(r digestRef, size int) []byte {
+	return p.digests[r.pos : int(r.pos)+size]
+}
+
+// order returns the order of digests of hash kind k: by their first 8 bytes, then
+// whole, then by Add order.
+func (p *pendingHashes) order(k kind) func(x, y digestRef) int {
 	size := k.hashSize()
 	return func(x, y digestRef) int {
 		if r := cmp.Compare(x.prefix, y.prefix); r != 0 {
 			return r
 		}
-		return bytes.Compare(p.digests[x.pos:int(x.pos)+size], p.digests[y.pos:int(y.pos)+size])
+		if r := bytes.Compare(p.digest(x, size), p.digest(y, size)); r != 0 {
+			return r
+		}
+		return cmp.Compare(x.pos, y.pos)
 	}
 }
 
@@ -167,24 +201,26 @@ func (p *pendingHashes) compare(k kind) func(x, y digestRef) int {
 func (p *pendingHashes) compile(src *sources, k kind, d dedup) hashSet {
 	size := k.hashSize()
 	packed := make([]byte, 0, p.refs.n*size)
-	compile(src, k, d, &p.refs, p.compare(k), func(r pend[digestRef]) {
-		packed = append(packed, p.digests[r.key.pos:int(r.key.pos)+size]...)
-	})
+	same := func(x, y digestRef) bool {
+		return x.prefix == y.prefix && bytes.Equal(p.digest(x, size), p.digest(y, size))
+	}
+	compile(src, k, d, &p.refs, same, func(r pend[digestRef]) { packed = append(packed, p.digest(r.key, size)...) })
 	*p = pendingHashes{}
 	return newHashSet(k, shrink(packed))
 }
 
 // compile merges the values of kind k pending in ps, whose parts are sorted, records
-// the merged claims of each in src, and calls emit with each distinct value in order.
-// It releases each part once merged and returns the number of distinct values.
-func compile[K any](src *sources, k kind, d dedup, ps *parts[K], compare func(K, K) int, emit func(pend[K])) int {
+// the merged claims of each in src, and calls emit with each distinct value in order;
+// same reports whether two keys are one value. It releases each part once merged and
+// returns the number of distinct values.
+func compile[K any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K) bool, emit func(pend[K])) int {
 	starts := make([]uint32, 0, ps.n+1)
 	claims := make([]claim, 0, ps.n)
 	for part := range ps.p {
 		p := ps.p[part]
 		for i := 0; i < len(p); {
 			j := i + 1
-			for j < len(p) && compare(p[i].key, p[j].key) == 0 {
+			for j < len(p) && same(p[i].key, p[j].key) {
 				j++
 			}
 			starts = append(starts, uint32(len(claims)))
