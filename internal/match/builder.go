@@ -17,7 +17,7 @@ import (
 type Builder struct {
 	v4     parts[uint64]             // address<<32 | seq
 	v6     parts[seqd[u128]]         // by the top bits of the address's hash
-	nets   parts[seqd[netip.Prefix]] // all in part 0: few, and not ordered by a leading key
+	nets   parts[seqd[netip.Prefix]] // by family and the top bits of the address
 	strs   [numKinds]pendingStrs   // domain, url, email, filename, ja4
 	hashes [numKinds]pendingHashes // md5, sha1, sha256, sha512 and the fingerprints
 	provs  provTable
@@ -72,6 +72,17 @@ func part64(x uint64) int { return int(x >> (64 - partBits)) }
 
 // part32 returns the part of a value whose order starts with key x.
 func part32(x uint32) int { return int(x >> (32 - partBits)) }
+
+// prefixPart returns the part of network p: netip.Prefix.Compare orders IPv4 first, then
+// by address, so IPv4 networks take the first half of the parts by their top bits,
+// IPv6 networks the second half.
+func prefixPart(p netip.Prefix) int {
+	a := p.Addr()
+	if a.Is4() {
+		return int(a.As4()[0] >> (9 - partBits))
+	}
+	return numParts/2 + int(a.As16()[0]>>(9-partBits))
+}
 
 // pendingStrs holds the string values of one kind added since the last Build, their
 // bytes in an arena.
@@ -135,7 +146,8 @@ func (b *Builder) addValue(k kind, v string, p *vigil.Provenance) bool {
 		if err != nil {
 			return false
 		}
-		b.nets.add(0, seqd[netip.Prefix]{n.Masked(), uint32(b.nets.n)}, b.claim(p))
+		n = n.Masked()
+		b.nets.add(prefixPart(n), seqd[netip.Prefix]{n, uint32(b.nets.n)}, b.claim(p))
 	case k.hashSize() > 0:
 		h := &b.hashes[k]
 		ref, ok := h.store(k, v)

@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -504,6 +505,11 @@ func TestBuildParallelIsSequential(t *testing.T) {
 			p := c.provs[i%len(c.provs)]
 			p.Ref = fmt.Sprint(i)
 			b.Add(vigil.Indicator{Type: c.types[i], Value: v, Provenance: p})
+			if i%64 == 0 { // IPv6 networks, which the corpus lacks, and IPv4 ones in the same parts
+				x := randIPv6(rand.New(rand.NewPCG(uint64(i), 0))).As16()
+				x[0] = byte(i)
+				b.Add(vigil.Indicator{Type: vigil.TypeCIDR, Value: netip.PrefixFrom(netip.AddrFrom16(x), 48).Masked().String(), Provenance: p})
+			}
 			if i%4 == 0 {
 				p.Source = "again"
 				b.Add(vigil.Indicator{Type: c.types[i], Value: v, Provenance: p})
@@ -523,5 +529,10 @@ func TestBuildParallelIsSequential(t *testing.T) {
 	}
 	if !reflect.DeepEqual(seq, par) {
 		t.Errorf("a parallel Build differs from a sequential one")
+	}
+	// Build sorts a kind part by part: the parts must follow each other in order.
+	if !slices.IsSorted(seq.v4.addrs) || !slices.IsSortedFunc(seq.nets.prefixes, netip.Prefix.Compare) ||
+		!slices.IsSortedFunc(seq.v6.addrs, compareHashed6) {
+		t.Errorf("addresses or networks out of order")
 	}
 }
