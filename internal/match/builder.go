@@ -18,8 +18,8 @@ type Builder struct {
 	v4     parts[uint64]             // address<<32 | seq
 	v6     parts[seqd[u128]]         // by the top bits of the address's hash
 	nets   parts[seqd[netip.Prefix]] // by family and the top bits of the address
-	strs   [numKinds]pendingStrs   // domain, url, email, filename, ja4
-	hashes [numKinds]pendingHashes // md5, sha1, sha256, sha512 and the fingerprints
+	strs   [numKinds]pendingStrs     // domain, url, email, filename, ja4
+	hashes [numKinds]pendingHashes   // md5, sha1, sha256, sha512 and the fingerprints
 	provs  provTable
 	refs   refArena
 	added  int // indicators accepted since the last Build
