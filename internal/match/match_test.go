@@ -456,6 +456,9 @@ func TestLargeSets(t *testing.T) {
 			return netip.AddrFrom16(b).Unmap().String()
 		}},
 		{"sha1", vigil.TypeSHA1, func() string { return randValue(r, vigil.TypeSHA1) }},
+		// strings, half of them 2 KiB longer
+		{"url", vigil.TypeURL, func() string { return randValue(r, vigil.TypeURL) + strings.Repeat("x", r.IntN(2)*2048) }},
+		{"domain", vigil.TypeDomain, func() string { return randDomain(r) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
