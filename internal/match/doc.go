@@ -110,7 +110,7 @@
 // before part i+1: Build sorts the parts on every core, then merges each type part by
 // part, releasing each part as it goes, and builds a string table's hash slots only
 // once its pending values are released. Build empties the Builder, so the live heap
-// while it runs is the Snapshot so far plus what is not compiled yet, about 61 bytes
+// while it runs is the Snapshot so far plus what is not compiled yet: 60 to 70 bytes
 // an indicator at its peak for the benchmark's million (BenchmarkBuild1M
-// peak-live-B/indicator), where it was 125 while Build kept a Builder usable.
+// peak-live-B/indicator), where it was 120 to 130 while Build kept a Builder usable.
 package match
