@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math"
 	"net/netip"
-	"slices"
 
 	"github.com/vigil-health/vigil"
 )
@@ -100,18 +99,23 @@ type strRef struct {
 }
 
 // pendingHashes holds the digests of one hash kind added since the last Build, decoded,
-// back to back in digests.
+// back to back in chunks that grow like an arena's (no lengths: they are one size).
 type pendingHashes struct {
-	refs    parts[digestRef] // by the top bits of the digest
-	digests []byte
+	refs   parts[digestRef] // by the top bits of the digest
+	chunks [][]byte
+	size   int // bytes of all the digests
 }
 
-// digestRef is a digest in pendingHashes.digests: its first 8 bytes, big-endian, and
-// its position, which grows with each Add.
+// digestRef is a pending digest: its first 8 bytes, big-endian, in two halves (so that
+// with its claim it takes 20 bytes, not 24), and its position in the chunks (the
+// chunk's number above chunkBits), which grows with each Add.
 type digestRef struct {
-	prefix uint64
+	hi, lo uint32
 	pos    uint32
 }
+
+// prefix returns the first 8 bytes of r's digest, big-endian.
+func (r digestRef) prefix() uint64 { return uint64(r.hi)<<32 | uint64(r.lo) }
 
 // NewBuilder returns an empty Builder. The zero Builder is ready to use too.
 func NewBuilder() *Builder { return &Builder{} }
@@ -154,7 +158,7 @@ func (b *Builder) addValue(k kind, v string, p *vigil.Provenance) bool {
 		if !ok {
 			return false
 		}
-		h.refs.add(part64(ref.prefix), ref, b.claim(p))
+		h.refs.add(part64(ref.prefix()), ref, b.claim(p))
 	default:
 		s := &b.strs[k]
 		ref, ok := s.store(v)
@@ -202,20 +206,40 @@ func (p *pendingStrs) store(v string) (strRef, bool) {
 // value returns the bytes of the value at offset off, sharing the arena.
 func (p *pendingStrs) value(off uint32) []byte { return p.bytes.get(off) }
 
-// store decodes hex digest v of hash kind k into digests, reporting whether it is one.
+// store decodes hex digest v of hash kind k into the chunks, reporting whether it is one.
 func (p *pendingHashes) store(k kind, v string) (digestRef, bool) {
 	size := k.hashSize()
-	pos := len(p.digests)
-	if len(v) != 2*size || pos+size > math.MaxUint32 {
+	n := len(p.chunks)
+	if len(v) != 2*size {
 		return digestRef{}, false
 	}
-	p.digests = grow(p.digests, size)[:pos+size]
-	d := p.digests[pos:]
+	if n == 0 || cap(p.chunks[n-1])-len(p.chunks[n-1]) < size {
+		if n == 1<<(32-chunkBits) {
+			return digestRef{}, false
+		}
+		c := 4 << 10
+		if n > 0 {
+			c = min(2*cap(p.chunks[n-1]), 1<<chunkBits)
+		}
+		p.chunks = append(p.chunks, make([]byte, 0, c))
+		n++
+	}
+	c := &p.chunks[n-1]
+	pos := len(*c)
+	d := (*c)[pos : pos+size]
 	if !decodeHex(d, v) {
-		p.digests = p.digests[:pos]
 		return digestRef{}, false
 	}
-	return digestRef{binary.BigEndian.Uint64(d), uint32(pos)}, true
+	*c = (*c)[:pos+size]
+	p.size += size
+	x := binary.BigEndian.Uint64(d)
+	return digestRef{uint32(x >> 32), uint32(x), uint32(n-1)<<chunkBits | uint32(pos)}, true
+}
+
+// digest returns the digest r of a hash kind of size bytes.
+func (p *pendingHashes) digest(r digestRef, size int) []byte {
+	off := int(r.pos & (1<<chunkBits - 1))
+	return p.chunks[r.pos>>chunkBits][off : off+size]
 }
 
 // strHash returns a 64-bit hash of s, 8 bytes at a time. Build only sorts by it, so
@@ -241,15 +265,4 @@ func le64(s string) uint64 {
 	_ = s[7]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// grow returns s with room for n more elements, at least doubling its capacity when
-// it has to grow. The runtime grows large slices by only 1.25x, which for a
-// multi-megabyte slice copies every element about four times over; doubling copies it
-// about once.
-func grow[T any](s []T, n int) []T {
-	if cap(s)-len(s) >= n {
-		return s
-	}
-	return slices.Grow(s, max(n, len(s), 64))
 }

@@ -92,7 +92,7 @@ func (b *Builder) jobs(s *Snapshot) (sorts, compiles []job) {
 	for _, k := range []kind{kMD5, kSHA1, kSHA256, kSHA512, kX509SHA1, kX509SHA256, kJA3, kJA3S} {
 		ph := &b.hashes[k]
 		sorts = append(sorts, sortJobs(&ph.refs, ph.order(k))...)
-		compiles = append(compiles, job{24*ph.refs.n + len(ph.digests), func() { *s.hashSet(k) = ph.compile(&s.src, k, d) }})
+		compiles = append(compiles, job{20*ph.refs.n + ph.size, func() { *s.hashSet(k) = ph.compile(&s.src, k, d) }})
 	}
 	return sorts, compiles
 }
@@ -177,17 +177,12 @@ func shrinkString(s string, cap int) string {
 	return strings.Clone(s)
 }
 
-// digest returns the digest r of hash kind size size.
-func (p *pendingHashes) digest(r digestRef, size int) []byte {
-	return p.digests[r.pos : int(r.pos)+size]
-}
-
 // order returns the order of digests of hash kind k: by their first 8 bytes, then
 // whole, then by Add order.
 func (p *pendingHashes) order(k kind) func(x, y digestRef) int {
 	size := k.hashSize()
 	return func(x, y digestRef) int {
-		if r := cmp.Compare(x.prefix, y.prefix); r != 0 {
+		if r := cmp.Compare(x.prefix(), y.prefix()); r != 0 {
 			return r
 		}
 		if r := bytes.Compare(p.digest(x, size), p.digest(y, size)); r != 0 {
@@ -202,7 +197,7 @@ func (p *pendingHashes) compile(src *sources, k kind, d dedup) hashSet {
 	size := k.hashSize()
 	packed := make([]byte, 0, p.refs.n*size)
 	same := func(x, y digestRef) bool {
-		return x.prefix == y.prefix && bytes.Equal(p.digest(x, size), p.digest(y, size))
+		return x.hi == y.hi && x.lo == y.lo && bytes.Equal(p.digest(x, size), p.digest(y, size))
 	}
 	compile(src, k, d, &p.refs, same, func(r pend[digestRef]) { packed = append(packed, p.digest(r.key, size)...) })
 	*p = pendingHashes{}
