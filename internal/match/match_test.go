@@ -191,6 +191,8 @@ func TestMerge(t *testing.T) {
 	}
 	amber := prov("feed-a", "")
 	amber.TLP = vigil.TLPAmber
+	byCERT, byISAC := prov("feed-a", "1"), prov("feed-a", "2")
+	byCERT.Publisher, byISAC.Publisher = "national-cert", "health-isac"
 	ind := func(t vigil.IndicatorType, v string, p vigil.Provenance) vigil.Indicator {
 		return vigil.Indicator{Type: t, Value: v, Provenance: p}
 	}
@@ -236,6 +238,11 @@ func TestMerge(t *testing.T) {
 			name: "same source without ref, different marking",
 			add:  []vigil.Indicator{ind("email", "a@b.test", prov("feed-a", "")), ind("email", "a@b.test", amber)},
 			want: []Entry{{Type: "email", Value: "a@b.test", Sources: []vigil.Provenance{prov("feed-a", ""), amber}}},
+		},
+		{
+			name: "one feed, two publishers: each claim keeps its own",
+			add:  []vigil.Indicator{ind("domain", "b.test", byCERT), ind("domain", "b.test", byISAC)},
+			want: []Entry{{Type: "domain", Value: "b.test", Sources: []vigil.Provenance{byCERT, byISAC}}},
 		},
 		{
 			name: "hash hex case merges",

@@ -85,7 +85,7 @@ type provTable struct {
 // with NUL; intern confirms every map hit, so a label containing NUL cannot merge two
 // different provenances.
 type provKey struct {
-	source                                     string
+	source, publisher                          string
 	tlp                                        vigil.TLP
 	reliability, credibility                   uint8
 	confidence                                 int
@@ -133,7 +133,7 @@ func ownCopy(p *vigil.Provenance) vigil.Provenance {
 // keyOf returns the map key of p.
 func keyOf(p *vigil.Provenance) provKey {
 	k := provKey{
-		source: p.Source, tlp: p.TLP, reliability: p.Reliability, credibility: p.Credibility,
+		source: p.Source, publisher: p.Publisher, tlp: p.TLP, reliability: p.Reliability, credibility: p.Credibility,
 		confidence: p.Confidence, validFrom: p.ValidFrom, validUntil: p.ValidUntil,
 		firstSeen: p.FirstSeen, lastSeen: p.LastSeen, nlabels: len(p.Labels),
 	}
@@ -154,7 +154,7 @@ func keyOf(p *vigil.Provenance) provKey {
 
 // sameProv reports whether a and b are the same provenance apart from Ref.
 func sameProv(a, b *vigil.Provenance) bool {
-	return a.Source == b.Source && a.TLP == b.TLP && a.Reliability == b.Reliability &&
+	return a.Source == b.Source && a.Publisher == b.Publisher && a.TLP == b.TLP && a.Reliability == b.Reliability &&
 		a.Credibility == b.Credibility && a.Confidence == b.Confidence &&
 		a.ValidFrom == b.ValidFrom && a.ValidUntil == b.ValidUntil &&
 		a.FirstSeen == b.FirstSeen && a.LastSeen == b.LastSeen && slices.Equal(a.Labels, b.Labels)
