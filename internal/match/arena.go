@@ -10,7 +10,7 @@ import (
 // the chunk in the low chunkBits. Chunks rather than one string each spare an
 // allocation and a 16-byte header a value and let the garbage collector skip the
 // bytes; chunks rather than one growing slice spare copying it as it grows and the
-// unused half a doubling leaves. They grow from 4 KiB, so that a small Builder (an
+// unused half a doubling leaves. They grow from 1 KiB, so that a small Builder (an
 // Apply's) stays small, to 1 MiB, or to one value's size past that.
 type arena struct {
 	chunks [][]byte
@@ -29,7 +29,7 @@ func (a *arena) add(v string) (uint32, bool) {
 		if n == 1<<(32-chunkBits) || len(v) > math.MaxUint32 {
 			return 0, false
 		}
-		size := 4 << 10
+		size := 1 << 10
 		if n > 0 {
 			size = min(2*cap(a.chunks[n-1]), 1<<chunkBits)
 		}

@@ -17,8 +17,8 @@ type Builder struct {
 	v4     parts[uint64]             // address<<32 | seq
 	v6     parts[seqd[u128]]         // by the top bits of the address's hash
 	nets   parts[seqd[netip.Prefix]] // by family and the top bits of the address
-	strs   [numKinds]pendingStrs     // domain, url, email, filename, ja4
-	hashes [numKinds]pendingHashes   // md5, sha1, sha256, sha512 and the fingerprints
+	strs   [numKinds]*pendingStrs    // domain, url, email, filename, ja4; nil until added to
+	hashes [numKinds]*pendingHashes  // md5, sha1, sha256, sha512 and the fingerprints; likewise
 	provs  provTable
 	refs   refArena
 	added  int // indicators accepted since the last Build
@@ -153,14 +153,20 @@ func (b *Builder) addValue(k kind, v string, p *vigil.Provenance) bool {
 		n = n.Masked()
 		b.nets.add(prefixPart(n), seqd[netip.Prefix]{n, uint32(b.nets.n)}, b.claim(p))
 	case k.hashSize() > 0:
-		h := &b.hashes[k]
+		if b.hashes[k] == nil {
+			b.hashes[k] = &pendingHashes{}
+		}
+		h := b.hashes[k]
 		ref, ok := h.store(k, v)
 		if !ok {
 			return false
 		}
 		h.refs.add(part64(ref.prefix()), ref, b.claim(p))
 	default:
-		s := &b.strs[k]
+		if b.strs[k] == nil {
+			b.strs[k] = &pendingStrs{}
+		}
+		s := b.strs[k]
 		ref, ok := s.store(v)
 		if !ok {
 			return false
@@ -217,7 +223,7 @@ func (p *pendingHashes) store(k kind, v string) (digestRef, bool) {
 		if n == 1<<(32-chunkBits) {
 			return digestRef{}, false
 		}
-		c := 4 << 10
+		c := 1 << 10
 		if n > 0 {
 			c = min(2*cap(p.chunks[n-1]), 1<<chunkBits)
 		}

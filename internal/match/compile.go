@@ -21,7 +21,8 @@ import (
 // part by part as they are compiled, so that the heap holds the Snapshot so far and
 // the values not yet compiled rather than both in full.
 //
-// Build runs on up to GOMAXPROCS goroutines: first it sorts every part of every kind,
+// Build runs on up to GOMAXPROCS goroutines (on its caller's alone for fewer than
+// 16,384 indicators, an Apply's overlay say): first it sorts every part of every kind,
 // then it compiles the kinds, the largest first (it takes longest). Each part's order
 // and each kind's table depend only on its own values, so the Snapshot is the same
 // however many goroutines there are.
@@ -30,6 +31,9 @@ func (b *Builder) Build() *Snapshot {
 	workers := b.workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
+		if b.added < 1<<14 { // an Apply's overlay: not worth starting goroutines
+			workers = 1
+		}
 	}
 	sorts, compiles := b.jobs(s)
 	run(sorts, workers)
@@ -85,12 +89,20 @@ func (b *Builder) jobs(s *Snapshot) (sorts, compiles []job) {
 		{48 * b.nets.n, func() { s.nets = newNetSet(compileKeys(&s.src, kCIDR, d, &b.nets, sameValue, valueOf)) }},
 	}
 	for _, k := range []kind{kDomain, kURL, kEmail, kFilename, kJA4} {
-		ps := &b.strs[k]
+		ps := b.strs[k]
+		if ps == nil {
+			*s.strSet(k) = strSet{k: k}
+			continue
+		}
 		sorts = append(sorts, sortJobs(&ps.refs, ps.order)...)
 		compiles = append(compiles, job{16*ps.refs.n + ps.bytes.size, func() { *s.strSet(k) = ps.compile(&s.src, k, d) }})
 	}
 	for _, k := range []kind{kMD5, kSHA1, kSHA256, kSHA512, kX509SHA1, kX509SHA256, kJA3, kJA3S} {
-		ph := &b.hashes[k]
+		ph := b.hashes[k]
+		if ph == nil {
+			*s.hashSet(k) = newHashSet(k, nil)
+			continue
+		}
 		sorts = append(sorts, sortJobs(&ph.refs, ph.order(k))...)
 		compiles = append(compiles, job{20*ph.refs.n + ph.size, func() { *s.hashSet(k) = ph.compile(&s.src, k, d) }})
 	}
