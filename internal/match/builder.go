@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math"
 	"net/netip"
-	"slices"
 
 	"github.com/vigil-health/vigil"
 )
@@ -12,39 +11,111 @@ import (
 // Builder collects indicators, merging the same type and value from several sources
 // into one entry, and compiles them into a Snapshot. A Builder is not safe for
 // concurrent use; the Snapshots it builds are. Add keeps the indicators compactly
-// (parsed addresses, decoded digests, interned provenance); Build does the sorting,
-// merging and indexing.
+// (parsed addresses, decoded digests, string values back to back in one arena per
+// type, interned provenance); Build does the sorting, merging and indexing.
 type Builder struct {
-	v4      []pend[uint32]
-	v6      []pend[u128]
-	nets    []pend[netip.Prefix]
-	strs    [numKinds][]pend[hashedString] // domain, url, email, filename
-	hashes  [numKinds][]pend[digestRef]    // md5, sha1, sha256, sha512
-	digests [numKinds][]byte               // the digests hashes refer to, back to back
-	claims  []claim                        // one per accepted Add, in Add order
-	provs   provTable
-	refs    refArena
-	bad     int
+	v4     parts[uint64]             // address<<32 | seq
+	v6     parts[seqd[u128]]         // by the top bits of the address's hash
+	nets   parts[seqd[netip.Prefix]] // by family and the top bits of the address
+	strs   [numKinds]*pendingStrs    // domain, url, email, filename, ja4; nil until added to
+	hashes [numKinds]*pendingHashes  // md5, sha1, sha256, sha512 and the fingerprints; likewise
+	provs  provTable
+	refs   refArena
+	added  int // indicators accepted since the last Build
+	bad    int
+
+	// workers caps the goroutines Build compiles on; 0 means GOMAXPROCS. Tests set
+	// it to compare a sequential Build with a parallel one.
+	workers int
 }
 
-// pend is one added value waiting for Build; seq is its Add order, which indexes claims.
+// pend is one added value waiting for Build with its claim. Its key holds, besides the
+// value, its Add order among the values of its kind (a seq or an offset that grows with
+// each Add), last in the key's order: Build orders the claims on an entry by it.
 type pend[K any] struct {
 	key K
+	c   claim
+}
+
+// seqd is a value with its Add order.
+type seqd[V any] struct {
+	v   V
 	seq uint32
 }
 
-// hashedString is a string value with its strHash, which Build sorts by first so that
-// nearly every comparison is of two integers.
-type hashedString struct {
-	h uint64
-	s string
+// parts holds the values of one kind waiting for Build, split by the top bits of what
+// the kind's order compares first (an address, a hash), so that part i sorts wholly
+// before part i+1. Build then sorts the parts on several cores and compiles and
+// releases them one at a time, and no part is large enough for growing it to copy
+// megabytes.
+type parts[K any] struct {
+	p [numParts][]pend[K]
+	n int // values in all parts: the next seq
 }
 
-// digestRef is a digest in Builder.digests: its first 8 bytes, big-endian, and its position.
+// numParts is the number of parts a kind's pending values are split into, by the top
+// partBits bits of a 64-bit key or the 32-bit key's top bits.
+const (
+	partBits = 6
+	numParts = 1 << partBits
+)
+
+// add files key with claim c in part i.
+func (ps *parts[K]) add(i int, key K, c claim) {
+	ps.p[i] = append(ps.p[i], pend[K]{key, c})
+	ps.n++
+}
+
+// part64 returns the part of a value whose order starts with key x.
+func part64(x uint64) int { return int(x >> (64 - partBits)) }
+
+// part32 returns the part of a value whose order starts with key x.
+func part32(x uint32) int { return int(x >> (32 - partBits)) }
+
+// prefixPart returns the part of network p: netip.Prefix.Compare orders IPv4 first, then
+// by address, so IPv4 networks take the first half of the parts by their top bits,
+// IPv6 networks the second half.
+func prefixPart(p netip.Prefix) int {
+	a := p.Addr()
+	if a.Is4() {
+		return int(a.As4()[0] >> (9 - partBits))
+	}
+	return numParts/2 + int(a.As16()[0]>>(9-partBits))
+}
+
+// pendingStrs holds the string values of one kind added since the last Build, their
+// bytes in an arena.
+type pendingStrs struct {
+	refs  parts[strRef] // by the top bits of the value's strHash
+	bytes arena
+}
+
+// strRef is a pending string value: the top half of its strHash, which Build sorts by
+// first so that nearly every comparison is of two integers, and its offset in the
+// kind's arena, which grows with each Add. With the claim, 16 bytes a value.
+type strRef struct {
+	h   uint32
+	off uint32
+}
+
+// pendingHashes holds the digests of one hash kind added since the last Build, decoded,
+// back to back in chunks that grow like an arena's (no lengths: they are one size).
+type pendingHashes struct {
+	refs   parts[digestRef] // by the top bits of the digest
+	chunks [][]byte
+	size   int // bytes of all the digests
+}
+
+// digestRef is a pending digest: its first 8 bytes, big-endian, in two halves (so that
+// with its claim it takes 20 bytes, not 24), and its position in the chunks (the
+// chunk's number above chunkBits), which grows with each Add.
 type digestRef struct {
-	prefix uint64
+	hi, lo uint32
 	pos    uint32
 }
+
+// prefix returns the first 8 bytes of r's digest, big-endian.
+func (r digestRef) prefix() uint64 { return uint64(r.hi)<<32 | uint64(r.lo) }
 
 // NewBuilder returns an empty Builder. The zero Builder is ready to use too.
 func NewBuilder() *Builder { return &Builder{} }
@@ -52,75 +123,129 @@ func NewBuilder() *Builder { return &Builder{} }
 // Add adds one indicator. Its value must already be normalised (internal/ioc): values
 // are compared byte for byte, except that addresses and networks are compared as
 // parsed and hashes regardless of hex case. An indicator whose type is unknown or whose
-// value does not parse is counted by Rejected and otherwise ignored. Add copies the
-// Labels it keeps; it keeps the Value string itself until Build.
+// value does not parse is counted by Rejected and otherwise ignored.
+//
+// Add keeps nothing of ind after it returns: it copies the value's bytes and whatever
+// of the provenance it keeps, so a caller may hand it values in a buffer it reuses, or
+// strings it will drop, without the Builder holding them alive.
 func (b *Builder) Add(ind vigil.Indicator) {
 	k, ok := kindOf(ind.Type)
-	seq := len(b.claims)
-	if !ok || seq >= math.MaxUint32 || !b.addValue(k, ind.Value, uint32(seq)) {
+	if !ok || b.added >= math.MaxUint32 || !b.addValue(k, ind.Value, &ind.Provenance) {
 		b.bad++
 		return
 	}
-	p := &ind.Provenance
-	b.claims = push(b.claims, claim{prov: b.provs.intern(p), ref: b.refs.add(p.Ref)})
+	b.added++
 }
 
 // Rejected returns the number of indicators Add ignored.
 func (b *Builder) Rejected() int { return b.bad }
 
-// addValue files value v of kind k under claim seq, reporting whether it parsed.
-func (b *Builder) addValue(k kind, v string, seq uint32) bool {
+// addValue files value v of kind k with its provenance p, reporting whether it parsed.
+func (b *Builder) addValue(k kind, v string, p *vigil.Provenance) bool {
 	switch {
 	case k == kIPv4 || k == kIPv6:
-		return b.addAddr(v, seq)
+		return b.addAddr(v, p)
 	case k == kCIDR:
-		p, err := netip.ParsePrefix(v)
+		n, err := netip.ParsePrefix(v)
 		if err != nil {
 			return false
 		}
-		b.nets = push(b.nets, pend[netip.Prefix]{p.Masked(), seq})
+		n = n.Masked()
+		b.nets.add(prefixPart(n), seqd[netip.Prefix]{n, uint32(b.nets.n)}, b.claim(p))
 	case k.hashSize() > 0:
-		return b.addDigest(k, v, seq)
-	default:
-		if v == "" {
+		if b.hashes[k] == nil {
+			b.hashes[k] = &pendingHashes{}
+		}
+		h := b.hashes[k]
+		ref, ok := h.store(k, v)
+		if !ok {
 			return false
 		}
-		b.strs[k] = push(b.strs[k], pend[hashedString]{hashedString{strHash(v), v}, seq})
+		h.refs.add(part64(ref.prefix()), ref, b.claim(p))
+	default:
+		if b.strs[k] == nil {
+			b.strs[k] = &pendingStrs{}
+		}
+		s := b.strs[k]
+		ref, ok := s.store(v)
+		if !ok {
+			return false
+		}
+		s.refs.add(part32(ref.h), ref, b.claim(p))
 	}
 	return true
 }
 
+// claim interns provenance p, Ref apart, and stores its Ref: the claim of an accepted value.
+func (b *Builder) claim(p *vigil.Provenance) claim {
+	return claim{prov: b.provs.intern(p), ref: b.refs.add(p.Ref)}
+}
+
 // addAddr files an address by its family, whatever type it came with; IPv4-mapped IPv6
 // is IPv4.
-func (b *Builder) addAddr(v string, seq uint32) bool {
+func (b *Builder) addAddr(v string, p *vigil.Provenance) bool {
 	a, err := netip.ParseAddr(v)
 	if err != nil || a.Zone() != "" {
 		return false
 	}
 	if a = a.Unmap(); a.Is4() {
 		b4 := a.As4()
-		b.v4 = push(b.v4, pend[uint32]{binary.BigEndian.Uint32(b4[:]), seq})
+		x := binary.BigEndian.Uint32(b4[:])
+		b.v4.add(part32(x), uint64(x)<<32|uint64(b.v4.n), b.claim(p))
 	} else {
-		b.v6 = push(b.v6, pend[u128]{u128From(a), seq})
+		x := u128From(a)
+		b.v6.add(part64(x.hash()), seqd[u128]{x, uint32(b.v6.n)}, b.claim(p))
 	}
 	return true
 }
 
-// addDigest decodes hex digest v of hash kind k and files it.
-func (b *Builder) addDigest(k kind, v string, seq uint32) bool {
+// store copies string value v into the arena, reporting false for an empty value or
+// one past what the arena holds.
+func (p *pendingStrs) store(v string) (strRef, bool) {
+	if v == "" {
+		return strRef{}, false
+	}
+	off, ok := p.bytes.add(v)
+	return strRef{uint32(strHash(v) >> 32), off}, ok
+}
+
+// value returns the bytes of the value at offset off, sharing the arena.
+func (p *pendingStrs) value(off uint32) []byte { return p.bytes.get(off) }
+
+// store decodes hex digest v of hash kind k into the chunks, reporting whether it is one.
+func (p *pendingHashes) store(k kind, v string) (digestRef, bool) {
 	size := k.hashSize()
-	pos := len(b.digests[k])
-	if len(v) != 2*size || pos+size > math.MaxUint32 {
-		return false
+	n := len(p.chunks)
+	if len(v) != 2*size {
+		return digestRef{}, false
 	}
-	b.digests[k] = grow(b.digests[k], size)[:pos+size]
-	d := b.digests[k][pos:]
+	if n == 0 || cap(p.chunks[n-1])-len(p.chunks[n-1]) < size {
+		if n == 1<<(32-chunkBits) {
+			return digestRef{}, false
+		}
+		c := 1 << 10
+		if n > 0 {
+			c = min(2*cap(p.chunks[n-1]), 1<<chunkBits)
+		}
+		p.chunks = append(p.chunks, make([]byte, 0, c))
+		n++
+	}
+	c := &p.chunks[n-1]
+	pos := len(*c)
+	d := (*c)[pos : pos+size]
 	if !decodeHex(d, v) {
-		b.digests[k] = b.digests[k][:pos]
-		return false
+		return digestRef{}, false
 	}
-	b.hashes[k] = push(b.hashes[k], pend[digestRef]{digestRef{binary.BigEndian.Uint64(d), uint32(pos)}, seq})
-	return true
+	*c = (*c)[:pos+size]
+	p.size += size
+	x := binary.BigEndian.Uint64(d)
+	return digestRef{uint32(x >> 32), uint32(x), uint32(n-1)<<chunkBits | uint32(pos)}, true
+}
+
+// digest returns the digest r of a hash kind of size bytes.
+func (p *pendingHashes) digest(r digestRef, size int) []byte {
+	off := int(r.pos & (1<<chunkBits - 1))
+	return p.chunks[r.pos>>chunkBits][off : off+size]
 }
 
 // strHash returns a 64-bit hash of s, 8 bytes at a time. Build only sorts by it, so
@@ -146,20 +271,4 @@ func le64(s string) uint64 {
 	_ = s[7]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// push appends v to s, doubling the capacity when s is full. The runtime grows large
-// slices by only 1.25x, which for the Builder's multi-megabyte slices copies every
-// element about four times over; doubling copies it about once.
-func push[T any](s []T, v T) []T {
-	return append(grow(s, 1), v)
-}
-
-// grow returns s with room for n more elements, at least doubling its capacity when
-// it has to grow.
-func grow[T any](s []T, n int) []T {
-	if cap(s)-len(s) >= n {
-		return s
-	}
-	return slices.Grow(s, max(n, len(s), 64))
 }

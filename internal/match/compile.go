@@ -6,117 +6,281 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/vigil-health/vigil"
 )
 
-// Build compiles everything added so far into a Snapshot. The Builder stays usable:
-// adding more and building again yields a new Snapshot including the earlier indicators.
+// Build compiles everything added since the Builder was made or last built into a
+// Snapshot, and empties the Builder: adding more and building again yields a Snapshot
+// of the later indicators only (Rejected keeps counting). Pending values are released
+// part by part as they are compiled, so that the heap holds the Snapshot so far and
+// the values not yet compiled rather than both in full.
+//
+// Build runs on up to GOMAXPROCS goroutines (on its caller's alone for fewer than
+// 16,384 indicators, an Apply's overlay say): first it sorts every part of every kind,
+// then it compiles the kinds, the largest first (it takes longest). Each part's order
+// and each kind's table depend only on its own values, so the Snapshot is the same
+// however many goroutines there are.
 func (b *Builder) Build() *Snapshot {
-	c := &compiler{b: b, claims: make([]claim, 0, len(b.claims))}
 	s := &Snapshot{}
-	s.v4 = newV4Set(compile(c, kIPv4, b.v4, cmp.Compare[uint32]))
-	s.v6 = newV6Set(compile(c, kIPv6, b.v6, compareHashed6))
-	s.nets = newNetSet(compile(c, kCIDR, b.nets, netip.Prefix.Compare))
-	for _, k := range []kind{kDomain, kURL, kEmail, kFilename, kJA4} {
-		*s.strSet(k) = newStrSet(k, compile(c, k, b.strs[k], compareHashed))
-	}
-	for _, k := range []kind{kMD5, kSHA1, kSHA256, kSHA512, kX509SHA1, kX509SHA256, kJA3, kJA3S} {
-		size, all := k.hashSize(), b.digests[k]
-		digest := func(r digestRef) []byte { return all[r.pos : int(r.pos)+size] }
-		refs := compile(c, k, b.hashes[k], func(x, y digestRef) int {
-			if r := cmp.Compare(x.prefix, y.prefix); r != 0 {
-				return r
-			}
-			return bytes.Compare(digest(x), digest(y))
-		})
-		packed := make([]byte, 0, len(refs)*size)
-		for _, r := range refs {
-			packed = append(packed, digest(r)...)
+	workers := b.workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+		if b.added < 1<<14 { // an Apply's overlay: not worth starting goroutines
+			workers = 1
 		}
-		*s.hashSet(k) = newHashSet(k, packed)
 	}
-	s.src = sources{starts: c.starts, claims: shrink(c.claims), provs: slices.Clone(b.provs.provs), refs: slices.Clone(b.refs)}
+	sorts, compiles := b.jobs(s)
+	run(sorts, workers)
+	clear(sorts)
+	run(compiles, workers)
+	s.src.provs, s.src.refs = b.provs.provs, b.refs
+	*b = Builder{bad: b.bad, workers: b.workers}
 	s.bytes = s.memory()
 	return s
 }
 
-// compareHashed orders hashed strings by hash, then by content.
-func compareHashed(x, y hashedString) int {
-	if r := cmp.Compare(x.h, y.h); r != 0 {
-		return r
+// job is a piece of Build's work; size orders them, the largest first.
+type job struct {
+	size int
+	run  func()
+}
+
+// run runs jobs on up to workers goroutines, the largest first.
+func run(jobs []job, workers int) {
+	slices.SortStableFunc(jobs, func(x, y job) int { return cmp.Compare(y.size, x.size) })
+	if workers <= 1 {
+		for _, j := range jobs {
+			j.run()
+		}
+		return
 	}
-	return strings.Compare(x.s, y.s)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, len(jobs)) {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(jobs)); i = next.Add(1) - 1 {
+				jobs[i].run()
+			}
+		})
+	}
+	wg.Wait()
 }
 
-// compiler carries the merged claims of every kind while Build runs.
-type compiler struct {
-	b      *Builder
-	starts [numKinds][]uint32
-	claims []claim
-	seen   map[claimKey]struct{} // scratch for entries with many claims
+// jobs returns the jobs that sort the parts of every kind, and one job a kind that
+// compiles it into s. A job writes only its own part or kind (its table and sources in
+// s, its pending values in b); all of them read b's provenance and Refs.
+func (b *Builder) jobs(s *Snapshot) (sorts, compiles []job) {
+	d := dedup{provs: b.provs.provs, refs: b.refs}
+	sorts = slices.Concat(sortJobs(&b.v4, cmp.Compare[uint64]), sortJobs(&b.v6, bySeq(compareHashed6)),
+		sortJobs(&b.nets, bySeq(netip.Prefix.Compare)))
+	compiles = []job{
+		{16 * b.v4.n, func() {
+			addrs := compileKeys(&s.src, kIPv4, d, &b.v4, func(x, y uint64) bool { return x>>32 == y>>32 },
+				func(x uint64) uint32 { return uint32(x >> 32) })
+			s.v4 = newV4Set(addrs)
+		}},
+		{32 * b.v6.n, func() { s.v6 = newV6Set(compileKeys(&s.src, kIPv6, d, &b.v6, sameValue, valueOf)) }},
+		{48 * b.nets.n, func() { s.nets = newNetSet(compileKeys(&s.src, kCIDR, d, &b.nets, sameValue, valueOf)) }},
+	}
+	for _, k := range []kind{kDomain, kURL, kEmail, kFilename, kJA4} {
+		ps := b.strs[k]
+		if ps == nil {
+			*s.strSet(k) = strSet{k: k}
+			continue
+		}
+		sorts = append(sorts, sortJobs(&ps.refs, ps.order)...)
+		compiles = append(compiles, job{16*ps.refs.n + ps.bytes.size, func() { *s.strSet(k) = ps.compile(&s.src, k, d) }})
+	}
+	for _, k := range []kind{kMD5, kSHA1, kSHA256, kSHA512, kX509SHA1, kX509SHA256, kJA3, kJA3S} {
+		ph := b.hashes[k]
+		if ph == nil {
+			*s.hashSet(k) = newHashSet(k, nil)
+			continue
+		}
+		sorts = append(sorts, sortJobs(&ph.refs, ph.order(k))...)
+		compiles = append(compiles, job{20*ph.refs.n + ph.size, func() { *s.hashSet(k) = ph.compile(&s.src, k, d) }})
+	}
+	return sorts, compiles
 }
 
-// compile sorts the values added for kind k, merges equal ones, records the merged
-// claims of each and returns the distinct values in sorted order.
-func compile[K any](c *compiler, k kind, p []pend[K], compare func(K, K) int) []K {
-	slices.SortFunc(p, func(x, y pend[K]) int {
-		if r := compare(x.key, y.key); r != 0 {
+// sortJobs returns a job for each part of ps that sorts it by order, which must order
+// every pair of keys in a kind (the Add order last).
+func sortJobs[K any](ps *parts[K], order func(K, K) int) []job {
+	var jobs []job
+	for i := range ps.p {
+		if len(ps.p[i]) > 1 {
+			jobs = append(jobs, job{len(ps.p[i]), func() {
+				slices.SortFunc(ps.p[i], func(x, y pend[K]) int { return order(x.key, y.key) })
+			}})
+		}
+	}
+	return jobs
+}
+
+// bySeq returns the order of values by compare, then by Add order.
+func bySeq[V any](compare func(V, V) int) func(x, y seqd[V]) int {
+	return func(x, y seqd[V]) int {
+		if r := compare(x.v, y.v); r != 0 {
 			return r
 		}
 		return cmp.Compare(x.seq, y.seq)
-	})
-	n := 0
-	for i := range p {
-		if i == 0 || compare(p[i-1].key, p[i].key) != 0 {
-			n++
-		}
 	}
+}
+
+// sameValue reports whether x and y are the same value, whatever their Add order.
+func sameValue[V comparable](x, y seqd[V]) bool { return x.v == y.v }
+
+// valueOf returns x's value.
+func valueOf[V any](x seqd[V]) V { return x.v }
+
+// compileKeys compiles the sorted parts of ps and returns the value of each distinct key, in order.
+func compileKeys[K, V any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K) bool, value func(K) V) []V {
+	keys := make([]V, 0, ps.n)
+	compile(src, k, d, ps, same, func(p pend[K]) { keys = append(keys, value(p.key)) })
+	return shrink(keys)
+}
+
+// order orders string values by the top half of their strHash, then by content, then
+// by Add order.
+func (p *pendingStrs) order(x, y strRef) int {
+	if r := cmp.Compare(x.h, y.h); r != 0 {
+		return r
+	}
+	if r := bytes.Compare(p.value(x.off), p.value(y.off)); r != 0 {
+		return r
+	}
+	return cmp.Compare(x.off, y.off)
+}
+
+// same reports whether x and y are the same string value.
+func (p *pendingStrs) same(x, y strRef) bool {
+	return x.h == y.h && bytes.Equal(p.value(x.off), p.value(y.off))
+}
+
+// compile compiles the sorted parts of string kind k, copying the distinct values into
+// the set's arena part by part, and releases the pending values before indexing them.
+func (p *pendingStrs) compile(src *sources, k kind, d dedup) strSet {
+	var arena strings.Builder
+	arena.Grow(p.bytes.size)
+	offs := make([]uint32, 1, p.refs.n+1)
+	n := compile(src, k, d, &p.refs, p.same, func(r pend[strRef]) {
+		arena.Write(p.value(r.key.off))
+		offs = append(offs, uint32(arena.Len()))
+	})
+	*p = pendingStrs{}
+	if n == 0 {
+		return strSet{k: k}
+	}
+	return newStrSet(k, shrinkString(arena.String(), arena.Cap()), shrink(offs))
+}
+
+// shrinkString returns s, held in cap bytes, without spare capacity, copying when the
+// spare is worth reclaiming.
+func shrinkString(s string, cap int) string {
+	if cap-len(s) <= len(s)/16 {
+		return s
+	}
+	return strings.Clone(s)
+}
+
+// order returns the order of digests of hash kind k: by their first 8 bytes, then
+// whole, then by Add order.
+func (p *pendingHashes) order(k kind) func(x, y digestRef) int {
+	size := k.hashSize()
+	return func(x, y digestRef) int {
+		if r := cmp.Compare(x.prefix(), y.prefix()); r != 0 {
+			return r
+		}
+		if r := bytes.Compare(p.digest(x, size), p.digest(y, size)); r != 0 {
+			return r
+		}
+		return cmp.Compare(x.pos, y.pos)
+	}
+}
+
+// compile compiles the sorted parts of hash kind k into a set of packed digests.
+func (p *pendingHashes) compile(src *sources, k kind, d dedup) hashSet {
+	size := k.hashSize()
+	packed := make([]byte, 0, p.refs.n*size)
+	same := func(x, y digestRef) bool {
+		return x.hi == y.hi && x.lo == y.lo && bytes.Equal(p.digest(x, size), p.digest(y, size))
+	}
+	compile(src, k, d, &p.refs, same, func(r pend[digestRef]) { packed = append(packed, p.digest(r.key, size)...) })
+	*p = pendingHashes{}
+	return newHashSet(k, shrink(packed))
+}
+
+// compile merges the values of kind k pending in ps, whose parts are sorted, records
+// the merged claims of each in src, and calls emit with each distinct value in order;
+// same reports whether two keys are one value. It releases each part once merged and
+// returns the number of distinct values.
+func compile[K any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K) bool, emit func(pend[K])) int {
+	starts := make([]uint32, 0, ps.n+1)
+	claims := make([]claim, 0, ps.n)
+	for part := range ps.p {
+		p := ps.p[part]
+		for i := 0; i < len(p); {
+			j := i + 1
+			for j < len(p) && same(p[i].key, p[j].key) {
+				j++
+			}
+			starts = append(starts, uint32(len(claims)))
+			claims = addClaims(&d, claims, p[i:j])
+			emit(p[i])
+			i = j
+		}
+		ps.p[part] = nil
+	}
+	n := len(starts)
 	if n > maxIndex {
 		panic(fmt.Sprintf("match: %d distinct %s indicators, more than the %d an ID can name", n, k.indicatorType(), maxIndex))
 	}
-	keys := make([]K, 0, n)
-	starts := make([]uint32, 0, n+1)
-	for i := 0; i < len(p); {
-		j := i + 1
-		for j < len(p) && compare(p[i].key, p[j].key) == 0 {
-			j++
-		}
-		keys = append(keys, p[i].key)
-		starts = append(starts, uint32(len(c.claims)))
-		addClaims(c, p[i:j])
-		i = j
-	}
 	if n > 0 {
-		c.starts[k] = append(starts, uint32(len(c.claims)))
+		src.starts[k] = shrink(append(starts, uint32(len(claims))))
+		src.claims[k] = shrink(claims)
 	}
-	return keys
+	return n
 }
 
-// addClaims records the claims of one entry, dropping any that repeats an earlier one.
-func addClaims[K any](c *compiler, run []pend[K]) {
-	first := len(c.claims)
+// dedup drops the claims that repeat an earlier claim on the same entry. It reads the
+// Builder's provenance and Refs, which no job writes.
+type dedup struct {
+	provs []vigil.Provenance
+	refs  refArena
+	seen  map[claimKey]struct{} // scratch for entries with many claims
+}
+
+// addClaims appends the claims of run, one entry's, to claims, dropping any that
+// repeats an earlier one.
+func addClaims[K any](d *dedup, claims []claim, run []pend[K]) []claim {
+	first := len(claims)
 	for _, q := range run {
-		a := c.b.claims[q.seq]
-		if len(run) == 1 || !c.repeated(a, c.claims[first:], len(run)) {
-			c.claims = append(c.claims, a)
+		if len(run) == 1 || !d.repeated(q.c, claims[first:], len(run)) {
+			claims = append(claims, q.c)
 		}
 	}
+	return claims
 }
 
 // repeated reports whether claim a repeats one of kept, the claims already recorded
 // for its entry; runLen is the number of claims on the entry, to choose between
 // scanning kept and keeping a set.
-func (c *compiler) repeated(a claim, kept []claim, runLen int) bool {
+func (d *dedup) repeated(a claim, kept []claim, runLen int) bool {
 	if runLen <= 16 {
-		return slices.ContainsFunc(kept, func(k claim) bool { return c.same(k, a) })
+		return slices.ContainsFunc(kept, func(k claim) bool { return d.same(k, a) })
 	}
 	if len(kept) == 0 {
-		c.seen = make(map[claimKey]struct{}, runLen)
+		d.seen = make(map[claimKey]struct{}, runLen)
 	}
-	key := c.keyOf(a)
-	_, dup := c.seen[key]
-	c.seen[key] = struct{}{}
+	key := d.keyOf(a)
+	_, dup := d.seen[key]
+	d.seen[key] = struct{}{}
 	return dup
 }
 
@@ -128,21 +292,21 @@ type claimKey struct {
 }
 
 // keyOf returns the deduplication key of claim a.
-func (c *compiler) keyOf(a claim) claimKey {
+func (d *dedup) keyOf(a claim) claimKey {
 	if a.ref == 0 {
 		return claimKey{prov: a.prov}
 	}
-	return claimKey{source: c.b.provs.provs[a.prov].Source, ref: string(c.b.refs.get(a.ref)), prov: math.MaxUint32}
+	return claimKey{source: d.provs[a.prov].Source, ref: string(d.refs.get(a.ref)), prov: math.MaxUint32}
 }
 
 // same reports whether claims a and b are one claim: the same source and Ref, or, both
 // without a Ref, the same provenance.
-func (c *compiler) same(a, b claim) bool {
+func (d *dedup) same(a, b claim) bool {
 	if a.ref == 0 || b.ref == 0 {
 		return a.ref == b.ref && a.prov == b.prov
 	}
-	return a == b || string(c.b.refs.get(a.ref)) == string(c.b.refs.get(b.ref)) &&
-		c.b.provs.provs[a.prov].Source == c.b.provs.provs[b.prov].Source
+	return a == b || string(d.refs.get(a.ref)) == string(d.refs.get(b.ref)) &&
+		d.provs[a.prov].Source == d.provs[b.prov].Source
 }
 
 // shrink returns s without spare capacity, copying when the spare is worth reclaiming.

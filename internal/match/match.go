@@ -257,11 +257,12 @@ func (s *Snapshot) MemoryBytes() int { return s.bytes }
 // memory estimates the heap the snapshot holds.
 func (s *Snapshot) memory() int {
 	n := int(unsafe.Sizeof(*s)) + s.v4.bytes() + s.v6.bytes() + s.nets.bytes() + s.src.bytes()
-	for _, k := range []kind{kDomain, kURL, kEmail, kFilename} {
-		n += s.strSet(k).bytes()
-	}
-	for _, k := range []kind{kMD5, kSHA1, kSHA256, kSHA512} {
-		n += s.hashSet(k).bytes()
+	for k := range numKinds {
+		if t := s.strSet(k); t != nil {
+			n += t.bytes()
+		} else if h := s.hashSet(k); h != nil {
+			n += h.bytes()
+		}
 	}
 	return n
 }

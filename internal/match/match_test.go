@@ -9,8 +9,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"hash/maphash"
 	"math/rand/v2"
 	"net/netip"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -188,6 +191,8 @@ func TestMerge(t *testing.T) {
 	}
 	amber := prov("feed-a", "")
 	amber.TLP = vigil.TLPAmber
+	byCERT, byISAC := prov("feed-a", "1"), prov("feed-a", "2")
+	byCERT.Publisher, byISAC.Publisher = "national-cert", "health-isac"
 	ind := func(t vigil.IndicatorType, v string, p vigil.Provenance) vigil.Indicator {
 		return vigil.Indicator{Type: t, Value: v, Provenance: p}
 	}
@@ -233,6 +238,11 @@ func TestMerge(t *testing.T) {
 			name: "same source without ref, different marking",
 			add:  []vigil.Indicator{ind("email", "a@b.test", prov("feed-a", "")), ind("email", "a@b.test", amber)},
 			want: []Entry{{Type: "email", Value: "a@b.test", Sources: []vigil.Provenance{prov("feed-a", ""), amber}}},
+		},
+		{
+			name: "one feed, two publishers: each claim keeps its own",
+			add:  []vigil.Indicator{ind("domain", "b.test", byCERT), ind("domain", "b.test", byISAC)},
+			want: []Entry{{Type: "domain", Value: "b.test", Sources: []vigil.Provenance{byCERT, byISAC}}},
 		},
 		{
 			name: "hash hex case merges",
@@ -357,17 +367,28 @@ func TestZeroBuilder(t *testing.T) {
 	}
 }
 
+// TestBuildAgain: Build empties the Builder (it releases the values as it compiles
+// them), so a second Build holds only what was added after the first; Rejected keeps
+// counting.
 func TestBuildAgain(t *testing.T) {
 	b := NewBuilder()
 	b.Add(vigil.Indicator{Type: vigil.TypeIPv4, Value: "1.2.3.4"})
+	b.Add(vigil.Indicator{Type: vigil.TypeDomain, Value: "evil.example"})
+	b.Add(vigil.Indicator{Type: vigil.TypeIPv4, Value: "not an address"})
 	first := b.Build()
 	b.Add(vigil.Indicator{Type: vigil.TypeIPv4, Value: "1.1.1.1"})
 	second := b.Build()
-	if first.Len() != 1 || second.Len() != 2 {
-		t.Errorf("Len() = %d then %d, want 1 then 2", first.Len(), second.Len())
+	if first.Len() != 2 || second.Len() != 1 || b.Rejected() != 1 {
+		t.Errorf("Len() = %d then %d, Rejected() = %d; want 2 then 1, 1", first.Len(), second.Len(), b.Rejected())
 	}
 	if got := matches(first, vigil.Observable{Type: vigil.TypeIPv4, Value: "1.2.3.4"}); len(got) != 1 {
 		t.Errorf("first snapshot changed by a later Add: %v", got)
+	}
+	if got := matches(second, vigil.Observable{Type: vigil.TypeIPv4, Value: "1.1.1.1"}); len(got) != 1 {
+		t.Errorf("second snapshot lacks the later Add: %v", got)
+	}
+	if got := matches(second, vigil.Observable{Type: vigil.TypeDomain, Value: "evil.example"}); len(got) != 0 {
+		t.Errorf("second snapshot holds an indicator of the first Build: %v", got)
 	}
 }
 
@@ -442,6 +463,9 @@ func TestLargeSets(t *testing.T) {
 			return netip.AddrFrom16(b).Unmap().String()
 		}},
 		{"sha1", vigil.TypeSHA1, func() string { return randValue(r, vigil.TypeSHA1) }},
+		// strings, half of them 2 KiB longer
+		{"url", vigil.TypeURL, func() string { return randValue(r, vigil.TypeURL) + strings.Repeat("x", r.IntN(2)*2048) }},
+		{"domain", vigil.TypeDomain, func() string { return randDomain(r) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -477,4 +501,48 @@ func neighbour(v string) string {
 		return a.Next().Unmap().String()
 	}
 	return v[:len(v)-1] + map[bool]string{true: "1", false: "0"}[v[len(v)-1] == '0']
+}
+
+// TestBuildParallelIsSequential: Build compiles on several goroutines, and the Snapshot
+// must be the one a single goroutine compiles, field for field, but for the seeds of
+// the string tables' hashes (random by design) and so the slots they place values in.
+// Every fourth value is added again from another source, so that entries merge.
+func TestBuildParallelIsSequential(t *testing.T) {
+	c := newCorpus(20_000)
+	build := func(workers int) *Snapshot {
+		b := &Builder{workers: workers}
+		for i, v := range c.values {
+			p := c.provs[i%len(c.provs)]
+			p.Ref = fmt.Sprint(i)
+			b.Add(vigil.Indicator{Type: c.types[i], Value: v, Provenance: p})
+			if i%64 == 0 { // IPv6 networks, which the corpus lacks, and IPv4 ones in the same parts
+				x := randIPv6(rand.New(rand.NewPCG(uint64(i), 0))).As16()
+				x[0] = byte(i)
+				b.Add(vigil.Indicator{Type: vigil.TypeCIDR, Value: netip.PrefixFrom(netip.AddrFrom16(x), 48).Masked().String(), Provenance: p})
+			}
+			if i%4 == 0 {
+				p.Source = "again"
+				b.Add(vigil.Indicator{Type: c.types[i], Value: v, Provenance: p})
+			}
+		}
+		s := b.Build()
+		for k := range numKinds {
+			if t := s.strSet(k); t != nil {
+				t.seed, t.slots = maphash.Seed{}, nil
+			}
+		}
+		return s
+	}
+	seq, par := build(1), build(4)
+	if seq.Len() < 15_000 {
+		t.Fatalf("Len() = %d: the corpus is not what the test needs", seq.Len())
+	}
+	if !reflect.DeepEqual(seq, par) {
+		t.Errorf("a parallel Build differs from a sequential one")
+	}
+	// Build sorts a kind part by part: the parts must follow each other in order.
+	if !slices.IsSorted(seq.v4.addrs) || !slices.IsSortedFunc(seq.nets.prefixes, netip.Prefix.Compare) ||
+		!slices.IsSortedFunc(seq.v6.addrs, compareHashed6) {
+		t.Errorf("addresses or networks out of order")
+	}
 }

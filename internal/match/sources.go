@@ -2,9 +2,8 @@ package match
 
 import (
 	"bytes"
-	"encoding/binary"
-	"math"
 	"slices"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -18,10 +17,10 @@ type claim struct {
 }
 
 // sources holds the provenance of every entry. Entry i of kind k has the claims
-// claims[starts[k][i]:starts[k][i+1]], in the order they were added.
+// claims[k][starts[k][i]:starts[k][i+1]], in the order they were added.
 type sources struct {
 	starts [numKinds][]uint32
-	claims []claim
+	claims [numKinds][]claim
 	provs  []vigil.Provenance // distinct apart from Ref, which is always empty here
 	refs   refArena
 }
@@ -30,7 +29,7 @@ type sources struct {
 // could change so that the snapshot stays immutable.
 func (s *sources) provenance(k kind, i int) []vigil.Provenance {
 	st := s.starts[k]
-	cs := s.claims[st[i]:st[i+1]]
+	cs := s.claims[k][st[i]:st[i+1]]
 	out := make([]vigil.Provenance, len(cs))
 	for j, c := range cs {
 		out[j] = s.provs[c.prov]
@@ -42,9 +41,9 @@ func (s *sources) provenance(k kind, i int) []vigil.Provenance {
 
 // bytes estimates the heap the provenance holds.
 func (s *sources) bytes() int {
-	n := int(unsafe.Sizeof(claim{}))*cap(s.claims) + cap(s.refs)
-	for _, st := range s.starts {
-		n += 4 * cap(st)
+	n := s.refs.bytes()
+	for k := range numKinds {
+		n += 4*cap(s.starts[k]) + int(unsafe.Sizeof(claim{}))*cap(s.claims[k])
 	}
 	n += int(unsafe.Sizeof(vigil.Provenance{})) * cap(s.provs)
 	for i := range s.provs {
@@ -56,29 +55,21 @@ func (s *sources) bytes() int {
 	return n
 }
 
-// refArena stores Refs back to back, each as a uvarint length and its bytes. A Ref is
-// named by its offset; offset 0 holds the empty Ref.
-type refArena []byte
+// refArena stores Refs in an arena. A Ref is named by its offset; offset 0 holds the
+// empty Ref.
+type refArena struct{ arena }
 
-// add stores ref and returns its offset. It stores "" (offset 0) when the arena would
-// outgrow 32-bit offsets: past 4 GiB of Refs, a Ref is the first thing to give up.
+// add stores ref and returns its offset. It stores "" (offset 0) when the arena is
+// full: past 4 GiB of Refs, a Ref is the first thing to give up.
 func (a *refArena) add(ref string) uint32 {
-	if len(*a) == 0 {
-		*a = append(*a, 0) // the empty Ref
+	if len(a.chunks) == 0 {
+		a.arena.add("") // offset 0
 	}
-	if len(ref) == 0 || len(*a)+len(ref)+binary.MaxVarintLen64 > math.MaxUint32 {
+	if ref == "" {
 		return 0
 	}
-	off := uint32(len(*a))
-	*a = binary.AppendUvarint(grow(*a, binary.MaxVarintLen32+len(ref)), uint64(len(ref)))
-	*a = append(*a, ref...)
+	off, _ := a.arena.add(ref)
 	return off
-}
-
-// get returns the Ref at offset off, sharing the arena's bytes.
-func (a refArena) get(off uint32) []byte {
-	n, w := binary.Uvarint(a[off:])
-	return a[int(off)+w : int(off)+w+int(n)]
 }
 
 // provTable interns provenance, ignoring Ref: a feed's indicators nearly all share one
@@ -94,7 +85,7 @@ type provTable struct {
 // with NUL; intern confirms every map hit, so a label containing NUL cannot merge two
 // different provenances.
 type provKey struct {
-	source                                     string
+	source, publisher                          string
 	tlp                                        vigil.TLP
 	reliability, credibility                   uint8
 	confidence                                 int
@@ -114,14 +105,12 @@ func (t *provTable) intern(p *vigil.Provenance) uint32 {
 	i, ok := t.index[key]
 	if !ok || !sameProv(&t.provs[i], p) {
 		i = uint32(len(t.provs))
-		q := *p
-		q.Ref, q.Labels = "", slices.Clone(p.Labels)
-		t.provs = append(t.provs, q)
+		t.provs = append(t.provs, ownCopy(p))
 		if t.index == nil {
 			t.index = map[provKey]uint32{}
 		}
 		if !ok {
-			t.index[key] = i
+			t.index[keyOf(&t.provs[i])] = i // the key of the copy: Add keeps nothing of p
 		}
 	}
 	t.recent[t.next] = i + 1
@@ -129,10 +118,22 @@ func (t *provTable) intern(p *vigil.Provenance) uint32 {
 	return i
 }
 
+// ownCopy returns p without its Ref, its strings copied: once per distinct provenance,
+// so that the Builder keeps no part of a caller's indicator.
+func ownCopy(p *vigil.Provenance) vigil.Provenance {
+	q := *p
+	q.Ref, q.Source, q.Publisher = "", strings.Clone(p.Source), strings.Clone(p.Publisher)
+	q.Labels = slices.Clone(p.Labels)
+	for i, l := range q.Labels {
+		q.Labels[i] = strings.Clone(l)
+	}
+	return q
+}
+
 // keyOf returns the map key of p.
 func keyOf(p *vigil.Provenance) provKey {
 	k := provKey{
-		source: p.Source, tlp: p.TLP, reliability: p.Reliability, credibility: p.Credibility,
+		source: p.Source, publisher: p.Publisher, tlp: p.TLP, reliability: p.Reliability, credibility: p.Credibility,
 		confidence: p.Confidence, validFrom: p.ValidFrom, validUntil: p.ValidUntil,
 		firstSeen: p.FirstSeen, lastSeen: p.LastSeen, nlabels: len(p.Labels),
 	}
@@ -153,7 +154,7 @@ func keyOf(p *vigil.Provenance) provKey {
 
 // sameProv reports whether a and b are the same provenance apart from Ref.
 func sameProv(a, b *vigil.Provenance) bool {
-	return a.Source == b.Source && a.TLP == b.TLP && a.Reliability == b.Reliability &&
+	return a.Source == b.Source && a.Publisher == b.Publisher && a.TLP == b.TLP && a.Reliability == b.Reliability &&
 		a.Credibility == b.Credibility && a.Confidence == b.Confidence &&
 		a.ValidFrom == b.ValidFrom && a.ValidUntil == b.ValidUntil &&
 		a.FirstSeen == b.FirstSeen && a.LastSeen == b.LastSeen && slices.Equal(a.Labels, b.Labels)

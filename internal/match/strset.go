@@ -1,9 +1,7 @@
 package match
 
 import (
-	"fmt"
 	"hash/maphash"
-	"math"
 	"math/bits"
 	"strings"
 )
@@ -28,33 +26,16 @@ type strSet struct {
 	minLabels, maxLabels int
 }
 
-// newStrSet indexes values, which must be distinct.
-func newStrSet(k kind, values []hashedString) strSet {
-	s := strSet{k: k}
-	if len(values) == 0 {
-		return s
-	}
-	var b strings.Builder
-	n := 0
-	for _, v := range values {
-		n += len(v.s)
-	}
-	if n > math.MaxUint32 {
-		panic(fmt.Sprintf("match: %d bytes of %s values, more than 32-bit offsets reach", n, k.indicatorType()))
-	}
-	b.Grow(n)
-	s.offs = make([]uint32, 0, len(values)+1)
-	for _, v := range values {
-		s.offs = append(s.offs, uint32(b.Len()))
-		b.WriteString(v.s)
-	}
-	s.offs = append(s.offs, uint32(b.Len()))
-	s.arena = b.String()
+// newStrSet indexes distinct values, entry i being arena[offs[i]:offs[i+1]]; offs
+// has one more element than there are values, at least two.
+func newStrSet(k kind, arena string, offs []uint32) strSet {
+	n := len(offs) - 1
+	s := strSet{k: k, arena: arena, offs: offs}
 	s.seed = maphash.MakeSeed()
-	s.slots = make([]uint64, 1<<bits.Len(uint(len(values)+len(values)/3)))
+	s.slots = make([]uint64, 1<<bits.Len(uint(n+n/3)))
 	mask := uint64(len(s.slots) - 1)
 	s.minLabels, s.maxLabels = 1<<30, 0
-	for i := range values {
+	for i := range n {
 		v := s.value(i)
 		h := maphash.String(s.seed, v)
 		j := h & mask
