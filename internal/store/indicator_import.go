@@ -79,9 +79,9 @@ func (imp *SourceImport) Store(ctx context.Context, inds []vigil.Indicator) (Sou
 }
 
 // storeBatch is Store inside its transaction. Each step is one statement over the whole
-// batch; the (type, value) index is searched twice per value (to add the new ones, then
-// to note every value's id in the batch), and from then on the batch's rows find their
-// claims by id. The import writes its own lines of the change log (logChanges); the
+// batch; the (type, value) index is searched once per value to note its id and claim
+// (findClaims), again only for the values to add, and from then on the batch's rows
+// find their claims by id. The import writes its own lines of the change log (logChanges); the
 // log's triggers leave the rows an import writes alone (migration 00033).
 func (s *Store) storeBatch(ctx context.Context, c conn, imp *SourceImport, rows []sourceRow) (SourceChange, error) {
 	if err := s.lockTable(ctx, c, "indicator_sources"); err != nil {
@@ -96,10 +96,13 @@ func (s *Store) storeBatch(ctx context.Context, c conn, imp *SourceImport, rows 
 	if err := s.loadBatch(ctx, c, rows); err != nil {
 		return SourceChange{}, err
 	}
-	if err := s.addIndicators(ctx, c); err != nil {
+	if err := s.findClaims(ctx, c, imp.source, ""); err != nil {
 		return SourceChange{}, err
 	}
-	ch, err := s.diffBatch(ctx, c, imp.source, rows)
+	if err := s.addIndicators(ctx, c, imp.source); err != nil {
+		return SourceChange{}, err
+	}
+	ch, err := s.diffBatch(ctx, c, rows)
 	if err != nil {
 		return ch, err
 	}
@@ -156,13 +159,22 @@ func (s *Store) insertOrIgnore() string {
 	return "INSERT OR IGNORE"
 }
 
-// addIndicators adds the batch's values the store does not hold yet.
-func (s *Store) addIndicators(ctx context.Context, c conn) error {
-	if _, err := c.exec(ctx, s.insertOrIgnore()+` INTO indicators (type, value) SELECT type, value FROM import_batch
-		WHERE true ORDER BY type, value ON CONFLICT (type, value) DO NOTHING`); err != nil {
+// addIndicators adds the batch's values the store did not hold (findClaims found no id)
+// and notes their ids. Values the store held already cost one index search each, not
+// a second one for an insert that conflicts. On PostgreSQL the insert returns the new
+// ids; a value another transaction added since findClaims (on PostgreSQL, where
+// writers run side by side), and every new value on SQLite, is looked up after it.
+func (s *Store) addIndicators(ctx context.Context, c conn, source string) error {
+	insert := s.insertOrIgnore() + ` INTO indicators (type, value) SELECT type, value FROM import_batch
+		WHERE id IS NULL ORDER BY type, value ON CONFLICT (type, value) DO NOTHING`
+	if s.isPG() {
+		insert = `WITH added AS (` + insert + ` RETURNING id, type, value)
+			UPDATE import_batch b SET id = a.id FROM added a WHERE b.type = a.type AND b.value = a.value`
+	}
+	if _, err := c.exec(ctx, insert); err != nil {
 		return fmt.Errorf("insert indicators: %w", err)
 	}
-	return nil
+	return s.findClaims(ctx, c, source, ` WHERE id IS NULL`)
 }
 
 // The states diffBatch gives a batch row (import_batch.state); NULL is a claim the
@@ -181,18 +193,24 @@ const claimDiff = `CASE WHEN s.tlp <> import_batch.tlp OR s.reliability <> impor
 	OR s.labels <> import_batch.labels OR s.valid_from IS DISTINCT FROM import_batch.valid_from
 	OR s.valid_until IS DISTINCT FROM import_batch.valid_until THEN 1 WHEN s.not_for_matching <> '' THEN 2 ELSE 0 END`
 
-// diffBatch notes in import_batch each row's indicator id and how its claim compares
-// with the one the source holds, before the claims are written, then counts the rows
-// the source did not hold and lists those that are new or changed. One pass over the
-// batch: the correlated subqueries make both engines look each value up by the
-// (type, value) index, then its claim by the primary key, rather than read whole tables;
-// from here on the batch's rows find their claims by id.
-func (s *Store) diffBatch(ctx context.Context, c conn, source string, rows []sourceRow) (SourceChange, error) {
+// findClaims notes in import_batch, for the rows where (all of them when where is
+// empty), each value's indicator id and how the row's claim compares with the one the
+// source holds, before the claims are written. One pass over the batch: the correlated
+// subqueries make both engines look each value up by the (type, value) index, then its
+// claim by the primary key, rather than read whole tables; from here on the batch's
+// rows find their claims by id. A value the store does not hold keeps a NULL id.
+func (s *Store) findClaims(ctx context.Context, c conn, source, where string) error {
 	if _, err := c.exec(ctx, `UPDATE import_batch SET (id, state) = (SELECT i.id, (SELECT `+claimDiff+`
 		FROM indicator_sources s WHERE s.indicator_id = i.id AND s.source = ?)
-		FROM indicators i WHERE i.type = import_batch.type AND i.value = import_batch.value)`, source); err != nil {
-		return SourceChange{}, fmt.Errorf("compare claims: %w", err)
+		FROM indicators i WHERE i.type = import_batch.type AND i.value = import_batch.value)`+where, source); err != nil {
+		return fmt.Errorf("compare claims: %w", err)
 	}
+	return nil
+}
+
+// diffBatch counts the rows whose claim the source did not hold (findClaims noted
+// that) and lists those that are new or changed.
+func (s *Store) diffBatch(ctx context.Context, c conn, rows []sourceRow) (SourceChange, error) {
 	res, err := c.query(ctx, `SELECT ord, state IS NULL FROM import_batch WHERE state IS NULL OR state = ?
 		ORDER BY ord`, claimChanged)
 	if err != nil {
@@ -208,6 +226,9 @@ func (s *Store) diffBatch(ctx context.Context, c conn, source string, rows []sou
 		}
 		if added {
 			ch.Added++
+		}
+		if ch.Changed == nil { // room for the whole batch: growing by doubling copied it all twice
+			ch.Changed = make([]vigil.Indicator, 0, len(rows))
 		}
 		ch.Changed = append(ch.Changed, rows[ord].ind)
 	}
