@@ -18,7 +18,7 @@ import (
 // SourceImport stores one source's indicators batch by batch, each batch in a
 // transaction of its own, so that an upload or a pull of any size needs the memory of one
 // batch. Each batch is loaded into a temporary table (COPY on PostgreSQL, multi-row
-// INSERTs on SQLite) and merged with three set-wise statements, so that nothing reads
+// INSERTs on SQLite) and merged with a few set-wise statements, so that nothing reads
 // the source's whole previous set. Batches are not counted as a change until Finish, so
 // that servers rebuild their matchers once per import. Every claim a batch writes is marked with the import's
 // id: Finish withdraws, after a complete pull, the claims of the source that no batch
