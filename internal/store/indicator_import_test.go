@@ -88,3 +88,64 @@ func TestSourceImportInBatches(t *testing.T) {
 		}
 	})
 }
+
+// One batch mixing values the source holds (one of them re-marked), values only another
+// source holds and values the store does not hold: each row finds its indicator, the
+// new ones added once, and the counts say which claims were new or changed.
+func TestSourceImportMixedBatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		held := []vigil.Indicator{ind(vigil.TypeDomain, "held.example", vigil.TLPClear),
+			ind(vigil.TypeDomain, "remarked.example", vigil.TLPClear)}
+		other := []vigil.Indicator{ind(vigil.TypeIPv4, "192.0.2.7", vigil.TLPGreen)}
+		if _, err := s.UpsertSourceIndicators(ctx, "list", held); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpsertSourceIndicators(ctx, "partner", other); err != nil {
+			t.Fatal(err)
+		}
+		batch := []vigil.Indicator{held[0], ind(vigil.TypeDomain, "remarked.example", vigil.TLPAmber), other[0],
+			ind(vigil.TypeDomain, "new.example", vigil.TLPClear), ind(vigil.TypeURL, "https://new.example/x", vigil.TLPClear)}
+		imp, err := s.BeginSourceImport("list")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch, err := imp.Store(ctx, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var changed []string
+		for _, c := range ch.Changed {
+			changed = append(changed, c.Value)
+		}
+		slices.Sort(changed)
+		want := []string{"192.0.2.7", "https://new.example/x", "new.example", "remarked.example"}
+		if ch.Added != 3 || ch.Refreshed != 2 || !slices.Equal(changed, want) {
+			t.Errorf("batch: %d added, %d refreshed, changed %v; want 3, 2, %v", ch.Added, ch.Refreshed, changed, want)
+		}
+		if _, err := imp.Finish(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := s.QueryInt(ctx, `SELECT COUNT(*) FROM indicators`); n != 5 {
+			t.Errorf("%d indicators, want 5", n)
+		}
+		for _, in := range batch {
+			si, err := s.GetIndicator(ctx, in.Type, in.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sources []string
+			for _, src := range si.Sources {
+				sources = append(sources, src.Source+" "+string(src.TLP))
+			}
+			slices.Sort(sources)
+			want := []string{"list " + string(in.Provenance.TLP)}
+			if in.Value == "192.0.2.7" {
+				want = []string{"list GREEN", "partner GREEN"}
+			}
+			if !slices.Equal(sources, want) {
+				t.Errorf("%s: claims %v, want %v", in.Value, sources, want)
+			}
+		}
+	})
+}
