@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
+
+	"github.com/vigil-health/vigil"
 )
 
 // SetNow replaces the store's clock; the *Store values Tx passes out share it.
@@ -78,4 +81,43 @@ func (s *Store) RedoMigrationsAfter(ctx context.Context, version int64) error {
 	}
 	_, err = p.Up(ctx)
 	return err
+}
+
+// IndicatorListPlan returns the query plan of the first page of the indicator list in
+// sort's order, one line per step, with PostgreSQL told to avoid sorting where it can
+// (on a test's few rows it would rather sort than walk an index).
+func (s *Store) IndicatorListPlan(ctx context.Context, sort vigil.IndicatorSort) (string, error) {
+	w := indicatorWhere(vigil.IndicatorFilter{})
+	explain := "EXPLAIN QUERY PLAN "
+	c := s.rdb()
+	if s.isPG() {
+		explain = "EXPLAIN "
+		tx, err := s.r.BeginTx(ctx, nil)
+		if err != nil {
+			return "", err
+		}
+		defer tx.Rollback() //nolint:errcheck // read only
+		if _, err := tx.ExecContext(ctx, "SET LOCAL enable_sort = off"); err != nil {
+			return "", err
+		}
+		c = conn{q: tx, s: s}
+	}
+	rows, err := c.query(ctx, explain+indicatorKeysQuery(w, sort), append(w.args, 50)...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var plan []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		for i := range vals {
+			vals[i] = new(any)
+		}
+		if err := rows.Scan(vals...); err != nil {
+			return "", err
+		}
+		plan = append(plan, fmt.Sprint(*vals[len(vals)-1].(*any)))
+	}
+	return strings.Join(plan, "\n"), rows.Err()
 }

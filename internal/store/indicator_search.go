@@ -118,8 +118,7 @@ func (s *Store) SearchIndicators(ctx context.Context, f vigil.IndicatorFilter) (
 	}
 	limit := vigil.PageLimit(f.Limit)
 	c := s.rdb()
-	keys, err := querySortKeys(ctx, c, `SELECT i.id, `+indicatorOrders.orders[sort].col+` FROM indicators i`+w.String()+
-		indicatorOrders.orderBy(sort)+` LIMIT ?`, append(w.args, limit+1)...)
+	keys, err := querySortKeys(ctx, c, indicatorKeysQuery(w, sort), append(w.args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("search indicators: %w", err)
 	}
@@ -133,6 +132,13 @@ func (s *Store) SearchIndicators(ctx context.Context, f vigil.IndicatorFilter) (
 		return nil, "", fmt.Errorf("search indicators: %w", err)
 	}
 	return out, next, nil
+}
+
+// indicatorKeysQuery reads the ids and sort keys of a page of the indicators w keeps,
+// in sort's order, up to a LIMIT given as its last argument.
+func indicatorKeysQuery(w where, sort vigil.IndicatorSort) string {
+	return `SELECT i.id, ` + indicatorOrders.orders[sort].col + ` FROM indicators i` + w.String() +
+		indicatorOrders.orderBy(sort) + ` LIMIT ?`
 }
 
 // indicatorWhere turns f into conditions on indicators i.

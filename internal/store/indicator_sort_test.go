@@ -3,6 +3,7 @@ package store_test
 import (
 	"cmp"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,5 +81,28 @@ func TestSearchIndicatorsSorted(t *testing.T) {
 			c{vigil.IndicatorByLastSighted, desc(func(si vigil.StoredIndicator) int64 { return unix(si.LastSighted) })})
 		checkSortErrors(t, list, vigil.IndicatorByValue, vigil.IndicatorByType,
 			"newest, oldest, value, type, confidence, last_seen, last_sighted")
+	})
+}
+
+// TestIndicatorListByTypeWalksAnIndex checks that the list sorted by type (ascending,
+// the newest first within a type) reads its page off an index rather than sorting every
+// indicator of the type it starts in, which at a sector's size is most of them.
+func TestIndicatorListByTypeWalksAnIndex(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		var inds []vigil.Indicator
+		for i := range 200 {
+			inds = append(inds, ind(vigil.TypeDomain, fmt.Sprintf("d%03d.example", i), vigil.TLPClear))
+		}
+		if _, err := s.UpsertSourceIndicators(ctx, "abuse.ch", inds); err != nil {
+			t.Fatal(err)
+		}
+		plan, err := s.IndicatorListPlan(ctx, vigil.IndicatorByType)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(plan, "indicators_type") || strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "Sort") {
+			t.Errorf("the list by type does not read the indicators_type index in order:\n%s", plan)
+		}
 	})
 }
