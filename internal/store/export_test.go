@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/vigil-health/vigil"
 )
 
 // SetNow replaces the store's clock; the *Store values Tx passes out share it.
@@ -78,4 +80,10 @@ func (s *Store) RedoMigrationsAfter(ctx context.Context, version int64) error {
 	}
 	_, err = p.Up(ctx)
 	return err
+}
+
+// EachMatchableSpan is EachMatchable reading span ids per statement, so that a test
+// of a few indicators reads several ranges.
+func (s *Store) EachMatchableSpan(ctx context.Context, span int64, fn func(*vigil.StoredIndicator) error) error {
+	return s.eachMatchableRanges(ctx, span, fn)
 }
