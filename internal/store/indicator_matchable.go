@@ -45,9 +45,20 @@ func (s *Store) EachMatchable(ctx context.Context, fn func(*vigil.StoredIndicato
 
 // eachGrouped reads claim rows ordered by indicator id and calls fn once per indicator.
 func eachGrouped(rows *sql.Rows, r *claimReader, fn func(*vigil.StoredIndicator) error) error {
+	return eachGroupedBy(rows, func() (int64, error) { return r.scan(rows) }, r, fn)
+}
+
+// cursor is what *sql.Rows and pgx.Rows have in common.
+type cursor interface {
+	Next() bool
+	Err() error
+}
+
+// eachGroupedBy is eachGrouped for rows that scan reads into r.
+func eachGroupedBy(rows cursor, scan func() (int64, error), r *claimReader, fn func(*vigil.StoredIndicator) error) error {
 	var cur vigil.StoredIndicator
 	for rows.Next() {
-		id, err := r.scan(rows)
+		id, err := scan()
 		if err != nil {
 			return fmt.Errorf("read indicators: %w", err)
 		}
@@ -111,6 +122,12 @@ func (r *claimReader) scan(rows *sql.Rows) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return id, r.fromColumns(id)
+}
+
+// fromColumns sets the last row from the columns scan (or scanPG) read.
+func (r *claimReader) fromColumns(id int64) error {
+	t := &r.times
 	r.typVal = vigil.IndicatorType(r.strs.get(r.typ))
 	r.lastSighted = t[0].t
 	src := vigil.IndicatorSource{Published: t[5].t, NotForMatching: r.strs.get(r.notFor)}
@@ -119,11 +136,12 @@ func (r *claimReader) scan(rows *sql.Rows) (int64, error) {
 	p.Reliability, p.Credibility = gradeOf(r.strs.get(r.rel), int(r.cred))
 	p.Confidence, p.Ref = int(r.conf), string(r.ref)
 	p.ValidFrom, p.ValidUntil, p.FirstSeen, p.LastSeen = t[1].t, t[2].t, t[3].t, t[4].t
+	var err error
 	if p.Labels, err = r.labelSet(); err != nil {
-		return 0, fmt.Errorf("labels of indicator %d: %w", id, err)
+		return fmt.Errorf("labels of indicator %d: %w", id, err)
 	}
 	r.src = src
-	return id, nil
+	return nil
 }
 
 // valueString returns the last row's value as a string of its own.

@@ -116,7 +116,7 @@ func (w *rangeWorker) read(ctx context.Context, from, to int64) bool {
 	case <-ctx.Done():
 		return false
 	}
-	b.err = w.fill(ctx, b, from, to, w.s.isPG())
+	b.err = w.fill(ctx, b, from, to, false)
 	if errors.Is(b.err, errNULText) {
 		b.err = w.fill(ctx, b, from, to, true)
 	}
@@ -129,11 +129,35 @@ func (w *rangeWorker) read(ctx context.Context, from, to int64) bool {
 }
 
 // fill reads the indicators with ids in [from, to) into b: on SQLite as
-// rowMatchableColumn unless plain, on PostgreSQL as matchableColumns, which pgx decodes
-// cheaply. The range is stated on both tables: PostgreSQL does not carry it across the
-// join, and without it hashes the whole of indicator_sources for every range.
+// rowMatchableColumn unless plain, on PostgreSQL through fillPG. The range is stated on
+// both tables: PostgreSQL does not carry it across the join, and without it hashes the
+// whole of indicator_sources for every range.
 func (w *rangeWorker) fill(ctx context.Context, b *rangeBatch, from, to int64, plain bool) error {
 	b.inds, b.srcs, b.ends = b.inds[:0], b.srcs[:0], b.ends[:0]
+	collect := func(si *vigil.StoredIndicator) error {
+		b.srcs = append(b.srcs, si.Sources...)
+		b.ends = append(b.ends, len(b.srcs))
+		c := *si
+		c.Sources = nil
+		b.inds = append(b.inds, c)
+		return nil
+	}
+	var err error
+	if w.s.isPG() {
+		err = w.fillPG(ctx, collect, from, to)
+	} else {
+		err = w.fillSQLite(ctx, collect, from, to, plain)
+	}
+	start := 0
+	for i, end := range b.ends {
+		b.inds[i].Sources = b.srcs[start:end:end]
+		start = end
+	}
+	return err
+}
+
+// fillSQLite is fill on SQLite.
+func (w *rangeWorker) fillSQLite(ctx context.Context, collect func(*vigil.StoredIndicator) error, from, to int64, plain bool) error {
 	cols, r := rowMatchableColumn, w.row
 	if plain {
 		cols, r = matchableColumns, w.plain
@@ -145,18 +169,5 @@ func (w *rangeWorker) fill(ctx context.Context, b *rangeBatch, from, to int64, p
 		return fmt.Errorf("read indicators: %w", err)
 	}
 	defer rows.Close()
-	err = eachGrouped(rows, r, func(si *vigil.StoredIndicator) error {
-		b.srcs = append(b.srcs, si.Sources...)
-		b.ends = append(b.ends, len(b.srcs))
-		c := *si
-		c.Sources = nil
-		b.inds = append(b.inds, c)
-		return nil
-	})
-	start := 0
-	for i, end := range b.ends {
-		b.inds[i].Sources = b.srcs[start:end:end]
-		start = end
-	}
-	return err
+	return eachGrouped(rows, r, collect)
 }
