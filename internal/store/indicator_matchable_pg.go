@@ -12,7 +12,9 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// fillPG is fill on PostgreSQL. It goes to pgx beneath database/sql and takes the rows
+// fillPG is fill on PostgreSQL. The range is stated on both tables: PostgreSQL does
+// not carry it across the join, and without it hashes the whole of indicator_sources
+// for every range. It goes to pgx beneath database/sql and takes the rows
 // in binary, as raw bytes: database/sql would box every column of every row in an
 // interface (a string or time.Time allocated for each) and copy it again into the
 // scan destination, most of what a rebuild's read costs this process.

@@ -129,9 +129,7 @@ func (w *rangeWorker) read(ctx context.Context, from, to int64) bool {
 }
 
 // fill reads the indicators with ids in [from, to) into b: on SQLite as
-// rowMatchableColumn unless plain, on PostgreSQL through fillPG. The range is stated on
-// both tables: PostgreSQL does not carry it across the join, and without it hashes the
-// whole of indicator_sources for every range.
+// rowMatchableColumn unless plain, on PostgreSQL through fillPG.
 func (w *rangeWorker) fill(ctx context.Context, b *rangeBatch, from, to int64, plain bool) error {
 	b.inds, b.srcs, b.ends = b.inds[:0], b.srcs[:0], b.ends[:0]
 	collect := func(si *vigil.StoredIndicator) error {
@@ -156,15 +154,19 @@ func (w *rangeWorker) fill(ctx context.Context, b *rangeBatch, from, to int64, p
 	return err
 }
 
-// fillSQLite is fill on SQLite.
+// fillSQLite is fill on SQLite. The claims drive: their primary key (indicator_id,
+// source) hands them over in the order asked for, and each indicator is then found by
+// its rowid, which costs a tenth less than seeking the key for every indicator. CROSS
+// JOIN keeps that order whatever the planner's statistics say (a store filled after its
+// last ANALYZE looks empty to it), where another plan would sort every range first.
 func (w *rangeWorker) fillSQLite(ctx context.Context, collect func(*vigil.StoredIndicator) error, from, to int64, plain bool) error {
 	cols, r := rowMatchableColumn, w.row
 	if plain {
 		cols, r = matchableColumns, w.plain
 	}
-	rows, err := w.s.rdb().query(ctx, `SELECT `+cols+` FROM indicators i
-		JOIN indicator_sources s ON s.indicator_id = i.id
-		WHERE i.id >= ? AND i.id < ? AND s.indicator_id >= ? AND s.indicator_id < ? ORDER BY i.id, s.source`, from, to, from, to)
+	rows, err := w.s.rdb().query(ctx, `SELECT `+cols+` FROM indicator_sources s
+		CROSS JOIN indicators i ON i.id = s.indicator_id
+		WHERE s.indicator_id >= ? AND s.indicator_id < ? ORDER BY s.indicator_id, s.source`, from, to)
 	if err != nil {
 		return fmt.Errorf("read indicators: %w", err)
 	}
