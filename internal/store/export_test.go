@@ -82,8 +82,8 @@ func (s *Store) RedoMigrationsAfter(ctx context.Context, version int64) error {
 	return err
 }
 
-// EachMatchableSpan is EachMatchable reading span ids per statement, so that a test
-// of a few indicators reads several ranges.
+// EachMatchableSpan is EachMatchable reading about span indicators per statement, so
+// that a test of a few indicators reads several ranges.
 func (s *Store) EachMatchableSpan(ctx context.Context, span int64, fn func(*vigil.StoredIndicator) error) error {
 	return s.eachMatchableRanges(ctx, span, fn)
 }

@@ -11,13 +11,13 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// matchableSpan is how many indicator ids one statement of EachMatchable covers: enough
-// that a statement's start is lost among its rows, few enough that the ranges read
-// ahead of the caller hold a few megabytes.
+// matchableSpan is how many indicators one statement of EachMatchable reads, on
+// average: enough that a statement's start is lost among its rows, few enough that the
+// ranges read ahead of the caller hold a few megabytes.
 const matchableSpan = 8192
 
-// eachMatchableRanges is EachMatchable read as consecutive ranges of span ids, each by
-// one statement, by as many workers as there are cores, each on its own connection so
+// eachMatchableRanges is EachMatchable read as consecutive ranges of ids, each of about
+// span indicators and read by one statement, by a worker per core (rangeWorkers), each on its own connection so
 // that decoding rows uses every core (on SQLite, through the pure-Go driver, decoding
 // is most of a read). fn is still called on the caller's goroutine, in id order: worker
 // w reads ranges w, w+n, w+2n…, and the caller takes range k from worker k mod n.
@@ -30,15 +30,22 @@ const matchableSpan = 8192
 // does, ends up where one snapshot would: every indicator read differently from the
 // state at that count was changed after it, and so is logged after it.
 func (s *Store) eachMatchableRanges(ctx context.Context, span int64, fn func(*vigil.StoredIndicator) error) error {
+	// Ranges are as wide as the ids are sparse: PostgreSQL spends an id on every row an
+	// import offers, stored or not, so that ids spread ever wider than the indicators.
+	// Each of min, max and count is a quick look at an index; together in one SELECT
+	// they would be a scan of the table on SQLite.
 	var lo, hi sql.NullInt64
-	if err := s.rdb().row(ctx, `SELECT min(id), max(id) FROM indicators`).Scan(&lo, &hi); err != nil {
+	var count int64
+	if err := s.rdb().row(ctx, `SELECT (SELECT min(id) FROM indicators), (SELECT max(id) FROM indicators),
+		(SELECT count(*) FROM indicators)`).Scan(&lo, &hi, &count); err != nil {
 		return fmt.Errorf("read indicators: %w", err)
 	}
 	if !lo.Valid {
 		return nil
 	}
-	ranges := (hi.Int64-lo.Int64)/span + 1
-	n := int(min(ranges, int64(runtime.GOMAXPROCS(0))))
+	ranges := max(1, (count+span-1)/span)
+	width := (hi.Int64-lo.Int64)/ranges + 1
+	n := int(min(ranges, int64(s.rangeWorkers())))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := make([]*rangeWorker, n)
@@ -47,8 +54,8 @@ func (s *Store) eachMatchableRanges(ctx context.Context, span int64, fn func(*vi
 		workers[w] = newRangeWorker(s)
 		wg.Go(func() {
 			for k := int64(w); k < ranges; k += int64(n) {
-				from := lo.Int64 + k*span
-				if !workers[w].read(ctx, from, from+span) {
+				from := lo.Int64 + k*width
+				if !workers[w].read(ctx, from, from+width) {
 					return
 				}
 			}
@@ -58,6 +65,17 @@ func (s *Store) eachMatchableRanges(ctx context.Context, span int64, fn func(*vi
 	cancel()
 	wg.Wait()
 	return err
+}
+
+// maxRangeWorkers bounds the connections a rebuild's read holds: past a few, the caller,
+// adding what they read one indicator at a time, is what it waits for.
+const maxRangeWorkers = 4
+
+// rangeWorkers is how many workers eachMatchableRanges starts: one per core, at most
+// maxRangeWorkers, and at most half the read connections, so that a rebuild leaves the
+// readers telemetry and people wait on free.
+func (s *Store) rangeWorkers() int {
+	return max(1, min(runtime.GOMAXPROCS(0), maxRangeWorkers, s.r.Stats().MaxOpenConnections/2))
 }
 
 // deliverRanges calls fn with the indicators of ranges 0 to ranges-1 in turn, taking
