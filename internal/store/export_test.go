@@ -121,3 +121,9 @@ func (s *Store) IndicatorListPlan(ctx context.Context, sort vigil.IndicatorSort)
 	}
 	return strings.Join(plan, "\n"), rows.Err()
 }
+
+// EachMatchableSpan is EachMatchable reading about span indicators per statement, so
+// that a test of a few indicators reads several ranges.
+func (s *Store) EachMatchableSpan(ctx context.Context, span int64, fn func(*vigil.StoredIndicator) error) error {
+	return s.eachMatchableRanges(ctx, span, fn)
+}

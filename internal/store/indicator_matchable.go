@@ -1,13 +1,11 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -19,28 +17,9 @@ const matchableColumns = `i.id, i.type, i.value, i.last_sighted, s.source, s.tlp
 	s.confidence, s.labels, s.ref, s.valid_from, s.valid_until, s.first_seen, s.last_seen, s.not_for_matching,
 	s.published_at, s.publisher`
 
-// packedMatchableColumns are matchableColumns as SQLite hands them to a rebuild: the
-// claim's fields that repeat from row to row (a feed's indicators share them) packed into
-// one tab-separated text, in packedClaim's order. Through the pure-Go SQLite driver each
-// column of each row costs several locked calls and an allocation, most of a rebuild's
-// time; one packed column costs one, and a claim equal to the row before's is not parsed
-// again. None of the packed fields holds a tab: times are timeLayout or NULL (empty),
-// numbers are decimal, TLPs and grades are codes, labels are JSON (which escapes control
-// characters) and source names have none (vigil.SourceName). The source comes last, so
-// that the split would not shift even if one did.
-const packedMatchableColumns = `i.id, i.type, i.value, i.last_sighted,
-	s.tlp || char(9) || s.reliability || char(9) || s.credibility || char(9) || s.confidence || char(9) ||
-	ifnull(s.valid_from, '') || char(9) || ifnull(s.valid_until, '') || char(9) || ifnull(s.first_seen, '') || char(9) ||
-	ifnull(s.last_seen, '') || char(9) || s.published_at || char(9) || s.labels || char(9) || s.source,
-	s.ref, s.not_for_matching, s.publisher`
-
-// matchableColumns returns the columns claimReader reads on this store's engine.
-func (s *Store) matchableColumns() string {
-	if s.isPG() {
-		return matchableColumns // pgx decodes columns cheaply, and times are not text
-	}
-	return packedMatchableColumns
-}
+// matchableColumns returns the columns claimReader reads in its plain mode. A rebuild's
+// read on SQLite takes rowMatchableColumn instead (eachMatchableRanges).
+func (s *Store) matchableColumns() string { return matchableColumns }
 
 // EachMatchable calls fn with every indicator some source holds, with its claims, in id
 // order, as EachIndicator does but for a matcher rebuild, which reads every stored
@@ -48,8 +27,13 @@ func (s *Store) matchableColumns() string {
 // Sources slice included) is only valid during the call and reused for the next one.
 // Strings that repeat from row to row (types, sources, TLPs, labels) are shared rather
 // than allocated for every row, and times in the store's own layout are parsed without
-// time.Parse. fn must not write to the store.
+// time.Parse. fn must not write to the store. Outside a transaction the indicators are
+// read a range of ids at a time, on several connections at once, and not at one instant:
+// see eachMatchableRanges for what that means for a caller.
 func (s *Store) EachMatchable(ctx context.Context, fn func(*vigil.StoredIndicator) error) error {
+	if s.tx == nil {
+		return s.eachMatchableRanges(ctx, matchableSpan, fn)
+	}
 	rows, err := s.rdb().query(ctx, `SELECT `+s.matchableColumns()+` FROM indicators i
 		JOIN indicator_sources s ON s.indicator_id = i.id ORDER BY i.id, s.source`)
 	if err != nil {
@@ -61,9 +45,20 @@ func (s *Store) EachMatchable(ctx context.Context, fn func(*vigil.StoredIndicato
 
 // eachGrouped reads claim rows ordered by indicator id and calls fn once per indicator.
 func eachGrouped(rows *sql.Rows, r *claimReader, fn func(*vigil.StoredIndicator) error) error {
+	return eachGroupedBy(rows, func() (int64, error) { return r.scan(rows) }, r, fn)
+}
+
+// cursor is what *sql.Rows and pgx.Rows have in common.
+type cursor interface {
+	Next() bool
+	Err() error
+}
+
+// eachGroupedBy is eachGrouped for rows that scan reads into r.
+func eachGroupedBy(rows cursor, scan func() (int64, error), r *claimReader, fn func(*vigil.StoredIndicator) error) error {
 	var cur vigil.StoredIndicator
 	for rows.Next() {
-		id, err := r.scan(rows)
+		id, err := scan()
 		if err != nil {
 			return fmt.Errorf("read indicators: %w", err)
 		}
@@ -73,7 +68,7 @@ func eachGrouped(rows *sql.Rows, r *claimReader, fn func(*vigil.StoredIndicator)
 					return err
 				}
 			}
-			cur = vigil.StoredIndicator{ID: id, Type: r.typVal, Value: string(r.value), LastSighted: r.lastSighted, Sources: cur.Sources[:0]}
+			cur = vigil.StoredIndicator{ID: id, Type: r.typVal, Value: r.valueString(), LastSighted: r.lastSighted, Sources: cur.Sources[:0]}
 		}
 		cur.Sources = append(cur.Sources, r.src)
 	}
@@ -86,7 +81,7 @@ func eachGrouped(rows *sql.Rows, r *claimReader, fn func(*vigil.StoredIndicator)
 	return nil
 }
 
-// claimReader scans rows of matchableColumns, or packedMatchableColumns, keeping the
+// claimReader scans rows of matchableColumns, or of rowMatchableColumn, keeping the
 // strings that repeat.
 type claimReader struct {
 	// raw column bytes, reused from row to row
@@ -96,13 +91,13 @@ type claimReader struct {
 	strs                                                         interned
 	labelSets                                                    map[string][]string
 
-	// packed: rows are packedMatchableColumns; claim is the packed column of the last
-	// row parsed into packedSrc (all but Ref, NotForMatching and Publisher).
-	packed          bool
-	packedCol       sql.RawBytes
-	claim           []byte
-	packedSrc       vigil.IndicatorSource
-	packedParsedAny bool
+	// row: rows are rowMatchableColumn (see scanRow).
+	row      bool
+	rowText  string
+	rowValue string
+	claim    string                // the claim fields of the last row parsed into claimSrc
+	claimSrc vigil.IndicatorSource // all but Ref, NotForMatching and Publisher
+	claimAny bool
 
 	// the last row, as scan left it
 	lastSighted time.Time
@@ -110,14 +105,15 @@ type claimReader struct {
 	typVal      vigil.IndicatorType
 }
 
+// newClaimReader returns a reader of matchableColumns.
 func (s *Store) newClaimReader() *claimReader {
-	return &claimReader{strs: interned{m: map[string]string{}}, labelSets: map[string][]string{}, packed: !s.isPG()}
+	return &claimReader{strs: interned{m: map[string]string{}}, labelSets: map[string][]string{}}
 }
 
 // scan reads one row and returns its indicator id.
 func (r *claimReader) scan(rows *sql.Rows) (int64, error) {
-	if r.packed {
-		return r.scanPacked(rows)
+	if r.row {
+		return r.scanRow(rows)
 	}
 	var id int64
 	t := &r.times
@@ -126,6 +122,12 @@ func (r *claimReader) scan(rows *sql.Rows) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return id, r.fromColumns(id)
+}
+
+// fromColumns sets the last row from the columns scan (or scanPG) read.
+func (r *claimReader) fromColumns(id int64) error {
+	t := &r.times
 	r.typVal = vigil.IndicatorType(r.strs.get(r.typ))
 	r.lastSighted = t[0].t
 	src := vigil.IndicatorSource{Published: t[5].t, NotForMatching: r.strs.get(r.notFor)}
@@ -134,70 +136,20 @@ func (r *claimReader) scan(rows *sql.Rows) (int64, error) {
 	p.Reliability, p.Credibility = gradeOf(r.strs.get(r.rel), int(r.cred))
 	p.Confidence, p.Ref = int(r.conf), string(r.ref)
 	p.ValidFrom, p.ValidUntil, p.FirstSeen, p.LastSeen = t[1].t, t[2].t, t[3].t, t[4].t
-	if p.Labels, err = r.labelSet(); err != nil {
-		return 0, fmt.Errorf("labels of indicator %d: %w", id, err)
-	}
-	r.src = src
-	return id, nil
-}
-
-// scanPacked reads one row of packedMatchableColumns and returns its indicator id.
-func (r *claimReader) scanPacked(rows *sql.Rows) (int64, error) {
-	var id int64
-	if err := rows.Scan(&id, &r.typ, &r.value, &r.times[0], &r.packedCol, &r.ref, &r.notFor, &r.publisher); err != nil {
-		return 0, err
-	}
-	if !r.packedParsedAny || !bytes.Equal(r.packedCol, r.claim) {
-		if err := r.parsePacked(); err != nil {
-			return 0, fmt.Errorf("claim of indicator %d: %w", id, err)
-		}
-		r.claim, r.packedParsedAny = append(r.claim[:0], r.packedCol...), true
-	}
-	r.typVal = vigil.IndicatorType(r.strs.get(r.typ))
-	r.lastSighted = r.times[0].t
-	r.src = r.packedSrc
-	r.src.NotForMatching, r.src.Publisher, r.src.Ref = r.strs.get(r.notFor), r.strs.get(r.publisher), string(r.ref)
-	return id, nil
-}
-
-// parsePacked parses the packed column into packedSrc.
-func (r *claimReader) parsePacked() error {
-	var f [11][]byte
-	rest := []byte(r.packedCol)
-	for i := range len(f) - 1 {
-		j := bytes.IndexByte(rest, '\t')
-		if j < 0 {
-			return fmt.Errorf("%d fields packed, want %d", i+1, len(f))
-		}
-		f[i], rest = rest[:j], rest[j+1:]
-	}
-	f[len(f)-1] = rest
-	cred, err1 := strconv.Atoi(string(f[2]))
-	conf, err2 := strconv.Atoi(string(f[3]))
-	if err := errors.Join(err1, err2); err != nil {
-		return err
-	}
-	var src vigil.IndicatorSource
-	p := &src.Provenance
-	p.TLP, p.Source = vigil.TLP(r.strs.get(f[0])), r.strs.get(f[10])
-	p.Reliability, p.Credibility = gradeOf(r.strs.get(f[1]), cred)
-	p.Confidence = conf
-	for i, t := range []*time.Time{&p.ValidFrom, &p.ValidUntil, &p.FirstSeen, &p.LastSeen, &src.Published} {
-		var ft fastTime
-		if len(f[4+i]) > 0 {
-			if err := ft.Scan(f[4+i]); err != nil {
-				return err
-			}
-		}
-		*t = ft.t
-	}
-	r.labels = f[9]
 	var err error
 	if p.Labels, err = r.labelSet(); err != nil {
-		return fmt.Errorf("labels: %w", err)
+		return fmt.Errorf("labels of indicator %d: %w", id, err)
 	}
-	r.packedSrc = src
+	r.src = src
 	return nil
+}
+
+// valueString returns the last row's value as a string of its own.
+func (r *claimReader) valueString() string {
+	if r.row {
+		return strings.Clone(r.rowValue)
+	}
+	return string(r.value)
 }
 
 // labelSet returns the labels of the last row, parsing each distinct JSON text once.
@@ -246,6 +198,22 @@ func (in *interned) get(b []byte) string {
 	}
 	in.last = s
 	return s
+}
+
+// getString is get for a string.
+func (in *interned) getString(s string) string {
+	if s == "" || s == in.last {
+		return s
+	}
+	t, ok := in.m[s]
+	if !ok {
+		t = strings.Clone(s)
+		if len(in.m) < maxInterned {
+			in.m[t] = t
+		}
+	}
+	in.last = t
+	return t
 }
 
 // fastTime scans a time column of either engine: PostgreSQL hands over time.Time,

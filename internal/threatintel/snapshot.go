@@ -61,7 +61,9 @@ func (s *Service) rebuild(ctx context.Context) error {
 	start, now := time.Now(), s.now()
 	// The change count is read first: a change committed while the indicators are read
 	// may or may not be in the snapshot, so the snapshot claims only the earlier count
-	// and the next check rebuilds it.
+	// and the next check applies it again. The same holds for the store reading ranges
+	// of ids in snapshots of their own (store.EachMatchable): an indicator read other
+	// than as it stood at the count was changed after it, and is logged after it.
 	v, err := s.store.Versions(ctx)
 	if err != nil {
 		return err
@@ -82,9 +84,10 @@ func (s *Service) rebuild(ctx context.Context) error {
 	return nil
 }
 
-// readAll reads every stored indicator's matchable claims into a Builder. The store is
-// read on this goroutine and the claims are added on another, a batch at a time, so that
-// decoding rows and filing values share the cores.
+// readAll reads every stored indicator's matchable claims into a Builder. The store
+// decodes rows on a goroutine per core and hands them over here in id order; the claims
+// are added on another goroutine, a batch at a time, so that filing values overlaps
+// with reading.
 func (s *Service) readAll(ctx context.Context, now time.Time) (*match.Builder, error) {
 	const batch = 4096
 	b := match.NewBuilder()

@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/vigil-health/vigil"
+)
+
+// matchableSpan is how many indicators one statement of EachMatchable reads, on
+// average: enough that a statement's start is lost among its rows, few enough that the
+// ranges read ahead of the caller hold a few megabytes.
+const matchableSpan = 8192
+
+// eachMatchableRanges is EachMatchable read as consecutive ranges of ids, each of about
+// span indicators and read by one statement, by a worker per core (rangeWorkers), each on its own connection so
+// that decoding rows uses every core (on SQLite, through the pure-Go driver, decoding
+// is most of a read). fn is still called on the caller's goroutine, in id order: worker
+// w reads ranges w, w+n, w+2n…, and the caller takes range k from worker k mod n.
+//
+// Each range is read in its own snapshot, so the indicators are not read at one instant:
+// one changed during the read is seen before or after the change, and one removed and
+// stored again under a new id may be seen twice or not at all. Every indicator is read
+// whole (its claims share its id, so its range). A caller that reads the change counter
+// first (Versions) and applies the changes logged after it, as threatintel's rebuild
+// does, ends up where one snapshot would: every indicator read differently from the
+// state at that count was changed after it, and so is logged after it.
+func (s *Store) eachMatchableRanges(ctx context.Context, span int64, fn func(*vigil.StoredIndicator) error) error {
+	// Ranges are as wide as the ids are sparse: PostgreSQL spends an id on every row an
+	// import offers, stored or not, so that ids spread ever wider than the indicators.
+	// Each of min, max and count is a quick look at an index; together in one SELECT
+	// they would be a scan of the table on SQLite.
+	var lo, hi sql.NullInt64
+	var count int64
+	if err := s.rdb().row(ctx, `SELECT (SELECT min(id) FROM indicators), (SELECT max(id) FROM indicators),
+		(SELECT count(*) FROM indicators)`).Scan(&lo, &hi, &count); err != nil {
+		return fmt.Errorf("read indicators: %w", err)
+	}
+	if !lo.Valid {
+		return nil
+	}
+	ranges := max(1, (count+span-1)/span)
+	width := (hi.Int64-lo.Int64)/ranges + 1
+	n := int(min(ranges, int64(s.rangeWorkers())))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := make([]*rangeWorker, n)
+	var wg sync.WaitGroup
+	for w := range workers {
+		workers[w] = newRangeWorker(s)
+		wg.Go(func() {
+			for k := int64(w); k < ranges; k += int64(n) {
+				from := lo.Int64 + k*width
+				if !workers[w].read(ctx, from, from+width) {
+					return
+				}
+			}
+		})
+	}
+	err := deliverRanges(ctx, workers, ranges, fn)
+	cancel()
+	wg.Wait()
+	return err
+}
+
+// maxRangeWorkers bounds the connections a rebuild's read holds: past a few, the caller,
+// adding what they read one indicator at a time, is what it waits for.
+const maxRangeWorkers = 4
+
+// rangeWorkers is how many workers eachMatchableRanges starts: one per core, at most
+// maxRangeWorkers, and at most half the read connections, so that a rebuild leaves the
+// readers telemetry and people wait on free.
+func (s *Store) rangeWorkers() int {
+	return max(1, min(runtime.GOMAXPROCS(0), maxRangeWorkers, s.r.Stats().MaxOpenConnections/2))
+}
+
+// deliverRanges calls fn with the indicators of ranges 0 to ranges-1 in turn, taking
+// range k from workers[k mod len(workers)].
+func deliverRanges(ctx context.Context, workers []*rangeWorker, ranges int64, fn func(*vigil.StoredIndicator) error) error {
+	for k := range ranges {
+		w := workers[k%int64(len(workers))]
+		var b *rangeBatch
+		select {
+		case b = <-w.out:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if b.err != nil {
+			return b.err
+		}
+		for i := range b.inds {
+			if err := fn(&b.inds[i]); err != nil {
+				return err
+			}
+		}
+		w.free <- b
+	}
+	return nil
+}
+
+// rangeBatch is the indicators of one range, their Sources slices of srcs.
+type rangeBatch struct {
+	inds []vigil.StoredIndicator
+	srcs []vigil.IndicatorSource
+	ends []int // inds[i].Sources is srcs[ends[i-1]:ends[i]]
+	err  error
+}
+
+// rangeWorker reads ranges into batches: out holds those read, free those the caller
+// is done with. Two batches in flight let it read one range ahead of the caller.
+type rangeWorker struct {
+	s          *Store
+	row, plain *claimReader
+	out, free  chan *rangeBatch
+}
+
+func newRangeWorker(s *Store) *rangeWorker {
+	w := &rangeWorker{s: s, row: rowClaimReader(), plain: s.newClaimReader(), out: make(chan *rangeBatch, 2), free: make(chan *rangeBatch, 2)}
+	w.free <- &rangeBatch{}
+	w.free <- &rangeBatch{}
+	return w
+}
+
+// read reads the indicators with ids in [from, to) into a free batch and hands it on,
+// reporting false when the read failed or was cancelled.
+func (w *rangeWorker) read(ctx context.Context, from, to int64) bool {
+	var b *rangeBatch
+	select {
+	case b = <-w.free:
+	case <-ctx.Done():
+		return false
+	}
+	b.err = w.fill(ctx, b, from, to, false)
+	if errors.Is(b.err, errNULText) {
+		b.err = w.fill(ctx, b, from, to, true)
+	}
+	select {
+	case w.out <- b:
+	case <-ctx.Done():
+		return false
+	}
+	return b.err == nil
+}
+
+// fill reads the indicators with ids in [from, to) into b: on SQLite as
+// rowMatchableColumn unless plain, on PostgreSQL through fillPG.
+func (w *rangeWorker) fill(ctx context.Context, b *rangeBatch, from, to int64, plain bool) error {
+	b.inds, b.srcs, b.ends = b.inds[:0], b.srcs[:0], b.ends[:0]
+	collect := func(si *vigil.StoredIndicator) error {
+		b.srcs = append(b.srcs, si.Sources...)
+		b.ends = append(b.ends, len(b.srcs))
+		c := *si
+		c.Sources = nil
+		b.inds = append(b.inds, c)
+		return nil
+	}
+	var err error
+	if w.s.isPG() {
+		err = w.fillPG(ctx, collect, from, to)
+	} else {
+		err = w.fillSQLite(ctx, collect, from, to, plain)
+	}
+	start := 0
+	for i, end := range b.ends {
+		b.inds[i].Sources = b.srcs[start:end:end]
+		start = end
+	}
+	return err
+}
+
+// fillSQLite is fill on SQLite. The claims drive: their primary key (indicator_id,
+// source) hands them over in the order asked for, and each indicator is then found by
+// its rowid, which costs a tenth less than seeking the key for every indicator. CROSS
+// JOIN keeps that order whatever the planner's statistics say (a store filled after its
+// last ANALYZE looks empty to it), where another plan would sort every range first.
+func (w *rangeWorker) fillSQLite(ctx context.Context, collect func(*vigil.StoredIndicator) error, from, to int64, plain bool) error {
+	cols, r := rowMatchableColumn, w.row
+	if plain {
+		cols, r = matchableColumns, w.plain
+	}
+	rows, err := w.s.rdb().query(ctx, `SELECT `+cols+` FROM indicator_sources s
+		CROSS JOIN indicators i ON i.id = s.indicator_id
+		WHERE s.indicator_id >= ? AND s.indicator_id < ? ORDER BY s.indicator_id, s.source`, from, to)
+	if err != nil {
+		return fmt.Errorf("read indicators: %w", err)
+	}
+	defer rows.Close()
+	return eachGrouped(rows, r, collect)
+}
