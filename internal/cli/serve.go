@@ -78,6 +78,13 @@ func (c *serveCmd) config() (config.Config, error) {
 		// The demo mirrors its one advisory record there, as a closed network would.
 		cfg.AdvisoryDir = filepath.Join(cfg.DataDir, "advisories")
 	}
+	if cfg.AdvisoryDir != "" {
+		// Advisory sources name absolute paths inside it, so a relative setting (the
+		// demo's under ./vigil-data, by default) is taken from where the server starts.
+		if cfg.AdvisoryDir, err = filepath.Abs(cfg.AdvisoryDir); err != nil {
+			return cfg, usageErrorf("invalid configuration:\nadvisory_dir %q: %v", cfg.AdvisoryDir, err)
+		}
+	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, usageErrorf("invalid configuration:\n%v", err)
 	}

@@ -243,6 +243,20 @@ func TestServeDemo(t *testing.T) {
 }
 
 // The demo's sample data raises each kind of alert, once the centre's flows are in.
+// TestServeDemoInTheDefaultDataDir runs the README's first command as a new user does:
+// no --data-dir, so the data lands in ./vigil-data, a relative path every part of the
+// server (the demo's advisory mirror among them) must cope with.
+func TestServeDemoInTheDefaultDataDir(t *testing.T) {
+	t.Chdir(t.TempDir())
+	s := startServe(t, "--addr", "127.0.0.1:0", "--demo", "--demo-password", demoPassword)
+	if len(printedLogins(s.out.String())) == 0 {
+		t.Fatalf("no demo logins printed:\n%s", s.out)
+	}
+	if _, err := os.Stat(filepath.Join("vigil-data", "advisories", "osv-demo")); err != nil {
+		t.Errorf("the demo's advisory mirror is not in ./vigil-data: %v", err)
+	}
+}
+
 func TestServeDemoHasAlertsOfEveryKind(t *testing.T) {
 	s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--demo", "--demo-password", demoPassword)
 	c := newClient(t, s.url)
