@@ -100,12 +100,3 @@ func Sources() []SectionSource {
 		SectionFunc(postureSection),
 	}
 }
-
-// notRecorded is a section for data vigil does not record yet: it says so instead of
-// showing numbers.
-func notRecorded(id, title, about string) SectionSource {
-	return SectionFunc(func(context.Context, *store.Store, Period) (Section, error) {
-		return Section{ID: id, Title: title, About: about,
-			NotRecorded: "Not yet recorded: vigil does not hold this data yet, so the report shows no figures for it."}, nil
-	})
-}
