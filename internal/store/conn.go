@@ -3,9 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -91,4 +95,16 @@ func rebind(query string) string {
 // placeholders returns "?, ?, ?" with n marks, for IN lists.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// withPgx runs fn on the pgx connection beneath c, for what database/sql cannot do
+// cheaply (COPY, rows in binary); what names the work in the error when c is not pgx's.
+func withPgx(c *sql.Conn, what string, fn func(*pgx.Conn) error) error {
+	return c.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("%s: the driver connection is %T, not pgx", what, dc)
+		}
+		return fn(pc.Conn())
+	})
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/vigil-health/vigil"
 )
 
@@ -342,12 +341,8 @@ func (s *Store) copyBatch(ctx context.Context, c conn, rows []sourceRow) error {
 		i++
 		return batchValues(i-1, &rows[i-1], pgTime), nil
 	})
-	return s.raw.Raw(func(dc any) error {
-		pc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("load import batch: the driver connection is %T, not pgx", dc)
-		}
-		if _, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{"import_batch"}, batchColumns, src); err != nil {
+	return withPgx(s.raw, "load import batch", func(pc *pgx.Conn) error {
+		if _, err := pc.CopyFrom(ctx, pgx.Identifier{"import_batch"}, batchColumns, src); err != nil {
 			return fmt.Errorf("load import batch: %w", err)
 		}
 		return nil

@@ -13,13 +13,10 @@ import (
 
 // matchableColumns are what the matcher reads of an indicator and one of its claims:
 // indicatorColumns without added_at, which no rebuild looks at.
+// A rebuild's read on SQLite takes rowMatchableColumn instead (eachMatchableRanges).
 const matchableColumns = `i.id, i.type, i.value, i.last_sighted, s.source, s.tlp, s.reliability, s.credibility,
 	s.confidence, s.labels, s.ref, s.valid_from, s.valid_until, s.first_seen, s.last_seen, s.not_for_matching,
 	s.published_at, s.publisher`
-
-// matchableColumns returns the columns claimReader reads in its plain mode. A rebuild's
-// read on SQLite takes rowMatchableColumn instead (eachMatchableRanges).
-func (s *Store) matchableColumns() string { return matchableColumns }
 
 // EachMatchable calls fn with every indicator some source holds, with its claims, in id
 // order, as EachIndicator does but for a matcher rebuild, which reads every stored
@@ -34,7 +31,7 @@ func (s *Store) EachMatchable(ctx context.Context, fn func(*vigil.StoredIndicato
 	if s.tx == nil {
 		return s.eachMatchableRanges(ctx, matchableSpan, fn)
 	}
-	rows, err := s.rdb().query(ctx, `SELECT `+s.matchableColumns()+` FROM indicators i
+	rows, err := s.rdb().query(ctx, `SELECT `+matchableColumns+` FROM indicators i
 		JOIN indicator_sources s ON s.indicator_id = i.id ORDER BY i.id, s.source`)
 	if err != nil {
 		return fmt.Errorf("read indicators: %w", err)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/vigil-health/vigil"
 )
 
@@ -24,12 +23,8 @@ func (w *rangeWorker) fillPG(ctx context.Context, collect func(*vigil.StoredIndi
 		return fmt.Errorf("read indicators: %w", err)
 	}
 	defer c.Close()
-	return c.Raw(func(dc any) error {
-		pc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("read indicators: the driver connection is %T, not pgx", dc)
-		}
-		rows, err := pc.Conn().Query(ctx, `SELECT `+matchableColumns+` FROM indicators i
+	return withPgx(c, "read indicators", func(pc *pgx.Conn) error {
+		rows, err := pc.Query(ctx, `SELECT `+matchableColumns+` FROM indicators i
 			JOIN indicator_sources s ON s.indicator_id = i.id
 			WHERE i.id >= $1 AND i.id < $2 AND s.indicator_id >= $1 AND s.indicator_id < $2 ORDER BY i.id, s.source`,
 			pgx.QueryResultFormats{pgx.BinaryFormatCode}, from, to)

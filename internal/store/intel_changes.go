@@ -67,7 +67,7 @@ func (s *Store) EachMatchableOf(ctx context.Context, keys []vigil.Indicator, fn 
 		for _, k := range chunk {
 			args = append(args, string(k.Type), k.Value)
 		}
-		rows, err := s.rdb().query(ctx, `SELECT `+s.matchableColumns()+` FROM indicators i
+		rows, err := s.rdb().query(ctx, `SELECT `+matchableColumns+` FROM indicators i
 			JOIN indicator_sources s ON s.indicator_id = i.id
 			WHERE (i.type, i.value) IN (VALUES `+keyRows(len(chunk))+`)
 			ORDER BY i.id, s.source`, args...)
