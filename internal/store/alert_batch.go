@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -228,16 +229,25 @@ func (s *Store) lockAlertsChunks(ctx context.Context, c conn, keys []AlertKey, o
 		}
 		rows, err := c.query(ctx, `SELECT `+alertColumns+` FROM alerts WHERE `+strings.Join(conds, " OR ")+
 			` ORDER BY org, dedup_key`+s.forUpdate(), args...)
-		if err == nil {
-			err = eachRow(rows, func(sc scanner) error {
-				a, err := scanAlert(sc)
-				out[AlertKey{a.Org, a.DedupKey}] = a
-				return err
-			})
+		if err := alertsByKey(rows, err, out); err != nil {
+			return err
 		}
-		if err != nil {
-			return fmt.Errorf("read repeated alerts: %w", err)
-		}
+	}
+	return nil
+}
+
+// alertsByKey files the alerts a query of the repeated alerts read (or failed with
+// err) in out by their key.
+func alertsByKey(rows *sql.Rows, err error, out map[AlertKey]vigil.Alert) error {
+	if err == nil {
+		err = eachRow(rows, func(sc scanner) error {
+			a, err := scanAlert(sc)
+			out[AlertKey{a.Org, a.DedupKey}] = a
+			return err
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("read repeated alerts: %w", err)
 	}
 	return nil
 }

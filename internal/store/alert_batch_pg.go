@@ -84,17 +84,7 @@ func (s *Store) lockAlertsPG(ctx context.Context, c conn, keys []AlertKey, out m
 	}
 	rows, err := c.query(ctx, `SELECT `+alertColumnsA+` FROM unnest($1::text[], $2::text[]) AS k (org, dedup_key)
 		JOIN alerts a ON a.org = k.org AND a.dedup_key = k.dedup_key ORDER BY a.org, a.dedup_key FOR UPDATE OF a`, orgs, dedup)
-	if err == nil {
-		err = eachRow(rows, func(sc scanner) error {
-			a, err := scanAlert(sc)
-			out[AlertKey{a.Org, a.DedupKey}] = a
-			return err
-		})
-	}
-	if err != nil {
-		return fmt.Errorf("read repeated alerts: %w", err)
-	}
-	return nil
+	return alertsByKey(rows, err, out)
 }
 
 // updateAlertsPG writes the merged alerts' changing columns over their stored rows, in

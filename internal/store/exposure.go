@@ -92,28 +92,13 @@ func (s *Store) CustomerExposures(ctx context.Context, supplier string) ([]vigil
 // PutExposure writes a finding, replacing the one of the same organisation and
 // vulnerability.
 func (s *Store) PutExposure(ctx context.Context, e vigil.Exposure) error {
-	aliases, _ := json.Marshal(nonNil(e.Aliases))
-	advice, _ := json.Marshal(nonNil(e.Advice))
-	comps, _ := json.Marshal(e.Components)
-	if e.Components == nil {
-		comps = []byte("[]")
-	}
-	var epss any
-	if e.EPSS >= 0 {
-		epss = e.EPSS
-	}
-	var alert any
-	if e.AlertID != 0 {
-		alert = e.AlertID
-	}
 	_, err := s.wdb().exec(ctx, `INSERT INTO vuln_findings (org, vuln, aliases, summary, severity, score, kev, kev_due, epss,
 		advice, components, alert_id, first_found, checked_at, fixed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (org, vuln) DO UPDATE SET aliases = excluded.aliases, summary = excluded.summary,
 		severity = excluded.severity, score = excluded.score, kev = excluded.kev, kev_due = excluded.kev_due,
 		epss = excluded.epss, advice = excluded.advice, components = excluded.components, alert_id = excluded.alert_id,
 		first_found = excluded.first_found, checked_at = excluded.checked_at, fixed_at = excluded.fixed_at`,
-		e.Org, e.Vuln, string(aliases), e.Summary, string(e.Severity), e.Score, e.KEV, e.KEVDueDate, epss, string(advice),
-		string(comps), alert, dbTime(e.FirstFound), dbTime(e.CheckedAt), dbTime(e.FixedAt))
+		exposureArgs(e)...)
 	if err != nil {
 		return fmt.Errorf("write finding %s of %s: %w", e.Vuln, e.Org, err)
 	}
