@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil/internal/exposure"
+	"github.com/vigil-health/vigil/internal/vex"
 	"github.com/vigil-health/vigil/internal/vuln"
 )
 
@@ -67,6 +68,7 @@ func (a *API) sectorRoutes() {
 		"about its findings; a supplier uploads to its own organisation statements that apply, at its customers, to the components " +
 		"their inventories attribute to it. not_affected with a justification suppresses a finding and fixed closes it. Statements " +
 		"that cannot be used are listed with their lines; the rest are kept. A second upload of the same name replaces the first."
+	upload.MaxBodyBytes = vex.MaxDocument // what the VEX page takes: a supplier's document runs to megabytes
 	Register(a, upload, people, a.vexUpload)
 	Register(a, op("export-vex", http.MethodGet, "/orgs/{ods}/vex", "Export VEX statements", "vulnerabilities", e404, e422), people, a.vexExport)
 	Register(a, op("list-vex-suppressed", http.MethodGet, "/orgs/{ods}/vex/suppressed", "Findings VEX statements closed", "vulnerabilities", e404), people, a.vexSuppressed)
