@@ -56,15 +56,20 @@ func (s *Service) Attest(ctx context.Context, p vigil.Principal, id, fixed, note
 
 // ApplyAttestation is an analyst p's decision that supplier's attestation about
 // vulnerability id closes its customers' findings in its components at once, whatever
-// version their inventories show; each closes with a note saying so.
-func (s *Service) ApplyAttestation(ctx context.Context, p vigil.Principal, id, supplier string) (vigil.Attestation, error) {
+// version their inventories show; each closes with a note saying so, ending with the
+// analyst's own words (note) when there are any.
+func (s *Service) ApplyAttestation(ctx context.Context, p vigil.Principal, id, supplier, note string) (vigil.Attestation, error) {
 	if err := p.Need(vigil.SectorRoles...); err != nil {
 		return vigil.Attestation{}, err
+	}
+	note, err := vigil.Text("note", note, 2000, false)
+	if err != nil {
+		return vigil.Attestation{}, vigil.OnField("note", err)
 	}
 	root := s.snap.Load().cache.DB().Root(strings.TrimSpace(id))
 	var a vigil.Attestation
 	var customers []string
-	err := s.store.Tx(ctx, func(tx *store.Store) error {
+	err = s.store.Tx(ctx, func(tx *store.Store) error {
 		list, err := tx.Attestations(ctx, root)
 		if err != nil {
 			return err
@@ -78,7 +83,7 @@ func (s *Service) ApplyAttestation(ctx context.Context, p vigil.Principal, id, s
 		if !found {
 			return vigil.Errorf(vigil.ENOTFOUND, "supplier %s has not attested a fix of %s", supplier, id)
 		}
-		a.AppliedBy, a.AppliedAt = p.Email, s.now().UTC()
+		a.AppliedBy, a.AppliedAt, a.AppliedNote = p.Email, s.now().UTC(), note
 		if err := tx.PutAttestation(ctx, a); err != nil {
 			return err
 		}
@@ -86,7 +91,7 @@ func (s *Service) ApplyAttestation(ctx context.Context, p vigil.Principal, id, s
 			return err
 		}
 		_, err = tx.Audit(ctx, p.Email, "vulnerability.attestation_apply", "vulnerability/"+root, map[string]any{
-			"supplier": a.Supplier, "fixed_version": a.FixedVersion, "customers": len(customers)})
+			"supplier": a.Supplier, "fixed_version": a.FixedVersion, "customers": len(customers), "note": note})
 		return err
 	})
 	if err != nil {
@@ -224,8 +229,12 @@ func reached(c vigil.AffectedComponent, fixed string) bool {
 // appliedWhy says why an attestation the sector centre applied closes a finding;
 // supplier is the supplier as the customer's inventory names it.
 func appliedWhy(supplier string, a vigil.Attestation) string {
-	return withSupplierNote(fmt.Sprintf("%s attests it is fixed from version %s, and the sector centre (%s) closed it at once",
+	why := withSupplierNote(fmt.Sprintf("%s attests it is fixed from version %s, and the sector centre (%s) closed it at once",
 		supplier, a.FixedVersion, a.AppliedBy), a)
+	if note := strings.TrimRight(strings.TrimSpace(a.AppliedNote), "."); note != "" {
+		why += ". The sector centre's note: " + note
+	}
+	return why
 }
 
 // withSupplierNote adds the supplier's own words about the fix, when it gave any.

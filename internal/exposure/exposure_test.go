@@ -503,14 +503,19 @@ func TestSupplierAttestsAFix(t *testing.T) {
 		if err != nil || len(st.Open) != 1 || len(st.Closed) != 1 || !strings.Contains(st.ClosingNote, "closed it at once. The supplier's note: patched build.") {
 			t.Errorf("the analyst's view of the attestation: %v %+v", err, st)
 		}
-		if _, err := f.svc.ApplyAttestation(ctx, sup, log4shell, "YSUP1"); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+		if _, err := f.svc.ApplyAttestation(ctx, sup, log4shell, "YSUP1", ""); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
 			t.Errorf("the supplier applying its own attestation: %v", err)
 		}
-		if _, err := f.svc.ApplyAttestation(ctx, analyst, log4shell, "YSUP1"); err != nil {
-			t.Fatal(err)
+		if _, err := f.svc.ApplyAttestation(ctx, analyst, log4shell, "YSUP1", strings.Repeat("x", 2001)); vigil.ErrorCode(err) != vigil.EINVALID {
+			t.Errorf("a note of 2,001 characters: %v", err)
+		}
+		a, err := f.svc.ApplyAttestation(ctx, analyst, log4shell, "YSUP1", "  Confirmed with the supplier by phone.  ")
+		if err != nil || a.AppliedNote != "Confirmed with the supplier by phone." {
+			t.Fatalf("applied: %+v %v", a, err)
 		}
 		al = f.alertsOf(otherOrg)
-		if len(al) != 1 || al[0].Status != vigil.AlertResolved || !strings.Contains(al[0].ResolutionNote, "closed it at once") {
+		if len(al) != 1 || al[0].Status != vigil.AlertResolved || !strings.Contains(al[0].ResolutionNote,
+			"closed it at once. The supplier's note: patched build. The sector centre's note: Confirmed with the supplier by phone.") {
 			t.Errorf("RXB after the analyst applied: %+v", al)
 		}
 		if sa := f.alertsOf("YSUP1"); len(sa) != 1 || sa[0].Status != vigil.AlertResolved {

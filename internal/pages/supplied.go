@@ -146,8 +146,9 @@ func suppliedPrincipal(r *http.Request, p *Pages) (vigil.Principal, error) {
 // attestationData is the analyst's confirmation before closing a supplier's customers'
 // findings at once.
 type attestationData struct {
-	ID string
-	A  exposure.AttestationState
+	ID   string
+	A    exposure.AttestationState
+	Note string // the analyst's own words, when the form comes back with a problem
 }
 
 // attestationConfirm asks the analyst to confirm closing the customers' findings now,
@@ -158,13 +159,18 @@ func (p *Pages) attestationConfirm(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
+	p.showAttestationConfirm(w, r, pr, http.StatusOK, nil)
+}
+
+// showAttestationConfirm renders the confirmation, with the problems of the form sent.
+func (p *Pages) showAttestationConfirm(w http.ResponseWriter, r *http.Request, pr vigil.Principal, status int, errs []fieldError) {
 	a, err := p.app.Exposure.Attestation(r.Context(), pr, r.PathValue("id"), r.PathValue("supplier"))
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	p.render(w, r, http.StatusOK, "attestation_apply.html", &view{Title: "Close the customers' findings now",
-		Data: attestationData{ID: r.PathValue("id"), A: a}})
+	p.render(w, r, status, "attestation_apply.html", &view{Title: "Close the customers' findings now", Errors: errs,
+		Data: attestationData{ID: r.PathValue("id"), A: a, Note: r.PostFormValue("note")}})
 }
 
 // attestationApply applies the supplier's attestation: its customers' findings in its
@@ -175,7 +181,13 @@ func (p *Pages) attestationApply(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	if _, err := p.app.Exposure.ApplyAttestation(r.Context(), pr, r.PathValue("id"), r.PathValue("supplier")); err != nil {
+	_, err = p.app.Exposure.ApplyAttestation(r.Context(), pr, r.PathValue("id"), r.PathValue("supplier"), r.PostFormValue("note"))
+	var fe *vigil.FieldError
+	if errors.As(err, &fe) {
+		p.showAttestationConfirm(w, r, pr, http.StatusUnprocessableEntity, []fieldError{{fe.Field, capitalise(vigil.ErrorMessage(err))}})
+		return
+	}
+	if err != nil {
 		p.fail(w, r, err)
 		return
 	}

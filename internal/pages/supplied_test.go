@@ -157,10 +157,19 @@ func TestAnalystClosesTheCustomersFindingsNow(t *testing.T) {
 	if p.status != http.StatusOK || !p.has("Oakleigh House Care Home (1-101000007)", wantNote, `action="`+apply+`"`) {
 		t.Fatalf("the confirmation: %d\n%s", p.status, p.body)
 	}
-	if p = b.post(apply, nil); p.status != http.StatusSeeOther || p.header.Get("Location") != "/exposure/"+carePlanVuln+"?done=attestation-applied" {
+	if p := b.post(apply, url.Values{"note": {strings.Repeat("Checked. ", 250)}}); p.status != http.StatusUnprocessableEntity ||
+		!p.has("There is a problem", "Note is longer than 2000 characters", `action="`+apply+`"`, "Checked. Checked.") {
+		t.Fatalf("a note too long: %d\n%s", p.status, p.body)
+	}
+	if a := careHomeAlert(t, s); a.Status == vigil.AlertResolved {
+		t.Fatalf("the care home's alert closed by a refused form: %+v", a)
+	}
+	if p = b.post(apply, url.Values{"note": {"The supplier showed us the release notes."}}); p.status != http.StatusSeeOther ||
+		p.header.Get("Location") != "/exposure/"+carePlanVuln+"?done=attestation-applied" {
 		t.Fatalf("applying: %d %s\n%s", p.status, p.header.Get("Location"), p.body)
 	}
-	if a := careHomeAlert(t, s); a.Status != vigil.AlertResolved || !strings.Contains(a.ResolutionNote, "closed it at once. The supplier's note: Update from the app store.") {
+	if a := careHomeAlert(t, s); a.Status != vigil.AlertResolved || !strings.Contains(a.ResolutionNote,
+		"closed it at once. The supplier's note: Update from the app store. The sector centre's note: The supplier showed us the release notes.") {
 		t.Errorf("the care home's alert after the analyst applied: %+v", a)
 	}
 	if p := b.get("/exposure/" + carePlanVuln + "?done=attestation-applied"); !p.has("findings are closed", "closed the customers' findings at once") {

@@ -194,10 +194,11 @@ func addToBoard(v *vigil.VulnSummary, e vigil.Exposure) {
 // supplier and vulnerability (and any analyst's decision to apply it).
 func (s *Store) PutAttestation(ctx context.Context, a vigil.Attestation) error {
 	_, err := s.wdb().exec(ctx, `INSERT INTO vuln_attestations (supplier, vuln, fixed_version, note, attested_by, attested_at,
-		applied_by, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (supplier, vuln) DO UPDATE SET
+		applied_by, applied_at, applied_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (supplier, vuln) DO UPDATE SET
 		fixed_version = excluded.fixed_version, note = excluded.note, attested_by = excluded.attested_by,
-		attested_at = excluded.attested_at, applied_by = excluded.applied_by, applied_at = excluded.applied_at`,
-		a.Supplier, a.Vuln, a.FixedVersion, a.Note, a.AttestedBy, dbTime(a.AttestedAt), a.AppliedBy, dbTime(a.AppliedAt))
+		attested_at = excluded.attested_at, applied_by = excluded.applied_by, applied_at = excluded.applied_at,
+		applied_note = excluded.applied_note`,
+		a.Supplier, a.Vuln, a.FixedVersion, a.Note, a.AttestedBy, dbTime(a.AttestedAt), a.AppliedBy, dbTime(a.AppliedAt), a.AppliedNote)
 	if err != nil {
 		return fmt.Errorf("write attestation of %s for %s: %w", a.Supplier, a.Vuln, err)
 	}
@@ -206,8 +207,8 @@ func (s *Store) PutAttestation(ctx context.Context, a vigil.Attestation) error {
 
 // Attestations returns the attestations about vulnerability vuln, by supplier.
 func (s *Store) Attestations(ctx context.Context, vuln string) ([]vigil.Attestation, error) {
-	rows, err := s.rdb().query(ctx, `SELECT supplier, vuln, fixed_version, note, attested_by, attested_at, applied_by, applied_at
-		FROM vuln_attestations WHERE vuln = ? ORDER BY supplier`, vuln)
+	rows, err := s.rdb().query(ctx, `SELECT supplier, vuln, fixed_version, note, attested_by, attested_at, applied_by, applied_at,
+		applied_note FROM vuln_attestations WHERE vuln = ? ORDER BY supplier`, vuln)
 	if err != nil {
 		return nil, fmt.Errorf("attestations of %s: %w", vuln, err)
 	}
@@ -216,7 +217,7 @@ func (s *Store) Attestations(ctx context.Context, vuln string) ([]vigil.Attestat
 	for rows.Next() {
 		var a vigil.Attestation
 		if err := rows.Scan(&a.Supplier, &a.Vuln, &a.FixedVersion, &a.Note, &a.AttestedBy, scanTime(&a.AttestedAt),
-			&a.AppliedBy, scanTime(&a.AppliedAt)); err != nil {
+			&a.AppliedBy, scanTime(&a.AppliedAt), &a.AppliedNote); err != nil {
 			return nil, fmt.Errorf("attestations of %s: %w", vuln, err)
 		}
 		out = append(out, a)
