@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"log/slog"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -43,11 +44,32 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	s.logMigrations(ctx, current, res)
+	return s.auditMigration(ctx, current, res)
+}
+
+// logMigrations says what Migrate applied: one line a migration when an existing
+// database is brought up to date (an operator may want to see each), one line in all
+// when a new database is created (its dozens of lines would bury the server's first
+// words). Each migration is still logged at debug level.
+func (s *Store) logMigrations(ctx context.Context, from int64, res []*goose.MigrationResult) {
+	if len(res) == 0 {
+		return
+	}
+	var took time.Duration
 	for _, r := range res {
-		s.log.InfoContext(ctx, "applied migration", slog.String("engine", s.engine),
+		took += r.Duration
+		level := slog.LevelInfo
+		if from == 0 {
+			level = slog.LevelDebug
+		}
+		s.log.Log(ctx, level, "applied migration", slog.String("engine", s.engine),
 			slog.Int64("version", r.Source.Version), slog.Duration("took", r.Duration))
 	}
-	return s.auditMigration(ctx, current, res)
+	if from == 0 {
+		s.log.InfoContext(ctx, "created the database schema", slog.String("engine", s.engine),
+			slog.Int64("version", res[len(res)-1].Source.Version), slog.Int("migrations", len(res)), slog.Duration("took", took))
+	}
 }
 
 // auditVersion is the migration that creates the audit log.
