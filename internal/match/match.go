@@ -90,7 +90,12 @@ func (s *Snapshot) Lookup(o vigil.Observable, dst []ID) []ID {
 		return s.layer.lookup(o, dst)
 	}
 	switch o.Type {
-	case vigil.TypeIPv4, vigil.TypeIPv6:
+	case vigil.TypeIPv4:
+		return s.lookupAddr(o.Value, dst)
+	case vigil.TypeIPv6:
+		if x, ok := parseIPv6(o.Value); ok { // before lookupAddr's IPv4 attempt, which would fail
+			return s.lookupU128(x, dst)
+		}
 		return s.lookupAddr(o.Value, dst)
 	case vigil.TypeCIDR:
 		return s.lookupPrefix(o.Value, dst)
@@ -138,6 +143,11 @@ func (s *Snapshot) lookupAddr(v string, dst []ID) []ID {
 		}
 		x = u128From(a)
 	}
+	return s.lookupU128(x, dst)
+}
+
+// lookupU128 matches an address read as IPv6: an IPv4-mapped one as IPv4.
+func (s *Snapshot) lookupU128(x u128, dst []ID) []ID {
 	if ip, ok := x.v4Mapped(); ok {
 		return s.nets.covering4(ip, s.v4.lookup(ip, dst))
 	}
