@@ -199,7 +199,7 @@ func newV6Nets(prefixes []netip.Prefix) v6Nets {
 
 // netHash hashes a masked network and its length.
 func netHash(net u128, l uint8) uint64 {
-	return mix64((net.hi^uint64(l))*0x9e3779b97f4a7c15 ^ net.lo)
+	return fold((net.hi^uint64(l))*0x9e3779b97f4a7c15 ^ net.lo)
 }
 
 // add files network net of length l under id.
