@@ -59,7 +59,7 @@ func parseIPv6(s string) (u128, bool) {
 	case gap < 0 && n != 8, gap >= 0 && n > 7:
 		return u128{}, false
 	case gap > 0: // the groups before "::" go to the top: head shifted by 16 bits a group after
-		return head.shl(uint(16*(8-gap))).or(x), true
+		return head.shl(uint(16 * (8 - gap))).or(x), true
 	}
 	return x, true
 }
