@@ -46,12 +46,13 @@
 //     binary search within one or two cache lines. Observables are parsed by a
 //     dotted-quad parser that agrees with net/netip (tested, fuzzed) and is faster.
 //   - IPv6 addresses: an array of 16-byte addresses ordered by a 64-bit hash of each,
-//     with a bucket index on the hash's top bits (listed addresses cluster in a few
-//     providers' networks, so an index on the address bits would be lopsided) and a
+//     and an open-addressing table of the addresses beside their indexes (24 bytes a
+//     slot, 3/4 full), so that a listed address is found with one cache miss, behind a
 //     blocked Bloom filter of the hashes (one word read, about 1% false positives) that
-//     turns most unlisted addresses away before the array. Observables are parsed by a
-//     parser of the common forms (groups of hex digits, one "::") straight into 128
-//     bits; anything else (an IPv4 tail, a zone) goes to net/netip. A bitmap of hashed
+//     turns most unlisted addresses away before the table. Observables typed ipv6 are
+//     parsed by a parser of the common forms (groups of hex digits, one "::") straight
+//     into 128 bits before anything else; other forms (an IPv4 tail, a zone) go to
+//     net/netip. A bitmap of hashed
 //     /32s, set for every /32 a listed IPv6 network touches, sends most IPv6 addresses
 //     past the network lookup (off when a listed IPv6 network is shorter than /20).
 //     The network lookup tries each length listed IPv6 networks have, longest first: the

@@ -3,6 +3,7 @@ package match
 import (
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vigil-health/vigil"
@@ -14,6 +15,9 @@ func TestParseIPv6(t *testing.T) {
 		"1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", "1::2::3", ":1::2", "1::2:", "1:::2",
 		"12345::1", "::ffff:1.2.3.4", "::ffff:c000:207", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8",
 		"1:2:3:4::5:6:7:8", "", ":", ":::", "g::1", "1.2.3.4", "0:0:0:0:0:0:0:0", "00000::1", "2001:db8::/32",
+		"::1:", "1::2:::", "::1::", "1:", "a", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "0000:0000:0000:0000:0000:0000:0000:0001",
+		"0000:0000:0000:0000:0000:0000:0000:00001", "1:2:3:4:5:6:7:8:", ":1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7",
+		"1:2:3:4:5:6::7", "1::", "::ffff", "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17:18:19:20", "2001:db8::1 ", "2001:db8:\x00::1",
 	} {
 		t.Run(s, func(t *testing.T) { checkParseIPv6(t, s) })
 	}
@@ -27,10 +31,14 @@ func FuzzParseIPv6(f *testing.F) {
 }
 
 // checkParseIPv6 checks that whatever parseIPv6 accepts netip.ParseAddr accepts as the
-// same IPv6 address; what it leaves, netip decides.
+// same IPv6 address; what it leaves, netip decides. It must leave only the forms it does
+// not read (an embedded IPv4 tail, a zone), or lookups would fall back to netip unseen.
 func checkParseIPv6(t *testing.T, s string) {
 	got, ok := parseIPv6(s)
 	if !ok {
+		if a, err := netip.ParseAddr(s); err == nil && a.Is6() && a.Zone() == "" && !strings.Contains(s, ".") {
+			t.Errorf("parseIPv6(%q) left to netip an address it reads (%v)", s, a)
+		}
 		return
 	}
 	a, err := netip.ParseAddr(s)
@@ -59,6 +67,8 @@ func TestCoveringIPv6(t *testing.T) {
 		trie bool
 	}{
 		{"few lengths", []int{20, 32, 48, 56, 64, 128}, false},
+		{"the whole space and the address", []int{0, 128}, false},
+		{"the address alone", []int{128}, false},
 		{"as many lengths as the tables take", []int{0, 16, 24, 32, 40, 44, 48, 52, 56, 60, 64, 128}, false},
 		{"more lengths than the tables take", []int{0, 8, 16, 24, 32, 40, 44, 48, 52, 56, 60, 64, 128}, true},
 	} {
@@ -91,18 +101,19 @@ func TestCoveringIPv6(t *testing.T) {
 	}
 }
 
-// TestV6SetCrowdedBucket checks the search of a bucket that addresses chosen to share a
-// hash's top bits have crowded: every one is found, and their neighbours are not.
-func TestV6SetCrowdedBucket(t *testing.T) {
+// TestV6SetCrowdedTable checks lookups in a run of the table that addresses chosen to
+// share where their probe starts have crowded, at the table's end so that the run wraps
+// to its start: every one is found, and their neighbours are not.
+func TestV6SetCrowdedTable(t *testing.T) {
 	b := NewBuilder()
 	var listed []netip.Addr
 	for i := uint64(0); len(listed) < 40; i++ {
 		x := u128{hi: 0x2001_0db8 << 32, lo: i}
-		if x.hash()>>56 == 0 { // the same top 8 bits: one bucket of an index of 256 or fewer
+		if uint32(x.hash()>>20)>>24 == 0xff { // probes starting in the table's last 256th
 			listed = append(listed, x.addr())
 		}
 	}
-	for range 600 { // enough other addresses for a 64-bucket index
+	for range 600 {
 		listed = append(listed, u128{hi: 0x2001_0db8<<32 | 1, lo: uint64(len(listed))}.addr())
 	}
 	for _, a := range listed {
@@ -110,8 +121,12 @@ func TestV6SetCrowdedBucket(t *testing.T) {
 	}
 	s := b.Build()
 	x, _ := parseIPv6(listed[0].String())
-	if lo, hi := s.v6.index.span(uint32(x.hash()>>32), len(s.v6.addrs)); hi-lo <= 16 {
-		t.Fatalf("the crowded bucket holds %d addresses: not crowded enough to test", hi-lo)
+	home, run := s.v6.home(x.hash()), 0
+	for s.v6.table[(home+run)%len(s.v6.table)].id != 0 {
+		run++
+	}
+	if home+run <= len(s.v6.table) || run < 30 {
+		t.Fatalf("the run from slot %d holds %d addresses of a table of %d: not crowded enough to test", home, run, len(s.v6.table))
 	}
 	for _, a := range listed[:40] {
 		checkListed(t, s, vigil.TypeIPv6, a.String(), true)
