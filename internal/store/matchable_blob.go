@@ -13,7 +13,7 @@ import (
 // A kept range's blob is what EachMatchable yields for the range's indicators, in id
 // order, encoded compactly (see matchable_kept.go for when it is used):
 //
-//	blob      = version:byte count:uvarint indicator* crc32c:4 bytes (little endian, of all before)
+//	blob      = version:byte first:uvarint count:uvarint indicator* crc32c:4 bytes (little endian, of all before)
 //	indicator = idDelta:uvarint type:str value:text lastSighted:time claims:uvarint claim*
 //	claim     = ref:text shared:uvarint [provenance]
 //	provenance = source:str tlp:str reliability:byte credibility:byte confidence:varint
@@ -25,7 +25,7 @@ import (
 //	time      = uvarint 0 for the zero time, else zigzag-varint seconds since 1970 + 1
 //	            as uvarint, then uvarint nanoseconds
 //
-// idDelta of the first indicator counts from the range's first id. A claim's shared is
+// first is the range's first id, and idDelta of the first indicator counts from it. A claim's shared is
 // 0 when its provenance (everything but Ref) follows, or n > 0 for the same as the nth
 // provenance the blob spelled out: a feed's claims share all but their reference.
 // Nothing in it depends on the time of the rebuild: decay and expiry are judged on what
@@ -42,11 +42,12 @@ type keptEncoder struct {
 	claim  []byte         // scratch: the provenance being encoded
 	n      int
 	lastID int64
+	lo     int64
 }
 
 // newKeptEncoder starts the blob of the range whose ids start at lo.
 func newKeptEncoder(lo int64) *keptEncoder {
-	e := &keptEncoder{strs: map[string]int{}, claims: map[string]int{}, lastID: lo}
+	e := &keptEncoder{strs: map[string]int{}, claims: map[string]int{}, lastID: lo, lo: lo}
 	e.buf = append(e.buf, keptVersion)
 	return e
 }
@@ -110,6 +111,7 @@ func (e *keptEncoder) str(b []byte, s string) []byte {
 func (e *keptEncoder) bytes() []byte {
 	out := make([]byte, 0, len(e.buf)+binary.MaxVarintLen64+4)
 	out = append(out, e.buf[0])
+	out = binary.AppendUvarint(out, uint64(e.lo))
 	out = binary.AppendUvarint(out, uint64(e.n))
 	out = append(out, e.buf[1:]...)
 	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, keptCRC))
@@ -146,6 +148,9 @@ func decodeKept(blob []byte, lo, hi int64, b *rangeBatch) error {
 		return fmt.Errorf("%w: checksum", errKeptCorrupt)
 	}
 	d := keptDecoder{s: string(body), i: 1, id: lo}
+	if first := d.uvarint(); d.i < 0 || first != uint64(lo) {
+		return fmt.Errorf("%w: another range's", errKeptCorrupt)
+	}
 	if err := d.indicators(hi, b); err != nil {
 		return err
 	}
