@@ -165,3 +165,13 @@ func (s *Store) keptHook(ctx context.Context, stage string, k int64) {
 		(*s.keptTestHook)(ctx, stage, k)
 	}
 }
+
+// ForgetKeptMatchable drops every kept range, so that the next read takes every range
+// from its rows (and keeps them again): for a tool or migration that rewrites the rows
+// behind the triggers' back, and for benchmarks of that first read.
+func (s *Store) ForgetKeptMatchable(ctx context.Context) error {
+	if _, err := s.wdb().exec(ctx, `DELETE FROM matchable_ranges`); err != nil {
+		return fmt.Errorf("forget kept ranges: %w", err)
+	}
+	return nil
+}
