@@ -189,10 +189,9 @@ func (d *keptDecoder) indicators(hi int64, b *rangeBatch) error {
 			return fmt.Errorf("%w: claims", errKeptCorrupt)
 		}
 		for range claims {
-			d.claim(b)
-		}
-		if d.i < 0 {
-			return errKeptCorrupt
+			if d.claim(b); d.i < 0 { // stop at once: claims may say far more than follow
+				return errKeptCorrupt
+			}
 		}
 		b.inds = append(b.inds, si)
 		b.ends = append(b.ends, len(b.srcs))
