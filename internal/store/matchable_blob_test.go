@@ -95,28 +95,26 @@ func FuzzDecodeKept(f *testing.F) {
 // fuzzOne is FuzzDecodeKept's check of one input.
 func fuzzOne(t *testing.T, body []byte, raw bool) {
 	const lo = 3 * keptSpan
-	{ // a block, so that FuzzDecodeKept's body reads as it did inline
-		in := body
-		if !raw {
-			in = binary.LittleEndian.AppendUint32(append([]byte(nil), body...), crc32.Checksum(body, keptCRC))
+	in := body
+	if !raw {
+		in = binary.LittleEndian.AppendUint32(append([]byte(nil), body...), crc32.Checksum(body, keptCRC))
+	}
+	var b rangeBatch
+	if err := decodeKept(in, lo, lo+keptSpan, &b); err != nil {
+		return
+	}
+	last := int64(lo - 1)
+	for _, si := range b.inds {
+		if si.ID <= last || si.ID >= lo+keptSpan || len(si.Sources) == 0 {
+			t.Fatalf("decoded indicator %d (after %d) with %d claims", si.ID, last, len(si.Sources))
 		}
-		var b rangeBatch
-		if err := decodeKept(in, lo, lo+keptSpan, &b); err != nil {
-			return
-		}
-		last := int64(lo - 1)
-		for _, si := range b.inds {
-			if si.ID <= last || si.ID >= lo+keptSpan || len(si.Sources) == 0 {
-				t.Fatalf("decoded indicator %d (after %d) with %d claims", si.ID, last, len(si.Sources))
-			}
-			last = si.ID
-		}
-		var again rangeBatch
-		if err := decodeKept(encodeKept(lo, b.inds), lo, lo+keptSpan, &again); err != nil {
-			t.Fatalf("what decoded does not decode once encoded again: %v", err)
-		}
-		if !cmp.Equal(b.inds, again.inds) {
-			t.Fatalf("decoded, encoded and decoded again (-first +again):\n%s", cmp.Diff(b.inds, again.inds))
-		}
+		last = si.ID
+	}
+	var again rangeBatch
+	if err := decodeKept(encodeKept(lo, b.inds), lo, lo+keptSpan, &again); err != nil {
+		t.Fatalf("what decoded does not decode once encoded again: %v", err)
+	}
+	if !cmp.Equal(b.inds, again.inds) {
+		t.Fatalf("decoded, encoded and decoded again (-first +again):\n%s", cmp.Diff(b.inds, again.inds))
 	}
 }
