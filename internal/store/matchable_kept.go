@@ -175,3 +175,13 @@ func (s *Store) ForgetKeptMatchable(ctx context.Context) error {
 	}
 	return nil
 }
+
+// KeptMatchableBytes is how many bytes the kept ranges' blobs hold, what keeping them
+// costs the store beside its rows (the table's own overhead aside).
+func (s *Store) KeptMatchableBytes(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.rdb().row(ctx, `SELECT COALESCE(sum(length(kept)), 0) FROM matchable_ranges`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("size of the kept ranges: %w", err)
+	}
+	return n, nil
+}

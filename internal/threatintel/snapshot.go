@@ -75,15 +75,15 @@ func (s *Service) rebuild(ctx context.Context) error {
 	}
 	snap := b.Build()
 	s.held.swap(&s.matcher, snap, v.Intel)
+	s.metrics.indicators.Set(float64(snap.Len()))
+	s.metrics.recompiles.WithLabelValues("full").Inc()
+	s.log.InfoContext(ctx, "matcher recompiled", slog.Int64("version", v.Intel), slog.Int("indicators", snap.Len()),
+		slog.Int("rejected", b.Rejected()), slog.Duration("took", time.Since(start)))
 	// The ranges read from the rows are kept for the next rebuild only now, so that the
 	// matcher never waits for them; a failure costs the next rebuild their rows again.
 	if err := keep(ctx); err != nil {
 		s.log.WarnContext(ctx, "keep the matcher's read", slog.Any("error", err))
 	}
-	s.metrics.indicators.Set(float64(snap.Len()))
-	s.metrics.recompiles.WithLabelValues("full").Inc()
-	s.log.InfoContext(ctx, "matcher recompiled", slog.Int64("version", v.Intel), slog.Int("indicators", snap.Len()),
-		slog.Int("rejected", b.Rejected()), slog.Duration("took", time.Since(start)))
 	if err := s.store.PruneIntelChanges(ctx, v.Intel, now.Add(-logLiveness)); err != nil {
 		s.log.WarnContext(ctx, "prune the log of changed indicators", slog.Any("error", err))
 	}
