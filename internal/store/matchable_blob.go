@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"slices"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -36,13 +37,15 @@ var keptCRC = crc32.MakeTable(crc32.Castagnoli)
 
 // keptEncoder encodes one range's indicators.
 type keptEncoder struct {
-	buf    []byte
-	strs   map[string]int
-	claims map[string]int // a provenance's encoding → its number, from 1
-	claim  []byte         // scratch: the provenance being encoded
-	n      int
-	lastID int64
-	lo     int64
+	buf     []byte
+	strs    map[string]int
+	claims  map[string]int // a provenance's encoding → its number, from 1
+	claim   []byte         // scratch: the provenance being encoded
+	last    vigil.IndicatorSource
+	lastNum int // the number of last's provenance; 0 before the first claim
+	n       int
+	lastID  int64
+	lo      int64
 }
 
 // newKeptEncoder starts the blob of the range whose ids start at lo.
@@ -63,19 +66,42 @@ func (e *keptEncoder) add(si *vigil.StoredIndicator) {
 	for i := range si.Sources {
 		src := &si.Sources[i]
 		e.buf = appendText(e.buf, src.Ref)
-		e.claim = e.provenance(e.claim[:0], src)
-		if n, ok := e.claims[string(e.claim)]; ok {
-			e.buf = binary.AppendUvarint(e.buf, uint64(n))
-			continue
+		e.buf = binary.AppendUvarint(e.buf, uint64(e.claimNumber(src)))
+		if e.lastNum == 0 { // a provenance said for the first time follows its 0
+			e.buf = append(e.buf, e.claim...)
+			e.claim = e.provenance(e.claim[:0], src) // how the next equal one encodes: its strings are numbered now
+			e.claims[string(e.claim)] = len(e.claims) + 1
+			e.lastNum = len(e.claims)
 		}
-		e.buf = binary.AppendUvarint(e.buf, 0)
-		e.buf = append(e.buf, e.claim...)
-		// Spelled again now that its strings are numbered: how the next equal one encodes.
-		e.claim = e.provenance(e.claim[:0], src)
-		e.claims[string(e.claim)] = len(e.claims) + 1
 	}
 	e.n++
 }
+
+// claimNumber returns the number of src's provenance if the blob said it before, or 0
+// with e.claim holding its encoding, e.last and e.lastNum set for the next call. A
+// claim like the last one (a feed's are) skips encoding it to look it up.
+func (e *keptEncoder) claimNumber(src *vigil.IndicatorSource) int {
+	if e.lastNum > 0 && sameProvenance(src, &e.last) {
+		return e.lastNum
+	}
+	e.last = *src
+	e.claim = e.provenance(e.claim[:0], src)
+	e.lastNum = e.claims[string(e.claim)]
+	return e.lastNum
+}
+
+// sameProvenance reports whether a and b are equal but for their Ref (and Added, which
+// a rebuild's read leaves unset).
+func sameProvenance(a, b *vigil.IndicatorSource) bool {
+	p, q := &a.Provenance, &b.Provenance
+	return p.Source == q.Source && p.Publisher == q.Publisher && p.TLP == q.TLP && p.Reliability == q.Reliability &&
+		p.Credibility == q.Credibility && p.Confidence == q.Confidence && slices.Equal(p.Labels, q.Labels) &&
+		a.NotForMatching == b.NotForMatching && sameTime(p.ValidFrom, q.ValidFrom) && sameTime(p.ValidUntil, q.ValidUntil) &&
+		sameTime(p.FirstSeen, q.FirstSeen) && sameTime(p.LastSeen, q.LastSeen) && sameTime(a.Published, b.Published)
+}
+
+// sameTime reports whether a and b encode alike: the same instant, both zero or neither.
+func sameTime(a, b time.Time) bool { return a.Equal(b) && a.IsZero() == b.IsZero() }
 
 // provenance appends src's claim but for its Ref, numbering the strings it says for
 // the first time.
