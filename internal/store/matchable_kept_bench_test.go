@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -55,6 +56,7 @@ func BenchmarkSourceImportKept(b *testing.B) {
 								b.Fatal(err)
 							}
 						}
+						runtime.GC() // the read's garbage is not the upload's to collect
 						gen++
 						cpu0 := store.ProcessCPU()
 						pg0, ok0 := store.BackendCPU(b.Context(), s)
