@@ -94,7 +94,8 @@ func (w *rangeWorker) fillKept(ctx context.Context, b *rangeBatch, k int64, clai
 // keptBlob returns range k's blob when it is valid, or nil.
 func (s *Store) keptBlob(ctx context.Context, k int64) ([]byte, error) {
 	var blob []byte
-	err := s.rdb().row(ctx, `SELECT kept FROM matchable_ranges WHERE k = ? AND stale = 0 AND kept_gen = gen`, k).Scan(&blob)
+	err := s.rdb().row(ctx, `SELECT b.blob FROM matchable_ranges r JOIN matchable_kept b ON b.k = r.k
+		WHERE r.k = ? AND r.stale = 0 AND r.kept_gen = r.gen`, k).Scan(&blob)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -146,12 +147,23 @@ func (s *Store) claimKept(ctx context.Context, klo, khi int64, all bool) (map[in
 }
 
 // writeKept writes the encoded ranges back, each where nothing changed it since its
-// claim, one statement each so that SQLite's writer is never held for long.
+// claim, one transaction each so that SQLite's writer is never held for long.
 func (s *Store) writeKept(ctx context.Context, kept []keptBlob) error {
 	for _, kb := range kept {
 		s.keptHook(ctx, "write", kb.k)
-		if _, err := s.wdb().exec(ctx, `UPDATE matchable_ranges SET kept = ?, kept_gen = gen
-			WHERE k = ? AND gen = ? AND stale = 0`, kb.blob, kb.k, kb.gen); err != nil {
+		err := s.inTx(ctx, func(_ *Store, c conn) error {
+			res, err := c.exec(ctx, `UPDATE matchable_ranges SET kept_gen = gen WHERE k = ? AND gen = ? AND stale = 0`, kb.k, kb.gen)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return err // changed since the claim, or claimed again: not this blob's to write
+			}
+			_, err = c.exec(ctx, `INSERT INTO matchable_kept (k, blob) VALUES (?, ?)
+				ON CONFLICT (k) DO UPDATE SET blob = excluded.blob`, kb.k, kb.blob)
+			return err
+		})
+		if err != nil {
 			return fmt.Errorf("write a kept range: %w", err)
 		}
 	}
@@ -170,17 +182,21 @@ func (s *Store) keptHook(ctx context.Context, stage string, k int64) {
 // from its rows (and keeps them again): for a tool or migration that rewrites the rows
 // behind the triggers' back, and for benchmarks of that first read.
 func (s *Store) ForgetKeptMatchable(ctx context.Context) error {
-	if _, err := s.wdb().exec(ctx, `DELETE FROM matchable_ranges`); err != nil {
-		return fmt.Errorf("forget kept ranges: %w", err)
-	}
-	return nil
+	return s.inTx(ctx, func(_ *Store, c conn) error {
+		for _, table := range []string{"matchable_ranges", "matchable_kept"} {
+			if _, err := c.exec(ctx, `DELETE FROM `+table); err != nil {
+				return fmt.Errorf("forget kept ranges: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 // KeptMatchableBytes is how many bytes the kept ranges' blobs hold, what keeping them
 // costs the store beside its rows (the table's own overhead aside).
 func (s *Store) KeptMatchableBytes(ctx context.Context) (int64, error) {
 	var n int64
-	if err := s.rdb().row(ctx, `SELECT COALESCE(sum(length(kept)), 0) FROM matchable_ranges`).Scan(&n); err != nil {
+	if err := s.rdb().row(ctx, `SELECT COALESCE(sum(length(blob)), 0) FROM matchable_kept`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("size of the kept ranges: %w", err)
 	}
 	return n, nil

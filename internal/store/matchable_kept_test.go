@@ -216,9 +216,9 @@ func TestKeptRangesFollowEveryWrite(t *testing.T) {
 // and written anew.
 func TestKeptRangeCorruptIsReadFromRows(t *testing.T) {
 	for _, tc := range []struct{ name, set string }{
-		{"bytes changed", `kept = ?`},
-		{"empty", `kept = ?`},
-		{"another range's", `kept = (SELECT kept FROM matchable_ranges WHERE k = 1)`},
+		{"bytes changed", `blob = ?`},
+		{"empty", `blob = ?`},
+		{"another range's", `blob = (SELECT blob FROM matchable_kept WHERE k = 1)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, s *store.Store) {
@@ -232,7 +232,7 @@ func TestKeptRangeCorruptIsReadFromRows(t *testing.T) {
 				case "empty":
 					args = append(args, []byte{})
 				}
-				if n, err := s.ExecRaw(ctx, `UPDATE matchable_ranges SET `+tc.set+` WHERE k = 0`, args...); err != nil || n != 1 {
+				if n, err := s.ExecRaw(ctx, `UPDATE matchable_kept SET `+tc.set+` WHERE k = 0`, args...); err != nil || n != 1 {
 					t.Fatalf("corrupt the blob: %d rows, %v", n, err)
 				}
 				if diff := cmp.Diff(want, readKept(t, s)); diff != "" {

@@ -1,7 +1,7 @@
 -- The rebuild's kept ranges (issue 10 §8): a matcher rebuild reads every indicator with
 -- its claims (store.EachMatchable); most of that read is the same from one rebuild to
 -- the next. Each range of 8,192 indicator ids may keep what the read yields for it,
--- encoded as one blob (kept), valid while stale = 0 and kept_gen = gen. Statement
+-- encoded as one blob (matchable_kept), valid while stale = 0 and kept_gen = gen. Statement
 -- triggers mark the ranges a statement touched stale, one UPDATE a statement over its
 -- transition tables, writing only rows not stale yet. A rebuild claims a range (stale =
 -- 0, gen = gen + 1, committed) before reading its rows and writes the blob back only
@@ -14,18 +14,22 @@
 -- claim therefore commits only when no transaction that changed rows unseen is still
 -- open, and a writer after it finds the range not stale and marks it.
 -- A migration that rewrites indicators or claims with these triggers absent must empty
--- this table. See docs/adr/0004-kept-matchable-ranges.md.
+-- these tables. See docs/adr/0004-kept-matchable-ranges.md.
 
 -- +goose Up
 CREATE TABLE matchable_ranges (
     k        BIGINT PRIMARY KEY, -- indicator ids k*8192 to k*8192+8191
     stale    SMALLINT NOT NULL DEFAULT 1,
     gen      BIGINT NOT NULL DEFAULT 0,
-    kept_gen BIGINT NOT NULL DEFAULT -1,
-    kept     BYTEA
+    kept_gen BIGINT NOT NULL DEFAULT -1
 );
--- the blobs are compressed already (varints, strings said once): keep them out of pglz
-ALTER TABLE matchable_ranges ALTER COLUMN kept SET STORAGE EXTERNAL;
+-- The blobs apart from the marks, as on SQLite (where changing a column rewrites the row).
+CREATE TABLE matchable_kept (
+    k    BIGINT PRIMARY KEY,
+    blob BYTEA NOT NULL
+);
+-- the blobs are compact already (varints, strings said once): keep them out of pglz
+ALTER TABLE matchable_kept ALTER COLUMN blob SET STORAGE EXTERNAL;
 
 -- +goose StatementBegin
 CREATE FUNCTION matchable_ranges_lock() RETURNS BIGINT LANGUAGE sql IMMUTABLE AS $$
@@ -90,4 +94,5 @@ DROP TRIGGER matchable_claims_added ON indicator_sources;
 DROP FUNCTION matchable_mark_indicators();
 DROP FUNCTION matchable_mark_claims();
 DROP FUNCTION matchable_ranges_lock();
+DROP TABLE matchable_kept;
 DROP TABLE matchable_ranges;

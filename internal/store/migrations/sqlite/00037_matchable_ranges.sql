@@ -1,7 +1,7 @@
 -- The rebuild's kept ranges (issue 10 §8): a matcher rebuild reads every indicator with
 -- its claims (store.EachMatchable); most of that read is the same from one rebuild to
 -- the next. Each range of 8,192 indicator ids may keep what the read yields for it,
--- encoded as one blob (kept), valid while stale = 0 and kept_gen = gen. Triggers mark a
+-- encoded as one blob (matchable_kept), valid while stale = 0 and kept_gen = gen. Triggers mark a
 -- range stale when anything the read takes changes: a claim added, changed or removed,
 -- an indicator changed (its last sighting among others) or removed. They write only when
 -- the range is not stale yet, so a large import pays a lookup a row, not a write. A
@@ -9,15 +9,20 @@
 -- and writes the blob back only where gen is still what it claimed and nothing marked
 -- it stale since. SQLite's one writer orders every write before or after a claim.
 -- A migration that rewrites indicators or claims with these triggers absent must empty
--- this table. See docs/adr/0004-kept-matchable-ranges.md.
+-- these tables. See docs/adr/0004-kept-matchable-ranges.md.
 
 -- +goose Up
 CREATE TABLE matchable_ranges (
     k        INTEGER PRIMARY KEY, -- indicator ids k*8192 to k*8192+8191
     stale    INTEGER NOT NULL DEFAULT 1,
     gen      INTEGER NOT NULL DEFAULT 0,
-    kept_gen INTEGER NOT NULL DEFAULT -1,
-    kept     BLOB
+    kept_gen INTEGER NOT NULL DEFAULT -1
+) STRICT;
+-- The blobs apart from the marks: SQLite rewrites a whole row, blob and all, to change
+-- one column of it, and a trigger marks the range stale on the first write after a rebuild.
+CREATE TABLE matchable_kept (
+    k    INTEGER PRIMARY KEY,
+    blob BLOB NOT NULL
 ) STRICT;
 
 -- +goose StatementBegin
@@ -70,4 +75,5 @@ DROP TRIGGER matchable_indicator_changed;
 DROP TRIGGER matchable_claim_removed;
 DROP TRIGGER matchable_claim_changed;
 DROP TRIGGER matchable_claim_added;
+DROP TABLE matchable_kept;
 DROP TABLE matchable_ranges;
