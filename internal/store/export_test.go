@@ -137,3 +137,11 @@ func (s *Store) SetKeptHook(f func(ctx context.Context, stage string, k int64)) 
 	}
 	s.keptTestHook = &f
 }
+
+// SetKeptBudget sets the bytes of blobs one read of the kept ranges may encode, until
+// the test ends.
+func SetKeptBudget(t interface{ Cleanup(func()) }, n int64) {
+	old := keptBudget
+	keptBudget = n
+	t.Cleanup(func() { keptBudget = old })
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/vigil-health/vigil"
 )
@@ -13,6 +14,13 @@ import (
 // keptSpan is how many indicator ids a kept range covers: range k holds the ids
 // k*keptSpan to (k+1)*keptSpan-1. Migration 00037's triggers divide by it.
 const keptSpan = 8192
+
+// keptBudget bounds the bytes of blobs one read encodes to keep: they are held until
+// the rebuild's snapshot is swapped in, beside the Builder and the new snapshot, at the
+// rebuild's peak of memory. About 16 MB keeps some 400,000 indicators a rebuild (42
+// bytes each); the ranges past it stay claimed but unkept and are read from the rows,
+// and kept, by the next rebuilds (the hourly one at the latest).
+var keptBudget int64 = 16 << 20 // a variable for tests
 
 // keptBlob is a range read from the rows and encoded, to be written back if nothing
 // changed it since the read claimed it (gen).
@@ -47,8 +55,9 @@ func (s *Store) EachMatchableKept(ctx context.Context, fn func(*vigil.StoredIndi
 	if err != nil { // the read does without: every range not valid is read from its rows
 		s.log.WarnContext(ctx, "claim the matcher's kept ranges", slog.Any("error", err))
 	}
+	held := new(atomic.Int64) // bytes encoded to keep so far, against keptBudget
 	kept, err := s.eachRange(ctx, khi-klo+1, func(ctx context.Context, w *rangeWorker, b *rangeBatch, i int64) error {
-		return w.fillKept(ctx, b, klo+i, claimed)
+		return w.fillKept(ctx, b, klo+i, claimed, held)
 	}, fn)
 	if err != nil {
 		return none, err
@@ -57,9 +66,10 @@ func (s *Store) EachMatchableKept(ctx context.Context, fn func(*vigil.StoredIndi
 }
 
 // fillKept reads range k into b: from its blob when it is valid, else from the rows,
-// encoding them to be kept when the range is claimed (claimed[k] is the generation).
-// A blob that does not decode is read from the rows and claimed, to be written anew.
-func (w *rangeWorker) fillKept(ctx context.Context, b *rangeBatch, k int64, claimed map[int64]int64) error {
+// encoding them to be kept when the range is claimed (claimed[k] is the generation)
+// and the read's blobs (held) are within keptBudget. A blob that does not decode is read
+// from the rows and claimed, to be written anew.
+func (w *rangeWorker) fillKept(ctx context.Context, b *rangeBatch, k int64, claimed map[int64]int64, held *atomic.Int64) error {
 	from, to := k*keptSpan, (k+1)*keptSpan
 	gen, ok := claimed[k]
 	if !ok {
@@ -79,7 +89,7 @@ func (w *rangeWorker) fillKept(ctx context.Context, b *rangeBatch, k int64, clai
 			gen, ok = again[k]
 		}
 	}
-	if err := w.fillRange(ctx, b, from, to); err != nil || !ok {
+	if err := w.fillRange(ctx, b, from, to); err != nil || !ok || held.Load() >= keptBudget {
 		return err
 	}
 	w.s.keptHook(ctx, "read", k)
@@ -87,7 +97,11 @@ func (w *rangeWorker) fillKept(ctx context.Context, b *rangeBatch, k int64, clai
 	for i := range b.inds {
 		e.add(&b.inds[i])
 	}
-	b.blob = &keptBlob{k: k, gen: gen, blob: e.bytes()}
+	blob := e.bytes()
+	if held.Add(int64(len(blob))) > keptBudget {
+		return nil
+	}
+	b.blob = &keptBlob{k: k, gen: gen, blob: blob}
 	return nil
 }
 

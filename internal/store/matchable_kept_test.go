@@ -311,3 +311,27 @@ func TestKeptRangesInsideATransaction(t *testing.T) {
 		}
 	})
 }
+
+// TestKeptBudget: a read keeps no more blobs than keptBudget allows (they are held in
+// memory until the rebuild's swap); the ranges past it are read from the rows, equal to
+// the direct read, and kept by a later read within the budget.
+func TestKeptBudget(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		seedKept(t, s)
+		if err := s.ForgetKeptMatchable(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		store.SetKeptBudget(t, 1)
+		if got, want := readKept(t, s), readDirect(t, s); !cmp.Equal(got, want) {
+			t.Errorf("read over the budget differs from the rows:\n%s", cmp.Diff(want, got))
+		}
+		if n := validKept(t, s); n != 0 {
+			t.Errorf("%d ranges kept with a budget of 1 byte", n)
+		}
+		store.SetKeptBudget(t, 16<<20)
+		readKept(t, s)
+		if n := validKept(t, s); n != 2 {
+			t.Errorf("%d ranges kept within the budget, want 2", n)
+		}
+	})
+}
