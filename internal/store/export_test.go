@@ -127,3 +127,21 @@ func (s *Store) IndicatorListPlan(ctx context.Context, sort vigil.IndicatorSort)
 func (s *Store) EachMatchableSpan(ctx context.Context, span int64, fn func(*vigil.StoredIndicator) error) error {
 	return s.eachMatchableRanges(ctx, span, fn)
 }
+
+// SetKeptHook sets the hook EachMatchableKept and its write-back call at "read" (a
+// claimed range's rows read) and "write" (before its blob is written back); nil removes it.
+func (s *Store) SetKeptHook(f func(ctx context.Context, stage string, k int64)) {
+	if f == nil {
+		s.keptTestHook = nil
+		return
+	}
+	s.keptTestHook = &f
+}
+
+// SetKeptBudget sets the bytes of blobs one read of the kept ranges may encode, until
+// the test ends.
+func SetKeptBudget(t interface{ Cleanup(func()) }, n int64) {
+	old := keptBudget
+	keptBudget = n
+	t.Cleanup(func() { keptBudget = old })
+}

@@ -32,19 +32,37 @@ const matchableSpan = 8192
 func (s *Store) eachMatchableRanges(ctx context.Context, span int64, fn func(*vigil.StoredIndicator) error) error {
 	// Ranges are as wide as the ids are sparse: PostgreSQL spends an id on every row an
 	// import offers, stored or not, so that ids spread ever wider than the indicators.
-	// Each of min, max and count is a quick look at an index; together in one SELECT
-	// they would be a scan of the table on SQLite.
-	var lo, hi sql.NullInt64
-	var count int64
-	if err := s.rdb().row(ctx, `SELECT (SELECT min(id) FROM indicators), (SELECT max(id) FROM indicators),
-		(SELECT count(*) FROM indicators)`).Scan(&lo, &hi, &count); err != nil {
-		return fmt.Errorf("read indicators: %w", err)
-	}
-	if !lo.Valid {
-		return nil
+	lo, hi, count, ok, err := s.idBounds(ctx)
+	if err != nil || !ok {
+		return err
 	}
 	ranges := max(1, (count+span-1)/span)
-	width := (hi.Int64-lo.Int64)/ranges + 1
+	width := (hi-lo)/ranges + 1
+	_, err = s.eachRange(ctx, ranges, func(ctx context.Context, w *rangeWorker, b *rangeBatch, k int64) error {
+		from := lo + k*width
+		return w.fillRange(ctx, b, from, from+width)
+	}, fn)
+	return err
+}
+
+// idBounds returns the lowest and highest indicator id and how many there are; ok is
+// false when there are none.
+func (s *Store) idBounds(ctx context.Context) (lo, hi, count int64, ok bool, err error) {
+	// Each of min, max and count is a quick look at an index; together in one SELECT
+	// they would be a scan of the table on SQLite.
+	var l, h sql.NullInt64
+	if err := s.rdb().row(ctx, `SELECT (SELECT min(id) FROM indicators), (SELECT max(id) FROM indicators),
+		(SELECT count(*) FROM indicators)`).Scan(&l, &h, &count); err != nil {
+		return 0, 0, 0, false, fmt.Errorf("read indicators: %w", err)
+	}
+	return l.Int64, h.Int64, count, l.Valid, nil
+}
+
+// eachRange reads ranges 0 to ranges-1 with read, on rangeWorkers workers, and calls fn
+// with their indicators in range order, on the caller's goroutine. It returns the
+// ranges read encoded to be kept (rangeBatch.blob).
+func (s *Store) eachRange(ctx context.Context, ranges int64, read func(context.Context, *rangeWorker, *rangeBatch, int64) error,
+	fn func(*vigil.StoredIndicator) error) ([]keptBlob, error) {
 	n := int(min(ranges, int64(s.rangeWorkers())))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -54,17 +72,16 @@ func (s *Store) eachMatchableRanges(ctx context.Context, span int64, fn func(*vi
 		workers[w] = newRangeWorker(s)
 		wg.Go(func() {
 			for k := int64(w); k < ranges; k += int64(n) {
-				from := lo.Int64 + k*width
-				if !workers[w].read(ctx, from, from+width) {
+				if !workers[w].read(ctx, func(b *rangeBatch) error { return read(ctx, workers[w], b, k) }) {
 					return
 				}
 			}
 		})
 	}
-	err := deliverRanges(ctx, workers, ranges, fn)
+	kept, err := deliverRanges(ctx, workers, ranges, fn)
 	cancel()
 	wg.Wait()
-	return err
+	return kept, err
 }
 
 // maxRangeWorkers bounds the connections a rebuild's read holds: past a few, the caller,
@@ -79,27 +96,31 @@ func (s *Store) rangeWorkers() int {
 }
 
 // deliverRanges calls fn with the indicators of ranges 0 to ranges-1 in turn, taking
-// range k from workers[k mod len(workers)].
-func deliverRanges(ctx context.Context, workers []*rangeWorker, ranges int64, fn func(*vigil.StoredIndicator) error) error {
+// range k from workers[k mod len(workers)], and returns the ranges encoded to be kept.
+func deliverRanges(ctx context.Context, workers []*rangeWorker, ranges int64, fn func(*vigil.StoredIndicator) error) ([]keptBlob, error) {
+	var kept []keptBlob
 	for k := range ranges {
 		w := workers[k%int64(len(workers))]
 		var b *rangeBatch
 		select {
 		case b = <-w.out:
 		case <-ctx.Done():
-			return ctx.Err()
+			return nil, ctx.Err()
 		}
 		if b.err != nil {
-			return b.err
+			return nil, b.err
 		}
 		for i := range b.inds {
 			if err := fn(&b.inds[i]); err != nil {
-				return err
+				return nil, err
 			}
+		}
+		if b.blob != nil {
+			kept = append(kept, *b.blob)
 		}
 		w.free <- b
 	}
-	return nil
+	return kept, nil
 }
 
 // rangeBatch is the indicators of one range, their Sources slices of srcs.
@@ -108,6 +129,7 @@ type rangeBatch struct {
 	srcs []vigil.IndicatorSource
 	ends []int // inds[i].Sources is srcs[ends[i-1]:ends[i]]
 	err  error
+	blob *keptBlob // the range encoded to be kept, when the read claimed it
 }
 
 // rangeWorker reads ranges into batches: out holds those read, free those the caller
@@ -125,25 +147,32 @@ func newRangeWorker(s *Store) *rangeWorker {
 	return w
 }
 
-// read reads the indicators with ids in [from, to) into a free batch and hands it on,
-// reporting false when the read failed or was cancelled.
-func (w *rangeWorker) read(ctx context.Context, from, to int64) bool {
+// read fills a free batch with fill and hands it on, reporting false when the read
+// failed or was cancelled.
+func (w *rangeWorker) read(ctx context.Context, fill func(*rangeBatch) error) bool {
 	var b *rangeBatch
 	select {
 	case b = <-w.free:
 	case <-ctx.Done():
 		return false
 	}
-	b.err = w.fill(ctx, b, from, to, false)
-	if errors.Is(b.err, errNULText) {
-		b.err = w.fill(ctx, b, from, to, true)
-	}
+	b.blob = nil
+	b.err = fill(b)
 	select {
 	case w.out <- b:
 	case <-ctx.Done():
 		return false
 	}
 	return b.err == nil
+}
+
+// fillRange reads the indicators with ids in [from, to) into b.
+func (w *rangeWorker) fillRange(ctx context.Context, b *rangeBatch, from, to int64) error {
+	err := w.fill(ctx, b, from, to, false)
+	if errors.Is(err, errNULText) {
+		err = w.fill(ctx, b, from, to, true)
+	}
+	return err
 }
 
 // fill reads the indicators with ids in [from, to) into b: on SQLite as

@@ -47,6 +47,8 @@ type Store struct {
 	creds  *credentialKey
 	audit  *auditKey
 	parts  *partitionDays
+
+	keptTestHook *func(ctx context.Context, stage string, k int64) // tests only: see keptHook
 }
 
 // Open opens the database cfg names and applies any pending migrations.

@@ -1,7 +1,9 @@
 package threatintel_test
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"syscall"
@@ -68,29 +70,109 @@ func seedRecompile(b *testing.B, s *store.Store, n int) {
 }
 
 // BenchmarkRecompile measures rebuilding (RecompileAll) the live matcher from the store: reading every
-// stored indicator with its claims and compiling the snapshot, on SQLite and PostgreSQL.
+// stored indicator with its claims and compiling the snapshot, on SQLite and PostgreSQL,
+// in three states of the store's kept ranges (store.EachMatchableKept):
+//
+//   - cold: none kept, as for the first rebuild after the seed: every range is read from
+//     its rows, encoded, and written back after the swap (timed);
+//   - warm: nothing changed since the last rebuild: every range is read from its blob;
+//   - changed: 10,000 claims changed (their confidence) spread over every range before
+//     each rebuild, untimed: those ranges are read from rows and written back.
+//
 // s/1M-indicators scales the time of one rebuild to a million stored indicators.
 func BenchmarkRecompile(b *testing.B) {
 	n := recompileBenchSize(b)
 	storetest.EachBench(b, func(b *testing.B, s *store.Store) { seedRecompile(b, s, n) },
 		func(b *testing.B, s *store.Store) {
-			svc := threatintel.New(threatintel.Deps{Store: s})
-			cpu0 := processCPU()
-			for b.Loop() {
-				if err := svc.RecompileAll(b.Context()); err != nil {
+			took := &tookHandler{}
+			svc := threatintel.New(threatintel.Deps{Store: s, Logger: slog.New(took)})
+			rebuild := func(b *testing.B, before func(round int)) {
+				round := 0
+				cpu := time.Duration(0)
+				took.sum = 0
+				for b.Loop() {
+					b.StopTimer()
+					round++
+					before(round)
+					cpu0 := processCPU()
+					b.StartTimer()
+					if err := svc.RecompileAll(b.Context()); err != nil {
+						b.Fatal(err)
+					}
+					cpu += processCPU() - cpu0
+				}
+				if got := svc.Matcher().Len(); got != n {
+					b.Fatalf("matcher holds %d indicators, stored %d", got, n)
+				}
+				per := b.Elapsed().Seconds() / float64(b.N)
+				b.ReportMetric(per*1e6/float64(n), "s/1M-indicators")
+				b.ReportMetric(float64(n)/per, "indicators/s")
+				// CPU of this process (reading, decoding, compiling; not PostgreSQL's), which on
+				// a shared machine says more than the wall time.
+				b.ReportMetric(cpu.Seconds()/float64(b.N)*1e6/float64(n), "cpu-s/1M-indicators")
+				// Until the new snapshot is swapped in: what a rebuild keeps the matcher
+				// waiting, before the ranges read from rows are written back.
+				b.ReportMetric(took.sum.Seconds()/float64(b.N)*1e6/float64(n), "swap-s/1M-indicators")
+				kept, err := s.KeptMatchableBytes(b.Context())
+				if err != nil {
 					b.Fatal(err)
 				}
+				b.ReportMetric(float64(kept)/float64(n), "kept-bytes/indicator")
 			}
-			if got := svc.Matcher().Len(); got != n {
-				b.Fatalf("matcher holds %d indicators, stored %d", got, n)
-			}
-			per := b.Elapsed().Seconds() / float64(b.N)
-			b.ReportMetric(per*1e6/float64(n), "s/1M-indicators")
-			b.ReportMetric(float64(n)/per, "indicators/s")
-			// CPU of this process (reading, decoding, compiling; not PostgreSQL's), which on
-			// a shared machine says more than the wall time.
-			b.ReportMetric((processCPU()-cpu0).Seconds()/float64(b.N)*1e6/float64(n), "cpu-s/1M-indicators")
+			b.Run("cold", func(b *testing.B) {
+				rebuild(b, func(int) {
+					if err := s.ForgetKeptMatchable(b.Context()); err != nil {
+						b.Fatal(err)
+					}
+				})
+			})
+			b.Run("warm", func(b *testing.B) {
+				if err := svc.RecompileAll(b.Context()); err != nil { // whatever cold left, kept
+					b.Fatal(err)
+				}
+				rebuild(b, func(int) {})
+			})
+			b.Run("changed", func(b *testing.B) {
+				rebuild(b, func(round int) { changeSpread(b, s, n, round) })
+			})
 		})
+}
+
+// changeSpread stores again 10,000 of the n seeded indicators, evenly spread, with a
+// confidence that differs from the last round's, each from the source that holds it.
+func changeSpread(b *testing.B, s *store.Store, n, round int) {
+	step := max(1, n/10_000)
+	bySource := map[string][]vigil.Indicator{}
+	for i := round % step; i < n; i += step {
+		ind := recompileFeed(i, i+1)[0]
+		ind.Provenance.Confidence = 50 + round%2
+		source := fmt.Sprint("feed-", i/50_000%4)
+		bySource[source] = append(bySource[source], ind)
+	}
+	for source, inds := range bySource {
+		if _, err := s.UpsertSourceIndicators(b.Context(), source, inds); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// tookHandler adds up the "took" of the "matcher recompiled" log lines: how long each
+// rebuild took until its snapshot was swapped in.
+type tookHandler struct{ sum time.Duration }
+
+func (h *tookHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *tookHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *tookHandler) WithGroup(string) slog.Handler            { return h }
+func (h *tookHandler) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "matcher recompiled" {
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == "took" {
+				h.sum += a.Value.Duration()
+			}
+			return true
+		})
+	}
+	return nil
 }
 
 // processCPU returns the user and system CPU time this process has used.

@@ -8,6 +8,7 @@ import (
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/feeds"
 	"github.com/vigil-health/vigil/internal/match"
+	"github.com/vigil-health/vigil/internal/store"
 )
 
 // Recompile brings the live matcher snapshot up to date with the stored indicators and
@@ -68,7 +69,7 @@ func (s *Service) rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.readAll(ctx, now)
+	b, keep, err := s.readAll(ctx, now)
 	if err != nil {
 		return err
 	}
@@ -78,6 +79,11 @@ func (s *Service) rebuild(ctx context.Context) error {
 	s.metrics.recompiles.WithLabelValues("full").Inc()
 	s.log.InfoContext(ctx, "matcher recompiled", slog.Int64("version", v.Intel), slog.Int("indicators", snap.Len()),
 		slog.Int("rejected", b.Rejected()), slog.Duration("took", time.Since(start)))
+	// The ranges read from the rows are kept for the next rebuild only now, so that the
+	// matcher never waits for them; a failure costs the next rebuild their rows again.
+	if err := keep(ctx); err != nil {
+		s.log.WarnContext(ctx, "keep the matcher's read", slog.Any("error", err))
+	}
 	if err := s.store.PruneIntelChanges(ctx, v.Intel, now.Add(-logLiveness)); err != nil {
 		s.log.WarnContext(ctx, "prune the log of changed indicators", slog.Any("error", err))
 	}
@@ -85,10 +91,11 @@ func (s *Service) rebuild(ctx context.Context) error {
 }
 
 // readAll reads every stored indicator's matchable claims into a Builder. The store
-// decodes rows on a goroutine per core and hands them over here in id order; the claims
-// are added on another goroutine, a batch at a time, so that filing values overlaps
-// with reading.
-func (s *Service) readAll(ctx context.Context, now time.Time) (*match.Builder, error) {
+// decodes rows (or the ranges it kept from an earlier read: store.EachMatchableKept) on
+// a goroutine per core and hands them over here in id order; the claims are added on
+// another goroutine, a batch at a time, so that filing values overlaps with reading.
+// keep writes back what the store read from rows this time.
+func (s *Service) readAll(ctx context.Context, now time.Time) (*match.Builder, store.KeepMatchable, error) {
 	const batch = 4096
 	b := match.NewBuilder()
 	batches := make(chan []vigil.Indicator, 4)
@@ -102,7 +109,7 @@ func (s *Service) readAll(ctx context.Context, now time.Time) (*match.Builder, e
 		}
 	}()
 	claims := make([]vigil.Indicator, 0, batch)
-	err := s.store.EachMatchable(ctx, func(si *vigil.StoredIndicator) error {
+	keep, err := s.store.EachMatchableKept(ctx, func(si *vigil.StoredIndicator) error {
 		srcs, _ := matchable(*si, now)
 		for _, src := range srcs {
 			claims = append(claims, vigil.Indicator{Type: si.Type, Value: si.Value, Provenance: src.Provenance})
@@ -116,7 +123,7 @@ func (s *Service) readAll(ctx context.Context, now time.Time) (*match.Builder, e
 	batches <- claims
 	close(batches)
 	<-added
-	return b, err
+	return b, keep, err
 }
 
 // applyChanges applies the indicators changed since the snapshot's version on top of

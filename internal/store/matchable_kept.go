@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+
+	"github.com/vigil-health/vigil"
+)
+
+// keptSpan is how many indicator ids a kept range covers: range k holds the ids
+// k*keptSpan to (k+1)*keptSpan-1. Migration 00037's triggers divide by it.
+const keptSpan = 8192
+
+// keptBudget bounds the bytes of blobs one read encodes to keep: they are held until
+// the rebuild's snapshot is swapped in, beside the Builder and the new snapshot, at the
+// rebuild's peak of memory. About 16 MB keeps some 400,000 indicators a rebuild (42
+// bytes each); the ranges past it stay claimed but unkept and are read from the rows,
+// and kept, by the next rebuilds (the hourly one at the latest).
+var keptBudget int64 = 16 << 20 // a variable for tests
+
+// keptBlob is a range read from the rows and encoded, to be written back if nothing
+// changed it since the read claimed it (gen).
+type keptBlob struct {
+	k, gen int64
+	blob   []byte
+}
+
+// KeepMatchable writes back what a read of EachMatchableKept encoded: call it once the
+// rebuild it served no longer waits (after the new snapshot is swapped in).
+type KeepMatchable func(context.Context) error
+
+// EachMatchableKept is EachMatchable taking each range of ids (keptSpan) from the blob
+// the store keeps for it when that blob is still valid (nothing it holds changed since
+// it was read), and from the rows otherwise. Ranges whose blob is missing or stale are
+// claimed before their rows are read and encoded as they are: keep writes them back,
+// each only if nothing changed it since the claim (see migration 00037 and
+// docs/adr/0004-kept-matchable-ranges.md). A blob holds what the rows held, nothing
+// judged at a time: decay and expiry are for the caller. Inside a transaction it is
+// EachMatchable, and keep does nothing.
+func (s *Store) EachMatchableKept(ctx context.Context, fn func(*vigil.StoredIndicator) error) (keep KeepMatchable, err error) {
+	none := func(context.Context) error { return nil }
+	if s.tx != nil {
+		return none, s.EachMatchable(ctx, fn)
+	}
+	lo, hi, _, ok, err := s.idBounds(ctx)
+	if err != nil || !ok {
+		return none, err
+	}
+	klo, khi := lo/keptSpan, hi/keptSpan
+	claimed, err := s.claimKept(ctx, klo, khi, false)
+	if err != nil { // the read does without: every range not valid is read from its rows
+		s.log.WarnContext(ctx, "claim the matcher's kept ranges", slog.Any("error", err))
+	}
+	held := new(atomic.Int64) // bytes encoded to keep so far, against keptBudget
+	kept, err := s.eachRange(ctx, khi-klo+1, func(ctx context.Context, w *rangeWorker, b *rangeBatch, i int64) error {
+		return w.fillKept(ctx, b, klo+i, claimed, held)
+	}, fn)
+	if err != nil {
+		return none, err
+	}
+	return func(ctx context.Context) error { return s.writeKept(ctx, kept) }, nil
+}
+
+// fillKept reads range k into b: from its blob when it is valid, else from the rows,
+// encoding them to be kept when the range is claimed (claimed[k] is the generation)
+// and the read's blobs (held) are within keptBudget. A blob that does not decode is read
+// from the rows and claimed, to be written anew.
+func (w *rangeWorker) fillKept(ctx context.Context, b *rangeBatch, k int64, claimed map[int64]int64, held *atomic.Int64) error {
+	from, to := k*keptSpan, (k+1)*keptSpan
+	gen, ok := claimed[k]
+	if !ok {
+		blob, err := w.s.keptBlob(ctx, k)
+		if err != nil {
+			return err
+		}
+		if blob == nil {
+			return w.fillRange(ctx, b, from, to)
+		}
+		if err := decodeKept(blob, from, to, b); err == nil {
+			return nil
+		}
+		w.s.log.WarnContext(ctx, "a kept range of the matcher's read does not decode: read from the rows",
+			slog.Int64("range", k), slog.Int("bytes", len(blob)))
+		if again, err := w.s.claimKept(ctx, k, k, true); err == nil {
+			gen, ok = again[k]
+		}
+	}
+	if err := w.fillRange(ctx, b, from, to); err != nil || !ok || held.Load() >= keptBudget {
+		return err
+	}
+	w.s.keptHook(ctx, "read", k)
+	e := newKeptEncoder(from)
+	for i := range b.inds {
+		e.add(&b.inds[i])
+	}
+	blob := e.bytes()
+	if held.Add(int64(len(blob))) > keptBudget {
+		return nil
+	}
+	b.blob = &keptBlob{k: k, gen: gen, blob: blob}
+	return nil
+}
+
+// keptBlob returns range k's blob when it is valid, or nil.
+func (s *Store) keptBlob(ctx context.Context, k int64) ([]byte, error) {
+	var blob []byte
+	err := s.rdb().row(ctx, `SELECT b.blob FROM matchable_ranges r JOIN matchable_kept b ON b.k = r.k
+		WHERE r.k = ? AND r.stale = 0 AND r.kept_gen = r.gen`, k).Scan(&blob)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read a kept range: %w", err)
+	}
+	return blob, nil
+}
+
+// claimKept claims the ranges klo to khi that need reading from the rows (those with
+// no valid blob, or every one when all) and returns their new generations. On
+// PostgreSQL it first takes the exclusive side of the lock every marking statement
+// holds shared until its transaction ends, without waiting: then no transaction that
+// changed a range without marking it (it was stale already) is still open. When a
+// writer holds it, nothing is claimed this time.
+func (s *Store) claimKept(ctx context.Context, klo, khi int64, all bool) (map[int64]int64, error) {
+	claimed := map[int64]int64{}
+	err := s.inTx(ctx, func(tx *Store, c conn) error {
+		clear(claimed)
+		if s.isPG() {
+			var got bool
+			if err := c.row(ctx, `SELECT pg_try_advisory_xact_lock(matchable_ranges_lock())`).Scan(&got); err != nil || !got {
+				return err
+			}
+		}
+		if _, err := c.exec(ctx, `WITH RECURSIVE r(k) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT k + 1 FROM r WHERE k < ?)
+			INSERT INTO matchable_ranges (k) SELECT k FROM r WHERE true ON CONFLICT (k) DO NOTHING`, klo, khi); err != nil {
+			return err
+		}
+		rows, err := c.query(ctx, `UPDATE matchable_ranges SET stale = 0, gen = gen + 1
+			WHERE k >= ? AND k <= ? AND (? OR stale = 1 OR kept_gen <> gen) RETURNING k, gen`, klo, khi, all)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k, gen int64
+			if err := rows.Scan(&k, &gen); err != nil {
+				return err
+			}
+			claimed[k] = gen
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim kept ranges: %w", err)
+	}
+	return claimed, nil
+}
+
+// writeKept writes the encoded ranges back, each where nothing changed it since its
+// claim, one transaction each so that SQLite's writer is never held for long.
+func (s *Store) writeKept(ctx context.Context, kept []keptBlob) error {
+	for _, kb := range kept {
+		s.keptHook(ctx, "write", kb.k)
+		err := s.inTx(ctx, func(_ *Store, c conn) error {
+			res, err := c.exec(ctx, `UPDATE matchable_ranges SET kept_gen = gen WHERE k = ? AND gen = ? AND stale = 0`, kb.k, kb.gen)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return err // changed since the claim, or claimed again: not this blob's to write
+			}
+			_, err = c.exec(ctx, `INSERT INTO matchable_kept (k, blob) VALUES (?, ?)
+				ON CONFLICT (k) DO UPDATE SET blob = excluded.blob`, kb.k, kb.blob)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("write a kept range: %w", err)
+		}
+	}
+	return nil
+}
+
+// keptHook calls the test hook of the kept ranges, if one is set: at "read", after a
+// claimed range's rows were read, and at "write", before its blob is written back.
+func (s *Store) keptHook(ctx context.Context, stage string, k int64) {
+	if s.keptTestHook != nil {
+		(*s.keptTestHook)(ctx, stage, k)
+	}
+}
+
+// ForgetKeptMatchable drops every kept range, so that the next read takes every range
+// from its rows (and keeps them again): for a tool or migration that rewrites the rows
+// behind the triggers' back, and for benchmarks of that first read.
+func (s *Store) ForgetKeptMatchable(ctx context.Context) error {
+	return s.inTx(ctx, func(_ *Store, c conn) error {
+		for _, table := range []string{"matchable_ranges", "matchable_kept"} {
+			if _, err := c.exec(ctx, `DELETE FROM `+table); err != nil {
+				return fmt.Errorf("forget kept ranges: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// KeptMatchableBytes is how many bytes the kept ranges' blobs hold, what keeping them
+// costs the store beside its rows (the table's own overhead aside).
+func (s *Store) KeptMatchableBytes(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.rdb().row(ctx, `SELECT COALESCE(sum(length(blob)), 0) FROM matchable_kept`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("size of the kept ranges: %w", err)
+	}
+	return n, nil
+}
