@@ -52,18 +52,15 @@ func parseMemoryLimit(setting string) (int64, error) {
 	return n * mult, nil
 }
 
-// guardedLimit is the limit to apply for a live heap of live bytes: the configured one
-// while the heap stays below 95% of it, and half again the live heap beyond that
-// (rounded up to 16 MiB, so that it moves in steps). Past the limit Go would collect
+// guardedLimit is the limit to apply for a live heap of live bytes: the configured one,
+// or the live heap and a quarter more when that is larger (rounded up to 16 MiB, so
+// that it moves in steps). A limit at or under the live heap would have Go collect
 // without pause (up to half the CPU, its own cap) for as long as the data stays that
-// large; a store that outgrew the limit gets the headroom of GOGC=50 instead, and the
-// configured limit back once its heap shrinks.
+// large; with the guard it never collects more often than GOGC=25 would, and a store
+// that outgrew the configured limit is not slowed by it.
 func guardedLimit(configured, live int64) int64 {
-	if live < configured/20*19 {
-		return configured
-	}
 	const step = 16 << 20
-	return (live + live/2 + step - 1) / step * step
+	return max(configured, (live+live/4+step-1)/step*step)
 }
 
 // applyMemoryLimit sets Go's soft memory limit to limit unless GOMEMLIMIT is set (Go's
@@ -100,7 +97,7 @@ func guardMemoryLimit(ctx context.Context, log *slog.Logger, limit int64) {
 		want := guardedLimit(limit, int64(sample[0].Value.Uint64()))
 		if want != applied {
 			debug.SetMemoryLimit(want)
-			log.InfoContext(ctx, "go memory limit moved with the live heap", slog.Int64("bytes", want),
+			log.DebugContext(ctx, "go memory limit moved with the live heap", slog.Int64("bytes", want),
 				slog.Int64("configured", limit), slog.Uint64("live", sample[0].Value.Uint64()))
 			applied = want
 		}

@@ -39,9 +39,10 @@ func TestGuardedLimit(t *testing.T) {
 		want             int64
 	}{
 		{name: "small heap keeps the limit", configured: 150 * mib, live: 30 * mib, want: 150 * mib},
-		{name: "just under 95%", configured: 150 * mib, live: 142 * mib, want: 150 * mib},
-		{name: "at 95% half again the live heap", configured: 160 * mib, live: 152 * mib, want: 240 * mib},
-		{name: "outgrown, rounded up to 16 MiB", configured: 150 * mib, live: 400 * mib, want: 608 * mib},
+		{name: "a quarter more still under the limit", configured: 150 * mib, live: 112 * mib, want: 150 * mib},
+		{name: "a quarter more over the limit", configured: 150 * mib, live: 130 * mib, want: 176 * mib},
+		{name: "outgrown, rounded up to 16 MiB", configured: 150 * mib, live: 400 * mib, want: 512 * mib},
+		{name: "rounded up", configured: 150 * mib, live: 401 * mib, want: 512 * mib},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := guardedLimit(tc.configured, tc.live); got != tc.want {
