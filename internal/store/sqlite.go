@@ -62,8 +62,8 @@ func (s *Store) openSQLite(ctx context.Context, cfg Config) error {
 // IMMEDIATE so that a transaction that reads then writes never fails to upgrade its lock.
 // The writer's page cache is capped at 16 MB of pages, which holds about 32 MB: the
 // pure-Go SQLite's allocator gives each 4 KB page (with SQLite's header, some 4.3 KB)
-// an 8 KB slot. A 32 MB cap held 65–80 MB through an import for no less CPU per
-// indicator (docs/intel-import.md, "A pull's memory").
+// an 8 KB slot. A 32 MB cap held 65–80 MB through an import, and halving it cost no
+// measurable CPU per indicator stored (docs/intel-import.md, "A pull's memory").
 const (
 	sqliteCommonParams = "_busy_timeout=5000&_foreign_keys=1&_synchronous=NORMAL"
 	sqliteWriterParams = sqliteCommonParams + "&_journal_mode=WAL&_txlock=immediate&_pragma=cache_size(-16384)&_pragma=temp_store(2)"
@@ -74,7 +74,9 @@ const (
 // write (SourceImport.Finish): an import fills the cache to its cap, and the memory
 // would otherwise stay with the connection while the matcher is rebuilt, which is when
 // a pull needs the most. The next write reads its pages back from the file (or the
-// operating system's cache of it). A failure costs only memory, so it is logged.
+// operating system's cache of it): storing values new to the store back to back cost
+// ~30% more CPU with it (docs/intel-import.md). A failure costs only memory, so it is
+// logged.
 func (s *Store) releaseMemory(ctx context.Context) {
 	if s.isPG() {
 		return
