@@ -398,7 +398,6 @@ func (imp *SourceImport) Finish(ctx context.Context, complete bool) (SourceChang
 	if err != nil {
 		return imp.total, fmt.Errorf("withdraw indicators of %q: %w", imp.source, err)
 	}
-	imp.s.releaseMemory(ctx)
 	return imp.total, nil
 }
 

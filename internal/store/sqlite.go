@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -69,22 +68,6 @@ const (
 	sqliteWriterParams = sqliteCommonParams + "&_journal_mode=WAL&_txlock=immediate&_pragma=cache_size(-16384)&_pragma=temp_store(2)"
 	sqliteReaderParams = sqliteCommonParams + "&_query_only=1"
 )
-
-// releaseMemory hands back the page cache of SQLite's writer connection after a large
-// write (SourceImport.Finish): an import fills the cache to its cap, and the memory
-// would otherwise stay with the connection while the matcher is rebuilt, which is when
-// a pull needs the most. The next write reads its pages back from the file (or the
-// operating system's cache of it): storing values new to the store back to back cost
-// ~30% more CPU with it (docs/intel-import.md). A failure costs only memory, so it is
-// logged.
-func (s *Store) releaseMemory(ctx context.Context) {
-	if s.isPG() {
-		return
-	}
-	if _, err := s.wdb().exec(ctx, `PRAGMA shrink_memory`); err != nil {
-		s.log.WarnContext(ctx, "sqlite shrink memory", slog.Any("error", err))
-	}
-}
 
 func openSQLiteDB(ctx context.Context, path, params string, conns int) (*sql.DB, error) {
 	db, err := sql.Open("sqlite", "file:"+path+"?"+params)
