@@ -83,13 +83,19 @@ cpu_secs() {
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$VIGIL_PID/stat" 2>/dev/null || echo 0
 }
 
+# hwm_mb: the peak resident memory of vigil serve so far (VmHWM), in MB.
+hwm_mb() {
+  awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$VIGIL_PID/status" 2>/dev/null || echo '?'
+}
+
 # await RESP CODE: when CODE is 202, polls the job named in the response until it ends;
-# sets STATUS to the final outcome, and STORE_CPU to the server's CPU time when the job's
-# stored count last moved (within one 2 s progress report of the end of storing: what
-# storing cost, before the matcher rebuild and the hooks).
+# sets STATUS to the final outcome, and STORE_CPU and STORE_MB to the server's CPU time
+# and peak resident memory when the job's stored count last moved (within one 2 s
+# progress report of the end of storing: what storing cost, before the matcher rebuild
+# and the hooks).
 await() {
   local resp=$1 code=$2 loc state stored last=
-  STATUS="HTTP $code" STORE_CPU=
+  STATUS="HTTP $code" STORE_CPU= STORE_MB=
   [ "$code" = 202 ] || return 0
   loc=/api/v1/jobs/$(grep -o '"id":[0-9]*' "$resp" | head -1 | cut -d: -f2)
   while :; do
@@ -97,7 +103,7 @@ await() {
     state=$(grep -o '"state":"[a-z]*"' "$resp" | head -1 | cut -d'"' -f4)
     stored=$(grep -o '"stored":[0-9]*' "$resp" | head -1 | cut -d: -f2)
     if [ -n "$stored" ] && [ "$stored" != "$last" ]; then
-      last=$stored STORE_CPU=$(cpu_secs)
+      last=$stored STORE_CPU=$(cpu_secs) STORE_MB=$(hwm_mb)
     fi
     case $state in done|failed) break ;; esac
     sleep 0.2
@@ -150,7 +156,7 @@ for engine in $ENGINES; do
   await "$dir/intel.json" "$code"
   secs=$(since "$t0") total_cpu=$(cpu_secs)
   stop_timed
-  row "$engine" "upload" "$(rate "$N" "$secs")" "${RSS_MB} MB" "$N indicators in ${secs:0:6} s" "$STATUS, recompile $(recompiled "$log"), vigil CPU ${STORE_CPU:-?} s storing, $total_cpu s in all"
+  row "$engine" "upload" "$(rate "$N" "$secs")" "${RSS_MB} MB" "$N indicators in ${secs:0:6} s" "$STATUS, recompile $(recompiled "$log"), vigil CPU ${STORE_CPU:-?} s storing, $total_cpu s in all, peak ${STORE_MB:-?} MB until storing ended"
   fi
 
   if [ "$PULL" = 1 ]; then
@@ -167,7 +173,7 @@ for engine in $ENGINES; do
     await "$dir/pull.json" "$code"
     secs=$(since "$t0")
     stop_timed
-    row "$engine" "feed pull" "$(rate "$FEED" "$secs")" "${RSS_MB} MB" "$FEED lines in ${secs:0:6} s" "$STATUS, recompile $(recompiled "$log")"
+    row "$engine" "feed pull" "$(rate "$FEED" "$secs")" "${RSS_MB} MB" "$FEED lines in ${secs:0:6} s" "$STATUS, recompile $(recompiled "$log"), peak ${STORE_MB:-?} MB until storing ended"
   fi
 done
 
