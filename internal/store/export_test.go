@@ -138,10 +138,21 @@ func (s *Store) SetKeptHook(f func(ctx context.Context, stage string, k int64)) 
 	s.keptTestHook = &f
 }
 
-// SetKeptBudget sets the bytes of blobs one read of the kept ranges may encode, until
-// the test ends.
-func SetKeptBudget(t interface{ Cleanup(func()) }, n int64) {
-	old := keptBudget
-	keptBudget = n
-	t.Cleanup(func() { keptBudget = old })
+// KeptWriter is the write-back of kept ranges, for tests.
+type KeptWriter struct{ kw *keptWriter }
+
+// StartKeptWriter starts a write-back with queue ranges waiting at most.
+func (s *Store) StartKeptWriter(ctx context.Context, queue int) KeptWriter {
+	return KeptWriter{s.startKeptWriter(ctx, queue)}
+}
+
+// Offer queues range k's blob as claimed at gen; false when the queue is full.
+func (w KeptWriter) Offer(k, gen int64, blob []byte) bool {
+	return w.kw.offer(keptBlob{k: k, gen: gen, blob: blob})
+}
+
+// CloseAndWait ends the offers and waits for the queue to be written.
+func (w KeptWriter) CloseAndWait(ctx context.Context) error {
+	w.kw.close()
+	return w.kw.wait(ctx)
 }

@@ -38,11 +38,10 @@ func (s *Store) eachMatchableRanges(ctx context.Context, span int64, fn func(*vi
 	}
 	ranges := max(1, (count+span-1)/span)
 	width := (hi-lo)/ranges + 1
-	_, err = s.eachRange(ctx, ranges, func(ctx context.Context, w *rangeWorker, b *rangeBatch, k int64) error {
+	return s.eachRange(ctx, ranges, func(ctx context.Context, w *rangeWorker, b *rangeBatch, k int64) error {
 		from := lo + k*width
 		return w.fillRange(ctx, b, from, from+width)
-	}, fn)
-	return err
+	}, fn, nil)
 }
 
 // idBounds returns the lowest and highest indicator id and how many there are; ok is
@@ -59,10 +58,10 @@ func (s *Store) idBounds(ctx context.Context) (lo, hi, count int64, ok bool, err
 }
 
 // eachRange reads ranges 0 to ranges-1 with read, on rangeWorkers workers, and calls fn
-// with their indicators in range order, on the caller's goroutine. It returns the
-// ranges read encoded to be kept (rangeBatch.blob).
+// with their indicators in range order, on the caller's goroutine. It hands keep (when
+// not nil) each range read encoded to be kept (rangeBatch.blob).
 func (s *Store) eachRange(ctx context.Context, ranges int64, read func(context.Context, *rangeWorker, *rangeBatch, int64) error,
-	fn func(*vigil.StoredIndicator) error) ([]keptBlob, error) {
+	fn func(*vigil.StoredIndicator) error, keep func(keptBlob)) error {
 	n := int(min(ranges, int64(s.rangeWorkers())))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -78,10 +77,10 @@ func (s *Store) eachRange(ctx context.Context, ranges int64, read func(context.C
 			}
 		})
 	}
-	kept, err := deliverRanges(ctx, workers, ranges, fn)
+	err := deliverRanges(ctx, workers, ranges, fn, keep)
 	cancel()
 	wg.Wait()
-	return kept, err
+	return err
 }
 
 // maxRangeWorkers bounds the connections a rebuild's read holds: past a few, the caller,
@@ -96,31 +95,30 @@ func (s *Store) rangeWorkers() int {
 }
 
 // deliverRanges calls fn with the indicators of ranges 0 to ranges-1 in turn, taking
-// range k from workers[k mod len(workers)], and returns the ranges encoded to be kept.
-func deliverRanges(ctx context.Context, workers []*rangeWorker, ranges int64, fn func(*vigil.StoredIndicator) error) ([]keptBlob, error) {
-	var kept []keptBlob
+// range k from workers[k mod len(workers)], and hands keep the ranges encoded to be kept.
+func deliverRanges(ctx context.Context, workers []*rangeWorker, ranges int64, fn func(*vigil.StoredIndicator) error, keep func(keptBlob)) error {
 	for k := range ranges {
 		w := workers[k%int64(len(workers))]
 		var b *rangeBatch
 		select {
 		case b = <-w.out:
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 		if b.err != nil {
-			return nil, b.err
+			return b.err
 		}
 		for i := range b.inds {
 			if err := fn(&b.inds[i]); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		if b.blob != nil {
-			kept = append(kept, *b.blob)
+		if b.blob != nil && keep != nil {
+			keep(*b.blob)
 		}
 		w.free <- b
 	}
-	return kept, nil
+	return nil
 }
 
 // rangeBatch is the indicators of one range, their Sources slices of srcs.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync/atomic"
 
 	"github.com/vigil-health/vigil"
 )
@@ -15,12 +14,12 @@ import (
 // k*keptSpan to (k+1)*keptSpan-1. Migration 00037's triggers divide by it.
 const keptSpan = 8192
 
-// keptBudget bounds the bytes of blobs one read encodes to keep: they are held until
-// the rebuild's snapshot is swapped in, beside the Builder and the new snapshot, at the
-// rebuild's peak of memory. About 16 MB keeps some 400,000 indicators a rebuild (42
-// bytes each); the ranges past it stay claimed but unkept and are read from the rows,
-// and kept, by the next rebuilds (the hourly one at the latest).
-var keptBudget int64 = 16 << 20 // a variable for tests
+// keptQueue is how many encoded ranges wait for the write-back at most. The write-back
+// runs beside the read, so that the blobs (42 bytes an indicator) are not all held at
+// the rebuild's peak of memory; a range that finds the queue full (the writer is slower,
+// or waits behind an import) is not kept this time rather than make the read wait, and
+// the next rebuild reads it from the rows and keeps it.
+const keptQueue = 8
 
 // keptBlob is a range read from the rows and encoded, to be written back if nothing
 // changed it since the read claimed it (gen).
@@ -29,8 +28,9 @@ type keptBlob struct {
 	blob   []byte
 }
 
-// KeepMatchable writes back what a read of EachMatchableKept encoded: call it once the
-// rebuild it served no longer waits (after the new snapshot is swapped in).
+// KeepMatchable waits for the write-back of what a read of EachMatchableKept encoded to
+// end: call it once the rebuild it served no longer waits (after the new snapshot is
+// swapped in). It reports the write-back's first error.
 type KeepMatchable func(context.Context) error
 
 // EachMatchableKept is EachMatchable taking each range of ids (keptSpan) from the blob
@@ -55,21 +55,62 @@ func (s *Store) EachMatchableKept(ctx context.Context, fn func(*vigil.StoredIndi
 	if err != nil { // the read does without: every range not valid is read from its rows
 		s.log.WarnContext(ctx, "claim the matcher's kept ranges", slog.Any("error", err))
 	}
-	held := new(atomic.Int64) // bytes encoded to keep so far, against keptBudget
-	kept, err := s.eachRange(ctx, khi-klo+1, func(ctx context.Context, w *rangeWorker, b *rangeBatch, i int64) error {
-		return w.fillKept(ctx, b, klo+i, claimed, held)
-	}, fn)
+	kw := s.startKeptWriter(ctx, keptQueue)
+	err = s.eachRange(ctx, khi-klo+1, func(ctx context.Context, w *rangeWorker, b *rangeBatch, i int64) error {
+		return w.fillKept(ctx, b, klo+i, claimed)
+	}, fn, func(kb keptBlob) { kw.offer(kb) })
+	kw.close()
 	if err != nil {
+		_ = kw.wait(ctx)
 		return none, err
 	}
-	return func(ctx context.Context) error { return s.writeKept(ctx, kept) }, nil
+	return kw.wait, nil
+}
+
+// keptWriter writes encoded ranges back on a goroutine of its own, as the read hands
+// them over, through a queue of a few.
+type keptWriter struct {
+	queue chan keptBlob
+	done  chan struct{}
+	err   error // the first write's error; later ranges are dropped
+}
+
+// startKeptWriter starts writing back ranges offered, queue at most waiting.
+func (s *Store) startKeptWriter(ctx context.Context, queue int) *keptWriter {
+	kw := &keptWriter{queue: make(chan keptBlob, queue), done: make(chan struct{})}
+	go func() {
+		defer close(kw.done)
+		for kb := range kw.queue {
+			if kw.err == nil {
+				kw.err = s.writeKept(ctx, kb)
+			}
+		}
+	}()
+	return kw
+}
+
+// offer queues kb for writing back, reporting false (kb is not kept) when the queue is full.
+func (kw *keptWriter) offer(kb keptBlob) bool {
+	select {
+	case kw.queue <- kb:
+		return true
+	default:
+		return false
+	}
+}
+
+// close says no more ranges come; wait then returns once the queue is written.
+func (kw *keptWriter) close() { close(kw.queue) }
+
+func (kw *keptWriter) wait(context.Context) error {
+	<-kw.done
+	return kw.err
 }
 
 // fillKept reads range k into b: from its blob when it is valid, else from the rows,
-// encoding them to be kept when the range is claimed (claimed[k] is the generation)
-// and the read's blobs (held) are within keptBudget. A blob that does not decode is read
-// from the rows and claimed, to be written anew.
-func (w *rangeWorker) fillKept(ctx context.Context, b *rangeBatch, k int64, claimed map[int64]int64, held *atomic.Int64) error {
+// encoding them to be kept when the range is claimed (claimed[k] is the generation).
+// A blob that does not decode is read from the rows and claimed, to be written anew.
+func (w *rangeWorker) fillKept(ctx context.Context, b *rangeBatch, k int64, claimed map[int64]int64) error {
 	from, to := k*keptSpan, (k+1)*keptSpan
 	gen, ok := claimed[k]
 	if !ok {
@@ -89,7 +130,7 @@ func (w *rangeWorker) fillKept(ctx context.Context, b *rangeBatch, k int64, clai
 			gen, ok = again[k]
 		}
 	}
-	if err := w.fillRange(ctx, b, from, to); err != nil || !ok || held.Load() >= keptBudget {
+	if err := w.fillRange(ctx, b, from, to); err != nil || !ok {
 		return err
 	}
 	w.s.keptHook(ctx, "read", k)
@@ -97,11 +138,7 @@ func (w *rangeWorker) fillKept(ctx context.Context, b *rangeBatch, k int64, clai
 	for i := range b.inds {
 		e.add(&b.inds[i])
 	}
-	blob := e.bytes()
-	if held.Add(int64(len(blob))) > keptBudget {
-		return nil
-	}
-	b.blob = &keptBlob{k: k, gen: gen, blob: blob}
+	b.blob = &keptBlob{k: k, gen: gen, blob: e.bytes()}
 	return nil
 }
 
@@ -160,26 +197,24 @@ func (s *Store) claimKept(ctx context.Context, klo, khi int64, all bool) (map[in
 	return claimed, nil
 }
 
-// writeKept writes the encoded ranges back, each where nothing changed it since its
-// claim, one transaction each so that SQLite's writer is never held for long.
-func (s *Store) writeKept(ctx context.Context, kept []keptBlob) error {
-	for _, kb := range kept {
-		s.keptHook(ctx, "write", kb.k)
-		err := s.inTx(ctx, func(_ *Store, c conn) error {
-			res, err := c.exec(ctx, `UPDATE matchable_ranges SET kept_gen = gen WHERE k = ? AND gen = ? AND stale = 0`, kb.k, kb.gen)
-			if err != nil {
-				return err
-			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 {
-				return err // changed since the claim, or claimed again: not this blob's to write
-			}
-			_, err = c.exec(ctx, `INSERT INTO matchable_kept (k, blob) VALUES (?, ?)
-				ON CONFLICT (k) DO UPDATE SET blob = excluded.blob`, kb.k, kb.blob)
-			return err
-		})
+// writeKept writes an encoded range back where nothing changed it since its claim, in a
+// transaction of its own so that SQLite's writer is never held for long.
+func (s *Store) writeKept(ctx context.Context, kb keptBlob) error {
+	s.keptHook(ctx, "write", kb.k)
+	err := s.inTx(ctx, func(_ *Store, c conn) error {
+		res, err := c.exec(ctx, `UPDATE matchable_ranges SET kept_gen = gen WHERE k = ? AND gen = ? AND stale = 0`, kb.k, kb.gen)
 		if err != nil {
-			return fmt.Errorf("write a kept range: %w", err)
+			return err
 		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // changed since the claim, or claimed again: not this blob's to write
+		}
+		_, err = c.exec(ctx, `INSERT INTO matchable_kept (k, blob) VALUES (?, ?)
+			ON CONFLICT (k) DO UPDATE SET blob = excluded.blob`, kb.k, kb.blob)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("write a kept range: %w", err)
 	}
 	return nil
 }

@@ -312,26 +312,39 @@ func TestKeptRangesInsideATransaction(t *testing.T) {
 	})
 }
 
-// TestKeptBudget: a read keeps no more blobs than keptBudget allows (they are held in
-// memory until the rebuild's swap); the ranges past it are read from the rows, equal to
-// the direct read, and kept by a later read within the budget.
-func TestKeptBudget(t *testing.T) {
+// TestKeptWriterDropsRatherThanWaits: the write-back runs beside the read through a
+// short queue; when the writer is held up (here by a hook, in life behind an import's
+// batch), a range offered to a full queue is dropped at once, not waited for, and what
+// was queued is still written.
+func TestKeptWriterDropsRatherThanWaits(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		seedKept(t, s)
-		if err := s.ForgetKeptMatchable(t.Context()); err != nil {
+		entered, release := make(chan int64, 3), make(chan struct{})
+		s.SetKeptHook(func(_ context.Context, stage string, k int64) {
+			if stage == "write" {
+				entered <- k
+				<-release
+			}
+		})
+		t.Cleanup(func() { s.SetKeptHook(nil) })
+		w := s.StartKeptWriter(t.Context(), 1)
+		if !w.Offer(1, 1, []byte("one")) {
+			t.Fatal("the first range was refused by an empty queue")
+		}
+		if k := <-entered; k != 1 {
+			t.Fatalf("the writer took range %d first", k)
+		}
+		if !w.Offer(2, 1, []byte("two")) {
+			t.Fatal("the second range was refused while the queue had room")
+		}
+		if w.Offer(3, 1, []byte("three")) {
+			t.Fatal("a third range was queued past the queue's length")
+		}
+		close(release)
+		if err := w.CloseAndWait(t.Context()); err != nil {
 			t.Fatal(err)
 		}
-		store.SetKeptBudget(t, 1)
-		if got, want := readKept(t, s), readDirect(t, s); !cmp.Equal(got, want) {
-			t.Errorf("read over the budget differs from the rows:\n%s", cmp.Diff(want, got))
-		}
-		if n := validKept(t, s); n != 0 {
-			t.Errorf("%d ranges kept with a budget of 1 byte", n)
-		}
-		store.SetKeptBudget(t, 16<<20)
-		readKept(t, s)
-		if n := validKept(t, s); n != 2 {
-			t.Errorf("%d ranges kept within the budget, want 2", n)
+		if k := <-entered; k != 2 || len(entered) != 0 {
+			t.Errorf("written after the first: range %d, and %d more", k, len(entered))
 		}
 	})
 }
