@@ -71,12 +71,15 @@ func applyMemoryLimit(ctx context.Context, log *slog.Logger, limit int64) {
 		return
 	}
 	prev := debug.SetMemoryLimit(limit)
-	log.InfoContext(ctx, "go memory limit", slog.Int64("bytes", limit))
+	log.InfoContext(ctx, "go memory limit", slog.String("limit", mib(limit)))
 	go func() {
 		guardMemoryLimit(ctx, log, limit)
 		debug.SetMemoryLimit(prev) // the server has stopped (in tests, the process goes on)
 	}()
 }
+
+// mib writes a size in MiB as the flag takes it, rounded up.
+func mib(n int64) string { return strconv.FormatInt((n+1<<20-1)>>20, 10) + "MiB" }
 
 // guardMemoryLimit moves the limit with the live heap (guardedLimit) until ctx ends.
 func guardMemoryLimit(ctx context.Context, log *slog.Logger, limit int64) {
@@ -97,8 +100,8 @@ func guardMemoryLimit(ctx context.Context, log *slog.Logger, limit int64) {
 		want := guardedLimit(limit, int64(sample[0].Value.Uint64()))
 		if want != applied {
 			debug.SetMemoryLimit(want)
-			log.DebugContext(ctx, "go memory limit moved with the live heap", slog.Int64("bytes", want),
-				slog.Int64("configured", limit), slog.Uint64("live", sample[0].Value.Uint64()))
+			log.DebugContext(ctx, "go memory limit moved with the live heap", slog.String("limit", mib(want)),
+				slog.String("configured", mib(limit)), slog.String("live", mib(int64(sample[0].Value.Uint64()))))
 			applied = want
 		}
 	}

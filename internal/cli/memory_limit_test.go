@@ -51,3 +51,14 @@ func TestGuardedLimit(t *testing.T) {
 		})
 	}
 }
+
+func TestMiBIsWhatTheFlagTakes(t *testing.T) {
+	for n, want := range map[int64]string{150 << 20: "150MiB", 150<<20 + 1: "151MiB", 32 << 20: "32MiB"} {
+		if got := mib(n); got != want {
+			t.Errorf("mib(%d) = %s, want %s", n, got, want)
+		}
+		if back, err := parseMemoryLimit(mib(n)); err != nil || back < n {
+			t.Errorf("parseMemoryLimit(%s) = %d, %v; want at least %d", mib(n), back, err, n)
+		}
+	}
+}
