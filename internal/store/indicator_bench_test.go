@@ -80,20 +80,7 @@ func BenchmarkSourceImport(b *testing.B) {
 			b.Run(mode, func(b *testing.B) {
 				// new and refresh take the values the last fresh upload stored
 				held, gen := 1_000_000_000+fresh-n, 0
-				upload := func(source string, first int) {
-					imp, err := s.BeginSourceImport(source)
-					if err != nil {
-						b.Fatal(err)
-					}
-					for start := 0; start < n; start += batch {
-						if _, err := imp.Store(b.Context(), benchIndicatorsFrom(first+start, batch, gen)); err != nil {
-							b.Fatal(err)
-						}
-					}
-					if _, err := imp.Finish(b.Context(), false); err != nil {
-						b.Fatal(err)
-					}
-				}
+				upload := func(source string, first int) { benchUpload(b, s, source, first, n, batch, gen) }
 				if mode != "fresh" && fresh == 0 { // run alone (-bench …/new): no fresh upload yet
 					upload("bench-import-seed", 1_000_000_000)
 					held, fresh = 1_000_000_000, n
@@ -144,4 +131,22 @@ func eachImportBench(b *testing.B, fn func(b *testing.B, s *store.Store)) {
 		b.Cleanup(func() { s.Close() })
 		fn(b, s)
 	})
+}
+
+// benchUpload uploads n benchmark indicators from first on as source, batch at a time,
+// labelled as generation gen, as one import.
+func benchUpload(b *testing.B, s *store.Store, source string, first, n, batch, gen int) {
+	b.Helper()
+	imp, err := s.BeginSourceImport(source)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for start := 0; start < n; start += batch {
+		if _, err := imp.Store(b.Context(), benchIndicatorsFrom(first+start, batch, gen)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := imp.Finish(b.Context(), false); err != nil {
+		b.Fatal(err)
+	}
 }

@@ -21,20 +21,7 @@ import (
 func BenchmarkSourceImportKept(b *testing.B) {
 	const n, batch, first = 200_000, 10_000, 2_000_000_000
 	eachImportBench(b, func(b *testing.B, s *store.Store) {
-		upload := func(source string, gen int) {
-			imp, err := s.BeginSourceImport(source)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for start := 0; start < n; start += batch {
-				if _, err := imp.Store(b.Context(), benchIndicatorsFrom(first+start, batch, gen)); err != nil {
-					b.Fatal(err)
-				}
-			}
-			if _, err := imp.Finish(b.Context(), false); err != nil {
-				b.Fatal(err)
-			}
-		}
+		upload := func(source string, gen int) { benchUpload(b, s, source, first, n, batch, gen) }
 		upload("bench-kept-seed", 0)
 		upload("bench-kept-refresh", 0)
 		gen := 0
