@@ -231,16 +231,18 @@ func reached(c vigil.AffectedComponent, fixed string) bool {
 func appliedWhy(supplier string, a vigil.Attestation) string {
 	why := withSupplierNote(fmt.Sprintf("%s attests it is fixed from version %s, and the sector centre (%s) closed it at once",
 		supplier, a.FixedVersion, a.AppliedBy), a)
-	if note := strings.TrimRight(strings.TrimSpace(a.AppliedNote), "."); note != "" {
-		why += ". The sector centre's note: " + note
-	}
-	return why
+	return withNote(why, "The sector centre's note: ", a.AppliedNote)
 }
 
 // withSupplierNote adds the supplier's own words about the fix, when it gave any.
 func withSupplierNote(why string, a vigil.Attestation) string {
-	if note := strings.TrimRight(strings.TrimSpace(a.Note), "."); note != "" {
-		why += ". The supplier's note: " + note
+	return withNote(why, "The supplier's note: ", a.Note)
+}
+
+// withNote adds someone's words to why, introduced by whose, when there are any.
+func withNote(why, whose, note string) string {
+	if note = strings.TrimRight(strings.TrimSpace(note), "."); note != "" {
+		why += ". " + whose + note
 	}
 	return why
 }

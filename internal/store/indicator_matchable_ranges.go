@@ -130,6 +130,19 @@ type rangeBatch struct {
 	blob *keptBlob // the range encoded to be kept, when the read claimed it
 }
 
+// reset empties b for the next range, keeping its arrays.
+func (b *rangeBatch) reset() { b.inds, b.srcs, b.ends = b.inds[:0], b.srcs[:0], b.ends[:0] }
+
+// linkSources points each indicator's Sources at its part of srcs, once srcs holds them
+// all (appending to it may have moved it).
+func (b *rangeBatch) linkSources() {
+	start := 0
+	for i, end := range b.ends {
+		b.inds[i].Sources = b.srcs[start:end:end]
+		start = end
+	}
+}
+
 // rangeWorker reads ranges into batches: out holds those read, free those the caller
 // is done with. Two batches in flight let it read one range ahead of the caller.
 type rangeWorker struct {
@@ -176,7 +189,7 @@ func (w *rangeWorker) fillRange(ctx context.Context, b *rangeBatch, from, to int
 // fill reads the indicators with ids in [from, to) into b: on SQLite as
 // rowMatchableColumn unless plain, on PostgreSQL through fillPG.
 func (w *rangeWorker) fill(ctx context.Context, b *rangeBatch, from, to int64, plain bool) error {
-	b.inds, b.srcs, b.ends = b.inds[:0], b.srcs[:0], b.ends[:0]
+	b.reset()
 	collect := func(si *vigil.StoredIndicator) error {
 		b.srcs = append(b.srcs, si.Sources...)
 		b.ends = append(b.ends, len(b.srcs))
@@ -191,11 +204,7 @@ func (w *rangeWorker) fill(ctx context.Context, b *rangeBatch, from, to int64, p
 	} else {
 		err = w.fillSQLite(ctx, collect, from, to, plain)
 	}
-	start := 0
-	for i, end := range b.ends {
-		b.inds[i].Sources = b.srcs[start:end:end]
-		start = end
-	}
+	b.linkSources()
 	return err
 }
 

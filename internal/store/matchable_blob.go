@@ -158,6 +158,8 @@ func appendTime(b []byte, t time.Time) []byte {
 
 func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
 
+func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+
 // errKeptCorrupt reports a blob that does not decode: it is read from the rows instead.
 var errKeptCorrupt = errors.New("a kept range does not decode")
 
@@ -165,7 +167,7 @@ var errKeptCorrupt = errors.New("a kept range does not decode")
 // would have read it), checking everything: the blob comes from the database. The
 // strings of the indicators share one copy of the blob.
 func decodeKept(blob []byte, lo, hi int64, b *rangeBatch) error {
-	b.inds, b.srcs, b.ends = b.inds[:0], b.srcs[:0], b.ends[:0]
+	b.reset()
 	if len(blob) < 5 || blob[0] != keptVersion {
 		return errKeptCorrupt
 	}
@@ -180,11 +182,7 @@ func decodeKept(blob []byte, lo, hi int64, b *rangeBatch) error {
 	if err := d.indicators(hi, b); err != nil {
 		return err
 	}
-	start := 0
-	for i, end := range b.ends {
-		b.inds[i].Sources = b.srcs[start:end:end]
-		start = end
-	}
+	b.linkSources()
 	return nil
 }
 
@@ -294,10 +292,7 @@ func (d *keptDecoder) uvarint() uint64 {
 	return 0
 }
 
-func (d *keptDecoder) varint() int64 {
-	u := d.uvarint()
-	return int64(u>>1) ^ -int64(u&1)
-}
+func (d *keptDecoder) varint() int64 { return unzigzag(d.uvarint()) }
 
 func (d *keptDecoder) byte() byte {
 	if d.i < 0 || d.i >= len(d.s) {
@@ -348,5 +343,5 @@ func (d *keptDecoder) time() time.Time {
 		d.i = -1
 		return time.Time{}
 	}
-	return time.Unix(int64(u>>1)^-int64(u&1), int64(nanos)).UTC()
+	return time.Unix(unzigzag(u), int64(nanos)).UTC()
 }

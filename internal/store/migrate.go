@@ -56,13 +56,13 @@ func (s *Store) logMigrations(ctx context.Context, from int64, res []*goose.Migr
 	if len(res) == 0 {
 		return
 	}
+	level := slog.LevelInfo
+	if from == 0 {
+		level = slog.LevelDebug
+	}
 	var took time.Duration
 	for _, r := range res {
 		took += r.Duration
-		level := slog.LevelInfo
-		if from == 0 {
-			level = slog.LevelDebug
-		}
 		s.log.Log(ctx, level, "applied migration", slog.String("engine", s.engine),
 			slog.Int64("version", r.Source.Version), slog.Duration("took", r.Duration))
 	}
