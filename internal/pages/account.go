@@ -116,9 +116,9 @@ func (p *Pages) passwordRefused(w http.ResponseWriter, r *http.Request, pr vigil
 		w.Header().Set("Retry-After", retryAfter(th.RetryAfter))
 		p.renderAccount(w, r, pr, http.StatusTooManyRequests, []fieldError{{"current-password", capitalise(th.Message)}}, "")
 	case errors.Is(err, accounts.ErrWrongPassword):
-		p.renderAccount(w, r, pr, http.StatusUnprocessableEntity, []fieldError{{"current-password", capitalise(vigil.ErrorMessage(err))}}, "")
+		p.renderAccount(w, r, pr, http.StatusUnprocessableEntity, errorOn("current-password", err), "")
 	case vigil.ErrorCode(err) == vigil.EINVALID:
-		p.renderAccount(w, r, pr, http.StatusUnprocessableEntity, []fieldError{{"new-password", capitalise(vigil.ErrorMessage(err))}}, "")
+		p.renderAccount(w, r, pr, http.StatusUnprocessableEntity, errorOn("new-password", err), "")
 	default:
 		p.fail(w, r, err)
 	}

@@ -50,7 +50,7 @@ func (p *Pages) tokenCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	secret, t, err := p.app.Accounts.CreateToken(r.Context(), pr, req)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
-		p.renderAccount(w, r, pr, http.StatusUnprocessableEntity, []fieldError{{"token-name", capitalise(vigil.ErrorMessage(err))}}, name)
+		p.renderAccount(w, r, pr, http.StatusUnprocessableEntity, errorOn("token-name", err), name)
 		return
 	}
 	if err != nil {

@@ -235,7 +235,7 @@ func (p *Pages) advisorySourceCreate(w http.ResponseWriter, r *http.Request) {
 			p.fail(w, r, err)
 			return
 		}
-		errs = []fieldError{{sourceFieldOf(err), vigil.ErrorMessage(err)}}
+		errs = errorOn(sourceFieldOf(err), err)
 	}
 	p.render(w, r, formStatus(vigil.ErrorCode(err)), "advisory_source_new.html", &view{Title: "Add an advisory source", Errors: errs, Data: form.withChoices()})
 }
@@ -286,7 +286,7 @@ func (p *Pages) advisorySourceSave(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := p.app.Exposure.UpdateSource(r.Context(), pr, id, sourcePatch(form))
 	if code := vigil.ErrorCode(err); code == vigil.EINVALID || code == vigil.ECONFLICT {
-		p.sourceRefused(w, r, form, []fieldError{{sourceFieldOf(err), vigil.ErrorMessage(err)}}, formStatus(code))
+		p.sourceRefused(w, r, form, errorOn(sourceFieldOf(err), err), formStatus(code))
 		return
 	}
 	if err != nil {

@@ -202,7 +202,7 @@ func (p *Pages) workAlert(w http.ResponseWriter, r *http.Request, done string, c
 			return
 		}
 		p.render(w, r, http.StatusUnprocessableEntity, "alert.html", &view{Title: d.Alert.Title,
-			Errors: []fieldError{{"note", vigil.ErrorMessage(err)}}, Data: d})
+			Errors: errorOn("note", err), Data: d})
 		return
 	}
 	http.Redirect(w, r, "/alerts/"+strconv.FormatInt(id, 10)+"?done="+done, http.StatusSeeOther)

@@ -112,7 +112,7 @@ func TestAnalystApprovesPendingAsset(t *testing.T) {
 	}
 	id := m[1]
 	if r := b.post("/orgs/assets/"+id+"/reject", url.Values{"note": {" "}}); r.status != http.StatusUnprocessableEntity ||
-		!r.has("There is a problem", `href="#note-`+id+`"`, "say why you are rejecting the claim") {
+		!r.has("There is a problem", `href="#note-`+id+`"`, "Say why you are rejecting the claim") {
 		t.Errorf("reject without a note: %d, want 422 asking why\n%s", r.status, r.body)
 	}
 	if r := b.get("/orgs/R9A"); !r.has("198.51.100.200/30", "Waiting for approval") {
@@ -219,7 +219,7 @@ func TestAssignUnroutedEvent(t *testing.T) {
 		!strings.HasPrefix(c.body, "id,type,observable") || !strings.Contains(c.body, "198.51.100.250") {
 		t.Errorf("CSV: %q\n%s", c.header.Get("Content-Type"), c.body)
 	}
-	for org, says := range map[string]string{"": "Enter the ODS code", "NOPE1": "there is no organisation NOPE1", "not a code": "is not valid"} {
+	for org, says := range map[string]string{"": "Enter the ODS code", "NOPE1": "There is no organisation NOPE1", "not a code": "is not valid"} {
 		r := b.post("/events/unrouted/"+id+"/assign", url.Values{"org": {org}})
 		if r.status != http.StatusUnprocessableEntity || !r.has(`href="#org-`+id+`"`, says) {
 			t.Errorf("assign to %q: %d, want 422 saying %q\n%s", org, r.status, says, r.body)

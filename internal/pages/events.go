@@ -117,7 +117,7 @@ func (p *Pages) unroutedAssign(w http.ResponseWriter, r *http.Request) {
 			p.fail(w, r, err)
 			return
 		}
-		p.renderUnrouted(w, r, pr, http.StatusUnprocessableEntity, []fieldError{{field, vigil.ErrorMessage(err)}}, map[int64]string{id: org})
+		p.renderUnrouted(w, r, pr, http.StatusUnprocessableEntity, errorOn(field, err), map[int64]string{id: org})
 		return
 	}
 	http.Redirect(w, r, "/alerts/"+strconv.FormatInt(al.ID, 10)+"?done=event-assigned", http.StatusSeeOther)

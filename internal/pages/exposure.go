@@ -55,7 +55,7 @@ func (p *Pages) exposureList(w http.ResponseWriter, r *http.Request) {
 	list, err := p.app.Exposure.Board(r.Context(), pr, sort)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
 		p.render(w, r, http.StatusBadRequest, "exposure.html", &view{Title: "Exposure",
-			Errors: []fieldError{{"sort", vigil.ErrorMessage(err)}}, Data: d})
+			Errors: errorOn("sort", err), Data: d})
 		return
 	}
 	if err != nil {

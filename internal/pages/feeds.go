@@ -323,7 +323,7 @@ func (p *Pages) feedCreate(w http.ResponseWriter, r *http.Request) {
 		Collection: form.Collection, Username: r.PostFormValue("username"), Password: r.PostFormValue("password"),
 		Token: r.PostFormValue("token"), Schedule: sched, TLP: tlp, Reliability: rel, Credibility: cred, Enabled: form.Enabled})
 	if code := vigil.ErrorCode(err); code == vigil.EINVALID || code == vigil.ECONFLICT {
-		errs = []fieldError{{feedFieldOf(err), vigil.ErrorMessage(err)}}
+		errs = errorOn(feedFieldOf(err), err)
 		if r.PostFormValue("password") != "" || r.PostFormValue("token") != "" {
 			errs = append(errs, fieldError{"password", "For your safety the credentials were not kept: enter them again"})
 		}
@@ -343,7 +343,7 @@ func (p *Pages) feedCheck(w http.ResponseWriter, r *http.Request, pr vigil.Princ
 	c, err := p.app.ThreatIntel.CheckFeed(r.Context(), pr, vigil.Feed{Kind: form.Kind, URL: form.URL, Collection: form.Collection,
 		Username: r.PostFormValue("username"), Password: r.PostFormValue("password"), Token: r.PostFormValue("token")})
 	if code := vigil.ErrorCode(err); code == vigil.EINVALID {
-		errs := []fieldError{{feedFieldOf(err), vigil.ErrorMessage(err)}}
+		errs := errorOn(feedFieldOf(err), err)
 		p.render(w, r, http.StatusUnprocessableEntity, "feed_new.html", &view{Title: "Add a feed", Errors: errs, Data: form.withChoices()})
 		return
 	}
@@ -396,7 +396,7 @@ func (p *Pages) feedSave(w http.ResponseWriter, r *http.Request) {
 	patch := feedPatch(r, form)
 	f, err := p.app.ThreatIntel.UpdateFeed(r.Context(), pr, id, patch)
 	if code := vigil.ErrorCode(err); code == vigil.EINVALID || code == vigil.ECONFLICT {
-		p.feedRefused(w, r, form, []fieldError{{feedFieldOf(err), vigil.ErrorMessage(err)}})
+		p.feedRefused(w, r, form, errorOn(feedFieldOf(err), err))
 		return
 	}
 	if err != nil {
@@ -456,7 +456,7 @@ func (p *Pages) feedPull(w http.ResponseWriter, r *http.Request) {
 	if vigil.ErrorCode(err) == vigil.EINVALID {
 		f, _ := p.app.ThreatIntel.GetFeed(r.Context(), pr, id)
 		p.render(w, r, http.StatusUnprocessableEntity, "feed.html", &view{Title: f.Name,
-			Errors: []fieldError{{"pull", vigil.ErrorMessage(err)}}, Data: editForm(newFeedView(f))})
+			Errors: errorOn("pull", err), Data: editForm(newFeedView(f))})
 		return
 	}
 	if err == nil {

@@ -281,7 +281,7 @@ func (p *Pages) incidentDone(w http.ResponseWriter, r *http.Request, id int64, d
 	case errors.As(err, &bad):
 		p.showIncident(w, r, http.StatusUnprocessableEntity, formErrors(bad))
 	case vigil.ErrorCode(err) == vigil.EINVALID:
-		p.showIncident(w, r, http.StatusUnprocessableEntity, []fieldError{{"incident-forms", capitalise(vigil.ErrorMessage(err))}})
+		p.showIncident(w, r, http.StatusUnprocessableEntity, errorOn("incident-forms", err))
 	case err != nil:
 		p.fail(w, r, err)
 	default:

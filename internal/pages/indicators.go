@@ -106,7 +106,7 @@ func (p *Pages) indicatorList(w http.ResponseWriter, r *http.Request) {
 	list, next, err := p.app.ThreatIntel.SearchIndicators(r.Context(), pr, f)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
 		p.render(w, r, http.StatusBadRequest, "indicators.html", &view{Title: "Indicators",
-			Errors: []fieldError{{filterField(err, "type", "tlp"), vigil.ErrorMessage(err)}}, Data: d})
+			Errors: errorOn(filterField(err, "type", "tlp"), err), Data: d})
 		return
 	}
 	if err != nil {

@@ -125,7 +125,7 @@ func (p *Pages) inventoryRefused(w http.ResponseWriter, r *http.Request, pr vigi
 		field = "source"
 	}
 	p.render(w, r, http.StatusUnprocessableEntity, "inventory.html", &view{Title: "Software inventory",
-		Errors: []fieldError{{field, capitalise(vigil.ErrorMessage(err))}}, Data: d})
+		Errors: errorOn(field, err), Data: d})
 }
 
 // inventoryDelete removes one source.

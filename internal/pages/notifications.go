@@ -122,7 +122,7 @@ func (p *Pages) messageList(w http.ResponseWriter, r *http.Request) {
 	list, next, err := p.app.Notify.Messages(r.Context(), pr, f)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
 		p.render(w, r, http.StatusBadRequest, "notifications.html", &view{Title: "Messages sent",
-			Errors: []fieldError{{filterField(err, "kind", "org", "cursor"), capitalise(vigil.ErrorMessage(err))}}, Data: d})
+			Errors: errorOn(filterField(err, "kind", "org", "cursor"), err), Data: d})
 		return
 	}
 	if err != nil {

@@ -180,7 +180,7 @@ func (p *Pages) assetAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	form := assetForm{Value: strings.TrimSpace(r.PostFormValue("asset")), Kind: r.PostFormValue("asset-kind")}
 	refuse := func(err error) {
-		p.renderOrganisation(w, r, pr, http.StatusUnprocessableEntity, []fieldError{{"asset", capitalise(vigil.ErrorMessage(err))}},
+		p.renderOrganisation(w, r, pr, http.StatusUnprocessableEntity, errorOn("asset", err),
 			organisationData{Asset: form})
 	}
 	a, err := form.asset()

@@ -76,7 +76,7 @@ func (p *Pages) userList(w http.ResponseWriter, r *http.Request) {
 	list, next, err := p.app.Accounts.ListUsers(r.Context(), pr, f)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
 		p.render(w, r, http.StatusBadRequest, "users.html", &view{Title: "People",
-			Errors: []fieldError{{filterField(err, "role", "cursor"), vigil.ErrorMessage(err)}}, Data: d})
+			Errors: errorOn(filterField(err, "role", "cursor"), err), Data: d})
 		return
 	}
 	if err != nil {
@@ -159,7 +159,7 @@ func (p *Pages) userAdd(w http.ResponseWriter, r *http.Request) {
 		Role: vigil.Role(form.Role), Org: form.Org, Password: password})
 	if code := vigil.ErrorCode(err); code == vigil.EINVALID || code == vigil.ECONFLICT {
 		p.render(w, r, formStatus(code), "user_new.html", &view{Title: "Add a person",
-			Errors: []fieldError{{userFieldOf(err), vigil.ErrorMessage(err)}}, Data: form})
+			Errors: errorOn(userFieldOf(err), err), Data: form})
 		return
 	}
 	if err != nil {

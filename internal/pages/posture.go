@@ -220,7 +220,7 @@ func (p *Pages) postureItemSave(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Form = f
 		p.render(w, r, http.StatusUnprocessableEntity, "posture_item.html", &view{Title: "Item " + item,
-			Errors: []fieldError{{fe.Field, capitalise(vigil.ErrorMessage(err))}}, Data: d})
+			Errors: errorOn(fe.Field, err), Data: d})
 		return
 	}
 	if err != nil {

@@ -31,7 +31,7 @@ func (p *Pages) evidenceUpload(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Form = answerForm(d.Item.Answer)
 		p.render(w, r, http.StatusUnprocessableEntity, "posture_item.html", &view{Title: "Item " + item,
-			Errors: []fieldError{{"file", capitalise(vigil.ErrorMessage(err))}}, Data: d})
+			Errors: errorOn("file", err), Data: d})
 		return
 	}
 	if err != nil {

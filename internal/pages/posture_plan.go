@@ -111,7 +111,7 @@ func (p *Pages) planSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.render(w, r, http.StatusUnprocessableEntity, "plan_edit.html", &view{Title: "Edit the continuity plan",
-			Errors: []fieldError{{formField(fe.Field), capitalise(vigil.ErrorMessage(err))}}, Data: planData{PlanView: v, Form: padded(f)}})
+			Errors: errorOn(formField(fe.Field), err), Data: planData{PlanView: v, Form: padded(f)}})
 		return
 	}
 	if err != nil {

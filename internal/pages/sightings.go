@@ -58,13 +58,13 @@ func (p *Pages) sightingList(w http.ResponseWriter, r *http.Request) {
 	f.Limit, _ = strconv.Atoi(q.Get("limit"))
 	if f.Since, err = sinceOf(q); err != nil {
 		p.render(w, r, http.StatusBadRequest, "sightings.html", &view{Title: "Sightings",
-			Errors: []fieldError{{"since", vigil.ErrorMessage(err)}}, Data: d})
+			Errors: errorOn("since", err), Data: d})
 		return
 	}
 	list, next, err := p.app.Sightings.ListSightings(r.Context(), pr, f)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
 		p.render(w, r, http.StatusBadRequest, "sightings.html", &view{Title: "Sightings",
-			Errors: []fieldError{{filterField(err, "type", "cursor"), vigil.ErrorMessage(err)}}, Data: d})
+			Errors: errorOn(filterField(err, "type", "cursor"), err), Data: d})
 		return
 	}
 	if err != nil {

@@ -184,7 +184,7 @@ func (p *Pages) attestationApply(w http.ResponseWriter, r *http.Request) {
 	_, err = p.app.Exposure.ApplyAttestation(r.Context(), pr, r.PathValue("id"), r.PathValue("supplier"), r.PostFormValue("note"))
 	var fe *vigil.FieldError
 	if errors.As(err, &fe) {
-		p.showAttestationConfirm(w, r, pr, http.StatusUnprocessableEntity, []fieldError{{fe.Field, capitalise(vigil.ErrorMessage(err))}})
+		p.showAttestationConfirm(w, r, pr, http.StatusUnprocessableEntity, errorOn(fe.Field, err))
 		return
 	}
 	if err != nil {

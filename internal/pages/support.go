@@ -102,7 +102,7 @@ func (p *Pages) supportAsk(w http.ResponseWriter, r *http.Request) {
 			field = fe.Field
 		}
 		p.render(w, r, http.StatusUnprocessableEntity, "support_new.html", &view{Title: "Ask for help",
-			Errors: []fieldError{{field, capitalise(vigil.ErrorMessage(err))}}, Data: f})
+			Errors: errorOn(field, err), Data: f})
 		return
 	}
 	if err != nil {

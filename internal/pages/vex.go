@@ -181,7 +181,7 @@ func (p *Pages) vexRefused(w http.ResponseWriter, r *http.Request, pr vigil.Prin
 		field = "name"
 	}
 	p.render(w, r, http.StatusBadRequest, "vex.html", &view{Title: "VEX statements",
-		Errors: []fieldError{{field, capitalise(vigil.ErrorMessage(err))}}, Data: d})
+		Errors: errorOn(field, err), Data: d})
 }
 
 // vexDelete removes one document and its statements.

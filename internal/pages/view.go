@@ -367,3 +367,9 @@ func happened(e vigil.HistoryEntry) string {
 	}
 	return string(e.Kind)
 }
+
+// errorOn is err's message as the one error of a form, shown against field and begun
+// with a capital as the summary's other messages are.
+func errorOn(field string, err error) []fieldError {
+	return []fieldError{{field, capitalise(vigil.ErrorMessage(err))}}
+}

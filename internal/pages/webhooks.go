@@ -289,7 +289,7 @@ func (p *Pages) showDeliveries(w http.ResponseWriter, r *http.Request, pr vigil.
 	list, next, err := p.app.Notify.Deliveries(r.Context(), pr, f)
 	if vigil.ErrorCode(err) == vigil.EINVALID {
 		p.render(w, r, http.StatusBadRequest, page, &view{Title: title,
-			Errors: []fieldError{{filterField(err, "status", "org", "cursor"), capitalise(vigil.ErrorMessage(err))}}, Data: d})
+			Errors: errorOn(filterField(err, "status", "org", "cursor"), err), Data: d})
 		return
 	}
 	if err != nil {
