@@ -32,8 +32,8 @@ func Dir(tb testing.TB, parts ...string) string {
 }
 
 // Find returns the path of parts under the shared data root, or an error saying where it
-// looked when that path does not exist: what fuzz seeds and the benchmarks that skip
-// without the data, even under CI, call.
+// looked when that path does not exist. Fuzz seeds, and benchmarks that skip without the
+// data even under CI, call it rather than Dir.
 func Find(parts ...string) (string, error) {
 	root, from, err := root()
 	if err != nil {
