@@ -163,6 +163,7 @@ var layers = map[string]string{
 	"internal/disclosure":         engine,
 	"internal/chartscale":         engine,
 	"internal/schedule":           engine,
+	"internal/shareddata":         engine, // test support: finds the public test data set
 	"internal/store":              storage,
 	"internal/accounts":           usecase,
 	"internal/auditlog":           usecase,

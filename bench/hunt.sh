@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 N=${N:-1000000}
 MB=${MB:-1024}
 BASELINE_MB=${BASELINE_MB:-$MB}
-DATA=${DATA:-../shared/data}
+DATA=${DATA:-${VIGIL_SHARED_DATA:-../shared/data}}
 OUT=${OUT:-bench/out}
 mkdir -p "$OUT"
 export GOTOOLCHAIN=local

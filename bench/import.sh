@@ -22,7 +22,7 @@ FEED=${FEED:-2000000}
 PULL=${PULL:-1}
 UPLOAD=${UPLOAD:-1}
 ENGINES=${ENGINES:-sqlite postgres}
-DATA=${DATA:-../shared/data}
+DATA=${DATA:-${VIGIL_SHARED_DATA:-../shared/data}}
 OUT=${OUT:-bench/out}
 PG=${VIGIL_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
 SCHEMA=${SCHEMA:-vigil_bench_import}

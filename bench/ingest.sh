@@ -26,7 +26,7 @@ MB=${MB:-64}
 EVENTS=${EVENTS:-100000}
 CLIENTS=${CLIENTS:-4}
 ENGINES=${ENGINES:-sqlite postgres}
-DATA=${DATA:-../shared/data}
+DATA=${DATA:-${VIGIL_SHARED_DATA:-../shared/data}}
 OUT=${OUT:-bench/out}
 PG=${VIGIL_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
 SCHEMA=vigil_bench_ingest

@@ -30,7 +30,7 @@ EVENTS=${EVENTS:-40000}
 CLIENTS=${CLIENTS:-2}
 ROUNDS=${ROUNDS:-5}
 STEPS=${STEPS:-intel telemetry events latency}
-DATA=${DATA:-../shared/data}
+DATA=${DATA:-${VIGIL_SHARED_DATA:-../shared/data}}
 OUT=${OUT:-bench/out}
 PG=${VIGIL_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
 SCHEMA=${SCHEMA:-vigil_bench_nodes}

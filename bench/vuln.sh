@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000}
-DATA=${DATA:-../shared/data}
+DATA=${DATA:-${VIGIL_SHARED_DATA:-../shared/data}}
 OUT=${OUT:-bench/out}
 OSV_SCANNER=${OSV_SCANNER:-$(command -v osv-scanner || echo "$(go env GOPATH)/bin/osv-scanner")}
 export GOTOOLCHAIN=local

@@ -8,7 +8,7 @@
 # flagged, and a sample of what. docs/warninglists.md holds the last run's table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DATA=${DATA:-../shared/data}/intel
+DATA=${DATA:-${VIGIL_SHARED_DATA:-../shared/data}}/intel
 LISTS=${LISTS:-builtin}
 OUT=${OUT:-bench/out}
 mkdir -p "$OUT"

@@ -28,7 +28,7 @@ import (
 )
 
 func main() {
-	data := flag.String("data", "../shared/data", "shared data directory")
+	data := flag.String("data", sharedData(), "the public test data set, kept outside the repository ($VIGIL_SHARED_DATA when set)")
 	iocOut := flag.String("iocs", "", "write the IoC list here")
 	n := flag.Int("n", 1_000_000, "indicators in the IoC list")
 	telOut := flag.String("telemetry", "", "write the NDJSON telemetry here")
@@ -38,6 +38,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchdata:", err)
 		os.Exit(1)
 	}
+}
+
+// sharedData is where the public test data set is, kept outside the repository:
+// $VIGIL_SHARED_DATA as the tests read it, else shared/data beside the repository root
+// (the bench scripts run this from the root).
+func sharedData() string {
+	if dir := os.Getenv("VIGIL_SHARED_DATA"); dir != "" {
+		return dir
+	}
+	return "../shared/data"
 }
 
 var ipv4RE = regexp.MustCompile(`\b(?:\d{1,3}\.){3}\d{1,3}\b`)

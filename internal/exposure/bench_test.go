@@ -5,14 +5,13 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/alerts"
 	"github.com/vigil-health/vigil/internal/exposure"
+	"github.com/vigil-health/vigil/internal/shareddata"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 	"github.com/vigil-health/vigil/internal/vuln"
@@ -22,14 +21,7 @@ import (
 // clone); under CI its absence is a failure.
 func sharedOSV(tb testing.TB) string {
 	tb.Helper()
-	dir, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data", "vuln", "osv", "offline-db"))
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("shared test data missing under CI: %v", err)
-		}
-		tb.Skipf("shared test data not found at %s; skipping (it sits beside the project, not in it)", dir)
-	}
-	return dir
+	return shareddata.Dir(tb, "vuln", "osv", "offline-db")
 }
 
 // benchPool is every (ecosystem, name, version) the snapshot's ranges name, so that

@@ -3,32 +3,33 @@ package feeds
 import (
 	"context"
 	"net/http"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/shareddata"
 )
 
 // BenchmarkFetchURL pulls a real 147,665-line list (FireHOL abusers, 30 days) over HTTP
 // on 127.0.0.1 and parses it: the cost of one full pull of a large list feed.
 func BenchmarkFetchURL(b *testing.B) {
-	dir := "../../../shared/data/intel/lists/firehol-blocklist-ipsets"
-	if _, err := os.Stat(filepath.Join(dir, "firehol_abusers_30d.netset")); err != nil {
-		b.Skipf("shared test data not found at %s; skipping", dir)
+	list, err := shareddata.Find("intel", "lists", "firehol-blocklist-ipsets", "firehol_abusers_30d.netset")
+	if err != nil {
+		b.Skip(err)
 	}
-	ts := start(b, http.FileServer(http.Dir(dir)))
+	ts := start(b, http.FileServer(http.Dir(filepath.Dir(list))))
 	benchFetch(b, NewClient(ts.Client(), loopback), urlFeed(ts.URL+"/firehol_abusers_30d.netset"))
 }
 
 // BenchmarkFetchMISPFeed pulls TweetFeed's real MISP feed (31 events, 12,092 attributes)
 // from scratch: one manifest and 31 event requests.
 func BenchmarkFetchMISPFeed(b *testing.B) {
-	if _, err := os.Stat(tweetfeedDir); err != nil {
-		b.Skipf("shared test data not found at %s; skipping", tweetfeedDir)
+	dir, err := shareddata.Find(tweetfeedDir)
+	if err != nil {
+		b.Skip(err)
 	}
-	ts := start(b, http.FileServer(http.Dir(tweetfeedDir)))
+	ts := start(b, http.FileServer(http.Dir(dir)))
 	benchFetch(b, NewClient(ts.Client(), loopback), vigil.Feed{Name: "tweetfeed", Kind: vigil.FeedMISPFeed, URL: ts.URL})
 }
 

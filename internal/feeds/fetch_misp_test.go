@@ -16,23 +16,19 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/shareddata"
 )
 
-// tweetfeedDir is TweetFeed's real MISP feed (31 daily events) in shared/data beside the
-// project. Without it the test is skipped, except under CI where it must be there.
-const tweetfeedDir = "../../../shared/data/intel/misp/tweetfeed-misp-feed"
+// tweetfeedDir is TweetFeed's real MISP feed (31 daily events) under the shared test data.
+// Without it the test is skipped, except under CI where it must be there.
+const tweetfeedDir = "intel/misp/tweetfeed-misp-feed"
 
 // copyFeed copies the real feed into a temporary directory the test may change.
 func copyFeed(t *testing.T) string {
 	t.Helper()
-	if _, err := os.Stat(tweetfeedDir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test data missing under CI: %v", err)
-		}
-		t.Skipf("shared test data not found at %s; skipping (it sits beside the project, not in it)", tweetfeedDir)
-	}
+	src := shareddata.Dir(t, tweetfeedDir)
 	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(tweetfeedDir)); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -21,6 +21,7 @@ import (
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/ioc"
 	"github.com/vigil-health/vigil/internal/match"
+	"github.com/vigil-health/vigil/internal/shareddata"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -28,14 +29,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // telemetryDir finds the shared real telemetry samples, skipping (or failing under CI) without them.
 func telemetryDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", "telemetry")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared telemetry data missing at %s (required under CI=true)", dir)
-		}
-		t.Skipf("shared telemetry data not found at %s; skipping conformance", dir)
-	}
-	return dir
+	return shareddata.Dir(t, "telemetry")
 }
 
 // huntIOCs are values that occur in the real samples, one or more per format: whole field

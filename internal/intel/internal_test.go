@@ -1,13 +1,12 @@
 package intel
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/shareddata"
 )
 
 // TestInternalNotMatchable imports internal special-purpose addresses in every format and
@@ -123,13 +122,7 @@ func TestInternalReasons(t *testing.T) {
 // TestFireholLevel1Internal checks that the real firehol_level1, which many people load,
 // no longer makes the private, loopback and "this network" blocks matchable.
 func TestFireholLevel1Internal(t *testing.T) {
-	path := filepath.Join(listsDataDir, "firehol-blocklist-ipsets", "firehol_level1.netset")
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared intel data missing under CI: %v", err)
-		}
-		t.Skipf("shared intel data not found at %s (%v); it lives beside the repository in shared/data", path, err)
-	}
+	path := shareddata.Dir(t, "intel", "lists", "firehol-blocklist-ipsets", "firehol_level1.netset")
 	var kept []string
 	rep, err := Load([]string{path}, Options{MaxExamples: 50}, func(ind vigil.Indicator) { kept = append(kept, ind.Value) })
 	if err != nil {

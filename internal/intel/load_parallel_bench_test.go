@@ -2,22 +2,21 @@ package intel
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"testing"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/shareddata"
 )
-
-// intelDataDir is every real intel file of shared/data, as a hunt over all of it reads.
-const intelDataDir = "../../../shared/data/intel"
 
 // BenchmarkLoadParallel reads every intel file of shared/data (about 1.7M indicators)
 // as `vigil hunt` does, on one worker (Load, as hunts did before) and on one per core:
 // indicators/s of the whole load, matcher compile excluded.
 func BenchmarkLoadParallel(b *testing.B) {
-	if _, err := os.Stat(intelDataDir); err != nil {
-		b.Skipf("shared intel data not found at %s (%v)", intelDataDir, err)
+	// Every real intel file, as a hunt over all of it reads.
+	intelDataDir, err := shareddata.Find("intel")
+	if err != nil {
+		b.Skip(err)
 	}
 	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/shareddata"
 )
 
 func TestLoadDetect(t *testing.T) {
@@ -291,9 +292,6 @@ func loadPrefixesMatch(got, want []string) bool {
 	})
 }
 
-// listsDataDir is the shared real-world intel, relative to this package.
-const listsDataDir = "../../../shared/data/intel/lists"
-
 // listCounts is what the conformance golden file keeps per input.
 type listCounts struct {
 	Files    int                         `json:"files"`
@@ -310,12 +308,7 @@ type listCounts struct {
 // Load and compares the counts to testdata/lists/conformance.golden.json (rewrite it with
 // -update). It also checks the counts the data's README states.
 func TestListConformance(t *testing.T) {
-	if _, err := os.Stat(listsDataDir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared intel data missing under CI: %v", err)
-		}
-		t.Skipf("shared intel data not found at %s (%v); it lives beside the repository in shared/data", listsDataDir, err)
-	}
+	listsDataDir := shareddata.Dir(t, "intel", "lists")
 	var inputs []string
 	err := filepath.WalkDir(listsDataDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || path == listsDataDir {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/shareddata"
 )
 
 // mispNow is a fixed import time, so nothing in the fixtures or real data can expire.
@@ -426,14 +427,7 @@ func mispCountsOf(rep *Report, err error) mispCounts {
 // CI its absence is a failure.
 func mispDataDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", "intel", "misp")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real MISP test data missing under CI: %v", err)
-		}
-		t.Skipf("real MISP test data not found at %s; skipping (it sits beside the project, not in it)", dir)
-	}
-	return dir
+	return shareddata.Dir(t, "intel", "misp")
 }
 
 // mispRealFiles lists the MISP (not STIX) event files in the real data.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/shareddata"
 )
 
 // stixNow is the fixed clock of the STIX tests, so validity never depends on the day.
@@ -435,18 +436,11 @@ type stixCounts struct {
 	Error        string                      `json:"error,omitempty"`
 }
 
-// stixDataDir is shared/data beside the repository, or a skip when it is absent (a fresh
+// stixDataDir is the shared test data's root, or a skip when it is absent (a fresh
 // clone); under CI its absence is a failure.
 func stixDataDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test data missing under CI: %v", err)
-		}
-		t.Skipf("shared test data not found at %s; skipping (it sits beside the project, not in it)", dir)
-	}
-	return dir
+	return shareddata.Dir(t)
 }
 
 // stixInputs lists every STIX input of the conformance run: all JSON under intel/stix

@@ -3,8 +3,9 @@ package inventory
 import (
 	"bytes"
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/vigil-health/vigil/internal/shareddata"
 )
 
 // BenchmarkParseLargestSBOM parses the largest real SBOM in shared/data (keycloak's
@@ -18,16 +19,13 @@ func BenchmarkParsePackageLock(b *testing.B) {
 	benchmarkParse(b, "lockfiles/npm-chartjs-v3.9.1/package-lock.json")
 }
 
-// benchmarkParse parses one file under sbomDataDir, skipping when the shared data is
-// absent (failing under CI, where it must be present).
+// benchmarkParse parses one file of the real SBOMs and lockfiles, skipping when the
+// shared data is absent (failing under CI, where it must be present).
 func benchmarkParse(b *testing.B, rel string) {
-	path := filepath.Join(sbomDataDir, rel)
+	path := shareddata.Dir(b, "vuln", "sbom", rel)
 	data, err := os.ReadFile(path)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			b.Fatalf("shared SBOM data missing under CI: %v", err)
-		}
-		b.Skipf("shared SBOM data not found (%v)", err)
+		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {

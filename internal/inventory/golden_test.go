@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/shareddata"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -97,8 +99,16 @@ func checkGolden(t *testing.T, path string, got any) {
 	}
 }
 
-// sbomDataDir holds the real SBOMs and lockfiles, in shared/data beside the repository.
-const sbomDataDir = "../../../shared/data/vuln/sbom"
+// sbomDataDir holds the real SBOMs and lockfiles, under the shared test data: the test is
+// skipped without them, and fails under CI, where they must be present.
+func sbomDataDir(t testing.TB) string {
+	t.Helper()
+	return shareddata.Dir(t, "vuln", "sbom")
+}
+
+// goldenSBOMDir is how the golden file spells sbomDataDir in error messages (as this
+// package sees it when the data sits beside the repository), wherever the data really is.
+const goldenSBOMDir = "../../../shared/data/vuln/sbom"
 
 // sbomSummary is what the golden file keeps of one real SBOM or lockfile: counts per
 // ecosystem ("" for components no ecosystem holds) and the first components as a sample.
@@ -111,17 +121,9 @@ type sbomSummary struct {
 	Sample      []goldenComponent `json:"sample,omitempty"`
 }
 
-// sharedSBOMs reads every file under sbomDataDir ReadPath reads, skipping the test
-// when the data is absent (and failing under CI, where it must be present).
-func sharedSBOMs(t testing.TB) map[string]sbomSummary {
-	t.Helper()
-	if _, err := os.Stat(sbomDataDir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared SBOM data missing under CI: %v", err)
-		}
-		t.Skipf("shared SBOM data not found at %s (%v); it lives beside the repository in shared/data", sbomDataDir, err)
-	}
-	invs, err := ReadPath(sbomDataDir)
+// sharedSBOMs reads every file under dir (sbomDataDir) ReadPath reads.
+func sharedSBOMs(dir string) map[string]sbomSummary {
+	invs, err := ReadPath(dir)
 	out := map[string]sbomSummary{}
 	for _, inv := range invs {
 		s := sbomSummary{Format: inv.Format, Components: len(inv.Components), Problems: len(inv.Problems), ByEcosystem: map[string]int{}}
@@ -131,10 +133,10 @@ func sharedSBOMs(t testing.TB) map[string]sbomSummary {
 				s.Sample = append(s.Sample, golden(c))
 			}
 		}
-		out[relData(inv.Source)] = s
+		out[relData(dir, inv.Source)] = s
 	}
 	for _, e := range unwrapJoined(err) {
-		out[relData(errorFile(e))] = sbomSummary{Error: e.Error()}
+		out[relData(dir, errorFile(e))] = sbomSummary{Error: strings.ReplaceAll(e.Error(), dir, goldenSBOMDir)}
 	}
 	return out
 }
@@ -142,9 +144,10 @@ func sharedSBOMs(t testing.TB) map[string]sbomSummary {
 // TestSharedSBOMs reads every real SBOM and lockfile in shared/data and compares counts
 // per ecosystem and a sample to testdata/sbom.golden.json (rewrite it with -update).
 func TestSharedSBOMs(t *testing.T) {
-	got := sharedSBOMs(t)
+	dir := sbomDataDir(t)
+	got := sharedSBOMs(dir)
 	if len(got) < 40 {
-		t.Errorf("read %d files under %s, expected every SBOM and lockfile (over 40)", len(got), sbomDataDir)
+		t.Errorf("read %d files under %s, expected every SBOM and lockfile (over 40)", len(got), dir)
 	}
 	checkGolden(t, "testdata/sbom.golden.json", got)
 }
@@ -152,7 +155,7 @@ func TestSharedSBOMs(t *testing.T) {
 // TestKnownComponents checks components people know are in the real SBOMs, so a
 // golden file rewritten in error cannot hide their loss.
 func TestKnownComponents(t *testing.T) {
-	sharedSBOMs(t) // skips when the data is absent
+	dir := sbomDataDir(t)
 	cases := []struct {
 		file, ecosystem, name, version string
 	}{
@@ -166,7 +169,7 @@ func TestKnownComponents(t *testing.T) {
 		{"spdx/software__example9__spdx2.2__appbomination.spdx.json", "Maven", "org.apache.commons:commons-lang3", "3.4"},
 	}
 	for _, c := range cases {
-		invs, err := ReadPath(filepath.Join(sbomDataDir, c.file))
+		invs, err := ReadPath(filepath.Join(dir, c.file))
 		if err != nil {
 			t.Errorf("%s: %v", c.file, err)
 			continue
@@ -180,9 +183,9 @@ func TestKnownComponents(t *testing.T) {
 	}
 }
 
-// relData is a path relative to sbomDataDir, with forward slashes.
-func relData(p string) string {
-	r, err := filepath.Rel(sbomDataDir, p)
+// relData is a path relative to dir, with forward slashes.
+func relData(dir, p string) string {
+	r, err := filepath.Rel(dir, p)
 	if err != nil {
 		return p
 	}

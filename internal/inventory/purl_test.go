@@ -6,10 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-)
 
-// purlSuiteDir is the purl-spec test suite, in shared/data beside the repository.
-const purlSuiteDir = "../../../shared/data/vuln/purl"
+	"github.com/vigil-health/vigil/internal/shareddata"
+)
 
 // purlParts is a purl as the suite writes it: null for an absent part.
 type purlParts struct {
@@ -44,12 +43,10 @@ type purlCase struct {
 // TestPURLSpecSuite runs every case of the purl-spec suite (spec and types): "required"
 // cases parse strictly, "recommended" ones leniently, as the suite's groups mean.
 func TestPURLSpecSuite(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(purlSuiteDir, "*", "*.json"))
+	suite := shareddata.Dir(t, "vuln", "purl") // the purl-spec test suite
+	files, _ := filepath.Glob(filepath.Join(suite, "*", "*.json"))
 	if len(files) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("purl suite missing under %s (required under CI)", purlSuiteDir)
-		}
-		t.Skipf("purl suite not found under %s; it lives beside the repository in shared/data", purlSuiteDir)
+		t.Fatalf("no purl suite files under %s", suite)
 	}
 	n := 0
 	for _, f := range files {

@@ -11,19 +11,20 @@ import (
 	"testing"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/shareddata"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
-// benchSamples is every real telemetry sample in ../shared/data/telemetry, decompressed
-// and concatenated (about 117 MB), or a skip when the folder is absent.
+// benchSamples is every real telemetry sample of the shared test data, decompressed and
+// concatenated (about 117 MB), or a skip when the folder is absent (even under CI).
 func benchSamples(b *testing.B) []byte {
 	b.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", "telemetry")
-	if _, err := os.Stat(dir); err != nil {
-		b.Skipf("shared telemetry data not found at %s", dir)
+	dir, err := shareddata.Find("telemetry")
+	if err != nil {
+		b.Skip(err)
 	}
 	var buf bytes.Buffer
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".json") || strings.HasSuffix(path, ".ndjson") || strings.HasSuffix(path, ".gz")) {
 			return err
 		}

@@ -18,19 +18,19 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/shareddata"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the shared telemetry samples")
 
-// dataDir holds the shared real telemetry samples (see its README.md).
-const dataDir = "../../../shared/data/telemetry"
-
-// sampleFiles returns the NDJSON sample files under dataDir, skipping the test when the
-// samples are absent (and failing under CI, where they must be present).
+// sampleFiles returns the NDJSON sample files of the shared real telemetry (see its
+// README.md), skipping the test when the samples are absent (and failing under CI, where
+// they must be present).
 func sampleFiles(t testing.TB) []string {
 	t.Helper()
+	dir := shareddata.Dir(t, "telemetry")
 	var files []string
-	err := filepath.WalkDir(dataDir, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -41,10 +41,7 @@ func sampleFiles(t testing.TB) []string {
 		return nil
 	})
 	if err != nil || len(files) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("telemetry samples missing under %s (required under CI): %v", dataDir, err)
-		}
-		t.Skipf("telemetry samples not found under %s; skipping (%v)", dataDir, err)
+		t.Fatalf("no telemetry samples under %s: %v", dir, err)
 	}
 	return files
 }

@@ -9,11 +9,16 @@ import (
 	"testing"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/shareddata"
 )
 
 // addSharedSeeds adds files from the shared data as fuzz seeds, when present.
 func addSharedSeeds(f *testing.F, pattern string, limit int) {
-	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "data", "vuln", pattern))
+	dir, err := shareddata.Find("vuln")
+	if err != nil {
+		return
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, pattern))
 	for i, path := range files {
 		if i == limit {
 			break

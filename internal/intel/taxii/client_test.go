@@ -2,12 +2,9 @@ package taxii
 
 import (
 	"context"
-	"errors"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -16,11 +13,13 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/intel/taxii/taxiitest"
+	"github.com/vigil-health/vigil/internal/shareddata"
 )
 
-// The two backing stores: medallion's real test data, and a small fixture of our own.
+// The two backing stores: medallion's real test data, under the shared test data, and a
+// small fixture of our own.
 const (
-	medallionPath = "../../../../shared/data/intel/taxii/medallion/default_data.json"
+	medallionPath = "intel/taxii/medallion/default_data.json"
 	fixturePath   = "testdata/server.json"
 
 	medallionRoot = "/trustgroup1/"
@@ -33,11 +32,8 @@ const (
 // it the test is skipped, except under CI where it must be present.
 func openServer(t *testing.T, path string) *taxiitest.Server {
 	t.Helper()
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && path == medallionPath {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the medallion TAXII data is missing at %s; CI needs /work/shared/data", path)
-		}
-		t.Skipf("skipping: the medallion TAXII data is not at %s (shared test data not checked out)", path)
+	if path == medallionPath {
+		path = shareddata.Dir(t, medallionPath)
 	}
 	s, err := taxiitest.Open(path)
 	if err != nil {
