@@ -325,6 +325,33 @@ func TestHuntWalksTelemetryFilesOnly(t *testing.T) {
 	}
 }
 
+// TestHuntWarnsOfIntelReadAsTelemetry gives a second intel file after one --iocs, where
+// the flag parser takes it for a log: the hunt still reads it, and says it looks like
+// intel and how to give it; real telemetry draws no such warning.
+func TestHuntWarnsOfIntelReadAsTelemetry(t *testing.T) {
+	dir := t.TempDir()
+	bundle := filepath.Join(dir, "week.json")
+	if err := os.WriteFile(bundle, []byte(`{"type": "bundle", "id": "bundle--1", "objects": [{"type": "indicator", "pattern": "[domain-name:value = 'c2.badcorp.example']"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	misp := filepath.Join(dir, "event.json")
+	if err := os.WriteFile(misp, []byte(`{"Event": {"info": "x", "Attribute": [{"type": "domain", "value": "c2.badcorp.example"}]}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, "", "hunt", "--iocs", examples+"/intel", bundle, misp, examples+"/logs")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{bundle + " (a STIX bundle) looks like intel", misp + " (a MISP event) looks like intel", "give each intel file with its own --iocs"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Count(errOut, "looks like intel") != 2 {
+		t.Errorf("only the two intel files should be named:\n%s", errOut)
+	}
+}
+
 // An inventory uploaded with the command line is kept on the server's store, its
 // unreadable parts listed; a file nothing can be read from is refused with exit 2.
 func TestInventoryUpload(t *testing.T) {

@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -108,10 +113,12 @@ func (c *huntCmd) loadSnapshot(e *env) (*match.Snapshot, error) {
 // on the command line are read whatever their name.
 var telemetryExts = []string{".json", ".ndjson", ".jsonl", ".log", ".gz"}
 
-// skippedFiles are the files a directory walk left out because they are not telemetry.
+// skippedFiles are the files a directory walk left out because they are not telemetry,
+// and the files read as telemetry that look like intel.
 type skippedFiles struct {
 	count    int
 	examples []string
+	intel    []string
 }
 
 func (s *skippedFiles) add(path string) {
@@ -122,6 +129,9 @@ func (s *skippedFiles) add(path string) {
 }
 
 func (s *skippedFiles) writeText(w io.Writer) {
+	for _, f := range s.intel {
+		fmt.Fprintf(w, "%s looks like intel, not telemetry: it was hunted as telemetry; give each intel file with its own --iocs\n", f)
+	}
 	if s.count == 0 {
 		return
 	}
@@ -170,6 +180,9 @@ func logInputs(paths []string, e *env) ([]hunt.Input, int64, *skippedFiles, erro
 			}
 			total += info.Size()
 			inputs = append(inputs, hunt.FileInput(path, e.stdin))
+			if what := intelLike(path); what != "" {
+				skipped.intel = append(skipped.intel, path+" ("+what+")")
+			}
 			return nil
 		})
 		if err != nil {
@@ -194,3 +207,37 @@ func progressBar(e *env, total int64) (*mpb.Progress, func(int64)) {
 	)
 	return p, func(n int64) { bar.SetCurrent(n) }
 }
+
+// intelLike says what intel a telemetry file's first bytes look like ("a STIX bundle", "a
+// MISP event"), or "". A second path after one --iocs is a log to the flag parser, so an
+// intel file hunted as telemetry is most likely a mistake; telemetry never carries both
+// marks of either format at its start (a Windows event's "Event" has no "Attribute").
+func intelLike(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	var r io.Reader = br
+	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return ""
+		}
+		r = zr
+	}
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(r, head)
+	head = head[:n]
+	switch {
+	case bytes.Contains(head, []byte(`"objects"`)) && bundleType.Match(head):
+		return "a STIX bundle"
+	case bytes.Contains(head, []byte(`"Event"`)) && bytes.Contains(head, []byte(`"Attribute"`)):
+		return "a MISP event"
+	}
+	return ""
+}
+
+// bundleType finds a STIX bundle's "type": "bundle".
+var bundleType = regexp.MustCompile(`"type"\s*:\s*"bundle"`)
