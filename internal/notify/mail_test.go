@@ -385,3 +385,50 @@ func TestSubjectCannotAddHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestEmailDefangsIndicators: the web address an alert quotes reaches the reader's mail
+// program unclickable, in the subject and in both parts, while the link to vigil itself
+// stays a link.
+func TestEmailDefangsIndicators(t *testing.T) {
+	s := storetest.Open(t)
+	seed(t, s)
+	ms := startMailServer(t, "none", nil)
+	svc := newService(t, s, newClock(), relayMail(ms, "none"))
+	if _, _, err := s.AddOutbox(t.Context(), vigil.OutboxEntry{Org: trust, Kind: vigil.OutboxDigest,
+		Subject: "Phishing page at http://www.care.example/pay.php", DedupKey: "defang",
+		Body: "What was seen: http://www.care.example/pay.php appears in threat intelligence.\n\nAsk whoever runs care.example to look."}); err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, svc)
+	got := ms.messages()
+	if len(got) == 0 {
+		t.Fatal("the relay got no message")
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(got[0].msg.Header.Get("Subject"))
+	if err != nil || subject != "[TLP:AMBER] Phishing page at hxxp://www[.]care[.]example/pay[.]php" {
+		t.Errorf("subject %q (%v), want the address defanged", subject, err)
+	}
+	_, params, err := mime.ParseMediaType(got[0].msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := multipart.NewReader(got[0].msg.Body, params["boundary"])
+	for n := 0; ; n++ {
+		p, err := parts.NextPart()
+		if err == io.EOF {
+			if n != 2 {
+				t.Errorf("%d parts, want text and HTML", n)
+			}
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(p)
+		text := string(body)
+		if strings.Contains(text, "http://www.care.example") || !strings.Contains(text, "hxxp://www[.]care[.]example/pay[.]php") ||
+			!strings.Contains(text, "runs care[.]example to") || !strings.Contains(text, "https://vigil.example.org/alerts") {
+			t.Errorf("%s part: want the indicator defanged and the link to vigil kept:\n%s", p.Header.Get("Content-Type"), text)
+		}
+	}
+}

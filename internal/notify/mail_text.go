@@ -61,7 +61,9 @@ func (s *Service) messageID(id int64) string {
 
 // message is the e-mail of entry e to one recipient: the marking in the subject and at
 // the top of both parts, the plain text and an HTML alternative, the link to the alert.
+// The indicators its words quote are defanged.
 func (s *Service) message(e vigil.OutboxEntry, to string) (*mail.Msg, error) {
+	e.Subject, e.Body = defang(e.Subject), defang(e.Body)
 	m := mail.NewMsg()
 	if err := m.From(s.from()); err != nil {
 		return nil, fmt.Errorf("sender %q: %w", s.from(), err)

@@ -7,7 +7,15 @@ import (
 )
 
 // The bodies chat services take from an incoming webhook. Each leads with the TLP
-// marking, as the e-mail's subject does.
+// marking, as the e-mail's subject does, and quotes indicators defanged, as the e-mail
+// does: chat programs link web addresses and names too. (The JSON webhook, read by
+// programs, carries them as they are.)
+
+// defanged is p with its words defanged.
+func defanged(p Payload) Payload {
+	p.Subject, p.Body = defang(p.Subject), defang(p.Body)
+	return p
+}
 
 // title is the one line a chat message leads with: "[TLP:AMBER] High alert: …".
 func title(p Payload) string { return "[TLP:" + string(p.TLP) + "] " + p.Subject }
@@ -15,6 +23,7 @@ func title(p Payload) string { return "[TLP:" + string(p.TLP) + "] " + p.Subject
 // teamsCard is a Microsoft Teams incoming webhook's message card: a title, the text (in
 // the card's Markdown, where a paragraph needs a blank line) and a button to the alert.
 func teamsCard(p Payload) map[string]any {
+	p = defanged(p)
 	card := map[string]any{
 		"@type":      "MessageCard",
 		"@context":   "https://schema.org/extensions",
@@ -35,6 +44,7 @@ func teamsCard(p Payload) map[string]any {
 // slackMessage is a Slack incoming webhook's message: text for notifications and
 // clients without blocks, and blocks: a header, the body, and the marking and link.
 func slackMessage(p Payload) map[string]any {
+	p = defanged(p)
 	context := "TLP:" + string(p.TLP)
 	if p.Severity != "" {
 		context += " · severity " + string(p.Severity)

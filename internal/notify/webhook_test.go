@@ -54,7 +54,8 @@ func verify(t testing.TB, secret string, r hookRequest) {
 }
 
 // Each kind of webhook gets the message in its own shape, signed with its own secret:
-// vigil's JSON payload, a Teams message card, a Slack message with text and blocks.
+// vigil's JSON payload, a Teams message card, a Slack message with text and blocks; the
+// chat messages quote indicators defanged, the JSON payload as they are.
 func TestWebhookShapesAndSignature(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		seed(t, s)
@@ -69,7 +70,7 @@ func TestWebhookShapesAndSignature(t *testing.T) {
 			}
 			secrets[k] = w.Secret
 		}
-		id := raise(t, s, alert(trust, "A device at 192.0.2.7 talks to a botnet <C2>", vigil.SeverityHigh, vigil.TLPAmber))
+		id := raise(t, s, alert(trust, "A device at 192.0.2.7 talks to a botnet <C2> at c2.badcorp.example", vigil.SeverityHigh, vigil.TLPAmber))
 		if r := deliver(t, svc); r.Delivered != 4 { // ann's e-mail and three posts
 			t.Fatalf("round %+v, want 4 delivered", r)
 		}
@@ -92,7 +93,7 @@ func TestWebhookShapesAndSignature(t *testing.T) {
 			case vigil.WebhookJSON:
 				for field, want := range map[string]any{"event": "message", "org": trust, "kind": "immediate",
 					"alert_id": float64(id), "link": link, "tlp": "AMBER", "severity": "high",
-					"subject": "High alert: A device at 192.0.2.7 talks to a botnet <C2>"} {
+					"subject": "High alert: A device at 192.0.2.7 talks to a botnet <C2> at c2.badcorp.example"} {
 					if body[field] != want {
 						t.Errorf("json payload %s = %v, want %v", field, body[field], want)
 					}
@@ -103,6 +104,7 @@ func TestWebhookShapesAndSignature(t *testing.T) {
 			case vigil.WebhookTeams:
 				if body["@type"] != "MessageCard" || body["@context"] != "https://schema.org/extensions" ||
 					!strings.HasPrefix(body["title"].(string), "[TLP:AMBER] High alert") || body["summary"] == "" ||
+					!strings.HasSuffix(body["title"].(string), "at c2[.]badcorp[.]example") ||
 					!strings.Contains(body["text"].(string), "What to do") || !strings.Contains(string(r.body), link) {
 					t.Errorf("Teams card is not a message card with a title, text and link: %s", r.body)
 				}
@@ -118,7 +120,7 @@ func TestWebhookShapesAndSignature(t *testing.T) {
 				if err := json.Unmarshal(r.body, &msg); err != nil {
 					t.Fatal(err)
 				}
-				if !strings.HasPrefix(msg.Text, "[TLP:AMBER] High alert") || !strings.Contains(msg.Text, "&lt;C2&gt;") ||
+				if !strings.HasPrefix(msg.Text, "[TLP:AMBER] High alert") || !strings.Contains(msg.Text, "&lt;C2&gt; at c2[.]badcorp[.]example") ||
 					len(msg.Blocks) != 3 || msg.Blocks[0].Type != "header" || msg.Blocks[0].Text["type"] != "plain_text" ||
 					msg.Blocks[1].Type != "section" || msg.Blocks[1].Text["type"] != "mrkdwn" ||
 					msg.Blocks[2].Type != "context" || !strings.Contains(msg.Blocks[2].Elements[0]["text"].(string), "<"+link+"|Open in vigil>") {
