@@ -75,11 +75,15 @@ func (s *Service) importUpload(ctx context.Context, p vigil.Principal, u Upload,
 	}
 	counts := importCounts(rep, ch)
 	s.metrics.indicatorsLoaded.Add(float64(rep.Total))
-	if err := s.recordUpload(ctx, p, u, f, started, counts); err != nil {
+	unreadable := unreadableUpload(rep)
+	if err := s.recordUpload(ctx, p, u, f, started, counts, unreadable); err != nil {
 		return rep, err
 	}
 	if err := s.publish(ctx, imp, ch); err != nil {
 		return rep, err
+	}
+	if unreadable != nil {
+		return rep, unreadable
 	}
 	var unpacked *intel.TooLargeError
 	switch {
@@ -97,6 +101,27 @@ func (s *Service) importUpload(ctx context.Context, p vigil.Principal, u Upload,
 		return rep, vigil.Errorf(vigil.EINVALID, "the upload broke off after %d indicators (%v): those were kept; send the whole file again to complete it", rep.Total, err)
 	}
 	return rep, nil
+}
+
+// unreadableUpload is the error of an upload nothing could be read from (every input
+// broke off before a single value: a file in no intel format, a truncated archive), or
+// nil: such an upload is refused rather than reported as an import of nothing, and its
+// feed shows why.
+func unreadableUpload(rep *intel.Report) error {
+	if rep == nil || rep.Failed == 0 || rep.Failed < rep.Files || rep.Total+rep.NotMatchable+rep.Rejected+rep.Warninglisted+rep.Expired > 0 {
+		return nil
+	}
+	why := "not a supported intel format (STIX 2.1, MISP event or feed, CSV, or one indicator per line)"
+	for _, pr := range rep.Problems {
+		if pr.Kind == intel.ProblemFailed {
+			why = pr.Reason
+			if pr.File != "" {
+				why = pr.File + ": " + why
+			}
+			break
+		}
+	}
+	return vigil.Errorf(vigil.EINVALID, "nothing in the upload could be read as intel: %s", why)
 }
 
 // uploadFeed returns the upload feed named u.Source, registering it when new.
@@ -122,12 +147,13 @@ func (s *Service) uploadFeed(ctx context.Context, u Upload) (vigil.Feed, error) 
 }
 
 // recordUpload notes the upload on its feed and in the audit log, in one transaction.
-func (s *Service) recordUpload(ctx context.Context, p vigil.Principal, u Upload, f vigil.Feed, at time.Time, counts json.RawMessage) error {
+// A failure (unreadable) shows on the feed as its last pull's error.
+func (s *Service) recordUpload(ctx context.Context, p vigil.Principal, u Upload, f vigil.Feed, at time.Time, counts json.RawMessage, failure error) error {
 	var detail map[string]any
 	_ = json.Unmarshal(counts, &detail)
 	detail["file"] = u.Name
 	return s.store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Counts: counts}); err != nil {
+		if err := tx.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Counts: counts, Err: failure}); err != nil {
 			return err
 		}
 		_, err := tx.Audit(ctx, cmp.Or(p.Email, "system"), "intel.upload", "source/"+f.Name, detail)

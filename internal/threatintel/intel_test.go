@@ -234,3 +234,28 @@ func TestStaleIndicatorsStopMatchingUntilSighted(t *testing.T) {
 		}
 	})
 }
+
+// TestUnreadableUploadIsRefused: an upload nothing can be read from (a JSON file in no
+// intel format) is refused with the reason, not reported as an import of nothing, and
+// its feed shows the error; a later good upload clears it.
+func TestUnreadableUploadIsRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		var now atomic.Pointer[time.Time]
+		c := newIntelService(t, s, &now)
+		_, err := c.Import(t.Context(), analyst, threatintel.Upload{Source: "partner", Name: "index.json"},
+			strings.NewReader(`{"name": "an index of files", "files": ["a.json"]}`))
+		if vigil.ErrorCode(err) != vigil.EINVALID || !strings.Contains(vigil.ErrorMessage(err), "nothing in the upload could be read as intel: index.json: not a supported intel format") {
+			t.Fatalf("err %v, want EINVALID naming the file and why", err)
+		}
+		f, err := s.GetFeedByName(t.Context(), "partner")
+		if err != nil || f.Status != vigil.FeedError || !strings.Contains(f.LastError, "not a supported intel format") {
+			t.Errorf("feed %+v %v: want its status error, saying why", f, err)
+		}
+		if _, err := c.Import(t.Context(), analyst, threatintel.Upload{Source: "partner", Name: "list.txt"}, strings.NewReader("192.0.2.7\n")); err != nil {
+			t.Fatal(err)
+		}
+		if f, _ := s.GetFeedByName(t.Context(), "partner"); f.Status != vigil.FeedOK || f.Indicators != 1 {
+			t.Errorf("feed %+v after a good upload: want ok, holding 1", f)
+		}
+	})
+}
