@@ -1,8 +1,8 @@
 package incidents_test
 
 import (
-	"fmt"
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
