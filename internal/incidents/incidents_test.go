@@ -171,7 +171,10 @@ func TestSupplierView(t *testing.T) {
 		if _, err := sc.svc.Triage(ctx, analyst, inc.ID, incidents.Triage{SharedWithSuppliers: &shared, Assignee: &assignee}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := sc.svc.AddNote(ctx, analyst, inc.ID, "Rang manager@rxa.example; the file nu-pwn.txt is the phish."); err != nil {
+		if _, err := sc.svc.AddNote(ctx, analyst, inc.ID, "Rang manager@rxa.example; Sam is on sam@rxa.example."); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sc.svc.Link(ctx, analyst, inc.ID, incidents.NewLink{Kind: vigil.LinkIndicator, Ref: "email:payroll@evil.example"}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -194,6 +197,11 @@ func TestSupplierView(t *testing.T) {
 		}
 		if _, ok := by[vigil.EntryEvidence]; ok || by[vigil.EntryReported] != "Alder Care Home" || by[vigil.EntryNote] != "the sector centre" {
 			t.Errorf("timeline by %v; want no file, reported by the organisation, the note by the sector centre", by)
+		}
+		for _, want := range []string{"Rang Alder Care Home; Sam is on (an e-mail address).", "email:payroll@evil.example"} {
+			if !strings.Contains(seen, want) {
+				t.Errorf("the supplier's view lacks %q: %s", want, seen)
+			}
 		}
 		list, _, err := sc.svc.List(ctx, supplier, vigil.IncidentFilter{})
 		if err != nil || len(list) != 1 || list[0].ReportedBy != "Alder Care Home" || list[0].ContactEmail != "" || list[0].Assignee != "the sector centre" {

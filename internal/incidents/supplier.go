@@ -16,12 +16,17 @@ func forSupplier(p vigil.Principal, i vigil.Incident) bool {
 	return p.Role == vigil.RoleSupplier && p.Org != i.Org
 }
 
-// centreLabel names the sector centre's people to a supplier.
-const centreLabel = "the sector centre"
+// How a supplier is told of people: the centre's, an address that is nobody's
+// account, and an author who no longer has one.
+const (
+	centreLabel  = "the sector centre"
+	addressLabel = "(an e-mail address)"
+	someoneLabel = "someone"
+)
 
 // emailLike finds what looks like an e-mail address in free text, such as a note that
 // names a colleague, so that no address reaches a supplier whoever wrote it.
-var emailLike = regexp.MustCompile(`[^\s<>()\[\]{},;:"']+@[^\s<>()\[\]{},;:"']+\.[^\s<>()\[\]{},;:"']+`)
+var emailLike = regexp.MustCompile(`[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+`)
 
 // people names the people of an incident as a supplier is told of them: the
 // organisation's by the organisation's name, the centre's as the sector centre, and
@@ -29,7 +34,7 @@ var emailLike = regexp.MustCompile(`[^\s<>()\[\]{},;:"']+@[^\s<>()\[\]{},;:"']+\
 type people struct {
 	org     string            // the incident's organisation's ODS code
 	orgName string            // and its name
-	names   map[string]string // by lower-case e-mail, as looked up
+	names   map[string]string // by lower-case e-mail, as looked up; "" for nobody's
 	lookup  func(email string) (vigil.User, error)
 }
 
@@ -38,26 +43,46 @@ func newPeople(ctx context.Context, tx *store.Store, org, orgName string) *peopl
 		lookup: func(email string) (vigil.User, error) { return tx.GetUserByEmail(ctx, email) }}
 }
 
-// name is how a supplier is told of who: never their e-mail address.
-func (n *people) name(who string) string {
+// known is how a supplier is told of the account with e-mail address who, or "" when
+// no account has it.
+func (n *people) known(who string) string {
 	key := strings.ToLower(who)
-	if who == "" || who == "system" {
-		return who
-	}
 	if name, ok := n.names[key]; ok {
 		return name
 	}
-	name := centreLabel
-	if u, err := n.lookup(who); err == nil && u.Org == n.org {
-		name = n.orgName
+	name := ""
+	if u, err := n.lookup(who); err == nil {
+		name = centreLabel
+		if u.Org == n.org {
+			name = n.orgName
+		} else if !u.Role.Sector() {
+			name = someoneLabel
+		}
 	}
 	n.names[key] = name
 	return name
 }
 
-// scrub replaces every e-mail address in text by the name of its owner.
+// name is how a supplier is told of who did something: never their e-mail address.
+func (n *people) name(who string) string {
+	if who == "" || who == "system" {
+		return who
+	}
+	if name := n.known(who); name != "" {
+		return name
+	}
+	return someoneLabel
+}
+
+// scrub replaces every e-mail address in text: an account's by the name of its owner,
+// any other (a contact's, a sender's) by addressLabel.
 func (n *people) scrub(text string) string {
-	return emailLike.ReplaceAllStringFunc(text, n.name)
+	return emailLike.ReplaceAllStringFunc(text, func(addr string) string {
+		if name := n.known(addr); name != "" {
+			return name
+		}
+		return addressLabel
+	})
 }
 
 // incident is i as a supplier reads it.
@@ -84,7 +109,10 @@ func (n *people) forSupplierCase(c Case) Case {
 		if e.Kind == vigil.EntryEvidence {
 			continue
 		}
-		e.By, e.Note = n.name(e.By), n.scrub(e.Note)
+		e.By = n.name(e.By)
+		if e.Kind != vigil.EntryLinked { // vigil's own words naming what was linked, as Links shows it
+			e.Note = n.scrub(e.Note)
+		}
 		timeline = append(timeline, e)
 	}
 	c.Timeline = timeline
