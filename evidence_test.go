@@ -33,7 +33,7 @@ func TestCheckEvidence(t *testing.T) {
 	for in, want := range map[string]string{`C:\Users\l\policy.pdf`: "policy.pdf", "../../etc/passwd": "passwd",
 		"a\"b\n.pdf": "ab.pdf", " ": "evidence", "x/..": "evidence", "<x>;'.txt": "x.txt",
 		strings.Repeat("é", 130): strings.Repeat("é", 120),
-		"\u202etxt.exe": "txt.exe", "report\u202Dgpj.exe": "reportgpj.exe", "a\u2066b\u2069\u200e\u200f\u061c.pdf": "ab.pdf",
+		"\u202etxt.exe":          "txt.exe", "report\u202Dgpj.exe": "reportgpj.exe", "a\u2066b\u2069\u200e\u200f\u061c.pdf": "ab.pdf",
 		"in\u200bvisible\ufeff.txt": "invisible.txt", "line\u2028sep\x1b[31m.txt": "linesep[31m.txt", "\u202e ": "evidence"} {
 		if got := EvidenceName(in); got != want {
 			t.Errorf("EvidenceName(%q) = %q, want %q", in, got, want)
