@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -72,18 +73,21 @@ func SizeWords(n int64) string {
 }
 
 // EvidenceName cleans an uploaded file's name so that it cannot steer a download
-// elsewhere: its last path element, without quotes, angle brackets, semicolons or
-// control characters, at most 120 characters; "evidence" when nothing is left.
+// elsewhere nor pass for another: its last path element, without quotes, angle
+// brackets, semicolons, control characters, or invisible formatting characters (bidi
+// controls such as U+202E, which shows "\u202etxt.exe" as "exe.txt", zero-width ones, line
+// and paragraph separators), at most 120 characters; "evidence" when nothing is left.
 func EvidenceName(name string) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
-	name = strings.Map(func(r rune) rune {
-		if isControl(r) || strings.ContainsRune("\"';<>\t\n\r", r) {
+	name = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Bidi_Control, unicode.Cf, unicode.Zl, unicode.Zp) ||
+			strings.ContainsRune("\"';<>", r) {
 			return -1
 		}
 		return r
-	}, strings.TrimSpace(name))
+	}, name))
 	if utf8.RuneCountInString(name) > 120 {
 		name = string([]rune(name)[:120])
 	}

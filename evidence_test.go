@@ -3,6 +3,7 @@ package vigil
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestCheckEvidence(t *testing.T) {
@@ -31,7 +32,9 @@ func TestCheckEvidence(t *testing.T) {
 	}
 	for in, want := range map[string]string{`C:\Users\l\policy.pdf`: "policy.pdf", "../../etc/passwd": "passwd",
 		"a\"b\n.pdf": "ab.pdf", " ": "evidence", "x/..": "evidence", "<x>;'.txt": "x.txt",
-		strings.Repeat("é", 130): strings.Repeat("é", 120)} {
+		strings.Repeat("é", 130): strings.Repeat("é", 120),
+		"\u202etxt.exe":          "txt.exe", "report\u202Dgpj.exe": "reportgpj.exe", "a\u2066b\u2069\u200e\u200f\u061c.pdf": "ab.pdf",
+		"in\u200bvisible\ufeff.txt": "invisible.txt", "line\u2028sep\x1b[31m.txt": "linesep[31m.txt", "\u202e ": "evidence"} {
 		if got := EvidenceName(in); got != want {
 			t.Errorf("EvidenceName(%q) = %q, want %q", in, got, want)
 		}
@@ -51,8 +54,13 @@ func FuzzCheckEvidence(f *testing.F) {
 			t.Fatalf("accepted %q as %q", data, kind)
 		}
 		n := EvidenceName(name)
-		if n == "" || strings.ContainsAny(n, "/\\\"'<>;\n\r") {
+		if n == "" || strings.ContainsAny(n, "/\\\"'<>;\n\r") || strings.IndexFunc(n, invisible) >= 0 {
 			t.Fatalf("EvidenceName(%q) = %q", name, n)
 		}
 	})
+}
+
+// invisible reports whether r is a control, bidi or other formatting character.
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Bidi_Control, unicode.Cf, unicode.Zl, unicode.Zp)
 }

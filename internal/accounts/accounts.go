@@ -9,6 +9,7 @@
 package accounts
 
 import (
+	"context"
 	"log/slog"
 	"runtime"
 	"strconv"
@@ -25,24 +26,31 @@ const DefaultSessionTTL = 12 * time.Hour
 // Deps.IdleTimeout is zero.
 const DefaultIdleTimeout = time.Hour
 
-// LoginLimits slow down repeated sign-ins rather than lock accounts out: within Window,
-// an email may have PerEmail attempts that failed (or are being checked) and an address
-// PerIP, freely; past that, each further attempt must wait after the one before, one
-// second and then twice as long each time, up to MaxDelay. Nobody can so lock a
-// colleague out for longer than MaxDelay, and guessing is held to one try per MaxDelay.
+// LoginLimits slow down repeated sign-ins rather than lock accounts out. Within Window,
+// an address may have PerIP attempts that failed (or are being checked), and an email
+// from one address PerEmail, freely; past that, each further attempt from that address
+// must wait after the one before, one second and then twice as long each time, up to
+// MaxDelay, and is refused unchecked until then. These count only the address's own
+// failures, so nobody can keep a colleague out by failing from elsewhere: the right
+// password from an address that has not been failing always gets in. Someone guessing
+// from many addresses is slowed by PerAccount instead: past PerAccount wrong passwords
+// for an email, from any addresses, the answer to each further wrong password is held
+// back as long (up to MaxDelay), while a right one is answered at once.
 type LoginLimits struct {
 	// Window is how far back attempts count (15 minutes when zero).
 	Window time.Duration
-	// PerEmail is how many attempts one email may have in the window before they slow down (5 when zero).
+	// PerEmail is how many attempts one email may have from one address in the window before they slow down (5 when zero).
 	PerEmail int
 	// PerIP is how many attempts one client address may have in the window before they slow down (20 when zero).
 	PerIP int
+	// PerAccount is how many wrong passwords one email may have from all addresses in the window before the answers to wrong ones are held back (10 when zero).
+	PerAccount int
 	// MaxDelay is the longest wait between slowed-down attempts (1 minute when zero).
 	MaxDelay time.Duration
 }
 
 // DefaultLoginLimits are the limits zero fields of LoginLimits take.
-var DefaultLoginLimits = LoginLimits{Window: 15 * time.Minute, PerEmail: 5, PerIP: 20, MaxDelay: time.Minute}
+var DefaultLoginLimits = LoginLimits{Window: 15 * time.Minute, PerEmail: 5, PerIP: 20, PerAccount: 10, MaxDelay: time.Minute}
 
 func (l LoginLimits) orDefaults() LoginLimits {
 	if l.Window <= 0 {
@@ -53,6 +61,9 @@ func (l LoginLimits) orDefaults() LoginLimits {
 	}
 	if l.PerIP <= 0 {
 		l.PerIP = DefaultLoginLimits.PerIP
+	}
+	if l.PerAccount <= 0 {
+		l.PerAccount = DefaultLoginLimits.PerAccount
 	}
 	if l.MaxDelay <= 0 {
 		l.MaxDelay = DefaultLoginLimits.MaxDelay
@@ -68,6 +79,9 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now is the clock for the login limits; nil means time.Now.
 	Now func() time.Time
+	// Sleep holds back the answer to a wrong password for d, or until ctx ends; nil
+	// waits on a timer. Tests pass one that only notes d.
+	Sleep func(ctx context.Context, d time.Duration)
 	// SessionTTL is how long a sign-in lasts (DefaultSessionTTL when zero).
 	SessionTTL time.Duration
 	// IdleTimeout ends a session unused for this long (DefaultIdleTimeout when zero;
@@ -88,6 +102,7 @@ type Service struct {
 	store      *store.Store
 	log        *slog.Logger
 	now        func() time.Time
+	sleep      func(context.Context, time.Duration)
 	sessionTTL time.Duration
 	idle       time.Duration
 	login      LoginLimits
@@ -97,13 +112,16 @@ type Service struct {
 
 // New builds the Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, log: d.Logger, now: d.Now, sessionTTL: d.SessionTTL, idle: d.IdleTimeout,
+	s := &Service{store: d.Store, log: d.Logger, now: d.Now, sleep: d.Sleep, sessionTTL: d.SessionTTL, idle: d.IdleTimeout,
 		login: d.Login.orDefaults(), hashWait: d.HashWait}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.sleep == nil {
+		s.sleep = sleep
 	}
 	if s.sessionTTL <= 0 {
 		s.sessionTTL = DefaultSessionTTL

@@ -3,6 +3,7 @@ package accounts_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -106,11 +107,14 @@ func TestSignIn(t *testing.T) {
 		if e := lastAudit(t, s, "user.login_failed"); e.Actor != admin.Email || storetest.AuditDetail(t, e)["reason"] != "bad_credentials" {
 			t.Errorf("user.login_failed entry %+v", e)
 		}
-		_, err = svc.SignIn(ctx, admin.Email, password, "192.0.2.3")
+		_, err = svc.SignIn(ctx, admin.Email, password, "192.0.2.2")
 		var th *accounts.ThrottledError
 		if !errors.As(err, &th) || th.RetryAfter <= 0 || th.RetryAfter > time.Second ||
-			th.Message != "too many failed sign-ins for this account or from this address: wait 1 second and try again, or ask your administrator to reset your password" {
-			t.Fatalf("third sign-in after two failures: %v, want slowed down by a second", err)
+			th.Message != "too many failed sign-ins to this account from this address: wait 1 second and try again, or ask your administrator to reset your password" {
+			t.Fatalf("third sign-in from the address after two failures: %v, want slowed down by a second", err)
+		}
+		if _, err := svc.SignIn(ctx, admin.Email, password, "192.0.2.3"); err != nil {
+			t.Fatalf("sign-in from another address after two failures: %v, want in", err)
 		}
 
 		if err := svc.SignOut(ctx, as(admin), ses.ID); err != nil {
@@ -149,16 +153,42 @@ func (c *clock) advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// holds notes the answers to wrong passwords the login limits hold back, and moves
+// the clock on instead of waiting.
+type holds struct {
+	mu  sync.Mutex
+	clk *clock
+	d   []time.Duration
+}
+
+func (h *holds) sleep(_ context.Context, d time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.d = append(h.d, d)
+	h.clk.advance(d)
+}
+
+func (h *holds) take() []time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	d := h.d
+	h.d = nil
+	return d
+}
+
 // TestSignInLimits checks that the sign-in limits cannot be dodged: by sending wrong
-// passwords in parallel, by spelling the address another way, or by a colleague who
-// wants someone else locked out for long.
+// passwords in parallel, by spelling the address another way, or by guessing from many
+// addresses; and that nobody can use them to keep a colleague out.
 func TestSignInLimits(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		sc := newSector(t, s)
 		ctx := context.Background()
 		admin := sc.users[vigil.RoleSectorAdmin]
-		clk := &clock{t: time.Now()}
-		svc := accounts.New(accounts.Deps{Store: s, Now: clk.now, Login: accounts.LoginLimits{PerEmail: 5, MaxDelay: time.Minute}})
+		analyst := sc.users[vigil.RoleSectorAnalyst]
+		clk := &clock{t: time.Now().Truncate(time.Second)} // as precise as every database
+		held := &holds{clk: clk}
+		svc := accounts.New(accounts.Deps{Store: s, Now: clk.now, Sleep: held.sleep,
+			Login: accounts.LoginLimits{PerEmail: 5, PerIP: 20, PerAccount: 10, MaxDelay: time.Minute}})
 
 		t.Run("parallel wrong passwords", func(t *testing.T) {
 			var wg sync.WaitGroup
@@ -185,39 +215,74 @@ func TestSignInLimits(t *testing.T) {
 		for _, spelling := range []string{"admin@centre.example.", "<admin@centre.example>", "mailto:admin@centre.example",
 			"ａｄｍｉｎ@centre.example", "admin@ｃｅｎｔｒｅ.example", "admin@centre.example\x00"} {
 			t.Run("spelling "+spelling, func(t *testing.T) {
-				_, err := svc.SignIn(ctx, spelling, password, "192.0.2.11")
+				_, err := svc.SignIn(ctx, spelling, password, "192.0.2.10")
 				if vigil.ErrorCode(err) != vigil.EINVALID || !strings.Contains(vigil.ErrorMessage(err), "is not an email address as vigil writes them") {
 					t.Errorf("SignIn(%q) with the right password while slowed down = %v; want invalid", spelling, err)
 				}
 			})
 		}
 
-		t.Run("slowed down, not locked out", func(t *testing.T) {
+		t.Run("the failing address is slowed down, not locked out", func(t *testing.T) {
 			for range 5 { // the parallel attempts may have left fewer than 5 failures
-				if _, err := svc.SignIn(ctx, admin.Email, "wrong password", "192.0.2.12"); vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
+				if _, err := svc.SignIn(ctx, admin.Email, "wrong password", "192.0.2.10"); vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
 					break
 				}
 			}
-			_, err := svc.SignIn(ctx, admin.Email, password, "192.0.2.12")
+			_, err := svc.SignIn(ctx, admin.Email, password, "192.0.2.10")
 			th := (*accounts.ThrottledError)(nil)
 			if !errors.As(err, &th) || th.RetryAfter > time.Minute {
-				t.Fatalf("right password after the failures = %v; want throttled for at most a minute", err)
+				t.Fatalf("right password from the failing address = %v; want throttled for at most a minute", err)
 			}
 			clk.advance(th.RetryAfter)
-			if _, err := svc.SignIn(ctx, admin.Email, password, "192.0.2.12"); err != nil {
+			if _, err := svc.SignIn(ctx, admin.Email, password, "192.0.2.10"); err != nil {
 				t.Errorf("right password after waiting %v: %v", th.RetryAfter, err)
 			}
 			// A refused attempt does not count: waiting once is enough.
-			if _, err := svc.SignIn(ctx, admin.Email, "wrong again", "192.0.2.12"); vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
+			if _, err := svc.SignIn(ctx, admin.Email, "wrong again", "192.0.2.10"); vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
 				t.Fatalf("wrong password after waiting: %v, want unauthorized", err)
 			}
-			_, err = svc.SignIn(ctx, admin.Email, password, "192.0.2.12")
+			_, err = svc.SignIn(ctx, admin.Email, password, "192.0.2.10")
 			if !errors.As(err, &th) || th.RetryAfter > time.Minute || th.RetryAfter <= 0 {
 				t.Fatalf("right password straight after a failure = %v; want throttled for at most a minute", err)
 			}
 			clk.advance(time.Minute)
-			if _, err := svc.SignIn(ctx, admin.Email, password, "192.0.2.12"); err != nil {
+			if _, err := svc.SignIn(ctx, admin.Email, password, "192.0.2.10"); err != nil {
 				t.Errorf("right password a minute later: %v", err)
+			}
+		})
+
+		t.Run("nobody can keep a colleague out", func(t *testing.T) {
+			// Someone fails for the analyst from one address, again each time a wait ends.
+			for round := range 4 {
+				for range 5 {
+					if _, err := svc.SignIn(ctx, analyst.Email, "wrong password", "192.0.2.30"); err == nil {
+						t.Fatal("a wrong password signed in")
+					}
+				}
+				if _, err := svc.SignIn(ctx, analyst.Email, password, "192.0.2.31"); err != nil {
+					t.Fatalf("round %d: the analyst's right password from her own address = %v; want in", round, err)
+				}
+				clk.advance(time.Minute)
+			}
+		})
+
+		t.Run("guessing from many addresses is slowed down", func(t *testing.T) {
+			clk.advance(time.Hour) // past the window: a fresh count
+			held.take()
+			for i := range 14 {
+				if _, err := svc.SignIn(ctx, admin.Email, "guess "+itoa(int64(i)), "198.51.100."+itoa(int64(i))); vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
+					t.Fatalf("guess %d from a fresh address: %v, want unauthorized", i, err)
+				}
+			}
+			want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}
+			if got := held.take(); !slices.Equal(got, want) {
+				t.Errorf("answers held back for %v; want nothing for the first 10 wrong passwords, then %v", got, want)
+			}
+			if _, err := svc.SignIn(ctx, admin.Email, password, "198.51.100.99"); err != nil {
+				t.Errorf("the right password meanwhile: %v, want in at once", err)
+			}
+			if got := held.take(); len(got) != 0 {
+				t.Errorf("the right password was held back %v", got)
 			}
 		})
 	})
@@ -234,9 +299,9 @@ func TestSignInHashSlots(t *testing.T) {
 		if !errors.As(err, &th) || th.RetryAfter != time.Second || !strings.Contains(th.Message, "busy") {
 			t.Fatalf("sign-in with every hashing slot taken = %v; want throttled, retry after a second", err)
 		}
-		byEmail, _, err := s.LoginAttempts(ctx, "admin@centre.example", "192.0.2.20", time.Unix(0, 0), 0)
-		if err != nil || byEmail.N != 0 {
-			t.Errorf("attempts after a busy refusal = %+v, %v; want none counted", byEmail, err)
+		c, err := s.LoginAttempts(ctx, "admin@centre.example", "192.0.2.20", time.Unix(0, 0), 0)
+		if err != nil || c.Email.N != 0 {
+			t.Errorf("attempts after a busy refusal = %+v, %v; want none counted", c, err)
 		}
 		done()
 		if _, err := svc.SignIn(ctx, "admin@centre.example", password, "192.0.2.20"); err != nil {

@@ -58,44 +58,27 @@ func (s *Service) ChangePassword(ctx context.Context, p vigil.Principal, current
 	return ses, nil
 }
 
-// checkCurrent checks p's current password the way SignIn checks a password: the
-// attempt is reserved first and counts against the limits for p's email and for ip; a
-// wrong password stays counted and is audited.
+// checkCurrent checks p's current password the way SignIn checks a password, within
+// the login limits for p's email and ip (guarded); a wrong password is audited.
 func (s *Service) checkCurrent(ctx context.Context, p vigil.Principal, current, ip string) error {
-	now := s.now()
-	attempt, err := s.store.ReserveLoginAttempt(ctx, p.Email, ip, now)
-	if err != nil {
-		return err
-	}
-	failed := false
-	defer func() {
-		if !failed {
-			s.release(ctx, attempt)
+	return s.guarded(ctx, p.Email, ip, func() error {
+		u, err := s.store.Authenticate(ctx, p.Email, current)
+		if err == nil && u.ID != p.UserID {
+			err = vigil.Errorf(vigil.EUNAUTHORIZED, "the password is not this user's") // the email moved to another account
 		}
-	}()
-	if err := s.loginAllowed(ctx, p.Email, ip, attempt, now); err != nil {
 		return err
-	}
-	done, err := s.hashSlot(ctx)
-	if err != nil {
-		return err
-	}
-	u, err := s.store.Authenticate(ctx, p.Email, current)
-	done()
-	if err == nil && u.ID != p.UserID {
-		err = vigil.Errorf(vigil.EUNAUTHORIZED, "the password is not this user's") // the email moved to another account
-	}
-	if vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
-		return err
-	}
-	failed = true
-	err = s.store.Tx(ctx, func(tx *store.Store) error {
-		_, err := tx.Audit(ctx, p.Email, "user.password_change_failed", userTarget(p.UserID),
-			map[string]any{"ip": ip, "reason": "bad_credentials"})
-		return err
+	}, func(cause error) error {
+		if vigil.ErrorCode(cause) != vigil.EUNAUTHORIZED {
+			return cause
+		}
+		err := s.store.Tx(ctx, func(tx *store.Store) error {
+			_, err := tx.Audit(ctx, p.Email, "user.password_change_failed", userTarget(p.UserID),
+				map[string]any{"ip": ip, "reason": "bad_credentials"})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return ErrWrongPassword
 	})
-	if err != nil {
-		return err
-	}
-	return ErrWrongPassword
 }

@@ -21,39 +21,22 @@ type Session struct {
 // SignIn checks email and password, tried from address ip, and starts a session,
 // audited as user.login. The email must be in its one canonical form
 // (store.CanonicalEmail): other spellings of an address are invalid, so that each
-// mailbox has one account and one count of attempts. The attempt is reserved before the
-// password is checked, so that attempts sent in parallel count against each other; past
-// the login limits for the email or the address, or when every password-hashing slot is
-// busy, it is refused (ThrottledError) before the password is checked. A wrong password
-// stays counted and is audited as user.login_failed.
+// mailbox has one account and one count of attempts. The login limits apply (guarded):
+// a sign-in may be refused (ThrottledError) before the password is checked, but never
+// because of failures from other addresses. A wrong password is audited as
+// user.login_failed.
 func (s *Service) SignIn(ctx context.Context, email, password, ip string) (Session, error) {
 	email, err := store.CanonicalEmail(email)
 	if err != nil {
 		return Session{}, err
 	}
-	now := s.now()
-	attempt, err := s.store.ReserveLoginAttempt(ctx, email, ip, now)
+	var u vigil.User
+	err = s.guarded(ctx, email, ip, func() (err error) {
+		u, err = s.store.Authenticate(ctx, email, password)
+		return err
+	}, func(cause error) error { return s.loginFailed(ctx, email, ip, cause) })
 	if err != nil {
 		return Session{}, err
-	}
-	failed := false
-	defer func() {
-		if !failed {
-			s.release(ctx, attempt)
-		}
-	}()
-	if err := s.loginAllowed(ctx, email, ip, attempt, now); err != nil {
-		return Session{}, err
-	}
-	done, err := s.hashSlot(ctx)
-	if err != nil {
-		return Session{}, err
-	}
-	u, err := s.store.Authenticate(ctx, email, password)
-	done()
-	if err != nil {
-		failed = vigil.ErrorCode(err) == vigil.EUNAUTHORIZED
-		return Session{}, s.loginFailed(ctx, email, ip, err)
 	}
 	ses := Session{User: u}
 	err = s.store.Tx(ctx, func(tx *store.Store) error {

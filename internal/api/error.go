@@ -116,8 +116,10 @@ const (
 	maxErrorDetails = 20  // maxErrorDetails caps the list of errors in one problem.
 )
 
-// secretFields are parts of a field name whose values a problem never echoes.
-var secretFields = []string{"password", "passphrase", "token", "secret", "session", "cookie", "authorization"}
+// secretFields are parts of a field name whose values a problem never echoes. A URL is
+// among them: a webhook's URL is its credential, and a feed's may carry a key.
+var secretFields = []string{"password", "passphrase", "token", "secret", "session", "cookie", "authorization",
+	"username", "url"}
 
 // redacted returns p as a client may see it: no echoed value of a password, token or
 // other secret field, no echoed object or array (huma echoes a whole body for an
@@ -146,9 +148,13 @@ func redacted(p *huma.ErrorModel) *huma.ErrorModel {
 
 // echoable is what of value, found at location, a problem may echo: a number or a true
 // or false as it is, a string cut to maxEchoed characters, and nothing of a secret field
-// or of an object or array.
+// or of an object or array. Nothing is echoed for the body as a whole either: huma gives
+// a body that is not JSON as the value, raw, password and all.
 func echoable(location string, value any) any {
 	loc := strings.ToLower(location)
+	if loc == "" || loc == "body" {
+		return nil
+	}
 	for _, f := range secretFields {
 		if strings.Contains(loc, f) {
 			return nil

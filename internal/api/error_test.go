@@ -106,6 +106,11 @@ func TestProblemRedacts(t *testing.T) {
 			huma.ErrorDetail{Location: "body.email", Value: strings.Repeat("é", 199) + "…"}},
 		{"long location and message cut", &huma.ErrorDetail{Message: long, Location: "body." + long},
 			huma.ErrorDetail{Message: strings.Repeat("é", 199) + "…", Location: "body." + strings.Repeat("é", 194) + "…"}},
+		{"a body that is not JSON", &huma.ErrorDetail{Message: "unexpected end of JSON input", Location: "body", Value: `{"password":"hunter2"`},
+			huma.ErrorDetail{Message: "unexpected end of JSON input", Location: "body"}},
+		{"no location", &huma.ErrorDetail{Message: "bad", Value: "hunter2"}, huma.ErrorDetail{Message: "bad"}},
+		{"nested secret", &huma.ErrorDetail{Location: "body.feeds[2].auth.Password", Value: "hunter2"}, huma.ErrorDetail{Location: "body.feeds[2].auth.Password"}},
+		{"webhook URL", &huma.ErrorDetail{Location: "body.url", Value: "https://hooks.slack.example/T0/B0/x"}, huma.ErrorDetail{Location: "body.url"}},
 		{"number kept", &huma.ErrorDetail{Location: "body.limit", Value: 5.0}, huma.ErrorDetail{Location: "body.limit", Value: 5.0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

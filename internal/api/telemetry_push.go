@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
 	"github.com/vigil-health/vigil/internal/sightings"
 )
 
@@ -68,10 +69,24 @@ func (a *API) telemetryPush(ctx context.Context, in *telemetryPushIn) (*telemetr
 	if err != nil {
 		return nil, telemetryError(ctx, err)
 	}
+	if res.Events == 0 && res.Unparseable > 0 {
+		return nil, telemetryRefused(ctx, res)
+	}
 	return &telemetryPushOut{Body: TelemetryResult{Lines: res.Lines, Events: res.Events, Unparseable: res.Unparseable,
 		Blank: res.Blank, Problems: nonNil(res.Problems), Bytes: res.Bytes, Observables: res.Observables,
 		Sightings: res.Sightings, Alerts: res.Alerts, AlertRepeats: res.AlertRepeats, Untimed: res.Untimed,
 		FutureTimes: res.FutureTimes, OldTimes: res.OldTimes, TimeProblems: nonNil(res.TimeProblems)}}, nil
+}
+
+// telemetryRefused is the 400 for a body with lines but not one event: a sensor sending
+// the wrong file, or the wrong format, must be told rather than answered 200.
+func telemetryRefused(ctx context.Context, res sightings.TelemetryResult) error {
+	p := newProblem(http.StatusBadRequest, fmt.Sprintf("none of the %d lines is a telemetry event (one JSON object per line, "+
+		"such as Zeek's JSON logs), so nothing was taken: check what the sensor sends", res.Unparseable), RequestIDFrom(ctx))
+	for _, msg := range res.Problems {
+		p.Errors = append(p.Errors, &huma.ErrorDetail{Message: msg, Location: "body"})
+	}
+	return p
 }
 
 // telemetryError turns ingest's refusals into the answers a sensor can act on.

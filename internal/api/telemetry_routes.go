@@ -17,17 +17,19 @@ var (
 // read the sightings it produced.
 func (a *API) telemetryRoutes() {
 	const (
+		e400 = http.StatusBadRequest
 		e413 = http.StatusRequestEntityTooLarge
 		e415 = http.StatusUnsupportedMediaType
 		e422 = http.StatusUnprocessableEntity
 		e429 = http.StatusTooManyRequests
 	)
-	push := op("push-telemetry", http.MethodPost, "/telemetry", "Push telemetry", "telemetry", e413, e415, e422, e429)
+	push := op("push-telemetry", http.MethodPost, "/telemetry", "Push telemetry", "telemetry", e400, e413, e415, e422, e429)
 	push.Description = "Streams NDJSON telemetry (Zeek, Suricata EVE, Sysmon and Windows event JSON, ECS, osquery, " +
 		"or any JSON; plain, or gzip with Content-Encoding: gzip or a gzip body) from a sensor of one organisation. " +
 		"Observables are matched against the live indicators; sightings and alerts are kept, and keyed hashes of " +
 		"the observables for retro-hunts. The events themselves are never stored. Lines that are not JSON are " +
 		"counted and the first few reported with their line numbers; the rest of the upload is taken. " +
+		"A body with lines of which none is JSON is refused with 400 and the first few problems. " +
 		"Each event is filed under its own time (Zeek ts, Sysmon UtcTime, Suricata timestamp, ECS @timestamp, " +
 		"osquery unixTime...): events without one, or timed more than five minutes ahead of the server, take the " +
 		"time received; events older than the retention are filed under the oldest day kept; both are counted " +

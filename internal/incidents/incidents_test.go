@@ -2,6 +2,7 @@ package incidents_test
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -146,6 +147,70 @@ func TestIncidentVisibility(t *testing.T) {
 		}
 		if _, err := sc.svc.Triage(ctx, rxaAdmin, a.ID, incidents.Triage{SharedWithSuppliers: &shared}); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
 			t.Errorf("an organisation triaging: %v", err)
+		}
+	})
+}
+
+// A supplier reads a shared incident without its contact details or files, and
+// without anybody's e-mail address: people are named by their organisation.
+func TestSupplierView(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		sc := newSector(t, s)
+		ctx := t.Context()
+		r := report("RXA")
+		r.ContactEmail = "sam@rxa.example"
+		inc, err := sc.svc.Report(ctx, rxaAdmin, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := sc.svc.AddEvidence(ctx, rxaAdmin, inc.ID, "nu-pwn.txt", strings.NewReader("From: payroll@evil.example"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		shared, assignee := true, analyst.Email
+		if _, err := sc.svc.Triage(ctx, analyst, inc.ID, incidents.Triage{SharedWithSuppliers: &shared, Assignee: &assignee}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sc.svc.AddNote(ctx, analyst, inc.ID, "Rang manager@rxa.example; Sam is on sam@rxa.example."); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sc.svc.Link(ctx, analyst, inc.ID, incidents.NewLink{Kind: vigil.LinkIndicator, Ref: "email:payroll@evil.example"}); err != nil {
+			t.Fatal(err)
+		}
+
+		c, err := sc.svc.Get(ctx, supplier, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := fmt.Sprintf("%+v", c)
+		for _, secret := range []string{"@rxa.example", "@centre.example", ev.SHA256, "Sam Patel", "0161"} {
+			if strings.Contains(seen, secret) {
+				t.Errorf("the supplier's view shows %q: %s", secret, seen)
+			}
+		}
+		if c.ReportedBy != "Alder Care Home" || c.Assignee != "the sector centre" || c.Evidence != nil {
+			t.Errorf("reported by %q, assigned to %q, files %v; want the organisation, the sector centre and none", c.ReportedBy, c.Assignee, c.Evidence)
+		}
+		by := map[vigil.IncidentEntryKind]string{}
+		for _, e := range c.Timeline {
+			by[e.Kind] = e.By
+		}
+		if _, ok := by[vigil.EntryEvidence]; ok || by[vigil.EntryReported] != "Alder Care Home" || by[vigil.EntryNote] != "the sector centre" {
+			t.Errorf("timeline by %v; want no file, reported by the organisation, the note by the sector centre", by)
+		}
+		for _, want := range []string{"Rang Alder Care Home; Sam is on (an e-mail address).", "email:payroll@evil.example"} {
+			if !strings.Contains(seen, want) {
+				t.Errorf("the supplier's view lacks %q: %s", want, seen)
+			}
+		}
+		list, _, err := sc.svc.List(ctx, supplier, vigil.IncidentFilter{})
+		if err != nil || len(list) != 1 || list[0].ReportedBy != "Alder Care Home" || list[0].ContactEmail != "" || list[0].Assignee != "the sector centre" {
+			t.Errorf("the supplier's list: %+v, %v", list, err)
+		}
+
+		own, err := sc.svc.Get(ctx, rxaAdmin, inc.ID)
+		if err != nil || own.ReportedBy != rxaAdmin.Email || len(own.Evidence) != 1 || own.ContactEmail != "sam@rxa.example" {
+			t.Errorf("the organisation's own view: %+v, %v; want everything", own.Incident, err)
 		}
 	})
 }

@@ -19,7 +19,8 @@ type Case struct {
 	Timeline []vigil.IncidentEntry
 	// Links are the alerts, indicators and organisations linked to it.
 	Links []vigil.IncidentLink
-	// Evidence are its files (without their content); empty for a supplier.
+	// Evidence are its files (without their content); empty for a supplier, whose
+	// Case also names people without their e-mail addresses (forSupplier).
 	Evidence []vigil.Evidence
 }
 
@@ -44,10 +45,24 @@ func (s *Service) List(ctx context.Context, p vigil.Principal, f vigil.IncidentF
 	}
 	f.Audience = &aud
 	list, next, err := s.store.ListIncidents(ctx, f)
-	for i := range list {
-		list[i] = redact(p, list[i])
+	if err != nil {
+		return nil, "", err
 	}
-	return list, next, err
+	named := map[string]*people{} // by organisation: a supplier serves a few
+	for i, inc := range list {
+		if !forSupplier(p, inc) {
+			continue
+		}
+		if named[inc.Org] == nil {
+			org, err := s.store.GetOrg(ctx, inc.Org)
+			if err != nil {
+				return nil, "", err
+			}
+			named[inc.Org] = newPeople(ctx, s.store, org.ODSCode, org.Name)
+		}
+		list[i] = named[inc.Org].incident(inc)
+	}
+	return list, next, nil
 }
 
 // Get returns incident id with its timeline, links and files, when p may see it.
@@ -66,26 +81,19 @@ func (s *Service) Get(ctx context.Context, p vigil.Principal, id int64) (Case, e
 		if err != nil {
 			return err
 		}
-		c = Case{Incident: redact(p, inc), Suggested: vigil.SuggestCategory(org.Kind, inc), OrgName: org.Name}
+		c = Case{Incident: inc, Suggested: vigil.SuggestCategory(org.Kind, inc), OrgName: org.Name}
 		if c.Timeline, err = tx.IncidentEntries(ctx, id); err != nil {
 			return err
 		}
 		if c.Links, err = tx.IncidentLinks(ctx, id); err != nil {
 			return err
 		}
-		if p.Role != vigil.RoleSupplier || p.Org == inc.Org {
-			c.Evidence, err = tx.IncidentEvidence(ctx, id)
+		if forSupplier(p, inc) {
+			c = newPeople(ctx, tx, org.ODSCode, org.Name).forSupplierCase(c)
+			return nil
 		}
+		c.Evidence, err = tx.IncidentEvidence(ctx, id)
 		return err
 	}(s.store)
 	return c, err
-}
-
-// redact leaves out what a supplier reading a customer's shared incident is not given:
-// whom to call.
-func redact(p vigil.Principal, i vigil.Incident) vigil.Incident {
-	if p.Role == vigil.RoleSupplier && p.Org != i.Org {
-		i.ContactName, i.ContactPhone, i.ContactEmail = "", "", ""
-	}
-	return i
 }

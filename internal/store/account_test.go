@@ -370,31 +370,42 @@ func TestLoginAttempts(t *testing.T) {
 			ids = append(ids, id)
 		}
 		at := func(m int) time.Time { return start.Add(time.Duration(m) * time.Minute) }
+		count := func(n, m int) store.LoginCount { return store.LoginCount{N: n, Last: at(m)} }
 		tests := []struct {
-			name          string
-			email, ip     string
-			since         time.Time
-			except        int64
-			byEmail, byIP store.LoginCount
+			name      string
+			email, ip string
+			since     time.Time
+			except    int64
+			want      store.LoginCounts
 		}{
-			{name: "all", email: "a@trust.example", ip: "192.0.2.1", since: start, byEmail: store.LoginCount{N: 2, Last: at(1)}, byIP: store.LoginCount{N: 2, Last: at(2)}},
-			{name: "but the one being decided", email: "a@trust.example", ip: "192.0.2.1", since: start, except: ids[1], byEmail: store.LoginCount{N: 1, Last: at(0)}, byIP: store.LoginCount{N: 2, Last: at(2)}},
-			{name: "last two minutes", email: "a@trust.example", ip: "192.0.2.1", since: at(1), byEmail: store.LoginCount{N: 1, Last: at(1)}, byIP: store.LoginCount{N: 1, Last: at(2)}},
+			{name: "all", email: "a@trust.example", ip: "192.0.2.1", since: start,
+				want: store.LoginCounts{Email: count(2, 1), IP: count(2, 2), Pair: count(1, 0)}},
+			{name: "but the one being decided", email: "a@trust.example", ip: "192.0.2.1", since: start, except: ids[1],
+				want: store.LoginCounts{Email: count(1, 0), IP: count(2, 2), Pair: count(1, 0)}},
+			{name: "last two minutes", email: "a@trust.example", ip: "192.0.2.1", since: at(1),
+				want: store.LoginCounts{Email: count(1, 1), IP: count(1, 2)}},
 			{name: "nobody", email: "c@trust.example", ip: "192.0.2.9", since: start},
 		}
+		same := func(a, b store.LoginCount) bool { return a.N == b.N && a.Last.Equal(b.Last) }
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				e, i, err := s.LoginAttempts(ctx, tt.email, tt.ip, tt.since, tt.except)
-				if err != nil || e.N != tt.byEmail.N || !e.Last.Equal(tt.byEmail.Last) || i.N != tt.byIP.N || !i.Last.Equal(tt.byIP.Last) {
-					t.Errorf("LoginAttempts = %+v, %+v, %v; want %+v, %+v", e, i, err, tt.byEmail, tt.byIP)
+				c, err := s.LoginAttempts(ctx, tt.email, tt.ip, tt.since, tt.except)
+				if err != nil || !same(c.Email, tt.want.Email) || !same(c.IP, tt.want.IP) || !same(c.Pair, tt.want.Pair) {
+					t.Errorf("LoginAttempts = %+v, %v; want %+v", c, err, tt.want)
 				}
 			})
 		}
 		if err := s.ReleaseLoginAttempt(ctx, ids[2]); err != nil {
 			t.Fatal(err)
 		}
-		if e, _, err := s.LoginAttempts(ctx, "b@trust.example", "", start, 0); err != nil || e.N != 0 {
-			t.Errorf("after release: %+v, %v; want none", e, err)
+		if c, err := s.LoginAttempts(ctx, "b@trust.example", "", start, 0); err != nil || c.Email.N != 0 {
+			t.Errorf("after release: %+v, %v; want none", c, err)
+		}
+		if err := s.PostponeLoginAttempt(ctx, ids[1], at(5)); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := s.LoginAttempts(ctx, "a@trust.example", "192.0.2.2", start, 0); err != nil || !same(c.Email, count(2, 5)) || !same(c.Pair, count(1, 5)) {
+			t.Errorf("after postponing to %v: %+v, %v", at(5), c, err)
 		}
 		clk.advance(time.Hour)
 		if n, err := s.PurgeExpired(ctx, time.Hour-30*time.Second); err != nil || n != 1 {

@@ -39,20 +39,48 @@ func (s *Store) ReleaseLoginAttempt(ctx context.Context, id int64) error {
 	return nil
 }
 
-// LoginAttempts counts the attempts for email and, separately, from ip made since the
-// given time, leaving out the attempt except (the one being decided).
-func (s *Store) LoginAttempts(ctx context.Context, email, ip string, since time.Time, except int64) (byEmail, byIP LoginCount, err error) {
+// LoginCounts are the attempts that count against one sign-in: for its email from any
+// address, from its address for any email, and for its email from its address.
+type LoginCounts struct {
+	// Email counts the attempts for the email, from every address.
+	Email LoginCount
+	// IP counts the attempts from the address, for every email.
+	IP LoginCount
+	// Pair counts the attempts for the email from the address.
+	Pair LoginCount
+}
+
+// LoginAttempts counts the attempts for email, from ip, and for email from ip, made
+// since the given time, leaving out the attempt except (the one being decided).
+func (s *Store) LoginAttempts(ctx context.Context, email, ip string, since time.Time, except int64) (LoginCounts, error) {
+	var c LoginCounts
+	email, ip = bounded(email, 254), bounded(ip, 100)
 	for _, q := range []struct {
-		col, val string
-		out      *LoginCount
-	}{{"email", bounded(email, 254), &byEmail}, {"ip", bounded(ip, 100), &byIP}} {
-		err = s.rdb().row(ctx, `SELECT COUNT(*), MAX(at) FROM login_failures WHERE `+q.col+` = ? AND at >= ? AND id <> ?`,
-			q.val, dbTime(since), except).Scan(&q.out.N, scanTime(&q.out.Last))
+		where string
+		args  []any
+		out   *LoginCount
+	}{
+		{"email = ?", []any{email}, &c.Email},
+		{"ip = ?", []any{ip}, &c.IP},
+		{"email = ? AND ip = ?", []any{email, ip}, &c.Pair},
+	} {
+		err := s.rdb().row(ctx, `SELECT COUNT(*), MAX(at) FROM login_failures WHERE `+q.where+` AND at >= ? AND id <> ?`,
+			append(q.args, dbTime(since), except)...).Scan(&q.out.N, scanTime(&q.out.Last))
 		if err != nil {
-			return byEmail, byIP, fmt.Errorf("count login attempts: %w", err)
+			return c, fmt.Errorf("count login attempts: %w", err)
 		}
 	}
-	return byEmail, byIP, nil
+	return c, nil
+}
+
+// PostponeLoginAttempt moves a failed attempt to at, when its answer is given: a wrong
+// password whose answer the limits hold back counts from then, so that the next one is
+// held back after it.
+func (s *Store) PostponeLoginAttempt(ctx context.Context, id int64, at time.Time) error {
+	if _, err := s.wdb().exec(ctx, `UPDATE login_failures SET at = ? WHERE id = ?`, dbTime(at), id); err != nil {
+		return fmt.Errorf("postpone login attempt: %w", err)
+	}
+	return nil
 }
 
 // bounded cuts s to at most n bytes, for keys that may come from anyone.

@@ -10,37 +10,49 @@ import (
 	"github.com/vigil-health/vigil/internal/web"
 )
 
-// TestErrorsEchoNoSecrets sends bodies that fail validation and checks that the problem
-// echoes no password and stays small.
+// TestErrorsEchoNoSecrets sends bodies that fail validation, and bodies that are not
+// JSON at all, and checks that the problem echoes no password, feed credential or webhook
+// URL and stays small.
 func TestErrorsEchoNoSecrets(t *testing.T) {
 	f := newFixture(t, storetest.Open(t))
 	nested := func(open, close string, n int) string {
 		return strings.Repeat(open, n) + "1" + strings.Repeat(close, n)
 	}
-	for _, tc := range []struct{ name, body, location string }{
-		{"password too long", `{"email": "member@rxa.example", "password": "SECRET-` + strings.Repeat("x", 5000) + `"}`, "body.password"},
-		{"password not a string", `{"email": "member@rxa.example", "password": {"a": ` + nested(`{"a":`, "}", 3000) + `}}`, "body.password"},
-		{"unexpected property beside a password", `{"email": 5, "password": "SECRET-pw", "extra": ` + nested("[", "]", 5000) + `}`, "body.extra"},
-		{"email far too long", `{"email": "` + strings.Repeat("e", 600) + `", "password": "SECRET-pw"}`, "body.email"},
+	const signIn = "POST /api/v1/session"
+	for _, tc := range []struct {
+		name, route, role, body string
+		status                  int
+		location                string
+	}{
+		{"password too long", signIn, "anonymous", `{"email": "member@rxa.example", "password": "SECRET-` + strings.Repeat("x", 5000) + `"}`, 422, "body.password"},
+		{"password not a string", signIn, "anonymous", `{"email": "member@rxa.example", "password": {"a": ` + nested(`{"a":`, "}", 3000) + `}}`, 422, "body.password"},
+		{"unexpected property beside a password", signIn, "anonymous", `{"email": 5, "password": "SECRET-pw", "extra": ` + nested("[", "]", 5000) + `}`, 422, "body.extra"},
+		{"email far too long", signIn, "anonymous", `{"email": "` + strings.Repeat("e", 600) + `", "password": "SECRET-pw"}`, 422, "body.email"},
+		{"sign-in body cut short", signIn, "anonymous", `{"email":"member@rxa.example","password":"SECRET-pw"`, 400, "body"},
+		{"password change cut short", "PUT /api/v1/session/password", "org_member", `{"current_password":"SECRET-old","new_password":"SECRET-new`, 400, "body"},
+		{"feed with a broken body", "POST /api/v1/feeds", "sector_admin", `{"name":"x","kind":"url","url":"https://feed.example/?key=SECRET","password":"SECRET-pw",}`, 400, "body"},
+		{"webhook with a broken body", "POST /api/v1/webhooks", "org_admin", `{"kind":"slack","url":"https://hooks.slack.example/services/SECRET"`, 400, "body"},
+		{"webhook URL too long", "POST /api/v1/webhooks", "org_admin", `{"kind":"slack","url":"https://hooks.slack.example/SECRET/` + strings.Repeat("x", 2000) + `"}`, 422, "body.url"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := f.do("POST", "/api/v1/session", tc.body, noAuth)
+			method, path, _ := strings.Cut(tc.route, " ")
+			r := f.do(method, path, tc.body, f.as(tc.role))
 			p := r.problem(t)
-			if r.status != http.StatusUnprocessableEntity {
-				t.Errorf("status %d, want 422", r.status)
+			if r.status != tc.status {
+				t.Errorf("status %d, want %d: %.300s", r.status, tc.status, r.body)
 			}
 			if strings.Contains(string(r.body), "SECRET") {
-				t.Errorf("the problem echoes the password: %.300s", r.body)
+				t.Errorf("the problem echoes a secret: %.300s", r.body)
 			}
 			if len(r.body) > 2000 {
 				t.Errorf("the problem is %d bytes: %.300s", len(r.body), r.body)
 			}
 			found := false
 			for _, e := range p.Errors {
-				found = found || e.Location == tc.location
+				found = found || e.Location == tc.location && e.Message != ""
 			}
 			if !found {
-				t.Errorf("errors %+v do not name %s", p.Errors, tc.location)
+				t.Errorf("errors %+v do not name %s with a message", p.Errors, tc.location)
 			}
 		})
 	}

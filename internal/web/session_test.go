@@ -153,4 +153,20 @@ func TestSignInRateLimit(t *testing.T) {
 	if r := login("admin@rxa.example", password); r.status != http.StatusTooManyRequests {
 		t.Errorf("after 20 failures from one address: %d, want 429", r.status)
 	}
+
+	// Failures from one address never keep the account's owner out at another.
+	g := startServer(t, storetest.Open(t), web.Deps{TrustedProxies: []string{"127.0.0.1"}})
+	g.seed()
+	from := func(ip, pw string) response {
+		return g.do("POST", "/api/v1/session", map[string]string{"email": "member@rxa.example", "password": pw}, noAuth, "X-Forwarded-For", ip)
+	}
+	for range 5 {
+		from("203.0.113.5", "wrong password")
+	}
+	if r := from("203.0.113.5", password); r.status != http.StatusTooManyRequests {
+		t.Errorf("right password from the failing address: %d, want 429", r.status)
+	}
+	if r := from("203.0.113.6", password); r.status != http.StatusOK {
+		t.Errorf("right password from another address after 5 failures elsewhere: %d %s, want 200", r.status, r.body)
+	}
 }

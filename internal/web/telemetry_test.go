@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -122,6 +123,18 @@ func TestTelemetryPush(t *testing.T) {
 			f.do("GET", "/api/v1/alerts?kind=sighting", nil, f.as("org_admin")).decode(t, &alerts)
 			if len(alerts.Items) != 3 || !strings.Contains(alerts.Items[0].Body, "listed by abuse.ch") {
 				t.Errorf("org_admin's sighting alerts %+v, want 3 naming abuse.ch", alerts.Items)
+			}
+		})
+		t.Run("a body none of whose lines is an event", func(t *testing.T) {
+			garbage := make([]byte, 64<<10)
+			rand.NewChaCha8([32]byte{1}).Read(garbage)
+			r := f.do("POST", "/api/v1/telemetry", string(garbage), bearer(f.sensor))
+			p := r.problem(t)
+			if r.status != http.StatusBadRequest || !strings.Contains(p.Detail, "lines is a telemetry event") || len(p.Errors) == 0 {
+				t.Errorf("push of random bytes = %d %.300s, want 400 saying no line is an event, with the first problems", r.status, r.body)
+			}
+			if r := f.do("POST", "/api/v1/telemetry", "\n\n", bearer(f.sensor)); r.status != http.StatusOK {
+				t.Errorf("push of blank lines = %d %s, want 200 (nothing to refuse)", r.status, r.body)
 			}
 		})
 		t.Run("an unsupported Content-Encoding", func(t *testing.T) {
