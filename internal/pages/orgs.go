@@ -304,7 +304,7 @@ func (p *Pages) decideAsset(w http.ResponseWriter, r *http.Request, done string,
 			p.fail(w, r, err)
 			return
 		}
-		p.renderPending(w, r, pr, http.StatusUnprocessableEntity, errorOn("note-" + strconv.FormatInt(id, 10), err))
+		p.renderPending(w, r, pr, http.StatusUnprocessableEntity, errorOn("note-"+strconv.FormatInt(id, 10), err))
 		return
 	}
 	http.Redirect(w, r, "/orgs/assets/pending?done="+done, http.StatusSeeOther)
@@ -366,7 +366,7 @@ func (p *Pages) overlapAccept(w http.ResponseWriter, r *http.Request) {
 			p.fail(w, r, err)
 			return
 		}
-		p.renderOverlaps(w, r, pr, http.StatusUnprocessableEntity, errorOn("note-" + strconv.FormatInt(id, 10), err))
+		p.renderOverlaps(w, r, pr, http.StatusUnprocessableEntity, errorOn("note-"+strconv.FormatInt(id, 10), err))
 		return
 	}
 	http.Redirect(w, r, "/orgs/overlaps?done=overlap-accepted", http.StatusSeeOther)
