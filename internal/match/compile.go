@@ -221,8 +221,9 @@ func (p *pendingHashes) compile(src *sources, k kind, d dedup) hashSet {
 // same reports whether two keys are one value. It releases each part once merged and
 // returns the number of distinct values.
 func compile[K any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K) bool, emit func(pend[K])) int {
-	starts := make([]uint32, 0, ps.n+1)
+	var runs manyClaims
 	claims := make([]claim, 0, ps.n)
+	n := 0
 	for part := range ps.p {
 		p := ps.p[part]
 		for i := 0; i < len(p); {
@@ -230,19 +231,19 @@ func compile[K any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K)
 			for j < len(p) && same(p[i].key, p[j].key) {
 				j++
 			}
-			starts = append(starts, uint32(len(claims)))
+			first := len(claims)
 			claims = addClaims(&d, claims, p[i:j])
+			runs.note(n, len(claims)-first)
 			emit(p[i])
-			i = j
+			n, i = n+1, j
 		}
 		ps.p[part] = nil
 	}
-	n := len(starts)
 	if n > maxIndex {
 		panic(fmt.Sprintf("match: %d distinct %s indicators, more than the %d an ID can name", n, k.indicatorType(), maxIndex))
 	}
 	if n > 0 {
-		src.starts[k] = shrink(append(starts, uint32(len(claims))))
+		src.many[k] = manyClaims{entries: shrink(runs.entries), extra: shrink(runs.extra)}
 		src.claims[k] = shrink(claims)
 	}
 	return n
@@ -296,7 +297,7 @@ func (d *dedup) keyOf(a claim) claimKey {
 	if a.ref == 0 {
 		return claimKey{prov: a.prov}
 	}
-	return claimKey{source: d.provs[a.prov].Source, ref: string(d.refs.get(a.ref)), prov: math.MaxUint32}
+	return claimKey{source: d.provs[a.prov].Source, ref: d.refs.text(a.ref), prov: math.MaxUint32}
 }
 
 // same reports whether claims a and b are one claim: the same source and Ref, or, both
@@ -305,8 +306,7 @@ func (d *dedup) same(a, b claim) bool {
 	if a.ref == 0 || b.ref == 0 {
 		return a.ref == b.ref && a.prov == b.prov
 	}
-	return a == b || string(d.refs.get(a.ref)) == string(d.refs.get(b.ref)) &&
-		d.provs[a.prov].Source == d.provs[b.prov].Source
+	return a == b || d.refs.equal(a.ref, b.ref) && d.provs[a.prov].Source == d.provs[b.prov].Source
 }
 
 // shrink returns s without spare capacity, copying when the spare is worth reclaiming.
