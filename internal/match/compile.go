@@ -8,9 +8,9 @@ import (
 	"net/netip"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/vigil-health/vigil"
 )
@@ -163,30 +163,32 @@ func (p *pendingStrs) same(x, y strRef) bool {
 	return x.h == y.h && bytes.Equal(p.value(x.off), p.value(y.off))
 }
 
-// compile compiles the sorted parts of string kind k, copying the distinct values into
-// the set's arena part by part, and releases the pending values before indexing them.
+// compile compiles the sorted parts of string kind k and releases the pending values
+// before indexing them. The set keeps the pending arena as its own, each entry named by
+// its first value's offset, so that compiling copies no bytes (at the peak of a
+// rebuild, the domains' bytes were held twice): unless values repeat so much that the
+// arena is an eighth or more duplicates, which are then left behind in a copy.
 func (p *pendingStrs) compile(src *sources, k kind, d dedup) strSet {
-	var arena strings.Builder
-	arena.Grow(p.bytes.size)
-	offs := make([]uint32, 1, p.refs.n+1)
+	offs := make([]uint32, 0, p.refs.n)
+	distinct := 0
 	n := compile(src, k, d, &p.refs, p.same, func(r pend[strRef]) {
-		arena.Write(p.value(r.key.off))
-		offs = append(offs, uint32(arena.Len()))
+		offs = append(offs, r.key.off)
+		distinct += len(p.value(r.key.off))
 	})
-	*p = pendingStrs{}
 	if n == 0 {
+		*p = pendingStrs{}
 		return strSet{k: k}
 	}
-	return newStrSet(k, shrinkString(arena.String(), arena.Cap()), shrink(offs))
-}
-
-// shrinkString returns s, held in cap bytes, without spare capacity, copying when the
-// spare is worth reclaiming.
-func shrinkString(s string, cap int) string {
-	if cap-len(s) <= len(s)/16 {
-		return s
+	values := p.bytes
+	if distinct < p.bytes.size-p.bytes.size/8 {
+		values = arena{}
+		for i, off := range offs {
+			v := p.value(off)
+			offs[i], _ = values.add(unsafe.String(&v[0], len(v))) // add copies; values are never empty
+		}
 	}
-	return strings.Clone(s)
+	*p = pendingStrs{}
+	return newStrSet(k, values.frozen(), shrink(offs))
 }
 
 // order returns the order of digests of hash kind k: by their first 8 bytes, then

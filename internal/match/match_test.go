@@ -375,6 +375,35 @@ func TestRefHandles(t *testing.T) {
 	}
 }
 
+// TestStringValuesOfEveryLength checks that string values are found and read back
+// whatever their length (their length is written before them in one to three bytes),
+// whether the Snapshot keeps the Builder's bytes (values added once) or a copy without
+// the repeats (values added twice).
+func TestStringValuesOfEveryLength(t *testing.T) {
+	var urls []string
+	for _, n := range []int{1, 2, 100, 126, 127, 128, 129, 300, 16383, 16384, 70000} {
+		urls = append(urls, "http://a.test/"+strings.Repeat("x", n))
+	}
+	for _, times := range []int{1, 2} {
+		b := NewBuilder()
+		for range times {
+			for i, u := range urls {
+				b.Add(vigil.Indicator{Type: vigil.TypeURL, Value: u, Provenance: vigil.Provenance{Source: "s", Ref: fmt.Sprint(i)}})
+			}
+		}
+		s := b.Build()
+		for _, u := range urls {
+			ids := s.Lookup(vigil.Observable{Type: vigil.TypeURL, Value: u}, nil)
+			if len(ids) != 1 || s.Entry(ids[0]).Value != u {
+				t.Errorf("added %d times: a URL of %d bytes: found %v", times, len(u), ids)
+			}
+			if ids := s.Lookup(vigil.Observable{Type: vigil.TypeURL, Value: u[:len(u)-1] + "y"}, nil); len(ids) != 0 {
+				t.Errorf("added %d times: a URL of %d bytes with its last byte changed found %v", times, len(u), ids)
+			}
+		}
+	}
+}
+
 func TestRejected(t *testing.T) {
 	tests := []struct {
 		name string
