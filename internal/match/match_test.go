@@ -404,6 +404,24 @@ func TestStringValuesOfEveryLength(t *testing.T) {
 	}
 }
 
+// FuzzRefHandles checks that any Ref a feed gives reads back as it was, and compares
+// equal to itself and to nothing else added beside it.
+func FuzzRefHandles(f *testing.F) {
+	for _, seed := range []string{"", "line 1", "line 01", "1073741824", "line 1073741823", "x", "line"} {
+		f.Add(seed, "line 1")
+	}
+	f.Fuzz(func(t *testing.T, ref, other string) {
+		var a refArena
+		h, o := a.add(ref), a.add(other)
+		if got := a.text(h); got != ref {
+			t.Fatalf("text(add(%q)) = %q", ref, got)
+		}
+		if a.equal(h, o) != (ref == other) {
+			t.Fatalf("equal(%q, %q) = %v", ref, other, a.equal(h, o))
+		}
+	})
+}
+
 func TestRejected(t *testing.T) {
 	tests := []struct {
 		name string
