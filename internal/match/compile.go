@@ -184,7 +184,7 @@ func (p *pendingStrs) compile(src *sources, k kind, d dedup) strSet {
 		values = arena{}
 		for i, off := range offs {
 			v := p.value(off)
-			offs[i], _ = values.add(unsafe.String(&v[0], len(v))) // add copies; values are never empty
+			offs[i], _ = values.add(unsafe.String(&v[0], len(v))) //nolint:gosec // a view add copies; values are never empty
 		}
 	}
 	*p = pendingStrs{}
