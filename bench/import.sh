@@ -13,6 +13,10 @@
 #      the server's CPU time when storing ended and in all (PostgreSQL's own is not in it).
 #   2. (PULL=1) a list feed of FEED lines served from 127.0.0.1 by python3's http.server,
 #      registered disabled and pulled with POST /api/v1/feeds/{id}/pull, timed likewise.
+# SAMPLE=1 also records the server's memory every 0.5 s in $OUT/rss-STEP-ENGINE.txt
+# (time, VmRSS, RssAnon, RssFile, Go's own: go_memstats_sys_bytes less what it released,
+# all in MiB) and prints the split at the peak: what is Go's, what is the pure-Go
+# SQLite's C memory (the rest of the anonymous memory), what is the binary's pages.
 # Not part of CI. PostgreSQL: VIGIL_BENCH_POSTGRES (default the local test database), in
 # a schema created and dropped here.
 set -euo pipefail
@@ -21,6 +25,7 @@ N=${N:-1000000}
 FEED=${FEED:-2000000}
 PULL=${PULL:-1}
 UPLOAD=${UPLOAD:-1}
+SAMPLE=${SAMPLE:-0}
 ENGINES=${ENGINES:-sqlite postgres}
 DATA=${DATA:-${VIGIL_SHARED_DATA:-../shared/data}}
 OUT=${OUT:-bench/out}
@@ -74,6 +79,31 @@ cleanup() {
   psql "$PG" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" -c "DROP SCHEMA IF EXISTS $PULLSCHEMA CASCADE" 2>/dev/null || true
 }
 trap cleanup EXIT
+
+# sample_memory FILE: the memory of vigil serve every 0.5 s until it stops (see SAMPLE).
+sample_memory() {
+  local pid=$VIGIL_PID go
+  while kill -0 "$pid" 2>/dev/null; do
+    go=$(curl -s -m 1 -H "Authorization: Bearer $ANALYST" "$URL/metrics" |
+      awk '/^go_memstats_sys_bytes /{ s = $2 } /^go_memstats_heap_released_bytes /{ r = $2 } END { printf "%.0f", (s - r) / 1048576 }')
+    awk -v t="$(date +%T.%N | cut -c1-10)" -v go="${go:-?}" '/^VmRSS:/{ r = $2 } /^RssAnon:/{ a = $2 } /^RssFile:/{ f = $2 }
+      END { if (r) printf "%s %d %d %d %s\n", t, r / 1024, a / 1024, f / 1024, go }' "/proc/$pid/status" 2>/dev/null
+    sleep 0.5
+  done >"$1"
+}
+# start_sampling STEP ENGINE: samples in the background when SAMPLE=1; end_sampling waits
+# for it to end with the server; peak_split prints the split at the highest sample.
+start_sampling() {
+  SAMPLES=$OUT/rss-$1-$2.txt SAMPLER_PID=
+  [ "$SAMPLE" = 1 ] || return 0
+  sample_memory "$SAMPLES" &
+  SAMPLER_PID=$!
+}
+end_sampling() { [ -z "$SAMPLER_PID" ] || wait "$SAMPLER_PID"; }
+peak_split() {
+  [ "$SAMPLE" = 1 ] && [ -s "$SAMPLES" ] || return 0
+  sort -k2 -n "$SAMPLES" | tail -1 | awk '{ printf ", at the sampled peak (%s) %d MiB: Go %s, other anonymous (SQLite) %d, file %d", $1, $2, $5, $3 - $5, $4 }'
+}
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
@@ -150,13 +180,15 @@ for engine in $ENGINES; do
   fresh_store "$engine" "$dir" "$SCHEMA"
   log=$OUT/serve-import-$engine.log log_time=$log.time
   start_timed "$log" "${FLAGS[@]}"
+  start_sampling upload "$engine"
   t0=$(now)
   code=$(curl -s -o "$dir/intel.json" -w '%{http_code}' -X POST -T "$IOCS" -H 'Expect:' \
     -H "Authorization: Bearer $ANALYST" "$URL/api/v1/intel?source=bench&name=iocs.txt") || code=000
   await "$dir/intel.json" "$code"
   secs=$(since "$t0") total_cpu=$(cpu_secs)
   stop_timed
-  row "$engine" "upload" "$(rate "$N" "$secs")" "${RSS_MB} MB" "$N indicators in ${secs:0:6} s" "$STATUS, recompile $(recompiled "$log"), vigil CPU ${STORE_CPU:-?} s storing, $total_cpu s in all, peak ${STORE_MB:-?} MB until storing ended"
+  end_sampling
+  row "$engine" "upload" "$(rate "$N" "$secs")" "${RSS_MB} MB" "$N indicators in ${secs:0:6} s" "$STATUS, recompile $(recompiled "$log"), vigil CPU ${STORE_CPU:-?} s storing, $total_cpu s in all, peak ${STORE_MB:-?} MB until storing ended$(peak_split)"
   fi
 
   if [ "$PULL" = 1 ]; then
@@ -164,6 +196,7 @@ for engine in $ENGINES; do
     fresh_store "$engine" "$dir" "$PULLSCHEMA"
     log=$OUT/serve-pull-$engine.log log_time=$log.time
     VIGIL_FEED_ALLOW_PRIVATE=127.0.0.0/8 start_timed "$log" "${FLAGS[@]}"
+    start_sampling pull "$engine"
     curl -s -o "$dir/feed.json" -X POST -H "Authorization: Bearer $ANALYST" -H 'Content-Type: application/json' \
       -d "{\"name\":\"bench-feed\",\"kind\":\"url\",\"url\":\"$FEEDURL\",\"enabled\":false}" "$URL/api/v1/feeds"
     id=$(grep -o '"id":[0-9]*' "$dir/feed.json" | head -1 | cut -d: -f2)
@@ -173,7 +206,8 @@ for engine in $ENGINES; do
     await "$dir/pull.json" "$code"
     secs=$(since "$t0")
     stop_timed
-    row "$engine" "feed pull" "$(rate "$FEED" "$secs")" "${RSS_MB} MB" "$FEED lines in ${secs:0:6} s" "$STATUS, recompile $(recompiled "$log"), peak ${STORE_MB:-?} MB until storing ended"
+    end_sampling
+    row "$engine" "feed pull" "$(rate "$FEED" "$secs")" "${RSS_MB} MB" "$FEED lines in ${secs:0:6} s" "$STATUS, recompile $(recompiled "$log"), peak ${STORE_MB:-?} MB until storing ended$(peak_split)"
   fi
 done
 

@@ -3,6 +3,7 @@ package match
 import (
 	"encoding/binary"
 	"math"
+	"unsafe"
 )
 
 // arena holds byte strings back to back in chunks, each after its uvarint length, and
@@ -58,4 +59,35 @@ func (a *arena) bytes() int {
 		n += cap(c)
 	}
 	return n
+}
+
+// frozen returns the arena's chunks as strings, sharing their bytes: the arena must not
+// be added to again (Build drops the Builder's).
+func (a *arena) frozen() []string {
+	out := make([]string, len(a.chunks))
+	for i, c := range a.chunks {
+		if len(c) > 0 {
+			out[i] = unsafe.String(&c[0], len(c)) //nolint:gosec // read-only from here on: the arena is never added to again
+		}
+	}
+	return out
+}
+
+// getString returns the value at offset off of a frozen arena.
+func getString(chunks []string, off uint32) string {
+	c := chunks[off>>chunkBits][off&(1<<chunkBits-1):]
+	if n := c[0]; n < 0x80 { // the common case: shorter than 128 bytes
+		return c[1 : 1+int(n)]
+	}
+	var n uint64
+	w := 0
+	for shift := 0; ; shift += 7 {
+		b := c[w]
+		w++
+		n |= uint64(b&0x7f) << shift
+		if b < 0x80 {
+			break
+		}
+	}
+	return c[w : w+int(n)]
 }

@@ -8,9 +8,9 @@ import (
 	"net/netip"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/vigil-health/vigil"
 )
@@ -163,30 +163,32 @@ func (p *pendingStrs) same(x, y strRef) bool {
 	return x.h == y.h && bytes.Equal(p.value(x.off), p.value(y.off))
 }
 
-// compile compiles the sorted parts of string kind k, copying the distinct values into
-// the set's arena part by part, and releases the pending values before indexing them.
+// compile compiles the sorted parts of string kind k and releases the pending values
+// before indexing them. The set keeps the pending arena as its own, each entry named by
+// its first value's offset, so that compiling copies no bytes (at the peak of a
+// rebuild, the domains' bytes were held twice): unless values repeat so much that the
+// arena is an eighth or more duplicates, which are then left behind in a copy.
 func (p *pendingStrs) compile(src *sources, k kind, d dedup) strSet {
-	var arena strings.Builder
-	arena.Grow(p.bytes.size)
-	offs := make([]uint32, 1, p.refs.n+1)
+	offs := make([]uint32, 0, p.refs.n)
+	distinct := 0
 	n := compile(src, k, d, &p.refs, p.same, func(r pend[strRef]) {
-		arena.Write(p.value(r.key.off))
-		offs = append(offs, uint32(arena.Len()))
+		offs = append(offs, r.key.off)
+		distinct += len(p.value(r.key.off))
 	})
-	*p = pendingStrs{}
 	if n == 0 {
+		*p = pendingStrs{}
 		return strSet{k: k}
 	}
-	return newStrSet(k, shrinkString(arena.String(), arena.Cap()), shrink(offs))
-}
-
-// shrinkString returns s, held in cap bytes, without spare capacity, copying when the
-// spare is worth reclaiming.
-func shrinkString(s string, cap int) string {
-	if cap-len(s) <= len(s)/16 {
-		return s
+	values := p.bytes
+	if distinct < p.bytes.size-p.bytes.size/8 {
+		values = arena{}
+		for i, off := range offs {
+			v := p.value(off)
+			offs[i], _ = values.add(unsafe.String(&v[0], len(v))) //nolint:gosec // a view add copies; values are never empty
+		}
 	}
-	return strings.Clone(s)
+	*p = pendingStrs{}
+	return newStrSet(k, values.frozen(), shrink(offs))
 }
 
 // order returns the order of digests of hash kind k: by their first 8 bytes, then
@@ -221,8 +223,9 @@ func (p *pendingHashes) compile(src *sources, k kind, d dedup) hashSet {
 // same reports whether two keys are one value. It releases each part once merged and
 // returns the number of distinct values.
 func compile[K any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K) bool, emit func(pend[K])) int {
-	starts := make([]uint32, 0, ps.n+1)
+	var runs manyClaims
 	claims := make([]claim, 0, ps.n)
+	n := 0
 	for part := range ps.p {
 		p := ps.p[part]
 		for i := 0; i < len(p); {
@@ -230,19 +233,19 @@ func compile[K any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K)
 			for j < len(p) && same(p[i].key, p[j].key) {
 				j++
 			}
-			starts = append(starts, uint32(len(claims)))
+			first := len(claims)
 			claims = addClaims(&d, claims, p[i:j])
+			runs.note(n, len(claims)-first)
 			emit(p[i])
-			i = j
+			n, i = n+1, j
 		}
 		ps.p[part] = nil
 	}
-	n := len(starts)
 	if n > maxIndex {
 		panic(fmt.Sprintf("match: %d distinct %s indicators, more than the %d an ID can name", n, k.indicatorType(), maxIndex))
 	}
 	if n > 0 {
-		src.starts[k] = shrink(append(starts, uint32(len(claims))))
+		src.many[k] = manyClaims{entries: shrink(runs.entries), extra: shrink(runs.extra)}
 		src.claims[k] = shrink(claims)
 	}
 	return n
@@ -296,7 +299,7 @@ func (d *dedup) keyOf(a claim) claimKey {
 	if a.ref == 0 {
 		return claimKey{prov: a.prov}
 	}
-	return claimKey{source: d.provs[a.prov].Source, ref: string(d.refs.get(a.ref)), prov: math.MaxUint32}
+	return claimKey{source: d.provs[a.prov].Source, ref: d.refs.text(a.ref), prov: math.MaxUint32}
 }
 
 // same reports whether claims a and b are one claim: the same source and Ref, or, both
@@ -305,8 +308,7 @@ func (d *dedup) same(a, b claim) bool {
 	if a.ref == 0 || b.ref == 0 {
 		return a.ref == b.ref && a.prov == b.prov
 	}
-	return a == b || string(d.refs.get(a.ref)) == string(d.refs.get(b.ref)) &&
-		d.provs[a.prov].Source == d.provs[b.prov].Source
+	return a == b || d.refs.equal(a.ref, b.ref) && d.provs[a.prov].Source == d.provs[b.prov].Source
 }
 
 // shrink returns s without spare capacity, copying when the spare is worth reclaiming.

@@ -67,9 +67,11 @@
 //     searching again. In front of it for IPv4, a bitmap of the address blocks any
 //     listed network touches, sized for about 16 bits a network (256 KiB for 100,000),
 //     sends most addresses past the trie with one cached read.
-//   - Domains, URLs, emails, file names: the values of a type packed into one string
-//     with uint32 offsets, and an open-addressing table of entry numbers with the top
-//     half of each value's hash (8 bytes a slot, at most 3/4 full; a map[string]ID
+//   - Domains, URLs, emails, file names: the values of a type back to back, each after
+//     its uvarint length, in the chunks the Builder filled (Build copies no bytes
+//     unless an eighth of them are repeats), found by uint32 offsets, and an
+//     open-addressing table of entry numbers with as many of each value's hash bits as
+//     the number leaves free (4 bytes a slot, at most 3/4 full; a map[string]ID
 //     costs some 40 bytes an entry) keyed by a hash/maphash hash seeded per snapshot,
 //     so that values chosen to collide cannot crowd one run of slots. A domain is looked up once per suffix at a label
 //     boundary (a.b.evil.example.com, b.evil.example.com, evil.example.com, ...),
@@ -86,12 +88,15 @@
 // Provenance is kept apart from values. A feed's indicators nearly always share one
 // Provenance apart from Ref, so the Builder interns Provenance without Ref into a table
 // of distinct records (trying the few most recently used before a map), and a claim,
-// one source's word on one entry, is 8 bytes: the index of its Provenance and the
-// offset of its Ref. Refs are kept verbatim, each as a uvarint length and its bytes in
-// one chunked arena: an empty Ref costs nothing, a line number 2 to 8 bytes, a STIX id about
-// 50. Ref is never dropped, except past 4 GiB of Refs in one Builder, where 32-bit
-// offsets end. An entry's claims are one contiguous run found through a per-type
-// offsets array (4 bytes an entry), in the order they were added.
+// one source's word on one entry, is 8 bytes: the index of its Provenance and a handle
+// of its Ref. A line number ("line N", as the list and CSV parsers write it, or a bare
+// N) is the handle itself; other Refs are kept verbatim, each as a uvarint length and
+// its bytes in one chunked arena, named by their offset: an empty Ref or a line number
+// costs nothing beside the claim, a STIX id about 50 bytes. Ref is never dropped,
+// except past 2 GiB of Refs that are not line numbers in one Builder, where 31-bit
+// offsets end. An entry's claims are one contiguous run, in the order they were added;
+// entries with more than one claim are listed per type with the claims they add
+// (8 bytes each), so that where an entry's run starts costs nothing for the others.
 //
 // Adding a type and value already added merges them into one entry (addresses and
 // networks compare as parsed, hashes regardless of hex case). A claim that repeats an
@@ -99,7 +104,8 @@
 // Ref (the first added wins), or, without a Ref, an identical Provenance.
 //
 // For a million mixed list indicators with a line-number Ref each, a Snapshot retains
-// about 52 bytes an indicator (BenchmarkBuild1M; 63 with a map for the strings).
+// about 41 bytes an indicator (BenchmarkBuild1M; 53 with Refs in the arena, a start
+// offset an entry and 8-byte string slots, 63 with a map for the strings).
 //
 // # Building
 //
@@ -111,7 +117,8 @@
 // before part i+1: Build sorts the parts on every core, then merges each type part by
 // part, releasing each part as it goes, and builds a string table's hash slots only
 // once its pending values are released. Build empties the Builder, so the live heap
-// while it runs is the Snapshot so far plus what is not compiled yet: 60 to 70 bytes
+// while it runs is the Snapshot so far plus what is not compiled yet: 48 to 53 bytes
 // an indicator at its peak for the benchmark's million (BenchmarkBuild1M
-// peak-live-B/indicator), where it was 120 to 130 while Build kept a Builder usable.
+// peak-live-B/indicator; 56 to 63 before line numbers were kept in the handle and the
+// string values shared), where it was 120 to 130 while Build kept a Builder usable.
 package match

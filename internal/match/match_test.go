@@ -230,6 +230,17 @@ func TestMerge(t *testing.T) {
 			want: []Entry{{Type: "url", Value: "http://a.test/", Sources: []vigil.Provenance{prov("feed-a", "1"), prov("feed-a", "2")}}},
 		},
 		{
+			name: "line numbers: the same text merges, other texts of one number do not",
+			add: []vigil.Indicator{
+				ind("domain", "evil.test", prov("feed-a", "line 7")), ind("domain", "evil.test", prov("feed-a", "line 07")),
+				ind("domain", "evil.test", prov("feed-a", "7")), ind("domain", "evil.test", prov("feed-a", "line 7")),
+				ind("domain", "evil.test", prov("feed-a", "line 1073741824")), ind("domain", "evil.test", prov("feed-a", "line 1073741824")),
+			},
+			want: []Entry{{Type: "domain", Value: "evil.test", Sources: []vigil.Provenance{
+				prov("feed-a", "line 7"), prov("feed-a", "line 07"), prov("feed-a", "7"), prov("feed-a", "line 1073741824"),
+			}}},
+		},
+		{
 			name: "same ref, two sources",
 			add:  []vigil.Indicator{ind("url", "http://a.test/", prov("feed-a", "1")), ind("url", "http://a.test/", prov("feed-b", "1"))},
 			want: []Entry{{Type: "url", Value: "http://a.test/", Sources: []vigil.Provenance{prov("feed-a", "1"), prov("feed-b", "1")}}},
@@ -314,6 +325,101 @@ func TestMergeManyClaims(t *testing.T) {
 	if got := len(s.Entry(s.Lookup(vigil.Observable{Type: vigil.TypeIPv4, Value: "1.2.3.4"}, nil)[0]).Sources); got != 30 {
 		t.Errorf("got %d sources, want 30 distinct (source, ref) pairs", got)
 	}
+}
+
+// TestRefHandles checks that every Ref reads back as it was added, whether its handle
+// holds it (a canonical line number) or names it in the arena.
+func TestRefHandles(t *testing.T) {
+	tests := []struct {
+		ref    string
+		inline bool
+	}{
+		{"", false},
+		{"line 1", true},
+		{"line 0", true},
+		{"0", true},
+		{"1073741823", true},
+		{"line 1073741823", true},
+		{"1073741824", false},
+		{"line 1073741824", false},
+		{"line 4294967297", false},
+		{"line 01", false},
+		{"00", false},
+		{"line ", false},
+		{"line -1", false},
+		{"line +1", false},
+		{"Line 1", false},
+		{"line 1 ", false},
+		{" 1", false},
+		{"line  1", false},
+		{"line 1x", false},
+		{"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", false},
+	}
+	var a refArena
+	handles := make([]uint32, len(tests))
+	for i, tc := range tests {
+		handles[i] = a.add(tc.ref)
+		if got := handles[i]&refInline != 0; got != tc.inline {
+			t.Errorf("add(%q): inline %v, want %v", tc.ref, got, tc.inline)
+		}
+	}
+	for i, tc := range tests {
+		if got := a.text(handles[i]); got != tc.ref {
+			t.Errorf("text(add(%q)) = %q", tc.ref, got)
+		}
+		for j, other := range tests {
+			if got := a.equal(handles[i], handles[j]); got != (tc.ref == other.ref) {
+				t.Errorf("equal(%q, %q) = %v", tc.ref, other.ref, got)
+			}
+		}
+	}
+}
+
+// TestStringValuesOfEveryLength checks that string values are found and read back
+// whatever their length (their length is written before them in one to three bytes),
+// whether the Snapshot keeps the Builder's bytes (values added once) or a copy without
+// the repeats (values added twice).
+func TestStringValuesOfEveryLength(t *testing.T) {
+	var urls []string
+	for _, n := range []int{1, 2, 100, 126, 127, 128, 129, 300, 16383, 16384, 70000} {
+		urls = append(urls, "http://a.test/"+strings.Repeat("x", n))
+	}
+	for _, times := range []int{1, 2} {
+		b := NewBuilder()
+		for range times {
+			for i, u := range urls {
+				b.Add(vigil.Indicator{Type: vigil.TypeURL, Value: u, Provenance: vigil.Provenance{Source: "s", Ref: fmt.Sprint(i)}})
+			}
+		}
+		s := b.Build()
+		for _, u := range urls {
+			ids := s.Lookup(vigil.Observable{Type: vigil.TypeURL, Value: u}, nil)
+			if len(ids) != 1 || s.Entry(ids[0]).Value != u {
+				t.Errorf("added %d times: a URL of %d bytes: found %v", times, len(u), ids)
+			}
+			if ids := s.Lookup(vigil.Observable{Type: vigil.TypeURL, Value: u[:len(u)-1] + "y"}, nil); len(ids) != 0 {
+				t.Errorf("added %d times: a URL of %d bytes with its last byte changed found %v", times, len(u), ids)
+			}
+		}
+	}
+}
+
+// FuzzRefHandles checks that any Ref a feed gives reads back as it was, and compares
+// equal to itself and to nothing else added beside it.
+func FuzzRefHandles(f *testing.F) {
+	for _, seed := range []string{"", "line 1", "line 01", "1073741824", "line 1073741823", "x", "line"} {
+		f.Add(seed, "line 1")
+	}
+	f.Fuzz(func(t *testing.T, ref, other string) {
+		var a refArena
+		h, o := a.add(ref), a.add(other)
+		if got := a.text(h); got != ref {
+			t.Fatalf("text(add(%q)) = %q", ref, got)
+		}
+		if a.equal(h, o) != (ref == other) {
+			t.Fatalf("equal(%q, %q) = %v", ref, other, a.equal(h, o))
+		}
+	})
 }
 
 func TestRejected(t *testing.T) {

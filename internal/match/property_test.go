@@ -127,7 +127,7 @@ func genIndicator() *rapid.Generator[vigil.Indicator] {
 		typ := rapid.SampledFrom(vigil.IndicatorTypes).Draw(t, "type")
 		p := vigil.Provenance{
 			Source:     rapid.SampledFrom([]string{"s1", "s2"}).Draw(t, "source"),
-			Ref:        rapid.SampledFrom([]string{"", "r1", "r2"}).Draw(t, "ref"),
+			Ref:        rapid.SampledFrom([]string{"", "r1", "r2", "1", "line 1", "line 01", "line 2"}).Draw(t, "ref"),
 			TLP:        rapid.SampledFrom([]vigil.TLP{"", vigil.TLPGreen}).Draw(t, "tlp"),
 			Labels:     rapid.SampledFrom([][]string{nil, {"x"}, {"x", "y"}}).Draw(t, "labels"),
 			Confidence: -1,

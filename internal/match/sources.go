@@ -3,6 +3,7 @@ package match
 import (
 	"bytes"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unsafe"
@@ -13,28 +14,65 @@ import (
 // claim is one source's claim on an indicator: an interned provenance and the claim's own Ref.
 type claim struct {
 	prov uint32 // index into the provenance table
-	ref  uint32 // offset of the Ref in the ref arena; 0 is the empty Ref
+	ref  uint32 // the Ref's handle in the ref arena (refArena); 0 is the empty Ref
 }
 
-// sources holds the provenance of every entry. Entry i of kind k has the claims
-// claims[k][starts[k][i]:starts[k][i+1]], in the order they were added.
+// sources holds the provenance of every entry. The claims of kind k's entries are
+// claims[k], entry by entry in entry order, each entry's in the order they were added;
+// many[k] finds where an entry's claims start. Nearly every entry has one claim, so
+// that is what many[k] takes for granted: it lists only the others (8 bytes each, where
+// a start offset an entry took 4 bytes for every entry).
 type sources struct {
-	starts [numKinds][]uint32
 	claims [numKinds][]claim
+	many   [numKinds]manyClaims
 	provs  []vigil.Provenance // distinct apart from Ref, which is always empty here
 	refs   refArena
+}
+
+// manyClaims lists the entries of a kind with more than one claim: entries their
+// indexes, ascending, and extra[j] the claims beyond one of entries[0] to entries[j]
+// together. Entry i's claims then start at i plus the extra claims of the listed
+// entries before it.
+type manyClaims struct {
+	entries, extra []uint32
+}
+
+// note records that entry i, the next in order, has n claims.
+func (m *manyClaims) note(i, n int) {
+	if n <= 1 {
+		return
+	}
+	total := uint32(0)
+	if len(m.extra) > 0 {
+		total = m.extra[len(m.extra)-1]
+	}
+	m.entries = append(m.entries, uint32(i))
+	m.extra = append(m.extra, total+uint32(n-1))
+}
+
+// span returns where the claims of entry i start and end.
+func (m *manyClaims) span(i int) (start, end int) {
+	j, listed := slices.BinarySearch(m.entries, uint32(i))
+	if j > 0 {
+		start = int(m.extra[j-1])
+	}
+	start += i
+	if !listed {
+		return start, start + 1
+	}
+	return start, i + int(m.extra[j]) + 1
 }
 
 // provenance materialises the provenance of entry i of kind k, copying what a caller
 // could change so that the snapshot stays immutable.
 func (s *sources) provenance(k kind, i int) []vigil.Provenance {
-	st := s.starts[k]
-	cs := s.claims[k][st[i]:st[i+1]]
+	start, end := s.many[k].span(i)
+	cs := s.claims[k][start:end]
 	out := make([]vigil.Provenance, len(cs))
 	for j, c := range cs {
 		out[j] = s.provs[c.prov]
 		out[j].Labels = slices.Clone(out[j].Labels)
-		out[j].Ref = string(s.refs.get(c.ref))
+		out[j].Ref = s.refs.text(c.ref)
 	}
 	return out
 }
@@ -43,7 +81,7 @@ func (s *sources) provenance(k kind, i int) []vigil.Provenance {
 func (s *sources) bytes() int {
 	n := s.refs.bytes()
 	for k := range numKinds {
-		n += 4*cap(s.starts[k]) + int(unsafe.Sizeof(claim{}))*cap(s.claims[k])
+		n += 4*(cap(s.many[k].entries)+cap(s.many[k].extra)) + int(unsafe.Sizeof(claim{}))*cap(s.claims[k])
 	}
 	n += int(unsafe.Sizeof(vigil.Provenance{})) * cap(s.provs)
 	for i := range s.provs {
@@ -55,21 +93,88 @@ func (s *sources) bytes() int {
 	return n
 }
 
-// refArena stores Refs in an arena. A Ref is named by its offset; offset 0 holds the
-// empty Ref.
+// refArena stores Refs in an arena. A Ref is named by a 32-bit handle: 0 is the empty
+// Ref; with the top bit set, the handle holds the Ref itself when it is a line number,
+// "line N" (what the list and CSV parsers give every indicator) or a bare N (the next
+// bit says which, N is in the other 30 bits), so that the commonest Refs cost nothing
+// beside the claim (they took 2 to 13 bytes of arena); otherwise it is the Ref's offset
+// in the arena. A Ref reads the same whichever way it is kept, and one text is always
+// kept the same way (only canonical numbers, decimal digits without a leading zero,
+// are inline), so two handles of different kinds never name equal Refs.
 type refArena struct{ arena }
 
-// add stores ref and returns its offset. It stores "" (offset 0) when the arena is
-// full: past 4 GiB of Refs, a Ref is the first thing to give up.
+// The bits of an inline Ref's handle.
+const (
+	refInline = 1 << 31 // the handle holds a number
+	refLine   = 1 << 30 // written "line N"; N alone without it
+	refNumber = refLine - 1
+)
+
+// add stores ref and returns its handle. It stores "" (0) when the arena is full: past
+// 2 GiB of Refs that are not line numbers, a Ref is the first thing to give up.
 func (a *refArena) add(ref string) uint32 {
-	if len(a.chunks) == 0 {
-		a.arena.add("") // offset 0
-	}
 	if ref == "" {
 		return 0
 	}
-	off, _ := a.arena.add(ref)
+	if h, ok := inlineRef(ref); ok {
+		return h
+	}
+	if len(a.chunks) == 0 {
+		a.arena.add("") // offset 0: no Ref in the arena has the empty Ref's handle
+	}
+	off, ok := a.arena.add(ref)
+	if !ok || off&refInline != 0 {
+		return 0
+	}
 	return off
+}
+
+// text returns the Ref named by handle h.
+func (a *refArena) text(h uint32) string {
+	switch {
+	case h == 0:
+		return ""
+	case h&(refInline|refLine) == refInline|refLine:
+		return "line " + strconv.FormatUint(uint64(h&refNumber), 10)
+	case h&refInline != 0:
+		return strconv.FormatUint(uint64(h&refNumber), 10)
+	}
+	return string(a.get(h))
+}
+
+// equal reports whether handles x and y name the same Ref.
+func (a *refArena) equal(x, y uint32) bool {
+	if x == y {
+		return true
+	}
+	if x == 0 || y == 0 || (x|y)&refInline != 0 {
+		return false // one text is always kept one way: see refArena
+	}
+	return bytes.Equal(a.get(x), a.get(y))
+}
+
+// inlineRef returns the inline handle of ref when it is "line N" or N, N written
+// canonically (decimal digits, no leading zero) and under 2^30.
+func inlineRef(ref string) (uint32, bool) {
+	h := uint32(refInline)
+	if digits, ok := strings.CutPrefix(ref, "line "); ok {
+		ref, h = digits, refInline|refLine
+	}
+	if len(ref) == 0 || len(ref) > 10 || ref[0] == '0' && len(ref) > 1 {
+		return 0, false
+	}
+	var n uint64
+	for i := range len(ref) {
+		c := ref[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	if n > refNumber {
+		return 0, false
+	}
+	return h | uint32(n), true
 }
 
 // provTable interns provenance, ignoring Ref: a feed's indicators nearly all share one
