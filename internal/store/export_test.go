@@ -156,3 +156,10 @@ func (w KeptWriter) CloseAndWait(ctx context.Context) error {
 	w.kw.close()
 	return w.kw.wait(ctx)
 }
+
+// WriterCacheSize is the SQLite writer's cache_size now (negative: KiB).
+func (s *Store) WriterCacheSize(ctx context.Context) (int, error) {
+	var n int
+	err := s.wdb().row(ctx, `PRAGMA cache_size`).Scan(&n)
+	return n, err
+}

@@ -80,13 +80,33 @@ func (s *Store) startKeptWriter(ctx context.Context, queue int) *keptWriter {
 	kw := &keptWriter{queue: make(chan keptBlob, queue), done: make(chan struct{})}
 	go func() {
 		defer close(kw.done)
+		lowered := false
 		for kb := range kw.queue {
+			if !lowered {
+				lowered = s.setWriterCache(ctx, keptWriterCache)
+			}
 			if kw.err == nil {
 				kw.err = s.writeKept(ctx, kb)
 			}
 		}
+		if lowered {
+			s.setWriterCache(ctx, writerCache)
+		}
 	}()
 	return kw
+}
+
+// setWriterCache sets SQLite's writer's cache_size (a no-op on PostgreSQL) and reports
+// whether it did. A failure costs only memory or speed, so it is logged, not returned.
+func (s *Store) setWriterCache(ctx context.Context, size string) bool {
+	if s.isPG() {
+		return false
+	}
+	if _, err := s.wdb().exec(ctx, `PRAGMA cache_size = `+size); err != nil {
+		s.log.WarnContext(ctx, "set the writer's cache size", slog.String("size", size), slog.Any("error", err))
+		return false
+	}
+	return true
 }
 
 // offer queues kb for writing back, reporting false (kb is not kept) when the queue is full.

@@ -348,3 +348,33 @@ func TestKeptWriterDropsRatherThanWaits(t *testing.T) {
 		}
 	})
 }
+
+// TestKeptWriteBackLowersTheWritersCache: on SQLite, while a rebuild writes its ranges
+// back, the writer's cache is cut to 1 MB (handing back what the import before it left
+// cached: the blobs are written once and never read by the writer), and it is 16 MB again
+// once the write-back ends.
+func TestKeptWriteBackLowersTheWritersCache(t *testing.T) {
+	s := storetest.Open(t)
+	if _, err := s.ReplaceSourceIndicators(t.Context(), "feed", benchIndicators(100, 1)); err != nil {
+		t.Fatal(err)
+	}
+	var during []int
+	s.SetKeptHook(func(ctx context.Context, stage string, _ int64) {
+		if stage == "write" {
+			n, err := s.WriterCacheSize(ctx)
+			if err != nil {
+				t.Error(err)
+			}
+			during = append(during, n)
+		}
+	})
+	t.Cleanup(func() { s.SetKeptHook(nil) })
+	readKept(t, s)
+	after, err := s.WriterCacheSize(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(during) == 0 || during[0] != -1024 || after != -16384 {
+		t.Errorf("cache_size %v while writing back, %d after; want -1024, then -16384", during, after)
+	}
+}
