@@ -132,10 +132,11 @@ func (s *Service) AttachEvidence(ctx context.Context, p vigil.Principal, ods, fw
 	ef := vigil.EvidenceFile{Name: vigil.EvidenceName(name), ContentType: kind, Size: int64(len(data)),
 		SHA256: hex.EncodeToString(sum[:]), UploadedBy: p.Email}
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.SetEvidenceFile(ctx, code, f.ID, it.ID, ef, data); err != nil {
+		var err error
+		if ef, err = tx.SetEvidenceFile(ctx, code, f.ID, it.ID, ef, data); err != nil {
 			return err
 		}
-		_, err := tx.Audit(ctx, p.Email, "posture.evidence", answerTarget(vigil.PostureAnswer{Org: code, Framework: f.ID, Item: it.ID}),
+		_, err = tx.Audit(ctx, p.Email, "posture.evidence", answerTarget(vigil.PostureAnswer{Org: code, Framework: f.ID, Item: it.ID}),
 			map[string]any{"name": ef.Name, "content_type": kind, "size": ef.Size, "sha256": ef.SHA256})
 		return err
 	})
