@@ -39,6 +39,7 @@ func TestPostureAndSupportThroughTheAPI(t *testing.T) {
 			want string
 		}{
 			{map[string]string{"grade": "done", "review_date": "31/01/2027"}, "YYYY-MM-DD"},
+			{map[string]string{"grade": "done", "review_date": "1999-01-01"}, "the review date 1999-01-01 has passed"},
 			{map[string]string{"grade": "not_applicable"}, "cannot be not applicable"},
 			{map[string]string{"grade": "achieved"}, "is not one of not_done"},
 		} {
