@@ -72,8 +72,9 @@ type Report struct {
 	// with its first example, so a person sees what a file's 95,000 rejections are made of.
 	Reasons []ReasonCount `json:"reasons,omitempty"`
 
-	examples map[string]int
-	reasonAt map[string]int // index in Reasons by kind and reason
+	examples  map[string]int
+	reasonAt  map[string]int // index in Reasons by kind and reason
+	reasonsOf map[string]int // how many reasons each kind has
 }
 
 // ReasonCount counts the problems of one kind that share a reason.
@@ -88,7 +89,7 @@ type ReasonCount struct {
 	Example Problem `json:"example"`
 }
 
-// maxReasons caps the distinct reasons a report counts; later ones count under
+// maxReasons caps the distinct reasons a report counts per kind; later ones count under
 // otherReasons, so that a reason naming a varying part (a STIX pattern's error position)
 // cannot grow a report without bound.
 const (
@@ -117,8 +118,10 @@ func (r *Report) init() {
 	}
 	if r.reasonAt == nil {
 		r.reasonAt = make(map[string]int, len(r.Reasons))
+		r.reasonsOf = map[string]int{}
 		for i, c := range r.Reasons {
 			r.reasonAt[c.Kind+"\x00"+c.Reason] = i
+			r.reasonsOf[c.Kind]++
 		}
 	}
 }
@@ -130,7 +133,7 @@ func (r *Report) count(p Problem) { r.add(p.Kind, reasonClass(p.Value, p.Reason)
 func (r *Report) add(kind, class string, example Problem, n int) {
 	key := kind + "\x00" + class
 	i, ok := r.reasonAt[key]
-	if !ok && len(r.Reasons) >= maxReasons {
+	if !ok && r.reasonsOf[kind] >= maxReasons {
 		class = otherReasons
 		key = kind + "\x00" + class
 		i, ok = r.reasonAt[key]
@@ -138,6 +141,7 @@ func (r *Report) add(kind, class string, example Problem, n int) {
 	if !ok {
 		i = len(r.Reasons)
 		r.reasonAt[key] = i
+		r.reasonsOf[kind]++
 		r.Reasons = append(r.Reasons, ReasonCount{Kind: kind, Reason: class, Example: example})
 	}
 	r.Reasons[i].Count += n
@@ -157,17 +161,30 @@ func reasonClass(value, reason string) string {
 		}
 		for _, f := range []string{strconv.Quote(c), c} {
 			if rest, ok := strings.CutPrefix(reason, f); ok {
-				return "…" + rest
+				return "…" + endingsOut(c, rest)
 			}
 			if !strings.ContainsAny(f, ".:/") {
 				continue
 			}
 			if before, after, ok := strings.Cut(reason, " "+f+" "); ok {
-				return before + " … " + after
+				return before + " … " + endingsOut(c, after)
 			}
 		}
 	}
 	return reason
+}
+
+// endingsOut replaces the words of rest that are an ending of value (".exe" of
+// "foo.exe", as "…: .exe is not a top-level domain" names it) with ".…", so that every
+// unknown ending counts as one reason.
+func endingsOut(value, rest string) string {
+	words := strings.Split(rest, " ")
+	for i, w := range words {
+		if len(w) > 1 && w[0] == '.' && strings.HasSuffix(value, w) {
+			words[i] = ".…"
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 // ByCount returns the reasons, the most frequent first.

@@ -22,7 +22,7 @@ func TestReportReasons(t *testing.T) {
 	}
 	want := map[string]int{
 		"rejected: … is a single label, not a domain name":           3,
-		"rejected: …: .exe is not a top-level domain (a file name?)": 2,
+		"rejected: …: .… is not a top-level domain (a file name?)": 2,
 	}
 	for _, workers := range []int{1, 2} {
 		rep, err := LoadParallel([]string{path}, Options{}, workers, func(vigil.Indicator) {})
@@ -54,7 +54,7 @@ func TestReportReasons(t *testing.T) {
 func TestReasonClass(t *testing.T) {
 	tests := []struct{ name, value, reason, want string }{
 		{"quoted", "Localhost", `"localhost" is a single label, not a domain name`, "… is a single label, not a domain name"},
-		{"leading", "Foo.EXE.", "foo.exe: .exe is not a top-level domain (a file name?)", "…: .exe is not a top-level domain (a file name?)"},
+		{"leading", "Foo.EXE.", "foo.exe: .exe is not a top-level domain (a file name?)", "…: .… is not a top-level domain (a file name?)"},
 		{"inside", "0.0.0.0/1", "network 0.0.0.0/1 is wider than /8 and would match too much of the internet", "network … is wider than /8 and would match too much of the internet"},
 		{"no value in it", "http//x", "not a valid URL (expected scheme://host/path)", "not a valid URL (expected scheme://host/path)"},
 		{"a short value left in words", "a", "not a valid domain name", "not a valid domain name"},

@@ -64,7 +64,7 @@ func TestImportJobPageTarball(t *testing.T) {
 	s.app.ThreatIntel.WaitJobs()
 	p := s.signIn(analyst).get("/jobs/" + strconv.FormatInt(j.ID, 10))
 	if !p.has("1,235 rejected", "Problems by reason",
-		"1,234</td>", "Rejected: …: .exe is not a top-level domain (a file name?)", "trails.tar!static/malware/files.txt, line 1: <code>payload0.exe</code>",
+		"1,234</td>", "Rejected: …: .… is not a top-level domain (a file name?)", "trails.tar!static/malware/files.txt, line 1: <code>payload0.exe</code>",
 		"Rejected: … is a single label, not a domain name", "trails.tar!static/malicious/404_tds.txt, line 2",
 		`<td class="nhsuk-table__cell vigil-break">trails.tar!static/malicious/404_tds.txt</td>`) {
 		t.Errorf("the tarball job's page: want its problems by reason and member file, with separators\n%s", p.body)
