@@ -89,3 +89,26 @@ func jobTar(t *testing.T, members ...string) []byte {
 	}
 	return b.Bytes()
 }
+
+// TestBrowserJobAndTokensPages checks the pages the walkthrough changed the way every
+// journey's page is checked (axe-core, a phone's width): a tarball job's problems by
+// reason, and the trust IT lead's tokens with the sensors'.
+func TestBrowserJobAndTokensPages(t *testing.T) {
+	s := demoSite(t)
+	by := vigil.Principal{Email: analyst, Role: vigil.RoleSectorAnalyst}
+	j, err := s.app.ThreatIntel.StartUpload(context.Background(), by, threatintel.Upload{Source: "job-tar", Name: "trails.tar"},
+		bytes.NewReader(jobTar(t, "static/malicious/404_tds.txt", "evil-tds.example.com\nlocalhost\nmalware.exe\n/path/only\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.app.ThreatIntel.WaitJobs()
+	centre := s.openTab(t, "analyst", phone)
+	centre.signIn(analyst)
+	centre.visit("/jobs/" + strconv.FormatInt(j.ID, 10))
+	centre.see("Problems by reason", "trails.tar!static/malicious/404_tds.txt")
+
+	lead := s.openTab(t, "trust IT lead", phone)
+	lead.signIn(trustAdmin)
+	lead.visit("/account")
+	lead.see("Your tokens and your organisation's sensor tokens", "demo Zeek sensor, main site", "Who will use it?")
+}
