@@ -21,7 +21,7 @@ func TestReportReasons(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]int{
-		"rejected: … is a single label, not a domain name":           3,
+		"rejected: … is a single label, not a domain name":         3,
 		"rejected: …: .… is not a top-level domain (a file name?)": 2,
 	}
 	for _, workers := range []int{1, 2} {
