@@ -41,6 +41,9 @@ type Token struct {
 	ExpiresAt time.Time
 	// RevokedAt is when it was revoked; zero while it works.
 	RevokedAt time.Time
+	// CreatedBy is who made it, as the audit log records it; empty when not known (a
+	// token made before the audit log, or straight in the store by the demo).
+	CreatedBy string
 }
 
 // TokenFilter selects tokens for ListTokens.
@@ -49,6 +52,8 @@ type TokenFilter struct {
 	UserID int64
 	// Org lists the organisation's sensor tokens and its users' tokens.
 	Org string
+	// SensorsOf lists that organisation's sensor tokens only (what its org_admin manages).
+	SensorsOf string
 	// IncludeRevoked lists revoked tokens too.
 	IncludeRevoked bool
 }

@@ -346,7 +346,11 @@ func TestCreateToken(t *testing.T) {
 			{"own token", as(orgAdmin), accounts.TokenRequest{Name: "SIEM"}, "", orgAdmin.ID, ""},
 			{"a token cannot make tokens", viaToken, accounts.TokenRequest{}, vigil.EFORBIDDEN, 0, ""},
 			{"sector admin makes a sensor token", as(admin), accounts.TokenRequest{Sensor: true, Org: "rxa"}, "", 0, "RXA"},
-			{"org admin may not make a sensor token", as(orgAdmin), accounts.TokenRequest{Sensor: true, Org: "RXA"}, vigil.EFORBIDDEN, 0, ""},
+			{"org admin makes a sensor token for their organisation", as(orgAdmin), accounts.TokenRequest{Sensor: true, Org: "rxa"}, "", 0, "RXA"},
+			{"org admin's sensor token is their organisation's by default", as(orgAdmin), accounts.TokenRequest{Sensor: true}, "", 0, "RXA"},
+			{"org admin may not make another organisation's sensor token", as(orgAdmin), accounts.TokenRequest{Sensor: true, Org: "RXB"}, vigil.EFORBIDDEN, 0, ""},
+			{"org member may not make a sensor token", vigil.Principal{UserID: orgAdmin.ID, Email: "member@rxa.example", Role: vigil.RoleOrgMember, Org: "RXA"},
+				accounts.TokenRequest{Sensor: true}, vigil.EFORBIDDEN, 0, ""},
 			{"sensor token needs an org", as(admin), accounts.TokenRequest{Sensor: true}, vigil.EINVALID, 0, ""},
 			{"org is for sensors only", as(admin), accounts.TokenRequest{Org: "RXA"}, vigil.EINVALID, 0, ""},
 			{"command line makes a user's token", vigil.CommandLine, accounts.TokenRequest{User: orgAdmin.Email}, "", orgAdmin.ID, ""},
@@ -422,8 +426,8 @@ func TestRevokeAndListTokens(t *testing.T) {
 				}
 			})
 		}
-		if _, err := sc.svc.ListTokens(ctx, as(orgAdmin), "RXA", false); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
-			t.Errorf("org admin listing an organisation's tokens: %v, want forbidden", err)
+		if _, err := sc.svc.ListTokens(ctx, as(orgAdmin), "RXB", false); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+			t.Errorf("org admin listing another organisation's tokens: %v, want forbidden", err)
 		}
 		ts, err := sc.svc.ListTokens(ctx, as(admin), "RXA", true)
 		if err != nil || len(ts) == 0 {
@@ -433,6 +437,44 @@ func TestRevokeAndListTokens(t *testing.T) {
 			if tok.UserID != orgAdmin.ID {
 				t.Errorf("RXA's tokens include %+v", tok)
 			}
+		}
+	})
+}
+
+// TestOrgAdminManagesSensorTokens: a trust's IT lead sees their organisation's sensor
+// tokens, whoever made them (never the secret), and can revoke a leaked one, audited;
+// another organisation's admin can do neither.
+func TestOrgAdminManagesSensorTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		sc := newSector(t, s)
+		ctx := context.Background()
+		admin, orgAdmin := sc.users[vigil.RoleSectorAdmin], sc.users[vigil.RoleOrgAdmin]
+		_, zeek, err := sc.svc.CreateToken(ctx, as(admin), accounts.TokenRequest{Name: "Zeek, main site", Sensor: true, Org: "RXA"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, own, err := sc.svc.CreateToken(ctx, as(orgAdmin), accounts.TokenRequest{Name: "SIEM"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts, err := sc.svc.ListTokens(ctx, as(orgAdmin), "", false)
+		if err != nil || len(ts) != 2 || ts[0].ID != own.ID || ts[1].ID != zeek.ID || ts[1].CreatedBy != admin.Email || ts[0].CreatedBy != orgAdmin.Email {
+			t.Fatalf("the org admin's list: %+v, %v; want their own token, then the sensor's made by %s", ts, err, admin.Email)
+		}
+		if ts, err := sc.svc.ListTokens(ctx, as(sc.other), "", false); err != nil || len(ts) != 0 {
+			t.Errorf("another organisation's admin lists %+v, %v; want none", ts, err)
+		}
+		if err := sc.svc.RevokeToken(ctx, as(sc.other), zeek.ID); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			t.Errorf("another organisation's admin revokes the sensor token: %v, want not found", err)
+		}
+		if err := sc.svc.RevokeToken(ctx, as(orgAdmin), zeek.ID); err != nil {
+			t.Fatalf("the org admin revokes their sensor's token: %v", err)
+		}
+		if e := lastAudit(t, s, "token.revoke"); e.Actor != orgAdmin.Email || e.Target != "token/"+itoa(zeek.ID) {
+			t.Errorf("token.revoke entry %+v, want by %s", e, orgAdmin.Email)
+		}
+		if ts, _ := sc.svc.ListTokens(ctx, as(orgAdmin), "RXA", true); len(ts) != 2 || ts[1].RevokedAt.IsZero() {
+			t.Errorf("the org admin's list with revoked tokens: %+v, want the sensor's revoked", ts)
 		}
 	})
 }

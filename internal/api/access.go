@@ -45,6 +45,8 @@ func (acc Access) check(ctx context.Context) error {
 		return vigil.Errorf(vigil.EFORBIDDEN, "a sensor token may only push telemetry for its organisation")
 	case acc.Anonymous:
 		return nil
+	case slices.Equal(acc.Roles, []vigil.Role{vigil.RoleSensor}):
+		return vigil.Errorf(vigil.EFORBIDDEN, "your role (%s) may not do this: it needs a sensor token, which an organisation's org_admin creates for their own organisation (POST /api/v1/tokens {\"sensor\":true}) or the sector centre's administrator for any", p.Role)
 	}
 	return vigil.Errorf(vigil.EFORBIDDEN, "your role (%s) may not do this: it needs %s", p.Role, acc.roleList())
 }

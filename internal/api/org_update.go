@@ -34,7 +34,7 @@ func (a *API) orgUpdate(ctx context.Context, in *orgUpdateIn) (*orgChange, error
 	}
 	c, err := a.app.Orgs.Update(ctx, p, in.ODS, patch)
 	if err != nil {
-		return nil, err
+		return nil, fieldsProblem(err) // each refused asset, by its place in the list
 	}
 	return newOrgChange(c, p), nil
 }

@@ -32,7 +32,7 @@ func (a *API) postureRoutes() {
 	Register(a, op("set-posture-answer", http.MethodPut, "/orgs/{ods}/posture/{framework}/items/{item}", "Answer one item", "posture", e404),
 		postureWriters, a.postureAnswer)
 	upload := op("put-posture-evidence", http.MethodPut, "/orgs/{ods}/posture/{framework}/items/{item}/evidence", "Keep an item's evidence file", "posture", e404)
-	upload.MaxBodyBytes = a.app.Posture.MaxEvidenceBytes() + 1
+	upload.MaxBodyBytes = a.app.Posture.MaxEvidenceBytes() // the cap itself, as its 413 says ("20 MB")
 	Register(a, upload, postureWriters, a.evidencePut)
 	Register(a, op("get-posture-evidence", http.MethodGet, "/orgs/{ods}/posture/{framework}/items/{item}/evidence", "Download an item's evidence file", "posture", e404),
 		postureReaders, a.evidenceGet)

@@ -26,9 +26,11 @@ type Token struct {
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// RevokedAt is when it was revoked.
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	// CreatedBy is who made it, from the audit log; absent when not known.
+	CreatedBy string `json:"created_by,omitempty"`
 }
 
 func tokenOut(t vigil.Token) Token {
 	return Token{ID: t.ID, Name: t.Name, UserID: t.UserID, SensorOrg: t.SensorOrg, Hint: t.Hint, CreatedAt: t.CreatedAt,
-		LastUsedAt: timePtr(t.LastUsedAt), ExpiresAt: timePtr(t.ExpiresAt), RevokedAt: timePtr(t.RevokedAt)}
+		LastUsedAt: timePtr(t.LastUsedAt), ExpiresAt: timePtr(t.ExpiresAt), RevokedAt: timePtr(t.RevokedAt), CreatedBy: t.CreatedBy}
 }

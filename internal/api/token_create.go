@@ -10,8 +10,8 @@ import (
 type tokenCreateIn struct {
 	Body struct {
 		Name      string    `json:"name,omitempty" maxLength:"100" example:"SIEM export" doc:"What the token is for."`
-		Sensor    bool      `json:"sensor,omitempty" doc:"Make a sensor token, which may only push telemetry for org (sector_admin only)."`
-		Org       string    `json:"org,omitempty" maxLength:"20" doc:"The organisation of a sensor token."`
+		Sensor    bool      `json:"sensor,omitempty" doc:"Make a sensor token, which may only push telemetry for org: a sector_admin's for any organisation, an org_admin's for their own."`
+		Org       string    `json:"org,omitempty" maxLength:"20" doc:"The organisation of a sensor token; an org_admin may leave it out (their own)."`
 		ExpiresAt time.Time `json:"expires_at,omitzero" doc:"When the token stops working; never when absent."`
 	}
 }
@@ -24,8 +24,9 @@ type tokenCreateOut struct {
 	}
 }
 
-// tokenCreate makes an API token that acts as the calling user or, for a sector_admin,
-// a sensor token for one organisation. An API token cannot make tokens.
+// tokenCreate makes an API token that acts as the calling user, or a sensor token for
+// one organisation (a sector_admin's for any, an org_admin's for their own). An API
+// token cannot make tokens.
 func (a *API) tokenCreate(ctx context.Context, in *tokenCreateIn) (*tokenCreateOut, error) {
 	b := in.Body
 	raw, t, err := a.app.Accounts.CreateToken(ctx, principal(ctx),

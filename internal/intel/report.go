@@ -5,6 +5,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/vigil-health/vigil"
@@ -67,9 +68,34 @@ type Report struct {
 	Skipped map[string]int `json:"skipped,omitempty"`
 	// Problems holds the first examples of each problem kind.
 	Problems []Problem `json:"problems,omitempty"`
+	// Reasons counts the rejected, not matchable and unreadable values per reason, each
+	// with its first example, so a person sees what a file's 95,000 rejections are made of.
+	Reasons []ReasonCount `json:"reasons,omitempty"`
 
-	examples map[string]int
+	examples  map[string]int
+	reasonAt  map[string]int // index in Reasons by kind and reason
+	reasonsOf map[string]int // how many reasons each kind has
 }
+
+// ReasonCount counts the problems of one kind that share a reason.
+type ReasonCount struct {
+	// Kind is one of the Problem* constants.
+	Kind string `json:"kind"`
+	// Reason is the reason with the value it named replaced by "…".
+	Reason string `json:"reason"`
+	// Count is how many problems had it.
+	Count int `json:"count"`
+	// Example is the first problem seen with this reason.
+	Example Problem `json:"example"`
+}
+
+// maxReasons caps the distinct reasons a report counts per kind; later ones count under
+// otherReasons, so that a reason naming a varying part (a STIX pattern's error position)
+// cannot grow a report without bound.
+const (
+	maxReasons   = 40
+	otherReasons = "other reasons"
+)
 
 func (r *Report) init() {
 	if r.ByType == nil {
@@ -90,6 +116,82 @@ func (r *Report) init() {
 	if r.examples == nil {
 		r.examples = map[string]int{}
 	}
+	if r.reasonAt == nil {
+		r.reasonAt = make(map[string]int, len(r.Reasons))
+		r.reasonsOf = map[string]int{}
+		for i, c := range r.Reasons {
+			r.reasonAt[c.Kind+"\x00"+c.Reason] = i
+			r.reasonsOf[c.Kind]++
+		}
+	}
+}
+
+// count adds problem p to the count of its reason.
+func (r *Report) count(p Problem) { r.add(p.Kind, reasonClass(p.Value, p.Reason), p, 1) }
+
+// add adds n problems of kind with reason class to its count; example is the first such.
+func (r *Report) add(kind, class string, example Problem, n int) {
+	key := kind + "\x00" + class
+	i, ok := r.reasonAt[key]
+	if !ok && r.reasonsOf[kind] >= maxReasons {
+		class = otherReasons
+		key = kind + "\x00" + class
+		i, ok = r.reasonAt[key]
+	}
+	if !ok {
+		i = len(r.Reasons)
+		r.reasonAt[key] = i
+		r.reasonsOf[kind]++
+		r.Reasons = append(r.Reasons, ReasonCount{Kind: kind, Reason: class, Example: example})
+	}
+	r.Reasons[i].Count += n
+}
+
+// reasonClass is reason with the value it begins with or names replaced by "…", so
+// that problems alike count together ("… is a single label, not a domain name"). The
+// value may appear as given, trimmed, lower-cased or without its trailing dot, as the
+// normalisers print it. Inside the words it is only looked for when it has a dot, colon
+// or slash (an address, a network, a name), so a value "a" leaves "not a valid" alone.
+func reasonClass(value, reason string) string {
+	v := strings.TrimSpace(value)
+	lower := strings.ToLower(v)
+	for _, c := range []string{v, lower, strings.TrimSuffix(lower, ".")} {
+		if c == "" {
+			continue
+		}
+		for _, f := range []string{strconv.Quote(c), c} {
+			if rest, ok := strings.CutPrefix(reason, f); ok {
+				return "…" + endingsOut(c, rest)
+			}
+			if !strings.ContainsAny(f, ".:/") {
+				continue
+			}
+			if before, after, ok := strings.Cut(reason, " "+f+" "); ok {
+				return before + " … " + endingsOut(c, after)
+			}
+		}
+	}
+	return reason
+}
+
+// endingsOut replaces the words of rest that are an ending of value (".exe" of
+// "foo.exe", as "…: .exe is not a top-level domain" names it) with ".…", so that every
+// unknown ending counts as one reason.
+func endingsOut(value, rest string) string {
+	words := strings.Split(rest, " ")
+	for i, w := range words {
+		if len(w) > 1 && w[0] == '.' && strings.HasSuffix(value, w) {
+			words[i] = ".…"
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// ByCount returns the reasons, the most frequent first.
+func (r *Report) ByCount() []ReasonCount {
+	out := slices.Clone(r.Reasons)
+	slices.SortStableFunc(out, func(a, b ReasonCount) int { return b.Count - a.Count })
+	return out
 }
 
 func (r *Report) example(kind string, loc Location, value, reason string, max int) {
@@ -99,14 +201,16 @@ func (r *Report) example(kind string, loc Location, value, reason string, max in
 // exampleIn keeps an example of kind under its own budget, so that one flood of a kind
 // (internal addresses in a block list) does not hide another (STIX patterns).
 func (r *Report) exampleIn(budget, kind string, loc Location, value, reason string, max int) {
+	if len(value) > 200 {
+		value = value[:200] + "…"
+	}
+	p := Problem{Kind: kind, Location: loc, Value: value, Reason: reason}
+	r.count(p)
 	if r.examples[budget] >= max {
 		return
 	}
 	r.examples[budget]++
-	if len(value) > 200 {
-		value = value[:200] + "…"
-	}
-	r.Problems = append(r.Problems, Problem{Kind: kind, Location: loc, Value: value, Reason: reason})
+	r.Problems = append(r.Problems, p)
 }
 
 // WriteText prints the report for a person: counts first, then the example problems.
@@ -141,6 +245,12 @@ func (r *Report) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "skipped objects:\n")
 		for _, k := range slices.Sorted(maps.Keys(r.Skipped)) {
 			fmt.Fprintf(w, "  %-24s %d\n", k, r.Skipped[k])
+		}
+	}
+	if len(r.Reasons) > 0 {
+		fmt.Fprintf(w, "problems by reason:\n")
+		for _, c := range r.ByCount() {
+			fmt.Fprintf(w, "  %8d %s: %s\n", c.Count, c.Kind, c.Reason)
 		}
 	}
 	for _, p := range r.Problems {
@@ -200,4 +310,7 @@ func (r *Report) Merge(o *Report) {
 		r.Skipped[k] += v
 	}
 	r.Problems = append(r.Problems, o.Problems...)
+	for _, c := range o.Reasons {
+		r.add(c.Kind, c.Reason, c.Example, c.Count)
+	}
 }

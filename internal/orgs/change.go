@@ -1,7 +1,9 @@
 package orgs
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -110,15 +112,67 @@ func changesRoutes(p vigil.Principal, patch vigil.OrgPatch) bool {
 // vigil.CheckOwnable; an asset the store would refuse as malformed is refused in its words.
 func (s *Service) checkOwnable(as []vigil.Asset) error {
 	for _, a := range as {
-		n, err := store.NormalizeAsset(a)
-		if err != nil {
-			return err
-		}
-		if err := vigil.CheckOwnable(n, s.limits); err != nil {
+		if err := s.ownable(a); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// ownable refuses an asset no one organisation could own, or a malformed one.
+func (s *Service) ownable(a vigil.Asset) error {
+	n, err := store.NormalizeAsset(a)
+	if err != nil {
+		return err
+	}
+	return vigil.CheckOwnable(n, s.limits)
+}
+
+// maxAssetProblems caps the refused assets one answer lists; a list of 10,000 bad ones
+// names the first and counts the rest.
+const maxAssetProblems = 20
+
+// checkEachOwnable is checkOwnable for a list a person sent: when it holds more than one
+// asset, every refused one is named by its place (add_assets.ip_ranges[2]), so that all
+// can be fixed at once; a single asset is refused in its own words, as before.
+func (s *Service) checkEachOwnable(list string, as []vigil.Asset) error {
+	if len(as) <= 1 {
+		return s.checkOwnable(as)
+	}
+	bad := &vigil.InvalidFields{}
+	seen, more := map[vigil.AssetKind]int{}, 0
+	for _, a := range as {
+		i := seen[a.Kind]
+		seen[a.Kind]++
+		err := s.ownable(a)
+		switch {
+		case err == nil:
+		case vigil.ErrorCode(err) != vigil.EINVALID:
+			return err
+		case len(bad.Problems) < maxAssetProblems:
+			bad.Problems = append(bad.Problems, vigil.FieldProblem{Field: assetField(list, a.Kind, i), Message: vigil.ErrorMessage(err)})
+		default:
+			more++
+		}
+	}
+	if more > 0 {
+		bad.Problems = append(bad.Problems, vigil.FieldProblem{Field: cmp.Or(list, "assets"),
+			Message: fmt.Sprintf("%d more assets are refused too; fix those listed and send again to see them", more)})
+	}
+	if len(bad.Problems) == 0 {
+		return nil
+	}
+	return bad
+}
+
+// assetField names the i-th asset of kind in list as the API's body does:
+// add_assets.domains[3], or ip_ranges[0] at the top of an organisation.
+func assetField(list string, k vigil.AssetKind, i int) string {
+	name := map[vigil.AssetKind]string{vigil.AssetIPRange: "ip_ranges", vigil.AssetDomain: "domains", vigil.AssetHostname: "hostnames"}[k]
+	if list != "" {
+		name = list + "." + name
+	}
+	return fmt.Sprintf("%s[%d]", name, i)
 }
 
 func (s *Service) update(ctx context.Context, p vigil.Principal, ods string, patch vigil.OrgPatch) (Change, error) {
@@ -143,8 +197,11 @@ func (s *Service) updateIn(ctx context.Context, st *store.Store, p vigil.Princip
 	added := patch.AddAssets
 	if patch.Assets != nil {
 		added = append(slices.Clone(*patch.Assets), added...)
+		if err := s.checkEachOwnable("assets", *patch.Assets); err != nil {
+			return c, err
+		}
 	}
-	if err := s.checkOwnable(added); err != nil {
+	if err := s.checkEachOwnable("add_assets", patch.AddAssets); err != nil {
 		return c, err
 	}
 	who := store.Claimant{By: p.Email, Pending: !p.Role.Sector()}

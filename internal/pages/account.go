@@ -29,6 +29,9 @@ type accountData struct {
 	TokensOf string
 	// SectorAdmin may list an organisation's tokens and revoke any.
 	SectorAdmin bool
+	// SensorOrg is the organisation whose sensor tokens the person manages (an
+	// org_admin's own): they are listed with the person's, and the form can make one.
+	SensorOrg string
 	// TokenName is what the create-token form had, shown again when it was refused.
 	TokenName string
 }
@@ -57,6 +60,9 @@ func (p *Pages) accountFor(r *http.Request, pr vigil.Principal, org string) (acc
 		return accountData{}, err
 	}
 	d := accountData{User: u, TokensOf: org, SectorAdmin: pr.Role == vigil.RoleSectorAdmin}
+	if pr.Role == vigil.RoleOrgAdmin {
+		d.SensorOrg = pr.Org
+	}
 	if u.Org != "" {
 		if o, err := p.app.Orgs.Get(ctx, pr, u.Org); err == nil {
 			d.OrgName = o.Name

@@ -100,8 +100,8 @@ func TestAPIToken(t *testing.T) {
 	if p := s.api("GET", "/api/v1/me", secret); p.status != http.StatusUnauthorized {
 		t.Errorf("the API with the revoked token: %d, want 401", p.status)
 	}
-	if p := b.get("/account?done=token-revoked"); !p.has("The token has been revoked", "You have no API tokens") {
-		t.Errorf("account page after revoking: want the banner and no token\n%s", p.body)
+	if p := b.get("/account?done=token-revoked"); !p.has("The token has been revoked") || p.has(">SIEM export<") {
+		t.Errorf("account page after revoking: want the banner and the token gone (the trust's sensor token stays)\n%s", p.body)
 	}
 }
 
@@ -114,4 +114,41 @@ func (s *site) api(method, path, token string) page {
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	return s.anonymous().do(req)
+}
+
+// TestSensorTokensOfTheTrust: a trust's IT lead sees the trust's sensor token (never its
+// secret), makes another for a new sensor and revokes the one that leaked.
+func TestSensorTokensOfTheTrust(t *testing.T) {
+	s := demoSite(t)
+	b := s.signIn(trustAdmin)
+	account := b.get("/account")
+	if !account.has("Your tokens and your organisation's sensor tokens", "demo Zeek sensor, main site", "Sensor for R9A", `value="sensor"`) {
+		t.Fatalf("the IT lead's account page: want the demo's sensor token and the form to make one\n%s", account.body)
+	}
+	p := b.post("/account/tokens", url.Values{"token-name": {"Zeek, day unit"}, "token-expires": {"365"}, "token-kind": {"sensor"}})
+	m := regexp.MustCompile(`value="(vgl_[A-Za-z0-9_-]+)"`).FindStringSubmatch(p.body)
+	if p.status != http.StatusCreated || m == nil || !p.has("Your new sensor token", "POST /api/v1/telemetry") {
+		t.Fatalf("create a sensor token: %d\n%s", p.status, p.body)
+	}
+	if me := s.api("GET", "/api/v1/me", m[1]); me.status != http.StatusForbidden {
+		t.Errorf("the sensor token reading the API: %d, want 403 (it may only push telemetry)", me.status)
+	}
+	account = b.get("/account")
+	if !account.has("Zeek, day unit", "by "+trustAdmin) || strings.Contains(account.body, m[1]) {
+		t.Errorf("the account page: want the new sensor token, made by the IT lead, without its secret\n%s", account.body)
+	}
+	revoke := regexp.MustCompile(`action="(/account/tokens/\d+/revoke)"`).FindStringSubmatch(account.body) // newest first
+	if p := s.signIn(careManager).post(revoke[1], nil); p.status != http.StatusNotFound {
+		t.Errorf("another organisation's manager revoking it: %d, want 404", p.status)
+	}
+	if p := b.post(revoke[1], nil); p.status != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", p.status)
+	}
+	if p := s.api("POST", "/api/v1/telemetry", m[1]); p.status != http.StatusUnauthorized {
+		t.Errorf("the revoked sensor token pushing: %d, want 401", p.status)
+	}
+	if p := s.signIn("ward.manager@northbrook-hospitals.example").post("/account/tokens", url.Values{"token-name": {"x"}, "token-expires": {"30"}, "token-kind": {"sensor"}}); p.status != http.StatusForbidden ||
+		!p.has("ask your organisation") {
+		t.Errorf("a trust's member making a sensor token: %d, want 403 saying whom to ask\n%s", p.status, p.body)
+	}
 }

@@ -20,7 +20,8 @@ type tokenCreatedData struct {
 	Token  vigil.Token
 }
 
-// tokenCreate makes an API token that acts as the person and shows it once. The page
+// tokenCreate makes an API token that acts as the person, or a sensor token for an
+// org_admin's organisation, and shows it once. The page
 // is the answer to the form itself, not a redirect, so that the token is in no address
 // and no history entry; pages are never cached (Cache-Control: no-store).
 func (p *Pages) tokenCreate(w http.ResponseWriter, r *http.Request) {
@@ -44,7 +45,7 @@ func (p *Pages) tokenCreate(w http.ResponseWriter, r *http.Request) {
 		p.renderAccount(w, r, pr, http.StatusUnprocessableEntity, errs, name)
 		return
 	}
-	req := accounts.TokenRequest{Name: name}
+	req := accounts.TokenRequest{Name: name, Sensor: r.PostFormValue("token-kind") == "sensor"}
 	if life > 0 {
 		req.ExpiresAt = time.Now().Add(life)
 	}
@@ -57,12 +58,16 @@ func (p *Pages) tokenCreate(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	p.render(w, r, http.StatusCreated, "token_created.html", &view{Title: "Your new API token",
+	title := "Your new API token"
+	if t.SensorOrg != "" {
+		title = "Your new sensor token"
+	}
+	p.render(w, r, http.StatusCreated, "token_created.html", &view{Title: title,
 		Data: tokenCreatedData{Secret: secret, Token: t}})
 }
 
-// tokenRevoke revokes one of the person's tokens (any, for a sector admin); another
-// person's token is not found.
+// tokenRevoke revokes one of the person's tokens, one of an org_admin's organisation's
+// sensor tokens, or any for a sector admin; another person's token is not found.
 func (p *Pages) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 	pr, id, err := principalAndID(r, "token")
 	if err != nil {

@@ -23,12 +23,29 @@ func (p *Pages) alertRoutes() []route {
 type orgHomeData struct {
 	Open, Working []vigil.Alert
 	Now           time.Time
+	// LSO says the organisation is a Local Support Organisation: it answers help
+	// requests rather than asking them, and Help holds those waiting for its answer.
+	LSO  bool
+	Help []vigil.SupportRequest
 }
 
 // orgHome answers "what do I need to do?": open alerts first, most urgent first, then
-// those being dealt with.
+// those being dealt with; for a Local Support Organisation, also the help requests
+// waiting for its answer, its main job.
 func (p *Pages) orgHome(w http.ResponseWriter, r *http.Request, pr vigil.Principal) {
 	ctx := r.Context()
+	d := orgHomeData{Now: time.Now()}
+	o, err := p.app.Orgs.Get(ctx, pr, pr.Org)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	if d.LSO = o.Kind == vigil.OrgLSO; d.LSO {
+		if d.Help, err = p.app.Support.List(ctx, pr, vigil.SupportFilter{Status: vigil.SupportOpen}); err != nil {
+			p.fail(w, r, err)
+			return
+		}
+	}
 	open, _, err := p.app.Alerts.List(ctx, pr, vigil.AlertFilter{Org: pr.Org, Status: vigil.AlertOpen, Limit: 50})
 	if err != nil {
 		p.fail(w, r, err)
@@ -40,8 +57,8 @@ func (p *Pages) orgHome(w http.ResponseWriter, r *http.Request, pr vigil.Princip
 		return
 	}
 	mostUrgentFirst(open)
-	p.render(w, r, http.StatusOK, "home_org.html", &view{Title: "What you need to do",
-		Data: orgHomeData{Open: open, Working: working, Now: time.Now()}})
+	d.Open, d.Working = open, working
+	p.render(w, r, http.StatusOK, "home_org.html", &view{Title: "What you need to do", Data: d})
 }
 
 // alertListData is a page of alerts with the filters that chose it.

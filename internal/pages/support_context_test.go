@@ -37,3 +37,18 @@ func TestAskForHelpWithAnAlert(t *testing.T) {
 		t.Errorf("another organisation's admin is offered help with the care home's alert")
 	}
 }
+
+// TestLSOHomeShowsHelpWaiting gives a Local Support Organisation's home page its main
+// job, the help requests waiting for its answer, and does not offer it to ask itself;
+// a provider's home still offers asking.
+func TestLSOHomeShowsHelpWaiting(t *testing.T) {
+	s := demoSite(t)
+	home := s.signIn(lsoHelper).get("/")
+	if !home.has("Help requests waiting for your answer (1)", "Do we need cyber insurance?", "Help requests from the providers you support") ||
+		home.has("Nothing needs your action") || home.has("Ask your Local Support Organisation") {
+		t.Errorf("the LSO's home: want its waiting request, no offer to ask itself\n%s", home.body)
+	}
+	if home := s.signIn(careManager).get("/"); !home.has("Ask your Local Support Organisation for help") || home.has("waiting for your answer") {
+		t.Errorf("a care home's home: want the offer to ask, no LSO queue\n%s", home.body)
+	}
+}

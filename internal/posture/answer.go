@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/posture/frameworks"
@@ -43,6 +44,9 @@ func (s *Service) SetAnswer(ctx context.Context, p vigil.Principal, in Answer) (
 	a.Org, a.UpdatedBy = code, p.Email
 	var out Assessment
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
+		if err := s.checkReviewDate(ctx, tx, a); err != nil {
+			return err
+		}
 		if err := tx.SetPostureAnswer(ctx, a); err != nil {
 			return err
 		}
@@ -84,6 +88,29 @@ func checkAnswer(f frameworks.Framework, in Answer) (vigil.PostureAnswer, error)
 		return a, fieldErr("review_date", err)
 	}
 	return a, nil
+}
+
+// checkReviewDate refuses a review date before today: a review date says when the item
+// is looked at next, and one already passed (1999-01-01, a slip of the year) would only
+// send its reminder at once. The date the answer already holds stays allowed, so that
+// an overdue item can still be saved with its other fields while its review is arranged.
+// Today is the UTC day, which is never after the day in the UK.
+func (s *Service) checkReviewDate(ctx context.Context, tx *store.Store, a vigil.PostureAnswer) error {
+	today := s.now().UTC().Truncate(24 * time.Hour)
+	if a.ReviewDate.IsZero() || !a.ReviewDate.Before(today) {
+		return nil
+	}
+	held, err := tx.PostureAnswers(ctx, a.Org, a.Framework)
+	if err != nil {
+		return err
+	}
+	for _, h := range held {
+		if h.Item == a.Item && h.ReviewDate.Equal(a.ReviewDate) {
+			return nil
+		}
+	}
+	return fieldErr("review_date", vigil.Errorf(vigil.EINVALID, "the review date %s has passed: give the date of the next review, today (%s) or later",
+		a.ReviewDate.Format(time.DateOnly), today.Format(time.DateOnly)))
 }
 
 func gradeList(sc vigil.Scale) string {
@@ -132,10 +159,11 @@ func (s *Service) AttachEvidence(ctx context.Context, p vigil.Principal, ods, fw
 	ef := vigil.EvidenceFile{Name: vigil.EvidenceName(name), ContentType: kind, Size: int64(len(data)),
 		SHA256: hex.EncodeToString(sum[:]), UploadedBy: p.Email}
 	err = s.store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.SetEvidenceFile(ctx, code, f.ID, it.ID, ef, data); err != nil {
+		var err error
+		if ef, err = tx.SetEvidenceFile(ctx, code, f.ID, it.ID, ef, data); err != nil {
 			return err
 		}
-		_, err := tx.Audit(ctx, p.Email, "posture.evidence", answerTarget(vigil.PostureAnswer{Org: code, Framework: f.ID, Item: it.ID}),
+		_, err = tx.Audit(ctx, p.Email, "posture.evidence", answerTarget(vigil.PostureAnswer{Org: code, Framework: f.ID, Item: it.ID}),
 			map[string]any{"name": ef.Name, "content_type": kind, "size": ef.Size, "sha256": ef.SHA256})
 		return err
 	})

@@ -135,6 +135,8 @@ func TestRefusesBadInput(t *testing.T) {
 		{Answer{Framework: "checklist", Item: "dspt", Grade: "achieved"}, vigil.EINVALID, "grade"},
 		{Answer{Framework: "checklist", Item: "dspt", Grade: vigil.GradeNotApplicable}, vigil.EINVALID, "grade"},
 		{Answer{Framework: "dspt", Item: "3.1.2", Grade: vigil.GradeNotApplicable, ReviewDate: "31/12/2026"}, vigil.EINVALID, "review_date"},
+		{Answer{Framework: "checklist", Item: "insurance", Grade: vigil.GradeInProgress, ReviewDate: "1999-01-01"}, vigil.EINVALID, "review_date"},
+		{Answer{Framework: "checklist", Item: "insurance", Grade: vigil.GradeInProgress, ReviewDate: "2026-12-05"}, vigil.EINVALID, "review_date"},
 		{Answer{Framework: "checklist", Item: "dspt", Grade: vigil.GradeDone, Owner: "a\x00b"}, vigil.EINVALID, "owner"},
 	} {
 		_, err := svc.SetAnswer(ctx, manager, tc.in)
@@ -173,7 +175,9 @@ func TestRefusesBadInput(t *testing.T) {
 func TestRemindersOncePerReviewDate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
-		svc := setup(t, s)
+		setup(t, s)
+		clock := now.AddDate(0, 0, -7) // the dates are set a week before, when they were ahead
+		svc := New(Deps{Store: s, Now: func() time.Time { return clock }})
 		if _, err := svc.SetAnswer(ctx, manager, Answer{Framework: "checklist", Item: "insurance", Grade: vigil.GradeInProgress,
 			Owner: "Owner", ReviewDate: "2026-12-05"}); err != nil {
 			t.Fatal(err)
@@ -181,6 +185,12 @@ func TestRemindersOncePerReviewDate(t *testing.T) {
 		if _, err := svc.SetAnswer(ctx, manager, Answer{Framework: "checklist", Item: "dspt", Grade: vigil.GradeInProgress,
 			Owner: "Owner", ReviewDate: "2026-12-06"}); err != nil {
 			t.Fatal(err)
+		}
+		clock = now
+		// Saved again, overdue, with its date unchanged: allowed while the review is arranged.
+		if _, err := svc.SetAnswer(ctx, manager, Answer{Framework: "checklist", Item: "insurance", Grade: vigil.GradeInProgress,
+			Owner: "Owner", Evidence: "Broker called back", ReviewDate: "2026-12-05"}); err != nil {
+			t.Fatalf("re-saving an overdue answer with its date: %v", err)
 		}
 		for pass, want := range []int{1, 0} {
 			n, err := svc.RemindDue(ctx)

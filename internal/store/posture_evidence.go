@@ -5,14 +5,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/vigil-health/vigil"
 )
 
-// SetEvidenceFile keeps data as the evidence file of an item, replacing any earlier one;
-// an item not answered yet gets an empty answer to hold it.
-func (s *Store) SetEvidenceFile(ctx context.Context, org, framework, item string, f vigil.EvidenceFile, data []byte) error {
-	f.UploadedAt = s.now()
+// SetEvidenceFile keeps data as the evidence file of an item, replacing any earlier one,
+// and returns f as stored (with its upload time); an item not answered yet gets an empty
+// answer to hold it.
+func (s *Store) SetEvidenceFile(ctx context.Context, org, framework, item string, f vigil.EvidenceFile, data []byte) (vigil.EvidenceFile, error) {
+	f.UploadedAt = s.now().UTC().Truncate(time.Microsecond) // as dbTime stores it
 	_, err := s.wdb().exec(ctx, `INSERT INTO posture_answers (org, framework, item, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (org, framework, item) DO NOTHING`, org, framework, item, f.UploadedBy, dbTime(f.UploadedAt))
 	if err == nil {
@@ -24,12 +26,12 @@ func (s *Store) SetEvidenceFile(ctx context.Context, org, framework, item string
 			org, framework, item, f.Name, f.ContentType, f.Size, f.SHA256, data, f.UploadedBy, dbTime(f.UploadedAt))
 	}
 	if isForeignKeyViolation(err) {
-		return vigil.OrgNotFound(org)
+		return f, vigil.OrgNotFound(org)
 	}
 	if err != nil {
-		return fmt.Errorf("set evidence file: %w", err)
+		return f, fmt.Errorf("set evidence file: %w", err)
 	}
-	return nil
+	return f, nil
 }
 
 // EvidenceFile returns an item's evidence file and its bytes.

@@ -179,6 +179,7 @@ func (s *Store) ListTokens(ctx context.Context, f vigil.TokenFilter) ([]vigil.To
 		org := strings.ToUpper(strings.TrimSpace(f.Org))
 		w.add(true, "(org = ? OR user_id IN (SELECT id FROM users WHERE org = ?))", org, org)
 	}
+	w.add(f.SensorsOf != "", "org = ?", strings.ToUpper(strings.TrimSpace(f.SensorsOf)))
 	w.add(!f.IncludeRevoked, "revoked_at IS NULL")
 	rows, err := s.rdb().query(ctx, `SELECT `+tokenColumns+` FROM api_tokens`+w.String()+` ORDER BY id DESC`, w.args...)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/inventory"
 	"github.com/vigil-health/vigil/internal/jsonpos"
 )
 
@@ -159,7 +160,8 @@ func (d *Document) openVEXPURL(base vigil.VEXStatement, at string, p ovProduct, 
 	}
 	base.Location = at
 	if purl == "" {
-		d.problem(at, line, "product %q has no package URL: vigil matches products by purl (CPEs and hashes are not read)", cmp.Or(p.ID, "without @id"))
+		d.problem(at, line, "product %q has no package URL: vigil matches products by purl (CPEs and hashes are not read); name it as pkg:generic/<name>@<version>%s",
+			cmp.Or(p.ID, "without @id"), suggestPURL(p.ID))
 		return
 	}
 	s, err := withPURL(base, purl)
@@ -209,4 +211,25 @@ func nothingUsable(d Document) error {
 		return fmt.Errorf("no usable statement (%d problems; the first: %s)", len(d.Problems), d.Problems[0])
 	}
 	return nil
+}
+
+// suggestPURL is the pkg:generic package URL a product named id (a name, or a CPE 2.3)
+// could have, for the problem that asks for one: " (here pkg:generic/CarePlan%20Mobile@<version>)",
+// or from a CPE with its version " (e.g. pkg:generic/careplan@4.2)"; "" without an id.
+func suggestPURL(id string) string {
+	name, version := strings.TrimSpace(id), ""
+	if f := strings.Split(name, ":"); len(f) >= 6 && f[0] == "cpe" && f[1] == "2.3" {
+		name = f[4]
+		if f[5] != "*" && f[5] != "-" {
+			version = f[5]
+		}
+	}
+	if name == "" || name == "*" {
+		return ""
+	}
+	p := inventory.PURL{Type: "generic", Name: name, Version: version}.String()
+	if version == "" {
+		return " (here " + p + "@<version>)"
+	}
+	return " (e.g. " + p + ")"
 }

@@ -60,6 +60,20 @@ func TestParseGolden(t *testing.T) {
 	}
 }
 
+// TestSuggestPURL: a product without a package URL is told the one it could have.
+func TestSuggestPURL(t *testing.T) {
+	for _, tt := range []struct{ id, want string }{
+		{"CarePlan Mobile", " (here pkg:generic/CarePlan%20Mobile@<version>)"},
+		{"cpe:2.3:a:example:careplan:4.2:*:*:*:*:*:*:*", " (e.g. pkg:generic/careplan@4.2)"},
+		{"cpe:2.3:a:example:careplan:*:*:*:*:*:*:*:*", " (here pkg:generic/careplan@<version>)"},
+		{"", ""},
+	} {
+		if got := suggestPURL(tt.id); got != tt.want {
+			t.Errorf("suggestPURL(%q) = %q, want %q", tt.id, got, tt.want)
+		}
+	}
+}
+
 // TestParseProblems checks each unusable statement is named by position and line with a
 // reason the author can act on, and the rest of the document is kept.
 func TestParseProblems(t *testing.T) {
@@ -70,7 +84,7 @@ func TestParseProblems(t *testing.T) {
 	}{
 		{"careplan.openvex.json", "statements[3].products[0]", 42, `status "unaffected": use not_affected, affected, fixed or under_investigation`},
 		{"careplan.openvex.json", "statements[4].products[0]", 47, "needs a justification or an impact statement"},
-		{"careplan.openvex.json", "statements[5].products[0]", 52, "has no package URL"},
+		{"careplan.openvex.json", "statements[5].products[0]", 52, "has no package URL: vigil matches products by purl (CPEs and hashes are not read); name it as pkg:generic/<name>@<version> (e.g. pkg:generic/careplan@4.2)"},
 		{"careplan.cdx.json", "vulnerabilities[4]", 57, "CVE-2021-44832 has no analysis.state"},
 		{"careplan.cdx.json", "vulnerabilities[5].affects[0]", 61, `ref "no-such-ref" names no component`},
 		{"careplan.cdx.json", "vulnerabilities[6]", 66, `"because_we_say_so" is not one of CycloneDX's`},

@@ -95,6 +95,9 @@ var coreMatrix = []matrixRow{
 	}, statuses{created, created, created, created, created, forbid, unauth}},
 	{"POST /tokens", "own", func(*fixture, string) (string, any) {
 		return "/tokens", map[string]any{"sensor": true, "org": ownOrg}
+	}, statuses{created, forbid, created, forbid, forbid, forbid, unauth}},
+	{"POST /tokens", "other", func(*fixture, string) (string, any) {
+		return "/tokens", map[string]any{"sensor": true, "org": otherOrg}
 	}, statuses{created, forbid, forbid, forbid, forbid, forbid, unauth}},
 	{"GET /tokens", "", at("/tokens"), statuses{ok, ok, ok, ok, ok, forbid, unauth}},
 	{"DELETE /tokens/{id}", "own", func(f *fixture, role string) (string, any) {
@@ -104,6 +107,13 @@ var coreMatrix = []matrixRow{
 		_, id := f.token(role)
 		return fmt.Sprintf("/tokens/%d", id), nil
 	}, statuses{noBody, noBody, noBody, noBody, noBody, forbid, unauth}},
+	{"DELETE /tokens/{id}", "own sensor", func(f *fixture, _ string) (string, any) {
+		_, t, err := f.store.CreateToken(context.Background(), vigil.NewToken{SensorOrg: ownOrg, Name: f.unique("sensor")})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		return fmt.Sprintf("/tokens/%d", t.ID), nil
+	}, statuses{noBody, notFound, noBody, notFound, notFound, forbid, unauth}},
 	{"DELETE /tokens/{id}", "other", func(f *fixture, _ string) (string, any) {
 		_, id := f.token("other_admin")
 		return fmt.Sprintf("/tokens/%d", id), nil

@@ -193,7 +193,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		if r.ContentLength > limit {
 			api.WriteError(w, r, s.log, &huma.ErrorModel{Status: http.StatusRequestEntityTooLarge,
 				Title:  http.StatusText(http.StatusRequestEntityTooLarge),
-				Detail: fmt.Sprintf("the request body is larger than the %d bytes this endpoint accepts", limit)})
+				Detail: fmt.Sprintf("the request body is larger than the %s this endpoint accepts", vigil.SizeWords(limit))})
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {

@@ -160,6 +160,18 @@ func TestOrgLifecycle(t *testing.T) {
 				r.problem(t)
 			})
 		}
+		// Four bad assets among good ones: each is named by its place, none is kept.
+		r = f.do("PATCH", "/api/v1/orgs/RXA", `{"add_assets": {"ip_ranges": ["192.0.2.0/24", "0.0.0.0/0", "10.0.0.0/8"], "domains": ["fine.example", "co.uk", "gmail.com", "not a domain"]}}`,
+			f.as("sector_admin"))
+		p := r.problem(t)
+		var where []string
+		for _, e := range p.Errors {
+			where = append(where, e.Location)
+		}
+		want := []string{"body.add_assets.ip_ranges[1]", "body.add_assets.ip_ranges[2]", "body.add_assets.domains[1]", "body.add_assets.domains[2]", "body.add_assets.domains[3]"}
+		if r.status != http.StatusUnprocessableEntity || !slices.Equal(where, want) {
+			t.Errorf("bad assets: %d, errors at %v, want each at %v: %s", r.status, where, want, r.body)
+		}
 		audit := f.auditActions(t)
 		if audit["org.create"] != 1 || audit["org.update"] != 2 {
 			t.Errorf("audit %v, want 1 org.create and 2 org.update", audit)

@@ -39,6 +39,7 @@ func TestPostureAndSupportThroughTheAPI(t *testing.T) {
 			want string
 		}{
 			{map[string]string{"grade": "done", "review_date": "31/01/2027"}, "YYYY-MM-DD"},
+			{map[string]string{"grade": "done", "review_date": "1999-01-01"}, "the review date 1999-01-01 has passed"},
 			{map[string]string{"grade": "not_applicable"}, "cannot be not applicable"},
 			{map[string]string{"grade": "achieved"}, "is not one of not_done"},
 		} {
@@ -49,8 +50,13 @@ func TestPostureAndSupportThroughTheAPI(t *testing.T) {
 		}
 
 		ev := "/api/v1/orgs/" + ownOrg + "/posture/checklist/items/insurance/evidence"
-		if r := f.do("PUT", ev+"?name=../policy.pdf", "%PDF-1.7 policy", admin); r.status != http.StatusOK {
-			t.Fatalf("upload: %d %s", r.status, r.body)
+		up := f.do("PUT", ev+"?name=../policy.pdf", "%PDF-1.7 policy", admin)
+		if up.status != http.StatusOK {
+			t.Fatalf("upload: %d %s", up.status, up.body)
+		}
+		var kept vigil.EvidenceFile
+		if up.decode(t, &kept); time.Since(kept.UploadedAt) > time.Hour || time.Since(kept.UploadedAt) < 0 {
+			t.Errorf("the upload's answer says it was uploaded at %v, want now: %s", kept.UploadedAt, up.body)
 		}
 		dl := f.do("GET", ev, nil, admin)
 		if dl.status != http.StatusOK || string(dl.body) != "%PDF-1.7 policy" || dl.header.Get("Content-Type") != "application/octet-stream" ||
@@ -60,8 +66,9 @@ func TestPostureAndSupportThroughTheAPI(t *testing.T) {
 		if r := f.do("PUT", ev, "MZ\x90 an executable\x00", admin); r.status != http.StatusUnprocessableEntity && r.status != http.StatusBadRequest {
 			t.Errorf("an executable: %d %s", r.status, r.body)
 		}
-		if r := f.do("PUT", ev, strings.Repeat("a", vigil.DefaultMaxEvidenceBytes+1), admin); r.status != http.StatusRequestEntityTooLarge {
-			t.Errorf("an oversized file: %d", r.status)
+		if r := f.do("PUT", ev, strings.Repeat("a", vigil.DefaultMaxEvidenceBytes+1), admin); r.status != http.StatusRequestEntityTooLarge ||
+			!strings.Contains(r.problem(t).Detail, "larger than the 20 MB this endpoint accepts") {
+			t.Errorf("an oversized file: %d %s, want 413 saying 20 MB", r.status, r.body)
 		}
 		// Over the server's general 1 MiB body cap, under the evidence cap: the route's
 		// own limit applies although its path holds wildcards.

@@ -30,7 +30,8 @@ func TestTokens(t *testing.T) {
 		{"user token without a name", "supplier", map[string]any{}, http.StatusCreated, ""},
 		{"sensor token", "sector_admin", map[string]any{"sensor": true, "org": "rxa"}, http.StatusCreated, ownOrg},
 		{"sensor token by an analyst", "sector_analyst", map[string]any{"sensor": true, "org": "RXA"}, http.StatusForbidden, ""},
-		{"sensor token by an org_admin", "org_admin", map[string]any{"sensor": true, "org": "RXA"}, http.StatusForbidden, ""},
+		{"sensor token by an org_admin, for their organisation", "org_admin", map[string]any{"sensor": true}, http.StatusCreated, ownOrg},
+		{"sensor token by an org_admin, for another", "org_admin", map[string]any{"sensor": true, "org": "RXB"}, http.StatusForbidden, ""},
 		{"sensor token without an organisation", "sector_admin", map[string]any{"sensor": true}, http.StatusUnprocessableEntity, ""},
 		{"sensor token for no organisation", "sector_admin", map[string]any{"sensor": true, "org": "RZZ"}, http.StatusUnprocessableEntity, ""},
 		{"user token with an organisation", "org_admin", map[string]any{"org": "RXA"}, http.StatusUnprocessableEntity, ""},
@@ -75,8 +76,32 @@ func TestTokens(t *testing.T) {
 	if len(sensors.Items) < 2 {
 		t.Errorf("RXA's tokens as a sector_admin: %+v", sensors.Items)
 	}
-	if r := f.do("GET", "/api/v1/tokens?org=RXA", nil, f.as("org_admin")); r.status != http.StatusForbidden {
-		t.Errorf("an org_admin listing by organisation: %d, want 403", r.status)
+	if r := f.do("GET", "/api/v1/tokens?org=RXB", nil, f.as("org_admin")); r.status != http.StatusForbidden {
+		t.Errorf("an org_admin listing another organisation: %d, want 403", r.status)
+	}
+	// The trust's IT lead sees its sensors' tokens, who made them and never the secret,
+	// and may revoke one; pushing telemetry with a person's session says how to get one.
+	zeek := f.do("POST", "/api/v1/tokens", map[string]any{"sensor": true, "org": "RXA", "name": "Zeek, main site"}, f.as("sector_admin"))
+	var sensor tokenJSON
+	zeek.decode(t, &sensor)
+	var mine pageJSON[struct {
+		tokenJSON
+		CreatedBy string `json:"created_by"`
+	}]
+	r = f.do("GET", "/api/v1/tokens", nil, f.as("org_admin"))
+	r.decode(t, &mine)
+	found := false
+	for _, it := range mine.Items {
+		found = found || it.ID == sensor.ID && it.CreatedBy == f.users["sector_admin"].Email && it.Token == ""
+	}
+	if !found || strings.Contains(string(r.body), sensor.Token) {
+		t.Errorf("the org_admin's list: want the sensor token %d made by the sector admin, without its secret: %s", sensor.ID, r.body)
+	}
+	if r := f.do("DELETE", fmt.Sprintf("/api/v1/tokens/%d", sensor.ID), nil, f.as("org_admin")); r.status != http.StatusNoContent {
+		t.Errorf("the org_admin revokes their sensor's token: %d %s", r.status, r.body)
+	}
+	if r := f.do("POST", "/api/v1/telemetry", nil, f.as("org_admin")); r.status != http.StatusForbidden || !strings.Contains(r.problem(t).Detail, "org_admin creates for their own organisation") {
+		t.Errorf("an org_admin pushing telemetry: %d %s, want 403 saying who makes sensor tokens", r.status, r.body)
 	}
 
 	// Revoking: another user's token is not found; one's own goes.
@@ -93,8 +118,8 @@ func TestTokens(t *testing.T) {
 	if r := f.do("DELETE", del, nil, f.as("org_admin")); r.status != http.StatusNoContent {
 		t.Errorf("revoking twice: %d, want 204", r.status)
 	}
-	if audit := f.auditActions(t); audit["token.create"] != 4 || audit["token.revoke"] != 1 {
-		t.Errorf("audit %v, want 4 token.create and 1 token.revoke", audit)
+	if audit := f.auditActions(t); audit["token.create"] != 6 || audit["token.revoke"] != 2 {
+		t.Errorf("audit %v, want 6 token.create (four in the table, the list's, Zeek's) and 2 token.revoke (Zeek's, the list's once)", audit)
 	}
 }
 
