@@ -1,8 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -31,32 +34,112 @@ type IndicatorReceipts []IndicatorReceipt
 // IndicatorReceipts tallies every claim the store holds (see IndicatorReceipt). It reads
 // all of them, once: the sector report keeps the tally until the intelligence changes
 // (Versions.Intel), instead of counting distinct indicators over the claims of every
-// period asked for.
+// period asked for. The claims come in the primary key's order, an indicator's together,
+// and are paired here: in SQL a window over them (lag) sorted every claim again and cost
+// three times as much.
 func (s *Store) IndicatorReceipts(ctx context.Context) (IndicatorReceipts, error) {
 	day := `substr(src.added_at, 1, 10)`
 	if s.isPG() {
 		day = `to_char(src.added_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
 	}
-	// The window is over the claims alone, which the primary key already orders by
-	// indicator; the join to the indicators' type comes after, one lookup a claim.
-	rows, err := s.rdb().query(ctx, `SELECT i.type, c.day, COALESCE(c.prev, ''), count(*) FROM
-		(SELECT src.indicator_id, `+day+` AS day,
-		 lag(`+day+`) OVER (PARTITION BY src.indicator_id ORDER BY src.added_at) AS prev
-		 FROM indicator_sources src) AS c
-		JOIN indicators i ON i.id = c.indicator_id GROUP BY i.type, c.day, c.prev`)
-	return collect(rows, err, "tally indicators received", func(rows *sql.Rows) (r IndicatorReceipt, err error) {
-		var day, prev string
-		if err := rows.Scan(&r.Type, &day, &prev, &r.Count); err != nil {
-			return r, err
+	rows, err := s.rdb().query(ctx, `SELECT src.indicator_id, i.type, `+day+` FROM indicator_sources src
+		JOIN indicators i ON i.id = src.indicator_id ORDER BY src.indicator_id`)
+	if err != nil {
+		return nil, fmt.Errorf("tally indicators received: %w", err)
+	}
+	defer rows.Close()
+	var t receiptTally
+	for rows.Next() {
+		var id int64
+		var typ, day sql.RawBytes
+		if err := rows.Scan(&id, &typ, &day); err != nil {
+			return nil, fmt.Errorf("tally indicators received: %w", err)
 		}
-		if r.Day, err = time.Parse(time.DateOnly, day); err != nil {
-			return r, err
+		if err := t.add(id, typ, day); err != nil {
+			return nil, fmt.Errorf("tally indicators received: %w", err)
 		}
-		if prev != "" {
-			r.Prev, err = time.Parse(time.DateOnly, prev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("tally indicators received: %w", err)
+	}
+	return t.receipts()
+}
+
+// dayKey is a UTC day as the database writes it, YYYY-MM-DD; zero for none.
+type dayKey [len(time.DateOnly)]byte
+
+// receiptKey is one row of the tally.
+type receiptKey struct {
+	typ       string
+	day, prev dayKey
+}
+
+// receiptTally pairs the claims of one indicator at a time, in the order of their days.
+type receiptTally struct {
+	counts map[receiptKey]int
+	types  map[string]string // each type's name once, not once a claim
+	id     int64             // the indicator whose claims are in days
+	typ    string
+	days   []dayKey
+}
+
+// add takes the claim of indicator id, of type typ, received on day.
+func (t *receiptTally) add(id int64, typ, day []byte) error {
+	if len(day) != len(dayKey{}) {
+		return fmt.Errorf("indicator %d: received on %q, not a day", id, day)
+	}
+	if t.counts == nil || id != t.id {
+		t.flush()
+		t.id, t.typ = id, t.typeName(typ)
+	}
+	t.days = append(t.days, dayKey(day))
+	return nil
+}
+
+func (t *receiptTally) typeName(typ []byte) string {
+	if name, ok := t.types[string(typ)]; ok {
+		return name
+	}
+	if t.types == nil {
+		t.types = map[string]string{}
+	}
+	name := string(typ)
+	t.types[name] = name
+	return name
+}
+
+// flush counts the claims of the indicator held, each with the day of the one before.
+func (t *receiptTally) flush() {
+	if t.counts == nil {
+		t.counts = map[receiptKey]int{}
+	}
+	slices.SortFunc(t.days, func(a, b dayKey) int { return bytes.Compare(a[:], b[:]) })
+	prev := dayKey{}
+	for _, d := range t.days {
+		t.counts[receiptKey{t.typ, d, prev}]++
+		prev = d
+	}
+	t.days = t.days[:0]
+}
+
+// receipts is the tally, once every claim is added.
+func (t *receiptTally) receipts() (IndicatorReceipts, error) {
+	t.flush()
+	out := make(IndicatorReceipts, 0, len(t.counts))
+	for k, n := range t.counts {
+		r := IndicatorReceipt{Type: vigil.IndicatorType(k.typ), Count: n}
+		var err error
+		if r.Day, err = time.Parse(time.DateOnly, string(k.day[:])); err != nil {
+			return nil, fmt.Errorf("tally indicators received: %w", err)
 		}
-		return r, err
-	})
+		if k.prev != (dayKey{}) {
+			if r.Prev, err = time.Parse(time.DateOnly, string(k.prev[:])); err != nil {
+				return nil, fmt.Errorf("tally indicators received: %w", err)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // Received counts, by type, the indicators received from a source on the UTC days from
