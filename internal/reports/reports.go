@@ -80,6 +80,7 @@ func (s *Service) Sector(ctx context.Context, p vigil.Principal, first, last tim
 // build reads the report for per from the store, section by section.
 func (s *Service) build(ctx context.Context, per Period) (Report, error) {
 	r := Report{Period: per, Generated: s.now().UTC().Truncate(time.Second)}
+	ctx = withBuildMemo(ctx)
 	for _, src := range s.sources {
 		sec, err := src.Section(ctx, s.store, per)
 		if err != nil {

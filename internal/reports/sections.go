@@ -16,7 +16,7 @@ func alertsSection(ctx context.Context, st *store.Store, per Period) (Section, e
 	if err != nil {
 		return Section{}, err
 	}
-	registered, err := st.OrgsRegistered(ctx, per.End())
+	registered, err := orgsRegistered(ctx, st, per)
 	if err != nil {
 		return Section{}, err
 	}
@@ -57,7 +57,7 @@ func reachSection(ctx context.Context, st *store.Store, per Period) (Section, er
 	if err != nil {
 		return Section{}, err
 	}
-	registered, err := st.OrgsRegistered(ctx, per.End())
+	registered, err := orgsRegistered(ctx, st, per)
 	if err != nil {
 		return Section{}, err
 	}
