@@ -5,6 +5,12 @@
 //
 // A report is a list of sections, each built by one [SectionSource] from the store for
 // the period, including the vulnerability alerts shared.
+//
+// Concurrency: a Service is shared by every request. Requests for a period whose report
+// is being built wait for that build (flights) and get copies of its sections; the feeds
+// section keeps the store's tally of indicators received behind a mutex, replaced by a
+// tally read at a later change of the intelligence (store.Versions.Intel), never updated
+// in place, so a report reads it without holding the lock.
 package reports
 
 import (
