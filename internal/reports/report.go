@@ -90,11 +90,13 @@ func (f SectionFunc) Section(ctx context.Context, st *store.Store, per Period) (
 
 var _ SectionSource = SectionFunc(nil)
 
-// Sources are the report's sections in the order it shows them.
+// Sources are the report's sections in the order it shows them. Some keep what they
+// read between reports (the feeds section its tally of the indicators received), so a
+// Service takes a list of its own.
 func Sources() []SectionSource {
 	return []SectionSource{
 		SectionFunc(alertsSection), SectionFunc(reachSection), SectionFunc(timesSection),
-		SectionFunc(coverageSection), SectionFunc(huntingSection), SectionFunc(feedsSection),
+		SectionFunc(coverageSection), SectionFunc(huntingSection), &feedsSource{},
 		SectionFunc(incidentsSection),
 		SectionFunc(vulnerabilitiesSection),
 		SectionFunc(postureSection),

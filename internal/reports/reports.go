@@ -5,6 +5,12 @@
 //
 // A report is a list of sections, each built by one [SectionSource] from the store for
 // the period, including the vulnerability alerts shared.
+//
+// Concurrency: a Service is shared by every request. Requests for a period whose report
+// is being built wait for that build (flights) and get copies of its sections; the feeds
+// section keeps the store's tally of indicators received behind a mutex, replaced by a
+// tally read at a later change of the intelligence (store.Versions.Intel), never updated
+// in place, so a report reads it without holding the lock.
 package reports
 
 import (
@@ -30,6 +36,7 @@ type Service struct {
 	store   *store.Store
 	now     func() time.Time
 	sources []SectionSource
+	builds  flights[Period, Report] // the reports being built, one per period
 }
 
 // New builds the Service.
@@ -59,6 +66,8 @@ const (
 // vigil's other reads writes no audit entry. It reads outside a transaction, since on
 // SQLite one would hold the single writer (and so telemetry ingest) for the whole
 // report; figures of different sections may therefore differ by what arrived meanwhile.
+// People asking for a period whose report is being built get that report rather than
+// building their own: a report is the same for everyone who may have it.
 func (s *Service) Sector(ctx context.Context, p vigil.Principal, first, last time.Time) (Report, error) {
 	if err := p.Need(vigil.People...); err != nil {
 		return Report{}, err
@@ -67,7 +76,17 @@ func (s *Service) Sector(ctx context.Context, p vigil.Principal, first, last tim
 	if err != nil {
 		return Report{}, err
 	}
+	r, err := s.builds.do(ctx, per, func(ctx context.Context) (Report, error) { return s.build(ctx, per) })
+	if err != nil {
+		return Report{}, err
+	}
+	return shared(r), nil
+}
+
+// build reads the report for per from the store, section by section.
+func (s *Service) build(ctx context.Context, per Period) (Report, error) {
 	r := Report{Period: per, Generated: s.now().UTC().Truncate(time.Second)}
+	ctx = withBuildMemo(ctx)
 	for _, src := range s.sources {
 		sec, err := src.Section(ctx, s.store, per)
 		if err != nil {

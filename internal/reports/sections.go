@@ -16,7 +16,7 @@ func alertsSection(ctx context.Context, st *store.Store, per Period) (Section, e
 	if err != nil {
 		return Section{}, err
 	}
-	registered, err := st.OrgsRegistered(ctx, per.End())
+	registered, err := orgsRegistered(ctx, st, per)
 	if err != nil {
 		return Section{}, err
 	}
@@ -57,7 +57,7 @@ func reachSection(ctx context.Context, st *store.Store, per Period) (Section, er
 	if err != nil {
 		return Section{}, err
 	}
-	registered, err := st.OrgsRegistered(ctx, per.End())
+	registered, err := orgsRegistered(ctx, st, per)
 	if err != nil {
 		return Section{}, err
 	}
@@ -195,16 +195,23 @@ func huntingSection(ctx context.Context, st *store.Store, per Period) (Section, 
 		Figures: figures, Tables: published}, nil
 }
 
-// feedsSection is the intelligence coming in: feeds and the indicators received.
-func feedsSection(ctx context.Context, st *store.Store, per Period) (Section, error) {
+// feedsSource builds the section on the intelligence coming in: feeds and the
+// indicators received, counted from the tally it keeps until the intelligence changes.
+type feedsSource struct {
+	receipts receiptsCache
+}
+
+// Section implements SectionSource.
+func (fs *feedsSource) Section(ctx context.Context, st *store.Store, per Period) (Section, error) {
 	f, err := st.ReportFeeds(ctx, per.First)
 	if err != nil {
 		return Section{}, err
 	}
-	received, err := st.IndicatorsReceived(ctx, per.First, per.End())
+	receipts, err := fs.receipts.get(ctx, st)
 	if err != nil {
 		return Section{}, err
 	}
+	received := receipts.Received(per.First, per.End())
 	c := newCounter(nil, []string{"Indicators"})
 	for _, t := range vigil.IndicatorTypes {
 		if n := received[t]; n > 0 {

@@ -27,7 +27,7 @@ func incidentsSection(ctx context.Context, st *store.Store, per Period) (Section
 	if err != nil {
 		return Section{}, err
 	}
-	registered, err := st.OrgsRegistered(ctx, per.End())
+	registered, err := orgsRegistered(ctx, st, per)
 	if err != nil {
 		return Section{}, err
 	}

@@ -19,7 +19,7 @@ func vulnerabilitiesSection(ctx context.Context, st *store.Store, per Period) (S
 	if err != nil {
 		return Section{}, err
 	}
-	registered, err := st.OrgsRegistered(ctx, per.End())
+	registered, err := orgsRegistered(ctx, st, per)
 	if err != nil {
 		return Section{}, err
 	}
