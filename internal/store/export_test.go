@@ -143,7 +143,7 @@ type KeptWriter struct{ kw *keptWriter }
 
 // StartKeptWriter starts a write-back with queue ranges waiting at most.
 func (s *Store) StartKeptWriter(ctx context.Context, queue int) KeptWriter {
-	return KeptWriter{s.startKeptWriter(ctx, queue)}
+	return KeptWriter{s.startKeptWriter(ctx, queue, false)}
 }
 
 // Offer queues range k's blob as claimed at gen; false when the queue is full.

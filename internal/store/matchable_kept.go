@@ -55,7 +55,7 @@ func (s *Store) EachMatchableKept(ctx context.Context, fn func(*vigil.StoredIndi
 	if err != nil { // the read does without: every range not valid is read from its rows
 		s.log.WarnContext(ctx, "claim the matcher's kept ranges", slog.Any("error", err))
 	}
-	kw := s.startKeptWriter(ctx, keptQueue)
+	kw := s.startKeptWriter(ctx, keptQueue, len(claimed) > 0)
 	err = s.eachRange(ctx, khi-klo+1, func(ctx context.Context, w *rangeWorker, b *rangeBatch, i int64) error {
 		return w.fillKept(ctx, b, klo+i, claimed)
 	}, fn, func(kb keptBlob) { kw.offer(kb) })
@@ -75,16 +75,18 @@ type keptWriter struct {
 	err   error // the first write's error; later ranges are dropped
 }
 
-// startKeptWriter starts writing back ranges offered, queue at most waiting.
-func (s *Store) startKeptWriter(ctx context.Context, queue int) *keptWriter {
+// startKeptWriter starts writing back ranges offered, queue at most waiting. With
+// lower (ranges were claimed: there will be blobs to write), SQLite's writer's cache is
+// cut to keptWriterCache from the start until the write-back ends: the pages an import
+// left cached are handed back before the rebuild's read reaches its peak of memory, and
+// the blobs, written once, need no cache. (The next import finds the cache cold, as it
+// did when the blobs pushed its pages out.)
+func (s *Store) startKeptWriter(ctx context.Context, queue int, lower bool) *keptWriter {
 	kw := &keptWriter{queue: make(chan keptBlob, queue), done: make(chan struct{})}
 	go func() {
 		defer close(kw.done)
-		lowered := false
+		lowered := lower && s.setWriterCache(ctx, keptWriterCache)
 		for kb := range kw.queue {
-			if !lowered {
-				lowered = s.setWriterCache(ctx, keptWriterCache)
-			}
 			if kw.err == nil {
 				kw.err = s.writeKept(ctx, kb)
 			}

@@ -68,10 +68,10 @@ const (
 	sqliteWriterParams = sqliteCommonParams + "&_journal_mode=WAL&_txlock=immediate&_pragma=cache_size(" + writerCache + ")&_pragma=temp_store(2)"
 	// writerCache is the writer's cache_size: 16 MB of pages (negative: in KiB).
 	writerCache = "-16384"
-	// keptWriterCache is the writer's cache_size while a rebuild writes its kept ranges
-	// back (keptWriter): the blobs are written once and never read by the writer, and
-	// lowering the size hands the pages the import before it left cached back to the
-	// allocator, ~30 MB at the peak of the rebuild that follows a large import.
+	// keptWriterCache is the writer's cache_size while a rebuild reads ranges from rows
+	// and writes them back (startKeptWriter): lowering it hands the pages the import
+	// before it left cached back to the allocator, ~30 MB at the peak of the rebuild that
+	// follows a large import.
 	keptWriterCache = "-1024"
 	sqliteReaderParams = sqliteCommonParams + "&_query_only=1"
 )
