@@ -72,7 +72,7 @@ const (
 	// and writes them back (startKeptWriter): lowering it hands the pages the import
 	// before it left cached back to the allocator, ~30 MB at the peak of the rebuild that
 	// follows a large import.
-	keptWriterCache = "-1024"
+	keptWriterCache    = "-1024"
 	sqliteReaderParams = sqliteCommonParams + "&_query_only=1"
 )
 
