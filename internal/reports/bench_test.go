@@ -4,8 +4,6 @@ package reports_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"os"
@@ -140,21 +138,5 @@ func upload(b *testing.B, s *store.Store, source string, first, n int) {
 // benchIndicators are indicators start to start+n of a feed of addresses, domains and
 // hashes.
 func benchIndicators(start, n int) []vigil.Indicator {
-	out := make([]vigil.Indicator, n)
-	for j := range out {
-		i := start + j
-		var t vigil.IndicatorType
-		var v string
-		switch i % 3 {
-		case 0:
-			t, v = vigil.TypeIPv4, fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)
-		case 1:
-			t, v = vigil.TypeDomain, fmt.Sprintf("host%d.evil.example", i)
-		default:
-			t, v = vigil.TypeSHA256, fmt.Sprintf("%x", sha256.Sum256(binary.AppendUvarint(nil, uint64(i))))
-		}
-		out[j] = vigil.Indicator{Type: t, Value: v, Provenance: vigil.Provenance{TLP: vigil.TLPGreen,
-			Reliability: 'B', Credibility: 2, Confidence: 70, Labels: []string{"bench"}}}
-	}
-	return out
+	return storetest.FeedIndicators(start, n, "bench")
 }

@@ -1,8 +1,6 @@
 package store_test
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"testing"
@@ -15,25 +13,10 @@ import (
 // benchIndicators is a feed of n addresses, domains and hashes, as a pull stores it.
 func benchIndicators(n, gen int) []vigil.Indicator { return benchIndicatorsFrom(0, n, gen) }
 
-// benchIndicatorsFrom is indicators start to start+n of such a feed.
+// benchIndicatorsFrom is indicators start to start+n of such a feed, labelled as
+// generation gen.
 func benchIndicatorsFrom(start, n, gen int) []vigil.Indicator {
-	out := make([]vigil.Indicator, n)
-	for j := range out {
-		i := start + j
-		var t vigil.IndicatorType
-		var v string
-		switch i % 3 {
-		case 0:
-			t, v = vigil.TypeIPv4, fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)
-		case 1:
-			t, v = vigil.TypeDomain, fmt.Sprintf("host%d.evil.example", i)
-		default: // hashes land all over the value index, as real ones do
-			t, v = vigil.TypeSHA256, fmt.Sprintf("%x", sha256.Sum256(binary.AppendUvarint(nil, uint64(i))))
-		}
-		out[j] = vigil.Indicator{Type: t, Value: v, Provenance: vigil.Provenance{TLP: vigil.TLPGreen,
-			Reliability: 'B', Credibility: 2, Confidence: 70, Labels: []string{"emotet", fmt.Sprint("gen", gen)}}}
-	}
-	return out
+	return storetest.FeedIndicators(start, n, "emotet", fmt.Sprint("gen", gen))
 }
 
 // BenchmarkImport100k measures storing a 100,000-indicator feed: a first, complete pull
