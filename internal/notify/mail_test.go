@@ -363,16 +363,8 @@ func TestFileOutbox(t *testing.T) {
 // An alert title that carries a line break (outside intel is quoted in titles) cannot
 // add headers to the e-mail: the subject stays one line.
 func TestSubjectCannotAddHeaders(t *testing.T) {
-	s := storetest.Open(t)
-	seed(t, s)
-	ms := startMailServer(t, "none", nil)
-	svc := newService(t, s, newClock(), relayMail(ms, "none"))
-	if _, _, err := s.AddOutbox(t.Context(), vigil.OutboxEntry{Org: trust, Kind: vigil.OutboxDigest,
-		Subject: "Evil\r\nBcc: thief@evil.example\r\nX-Injected: yes", Body: "Body.", DedupKey: "evil"}); err != nil {
-		t.Fatal(err)
-	}
-	deliver(t, svc)
-	got := ms.messages()
+	got := relayed(t, vigil.OutboxEntry{Org: trust, Kind: vigil.OutboxDigest,
+		Subject: "Evil\r\nBcc: thief@evil.example\r\nX-Injected: yes", Body: "Body.", DedupKey: "evil"})
 	if len(got) != 2 {
 		t.Fatalf("the relay got %d messages, want 2 (ann and bob)", len(got))
 	}
@@ -390,17 +382,9 @@ func TestSubjectCannotAddHeaders(t *testing.T) {
 // program unclickable, in the subject and in both parts, while the link to vigil itself
 // stays a link.
 func TestEmailDefangsIndicators(t *testing.T) {
-	s := storetest.Open(t)
-	seed(t, s)
-	ms := startMailServer(t, "none", nil)
-	svc := newService(t, s, newClock(), relayMail(ms, "none"))
-	if _, _, err := s.AddOutbox(t.Context(), vigil.OutboxEntry{Org: trust, Kind: vigil.OutboxDigest,
+	got := relayed(t, vigil.OutboxEntry{Org: trust, Kind: vigil.OutboxDigest,
 		Subject: "Phishing page at http://www.care.example/pay.php", DedupKey: "defang",
-		Body: "What was seen: http://www.care.example/pay.php appears in threat intelligence.\n\nAsk whoever runs care.example to look."}); err != nil {
-		t.Fatal(err)
-	}
-	deliver(t, svc)
-	got := ms.messages()
+		Body: "What was seen: http://www.care.example/pay.php appears in threat intelligence.\n\nAsk whoever runs care.example to look."})
 	if len(got) == 0 {
 		t.Fatal("the relay got no message")
 	}
@@ -431,4 +415,19 @@ func TestEmailDefangsIndicators(t *testing.T) {
 			t.Errorf("%s part: want the indicator defanged and the link to vigil kept:\n%s", p.Header.Get("Content-Type"), text)
 		}
 	}
+}
+
+// relayed puts e in a seeded store's outbox, delivers it through a relay and returns
+// what the relay received.
+func relayed(t *testing.T, e vigil.OutboxEntry) []received {
+	t.Helper()
+	s := storetest.Open(t)
+	seed(t, s)
+	ms := startMailServer(t, "none", nil)
+	svc := newService(t, s, newClock(), relayMail(ms, "none"))
+	if _, _, err := s.AddOutbox(t.Context(), e); err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, svc)
+	return ms.messages()
 }
