@@ -210,9 +210,13 @@ func titleFor(status int) string {
 // NotFound answers a page request no route matched, for the server to call when a
 // browser asks for a page that does not exist.
 func (p *Pages) NotFound(w http.ResponseWriter, r *http.Request) {
-	p.headers(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.fail(w, r, vigil.Errorf(vigil.ENOTFOUND, "there is no page at %s: check the address, or start from the home page", r.URL.Path))
-	})).ServeHTTP(w, r)
+	p.Fail(w, r, vigil.Errorf(vigil.ENOTFOUND, "there is no page at %s: check the address, or start from the home page", r.URL.Path))
+}
+
+// Fail answers with the error page for err a browser's request that the server refused
+// before any page saw it (a form posted from another site).
+func (p *Pages) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	p.headers(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.fail(w, r, err) })).ServeHTTP(w, r)
 }
 
 // WantsPage reports whether a request comes from a browser asking for a page, rather

@@ -246,8 +246,13 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 func (s *Server) crossOriginRefused(w http.ResponseWriter, r *http.Request) {
 	s.log.WarnContext(r.Context(), "cross-origin request refused", slog.String("request_id", api.RequestIDFrom(r.Context())),
 		slog.String("origin", r.Header.Get("Origin")), slog.String("sec_fetch_site", r.Header.Get("Sec-Fetch-Site")))
-	api.WriteError(w, r, s.log, vigil.Errorf(vigil.EFORBIDDEN,
-		"this request came from another site and was refused: use vigil from its own address, or call the API with a token"))
+	err := vigil.Errorf(vigil.EFORBIDDEN,
+		"this request came from another site and was refused: use vigil from its own address, or call the API with a token")
+	if pages.WantsPage(r) {
+		s.pages.Fail(w, r, err)
+		return
+	}
+	api.WriteError(w, r, s.log, err)
 }
 
 // authenticate puts the request's principal, if any, in its context.

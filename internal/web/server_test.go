@@ -58,6 +58,18 @@ func TestCrossOriginProtection(t *testing.T) {
 	}
 }
 
+// TestCrossOriginFormIsRefusedWithAPage: a browser's form posted from another site is
+// refused with an error page saying why, not with the API's JSON problem.
+func TestCrossOriginFormIsRefusedWithAPage(t *testing.T) {
+	f := newFixture(t, storetest.Open(t))
+	r := f.do("POST", "/alerts/1/ack", "note=x", f.as("org_member"), "Content-Type", "application/x-www-form-urlencoded",
+		"Accept", "text/html,application/xhtml+xml", "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
+	if r.status != http.StatusForbidden || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(r.body), "came from another site and was refused") {
+		t.Errorf("cross-site form: %d %q, want 403 and an error page saying why:\n%s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+}
+
 func TestTrustedOrigin(t *testing.T) {
 	f := startServer(t, storetest.Open(t), web.Deps{TrustedOrigins: []string{"https://vigil.example"}})
 	f.seed()
