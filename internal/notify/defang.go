@@ -5,22 +5,32 @@ import (
 	"strings"
 )
 
-// defang makes the web addresses and domain names in an e-mail's text unclickable, as CERTs write indicators in their notices (hxxp://evil[.]example): mail
-// programs turn such text into links, and an alert quotes live malicious ones. The web
-// pages show the same text as it is, where it is not a link. E-mail addresses are left
-// whole (a mailto: link is harmless, and the reader may need to write to one), and so are
-// bare IP addresses, which mail programs do not link and which are as often the reader's
-// own device's. Text defanged already is left as it is.
+// defang makes the web addresses and domain names in an e-mail's text unclickable, as
+// CERTs write indicators in their notices (hxxp://evil[.]example): mail programs turn such
+// text into links, and an alert quotes live malicious ones. The web pages show the same
+// text as it is, where it is not a link. E-mail addresses are left whole (a mailto: link
+// is harmless, and the reader may need to write to one), and so are bare IP addresses,
+// which mail programs do not link and which are as often the reader's own device's. Text
+// defanged already is left as it is.
 func defang(s string) string {
-	return defangHosts(urlPattern.ReplaceAllStringFunc(s, defangScheme))
+	s = wideDots.Replace(s)
+	s = urlPattern.ReplaceAllStringFunc(s, defangURL)
+	return defangHosts(s)
 }
 
-// urlPattern is the scheme of a URL that mail programs link.
-var urlPattern = regexp.MustCompile(`(?i)\b(?:https?|ftp)://`)
+// wideDots are the full stops other scripts write, which browsers read as dots in a name.
+var wideDots = strings.NewReplacer("\u3002", "[.]", "\uff0e", "[.]", "\uff61", "[.]")
 
-// defangScheme writes http as hxxp, https as hxxps, ftp as fxp.
-func defangScheme(scheme string) string {
-	return strings.NewReplacer("t", "x", "T", "X").Replace(scheme)
+// urlPattern is a URL's scheme (one that mail programs link) and its authority: the
+// user part and the host, up to the path.
+var urlPattern = regexp.MustCompile(`(?i)\b(?:https?|ftp)://[^\s/?#<>"']*`)
+
+// defangURL writes http as hxxp, https as hxxps, ftp as fxp, and every dot of the
+// authority (the host, and a user part that names another) as [.].
+func defangURL(u string) string {
+	scheme, authority, _ := strings.Cut(u, "://")
+	scheme = strings.NewReplacer("t", "x", "T", "X").Replace(scheme)
+	return scheme + "://" + strings.ReplaceAll(authority, ".", "[.]")
 }
 
 // defangHosts writes the dots of every domain name in s as [.].
@@ -37,11 +47,14 @@ func defangHosts(s string) string {
 			j++
 		}
 		tok := s[i:j]
-		name := strings.TrimRight(tok, ".-") // a full stop ends the sentence, not the name
-		inEmail := (i > 0 && s[i-1] == '@') || (j < len(s) && s[j] == '@')
-		if !inEmail && looksLikeHost(name) {
+		// A full stop or hyphen around a name is the sentence's, not the name's.
+		name := strings.TrimLeft(tok, ".-")
+		lead := tok[:len(tok)-len(name)]
+		name = strings.TrimRight(name, ".-")
+		if !inEmail(s, i, j) && looksLikeHost(name) {
+			b.WriteString(lead)
 			b.WriteString(strings.ReplaceAll(name, ".", "[.]"))
-			b.WriteString(tok[len(name):])
+			b.WriteString(tok[len(lead)+len(name):])
 		} else {
 			b.WriteString(tok)
 		}
@@ -50,22 +63,44 @@ func defangHosts(s string) string {
 	return b.String()
 }
 
-func isHostByte(c byte) bool {
-	return c == '.' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+// inEmail reports whether s[i:j] is part of an e-mail address: the domain after a local
+// part and an @, or the local part before an @ and a domain.
+func inEmail(s string, i, j int) bool {
+	domain := i >= 2 && s[i-1] == '@' && isLocalByte(s[i-2])
+	local := j+1 < len(s) && s[j] == '@' && isHostByte(s[j+1])
+	return domain || local
 }
 
-// looksLikeHost reports whether name is a dotted domain name ending in a label of
-// letters (so not a version such as 2.17.1, nor an IPv4 address).
+// isHostByte reports whether c may be part of a name: ASCII letters, digits, dots and
+// hyphens, and any byte of a non-ASCII character (an internationalised name).
+func isHostByte(c byte) bool {
+	return c == '.' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+func isLocalByte(c byte) bool {
+	return isHostByte(c) || strings.IndexByte("!#$%&'*+/=?^_`{|}~\"", c) >= 0
+}
+
+// looksLikeHost reports whether name is dotted and a label after its first is a top-level
+// domain's: letters (so not a version such as 2.17.1, nor an IPv4 address), or an
+// internationalised one, in Unicode or its xn-- form. A name with more after its domain
+// (www.evil.example.2024) counts too.
 func looksLikeHost(name string) bool {
 	labels := strings.Split(name, ".")
 	if len(labels) < 2 {
 		return false
 	}
 	for _, l := range labels {
-		if l == "" || l[0] == '-' || l[len(l)-1] == '-' || len(l) > 63 {
+		if l == "" {
 			return false
 		}
 	}
-	last := labels[len(labels)-1]
-	return len(last) >= 2 && strings.Trim(strings.ToLower(last), "abcdefghijklmnopqrstuvwxyz") == ""
+	for _, l := range labels[1:] {
+		lower := strings.ToLower(l)
+		letters := strings.Trim(lower, "abcdefghijklmnopqrstuvwxyz") == "" && len(l) >= 2
+		if letters || strings.HasPrefix(lower, "xn--") || strings.IndexFunc(l, func(r rune) bool { return r >= 0x80 }) >= 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -16,6 +16,14 @@ func TestDefang(t *testing.T) {
 		"hxxp://evil[.]example and 192[.]0[.]2[.]1 stay as they are":                       "hxxp://evil[.]example and 192[.]0[.]2[.]1 stay as they are",
 		"2001:db8::1 and a sentence.End":                                                   "2001:db8::1 and a sentence[.]End",
 		"":                                                                                 "",
+		"www.evil4.xn--p1ai and пример.xn--p1ai":                                           "www[.]evil4[.]xn--p1ai and пример[.]xn--p1ai",
+		"see @www.evil.example now":                                                        "see @www[.]evil[.]example now",
+		"www.evil.example@ x":                                                              "www[.]evil[.]example@ x",
+		"-www.evil.example- and (www.evil.example)":                                        "-www[.]evil[.]example- and (www[.]evil[.]example)",
+		"www\u3002evil\u3002example and evil\uff0eexample":                                 "www[.]evil[.]example and evil[.]example",
+		"www.evil.example.2024":                                                            "www[.]evil[.]example[.]2024",
+		"https://good.example@evil.example/x.php":                                          "hxxps://good[.]example@evil[.]example/x[.]php",
+		"a.very-long-label-of-more-than-sixty-three-characters-which-dns-refuses-but-mail-links.example": "a[.]very-long-label-of-more-than-sixty-three-characters-which-dns-refuses-but-mail-links[.]example",
 	} {
 		if got := defang(in); got != want {
 			t.Errorf("defang(%q)\n got %q\nwant %q", in, got, want)
@@ -24,4 +32,22 @@ func TestDefang(t *testing.T) {
 			t.Errorf("defang is not idempotent on %q: %q", in, got)
 		}
 	}
+}
+
+// FuzzDefang: whatever an alert quotes, no linkable scheme survives, and defanging twice
+// changes nothing more.
+func FuzzDefang(f *testing.F) {
+	for _, s := range []string{"http://evil.example/x", "see www.evil.example.", "a@b.example", "HTTPS://x.y@z.example:1/",
+		"пример.рф", "1.2.3.4", "hxxp://evil[.]example"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d := defang(s)
+		if urlPattern.MatchString(d) {
+			t.Errorf("defang(%q) = %q keeps a linkable scheme", s, d)
+		}
+		if dd := defang(d); dd != d {
+			t.Errorf("defang is not idempotent on %q: %q, then %q", s, d, dd)
+		}
+	})
 }
