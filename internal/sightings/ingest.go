@@ -188,6 +188,9 @@ func (in *ingest) readError(err error, lr *telemetry.LineReader) error {
 		return &TooLargeError{Limit: lr.MaxBytes(), Lines: in.res.Lines}
 	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader), errors.As(err, &corrupt),
 		errors.Is(err, io.ErrUnexpectedEOF):
+		if in.res.Lines == 0 {
+			return vigil.Errorf(vigil.EINVALID, "the gzip stream is damaged or cut short before its first line (%v): nothing was taken; send it again", err)
+		}
 		return vigil.Errorf(vigil.EINVALID, "the gzip stream is damaged or cut short after line %d (%v): "+
 			"the lines before it were taken and kept; send the rest again", in.res.Lines, err)
 	}

@@ -181,12 +181,14 @@ func TestIngestTelemetryInput(t *testing.T) {
 		body []byte
 		want TelemetryResult
 		code string
+		says string // in the error's message
 	}{
 		{name: "empty", body: nil, want: TelemetryResult{}},
 		{name: "no final newline, CRLF", body: []byte(sensorLines[1] + "\r\n" + sensorLines[1]), want: TelemetryResult{Lines: 2, Events: 2}},
 		{name: "a line too long", body: []byte(long + "\n" + sensorLines[1]), want: TelemetryResult{Lines: 2, Events: 1, Unparseable: 1}},
-		{name: "gzip cut short", body: gzipped(t, []byte(strings.Repeat(sensorLines[1]+"\n", 400)))[:300], code: vigil.EINVALID},
-		{name: "gzip magic then nonsense", body: []byte("\x1f\x8bnot gzip"), code: vigil.EINVALID},
+		{name: "gzip cut short", body: gzipped(t, []byte(strings.Repeat(sensorLines[1]+"\n", 400)))[:300], code: vigil.EINVALID, says: "the lines before it were taken"},
+		{name: "gzip magic then nonsense", body: []byte("\x1f\x8bnot gzip"), code: vigil.EINVALID, says: "not a valid gzip stream"},
+		{name: "a gzip header then nonsense", body: append(gzipped(t, []byte(sensorLines[1]))[:10], "\xff\xff not deflate at all"...), code: vigil.EINVALID, says: "cut short before its first line"},
 		{name: "a JSON array", body: []byte(`[1,2]`), want: TelemetryResult{Lines: 1, Unparseable: 1}},
 	}
 	eachTeleEngine(t, Deps{}, func(t *testing.T, e *teleEnv) {
@@ -194,8 +196,8 @@ func TestIngestTelemetryInput(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				res, err := e.svc.IngestTelemetry(t.Context(), sensor("RXA"), bytes.NewReader(tt.body))
 				if tt.code != "" {
-					if vigil.ErrorCode(err) != tt.code {
-						t.Fatalf("error %v (code %s), want %s", err, vigil.ErrorCode(err), tt.code)
+					if vigil.ErrorCode(err) != tt.code || !strings.Contains(vigil.ErrorMessage(err), tt.says) {
+						t.Fatalf("error %v (code %s), want %s saying %q", err, vigil.ErrorCode(err), tt.code, tt.says)
 					}
 					return
 				}
