@@ -56,6 +56,7 @@ func TestCreateUser(t *testing.T) {
 		{name: "short password", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "hunter2"}, code: vigil.EINVALID, msg: "the password is too short"},
 		{name: "password with a NUL", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "correct horse\x00battery"}, code: vigil.EINVALID, msg: "the password contains a control character"},
 		{name: "common password", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "Qwerty123456"}, code: vigil.EINVALID, msg: "on the list of the most common passwords"},
+		{name: "password of the address's own words", user: vigil.NewUser{Email: "ward.manager@northbrook-hospitals.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "northbrook123"}, code: vigil.EINVALID, msg: `holds "northbrook" from your e-mail address`},
 		{name: "common password from SecLists", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "JerkJerkJerk"}, code: vigil.EINVALID, msg: "on the list of the most common passwords"},
 		{name: "email with a trailing dot", user: vigil.NewUser{Email: "x@centre.example.", Name: "X", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "without the dot at the end"},
 		{name: "email in angle brackets", user: vigil.NewUser{Email: "<x@centre.example>", Name: "X", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "not an email address as vigil writes them"},
@@ -144,6 +145,8 @@ func TestSetPassword(t *testing.T) {
 		}
 		wantError(t, s.SetPassword(ctx, u.ID, "short"), vigil.EINVALID, "too short")
 		wantError(t, s.SetPassword(ctx, u.ID, "1qaz2wsx3edc"), vigil.EINVALID, "most common passwords")
+		// it@trust.example: "trust" is a word of the address a guesser tries first.
+		wantError(t, s.SetPassword(ctx, u.ID, "Trust2026-winter!"), vigil.EINVALID, `holds "trust" from your e-mail address`)
 		wantError(t, s.SetPassword(ctx, 999, goodPassword), vigil.ENOTFOUND, "no user 999")
 		if err := s.SetPassword(ctx, u.ID, "a new and longer passphrase"); err != nil {
 			t.Fatal(err)

@@ -64,6 +64,26 @@ func checkPassword(pw string) error {
 	return nil
 }
 
+// checkPasswordFor is checkPassword for the account signing in as email: the password
+// may not hold the address's own words (its local part's and its domain's first label's
+// words of five letters or more, such as "northbrook" of it.lead@northbrook-hospitals),
+// the first things a guesser who knows the address tries (NIST SP 800-63B's
+// "context-specific words").
+func checkPasswordFor(pw, email string) error {
+	if err := checkPassword(pw); err != nil {
+		return err
+	}
+	lower := strings.ToLower(pw)
+	local, domain, _ := strings.Cut(strings.ToLower(email), "@")
+	label, _, _ := strings.Cut(domain, ".")
+	for _, word := range strings.FieldsFunc(local+" "+label, func(r rune) bool { return strings.ContainsRune(" .-_+", r) }) {
+		if utf8.RuneCountInString(word) >= 5 && strings.Contains(lower, word) {
+			return vigil.Errorf(vigil.EINVALID, "the password holds %q from your e-mail address, which a guesser tries first: choose one without it (a few unrelated words work well)", word)
+		}
+	}
+	return nil
+}
+
 // commonPasswordsGz is the deny-list: the common passwords of zxcvbn's and the SecLists
 // project's lists (the 100,000 most common among them), lower-cased, one a line, only
 // those of MinPasswordLength or more characters since the length rule refuses the rest.

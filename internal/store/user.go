@@ -79,7 +79,7 @@ func (s *Store) CreateUser(ctx context.Context, nu vigil.NewUser) (vigil.User, e
 	}
 	hash := ""
 	if nu.Password != "" {
-		if err := checkPassword(nu.Password); err != nil {
+		if err := checkPasswordFor(nu.Password, u.Email); err != nil {
 			return vigil.User{}, err
 		}
 		if hash, err = hashPassword(nu.Password, passwordParams); err != nil {
@@ -229,7 +229,11 @@ func (s *Store) rehash(ctx context.Context, userID int64, password string) {
 
 // SetPassword replaces the user's password and ends all of their sessions.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
-	if err := checkPassword(password); err != nil {
+	var email string
+	if err := s.rdb().row(ctx, `SELECT email FROM users WHERE id = ?`, userID).Scan(&email); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read user %d: %w", userID, err)
+	}
+	if err := checkPasswordFor(password, email); err != nil {
 		return err
 	}
 	hash, err := hashPassword(password, passwordParams)
