@@ -697,3 +697,58 @@ func TestNewPassword(t *testing.T) {
 		}
 	})
 }
+
+// TestAPITokenManagesOnlyItself: a leaked personal token must not switch off the
+// organisation's sensors nor its user's other tokens; only a signed-in session manages
+// tokens. The token may still revoke itself, audited with the token it was done with.
+func TestAPITokenManagesOnlyItself(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		sc := newSector(t, s)
+		ctx := context.Background()
+		admin, orgAdmin := sc.users[vigil.RoleSectorAdmin], sc.users[vigil.RoleOrgAdmin]
+		_, zeek, err := sc.svc.CreateToken(ctx, as(admin), accounts.TokenRequest{Name: "Zeek, main site", Sensor: true, Org: "RXA"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, other, err := sc.svc.CreateToken(ctx, as(orgAdmin), accounts.TokenRequest{Name: "SIEM"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, script, err := sc.svc.CreateToken(ctx, as(orgAdmin), accounts.TokenRequest{Name: "script"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		viaToken := as(orgAdmin)
+		viaToken.TokenID = script.ID
+
+		for _, id := range []int64{zeek.ID, other.ID} {
+			if err := sc.svc.RevokeToken(ctx, viaToken, id); vigil.ErrorCode(err) != vigil.EFORBIDDEN || !strings.Contains(vigil.ErrorMessage(err), "sign in") {
+				t.Errorf("an API token revoking token %d: %v, want forbidden saying to sign in", id, err)
+			}
+		}
+		if n := auditCount(t, s, "token.revoke"); n != 0 {
+			t.Errorf("%d token.revoke entries after refused revocations, want none", n)
+		}
+		ts, err := sc.svc.ListTokens(ctx, viaToken, "", true)
+		if err != nil || len(ts) != 1 || ts[0].ID != script.ID {
+			t.Errorf("an API token's list: %+v, %v; want only itself", ts, err)
+		}
+		if _, err := sc.svc.ListTokens(ctx, viaToken, "RXA", false); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
+			t.Errorf("an API token listing its organisation's tokens: %v, want forbidden", err)
+		}
+
+		if err := sc.svc.RevokeToken(ctx, viaToken, script.ID); err != nil {
+			t.Fatalf("an API token revoking itself: %v", err)
+		}
+		e := lastAudit(t, s, "token.revoke")
+		if d := storetest.AuditDetail(t, e); e.Actor != orgAdmin.Email || d["via_token"] != float64(script.ID) || d["via_token_hint"] != script.Hint {
+			t.Errorf("token.revoke entry %+v (detail %v), want it to name the API token %d (%s) it was made with", e, d, script.ID, script.Hint)
+		}
+		if err := sc.svc.RevokeToken(ctx, as(orgAdmin), zeek.ID); err != nil {
+			t.Fatalf("the signed-in org admin revokes the sensor's token: %v", err)
+		}
+		if d := storetest.AuditDetail(t, lastAudit(t, s, "token.revoke")); d["via_token"] != nil {
+			t.Errorf("a signed-in revocation's detail %v names a token", d)
+		}
+	})
+}

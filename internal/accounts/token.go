@@ -106,6 +106,9 @@ func sensorOrg(p vigil.Principal, org string) (string, error) {
 	return "", vigil.Errorf(vigil.EFORBIDDEN, "an org_admin may create sensor tokens for their own organisation (%s) only; leave out org", p.Org)
 }
 
+// tokensNeedSession refuses an API token managing other tokens.
+const tokensNeedSession = "an API token may list or revoke only itself: sign in to manage other tokens"
+
 // sensorTokenMakers says who may make a sensor token, for whoever may not.
 const sensorTokenMakers = "only an organisation's org_admin (for their own organisation) or the sector centre's administrator (sector_admin) may create sensor tokens: ask your organisation's administrator"
 
@@ -113,6 +116,8 @@ const sensorTokenMakers = "only an organisation's org_admin (for their own organ
 // organisation's sensor tokens, which they manage; a sector_admin may list an
 // organisation's (its sensors' and its users') instead. Each says who made it, from the
 // audit log.
+// Called with an API token, it lists that token only: tokens are managed from a
+// signed-in session, so a leaked token cannot survey the others.
 func (s *Service) ListTokens(ctx context.Context, p vigil.Principal, org string, includeRevoked bool) ([]vigil.Token, error) {
 	if err := p.Need(vigil.People...); err != nil {
 		return nil, err
@@ -132,6 +137,11 @@ func (s *Service) ListTokens(ctx context.Context, p vigil.Principal, org string,
 func (s *Service) listTokens(ctx context.Context, tx *store.Store, p vigil.Principal, org string, includeRevoked bool) ([]vigil.Token, error) {
 	own := vigil.TokenFilter{UserID: p.UserID, IncludeRevoked: includeRevoked}
 	switch {
+	case p.TokenID != 0 && org != "":
+		return nil, vigil.Errorf(vigil.EFORBIDDEN, "%s", tokensNeedSession)
+	case p.TokenID != 0:
+		t, err := tx.GetToken(ctx, p.TokenID)
+		return []vigil.Token{t}, err
 	case p.Role == vigil.RoleSectorAdmin && org != "":
 		return tx.ListTokens(ctx, vigil.TokenFilter{Org: org, IncludeRevoked: includeRevoked})
 	case org != "" && (p.Role != vigil.RoleOrgAdmin || !strings.EqualFold(strings.TrimSpace(org), p.Org)):
@@ -168,8 +178,9 @@ func madeBy(ctx context.Context, tx *store.Store, ts []vigil.Token) error {
 
 // RevokeToken revokes a token, audited as token.revoke: p's own, their organisation's
 // sensor tokens for an org_admin, or any for a sector_admin; another's token is not
-// found. Revoking a revoked token changes
-// nothing and writes no audit entry.
+// found. Revoking a revoked token changes nothing and writes no audit entry. An API
+// token may revoke only itself, and the entry names it: otherwise a leaked personal
+// token could switch off every sensor of its organisation, or its user's other tokens.
 func (s *Service) RevokeToken(ctx context.Context, p vigil.Principal, id int64) error {
 	if err := p.Need(vigil.People...); err != nil {
 		return err
@@ -182,13 +193,20 @@ func (s *Service) RevokeToken(ctx context.Context, p vigil.Principal, id int64) 
 		if !mayRevoke(p, t) {
 			return vigil.Errorf(vigil.ENOTFOUND, "no token %d", id)
 		}
+		if p.TokenID != 0 && p.TokenID != id {
+			return vigil.Errorf(vigil.EFORBIDDEN, "%s", tokensNeedSession)
+		}
 		if !t.RevokedAt.IsZero() {
 			return nil
 		}
 		if err := tx.RevokeToken(ctx, id); err != nil {
 			return err
 		}
-		_, err = tx.Audit(ctx, p.Email, "token.revoke", tokenTarget(id), map[string]any{"name": t.Name, "hint": t.Hint})
+		detail := map[string]any{"name": t.Name, "hint": t.Hint}
+		if p.TokenID != 0 { // only itself, checked above: its hint is t's
+			detail["via_token"], detail["via_token_hint"] = p.TokenID, t.Hint
+		}
+		_, err = tx.Audit(ctx, p.Email, "token.revoke", tokenTarget(id), detail)
 		return err
 	})
 }

@@ -15,6 +15,7 @@ type tokenListOut struct {
 
 // tokenList lists the caller's own tokens, newest first, with an org_admin's
 // organisation's sensor tokens; a sector_admin may list an organisation's instead.
+// Called with an API token, it lists that token only.
 func (a *API) tokenList(ctx context.Context, in *tokenListIn) (*tokenListOut, error) {
 	ts, err := a.app.Accounts.ListTokens(ctx, principal(ctx), in.Org, in.IncludeRevoked)
 	if err != nil {

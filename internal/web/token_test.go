@@ -97,6 +97,14 @@ func TestTokens(t *testing.T) {
 	if !found || strings.Contains(string(r.body), sensor.Token) {
 		t.Errorf("the org_admin's list: want the sensor token %d made by the sector admin, without its secret: %s", sensor.ID, r.body)
 	}
+	// A leaked personal token of the IT lead cannot switch the sensors off, nor list
+	// them: only a signed-in session manages tokens.
+	if r := f.do("DELETE", fmt.Sprintf("/api/v1/tokens/%d", sensor.ID), nil, bearer(created.Token)); r.status != http.StatusForbidden || !strings.Contains(r.problem(t).Detail, "sign in") {
+		t.Errorf("the org_admin's API token revoking the sensor's token: %d %s, want 403 saying to sign in", r.status, r.body)
+	}
+	if r := f.do("GET", "/api/v1/tokens", nil, bearer(created.Token)); strings.Contains(string(r.body), sensor.Hint) {
+		t.Errorf("the org_admin's API token lists the sensor's token: %s", r.body)
+	}
 	if r := f.do("DELETE", fmt.Sprintf("/api/v1/tokens/%d", sensor.ID), nil, f.as("org_admin")); r.status != http.StatusNoContent {
 		t.Errorf("the org_admin revokes their sensor's token: %d %s", r.status, r.body)
 	}
