@@ -188,6 +188,9 @@ func TestSupplierView(t *testing.T) {
 				t.Errorf("the supplier's view shows %q: %s", secret, seen)
 			}
 		}
+		if !c.FilesWithheld {
+			t.Errorf("the supplier's view does not say its files are withheld")
+		}
 		if c.ReportedBy != "Alder Care Home" || c.Assignee != "the sector centre" || c.Evidence != nil {
 			t.Errorf("reported by %q, assigned to %q, files %v; want the organisation, the sector centre and none", c.ReportedBy, c.Assignee, c.Evidence)
 		}
@@ -208,8 +211,13 @@ func TestSupplierView(t *testing.T) {
 			t.Errorf("the supplier's list: %+v, %v", list, err)
 		}
 
+		// "the sector centre" would be a mask with holes if a guessed address selected it.
+		if _, _, err := sc.svc.List(ctx, supplier, vigil.IncidentFilter{Assignee: analyst.Email}); vigil.ErrorCode(err) != vigil.EINVALID {
+			t.Errorf("a supplier filtering by assignee: %v; want refused", err)
+		}
+
 		own, err := sc.svc.Get(ctx, rxaAdmin, inc.ID)
-		if err != nil || own.ReportedBy != rxaAdmin.Email || len(own.Evidence) != 1 || own.ContactEmail != "sam@rxa.example" {
+		if err != nil || own.ReportedBy != rxaAdmin.Email || len(own.Evidence) != 1 || own.FilesWithheld || own.ContactEmail != "sam@rxa.example" {
 			t.Errorf("the organisation's own view: %+v, %v; want everything", own.Incident, err)
 		}
 	})

@@ -22,6 +22,9 @@ type Case struct {
 	// Evidence are its files (without their content); empty for a supplier, whose
 	// Case also names people without their e-mail addresses (forSupplier).
 	Evidence []vigil.Evidence
+	// FilesWithheld says Evidence is empty because the reader is a supplier, not
+	// because there are none: a page must not tell a supplier "no files".
+	FilesWithheld bool
 }
 
 // List returns a page of the incidents p may see that f selects, and the next page's
@@ -36,6 +39,11 @@ func (s *Service) List(ctx context.Context, p vigil.Principal, f vigil.IncidentF
 	}
 	if f.Org, err = aud.PickOrg(f.Org); err != nil {
 		return nil, "", err
+	}
+	if p.Role == vigil.RoleSupplier && f.Assignee != "" {
+		// A supplier is told of the centre's people only as "the sector centre": a
+		// filter by address would tell, by what it returns, whether a guess is right.
+		return nil, "", vigil.Errorf(vigil.EINVALID, "a supplier cannot filter incidents by assignee: a supplier is not told who handles an incident")
 	}
 	if f.Status != "" && !f.Status.Valid() {
 		return nil, "", vigil.Errorf(vigil.EINVALID, "status %q is not one of new, triaged, contained, recovered, closed", f.Status)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -25,8 +26,32 @@ const (
 )
 
 // emailLike finds what looks like an e-mail address in free text, such as a note that
-// names a colleague, so that no address reaches a supplier whoever wrote it.
-var emailLike = regexp.MustCompile(`[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+`)
+// names a colleague, so that no address reaches a supplier whoever wrote it. It errs
+// towards hiding: a local part of RFC 5322 atext (& ' + = / ? …), dots and quoted
+// strings ("linda marsh"); an @ also written %40 (or %2540) as in a URL, or full-width
+// (＠, ﹫); a domain whose labels may hold underscores (mail_relay), with full-width
+// dots, or an IP literal ([192.0.2.7]). Groups: 1 the local part, 2 the domain.
+var emailLike = regexp.MustCompile(
+	`((?:[\p{L}\p{M}\p{N}!#$%&'*+\-/=?^_` + "`" + `{|}~.]+|"(?:[^"\\\r\n]|\\.)*")+)` +
+		`(?:@|%(?:25)?40|＠|﹫)` +
+		`((?:[\p{L}\p{M}\p{N}_-]+(?:[.．。｡][\p{L}\p{M}\p{N}_-]+)+)|\[[^\]\s]{1,64}\])`)
+
+// urlSeparators end a part of a URL: within one, what precedes the last of them in a
+// local part is the URL's path or query, not the address.
+const urlSeparators = "/?=&#"
+
+// inURL reports whether text's address starting at i is part of a URL, such as a
+// link with the address in its query: whether the word it ends in holds "://".
+func inURL(text string, i int) bool {
+	word := text[:i]
+	if j := strings.LastIndexFunc(word, unicode.IsSpace); j >= 0 {
+		word = word[j:]
+	}
+	return strings.Contains(word, "://") || strings.HasPrefix(text[i:], "//")
+}
+
+// plainDots writes a domain's dots as an account's address has them.
+var plainDots = strings.NewReplacer("．", ".", "。", ".", "｡", ".")
 
 // people names the people of an incident as a supplier is told of them: the
 // organisation's by the organisation's name, the centre's as the sector centre, and
@@ -75,14 +100,33 @@ func (n *people) name(who string) string {
 }
 
 // scrub replaces every e-mail address in text: an account's by the name of its owner,
-// any other (a contact's, a sender's) by addressLabel.
+// any other (a contact's, a sender's) by addressLabel. Within a URL only the address
+// goes, so that a supplier still sees which site a link led to.
 func (n *people) scrub(text string) string {
-	return emailLike.ReplaceAllStringFunc(text, func(addr string) string {
-		if name := n.known(addr); name != "" {
-			return name
+	var b strings.Builder
+	last := 0
+	for _, m := range emailLike.FindAllStringSubmatchIndex(text, -1) {
+		start, local := m[0], text[m[2]:m[3]]
+		if inURL(text, start) {
+			if j := strings.LastIndexAny(local, urlSeparators); j >= 0 {
+				start += j + 1
+				local = local[j+1:]
+			}
 		}
-		return addressLabel
-	})
+		b.WriteString(text[last:start])
+		b.WriteString(n.label(local + "@" + plainDots.Replace(text[m[4]:m[5]])))
+		last = m[1]
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// label is how a supplier is told of address addr found in text.
+func (n *people) label(addr string) string {
+	if name := n.known(addr); name != "" {
+		return name
+	}
+	return addressLabel
 }
 
 // incident is i as a supplier reads it.
@@ -103,7 +147,7 @@ func (n *people) incident(i vigil.Incident) vigil.Incident {
 // entries that name them and their hashes too), and whose e-mail address is whose.
 func (n *people) forSupplierCase(c Case) Case {
 	c.Incident = n.incident(c.Incident)
-	c.Evidence = nil
+	c.Evidence, c.FilesWithheld = nil, true
 	timeline := make([]vigil.IncidentEntry, 0, len(c.Timeline))
 	for _, e := range c.Timeline {
 		if e.Kind == vigil.EntryEvidence {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/demo"
+	"github.com/vigil-health/vigil/internal/incidents"
 	"github.com/vigil-health/vigil/internal/vuln"
 )
 
@@ -250,4 +251,26 @@ func TestBrowserSupplierPagesOnAPhone(t *testing.T) {
 	an.signIn(analyst)
 	an.visit("/exposure/" + carePlanVuln)
 	an.visit("/exposure/" + carePlanVuln + "/attestations/" + demo.SupplierODS + "/apply")
+}
+
+// TestSupplierReadsASharedIncident: on a shared incident with a file, the supplier's
+// page says files are not shown to suppliers rather than that there are none, and the
+// list refuses to be filtered by assignee, whose address a supplier is not told.
+func TestSupplierReadsASharedIncident(t *testing.T) {
+	s := demoSite(t)
+	ctx := context.Background()
+	shared := true
+	if _, err := s.app.Incidents.Triage(ctx, vigil.CommandLine, 1, incidents.Triage{SharedWithSuppliers: &shared}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.app.Incidents.AddEvidence(ctx, vigil.CommandLine, 1, "mail.txt", strings.NewReader("From: x@y.example")); err != nil {
+		t.Fatal(err)
+	}
+	b := s.signIn(supplier)
+	if p := b.get("/incidents/1"); p.status != http.StatusOK || !p.has("Files are not shown to suppliers.") || p.has("No files yet.") {
+		t.Errorf("GET /incidents/1 as the supplier: %d\n%s", p.status, p.body)
+	}
+	if p := b.get("/incidents?assignee=" + url.QueryEscape("analyst@hccc.example")); p.status < 400 || p.status >= 500 || !p.has("cannot filter incidents by assignee") {
+		t.Errorf("GET /incidents?assignee= as the supplier: %d\n%s", p.status, p.body)
+	}
 }
