@@ -131,7 +131,7 @@ func checkFeedURL(raw string) error {
 	case raw == "":
 		return Errorf(EINVALID, "the feed needs a url to pull from (http:// or https://)")
 	case err != nil:
-		return Errorf(EINVALID, "url %q does not parse: %v", RedactURL(raw), errors.Unwrap(err))
+		return Errorf(EINVALID, "url %q does not parse: %s", RedactURL(raw), parseProblem(err))
 	case u.Scheme != "http" && u.Scheme != "https":
 		return Errorf(EINVALID, "url %q must start with http:// or https://", RedactURL(raw))
 	case u.Host == "":
@@ -140,6 +140,19 @@ func checkFeedURL(raw string) error {
 		return Errorf(EINVALID, "put the credentials in username and password, not in the url")
 	}
 	return nil
+}
+
+// parseProblem is why url.Parse refused a URL, without the port it quotes: a password
+// holding a "/" makes the part of it before the "/" read as the port.
+func parseProblem(err error) string {
+	if inner := errors.Unwrap(err); inner != nil {
+		err = inner // the *url.Error around it repeats the URL whole
+	}
+	msg := err.Error()
+	if strings.HasPrefix(msg, "invalid port") {
+		return "the port after the host is not a number (a password holding a / or ? is read as one: give it in password instead)"
+	}
+	return msg
 }
 
 // SourceName checks and trims a source name: 1 to 100 printable characters.

@@ -71,6 +71,7 @@ func TestFeedValidateDoesNotEchoCredentials(t *testing.T) {
 		{"ftp://user:SEKRITa@host.example/x?key=SEKRITb", `url "ftp://host.example/x?…" must start with http:// or https://`},
 		{"https://host.example/%zz?key=SEKRITk", `url "https://host.example/%zz?…" does not parse`},
 		{"https:///x?token=SEKRITt#SEKRITf", `url "https:///x?…#…" has no host`},
+		{"https://user:SEKRIT/pw@host.example/x", `url "https://host.example/x" does not parse: the port after the host is not a number`},
 	}
 	for _, tt := range tests {
 		f := vigil.Feed{Name: "f1", Kind: vigil.FeedURL, URL: tt.url}
