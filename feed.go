@@ -131,15 +131,28 @@ func checkFeedURL(raw string) error {
 	case raw == "":
 		return Errorf(EINVALID, "the feed needs a url to pull from (http:// or https://)")
 	case err != nil:
-		return Errorf(EINVALID, "url %q does not parse: %v", raw, errors.Unwrap(err))
+		return Errorf(EINVALID, "url %q does not parse: %s", RedactURL(raw), parseProblem(err))
 	case u.Scheme != "http" && u.Scheme != "https":
-		return Errorf(EINVALID, "url %q must start with http:// or https://", raw)
+		return Errorf(EINVALID, "url %q must start with http:// or https://", RedactURL(raw))
 	case u.Host == "":
-		return Errorf(EINVALID, "url %q has no host", raw)
+		return Errorf(EINVALID, "url %q has no host", RedactURL(raw))
 	case u.User != nil:
 		return Errorf(EINVALID, "put the credentials in username and password, not in the url")
 	}
 	return nil
+}
+
+// parseProblem is why url.Parse refused a URL, without the port it quotes: a password
+// holding a "/" makes the part of it before the "/" read as the port.
+func parseProblem(err error) string {
+	if inner := errors.Unwrap(err); inner != nil {
+		err = inner // the *url.Error around it repeats the URL whole
+	}
+	msg := err.Error()
+	if strings.HasPrefix(msg, "invalid port") {
+		return "the port after the host is not a number (a password holding a / or ? is read as one: give it in password instead)"
+	}
+	return msg
 }
 
 // SourceName checks and trims a source name: 1 to 100 printable characters.
@@ -287,39 +300,46 @@ func effectivePort(u *url.URL) string {
 	return ""
 }
 
-// secretParams are query parameter names that carry credentials in feed URLs
-// ("?auth-key=…", "?apikey=…"); RedactURL hides their values.
-var secretParams = []string{"key", "token", "secret", "pass", "auth", "sig"}
-
-// RedactURL returns a feed URL fit for a message or the audit log: without user info,
-// and with the values of query parameters that look like credentials replaced by
-// "xxxxx". A URL that does not parse is "the feed's URL".
+// RedactURL returns a URL fit for a message, a page or the audit log: without user info
+// and with its query and fragment replaced by "?…" and "#…". Feeds carry credentials in
+// both ("user:pw@", "?auth-key=…", "?code=…") and no list of parameter names catches every
+// publisher's, so no value of either is shown. A URL that does not parse is cut the same
+// way by hand, so that the message refusing it still names it without its secrets.
 func RedactURL(u string) string {
 	p, err := url.Parse(u)
-	if err != nil {
-		return "the feed's URL"
+	if err != nil || p.Opaque != "" {
+		return redactRawURL(u)
 	}
 	p.User = nil
-	q := p.Query()
-	changed := false
-	for name := range q {
-		if isSecretParam(name) {
-			q.Set(name, "xxxxx")
-			changed = true
-		}
+	var tail string
+	if p.RawQuery != "" || p.ForceQuery {
+		tail = "?…"
 	}
-	if changed {
-		p.RawQuery = q.Encode()
+	if p.Fragment != "" || p.RawFragment != "" || strings.HasSuffix(u, "#") {
+		tail += "#…"
 	}
-	return p.String()
+	p.RawQuery, p.ForceQuery, p.Fragment, p.RawFragment = "", false, "", ""
+	return p.String() + tail
 }
 
-func isSecretParam(name string) bool {
-	name = strings.ToLower(name)
-	for _, s := range secretParams {
-		if strings.Contains(name, s) {
-			return true
-		}
+// redactRawURL cuts what may be user info, query or fragment out of a string url.Parse
+// refuses. Such a string has no reliable shape (user info may hold "/", "?" or "#"), so
+// everything up to its last "@" goes, then everything from the first "?" or "#"; when a
+// "?" or "#" comes before that "@", what follows the "@" may be query, and only the scheme
+// is kept.
+func redactRawURL(u string) string {
+	prefix, rest := "", u
+	if i := strings.Index(u, "://"); i >= 0 {
+		prefix, rest = u[:i+3], u[i+3:]
 	}
-	return false
+	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
+		if strings.ContainsAny(rest[:at], "?#") {
+			return prefix + "…"
+		}
+		rest = rest[at+1:]
+	}
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest = rest[:i] + string(rest[i]) + "…"
+	}
+	return prefix + rest
 }

@@ -1,6 +1,7 @@
 package vigil_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vigil-health/vigil"
@@ -43,13 +44,66 @@ func TestFeedPatchedDropsCredentialsOnAnotherOrigin(t *testing.T) {
 func TestRedactURL(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"https://partner.example/list.txt", "https://partner.example/list.txt"},
-		{"https://partner.example/list.txt?apikey=s3cret&day=1", "https://partner.example/list.txt?apikey=xxxxx&day=1"},
+		{"https://partner.example/list.txt?apikey=s3cret&day=1", "https://partner.example/list.txt?…"},
+		{"https://partner.example/list.txt?code=s3cret#frag", "https://partner.example/list.txt?…#…"},
+		{"https://partner.example/list.txt#s3cret", "https://partner.example/list.txt#…"},
 		{"https://u:pw@partner.example/", "https://partner.example/"},
-		{"://bad", "the feed's URL"},
+		{"ftp://user:SEKRITa@host.example/x?key=SEKRITb", "ftp://host.example/x?…"},
+		{"https://host.example/%zz?key=SEKRITk", "https://host.example/%zz?…"},
+		{"https://us?er:pa#ss@host.example/%zz?key=SEKRITk", "https://…"},
+		{"https://user:pa/ss@host.example/%zz", "https://host.example/%zz"},
+		{"0://0SEKRIT@0?@SEKRIT#0SEKRIT", "0://…"},
+		{"https://user:p w@host.example:99999/x", "https://host.example:99999/x"},
+		{"ftp:user:SEKRIT@host.example", "host.example"},
+		{"://bad", "://bad"},
 	}
 	for _, tt := range tests {
 		if got := vigil.RedactURL(tt.in); got != tt.want {
 			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// A feed refused for its URL names the URL so the person sees which one, but without the
+// credentials it may carry in its user info or its query.
+func TestFeedValidateDoesNotEchoCredentials(t *testing.T) {
+	tests := []struct{ url, want string }{
+		{"ftp://user:SEKRITa@host.example/x?key=SEKRITb", `url "ftp://host.example/x?…" must start with http:// or https://`},
+		{"https://host.example/%zz?key=SEKRITk", `url "https://host.example/%zz?…" does not parse`},
+		{"https:///x?token=SEKRITt#SEKRITf", `url "https:///x?…#…" has no host`},
+		{"https://user:SEKRIT/pw@host.example/x", `url "https://host.example/x" does not parse: the port after the host is not a number`},
+	}
+	for _, tt := range tests {
+		f := vigil.Feed{Name: "f1", Kind: vigil.FeedURL, URL: tt.url}
+		err := f.Validate()
+		msg := vigil.ErrorMessage(err)
+		if vigil.ErrorCode(err) != vigil.EINVALID || !strings.Contains(msg, tt.want) {
+			t.Errorf("Validate(%q): %v, want %s saying %q", tt.url, err, vigil.EINVALID, tt.want)
+		}
+		if strings.Contains(msg, "SEKRIT") {
+			t.Errorf("Validate(%q) echoes a secret: %q", tt.url, msg)
+		}
+	}
+}
+
+// Whatever the URL, the user info and the query and fragment values never come back.
+func FuzzRedactURL(f *testing.F) {
+	f.Add("https", "user:pw", "host.example", "/x", "key=v", "frag")
+	f.Add("ftp", "u", "host.example:21", "/%zz", "a=b&c", "")
+	f.Add("https", "us?er:p#w", "[::1]", "", "", "x")
+	f.Fuzz(func(t *testing.T, scheme, user, host, path, query, frag string) {
+		const secret = "SEKRIT"
+		if strings.Contains(scheme+host+path, secret) || strings.ContainsAny(host+path, "@?#") ||
+			strings.ContainsAny(scheme, ":/?#@") || strings.Contains(user, "/") ||
+			(path != "" && !strings.HasPrefix(path, "/")) {
+			t.Skip() // the secret only where secrets go, in a URL of the usual shape (a "/" ends the user info)
+		}
+		u := scheme + "://" + user + secret + "@" + host + path + "?" + query + secret
+		if frag != "" {
+			u += "#" + frag + secret
+		}
+		if got := vigil.RedactURL(u); strings.Contains(got, secret) {
+			t.Errorf("RedactURL(%q) = %q, which shows the secret", u, got)
+		}
+	})
 }

@@ -25,6 +25,9 @@ type Check struct {
 	// Indicators and Problems count what one pull of a list or MISP feed would import
 	// and what it could not read.
 	Indicators, Problems int64
+	// Err is the failure in full (with the URL redacted), for the server log: Message
+	// says what a person can act on and leaves out addresses and internals.
+	Err error
 }
 
 // CheckFeed tries vf's source without storing anything: a TAXII feed's API root is asked
@@ -40,7 +43,7 @@ func CheckFeed(ctx context.Context, client *http.Client, maxBytes int64, vf vigi
 		return Check{OK: true, Message: "an upload feed has no source to try: it is filled by uploads"}
 	}
 	if err := checkURL(f); err != nil {
-		return Check{Message: vigil.ErrorMessage(err)}
+		return Check{Message: failureReason(err), Err: err}
 	}
 	if vf.Kind == vigil.FeedTAXII {
 		return checkTAXII(ctx, client, f)
@@ -48,7 +51,7 @@ func CheckFeed(ctx context.Context, client *http.Client, maxBytes int64, vf vigi
 	var n int64
 	res, err := FetchLimited(ctx, client, maxBytes, vf, intel.Options{}, State{}, func(vigil.Indicator) { n++ })
 	if err != nil {
-		return Check{Message: "the source could not be read: " + vigil.ErrorMessage(err)}
+		return Check{Message: "the source could not be read: " + failureReason(err), Err: err}
 	}
 	bad := int64(res.Report.Rejected + res.Report.Failed)
 	return Check{OK: true, Indicators: n, Problems: bad,
@@ -59,15 +62,15 @@ func CheckFeed(ctx context.Context, client *http.Client, maxBytes int64, vf vigi
 func checkTAXII(ctx context.Context, client *http.Client, f feed) Check {
 	c, err := taxiiClient(client, f)
 	if err != nil {
-		return Check{Message: vigil.ErrorMessage(err)}
+		return Check{Message: failureReason(err), Err: err}
 	}
 	root, err := taxiiRoot(ctx, c, f.URL)
 	if err != nil {
-		return Check{Message: vigil.ErrorMessage(err)}
+		return Check{Message: failureReason(err), Err: err}
 	}
 	colls, err := c.Collections(ctx, root)
 	if err != nil {
-		return Check{APIRoot: root, Message: vigil.ErrorMessage(err)}
+		return Check{APIRoot: root, Message: failureReason(err), Err: err}
 	}
 	ch := Check{APIRoot: root, Collections: colls}
 	ch.OK, ch.Message = collectionVerdict(f.Collection, colls)

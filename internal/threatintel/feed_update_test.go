@@ -65,7 +65,7 @@ func TestUpdateFeedURLDropsCredentials(t *testing.T) {
 					t.Errorf("audit detail %s: want credentials_dropped %v", es[0].Detail, tt.dropped)
 				}
 				if tt.patch.URL != nil {
-					if d["old_url"] != "https://partner.example/feeds/list.txt?apikey=xxxxx" || d["new_url"] == nil {
+					if d["old_url"] != "https://partner.example/feeds/list.txt?…" || d["new_url"] == nil {
 						t.Errorf("audit detail %s: want the old and new URL, redacted", es[0].Detail)
 					}
 				} else if _, ok := d["old_url"]; ok {

@@ -2,6 +2,7 @@ package threatintel
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 	"strings"
 
@@ -123,5 +124,11 @@ func (s *Service) CheckFeed(ctx context.Context, p vigil.Principal, f vigil.Feed
 	if err := v.Validate(); err != nil {
 		return feeds.Check{}, err
 	}
-	return feeds.CheckFeed(ctx, s.client, s.maxIntel, f), nil
+	c := feeds.CheckFeed(ctx, s.client, s.maxIntel, f)
+	if c.Err != nil {
+		// The answer says only what to do; the log keeps what happened, for the operator.
+		s.log.WarnContext(ctx, "feed check failed", slog.String("kind", f.Kind),
+			slog.String("url", vigil.RedactURL(f.URL)), slog.Any("error", c.Err))
+	}
+	return c, nil
 }

@@ -85,7 +85,7 @@ func TestCheckTAXIIFeed(t *testing.T) {
 			{"from the discovery address", srv.URL + "/taxii2/", "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", true, "is there and can be read"},
 			{"no collection chosen yet", srv.URL + "/health/", "", false, "choose one of the API root's collections: 9e8d7c6b"},
 			{"a wrong collection", srv.URL + "/health/", "0000", false, `collection "0000" is not in this API root; it has: 9e8d7c6b`},
-			{"nothing listening", "http://127.0.0.1:1/health/", "0000", false, "cannot reach the TAXII server"},
+			{"nothing listening", "http://127.0.0.1:1/health/", "0000", false, "the connection was refused: nothing answers at that host and port"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

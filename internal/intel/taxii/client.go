@@ -146,7 +146,7 @@ func (c *Client) invalid(format string, args ...any) {
 func New(base string, opts ...Option) (*Client, error) {
 	u, err := parseHTTPURL(base)
 	if err != nil {
-		return nil, vigil.Errorf(vigil.EINVALID, "the TAXII server address %q is not usable: %s", base, err)
+		return nil, vigil.Errorf(vigil.EINVALID, "the TAXII server address %q is not usable: %s", vigil.RedactURL(base), err)
 	}
 	if u.Path == "" || u.Path == "/" {
 		u.Path = "/taxii2/"
@@ -215,11 +215,11 @@ func validHeaderName(s string) bool {
 func (c *Client) rootURL(root string) (*url.URL, error) {
 	ref, err := url.Parse(root)
 	if root == "" || err != nil {
-		return nil, vigil.Errorf(vigil.EINVALID, "%q is not an API root URL", root)
+		return nil, vigil.Errorf(vigil.EINVALID, "%q is not an API root URL", vigil.RedactURL(root))
 	}
 	u, err := parseHTTPURL(c.discovery.ResolveReference(ref).String())
 	if err != nil {
-		return nil, vigil.Errorf(vigil.EINVALID, "the API root %q is not usable: %s", root, err)
+		return nil, vigil.Errorf(vigil.EINVALID, "the API root %q is not usable: %s", vigil.RedactURL(root), err)
 	}
 	u.Path, u.RawPath, u.RawQuery = withSlash(u.Path), "", ""
 	return u, nil

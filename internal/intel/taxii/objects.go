@@ -104,7 +104,7 @@ func (c *Client) Objects(ctx context.Context, rootURL, collectionID string, q Qu
 	params := q.values()
 	for pages, objects := 0, 0; ; {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("taxii: stopped paging %s: %w", u.Redacted(), err)
+			return fmt.Errorf("taxii: stopped paging %s: %w", vigil.RedactURL(u.String()), err)
 		}
 		pu := *u
 		pu.RawQuery = params.Encode()
@@ -158,7 +158,7 @@ func (c *Client) checkCaps(u *url.URL, pages, objects int) error {
 	default:
 		return nil
 	}
-	return &Error{URL: u.Redacted(), Status: http.StatusOK, Err: vigil.Errorf(vigil.EUNAVAILABLE,
+	return &Error{URL: vigil.RedactURL(u.String()), Status: http.StatusOK, Err: vigil.Errorf(vigil.EUNAVAILABLE,
 		"stopped after %s, the most one pull reads; the next pull goes on from the last page read", what)}
 }
 

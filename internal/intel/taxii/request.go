@@ -22,7 +22,7 @@ type response struct {
 // get fetches u and returns a 200 OK TAXII response. Failures are *Errors, except that
 // when ctx ends the error wraps ctx.Err().
 func (c *Client) get(ctx context.Context, u *url.URL) (*response, error) {
-	where := u.Redacted()
+	where := vigil.RedactURL(u.String()) // no password, no query values: it reaches logs
 	reqCtx := ctx
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
@@ -99,6 +99,6 @@ func decodeObject(b []byte, v any) error {
 }
 
 func malformed(u *url.URL, what string, cause error) *Error {
-	return &Error{URL: u.Redacted(), Status: http.StatusOK, Cause: cause,
+	return &Error{URL: vigil.RedactURL(u.String()), Status: http.StatusOK, Cause: cause,
 		Err: vigil.Errorf(vigil.EINVALID, "the TAXII server sent a malformed %s", what)}
 }

@@ -98,10 +98,10 @@ func (c *Client) DefaultRoot(ctx context.Context) (string, error) {
 	case len(d.APIRoots) == 1:
 		return d.APIRoots[0], nil
 	case len(d.APIRoots) == 0:
-		return "", vigil.Errorf(vigil.EINVALID, "the TAXII server at %s lists no API roots; ask its operator for the API root to use", c.discovery.Redacted())
+		return "", vigil.Errorf(vigil.EINVALID, "the TAXII server at %s lists no API roots; ask its operator for the API root to use", vigil.RedactURL(c.discovery.String()))
 	}
 	return "", vigil.Errorf(vigil.EINVALID, "the TAXII server at %s has %d API roots and names none as default; use one of them as the feed's address: %s",
-		c.discovery.Redacted(), len(d.APIRoots), strings.Join(d.APIRoots, ", "))
+		vigil.RedactURL(c.discovery.String()), len(d.APIRoots), strings.Join(d.APIRoots, ", "))
 }
 
 // APIRoot fetches the API root resource at rootURL: an absolute URL, or one relative
