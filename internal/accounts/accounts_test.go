@@ -449,14 +449,7 @@ func TestOrgAdminManagesSensorTokens(t *testing.T) {
 		sc := newSector(t, s)
 		ctx := context.Background()
 		admin, orgAdmin := sc.users[vigil.RoleSectorAdmin], sc.users[vigil.RoleOrgAdmin]
-		_, zeek, err := sc.svc.CreateToken(ctx, as(admin), accounts.TokenRequest{Name: "Zeek, main site", Sensor: true, Org: "RXA"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, own, err := sc.svc.CreateToken(ctx, as(orgAdmin), accounts.TokenRequest{Name: "SIEM"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		zeek, own := sensorAndOwnToken(t, sc)
 		ts, err := sc.svc.ListTokens(ctx, as(orgAdmin), "", false)
 		if err != nil || len(ts) != 2 || ts[0].ID != own.ID || ts[1].ID != zeek.ID || ts[1].CreatedBy != admin.Email || ts[0].CreatedBy != orgAdmin.Email {
 			t.Fatalf("the org admin's list: %+v, %v; want their own token, then the sensor's made by %s", ts, err, admin.Email)
@@ -705,15 +698,8 @@ func TestAPITokenManagesOnlyItself(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		sc := newSector(t, s)
 		ctx := context.Background()
-		admin, orgAdmin := sc.users[vigil.RoleSectorAdmin], sc.users[vigil.RoleOrgAdmin]
-		_, zeek, err := sc.svc.CreateToken(ctx, as(admin), accounts.TokenRequest{Name: "Zeek, main site", Sensor: true, Org: "RXA"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, other, err := sc.svc.CreateToken(ctx, as(orgAdmin), accounts.TokenRequest{Name: "SIEM"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		orgAdmin := sc.users[vigil.RoleOrgAdmin]
+		zeek, other := sensorAndOwnToken(t, sc)
 		_, script, err := sc.svc.CreateToken(ctx, as(orgAdmin), accounts.TokenRequest{Name: "script"})
 		if err != nil {
 			t.Fatal(err)
@@ -751,4 +737,20 @@ func TestAPITokenManagesOnlyItself(t *testing.T) {
 			t.Errorf("a signed-in revocation's detail %v names a token", d)
 		}
 	})
+}
+
+// sensorAndOwnToken makes, for the sector, a sensor token of RXA's made by the sector
+// admin ("Zeek, main site") and a personal token of RXA's org admin ("SIEM").
+func sensorAndOwnToken(t *testing.T, sc *sector) (zeek, own vigil.Token) {
+	t.Helper()
+	ctx := context.Background()
+	_, zeek, err := sc.svc.CreateToken(ctx, as(sc.users[vigil.RoleSectorAdmin]), accounts.TokenRequest{Name: "Zeek, main site", Sensor: true, Org: "RXA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, own, err = sc.svc.CreateToken(ctx, as(sc.users[vigil.RoleOrgAdmin]), accounts.TokenRequest{Name: "SIEM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return zeek, own
 }
