@@ -190,6 +190,7 @@ func TestIngestTelemetryInput(t *testing.T) {
 		{name: "gzip magic then nonsense", body: []byte("\x1f\x8bnot gzip"), code: vigil.EINVALID, says: "not a valid gzip stream"},
 		{name: "a gzip header then nonsense", body: append(gzipped(t, []byte(sensorLines[1]))[:10], "\xff\xff not deflate at all"...), code: vigil.EINVALID, says: "cut short before its first line"},
 		{name: "a JSON array", body: []byte(`[1,2]`), want: TelemetryResult{Lines: 1, Unparseable: 1}},
+		{name: "a gzip bomb of blank lines", body: gzipped(t, bytes.Repeat([]byte("\n"), 20<<20)), code: vigil.EINVALID, says: "unpacks to more than 200 times its size"},
 	}
 	eachTeleEngine(t, Deps{}, func(t *testing.T, e *teleEnv) {
 		for _, tt := range tests {

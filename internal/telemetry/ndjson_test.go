@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -110,4 +111,40 @@ func FuzzLineReader(f *testing.F) {
 			t.Fatalf("read %d bytes past the cap of 64", lr.Bytes())
 		}
 	})
+}
+
+// TestLineReaderRatioCap: gzip input that unpacks to more than MaxRatio times what was
+// read of it stops with ErrTooCompressed once past 16 MiB (20 MiB of blank lines pack
+// into ~20 KB), the lines before it returned; real telemetry, or no cap, reads to the end.
+func TestLineReaderRatioCap(t *testing.T) {
+	blank := gz(strings.Repeat("\n", 20<<20))
+	count := func(in string, o ReaderOptions) (int, error) {
+		lr, err := NewLineReader(strings.NewReader(in), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for {
+			if _, _, err := lr.Next(); err != nil {
+				if err == io.EOF {
+					err = nil
+				}
+				return n, err
+			}
+			n++
+		}
+	}
+	if n, err := count(blank, ReaderOptions{MaxRatio: 200}); !errors.Is(err, ErrTooCompressed) || n < 16<<20 || n >= 20<<20 {
+		t.Errorf("blank lines with a 200× cap: %d lines, %v; want ErrTooCompressed after 16 MiB of lines", n, err)
+	}
+	if n, err := count(blank, ReaderOptions{}); err != nil || n != 20<<20 {
+		t.Errorf("blank lines without a cap: %d lines, %v; want every line", n, err)
+	}
+	var logs strings.Builder
+	for i := 0; logs.Len() < 18<<20; i++ {
+		fmt.Fprintf(&logs, `{"ts":%d,"_path":"dns","query":"host%d.example","id.orig_h":"10.0.%d.%d"}`+"\n", 1700000000+i, i, i>>8&255, i&255)
+	}
+	if _, err := count(gz(logs.String()), ReaderOptions{MaxRatio: 200}); err != nil {
+		t.Errorf("18 MiB of Zeek-like lines with a 200× cap: %v; want read to the end", err)
+	}
 }
