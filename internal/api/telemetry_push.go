@@ -53,6 +53,9 @@ type TelemetryResult struct {
 	OldTimes int64 `json:"old_times"`
 	// TimeProblems describe the first event of each of FutureTimes and OldTimes, with its line number.
 	TimeProblems []string `json:"time_problems" nullable:"false"`
+	// Warnings say what in the upload looks wrong although it was taken: events of which
+	// none held a value to look up.
+	Warnings []string `json:"warnings" nullable:"false"`
 }
 
 type telemetryPushOut struct {
@@ -75,7 +78,19 @@ func (a *API) telemetryPush(ctx context.Context, in *telemetryPushIn) (*telemetr
 	return &telemetryPushOut{Body: TelemetryResult{Lines: res.Lines, Events: res.Events, Unparseable: res.Unparseable,
 		Blank: res.Blank, Problems: nonNil(res.Problems), Bytes: res.Bytes, Observables: res.Observables,
 		Sightings: res.Sightings, Alerts: res.Alerts, AlertRepeats: res.AlertRepeats, Untimed: res.Untimed,
-		FutureTimes: res.FutureTimes, OldTimes: res.OldTimes, TimeProblems: nonNil(res.TimeProblems)}}, nil
+		FutureTimes: res.FutureTimes, OldTimes: res.OldTimes, TimeProblems: nonNil(res.TimeProblems),
+		Warnings: telemetryWarnings(res)}}, nil
+}
+
+// telemetryWarnings tells a sensor whose events all parse but hold nothing to look up: the
+// wrong fields or format, which would otherwise be answered 200 for ever.
+func telemetryWarnings(res sightings.TelemetryResult) []string {
+	if res.Events == 0 || res.Observables > 0 {
+		return []string{}
+	}
+	return []string{fmt.Sprintf("none of the %d events held a value vigil looks up (an IP address, domain name, URL or hash): "+
+		"check that the sensor sends one of the formats vigil reads (ECS, Sysmon, Zeek, Suricata eve, osquery) "+
+		"or JSON with such values", res.Events)}
 }
 
 // telemetryRefused is the 400 for a body with lines but not one event: a sensor sending

@@ -137,6 +137,15 @@ func TestTelemetryPush(t *testing.T) {
 				t.Errorf("push of blank lines = %d %s, want 200 (nothing to refuse)", r.status, r.body)
 			}
 		})
+		t.Run("events that hold nothing to look up are taken with a warning", func(t *testing.T) {
+			r := f.do("POST", "/api/v1/telemetry", "{}\n{\"a\":1}\n", bearer(f.sensor))
+			if r.status != http.StatusOK || !strings.Contains(string(r.body), `"warnings":["none of the 2 events held a value vigil looks up`) {
+				t.Errorf("push of empty events = %d %s, want 200 with a warning", r.status, r.body)
+			}
+			if r := f.do("POST", "/api/v1/telemetry", dns("x.example"), bearer(f.sensor)); !strings.Contains(string(r.body), `"warnings":[]`) {
+				t.Errorf("push of a DNS event = %s, want no warning", r.body)
+			}
+		})
 		t.Run("an unsupported Content-Encoding", func(t *testing.T) {
 			r := f.do("POST", "/api/v1/telemetry", dns("x.example"), bearer(f.sensor), "Content-Encoding", "br")
 			if r.status != http.StatusUnsupportedMediaType || !strings.Contains(r.problem(t).Detail, "plain or gzip") {
