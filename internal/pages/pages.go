@@ -42,11 +42,10 @@ type Deps struct {
 
 // Pages serves the web interface.
 type Pages struct {
-	app   *app.App
-	log   *slog.Logger
-	deps  Deps
-	tmpl  *template.Template // every page and the layout, in one set
-	pages map[string]bool    // the pages' file names under templates/
+	app  *app.App
+	log  *slog.Logger
+	deps Deps
+	tmpl *template.Template // every page and the layout, in one set
 }
 
 // New parses the templates; it panics when one is broken, a programming error that
@@ -58,7 +57,7 @@ func New(d Deps) *Pages {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	p := &Pages{app: d.App, log: d.Logger, deps: d, pages: map[string]bool{}}
+	p := &Pages{app: d.App, log: d.Logger, deps: d}
 	p.tmpl = template.Must(template.New("").Funcs(funcs).Funcs(incidentFuncs).ParseFS(templateFS, "templates/layout/*.html"))
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -77,7 +76,6 @@ func New(d Deps) *Pages {
 		src := strings.Replace(string(text), content, `{{define "content `+page+`"}}`, 1) +
 			`{{define "page ` + page + `"}}{{template "layoutTop" .}}{{template "content ` + page + `" .}}{{template "layoutBottom" .}}{{end}}`
 		template.Must(p.tmpl.New(page).Parse(src))
-		p.pages[page] = true
 	}
 	return p
 }
@@ -150,7 +148,7 @@ func cacheFor(next http.Handler) http.Handler {
 // render writes the page named name with status, or a 500 when the template fails
 // (before anything is sent, since it renders into a buffer first).
 func (p *Pages) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
-	if !p.pages[name] {
+	if p.tmpl.Lookup("page "+name) == nil {
 		panic("pages: no template " + name)
 	}
 	v.fill(r)
