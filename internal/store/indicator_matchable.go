@@ -12,11 +12,13 @@ import (
 )
 
 // matchableColumns are what the matcher reads of an indicator and one of its claims:
-// indicatorColumns without added_at, which no rebuild looks at.
-// A rebuild's read on SQLite takes rowMatchableColumn instead (eachMatchableRanges).
+// indicatorColumns without added_at, which no rebuild looks at. matchableTimes are
+// the time columns among them, in the order claimReader.times holds them.
 const matchableColumns = `i.id, i.type, i.value, i.last_sighted, s.source, s.tlp, s.reliability, s.credibility,
 	s.confidence, s.labels, s.ref, s.valid_from, s.valid_until, s.first_seen, s.last_seen, s.not_for_matching,
 	s.published_at, s.publisher`
+
+var matchableTimes = [6]int{3, 11, 12, 13, 14, 16}
 
 // EachMatchable calls fn with every indicator some source holds, with its claims, in id
 // order, as EachIndicator does but for a matcher rebuild, which reads every stored
@@ -78,8 +80,7 @@ func eachGroupedBy(rows cursor, scan func() (int64, error), r *claimReader, fn f
 	return nil
 }
 
-// claimReader scans rows of matchableColumns, or of rowMatchableColumn, keeping the
-// strings that repeat.
+// claimReader scans rows of matchableColumns, keeping the strings that repeat.
 type claimReader struct {
 	// raw column bytes, reused from row to row
 	typ, value, source, tlp, rel, labels, ref, notFor, publisher sql.RawBytes
@@ -87,14 +88,6 @@ type claimReader struct {
 	times                                                        [6]fastTime
 	strs                                                         interned
 	labelSets                                                    map[string][]string
-
-	// row: rows are rowMatchableColumn (see scanRow).
-	row      bool
-	rowText  string
-	rowValue string
-	claim    string                // the claim fields of the last row parsed into claimSrc
-	claimSrc vigil.IndicatorSource // all but Ref, NotForMatching and Publisher
-	claimAny bool
 
 	// the last row, as scan left it
 	lastSighted time.Time
@@ -109,9 +102,6 @@ func (s *Store) newClaimReader() *claimReader {
 
 // scan reads one row and returns its indicator id.
 func (r *claimReader) scan(rows *sql.Rows) (int64, error) {
-	if r.row {
-		return r.scanRow(rows)
-	}
 	var id int64
 	t := &r.times
 	err := rows.Scan(&id, &r.typ, &r.value, &t[0], &r.source, &r.tlp, &r.rel, &r.cred, &r.conf, &r.labels, &r.ref,
@@ -122,7 +112,23 @@ func (r *claimReader) scan(rows *sql.Rows) (int64, error) {
 	return id, r.fromColumns(id)
 }
 
-// fromColumns sets the last row from the columns scan (or scanPG) read.
+// scanRaw reads the row st is on (a rawSQLite statement of matchableColumns) and returns
+// its indicator id. The texts are not copied: they are valid until the next row, as
+// sql.RawBytes are.
+func (r *claimReader) scanRaw(st *rawStmt) (int64, error) {
+	id := st.int64(0)
+	r.typ, r.value, r.source, r.tlp, r.rel, r.labels, r.ref, r.notFor, r.publisher = st.text(1), st.text(2), st.text(4),
+		st.text(5), st.text(6), st.text(9), st.text(10), st.text(15), st.text(17)
+	r.cred, r.conf = st.int64(7), st.int64(8)
+	for i, col := range matchableTimes {
+		if err := r.times[i].scanText(st.text(col)); err != nil {
+			return 0, fmt.Errorf("times of indicator %d: %w", id, err)
+		}
+	}
+	return id, r.fromColumns(id)
+}
+
+// fromColumns sets the last row from the columns scan (or scanRaw, or scanPG) read.
 func (r *claimReader) fromColumns(id int64) error {
 	t := &r.times
 	r.typVal = vigil.IndicatorType(r.strs.get(r.typ))
@@ -143,9 +149,6 @@ func (r *claimReader) fromColumns(id int64) error {
 
 // valueString returns the last row's value as a string of its own.
 func (r *claimReader) valueString() string {
-	if r.row {
-		return strings.Clone(r.rowValue)
-	}
 	return string(r.value)
 }
 
@@ -235,8 +238,21 @@ func (f *fastTime) Scan(v any) error {
 	return timeCol{&f.t}.Scan(v)
 }
 
+// scanText is Scan for a time column's text as rawSQLite hands it over: nil for NULL.
+func (f *fastTime) scanText(b []byte) error {
+	if b == nil {
+		f.t = time.Time{}
+		return nil
+	}
+	if t, ok := parseStoreTime(b); ok {
+		f.t = t
+		return nil
+	}
+	return timeCol{&f.t}.Scan(string(b))
+}
+
 // parseStoreTime parses "2006-01-02T15:04:05.000000Z", timeLayout, exactly.
-func parseStoreTime(s string) (time.Time, bool) {
+func parseStoreTime[T string | []byte](s T) (time.Time, bool) {
 	if len(s) != len(timeLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
 		s[19] != '.' || s[26] != 'Z' {
 		return time.Time{}, false
@@ -260,7 +276,7 @@ func parseStoreTime(s string) (time.Time, bool) {
 }
 
 // digits reads a run of ASCII decimal digits.
-func digits(s string) (int, bool) {
+func digits[T string | []byte](s T) (int, bool) {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i] - '0'

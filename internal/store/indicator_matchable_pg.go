@@ -32,7 +32,7 @@ func (w *rangeWorker) fillPG(ctx context.Context, collect func(*vigil.StoredIndi
 			return fmt.Errorf("read indicators: %w", err)
 		}
 		defer rows.Close()
-		r := w.plain
+		r := w.r
 		return eachGroupedBy(rows, func() (int64, error) { return r.scanPG(rows.RawValues()) }, r, collect)
 	})
 }

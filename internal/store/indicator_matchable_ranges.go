@@ -17,9 +17,9 @@ import (
 const matchableSpan = 8192
 
 // eachMatchableRanges is EachMatchable read as consecutive ranges of ids, each of about
-// span indicators and read by one statement, by a worker per core (rangeWorkers), each on its own connection so
-// that decoding rows uses every core (on SQLite, through the pure-Go driver, decoding
-// is most of a read). fn is still called on the caller's goroutine, in id order: worker
+// span indicators and read by one statement, by a worker per core (rangeWorkers), each
+// on its own connection so that decoding rows uses every core (on SQLite, the pure-Go
+// engine's own work is most of a read). fn is still called on the caller's goroutine, in id order: worker
 // w reads ranges w, w+n, w+2n…, and the caller takes range k from worker k mod n.
 //
 // Each range is read in its own snapshot, so the indicators are not read at one instant:
@@ -70,6 +70,7 @@ func (s *Store) eachRange(ctx context.Context, ranges int64, read func(context.C
 	for w := range workers {
 		workers[w] = newRangeWorker(s)
 		wg.Go(func() {
+			defer workers[w].close()
 			for k := int64(w); k < ranges; k += int64(n) {
 				if !workers[w].read(ctx, func(b *rangeBatch) error { return read(ctx, workers[w], b, k) }) {
 					return
@@ -144,18 +145,33 @@ func (b *rangeBatch) linkSources() {
 }
 
 // rangeWorker reads ranges into batches: out holds those read, free those the caller
-// is done with. Two batches in flight let it read one range ahead of the caller.
+// is done with. Two batches in flight let it read one range ahead of the caller. On
+// SQLite it reads through a connection of its own (rawSQLite), opened on its first range.
 type rangeWorker struct {
-	s          *Store
-	row, plain *claimReader
-	out, free  chan *rangeBatch
+	s         *Store
+	r         *claimReader
+	out, free chan *rangeBatch
+	raw       *rawSQLite
+	stmt      *rawStmt
 }
 
 func newRangeWorker(s *Store) *rangeWorker {
-	w := &rangeWorker{s: s, row: rowClaimReader(), plain: s.newClaimReader(), out: make(chan *rangeBatch, 2), free: make(chan *rangeBatch, 2)}
-	w.free <- &rangeBatch{}
-	w.free <- &rangeBatch{}
+	w := &rangeWorker{s: s, r: s.newClaimReader(), out: make(chan *rangeBatch, 2), free: make(chan *rangeBatch, 2)}
+	for range 2 { // room for a range of the usual size: growing them copied each several times
+		w.free <- &rangeBatch{inds: make([]vigil.StoredIndicator, 0, matchableSpan), srcs: make([]vigil.IndicatorSource, 0, matchableSpan),
+			ends: make([]int, 0, matchableSpan)}
+	}
 	return w
+}
+
+// close lets go of the worker's connection, once it reads no more.
+func (w *rangeWorker) close() {
+	if w.stmt != nil {
+		w.stmt.close()
+	}
+	if w.raw != nil {
+		w.raw.close()
+	}
 }
 
 // read fills a free batch with fill and hands it on, reporting false when the read
@@ -177,18 +193,9 @@ func (w *rangeWorker) read(ctx context.Context, fill func(*rangeBatch) error) bo
 	return b.err == nil
 }
 
-// fillRange reads the indicators with ids in [from, to) into b.
+// fillRange reads the indicators with ids in [from, to) into b: on SQLite through
+// fillSQLite, on PostgreSQL through fillPG.
 func (w *rangeWorker) fillRange(ctx context.Context, b *rangeBatch, from, to int64) error {
-	err := w.fill(ctx, b, from, to, false)
-	if errors.Is(err, errNULText) {
-		err = w.fill(ctx, b, from, to, true)
-	}
-	return err
-}
-
-// fill reads the indicators with ids in [from, to) into b: on SQLite as
-// rowMatchableColumn unless plain, on PostgreSQL through fillPG.
-func (w *rangeWorker) fill(ctx context.Context, b *rangeBatch, from, to int64, plain bool) error {
 	b.reset()
 	collect := func(si *vigil.StoredIndicator) error {
 		b.srcs = append(b.srcs, si.Sources...)
@@ -202,28 +209,39 @@ func (w *rangeWorker) fill(ctx context.Context, b *rangeBatch, from, to int64, p
 	if w.s.isPG() {
 		err = w.fillPG(ctx, collect, from, to)
 	} else {
-		err = w.fillSQLite(ctx, collect, from, to, plain)
+		err = w.fillSQLite(ctx, collect, from, to)
 	}
 	b.linkSources()
 	return err
 }
 
-// fillSQLite is fill on SQLite. The claims drive: their primary key (indicator_id,
-// source) hands them over in the order asked for, and each indicator is then found by
-// its rowid, which costs a tenth less than seeking the key for every indicator. CROSS
-// JOIN keeps that order whatever the planner's statistics say (a store filled after its
-// last ANALYZE looks empty to it), where another plan would sort every range first.
-func (w *rangeWorker) fillSQLite(ctx context.Context, collect func(*vigil.StoredIndicator) error, from, to int64, plain bool) error {
-	cols, r := rowMatchableColumn, w.row
-	if plain {
-		cols, r = matchableColumns, w.plain
+// matchableRangeSQLite reads a range of ids on SQLite. The claims drive: their primary
+// key (indicator_id, source) hands them over in the order asked for, and each indicator
+// is then found by its rowid, which costs a tenth less than seeking the key for every
+// indicator. CROSS JOIN keeps that order whatever the planner's statistics say (a store
+// filled after its last ANALYZE looks empty to it), where another plan would sort every
+// range first.
+const matchableRangeSQLite = `SELECT ` + matchableColumns + ` FROM indicator_sources s
+	CROSS JOIN indicators i ON i.id = s.indicator_id
+	WHERE s.indicator_id >= ? AND s.indicator_id < ? ORDER BY s.indicator_id, s.source`
+
+// fillSQLite is fillRange on SQLite, through the worker's own connection.
+func (w *rangeWorker) fillSQLite(ctx context.Context, collect func(*vigil.StoredIndicator) error, from, to int64) error {
+	if w.stmt == nil {
+		raw, err := openRawSQLite(w.s.path)
+		if err != nil {
+			return fmt.Errorf("read indicators: %w", err)
+		}
+		w.raw = raw
+		if w.stmt, err = raw.prepare(matchableRangeSQLite); err != nil {
+			return fmt.Errorf("read indicators: %w", err)
+		}
 	}
-	rows, err := w.s.rdb().query(ctx, `SELECT `+cols+` FROM indicator_sources s
-		CROSS JOIN indicators i ON i.id = s.indicator_id
-		WHERE s.indicator_id >= ? AND s.indicator_id < ? ORDER BY s.indicator_id, s.source`, from, to)
-	if err != nil {
+	st := w.stmt
+	defer st.reset()
+	if err := errors.Join(st.bind(1, from), st.bind(2, to)); err != nil {
 		return fmt.Errorf("read indicators: %w", err)
 	}
-	defer rows.Close()
-	return eachGrouped(rows, r, collect)
+	rows := &rawRows{ctx: ctx, st: st}
+	return eachGroupedBy(rows, func() (int64, error) { return w.r.scanRaw(st) }, w.r, collect)
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/vigil-health/vigil/internal/store/storetest"
 )
 
-// TestEachMatchableReadsWhatEachIndicatorReads checks the rebuild's read (on SQLite, the
-// claim packed into one column) against the plain one: every field of every claim, with
+// TestEachMatchableReadsWhatEachIndicatorReads checks the rebuild's read (on SQLite,
+// through SQLite's C API: store/sqlite_raw.go) against the plain one: every field of every claim, with
 // times set and unset, labels holding separators and quotes, several sources on one
 // indicator, a claim kept as intelligence only, and claims that repeat the one before
 // but for their Ref (one holding a NUL byte on SQLite); read in one range of ids or several. EachMatchableOf reads the same
@@ -47,7 +47,7 @@ func TestEachMatchableReadsWhatEachIndicatorReads(t *testing.T) {
 		if _, err := s.ExecRaw(ctx, `UPDATE indicator_sources SET not_for_matching = ? WHERE source = ?`, "on a warninglist", "feed-b"); err != nil {
 			t.Fatal(err)
 		}
-		if s.Engine() == store.EngineSQLite { // PostgreSQL's text holds no NUL; SQLite's does, and format stops at it
+		if s.Engine() == store.EngineSQLite { // PostgreSQL's text holds no NUL; SQLite's does
 			if _, err := s.ExecRaw(ctx, `UPDATE indicator_sources SET ref = ? WHERE ref = ?`, "line\x004", "line 4"); err != nil {
 				t.Fatal(err)
 			}
