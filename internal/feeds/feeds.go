@@ -55,6 +55,10 @@ type Result struct {
 	Partial bool
 }
 
+// WholeSet reports whether every pull of f that succeeds returns the source's whole
+// current set (Result.Complete), as a list at a URL does, rather than a delta.
+func WholeSet(f vigil.Feed) bool { return f.Kind == vigil.FeedURL }
+
 // ErrNotPullable is returned for upload-only feeds.
 var ErrNotPullable = errors.New("this feed is filled by uploads and has nothing to pull")
 

@@ -129,8 +129,10 @@ func (s *Store) UpdateFeed(ctx context.Context, id int64, p vigil.FeedPatch) (vi
 			return err
 		}
 		if f.Name != cur.Name {
-			if _, err := c.exec(ctx, `UPDATE indicator_sources SET source = ? WHERE source = ?`, f.Name, cur.Name); err != nil {
-				return fmt.Errorf("rename source %q: %w", cur.Name, err)
+			for _, table := range []string{"indicator_sources", "source_listings"} {
+				if _, err := c.exec(ctx, `UPDATE `+table+` SET source = ? WHERE source = ?`, f.Name, cur.Name); err != nil {
+					return fmt.Errorf("rename source %q: %w", cur.Name, err)
+				}
 			}
 		}
 		if err := tx.bumpVersion(ctx, c, ScopeIntel); err != nil {
@@ -169,6 +171,9 @@ func (s *Store) DeleteFeed(ctx context.Context, id int64) (vigil.Feed, int, erro
 			return err
 		}
 		if withdrawn, err = tx.withdrawUnmarked(ctx, c, f.Name, withdrawAll); err != nil {
+			return err
+		}
+		if _, err = c.exec(ctx, `DELETE FROM source_listings WHERE source = ?`, f.Name); err != nil {
 			return err
 		}
 		if _, err = c.exec(ctx, `DELETE FROM feeds WHERE id = ?`, id); err != nil {

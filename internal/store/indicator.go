@@ -49,6 +49,9 @@ func (s *Store) storeSource(ctx context.Context, source string, inds []vigil.Ind
 	if err != nil {
 		return SourceChange{}, err
 	}
+	if replace {
+		imp.WholeSet(time.Time{})
+	}
 	ch, err := imp.Store(ctx, inds)
 	if err != nil {
 		return SourceChange{}, err

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -29,6 +30,8 @@ type SourceImport struct {
 	total    SourceChange // Changed stays empty: it is per batch
 	changed  int          // indicators the batches added or changed
 	finished bool
+	wholeSet bool
+	listedAt time.Time // when the whole set was fetched; zero: at Finish
 }
 
 // BeginSourceImport starts storing source's indicators. Nothing is written until Store.
@@ -47,6 +50,15 @@ func newImportID() int64 {
 	_, _ = rand.Read(b[:])
 	return int64(binary.LittleEndian.Uint64(b[:])>>1) | 1
 }
+
+// WholeSet says, before the first Store, that the import will be the source's whole
+// current set if it finishes (a list feed's pull, a replace), as fetched at listedAt
+// (zero: when it finishes): a claim the source holds unchanged then keeps the published
+// time it has, and a complete Finish records listedAt as when the source listed its
+// set, which the store reads as every claim's publication (source_listing.go). A claim
+// held unchanged by an import that then fails is read as published at the last complete
+// one.
+func (imp *SourceImport) WholeSet(listedAt time.Time) { imp.wholeSet, imp.listedAt = true, listedAt }
 
 // Source is the source the import credits its indicators to.
 func (imp *SourceImport) Source() string { return imp.source }
@@ -109,7 +121,7 @@ func (s *Store) storeBatch(ctx context.Context, c conn, imp *SourceImport, rows 
 		return ch, err
 	}
 	now := dbTime(s.now())
-	if _, err := c.exec(ctx, s.insertOrIgnore()+upsertClaimsSQL, imp.source, now, now, imp.id, imp.id); err != nil {
+	if _, err := c.exec(ctx, s.insertOrIgnore()+upsertClaimsSQL, imp.source, now, now, imp.id, imp.id, imp.wholeSet); err != nil {
 		return ch, fmt.Errorf("insert claims: %w", err)
 	}
 	return ch, s.dropBatch(ctx, c)
@@ -250,9 +262,11 @@ func (s *Store) logChanges(ctx context.Context, c conn) error {
 	return nil
 }
 
-// upsertClaimsSQL writes the batch's claims, refreshing published_at and keeping
-// added_at, and marks them with the import (last_import), and those new or changed with
-// changed_import (from the state diffBatch noted).
+// upsertClaimsSQL writes the batch's claims, keeping added_at and refreshing
+// published_at (but for a claim held unchanged by an import of the whole set: its
+// source's listing says when it was last published), and marks them with the import
+// (last_import), and those new or changed with changed_import (from the state diffBatch
+// noted).
 const upsertClaimsSQL = ` INTO indicator_sources (indicator_id, source, tlp, reliability, credibility,
 	confidence, labels, ref, valid_from, valid_until, first_seen, last_seen, added_at, published_at, publisher,
 	last_import, changed_import)
@@ -262,7 +276,8 @@ const upsertClaimsSQL = ` INTO indicator_sources (indicator_id, source, tlp, rel
 	ON CONFLICT (indicator_id, source) DO UPDATE SET tlp = excluded.tlp, reliability = excluded.reliability,
 	credibility = excluded.credibility, confidence = excluded.confidence, labels = excluded.labels,
 	ref = excluded.ref, valid_from = excluded.valid_from, valid_until = excluded.valid_until,
-	first_seen = excluded.first_seen, last_seen = excluded.last_seen, published_at = excluded.published_at,
+	first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+	published_at = CASE WHEN ? AND excluded.changed_import = 0 THEN indicator_sources.published_at ELSE excluded.published_at END,
 	publisher = excluded.publisher, not_for_matching = '', last_import = excluded.last_import,
 	changed_import = CASE WHEN excluded.changed_import <> 0 THEN excluded.changed_import ELSE indicator_sources.changed_import END`
 
@@ -389,6 +404,9 @@ func (imp *SourceImport) Finish(ctx context.Context, complete bool) (SourceChang
 				return err
 			}
 			imp.total.Withdrawn = n
+			if err := tx.recordListing(ctx, c, imp.source, cmp.Or(imp.listedAt, tx.now())); err != nil {
+				return err
+			}
 		}
 		if imp.changed == 0 && imp.total.Withdrawn == 0 {
 			return nil

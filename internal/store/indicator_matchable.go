@@ -30,6 +30,10 @@ var matchableTimes = [6]int{3, 11, 12, 13, 14, 16}
 // read a range of ids at a time, on several connections at once, and not at one instant:
 // see eachMatchableRanges for what that means for a caller.
 func (s *Store) EachMatchable(ctx context.Context, fn func(*vigil.StoredIndicator) error) error {
+	fn, err := s.withListings(ctx, fn)
+	if err != nil {
+		return err
+	}
 	if s.tx == nil {
 		return s.eachMatchableRanges(ctx, matchableSpan, fn)
 	}

@@ -42,6 +42,10 @@ func scanClaim(sc scanner) (vigil.StoredIndicator, vigil.IndicatorSource, error)
 // at the first error fn returns and returns it. fn must not write to the store (on
 // SQLite the read sees the state when it began either way).
 func (s *Store) EachIndicator(ctx context.Context, fn func(vigil.StoredIndicator) error) error {
+	l, err := readListings(ctx, s.rdb())
+	if err != nil {
+		return err
+	}
 	rows, err := s.rdb().query(ctx, `SELECT `+indicatorColumns+` FROM indicators i
 		JOIN indicator_sources s ON s.indicator_id = i.id ORDER BY i.id, s.source`)
 	if err != nil {
@@ -55,6 +59,7 @@ func (s *Store) EachIndicator(ctx context.Context, fn func(vigil.StoredIndicator
 			return fmt.Errorf("read indicators: %w", err)
 		}
 		if si.ID != cur.ID && cur.ID != 0 {
+			l.apply(&cur)
 			if err := fn(cur); err != nil {
 				return err
 			}
@@ -68,6 +73,7 @@ func (s *Store) EachIndicator(ctx context.Context, fn func(vigil.StoredIndicator
 		return fmt.Errorf("read indicators: %w", err)
 	}
 	if cur.ID != 0 {
+		l.apply(&cur)
 		return fn(cur)
 	}
 	return nil
@@ -219,6 +225,16 @@ func (s *Store) indicatorsByID(ctx context.Context, c conn, ids []int64) ([]vigi
 		}
 		last := &out[len(out)-1]
 		last.Sources = append(last.Sources, src)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	l, err := readListings(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		l.apply(&out[i])
 	}
 	at := make(map[int64]int, len(ids))
 	for i, id := range ids {

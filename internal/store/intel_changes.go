@@ -61,6 +61,10 @@ func (s *Store) IntelChangesSince(ctx context.Context, after int64, limit int) (
 // after IntelChangesSince. It looks them up by the (type, value) index, a few hundred
 // at a time, whatever the number of stored indicators.
 func (s *Store) EachMatchableOf(ctx context.Context, keys []vigil.Indicator, fn func(*vigil.StoredIndicator) error) error {
+	fn, err := s.withListings(ctx, fn)
+	if err != nil {
+		return err
+	}
 	r := s.newClaimReader()
 	for chunk := range slices.Chunk(keys, keyChunk) {
 		args := make([]any, 0, 2*len(chunk))

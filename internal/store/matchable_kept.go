@@ -46,6 +46,9 @@ func (s *Store) EachMatchableKept(ctx context.Context, fn func(*vigil.StoredIndi
 	if s.tx != nil {
 		return none, s.EachMatchable(ctx, fn)
 	}
+	if fn, err = s.withListings(ctx, fn); err != nil { // after the ranges are encoded: blobs hold the rows
+		return none, err
+	}
 	lo, hi, _, ok, err := s.idBounds(ctx)
 	if err != nil || !ok {
 		return none, err

@@ -121,6 +121,9 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed, progress func(vigil.Im
 	if err != nil {
 		return false, err
 	}
+	if feeds.WholeSet(f) {
+		imp.imp.WholeSet(at)
+	}
 	res, err := feeds.FetchLimited(ctx, s.client, s.maxIntel, f, intel.Options{Now: at, Warninglists: s.benign}, prev, imp.add)
 	if err != nil {
 		s.metrics.feedPulls.WithLabelValues("error").Inc()
@@ -135,6 +138,11 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed, progress func(vigil.Im
 	}
 	if res.NotModified {
 		s.metrics.feedPulls.WithLabelValues("not_modified").Inc()
+		if feeds.WholeSet(f) { // the list stands as last pulled: every value on it is listed again now
+			if err := s.store.ConfirmListing(ctx, f.Name, at); err != nil {
+				return false, err
+			}
+		}
 		return false, s.store.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, State: stateJSON(res.State)})
 	}
 	return s.keep(ctx, f, at, res, imp, nil)
