@@ -17,7 +17,11 @@ import (
 // markedCollection is a TAXII data set like the one medallion was tried with: a partner's
 // own AMBER marking-definition and identity, then n indicators that refer to both, one
 // added a second.
-func markedCollection(t *testing.T, n int) []byte {
+func markedCollection(t *testing.T, n int) []byte { return markedCollectionWith(t, n, false) }
+
+// markedCollectionWith is markedCollection with the marking-definition and identity added
+// after the indicators when defsLast.
+func markedCollectionWith(t *testing.T, n int, defsLast bool) []byte {
 	t.Helper()
 	const coll = "c0ffee00-0000-4000-8000-000000000001"
 	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -32,6 +36,9 @@ func markedCollection(t *testing.T, n int) []byte {
 			"id": fmt.Sprintf("indicator--00000000-0000-4000-8000-%012d", i), "created": stamp(i + 1), "modified": stamp(i + 1),
 			"pattern": fmt.Sprintf("[ipv4-addr:value = '198.51.100.%d']", i+1), "pattern_type": "stix", "valid_from": stamp(i + 1),
 			"created_by_ref": "identity--partner", "object_marking_refs": []string{"marking-definition--partner-amber"}})
+	}
+	if defsLast {
+		objects = append(objects[2:], objects[:2]...)
 	}
 	var manifest []map[string]string
 	for i, o := range objects {
@@ -60,7 +67,13 @@ func markedCollection(t *testing.T, n int) []byte {
 // medallionServer serves markedCollection(n) paging as medallion does, pageSize objects a page.
 func medallionServer(t *testing.T, n, pageSize int) (*taxiitest.Server, vigil.Feed) {
 	t.Helper()
-	s, err := taxiitest.New(markedCollection(t, n))
+	return medallionServerOf(t, markedCollection(t, n), pageSize)
+}
+
+// medallionServerOf serves data paging as medallion does, pageSize objects a page.
+func medallionServerOf(t *testing.T, data []byte, pageSize int) (*taxiitest.Server, vigil.Feed) {
+	t.Helper()
+	s, err := taxiitest.New(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,6 +157,40 @@ func TestFetchTAXIIResumesAfterAFailedPage(t *testing.T) {
 	}
 	if n := amber(t, *got); n != 22 {
 		t.Errorf("%d indicators on resuming, want the other 22", n)
+	}
+}
+
+// TestFetchTAXIIFailingBeforeItsMarkingsHoldsItsIndicators: when the marking-definition
+// and identity come on the last page and a page before it fails, the indicators waiting
+// for them are not stored unmarked: the pull keeps nothing of them, its high-water mark
+// stays before them, and the next pull stores every one marked AMBER and credited to the
+// partner.
+func TestFetchTAXIIFailingBeforeItsMarkingsHoldsItsIndicators(t *testing.T) {
+	s, f := medallionServerOf(t, markedCollectionWith(t, 40, true), 10)
+	s.Fail(taxiitest.Failure{Status: 503, After: 2})
+	emit, got := collect()
+	res, err := Fetch(context.Background(), NewClient(nil, loopback), f, intel.Options{}, State{}, emit)
+	if err == nil {
+		t.Fatal("the third page's failure was not reported")
+	}
+	if len(*got) != 0 || res.Partial || res.State.AddedAfter != "" {
+		t.Fatalf("%d indicators handed over, Partial %v, AddedAfter %q; want none waiting for their marking stored, and the next pull to start over",
+			len(*got), res.Partial, res.State.AddedAfter)
+	}
+	s.Fail(taxiitest.Failure{})
+	s.PageLikeMedallion(true)
+	emit, got = collect()
+	if _, err := Fetch(context.Background(), NewClient(nil, loopback), f, intel.Options{}, res.State, emit); err != nil {
+		t.Fatal(err)
+	}
+	if n := amber(t, *got); n != 40 {
+		t.Errorf("%d AMBER indicators on the next pull, want all 40", n)
+	}
+	for _, i := range *got {
+		if i.Provenance.Publisher != "Partner CERT" {
+			t.Errorf("%s published by %q, want Partner CERT", i.Value, i.Provenance.Publisher)
+			break
+		}
 	}
 }
 

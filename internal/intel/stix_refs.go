@@ -94,6 +94,9 @@ func (r *STIXRefs) Flush(s *Sink) {
 	r.pending = nil
 }
 
+// Waiting reports how many indicators wait for an identity or marking not yet seen.
+func (r *STIXRefs) Waiting() int { return len(r.pending) }
+
 // add hands an indicator's values to s, or holds them while a reference is unknown.
 func (r *STIXRefs) add(s *Sink, loc Location, matches []stixpattern.Match, o *stixObject) {
 	w := pendingIndicator{loc: loc, matches: matches, p: r.provenance(o)}
