@@ -265,7 +265,7 @@ func (s *Sink) loadReader(r io.Reader, name string, u unpack) error {
 		return s.loadTar(r, name, u)
 	}
 	s.rep.Files++
-	s.SetDefaultSource(sourceName(name))
+	s.setInput(name)
 	if err := s.parse(detect(head), u.wrap(br), name); err != nil {
 		s.Failed(Location{File: name}, err.Error())
 	}

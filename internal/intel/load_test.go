@@ -173,7 +173,7 @@ func TestLoadInputs(t *testing.T) {
 			files: map[string][]byte{"trails.tar": loadTestTar(t,
 				"static/", "", "static/README", "not intel\n",
 				"static/malware/examplebot.txt", trail, "static/suspicious/dyndns.txt", "dyn.example.net\n")},
-			want: loadResult{files: 2, total: 3, sources: []string{"dyndns", "examplebot"}, labels: []string{"examplebot"}},
+			want: loadResult{files: 2, total: 3, sources: []string{"dyndns", "examplebot"}, labels: []string{"examplebot", "malware", "suspicious"}},
 		},
 		{
 			name: "tar.gz",
@@ -181,7 +181,7 @@ func TestLoadInputs(t *testing.T) {
 				"static/malicious/kit.txt", trail, "static/list.csv.gz", string(loadGzip(t, csvData))))},
 			want: loadResult{
 				files: 2, total: 4, skipped: map[string]int{"header row": 1},
-				sources: []string{"kit", "list"}, labels: []string{"kit", "phishing"},
+				sources: []string{"kit", "list"}, labels: []string{"kit", "malicious", "phishing"},
 			},
 		},
 		{

@@ -96,6 +96,14 @@ func (s *Sink) SetDefaultSource(name string) {
 	s.category = folderCategory(name)
 }
 
+// setInput names the input at path (a file path, or archive!member) as the default source
+// and labels its entries with the category of the folder it sits in. The source is the
+// base name, so the folder must be read from the whole path, not from the source.
+func (s *Sink) setInput(path string) {
+	s.source = sourceName(path)
+	s.category = folderCategory(path)
+}
+
 // folderCategories are the folder names lists use to say what their entries are: each
 // becomes a label of the entries of the files under it (maltrail sorts its trails into
 // malware/, malicious/ and suspicious/), so a person can tell what is only suspicious.
