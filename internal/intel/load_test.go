@@ -47,6 +47,9 @@ func TestLoadDetect(t *testing.T) {
 		{"CSV after comments", "# exported\n; by x\ntype,value,tags\ndomain,x.example.com,a\n", FormatCSV},
 		{"CSV with a quoted comma", "type,value,tags\nurl,\"http://x.example.com/a,b\",c\nurl,http://x.example.com/c,d\n", FormatCSV},
 		{"CSV whose first rows differ in width", "a,b,c\na,b,c,d\n", FormatList},
+		{"two columns under a header naming the type", "type,value\nip-dst,192.0.2.10\nip-dst,192.0.2.11\n", FormatCSV},
+		{"two columns under a quoted header", "\"Type\",\"Value\"\nip-dst,192.0.2.10\n", FormatCSV},
+		{"two columns under a header naming no type", "domain,comment\nevil.example.com,c2\n", FormatList},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -445,6 +448,35 @@ func checkListReadme(t *testing.T, got map[string]listCounts) {
 		if !tt.check(c) {
 			t.Errorf("%s: got %+v", tt.name, c)
 		}
+	}
+}
+
+// TestLoadNamedColumnsMeanCSV: naming CSV columns says the input is CSV, whatever its
+// first lines look like, so the options are never ignored without a word.
+func TestLoadNamedColumnsMeanCSV(t *testing.T) {
+	twoColumns := "kind,observable\nip-dst,192.0.2.10\nip-dst,2001:db8::1\ndomain,evil.example.com\n"
+	tests := []struct {
+		name     string
+		data     string
+		opts     CSVOptions
+		total    int
+		rejected int
+	}{
+		{"columns named", twoColumns, CSVOptions{ValueColumn: "observable", TypeColumn: "kind"}, 3, 0},
+		{"value column named", twoColumns, CSVOptions{ValueColumn: "2"}, 3, 0},
+		{"no columns named: a list whose lines have comments", twoColumns, CSVOptions{}, 0, 4},
+		{"a type column in the header", "type,value\nip-dst,192.0.2.10\ndomain,evil.example.com\n", CSVOptions{}, 2, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := LoadReader(strings.NewReader(tt.data), "list.csv", Options{CSV: tt.opts}, func(vigil.Indicator) {})
+			if err != nil {
+				t.Fatalf("LoadReader: %v", err)
+			}
+			if rep.Total != tt.total || rep.Rejected != tt.rejected || rep.Failed != 0 {
+				t.Errorf("Total %d, Rejected %d, Failed %d; want %d, %d, 0", rep.Total, rep.Rejected, rep.Failed, tt.total, tt.rejected)
+			}
+		})
 	}
 }
 
