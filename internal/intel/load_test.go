@@ -570,3 +570,27 @@ func TestLoadReaderLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadNamesEveryUnreadableInput: a hunt says how many inputs could not be read and
+// sends the person to 'vigil intel stats', which must then name every one of them, not
+// the first few.
+func TestLoadNamesEveryUnreadableInput(t *testing.T) {
+	dir := t.TempDir()
+	const n = 25
+	for i := range n {
+		name := filepath.Join(dir, fmt.Sprintf("other-%02d.json", i))
+		if err := os.WriteFile(name, []byte(`{"name": "not intel", "version": 3}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := Load([]string{dir}, Options{}, func(vigil.Indicator) {})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	var b strings.Builder
+	rep.WriteText(&b)
+	named := strings.Count(b.String(), "\nfailed: ")
+	if rep.Failed != n || named != n || !strings.Contains(b.String(), fmt.Sprintf("unreadable inputs: %d\n", n)) {
+		t.Errorf("Failed %d, %d named; want %d of each:\n%s", rep.Failed, named, n, b.String())
+	}
+}

@@ -253,8 +253,13 @@ func (s *Sink) NotMatchable(loc Location, pattern, reason string) {
 // that breaks off; what was read before the fault is kept.
 func (s *Sink) Failed(loc Location, reason string) {
 	s.rep.Failed++
-	s.rep.example(ProblemFailed, loc, "", reason, s.opts.MaxExamples)
+	s.rep.example(ProblemFailed, loc, "", reason, maxFailedExamples)
 }
+
+// maxFailedExamples is how many unreadable inputs a report names. An input fails once,
+// where it stops being read, so each is named (a person needs the whole list to fix or
+// drop them) up to this bound, which only a crafted archive of thousands of members meets.
+const maxFailedExamples = 1000
 
 // Skip counts an object that is not an indicator at all (a STIX attack-pattern, a MISP
 // attribute type vigil does not match). kind names it in the report.
