@@ -391,3 +391,34 @@ func TestInventoryUpload(t *testing.T) {
 		t.Errorf("an unknown organisation: exit %d, %s", code, errOut)
 	}
 }
+
+// TestHuntWithheldWeakSightings: weak sightings past --weak-limit are pointed to
+// --summary, except when --summary is on, which counts every one; --help gives the default.
+func TestHuntWithheldWeakSightings(t *testing.T) {
+	dir := t.TempDir()
+	iocs := filepath.Join(dir, "trails", "suspicious", "dynamic_domain.txt") // a suspicious list: weak
+	logs := filepath.Join(dir, "dns.ndjson")
+	if err := os.MkdirAll(filepath.Dir(iocs), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(iocs, []byte("dyn.example.net\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	query := `{"_path":"dns","ts":"2026-11-01T00:00:00Z","query":"dyn.example.net"}` + "\n"
+	if err := os.WriteFile(logs, []byte(strings.Repeat(query, 3)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const pointer = "not listed line by line: see --summary"
+	code, out, errOut := run(t, "", "hunt", "--weak-limit", "1", "--iocs", iocs, logs)
+	if code != ExitOK || strings.Count(out, "\n") != 1 || !strings.Contains(errOut, "2 weak ones "+pointer) {
+		t.Errorf("exit %d, %d sightings listed, stderr:\n%s\nwant 1 listed and 2 pointed to --summary", code, strings.Count(out, "\n"), errOut)
+	}
+	code, out, errOut = run(t, "", "hunt", "--summary", "--weak-limit", "1", "--iocs", iocs, logs)
+	if code != ExitOK || !strings.Contains(out, "dyn.example.net") || strings.Contains(errOut, pointer) {
+		t.Errorf("with --summary: exit %d, stdout:\n%s\nstderr:\n%s\nwant the indicator summed up and no pointer to --summary", code, out, errOut)
+	}
+	_, out, _ = run(t, "", "hunt", "--help")
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), "(default: 20)") {
+		t.Errorf("--help does not give --weak-limit's default:\n%s", out)
+	}
+}

@@ -30,7 +30,7 @@ type huntCmd struct {
 	IntelWorkers   int      `name:"intel-workers" default:"1" placeholder:"N" help:"Intel files parsed at once, with the same result as one at a time. It pays with many intel files of similar size and idle cores; with one large file, or busy cores, it is slower (each file's indicators are held until its turn), hence 1 by default."`
 	Quiet          bool     `short:"q" help:"No summary or progress on stderr."`
 	Summary        bool     `help:"Instead of one NDJSON line per sighting, print one line per indicator sighted: grade, sightings, sources, first and last file and line, earliest and latest event time (strong first, most sighted first)."`
-	WeakLimit      int      `name:"weak-limit" default:"20" placeholder:"N" help:"List at most N sightings of each weak indicator (a file name alone, one the lists call suspicious, one low-confidence source, the hash of empty content); the rest are counted in the summary. -1 lists them all."`
+	WeakLimit      int      `name:"weak-limit" default:"20" placeholder:"N" help:"List at most N sightings of each weak indicator (a file name alone, one the lists call suspicious, one low-confidence source, the hash of empty content); the rest are counted in the summary (default: ${default}). -1 lists them all."`
 	Logs           []string `arg:"" name:"log" help:"Telemetry files or directories (NDJSON, plain or .gz); - reads standard input. In a directory only telemetry files are read (.json, .ndjson, .jsonl, .log, .gz); the summary counts the others skipped."`
 }
 
@@ -68,6 +68,7 @@ func (c *huntCmd) Run(e *env) error {
 	}
 	if c.Summary {
 		st.WriteSummary(e.stdout)
+		st.Withheld = 0 // the summary just printed counts every sighting: none is held back from it
 	}
 	if !c.Quiet {
 		st.WriteText(e.stderr)

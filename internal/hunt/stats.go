@@ -138,6 +138,16 @@ func overlong(file string, line int64, maxLine int) *chunk {
 	return c
 }
 
+// typeWidth is the length of the longest indicator type name (x509-sha256), so that the
+// counts per type line up.
+var typeWidth = func() int {
+	n := 0
+	for _, t := range vigil.IndicatorTypes {
+		n = max(n, len(t))
+	}
+	return n
+}()
+
 // WriteText prints the summary for a person.
 func (st *Stats) WriteText(w io.Writer) {
 	secs := st.Elapsed.Seconds()
@@ -154,7 +164,7 @@ func (st *Stats) WriteText(w io.Writer) {
 	fmt.Fprintln(w, ")")
 	for _, t := range vigil.IndicatorTypes {
 		if n := st.ByType[t]; n > 0 {
-			fmt.Fprintf(w, "  %-10s %d\n", t, n)
+			fmt.Fprintf(w, "  %-*s %d\n", typeWidth, t, n)
 		}
 	}
 	if len(st.BySource) > 0 {

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/vigil-health/vigil"
@@ -265,11 +266,21 @@ func (s *Sink) loadReader(r io.Reader, name string, u unpack) error {
 		return s.loadTar(r, name, u)
 	}
 	s.rep.Files++
-	s.SetDefaultSource(sourceName(name))
-	if err := s.parse(detect(head), u.wrap(br), name); err != nil {
+	s.setInput(name)
+	if err := s.parse(s.format(head), u.wrap(br), name); err != nil {
 		s.Failed(Location{File: name}, err.Error())
 	}
 	return u.lim.Err()
+}
+
+// format is the format of an input starting with head. A list is read as CSV when the
+// options name CSV columns: the person running the import says the file has columns.
+func (s *Sink) format(head []byte) Format {
+	f := detect(head)
+	if f == FormatList && (s.opts.CSV.ValueColumn != "" || s.opts.CSV.TypeColumn != "") {
+		return FormatCSV
+	}
+	return f
 }
 
 func (s *Sink) parse(f Format, r io.Reader, name string) error {
@@ -362,16 +373,20 @@ func jsonArrayStart(b []byte) bool {
 }
 
 // looksLikeCSV is true when the first non-comment lines split into the same number (≥3)
-// of comma-separated fields: a typed export rather than a list with a trailing comment.
+// of comma-separated fields, or into two under a header that names a type column
+// ("type,value"): two fields alone are a list line with a comment ("evil.example,c2").
 func looksLikeCSV(t []byte) bool {
-	lines, fields := 0, -1
+	lines, fields, least := 0, -1, 3
 	for line := range bytes.SplitSeq(t, []byte("\n")) {
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 || line[0] == '#' || line[0] == ';' {
 			continue
 		}
 		n := csvFieldCount(line)
-		if n < 3 || (fields >= 0 && n != fields) {
+		if lines == 0 && n == 2 && namesTypeColumn(line) {
+			least = 2
+		}
+		if n < least || (fields >= 0 && n != fields) {
 			return false
 		}
 		fields = n
@@ -380,6 +395,16 @@ func looksLikeCSV(t []byte) bool {
 		}
 	}
 	return lines > 0
+}
+
+// namesTypeColumn reports whether a line is a header naming a type column.
+func namesTypeColumn(line []byte) bool {
+	for f := range bytes.SplitSeq(line, []byte(",")) {
+		if slices.Contains(csvTypeColumns, normName(string(f))) {
+			return true
+		}
+	}
+	return false
 }
 
 // csvFieldCount counts the comma-separated fields of a line, not counting commas inside

@@ -47,6 +47,9 @@ func TestLoadDetect(t *testing.T) {
 		{"CSV after comments", "# exported\n; by x\ntype,value,tags\ndomain,x.example.com,a\n", FormatCSV},
 		{"CSV with a quoted comma", "type,value,tags\nurl,\"http://x.example.com/a,b\",c\nurl,http://x.example.com/c,d\n", FormatCSV},
 		{"CSV whose first rows differ in width", "a,b,c\na,b,c,d\n", FormatList},
+		{"two columns under a header naming the type", "type,value\nip-dst,192.0.2.10\nip-dst,192.0.2.11\n", FormatCSV},
+		{"two columns under a quoted header", "\"Type\",\"Value\"\nip-dst,192.0.2.10\n", FormatCSV},
+		{"two columns under a header naming no type", "domain,comment\nevil.example.com,c2\n", FormatList},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,7 +176,7 @@ func TestLoadInputs(t *testing.T) {
 			files: map[string][]byte{"trails.tar": loadTestTar(t,
 				"static/", "", "static/README", "not intel\n",
 				"static/malware/examplebot.txt", trail, "static/suspicious/dyndns.txt", "dyn.example.net\n")},
-			want: loadResult{files: 2, total: 3, sources: []string{"dyndns", "examplebot"}, labels: []string{"examplebot"}},
+			want: loadResult{files: 2, total: 3, sources: []string{"dyndns", "examplebot"}, labels: []string{"examplebot", "malware", "suspicious"}},
 		},
 		{
 			name: "tar.gz",
@@ -181,7 +184,7 @@ func TestLoadInputs(t *testing.T) {
 				"static/malicious/kit.txt", trail, "static/list.csv.gz", string(loadGzip(t, csvData))))},
 			want: loadResult{
 				files: 2, total: 4, skipped: map[string]int{"header row": 1},
-				sources: []string{"kit", "list"}, labels: []string{"kit", "phishing"},
+				sources: []string{"kit", "list"}, labels: []string{"kit", "malicious", "phishing"},
 			},
 		},
 		{
@@ -448,6 +451,35 @@ func checkListReadme(t *testing.T, got map[string]listCounts) {
 	}
 }
 
+// TestLoadNamedColumnsMeanCSV: naming CSV columns says the input is CSV, whatever its
+// first lines look like, so the options are never ignored without a word.
+func TestLoadNamedColumnsMeanCSV(t *testing.T) {
+	twoColumns := "kind,observable\nip-dst,192.0.2.10\nip-dst,2001:db8::1\ndomain,evil.example.com\n"
+	tests := []struct {
+		name     string
+		data     string
+		opts     CSVOptions
+		total    int
+		rejected int
+	}{
+		{"columns named", twoColumns, CSVOptions{ValueColumn: "observable", TypeColumn: "kind"}, 3, 0},
+		{"value column named", twoColumns, CSVOptions{ValueColumn: "2"}, 3, 0},
+		{"no columns named: a list whose lines have comments", twoColumns, CSVOptions{}, 0, 4},
+		{"a type column in the header", "type,value\nip-dst,192.0.2.10\ndomain,evil.example.com\n", CSVOptions{}, 2, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := LoadReader(strings.NewReader(tt.data), "list.csv", Options{CSV: tt.opts}, func(vigil.Indicator) {})
+			if err != nil {
+				t.Fatalf("LoadReader: %v", err)
+			}
+			if rep.Total != tt.total || rep.Rejected != tt.rejected || rep.Failed != 0 {
+				t.Errorf("Total %d, Rejected %d, Failed %d; want %d, %d, 0", rep.Total, rep.Rejected, rep.Failed, tt.total, tt.rejected)
+			}
+		})
+	}
+}
+
 // loadNest wraps data in n gzip layers.
 func loadNest(t *testing.T, data []byte, n int) []byte {
 	t.Helper()
@@ -536,5 +568,29 @@ func TestLoadReaderLimit(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLoadNamesEveryUnreadableInput: a hunt says how many inputs could not be read and
+// sends the person to 'vigil intel stats', which must then name every one of them, not
+// the first few.
+func TestLoadNamesEveryUnreadableInput(t *testing.T) {
+	dir := t.TempDir()
+	const n = 25
+	for i := range n {
+		name := filepath.Join(dir, fmt.Sprintf("other-%02d.json", i))
+		if err := os.WriteFile(name, []byte(`{"name": "not intel", "version": 3}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := Load([]string{dir}, Options{}, func(vigil.Indicator) {})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	var b strings.Builder
+	rep.WriteText(&b)
+	named := strings.Count(b.String(), "\nfailed: ")
+	if rep.Failed != n || named != n || !strings.Contains(b.String(), fmt.Sprintf("unreadable inputs: %d\n", n)) {
+		t.Errorf("Failed %d, %d named; want %d of each:\n%s", rep.Failed, named, n, b.String())
 	}
 }

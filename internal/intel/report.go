@@ -240,7 +240,11 @@ func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "expired:           %d\n", r.Expired)
 	fmt.Fprintf(w, "revoked:           %d\n", r.Revoked)
 	fmt.Fprintf(w, "not for detection: %d\n", r.NotForDetection)
-	fmt.Fprintf(w, "unreadable inputs: %d\n", r.Failed)
+	fmt.Fprintf(w, "unreadable inputs: %d", r.Failed)
+	if named := r.named(ProblemFailed); named < r.Failed {
+		fmt.Fprintf(w, " (%d named below)", named)
+	}
+	fmt.Fprintln(w)
 	if len(r.Skipped) > 0 {
 		fmt.Fprintf(w, "skipped objects:\n")
 		for _, k := range slices.Sorted(maps.Keys(r.Skipped)) {
@@ -267,6 +271,17 @@ func (r *Report) WriteText(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// named is how many problems of kind the report holds as examples.
+func (r *Report) named(kind string) int {
+	n := 0
+	for _, p := range r.Problems {
+		if p.Kind == kind {
+			n++
+		}
+	}
+	return n
 }
 
 // maxListedExamples is how many values of each warninglist a report keeps.

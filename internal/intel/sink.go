@@ -96,6 +96,14 @@ func (s *Sink) SetDefaultSource(name string) {
 	s.category = folderCategory(name)
 }
 
+// setInput names the input at path (a file path, or archive!member) as the default source
+// and labels its entries with the category of the folder it sits in. The source is the
+// base name, so the folder must be read from the whole path, not from the source.
+func (s *Sink) setInput(path string) {
+	s.source = sourceName(path)
+	s.category = folderCategory(path)
+}
+
 // folderCategories are the folder names lists use to say what their entries are: each
 // becomes a label of the entries of the files under it (maltrail sorts its trails into
 // malware/, malicious/ and suspicious/), so a person can tell what is only suspicious.
@@ -245,8 +253,13 @@ func (s *Sink) NotMatchable(loc Location, pattern, reason string) {
 // that breaks off; what was read before the fault is kept.
 func (s *Sink) Failed(loc Location, reason string) {
 	s.rep.Failed++
-	s.rep.example(ProblemFailed, loc, "", reason, s.opts.MaxExamples)
+	s.rep.example(ProblemFailed, loc, "", reason, maxFailedExamples)
 }
+
+// maxFailedExamples is how many unreadable inputs a report names. An input fails once,
+// where it stops being read, so each is named (a person needs the whole list to fix or
+// drop them) up to this bound, which only a crafted archive of thousands of members meets.
+const maxFailedExamples = 1000
 
 // Skip counts an object that is not an indicator at all (a STIX attack-pattern, a MISP
 // attribute type vigil does not match). kind names it in the report.

@@ -91,16 +91,18 @@ func (c *eventClock) clockProblem(rule timeRule, no int64, own time.Time, field 
 		dayTime(c.oldestDay).Format(time.DateOnly) + ", the oldest day kept"
 }
 
-// roughly says how long d is in the largest whole unit a person would use: "400 days",
-// "7 hours", "12 minutes".
+// roughly says how long d is in the largest unit a person would use, rounded to the
+// nearest: "400 days", "7 hours", "12 minutes". Rounding, not truncating: an event a day
+// ahead reaches the server a few seconds later, which is still "24 hours", not "23".
 func roughly(d time.Duration) string {
-	n, unit := int64(d/time.Minute), "minute"
+	size, unit := time.Minute, "minute"
 	switch {
 	case d >= 48*time.Hour:
-		n, unit = int64(d/(24*time.Hour)), "day"
+		size, unit = 24*time.Hour, "day"
 	case d >= 2*time.Hour:
-		n, unit = int64(d/time.Hour), "hour"
+		size, unit = time.Hour, "hour"
 	}
+	n := int64((d + size/2) / size)
 	if n != 1 {
 		unit += "s"
 	}

