@@ -1,18 +1,18 @@
-package notify
+package ioc
 
 import (
 	"regexp"
 	"strings"
 )
 
-// defang makes the web addresses and domain names in an e-mail's text unclickable, as
-// CERTs write indicators in their notices (hxxp://evil[.]example): mail programs turn such
-// text into links, and an alert quotes live malicious ones. The web pages show the same
-// text as it is, where it is not a link. E-mail addresses are left whole (a mailto: link
-// is harmless, and the reader may need to write to one), and so are bare IP addresses,
-// which mail programs do not link and which are as often the reader's own device's. Text
-// defanged already is left as it is.
-func defang(s string) string {
+// Defang makes the web addresses and domain names in a message's text unclickable, as
+// CERTs write indicators in their notices (hxxp://evil[.]example), the way Refang reads
+// them back: mail and chat programs turn such text into links, and an alert quotes live
+// malicious ones. E-mail addresses are left whole (a mailto: link is harmless, and the
+// reader may need to write to one), and so are bare IP addresses, which mail programs do
+// not link and which are as often the reader's own device's. Text defanged already is
+// left as it is.
+func Defang(s string) string {
 	s = wideDots.Replace(s)
 	s = urlPattern.ReplaceAllStringFunc(s, defangURL)
 	return defangHosts(s)
