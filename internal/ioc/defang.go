@@ -18,8 +18,27 @@ func Defang(s string) string {
 	return defangHosts(s)
 }
 
-// wideDots are the full stops other scripts write, which browsers read as dots in a name.
-var wideDots = strings.NewReplacer("\u3002", "[.]", "\uff0e", "[.]", "\uff61", "[.]")
+// WideDots are the full stops other scripts write (ideographic, fullwidth and halfwidth
+// ideographic), which browsers and mail programs read as dots in a name: evil。example is
+// evil.example to them.
+const WideDots = "\u3002\uff0e\uff61"
+
+// PlainDots writes the wide dots in s as ".", as a name is stored and compared.
+func PlainDots(s string) string { return plainDots.Replace(s) }
+
+var (
+	plainDots = strings.NewReplacer(wideDotsAs(".")...)
+	wideDots  = strings.NewReplacer(wideDotsAs("[.]")...)
+)
+
+// wideDotsAs pairs each of WideDots with its replacement, for a strings.Replacer.
+func wideDotsAs(dot string) []string {
+	var pairs []string
+	for _, r := range WideDots {
+		pairs = append(pairs, string(r), dot)
+	}
+	return pairs
+}
 
 // urlPattern is a URL's scheme (one that mail programs link) and its authority: the
 // user part and the host, up to the path.

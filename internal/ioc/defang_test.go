@@ -20,7 +20,7 @@ func TestDefang(t *testing.T) {
 		"see @www.evil.example now":                                                        "see @www[.]evil[.]example now",
 		"www.evil.example@ x":                                                              "www[.]evil[.]example@ x",
 		"-www.evil.example- and (www.evil.example)":                                        "-www[.]evil[.]example- and (www[.]evil[.]example)",
-		"www\u3002evil\u3002example and evil\uff0eexample":                                 "www[.]evil[.]example and evil[.]example",
+		"www\u3002evil\u3002example and evil\uff0eexample or evil\uff61example":            "www[.]evil[.]example and evil[.]example or evil[.]example",
 		"www.evil.example.2024":                                                            "www[.]evil[.]example[.]2024",
 		"https://good.example@evil.example/x.php":                                          "hxxps://good[.]example@evil[.]example/x[.]php",
 		"a.very-long-label-of-more-than-sixty-three-characters-which-dns-refuses-but-mail-links.example": "a[.]very-long-label-of-more-than-sixty-three-characters-which-dns-refuses-but-mail-links[.]example",
