@@ -37,12 +37,12 @@ func (s *Service) ChangePassword(ctx context.Context, p vigil.Principal, current
 	}
 	var ses Session
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
-		// SetPassword checks the rules and ends every session of p's, this one too.
-		if err := tx.SetPassword(ctx, p.UserID, newPassword); err != nil {
-			return err
-		}
 		u, err := tx.GetUser(ctx, p.UserID)
 		if err != nil {
+			return err
+		}
+		// SetPassword checks the rules and ends every session of p's, this one too.
+		if err := tx.SetPassword(ctx, u, newPassword); err != nil {
 			return err
 		}
 		ses.User = u

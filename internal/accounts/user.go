@@ -55,7 +55,7 @@ func NewPassword() string {
 // as user.password (never with the password).
 func (s *Service) ResetPassword(ctx context.Context, p vigil.Principal, email, password string) (vigil.User, error) {
 	return s.changeUser(ctx, p, email, "user.password", func(tx *store.Store, u vigil.User) error {
-		return tx.SetPassword(ctx, u.ID, password)
+		return tx.SetPassword(ctx, u, password)
 	})
 }
 

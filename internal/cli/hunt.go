@@ -1,15 +1,11 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +13,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 	"github.com/vigil-health/vigil/internal/hunt"
+	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/match"
 	"github.com/vigil-health/vigil/internal/telemetry"
 )
@@ -209,36 +206,20 @@ func progressBar(e *env, total int64) (*mpb.Progress, func(int64)) {
 	return p, func(n int64) { bar.SetCurrent(n) }
 }
 
-// intelLike says what intel a telemetry file's first bytes look like ("a STIX bundle", "a
-// MISP event"), or "". A second path after one --iocs is a log to the flag parser, so an
-// intel file hunted as telemetry is most likely a mistake; telemetry never carries both
-// marks of either format at its start (a Windows event's "Event" has no "Attribute").
+// intelLike says what intel a telemetry file looks like to the intel package ("a STIX
+// bundle", "a MISP event"), or "". A second path after one --iocs is a log to the flag
+// parser, so an intel file hunted as telemetry is most likely a mistake.
 func intelLike(path string) string {
 	f, err := os.Open(path)
 	if err != nil {
 		return ""
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
-	var r io.Reader = br
-	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return ""
-		}
-		r = zr
-	}
-	head := make([]byte, 4096)
-	n, _ := io.ReadFull(r, head)
-	head = head[:n]
-	switch {
-	case bytes.Contains(head, []byte(`"objects"`)) && bundleType.Match(head):
+	switch intel.UnmistakableFormat(f) {
+	case intel.FormatSTIX:
 		return "a STIX bundle"
-	case bytes.Contains(head, []byte(`"Event"`)) && bytes.Contains(head, []byte(`"Attribute"`)):
+	case intel.FormatMISP:
 		return "a MISP event"
 	}
 	return ""
 }
-
-// bundleType finds a STIX bundle's "type": "bundle".
-var bundleType = regexp.MustCompile(`"type"\s*:\s*"bundle"`)

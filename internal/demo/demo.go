@@ -134,7 +134,7 @@ func existing(ctx context.Context, s *store.Store, o Options) (Result, error) {
 			return res, fmt.Errorf("demo: %w", err)
 		}
 		if o.ResetPasswords {
-			if err := s.SetPassword(ctx, u.ID, o.Password); err != nil {
+			if err := s.SetPassword(ctx, u, o.Password); err != nil {
 				return res, fmt.Errorf("demo: set password of %s: %w", u.Email, err)
 			}
 		}

@@ -30,6 +30,9 @@ type Check struct {
 	Err error
 }
 
+// feedAllowSetting is the configuration setting that lets feeds reach an internal network.
+const feedAllowSetting = "feed_allow_private"
+
 // CheckFeed tries vf's source without storing anything: a TAXII feed's API root is asked
 // for its collections (is the feed's collection there, and may we read it?); a list or
 // MISP feed is pulled once and what it would import counted. Failures are part of the
@@ -43,7 +46,7 @@ func CheckFeed(ctx context.Context, client *http.Client, maxBytes int64, vf vigi
 		return Check{OK: true, Message: "an upload feed has no source to try: it is filled by uploads"}
 	}
 	if err := checkURL(f); err != nil {
-		return Check{Message: failureReason(err), Err: err}
+		return Check{Message: FailureReason(err, feedAllowSetting), Err: err}
 	}
 	if vf.Kind == vigil.FeedTAXII {
 		return checkTAXII(ctx, client, f)
@@ -51,7 +54,7 @@ func CheckFeed(ctx context.Context, client *http.Client, maxBytes int64, vf vigi
 	var n int64
 	res, err := FetchLimited(ctx, client, maxBytes, vf, intel.Options{}, State{}, func(vigil.Indicator) { n++ })
 	if err != nil {
-		return Check{Message: "the source could not be read: " + failureReason(err), Err: err}
+		return Check{Message: "the source could not be read: " + FailureReason(err, feedAllowSetting), Err: err}
 	}
 	bad := int64(res.Report.Rejected + res.Report.Failed)
 	return Check{OK: true, Indicators: n, Problems: bad,
@@ -62,15 +65,15 @@ func CheckFeed(ctx context.Context, client *http.Client, maxBytes int64, vf vigi
 func checkTAXII(ctx context.Context, client *http.Client, f feed) Check {
 	c, err := taxiiClient(client, f)
 	if err != nil {
-		return Check{Message: failureReason(err), Err: err}
+		return Check{Message: FailureReason(err, feedAllowSetting), Err: err}
 	}
 	root, err := taxiiRoot(ctx, c, f.URL)
 	if err != nil {
-		return Check{Message: failureReason(err), Err: err}
+		return Check{Message: FailureReason(err, feedAllowSetting), Err: err}
 	}
 	colls, err := c.Collections(ctx, root)
 	if err != nil {
-		return Check{APIRoot: root, Message: failureReason(err), Err: err}
+		return Check{APIRoot: root, Message: FailureReason(err, feedAllowSetting), Err: err}
 	}
 	ch := Check{APIRoot: root, Collections: colls}
 	ch.OK, ch.Message = collectionVerdict(f.Collection, colls)

@@ -39,7 +39,7 @@ func TestCheckFeedSaysWhyTheSourceCannotBeRead(t *testing.T) {
 		{"a certificate nobody vouches for", context.Background(), NewClient(nil, loopback),
 			tlsSrv.URL + "/list.txt?key=SEKRITb", "TLS error: the server's certificate is not signed by an authority"},
 		{"out of time", expired, NewClient(nil, loopback),
-			"https://127.0.0.1:1/list.txt?key=SEKRITb", "the source did not answer in time"},
+			"https://127.0.0.1:1/list.txt?key=SEKRITb", "no answer came in time"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,16 +73,16 @@ func TestFailureReason(t *testing.T) {
 		{dial(&net.DNSError{Err: "server misbehaving", Name: "feed.example"}), "the host name could not be looked up (DNS)"},
 		{dial(os.NewSyscallError("connect", syscall.ECONNREFUSED)), "the connection was refused"},
 		{dial(os.NewSyscallError("connect", syscall.EHOSTUNREACH)), "the host cannot be reached"},
-		{dial(os.NewSyscallError("connect", syscall.ETIMEDOUT)), "the source did not answer in time"},
+		{dial(os.NewSyscallError("connect", syscall.ETIMEDOUT)), "no answer came in time"},
 		{fmt.Errorf("fetch x: %w", x509.HostnameError{Certificate: &x509.Certificate{}, Host: "feed.example"}), "not for this host name"},
-		{fmt.Errorf("fetch x: %w", ErrPrivateAddress), "refused as internal"},
+		{fmt.Errorf("fetch x: %w", ErrPrivateAddress), "refused as internal (loopback, private, link-local or similar); an administrator can allow its network with feed_allow_private"},
 		{vigil.Errorf(vigil.EINVALID, "collection %q is not there", "c1"), `collection "c1" is not there`},
 		{dial(errors.New("something new")), "the connection failed; check the address and the network"},
 		{errors.New("fetch https://feed.example/x?…: 404 Not Found (check the feed's URL)"), "404 Not Found (check the feed's URL)"},
 	}
 	for _, tt := range tests {
-		if got := failureReason(tt.err); !strings.Contains(got, tt.want) {
-			t.Errorf("failureReason(%v) = %q, want it to contain %q", tt.err, got, tt.want)
+		if got := FailureReason(tt.err, feedAllowSetting); !strings.Contains(got, tt.want) {
+			t.Errorf("FailureReason(%v) = %q, want it to contain %q", tt.err, got, tt.want)
 		}
 	}
 }

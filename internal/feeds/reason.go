@@ -13,12 +13,14 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// failureReason says why a check of a source failed, in words the person setting up the
-// feed can act on. A network failure is named by its kind only, never by what was dialled
-// (a refused internal address must not help map the network behind vigil); the full error
-// is for the server log.
-func failureReason(err error) string {
-	if why := networkReason(err); why != "" {
+// FailureReason says why a request vigil made (a feed's pull or check, a webhook's post)
+// failed, in words the person who set it up can act on. A network failure is named by its
+// kind only, never by what was dialled (a refused internal address must not help map the
+// network behind vigil); the full error is for the server log. allowSetting names the
+// configuration setting that lets an administrator allow an internal network
+// (feed_allow_private, webhook_allow_private).
+func FailureReason(err error, allowSetting string) string {
+	if why := networkReason(err, allowSetting); why != "" {
 		return why
 	}
 	if why := tlsReason(err); why != "" {
@@ -36,19 +38,20 @@ func failureReason(err error) string {
 		// Their text repeats the URL or the address dialled.
 		return "the connection failed; check the address and the network (the server log has the details)"
 	}
-	// What is left was written by this package: it names the URL redacted and says what to fix.
+	// What is left was written by vigil: it names the URL redacted and says what to fix.
 	return err.Error()
 }
 
 // networkReason names a failure to reach the source at all; "" when err is none of those.
-func networkReason(err error) string {
+func networkReason(err error, allowSetting string) string {
 	var (
 		dns    *net.DNSError
 		netErr net.Error
 	)
 	switch {
 	case errors.Is(err, ErrPrivateAddress):
-		return "the address is refused as internal (loopback, private, link-local or similar); an administrator can allow its network with feed_allow_private in the server's configuration"
+		return "the address is refused as internal (loopback, private, link-local or similar); an administrator can allow its network with " +
+			allowSetting + " in the server's configuration"
 	case errors.As(err, &dns) && dns.IsNotFound:
 		return "the host name was not found (DNS); check how the address is spelled"
 	case errors.As(err, &dns):
@@ -58,7 +61,7 @@ func networkReason(err error) string {
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
 		return "the host cannot be reached from this server (no route to it)"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return "the source did not answer in time; try again later"
+		return "no answer came in time; try again later"
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return "the server closed the connection before its answer was complete"
 	}

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/ioc"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -29,12 +30,12 @@ const (
 // names a colleague, so that no address reaches a supplier whoever wrote it. It errs
 // towards hiding: a local part of RFC 5322 atext (& ' + = / ? …), dots and quoted
 // strings ("linda marsh"); an @ also written %40 (or %2540) as in a URL, or full-width
-// (＠, ﹫); a domain whose labels may hold underscores (mail_relay), with full-width
-// dots, or an IP literal ([192.0.2.7]). Groups: 1 the local part, 2 the domain.
+// (＠, ﹫); a domain whose labels may hold underscores (mail_relay), with wide dots
+// (ioc.WideDots), or an IP literal ([192.0.2.7]). Groups: 1 the local part, 2 the domain.
 var emailLike = regexp.MustCompile(
 	`((?:[\p{L}\p{M}\p{N}!#$%&'*+\-/=?^_` + "`" + `{|}~.]+|"(?:[^"\\\r\n]|\\.)*")+)` +
 		`(?:@|%(?:25)?40|＠|﹫)` +
-		`((?:[\p{L}\p{M}\p{N}_-]+(?:[.．。｡][\p{L}\p{M}\p{N}_-]+)+)|\[[^\]\s]{1,64}\])`)
+		`((?:[\p{L}\p{M}\p{N}_-]+(?:[.` + ioc.WideDots + `][\p{L}\p{M}\p{N}_-]+)+)|\[[^\]\s]{1,64}\])`)
 
 // urlSeparators end a part of a URL: within one, what precedes the last of them in a
 // local part is the URL's path or query, not the address.
@@ -49,9 +50,6 @@ func inURL(text string, i int) bool {
 	}
 	return strings.Contains(word, "://") || strings.HasPrefix(text[i:], "//")
 }
-
-// plainDots writes a domain's dots as an account's address has them.
-var plainDots = strings.NewReplacer("．", ".", "。", ".", "｡", ".")
 
 // people names the people of an incident as a supplier is told of them: the
 // organisation's by the organisation's name, the centre's as the sector centre, and
@@ -114,7 +112,7 @@ func (n *people) scrub(text string) string {
 			}
 		}
 		b.WriteString(text[last:start])
-		b.WriteString(n.label(local + "@" + plainDots.Replace(text[m[4]:m[5]])))
+		b.WriteString(n.label(local + "@" + ioc.PlainDots(text[m[4]:m[5]])))
 		last = m[1]
 	}
 	b.WriteString(text[last:])

@@ -27,6 +27,7 @@ func TestScrubHidesEveryAddress(t *testing.T) {
 		`write to "linda marsh"@oakleigh.example`:                                          "write to (an e-mail address)",
 		"manager@[192.0.2.7] and ops@[IPv6:2001:db8::1]":                                   "(an e-mail address) and (an e-mail address)",
 		"manager＠oakleigh．example":                                                         "(an e-mail address)",
+		"manager@oakleigh\u3002example and ops@oakleigh\uff61example":                      "(an e-mail address) and (an e-mail address)",
 		"mailto:sam@rxa.example":                                                           "mailto:(an e-mail address)",
 		"Rang at 10:00, no answer.":                                                        "Rang at 10:00, no answer.",
 	} {
@@ -44,8 +45,8 @@ func TestScrubNamesAccounts(t *testing.T) {
 		}
 		return vigil.User{}, errors.New("no such account")
 	}, org: "RXA", orgName: "Alder Care Home"}
-	text := "Rang manager@rxa.example, https://x.example/?u=manager%40rxa.example, MANAGER＠rxa．example"
-	if got, want := n.scrub(text), "Rang Alder Care Home, https://x.example/?u=Alder Care Home, Alder Care Home"; got != want {
+	text := "Rang manager@rxa.example, https://x.example/?u=manager%40rxa.example, MANAGER＠rxa．example, manager@rxa\u3002example"
+	if got, want := n.scrub(text), "Rang Alder Care Home, https://x.example/?u=Alder Care Home, Alder Care Home, Alder Care Home"; got != want {
 		t.Errorf("scrub = %q, want %q", got, want)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -236,7 +237,7 @@ func (u unpack) wrap(r io.Reader) io.Reader {
 func (s *Sink) loadReader(r io.Reader, name string, u unpack) error {
 	br := bufio.NewReaderSize(r, sniffSize)
 	head, _ := br.Peek(sniffSize)
-	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+	if isGzip(head) {
 		if u.gzip {
 			s.rep.Files++
 			s.Failed(Location{File: name}, "gzip inside gzip: "+ErrNested.Error())
@@ -323,6 +324,10 @@ func (s *Sink) loadTar(r io.Reader, name string, u unpack) error {
 	}
 }
 
+func isGzip(head []byte) bool {
+	return len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b
+}
+
 func isTar(head []byte) bool {
 	return len(head) > 262 && string(head[257:262]) == "ustar"
 }
@@ -364,6 +369,41 @@ func detect(head []byte) Format {
 	}
 	return FormatList
 }
+
+// UnmistakableFormat tells from the first bytes of r (through one gzip layer) whether an
+// input given as something else, such as telemetry to vigil hunt, is intel: FormatSTIX
+// for a STIX bundle, FormatMISP for a MISP event, FormatUnknown otherwise. Load guesses
+// from one mark of a format, as befits an input given as intel; this wants both marks of
+// one ("type": "bundle" with "objects", "Event" with "Attribute"), which telemetry never
+// carries at its start: a Windows event's "Event" has no "Attribute".
+func UnmistakableFormat(r io.Reader) Format {
+	br := bufio.NewReader(r)
+	var in io.Reader = br
+	if head, _ := br.Peek(2); isGzip(head) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return FormatUnknown
+		}
+		in = zr
+	}
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(in, head)
+	head = head[:n]
+	switch detect(head) {
+	case FormatSTIX:
+		if bytes.Contains(head, []byte(`"objects"`)) && bundleType.Match(head) {
+			return FormatSTIX
+		}
+	case FormatMISP:
+		if bytes.Contains(head, []byte(`"Event"`)) && bytes.Contains(head, []byte(`"Attribute"`)) {
+			return FormatMISP
+		}
+	}
+	return FormatUnknown
+}
+
+// bundleType finds a STIX bundle's "type": "bundle".
+var bundleType = regexp.MustCompile(`"type"\s*:\s*"bundle"`)
 
 // jsonArrayStart reports whether what follows a '[' continues a JSON array of objects,
 // arrays or strings, rather than a list line such as "[2001:db8::1]:443".

@@ -60,6 +60,35 @@ func TestLoadDetect(t *testing.T) {
 	}
 }
 
+// An input given as something else (telemetry to vigil hunt) is named as intel only when
+// it carries both marks of a STIX bundle or of a MISP event; telemetry that shares one
+// mark (a Windows event's "Event", an HTTP log's "response") is not intel.
+func TestUnmistakableFormat(t *testing.T) {
+	bundle := `{"type": "bundle", "id": "bundle--1", "objects": [{"type": "indicator", "pattern": "[domain-name:value = 'c2.badcorp.example']"}]}`
+	tests := []struct {
+		name string
+		in   []byte
+		want Format
+	}{
+		{"a STIX bundle", []byte(bundle), FormatSTIX},
+		{"a gzipped STIX bundle", loadGzip(t, []byte(bundle)), FormatSTIX},
+		{"a MISP event", []byte(`{"Event": {"info": "x", "Attribute": [{"type": "domain", "value": "c2.badcorp.example"}]}}`), FormatMISP},
+		{"a lone STIX indicator", []byte(`{"type":"indicator","pattern":"[ipv4-addr:value = '192.0.2.1']"}`), FormatUnknown},
+		{"a Windows event", []byte(`{"Event": {"System": {"EventID": 3}, "EventData": {"DestinationIp": "192.0.2.1"}}}` + "\n"), FormatUnknown},
+		{"an HTTP log with a response", []byte(`{"http": {"response": {"status_code": 200}}, "url": {"domain": "x.example"}}` + "\n"), FormatUnknown},
+		{"a Zeek log", []byte("#separator \\x09\n#path\tconn\n"), FormatUnknown},
+		{"a broken gzip stream", []byte{0x1f, 0x8b, 0}, FormatUnknown},
+		{"nothing", nil, FormatUnknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := UnmistakableFormat(bytes.NewReader(tt.in)); got != tt.want {
+				t.Errorf("UnmistakableFormat(%q) = %s, want %s", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestLoadSourceName(t *testing.T) {
 	tests := []struct{ path, want string }{
 		{"/data/firehol_level1.netset", "firehol_level1"},

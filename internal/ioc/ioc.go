@@ -3,6 +3,8 @@
 // lower-case punycode without a trailing dot, URLs are canonicalised, hashes are
 // lower-case hex of the right length. It also refuses values that would match half the
 // internet (public suffixes, very wide networks) and guesses the type of an untyped value.
+// Refang reads defanged indicators (hxxp://evil[.]example); Defang writes them so, for
+// messages that quote them.
 //
 // Importers call it once per indicator; telemetry extraction calls it per observable, so
 // the common cases (already-normal ASCII) avoid allocation.

@@ -10,6 +10,7 @@ import (
 	mail "github.com/wneessen/go-mail"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/ioc"
 )
 
 // marking is the TLP an entry is sent under: its own, else AMBER, the marking of an
@@ -63,7 +64,7 @@ func (s *Service) messageID(id int64) string {
 // the top of both parts, the plain text and an HTML alternative, the link to the alert.
 // The indicators its words quote are defanged.
 func (s *Service) message(e vigil.OutboxEntry, to string) (*mail.Msg, error) {
-	e.Subject, e.Body = defang(e.Subject), defang(e.Body)
+	e.Subject, e.Body = ioc.Defang(e.Subject), ioc.Defang(e.Body)
 	m := mail.NewMsg()
 	if err := m.From(s.from()); err != nil {
 		return nil, fmt.Errorf("sender %q: %w", s.from(), err)

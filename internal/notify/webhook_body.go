@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/ioc"
 )
 
 // The bodies chat services take from an incoming webhook. Each leads with the TLP
@@ -13,7 +14,7 @@ import (
 
 // defanged is p with its words defanged.
 func defanged(p Payload) Payload {
-	p.Subject, p.Body = defang(p.Subject), defang(p.Body)
+	p.Subject, p.Body = ioc.Defang(p.Subject), ioc.Defang(p.Body)
 	return p
 }
 

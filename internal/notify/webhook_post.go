@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -53,7 +52,7 @@ func (s *Service) post(ctx context.Context, w vigil.Webhook, d vigil.Delivery) (
 	req.Header.Set("X-Vigil-Signature", Sign(w.Secret, s.now(), body))
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return 0, requestError(err)
+		return 0, errors.New(feeds.FailureReason(err, "webhook_allow_private"))
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponse))
@@ -61,24 +60,4 @@ func (s *Service) post(ctx context.Context, w vigil.Webhook, d vigil.Delivery) (
 		return resp.StatusCode, fmt.Errorf("the webhook answered %s", resp.Status)
 	}
 	return resp.StatusCode, nil
-}
-
-// requestError says why a request got no answer, without the URL a *url.Error repeats.
-func requestError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	switch {
-	case errors.Is(err, feeds.ErrPrivateAddress):
-		return errors.New("refused: the webhook's address is private (loopback, private, link-local or cloud metadata) and not in webhook_allow_private")
-	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return fmt.Errorf("no answer within %s", WebhookTimeout)
-	}
-	return fmt.Errorf("request failed: %v", err)
-}
-
-func isTimeout(err error) bool {
-	var t interface{ Timeout() bool }
-	return errors.As(err, &t) && t.Timeout()
 }

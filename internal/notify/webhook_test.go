@@ -262,8 +262,27 @@ func TestWebhookAddressesRefused(t *testing.T) {
 	}
 	w := hook(t, strict, trust, vigil.WebhookJSON, "https://localhost:9/hook")
 	d, err := strict.TestWebhook(t.Context(), vigil.CommandLine, w.ID)
-	if err != nil || d.Status != vigil.DeliveryDead || !strings.Contains(d.LastError, "private") {
-		t.Errorf("a ping to localhost without an allow-list: %+v, %v; want dead, refused as private", d, err)
+	if err != nil || d.Status != vigil.DeliveryDead || !strings.Contains(d.LastError, "refused as internal") ||
+		!strings.Contains(d.LastError, "webhook_allow_private") {
+		t.Errorf("a ping to localhost without an allow-list: %+v, %v; want dead, refused as internal, naming webhook_allow_private", d, err)
+	}
+}
+
+// A webhook that cannot be reached says why in words its owner can act on, and names
+// neither the address dialled nor the URL's secret.
+func TestWebhookSaysWhyItGotNoAnswer(t *testing.T) {
+	s := storetest.Open(t)
+	seed(t, s)
+	svc := newService(t, s, newClock(), notify.Mail{Dir: t.TempDir()})
+	w := hook(t, svc, trust, vigil.WebhookJSON, "https://127.0.0.1:1/services/SEKRIT")
+	d, err := svc.TestWebhook(t.Context(), vigil.CommandLine, w.ID)
+	if err != nil || d.Status != vigil.DeliveryDead || !strings.Contains(d.LastError, "the connection was refused") {
+		t.Errorf("a ping to a port nothing listens on: %+v, %v; want dead, the connection refused", d, err)
+	}
+	for _, leak := range []string{"127.0.0.1", "SEKRIT", "dial"} {
+		if strings.Contains(d.LastError, leak) {
+			t.Errorf("the delivery's error %q shows %q", d.LastError, leak)
+		}
 	}
 }
 

@@ -58,6 +58,16 @@ func TestCreateUser(t *testing.T) {
 		{name: "common password", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "Qwerty123456"}, code: vigil.EINVALID, msg: "on the list of the most common passwords"},
 		{name: "password of the address's own words", user: vigil.NewUser{Email: "ward.manager@northbrook-hospitals.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "northbrook123"}, code: vigil.EINVALID, msg: `holds "northbrook" from your e-mail address`},
 		{name: "common password from SecLists", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "JerkJerkJerk"}, code: vigil.EINVALID, msg: "on the list of the most common passwords"},
+		{name: "a common password with digits after it", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "Password123456"}, code: vigil.EINVALID, msg: `is "password", one of the most common passwords, with digits, symbols or a run of letters`},
+		{name: "a common password with digits before it", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "123456password"}, code: vigil.EINVALID, msg: `is "password", one of the most common passwords, with digits, symbols or a run of letters`},
+		{name: "a common password in a year and symbols", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "2024Dragon!!!"}, code: vigil.EINVALID, msg: `is "dragon", one of the most common passwords, with digits, symbols or a run of letters`},
+		{name: "a common password with a keyboard run after it", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "monkeyQWERTY1"}, code: vigil.EINVALID, msg: `is "monkey", one of the most common passwords, with digits, symbols or a run of letters`},
+		{name: "a common password after a repeated letter", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "aaaasunshine99"}, code: vigil.EINVALID, msg: `is "sunshine", one of the most common passwords, with digits, symbols or a run of letters`},
+		{name: "a common password before an alphabet run", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "football abcd"}, code: vigil.EINVALID, msg: `is "football", one of the most common passwords, with digits, symbols or a run of letters`},
+		{name: "a common password ending in a keyboard run, padded", user: vigil.NewUser{Email: "x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "Liberty20241!"}, code: vigil.EINVALID, msg: `is "liberty", one of the most common passwords, with digits, symbols or a run of letters`},
+		{name: "a passphrase of common words", user: vigil.NewUser{Email: "words@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "dragon monkey football sunshine"}, wantEmail: "words@centre.example"},
+		{name: "a passphrase opening with a common password", user: vigil.NewUser{Email: "opening@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "password manager for the ward"}, wantEmail: "opening@centre.example"},
+		{name: "words and a year", user: vigil.NewUser{Email: "year@centre.example", Name: "X", Role: vigil.RoleSectorAdmin, Password: "kettle-orchard-1987"}, wantEmail: "year@centre.example"},
 		{name: "email with a trailing dot", user: vigil.NewUser{Email: "x@centre.example.", Name: "X", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "without the dot at the end"},
 		{name: "email in angle brackets", user: vigil.NewUser{Email: "<x@centre.example>", Name: "X", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "not an email address as vigil writes them"},
 		{name: "mailto email", user: vigil.NewUser{Email: "mailto:x@centre.example", Name: "X", Role: vigil.RoleSectorAdmin}, code: vigil.EINVALID, msg: "not an email address as vigil writes them"},
@@ -143,12 +153,12 @@ func TestSetPassword(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantError(t, s.SetPassword(ctx, u.ID, "short"), vigil.EINVALID, "too short")
-		wantError(t, s.SetPassword(ctx, u.ID, "1qaz2wsx3edc"), vigil.EINVALID, "most common passwords")
+		wantError(t, s.SetPassword(ctx, u, "short"), vigil.EINVALID, "too short")
+		wantError(t, s.SetPassword(ctx, u, "1qaz2wsx3edc"), vigil.EINVALID, "most common passwords")
 		// it@trust.example: "trust" is a word of the address a guesser tries first.
-		wantError(t, s.SetPassword(ctx, u.ID, "Trust2026-winter!"), vigil.EINVALID, `holds "trust" from your e-mail address`)
-		wantError(t, s.SetPassword(ctx, 999, goodPassword), vigil.ENOTFOUND, "no user 999")
-		if err := s.SetPassword(ctx, u.ID, "a new and longer passphrase"); err != nil {
+		wantError(t, s.SetPassword(ctx, u, "Trust2026-winter!"), vigil.EINVALID, `holds "trust" from your e-mail address`)
+		wantError(t, s.SetPassword(ctx, vigil.User{ID: 999, Email: "nobody@trust.example"}, goodPassword), vigil.ENOTFOUND, "no user 999")
+		if err := s.SetPassword(ctx, u, "a new and longer passphrase"); err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.Authenticate(ctx, u.Email, goodPassword)

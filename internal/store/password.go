@@ -46,7 +46,7 @@ const (
 var b64 = base64.RawStdEncoding
 
 // checkPassword checks a new password against the length policy and the deny-list of
-// common passwords.
+// common passwords, and refuses one that is a common password padded (commonBase).
 func checkPassword(pw string) error {
 	n := utf8.RuneCountInString(pw)
 	if n < MinPasswordLength {
@@ -58,10 +58,114 @@ func checkPassword(pw string) error {
 	if !utf8.ValidString(pw) || strings.IndexFunc(pw, unicode.IsControl) >= 0 {
 		return vigil.Errorf(vigil.EINVALID, "the password contains a control character or is not valid UTF-8 text: use letters, digits, spaces and punctuation")
 	}
-	if _, common := slices.BinarySearch(commonPasswords(), strings.ToLower(pw)); common {
+	lower := strings.ToLower(pw)
+	switch base := commonBase(lower); {
+	case base == lower:
 		return vigil.Errorf(vigil.EINVALID, "this password is on the list of the most common passwords, the first ones an attacker tries: choose another (a few unrelated words work well)")
+	case base != "":
+		return vigil.Errorf(vigil.EINVALID, "this password is %q, one of the most common passwords, with digits, symbols or a run of letters (such as aaaa, abcd or qwerty) before or after it, the first changes an attacker tries: choose another (a few unrelated words work well)", base)
 	}
 	return nil
+}
+
+// commonBase finds the common password that pw (lower-case) is built on: pw itself, or
+// what is left of it once digits, symbols and runs of letters are taken from its ends
+// (password123456, 2024dragon!!, monkeyqwerty), since guessers try those variants of
+// every common password first. A base begins and ends with a letter, as the list's short
+// entries do (password, not password12345 of password123456); the longest found is
+// returned, or "" when there is none. A common word inside a passphrase is not one: only
+// what the padding at the ends frames counts.
+func commonBase(pw string) string {
+	list := commonPasswords()
+	if _, ok := slices.BinarySearch(list, pw); ok {
+		return pw
+	}
+	s := []rune(pw)
+	starts, ends := affixCuts(s), affixCuts(reversed(s))
+	for _, i := range starts {
+		for _, cut := range ends {
+			j := len(s) - cut
+			if n := j - i; n < minCommonBase || n > maxCommonBase || n == len(s) ||
+				!unicode.IsLetter(s[i]) || !unicode.IsLetter(s[j-1]) {
+				continue
+			}
+			if _, ok := slices.BinarySearch(list, string(s[i:j])); ok {
+				return string(s[i:j])
+			}
+		}
+	}
+	return ""
+}
+
+// The lengths, in characters, of a common password a longer one may be built on: the
+// list's short entries have four or more (update.sh), and few a person would pad are
+// longer than 32.
+const (
+	minCommonBase = 4
+	maxCommonBase = 32
+)
+
+// affixCuts lists where s may be cut after what can pad a common password at its start:
+// digits, symbols and spaces, each on its own, and runs of three or more letters
+// (runLength). Read on s reversed, it gives the cuts before what pads its end.
+func affixCuts(s []rune) []int {
+	cut := make([]bool, len(s)+1)
+	cut[0] = true
+	for i, r := range s {
+		if !cut[i] {
+			continue
+		}
+		if !unicode.IsLetter(r) {
+			cut[i+1] = true
+			continue
+		}
+		for n := runLength(s[i:]); n >= 3; n-- {
+			cut[i+n] = true
+		}
+	}
+	var cuts []int
+	for i, ok := range cut {
+		if ok {
+			cuts = append(cuts, i)
+		}
+	}
+	return cuts
+}
+
+// letterRuns are the orders in which letters make a run when typed one after another:
+// the alphabet and the rows of a UK keyboard, either way.
+var letterRuns = []string{"abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm",
+	"zyxwvutsrqponmlkjihgfedcba", "poiuytrewq", "lkjhgfdsa", "mnbvcxz"}
+
+// runLength is the length of the run of letters s starts with: one letter repeated
+// (aaaa), or letters that follow each other in the alphabet or along a keyboard row
+// (abcd, qwerty, lkjh). It is 0 when s starts with fewer than three such letters.
+func runLength(s []rune) int {
+	longest := 1
+	for longest < len(s) && s[longest] == s[0] {
+		longest++
+	}
+	for _, order := range letterRuns {
+		at := strings.IndexRune(order, s[0])
+		if at < 0 {
+			continue
+		}
+		n := 1
+		for n < len(s) && at+n < len(order) && rune(order[at+n]) == s[n] {
+			n++
+		}
+		longest = max(longest, n)
+	}
+	if longest < 3 {
+		return 0
+	}
+	return longest
+}
+
+func reversed(s []rune) []rune {
+	r := slices.Clone(s)
+	slices.Reverse(r)
+	return r
 }
 
 // checkPasswordFor is checkPassword for the account signing in as email: the password
@@ -85,9 +189,10 @@ func checkPasswordFor(pw, email string) error {
 }
 
 // commonPasswordsGz is the deny-list: the common passwords of zxcvbn's and the SecLists
-// project's lists (the 100,000 most common among them), lower-cased, one a line, only
-// those of MinPasswordLength or more characters since the length rule refuses the rest.
-// passwords/update.sh makes it and passwords/SOURCE says from what.
+// project's lists (the 100,000 most common among them), lower-cased, one a line: those of
+// MinPasswordLength or more characters, refused as they are, and the shorter ones of
+// zxcvbn's list that a longer password may be built on (commonBase). passwords/update.sh
+// makes it and passwords/SOURCE says from what.
 //
 //go:embed passwords/common.txt.gz
 var commonPasswordsGz []byte

@@ -227,20 +227,18 @@ func (s *Store) rehash(ctx context.Context, userID int64, password string) {
 	}
 }
 
-// SetPassword replaces the user's password and ends all of their sessions.
-func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
-	var email string
-	if err := s.rdb().row(ctx, `SELECT email FROM users WHERE id = ?`, userID).Scan(&email); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("read user %d: %w", userID, err)
-	}
-	if err := checkPasswordFor(password, email); err != nil {
+// SetPassword replaces the password of account u and ends all of its sessions. u is the
+// account as its caller read it: the password may not hold u.Email's words, and every
+// caller has the account in hand already, so it is not read again.
+func (s *Store) SetPassword(ctx context.Context, u vigil.User, password string) error {
+	if err := checkPasswordFor(password, u.Email); err != nil {
 		return err
 	}
 	hash, err := hashPassword(password, passwordParams)
 	if err != nil {
 		return err
 	}
-	return s.updateUser(ctx, userID, `password_hash = ?`, hash)
+	return s.updateUser(ctx, u.ID, `password_hash = ?`, hash)
 }
 
 // SetUserDisabled disables or re-enables an account. Disabling ends the user's sessions;

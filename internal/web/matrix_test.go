@@ -137,7 +137,7 @@ func onClaim(org, verb string) func(*fixture, string) (string, any) {
 // back first so that every role starts from it.
 func changePassword(f *fixture, role string) (string, any) {
 	if u, ok := f.users[role]; ok {
-		if err := f.store.SetPassword(context.Background(), u.ID, password); err != nil {
+		if err := f.store.SetPassword(context.Background(), u, password); err != nil {
 			f.t.Fatal(err)
 		}
 	}

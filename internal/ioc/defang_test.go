@@ -1,4 +1,4 @@
-package notify
+package ioc
 
 import "testing"
 
@@ -20,15 +20,15 @@ func TestDefang(t *testing.T) {
 		"see @www.evil.example now":                                                        "see @www[.]evil[.]example now",
 		"www.evil.example@ x":                                                              "www[.]evil[.]example@ x",
 		"-www.evil.example- and (www.evil.example)":                                        "-www[.]evil[.]example- and (www[.]evil[.]example)",
-		"www\u3002evil\u3002example and evil\uff0eexample":                                 "www[.]evil[.]example and evil[.]example",
+		"www\u3002evil\u3002example and evil\uff0eexample or evil\uff61example":            "www[.]evil[.]example and evil[.]example or evil[.]example",
 		"www.evil.example.2024":                                                            "www[.]evil[.]example[.]2024",
 		"https://good.example@evil.example/x.php":                                          "hxxps://good[.]example@evil[.]example/x[.]php",
 		"a.very-long-label-of-more-than-sixty-three-characters-which-dns-refuses-but-mail-links.example": "a[.]very-long-label-of-more-than-sixty-three-characters-which-dns-refuses-but-mail-links[.]example",
 	} {
-		if got := defang(in); got != want {
-			t.Errorf("defang(%q)\n got %q\nwant %q", in, got, want)
+		if got := Defang(in); got != want {
+			t.Errorf("Defang(%q)\n got %q\nwant %q", in, got, want)
 		}
-		if got := defang(defang(in)); got != defang(in) {
+		if got := Defang(Defang(in)); got != Defang(in) {
 			t.Errorf("defang is not idempotent on %q: %q", in, got)
 		}
 	}
@@ -42,11 +42,11 @@ func FuzzDefang(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d := defang(s)
+		d := Defang(s)
 		if urlPattern.MatchString(d) {
-			t.Errorf("defang(%q) = %q keeps a linkable scheme", s, d)
+			t.Errorf("Defang(%q) = %q keeps a linkable scheme", s, d)
 		}
-		if dd := defang(d); dd != d {
+		if dd := Defang(d); dd != d {
 			t.Errorf("defang is not idempotent on %q: %q, then %q", s, d, dd)
 		}
 	})

@@ -1,25 +1,44 @@
-package notify
+package ioc
 
 import (
 	"regexp"
 	"strings"
 )
 
-// defang makes the web addresses and domain names in an e-mail's text unclickable, as
-// CERTs write indicators in their notices (hxxp://evil[.]example): mail programs turn such
-// text into links, and an alert quotes live malicious ones. The web pages show the same
-// text as it is, where it is not a link. E-mail addresses are left whole (a mailto: link
-// is harmless, and the reader may need to write to one), and so are bare IP addresses,
-// which mail programs do not link and which are as often the reader's own device's. Text
-// defanged already is left as it is.
-func defang(s string) string {
+// Defang makes the web addresses and domain names in a message's text unclickable, as
+// CERTs write indicators in their notices (hxxp://evil[.]example), the way Refang reads
+// them back: mail and chat programs turn such text into links, and an alert quotes live
+// malicious ones. E-mail addresses are left whole (a mailto: link is harmless, and the
+// reader may need to write to one), and so are bare IP addresses, which mail programs do
+// not link and which are as often the reader's own device's. Text defanged already is
+// left as it is.
+func Defang(s string) string {
 	s = wideDots.Replace(s)
 	s = urlPattern.ReplaceAllStringFunc(s, defangURL)
 	return defangHosts(s)
 }
 
-// wideDots are the full stops other scripts write, which browsers read as dots in a name.
-var wideDots = strings.NewReplacer("\u3002", "[.]", "\uff0e", "[.]", "\uff61", "[.]")
+// WideDots are the full stops other scripts write (ideographic, fullwidth and halfwidth
+// ideographic), which browsers and mail programs read as dots in a name: evil。example is
+// evil.example to them.
+const WideDots = "\u3002\uff0e\uff61"
+
+// PlainDots writes the wide dots in s as ".", as a name is stored and compared.
+func PlainDots(s string) string { return plainDots.Replace(s) }
+
+var (
+	plainDots = strings.NewReplacer(wideDotsAs(".")...)
+	wideDots  = strings.NewReplacer(wideDotsAs("[.]")...)
+)
+
+// wideDotsAs pairs each of WideDots with its replacement, for a strings.Replacer.
+func wideDotsAs(dot string) []string {
+	var pairs []string
+	for _, r := range WideDots {
+		pairs = append(pairs, string(r), dot)
+	}
+	return pairs
+}
 
 // urlPattern is a URL's scheme (one that mail programs link) and its authority: the
 // user part and the host, up to the path.
