@@ -46,12 +46,27 @@ type seqd[V any] struct {
 // parts holds the values of one kind waiting for Build, split by the top bits of what
 // the kind's order compares first (an address, a hash), so that part i sorts wholly
 // before part i+1. Build then sorts the parts on several cores and compiles and
-// releases them one at a time, and no part is large enough for growing it to copy
-// megabytes.
+// releases them one at a time.
 type parts[K any] struct {
-	p [numParts][]pend[K]
+	p [numParts]part[K]
 	n int // values in all parts: the next seq
 }
+
+// part is the values of one part. Add files them in blocks, so that a part grows
+// without copying itself and without the spare capacity a growing slice keeps (a
+// quarter of it once past 256 elements, some 6 MB of a 2M-line feed's 64 MB pending);
+// Build gathers them into one slice of the exact size to sort and merge.
+type part[K any] struct {
+	blocks [][]pend[K]
+	all    []pend[K] // the values, sorted, once Build has gathered them
+}
+
+// Bounds of a block, in values: small for a small Builder (an Apply's overlay), at
+// most 512 (8 to 24 KiB), so that the last block of each part leaves little unused.
+const (
+	minBlock = 8
+	maxBlock = 512
+)
 
 // numParts is the number of parts a kind's pending values are split into, by the top
 // partBits bits of a 64-bit key or the 32-bit key's top bits.
@@ -62,8 +77,46 @@ const (
 
 // add files key with claim c in part i.
 func (ps *parts[K]) add(i int, key K, c claim) {
-	ps.p[i] = append(ps.p[i], pend[K]{key, c})
+	ps.p[i].add(pend[K]{key, c})
 	ps.n++
+}
+
+// add appends v to the part's last block, starting a new block when it is full.
+func (p *part[K]) add(v pend[K]) {
+	n := len(p.blocks)
+	if n == 0 || len(p.blocks[n-1]) == cap(p.blocks[n-1]) {
+		size := minBlock
+		if n > 0 {
+			size = min(2*cap(p.blocks[n-1]), maxBlock)
+		}
+		p.blocks = append(p.blocks, make([]pend[K], 0, size))
+		n++
+	}
+	p.blocks[n-1] = append(p.blocks[n-1], v)
+}
+
+// len returns the number of values in the part's blocks.
+func (p *part[K]) len() int {
+	n := 0
+	for _, b := range p.blocks {
+		n += len(b)
+	}
+	return n
+}
+
+// gather moves the part's blocks into all, one slice of the exact size, and releases
+// them; a part of one block keeps it.
+func (p *part[K]) gather() {
+	if len(p.blocks) == 1 {
+		p.all, p.blocks = p.blocks[0], nil
+		return
+	}
+	p.all = make([]pend[K], 0, p.len())
+	for i, b := range p.blocks {
+		p.all = append(p.all, b...)
+		p.blocks[i] = nil
+	}
+	p.blocks = nil
 }
 
 // part64 returns the part of a value whose order starts with key x.

@@ -109,14 +109,16 @@ func (b *Builder) jobs(s *Snapshot) (sorts, compiles []job) {
 	return sorts, compiles
 }
 
-// sortJobs returns a job for each part of ps that sorts it by order, which must order
-// every pair of keys in a kind (the Add order last).
+// sortJobs returns a job for each part of ps that gathers its values and sorts them
+// by order, which must order every pair of keys in a kind (the Add order last).
 func sortJobs[K any](ps *parts[K], order func(K, K) int) []job {
 	var jobs []job
 	for i := range ps.p {
-		if len(ps.p[i]) > 1 {
-			jobs = append(jobs, job{len(ps.p[i]), func() {
-				slices.SortFunc(ps.p[i], func(x, y pend[K]) int { return order(x.key, y.key) })
+		p := &ps.p[i]
+		if len(p.blocks) > 0 {
+			jobs = append(jobs, job{p.len(), func() {
+				p.gather()
+				slices.SortFunc(p.all, func(x, y pend[K]) int { return order(x.key, y.key) })
 			}})
 		}
 	}
@@ -227,7 +229,7 @@ func compile[K any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K)
 	claims := make([]claim, 0, ps.n)
 	n := 0
 	for part := range ps.p {
-		p := ps.p[part]
+		p := ps.p[part].all
 		for i := 0; i < len(p); {
 			j := i + 1
 			for j < len(p) && same(p[i].key, p[j].key) {
@@ -239,7 +241,7 @@ func compile[K any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K)
 			emit(p[i])
 			n, i = n+1, j
 		}
-		ps.p[part] = nil
+		ps.p[part].all = nil
 	}
 	if n > maxIndex {
 		panic(fmt.Sprintf("match: %d distinct %s indicators, more than the %d an ID can name", n, k.indicatorType(), maxIndex))

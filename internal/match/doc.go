@@ -114,7 +114,9 @@
 // string header a value, and no caller's string kept alive), 16 to 32 bytes a value
 // with its claim. Each type's pending values are split into 64 parts by the top bits of
 // what the type's order compares first (an address, a hash), so part i sorts wholly
-// before part i+1: Build sorts the parts on every core, then merges each type part by
+// before part i+1, and each part is filed in blocks of at most 512 values, so that it
+// grows without copying or keeping spare room. Build gathers each part into one slice
+// and sorts the parts on every core, then merges each type part by
 // part, releasing each part as it goes, and builds a string table's hash slots only
 // once its pending values are released. Build empties the Builder, so the live heap
 // while it runs is the Snapshot so far plus what is not compiled yet: 48 to 53 bytes
