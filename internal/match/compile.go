@@ -77,8 +77,8 @@ func run(jobs []job, workers int) {
 // s, its pending values in b); all of them read b's provenance and Refs.
 func (b *Builder) jobs(s *Snapshot) (sorts, compiles []job) {
 	d := dedup{provs: b.provs.provs, refs: b.refs}
-	sorts = slices.Concat(sortJobs(&b.v4, cmp.Compare[uint64]), sortJobs(&b.v6, bySeq(compareHashed6)),
-		sortJobs(&b.nets, bySeq(netip.Prefix.Compare)))
+	sorts = slices.Concat(sortJobs(&b.v4, v4Key, cmp.Compare[uint64]), sortJobs(&b.v6, seqKey, bySeq(compareHashed6)),
+		sortJobs(&b.nets, seqKey, bySeq(netip.Prefix.Compare)))
 	compiles = []job{
 		{16 * b.v4.n, func() {
 			addrs := compileKeys(&s.src, kIPv4, d, &b.v4, func(x, y uint64) bool { return x>>32 == y>>32 },
@@ -94,7 +94,7 @@ func (b *Builder) jobs(s *Snapshot) (sorts, compiles []job) {
 			*s.strSet(k) = strSet{k: k}
 			continue
 		}
-		sorts = append(sorts, sortJobs(&ps.refs, ps.order)...)
+		sorts = append(sorts, sortJobs(&ps.refs, ps.key, ps.order)...)
 		compiles = append(compiles, job{16*ps.refs.n + ps.bytes.size, func() { *s.strSet(k) = ps.compile(&s.src, k, d) }})
 	}
 	for _, k := range []kind{kMD5, kSHA1, kSHA256, kSHA512, kX509SHA1, kX509SHA256, kJA3, kJA3S} {
@@ -103,21 +103,24 @@ func (b *Builder) jobs(s *Snapshot) (sorts, compiles []job) {
 			*s.hashSet(k) = newHashSet(k, nil)
 			continue
 		}
-		sorts = append(sorts, sortJobs(&ph.refs, ph.order(k))...)
+		size := k.hashSize()
+		key := func(pos uint32, _ int) digestRef { return ph.key(pos, size) }
+		sorts = append(sorts, sortJobs(&ph.refs, key, ph.order(k))...)
 		compiles = append(compiles, job{20*ph.refs.n + ph.size, func() { *s.hashSet(k) = ph.compile(&s.src, k, d) }})
 	}
 	return sorts, compiles
 }
 
-// sortJobs returns a job for each part of ps that gathers its values and sorts them
-// by order, which must order every pair of keys in a kind (the Add order last).
-func sortJobs[K any](ps *parts[K], order func(K, K) int) []job {
+// sortJobs returns a job for each part of ps that gathers its values as keys (key) and
+// sorts them by order, which must order every pair of keys in a kind (the Add order
+// last).
+func sortJobs[V, K any](ps *parts[V, K], key func(V, int) K, order func(K, K) int) []job {
 	var jobs []job
 	for i := range ps.p {
 		p := &ps.p[i]
 		if len(p.blocks) > 0 {
 			jobs = append(jobs, job{p.len(), func() {
-				p.gather()
+				p.gather(key)
 				slices.SortFunc(p.all, func(x, y pend[K]) int { return order(x.key, y.key) })
 			}})
 		}
@@ -142,7 +145,7 @@ func sameValue[V comparable](x, y seqd[V]) bool { return x.v == y.v }
 func valueOf[V any](x seqd[V]) V { return x.v }
 
 // compileKeys compiles the sorted parts of ps and returns the value of each distinct key, in order.
-func compileKeys[K, V any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K) bool, value func(K) V) []V {
+func compileKeys[P, K, V any](src *sources, k kind, d dedup, ps *parts[P, K], same func(K, K) bool, value func(K) V) []V {
 	keys := make([]V, 0, ps.n)
 	compile(src, k, d, ps, same, func(p pend[K]) { keys = append(keys, value(p.key)) })
 	return shrink(keys)
@@ -224,7 +227,7 @@ func (p *pendingHashes) compile(src *sources, k kind, d dedup) hashSet {
 // the merged claims of each in src, and calls emit with each distinct value in order;
 // same reports whether two keys are one value. It releases each part once merged and
 // returns the number of distinct values.
-func compile[K any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K) bool, emit func(pend[K])) int {
+func compile[V, K any](src *sources, k kind, d dedup, ps *parts[V, K], same func(K, K) bool, emit func(pend[K])) int {
 	var runs manyClaims
 	claims := make([]claim, 0, ps.n)
 	n := 0

@@ -356,7 +356,7 @@ func TestPendingPartsLeaveLittleUnused(t *testing.T) {
 	c := newCorpus(200_000)
 	b := c.builder(func(v string) string { return v })
 	used, held := 0, 0
-	count := func(p *part[strRef]) {
+	count := func(p *part[uint32, strRef]) {
 		for _, blk := range p.blocks {
 			used, held = used+len(blk), held+cap(blk)
 		}
