@@ -60,7 +60,6 @@ type parts[V, K any] struct {
 // Build gathers them into one slice of the exact size to sort and merge.
 type part[V, K any] struct {
 	blocks [][]pend[V]
-	all    []pend[K] // the values as keys, sorted, once Build has gathered them
 }
 
 // Bounds of a block, in values: small for a small Builder (an Apply's overlay), at
@@ -106,18 +105,23 @@ func (p *part[V, K]) len() int {
 	return n
 }
 
-// gather moves the part's values into all, one slice of the exact size, making each
-// value v, the i-th added to the part, the key key(v, i); it releases the blocks as it
-// goes.
-func (p *part[V, K]) gather(key func(v V, i int) K) {
-	p.all = make([]pend[K], 0, p.len())
+// gather returns the part's values in buf's room, making each value v, the i-th added
+// to the part, the key key(v, i), and releases the blocks as it goes. Build gathers
+// every part of a kind into one buffer in turn, so that it allocates about one part's
+// keys a kind.
+func (p *part[V, K]) gather(buf []pend[K], key func(v V, i int) K) []pend[K] {
+	all := buf[:0]
+	if n := p.len(); cap(all) < n {
+		all = make([]pend[K], 0, n+n/4) // the next part is likely as large: spare it growing again
+	}
 	for i, b := range p.blocks {
 		for _, x := range b {
-			p.all = append(p.all, pend[K]{key(x.key, len(p.all)), x.c})
+			all = append(all, pend[K]{key(x.key, len(all)), x.c})
 		}
 		p.blocks[i] = nil
 	}
 	p.blocks = nil
+	return all
 }
 
 // seqKey makes value v, the i-th of its part, a key ordered by value then Add order.
