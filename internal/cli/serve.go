@@ -23,7 +23,7 @@ type serveCmd struct {
 	Addr         string `placeholder:"HOST:PORT" help:"Address to listen on (default 127.0.0.1:8080, or VIGIL_ADDR); port 0 picks a free one."`
 	Demo         bool   `help:"On an empty store, seed a demo sector with sample intel, events and telemetry, and print one login per role (VIGIL_DEMO=true)."`
 	DemoPassword string `name:"demo-password" placeholder:"P" help:"The demo users' password, at least 12 characters (VIGIL_DEMO_PASSWORD); random when not given."`
-	MemoryLimit  string `name:"memory-limit" env:"VIGIL_MEMORY_LIMIT" placeholder:"SIZE" help:"Soft limit on Go's memory, e.g. 512MiB; default 128MiB, off for none. Go collects more often near it and never fails for it; it stays a quarter above the live heap when the data outgrows it. GOMEMLIMIT, when set, wins (README: Running the server)."`
+	MemoryLimit  string `name:"memory-limit" env:"VIGIL_MEMORY_LIMIT" placeholder:"SIZE" help:"Soft limit on Go's memory, e.g. 512MiB; default 112MiB, off for none. Go collects more often near it and never fails for it; it stays a quarter above the live heap when the data outgrows it. GOMEMLIMIT, when set, wins (README: Running the server)."`
 }
 
 // Run starts the sector server and serves until the context ends (SIGINT or SIGTERM).

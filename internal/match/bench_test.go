@@ -135,11 +135,13 @@ func randLabel(r *rand.Rand, minLen, maxLen int) string {
 // Snapshot retains per indicator, measured after GC, beside MemoryBytes' estimate;
 // build-s and build-cpu-s are the wall and CPU time of Build alone.
 //
-// Untimed, it then adds and builds the corpus once more to report peak-live-B/indicator,
-// the most heap Add and Build hold live at once, per indicator: what sets the memory of
-// a matcher rebuild. That pass hands Add a fresh copy of each value, as the store's
-// reader does (a string decoded per row), so that a Builder keeping values pays for
-// them; see peakLiveHeap for how the peak is sampled.
+// Untimed, it then adds and builds the corpus once more to report pending-B/indicator,
+// the heap the Builder holds once everything is added (what a rebuild's read holds at
+// its end, beside the store's own), and peak-live-B/indicator, the most heap Add and
+// Build hold live at once, per indicator: what sets the memory of a matcher rebuild.
+// That pass hands Add a fresh copy of each value, as the store's reader does (a string
+// decoded per row), so that a Builder keeping values pays for them; see peakLiveHeap for
+// how the peak is sampled.
 func BenchmarkBuild1M(b *testing.B) {
 	const n = 1_000_000
 	c := newCorpus(n)
@@ -165,6 +167,13 @@ func BenchmarkBuild1M(b *testing.B) {
 		b.ReportMetric(float64(s.MemoryBytes())/n, "est-B/indicator")
 		runtime.KeepAlive(s)
 		s = nil
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		bld = c.builder(strings.Clone)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		runtime.KeepAlive(bld)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "pending-B/indicator")
 		peak := peakLiveHeap(func() any { return c.builder(strings.Clone).Build() })
 		b.ReportMetric(float64(peak)/n, "peak-live-B/indicator")
 		b.StartTimer()

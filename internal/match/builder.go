@@ -14,11 +14,11 @@ import (
 // (parsed addresses, decoded digests, string values back to back in one arena per
 // type, interned provenance); Build does the sorting, merging and indexing.
 type Builder struct {
-	v4     parts[uint64]             // address<<32 | seq
-	v6     parts[seqd[u128]]         // by the top bits of the address's hash
-	nets   parts[seqd[netip.Prefix]] // by family and the top bits of the address
-	strs   [numKinds]*pendingStrs    // domain, url, email, filename, ja4; nil until added to
-	hashes [numKinds]*pendingHashes  // md5, sha1, sha256, sha512 and the fingerprints; likewise
+	v4     parts[uint32, uint64]                   // by the top bits of the address
+	v6     parts[u128, seqd[u128]]                 // by the top bits of the address's hash
+	nets   parts[netip.Prefix, seqd[netip.Prefix]] // by family and the top bits of the address
+	strs   [numKinds]*pendingStrs                  // domain, url, email, filename, ja4; nil until added to
+	hashes [numKinds]*pendingHashes                // md5, sha1, sha256, sha512 and the fingerprints; likewise
 	provs  provTable
 	refs   refArena
 	added  int // indicators accepted since the last Build
@@ -29,9 +29,11 @@ type Builder struct {
 	workers int
 }
 
-// pend is one added value waiting for Build with its claim. Its key holds, besides the
-// value, its Add order among the values of its kind (a seq or an offset that grows with
-// each Add), last in the key's order: Build orders the claims on an entry by it.
+// pend is one value waiting for Build with its claim. Add files the value alone (an
+// address, or the offset of a string or digest: 12 bytes with the claim for most
+// kinds); Build makes it a key to sort by as it gathers a part (parts.gather), which
+// holds besides the value its Add order (its place in the part, or an offset that grows
+// with each Add), last in the key's order: Build orders the claims on an entry by it.
 type pend[K any] struct {
 	key K
 	c   claim
@@ -45,13 +47,27 @@ type seqd[V any] struct {
 
 // parts holds the values of one kind waiting for Build, split by the top bits of what
 // the kind's order compares first (an address, a hash), so that part i sorts wholly
-// before part i+1. Build then sorts the parts on several cores and compiles and
-// releases them one at a time, and no part is large enough for growing it to copy
-// megabytes.
-type parts[K any] struct {
-	p [numParts][]pend[K]
-	n int // values in all parts: the next seq
+// before part i+1. Build then gathers and sorts the parts on several cores and
+// compiles and releases them one at a time. V is what Add files, K the key Build sorts.
+type parts[V, K any] struct {
+	p [numParts]part[V, K]
+	n int // values in all parts
 }
+
+// part is the values of one part. Add files them in blocks, so that a part grows
+// without copying itself and without the spare capacity a growing slice keeps (a
+// quarter of it once past 256 elements, some 6 MB of a 2M-line feed's 64 MB pending);
+// Build gathers them into one slice of the exact size to sort and merge.
+type part[V, K any] struct {
+	blocks [][]pend[V]
+}
+
+// Bounds of a block, in values: small for a small Builder (an Apply's overlay), at
+// most 512 (8 to 24 KiB), so that the last block of each part leaves little unused.
+const (
+	minBlock = 8
+	maxBlock = 512
+)
 
 // numParts is the number of parts a kind's pending values are split into, by the top
 // partBits bits of a 64-bit key or the 32-bit key's top bits.
@@ -60,11 +76,59 @@ const (
 	numParts = 1 << partBits
 )
 
-// add files key with claim c in part i.
-func (ps *parts[K]) add(i int, key K, c claim) {
-	ps.p[i] = append(ps.p[i], pend[K]{key, c})
+// add files value v with claim c in part i.
+func (ps *parts[V, K]) add(i int, v V, c claim) {
+	ps.p[i].add(pend[V]{v, c})
 	ps.n++
 }
+
+// add appends v to the part's last block, starting a new block when it is full.
+func (p *part[V, K]) add(v pend[V]) {
+	n := len(p.blocks)
+	if n == 0 || len(p.blocks[n-1]) == cap(p.blocks[n-1]) {
+		size := minBlock
+		if n > 0 {
+			size = min(2*cap(p.blocks[n-1]), maxBlock)
+		}
+		p.blocks = append(p.blocks, make([]pend[V], 0, size))
+		n++
+	}
+	p.blocks[n-1] = append(p.blocks[n-1], v)
+}
+
+// len returns the number of values in the part's blocks.
+func (p *part[V, K]) len() int {
+	n := 0
+	for _, b := range p.blocks {
+		n += len(b)
+	}
+	return n
+}
+
+// gather returns the part's values in buf's room, making each value v, the i-th added
+// to the part, the key key(v, i), and releases the blocks as it goes. Build gathers
+// every part of a kind into one buffer in turn, so that it allocates about one part's
+// keys a kind.
+func (p *part[V, K]) gather(buf []pend[K], key func(v V, i int) K) []pend[K] {
+	all := buf[:0]
+	if n := p.len(); cap(all) < n {
+		all = make([]pend[K], 0, n+n/4) // the next part is likely as large: spare it growing again
+	}
+	for i, b := range p.blocks {
+		for _, x := range b {
+			all = append(all, pend[K]{key(x.key, len(all)), x.c})
+		}
+		p.blocks[i] = nil
+	}
+	p.blocks = nil
+	return all
+}
+
+// seqKey makes value v, the i-th of its part, a key ordered by value then Add order.
+func seqKey[V any](v V, i int) seqd[V] { return seqd[V]{v, uint32(i)} }
+
+// v4Key makes address x, the i-th of its part, a key ordered by address then Add order.
+func v4Key(x uint32, i int) uint64 { return uint64(x)<<32 | uint64(uint32(i)) }
 
 // part64 returns the part of a value whose order starts with key x.
 func part64(x uint64) int { return int(x >> (64 - partBits)) }
@@ -86,13 +150,14 @@ func prefixPart(p netip.Prefix) int {
 // pendingStrs holds the string values of one kind added since the last Build, their
 // bytes in an arena.
 type pendingStrs struct {
-	refs  parts[strRef] // by the top bits of the value's strHash
+	refs  parts[uint32, strRef] // offsets in bytes, by the top bits of the value's strHash
 	bytes arena
 }
 
-// strRef is a pending string value: the top half of its strHash, which Build sorts by
-// first so that nearly every comparison is of two integers, and its offset in the
-// kind's arena, which grows with each Add. With the claim, 16 bytes a value.
+// strRef is the key Build sorts a string value by: the top half of its strHash, so
+// that nearly every comparison is of two integers, and its offset in the kind's arena,
+// which grows with each Add. Add keeps only the offset (12 bytes with the claim where
+// the key took 16); Build hashes the value again as it gathers a part.
 type strRef struct {
 	h   uint32
 	off uint32
@@ -101,14 +166,15 @@ type strRef struct {
 // pendingHashes holds the digests of one hash kind added since the last Build, decoded,
 // back to back in chunks that grow like an arena's (no lengths: they are one size).
 type pendingHashes struct {
-	refs   parts[digestRef] // by the top bits of the digest
+	refs   parts[uint32, digestRef] // positions in chunks, by the top bits of the digest
 	chunks [][]byte
 	size   int // bytes of all the digests
 }
 
-// digestRef is a pending digest: its first 8 bytes, big-endian, in two halves (so that
-// with its claim it takes 20 bytes, not 24), and its position in the chunks (the
-// chunk's number above chunkBits), which grows with each Add.
+// digestRef is the key Build sorts a digest by: its first 8 bytes, big-endian, in two
+// halves (so that with its claim it takes 20 bytes, not 24), and its position in the
+// chunks (the chunk's number above chunkBits), which grows with each Add. Add keeps only
+// the position; Build reads the first bytes again as it gathers a part.
 type digestRef struct {
 	hi, lo uint32
 	pos    uint32
@@ -151,7 +217,7 @@ func (b *Builder) addValue(k kind, v string, p *vigil.Provenance) bool {
 			return false
 		}
 		n = n.Masked()
-		b.nets.add(prefixPart(n), seqd[netip.Prefix]{n, uint32(b.nets.n)}, b.claim(p))
+		b.nets.add(prefixPart(n), n, b.claim(p))
 	case k.hashSize() > 0:
 		if b.hashes[k] == nil {
 			b.hashes[k] = &pendingHashes{}
@@ -161,7 +227,7 @@ func (b *Builder) addValue(k kind, v string, p *vigil.Provenance) bool {
 		if !ok {
 			return false
 		}
-		h.refs.add(part64(ref.prefix()), ref, b.claim(p))
+		h.refs.add(part64(ref.prefix()), ref.pos, b.claim(p))
 	default:
 		if b.strs[k] == nil {
 			b.strs[k] = &pendingStrs{}
@@ -171,7 +237,7 @@ func (b *Builder) addValue(k kind, v string, p *vigil.Provenance) bool {
 		if !ok {
 			return false
 		}
-		s.refs.add(part32(ref.h), ref, b.claim(p))
+		s.refs.add(part32(ref.h), ref.off, b.claim(p))
 	}
 	return true
 }
@@ -191,10 +257,10 @@ func (b *Builder) addAddr(v string, p *vigil.Provenance) bool {
 	if a = a.Unmap(); a.Is4() {
 		b4 := a.As4()
 		x := binary.BigEndian.Uint32(b4[:])
-		b.v4.add(part32(x), uint64(x)<<32|uint64(b.v4.n), b.claim(p))
+		b.v4.add(part32(x), x, b.claim(p))
 	} else {
 		x := u128From(a)
-		b.v6.add(part64(x.hash()), seqd[u128]{x, uint32(b.v6.n)}, b.claim(p))
+		b.v6.add(part64(x.hash()), x, b.claim(p))
 	}
 	return true
 }
@@ -211,6 +277,11 @@ func (p *pendingStrs) store(v string) (strRef, bool) {
 
 // value returns the bytes of the value at offset off, sharing the arena.
 func (p *pendingStrs) value(off uint32) []byte { return p.bytes.get(off) }
+
+// key returns the key of the value at offset off.
+func (p *pendingStrs) key(off uint32, _ int) strRef {
+	return strRef{uint32(strHash(p.value(off)) >> 32), off}
+}
 
 // store decodes hex digest v of hash kind k into the chunks, reporting whether it is one.
 func (p *pendingHashes) store(k kind, v string) (digestRef, bool) {
@@ -243,15 +314,24 @@ func (p *pendingHashes) store(k kind, v string) (digestRef, bool) {
 }
 
 // digest returns the digest r of a hash kind of size bytes.
-func (p *pendingHashes) digest(r digestRef, size int) []byte {
-	off := int(r.pos & (1<<chunkBits - 1))
-	return p.chunks[r.pos>>chunkBits][off : off+size]
+func (p *pendingHashes) digest(r digestRef, size int) []byte { return p.digestAt(r.pos, size) }
+
+// digestAt returns the digest at position pos of a hash kind of size bytes.
+func (p *pendingHashes) digestAt(pos uint32, size int) []byte {
+	off := int(pos & (1<<chunkBits - 1))
+	return p.chunks[pos>>chunkBits][off : off+size]
+}
+
+// key returns the key of the digest at position pos of a hash kind of size bytes.
+func (p *pendingHashes) key(pos uint32, size int) digestRef {
+	x := binary.BigEndian.Uint64(p.digestAt(pos, size))
+	return digestRef{uint32(x >> 32), uint32(x), pos}
 }
 
 // strHash returns a 64-bit hash of s, 8 bytes at a time. Build only sorts by it, so
 // it needs to be fast and deterministic, not strong: equal hashes fall back to
 // comparing the strings.
-func strHash(s string) uint64 {
+func strHash[S ~string | ~[]byte](s S) uint64 {
 	const m1, m2 = 0x9e3779b97f4a7c15, 0xbf58476d1ce4e5b9
 	h := uint64(len(s)) * m1
 	for ; len(s) >= 8; s = s[8:] {
@@ -267,7 +347,7 @@ func strHash(s string) uint64 {
 }
 
 // le64 reads the first 8 bytes of s little-endian.
-func le64(s string) uint64 {
+func le64[S ~string | ~[]byte](s S) uint64 {
 	_ = s[7]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56

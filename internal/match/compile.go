@@ -17,15 +17,15 @@ import (
 
 // Build compiles everything added since the Builder was made or last built into a
 // Snapshot, and empties the Builder: adding more and building again yields a Snapshot
-// of the later indicators only (Rejected keeps counting). Pending values are released
-// part by part as they are compiled, so that the heap holds the Snapshot so far and
-// the values not yet compiled rather than both in full.
+// of the later indicators only (Rejected keeps counting). Pending values are gathered,
+// sorted, merged and released one part at a time, so that the heap holds the Snapshot
+// so far, one part as sort keys and the values not yet compiled as Add filed them,
+// rather than the values in full beside the Snapshot.
 //
 // Build runs on up to GOMAXPROCS goroutines (on its caller's alone for fewer than
-// 16,384 indicators, an Apply's overlay say): first it sorts every part of every kind,
-// then it compiles the kinds, the largest first (it takes longest). Each part's order
-// and each kind's table depend only on its own values, so the Snapshot is the same
-// however many goroutines there are.
+// 16,384 indicators, an Apply's overlay say), one kind on each at a time, the largest
+// first (it takes longest). Each part's order and each kind's table depend only on its
+// own values, so the Snapshot is the same however many goroutines there are.
 func (b *Builder) Build() *Snapshot {
 	s := &Snapshot{}
 	workers := b.workers
@@ -35,10 +35,7 @@ func (b *Builder) Build() *Snapshot {
 			workers = 1
 		}
 	}
-	sorts, compiles := b.jobs(s)
-	run(sorts, workers)
-	clear(sorts)
-	run(compiles, workers)
+	run(b.jobs(s), workers)
 	s.src.provs, s.src.refs = b.provs.provs, b.refs
 	*b = Builder{bad: b.bad, workers: b.workers}
 	s.bytes = s.memory()
@@ -72,21 +69,29 @@ func run(jobs []job, workers int) {
 	wg.Wait()
 }
 
-// jobs returns the jobs that sort the parts of every kind, and one job a kind that
-// compiles it into s. A job writes only its own part or kind (its table and sources in
-// s, its pending values in b); all of them read b's provenance and Refs.
-func (b *Builder) jobs(s *Snapshot) (sorts, compiles []job) {
+// keying says how Build sorts and merges the values of a kind filed as V: key makes
+// the i-th value of a part a key, order orders every pair of keys in a kind (the Add
+// order last), same reports whether two keys are one value.
+type keying[V, K any] struct {
+	key   func(v V, i int) K
+	order func(x, y K) int
+	same  func(x, y K) bool
+}
+
+// jobs returns one job a kind that compiles it into s. A job writes only its own kind
+// (its table and sources in s, its pending values in b); all of them read b's
+// provenance and Refs.
+func (b *Builder) jobs(s *Snapshot) []job {
 	d := dedup{provs: b.provs.provs, refs: b.refs}
-	sorts = slices.Concat(sortJobs(&b.v4, cmp.Compare[uint64]), sortJobs(&b.v6, bySeq(compareHashed6)),
-		sortJobs(&b.nets, bySeq(netip.Prefix.Compare)))
-	compiles = []job{
+	v4 := keying[uint32, uint64]{v4Key, cmp.Compare[uint64], func(x, y uint64) bool { return x>>32 == y>>32 }}
+	v6 := keying[u128, seqd[u128]]{seqKey[u128], bySeq(compareHashed6), sameValue[u128]}
+	nets := keying[netip.Prefix, seqd[netip.Prefix]]{seqKey[netip.Prefix], bySeq(netip.Prefix.Compare), sameValue[netip.Prefix]}
+	jobs := []job{
 		{16 * b.v4.n, func() {
-			addrs := compileKeys(&s.src, kIPv4, d, &b.v4, func(x, y uint64) bool { return x>>32 == y>>32 },
-				func(x uint64) uint32 { return uint32(x >> 32) })
-			s.v4 = newV4Set(addrs)
+			s.v4 = newV4Set(compileKeys(&s.src, kIPv4, d, &b.v4, v4, func(x uint64) uint32 { return uint32(x >> 32) }))
 		}},
-		{32 * b.v6.n, func() { s.v6 = newV6Set(compileKeys(&s.src, kIPv6, d, &b.v6, sameValue, valueOf)) }},
-		{48 * b.nets.n, func() { s.nets = newNetSet(compileKeys(&s.src, kCIDR, d, &b.nets, sameValue, valueOf)) }},
+		{32 * b.v6.n, func() { s.v6 = newV6Set(compileKeys(&s.src, kIPv6, d, &b.v6, v6, valueOf)) }},
+		{48 * b.nets.n, func() { s.nets = newNetSet(compileKeys(&s.src, kCIDR, d, &b.nets, nets, valueOf)) }},
 	}
 	for _, k := range []kind{kDomain, kURL, kEmail, kFilename, kJA4} {
 		ps := b.strs[k]
@@ -94,8 +99,7 @@ func (b *Builder) jobs(s *Snapshot) (sorts, compiles []job) {
 			*s.strSet(k) = strSet{k: k}
 			continue
 		}
-		sorts = append(sorts, sortJobs(&ps.refs, ps.order)...)
-		compiles = append(compiles, job{16*ps.refs.n + ps.bytes.size, func() { *s.strSet(k) = ps.compile(&s.src, k, d) }})
+		jobs = append(jobs, job{16*ps.refs.n + ps.bytes.size, func() { *s.strSet(k) = ps.compile(&s.src, k, d) }})
 	}
 	for _, k := range []kind{kMD5, kSHA1, kSHA256, kSHA512, kX509SHA1, kX509SHA256, kJA3, kJA3S} {
 		ph := b.hashes[k]
@@ -103,22 +107,7 @@ func (b *Builder) jobs(s *Snapshot) (sorts, compiles []job) {
 			*s.hashSet(k) = newHashSet(k, nil)
 			continue
 		}
-		sorts = append(sorts, sortJobs(&ph.refs, ph.order(k))...)
-		compiles = append(compiles, job{20*ph.refs.n + ph.size, func() { *s.hashSet(k) = ph.compile(&s.src, k, d) }})
-	}
-	return sorts, compiles
-}
-
-// sortJobs returns a job for each part of ps that sorts it by order, which must order
-// every pair of keys in a kind (the Add order last).
-func sortJobs[K any](ps *parts[K], order func(K, K) int) []job {
-	var jobs []job
-	for i := range ps.p {
-		if len(ps.p[i]) > 1 {
-			jobs = append(jobs, job{len(ps.p[i]), func() {
-				slices.SortFunc(ps.p[i], func(x, y pend[K]) int { return order(x.key, y.key) })
-			}})
-		}
+		jobs = append(jobs, job{20*ph.refs.n + ph.size, func() { *s.hashSet(k) = ph.compile(&s.src, k, d) }})
 	}
 	return jobs
 }
@@ -139,10 +128,10 @@ func sameValue[V comparable](x, y seqd[V]) bool { return x.v == y.v }
 // valueOf returns x's value.
 func valueOf[V any](x seqd[V]) V { return x.v }
 
-// compileKeys compiles the sorted parts of ps and returns the value of each distinct key, in order.
-func compileKeys[K, V any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K) bool, value func(K) V) []V {
+// compileKeys compiles the parts of ps and returns the value of each distinct key, in order.
+func compileKeys[P, K, V any](src *sources, k kind, d dedup, ps *parts[P, K], kk keying[P, K], value func(K) V) []V {
 	keys := make([]V, 0, ps.n)
-	compile(src, k, d, ps, same, func(p pend[K]) { keys = append(keys, value(p.key)) })
+	compile(src, k, d, ps, kk, func(p pend[K]) { keys = append(keys, value(p.key)) })
 	return shrink(keys)
 }
 
@@ -163,7 +152,7 @@ func (p *pendingStrs) same(x, y strRef) bool {
 	return x.h == y.h && bytes.Equal(p.value(x.off), p.value(y.off))
 }
 
-// compile compiles the sorted parts of string kind k and releases the pending values
+// compile compiles the parts of string kind k and releases the pending values
 // before indexing them. The set keeps the pending arena as its own, each entry named by
 // its first value's offset, so that compiling copies no bytes (at the peak of a
 // rebuild, the domains' bytes were held twice): unless values repeat so much that the
@@ -171,7 +160,7 @@ func (p *pendingStrs) same(x, y strRef) bool {
 func (p *pendingStrs) compile(src *sources, k kind, d dedup) strSet {
 	offs := make([]uint32, 0, p.refs.n)
 	distinct := 0
-	n := compile(src, k, d, &p.refs, p.same, func(r pend[strRef]) {
+	n := compile(src, k, d, &p.refs, keying[uint32, strRef]{p.key, p.order, p.same}, func(r pend[strRef]) {
 		offs = append(offs, r.key.off)
 		distinct += len(p.value(r.key.off))
 	})
@@ -206,47 +195,54 @@ func (p *pendingHashes) order(k kind) func(x, y digestRef) int {
 	}
 }
 
-// compile compiles the sorted parts of hash kind k into a set of packed digests.
+// compile compiles the parts of hash kind k into a set of packed digests.
 func (p *pendingHashes) compile(src *sources, k kind, d dedup) hashSet {
 	size := k.hashSize()
 	packed := make([]byte, 0, p.refs.n*size)
 	same := func(x, y digestRef) bool {
 		return x.hi == y.hi && x.lo == y.lo && bytes.Equal(p.digest(x, size), p.digest(y, size))
 	}
-	compile(src, k, d, &p.refs, same, func(r pend[digestRef]) { packed = append(packed, p.digest(r.key, size)...) })
+	key := func(pos uint32, _ int) digestRef { return p.key(pos, size) }
+	compile(src, k, d, &p.refs, keying[uint32, digestRef]{key, p.order(k), same},
+		func(r pend[digestRef]) { packed = append(packed, p.digest(r.key, size)...) })
 	*p = pendingHashes{}
 	return newHashSet(k, shrink(packed))
 }
 
-// compile merges the values of kind k pending in ps, whose parts are sorted, records
-// the merged claims of each in src, and calls emit with each distinct value in order;
-// same reports whether two keys are one value. It releases each part once merged and
-// returns the number of distinct values.
-func compile[K any](src *sources, k kind, d dedup, ps *parts[K], same func(K, K) bool, emit func(pend[K])) int {
+// compile merges the values of kind k pending in ps, records the merged claims of each
+// in src, and calls emit with each distinct value in order. It takes the parts one at
+// a time, gathering each as keys, sorting, merging and releasing it, and keeps each
+// part's claims apart, so that neither the keys nor the claims of a whole kind are
+// ever held beside the values not compiled yet. It returns the number of distinct
+// values.
+func compile[V, K any](src *sources, k kind, d dedup, ps *parts[V, K], kk keying[V, K], emit func(pend[K])) int {
 	var runs manyClaims
-	claims := make([]claim, 0, ps.n)
+	var claims claimList
+	var p []pend[K]
 	n := 0
 	for part := range ps.p {
-		p := ps.p[part]
+		p = ps.p[part].gather(p, kk.key)
+		slices.SortFunc(p, func(x, y pend[K]) int { return kk.order(x.key, y.key) })
+		pc := make([]claim, 0, len(p))
 		for i := 0; i < len(p); {
 			j := i + 1
-			for j < len(p) && same(p[i].key, p[j].key) {
+			for j < len(p) && kk.same(p[i].key, p[j].key) {
 				j++
 			}
-			first := len(claims)
-			claims = addClaims(&d, claims, p[i:j])
-			runs.note(n, len(claims)-first)
+			first := len(pc)
+			pc = addClaims(&d, pc, p[i:j])
+			runs.note(n, len(pc)-first)
 			emit(p[i])
 			n, i = n+1, j
 		}
-		ps.p[part] = nil
+		claims.add(shrink(pc))
 	}
 	if n > maxIndex {
 		panic(fmt.Sprintf("match: %d distinct %s indicators, more than the %d an ID can name", n, k.indicatorType(), maxIndex))
 	}
 	if n > 0 {
 		src.many[k] = manyClaims{entries: shrink(runs.entries), extra: shrink(runs.extra)}
-		src.claims[k] = shrink(claims)
+		src.claims[k] = claims
 	}
 	return n
 }

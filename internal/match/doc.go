@@ -4,10 +4,9 @@
 // # Concurrency
 //
 // A Builder collects indicators on one goroutine and compiles them with Build into a
-// Snapshot. Build spreads its work over up to GOMAXPROCS goroutines of its own (sorting
-// parts of the pending values, then compiling one indicator type each); each writes
-// only its own part or type, all only read the interned provenance, and Build returns
-// once all are done. A Snapshot is immutable from the moment Build returns it: no
+// Snapshot. Build spreads its work over up to GOMAXPROCS goroutines of its own, each
+// compiling one indicator type at a time; each writes only its own type, all only read
+// the interned provenance, and Build returns once all are done. A Snapshot is immutable from the moment Build returns it: no
 // method writes to it, and Entry copies whatever a caller could change, so any number
 // of goroutines read it at once and readers never lock. Nothing is updated in place; new intelligence
 // means a new Snapshot.
@@ -111,14 +110,23 @@
 //
 // The Builder keeps what it is given compactly until Build: addresses parsed, digests
 // decoded, string values copied back to back into chunked arenas (no allocation or
-// string header a value, and no caller's string kept alive), 16 to 32 bytes a value
-// with its claim. Each type's pending values are split into 64 parts by the top bits of
-// what the type's order compares first (an address, a hash), so part i sorts wholly
-// before part i+1: Build sorts the parts on every core, then merges each type part by
-// part, releasing each part as it goes, and builds a string table's hash slots only
-// once its pending values are released. Build empties the Builder, so the live heap
-// while it runs is the Snapshot so far plus what is not compiled yet: 48 to 53 bytes
-// an indicator at its peak for the benchmark's million (BenchmarkBuild1M
-// peak-live-B/indicator; 56 to 63 before line numbers were kept in the handle and the
-// string values shared), where it was 120 to 130 while Build kept a Builder usable.
+// string header a value, and no caller's string kept alive), and beside each value
+// only its claim: 12 bytes a value for IPv4 addresses, strings (the offset of their
+// bytes) and digests (likewise), 24 for IPv6 addresses, 40 for networks. Each type's
+// pending values are split into 64 parts by the top bits of what the type's order
+// compares first (an address, a hash), so part i sorts wholly before part i+1, and each
+// part is filed in blocks of at most 512 values, so that it grows without copying or
+// keeping spare room.
+//
+// Build compiles a type part by part: it gathers a part into one buffer as sort keys
+// (a string's hash read again from its bytes, a value's Add order from its place in the
+// part), sorts and merges it, appends its distinct values to the type's table and keeps
+// its claims as a slice of their own, and releases the part before the next. So the
+// live heap while Build runs is the Snapshot so far, one part's keys a type being
+// compiled, and what is not compiled yet as Add filed it, never two forms of a whole
+// type; a string table's hash slots are built once its pending values are released.
+// For a 2M-line list feed (bench/import.sh's, 1.9M indicators, mostly domains) the
+// Builder holds 52 MB before Build, Build's peak is the Snapshot it returns (61 MB),
+// where they were 64 and 92 MB when parts grew as slices, values were filed with their
+// sort keys and every part was sorted before any was merged.
 package match

@@ -327,6 +327,52 @@ func TestMergeManyClaims(t *testing.T) {
 	}
 }
 
+// TestClaimsKeepAddOrderAcrossBlocks: a part's values are filed in blocks, and an
+// entry whose claims span many of them still lists its claims in the order they were
+// added, with other values of its part added between them.
+func TestClaimsKeepAddOrderAcrossBlocks(t *testing.T) {
+	b := NewBuilder()
+	const n = 3 * maxBlock
+	for i := range n {
+		b.Add(vigil.Indicator{Type: vigil.TypeIPv4, Value: "1.2.3.4", Provenance: vigil.Provenance{Source: fmt.Sprint("feed-", i)}})
+		b.Add(vigil.Indicator{Type: vigil.TypeIPv4, Value: fmt.Sprint("1.3.", i/256, ".", i%256)}) // the same part
+	}
+	s := b.Build()
+	got := s.Entry(s.Lookup(vigil.Observable{Type: vigil.TypeIPv4, Value: "1.2.3.4"}, nil)[0]).Sources
+	if len(got) != n {
+		t.Fatalf("got %d sources, want %d", len(got), n)
+	}
+	for i, p := range got {
+		if want := fmt.Sprint("feed-", i); p.Source != want {
+			t.Fatalf("source %d is %s, want %s: claims out of Add order", i, p.Source, want)
+		}
+	}
+}
+
+// TestPendingPartsLeaveLittleUnused: the values waiting for Build are kept in blocks,
+// so that a part leaves at most one block unused, where a growing slice kept up to a
+// quarter of itself spare.
+func TestPendingPartsLeaveLittleUnused(t *testing.T) {
+	c := newCorpus(200_000)
+	b := c.builder(func(v string) string { return v })
+	used, held := 0, 0
+	count := func(p *part[uint32, strRef]) {
+		for _, blk := range p.blocks {
+			used, held = used+len(blk), held+cap(blk)
+		}
+		if spare := held - used; spare > maxBlock {
+			t.Fatalf("a part holds %d values with room for %d", used, held)
+		}
+		used, held = 0, 0
+	}
+	for i := range numParts {
+		count(&b.strs[kDomain].refs.p[i])
+	}
+	if s := b.Build(); s.kindLen(kDomain) < 40_000 {
+		t.Fatalf("%d domains: the corpus is not what the test needs", s.kindLen(kDomain))
+	}
+}
+
 // TestRefHandles checks that every Ref reads back as it was added, whether its handle
 // holds it (a canonical line number) or names it in the arena.
 func TestRefHandles(t *testing.T) {
