@@ -85,7 +85,7 @@ sample_memory() {
   local pid=$VIGIL_PID go
   while kill -0 "$pid" 2>/dev/null; do
     go=$(curl -s -m 1 -H "Authorization: Bearer $ANALYST" "$URL/metrics" |
-      awk '/^go_memstats_sys_bytes /{ s = $2 } /^go_memstats_heap_released_bytes /{ r = $2 } END { printf "%.0f", (s - r) / 1048576 }')
+      awk '/^go_memstats_sys_bytes /{ s = $2 } /^go_memstats_heap_released_bytes /{ r = $2 } END { printf "%.0f", (s - r) / 1048576 }' || true)
     awk -v t="$(date +%T.%N | cut -c1-10)" -v go="${go:-?}" '/^VmRSS:/{ r = $2 } /^RssAnon:/{ a = $2 } /^RssFile:/{ f = $2 }
       END { if (r) printf "%s %d %d %d %s\n", t, r / 1024, a / 1024, f / 1024, go }' "/proc/$pid/status" 2>/dev/null
     sleep 0.5
@@ -99,7 +99,8 @@ start_sampling() {
   sample_memory "$SAMPLES" &
   SAMPLER_PID=$!
 }
-end_sampling() { [ -z "$SAMPLER_PID" ] || wait "$SAMPLER_PID"; }
+# (a sampler that failed, say a /metrics that timed out on a busy machine, loses samples, not the run)
+end_sampling() { [ -z "$SAMPLER_PID" ] || wait "$SAMPLER_PID" || true; }
 peak_split() {
   [ "$SAMPLE" = 1 ] && [ -s "$SAMPLES" ] || return 0
   sort -k2 -n "$SAMPLES" | tail -1 | awk '{ printf ", at the sampled peak (%s) %d MiB: Go %s, other anonymous (SQLite) %d, file %d", $1, $2, $5, $3 - $5, $4 }'
@@ -129,9 +130,10 @@ await() {
   [ "$code" = 202 ] || return 0
   loc=/api/v1/jobs/$(grep -o '"id":[0-9]*' "$resp" | head -1 | cut -d: -f2)
   while :; do
-    curl -s -o "$resp" -H "Authorization: Bearer $ANALYST" "$URL$loc"
-    state=$(grep -o '"state":"[a-z]*"' "$resp" | head -1 | cut -d'"' -f4)
-    stored=$(grep -o '"stored":[0-9]*' "$resp" | head -1 | cut -d: -f2)
+    curl -s -o "$resp" -H "Authorization: Bearer $ANALYST" "$URL$loc" || true
+    # a poll that finds no state or no "stored" yet is asked again, not the end of the run
+    state=$(grep -o '"state":"[a-z]*"' "$resp" | head -1 | cut -d'"' -f4 || true)
+    stored=$(grep -o '"stored":[0-9]*' "$resp" | head -1 | cut -d: -f2 || true)
     if [ -n "$stored" ] && [ "$stored" != "$last" ]; then
       last=$stored STORE_CPU=$(cpu_secs) STORE_MB=$(hwm_mb)
     fi
