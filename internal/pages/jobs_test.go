@@ -29,9 +29,15 @@ func TestImportJobPage(t *testing.T) {
 	s.app.ThreatIntel.WaitJobs()
 	path := "/jobs/" + strconv.FormatInt(j.ID, 10)
 	p := s.signIn(analyst).get(path)
-	if p.status != http.StatusOK || !p.has("Upload of big.txt", "Finished", "1 indicators: 1 new", "<td class=\"nhsuk-table__cell\">2</td>", "single label") ||
+	if p.status != http.StatusOK || !p.has("Upload of big.txt", "Finished", "1 indicator: 1 new", "<td class=\"nhsuk-table__cell\">2</td>", "single label") ||
 		p.has(`http-equiv="refresh"`) {
 		t.Errorf("the ended job's page: %d, want finished with line 2's problem and no refresh\n%s", p.status, p.body)
+	}
+	if p := s.signIn(analyst).get("/feeds"); !p.has(`1<span class="nhsuk-u-visually-hidden"> indicator of job-page</span>`) {
+		t.Errorf("the feeds list: want one indicator of job-page, in the singular\n%s", p.body)
+	}
+	if p := s.signIn(analyst).get("/"); !p.has("job-page<br><span class=\"nhsuk-body-s\">1 indicator</span>") {
+		t.Errorf("the sector overview: want one indicator of job-page, in the singular\n%s", p.body)
 	}
 	if p := s.signIn(sectorAdmin).get(path); p.status != http.StatusNotFound {
 		t.Errorf("another sector admin: %d, want 404", p.status)
