@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/vigil-health/vigil/internal/config"
 )
 
 // Exit statuses, part of the CLI contract.
@@ -76,6 +79,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(c int) { panic(kongExit(c)) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{"config_keys": strings.Join(config.FileKeys(), ", ")},
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "vigil: %v\n", err)

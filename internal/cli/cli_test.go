@@ -7,10 +7,13 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigil-health/vigil/internal/config"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -281,6 +284,21 @@ func TestHuntKeepInternal(t *testing.T) {
 	_, out, _ = run(t, "", "hunt", "--help")
 	if !strings.Contains(out, "--keep-internal") {
 		t.Errorf("--help does not document --keep-internal:\n%s", out)
+	}
+}
+
+// TestServeHelpListsEveryConfigKey: `vigil serve --help` names every key a config file
+// may hold.
+func TestServeHelpListsEveryConfigKey(t *testing.T) {
+	code, out, _ := run(t, "", "serve", "--help")
+	if code != ExitOK {
+		t.Fatalf("serve --help: exit %d", code)
+	}
+	words := strings.FieldsFunc(out, func(r rune) bool { return r == ' ' || r == '\n' || r == ',' || r == '.' })
+	for _, k := range config.FileKeys() {
+		if !slices.Contains(words, k) {
+			t.Errorf("serve --help does not list the config key %s:\n%s", k, out)
+		}
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 // serverFlags are the settings every command that touches the server's store shares.
 // Empty flags leave the file and VIGIL_* environment values in place.
 type serverFlags struct {
-	Config  string `placeholder:"FILE" type:"existingfile" help:"JSON config file, e.g. {\"addr\": \"127.0.0.1:8080\", \"base_url\": \"https://vigil.example.org\"}. Keys: addr, data_dir, db, base_url, trusted_origins, log_level, session_ttl, max_telemetry_bytes, max_event_bytes, max_evidence_bytes, retention_days, warninglists, digest_hour, deadlines (e.g. {\"deadlines\": {\"critical\": {\"acknowledge\": \"24h\", \"remediate\": \"7d\"}}}), smtp_host, smtp_port, smtp_tls, smtp_user, smtp_password_file, smtp_from, webhook_allow_private, demo, demo_password (README: Running the server; docs/notifications.md)."`
+	Config  string `placeholder:"FILE" type:"existingfile" help:"JSON config file, e.g. {\"addr\": \"127.0.0.1:8080\", \"base_url\": \"https://vigil.example.org\"}. Keys: ${config_keys}. Deadlines, e.g. {\"deadlines\": {\"critical\": {\"acknowledge\": \"24h\", \"remediate\": \"7d\"}}} (README: Running the server; docs/notifications.md)."`
 	DataDir string `name:"data-dir" placeholder:"DIR" help:"Data directory (SQLite database, server secret). Default vigil-data, or VIGIL_DATA_DIR."`
 	DB      string `name:"db" placeholder:"DSN" help:"Database: empty for SQLite in the data dir, or postgres://user@host:5432/db (VIGIL_DB)."`
 }

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -224,6 +225,19 @@ func (c *Config) LoadFile(path string) error {
 		return fmt.Errorf("config file %s: %w", path, err)
 	}
 	return nil
+}
+
+// FileKeys are the keys a config file may hold, in the order Config declares them:
+// read from its fields, so that the help listing them cannot drift from what LoadFile takes.
+func FileKeys() []string {
+	var keys []string
+	t := reflect.TypeFor[Config]()
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
 }
 
 // envVars maps each VIGIL_* variable to the setting it overrides.

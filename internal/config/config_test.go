@@ -1,10 +1,12 @@
 package config
 
 import (
+	"encoding/json"
 	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -273,5 +275,49 @@ func TestMailSettings(t *testing.T) {
 	}
 	if c.OutboxDir() != filepath.Join(c.DataDir, "outbox") {
 		t.Errorf("OutboxDir() = %q", c.OutboxDir())
+	}
+}
+
+// TestFileKeys: the keys the help lists are exactly those a config file may hold (a file
+// holding each is read; a key not among them is refused), including the settings the help
+// once left out.
+func TestFileKeys(t *testing.T) {
+	keys := FileKeys()
+	for _, want := range []string{"feed_allow_private", "max_intel_bytes", "trusted_proxies", "session_idle_timeout",
+		"password_hash_concurrency", "max_ipv4_prefix", "max_ipv6_prefix", "deadlines", "smtp_from"} {
+		if !slices.Contains(keys, want) {
+			t.Errorf("FileKeys() = %v, lacks %s", keys, want)
+		}
+	}
+	for _, secret := range []string{"secret", "smtp_password"} {
+		if slices.Contains(keys, secret) {
+			t.Errorf("FileKeys() lists %s, which only the environment may set", secret)
+		}
+	}
+	// The defaults written out hold every key a file may: read back, they are taken.
+	b, err := json.Marshal(Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var written map[string]any
+	if err := json.Unmarshal(b, &written); err != nil {
+		t.Fatal(err)
+	}
+	if got := slices.Sorted(maps.Keys(written)); !slices.Equal(got, slices.Sorted(slices.Values(keys))) {
+		t.Errorf("a config file holds %v, FileKeys() %v", got, keys)
+	}
+	path := filepath.Join(t.TempDir(), "vigil.json")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := Default()
+	if err := c.LoadFile(path); err != nil {
+		t.Errorf("a file holding every listed key: %v", err)
+	}
+	if err := os.WriteFile(path, []byte(`{"not_a_setting": 1}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.LoadFile(path); err == nil {
+		t.Error("a key not listed was taken")
 	}
 }

@@ -116,7 +116,7 @@ func listPhrase(sources []string) string {
 // feedBody explains what was seen, how far it may be shared and what to do.
 func feedBody(e *alerts.Listing) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "What was seen: %s appears in threat intelligence from %s", e.Value, sourcesPhrase(e.Sources))
+	fmt.Fprintf(&b, "What was seen: %s appears in threat intelligence from %s", e.Value, sourcesPhrase(e.Sources, e.Publishers))
 	if len(e.Labels) > 0 {
 		fmt.Fprintf(&b, ", labelled %s", strings.Join(e.Labels, ", "))
 	}
@@ -129,11 +129,18 @@ func feedBody(e *alerts.Listing) string {
 	return b.String()
 }
 
-func sourcesPhrase(sources []string) string {
-	if len(sources) == 0 {
-		return "a source the sector centre subscribes to"
+// sourcesPhrase names the feeds and, beside them, who published the entry inside the
+// data (a STIX identity, a MISP event's creator), as sighting alerts do: the feed is how
+// it came, the publisher whom to ask about it.
+func sourcesPhrase(sources, publishers []string) string {
+	s := "a source the sector centre subscribes to"
+	if len(sources) > 0 {
+		s = strings.Join(sources, ", ")
 	}
-	return strings.Join(sources, ", ")
+	if len(publishers) > 0 {
+		s += " (published by " + alerts.AndList(publishers, "") + ")"
+	}
+	return s
 }
 
 // feedAction is the advice for an address or a name on a threat list.

@@ -67,6 +67,18 @@ func TestFeedOverlapWarnsTheOwners(t *testing.T) {
 				t.Errorf("%d alerts in all, want 4", total)
 			}
 		})
+		t.Run("the publisher inside the data is named beside the feed it came through", func(t *testing.T) {
+			ind := feedIndicator(vigil.TypeDomain, "portal.rxb.example", "Partner Feed", vigil.TLPGreen, "phishing")
+			ind.Provenance.Publisher = "Late Publisher CERT"
+			svc.WarnOnIndicators(t.Context(), []vigil.Indicator{ind})
+			as := alertsFor(t, s, "RXB", "portal.rxb.example")
+			if len(as) != 1 {
+				t.Fatalf("RXB has %d alerts about portal.rxb.example, want 1", len(as))
+			}
+			if want := "from Partner Feed (published by Late Publisher CERT), labelled phishing"; !strings.Contains(as[0].Body, want) {
+				t.Errorf("body does not say %q:\n%s", want, as[0].Body)
+			}
+		})
 		t.Run("a repeat marked more strictly by another list is worded again", func(t *testing.T) {
 			svc.WarnOnIndicators(t.Context(), []vigil.Indicator{feedIndicator(vigil.TypeIPv4, "192.0.2.200", "CERT partner", vigil.TLPRed)})
 			as := alertsFor(t, s, "RXA", "192.0.2.200")

@@ -25,6 +25,9 @@ type Check struct {
 	// Indicators and Problems count what one pull of a list or MISP feed would import
 	// and what it could not read.
 	Indicators, Problems int64
+	// Report is what that pull would find, with what it would leave out and why (internal
+	// addresses, warninglisted values, expired entries...); nil for a TAXII feed.
+	Report *intel.Report
 	// Err is the failure in full (with the URL redacted), for the server log: Message
 	// says what a person can act on and leaves out addresses and internals.
 	Err error
@@ -36,8 +39,9 @@ const feedAllowSetting = "feed_allow_private"
 // CheckFeed tries vf's source without storing anything: a TAXII feed's API root is asked
 // for its collections (is the feed's collection there, and may we read it?); a list or
 // MISP feed is pulled once and what it would import counted. Failures are part of the
-// Check, not errors: they are what the person asked to know.
-func CheckFeed(ctx context.Context, client *http.Client, maxBytes int64, vf vigil.Feed) Check {
+// Check, not errors: they are what the person asked to know. opts are those a pull uses
+// (the warninglists, the time), so that the count is what the pull would import.
+func CheckFeed(ctx context.Context, client *http.Client, maxBytes int64, vf vigil.Feed, opts intel.Options) Check {
 	if client == nil {
 		client = defaultClient
 	}
@@ -52,13 +56,33 @@ func CheckFeed(ctx context.Context, client *http.Client, maxBytes int64, vf vigi
 		return checkTAXII(ctx, client, f)
 	}
 	var n int64
-	res, err := FetchLimited(ctx, client, maxBytes, vf, intel.Options{}, State{}, func(vigil.Indicator) { n++ })
+	res, err := FetchLimited(ctx, client, maxBytes, vf, opts, State{}, func(vigil.Indicator) { n++ })
 	if err != nil {
 		return Check{Message: "the source could not be read: " + FailureReason(err, feedAllowSetting), Err: err}
 	}
-	bad := int64(res.Report.Rejected + res.Report.Failed)
-	return Check{OK: true, Indicators: n, Problems: bad,
-		Message: fmt.Sprintf("the source answered: a pull would import %d indicators (%d entries not understood)", n, bad)}
+	rep := res.Report
+	bad := int64(rep.Rejected + rep.Failed)
+	return Check{OK: true, Indicators: n, Problems: bad, Report: rep,
+		Message: fmt.Sprintf("the source answered: a pull would import %d indicators%s", n, leftOutPhrase(rep))}
+}
+
+// leftOutPhrase says what a pull would leave out, most to least telling, or "".
+func leftOutPhrase(rep *intel.Report) string {
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{rep.Internal, "internal addresses"}, {rep.NotMatchable - rep.Internal, "that cannot be matched one value at a time"},
+		{rep.Warninglisted, "on warninglists of harmless values"}, {rep.Expired, "expired"}, {rep.Revoked, "withdrawn by their publisher"},
+		{rep.NotForDetection, "marked not for detection"}, {rep.Rejected + rep.Failed, "not understood"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " and leave out " + strings.Join(parts, ", ")
 }
 
 // checkTAXII lists the collections of the feed's API root.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/intel"
 )
 
 // A check that cannot reach the source says why in words a person can act on, not
@@ -43,7 +44,7 @@ func TestCheckFeedSaysWhyTheSourceCannotBeRead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := CheckFeed(tt.ctx, tt.client, 0, urlFeed(tt.url))
+			c := CheckFeed(tt.ctx, tt.client, 0, urlFeed(tt.url), intel.Options{})
 			if c.OK || !strings.Contains(c.Message, tt.want) {
 				t.Errorf("check says OK=%v %q, want it to say %q", c.OK, c.Message, tt.want)
 			}

@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -51,18 +50,10 @@ type feedView struct {
 	LastPullAt, LastSuccessAt, Created  time.Time
 	Indicators                          int64
 	Credentials                         []string // "a username", "a password", "a token": which are stored
-	LastPull                            *pullCounts
-	Pulled                              bool // it is pulled from an address (not filled by uploads)
+	LastPull                            *outcome
+	LeftOut                             []leftOut // what the last pull or upload left out, and why
+	Pulled                              bool      // it is pulled from an address (not filled by uploads)
 	reliability, credibility, scheduled string
-}
-
-// pullCounts is what a feed's last pull or upload found.
-type pullCounts struct {
-	Total     int `json:"total"`
-	Added     int `json:"added"`
-	Refreshed int `json:"refreshed"`
-	Withdrawn int `json:"withdrawn"`
-	Rejected  int `json:"rejected"`
 }
 
 func newFeedView(f vigil.Feed) feedView {
@@ -87,9 +78,8 @@ func newFeedView(f vigil.Feed) feedView {
 			v.Credentials = append(v.Credentials, c.name)
 		}
 	}
-	var pc pullCounts
-	if len(f.Counts) > 0 && json.Unmarshal(f.Counts, &pc) == nil {
-		v.LastPull = &pc
+	if v.LastPull = readOutcome(f.Counts); v.LastPull != nil {
+		v.LeftOut = leftOutOf(&v.LastPull.Report)
 	}
 	return v
 }
@@ -162,8 +152,10 @@ type feedForm struct {
 	Feed *feedView
 	// Choices for the selects.
 	Kinds, Schedules, TLPs, Reliabilities, Credibilities []choice
-	// Check is what the source answered to "Check the connection" (add form only).
-	Check *feeds.Check
+	// Check is what the source answered to "Check the connection" (add form only), and
+	// CheckLeftOut what a pull would leave out, and why.
+	Check        *feeds.Check
+	CheckLeftOut []leftOut
 	// Retype asks for the credentials again: they were sent for the check, not kept.
 	Retype bool
 }
@@ -351,7 +343,7 @@ func (p *Pages) feedCheck(w http.ResponseWriter, r *http.Request, pr vigil.Princ
 		p.fail(w, r, err)
 		return
 	}
-	form.Check = &c
+	form.Check, form.CheckLeftOut = &c, leftOutOf(c.Report)
 	form.Retype = r.PostFormValue("username") != "" || r.PostFormValue("password") != "" || r.PostFormValue("token") != ""
 	p.render(w, r, http.StatusOK, "feed_new.html", &view{Title: "Add a feed", Data: form.withChoices()})
 }

@@ -48,7 +48,7 @@ func TestAnalystAddsAFeedAndPullsIt(t *testing.T) {
 	s := demoSite(t)
 	src := newListServer(t, "192.0.2.250\n192.0.2.251\n")
 	b := s.signIn(analyst)
-	if p := b.get("/feeds/new"); p.status != http.StatusOK || !p.has(`action="/feeds"`, `name="password"`) {
+	if p := b.get("/feeds/new"); p.status != http.StatusOK || !p.has(`action="/feeds"`, `name="password"`, "discovery address (ending /taxii2/") {
 		t.Fatalf("add form: %d\n%s", p.status, p.body)
 	}
 	form := url.Values{"name": {"Regional honeypots"}, "kind": {"url"}, "url": {src.URL + "/list.txt"},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/demo"
+	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/notify"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
@@ -52,12 +53,19 @@ var (
 // temporary directory, or PostgreSQL when s is given by storetest.Each).
 func newSite(t testing.TB, s *store.Store) *site {
 	t.Helper()
+	return newSiteWith(t, s, nil)
+}
+
+// newSiteWith is newSite whose imports leave out what the warninglists know, as
+// `vigil serve` does with its built-in set.
+func newSiteWith(t testing.TB, s *store.Store, benign *intel.Warninglists) *site {
+	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
 	loopback := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	// E-mail goes to .eml files as in demo mode; feeds and webhooks may reach the tests' servers.
 	a, err := app.Open(ctx, app.Deps{Store: s, Logger: log, Flows: app.Flows{Secret: []byte("0123456789abcdef0123456789abcdef"),
-		FeedAllowPrivate: loopback, WebhookAllowPrivate: loopback, Mail: notify.Mail{Dir: t.TempDir(), Files: true}}})
+		FeedAllowPrivate: loopback, WebhookAllowPrivate: loopback, Warninglists: benign, Mail: notify.Mail{Dir: t.TempDir(), Files: true}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,9 @@ type jobView struct {
 	Report    *intel.Report // an upload's report, once ended
 	Pull      struct {
 		Status, Error string
+		Counts        json.RawMessage
 	} // a feed pull's outcome, once ended
+	LeftOut []leftOut // what the upload or pull left out, and why
 }
 
 func newJobView(j vigil.ImportJob) jobView {
@@ -32,8 +34,11 @@ func newJobView(j vigil.ImportJob) jobView {
 	if j.Kind == vigil.JobUpload {
 		v.Report = &intel.Report{}
 		_ = json.Unmarshal(j.Report, v.Report)
-	} else {
-		_ = json.Unmarshal(j.Report, &v.Pull)
+		v.LeftOut = leftOutOf(v.Report)
+	} else if json.Unmarshal(j.Report, &v.Pull) == nil {
+		if o := readOutcome(v.Pull.Counts); o != nil {
+			v.Report, v.LeftOut = &o.Report, leftOutOf(&o.Report)
+		}
 	}
 	return v
 }

@@ -29,9 +29,15 @@ func TestImportJobPage(t *testing.T) {
 	s.app.ThreatIntel.WaitJobs()
 	path := "/jobs/" + strconv.FormatInt(j.ID, 10)
 	p := s.signIn(analyst).get(path)
-	if p.status != http.StatusOK || !p.has("Upload of big.txt", "Finished", "1 indicators: 1 new", "<td class=\"nhsuk-table__cell\">2</td>", "single label") ||
+	if p.status != http.StatusOK || !p.has("Upload of big.txt", "Finished", "1 indicator: 1 new", "<td class=\"nhsuk-table__cell\">2</td>", "single label") ||
 		p.has(`http-equiv="refresh"`) {
 		t.Errorf("the ended job's page: %d, want finished with line 2's problem and no refresh\n%s", p.status, p.body)
+	}
+	if p := s.signIn(analyst).get("/feeds"); !p.has(`1<span class="nhsuk-u-visually-hidden"> indicator of job-page</span>`) {
+		t.Errorf("the feeds list: want one indicator of job-page, in the singular\n%s", p.body)
+	}
+	if p := s.signIn(analyst).get("/"); !p.has("job-page<br><span class=\"nhsuk-body-s\">1 indicator</span>") {
+		t.Errorf("the sector overview: want one indicator of job-page, in the singular\n%s", p.body)
 	}
 	if p := s.signIn(sectorAdmin).get(path); p.status != http.StatusNotFound {
 		t.Errorf("another sector admin: %d, want 404", p.status)
@@ -63,9 +69,9 @@ func TestImportJobPageTarball(t *testing.T) {
 	}
 	s.app.ThreatIntel.WaitJobs()
 	p := s.signIn(analyst).get("/jobs/" + strconv.FormatInt(j.ID, 10))
-	if !p.has("1,235 rejected", "Problems by reason",
-		"1,234</td>", "Rejected: …: .… is not a top-level domain (a file name?)", "trails.tar!static/malware/files.txt, line 1: <code>payload0.exe</code>",
-		"Rejected: … is a single label, not a domain name", "trails.tar!static/malicious/404_tds.txt, line 2",
+	if !p.has("1,235 rejected", "What was left out, and why", "1,235 rejected values</strong> left out: they are not valid indicators",
+		`1,234: …: .… is not a top-level domain (a file name?), for example <code class="vigil-break">payload0.exe</code> (trails.tar!static/malware/files.txt, line 1)`,
+		"1: … is a single label, not a domain name", "(trails.tar!static/malicious/404_tds.txt, line 2)",
 		`<td class="nhsuk-table__cell vigil-break">trails.tar!static/malicious/404_tds.txt</td>`) {
 		t.Errorf("the tarball job's page: want its problems by reason and member file, with separators\n%s", p.body)
 	}
@@ -105,7 +111,7 @@ func TestBrowserJobAndTokensPages(t *testing.T) {
 	centre := s.openTab(t, "analyst", phone)
 	centre.signIn(analyst)
 	centre.visit("/jobs/" + strconv.FormatInt(j.ID, 10))
-	centre.see("Problems by reason", "trails.tar!static/malicious/404_tds.txt")
+	centre.see("What was left out, and why", "trails.tar!static/malicious/404_tds.txt")
 
 	lead := s.openTab(t, "trust IT lead", phone)
 	lead.signIn(trustAdmin)

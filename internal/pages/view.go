@@ -191,6 +191,7 @@ var funcs = template.FuncMap{
 	"dict":      dict,
 	// The sector centre's pages (overview.go, orgs.go).
 	"num":       formatNum,
+	"counted":   counted, // "1 indicator", "2 indicators"
 	"feedState": feedState,
 	"orgKind":   orgKindName,
 	"assetKind": assetKindName,

@@ -280,12 +280,38 @@ func (e *readErr) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// importCounts is the summary a feed shows of its last import.
+// importCounts is the summary a feed shows of its last import: the counts, and what was
+// left out with the reasons and first examples (under the intel.Report's own names), so
+// that the feed's page can say why, not only how many.
 func importCounts(rep *intel.Report, ch store.SourceChange) json.RawMessage {
 	b, _ := json.Marshal(map[string]any{
 		"total": rep.Total, "by_type": rep.ByType, "rejected": rep.Rejected, "not_matchable": rep.NotMatchable,
 		"warninglisted": rep.Warninglisted, "expired": rep.Expired, "revoked": rep.Revoked,
 		"added": ch.Added, "refreshed": ch.Refreshed, "withdrawn": ch.Withdrawn,
+		"internal": rep.Internal, "warninglisted_by": rep.WarninglistedBy, "listed_examples": rep.ListedExamples,
+		"not_for_detection": rep.NotForDetection, "reasons": rep.ByCount()[:min(len(rep.Reasons), maxCountedReasons)],
+		"problems": firstProblems(rep.Problems),
 	})
 	return b
+}
+
+// maxCountedReasons is how many reasons, the most frequent first, a feed keeps of its
+// last import; maxCountedProblems how many examples of each kind.
+const (
+	maxCountedReasons  = 12
+	maxCountedProblems = 5
+)
+
+// firstProblems is the first maxCountedProblems examples of each kind (a MISP feed's
+// events each bring their own).
+func firstProblems(ps []intel.Problem) []intel.Problem {
+	var out []intel.Problem
+	seen := map[string]int{}
+	for _, p := range ps {
+		if seen[p.Kind] < maxCountedProblems {
+			seen[p.Kind]++
+			out = append(out, p)
+		}
+	}
+	return out
 }

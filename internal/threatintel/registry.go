@@ -8,6 +8,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/feeds"
+	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -124,7 +125,7 @@ func (s *Service) CheckFeed(ctx context.Context, p vigil.Principal, f vigil.Feed
 	if err := v.Validate(); err != nil {
 		return feeds.Check{}, err
 	}
-	c := feeds.CheckFeed(ctx, s.client, s.maxIntel, f)
+	c := feeds.CheckFeed(ctx, s.client, s.maxIntel, f, intel.Options{Now: s.now(), Warninglists: s.benign})
 	if c.Err != nil {
 		// The answer says only what to do; the log keeps what happened, for the operator.
 		s.log.WarnContext(ctx, "feed check failed", slog.String("kind", f.Kind),
