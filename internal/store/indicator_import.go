@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -231,23 +232,27 @@ func (s *Store) findClaims(ctx context.Context, c conn, source, where string) er
 }
 
 // diffBatch counts the rows whose claim the source did not hold (findClaims noted
-// that) and lists those that are new or changed.
+// that) and lists those that are new or changed. The batch's rows come back as one
+// list of their positions in ord order, a new claim's written as -1-ord: on a batch of
+// new values, reading a row per value through database/sql cost more than the list.
 func (s *Store) diffBatch(ctx context.Context, c conn, rows []sourceRow) (SourceChange, error) {
-	res, err := c.query(ctx, `SELECT ord, state IS NULL FROM import_batch WHERE state IS NULL OR state = ?
-		ORDER BY ord`, claimChanged)
-	if err != nil {
+	var list string
+	if err := c.row(ctx, `SELECT COALESCE(string_agg(CAST(CASE WHEN state IS NULL THEN -1 - ord ELSE ord END AS TEXT), ','
+		ORDER BY ord), '') FROM import_batch WHERE state IS NULL OR state = ?`, claimChanged).Scan(&list); err != nil {
 		return SourceChange{}, fmt.Errorf("compare claims: %w", err)
 	}
-	defer res.Close()
 	var ch SourceChange
-	for res.Next() {
-		var ord int
-		var added bool
-		if err := res.Scan(&ord, &added); err != nil {
-			return ch, fmt.Errorf("compare claims: %w", err)
+	for item := range strings.SplitSeq(list, ",") {
+		if item == "" {
+			continue
 		}
-		if added {
+		ord, err := strconv.Atoi(item)
+		if err != nil || ord >= len(rows) || -1-ord >= len(rows) {
+			return ch, fmt.Errorf("compare claims: row %q of a batch of %d", item, len(rows))
+		}
+		if ord < 0 {
 			ch.Added++
+			ord = -1 - ord
 		}
 		if ch.Changed == nil { // room for the whole batch: growing by doubling copied it all twice
 			ch.Changed = make([]vigil.Indicator, 0, len(rows))
@@ -255,7 +260,7 @@ func (s *Store) diffBatch(ctx context.Context, c conn, rows []sourceRow) (Source
 		ch.Changed = append(ch.Changed, rows[ord].ind)
 	}
 	ch.Refreshed = len(rows) - ch.Added
-	return ch, res.Err()
+	return ch, nil
 }
 
 // logChanges writes the change log's lines for the batch's claims that are new, changed
