@@ -95,8 +95,13 @@ func mergeRows(source string, inds []vigil.Indicator) []sourceRow {
 		rows[i].ind = ind
 		rows[i].ind.Provenance.Labels = labels
 	}
-	for i := range rows {
-		rows[i].labels = labelsJSON(rows[i].ind.Provenance.Labels)
+	var labels []string
+	for i := range rows { // a feed's rows mostly share their labels: encoded once for a run of them
+		if l := rows[i].ind.Provenance.Labels; i == 0 || !slices.Equal(l, labels) {
+			labels, rows[i].labels = l, labelsJSON(l)
+		} else {
+			rows[i].labels = rows[i-1].labels
+		}
 	}
 	slices.SortFunc(rows, func(a, b sourceRow) int {
 		return cmp.Or(cmp.Compare(a.ind.Type, b.ind.Type), cmp.Compare(a.ind.Value, b.ind.Value))

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -174,18 +175,41 @@ func (s *Store) insertOrIgnore() string {
 // and notes their ids. Values the store held already cost one index search each, not
 // a second one for an insert that conflicts. On PostgreSQL the insert returns the new
 // ids; a value another transaction added since findClaims (on PostgreSQL, where
-// writers run side by side), and every new value on SQLite, is looked up after it.
+// writers run side by side) is looked up after it. On SQLite the new values are
+// given their ids before they are written (newIDs), so none is looked up again.
 func (s *Store) addIndicators(ctx context.Context, c conn, source string) error {
-	insert := s.insertOrIgnore() + ` INTO indicators (type, value) SELECT type, value FROM import_batch
-		WHERE id IS NULL ORDER BY type, value ON CONFLICT (type, value) DO NOTHING`
-	if s.isPG() {
-		insert = `WITH added AS (` + insert + ` RETURNING id, type, value)
-			UPDATE import_batch b SET id = a.id FROM added a WHERE b.type = a.type AND b.value = a.value`
+	if !s.isPG() {
+		return s.newIDs(ctx, c)
 	}
-	if _, err := c.exec(ctx, insert); err != nil {
+	if _, err := c.exec(ctx, `WITH added AS (INSERT INTO indicators (type, value) SELECT type, value FROM import_batch
+		WHERE id IS NULL ORDER BY type, value ON CONFLICT (type, value) DO NOTHING RETURNING id, type, value)
+		UPDATE import_batch b SET id = a.id FROM added a WHERE b.type = a.type AND b.value = a.value`); err != nil {
 		return fmt.Errorf("insert indicators: %w", err)
 	}
 	return s.findClaims(ctx, c, source, ` WHERE id IS NULL`)
+}
+
+// newIDs numbers the batch's new values on SQLite after the highest id the store holds,
+// in ord order (mergeRows sorted the batch by type and value, so the (type, value)
+// index grows in order too), then writes them with those ids. The batch's transaction
+// is SQLite's one writer, so no other id can appear in between; the new rows are then
+// those numbered past the highest. Looking each new value up again after an insert
+// cost a search of the (type, value) index per value. A row the insert skipped would
+// leave its claim without an indicator, which the foreign key refuses at commit.
+func (s *Store) newIDs(ctx context.Context, c conn) error {
+	var last int64
+	if err := c.row(ctx, `SELECT COALESCE(MAX(id), 0) FROM indicators`).Scan(&last); err != nil {
+		return fmt.Errorf("number new indicators: %w", err)
+	}
+	if _, err := c.exec(ctx, `UPDATE import_batch SET id = ? + num.seq FROM (SELECT ord, row_number() OVER (ORDER BY ord) AS seq
+		FROM import_batch WHERE id IS NULL) AS num WHERE import_batch.ord = num.ord`, last); err != nil {
+		return fmt.Errorf("number new indicators: %w", err)
+	}
+	if _, err := c.exec(ctx, `INSERT OR IGNORE INTO indicators (id, type, value) SELECT id, type, value FROM import_batch
+		WHERE id > ? ORDER BY ord`, last); err != nil {
+		return fmt.Errorf("insert indicators: %w", err)
+	}
+	return nil
 }
 
 // The states diffBatch gives a batch row (import_batch.state); NULL is a claim the
@@ -220,23 +244,27 @@ func (s *Store) findClaims(ctx context.Context, c conn, source, where string) er
 }
 
 // diffBatch counts the rows whose claim the source did not hold (findClaims noted
-// that) and lists those that are new or changed.
+// that) and lists those that are new or changed. The batch's rows come back as one
+// list of their positions in ord order, a new claim's written as -1-ord: on a batch of
+// new values, reading a row per value through database/sql cost more than the list.
 func (s *Store) diffBatch(ctx context.Context, c conn, rows []sourceRow) (SourceChange, error) {
-	res, err := c.query(ctx, `SELECT ord, state IS NULL FROM import_batch WHERE state IS NULL OR state = ?
-		ORDER BY ord`, claimChanged)
-	if err != nil {
+	var list string
+	if err := c.row(ctx, `SELECT COALESCE(string_agg(CAST(CASE WHEN state IS NULL THEN -1 - ord ELSE ord END AS TEXT), ','
+		ORDER BY ord), '') FROM import_batch WHERE state IS NULL OR state = ?`, claimChanged).Scan(&list); err != nil {
 		return SourceChange{}, fmt.Errorf("compare claims: %w", err)
 	}
-	defer res.Close()
 	var ch SourceChange
-	for res.Next() {
-		var ord int
-		var added bool
-		if err := res.Scan(&ord, &added); err != nil {
-			return ch, fmt.Errorf("compare claims: %w", err)
+	for item := range strings.SplitSeq(list, ",") {
+		if item == "" {
+			continue
 		}
-		if added {
+		ord, err := strconv.Atoi(item)
+		if err != nil || ord >= len(rows) || -1-ord >= len(rows) {
+			return ch, fmt.Errorf("compare claims: row %q of a batch of %d", item, len(rows))
+		}
+		if ord < 0 {
 			ch.Added++
+			ord = -1 - ord
 		}
 		if ch.Changed == nil { // room for the whole batch: growing by doubling copied it all twice
 			ch.Changed = make([]vigil.Indicator, 0, len(rows))
@@ -244,7 +272,7 @@ func (s *Store) diffBatch(ctx context.Context, c conn, rows []sourceRow) (Source
 		ch.Changed = append(ch.Changed, rows[ord].ind)
 	}
 	ch.Refreshed = len(rows) - ch.Added
-	return ch, res.Err()
+	return ch, nil
 }
 
 // logChanges writes the change log's lines for the batch's claims that are new, changed
@@ -298,7 +326,9 @@ func (s *Store) loadBatch(ctx context.Context, c conn, rows []sourceRow) error {
 	if s.isPG() {
 		return s.copyBatch(ctx, c, rows)
 	}
-	if _, err := c.exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS import_batch (ord INTEGER, type TEXT, value TEXT,
+	// ord is the rowid: the statements that take the batch in ord order (by type and
+	// value) read it in the table's own order instead of sorting it.
+	if _, err := c.exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS import_batch (ord INTEGER PRIMARY KEY, type TEXT, value TEXT,
 		tlp TEXT, reliability TEXT, credibility INTEGER, confidence INTEGER, labels TEXT, ref TEXT, valid_from TEXT,
 		valid_until TEXT, first_seen TEXT, last_seen TEXT, publisher TEXT, id INTEGER, state INTEGER)`); err != nil {
 		return fmt.Errorf("create import batch: %w", err)
