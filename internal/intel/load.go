@@ -344,6 +344,9 @@ func sourceName(path string) string {
 	return base
 }
 
+// warninglistArray is the start of a MISP warninglist's "list" of values.
+var warninglistArray = regexp.MustCompile(`"list"\s*:\s*\[`)
+
 // detect tells an input's format from its first bytes.
 func detect(head []byte) Format {
 	t := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
@@ -361,6 +364,9 @@ func detect(head []byte) Format {
 			return FormatSTIX
 		case bytes.Contains(head, []byte(`"response"`)):
 			return FormatMISP
+		case t[0] == '{' && bytes.Contains(head, []byte(`"description"`)) && warninglistArray.Match(head):
+			// a long list puts its matching_attributes (keys in order) past the head
+			return FormatWarninglist
 		}
 		return FormatUnknown
 	}

@@ -32,6 +32,8 @@ func TestLoadDetect(t *testing.T) {
 		{"MISP REST search", `{"response": [{"Event": {}}]}`, FormatMISP},
 		{"MISP response without events", `{"response": []}`, FormatMISP},
 		{"MISP warninglist", `{"name": "x", "list": ["a"], "matching_attributes": ["domain"]}`, FormatWarninglist},
+		{"MISP warninglist whose list fills the head", "{\n  \"description\": \"Amazon AWS IP address ranges\",\n  \"list\": [\n    \"1.178.1.0/24\",", FormatWarninglist},
+		{"JSON with a list of another kind", `{"name": "x", "list": ["a"]}`, FormatUnknown},
 		{"JSON of another kind", `{"name": "x", "version": 3}`, FormatUnknown},
 		{"JSON array of another kind", "[\n  {\"name\": \"x\"}\n]", FormatUnknown},
 		{"empty JSON array", `[]`, FormatUnknown},
