@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -204,22 +203,6 @@ func (in *interned) get(b []byte) string {
 	return s
 }
 
-// getString is get for a string.
-func (in *interned) getString(s string) string {
-	if s == "" || s == in.last {
-		return s
-	}
-	t, ok := in.m[s]
-	if !ok {
-		t = strings.Clone(s)
-		if len(in.m) < maxInterned {
-			in.m[t] = t
-		}
-	}
-	in.last = t
-	return t
-}
-
 // fastTime scans a time column of either engine: PostgreSQL hands over time.Time,
 // SQLite the text of timeLayout, read here digit by digit (time.Parse is most of the
 // cost of a claim otherwise); other text falls back to timeCol.
@@ -234,10 +217,7 @@ func (f *fastTime) Scan(v any) error {
 			return nil
 		}
 	case []byte:
-		if t, ok := parseStoreTime(string(v)); ok {
-			f.t = t
-			return nil
-		}
+		return f.scanText(v)
 	}
 	return timeCol{&f.t}.Scan(v)
 }

@@ -90,7 +90,9 @@ const maxRangeWorkers = 4
 
 // rangeWorkers is how many workers eachMatchableRanges starts: one per core, at most
 // maxRangeWorkers, and at most half the read connections, so that a rebuild leaves the
-// readers telemetry and people wait on free.
+// readers telemetry and people wait on free (on PostgreSQL each worker holds one; on
+// SQLite each reads through a connection of its own, but the bound keeps the rebuild's
+// share of the cores the same).
 func (s *Store) rangeWorkers() int {
 	return max(1, min(runtime.GOMAXPROCS(0), maxRangeWorkers, s.r.Stats().MaxOpenConnections/2))
 }

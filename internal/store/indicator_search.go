@@ -241,7 +241,7 @@ func (s *Store) indicatorsByID(ctx context.Context, c conn, ids []int64) ([]vigi
 		at[id] = i
 	}
 	slices.SortFunc(out, func(a, b vigil.StoredIndicator) int { return at[a.ID] - at[b.ID] })
-	return out, rows.Err()
+	return out, nil
 }
 
 // GetIndicator returns the indicator of type t and value v with its claims.
