@@ -200,7 +200,7 @@ func (s *Sink) internal(t vigil.IndicatorType, v string) string {
 		if !ok {
 			return ""
 		}
-		return fmt.Sprintf("%s is on %s, in %s, %s: it means something only inside one network, so it is not a threat indicator", v, a.Unmap(), r.Prefix, r.What)
+		return fmt.Sprintf("%s is on %s, in %s, %s%s", v, a.Unmap(), r.Prefix, r.What, InternalWhy)
 	default:
 		return ""
 	}
@@ -212,8 +212,12 @@ func (s *Sink) internal(t vigil.IndicatorType, v string) string {
 	if r.Prefix.Bits() > p.Bits() {
 		how = "covers"
 	}
-	return fmt.Sprintf("%s %s %s, %s: it means something only inside one network, so it is not a threat indicator", v, how, r.Prefix, r.What)
+	return fmt.Sprintf("%s %s %s, %s%s", v, how, r.Prefix, r.What, InternalWhy)
 }
+
+// InternalWhy ends the reason given for every internal address or network left out (a
+// ProblemNotMatchable): what tells those apart from the other values that cannot match.
+const InternalWhy = ": it means something only inside one network, so it is not a threat indicator"
 
 func (s *Sink) fillDefaults(p *vigil.Provenance) {
 	if s.category != "" && !slices.Contains(p.Labels, s.category) {

@@ -48,11 +48,6 @@ type listedBy struct {
 	Examples []string
 }
 
-// internalWhy ends the reason the intel package gives for an internal address: it tells
-// those from the other values that cannot be matched, and is cut from each reason, since
-// the line above says it once.
-const internalWhy = ": it means something only inside one network"
-
 // leftOutOf says what rep left out and why, most telling first; nothing when it left
 // nothing out.
 func leftOutOf(rep *intel.Report) []leftOut {
@@ -69,11 +64,11 @@ func leftOutOf(rep *intel.Report) []leftOut {
 		return out
 	}
 	isInternal := func(c intel.ReasonCount) bool {
-		return c.Kind == intel.ProblemNotMatchable && strings.Contains(c.Reason, internalWhy)
+		return c.Kind == intel.ProblemNotMatchable && strings.HasSuffix(c.Reason, intel.InternalWhy)
 	}
 	internal := byKind(isInternal)
-	for i := range internal {
-		internal[i].Reason, _, _ = strings.Cut(internal[i].Reason, internalWhy)
+	for i := range internal { // the line above says why once
+		internal[i].Reason = strings.TrimSuffix(internal[i].Reason, intel.InternalWhy)
 	}
 	lines := []leftOut{
 		{Count: rep.Internal, What: counted(rep.Internal, "internal address", "internal addresses") + " (private, loopback, link-local…)",
