@@ -149,3 +149,44 @@ func TestSourceImportMixedBatch(t *testing.T) {
 		}
 	})
 }
+
+// A batch of more new values than one insert takes (newIDsPerInsert), with values the
+// store holds between them, stores every value once, each with its own id and claim.
+func TestSourceImportLargeBatchOfNewValues(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		value := func(i int) string { return fmt.Sprintf("host%04d.evil.example", i) }
+		var held, batch []vigil.Indicator
+		for i := range 1234 {
+			in := ind(vigil.TypeDomain, value(i), vigil.TLPGreen)
+			if i%7 == 0 {
+				held = append(held, in)
+			}
+			batch = append(batch, in)
+		}
+		if _, err := s.UpsertSourceIndicators(ctx, "list", held); err != nil {
+			t.Fatal(err)
+		}
+		ch, err := s.UpsertSourceIndicators(ctx, "list", batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := len(batch) - len(held); ch.Added != want {
+			t.Errorf("added %d, want %d", ch.Added, want)
+		}
+		ids := map[int64]string{}
+		for i := range batch {
+			si, err := s.GetIndicator(ctx, vigil.TypeDomain, value(i))
+			if err != nil {
+				t.Fatalf("%s: %v", value(i), err)
+			}
+			if len(si.Sources) != 1 || si.Sources[0].Source != "list" {
+				t.Errorf("%s: claims %+v, want one from list", value(i), si.Sources)
+			}
+			if other, dup := ids[si.ID]; dup {
+				t.Errorf("%s and %s share id %d", value(i), other, si.ID)
+			}
+			ids[si.ID] = value(i)
+		}
+	})
+}
