@@ -44,8 +44,12 @@ type Alert struct {
 	Observable string
 	// Indicator is the matched indicator's value, when one was matched.
 	Indicator string
-	// Sources are the intel sources or reporters behind the alert.
+	// Sources are the intel sources or reporters behind the alert: the feeds it came through.
 	Sources []string
+	// Publishers are who published what the alert is about inside the data (a STIX
+	// bundle's created_by_ref identity, a MISP event's creator organisation), when that is
+	// not the source itself: the feed is how it came, the publisher whom to ask about it.
+	Publishers []string
 	// TLP is how far the alert's content may be shared.
 	TLP TLP
 	// Count is how many times the same thing was seen since the alert was raised (deduplication).

@@ -12,8 +12,8 @@ import (
 var AlertKinds = []AlertKind{AlertEarlyWarning, AlertSighting, AlertRetroHunt, AlertVulnerability}
 
 // NewAlert checks an alert about to be raised and fills in what raising decides: status
-// open, count at least 1, seen times defaulting to now and in order, sources trimmed and
-// without repeats. It keeps a's deadlines (AckDueAt, FixDueAt: the raising use case sets
+// open, count at least 1, seen times defaulting to now and in order, sources and
+// publishers trimmed and without repeats. It keeps a's deadlines (AckDueAt, FixDueAt: the raising use case sets
 // them from Deadlines) and ignores its ID, Status, CreatedAt and lifecycle fields.
 func NewAlert(a Alert, now time.Time) (Alert, error) {
 	out := Alert{Kind: a.Kind, Severity: a.Severity, Status: AlertOpen, Body: a.Body,
@@ -39,6 +39,7 @@ func NewAlert(a Alert, now time.Time) (Alert, error) {
 		return out, Errorf(EINVALID, "dedup key is longer than 512 bytes")
 	}
 	out.Sources = addSources(nil, a.Sources)
+	out.Publishers = addSources(nil, a.Publishers)
 	out.CreatedAt = now
 	out.FirstSeen = timeOr(a.FirstSeen, now)
 	out.LastSeen = timeOr(a.LastSeen, out.FirstSeen)
@@ -49,26 +50,27 @@ func NewAlert(a Alert, now time.Time) (Alert, error) {
 }
 
 // Merge folds r, a repeat of the same alert (same organisation and DedupKey), into a:
-// the count goes up by r's, the seen times widen, new sources are added, the severity
+// the count goes up by r's, the seen times widen, new sources and publishers are added, the severity
 // rises if r's is higher and the TLP becomes the stricter of the two, so that a repeat
 // marked more strictly is never shown as widely as its first report. Each deadline
 // becomes the earlier of the two, none counting as latest: r's are counted from when the
 // repeat came in, so a repeat that raises the severity brings the deadlines in, and no
 // repeat ever moves one out. Status stays: a resolved alert stays resolved. Title and
-// body stay too, unless reword is true: then what they say about the sources or the
-// sharing (TLP) is out of date, and whoever raised the repeat words the merged alert
+// body stay too, unless reword is true: then what they say about the sources, the
+// publishers or the sharing (TLP) is out of date, and whoever raised the repeat words the merged alert
 // again (AlertWords).
 func (a *Alert) Merge(r Alert) (reword bool) {
 	a.Count += max(r.Count, 1)
-	n := len(a.Sources)
+	n := len(a.Sources) + len(a.Publishers)
 	a.Sources = addSources(a.Sources, r.Sources)
+	a.Publishers = addSources(a.Publishers, r.Publishers)
 	if r.Severity.Rank() > a.Severity.Rank() {
 		a.Severity = r.Severity
 	}
 	a.AckDueAt = earliest(a.AckDueAt, r.AckDueAt)
 	a.FixDueAt = earliest(a.FixDueAt, r.FixDueAt)
 	tlp := Stricter(a.TLP, r.TLP)
-	reword = len(a.Sources) != n || tlp != a.TLP
+	reword = len(a.Sources)+len(a.Publishers) != n || tlp != a.TLP
 	a.TLP = tlp
 	if !r.FirstSeen.IsZero() && r.FirstSeen.Before(a.FirstSeen) {
 		a.FirstSeen = r.FirstSeen

@@ -52,13 +52,14 @@ func TestAlertCheckMove(t *testing.T) {
 func TestAlertMerge(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
 	a := vigil.Alert{Status: vigil.AlertResolved, Title: "first words", Severity: vigil.SeverityMedium, Count: 2,
-		Sources: []string{"A"}, FirstSeen: day(5), LastSeen: day(6)}
+		Sources: []string{"A"}, Publishers: []string{"CIRCL"}, FirstSeen: day(5), LastSeen: day(6)}
 	a.Merge(vigil.Alert{Title: "other words", Severity: vigil.SeverityHigh, Count: 3, Sources: []string{"B", "A", " "},
-		FirstSeen: day(4), LastSeen: day(9)})
+		Publishers: []string{" NCSC ", "CIRCL", ""}, FirstSeen: day(4), LastSeen: day(9)})
 	want := vigil.Alert{Status: vigil.AlertResolved, Title: "first words", Severity: vigil.SeverityHigh, Count: 5,
-		Sources: []string{"A", "B"}, FirstSeen: day(4), LastSeen: day(9)}
+		Sources: []string{"A", "B"}, Publishers: []string{"CIRCL", "NCSC"}, FirstSeen: day(4), LastSeen: day(9)}
 	if a.Status != want.Status || a.Title != want.Title || a.Severity != want.Severity || a.Count != want.Count ||
-		!slices.Equal(a.Sources, want.Sources) || !a.FirstSeen.Equal(want.FirstSeen) || !a.LastSeen.Equal(want.LastSeen) {
+		!slices.Equal(a.Sources, want.Sources) || !slices.Equal(a.Publishers, want.Publishers) ||
+		!a.FirstSeen.Equal(want.FirstSeen) || !a.LastSeen.Equal(want.LastSeen) {
 		t.Errorf("merged = %+v, want %+v", a, want)
 	}
 	a.Merge(vigil.Alert{Severity: vigil.SeverityLow})
@@ -98,6 +99,15 @@ func TestAlertMergeTLP(t *testing.T) {
 			t.Error("a repeat adding source B did not ask to be reworded")
 		}
 	})
+	t.Run("a new publisher asks for new words", func(t *testing.T) {
+		a := vigil.Alert{TLP: vigil.TLPAmber, Sources: []string{"A"}, Publishers: []string{"CIRCL"}}
+		if !a.Merge(vigil.Alert{TLP: vigil.TLPAmber, Sources: []string{"A"}, Publishers: []string{"NCSC"}}) {
+			t.Error("a repeat adding publisher NCSC did not ask to be reworded")
+		}
+		if a.Merge(vigil.Alert{TLP: vigil.TLPAmber, Sources: []string{"A"}, Publishers: []string{"NCSC"}}) {
+			t.Error("a repeat adding nothing asked to be reworded")
+		}
+	})
 }
 
 func orUnmarked(t vigil.TLP) string {
@@ -109,10 +119,11 @@ func orUnmarked(t vigil.TLP) string {
 
 func TestNewAlert(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	ok := vigil.Alert{Org: " rxa ", Kind: vigil.AlertSighting, Severity: vigil.SeverityHigh, Title: " Seen ", Sources: []string{"A", "A", ""}}
+	ok := vigil.Alert{Org: " rxa ", Kind: vigil.AlertSighting, Severity: vigil.SeverityHigh, Title: " Seen ", Sources: []string{"A", "A", ""},
+		Publishers: []string{" CIRCL", "CIRCL ", " "}}
 	got, err := vigil.NewAlert(ok, now)
 	if err != nil || got.Org != "RXA" || got.Title != "Seen" || got.Status != vigil.AlertOpen || got.Count != 1 ||
-		!slices.Equal(got.Sources, []string{"A"}) || !got.FirstSeen.Equal(now) || !got.LastSeen.Equal(now) {
+		!slices.Equal(got.Sources, []string{"A"}) || !slices.Equal(got.Publishers, []string{"CIRCL"}) || !got.FirstSeen.Equal(now) || !got.LastSeen.Equal(now) {
 		t.Fatalf("NewAlert = %+v, %v", got, err)
 	}
 	for _, tc := range []struct {

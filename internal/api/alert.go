@@ -26,8 +26,11 @@ type Alert struct {
 	Observable string `json:"observable,omitempty"`
 	// Indicator is the matched indicator, when one was matched.
 	Indicator string `json:"indicator,omitempty"`
-	// Sources are the intel sources or reporters behind it.
+	// Sources are the intel sources or reporters behind it: the feeds it came through.
 	Sources []string `json:"sources"`
+	// Publishers are who published it inside the data (a STIX identity, a MISP event's
+	// creator organisation) when that is not the source itself; empty when none is named.
+	Publishers []string `json:"publishers" nullable:"false"`
 	// TLP is how far its content may be shared.
 	TLP vigil.TLP `json:"tlp,omitempty"`
 	// Count is how many times the same thing was seen.
@@ -58,7 +61,7 @@ type Alert struct {
 
 func alertOut(a vigil.Alert) Alert {
 	return Alert{ID: a.ID, Org: a.Org, Kind: a.Kind, Severity: a.Severity, Status: a.Status, Title: a.Title,
-		Body: a.Body, Observable: a.Observable, Indicator: a.Indicator, Sources: nonNil(a.Sources), TLP: a.TLP,
+		Body: a.Body, Observable: a.Observable, Indicator: a.Indicator, Sources: nonNil(a.Sources), Publishers: nonNil(a.Publishers), TLP: a.TLP,
 		Count: a.Count, FirstSeen: a.FirstSeen, LastSeen: a.LastSeen, CreatedAt: a.CreatedAt,
 		AckedAt: timePtr(a.AckedAt), AckedBy: a.AckedBy, ResolvedAt: timePtr(a.ResolvedAt), ResolvedBy: a.ResolvedBy,
 		ResolutionNote: a.ResolutionNote, AckDueAt: timePtr(a.AckDueAt), RemediateDueAt: timePtr(a.FixDueAt),

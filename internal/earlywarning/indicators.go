@@ -61,8 +61,8 @@ func (s *Service) raiseFeedAlerts(ctx context.Context, batch []alerts.Raising) {
 }
 
 // feedAlert is the alert org gets because a feed lists something of its own. A repeat
-// from other lists, or marked more strictly, is worded again from the merged sources and
-// TLP.
+// from other lists or publishers, or marked more strictly, is worded again from the
+// merged sources, publishers and TLP.
 func feedAlert(org string, e *alerts.Listing, now time.Time) alerts.Raising {
 	sev := vigil.SeverityHigh
 	if e.Type == vigil.TypeCIDR || e.Confidence >= 0 && e.Confidence < 50 {
@@ -72,11 +72,11 @@ func feedAlert(org string, e *alerts.Listing, now time.Time) alerts.Raising {
 	listing := *e
 	words := func(m vigil.Alert) (string, string) {
 		l := listing
-		l.Sources, l.TLP = m.Sources, m.TLP
+		l.Sources, l.Publishers, l.TLP = m.Sources, m.Publishers, m.TLP
 		return alerts.Shorten(feedTitle(&l), 300), feedBody(&l)
 	}
 	return alerts.Worded(vigil.Alert{Org: org, Kind: vigil.AlertEarlyWarning, Severity: sev, Observable: e.Value,
-		Indicator: e.Value, Sources: e.Sources, TLP: e.TLP, FirstSeen: now, LastSeen: now, DedupKey: key}, words)
+		Indicator: e.Value, Sources: e.Sources, Publishers: e.Publishers, TLP: e.TLP, FirstSeen: now, LastSeen: now, DedupKey: key}, words)
 }
 
 // feedTitle: "One of your IP addresses, 198.51.100.7, is on the abuse.ch list (botnet)".

@@ -78,6 +78,9 @@ func TestFeedOverlapWarnsTheOwners(t *testing.T) {
 			if want := "from Partner Feed (published by Late Publisher CERT), labelled phishing"; !strings.Contains(as[0].Body, want) {
 				t.Errorf("body does not say %q:\n%s", want, as[0].Body)
 			}
+			if !slices.Equal(as[0].Sources, []string{"Partner Feed"}) || !slices.Equal(as[0].Publishers, []string{"Late Publisher CERT"}) {
+				t.Errorf("alert sources %q, publishers %q: want the feed and its publisher apart", as[0].Sources, as[0].Publishers)
+			}
 		})
 		t.Run("a repeat marked more strictly by another list is worded again", func(t *testing.T) {
 			svc.WarnOnIndicators(t.Context(), []vigil.Indicator{feedIndicator(vigil.TypeIPv4, "192.0.2.200", "CERT partner", vigil.TLPRed)})

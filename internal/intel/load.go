@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -41,26 +42,73 @@ const sniffSize = 64 << 10
 func Load(paths []string, opts Options, emit func(vigil.Indicator)) (*Report, error) {
 	rep := &Report{}
 	s := NewSink(opts, rep, emit)
-	for _, p := range paths {
-		if err := s.loadPath(p); err != nil {
+	inputs, walkErr := findInputs(paths, func() { s.Skip("file (documentation)") })
+	for _, in := range inputs {
+		if err := s.loadInput(in); err != nil {
 			return rep, err
 		}
 	}
-	return rep, nil
-}
-
-func (s *Sink) loadPath(p string) error {
-	return walkInputs(p, s.loadInput, func() { s.Skip("file (documentation)") })
+	return rep, walkErr
 }
 
 // input is one thing Load reads whole: a file, or a MISP feed directory.
 type input struct {
 	path string
 	feed bool
+	name string // the default source of what it holds (nameInputs)
 }
 
-// loadInput reads one input.
+// findInputs lists the inputs under paths in the order Load reads them, named by
+// nameInputs, and calls skip for each documentation file it leaves out. Its error is the
+// first path it could not walk; the inputs before it are listed.
+func findInputs(paths []string, skip func()) ([]input, error) {
+	var inputs []input
+	var err error
+	for _, p := range paths {
+		if err = walkInputs(p, func(in input) error { inputs = append(inputs, in); return nil }, skip); err != nil {
+			break
+		}
+	}
+	nameInputs(inputs)
+	return inputs, err
+}
+
+// nameInputs names each input's source after its file, "feed" for feeds/a/feed.txt, and
+// two inputs of the same file name after the shortest trailing part of their paths that
+// tells them apart, "a/feed" and "b/feed": one name for both would merge two sources into
+// one in reports, sightings and alerts. The extension stays when only it tells them apart
+// (feed.txt and feed.csv).
+func nameInputs(inputs []input) {
+	paths := make([]string, len(inputs))
+	for i, in := range inputs {
+		paths[i] = slashAbs(in.path)
+	}
+	names := distinctNames(paths)
+	short := make([]string, len(names))
+	from := map[string]string{} // each short name and the name it came from, "" when from two
+	for i, n := range names {
+		short[i] = n
+		if !inputs[i].feed {
+			short[i] = path.Join(path.Dir(n), sourceName(path.Base(n)))
+		}
+		if was, seen := from[short[i]]; seen && was != n {
+			from[short[i]] = ""
+		} else {
+			from[short[i]] = n
+		}
+	}
+	for i := range inputs {
+		inputs[i].name = short[i]
+		if from[short[i]] == "" {
+			inputs[i].name = names[i]
+		}
+	}
+}
+
+// loadInput reads one input, named for its default source.
 func (s *Sink) loadInput(in input) error {
+	s.inputName = in.name
+	defer func() { s.inputName = "" }()
 	if in.feed {
 		return s.loadFeed(in.path)
 	}
@@ -76,12 +124,12 @@ func walkInputs(p string, visit func(input) error, skip func()) error {
 	}
 	if !st.IsDir() {
 		if filepath.Base(p) == "manifest.json" && isMISPFeedDir(filepath.Dir(p)) {
-			return visit(input{filepath.Dir(p), true})
+			return visit(input{path: filepath.Dir(p), feed: true})
 		}
-		return visit(input{p, false})
+		return visit(input{path: p})
 	}
 	if isMISPFeedDir(p) {
-		return visit(input{p, true})
+		return visit(input{path: p, feed: true})
 	}
 	return filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -90,7 +138,7 @@ func walkInputs(p string, visit func(input) error, skip func()) error {
 		if d.IsDir() {
 			if path != p && (strings.HasPrefix(d.Name(), ".") || isMISPFeedDir(path)) {
 				if isMISPFeedDir(path) {
-					if err := visit(input{path, true}); err != nil {
+					if err := visit(input{path: path, feed: true}); err != nil {
 						return err
 					}
 				}
@@ -102,13 +150,17 @@ func walkInputs(p string, visit func(input) error, skip func()) error {
 			skip()
 			return nil
 		}
-		return visit(input{path, false})
+		return visit(input{path: path})
 	})
 }
 
 func (s *Sink) loadFeed(dir string) error {
 	s.rep.Files++
-	s.SetDefaultSource(filepath.Base(dir))
+	name := s.inputName
+	if name == "" {
+		name = filepath.Base(dir)
+	}
+	s.SetDefaultSource(name)
 	if err := LoadMISPFeed(dir, s); err != nil {
 		s.Failed(Location{File: dir}, err.Error())
 	}

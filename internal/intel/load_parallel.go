@@ -19,16 +19,7 @@ func LoadParallel(paths []string, opts Options, workers int, emit func(vigil.Ind
 	}
 	rep := &Report{}
 	rep.init()
-	var inputs []input
-	var walkErr error
-	for _, p := range paths {
-		err := walkInputs(p, func(in input) error { inputs = append(inputs, in); return nil },
-			func() { rep.Skipped["file (documentation)"]++ })
-		if err != nil {
-			walkErr = err // Load would have read the inputs before this path, then stopped
-			break
-		}
-	}
+	inputs, walkErr := findInputs(paths, func() { rep.Skipped["file (documentation)"]++ })
 	done := make(chan struct{})
 	defer close(done)
 	results := parseInputs(inputs, opts, workers, done)

@@ -234,6 +234,16 @@ func TestLoadInputs(t *testing.T) {
 			want:  loadResult{files: 1, total: -1, failed: 1, sources: []string{"x"}, failures: []string{"x.txt: line"}},
 		},
 		{
+			name:  "two files of one name are told apart by their folders",
+			files: map[string][]byte{"partner-a/feed.txt": list, "partner-b/feed.txt": []byte("192.0.2.9\n"), "other.txt": list},
+			want:  loadResult{files: 3, total: 5, sources: []string{"other", "partner-a/feed", "partner-b/feed"}},
+		},
+		{
+			name:  "two files told apart by their extension keep it",
+			files: map[string][]byte{"feed.txt": list, "feed.csv": csvData},
+			want:  loadResult{files: 2, total: 4, skipped: map[string]int{"header row": 1}, sources: []string{"feed.csv", "feed.txt"}, labels: []string{"phishing"}},
+		},
+		{
 			name:  "a MISP warninglist is skipped",
 			files: map[string][]byte{"list.json": []byte(`{"name":"x","list":["a"],"matching_attributes":["domain"]}`)},
 			want:  loadResult{files: 1, skipped: map[string]int{"file (warninglist: pass it with --warninglists)": 1}},

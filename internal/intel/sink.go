@@ -68,6 +68,8 @@ type Sink struct {
 	rep    *Report
 	emit   func(vigil.Indicator)
 	source string // per-input default source (file name) when Options.Source is empty
+	// inputName is the name Load gave the input being read (nameInputs), "" outside Load.
+	inputName string
 	// category is the label the input's folder gives every indicator in it (maltrail's
 	// malware/, malicious/ and suspicious/), when it has one.
 	category string
@@ -101,6 +103,9 @@ func (s *Sink) SetDefaultSource(name string) {
 // base name, so the folder must be read from the whole path, not from the source.
 func (s *Sink) setInput(path string) {
 	s.source = sourceName(path)
+	if s.inputName != "" && !strings.ContainsRune(path, '!') {
+		s.source = s.inputName // a file Load named among the others; an archive's members name themselves
+	}
 	s.category = folderCategory(path)
 }
 

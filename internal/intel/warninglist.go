@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"net/netip"
 	"os"
 	"path"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/gaissmai/bart"
@@ -104,14 +102,16 @@ type wlFile struct {
 }
 
 // LoadWarninglists reads every list.json under dir (the misp-warninglists "lists"
-// folder: one folder per list). A list is named after its folder, such as "rfc1918".
-// A list that cannot be read or used is left out and named in Problems; the error is
-// for a dir that cannot be read or holds no lists.
+// folder: one folder per list). A list is named after its folder, such as "rfc1918"
+// (wlNames). A list that cannot be read or used is left out and named in Problems; the
+// error is for a dir that cannot be read or holds no lists.
 func LoadWarninglists(dir string) (*Warninglists, error) {
-	w := newWarninglists()
-	if err := w.addFS(os.DirFS(dir), dir); err != nil {
+	srcs, err := wlFind(os.DirFS(dir), dir, slashAbs(dir))
+	if err != nil {
 		return nil, err
 	}
+	w := newWarninglists()
+	w.addAll(srcs)
 	return w, nil
 }
 
@@ -120,26 +120,40 @@ func newWarninglists() *Warninglists {
 		gramSet: make([]uint64, 1<<wlGramBits/64)}
 }
 
-// addFS adds every list.json under fsys, named where (a directory) in errors.
-func (w *Warninglists) addFS(fsys fs.FS, where string) error {
-	paths, err := wlFind(fsys)
-	if err != nil {
-		return err
-	}
-	if len(paths) == 0 {
-		return fmt.Errorf("no warninglists (<name>/list.json) under %s", where)
-	}
-	for _, name := range slices.Sorted(maps.Keys(paths)) {
-		if err := w.load(fsys, name, paths[name]); err != nil {
-			w.problems = append(w.problems, name+": "+err.Error())
-		}
-	}
-	return nil
+// wlSource is one list.json to load.
+type wlSource struct {
+	fsys fs.FS
+	file string // its path in fsys
+	at   string // its folder, slash-separated, from above the directory given: what names it
 }
 
-// wlFind returns the list.json files under fsys by list name.
-func wlFind(fsys fs.FS) (map[string]string, error) {
-	paths := map[string]string{}
+// addAll loads the lists of srcs, each named by wlNames.
+func (w *Warninglists) addAll(srcs []wlSource) {
+	names := wlNames(srcs)
+	for i, src := range srcs {
+		if err := w.load(src.fsys, names[i], src.file); err != nil {
+			w.problems = append(w.problems, names[i]+": "+err.Error())
+		}
+	}
+}
+
+// wlNames names each list after its folder, "rfc1918", and lists whose folders share a
+// name after the shortest trailing part of their folders' paths that tells them apart
+// ("a/rfc1918", "b/rfc1918"), so that the reports and the labels of flagged indicators
+// say which list. A list.json at the top of a directory given is named after that
+// directory.
+func wlNames(srcs []wlSource) []string {
+	ats := make([]string, len(srcs))
+	for i, src := range srcs {
+		ats[i] = src.at
+	}
+	return distinctNames(ats)
+}
+
+// wlFind returns the list.json files under fsys in path order, their folders placed
+// under at; where names fsys in errors. It is an error for fsys to hold none.
+func wlFind(fsys fs.FS, where, at string) ([]wlSource, error) {
+	var srcs []wlSource
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("cannot read warninglists: %w", err)
@@ -148,19 +162,14 @@ func wlFind(fsys fs.FS) (map[string]string, error) {
 			return fs.SkipDir
 		}
 		if !d.IsDir() && d.Name() == "list.json" {
-			paths[wlName(p)] = p
+			srcs = append(srcs, wlSource{fsys: fsys, file: p, at: path.Join(at, path.Dir(p))})
 		}
 		return nil
 	})
-	return paths, err
-}
-
-// wlName names a list after its folder, "rfc1918".
-func wlName(p string) string {
-	if dir := path.Dir(p); dir != "." {
-		return dir
+	if err == nil && len(srcs) == 0 {
+		err = fmt.Errorf("no warninglists (<name>/list.json) under %s", where)
 	}
-	return "list"
+	return srcs, err
 }
 
 func (w *Warninglists) load(fsys fs.FS, name, p string) error {

@@ -33,26 +33,30 @@ func LoadWarninglistSetting(setting string) (*Warninglists, error) {
 	case WarninglistsNone:
 		return nil, nil
 	}
-	w := newWarninglists()
+	var all []wlSource
 	for _, item := range strings.Split(setting, ",") {
-		item = strings.TrimSpace(item)
-		var err error
-		switch {
-		case item == WarninglistsBuiltin:
-			sub, _ := fs.Sub(builtinLists, "warninglists")
-			err = w.addFS(sub, "the built-in set")
-		case item == "" || item == WarninglistsNone:
-			err = fmt.Errorf("%q: name %s, or directories of MISP warninglists, separated by commas (or %s alone)", setting, WarninglistsBuiltin, WarninglistsNone)
-		default:
-			if st, serr := os.Stat(item); serr != nil || !st.IsDir() {
-				err = fmt.Errorf("%q is not a directory of MISP warninglists (nor %s or %s)", item, WarninglistsBuiltin, WarninglistsNone)
-			} else {
-				err = w.addFS(os.DirFS(item), item)
-			}
-		}
+		srcs, err := wlSettingItem(setting, strings.TrimSpace(item))
 		if err != nil {
 			return nil, err
 		}
+		all = append(all, srcs...)
 	}
+	w := newWarninglists()
+	w.addAll(all) // named together, so that lists of one name in two directories keep apart
 	return w, nil
+}
+
+// wlSettingItem finds the lists one item of setting names.
+func wlSettingItem(setting, item string) ([]wlSource, error) {
+	switch {
+	case item == WarninglistsBuiltin:
+		sub, _ := fs.Sub(builtinLists, "warninglists")
+		return wlFind(sub, "the built-in set", WarninglistsBuiltin)
+	case item == "" || item == WarninglistsNone:
+		return nil, fmt.Errorf("%q: name %s, or directories of MISP warninglists, separated by commas (or %s alone)", setting, WarninglistsBuiltin, WarninglistsNone)
+	}
+	if st, err := os.Stat(item); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("%q is not a directory of MISP warninglists (nor %s or %s)", item, WarninglistsBuiltin, WarninglistsNone)
+	}
+	return wlFind(os.DirFS(item), item, slashAbs(item))
 }

@@ -1,6 +1,8 @@
 package intel
 
 import (
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,5 +60,50 @@ func TestWarninglistSetting(t *testing.T) {
 	both, err := LoadWarninglistSetting("builtin," + t.TempDir())
 	if err == nil {
 		t.Errorf("an empty directory beside builtin: %v lists, want an error naming it", both)
+	}
+}
+
+// TestWarninglistSettingNames: lists are named after their folders, and lists whose
+// folders share a name after as much of their paths as tells them apart, so that a
+// report or a flagged indicator says which list knew the value.
+func TestWarninglistSettingNames(t *testing.T) {
+	list := func(v string) []byte {
+		return []byte(`{"name": "MISP's own title", "type": "string", "matching_attributes": ["domain"], "list": ["` + v + `"]}`)
+	}
+	dir := t.TempDir()
+	loadWriteFiles(t, dir, map[string][]byte{
+		"a/list.json": list("a.example"), "b/list.json": list("b.example"),
+		"x/lists/rfc1918/list.json": list("x.example"), "y/lists/rfc1918/list.json": list("y.example"),
+		"y/lists/solo/list.json": list("solo.example"),
+	})
+	at := func(rel string) string { return filepath.Join(dir, filepath.FromSlash(rel)) }
+	tests := []struct {
+		name    string
+		setting string
+		want    []string          // Names
+		lookup  map[string]string // value: the list that knows it
+	}{
+		{name: "lists given as folders holding list.json", setting: at("a") + "," + at("b"),
+			want: []string{"a", "b"}, lookup: map[string]string{"a.example": "a", "b.example": "b"}},
+		{name: "two sets with a list of one name", setting: at("x/lists") + "," + at("y/lists"),
+			want:   []string{"x/lists/rfc1918", "y/lists/rfc1918", "solo"},
+			lookup: map[string]string{"x.example": "x/lists/rfc1918", "y.example": "y/lists/rfc1918", "solo.example": "solo"}},
+		{name: "one set keeps folder names", setting: at("y/lists"), want: []string{"rfc1918", "solo"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, err := LoadWarninglistSetting(tt.setting)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := w.Names(); !slices.Equal(got, tt.want) {
+				t.Errorf("Names = %q, want %q", got, tt.want)
+			}
+			for v, want := range tt.lookup {
+				if name, _, ok := w.Lookup(vigil.TypeDomain, v); !ok || name != want {
+					t.Errorf("Lookup(%s) = %q, %v; want %q", v, name, ok, want)
+				}
+			}
+		})
 	}
 }

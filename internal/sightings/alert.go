@@ -52,8 +52,8 @@ func nextSteps(observable string, t vigil.IndicatorType) string {
 
 // sightingAlert is the alert for one observable of org's telemetry that matched an
 // indicator on day, seen count times in this upload, first and last at those event
-// times. A repeat listed by other sources, or marked more strictly, is worded again from
-// the merged sources, TLP and seen times.
+// times. A repeat listed by other sources or publishers, or marked more strictly, is
+// worded again from the merged sources, publishers, TLP and seen times.
 func sightingAlert(org, orgName string, day time.Time, t vigil.IndicatorType, observable string, l *alerts.Listing,
 	count int64, first, last time.Time) alerts.Raising {
 	what := observable
@@ -64,13 +64,13 @@ func sightingAlert(org, orgName string, day time.Time, t vigil.IndicatorType, ob
 	listing := *l
 	words := func(m vigil.Alert) (string, string) {
 		l := listing
-		l.Sources, l.TLP = m.Sources, m.TLP
+		l.Sources, l.Publishers, l.TLP = m.Sources, m.Publishers, m.TLP
 		body := fmt.Sprintf("A computer at %s %s %s, listed by %s as %s. Your sensor's telemetry shows it %s. %s",
 			orgName, action(t), what, l.Who(), l.As(), timeRange(m.FirstSeen, m.LastSeen), nextSteps(observable, t))
 		return title, withSharing(body, l.TLP)
 	}
 	return alerts.Worded(vigil.Alert{Org: org, Kind: vigil.AlertSighting, Severity: l.Severity(),
-		Observable: observable, Indicator: l.Value, Sources: l.Sources, TLP: l.TLP, Count: int(count),
+		Observable: observable, Indicator: l.Value, Sources: l.Sources, Publishers: l.Publishers, TLP: l.TLP, Count: int(count),
 		FirstSeen: first, LastSeen: last,
 		DedupKey: dedupKey("sighting", day.Format(time.DateOnly), string(t), observable, string(l.Type), l.Value)}, words)
 }

@@ -125,8 +125,8 @@ func (s *Service) raiseRetroHunt(ctx context.Context, org string, l *alerts.List
 }
 
 // retroAlert is the alert telling org that it saw a newly listed indicator earlier. A
-// repeat listed by other sources, or marked more strictly, is worded again from the
-// merged sources and TLP.
+// repeat listed by other sources or publishers, or marked more strictly, is worded again
+// from the merged sources, publishers and TLP.
 func retroAlert(org, name string, l *alerts.Listing, h *retroHit, now time.Time) alerts.Raising {
 	what := alerts.AndList(h.what[:min(len(h.what), 3)], l.Value)
 	if len(h.what) > 3 {
@@ -139,7 +139,7 @@ func retroAlert(org, name string, l *alerts.Listing, h *retroHit, now time.Time)
 	listing := *l
 	words := func(m vigil.Alert) (string, string) {
 		l := listing
-		l.Sources, l.TLP = m.Sources, m.TLP
+		l.Sources, l.Publishers, l.TLP = m.Sources, m.Publishers, m.TLP
 		have := "has"
 		if len(l.Sources) > 1 {
 			have = "have"
@@ -150,7 +150,7 @@ func retroAlert(org, name string, l *alerts.Listing, h *retroHit, now time.Time)
 		return title, withSharing(body, l.TLP)
 	}
 	return alerts.Worded(vigil.Alert{Org: org, Kind: vigil.AlertRetroHunt, Severity: l.Severity(),
-		Observable: h.what[0], Indicator: l.Value, Sources: l.Sources, TLP: l.TLP,
+		Observable: h.what[0], Indicator: l.Value, Sources: l.Sources, Publishers: l.Publishers, TLP: l.TLP,
 		FirstSeen: h.first, LastSeen: h.last.Add(24*time.Hour - time.Microsecond),
 		DedupKey: dedupKey("retro_hunt", string(l.Type), l.Value)}, words)
 }

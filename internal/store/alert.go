@@ -66,14 +66,13 @@ func (s *Store) RaiseAlertMerged(ctx context.Context, a vigil.Alert, words vigil
 
 // insertAlert inserts a new alert and returns its id, or 0 when its dedup key is taken.
 func (s *Store) insertAlert(ctx context.Context, c conn, a vigil.Alert) (int64, error) {
-	sources, _ := json.Marshal(nonNil(a.Sources))
 	rows, err := c.query(ctx, `INSERT INTO alerts (org, kind, severity, status, title, body, observable, indicator,
-		sources, tlp, count, first_seen, last_seen, created_at, dedup_key, ack_due_at, fix_due_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		sources, publishers, tlp, count, first_seen, last_seen, created_at, dedup_key, ack_due_at, fix_due_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (org, dedup_key) DO NOTHING RETURNING id`,
 		a.Org, string(a.Kind), string(a.Severity), string(a.Status), a.Title, a.Body, a.Observable, a.Indicator,
-		string(sources), string(a.TLP), a.Count, dbTime(a.FirstSeen), dbTime(a.LastSeen), dbTime(a.CreatedAt), nullString(a.DedupKey),
-		dbTime(a.AckDueAt), dbTime(a.FixDueAt))
+		jsonList(a.Sources), jsonList(a.Publishers), string(a.TLP), a.Count, dbTime(a.FirstSeen), dbTime(a.LastSeen),
+		dbTime(a.CreatedAt), nullString(a.DedupKey), dbTime(a.AckDueAt), dbTime(a.FixDueAt))
 	if isForeignKeyViolation(err) {
 		return 0, vigil.Errorf(vigil.EINVALID, "organisation %s is not registered", a.Org)
 	}
@@ -100,7 +99,7 @@ func (s *Store) repeatAlert(ctx context.Context, c conn, a vigil.Alert, words vi
 		return was, now, fmt.Errorf("read repeated alert: %w", err)
 	}
 	was = stored
-	was.Sources = slices.Clone(stored.Sources)
+	was.Sources, was.Publishers = slices.Clone(stored.Sources), slices.Clone(stored.Publishers)
 	if stored.Merge(a) && words != nil {
 		title, body := words(stored)
 		if stored.Title, err = vigil.Text("title", title, 300, true); err != nil {
@@ -108,10 +107,10 @@ func (s *Store) repeatAlert(ctx context.Context, c conn, a vigil.Alert, words vi
 		}
 		stored.Body = body
 	}
-	merged, _ := json.Marshal(nonNil(stored.Sources))
-	_, err = c.exec(ctx, `UPDATE alerts SET count = ?, severity = ?, sources = ?, tlp = ?, title = ?, body = ?,
-		first_seen = ?, last_seen = ?, ack_due_at = ?, fix_due_at = ? WHERE id = ?`,
-		stored.Count, string(stored.Severity), string(merged), string(stored.TLP), stored.Title, stored.Body,
+	_, err = c.exec(ctx, `UPDATE alerts SET count = ?, severity = ?, sources = ?, publishers = ?, tlp = ?, title = ?,
+		body = ?, first_seen = ?, last_seen = ?, ack_due_at = ?, fix_due_at = ? WHERE id = ?`,
+		stored.Count, string(stored.Severity), jsonList(stored.Sources), jsonList(stored.Publishers), string(stored.TLP),
+		stored.Title, stored.Body,
 		dbTime(stored.FirstSeen), dbTime(stored.LastSeen), dbTime(stored.AckDueAt), dbTime(stored.FixDueAt), stored.ID)
 	if err != nil {
 		return was, now, fmt.Errorf("update repeated alert %d: %w", stored.ID, err)
@@ -126,29 +125,43 @@ func nonNil(s []string) []string {
 	return s
 }
 
-const alertColumns = `id, org, kind, severity, status, title, body, observable, indicator, sources, tlp, count,
+// jsonList is s as the JSON array a list column holds ("[]" when empty).
+func jsonList(s []string) string {
+	b, _ := json.Marshal(nonNil(s))
+	return string(b)
+}
+
+// scanList reads a list column's JSON array into *to, nil when empty.
+func scanList(text, what string, id int64, to *[]string) error {
+	if err := json.Unmarshal([]byte(text), to); err != nil {
+		return fmt.Errorf("alert %d %s: %w", id, what, err)
+	}
+	if len(*to) == 0 {
+		*to = nil
+	}
+	return nil
+}
+
+const alertColumns = `id, org, kind, severity, status, title, body, observable, indicator, sources, publishers, tlp, count,
 	first_seen, last_seen, created_at, acked_at, acked_by, resolved_at, resolved_by, resolution_note, dedup_key,
 	ack_due_at, fix_due_at, ack_escalated_at, fix_overdue_at`
 
 func scanAlert(sc scanner) (vigil.Alert, error) {
 	var a vigil.Alert
-	var sources string
+	var sources, publishers string
 	var dedup sql.NullString
 	err := sc.Scan(&a.ID, &a.Org, &a.Kind, &a.Severity, &a.Status, &a.Title, &a.Body, &a.Observable, &a.Indicator,
-		&sources, &a.TLP, &a.Count, scanTime(&a.FirstSeen), scanTime(&a.LastSeen), scanTime(&a.CreatedAt),
+		&sources, &publishers, &a.TLP, &a.Count, scanTime(&a.FirstSeen), scanTime(&a.LastSeen), scanTime(&a.CreatedAt),
 		scanTime(&a.AckedAt), &a.AckedBy, scanTime(&a.ResolvedAt), &a.ResolvedBy, &a.ResolutionNote, &dedup,
 		scanTime(&a.AckDueAt), scanTime(&a.FixDueAt), scanTime(&a.AckEscalatedAt), scanTime(&a.FixOverdueAt))
 	if err != nil {
 		return a, err
 	}
 	a.DedupKey = dedup.String
-	if err := json.Unmarshal([]byte(sources), &a.Sources); err != nil {
-		return a, fmt.Errorf("alert %d sources: %w", a.ID, err)
+	if err := scanList(sources, "sources", a.ID, &a.Sources); err != nil {
+		return a, err
 	}
-	if len(a.Sources) == 0 {
-		a.Sources = nil
-	}
-	return a, nil
+	return a, scanList(publishers, "publishers", a.ID, &a.Publishers)
 }
 
 // GetAlert returns one alert. Whether the caller may see it is the caller's check.

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -16,7 +15,7 @@ import (
 type Raising struct {
 	// Alert is the alert to raise or repeat.
 	Alert vigil.Alert
-	// Words words a repeat again when it changed the sources or TLP.
+	// Words words a repeat again when it changed the sources, publishers or TLP.
 	Words vigil.AlertWords
 }
 
@@ -166,14 +165,13 @@ func (s *Store) insertAlerts(ctx context.Context, c conn, norm []vigil.Alert, fr
 		for _, i := range part {
 			a := norm[i]
 			byKey[AlertKey{a.Org, a.DedupKey}] = i
-			sources, _ := json.Marshal(nonNil(a.Sources))
 			args = append(args, a.Org, string(a.Kind), string(a.Severity), string(a.Status), a.Title, a.Body, a.Observable,
-				a.Indicator, string(sources), string(a.TLP), a.Count, dbTime(a.FirstSeen), dbTime(a.LastSeen),
-				dbTime(a.CreatedAt), a.DedupKey, dbTime(a.AckDueAt), dbTime(a.FixDueAt))
+				a.Indicator, jsonList(a.Sources), jsonList(a.Publishers), string(a.TLP), a.Count, dbTime(a.FirstSeen),
+				dbTime(a.LastSeen), dbTime(a.CreatedAt), a.DedupKey, dbTime(a.AckDueAt), dbTime(a.FixDueAt))
 		}
 		rows, err := c.query(ctx, `INSERT INTO alerts (org, kind, severity, status, title, body, observable, indicator,
-			sources, tlp, count, first_seen, last_seen, created_at, dedup_key, ack_due_at, fix_due_at)
-			VALUES `+valuesList(len(part), 17)+`
+			sources, publishers, tlp, count, first_seen, last_seen, created_at, dedup_key, ack_due_at, fix_due_at)
+			VALUES `+valuesList(len(part), 18)+`
 			ON CONFLICT (org, dedup_key) DO NOTHING RETURNING id, org, dedup_key`, args...)
 		if err == nil {
 			err = eachRow(rows, func(sc scanner) error {
@@ -254,7 +252,7 @@ func alertsByKey(rows *sql.Rows, err error, out map[AlertKey]vigil.Alert) error 
 
 // foldRaisings works out, in order, what raising each alert did: the first of a key
 // inserted is new, every other merges into the key's alert as it stands (vigil.Alert.Merge),
-// worded again by its words when that changed its sources or TLP. It returns the results
+// worded again by its words when that changed its sources, publishers or TLP. It returns the results
 // and the alerts whose stored row must be brought up to date, in key order.
 func foldRaisings(in []Raising, norm []vigil.Alert, ids map[int]int64, stored map[AlertKey]vigil.Alert) ([]Raised, []vigil.Alert, error) {
 	out := make([]Raised, len(norm))
@@ -272,8 +270,8 @@ func foldRaisings(in []Raising, norm []vigil.Alert, ids map[int]int64, stored ma
 		}
 		cur := state[k]
 		was := cur
-		was.Sources = slices.Clone(cur.Sources)
-		cur.Sources = slices.Clone(cur.Sources)
+		was.Sources, was.Publishers = slices.Clone(cur.Sources), slices.Clone(cur.Publishers)
+		cur.Sources, cur.Publishers = slices.Clone(cur.Sources), slices.Clone(cur.Publishers)
 		if cur.Merge(a) && in[i].Words != nil {
 			title, body := in[i].Words(cur)
 			var err error
@@ -320,15 +318,14 @@ func (s *Store) updateAlerts(ctx context.Context, c conn, merged []vigil.Alert) 
 	for part := range slices.Chunk(merged, writeRows) {
 		var args []any
 		for _, a := range part {
-			sources, _ := json.Marshal(nonNil(a.Sources))
 			args = append(args, a.ID, a.Org, string(a.Kind), string(a.Severity), string(a.Status), a.Title, a.Body,
-				string(sources), string(a.TLP), a.Count, dbTime(a.FirstSeen), dbTime(a.LastSeen), dbTime(a.CreatedAt),
-				nullString(a.DedupKey), dbTime(a.AckDueAt), dbTime(a.FixDueAt))
+				jsonList(a.Sources), jsonList(a.Publishers), string(a.TLP), a.Count, dbTime(a.FirstSeen), dbTime(a.LastSeen),
+				dbTime(a.CreatedAt), nullString(a.DedupKey), dbTime(a.AckDueAt), dbTime(a.FixDueAt))
 		}
-		_, err := c.exec(ctx, `INSERT INTO alerts (id, org, kind, severity, status, title, body, sources, tlp, count,
-			first_seen, last_seen, created_at, dedup_key, ack_due_at, fix_due_at) VALUES `+valuesList(len(part), 16)+`
+		_, err := c.exec(ctx, `INSERT INTO alerts (id, org, kind, severity, status, title, body, sources, publishers, tlp,
+			count, first_seen, last_seen, created_at, dedup_key, ack_due_at, fix_due_at) VALUES `+valuesList(len(part), 17)+`
 			ON CONFLICT (id) DO UPDATE SET count = excluded.count, severity = excluded.severity, sources = excluded.sources,
-			tlp = excluded.tlp, title = excluded.title, body = excluded.body, first_seen = excluded.first_seen,
+			publishers = excluded.publishers, tlp = excluded.tlp, title = excluded.title, body = excluded.body, first_seen = excluded.first_seen,
 			last_seen = excluded.last_seen, ack_due_at = excluded.ack_due_at, fix_due_at = excluded.fix_due_at`, args...)
 		if err != nil {
 			return fmt.Errorf("update repeated alerts: %w", err)

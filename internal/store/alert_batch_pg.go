@@ -35,9 +35,9 @@ var alertColumnsA = "a." + strings.Join(strings.Split(strings.Join(strings.Field
 // the id of each one inserted in ids (absent when its dedup key was taken).
 func (s *Store) insertAlertsPG(ctx context.Context, c conn, norm []vigil.Alert, part []int, ids map[int]int64) error {
 	n := len(part)
-	var org, kind, sev, status, title, body, obs, ind, sources, tlp, key = make([]string, n), make([]string, n),
+	var org, kind, sev, status, title, body, obs, ind, sources, pubs, tlp, key = make([]string, n), make([]string, n),
 		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
-		make([]string, n), make([]string, n), make([]string, n)
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	count := make([]int64, n)
 	first, last, created, ackDue, fixDue := make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n),
 		make([]*time.Time, n), make([]*time.Time, n)
@@ -45,18 +45,18 @@ func (s *Store) insertAlertsPG(ctx context.Context, c conn, norm []vigil.Alert, 
 	for j, i := range part {
 		a := norm[i]
 		byKey[AlertKey{a.Org, a.DedupKey}] = i
-		src, _ := json.Marshal(nonNil(a.Sources))
 		org[j], kind[j], sev[j], status[j], title[j], body[j] = a.Org, string(a.Kind), string(a.Severity), string(a.Status), a.Title, a.Body
-		obs[j], ind[j], sources[j], tlp[j], key[j], count[j] = a.Observable, a.Indicator, string(src), string(a.TLP), a.DedupKey, int64(a.Count)
+		obs[j], ind[j], sources[j], pubs[j] = a.Observable, a.Indicator, jsonList(a.Sources), jsonList(a.Publishers)
+		tlp[j], key[j], count[j] = string(a.TLP), a.DedupKey, int64(a.Count)
 		first[j], last[j], created[j], ackDue[j], fixDue[j] = pgTimeAt(a.FirstSeen), pgTimeAt(a.LastSeen), pgTimeAt(a.CreatedAt), pgTimeAt(a.AckDueAt), pgTimeAt(a.FixDueAt)
 	}
 	rows, err := c.query(ctx, `INSERT INTO alerts (org, kind, severity, status, title, body, observable, indicator,
-		sources, tlp, count, first_seen, last_seen, created_at, dedup_key, ack_due_at, fix_due_at)
+		sources, publishers, tlp, count, first_seen, last_seen, created_at, dedup_key, ack_due_at, fix_due_at)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-			$9::text[], $10::text[], $11::int4[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::text[],
-			$16::timestamptz[], $17::timestamptz[])
+			$9::text[], $10::text[], $11::text[], $12::int4[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[],
+			$16::text[], $17::timestamptz[], $18::timestamptz[])
 		ON CONFLICT (org, dedup_key) DO NOTHING RETURNING id, org, dedup_key`,
-		org, kind, sev, status, title, body, obs, ind, sources, tlp, count, first, last, created, key, ackDue, fixDue)
+		org, kind, sev, status, title, body, obs, ind, sources, pubs, tlp, count, first, last, created, key, ackDue, fixDue)
 	if err == nil {
 		err = eachRow(rows, func(sc scanner) error {
 			var k AlertKey
@@ -92,20 +92,21 @@ func (s *Store) lockAlertsPG(ctx context.Context, c conn, keys []AlertKey, out m
 func (s *Store) updateAlertsPG(ctx context.Context, c conn, merged []vigil.Alert) error {
 	n := len(merged)
 	ids, count := make([]int64, n), make([]int64, n)
-	sev, sources, tlp, title, body := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	sev, sources, pubs, tlp, title, body := make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n)
 	first, last, ackDue, fixDue := make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
 	for i, a := range merged {
-		src, _ := json.Marshal(nonNil(a.Sources))
-		ids[i], count[i], sev[i], sources[i], tlp[i], title[i], body[i] = a.ID, int64(a.Count), string(a.Severity), string(src), string(a.TLP), a.Title, a.Body
+		ids[i], count[i], sev[i], sources[i], pubs[i] = a.ID, int64(a.Count), string(a.Severity), jsonList(a.Sources), jsonList(a.Publishers)
+		tlp[i], title[i], body[i] = string(a.TLP), a.Title, a.Body
 		first[i], last[i], ackDue[i], fixDue[i] = pgTimeAt(a.FirstSeen), pgTimeAt(a.LastSeen), pgTimeAt(a.AckDueAt), pgTimeAt(a.FixDueAt)
 	}
-	_, err := c.exec(ctx, `UPDATE alerts AS a SET count = u.count, severity = u.severity, sources = u.sources, tlp = u.tlp,
-		title = u.title, body = u.body, first_seen = u.first_seen, last_seen = u.last_seen, ack_due_at = u.ack_due_at,
-		fix_due_at = u.fix_due_at
-		FROM unnest($1::int8[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
-			$9::timestamptz[], $10::timestamptz[], $11::timestamptz[])
-			AS u (id, count, severity, sources, tlp, title, body, first_seen, last_seen, ack_due_at, fix_due_at)
-		WHERE a.id = u.id`, ids, count, sev, sources, tlp, title, body, first, last, ackDue, fixDue)
+	_, err := c.exec(ctx, `UPDATE alerts AS a SET count = u.count, severity = u.severity, sources = u.sources,
+		publishers = u.publishers, tlp = u.tlp, title = u.title, body = u.body, first_seen = u.first_seen,
+		last_seen = u.last_seen, ack_due_at = u.ack_due_at, fix_due_at = u.fix_due_at
+		FROM unnest($1::int8[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+			$9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[])
+			AS u (id, count, severity, sources, publishers, tlp, title, body, first_seen, last_seen, ack_due_at, fix_due_at)
+		WHERE a.id = u.id`, ids, count, sev, sources, pubs, tlp, title, body, first, last, ackDue, fixDue)
 	if err != nil {
 		return fmt.Errorf("update repeated alerts: %w", err)
 	}

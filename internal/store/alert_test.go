@@ -3,6 +3,7 @@ package store_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -31,6 +32,7 @@ func TestRaiseAlert(t *testing.T) {
 		count    int
 		severity vigil.Severity
 		sources  []string
+		pubs     []string // publishers
 		first    time.Time
 		last     time.Time
 		status   vigil.AlertStatus
@@ -44,21 +46,23 @@ func TestRaiseAlert(t *testing.T) {
 	}{
 		{name: "new", alert: func() vigil.Alert {
 			a := alert("RXA", "k1", vigil.SeverityMedium)
+			a.Publishers = []string{"CIRCL"}
 			a.FirstSeen, a.LastSeen = t0, t0
 			return a
-		}(), ack: true, want: want{created: true, count: 1, severity: vigil.SeverityMedium, sources: []string{"abuse.ch"}, first: t0, last: t0, status: vigil.AlertAcknowledged}},
+		}(), ack: true, want: want{created: true, count: 1, severity: vigil.SeverityMedium, sources: []string{"abuse.ch"}, pubs: []string{"CIRCL"}, first: t0, last: t0, status: vigil.AlertAcknowledged}},
 		{name: "repeat, lower severity, new source, later", alert: func() vigil.Alert {
 			a := alert("RXA", "k1", vigil.SeverityLow)
 			a.Sources = []string{"abuse.ch", " Shadowserver "}
+			a.Publishers = []string{" NCSC ", "CIRCL"}
 			a.FirstSeen, a.LastSeen = t0.Add(time.Hour), t0.Add(2*time.Hour)
 			return a
-		}(), want: want{sameAs: "new", count: 2, severity: vigil.SeverityMedium, sources: []string{"abuse.ch", "Shadowserver"}, first: t0, last: t0.Add(2 * time.Hour), status: vigil.AlertAcknowledged}},
+		}(), want: want{sameAs: "new", count: 2, severity: vigil.SeverityMedium, sources: []string{"abuse.ch", "Shadowserver"}, pubs: []string{"CIRCL", "NCSC"}, first: t0, last: t0.Add(2 * time.Hour), status: vigil.AlertAcknowledged}},
 		{name: "repeat, higher severity, earlier, counted 5", alert: func() vigil.Alert {
 			a := alert("rxa", "k1", vigil.SeverityCritical)
 			a.Count = 5
 			a.FirstSeen, a.LastSeen = t0.Add(-time.Hour), t0.Add(-time.Hour)
 			return a
-		}(), want: want{sameAs: "new", count: 7, severity: vigil.SeverityCritical, sources: []string{"abuse.ch", "Shadowserver"}, first: t0.Add(-time.Hour), last: t0.Add(2 * time.Hour), status: vigil.AlertAcknowledged}},
+		}(), want: want{sameAs: "new", count: 7, severity: vigil.SeverityCritical, sources: []string{"abuse.ch", "Shadowserver"}, pubs: []string{"CIRCL", "NCSC"}, first: t0.Add(-time.Hour), last: t0.Add(2 * time.Hour), status: vigil.AlertAcknowledged}},
 		{name: "same key, other org", alert: alert("RXB", "k1", vigil.SeverityLow), want: want{created: true, count: 1, severity: vigil.SeverityLow, sources: []string{"abuse.ch"}, status: vigil.AlertOpen}},
 		{name: "no key", alert: alert("RXA", "", vigil.SeverityLow), want: want{created: true, count: 1, severity: vigil.SeverityLow, sources: []string{"abuse.ch"}, status: vigil.AlertOpen}},
 		{name: "no key again is new", alert: alert("RXA", "", vigil.SeverityLow), want: want{created: true, count: 1, severity: vigil.SeverityLow, sources: []string{"abuse.ch"}, status: vigil.AlertOpen}},
@@ -100,7 +104,7 @@ func TestRaiseAlert(t *testing.T) {
 				if first.IsZero() {
 					first, last = clk.now().Truncate(time.Microsecond), clk.now().Truncate(time.Microsecond)
 				}
-				got := want{created: tt.want.created, sameAs: tt.want.sameAs, count: a.Count, severity: a.Severity, sources: a.Sources, first: a.FirstSeen, last: a.LastSeen, status: a.Status}
+				got := want{created: tt.want.created, sameAs: tt.want.sameAs, count: a.Count, severity: a.Severity, sources: a.Sources, pubs: a.Publishers, first: a.FirstSeen, last: a.LastSeen, status: a.Status}
 				tt.want.first, tt.want.last = first, last
 				if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(want{})); diff != "" {
 					t.Errorf("stored alert (-want +got):\n%s", diff)
@@ -300,6 +304,52 @@ func TestAlertLifecycle(t *testing.T) {
 					t.Errorf("after %s: status %s, by %q at %v; want %s by %s", st.action, got.Status, by, at, st.wantStatus, st.wantBy)
 				}
 			})
+		}
+	})
+}
+
+// TestRaiseAlertsPublishers raises alerts in batches, as uploads do: the publishers are
+// stored with each new alert, a repeat in the same batch and one in a later batch add
+// theirs, and each addition words the alert again.
+func TestRaiseAlertsPublishers(t *testing.T) {
+	words := func(a vigil.Alert) (string, string) {
+		return "Listed by " + strings.Join(a.Sources, ", "), "published by " + strings.Join(a.Publishers, ", ")
+	}
+	raising := func(key string, pubs ...string) store.Raising {
+		a := alert("RXA", key, vigil.SeverityMedium)
+		a.Publishers = pubs
+		return store.Raising{Alert: a, Words: words}
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		mustCreate(t, s, org("RXA", vigil.OrgTrust))
+		batches := []struct {
+			in     []store.Raising
+			want   [][]string // what raising each alert left its publishers as
+			stored []string   // the keyed alert's publishers as stored after the batch
+			body   string     // and its body
+		}{
+			{in: []store.Raising{raising("k1", "CIRCL"), raising("", " NCSC "), raising("k1", "NCSC", "CIRCL")},
+				want:   [][]string{{"CIRCL"}, {"NCSC"}, {"CIRCL", "NCSC"}},
+				stored: []string{"CIRCL", "NCSC"}, body: "published by CIRCL, NCSC"},
+			{in: []store.Raising{raising("k1", "Orgc of a MISP event"), raising("k2")},
+				want:   [][]string{{"CIRCL", "NCSC", "Orgc of a MISP event"}, nil},
+				stored: []string{"CIRCL", "NCSC", "Orgc of a MISP event"}, body: "published by CIRCL, NCSC, Orgc of a MISP event"},
+		}
+		for i, b := range batches {
+			got, err := s.RaiseAlerts(ctx, b.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j, r := range got {
+				if !slices.Equal(r.Alert.Publishers, b.want[j]) {
+					t.Errorf("batch %d, alert %d: publishers %q, want %q", i, j, r.Alert.Publishers, b.want[j])
+				}
+			}
+			a, err := s.GetAlert(ctx, got[0].Alert.ID)
+			if err != nil || !slices.Equal(a.Publishers, b.stored) || a.Body != b.body {
+				t.Errorf("batch %d: stored publishers %q, body %q, %v; want %q, %q", i, a.Publishers, a.Body, err, b.stored, b.body)
+			}
 		}
 	})
 }

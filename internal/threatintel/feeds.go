@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -179,13 +182,38 @@ func (s *Service) keep(ctx context.Context, f vigil.Feed, at time.Time, res feed
 // complete pulls of a feed never overlap (each would withdraw what the other stored).
 func pullJobName(id int64) string { return "feed-pull-" + strconv.FormatInt(id, 10) }
 
-// pullError is the error as the feed shows it: what the fetch said, which names the URL
-// and the status but never the credentials.
+// pullError is the error as the feed's page shows it to a person: what vigil said of the
+// pull (the URL redacted, the step), with the failure beneath it worded by
+// feeds.FailureReason rather than as the network library put it ("dial tcp
+// 10.0.0.5:443: connect: connection refused" names what was dialled, and helps nobody
+// fix it). The server log keeps the raw error.
 func pullError(err error) error {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return errors.New("the source did not answer in time")
+	if err == nil {
+		return nil
 	}
-	return err
+	why, full := feeds.FailureReason(err, "feed_allow_private"), err.Error()
+	if why == full {
+		return err // vigil's own words already
+	}
+	if raw := rawCause(err); raw != nil && raw != err && strings.HasSuffix(full, ": "+raw.Error()) {
+		return errors.New(strings.TrimSuffix(full, raw.Error()) + why)
+	}
+	return errors.New(why)
+}
+
+// wrapType is the type of the errors fmt.Errorf wraps with %w: vigil's words about
+// what it was doing when what they wrap failed.
+var wrapType = reflect.TypeOf(fmt.Errorf("%w", errors.ErrUnsupported))
+
+// rawCause is the outermost error in err's chain that vigil did not write by wrapping
+// another with fmt.Errorf: the failure itself, as the library that met it put it.
+func rawCause(err error) error {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if reflect.TypeOf(err) != wrapType {
+			return err
+		}
+	}
+	return nil
 }
 
 func stateJSON(st feeds.State) json.RawMessage {

@@ -20,6 +20,11 @@ import (
 // loopback is the allow-list the tests' feed servers on 127.0.0.1 need.
 var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 
+// refusedInternal is how a feed's last error words a refused internal address
+// (feeds.FailureReason).
+const refusedInternal = "the address is refused as internal (loopback, private, link-local or similar); " +
+	"an administrator can allow its network with feed_allow_private in the server's configuration"
+
 // A feed cannot reach internal addresses: the pull is refused before it connects, the
 // feed's error says only so, whatever is listening there.
 func TestFeedPullRefusesPrivateAddresses(t *testing.T) {
@@ -39,14 +44,14 @@ func TestFeedPullRefusesPrivateAddresses(t *testing.T) {
 			allow []netip.Prefix
 			want  string // "" for a pull that succeeds
 		}{
-			{"loopback, closed port", "http://127.0.0.1:1/list.txt", nil, "refused: private address"},
-			{"loopback, the server's own API", srv.URL + "/api/v1/feeds", nil, "refused: private address"},
-			{"a name that resolves to loopback", strings.Replace(srv.URL, "127.0.0.1", "localhost", 1) + "/list.txt", nil, "refused: private address"},
-			{"cloud metadata", "http://169.254.169.254/latest/meta-data/", nil, "refused: private address"},
-			{"a private network", "http://10.1.2.3:8080/list.txt", nil, "refused: private address"},
-			{"CGNAT", "http://100.64.0.1/list.txt", nil, "refused: private address"},
-			{"IPv6 loopback", "http://[::1]:1/list.txt", nil, "refused: private address"},
-			{"a redirect to a private address", srv.URL + "/redirect", []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, "refused: private address"},
+			{"loopback, closed port", "http://127.0.0.1:1/list.txt", nil, refusedInternal},
+			{"loopback, the server's own API", srv.URL + "/api/v1/feeds", nil, refusedInternal},
+			{"a name that resolves to loopback", strings.Replace(srv.URL, "127.0.0.1", "localhost", 1) + "/list.txt", nil, refusedInternal},
+			{"cloud metadata", "http://169.254.169.254/latest/meta-data/", nil, refusedInternal},
+			{"a private network", "http://10.1.2.3:8080/list.txt", nil, refusedInternal},
+			{"CGNAT", "http://100.64.0.1/list.txt", nil, refusedInternal},
+			{"IPv6 loopback", "http://[::1]:1/list.txt", nil, refusedInternal},
+			{"a redirect to a private address", srv.URL + "/redirect", []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, refusedInternal},
 			{"allowed by the allow-list", srv.URL + "/list.txt", loopback, ""},
 		}
 		for i, tt := range tests {
