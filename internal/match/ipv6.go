@@ -26,15 +26,17 @@ func parseIPv6(s string) (u128, bool) {
 		}
 	}
 	for i < len(s) {
-		v, d := uint64(0), 0
-		for ; i < len(s) && d < 5; i, d = i+1, d+1 {
+		// the digits are counted once the group is read, not one by one in the loop's
+		// condition: that took half the instructions of a parse
+		v, start := uint64(0), i
+		for ; i < len(s); i++ {
 			h := hexVal[s[i]]
 			if h > 0xf {
 				break
 			}
 			v = v<<4 | uint64(h)
 		}
-		if d == 0 || d > 4 || n == 8 {
+		if d := i - start; d == 0 || d > 4 || n == 8 {
 			return u128{}, false
 		}
 		x, n = u128{hi: x.hi<<16 | x.lo>>48, lo: x.lo<<16 | v}, n+1
