@@ -45,7 +45,7 @@ func newNetSet(prefixes []netip.Prefix) netSet {
 	}
 	n.v4 = newBlockBitmap(prefixes)
 	n.v6 = newV6Filter(prefixes)
-	n.v6nets = newV6Nets(prefixes)
+	n.v6nets = newV6Nets(prefixes, n.parent)
 	return n
 }
 
@@ -65,14 +65,15 @@ func (n *netSet) covering6(x u128, dst []ID) []ID {
 	if n.table == nil || !n.v6.mayContain(x) {
 		return dst
 	}
-	var id ID
-	var ok bool
-	if n.v6nets.lens != nil {
-		id, ok = n.v6nets.longest(x)
-	} else {
-		id, ok = n.table.Lookup(x.addr())
+	if n.v6nets.lens == nil {
+		id, ok := n.table.Lookup(x.addr())
+		return n.withParents(id, ok, dst)
 	}
-	return n.withParents(id, ok, dst)
+	id, up, ok := n.v6nets.longest(x)
+	if !ok {
+		return dst
+	}
+	return n.withParents(kCIDR.id(int(up)-1), up != 0, append(dst, id))
 }
 
 // supernets appends the IDs of every listed prefix equal to or covering p, most
