@@ -243,7 +243,9 @@ func newV6Nets(prefixes []netip.Prefix, parent []uint32) v6Nets {
 	if n6 == 0 || len(v.lens) > maxV6Lens {
 		return v6Nets{}
 	}
-	blocks := bits.Len(uint(n6 / 16)) // about 32 bits a network
+	// 32 to 64 bits a network, twice what a filter of one word a key takes for the same
+	// false positives: networks cluster, and the blocks they share fill up more
+	blocks := bits.Len(uint(n6 / 16))
 	v.filter, v.shift = make(bloom, blockWords<<blocks), uint8(64-blocks)
 	v.slots = make([]v6Slot, 1<<bits.Len(uint(n6+n6/3))) // at most 3/4 full
 	for i, p := range prefixes {
