@@ -115,3 +115,14 @@ func BenchmarkLookupIPv6(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkParseIPv6 parses the hit case's observables: the first step of each lookup.
+func BenchmarkParseIPv6(b *testing.B) {
+	c := benchIPv6()
+	var sink uint64
+	benchCPU(b, func(i int) {
+		x, _ := parseIPv6(c.hits[i&4095].Value)
+		sink += x.lo
+	})
+	_ = sink
+}

@@ -57,8 +57,11 @@
 //     The network lookup tries each length listed IPv6 networks have, longest first: the
 //     address masked to it, hashed, is checked in a Bloom filter of the networks and,
 //     when it passes, looked for in an open-addressing table of them (24 bytes a
-//     network), so that a lookup reads a few words in cache rather than a trie node per
-//     byte. Past 12 distinct lengths the CIDR trie below does it instead.
+//     network, its parent with it), so that a lookup reads a few words in cache rather
+//     than a trie node per byte. The filter's 64-byte blocks are picked by the /32 of a
+//     network (/24 to /47: every /32 it overlaps) or its /48 (/48 and longer), so all the
+//     lengths of an address are tested in one or two cache lines. Past 12 distinct
+//     lengths the CIDR trie below does it instead.
 //   - CIDRs: a bart.Table[ID] (a multibit trie, about 50 bytes a prefix) gives the most
 //     specific listed network containing an address or network, in one longest-prefix
 //     match; each network's parent (the most specific listed network strictly

@@ -69,6 +69,7 @@ func TestCoveringIPv6(t *testing.T) {
 		{"few lengths", []int{20, 32, 48, 56, 64, 128}, false},
 		{"the whole space and the address", []int{0, 128}, false},
 		{"the address alone", []int{128}, false},
+		{"networks over several /32s", []int{24, 29, 31, 32, 47, 48}, false},
 		{"as many lengths as the tables take", []int{0, 16, 24, 32, 40, 44, 48, 52, 56, 60, 64, 128}, false},
 		{"more lengths than the tables take", []int{0, 8, 16, 24, 32, 40, 44, 48, 52, 56, 60, 64, 128}, true},
 	} {

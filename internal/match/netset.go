@@ -45,7 +45,7 @@ func newNetSet(prefixes []netip.Prefix) netSet {
 	}
 	n.v4 = newBlockBitmap(prefixes)
 	n.v6 = newV6Filter(prefixes)
-	n.v6nets = newV6Nets(prefixes)
+	n.v6nets = newV6Nets(prefixes, n.parent)
 	return n
 }
 
@@ -59,20 +59,29 @@ func (n *netSet) covering4(ip uint32, dst []ID) []ID {
 	return n.withParents(id, ok, dst)
 }
 
-// covering6 appends the IDs of every listed prefix containing IPv6 address x, most
-// specific first.
-func (n *netSet) covering6(x u128, dst []ID) []ID {
+// longest6 returns the most specific listed prefix containing IPv6 address x and 1 +
+// the index of its parent, or 0; appendNets appends them and the other covering ones.
+func (n *netSet) longest6(x u128) (ID, uint32, bool) {
 	if n.table == nil || !n.v6.mayContain(x) {
+		return 0, 0, false
+	}
+	if n.v6nets.lens != nil {
+		return n.v6nets.longest(x)
+	}
+	id, ok := n.table.Lookup(x.addr())
+	if !ok {
+		return 0, 0, false
+	}
+	return id, n.parent[id&idMask], true
+}
+
+// appendNets appends id, when ok, and the IDs of its ancestors, up being 1 + the index
+// of its parent or 0, most specific first.
+func (n *netSet) appendNets(id ID, up uint32, ok bool, dst []ID) []ID {
+	if !ok {
 		return dst
 	}
-	var id ID
-	var ok bool
-	if n.v6nets.lens != nil {
-		id, ok = n.v6nets.longest(x)
-	} else {
-		id, ok = n.table.Lookup(x.addr())
-	}
-	return n.withParents(id, ok, dst)
+	return n.withParents(kCIDR.id(int(up)-1), up != 0, append(dst, id))
 }
 
 // supernets appends the IDs of every listed prefix equal to or covering p, most
