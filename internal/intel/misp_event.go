@@ -48,9 +48,9 @@ func (p *mispParser) event(ev *mispEvent) {
 
 // provenance is what the event says about every one of its attributes.
 func (ev *mispEvent) provenance() vigil.Provenance {
-	prov := vigil.Provenance{Source: ev.orgc.Name, Confidence: -1}
+	prov := vigil.Provenance{Source: cleanPublisher(ev.orgc.Name), Confidence: -1}
 	if prov.Source == "" {
-		prov.Source = ev.org.Name
+		prov.Source = cleanPublisher(ev.org.Name)
 	}
 	prov.Publisher = prov.Source
 	tags := slices.Clip(ev.tags)

@@ -28,7 +28,7 @@ import (
 // TLP of object_marking_refs (the standard TLP 1.0 and 2.0 marking ids, and TLP
 // marking-definitions in the input) and created_by_ref. An indicator that refers to an
 // identity or marking-definition further on waits for it (see STIXRefs) and reaches the
-// Sink at the end of the input; a creator never defined stays named by its id, and a
+// Sink at the end of the input; a creator never defined leaves no publisher, and a
 // marking never defined leaves the Sink's default TLP to apply.
 //
 // JSON that breaks part way returns an error naming the byte offset and line; the

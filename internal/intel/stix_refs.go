@@ -62,9 +62,12 @@ func (r *STIXRefs) Known() (names, markings map[string]string) {
 	return maps.Clone(r.names), markings
 }
 
+// addName learns an identity's name, cleaned (see cleanPublisher). One whose name cleans
+// to nothing is still known, so indicators it created need not wait for it: they have
+// no publisher. One without an id cannot be referred to.
 func (r *STIXRefs) addName(id, name string) {
-	if name != "" && len(r.names) < maxRemembered {
-		r.names[id] = name
+	if id != "" && len(r.names) < maxRemembered {
+		r.names[id] = cleanPublisher(name)
 	}
 }
 
@@ -85,8 +88,9 @@ func ParseSTIXWith(refs *STIXRefs, rd io.Reader, file string, s *Sink) error {
 }
 
 // Flush hands every waiting indicator to s, with the identities and markings known now;
-// a marking never defined leaves the Sink's default TLP to apply, a creator never named
-// stays named by its id.
+// a marking never defined leaves the Sink's default TLP to apply, and a creator never
+// named leaves no publisher (its bare id would tell a reader nothing) and the Sink's
+// default source.
 func (r *STIXRefs) Flush(s *Sink) {
 	for _, w := range r.pending {
 		r.emit(s, w)
@@ -154,8 +158,6 @@ func (r *STIXRefs) provenance(o *stixObject) vigil.Provenance {
 		Ref:        o.ID,
 		ValidFrom:  parseTime(o.ValidFrom),
 		ValidUntil: parseTime(o.ValidUntil),
-		Source:     o.CreatedByRef,
-		Publisher:  o.CreatedByRef,
 	}
 	if o.Confidence.ok {
 		p.Confidence = o.Confidence.value

@@ -40,7 +40,7 @@ func TestSTIXRefsAcrossInputs(t *testing.T) {
 	}{
 		{"defined on the first page", []string{stixBundle(amberMarking, cert), stixBundle(marked)}, "AMBER Partner CERT"},
 		{"defined on a later page", []string{stixBundle(marked), stixBundle(amberMarking, cert)}, "AMBER Partner CERT"},
-		{"never defined", []string{stixBundle(marked)}, "CLEAR identity--cert"},
+		{"never defined", []string{stixBundle(marked)}, "CLEAR the feed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
