@@ -58,7 +58,7 @@ func TestPublisherFromData(t *testing.T) {
 		return `{"Event":{"Orgc":{"name":` + quote(orgc) + `},"Org":{"name":` + quote(org) + `},"Attribute":[` + mispAttr("a.example") + `]}}`
 	}
 	tests := []struct {
-		name, format, in string
+		name, format, in  string
 		publisher, source string
 	}{
 		{"STIX identity with a NUL", "stix", stixBundle(identity("x", "Nul\x00Org"), indicator("x")), "NulOrg", "NulOrg"},
