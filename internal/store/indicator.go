@@ -115,10 +115,12 @@ func storable(v string) bool {
 	return v != "" && utf8.ValidString(v) && !strings.ContainsRune(v, 0)
 }
 
-// cleanProvenance makes the free text of p storable.
+// cleanProvenance makes the free text of p storable. The parsers clean a publisher's
+// name as it enters (intel.cleanPublisher); this keeps any other caller's from failing a
+// whole import on PostgreSQL.
 func cleanProvenance(p *vigil.Provenance) {
 	clean := func(s string) string { return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD") }
-	p.Ref = clean(p.Ref)
+	p.Ref, p.Publisher = clean(p.Ref), clean(p.Publisher)
 	if len(p.Labels) > 0 {
 		labels := make([]string, len(p.Labels))
 		for i, l := range p.Labels {
