@@ -10,7 +10,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -71,38 +70,6 @@ func findInputs(paths []string, skip func()) ([]input, error) {
 	}
 	nameInputs(inputs)
 	return inputs, err
-}
-
-// nameInputs names each input's source after its file, "feed" for feeds/a/feed.txt, and
-// two inputs of the same file name after the shortest trailing part of their paths that
-// tells them apart, "a/feed" and "b/feed": one name for both would merge two sources into
-// one in reports, sightings and alerts. The extension stays when only it tells them apart
-// (feed.txt and feed.csv).
-func nameInputs(inputs []input) {
-	paths := make([]string, len(inputs))
-	for i, in := range inputs {
-		paths[i] = slashAbs(in.path)
-	}
-	names := distinctNames(paths)
-	short := make([]string, len(names))
-	from := map[string]string{} // each short name and the name it came from, "" when from two
-	for i, n := range names {
-		short[i] = n
-		if !inputs[i].feed {
-			short[i] = path.Join(path.Dir(n), sourceName(path.Base(n)))
-		}
-		if was, seen := from[short[i]]; seen && was != n {
-			from[short[i]] = ""
-		} else {
-			from[short[i]] = n
-		}
-	}
-	for i := range inputs {
-		inputs[i].name = short[i]
-		if from[short[i]] == "" {
-			inputs[i].name = names[i]
-		}
-	}
 }
 
 // loadInput reads one input, named for its default source.
