@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/vigil-health/vigil"
@@ -88,4 +89,27 @@ func TestPublisherFromData(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCleanPublisher: whatever the name, the result is valid UTF-8 within the cap, holds
+// no control or formatting character, no run of spaces nor space at either end, and
+// cleaning it again changes nothing.
+func FuzzCleanPublisher(f *testing.F) {
+	for _, s := range []string{"Partner CERT", "Nul\x00Org", "evil\u202eTREC", " a \n\t b ", "\xff\xfe", strings.Repeat("é ", 150)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := cleanPublisher(s)
+		if !utf8.ValidString(got) || utf8.RuneCountInString(got) > maxPublisher {
+			t.Fatalf("cleanPublisher(%q) = %q: invalid or too long", s, got)
+		}
+		if strings.IndexFunc(got, func(r rune) bool {
+			return unicode.IsControl(r) || unicode.In(r, unicode.Cf) || unicode.IsSpace(r) && r != ' '
+		}) >= 0 || strings.Contains(got, "  ") || strings.TrimSpace(got) != got {
+			t.Fatalf("cleanPublisher(%q) = %q: holds a control, format or stray space character", s, got)
+		}
+		if again := cleanPublisher(got); again != got {
+			t.Fatalf("cleaning %q again gave %q", got, again)
+		}
+	})
 }
