@@ -11,7 +11,9 @@ import (
 // of their paths that tells them apart, "a/feed" and "b/feed": one name for both would
 // merge two sources into one in reports, sightings and alerts. A name never stands for
 // another input's path too, with or without its extension: an input whose name without
-// the extension would (feed.txt beside feed.csv) keeps the extension, "feed.txt".
+// the extension would (feed.txt beside feed.csv) keeps the extension, "feed.txt". (A file
+// without one beside the same name with one, feed and feed.txt, keeps its own name: every
+// trailing part of its path is one of the other's without the extension.)
 func nameInputs(inputs []input) {
 	paths := make([]string, len(inputs))
 	stem := make([]bool, len(inputs))
