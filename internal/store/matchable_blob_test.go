@@ -46,9 +46,8 @@ func encodeKept(lo int64, inds []vigil.StoredIndicator) []byte {
 }
 
 // TestKeptBlobRoundTrip checks that a range decodes to what was encoded (by a new
-// encoder or one reset after another range), that an empty
-// range does too, and that a blob refuses to decode as another range's or when any of
-// its bytes is changed or cut.
+// encoder or one reset after another range), that an empty range does too, and that a
+// blob refuses to decode as another range's or when any of its bytes is changed or cut.
 func TestKeptBlobRoundTrip(t *testing.T) {
 	for _, lo := range []int64{0, 5 * keptSpan} {
 		want := keptSample(lo)
