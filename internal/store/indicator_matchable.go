@@ -91,6 +91,9 @@ type claimReader struct {
 	times                                                        [6]fastTime
 	strs                                                         interned
 	labelSets                                                    map[string][]string
+	lastLabels                                                   []byte   // the last labels text parsed, when lastOK
+	lastSet                                                      []string // and what it held
+	lastOK                                                       bool
 
 	// the last row, as scan left it
 	lastSighted time.Time
@@ -134,12 +137,13 @@ func (r *claimReader) scanRaw(st *rawStmt) (int64, error) {
 // fromColumns sets the last row from the columns scan (or scanRaw, or scanPG) read.
 func (r *claimReader) fromColumns(id int64) error {
 	t := &r.times
-	r.typVal = vigil.IndicatorType(r.strs.get(r.typ))
+	r.typVal = vigil.IndicatorType(r.strs.get(colType, r.typ))
 	r.lastSighted = t[0].t
-	src := vigil.IndicatorSource{Published: t[5].t, NotForMatching: r.strs.get(r.notFor)}
+	src := vigil.IndicatorSource{Published: t[5].t, NotForMatching: r.strs.get(colNotFor, r.notFor)}
 	p := &src.Provenance
-	p.Source, p.TLP, p.Publisher = r.strs.get(r.source), vigil.TLP(r.strs.get(r.tlp)), r.strs.get(r.publisher)
-	p.Reliability, p.Credibility = gradeOf(r.strs.get(r.rel), int(r.cred))
+	p.Source, p.TLP = r.strs.get(colSource, r.source), vigil.TLP(r.strs.get(colTLP, r.tlp))
+	p.Publisher = r.strs.get(colPublisher, r.publisher)
+	p.Reliability, p.Credibility = gradeOf(r.strs.get(colRel, r.rel), int(r.cred))
 	p.Confidence, p.Ref = int(r.conf), string(r.ref)
 	p.ValidFrom, p.ValidUntil, p.FirstSeen, p.LastSeen = t[1].t, t[2].t, t[3].t, t[4].t
 	var err error
@@ -161,6 +165,16 @@ func (r *claimReader) labelSet() ([]string, error) {
 	if string(r.labels) == "[]" {
 		return nil, nil
 	}
+	if r.lastOK && string(r.labels) == string(r.lastLabels) { // rows in id order often repeat their neighbour's
+		return r.lastSet, nil
+	}
+	l, err := r.parseLabels()
+	r.lastLabels, r.lastSet, r.lastOK = append(r.lastLabels[:0], r.labels...), l, err == nil
+	return l, err
+}
+
+// parseLabels is labelSet past its check of the last row's.
+func (r *claimReader) parseLabels() ([]string, error) {
 	if l, ok := r.labelSets[string(r.labels)]; ok {
 		return l, nil
 	}
@@ -178,19 +192,33 @@ func (r *claimReader) labelSet() ([]string, error) {
 // whose every row differs costs a string per row, as without interning, and no more.
 const maxInterned = 4096
 
-// interned hands out one string per distinct byte value seen.
+// interned hands out one string per distinct byte value seen. It remembers the last
+// string of each column apart: a column mostly repeats the row before's value, where
+// the columns of one row differ from each other.
 type interned struct {
 	m    map[string]string
-	last string
+	last [internedCols]string
 }
 
-// get returns b as a string, shared with earlier calls for the same bytes.
-func (in *interned) get(b []byte) string {
+// The columns whose strings claimReader interns, for interned.get.
+const (
+	colType = iota
+	colSource
+	colTLP
+	colRel
+	colNotFor
+	colPublisher
+	internedCols
+)
+
+// get returns b, a text of column col, as a string, shared with earlier calls for the
+// same bytes.
+func (in *interned) get(col int, b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if string(b) == in.last {
-		return in.last
+	if string(b) == in.last[col] {
+		return in.last[col]
 	}
 	s, ok := in.m[string(b)]
 	if !ok {
@@ -199,14 +227,19 @@ func (in *interned) get(b []byte) string {
 			in.m[s] = s
 		}
 	}
-	in.last = s
+	in.last[col] = s
 	return s
 }
 
 // fastTime scans a time column of either engine: PostgreSQL hands over time.Time,
 // SQLite the text of timeLayout, read here digit by digit (time.Parse is most of the
-// cost of a claim otherwise); other text falls back to timeCol.
-type fastTime struct{ t time.Time }
+// cost of a claim otherwise); other text falls back to timeCol. It remembers the last
+// text it parsed: a column often holds one time for a whole import's rows.
+type fastTime struct {
+	t     time.Time
+	last  [len(timeLayout)]byte // the last text parseStoreTime read, when lastT is set
+	lastT time.Time
+}
 
 // Scan implements sql.Scanner.
 func (f *fastTime) Scan(v any) error {
@@ -228,8 +261,13 @@ func (f *fastTime) scanText(b []byte) error {
 		f.t = time.Time{}
 		return nil
 	}
+	if !f.lastT.IsZero() && string(b) == string(f.last[:]) {
+		f.t = f.lastT
+		return nil
+	}
 	if t, ok := parseStoreTime(b); ok {
-		f.t = t
+		f.t, f.lastT = t, t
+		copy(f.last[:], b)
 		return nil
 	}
 	return timeCol{&f.t}.Scan(string(b))
@@ -252,11 +290,40 @@ func parseStoreTime[T string | []byte](s T) (time.Time, bool) {
 	if f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 59 {
 		return time.Time{}, false
 	}
-	t := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], f[6]*1000, time.UTC)
-	if t.Day() != f[2] { // 30 February normalised into March: not a time the store wrote
+	if f[2] > daysIn(f[1], f[0]) { // 30 February: not a time the store wrote
 		return time.Time{}, false
 	}
-	return t, true
+	secs := daysSinceEpoch(f[0], f[1], f[2])*86400 + int64(f[3]*3600+f[4]*60+f[5])
+	return time.Unix(secs, int64(f[6])*1000).UTC(), true
+}
+
+// daysIn is the number of days in month m of year y.
+func daysIn(m, y int) int {
+	switch {
+	case m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0):
+		return 29
+	case m == 2:
+		return 28
+	case m == 4 || m == 6 || m == 9 || m == 11:
+		return 30
+	}
+	return 31
+}
+
+// daysSinceEpoch is the number of days from 1970-01-01 to year y (0 to 9999), month m,
+// day d of the proleptic Gregorian calendar: the days of whole 400-year eras, then of
+// the years of this one counted from March, so that 29 February ends a year. It is what
+// time.Date computes, without its normalising, which cost most of a parse.
+func daysSinceEpoch(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := (y+400)/400 - 1 // floor(y/400) for y from -1
+	yoe := y - era*400
+	mp := (m + 9) % 12 // March is 0
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 // digits reads a run of ASCII decimal digits.

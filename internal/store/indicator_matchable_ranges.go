@@ -155,6 +155,7 @@ type rangeWorker struct {
 	out, free chan *rangeBatch
 	raw       *rawSQLite
 	stmt      *rawStmt
+	enc       *keptEncoder // encodes the claimed ranges it reads (fillKept)
 }
 
 func newRangeWorker(s *Store) *rangeWorker {
@@ -199,22 +200,52 @@ func (w *rangeWorker) read(ctx context.Context, fill func(*rangeBatch) error) bo
 // fillSQLite, on PostgreSQL through fillPG.
 func (w *rangeWorker) fillRange(ctx context.Context, b *rangeBatch, from, to int64) error {
 	b.reset()
-	collect := func(si *vigil.StoredIndicator) error {
-		b.srcs = append(b.srcs, si.Sources...)
-		b.ends = append(b.ends, len(b.srcs))
-		c := *si
-		c.Sources = nil
-		b.inds = append(b.inds, c)
-		return nil
-	}
 	var err error
 	if w.s.isPG() {
-		err = w.fillPG(ctx, collect, from, to)
+		err = w.fillPG(ctx, func(si *vigil.StoredIndicator) error {
+			b.add(si)
+			return nil
+		}, from, to)
 	} else {
-		err = w.fillSQLite(ctx, collect, from, to)
+		err = w.fillSQLite(ctx, b, from, to)
 	}
 	b.linkSources()
 	return err
+}
+
+// add appends si, its claims copied into b.srcs.
+func (b *rangeBatch) add(si *vigil.StoredIndicator) {
+	b.srcs = append(b.srcs, si.Sources...)
+	b.ends = append(b.ends, len(b.srcs))
+	c := *si
+	c.Sources = nil
+	b.inds = append(b.inds, c)
+}
+
+// groupInto reads claim rows ordered by indicator id into b, as eachGroupedBy and add
+// would, but filing each claim straight into b.srcs rather than copying it there from
+// an indicator of its own first.
+func groupInto(rows cursor, scan func() (int64, error), r *claimReader, b *rangeBatch) error {
+	for rows.Next() {
+		id, err := scan()
+		if err != nil {
+			return fmt.Errorf("read indicators: %w", err)
+		}
+		if n := len(b.inds); n == 0 || b.inds[n-1].ID != id {
+			if n > 0 {
+				b.ends = append(b.ends, len(b.srcs))
+			}
+			b.inds = append(b.inds, vigil.StoredIndicator{ID: id, Type: r.typVal, Value: r.valueString(), LastSighted: r.lastSighted})
+		}
+		b.srcs = append(b.srcs, r.src)
+	}
+	if len(b.inds) > len(b.ends) {
+		b.ends = append(b.ends, len(b.srcs))
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read indicators: %w", err)
+	}
+	return nil
 }
 
 // matchableRangeSQLite reads a range of ids on SQLite. The claims drive: their primary
@@ -228,7 +259,7 @@ const matchableRangeSQLite = `SELECT ` + matchableColumns + ` FROM indicator_sou
 	WHERE s.indicator_id >= ? AND s.indicator_id < ? ORDER BY s.indicator_id, s.source`
 
 // fillSQLite is fillRange on SQLite, through the worker's own connection.
-func (w *rangeWorker) fillSQLite(ctx context.Context, collect func(*vigil.StoredIndicator) error, from, to int64) error {
+func (w *rangeWorker) fillSQLite(ctx context.Context, b *rangeBatch, from, to int64) error {
 	if w.stmt == nil {
 		raw, err := openRawSQLite(w.s.path)
 		if err != nil {
@@ -245,5 +276,5 @@ func (w *rangeWorker) fillSQLite(ctx context.Context, collect func(*vigil.Stored
 		return fmt.Errorf("read indicators: %w", err)
 	}
 	rows := &rawRows{ctx: ctx, st: st}
-	return eachGroupedBy(rows, func() (int64, error) { return w.r.scanRaw(st) }, w.r, collect)
+	return groupInto(rows, func() (int64, error) { return w.r.scanRaw(st) }, w.r, b)
 }

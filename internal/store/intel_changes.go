@@ -111,9 +111,33 @@ func (s *Store) PruneIntelChanges(ctx context.Context, upTo int64, liveSince tim
 		if _, err := c.exec(ctx, `UPDATE change_versions SET version = ? WHERE scope = ? AND version < ?`, upTo, ScopeIntelLog, upTo); err != nil {
 			return fmt.Errorf("move the change log's start: %w", err)
 		}
-		if _, err := c.exec(ctx, `DELETE FROM intel_changes WHERE version <= ?`, upTo); err != nil {
+		prune, args := `DELETE FROM intel_changes WHERE version <= ?`, []any{upTo}
+		if all, err := tx.logPrunedWhole(ctx, c, upTo); err != nil {
+			return err
+		} else if all {
+			prune, args = `DELETE FROM intel_changes`, nil // see logPrunedWhole
+		}
+		if _, err := c.exec(ctx, prune, args...); err != nil {
 			return fmt.Errorf("prune the change log: %w", err)
 		}
 		return nil
 	})
+}
+
+// logPrunedWhole reports whether pruning up to upTo empties the log, on SQLite. Then
+// the prune deletes without a WHERE clause, which SQLite does
+// by dropping the table's pages rather than visiting each row and its index entry:
+// after a large import the log holds a line for every indicator it stored (a million
+// lines cost the first rebuild after it half a CPU-second). SQLite has one writer, so
+// nothing is logged between the check and the delete; on PostgreSQL another
+// transaction could, so it always deletes by version.
+func (s *Store) logPrunedWhole(ctx context.Context, c conn, upTo int64) (bool, error) {
+	if s.isPG() {
+		return false, nil
+	}
+	var newer bool
+	if err := c.row(ctx, `SELECT EXISTS (SELECT 1 FROM intel_changes WHERE version > ?)`, upTo).Scan(&newer); err != nil {
+		return false, fmt.Errorf("prune the change log: %w", err)
+	}
+	return !newer, nil
 }

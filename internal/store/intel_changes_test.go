@@ -62,6 +62,12 @@ func TestIntelChangesLogWhatChangedUntilPruned(t *testing.T) {
 		if ch := since(v1); len(ch.Keys) != 1 || ch.Keys[0].Value != b.Value {
 			t.Errorf("after a withdrawal: %v, want %s alone", ch.Keys, b.Value)
 		}
+		if err := s.PruneIntelChanges(ctx, v1, time.Now().Add(-time.Minute)); err != nil { // the withdrawal stays
+			t.Fatal(err)
+		}
+		if ch := since(v1); !ch.Complete || len(ch.Keys) != 1 || ch.Keys[0].Value != b.Value {
+			t.Errorf("pruned up to %d, after it: %+v, want %s alone, complete", v1, ch, b.Value)
+		}
 		if err := s.PruneIntelChanges(ctx, v2, time.Now().Add(-time.Minute)); err != nil {
 			t.Fatal(err)
 		}

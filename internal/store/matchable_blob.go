@@ -50,9 +50,18 @@ type keptEncoder struct {
 
 // newKeptEncoder starts the blob of the range whose ids start at lo.
 func newKeptEncoder(lo int64) *keptEncoder {
-	e := &keptEncoder{strs: map[string]int{}, claims: map[string]int{}, lastID: lo, lo: lo}
-	e.buf = append(e.buf, keptVersion)
+	e := &keptEncoder{strs: map[string]int{}, claims: map[string]int{}}
+	e.reset(lo)
 	return e
+}
+
+// reset starts the blob of the range whose ids start at lo, keeping e's buffer and
+// maps: a read's worker encodes range after range, and growing them anew for each
+// copied the buffer a dozen times.
+func (e *keptEncoder) reset(lo int64) {
+	clear(e.strs)
+	clear(e.claims)
+	*e = keptEncoder{buf: append(e.buf[:0], keptVersion), strs: e.strs, claims: e.claims, claim: e.claim[:0], lastID: lo, lo: lo}
 }
 
 // add appends si, whose id must be above the last one added.

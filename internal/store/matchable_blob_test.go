@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"hash/crc32"
 	"testing"
@@ -44,9 +45,9 @@ func encodeKept(lo int64, inds []vigil.StoredIndicator) []byte {
 	return e.bytes()
 }
 
-// TestKeptBlobRoundTrip checks that a range decodes to what was encoded, that an empty
-// range does too, and that a blob refuses to decode as another range's or when any of
-// its bytes is changed or cut.
+// TestKeptBlobRoundTrip checks that a range decodes to what was encoded (by a new
+// encoder or one reset after another range), that an empty range does too, and that a
+// blob refuses to decode as another range's or when any of its bytes is changed or cut.
 func TestKeptBlobRoundTrip(t *testing.T) {
 	for _, lo := range []int64{0, 5 * keptSpan} {
 		want := keptSample(lo)
@@ -57,6 +58,17 @@ func TestKeptBlobRoundTrip(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, b.inds); diff != "" {
 			t.Errorf("range %d decoded (-encoded +decoded):\n%s", lo, diff)
+		}
+		reused := newKeptEncoder(lo + keptSpan) // a worker's encoder, reset after another range
+		for _, si := range keptSample(lo + keptSpan) {
+			reused.add(&si)
+		}
+		reused.reset(lo)
+		for i := range want {
+			reused.add(&want[i])
+		}
+		if !bytes.Equal(reused.bytes(), blob) {
+			t.Errorf("range %d encoded by a reset encoder differs from a new one's", lo)
 		}
 		if err := decodeKept(blob, lo+keptSpan, lo+2*keptSpan, &b); err == nil {
 			t.Errorf("the blob of range %d decoded as the next range's", lo)

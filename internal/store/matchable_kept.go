@@ -159,7 +159,11 @@ func (w *rangeWorker) fillKept(ctx context.Context, b *rangeBatch, k int64, clai
 		return err
 	}
 	w.s.keptHook(ctx, "read", k)
-	e := newKeptEncoder(from)
+	if w.enc == nil {
+		w.enc = newKeptEncoder(from)
+	}
+	e := w.enc
+	e.reset(from)
 	for i := range b.inds {
 		e.add(&b.inds[i])
 	}

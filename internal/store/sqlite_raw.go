@@ -95,8 +95,9 @@ func (c *rawSQLite) close() {
 
 // rawStmt is a prepared statement of a rawSQLite.
 type rawStmt struct {
-	c *rawSQLite
-	p uintptr
+	c   *rawSQLite
+	p   uintptr
+	row []sqlite3.TMem // the result row's registers, after a step that found a row
 }
 
 // prepare compiles q, to be run as often as needed: bind, then step, then reset.
@@ -124,8 +125,10 @@ func (st *rawStmt) bind(i int, v int64) error {
 
 // step moves to the next row, reporting false at the end.
 func (st *rawStmt) step() (bool, error) {
+	st.row = nil
 	switch sqlite3.Xsqlite3_step(st.c.tls, st.p) {
 	case sqlite3.SQLITE_ROW:
+		st.viewRow()
 		return true, nil
 	case sqlite3.SQLITE_DONE:
 		return false, nil
@@ -133,18 +136,74 @@ func (st *rawStmt) step() (bool, error) {
 	return false, st.c.errorf("read")
 }
 
+// viewRow points st.row at the registers of the row the statement is on: an array of
+// SQLite's Mem structures (sqlite3_value), which the C API's column functions read
+// (sqlite3_column_text is columnMem, pResultRow + i, then its checks). Reading the
+// plain cases there directly spares two calls into the translated C a column, a sixth
+// of the rebuild's read (docs/adr/0007-rebuild-reads-sqlite-registers.md).
+func (st *rawStmt) viewRow() {
+	vm := (*sqlite3.TVdbe)(cPointer(st.p))
+	if vm.FpResultRow == 0 {
+		return
+	}
+	st.row = unsafe.Slice((*sqlite3.TMem)(cPointer(vm.FpResultRow)), int(vm.FnResColumn))
+}
+
+// cPointer converts p, an address in SQLite's C memory (which the Go collector does
+// not manage), to a pointer.
+func cPointer(p uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&p)) }
+
+// memTypes are the flags that say what a register holds.
+const memTypes = sqlite3.MEM_Null | sqlite3.MEM_Str | sqlite3.MEM_Int | sqlite3.MEM_Real | sqlite3.MEM_Blob |
+	sqlite3.MEM_IntReal | sqlite3.MEM_Zero
+
+// mem returns register i of the row when it holds exactly one of the types flags
+// names, or nil: the caller then asks the C API, which converts whatever it holds.
+func (st *rawStmt) mem(i int, flags uint16) *sqlite3.TMem {
+	if i >= len(st.row) {
+		return nil
+	}
+	m := &st.row[i]
+	if m.Fflags&memTypes != flags || (flags == sqlite3.MEM_Str && m.Fenc != sqlite3.SQLITE_UTF8) {
+		return nil
+	}
+	return m
+}
+
 // reset makes the statement ready to run again (and lets go of its read transaction).
-func (st *rawStmt) reset() { sqlite3.Xsqlite3_reset(st.c.tls, st.p) }
+func (st *rawStmt) reset() {
+	st.row = nil
+	sqlite3.Xsqlite3_reset(st.c.tls, st.p)
+}
 
 // close finalizes the statement.
 func (st *rawStmt) close() { sqlite3.Xsqlite3_finalize(st.c.tls, st.p) }
 
 // int64 is column i of the row (from 0) as an integer.
-func (st *rawStmt) int64(i int) int64 { return sqlite3.Xsqlite3_column_int64(st.c.tls, st.p, int32(i)) }
+func (st *rawStmt) int64(i int) int64 {
+	if m := st.mem(i, sqlite3.MEM_Int); m != nil {
+		return *(*int64)(unsafe.Pointer(&m.Fu))
+	}
+	return sqlite3.Xsqlite3_column_int64(st.c.tls, st.p, int32(i))
+}
 
 // text is column i of the row as text, nil for NULL: a view of SQLite's memory, valid
 // until the statement steps, resets or closes.
 func (st *rawStmt) text(i int) []byte {
+	if m := st.mem(i, sqlite3.MEM_Null); m != nil {
+		return nil
+	}
+	if m := st.mem(i, sqlite3.MEM_Str); m != nil {
+		if m.Fn == 0 {
+			return []byte{}
+		}
+		return libc.GoBytes(m.Fz, int(m.Fn))
+	}
+	return st.textAPI(i)
+}
+
+// textAPI is text through the C API, which converts a number or a blob to text.
+func (st *rawStmt) textAPI(i int) []byte {
 	p := sqlite3.Xsqlite3_column_text(st.c.tls, st.p, int32(i))
 	if p == 0 {
 		return nil
