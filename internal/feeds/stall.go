@@ -27,6 +27,7 @@ func stallTimeout(client *http.Client) time.Duration {
 type stallBody struct {
 	rc     io.ReadCloser
 	d      time.Duration
+	ctx    context.Context // the request's, cancelled with errStalled when a read stalls
 	cancel context.CancelCauseFunc
 	timer  *time.Timer // runs only while a Read waits
 }
@@ -44,7 +45,7 @@ func withStall(client *http.Client, req *http.Request) (*http.Response, error) {
 		cancel(nil)
 		return nil, err
 	}
-	b := &stallBody{rc: resp.Body, d: d, cancel: cancel}
+	b := &stallBody{rc: resp.Body, d: d, ctx: ctx, cancel: cancel}
 	b.timer = time.AfterFunc(d, func() { cancel(errStalled) })
 	b.timer.Stop()
 	resp.Body = b
@@ -55,9 +56,9 @@ func withStall(client *http.Client, req *http.Request) (*http.Response, error) {
 func (b *stallBody) Read(p []byte) (int, error) {
 	b.timer.Reset(b.d)
 	n, err := b.rc.Read(p)
-	stopped := b.timer.Stop()
-	if err != nil && err != io.EOF && !stopped {
-		// The timer fired: whatever the transport said, the cause is the stall.
+	b.timer.Stop()
+	if err != nil && err != io.EOF && errors.Is(context.Cause(b.ctx), errStalled) {
+		// Whatever the transport said of the cancelled request, the cause is the stall.
 		return n, fmt.Errorf("%w for %s; try again later, or tell whoever runs it if it goes on", errStalled, b.d)
 	}
 	return n, err
