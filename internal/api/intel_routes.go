@@ -43,11 +43,12 @@ func (a *API) intelRoutes() {
 	Register(a, op("get-feed", http.MethodGet, "/feeds/{id}", "Get a feed", "intel", e404), sector, a.feedGet)
 	Register(a, op("update-feed", http.MethodPatch, "/feeds/{id}", "Change a feed", "intel", e404, e409), sector, a.feedUpdate)
 	Register(a, op("delete-feed", http.MethodDelete, "/feeds/{id}", "Delete a feed and withdraw its indicators", "intel", e404), sector, a.feedDelete)
-	pull := op("pull-feed", http.MethodPost, "/feeds/{id}/pull", "Pull a feed now", "intel", e404)
+	pull := op("pull-feed", http.MethodPost, "/feeds/{id}/pull", "Pull a feed now", "intel", e404, e409)
 	pull.DefaultStatus = http.StatusAccepted
 	pull.Description = "Starts the pull as a job and answers 202 with it and a Location header: GET " +
 		"/api/v1/jobs/{id} until its state is done or failed. A pull that fails keeps the feed's indicators " +
-		"and fails the job with the reason."
+		"and fails the job with the reason. While the feed is being pulled already, it answers 202 with the " +
+		"job running, or 409 when that pull is not one the caller may follow (a scheduled pull, another admin's)."
 	Register(a, pull, sector, a.feedPull)
 	job := op("get-job", http.MethodGet, "/jobs/{id}", "Follow an import job", "intel", e404)
 	job.Description = "A large upload or a feed pull running in the background: its state, progress and, " +

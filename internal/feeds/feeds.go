@@ -117,9 +117,18 @@ func FetchLimited(ctx context.Context, client *http.Client, maxBytes int64, vf v
 		res.NotModified, res.Complete = false, false
 	}
 	if err != nil && (errors.Is(err, ErrPrivateAddress) || strings.Contains(err.Error(), ErrPrivateAddress.Error())) {
-		err = fmt.Errorf("fetch %s: %w", redact(f.URL), ErrPrivateAddress) // nothing of what was dialled
+		err = fmt.Errorf("fetch %s: %w", redact(f.URL), refusal(err)) // nothing of what was dialled
 	}
 	return res, err
+}
+
+// refusal is the refusal err reports: the redirect it names, or ErrPrivateAddress.
+func refusal(err error) error {
+	var rr *RedirectRefusedError
+	if errors.As(err, &rr) {
+		return rr
+	}
+	return ErrPrivateAddress
 }
 
 // parseOptions are o with what the feed says: its name as the source, and its marking and

@@ -230,10 +230,10 @@ func TestFetchURLFailures(t *testing.T) {
 	}{
 		{name: "server error", path: "/list.txt",
 			handler: func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "boom", 500) },
-			want:    "fetch {URL}/list.txt: 500 Internal Server Error"},
+			want:    "fetch {URL}/list.txt: 500 Internal Server Error (the source's server failed; try again later, or tell whoever runs it if it goes on)"},
 		{name: "unavailable", path: "/list.txt",
 			handler: func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "later", 503) },
-			want:    "fetch {URL}/list.txt: 503 Service Unavailable"},
+			want:    "fetch {URL}/list.txt: 503 Service Unavailable (the source's server failed; try again later"},
 		{name: "wrong credentials", path: "/list.txt",
 			handler: func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "no", 401) },
 			want:    "401 Unauthorized (check the feed's username and password or token)"},

@@ -3,9 +3,12 @@ package feeds
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,6 +34,14 @@ func Refused(addr netip.Addr, allow []netip.Prefix) bool {
 	_, special := vigil.SpecialRangeOf(netip.PrefixFrom(addr, addr.BitLen()), false)
 	return special
 }
+
+// StallTimeout is how long a feed's server may keep a request waiting: for the response
+// headers (http.Transport.ResponseHeaderTimeout, which a client from NewClient sets to
+// this unless its base set its own) and then between any two reads of the body, which
+// get bounds by the same transport field. A slow download that keeps moving is fine; a
+// server that accepts the connection and stops answering fails in minutes, not at the
+// client's one-hour timeout. TAXII requests are bounded likewise (taxii.DefaultTimeout).
+const StallTimeout = 2 * time.Minute
 
 // NewClient returns a copy of base (nil: a client with a one-hour timeout) whose
 // connections are checked when they are made: the address actually dialled, after DNS
@@ -64,6 +75,9 @@ func NewClient(base *http.Client, allow []netip.Prefix) *http.Client {
 			return nil
 		}}
 	t.Proxy = nil
+	if t.ResponseHeaderTimeout <= 0 {
+		t.ResponseHeaderTimeout = StallTimeout
+	}
 	t.DialContext = d.DialContext
 	t.DialTLSContext = nil
 	t.DialTLS = nil //nolint:staticcheck // cleared so that every connection goes through d
@@ -77,4 +91,39 @@ type refuseAll struct{}
 
 func (refuseAll) RoundTrip(*http.Request) (*http.Response, error) {
 	return nil, errors.New("feeds: the HTTP client's transport cannot be checked for private addresses")
+}
+
+// RedirectRefusedError is a pull whose source answered with a redirect to an address
+// that is refused (ErrPrivateAddress, which it wraps). Host is the redirect target's
+// host, without credentials or port: what the source pointed at, not what was dialled.
+type RedirectRefusedError struct {
+	// Host is the host the source redirected to.
+	Host string
+}
+
+func (e *RedirectRefusedError) Error() string {
+	return fmt.Sprintf("the source redirected to %s, an internal address, which is refused", e.Host)
+}
+
+// Unwrap makes the error an ErrPrivateAddress.
+func (e *RedirectRefusedError) Unwrap() error { return ErrPrivateAddress }
+
+// refusedAt is the refusal of a request for u: a *RedirectRefusedError when what was
+// refused is where u redirected to (err's *url.Error names another host), else
+// ErrPrivateAddress alone.
+func refusedAt(u string, err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return ErrPrivateAddress
+	}
+	target, terr := url.Parse(ue.URL)
+	orig, oerr := url.Parse(u)
+	if terr != nil || oerr != nil || target.Hostname() == "" {
+		return ErrPrivateAddress
+	}
+	// The host is what was refused; a redirect within it is the feed's own address.
+	if strings.EqualFold(target.Hostname(), orig.Hostname()) {
+		return ErrPrivateAddress
+	}
+	return &RedirectRefusedError{Host: target.Hostname()}
 }

@@ -78,7 +78,7 @@ func TestFetchRefusesPrivateAddresses(t *testing.T) {
 		{"default client, loopback", nil, urlFeed(ts.URL + "/list.txt"), false},
 		{"loopback by name", NewClient(nil, nil), urlFeed(strings.Replace(ts.URL, "127.0.0.1", "localhost", 1) + "/list.txt"), false},
 		{"closed port", NewClient(nil, nil), urlFeed("http://127.0.0.1:1/list.txt"), false},
-		{"redirect to a private address", NewClient(ts.Client(), only1), urlFeed(ts.URL + "/redirect"), false},
+
 		{"TAXII root on loopback", NewClient(nil, nil), vigil.Feed{Name: "t", Kind: vigil.FeedTAXII, URL: ts.URL + "/taxii2/", Collection: "c"}, false},
 		{"MISP feed on loopback", NewClient(nil, nil), vigil.Feed{Name: "m", Kind: vigil.FeedMISPFeed, URL: ts.URL + "/feed"}, false},
 		{"allowed", NewClient(ts.Client(), only1), urlFeed(ts.URL + "/list.txt"), true},
@@ -101,6 +101,28 @@ func TestFetchRefusesPrivateAddresses(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A redirect to a refused address is reported as such, naming where the source sent
+// vigil (host only) rather than as if the feed's own URL were internal.
+func TestFetchNamesARefusedRedirect(t *testing.T) {
+	ts := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://admin:s3cret@169.254.169.254:80/latest/meta-data/", http.StatusFound)
+	}))
+	_, err := Fetch(context.Background(), NewClient(ts.Client(), loopback), urlFeed(ts.URL+"/list.txt"), intel.Options{}, State{}, func(vigil.Indicator) {})
+	var rr *RedirectRefusedError
+	if !errors.As(err, &rr) || rr.Host != "169.254.169.254" || !errors.Is(err, ErrPrivateAddress) {
+		t.Fatalf("Fetch: %v, want the redirect to 169.254.169.254 refused", err)
+	}
+	why := FailureReason(err, feedAllowSetting)
+	if !strings.Contains(why, "the source redirected to 169.254.169.254") {
+		t.Errorf("reason %q does not name the redirect target", why)
+	}
+	for _, leak := range []string{"s3cret", "admin", "feed_allow_private", "meta-data", "dial"} {
+		if strings.Contains(err.Error()+why, leak) {
+			t.Errorf("error %q / reason %q shows %q", err, why, leak)
+		}
 	}
 }
 

@@ -38,9 +38,9 @@ func get(ctx context.Context, client *http.Client, f feed, u string, header http
 	if err := authorise(req, f); err != nil {
 		return nil, err
 	}
-	resp, err := client.Do(req)
+	resp, err := withStall(client, req)
 	if errors.Is(err, ErrPrivateAddress) {
-		return nil, fmt.Errorf("fetch %s: %w", redact(u), ErrPrivateAddress) // and nothing of the dial
+		return nil, fmt.Errorf("fetch %s: %w", redact(u), refusedAt(u, err)) // and nothing of the dial
 	}
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", redact(u), unwrapURLError(err))
@@ -95,6 +95,9 @@ func statusError(u string, resp *http.Response) error {
 		msg += " (check the feed's username and password or token)"
 	case http.StatusNotFound:
 		msg += " (check the feed's URL)"
+	}
+	if resp.StatusCode >= 500 {
+		msg += " (the source's server failed; try again later, or tell whoever runs it if it goes on)"
 	}
 	return errors.New(msg)
 }

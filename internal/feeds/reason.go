@@ -48,7 +48,12 @@ func networkReason(err error, allowSetting string) string {
 		dns    *net.DNSError
 		netErr net.Error
 	)
+	var redirect *RedirectRefusedError
 	switch {
+	case errors.As(err, &redirect):
+		// Not a network to allow: a source that sends vigil to an internal address (the
+		// cloud metadata one, say) is misconfigured or hostile.
+		return redirect.Error() + "; check the feed's URL, or tell whoever runs the source"
 	case errors.Is(err, ErrPrivateAddress):
 		return "the address is refused as internal (loopback, private, link-local or similar); an administrator can allow its network with " +
 			allowSetting + " in the server's configuration"

@@ -63,7 +63,7 @@ func (s *Service) pullDue(ctx context.Context) {
 		if !f.Enabled || f.Kind == vigil.FeedUpload || !feeds.Due(f.Schedule, f.LastPullAt, s.now()) {
 			continue
 		}
-		ran := s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) {
+		ran := s.pullOnce(ctx, f.ID, scheduled, func(ctx context.Context) {
 			if _, err := s.pull(ctx, f, nil); err != nil && ctx.Err() == nil {
 				s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
 			}
@@ -102,8 +102,12 @@ func (s *Service) pullFeed(ctx context.Context, id int64) (vigil.Feed, error) {
 	if f.Kind == vigil.FeedUpload {
 		return f, vigil.Errorf(vigil.EINVALID, "feed %q is filled by uploads (POST /api/v1/intel?source=%s) and has nothing to pull", f.Name, f.Name)
 	}
-	if _, err := s.pull(ctx, f, nil); err != nil {
-		return f, err
+	var pullErr error
+	if !s.pullOnce(ctx, f.ID, scheduled, func(ctx context.Context) { _, pullErr = s.pull(ctx, f, nil) }) {
+		return f, errPulling(f)
+	}
+	if pullErr != nil {
+		return f, pullErr
 	}
 	return s.store.GetFeed(ctx, id)
 }

@@ -108,16 +108,44 @@ func (s *Service) StartFeedPull(ctx context.Context, p vigil.Principal, id int64
 	if f.Kind == vigil.FeedUpload {
 		return vigil.ImportJob{}, vigil.Errorf(vigil.EINVALID, "feed %q is filled by uploads (POST /api/v1/intel?source=%s) and has nothing to pull", f.Name, f.Name)
 	}
+	if holder, ok := s.pulling.take(f.ID, reserving); !ok {
+		return s.pullRunning(ctx, p, f, holder)
+	}
 	j, err := s.store.CreateImportJob(ctx, vigil.ImportJob{Kind: vigil.JobFeedPull, StartedBy: p.Email, Source: f.Name, FeedID: f.ID})
 	if err != nil {
+		s.pulling.release(f.ID, reserving)
 		return j, err
 	}
+	s.pulling.hand(f.ID, reserving, j.ID)
 	if _, err := s.store.Audit(ctx, p.Email, "feed.pull", feedTarget(f), map[string]any{"job": j.ID}); err != nil {
 		s.log.ErrorContext(ctx, "audit feed pull", "feed", f.Name, "error", err)
 	}
 	bg := context.WithoutCancel(ctx)
-	s.jobs.Go(func() { s.claimAndRun(bg, j.ID) })
+	s.jobs.Go(func() {
+		defer s.pulling.release(f.ID, j.ID) // if another server claimed the job first
+		s.claimAndRun(bg, j.ID)
+	})
 	return j, nil
+}
+
+// pullRunning answers a request to pull f while this server pulls it already (holder
+// is the job, or scheduled or reserving): the job running, when p may follow it, so
+// that a second "pull now" follows the first rather than starting a pull alongside it;
+// otherwise a conflict that says when to try again.
+func (s *Service) pullRunning(ctx context.Context, p vigil.Principal, f vigil.Feed, holder int64) (vigil.ImportJob, error) {
+	if holder > 0 {
+		j, err := s.store.GetImportJob(ctx, holder)
+		if err == nil && (j.StartedBy == p.Email || p.Role == vigil.RoleSectorAnalyst) {
+			return j, nil
+		}
+	}
+	return vigil.ImportJob{}, errPulling(f)
+}
+
+// errPulling refuses a pull of f while another runs.
+func errPulling(f vigil.Feed) error {
+	return vigil.Errorf(vigil.ECONFLICT,
+		"feed %q is being pulled already; its page shows how that pull went once it ends, and you can pull it again then", f.Name)
 }
 
 // claimAndRun runs job id (0: the oldest a server may take) when this server gets it.
@@ -132,21 +160,21 @@ func (s *Service) claimAndRun(ctx context.Context, id int64) bool {
 		return false
 	}
 	s.runJob(ctx, j, func(ctx context.Context, progress func(vigil.ImportProgress)) (any, error) {
-		return s.pullJob(ctx, j.FeedID, progress)
+		return s.pullJob(ctx, j.ID, j.FeedID, progress)
 	})
 	return true
 }
 
-// pullJob pulls the feed of a job; a pull that ended in error fails the job with it.
-func (s *Service) pullJob(ctx context.Context, id int64, progress func(vigil.ImportProgress)) (any, error) {
+// pullJob pulls feed id as job; a pull that ended in error fails the job with it.
+func (s *Service) pullJob(ctx context.Context, job, id int64, progress func(vigil.ImportProgress)) (any, error) {
 	f, err := s.store.GetFeed(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	var pullErr error
-	ran := s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) { _, pullErr = s.pull(ctx, f, progress) })
+	ran := s.pullOnce(ctx, f.ID, job, func(ctx context.Context) { _, pullErr = s.pull(ctx, f, progress) })
 	if !ran {
-		return nil, vigil.Errorf(vigil.ECONFLICT, "feed %q is being pulled already; its pull ends soon", f.Name)
+		return nil, errPulling(f)
 	}
 	if pullErr != nil {
 		return nil, pullErr
@@ -252,6 +280,68 @@ func (s *Service) Job(ctx context.Context, p vigil.Principal, id int64) (vigil.I
 		return vigil.ImportJob{}, vigil.Errorf(vigil.ENOTFOUND, "import job %d not found", id)
 	}
 	return j, nil
+}
+
+// reserving and scheduled stand for the job in feedPulls while StartFeedPull creates
+// one, and for a pull that is not a job (a scheduled or a synchronous one).
+const (
+	reserving int64 = -1
+	scheduled int64 = 0
+)
+
+// feedPulls are the feeds this server is pulling, each with the job pulling it. The lease
+// pullJobName names keeps servers from pulling one feed together, but a server may claim
+// again a lease it holds (cluster.Service.Once; a restarted server resumes its own), and
+// without a cluster every claim succeeds: so on one server a "pull now" and a scheduled
+// pull both got the lease and ran alongside. This keeps them apart on one server. The
+// zero value is empty and ready.
+type feedPulls struct {
+	mu sync.Mutex
+	by map[int64]int64 // feed → job pulling it (reserving, scheduled or an import job)
+}
+
+// take marks feed as pulled by job and reports true; when another pull has it, it
+// reports false and that pull's job. A job may take the feed reserved for it (hand).
+func (p *feedPulls) take(feed, job int64) (int64, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	holder, busy := p.by[feed]
+	if busy && (holder != job || job <= 0) {
+		return holder, false
+	}
+	if p.by == nil {
+		p.by = map[int64]int64{}
+	}
+	p.by[feed] = job
+	return job, true
+}
+
+// hand passes feed from job from to job to, if from still has it.
+func (p *feedPulls) hand(feed, from, to int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if holder, busy := p.by[feed]; busy && holder == from {
+		p.by[feed] = to
+	}
+}
+
+// release ends job's pull of feed; a release by a job that no longer has it does nothing.
+func (p *feedPulls) release(feed, job int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if holder, busy := p.by[feed]; busy && holder == job {
+		delete(p.by, feed)
+	}
+}
+
+// pullOnce runs fn as the one pull of feed, as job, on this server and, through the lease,
+// among servers; it reports false, without running fn, when another pull has it.
+func (s *Service) pullOnce(ctx context.Context, feed, job int64, fn func(context.Context)) bool {
+	if _, ok := s.pulling.take(feed, job); !ok {
+		return false
+	}
+	defer s.pulling.release(feed, job)
+	return s.once(ctx, pullJobName(feed), 0, fn)
 }
 
 // WaitJobs waits for the jobs this server started in the background to end: tests and

@@ -83,6 +83,7 @@ type Service struct {
 	node     func() string
 	spoolDir string
 	jobs     sync.WaitGroup // import jobs running in the background
+	pulling  feedPulls      // the feeds this server is pulling (jobs.go)
 
 	// changedInMemory and hookPage, when set, replace the constants of the same names
 	// (tests make them small).
