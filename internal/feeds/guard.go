@@ -101,6 +101,7 @@ type RedirectRefusedError struct {
 	Host string
 }
 
+// Error names the refused target, for the feed's page.
 func (e *RedirectRefusedError) Error() string {
 	return fmt.Sprintf("the source redirected to %s, an internal address, which is refused", e.Host)
 }
