@@ -10,6 +10,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/vigil-health/vigil/internal/sightings"
+	"github.com/vigil-health/vigil/internal/telemetry"
 )
 
 // busyRetry is how long a sensor refused as busy is asked to wait.
@@ -88,9 +89,7 @@ func telemetryWarnings(res sightings.TelemetryResult) []string {
 	if res.Events == 0 || res.Observables > 0 {
 		return []string{}
 	}
-	return []string{fmt.Sprintf("none of the %d events held a value vigil looks up (an IP address, domain name, URL or hash): "+
-		"check that the sensor sends one of the formats vigil reads (ECS, Sysmon, Zeek, Suricata eve, osquery) "+
-		"or JSON with such values", res.Events)}
+	return []string{telemetry.NothingToLookUp(int64(res.Events))}
 }
 
 // telemetryRefused is the 400 for a body with lines but not one event: a sensor sending

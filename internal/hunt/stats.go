@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/match"
+	"github.com/vigil-health/vigil/internal/telemetry"
 )
 
 // maxExamples caps the example problems a hunt keeps.
@@ -174,6 +175,9 @@ func (st *Stats) WriteText(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "elapsed %.2fs, %.1f MB scanned, %.1f MB/s\n", secs, float64(st.Bytes)/1e6, mbps)
+	if st.Events > 0 && st.Observables == 0 {
+		fmt.Fprintf(w, "note: %s\n", telemetry.NothingToLookUp(st.Events))
+	}
 	for _, p := range st.Problems {
 		fmt.Fprintf(w, "problem: %s", p.File)
 		if p.Line > 0 {

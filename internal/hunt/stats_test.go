@@ -32,3 +32,24 @@ func TestWriteTextAlignsTypes(t *testing.T) {
 		t.Fatalf("no counts per type:\n%s", b.String())
 	}
 }
+
+// TestWriteTextSaysWhenNothingWasLookedUp: events that parsed but held no value to look
+// up (the wrong fields or format) get a note saying what to check, rather than a quiet
+// "0 observables".
+func TestWriteTextSaysWhenNothingWasLookedUp(t *testing.T) {
+	for _, tc := range []struct {
+		events, observables, unparseable int64
+		note                             bool
+	}{
+		{events: 3, note: true},
+		{events: 3, observables: 1},
+		{unparseable: 3}, // no events: the problems say why
+	} {
+		st := Stats{Events: tc.events, Observables: tc.observables, Unparseable: tc.unparseable}
+		var b bytes.Buffer
+		st.WriteText(&b)
+		if got := strings.Contains(b.String(), "note: none of the 3 events held a value vigil looks up"); got != tc.note {
+			t.Errorf("%d events, %d observables: note %v, want %v:\n%s", tc.events, tc.observables, got, tc.note, b.String())
+		}
+	}
+}
