@@ -72,18 +72,24 @@ func SizeWords(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
+// Unseen reports whether r is a character a reader of outside text does not see as
+// itself: a control character, or an invisible formatting one (bidi controls such as
+// U+202E, which shows "\u202etxt.exe" as "exe.txt", zero-width ones, line and paragraph
+// separators).
+func Unseen(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Bidi_Control, unicode.Cf, unicode.Zl, unicode.Zp)
+}
+
 // EvidenceName cleans an uploaded file's name so that it cannot steer a download
 // elsewhere nor pass for another: its last path element, without quotes, angle
-// brackets, semicolons, control characters, or invisible formatting characters (bidi
-// controls such as U+202E, which shows "\u202etxt.exe" as "exe.txt", zero-width ones, line
-// and paragraph separators), at most 120 characters; "evidence" when nothing is left.
+// brackets, semicolons or Unseen characters, at most 120 characters; "evidence" when
+// nothing is left.
 func EvidenceName(name string) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
 	name = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.In(r, unicode.Bidi_Control, unicode.Cf, unicode.Zl, unicode.Zp) ||
-			strings.ContainsRune("\"';<>", r) {
+		if Unseen(r) || strings.ContainsRune("\"';<>", r) {
 			return -1
 		}
 		return r

@@ -33,11 +33,11 @@ func nameInputs(inputs []input) {
 func readerNames(paths []string, stem []bool) []string {
 	idx := nameIndex{elems: make([][]string, len(paths)), stem: stem, owners: map[int]map[string]string{}}
 	for i, p := range paths {
-		idx.elems[i] = strings.FieldsFunc(p, func(r rune) bool { return r == '/' })
+		idx.elems[i] = pathElems(p)
 	}
 	out := distinctNames(paths)
 	for i, n := range out {
-		out[i] = idx.name(i, len(strings.FieldsFunc(n, func(r rune) bool { return r == '/' })), n)
+		out[i] = idx.name(i, len(pathElems(n)), n)
 	}
 	return out
 }
@@ -119,7 +119,7 @@ func distinctNames(paths []string) []string {
 	keep := make([]int, len(paths)) // how many last elements name each path
 	pending := make([]int, len(paths))
 	for i, p := range paths {
-		elems[i] = strings.FieldsFunc(p, func(r rune) bool { return r == '/' })
+		elems[i] = pathElems(p)
 		keep[i], pending[i] = 1, i
 	}
 	// Every round lengthens the names that still clash by one element; all the names
@@ -148,6 +148,11 @@ func distinctNames(paths []string) []string {
 		out[i] = lastElems(elems[i], keep[i])
 	}
 	return out
+}
+
+// pathElems splits a slash-separated path into its elements, empty ones left out.
+func pathElems(p string) []string {
+	return strings.FieldsFunc(p, func(r rune) bool { return r == '/' })
 }
 
 // lastElems joins the last n of elems with "/".

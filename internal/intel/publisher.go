@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/vigil-health/vigil"
 )
 
 // maxPublisher is the most characters of a publisher's name kept: enough for any real
@@ -23,7 +25,7 @@ func cleanPublisher(s string) string {
 		case unicode.IsSpace(r) || unicode.In(r, unicode.Zl, unicode.Zp):
 			space = n > 0
 			continue
-		case unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Bidi_Control):
+		case vigil.Unseen(r):
 			continue
 		}
 		if need := n + 1 + btoi(space); need > maxPublisher {
