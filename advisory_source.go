@@ -104,7 +104,7 @@ type AdvisorySourcePatch struct {
 	// Name renames the source.
 	Name *string
 	// URL and Path move it: set one and empty the other to switch between downloading
-	// and reading a file on the server.
+	// and reading a file on the server. The URL as shown (RedactURL) keeps the stored one.
 	URL, Path *string
 	// Schedule is how often it is pulled.
 	Schedule *time.Duration
@@ -113,7 +113,9 @@ type AdvisorySourcePatch struct {
 }
 
 // Patched returns the source with p applied, and whether it now reads from another
-// place (the last pull's ETag then says nothing about the new one). Call Validate on it.
+// place (the last pull's ETag then says nothing about the new one). A URL that is the
+// stored one as RedactURL shows it keeps the stored one (KeepRedactedURL). Call Validate
+// on it.
 func (a AdvisorySource) Patched(p AdvisorySourcePatch) (out AdvisorySource, moved bool) {
 	out = a
 	for _, f := range []struct {
@@ -124,6 +126,7 @@ func (a AdvisorySource) Patched(p AdvisorySourcePatch) (out AdvisorySource, move
 			*f.dst = strings.TrimSpace(*f.v)
 		}
 	}
+	out.URL = KeepRedactedURL(a.URL, out.URL)
 	if p.Schedule != nil {
 		out.Schedule = *p.Schedule
 	}

@@ -138,8 +138,20 @@ func checkFeedURL(raw string) error {
 		return Errorf(EINVALID, "url %q has no host", RedactURL(raw))
 	case u.User != nil:
 		return Errorf(EINVALID, "put the credentials in username and password, not in the url")
+	case redactedParts(u):
+		return Errorf(EINVALID, "url %q still holds the \"…\" that stands for a query or fragment vigil does not show: "+
+			"type the address in full, query included, or send back the address exactly as shown to keep the stored one", RedactURL(raw))
 	}
 	return nil
+}
+
+// redactedParts reports whether u holds the "…" RedactURL puts for a hidden query or
+// fragment: it is a redacted address with something else changed (its path, say), which
+// would be pulled without the key the query held.
+func redactedParts(u *url.URL) bool {
+	q, _ := url.ParseQuery(u.RawQuery)
+	_, hidden := q["…"]
+	return hidden || u.Fragment == "…"
 }
 
 // parseProblem is why url.Parse refused a URL, without the port it quotes: a password
@@ -229,7 +241,8 @@ func (f *Feed) validateTerms() error {
 	return nil
 }
 
-// Patched returns f with p applied. When p moves the feed to another origin (scheme,
+// Patched returns f with p applied. A URL that is the stored one as RedactURL shows it
+// keeps the stored one (KeepRedactedURL). When p moves the feed to another origin (scheme,
 // host or port), the stored credentials are dropped, each one that p does not give again:
 // they were given for the old address and must not be sent to the new one. dropped
 // reports whether any stored credential was dropped.
@@ -241,7 +254,9 @@ func (f Feed) Patched(p FeedPatch) (out Feed, dropped bool) {
 		}
 	}
 	set(&out.Name, p.Name)
-	set(&out.URL, p.URL)
+	if p.URL != nil {
+		out.URL = KeepRedactedURL(f.URL, *p.URL)
+	}
 	set(&out.Collection, p.Collection)
 	if p.URL != nil && !SameOrigin(f.URL, out.URL) {
 		for _, c := range []struct {
@@ -320,6 +335,18 @@ func RedactURL(u string) string {
 	}
 	p.RawQuery, p.ForceQuery, p.Fragment, p.RawFragment = "", false, "", ""
 	return p.String() + tail
+}
+
+// KeepRedactedURL is the URL a change to a stored one asks for. vigil never shows a
+// stored URL whole (RedactURL), so a client that reads a source, changes something else
+// and sends everything back (a form saved as shown, GET then PATCH) sends the redacted
+// form: that means "keep it", and stored comes back with the secrets the redaction hid.
+// Any other URL replaces stored.
+func KeepRedactedURL(stored, given string) string {
+	if stored != "" && strings.TrimSpace(given) == RedactURL(stored) {
+		return stored
+	}
+	return given
 }
 
 // redactRawURL cuts what may be user info, query or fragment out of a string url.Parse

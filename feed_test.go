@@ -41,6 +41,47 @@ func TestFeedPatchedDropsCredentialsOnAnotherOrigin(t *testing.T) {
 	}
 }
 
+// A feed or advisory source changed with its URL as vigil shows it (the query hidden)
+// keeps the stored URL with its key; any other URL replaces it, and a redacted URL with
+// something else changed is refused, since it would be pulled without the key.
+func TestURLAsShownKeepsTheStoredOne(t *testing.T) {
+	const stored = "https://partner.example/list.txt?apikey=SEKRIT#part"
+	tests := []struct {
+		name, given, want string
+		refused           bool
+	}{
+		{"as shown", "https://partner.example/list.txt?…#…", stored, false},
+		{"as shown, with spaces around", " https://partner.example/list.txt?…#… ", stored, false},
+		{"the query typed again", "https://partner.example/list.txt?apikey=NEW", "https://partner.example/list.txt?apikey=NEW", false},
+		{"the query taken out", "https://partner.example/list.txt", "https://partner.example/list.txt", false},
+		{"the fragment taken out", "https://partner.example/list.txt?…", "https://partner.example/list.txt?…", true},
+		{"another path, the query left hidden", "https://partner.example/v2.txt?…#…", "https://partner.example/v2.txt?…#…", true},
+		{"another host, the query left hidden", "https://mirror.example/list.txt?…", "https://mirror.example/list.txt?…", true},
+		{"the hidden query with more added", "https://partner.example/list.txt?…&day=1", "https://partner.example/list.txt?…&day=1", true},
+		{"the hidden query escaped", "https://partner.example/list.txt?%E2%80%A6", "https://partner.example/list.txt?%E2%80%A6", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := vigil.Feed{Name: "partner", Kind: vigil.FeedURL, URL: stored, Token: "key"}.Patched(vigil.FeedPatch{URL: &tt.given})
+			a, moved := vigil.AdvisorySource{Name: "kev", Kind: vigil.AdvisoryKEV, URL: stored}.Patched(vigil.AdvisorySourcePatch{URL: &tt.given})
+			if f.URL != tt.want || a.URL != strings.TrimSpace(tt.want) || (tt.want == stored && f.Token != "key") {
+				t.Errorf("feed URL %q token %q, source URL %q; want %q (and the token kept when kept)", f.URL, f.Token, a.URL, tt.want)
+			}
+			if moved != (a.URL != stored) {
+				t.Errorf("the source moved = %v, for URL %q", moved, a.URL)
+			}
+			for what, err := range map[string]error{"feed": f.Validate(), "source": a.Validate()} {
+				if (vigil.ErrorCode(err) == vigil.EINVALID) != tt.refused || (tt.refused && !strings.Contains(vigil.ErrorMessage(err), "type the address in full")) {
+					t.Errorf("%s Validate: %v, want refused %v saying to type the address in full", what, err, tt.refused)
+				}
+			}
+		})
+	}
+	if got := vigil.KeepRedactedURL("", ""); got != "" {
+		t.Errorf("KeepRedactedURL of no stored URL = %q", got)
+	}
+}
+
 func TestRedactURL(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"https://partner.example/list.txt", "https://partner.example/list.txt"},
