@@ -12,7 +12,7 @@ type AdvisorySource struct {
 	ID              int64          `json:"id"`
 	Name            string         `json:"name"`
 	Kind            string         `json:"kind" enum:"osv,kev,epss"`
-	URL             string         `json:"url,omitempty" doc:"Where it is downloaded from (credentials in the query redacted)."`
+	URL             string         `json:"url,omitempty" doc:"Where it is downloaded from. Its query and fragment are shown as ?… and #… (they often hold a key) and never in full; send the url back as shown to keep the stored one."`
 	Path            string         `json:"path,omitempty" doc:"The file on the server it is read from instead."`
 	ScheduleSeconds int64          `json:"schedule_seconds" doc:"How often it is pulled."`
 	Enabled         bool           `json:"enabled" doc:"Enabled sources are pulled on their schedule."`
@@ -28,9 +28,6 @@ func advisorySourceOut(s vigil.AdvisorySource) AdvisorySource {
 	out := AdvisorySource{ID: s.ID, Name: s.Name, Kind: s.Kind, URL: vigil.RedactURL(s.URL), Path: s.Path,
 		ScheduleSeconds: int64(s.Schedule / time.Second), Enabled: s.Enabled, Status: s.Status, LastError: s.LastError,
 		LastPullAt: timePtr(s.LastPullAt), LastSuccessAt: timePtr(s.LastSuccessAt), CreatedAt: s.CreatedAt}
-	if s.URL == "" {
-		out.URL = ""
-	}
 	if len(s.Counts) > 0 && string(s.Counts) != "{}" {
 		_ = json.Unmarshal(s.Counts, &out.Counts)
 	}

@@ -10,7 +10,7 @@ import (
 type feedBody struct {
 	Name            string `json:"name" minLength:"1" maxLength:"100" example:"abuse.ch Feodo Tracker" doc:"The source name its indicators are credited to; unique."`
 	Kind            string `json:"kind" enum:"url,misp_feed,taxii,upload" doc:"url: a list or CSV over HTTP(S); misp_feed: a MISP feed directory; taxii: a TAXII 2.1 API root with a collection; upload: filled by uploads only."`
-	URL             string `json:"url,omitempty" maxLength:"2000" example:"https://feodotracker.abuse.ch/downloads/ipblocklist.txt" doc:"http:// or https://; credentials go in username and password, not here."`
+	URL             string `json:"url,omitempty" maxLength:"2000" example:"https://feodotracker.abuse.ch/downloads/ipblocklist.txt" doc:"http:// or https://; credentials go in username and password, not here. A key in the query is kept but never shown again: answers show the query as ?…."`
 	Collection      string `json:"collection,omitempty" maxLength:"200" doc:"The TAXII collection id (taxii only)."`
 	Username        string `json:"username,omitempty" maxLength:"200" doc:"HTTP basic auth user; stored, never shown."`
 	Password        string `json:"password,omitempty" maxLength:"1000" doc:"HTTP basic auth password; stored, never shown."`

@@ -8,12 +8,13 @@ import (
 )
 
 // Feed is a registered intel source as the API shows it: its credentials are never
-// shown, only whether it has any.
+// shown, only whether it has any, nor its URL's query and fragment, which often hold a
+// key (vigil.RedactURL).
 type Feed struct {
 	ID              int64          `json:"id"`
 	Name            string         `json:"name" doc:"The source name its indicators are credited to."`
 	Kind            string         `json:"kind" enum:"url,misp_feed,taxii,upload"`
-	URL             string         `json:"url,omitempty"`
+	URL             string         `json:"url,omitempty" example:"https://partner.example/list.txt?…" doc:"Where it is pulled from. Its query and fragment are shown as ?… and #… (they often hold a key) and never in full; send the url back as shown to keep the stored one."`
 	Collection      string         `json:"collection,omitempty" doc:"The TAXII collection id."`
 	HasCredentials  bool           `json:"has_credentials" doc:"Whether a username, password or token is set; they are never shown."`
 	ScheduleSeconds int64          `json:"schedule_seconds" doc:"How often it is pulled."`
@@ -30,7 +31,7 @@ type Feed struct {
 }
 
 func feedOut(f vigil.Feed) Feed {
-	out := Feed{ID: f.ID, Name: f.Name, Kind: f.Kind, URL: f.URL, Collection: f.Collection,
+	out := Feed{ID: f.ID, Name: f.Name, Kind: f.Kind, URL: vigil.RedactURL(f.URL), Collection: f.Collection,
 		HasCredentials: f.HasCredentials(), ScheduleSeconds: int64(f.Schedule / time.Second), TLP: f.TLP,
 		Grade: f.Grade(), Enabled: f.Enabled, Status: f.Status, LastError: f.LastError,
 		LastPullAt: timePtr(f.LastPullAt), LastSuccessAt: timePtr(f.LastSuccessAt), Indicators: f.Indicators,

@@ -10,7 +10,7 @@ type feedUpdateIn struct {
 	ID   int64 `path:"id" minimum:"1" doc:"The feed's id."`
 	Body struct {
 		Name            *string `json:"name,omitempty" minLength:"1" maxLength:"100" doc:"Renaming re-credits the feed's indicators."`
-		URL             *string `json:"url,omitempty" maxLength:"2000"`
+		URL             *string `json:"url,omitempty" maxLength:"2000" doc:"The url exactly as vigil shows it (query as ?…) keeps the stored one, key included; any other url replaces it, and one still holding ?… where the query was is refused: type it in full."`
 		Collection      *string `json:"collection,omitempty" maxLength:"200"`
 		Username        *string `json:"username,omitempty" maxLength:"200" doc:"Empty clears it."`
 		Password        *string `json:"password,omitempty" maxLength:"1000" doc:"Empty clears it."`

@@ -25,7 +25,7 @@ func (s *Service) CreateFeed(ctx context.Context, p vigil.Principal, f vigil.Fee
 			return err
 		}
 		_, err = tx.Audit(ctx, p.Email, "feed.create", feedTarget(created), map[string]any{
-			"name": created.Name, "kind": created.Kind})
+			"name": created.Name, "kind": created.Kind, "url": vigil.RedactURL(created.URL)})
 		return err
 	})
 	return created, err
@@ -34,8 +34,9 @@ func (s *Service) CreateFeed(ctx context.Context, p vigil.Principal, f vigil.Fee
 // UpdateFeed changes a feed's settings for the sector centre's p. The new marking and
 // grade apply from the next pull; indicators already stored keep theirs until then. A
 // new URL on another scheme, host or port drops the stored credentials that the patch
-// does not give again (vigil.Feed.Patched); the audit entry names the old and new URL,
-// redacted.
+// does not give again (vigil.Feed.Patched); the URL as vigil shows it (redacted) keeps
+// the stored one. The audit entry says whether the URL changed and names the old and new
+// one, redacted (a new key alone shows as two equal URLs).
 func (s *Service) UpdateFeed(ctx context.Context, p vigil.Principal, id int64, patch vigil.FeedPatch) (vigil.Feed, error) {
 	if err := p.Need(vigil.SectorRoles...); err != nil {
 		return vigil.Feed{}, err
@@ -50,9 +51,9 @@ func (s *Service) UpdateFeed(ctx context.Context, p vigil.Principal, id int64, p
 		if f, err = tx.UpdateFeed(ctx, id, patch); err != nil {
 			return err
 		}
-		detail := map[string]any{"name": f.Name, "credentials_dropped": dropped,
+		detail := map[string]any{"name": f.Name, "credentials_dropped": dropped, "url_changed": f.URL != old.URL,
 			"credentials_changed": dropped || patch.Username != nil || patch.Password != nil || patch.Token != nil}
-		if patch.URL != nil && *patch.URL != old.URL {
+		if f.URL != old.URL {
 			detail["old_url"], detail["new_url"] = vigil.RedactURL(old.URL), vigil.RedactURL(f.URL)
 		}
 		_, err = tx.Audit(ctx, p.Email, "feed.update", feedTarget(f), detail)
@@ -74,7 +75,8 @@ func (s *Service) DeleteFeed(ctx context.Context, p vigil.Principal, id int64) e
 		if f, withdrawn, err = tx.DeleteFeed(ctx, id); err != nil {
 			return err
 		}
-		_, err = tx.Audit(ctx, p.Email, "feed.delete", "feed/"+f.Name, map[string]any{"kind": f.Kind, "withdrawn": withdrawn})
+		_, err = tx.Audit(ctx, p.Email, "feed.delete", "feed/"+f.Name, map[string]any{"kind": f.Kind,
+			"url": vigil.RedactURL(f.URL), "withdrawn": withdrawn})
 		return err
 	})
 	if err != nil {
