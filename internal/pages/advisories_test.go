@@ -61,7 +61,7 @@ func TestAnalystCuratesAdvisorySources(t *testing.T) {
 		t.Errorf("the list lacks the source\n%s", p.body)
 	}
 
-	edit := url.Values{"name": {"CISA KEV (mirror)"}, "kind": {"kev"}, "url": {kev.URL + "/kev.json"}, "url_shown": {kev.URL + "/kev.json"},
+	edit := url.Values{"name": {"CISA KEV (mirror)"}, "kind": {"kev"}, "url": {kev.URL + "/kev.json"},
 		"schedule": {"24h0m0s"}}
 	if p := b.post(src, edit); p.status != http.StatusSeeOther || p.header.Get("Location") != src+"?done=advisory-source-saved" {
 		t.Fatalf("save: %d to %q\n%s", p.status, p.header.Get("Location"), p.body)
@@ -86,9 +86,9 @@ func TestAnalystCuratesAdvisorySources(t *testing.T) {
 			"schedule": {"6h0m0s"}}, http.StatusUnprocessableEntity, "path", "OSV disk"},
 		{"a name taken", "/advisory-sources", url.Values{"name": {"CISA KEV (mirror)"}, "kind": {"kev"}, "url": {"https://kev.example/kev.json"},
 			"schedule": {"6h0m0s"}}, http.StatusConflict, "name", "https://kev.example/kev.json"},
-		{"no schedule", src, url.Values{"name": {"Renamed"}, "url": {kev.URL + "/kev.json"}, "url_shown": {kev.URL + "/kev.json"}, "schedule": {"soon"}},
+		{"no schedule", src, url.Values{"name": {"Renamed"}, "url": {kev.URL + "/kev.json"}, "schedule": {"soon"}},
 			http.StatusUnprocessableEntity, "schedule", "Renamed"},
-		{"moved nowhere", src, url.Values{"name": {"Renamed"}, "url": {""}, "url_shown": {kev.URL + "/kev.json"}, "schedule": {"1h0m0s"}},
+		{"moved nowhere", src, url.Values{"name": {"Renamed"}, "url": {""}, "schedule": {"1h0m0s"}},
 			http.StatusUnprocessableEntity, "url", "Renamed"},
 	} {
 		p := b.post(c.path, c.form)

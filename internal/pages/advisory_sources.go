@@ -103,7 +103,6 @@ type sourceForm struct {
 	Name, Kind, URL, Path string
 	Schedule              string
 	Enabled               bool
-	URLShown              string // the address as the edit form showed it (redacted)
 	Source                *sourceView
 	Kinds, Schedules      []choice
 }
@@ -130,10 +129,6 @@ func hasChoice(cs []choice, v string) bool {
 func sourceEditForm(a vigil.AdvisorySource, v sourceView) sourceForm {
 	f := sourceForm{ID: a.ID, Name: a.Name, Kind: a.Kind, URL: vigil.RedactURL(a.URL), Path: a.Path,
 		Schedule: a.Schedule.String(), Enabled: a.Enabled, Source: &v}
-	if a.URL == "" {
-		f.URL = ""
-	}
-	f.URLShown = f.URL
 	return f.withChoices()
 }
 
@@ -143,7 +138,7 @@ func readSourceForm(r *http.Request) (sourceForm, []fieldError) {
 	f := sourceForm{Name: strings.TrimSpace(r.PostFormValue("name")), Kind: r.PostFormValue("kind"),
 		URL:  strings.TrimSpace(r.PostFormValue("url")),
 		Path: strings.TrimSpace(r.PostFormValue("path")), Schedule: r.PostFormValue("schedule"),
-		Enabled: r.PostFormValue("enabled") == "on", URLShown: r.PostFormValue("url_shown")}
+		Enabled: r.PostFormValue("enabled") == "on"}
 	var errs []fieldError
 	if f.Name == "" {
 		errs = append(errs, fieldError{"name", "Enter a name for the source, for example \"OSV Maven\""})
@@ -297,14 +292,10 @@ func (p *Pages) advisorySourceSave(w http.ResponseWriter, r *http.Request) {
 }
 
 // sourcePatch is the change the edit form asks for. The address shown (redacted) and
-// sent back unchanged keeps the stored one with its keys.
+// sent back unchanged keeps the stored one with its keys (vigil.KeepRedactedURL).
 func sourcePatch(form sourceForm) vigil.AdvisorySourcePatch {
 	sched, _ := time.ParseDuration(form.Schedule)
-	patch := vigil.AdvisorySourcePatch{Name: &form.Name, Path: &form.Path, Schedule: &sched, Enabled: &form.Enabled}
-	if form.URL != form.URLShown {
-		patch.URL = &form.URL
-	}
-	return patch
+	return vigil.AdvisorySourcePatch{Name: &form.Name, URL: &form.URL, Path: &form.Path, Schedule: &sched, Enabled: &form.Enabled}
 }
 
 // sourceRefused shows the source's page again with the form as sent and what to change.

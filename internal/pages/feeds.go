@@ -143,9 +143,6 @@ type feedForm struct {
 	ID                                                    int64
 	Name, Kind, URL, Collection, Schedule, TLP, Rel, Cred string
 	Enabled                                               bool
-	// URLShown is the address as the edit form showed it (redacted), to tell whether
-	// the person changed it.
-	URLShown string
 	// Credentials are the kinds of credential stored (edit form only).
 	Credentials []string
 	// Feed is the feed being edited; nil on the add form.
@@ -173,7 +170,7 @@ func (f feedForm) withChoices() feedForm {
 
 // editForm is the edit form of a stored feed.
 func editForm(v feedView) feedForm {
-	return feedForm{ID: v.ID, Name: v.Name, Kind: v.Kind, URL: v.Address, URLShown: v.Address, Collection: v.Collection,
+	return feedForm{ID: v.ID, Name: v.Name, Kind: v.Kind, URL: v.Address, Collection: v.Collection,
 		Schedule: v.scheduled, TLP: string(v.TLP), Rel: v.reliability, Cred: v.credibility, Enabled: v.Enabled,
 		Credentials: v.Credentials, Feed: &v}.withChoices()
 }
@@ -182,10 +179,9 @@ func editForm(v feedView) feedForm {
 // never kept in the form.
 func readFeedForm(r *http.Request) (feedForm, []fieldError) {
 	f := feedForm{Name: strings.TrimSpace(r.PostFormValue("name")), Kind: r.PostFormValue("kind"),
-		URL: strings.TrimSpace(r.PostFormValue("url")), URLShown: r.PostFormValue("url_shown"),
-		Collection: strings.TrimSpace(r.PostFormValue("collection")), Schedule: r.PostFormValue("schedule"),
-		TLP: r.PostFormValue("tlp"), Rel: r.PostFormValue("reliability"), Cred: r.PostFormValue("credibility"),
-		Enabled: r.PostFormValue("enabled") == "on"}
+		URL: strings.TrimSpace(r.PostFormValue("url")), Collection: strings.TrimSpace(r.PostFormValue("collection")),
+		Schedule: r.PostFormValue("schedule"), TLP: r.PostFormValue("tlp"), Rel: r.PostFormValue("reliability"),
+		Cred: r.PostFormValue("credibility"), Enabled: r.PostFormValue("enabled") == "on"}
 	var errs []fieldError
 	if _, err := time.ParseDuration(f.Schedule); err != nil {
 		errs = append(errs, fieldError{"schedule", "Choose how often to pull the feed"})
@@ -404,14 +400,11 @@ func (p *Pages) feedSave(w http.ResponseWriter, r *http.Request) {
 
 // feedPatch is the change the edit form asks for. A credential field left empty keeps
 // the stored one; the address shown (redacted) and sent back unchanged keeps the stored
-// address with its keys.
+// address with its keys (vigil.KeepRedactedURL).
 func feedPatch(r *http.Request, form feedForm) vigil.FeedPatch {
 	sched, tlp, rel, cred := form.terms()
-	patch := vigil.FeedPatch{Name: &form.Name, Collection: &form.Collection, Schedule: &sched, TLP: &tlp,
+	patch := vigil.FeedPatch{Name: &form.Name, URL: &form.URL, Collection: &form.Collection, Schedule: &sched, TLP: &tlp,
 		Reliability: &rel, Credibility: &cred, Enabled: &form.Enabled}
-	if form.URL != form.URLShown {
-		patch.URL = &form.URL
-	}
 	remove := r.PostFormValue("remove_credentials") == "on"
 	for _, c := range []struct {
 		dst  **string

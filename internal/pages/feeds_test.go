@@ -119,14 +119,20 @@ func TestFeedCredentialsAreWriteOnly(t *testing.T) {
 		}
 	}
 	leaks("after adding")
-	if p := b.get(feed); !p.has("a username, a password stored (never shown)", "/list?…") {
-		t.Errorf("the feed's page should say which credentials are stored and hide the key\n%s", p.body)
+	shown := src.URL + "/list?…"
+	if p := b.get(feed); !p.has("a username, a password stored (never shown)", `name="url" type="url" spellcheck="false" autocomplete="off" value="`+escaped(t, shown)+`"`) {
+		t.Errorf("the feed's page should say which credentials are stored, and its form hold the address with the key hidden\n%s", p.body)
+	}
+
+	// The address as shown with another path is refused: it would be pulled without the key.
+	edit := url.Values{"name": {"Partner list"}, "url": {src.URL + "/v2/list?…"}, "schedule": {"6h0m0s"},
+		"enabled": {"on"}, "had_credentials": {"yes"}}
+	if p := b.post(feed, edit); p.status != http.StatusUnprocessableEntity || !p.has(`href="#url"`, "type the address in full") {
+		t.Errorf("a new path with the key left hidden: %d, want 422 asking for the whole address\n%s", p.status, p.body)
 	}
 
 	// Saving the form as shown keeps the credentials and the key, and the pull sends them.
-	shown := vigil.RedactURL(src.URL + "/list?apikey=" + key)
-	edit := url.Values{"name": {"Partner list"}, "url": {shown}, "url_shown": {shown}, "schedule": {"6h0m0s"},
-		"enabled": {"on"}, "had_credentials": {"yes"}}
+	edit.Set("url", shown)
 	if p := b.post(feed, edit); p.status != http.StatusSeeOther || p.header.Get("Location") != feed+"?done=feed-saved" {
 		t.Fatalf("save unchanged credentials: %d to %q\n%s", p.status, p.header.Get("Location"), p.body)
 	}
