@@ -36,9 +36,7 @@ func takeSnapshot(t *testing.T, s *store.Store) snapshot {
 	if snap.Alerts, _, err = s.ListAlerts(ctx, vigil.AlertFilter{Limit: vigil.MaxLimit}); err != nil {
 		t.Fatal(err)
 	}
-	if snap.Audit, _, err = s.ListAudit(ctx, vigil.AuditFilter{Limit: vigil.MaxLimit}); err != nil {
-		t.Fatal(err)
-	}
+	snap.Audit = wholeAudit(t, s)
 	if snap.Overlaps, _, err = s.ListOverlaps(ctx, vigil.OverlapFilter{}); err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +66,9 @@ func TestBackupRestore(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		fillAudit(t, s, 10)
+		// More than a page of audit rows, so that the comparison below always reads the
+		// log in pages, as it must once the writer has run long.
+		fillAudit(t, s, vigil.MaxLimit+10)
 
 		// Writers carry on during the backup; the copy is one consistent moment.
 		stop := make(chan struct{})
@@ -130,6 +130,28 @@ func TestBackupRestore(t *testing.T) {
 			t.Errorf("TokenPrincipal on the restored store = %+v, %v", p, err)
 		}
 	})
+}
+
+// wholeAudit returns every audit row, newest first, page by page. One page is not
+// enough: in TestBackupRestore the original goes on growing throughout Backup, before
+// the copy is taken and while it is synced to disk, so once the log is longer than a
+// page (vigil.MaxLimit) the newest page of the original and the newest page of the
+// restored copy, which ends earlier, hold different rows.
+func wholeAudit(t *testing.T, s *store.Store) []vigil.AuditEntry {
+	t.Helper()
+	f := vigil.AuditFilter{Limit: vigil.MaxLimit}
+	var rows []vigil.AuditEntry
+	for {
+		page, next, err := s.ListAudit(t.Context(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, page...)
+		if next == "" {
+			return rows
+		}
+		f.Cursor = next
+	}
 }
 
 // slicesFrom drops audit rows (newest first) after seq head.
