@@ -63,14 +63,25 @@ func (s *Service) pullDue(ctx context.Context) {
 		if !f.Enabled || f.Kind == vigil.FeedUpload || !feeds.Due(f.Schedule, f.LastPullAt, s.now()) {
 			continue
 		}
-		ran := s.pullOnce(ctx, f.ID, scheduled, func(ctx context.Context) {
-			if _, err := s.pull(ctx, f, nil); err != nil && ctx.Err() == nil {
-				s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
-			}
-		})
-		if !ran {
-			s.log.InfoContext(ctx, "feed pull skipped: the feed is being pulled already", slog.String("feed", f.Name))
+		s.pullScheduled(ctx, f)
+	}
+}
+
+// pullScheduled pulls f as its schedule asks, unless a pull of it is under way or a pull
+// job of it is queued (that job pulls it).
+func (s *Service) pullScheduled(ctx context.Context, f vigil.Feed) {
+	_, queued, err := s.store.UnfinishedFeedPull(ctx, f.ID)
+	if err != nil {
+		s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
+		return
+	}
+	ran := !queued && s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) {
+		if _, err := s.pull(ctx, f, nil); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
 		}
+	})
+	if !ran {
+		s.log.InfoContext(ctx, "feed pull skipped: the feed is being pulled already", slog.String("feed", f.Name))
 	}
 }
 
@@ -103,7 +114,7 @@ func (s *Service) pullFeed(ctx context.Context, id int64) (vigil.Feed, error) {
 		return f, vigil.Errorf(vigil.EINVALID, "feed %q is filled by uploads (POST /api/v1/intel?source=%s) and has nothing to pull", f.Name, f.Name)
 	}
 	var pullErr error
-	if !s.pullOnce(ctx, f.ID, scheduled, func(ctx context.Context) { _, pullErr = s.pull(ctx, f, nil) }) {
+	if !s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) { _, pullErr = s.pull(ctx, f, nil) }) {
 		return f, errPulling(f)
 	}
 	if pullErr != nil {
@@ -183,7 +194,8 @@ func (s *Service) keep(ctx context.Context, f vigil.Feed, at time.Time, res feed
 }
 
 // pullJobName is the lease one pull of feed id holds, on whichever server, so that two
-// complete pulls of a feed never overlap (each would withdraw what the other stored).
+// complete pulls of a feed never overlap (each would withdraw what the other stored);
+// cluster.Service.Once keeps one server from running it twice at once too.
 func pullJobName(id int64) string { return "feed-pull-" + strconv.FormatInt(id, 10) }
 
 // pullError is the error as the feed's page shows it to a person: what vigil said of the
