@@ -1,6 +1,7 @@
 package threatintel
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,28 @@ import (
 	"github.com/vigil-health/vigil/internal/feeds"
 	"github.com/vigil-health/vigil/internal/intel"
 )
+
+// checkTimeout bounds a feed check ("check the connection"), which a person waits for
+// with a page or an API call open: a source may take up to feeds.StallTimeout to answer,
+// longer than a reverse proxy in front of vigil usually waits (60 s), and the person
+// would get the proxy's error rather than vigil's words.
+const checkTimeout = 30 * time.Second
+
+// checkSource tries f's source as feeds.CheckFeed does, for at most checkTimeout: a
+// source that has not answered in full by then fails the check with a message saying
+// so, and that a pull (which waits longer) may still work.
+func (s *Service) checkSource(ctx context.Context, f vigil.Feed) feeds.Check {
+	bound := cmp.Or(s.checkTimeout, checkTimeout)
+	bounded, cancel := context.WithTimeout(ctx, bound)
+	defer cancel()
+	c := feeds.CheckFeed(bounded, s.client, s.maxIntel, f, intel.Options{Now: s.now(), Warninglists: s.benign})
+	if !c.OK && bounded.Err() != nil && ctx.Err() == nil {
+		c = feeds.Check{Err: fmt.Errorf("feed check stopped after %v: %w", bound, cmp.Or(c.Err, bounded.Err())),
+			Message: fmt.Sprintf("the source did not answer in full within %v, the longest a check waits; a slow source or a very large list "+
+				"may still be pulled (a pull waits longer): save the feed and pull it, and its page shows how the pull went", bound)}
+	}
+	return c
+}
 
 // feedTick is how often Run looks for feeds that are due; decayTick how often it
 // recompiles with nothing new, so that indicators that aged past the threshold stop

@@ -84,9 +84,10 @@ type Service struct {
 	spoolDir string
 	jobs     jobSet // import jobs running in the background (jobs.go)
 
-	// changedInMemory and hookPage, when set, replace the constants of the same names
-	// (tests make them small).
+	// changedInMemory, hookPage and checkTimeout, when set, replace the constants of
+	// the same names (tests make them small).
 	changedInMemory, hookPage int
+	checkTimeout              time.Duration
 
 	matcher     match.Holder
 	held        heldMatchers
