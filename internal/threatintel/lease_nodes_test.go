@@ -2,6 +2,7 @@ package threatintel_test
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -218,4 +219,48 @@ func TestStoppingRequeuesAPull(t *testing.T) {
 			t.Errorf("the source answered %d requests, at most %d at once; want 2, one at a time", total, most)
 		}
 	})
+}
+
+// An upload cut short by its server stopping fails saying so and what to do, rather than
+// staying "running" until a lease runs out (its file was on that server). The import is
+// held mid-way by another connection's lock on the indicators (PostgreSQL only).
+func TestStoppingFailsAnUpload(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	s := openOn(t, dsn)
+	c := pullServer(t, s, "node-a")
+	ctx := t.Context()
+	locker, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locker.Close()
+	tx, err := locker.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`LOCK TABLE indicators IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	admin := vigil.Principal{Email: "admin@centre.example", Role: vigil.RoleSectorAdmin}
+	j, err := c.StartUpload(ctx, admin, threatintel.Upload{Source: "partner", Name: "big.txt"}, strings.NewReader("192.0.2.90\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := func() bool {
+		var n int
+		err := locker.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks WHERE NOT granted`).Scan(&n)
+		return err == nil && n > 0
+	}
+	for end := time.Now().Add(10 * time.Second); !waiting(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("the upload never waited on the lock")
+		}
+	}
+	c.StopJobs()
+	got, err := s.GetImportJob(ctx, j.ID)
+	if err != nil || got.State != vigil.JobFailed || !strings.Contains(got.Error, "stopped before it finished") ||
+		!strings.Contains(got.Error, "upload the file again") {
+		t.Errorf("upload cut short: %+v (%v), want failed saying the server stopped and to upload again", got, err)
+	}
 }
