@@ -123,14 +123,14 @@ func (s *Service) StartFeedPull(ctx context.Context, p vigil.Principal, id int64
 		return vigil.ImportJob{}, vigil.Errorf(vigil.EINVALID, "feed %q is filled by uploads (POST /api/v1/intel?source=%s) and has nothing to pull", f.Name, f.Name)
 	}
 	if j, found, err := s.store.UnfinishedFeedPull(ctx, f.ID); err != nil || found {
-		return s.follow(p, f, j, err)
+		return followPull(p, f, j, err)
 	}
 	if leased, err := s.store.JobLeased(ctx, pullJobName(f.ID), s.now()); err != nil || leased {
 		return vigil.ImportJob{}, cmp.Or(err, errPulling(f))
 	}
 	j, created, err := s.store.QueueFeedPull(ctx, vigil.ImportJob{Kind: vigil.JobFeedPull, StartedBy: p.Email, Source: f.Name, FeedID: f.ID})
 	if err != nil || !created {
-		return s.follow(p, f, j, err)
+		return followPull(p, f, j, err)
 	}
 	if _, err := s.store.Audit(ctx, p.Email, "feed.pull", feedTarget(f), map[string]any{"job": j.ID}); err != nil {
 		s.log.ErrorContext(ctx, "audit feed pull", "feed", f.Name, "error", err)
@@ -140,10 +140,10 @@ func (s *Service) StartFeedPull(ctx context.Context, p vigil.Principal, id int64
 	return j, nil
 }
 
-// follow answers a request of p to pull f while job j pulls it: the job, when p may
+// followPull answers a request of p to pull f while job j pulls it: the job, when p may
 // follow it (whoever started it and sector analysts); otherwise a conflict that says
 // when to try again. err, from finding j, is returned as it is.
-func (s *Service) follow(p vigil.Principal, f vigil.Feed, j vigil.ImportJob, err error) (vigil.ImportJob, error) {
+func followPull(p vigil.Principal, f vigil.Feed, j vigil.ImportJob, err error) (vigil.ImportJob, error) {
 	switch {
 	case err != nil:
 		return vigil.ImportJob{}, err
