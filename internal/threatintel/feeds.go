@@ -95,7 +95,9 @@ func (s *Service) pullDue(ctx context.Context) {
 func (s *Service) pullScheduled(ctx context.Context, f vigil.Feed) {
 	_, queued, err := s.store.UnfinishedFeedPull(ctx, f.ID)
 	if err != nil {
-		s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
+		if ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
+		}
 		return
 	}
 	ran := !queued && s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) {
