@@ -264,3 +264,44 @@ func TestStoppingFailsAnUpload(t *testing.T) {
 		t.Errorf("upload cut short: %+v (%v), want failed saying the server stopped and to upload again", got, err)
 	}
 }
+
+// On one server too, "pull now" while a scheduled pull of the feed runs is a conflict at
+// once, with no job made and no second request to the source; once the scheduled pull
+// has ended, "pull now" pulls.
+func TestPullNowDuringAScheduledPull(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		admin := vigil.Principal{Email: "admin@centre.example", Role: vigil.RoleSectorAdmin}
+		c := pullServer(t, s, "node-a")
+		src := newHeldList(t)
+		f, err := s.CreateFeed(ctx, vigil.Feed{Name: "c2 list", Kind: vigil.FeedURL, URL: src.url, Enabled: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scheduled := make(chan struct{})
+		go func() { threatintel.PullDue(c, ctx); close(scheduled) }()
+		src.awaitRequest(t)
+		_, err = c.StartFeedPull(ctx, admin, f.ID)
+		if vigil.ErrorCode(err) != vigil.ECONFLICT || !strings.Contains(vigil.ErrorMessage(err), "you can pull it again then") {
+			t.Errorf("pull now during the scheduled pull: %v, want a conflict saying when to pull again", err)
+		}
+		if j, found, err := s.UnfinishedFeedPull(ctx, f.ID); err != nil || found {
+			t.Errorf("the refused pull now queued job %+v (%v)", j, err)
+		}
+		src.pass <- struct{}{}
+		<-scheduled
+		j, err := c.StartFeedPull(ctx, admin, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.awaitRequest(t)
+		src.pass <- struct{}{}
+		c.WaitJobs()
+		if got, err := s.GetImportJob(ctx, j.ID); err != nil || got.State != vigil.JobDone {
+			t.Errorf("pull now after the scheduled pull: %+v (%v), want done", got, err)
+		}
+		if total, most := src.counts(); total != 2 || most != 1 {
+			t.Errorf("the source answered %d requests, at most %d at once; want 2, one at a time", total, most)
+		}
+	})
+}
