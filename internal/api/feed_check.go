@@ -41,7 +41,9 @@ type feedCheckResult struct {
 	Body FeedCheck
 }
 
-// feedCheck tries a source before it is registered; nothing is stored.
+// feedCheck tries a source before it is registered; nothing is stored. The check has
+// its own bound (30 s, inside a reverse proxy's usual 60 s): a source slower than that
+// answers 200 with ok false and a message saying a pull may still work.
 func (a *API) feedCheck(ctx context.Context, in *feedCheckIn) (*feedCheckResult, error) {
 	b := in.Body
 	c, err := a.app.ThreatIntel.CheckFeed(ctx, principal(ctx), vigil.Feed{Kind: b.Kind, URL: b.URL, Collection: b.Collection,

@@ -12,8 +12,10 @@ type jobStarted struct {
 }
 
 // feedPull starts a pull of the feed now, as a job: 202 with the job, which says how
-// the pull went once it has ended, or with the job already pulling the feed. A pull that
-// fails leaves the feed with status "error" and its previous indicators.
+// the pull went once it has ended, or with the job already queued or pulling the feed on
+// any server; 409 while a scheduled pull has the feed, or the running job is another
+// admin's. A pull that fails leaves the feed with status "error" and its previous
+// indicators.
 func (a *API) feedPull(ctx context.Context, in *feedIDIn) (*jobStarted, error) {
 	j, err := a.app.ThreatIntel.StartFeedPull(ctx, principal(ctx), in.ID)
 	if err != nil {

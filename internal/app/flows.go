@@ -183,6 +183,15 @@ func (a *App) Run(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// StopJobs cancels the import jobs this server runs in the background and waits until
+// each has recorded how it ended (threatintel.Service.StopJobs): a server that stops
+// calls it before closing the store.
+func (a *App) StopJobs() {
+	if a.ThreatIntel != nil {
+		a.ThreatIntel.StopJobs()
+	}
+}
+
 // Collectors returns the services' Prometheus collectors, for the server's /metrics.
 func (a *App) Collectors() []prometheus.Collector {
 	out := a.Alerts.Collectors()

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+	"time"
 
 	"github.com/vigil-health/vigil/internal/app"
 	"github.com/vigil-health/vigil/internal/auditlog"
@@ -141,8 +142,16 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.S
 	return s, a, nil
 }
 
+// stopTimeout bounds how long a server that stops waits for its background work (import
+// jobs recording how they ended, scheduled work letting its lease go) once the HTTP
+// server has stopped, before it closes the store anyway: a job stuck past it is left to
+// the lease rules, as if the server had died.
+const stopTimeout = 15 * time.Second
+
 // serve runs the App's background work beside the HTTP server until ctx ends or the
-// server fails, then waits for both to finish.
+// server fails. Import jobs are cancelled as soon as ctx ends; then it waits, at most
+// stopTimeout after the HTTP server stopped, for them and the background work to end,
+// so that the store is closed only after they have recorded it.
 func serve(ctx context.Context, log *slog.Logger, srv *web.Server, a *app.App, ln net.Listener) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -152,14 +161,35 @@ func serve(ctx context.Context, log *slog.Logger, srv *web.Server, a *app.App, l
 			log.ErrorContext(ctx, "background work stopped", slog.Any("error", err))
 		}
 	})
+	wg.Go(func() {
+		<-ctx.Done()
+		a.StopJobs()
+	})
 	err := srv.Serve(ctx, ln)
 	cancel()
-	wg.Wait()
+	if !waitAtMost(&wg, stopTimeout) {
+		log.ErrorContext(ctx, "background work did not stop in time; closing the store anyway: a job left running is taken over or failed once its lease runs out",
+			slog.Duration("waited", stopTimeout))
+	}
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	log.InfoContext(ctx, "vigil stopped")
 	return nil
+}
+
+// waitAtMost waits for wg, or d; it reports whether wg was done.
+func waitAtMost(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // serverLogger logs to stderr at the configured level.

@@ -92,12 +92,16 @@ type Service struct {
 	start  time.Time
 
 	rebuildMu sync.Mutex // one catch-up at a time
+
+	runningMu sync.Mutex
+	running   map[string]bool // the scheduled jobs this server runs now (Once)
 }
 
 // New builds the Service.
 func New(d Deps) *Service {
 	s := &Service{store: d.Store, log: d.Logger, now: d.Now, id: d.ID, addr: d.Addr, intel: d.Intel, assets: d.Assets, vulns: d.Advisories,
-		poll: d.Poll, before: d.BeforeRebuild, wake: make(chan struct{}, 1), beat: make(chan struct{}, 1)}
+		poll: d.Poll, before: d.BeforeRebuild, wake: make(chan struct{}, 1), beat: make(chan struct{}, 1),
+		running: map[string]bool{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -65,6 +65,47 @@ func TestOnceRunsAJobOnOneServer(t *testing.T) {
 	})
 }
 
+// One server never runs a job twice at once, though the lease would let it (a server
+// may claim again a lease it holds); a restarted server with the same ID still takes
+// back the lease its previous run held; and a job cut short (its server stopping) is
+// not recorded as done, so another server runs it at once.
+func TestOnceRunsAJobOnceOnOneServer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		svc := cluster.New(cluster.Deps{Store: s, ID: "a"})
+		entered, release := make(chan struct{}), make(chan struct{})
+		first := make(chan bool, 1)
+		go func() {
+			first <- svc.Once(ctx, "feed-pull-1", 0, func(context.Context) { close(entered); <-release })
+		}()
+		<-entered
+		if svc.Once(ctx, "feed-pull-1", 0, func(context.Context) { t.Error("the job ran twice at once on one server") }) {
+			t.Error("Once reported a second run of a job this server is running")
+		}
+		restarted := cluster.New(cluster.Deps{Store: s, ID: "a"})
+		if !restarted.Once(ctx, "feed-pull-1", 0, func(context.Context) {}) {
+			t.Error("a restarted server with the same ID could not take back the lease it held")
+		}
+		close(release)
+		if !<-first {
+			t.Error("the first run reported that it did not run")
+		}
+		if !svc.Once(ctx, "feed-pull-1", 0, func(context.Context) {}) {
+			t.Error("the job could not run again once the first run ended")
+		}
+
+		stopping, stop := context.WithCancel(ctx)
+		svc.Once(stopping, "housekeeping", time.Hour, func(context.Context) { stop() })
+		other := cluster.New(cluster.Deps{Store: s, ID: "b"})
+		if !other.Once(ctx, "housekeeping", time.Hour, func(context.Context) {}) {
+			t.Error("a job cut short by its server stopping was recorded as done, or its lease kept")
+		}
+		if other.Once(ctx, "housekeeping", time.Hour, func(context.Context) {}) {
+			t.Error("a job done was run again before it was due")
+		}
+	})
+}
+
 // A server catches up with a change it did not make (in /readyz too), says it is not
 // ready while a rebuild is under way, and a retro-hunt waits for a live server still
 // matching with an older version.

@@ -16,8 +16,36 @@ const importJobColumns = `id, kind, state, started_by, source, feed_id, file, pr
 	lease_until, created_at, started_at, finished_at`
 
 // CreateImportJob records a new job, queued, and returns it with its id. A job created
-// with j.Node set is running on that server already, leased until j.LeaseUntil.
+// with j.Node set is running on that server already, leased until j.LeaseUntil. A feed
+// pull is refused (conflict) while another pull of the feed is unfinished: QueueFeedPull
+// answers with that one instead.
 func (s *Store) CreateImportJob(ctx context.Context, j vigil.ImportJob) (vigil.ImportJob, error) {
+	j, err := s.insertImportJob(ctx, j)
+	if err == nil && j.ID == 0 {
+		err = vigil.Errorf(vigil.ECONFLICT, "feed %q is being pulled already", j.Source)
+	}
+	return j, err
+}
+
+// QueueFeedPull records pull job j of feed j.FeedID, queued, unless another pull of the
+// feed is queued or running: that job is returned instead, with created false. The
+// database keeps one such job per feed, so that of two servers asked at once, one queues
+// the pull and the other answers with it.
+func (s *Store) QueueFeedPull(ctx context.Context, j vigil.ImportJob) (job vigil.ImportJob, created bool, err error) {
+	for range 3 { // the pull in the way may end between the insert and the read
+		if job, err = s.insertImportJob(ctx, j); err != nil || job.ID != 0 {
+			return job, err == nil, err
+		}
+		other, found, err := s.UnfinishedFeedPull(ctx, j.FeedID)
+		if err != nil || found {
+			return other, false, err
+		}
+	}
+	return j, false, fmt.Errorf("queue a pull of feed %d: its pulls keep starting and ending", j.FeedID)
+}
+
+// insertImportJob inserts j; its ID is 0 when an unfinished pull of its feed is in the way.
+func (s *Store) insertImportJob(ctx context.Context, j vigil.ImportJob) (vigil.ImportJob, error) {
 	j.State, j.Created = vigil.JobQueued, s.now()
 	var started any
 	if j.Node != "" {
@@ -29,7 +57,7 @@ func (s *Store) CreateImportJob(ctx context.Context, j vigil.ImportJob) (vigil.I
 		feed = j.FeedID
 	}
 	rows, err := s.wdb().query(ctx, `INSERT INTO import_jobs (kind, state, started_by, source, feed_id, file, node,
-		lease_until, created_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		lease_until, created_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
 		j.Kind, string(j.State), j.StartedBy, j.Source, feed, j.File, j.Node, dbTime(j.LeaseUntil), dbTime(j.Created), started)
 	if err != nil {
 		return j, fmt.Errorf("create import job: %w", err)
@@ -39,6 +67,20 @@ func (s *Store) CreateImportJob(ctx context.Context, j vigil.ImportJob) (vigil.I
 	}
 	return j, nil
 }
+
+// UnfinishedFeedPull returns the pull job of feed that is queued or running, if any.
+func (s *Store) UnfinishedFeedPull(ctx context.Context, feed int64) (vigil.ImportJob, bool, error) {
+	j, err := queryOne(ctx, s, fmt.Sprintf("read the pull job of feed %d", feed), errNoJob, scanImportJob,
+		`SELECT `+importJobColumns+` FROM import_jobs WHERE kind = ? AND feed_id = ? AND state IN (?, ?)`,
+		vigil.JobFeedPull, feed, string(vigil.JobQueued), string(vigil.JobRunning))
+	if errors.Is(err, errNoJob) {
+		return j, false, nil
+	}
+	return j, err == nil, err
+}
+
+// errNoJob stands for no row in the reads that report found rather than not found.
+var errNoJob = errors.New("no such import job")
 
 // GetImportJob returns job id.
 func (s *Store) GetImportJob(ctx context.Context, id int64) (vigil.ImportJob, error) {
@@ -123,6 +165,21 @@ func (s *Store) FinishImportJob(ctx context.Context, id int64, node string, stat
 		string(state), string(b), rawOrNil(report), msg, dbTime(s.now()), id, node, string(vigil.JobRunning))
 	if err != nil {
 		return false, fmt.Errorf("finish import job %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ReleaseImportJob puts node's running feed pull id back in the queue, with its last
+// progress, for whichever server takes it next (this one restarted, or another): its
+// server is stopping. It reports false when node no longer ran the job.
+func (s *Store) ReleaseImportJob(ctx context.Context, id int64, node string, p vigil.ImportProgress) (bool, error) {
+	b, _ := json.Marshal(p)
+	res, err := s.wdb().exec(ctx, `UPDATE import_jobs SET state = ?, progress = ?, node = '', lease_until = NULL
+		WHERE id = ? AND node = ? AND state = ? AND kind = ?`,
+		string(vigil.JobQueued), string(b), id, node, string(vigil.JobRunning), vigil.JobFeedPull)
+	if err != nil {
+		return false, fmt.Errorf("release import job %d: %w", id, err)
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err

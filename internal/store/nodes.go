@@ -175,3 +175,24 @@ func (s *Store) FinishJob(ctx context.Context, name, holder string, now time.Tim
 	}
 	return nil
 }
+
+// ReleaseJob ends holder's lease of job name without recording it as done: a job cut
+// short (its server stopping) is then taken by the next server that asks.
+func (s *Store) ReleaseJob(ctx context.Context, name, holder string) error {
+	_, err := s.wdb().exec(ctx, `UPDATE jobs SET lease_until = NULL WHERE name = ? AND holder = ?`, name, holder)
+	if err != nil {
+		return fmt.Errorf("release job %s: %w", name, err)
+	}
+	return nil
+}
+
+// JobLeased reports whether a server holds a lease of job name running at now: a
+// scheduled job under way, on this server or another.
+func (s *Store) JobLeased(ctx context.Context, name string, now time.Time) (bool, error) {
+	var n int
+	err := s.rdb().row(ctx, `SELECT count(*) FROM jobs WHERE name = ? AND lease_until >= ?`, name, dbTime(now)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("read lease of job %s: %w", name, err)
+	}
+	return n > 0, nil
+}

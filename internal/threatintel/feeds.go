@@ -1,6 +1,7 @@
 package threatintel
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,28 @@ import (
 	"github.com/vigil-health/vigil/internal/feeds"
 	"github.com/vigil-health/vigil/internal/intel"
 )
+
+// checkTimeout bounds a feed check ("check the connection"), which a person waits for
+// with a page or an API call open: a source may take up to feeds.StallTimeout to answer,
+// longer than a reverse proxy in front of vigil usually waits (60 s), and the person
+// would get the proxy's error rather than vigil's words.
+const checkTimeout = 30 * time.Second
+
+// checkSource tries f's source as feeds.CheckFeed does, for at most checkTimeout: a
+// source that has not answered in full by then fails the check with a message saying
+// so, and that a pull (which waits longer) may still work.
+func (s *Service) checkSource(ctx context.Context, f vigil.Feed) feeds.Check {
+	bound := cmp.Or(s.checkTimeout, checkTimeout)
+	bounded, cancel := context.WithTimeout(ctx, bound)
+	defer cancel()
+	c := feeds.CheckFeed(bounded, s.client, s.maxIntel, f, intel.Options{Now: s.now(), Warninglists: s.benign})
+	if !c.OK && bounded.Err() != nil && ctx.Err() == nil {
+		c = feeds.Check{Err: fmt.Errorf("feed check stopped after %v: %w", bound, cmp.Or(c.Err, bounded.Err())),
+			Message: fmt.Sprintf("the source did not answer in full within %v, the longest a check waits; a slow source or a very large list "+
+				"may still be pulled (a pull waits longer): save the feed and pull it, and its page shows how the pull went", bound)}
+	}
+	return c
+}
 
 // feedTick is how often Run looks for feeds that are due; decayTick how often it
 // recompiles with nothing new, so that indicators that aged past the threshold stop
@@ -63,14 +86,27 @@ func (s *Service) pullDue(ctx context.Context) {
 		if !f.Enabled || f.Kind == vigil.FeedUpload || !feeds.Due(f.Schedule, f.LastPullAt, s.now()) {
 			continue
 		}
-		ran := s.pullOnce(ctx, f.ID, scheduled, func(ctx context.Context) {
-			if _, err := s.pull(ctx, f, nil); err != nil && ctx.Err() == nil {
-				s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
-			}
-		})
-		if !ran {
-			s.log.InfoContext(ctx, "feed pull skipped: the feed is being pulled already", slog.String("feed", f.Name))
+		s.pullScheduled(ctx, f)
+	}
+}
+
+// pullScheduled pulls f as its schedule asks, unless a pull of it is under way or a pull
+// job of it is queued (that job pulls it).
+func (s *Service) pullScheduled(ctx context.Context, f vigil.Feed) {
+	_, queued, err := s.store.UnfinishedFeedPull(ctx, f.ID)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
 		}
+		return
+	}
+	ran := !queued && s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) {
+		if _, err := s.pull(ctx, f, nil); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
+		}
+	})
+	if !ran {
+		s.log.InfoContext(ctx, "feed pull skipped: the feed is being pulled already", slog.String("feed", f.Name))
 	}
 }
 
@@ -103,7 +139,7 @@ func (s *Service) pullFeed(ctx context.Context, id int64) (vigil.Feed, error) {
 		return f, vigil.Errorf(vigil.EINVALID, "feed %q is filled by uploads (POST /api/v1/intel?source=%s) and has nothing to pull", f.Name, f.Name)
 	}
 	var pullErr error
-	if !s.pullOnce(ctx, f.ID, scheduled, func(ctx context.Context) { _, pullErr = s.pull(ctx, f, nil) }) {
+	if !s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) { _, pullErr = s.pull(ctx, f, nil) }) {
 		return f, errPulling(f)
 	}
 	if pullErr != nil {
@@ -183,7 +219,8 @@ func (s *Service) keep(ctx context.Context, f vigil.Feed, at time.Time, res feed
 }
 
 // pullJobName is the lease one pull of feed id holds, on whichever server, so that two
-// complete pulls of a feed never overlap (each would withdraw what the other stored).
+// complete pulls of a feed never overlap (each would withdraw what the other stored);
+// cluster.Service.Once keeps one server from running it twice at once too.
 func pullJobName(id int64) string { return "feed-pull-" + strconv.FormatInt(id, 10) }
 
 // pullError is the error as the feed's page shows it to a person: what vigil said of the

@@ -1,6 +1,7 @@
 package threatintel
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -49,14 +50,22 @@ func (s *Service) StartUpload(ctx context.Context, p vigil.Principal, u Upload, 
 		return j, err
 	}
 	u.Source = f.Name
-	s.jobs.Go(func() {
+	started := s.jobs.start(ctx, func(ctx context.Context) {
 		defer os.Remove(path)
-		s.runJob(context.WithoutCancel(ctx), j, func(ctx context.Context, progress func(vigil.ImportProgress)) (any, error) {
+		s.runJob(ctx, j, func(ctx context.Context, progress func(vigil.ImportProgress)) (any, error) {
 			return s.importSpooled(ctx, p, u, path, progress)
 		})
 	})
+	if !started {
+		_ = os.Remove(path)
+		s.endStopped(ctx, j, vigil.ImportProgress{})
+		return vigil.ImportJob{}, errStopping
+	}
 	return j, nil
 }
+
+// errStopping refuses work a server that is stopping would not finish.
+var errStopping = vigil.Errorf(vigil.EUNAVAILABLE, "this server is stopping; send the file again in a minute (another server, or this one restarted, will take it)")
 
 // spool copies the upload to a file of its own in the spool directory.
 func (s *Service) spool(r io.Reader) (string, error) {
@@ -97,6 +106,11 @@ func (s *Service) importSpooled(ctx context.Context, p vigil.Principal, u Upload
 // StartFeedPull pulls feed id now, for the sector centre's p, as a job: it returns the
 // job queued, and this server starts it at once (another takes it over if this one
 // stops). The job's report is the feed's status, error and counts after the pull.
+//
+// A second pull of the feed never starts while one is under way, on this server or
+// another: a pull job of the feed queued or running is returned instead, when p may
+// follow it, so that a second "pull now" follows the first; a scheduled pull under way
+// (the lease pullJobName names, held) is a conflict that says when to try again.
 func (s *Service) StartFeedPull(ctx context.Context, p vigil.Principal, id int64) (vigil.ImportJob, error) {
 	if err := p.Need(vigil.SectorRoles...); err != nil {
 		return vigil.ImportJob{}, err
@@ -108,36 +122,33 @@ func (s *Service) StartFeedPull(ctx context.Context, p vigil.Principal, id int64
 	if f.Kind == vigil.FeedUpload {
 		return vigil.ImportJob{}, vigil.Errorf(vigil.EINVALID, "feed %q is filled by uploads (POST /api/v1/intel?source=%s) and has nothing to pull", f.Name, f.Name)
 	}
-	if holder, ok := s.pulling.take(f.ID, reserving); !ok {
-		return s.pullRunning(ctx, p, f, holder)
+	if j, found, err := s.store.UnfinishedFeedPull(ctx, f.ID); err != nil || found {
+		return followPull(p, f, j, err)
 	}
-	j, err := s.store.CreateImportJob(ctx, vigil.ImportJob{Kind: vigil.JobFeedPull, StartedBy: p.Email, Source: f.Name, FeedID: f.ID})
-	if err != nil {
-		s.pulling.release(f.ID, reserving)
-		return j, err
+	if leased, err := s.store.JobLeased(ctx, pullJobName(f.ID), s.now()); err != nil || leased {
+		return vigil.ImportJob{}, cmp.Or(err, errPulling(f))
 	}
-	s.pulling.hand(f.ID, reserving, j.ID)
+	j, created, err := s.store.QueueFeedPull(ctx, vigil.ImportJob{Kind: vigil.JobFeedPull, StartedBy: p.Email, Source: f.Name, FeedID: f.ID})
+	if err != nil || !created {
+		return followPull(p, f, j, err)
+	}
 	if _, err := s.store.Audit(ctx, p.Email, "feed.pull", feedTarget(f), map[string]any{"job": j.ID}); err != nil {
 		s.log.ErrorContext(ctx, "audit feed pull", "feed", f.Name, "error", err)
 	}
-	bg := context.WithoutCancel(ctx)
-	s.jobs.Go(func() {
-		defer s.pulling.release(f.ID, j.ID) // if another server claimed the job first
-		s.claimAndRun(bg, j.ID)
-	})
+	// A server that is stopping leaves the job queued, for the next server to run.
+	s.jobs.start(ctx, func(ctx context.Context) { s.claimAndRun(ctx, j.ID) })
 	return j, nil
 }
 
-// pullRunning answers a request to pull f while this server pulls it already (holder
-// is the job, or scheduled or reserving): the job running, when p may follow it, so
-// that a second "pull now" follows the first rather than starting a pull alongside it;
-// otherwise a conflict that says when to try again.
-func (s *Service) pullRunning(ctx context.Context, p vigil.Principal, f vigil.Feed, holder int64) (vigil.ImportJob, error) {
-	if holder > 0 {
-		j, err := s.store.GetImportJob(ctx, holder)
-		if err == nil && (j.StartedBy == p.Email || p.Role == vigil.RoleSectorAnalyst) {
-			return j, nil
-		}
+// followPull answers a request of p to pull f while job j pulls it: the job, when p may
+// follow it (whoever started it and sector analysts); otherwise a conflict that says
+// when to try again. err, from finding j, is returned as it is.
+func followPull(p vigil.Principal, f vigil.Feed, j vigil.ImportJob, err error) (vigil.ImportJob, error) {
+	switch {
+	case err != nil:
+		return vigil.ImportJob{}, err
+	case j.StartedBy == p.Email || p.Role == vigil.RoleSectorAnalyst:
+		return j, nil
 	}
 	return vigil.ImportJob{}, errPulling(f)
 }
@@ -160,19 +171,19 @@ func (s *Service) claimAndRun(ctx context.Context, id int64) bool {
 		return false
 	}
 	s.runJob(ctx, j, func(ctx context.Context, progress func(vigil.ImportProgress)) (any, error) {
-		return s.pullJob(ctx, j.ID, j.FeedID, progress)
+		return s.pullJob(ctx, j.FeedID, progress)
 	})
 	return true
 }
 
 // pullJob pulls feed id as job; a pull that ended in error fails the job with it.
-func (s *Service) pullJob(ctx context.Context, job, id int64, progress func(vigil.ImportProgress)) (any, error) {
+func (s *Service) pullJob(ctx context.Context, id int64, progress func(vigil.ImportProgress)) (any, error) {
 	f, err := s.store.GetFeed(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	var pullErr error
-	ran := s.pullOnce(ctx, f.ID, job, func(ctx context.Context) { _, pullErr = s.pull(ctx, f, progress) })
+	ran := s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) { _, pullErr = s.pull(ctx, f, progress) })
 	if !ran {
 		return nil, errPulling(f)
 	}
@@ -192,7 +203,7 @@ func (s *Service) pullJob(ctx context.Context, job, id int64, progress func(vigi
 // takeOverJobs fails the uploads of servers that stopped and runs, one at a time, the
 // feed pulls waiting or left by them. Run calls it on its tick.
 func (s *Service) takeOverJobs(ctx context.Context) {
-	n, err := s.store.FailAbandonedUploads(ctx, s.now(), "the server importing this upload stopped before it finished; what it stored was kept: upload the file again to complete it")
+	n, err := s.store.FailAbandonedUploads(ctx, s.now(), uploadStopped)
 	if err != nil && ctx.Err() == nil {
 		s.log.ErrorContext(ctx, "fail abandoned uploads", slog.Any("error", err))
 	}
@@ -205,8 +216,9 @@ func (s *Service) takeOverJobs(ctx context.Context) {
 
 // runJob runs fn as job j on this server: it reports fn's progress and renews the lease
 // every jobTick, cancels fn if another server took the job over, and records the end.
+// A job that failed because ctx ended (the server stopping) is ended by endStopped.
 func (s *Service) runJob(ctx context.Context, j vigil.ImportJob, fn func(context.Context, func(vigil.ImportProgress)) (any, error)) {
-	ctx, cancel := context.WithCancel(ctx)
+	jobCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex
 	var last vigil.ImportProgress
@@ -224,11 +236,15 @@ func (s *Service) runJob(ctx context.Context, j vigil.ImportJob, fn func(context
 	renewed := make(chan struct{})
 	go func() {
 		defer close(renewed)
-		s.renewJob(ctx, cancel, j.ID, current, done)
+		s.renewJob(jobCtx, cancel, j.ID, current, done)
 	}()
-	report, err := fn(ctx, progress)
+	report, err := fn(jobCtx, progress)
 	close(done)
 	<-renewed
+	if err != nil && ctx.Err() != nil {
+		s.endStopped(ctx, j, current())
+		return
+	}
 	state, msg := vigil.JobDone, ""
 	if err != nil {
 		state, msg = vigil.JobFailed, vigil.ErrorMessage(err)
@@ -243,6 +259,29 @@ func (s *Service) runJob(ctx context.Context, j vigil.ImportJob, fn func(context
 	if _, err := s.store.FinishImportJob(fin, j.ID, s.node(), state, current(), b, msg); err != nil {
 		s.log.ErrorContext(ctx, "finish import job", slog.Int64("job", j.ID), slog.Any("error", err))
 	}
+}
+
+// uploadStopped is why an upload whose server stopped failed.
+const uploadStopped = "the server importing this upload stopped before it finished; what it stored was kept: upload the file again to complete it"
+
+// endStopped ends job j, cut short by its server stopping, as a person expects: a feed
+// pull goes back to the queue, for the next server (or this one restarted) to pull the
+// feed again from its last state; an upload fails saying so, since its file was on this
+// server.
+func (s *Service) endStopped(ctx context.Context, j vigil.ImportJob, p vigil.ImportProgress) {
+	fin, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer stop()
+	var err error
+	if j.Kind == vigil.JobFeedPull {
+		_, err = s.store.ReleaseImportJob(fin, j.ID, s.node(), p)
+	} else {
+		_, err = s.store.FinishImportJob(fin, j.ID, s.node(), vigil.JobFailed, p, nil, uploadStopped)
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "end import job cut short by the server stopping", slog.Int64("job", j.ID), slog.Any("error", err))
+		return
+	}
+	s.log.InfoContext(ctx, "import job cut short: the server is stopping", slog.Int64("job", j.ID), slog.String("kind", j.Kind))
 }
 
 // renewJob records progress and extends the lease every jobTick until done.
@@ -282,68 +321,60 @@ func (s *Service) Job(ctx context.Context, p vigil.Principal, id int64) (vigil.I
 	return j, nil
 }
 
-// reserving and scheduled stand for the job in feedPulls while StartFeedPull creates
-// one, and for a pull that is not a job (a scheduled or a synchronous one).
-const (
-	reserving int64 = -1
-	scheduled int64 = 0
-)
-
-// feedPulls are the feeds this server is pulling, each with the job pulling it. The lease
-// pullJobName names keeps servers from pulling one feed together, but a server may claim
-// again a lease it holds (cluster.Service.Once; a restarted server resumes its own), and
-// without a cluster every claim succeeds: so on one server a "pull now" and a scheduled
-// pull both got the lease and ran alongside. This keeps them apart on one server. The
-// zero value is empty and ready.
-type feedPulls struct {
-	mu sync.Mutex
-	by map[int64]int64 // feed → job pulling it (reserving, scheduled or an import job)
+// jobSet is the import jobs this server runs in the background, so that a server that
+// stops cancels them and waits until each has recorded its end before the store closes.
+// The zero value is empty and ready.
+type jobSet struct {
+	mu       sync.Mutex
+	wg       sync.WaitGroup
+	stopping bool
+	ctx      context.Context // ends when the server stops; made on first use
+	cancel   context.CancelFunc
 }
 
-// take marks feed as pulled by job and reports true; when another pull has it, it
-// reports false and that pull's job. A job may take the feed reserved for it (hand).
-func (p *feedPulls) take(feed, job int64) (int64, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	holder, busy := p.by[feed]
-	if busy && (holder != job || job <= 0) {
-		return holder, false
-	}
-	if p.by == nil {
-		p.by = map[int64]int64{}
-	}
-	p.by[feed] = job
-	return job, true
-}
-
-// hand passes feed from job from to job to, if from still has it.
-func (p *feedPulls) hand(feed, from, to int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if holder, busy := p.by[feed]; busy && holder == from {
-		p.by[feed] = to
-	}
-}
-
-// release ends job's pull of feed; a release by a job that no longer has it does nothing.
-func (p *feedPulls) release(feed, job int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if holder, busy := p.by[feed]; busy && holder == job {
-		delete(p.by, feed)
-	}
-}
-
-// pullOnce runs fn as the one pull of feed, as job, on this server and, through the lease,
-// among servers; it reports false, without running fn, when another pull has it.
-func (s *Service) pullOnce(ctx context.Context, feed, job int64, fn func(context.Context)) bool {
-	if _, ok := s.pulling.take(feed, job); !ok {
+// start runs fn in the background under a context that keeps parent's values but ends
+// only when the server stops; false, without running it, once the server is stopping.
+func (js *jobSet) start(parent context.Context, fn func(context.Context)) bool {
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	if js.stopping {
 		return false
 	}
-	defer s.pulling.release(feed, job)
-	return s.once(ctx, pullJobName(feed), 0, fn)
+	js.init()
+	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+	unlink := context.AfterFunc(js.ctx, cancel)
+	js.wg.Go(func() {
+		defer cancel()
+		defer unlink()
+		fn(ctx)
+	})
+	return true
 }
 
-// WaitJobs waits for the jobs this server started in the background to end: tests and
-// a server shutting down call it.
-func (s *Service) WaitJobs() { s.jobs.Wait() }
+// stop cancels the jobs, refuses new ones and waits for those running to end.
+func (js *jobSet) stop() {
+	js.mu.Lock()
+	js.stopping = true
+	js.init()
+	js.cancel()
+	js.mu.Unlock()
+	js.wg.Wait()
+}
+
+// init makes the context that ends when the server stops; js.mu is held.
+func (js *jobSet) init() {
+	if js.ctx == nil {
+		js.ctx, js.cancel = context.WithCancel(context.Background())
+	}
+}
+
+// WaitJobs waits for the jobs this server started in the background to end, leaving
+// them to run: tests call it.
+func (s *Service) WaitJobs() { s.jobs.wg.Wait() }
+
+// StopJobs cancels the import jobs this server runs in the background and waits until
+// each has recorded how it ended: a feed pull goes back to the queue for the next server,
+// an upload fails saying the server stopped. Jobs asked for afterwards are not started
+// here (a pull stays queued for another server; an upload is refused). A server that
+// stops calls it before closing the store, bounding the wait itself.
+func (s *Service) StopJobs() { s.jobs.stop() }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/feeds"
-	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -127,7 +126,7 @@ func (s *Service) CheckFeed(ctx context.Context, p vigil.Principal, f vigil.Feed
 	if err := v.Validate(); err != nil {
 		return feeds.Check{}, err
 	}
-	c := feeds.CheckFeed(ctx, s.client, s.maxIntel, f, intel.Options{Now: s.now(), Warninglists: s.benign})
+	c := s.checkSource(ctx, f)
 	if c.Err != nil {
 		// The answer says only what to do; the log keeps what happened, for the operator.
 		s.log.WarnContext(ctx, "feed check failed", slog.String("kind", f.Kind),

@@ -82,12 +82,12 @@ type Service struct {
 	once     schedule.Once
 	node     func() string
 	spoolDir string
-	jobs     sync.WaitGroup // import jobs running in the background
-	pulling  feedPulls      // the feeds this server is pulling (jobs.go)
+	jobs     jobSet // import jobs running in the background (jobs.go)
 
-	// changedInMemory and hookPage, when set, replace the constants of the same names
-	// (tests make them small).
+	// changedInMemory, hookPage and checkTimeout, when set, replace the constants of
+	// the same names (tests make them small).
 	changedInMemory, hookPage int
+	checkTimeout              time.Duration
 
 	matcher     match.Holder
 	held        heldMatchers

@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// A server that stops while a "pull now" job runs cuts the pull short, puts the job back
+// in the queue and only then closes the store (no "database is closed" in its log, no job
+// left "running" until a lease runs out); the server started again pulls the feed.
+func TestServeStopRequeuesAPullJob(t *testing.T) {
+	dir := t.TempDir()
+	const email, password = "admin@centre.example", "a passphrase for the stop test"
+	if code, _, stderr := run(t, password+"\n", "user", "add", "--data-dir", dir, "--email", email, "--role", "sector_admin", "--password-stdin"); code != ExitOK {
+		t.Fatalf("user add: %d %s", code, stderr)
+	}
+	requests, pass := make(chan struct{}, 4), make(chan struct{})
+	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests <- struct{}{}
+		select {
+		case <-pass:
+			_, _ = w.Write([]byte("192.0.2.55\n"))
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(src.Close)
+	t.Setenv("VIGIL_FEED_ALLOW_PRIVATE", "127.0.0.0/8")
+	s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", dir)
+	c := newClient(t, s.url)
+	c.login(email, password)
+	body, _ := json.Marshal(map[string]any{"name": "c2 list", "kind": "url", "url": src.URL + "/list.txt", "enabled": false})
+	status, b := c.do(http.MethodPost, "/api/v1/feeds", "application/json", bytes.NewReader(body))
+	var feed struct{ ID int64 }
+	if err := json.Unmarshal(b, &feed); status != http.StatusCreated || err != nil {
+		t.Fatalf("create feed = %d: %s", status, b)
+	}
+	status, b = c.do(http.MethodPost, fmt.Sprintf("/api/v1/feeds/%d/pull", feed.ID), "", nil)
+	var job struct{ ID int64 }
+	if err := json.Unmarshal(b, &job); status != http.StatusAccepted || err != nil {
+		t.Fatalf("pull now = %d: %s", status, b)
+	}
+	awaitRequest(t, requests)
+
+	start := time.Now()
+	if code := s.stop(); code != ExitOK {
+		t.Errorf("stop = exit %d, want 0:\n%s", code, s.stderr)
+	}
+	took := time.Since(start)
+	t.Logf("stopped in %s with a pull job running", took)
+	if took > stopTimeout {
+		t.Errorf("stopping took %s, more than the %s bound", took, stopTimeout)
+	}
+	if log := s.stderr.String(); strings.Contains(log, "database is closed") {
+		t.Errorf("the store closed under a running job:\n%s", log)
+	}
+	if j := readJob(t, dir, job.ID); j.State != vigil.JobQueued {
+		t.Errorf("the pull cut short by the stop is %s (%q), want queued for the next server", j.State, j.Error)
+	}
+
+	again := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", dir)
+	awaitRequest(t, requests)
+	pass <- struct{}{}
+	c = newClient(t, again.url)
+	c.login(email, password)
+	var got struct{ State, Error string }
+	for end := time.Now().Add(30 * time.Second); got.State != string(vigil.JobDone) && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		c.getJSON(fmt.Sprintf("/api/v1/jobs/%d", job.ID), &got)
+	}
+	if got.State != string(vigil.JobDone) {
+		t.Errorf("after the restart the job is %s (%q), want done", got.State, got.Error)
+	}
+}
+
+// awaitRequest waits for a pull to reach the test's source.
+func awaitRequest(t *testing.T, requests <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-requests:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no pull reached the source within 30 s")
+	}
+}
+
+// readJob reads import job id from the stopped server's store.
+func readJob(t *testing.T, dir string, id int64) vigil.ImportJob {
+	t.Helper()
+	st, err := store.Open(t.Context(), store.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	j, err := st.GetImportJob(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}

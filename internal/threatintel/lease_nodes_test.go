@@ -1,0 +1,307 @@
+package threatintel_test
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/cluster"
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/store/storetest"
+	"github.com/vigil-health/vigil/internal/threatintel"
+)
+
+// heldList serves a list of one address, holding each request until the test lets one
+// through (pass) or the client gives up; it counts the requests, and the most at once.
+type heldList struct {
+	url     string
+	pass    chan struct{}
+	started chan struct{} // one value per request
+	mu      sync.Mutex
+	now     int
+	most    int
+	total   int
+}
+
+func newHeldList(t *testing.T) *heldList {
+	l := &heldList{pass: make(chan struct{}), started: make(chan struct{}, 16)}
+	srv := httptest.NewServer(l)
+	t.Cleanup(srv.Close)
+	l.url = srv.URL + "/list.txt"
+	return l
+}
+
+func (l *heldList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l.mu.Lock()
+	l.now++
+	l.total++
+	l.most = max(l.most, l.now)
+	l.mu.Unlock()
+	defer func() {
+		l.mu.Lock()
+		l.now--
+		l.mu.Unlock()
+	}()
+	l.started <- struct{}{}
+	select {
+	case <-l.pass:
+		_, _ = w.Write([]byte("192.0.2.80\n"))
+	case <-r.Context().Done():
+	}
+}
+
+// counts returns the requests answered or under way, and the most at once.
+func (l *heldList) counts() (total, most int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.total, l.most
+}
+
+// awaitRequest waits for the next request to reach the source.
+func (l *heldList) awaitRequest(t *testing.T) {
+	t.Helper()
+	select {
+	case <-l.started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no pull reached the source within 10 s")
+	}
+}
+
+// pullServer is one server of a test: its store, its cluster Service and its intel
+// Service, as app.Open composes them.
+func pullServer(t *testing.T, s *store.Store, id string) *threatintel.Service {
+	cl := cluster.New(cluster.Deps{Store: s, ID: id})
+	c := threatintel.New(threatintel.Deps{Store: s, AllowPrivate: loopback, Once: cl.Once, Node: cl.ID})
+	t.Cleanup(c.StopJobs) // before the store closes
+	return c
+}
+
+// openOn opens another store (its own pool, as another server has) on dsn.
+func openOn(t *testing.T, dsn string) *store.Store {
+	s, err := store.Open(t.Context(), store.Config{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// "Pull now" at one server while another pulls the feed answers with that pull's job,
+// never a second pull: to whoever started it and to analysts, as a conflict to anyone
+// else, and as a conflict with no job queued while the other server runs a pull that is
+// not a job (a scheduled one). Two "pull now" at once, one at each server, make one job.
+func TestPullNowAcrossServers(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	sa, sb := openOn(t, dsn), openOn(t, dsn)
+	a, b := pullServer(t, sa, "node-a"), pullServer(t, sb, "node-b")
+	ctx := t.Context()
+	admin := vigil.Principal{Email: "admin@centre.example", Role: vigil.RoleSectorAdmin}
+	other := vigil.Principal{Email: "other-admin@centre.example", Role: vigil.RoleSectorAdmin}
+	src := newHeldList(t)
+	f, err := sa.CreateFeed(ctx, vigil.Feed{Name: "c2 list", Kind: vigil.FeedURL, URL: src.url, Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	first, err := a.StartFeedPull(ctx, admin, f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.awaitRequest(t)
+	for _, p := range []vigil.Principal{admin, analyst} {
+		if again, err := b.StartFeedPull(ctx, p, f.ID); err != nil || again.ID != first.ID {
+			t.Errorf("%s pulls at B while A pulls: job %d (%v), want A's job %d", p.Email, again.ID, err, first.ID)
+		}
+	}
+	if _, err := b.StartFeedPull(ctx, other, f.ID); vigil.ErrorCode(err) != vigil.ECONFLICT {
+		t.Errorf("another admin pulls at B while A pulls: %v, want a conflict", err)
+	}
+	threatintel.PullDue(b, ctx) // B's schedule finds the feed due, and leaves it to A's job
+	src.pass <- struct{}{}
+	a.WaitJobs()
+	if j, err := b.Job(ctx, admin, first.ID); err != nil || j.State != vigil.JobDone {
+		t.Errorf("A's job read at B: %+v (%v), want done", j, err)
+	}
+
+	pulled := make(chan error, 1)
+	go func() { _, err := a.PullFeed(ctx, analyst, f.ID); pulled <- err }() // a pull that is not a job
+	src.awaitRequest(t)
+	if _, err := b.StartFeedPull(ctx, admin, f.ID); vigil.ErrorCode(err) != vigil.ECONFLICT {
+		t.Errorf("pull now at B while A runs a pull that is not a job: %v, want a conflict", err)
+	}
+	if j, found, err := sb.UnfinishedFeedPull(ctx, f.ID); err != nil || found {
+		t.Errorf("the refused pull now queued job %+v (%v)", j, err)
+	}
+	src.pass <- struct{}{}
+	if err := <-pulled; err != nil {
+		t.Fatal(err)
+	}
+
+	var jobs [2]vigil.ImportJob
+	storetest.Concurrently(t, 2, func(i int) (err error) {
+		jobs[i], err = []*threatintel.Service{a, b}[i].StartFeedPull(ctx, admin, f.ID)
+		return err
+	})
+	if jobs[0].ID != jobs[1].ID {
+		t.Errorf("pull now at A and at B at once made jobs %d and %d, want one", jobs[0].ID, jobs[1].ID)
+	}
+	src.awaitRequest(t)
+	src.pass <- struct{}{}
+	a.WaitJobs()
+	b.WaitJobs()
+	if total, most := src.counts(); total != 3 || most != 1 {
+		t.Errorf("the source answered %d requests, at most %d at once; want 3 pulls, one at a time", total, most)
+	}
+}
+
+// A server that stops cuts its import jobs short, and each records it: a feed pull goes
+// back to the queue (its lease let go) and the next server pulls it at once; the stopped
+// server starts nothing more, leaving a new pull queued and refusing an upload.
+func TestStoppingRequeuesAPull(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		admin := vigil.Principal{Email: "admin@centre.example", Role: vigil.RoleSectorAdmin}
+		a := pullServer(t, s, "node-a")
+		src := newHeldList(t)
+		f, err := s.CreateFeed(ctx, vigil.Feed{Name: "c2 list", Kind: vigil.FeedURL, URL: src.url, Enabled: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, err := a.StartFeedPull(ctx, admin, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.awaitRequest(t)
+		stopped := make(chan struct{})
+		go func() { a.StopJobs(); close(stopped) }()
+		select {
+		case <-stopped:
+		case <-time.After(10 * time.Second):
+			t.Fatal("StopJobs did not return within 10 s of cancelling a pull")
+		}
+		got, err := s.GetImportJob(ctx, j.ID)
+		if err != nil || got.State != vigil.JobQueued || got.Node != "" || got.Error != "" {
+			t.Errorf("pull cut short: %+v (%v), want queued again, with no server and no error", got, err)
+		}
+		if fd, err := s.GetFeed(ctx, f.ID); err != nil || fd.LastError != "" {
+			t.Errorf("feed after the cut pull: error %q (%v), want none (the source did not fail)", fd.LastError, err)
+		}
+		if again, err := a.StartFeedPull(ctx, admin, f.ID); err != nil || again.ID != j.ID || again.State != vigil.JobQueued {
+			t.Errorf("pull now at the stopped server: %+v (%v), want job %d, queued", again, err, j.ID)
+		}
+		up := threatintel.Upload{Source: "late", Name: "late.txt"}
+		if _, err := a.StartUpload(ctx, admin, up, strings.NewReader("192.0.2.90\n")); vigil.ErrorCode(err) != vigil.EUNAVAILABLE {
+			t.Errorf("upload at the stopped server: %v, want unavailable", err)
+		}
+
+		next := pullServer(t, s, "node-b")
+		runCtx, cancel := context.WithCancel(ctx)
+		ran := make(chan struct{})
+		go func() { _ = next.Run(runCtx); close(ran) }()
+		src.awaitRequest(t) // within Run's first pass, not after the 30 s lease
+		src.pass <- struct{}{}
+		var done vigil.ImportJob
+		for end := time.Now().Add(10 * time.Second); time.Now().Before(end) && done.State != vigil.JobDone; time.Sleep(20 * time.Millisecond) {
+			done, _ = s.GetImportJob(ctx, j.ID)
+		}
+		cancel()
+		<-ran
+		if done.State != vigil.JobDone || done.Node != "node-b" {
+			t.Errorf("the next server left the job %+v, want it done by node-b", done)
+		}
+		if total, most := src.counts(); total != 2 || most != 1 {
+			t.Errorf("the source answered %d requests, at most %d at once; want 2, one at a time", total, most)
+		}
+	})
+}
+
+// An upload cut short by its server stopping fails saying so and what to do, rather than
+// staying "running" until a lease runs out (its file was on that server). The import is
+// held mid-way by another connection's lock on the indicators (PostgreSQL only).
+func TestStoppingFailsAnUpload(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	s := openOn(t, dsn)
+	c := pullServer(t, s, "node-a")
+	ctx := t.Context()
+	locker, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locker.Close()
+	tx, err := locker.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`LOCK TABLE indicators IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	admin := vigil.Principal{Email: "admin@centre.example", Role: vigil.RoleSectorAdmin}
+	j, err := c.StartUpload(ctx, admin, threatintel.Upload{Source: "partner", Name: "big.txt"}, strings.NewReader("192.0.2.90\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := func() bool {
+		var n int
+		err := locker.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks WHERE NOT granted`).Scan(&n)
+		return err == nil && n > 0
+	}
+	for end := time.Now().Add(10 * time.Second); !waiting(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("the upload never waited on the lock")
+		}
+	}
+	c.StopJobs()
+	got, err := s.GetImportJob(ctx, j.ID)
+	if err != nil || got.State != vigil.JobFailed || !strings.Contains(got.Error, "stopped before it finished") ||
+		!strings.Contains(got.Error, "upload the file again") {
+		t.Errorf("upload cut short: %+v (%v), want failed saying the server stopped and to upload again", got, err)
+	}
+}
+
+// On one server too, "pull now" while a scheduled pull of the feed runs is a conflict at
+// once, with no job made and no second request to the source; once the scheduled pull
+// has ended, "pull now" pulls.
+func TestPullNowDuringAScheduledPull(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		admin := vigil.Principal{Email: "admin@centre.example", Role: vigil.RoleSectorAdmin}
+		c := pullServer(t, s, "node-a")
+		src := newHeldList(t)
+		f, err := s.CreateFeed(ctx, vigil.Feed{Name: "c2 list", Kind: vigil.FeedURL, URL: src.url, Enabled: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scheduled := make(chan struct{})
+		go func() { threatintel.PullDue(c, ctx); close(scheduled) }()
+		src.awaitRequest(t)
+		_, err = c.StartFeedPull(ctx, admin, f.ID)
+		if vigil.ErrorCode(err) != vigil.ECONFLICT || !strings.Contains(vigil.ErrorMessage(err), "you can pull it again then") {
+			t.Errorf("pull now during the scheduled pull: %v, want a conflict saying when to pull again", err)
+		}
+		if j, found, err := s.UnfinishedFeedPull(ctx, f.ID); err != nil || found {
+			t.Errorf("the refused pull now queued job %+v (%v)", j, err)
+		}
+		src.pass <- struct{}{}
+		<-scheduled
+		j, err := c.StartFeedPull(ctx, admin, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.awaitRequest(t)
+		src.pass <- struct{}{}
+		c.WaitJobs()
+		if got, err := s.GetImportJob(ctx, j.ID); err != nil || got.State != vigil.JobDone {
+			t.Errorf("pull now after the scheduled pull: %+v (%v), want done", got, err)
+		}
+		if total, most := src.counts(); total != 2 || most != 1 {
+			t.Errorf("the source answered %d requests, at most %d at once; want 2, one at a time", total, most)
+		}
+	})
+}
