@@ -150,4 +150,3 @@ func (l *Listing) As() string {
 	}
 	return s
 }
-
