@@ -27,6 +27,9 @@ type Sighting struct {
 	IndicatorType IndicatorType
 	// Sources are the intel sources that list the indicator.
 	Sources []string
+	// Publishers are who published the indicator inside the data (a STIX identity, a MISP
+	// event's creator), when that is not the source itself: whom to ask about it.
+	Publishers []string
 	// Labels are the sources' labels for it (malware family, campaign).
 	Labels []string
 	// TLP is the strictest marking among the sources.

@@ -138,11 +138,12 @@ func (l *Listing) Who() string {
 	return who
 }
 
-// As says what they list it as: "qakbot, botnet (confidence 90%)".
+// As says what they list it as: "qakbot, botnet (confidence 90%)", the labels as a
+// sentence shows them (vigil.PlainLabels).
 func (l *Listing) As() string {
 	s := "malicious"
-	if len(l.Labels) > 0 {
-		s = strings.Join(l.Labels[:min(len(l.Labels), 5)], ", ")
+	if plain := vigil.PlainLabels(l.Labels); len(plain) > 0 {
+		s = strings.Join(plain[:min(len(plain), 5)], ", ")
 	}
 	if l.Confidence >= 0 {
 		s += fmt.Sprintf(" (confidence %d%%)", l.Confidence)

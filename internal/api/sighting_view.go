@@ -28,6 +28,9 @@ type Sighting struct {
 	IndicatorType vigil.IndicatorType `json:"indicator_type"`
 	// Sources are the intel sources that list the indicator.
 	Sources []string `json:"sources" nullable:"false"`
+	// Publishers are who published the indicator inside the data (a STIX identity, a MISP
+	// event's creator) when that is not the source itself: whom to ask about it.
+	Publishers []string `json:"publishers" nullable:"false"`
 	// Labels are what the sources call it (malware family, campaign).
 	Labels []string `json:"labels" nullable:"false"`
 	// TLP is how far the sighting may be shared: the strictest of the sources' markings.
@@ -45,6 +48,6 @@ type Sighting struct {
 func sightingOut(r vigil.Sighting) Sighting {
 	return Sighting{ID: r.ID, Org: r.Org, Day: r.Day.Format(time.DateOnly), Field: r.Field, Observable: r.Observable,
 		ObservableType: r.ObservableType, Indicator: r.Indicator, IndicatorType: r.IndicatorType,
-		Sources: nonNil(r.Sources), Labels: nonNil(r.Labels), TLP: r.TLP, Count: r.Count, FirstSeen: r.FirstSeen,
+		Sources: nonNil(r.Sources), Publishers: nonNil(r.Publishers), Labels: nonNil(r.Labels), TLP: r.TLP, Count: r.Count, FirstSeen: r.FirstSeen,
 		LastSeen: r.LastSeen, AlertID: r.Alert}
 }

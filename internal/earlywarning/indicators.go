@@ -96,8 +96,8 @@ func feedTitle(e *alerts.Listing) string {
 		what = "The domain name " + v + ", part of your registered domains, is"
 	}
 	title := what + " on " + listPhrase(e.Sources)
-	if len(e.Labels) > 0 {
-		title += " (" + strings.Join(e.Labels, ", ") + ")"
+	if labels := vigil.PlainLabels(e.Labels); len(labels) > 0 {
+		title += " (" + strings.Join(labels, ", ") + ")"
 	}
 	return title
 }
@@ -117,8 +117,8 @@ func listPhrase(sources []string) string {
 func feedBody(e *alerts.Listing) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "What was seen: %s appears in threat intelligence from %s", e.Value, sourcesPhrase(e.Sources, e.Publishers))
-	if len(e.Labels) > 0 {
-		fmt.Fprintf(&b, ", labelled %s", strings.Join(e.Labels, ", "))
+	if labels := vigil.PlainLabels(e.Labels); len(labels) > 0 {
+		fmt.Fprintf(&b, ", labelled %s", strings.Join(labels, ", "))
 	}
 	b.WriteString(". vigil checks every new feed entry against the IP ranges and domain names your organisation registered, and this one matches them.")
 	if line := alerts.Sharing(e.TLP); line != "" {

@@ -67,6 +67,21 @@ func TestFeedOverlapWarnsTheOwners(t *testing.T) {
 				t.Errorf("%d alerts in all, want 4", total)
 			}
 		})
+		t.Run("MISP taxonomy tags are not what it is listed as", func(t *testing.T) {
+			ind := feedIndicator(vigil.TypeDomain, "mail.rxb.example", "TweetFeed", vigil.TLPClear,
+				"phishing", "type:OSINT", "tlp:clear", `misp-galaxy:threat-actor="APT28"`, `estimative-language:confidence-in-analytic-judgment="moderate"`)
+			svc.WarnOnIndicators(t.Context(), []vigil.Indicator{ind})
+			as := alertsFor(t, s, "RXB", "mail.rxb.example")
+			if len(as) != 1 {
+				t.Fatalf("RXB has %d alerts about mail.rxb.example, want 1", len(as))
+			}
+			if want := "The domain name mail.rxb.example, part of your registered domains, is on the TweetFeed list (phishing, APT28)"; as[0].Title != want {
+				t.Errorf("title %q, want %q", as[0].Title, want)
+			}
+			if want := "from TweetFeed, labelled phishing, APT28."; !strings.Contains(as[0].Body, want) {
+				t.Errorf("body does not say %q:\n%s", want, as[0].Body)
+			}
+		})
 		t.Run("the publisher inside the data is named beside the feed it came through", func(t *testing.T) {
 			ind := feedIndicator(vigil.TypeDomain, "portal.rxb.example", "Partner Feed", vigil.TLPGreen, "phishing")
 			ind.Provenance.Publisher = "Late Publisher CERT"

@@ -52,7 +52,7 @@ func Download(ctx context.Context, client *http.Client, name, u string, prev Sta
 func saveBody(body io.Reader, u string, max int64, dir string) (string, error) {
 	out, err := os.CreateTemp(dir, "vigil-download-*")
 	if err != nil {
-		return "", fmt.Errorf("fetch %s: %w", redact(u), err)
+		return "", step(err, "fetch %s", redact(u))
 	}
 	cb := newCappedBody(body, max)
 	_, err = io.Copy(out, cb)
@@ -61,9 +61,9 @@ func saveBody(body io.Reader, u string, max int64, dir string) (string, error) {
 	}
 	switch {
 	case cb.err != nil:
-		err = fmt.Errorf("fetch %s: reading the response: %w", redact(u), unwrapURLError(cb.err))
+		err = step(unwrapURLError(cb.err), "fetch %s: reading the response", redact(u))
 	case err != nil:
-		err = fmt.Errorf("fetch %s: %w", redact(u), err)
+		err = step(err, "fetch %s", redact(u))
 	case cb.read == 0:
 		err = fmt.Errorf("fetch %s: the response was empty", redact(u))
 	}

@@ -117,7 +117,7 @@ func FetchLimited(ctx context.Context, client *http.Client, maxBytes int64, vf v
 		res.NotModified, res.Complete = false, false
 	}
 	if err != nil && (errors.Is(err, ErrPrivateAddress) || strings.Contains(err.Error(), ErrPrivateAddress.Error())) {
-		err = fmt.Errorf("fetch %s: %w", redact(f.URL), refusal(err)) // nothing of what was dialled
+		err = step(refusal(err), "fetch %s", redact(f.URL)) // nothing of what was dialled
 	}
 	return res, err
 }

@@ -18,7 +18,7 @@ import (
 func fetchMISP(ctx context.Context, client *http.Client, f feed, prev State, emit func(vigil.Indicator)) (Result, error) {
 	manifestURL, err := url.JoinPath(f.URL, "manifest.json")
 	if err != nil {
-		return Result{}, fmt.Errorf("fetch %s: not a usable URL: %w", redact(f.URL), err)
+		return Result{}, step(err, "fetch %s: not a usable URL", redact(f.URL))
 	}
 	events, etag, lastMod, notModified, err := fetchManifest(ctx, client, f, manifestURL, prev)
 	if err != nil || notModified {
@@ -30,10 +30,10 @@ func fetchMISP(ctx context.Context, client *http.Client, f feed, prev State, emi
 	for _, id := range slices.Sorted(maps.Keys(events)) {
 		p.event(manifestURL, id, events[id], prev.Events, next.Events)
 		if err := f.lim.Err(); err != nil {
-			return Result{Report: p.rep}, fmt.Errorf("fetch %s: %w", redact(f.URL), err)
+			return Result{Report: p.rep}, step(err, "fetch %s", redact(f.URL))
 		}
 		if err := ctx.Err(); err != nil {
-			return Result{Report: p.rep}, fmt.Errorf("fetch %s: stopped: %w", redact(f.URL), err)
+			return Result{Report: p.rep}, step(err, "fetch %s: stopped", redact(f.URL))
 		}
 	}
 	if p.tried > 0 && p.failed == p.tried {
@@ -69,7 +69,7 @@ func fetchManifest(ctx context.Context, client *http.Client, f feed, u string, p
 		err = cb.err
 	}
 	if err != nil {
-		return nil, "", "", false, fmt.Errorf("parse %s: the MISP feed manifest cannot be read: %w", redact(u), err)
+		return nil, "", "", false, step(err, "parse %s: the MISP feed manifest cannot be read", redact(u))
 	}
 	return events, resp.Header.Get("ETag"), resp.Header.Get("Last-Modified"), false, nil
 }

@@ -33,7 +33,7 @@ func fetchTAXII(ctx context.Context, client *http.Client, f feed, prev State, em
 	}
 	root, err := taxiiRoot(ctx, c, f.URL)
 	if err != nil {
-		return Result{}, fmt.Errorf("pull TAXII collection %q: %w", f.Collection, err)
+		return Result{}, step(err, "pull TAXII collection %q", f.Collection)
 	}
 	rep := &intel.Report{}
 	refs := intel.NewSTIXRefs()
@@ -50,7 +50,7 @@ func fetchTAXII(ctx context.Context, client *http.Client, f feed, prev State, em
 	res := Result{State: next, Report: rep}
 	if err != nil {
 		res.Partial = next.AddedAfter != prev.AddedAfter
-		return res, fmt.Errorf("pull TAXII collection %q: %w", f.Collection, err)
+		return res, step(err, "pull TAXII collection %q", f.Collection)
 	}
 	return res, nil
 }

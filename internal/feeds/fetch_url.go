@@ -56,11 +56,11 @@ func parseBody(body io.Reader, u string, f feed, emit func(vigil.Indicator)) (*i
 	var tooBig *intel.TooLargeError
 	switch {
 	case errors.As(err, &tooBig):
-		return rep, fmt.Errorf("fetch %s: %w", redact(u), err)
+		return rep, step(err, "fetch %s", redact(u))
 	case cb.err != nil:
-		return rep, fmt.Errorf("fetch %s: reading the response: %w", redact(u), unwrapURLError(cb.err))
+		return rep, step(unwrapURLError(cb.err), "fetch %s: reading the response", redact(u))
 	case err != nil:
-		return rep, fmt.Errorf("parse %s: %w", redact(u), err)
+		return rep, step(err, "parse %s", redact(u))
 	case cb.read == 0:
 		return rep, fmt.Errorf("fetch %s: the response was empty; the previous indicators are kept", redact(u))
 	case rep.Failed > 0:

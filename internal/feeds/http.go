@@ -29,7 +29,7 @@ var defaultClient = NewClient(nil, nil)
 func get(ctx context.Context, client *http.Client, f feed, u string, header http.Header) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: not a usable URL: %w", redact(u), unwrapURLError(err))
+		return nil, step(unwrapURLError(err), "fetch %s: not a usable URL", redact(u))
 	}
 	for k, v := range header {
 		req.Header[k] = v
@@ -40,10 +40,10 @@ func get(ctx context.Context, client *http.Client, f feed, u string, header http
 	}
 	resp, err := withStall(client, req)
 	if errors.Is(err, ErrPrivateAddress) {
-		return nil, fmt.Errorf("fetch %s: %w", redact(u), refusedAt(u, err)) // and nothing of the dial
+		return nil, step(refusedAt(u, err), "fetch %s", redact(u)) // and nothing of the dial
 	}
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", redact(u), unwrapURLError(err))
+		return nil, step(unwrapURLError(err), "fetch %s", redact(u))
 	}
 	return resp, nil
 }

@@ -215,6 +215,10 @@ type Matched struct {
 	IndicatorType vigil.IndicatorType `json:"indicator_type"`
 	// Sources are the names of every source that published the indicator.
 	Sources []string `json:"sources"`
+	// Publishers are who published the indicator inside the data (a STIX identity, a MISP
+	// event's creator) when that is not the source itself: whom to ask about it. Absent
+	// when none did.
+	Publishers []string `json:"publishers,omitempty"`
 	// TLP is the strictest marking among those sources: how far this sighting may be shared.
 	// It is always present; null means no source marked the indicator.
 	TLP Marking `json:"tlp"`

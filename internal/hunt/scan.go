@@ -146,6 +146,9 @@ func matchedOf(ent match.Entry) Matched {
 		if !slices.Contains(sg.Sources, p.Source) {
 			sg.Sources = append(sg.Sources, p.Source)
 		}
+		if p.Publisher != "" && p.Publisher != p.Source && !slices.Contains(sg.Publishers, p.Publisher) {
+			sg.Publishers = append(sg.Publishers, p.Publisher)
+		}
 		sg.TLP = Marking(vigil.Stricter(vigil.TLP(sg.TLP), p.TLP))
 		for _, l := range p.Labels {
 			if !slices.Contains(sg.Labels, l) {

@@ -59,6 +59,29 @@ func TestAlertNamesPublisherBesideFeed(t *testing.T) {
 		t.Errorf("API alert = %d %s: want sources [partner-stix], publishers [Health Sector Partner CERT]", r.status, r.body)
 	}
 
+	// The sighting behind it names both too: on the sector's sightings page, in its CSV and
+	// in the API.
+	sector := s.signIn(analyst)
+	if p := sector.get("/sightings"); !p.has("partner-stix (published by Health Sector Partner CERT)") {
+		t.Errorf("sightings page does not name the publisher beside the feed\n%s", p.body)
+	}
+	header, rows := csvRows(t, sector.get("/sightings?format=csv"))
+	if got := column(t, header, rows, "publishers"); !slices.Contains(got, "Health Sector Partner CERT") {
+		t.Errorf("sightings CSV publishers %q, want Health Sector Partner CERT among them", got)
+	}
+	r = s.api("GET", "/api/v1/sightings?indicator=publisher-check.example", token)
+	var sightings struct {
+		Items []struct {
+			Sources    []string `json:"sources"`
+			Publishers []string `json:"publishers"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &sightings); err != nil || r.status != http.StatusOK || len(sightings.Items) != 1 ||
+		!slices.Equal(sightings.Items[0].Sources, []string{"partner-stix"}) ||
+		!slices.Equal(sightings.Items[0].Publishers, []string{"Health Sector Partner CERT"}) {
+		t.Errorf("API sightings = %d %s: want one, sources [partner-stix], publishers [Health Sector Partner CERT]", r.status, r.body)
+	}
+
 	// The demo's own alerts come from sources that published their intel themselves.
 	other := regexpFind(t, b.get("/alerts"), `href="/alerts/(\d+)"[^>]*>[^<]*on the Demo Health ISAC list`)
 	if p := b.get("/alerts/" + other); p.status != http.StatusOK || p.has("Published by") || !p.has("Reported by") {

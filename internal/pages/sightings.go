@@ -99,7 +99,7 @@ func sinceOf(q url.Values) (time.Time, error) {
 // writeSightingsCSV writes the sightings as the page shows them.
 func writeSightingsCSV(w http.ResponseWriter, list []vigil.Sighting) {
 	cw := csvDownload(w, "sightings.csv", "id", "day", "organisation", "field", "observable", "observable_type",
-		"indicator", "indicator_type", "sources", "labels", "tlp", "count", "first_seen", "last_seen", "alert")
+		"indicator", "indicator_type", "sources", "publishers", "labels", "tlp", "count", "first_seen", "last_seen", "alert")
 	for _, s := range list {
 		alert := ""
 		if s.Alert != 0 {
@@ -107,7 +107,7 @@ func writeSightingsCSV(w http.ResponseWriter, list []vigil.Sighting) {
 		}
 		_ = cw.Write([]string{strconv.FormatInt(s.ID, 10), s.Day.Format(time.DateOnly), s.Org, csvSafe(s.Field),
 			csvSafe(s.Observable), string(s.ObservableType), csvSafe(s.Indicator), string(s.IndicatorType),
-			csvSafe(strings.Join(s.Sources, "; ")), csvSafe(strings.Join(s.Labels, "; ")), string(s.TLP),
+			csvSafe(strings.Join(s.Sources, "; ")), csvSafe(strings.Join(s.Publishers, "; ")), csvSafe(strings.Join(s.Labels, "; ")), string(s.TLP),
 			strconv.FormatInt(s.Count, 10), csvTime(s.FirstSeen), csvTime(s.LastSeen), alert})
 	}
 	cw.Flush()

@@ -188,6 +188,7 @@ var funcs = template.FuncMap{
 	"happened":  happened,
 	"query":     withQuery,
 	"join":      strings.Join,
+	"plain":     vigil.PlainLabels, // labels as a sentence shows them, without MISP taxonomy tags
 	"dict":      dict,
 	// The sector centre's pages (overview.go, orgs.go).
 	"num":       formatNum,

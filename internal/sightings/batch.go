@@ -246,8 +246,8 @@ func (in *ingest) batchRows() ([]vigil.Sighting, []alerts.Raising) {
 	for h, c := range in.batch.hits {
 		l := in.listing(h.id)
 		rows = append(rows, vigil.Sighting{Org: in.org, Day: dayTime(h.day), Field: h.field, Observable: h.value,
-			ObservableType: h.typ, Indicator: l.Value, IndicatorType: l.Type, Sources: l.Sources, Labels: l.Labels,
-			TLP: l.TLP, Count: c.n, FirstSeen: time.Unix(0, c.first).UTC(), LastSeen: time.Unix(0, c.last).UTC()})
+			ObservableType: h.typ, Indicator: l.Value, IndicatorType: l.Type, Sources: l.Sources, Publishers: l.Publishers,
+			Labels: l.Labels, TLP: l.TLP, Count: c.n, FirstSeen: time.Unix(0, c.first).UTC(), LastSeen: time.Unix(0, c.last).UTC()})
 		p := pair{h.day, h.typ, h.value, h.id}
 		sum, ok := perPair[p]
 		if !ok {

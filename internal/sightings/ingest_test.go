@@ -31,8 +31,9 @@ var sensorLines = []string{
 }
 
 var sensorIndicators = []vigil.Indicator{
-	listedAs(vigil.TypeDomain, "evil.example", "abuse.ch", 90, "qakbot", "botnet"),
-	listedAs(vigil.TypeCIDR, "203.0.113.0/24", "Shadowserver", 30),
+	// MISP taxonomy tags are labels in the data, never words of the alert's sentence.
+	listedAs(vigil.TypeDomain, "evil.example", "abuse.ch", 90, "qakbot", "botnet", "type:OSINT", `misp-galaxy:botnet="QakBot"`),
+	listedAs(vigil.TypeCIDR, "203.0.113.0/24", "Shadowserver", 30, "type:OSINT", `admiralty-scale:source-reliability="c"`),
 	listedAs(vigil.TypeSHA256, evilHash, "MalwareBazaar", -1),
 }
 
@@ -99,8 +100,10 @@ func TestIngestTelemetryKeepsSightingsAlertsAndKeyedIndexOnly(t *testing.T) {
 			if dom.Severity != vigil.SeverityHigh || dom.Count != 2 || dom.TLP != vigil.TLPGreen {
 				t.Errorf("domain alert: severity %s count %d TLP %s; want high, 2, GREEN", dom.Severity, dom.Count, dom.TLP)
 			}
-			if a := byIndicator["203.0.113.0/24"]; a.Severity != vigil.SeverityLow || a.Observable != "203.0.113.9" {
-				t.Errorf("network alert: severity %s observable %s; want low (30%% confidence), 203.0.113.9", a.Severity, a.Observable)
+			if a := byIndicator["203.0.113.0/24"]; a.Severity != vigil.SeverityLow || a.Observable != "203.0.113.9" ||
+				!strings.Contains(a.Body, "listed by Shadowserver as malicious (confidence 30%)") {
+				t.Errorf("network alert: severity %s observable %s; want low (30%% confidence), 203.0.113.9, listed as malicious:\n%s",
+					a.Severity, a.Observable, a.Body)
 			}
 			if a := byIndicator[evilHash]; a.Severity != vigil.SeverityHigh {
 				t.Errorf("file hash alert severity %s, want high", a.Severity)

@@ -115,16 +115,15 @@ func storable(v string) bool {
 	return v != "" && utf8.ValidString(v) && !strings.ContainsRune(v, 0)
 }
 
-// cleanProvenance makes the free text of p storable. The parsers clean a publisher's
-// name as it enters (intel.cleanPublisher); this keeps any other caller's from failing a
-// whole import on PostgreSQL.
+// cleanProvenance makes the free text of p storable (cleanText). The parsers clean a
+// publisher's name as it enters (intel.cleanPublisher); this keeps any other caller's from
+// failing a whole import on PostgreSQL.
 func cleanProvenance(p *vigil.Provenance) {
-	clean := func(s string) string { return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD") }
-	p.Ref, p.Publisher = clean(p.Ref), clean(p.Publisher)
+	p.Ref, p.Publisher = cleanText(p.Ref), cleanText(p.Publisher)
 	if len(p.Labels) > 0 {
 		labels := make([]string, len(p.Labels))
 		for i, l := range p.Labels {
-			labels[i] = clean(l)
+			labels[i] = cleanText(l)
 		}
 		p.Labels = labels
 	}

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vigil-health/vigil"
 )
@@ -103,14 +102,6 @@ func cleanComponent(c vigil.Component) vigil.Component {
 		*f = cleanText(*f)
 	}
 	return c
-}
-
-// cleanText replaces invalid UTF-8 and NUL bytes with U+FFFD.
-func cleanText(v string) string {
-	if utf8.ValidString(v) && !strings.ContainsRune(v, 0) {
-		return v
-	}
-	return strings.ReplaceAll(strings.ToValidUTF8(v, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 // dbPackageKey is how a package key is stored: its NUL separator (which PostgreSQL text

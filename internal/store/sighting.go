@@ -63,7 +63,7 @@ func clip(s string, n int) string {
 
 // AddSightings records sightings: a row that matches a stored one (organisation, day,
 // field, observable, indicator) adds its Count to it, widens its seen times and takes
-// its sources, labels and TLP (the indicator's current provenance). Called on the
+// its sources, publishers, labels and TLP (the indicator's current provenance). Called on the
 // *Store that Tx passes, the rows commit with the rest of the transaction.
 func (s *Store) AddSightings(ctx context.Context, rows []vigil.Sighting) error {
 	// Upsert in key order, so that concurrent uploads touching the same rows lock them
@@ -91,19 +91,20 @@ func (s *Store) addSighting(ctx context.Context, c conn, r *vigil.Sighting) erro
 	now := s.now()
 	first, last := timeOr(r.FirstSeen, now), timeOr(r.LastSeen, now)
 	sources, _ := json.Marshal(nonNil(r.Sources))
+	publishers, _ := json.Marshal(nonNil(r.Publishers))
 	labels, _ := json.Marshal(nonNil(r.Labels))
 	_, err = c.exec(ctx, `INSERT INTO sightings (org, day, field, observable, observable_type, indicator,
-		indicator_type, sources, labels, tlp, count, first_seen, last_seen)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		indicator_type, sources, publishers, labels, tlp, count, first_seen, last_seen)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (org, day, observable, indicator_type, indicator, field) DO UPDATE SET
-		count = sightings.count + excluded.count, sources = excluded.sources, labels = excluded.labels,
-		tlp = excluded.tlp, first_seen = CASE WHEN excluded.first_seen < sightings.first_seen
+		count = sightings.count + excluded.count, sources = excluded.sources, publishers = excluded.publishers,
+		labels = excluded.labels, tlp = excluded.tlp, first_seen = CASE WHEN excluded.first_seen < sightings.first_seen
 		THEN excluded.first_seen ELSE sightings.first_seen END,
 		last_seen = CASE WHEN excluded.last_seen > sightings.last_seen
 		THEN excluded.last_seen ELSE sightings.last_seen END`,
 		org, dayText(r.Day), clip(r.Field, maxSightingField), clip(r.Observable, maxSightingValue),
 		string(r.ObservableType), clip(r.Indicator, maxSightingValue), string(r.IndicatorType),
-		string(sources), string(labels), string(r.TLP), max(r.Count, 1), dbTime(first), dbTime(last))
+		string(sources), string(publishers), string(labels), string(r.TLP), max(r.Count, 1), dbTime(first), dbTime(last))
 	if isForeignKeyViolation(err) {
 		return vigil.Errorf(vigil.EINVALID, "organisation %s is not registered", org)
 	}
@@ -114,18 +115,21 @@ func (s *Store) addSighting(ctx context.Context, c conn, r *vigil.Sighting) erro
 }
 
 const sightingColumns = `id, org, day, field, observable, observable_type, indicator, indicator_type,
-	sources, labels, tlp, count, first_seen, last_seen`
+	sources, publishers, labels, tlp, count, first_seen, last_seen`
 
 func scanSighting(sc scanner) (vigil.Sighting, error) {
 	var r vigil.Sighting
-	var sources, labels string
+	var sources, publishers, labels string
 	err := sc.Scan(&r.ID, &r.Org, dayCol{&r.Day}, &r.Field, &r.Observable, &r.ObservableType, &r.Indicator,
-		&r.IndicatorType, &sources, &labels, &r.TLP, &r.Count, scanTime(&r.FirstSeen), scanTime(&r.LastSeen))
+		&r.IndicatorType, &sources, &publishers, &labels, &r.TLP, &r.Count, scanTime(&r.FirstSeen), scanTime(&r.LastSeen))
 	if err != nil {
 		return r, err
 	}
 	if err := json.Unmarshal([]byte(sources), &r.Sources); err != nil {
 		return r, fmt.Errorf("sighting %d sources: %w", r.ID, err)
+	}
+	if err := json.Unmarshal([]byte(publishers), &r.Publishers); err != nil {
+		return r, fmt.Errorf("sighting %d publishers: %w", r.ID, err)
 	}
 	if err := json.Unmarshal([]byte(labels), &r.Labels); err != nil {
 		return r, fmt.Errorf("sighting %d labels: %w", r.ID, err)

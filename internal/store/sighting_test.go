@@ -20,6 +20,8 @@ func sighting(org string, day time.Time, observable, indicator string, count int
 		TLP: vigil.TLPGreen, Count: count}
 }
 
+// TestAddSightingsFoldsRepeatsOfTheSameDay: a repeat of a day's sighting adds its count,
+// widens its seen times and takes the indicator's current sources and publishers.
 func TestAddSightingsFoldsRepeatsOfTheSameDay(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
@@ -36,7 +38,7 @@ func TestAddSightingsFoldsRepeatsOfTheSameDay(t *testing.T) {
 		}
 		clk.advance(time.Hour)
 		again := sighting("RXA", day, "192.0.2.7", "192.0.2.0/24", 3)
-		again.Sources = []string{"abuse.ch", "Shadowserver"}
+		again.Sources, again.Publishers = []string{"abuse.ch", "Shadowserver"}, []string{"Partner CERT"}
 		if err := s.AddSightings(ctx, []vigil.Sighting{again,
 			sighting("RXA", day.AddDate(0, 0, 1), "192.0.2.7", "192.0.2.0/24", 1)}); err != nil {
 			t.Fatal(err)
@@ -47,14 +49,15 @@ func TestAddSightingsFoldsRepeatsOfTheSameDay(t *testing.T) {
 		}
 		want := []vigil.Sighting{
 			{Org: "RXA", Day: day.AddDate(0, 0, 1), Count: 1, Sources: []string{"abuse.ch"}, FirstSeen: t0.Add(time.Hour), LastSeen: t0.Add(time.Hour)},
-			{Org: "RXA", Day: day, Count: 5, Sources: []string{"abuse.ch", "Shadowserver"}, FirstSeen: t0, LastSeen: t0.Add(time.Hour)},
+			{Org: "RXA", Day: day, Count: 5, Sources: []string{"abuse.ch", "Shadowserver"}, Publishers: []string{"Partner CERT"},
+				FirstSeen: t0, LastSeen: t0.Add(time.Hour)},
 		}
 		for i := range want {
 			w := sighting(want[i].Org, want[i].Day, "192.0.2.7", "192.0.2.0/24", want[i].Count)
-			w.Sources, w.FirstSeen, w.LastSeen = want[i].Sources, want[i].FirstSeen.Truncate(time.Microsecond), want[i].LastSeen.Truncate(time.Microsecond)
+			w.Sources, w.Publishers, w.FirstSeen, w.LastSeen = want[i].Sources, want[i].Publishers, want[i].FirstSeen.Truncate(time.Microsecond), want[i].LastSeen.Truncate(time.Microsecond)
 			want[i] = w
 		}
-		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(vigil.Sighting{}, "ID")); diff != "" {
+		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(vigil.Sighting{}, "ID"), cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("sightings (-want +got):\n%s", diff)
 		}
 	})

@@ -5,11 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
-	"reflect"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -232,29 +229,10 @@ func pullError(err error) error {
 	if err == nil {
 		return nil
 	}
-	why, full := feeds.FailureReason(err, "feed_allow_private"), err.Error()
-	if why == full {
-		return err // vigil's own words already
+	if why := feeds.Worded(err, "feed_allow_private"); why != err.Error() {
+		return errors.New(why)
 	}
-	if raw := rawCause(err); raw != nil && raw != err && strings.HasSuffix(full, ": "+raw.Error()) {
-		return errors.New(strings.TrimSuffix(full, raw.Error()) + why)
-	}
-	return errors.New(why)
-}
-
-// wrapType is the type of the errors fmt.Errorf wraps with %w: vigil's words about
-// what it was doing when what they wrap failed.
-var wrapType = reflect.TypeOf(fmt.Errorf("%w", errors.ErrUnsupported))
-
-// rawCause is the outermost error in err's chain that vigil did not write by wrapping
-// another with fmt.Errorf: the failure itself, as the library that met it put it.
-func rawCause(err error) error {
-	for ; err != nil; err = errors.Unwrap(err) {
-		if reflect.TypeOf(err) != wrapType {
-			return err
-		}
-	}
-	return nil
+	return err // vigil's own words already
 }
 
 func stateJSON(st feeds.State) json.RawMessage {
