@@ -145,13 +145,21 @@ func checkFeedURL(raw string) error {
 	return nil
 }
 
-// redactedParts reports whether u holds the "…" RedactURL puts for a hidden query or
-// fragment: it is a redacted address with something else changed (its path, say), which
-// would be pulled without the key the query held.
+// redactedParts reports whether u's query or fragment holds the "…" RedactURL puts for
+// a hidden one, however escaped (%E2%80%A6, or the HTML entity a copy from a page may
+// bring): it is a redacted address with something else changed (its path, say), which
+// would be pulled without the key the query held. No real key holds an ellipsis.
 func redactedParts(u *url.URL) bool {
-	q, _ := url.ParseQuery(u.RawQuery)
-	_, hidden := q["…"]
-	return hidden || u.Fragment == "…"
+	query, err := url.QueryUnescape(u.RawQuery)
+	if err != nil {
+		query = u.RawQuery
+	}
+	for _, part := range []string{query, u.Fragment} {
+		if strings.Contains(part, "…") || strings.Contains(part, "&hellip;") || strings.Contains(part, "&#8230;") {
+			return true
+		}
+	}
+	return false
 }
 
 // parseProblem is why url.Parse refused a URL, without the port it quotes: a password
@@ -334,7 +342,17 @@ func RedactURL(u string) string {
 		tail += "#…"
 	}
 	p.RawQuery, p.ForceQuery, p.Fragment, p.RawFragment = "", false, "", ""
-	return p.String() + tail
+	return hostAsTyped(p.String(), p.Host) + tail
+}
+
+// hostAsTyped is u (a URL's String) with its host as typed when the host is not ASCII:
+// url.URL escapes "bücher.example" as "b%C3%BCcher.example", which nobody reads as the
+// address they typed.
+func hostAsTyped(u, host string) string {
+	if !strings.ContainsFunc(host, func(r rune) bool { return r >= utf8.RuneSelf }) {
+		return u
+	}
+	return strings.Replace(u, (&url.URL{Host: host}).String(), "//"+host, 1)
 }
 
 // KeepRedactedURL is the URL a change to a stored one asks for. vigil never shows a
@@ -343,11 +361,19 @@ func RedactURL(u string) string {
 // form: that means "keep it", and stored comes back with the secrets the redaction hid.
 // Any other URL replaces stored.
 func KeepRedactedURL(stored, given string) string {
-	if stored != "" && strings.TrimSpace(given) == RedactURL(stored) {
+	if stored == "" {
+		return given
+	}
+	shown, g := RedactURL(stored), strings.TrimSpace(given)
+	if g == shown || ellipsisEscaped.Replace(g) == shown {
 		return stored
 	}
 	return given
 }
+
+// ellipsisEscaped turns the "…" a client escaped back into the one RedactURL wrote: a
+// browser's URL parser, say, sends the address as shown with its "?…" as "?%E2%80%A6".
+var ellipsisEscaped = strings.NewReplacer("%E2%80%A6", "…", "%e2%80%a6", "…")
 
 // redactRawURL cuts what may be user info, query or fragment out of a string url.Parse
 // refuses. Such a string has no reliable shape (user info may hold "/", "?" or "#"), so

@@ -59,6 +59,10 @@ func TestURLAsShownKeepsTheStoredOne(t *testing.T) {
 		{"another host, the query left hidden", "https://mirror.example/list.txt?…", "https://mirror.example/list.txt?…", true},
 		{"the hidden query with more added", "https://partner.example/list.txt?…&day=1", "https://partner.example/list.txt?…&day=1", true},
 		{"the hidden query escaped", "https://partner.example/list.txt?%E2%80%A6", "https://partner.example/list.txt?%E2%80%A6", true},
+		{"as shown, escaped by a browser", "https://partner.example/list.txt?%E2%80%A6#%E2%80%A6", stored, false},
+		{"the hidden query with a character added", "https://partner.example/list.txt?…;#…", "https://partner.example/list.txt?…;#…", true},
+		{"the hidden query as an HTML entity", "https://partner.example/list.txt?&hellip;#…", "https://partner.example/list.txt?&hellip;#…", true},
+		{"the hidden fragment with a space added", "https://partner.example/list.txt?…#…%20", "https://partner.example/list.txt?…#…%20", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,6 +101,7 @@ func TestRedactURL(t *testing.T) {
 		{"https://user:p w@host.example:99999/x", "https://host.example:99999/x"},
 		{"ftp:user:SEKRIT@host.example", "host.example"},
 		{"://bad", "://bad"},
+		{"http://bücher.example/list.txt?key=SEKRIT", "http://bücher.example/list.txt?…"},
 	}
 	for _, tt := range tests {
 		if got := vigil.RedactURL(tt.in); got != tt.want {

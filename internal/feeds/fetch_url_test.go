@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"strings"
 	"sync"
@@ -241,6 +242,21 @@ func TestFetchURLFailures(t *testing.T) {
 			handler: func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "x", 502) },
 			feed:    func(f *vigil.Feed) { f.URL = strings.Replace(f.URL, "http://", "http://soc:pa55word@", 1) },
 			want:    "fetch {URL}/list.txt?…: 502 Bad Gateway", notWant: "pa55word"},
+		{name: "wrong key in the URL", path: "/list.txt?apikey=k3y-value",
+			handler: func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "no", 403) },
+			want:    "403 Forbidden (check the feed's username and password or token, or the key in its URL)", notWant: "k3y-value"},
+		{name: "a redirect echoing the key in a Location that does not parse", path: "/list.txt?apikey=k3y-value",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Location", "https://cdn .example/list.txt?"+r.URL.RawQuery)
+				w.WriteHeader(http.StatusFound)
+			},
+			want: "fetch {URL}/list.txt?…: ", notWant: "k3y-value"},
+		{name: "a redirect echoing the key to a URL that does not parse", path: "/list.txt?k3y-value",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Location", "https://[::1/list.txt?token="+url.QueryEscape(r.URL.RawQuery))
+				w.WriteHeader(http.StatusFound)
+			},
+			want: "fetch {URL}/list.txt?…: ", notWant: "k3y-value"},
 		{name: "a login page instead of the list", path: "/list.txt",
 			handler: func(w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -282,8 +298,8 @@ func TestFetchURLFailures(t *testing.T) {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("error %q\nwant it to contain %q", err, want)
 			}
-			if tt.notWant != "" && strings.Contains(err.Error(), tt.notWant) {
-				t.Errorf("error %q shows %q", err, tt.notWant)
+			if worded := Worded(err, "feed_allow_private"); tt.notWant != "" && (strings.Contains(err.Error(), tt.notWant) || strings.Contains(worded, tt.notWant)) {
+				t.Errorf("error %q, worded %q, shows %q", err, worded, tt.notWant)
 			}
 			if res.State.ETag != prev.ETag || res.Complete || res.Report == nil {
 				t.Errorf("failed pull returned state %+v, Complete=%v, report %v; want the previous state, not complete, a report",

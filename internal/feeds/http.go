@@ -43,7 +43,7 @@ func get(ctx context.Context, client *http.Client, f feed, u string, header http
 		return nil, step(refusedAt(u, err), "fetch %s", redact(u)) // and nothing of the dial
 	}
 	if err != nil {
-		return nil, step(unwrapURLError(err), "fetch %s", redact(u))
+		return nil, step(vigil.HideSecrets(unwrapURLError(err), vigil.URLSecrets(req.URL)), "fetch %s", redact(u))
 	}
 	return resp, nil
 }
@@ -92,7 +92,7 @@ func statusError(u string, resp *http.Response) error {
 	msg := fmt.Sprintf("fetch %s: %s", redact(u), resp.Status)
 	switch resp.StatusCode {
 	case http.StatusUnauthorized, http.StatusForbidden:
-		msg += " (check the feed's username and password or token)"
+		msg += " (check the feed's username and password or token" + keyInURL(u) + ")"
 	case http.StatusNotFound:
 		msg += " (check the feed's URL)"
 	}
@@ -100,6 +100,15 @@ func statusError(u string, resp *http.Response) error {
 		msg += " (the source's server failed; try again later, or tell whoever runs it if it goes on)"
 	}
 	return errors.New(msg)
+}
+
+// keyInURL is ", or the key in its URL" when u has a query, where many publishers
+// take their key; "" otherwise.
+func keyInURL(u string) string {
+	if p, err := url.Parse(u); err == nil && p.RawQuery != "" {
+		return ", or the key in its URL"
+	}
+	return ""
 }
 
 // redact returns u fit for an error message (vigil.RedactURL).

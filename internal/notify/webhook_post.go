@@ -52,6 +52,7 @@ func (s *Service) post(ctx context.Context, w vigil.Webhook, d vigil.Delivery) (
 	req.Header.Set("X-Vigil-Signature", Sign(w.Secret, s.now(), body))
 	resp, err := s.client.Do(req)
 	if err != nil {
+		err = vigil.HideSecrets(err, append(vigil.URLSecrets(req.URL), strings.Split(req.URL.Path, "/")...))
 		return 0, errors.New(feeds.FailureReason(err, "webhook_allow_private"))
 	}
 	defer resp.Body.Close()

@@ -36,7 +36,7 @@ func (c *Client) get(ctx context.Context, u *url.URL) (*response, error) {
 	c.setHeaders(req)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.transportError(ctx, where, err)
+		return nil, c.transportError(ctx, where, vigil.HideSecrets(err, vigil.URLSecrets(u)))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
