@@ -73,6 +73,20 @@ func (l *heldList) awaitRequest(t *testing.T) {
 	}
 }
 
+// heldFeed registers an enabled list feed served by a new heldList.
+func heldFeed(t *testing.T, s *store.Store) (*heldList, vigil.Feed) {
+	t.Helper()
+	src := newHeldList(t)
+	f, err := s.CreateFeed(t.Context(), vigil.Feed{Name: "c2 list", Kind: vigil.FeedURL, URL: src.url, Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, f
+}
+
+// admin is the sector administrator who asks for pulls in these tests.
+var admin = vigil.Principal{Email: "admin@centre.example", Role: vigil.RoleSectorAdmin}
+
 // pullServer is one server of a test: its store, its cluster Service and its intel
 // Service, as app.Open composes them.
 func pullServer(t *testing.T, s *store.Store, id string) *threatintel.Service {
@@ -101,7 +115,6 @@ func TestPullNowAcrossServers(t *testing.T) {
 	sa, sb := openOn(t, dsn), openOn(t, dsn)
 	a, b := pullServer(t, sa, "node-a"), pullServer(t, sb, "node-b")
 	ctx := t.Context()
-	admin := vigil.Principal{Email: "admin@centre.example", Role: vigil.RoleSectorAdmin}
 	other := vigil.Principal{Email: "other-admin@centre.example", Role: vigil.RoleSectorAdmin}
 	src := newHeldList(t)
 	f, err := sa.CreateFeed(ctx, vigil.Feed{Name: "c2 list", Kind: vigil.FeedURL, URL: src.url, Enabled: true})
@@ -166,13 +179,8 @@ func TestPullNowAcrossServers(t *testing.T) {
 func TestStoppingRequeuesAPull(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
-		admin := vigil.Principal{Email: "admin@centre.example", Role: vigil.RoleSectorAdmin}
 		a := pullServer(t, s, "node-a")
-		src := newHeldList(t)
-		f, err := s.CreateFeed(ctx, vigil.Feed{Name: "c2 list", Kind: vigil.FeedURL, URL: src.url, Enabled: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		src, f := heldFeed(t, s)
 		j, err := a.StartFeedPull(ctx, admin, f.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -242,7 +250,6 @@ func TestStoppingFailsAnUpload(t *testing.T) {
 	if _, err := tx.Exec(`LOCK TABLE indicators IN ACCESS EXCLUSIVE MODE`); err != nil {
 		t.Fatal(err)
 	}
-	admin := vigil.Principal{Email: "admin@centre.example", Role: vigil.RoleSectorAdmin}
 	j, err := c.StartUpload(ctx, admin, threatintel.Upload{Source: "partner", Name: "big.txt"}, strings.NewReader("192.0.2.90\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -271,17 +278,12 @@ func TestStoppingFailsAnUpload(t *testing.T) {
 func TestPullNowDuringAScheduledPull(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
-		admin := vigil.Principal{Email: "admin@centre.example", Role: vigil.RoleSectorAdmin}
 		c := pullServer(t, s, "node-a")
-		src := newHeldList(t)
-		f, err := s.CreateFeed(ctx, vigil.Feed{Name: "c2 list", Kind: vigil.FeedURL, URL: src.url, Enabled: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		src, f := heldFeed(t, s)
 		scheduled := make(chan struct{})
 		go func() { threatintel.PullDue(c, ctx); close(scheduled) }()
 		src.awaitRequest(t)
-		_, err = c.StartFeedPull(ctx, admin, f.ID)
+		_, err := c.StartFeedPull(ctx, admin, f.ID)
 		if vigil.ErrorCode(err) != vigil.ECONFLICT || !strings.Contains(vigil.ErrorMessage(err), "you can pull it again then") {
 			t.Errorf("pull now during the scheduled pull: %v, want a conflict saying when to pull again", err)
 		}
