@@ -17,7 +17,8 @@ import (
 )
 
 // heldKEV serves the test KEV catalogue, holding each request until the test lets one
-// through (pass) or the client gives up; it counts the requests, and the most at once.
+// through (pass), the client gives up, or 5 s pass (then it fails the request, so that a
+// pull the test never lets through ends); it counts the requests, and the most at once.
 type heldKEV struct {
 	url     string
 	body    []byte
@@ -57,6 +58,8 @@ func (h *heldKEV) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case <-h.pass:
 		_, _ = w.Write(h.body)
 	case <-r.Context().Done():
+	case <-time.After(5 * time.Second):
+		http.Error(w, "held too long", http.StatusServiceUnavailable)
 	}
 }
 
