@@ -80,6 +80,16 @@ func (h *heldKEV) awaitRequest(t *testing.T) {
 	}
 }
 
+// let lets the request waiting at the source through.
+func (h *heldKEV) let(t *testing.T) {
+	t.Helper()
+	select {
+	case h.pass <- struct{}{}:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no request waited at the source for 10 s")
+	}
+}
+
 // kevSource registers an enabled KEV source downloaded from h, never pulled.
 func kevSource(t *testing.T, svc *exposure.Service, h *heldKEV) vigil.AdvisorySource {
 	t.Helper()
@@ -127,7 +137,7 @@ func TestPullsOneAtATime(t *testing.T) {
 			t.Errorf("a second pull while one runs: %v, want a conflict saying when to pull again", err)
 		}
 		exposure.PullDue(f.svc, ctx) // the schedule finds the source due, and skips it
-		h.pass <- struct{}{}
+		h.let(t)
 		if err := awaitDone(t, done); err != nil {
 			t.Fatal(err)
 		}
@@ -162,12 +172,12 @@ func TestPullNowDuringAScheduledPull(t *testing.T) {
 		if _, err := f.svc.PullSource(ctx, analyst, a.ID); vigil.ErrorCode(err) != vigil.ECONFLICT {
 			t.Errorf("pull now during the scheduled pull: %v, want a conflict", err)
 		}
-		h.pass <- struct{}{}
+		h.let(t)
 		<-scheduled
 		pulled := make(chan error, 1)
 		go func() { _, err := f.svc.PullSource(ctx, analyst, a.ID); pulled <- err }()
 		h.awaitRequest(t)
-		h.pass <- struct{}{}
+		h.let(t)
 		if err := awaitDone(t, pulled); err != nil {
 			t.Fatal(err)
 		}
@@ -201,7 +211,7 @@ func TestPullNowAcrossServers(t *testing.T) {
 		t.Errorf("pull now at B while A pulls: %v, want a conflict", err)
 	}
 	exposure.PullDue(b, ctx) // B's schedule finds the source due, and leaves it to A
-	h.pass <- struct{}{}
+	h.let(t)
 	if err := awaitDone(t, done); err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +236,7 @@ func TestPullNowAcrossServers(t *testing.T) {
 		t.Fatalf("pull now at A and at B at once started %d pulls, want 1", started)
 	}
 	h.awaitRequest(t)
-	h.pass <- struct{}{}
+	h.let(t)
 	for _, d := range dones {
 		if d != nil {
 			if err := awaitDone(t, d); err != nil {
@@ -282,7 +292,7 @@ func TestStoppingLeavesASourceAsItWas(t *testing.T) {
 		pulled := make(chan error, 1)
 		go func() { _, err := later.PullSource(ctx, analyst, a.ID); pulled <- err }()
 		h.awaitRequest(t)
-		h.pass <- struct{}{}
+		h.let(t)
 		if err := awaitDone(t, pulled); err != nil {
 			t.Fatal(err)
 		}
