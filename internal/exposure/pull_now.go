@@ -63,7 +63,7 @@ func (s *Service) StartPull(ctx context.Context, p vigil.Principal, id int64) (<
 				done <- err
 			}
 		})
-		if !ran { // another pull took the lease since JobLeased, or the server is stopping
+		if !ran { // another pull took the lease since JobLeased, the server is stopping, or the claim failed (logged)
 			started <- cmp.Or(stoppingErr(ctx), errPulling(a))
 		}
 	})
