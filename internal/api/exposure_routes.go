@@ -26,7 +26,8 @@ func (a *API) exposureRoutes() {
 	Register(a, update, sector, a.advisorySourceUpdate)
 	pull := op("pull-advisory-source", http.MethodPost, "/advisory-sources/{id}/pull", "Pull an advisory source now", "vulnerabilities", e404, e409)
 	pull.Description = "A pull that fails is still a 200: the source shows status error and why, and keeps its data. " +
-		"A source this server is pulling already is a 409. " +
+		"A source being pulled already, scheduled or asked for, on this server or another, is a 409; " +
+		"a pull cut short by the server stopping is a 503 and leaves the source as it was. " +
 		"counts says what changed and how many organisations were checked again."
 	Register(a, pull, sector, a.advisorySourcePull)
 	Register(a, op("delete-advisory-source", http.MethodDelete, "/advisory-sources/{id}", "Remove an advisory source and its data", "vulnerabilities", e404), sector, a.advisorySourceDelete)

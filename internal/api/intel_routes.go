@@ -37,7 +37,8 @@ func (a *API) intelRoutes() {
 	check := op("check-feed", http.MethodPost, "/feeds/check", "Try a feed's source before adding it", "intel")
 	check.Description = "Stores nothing. A TAXII feed lists its API root's collections and says whether the " +
 		"collection given is there and readable; a list or MISP feed is pulled once and what it would import counted. " +
-		"A source that cannot be reached answers 200 with ok false and the reason."
+		"A source that cannot be reached answers 200 with ok false and the reason. " +
+		"The check waits at most 30 s for the source; a slower one answers 200 with ok false, saying a pull may still work."
 	Register(a, check, sector, a.feedCheck)
 	Register(a, op("list-feeds", http.MethodGet, "/feeds", "List feeds", "intel"), sector, a.feedList)
 	Register(a, op("get-feed", http.MethodGet, "/feeds/{id}", "Get a feed", "intel", e404), sector, a.feedGet)

@@ -183,12 +183,16 @@ func (a *App) Run(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// StopJobs cancels the import jobs this server runs in the background and waits until
-// each has recorded how it ended (threatintel.Service.StopJobs): a server that stops
-// calls it before closing the store.
+// StopJobs cancels the import jobs and the advisory pulls people asked for that this
+// server runs in the background, and waits until each has recorded how it ended
+// (threatintel.Service.StopJobs, exposure.Service.StopPulls): a server that stops calls
+// it before closing the store.
 func (a *App) StopJobs() {
 	if a.ThreatIntel != nil {
 		a.ThreatIntel.StopJobs()
+	}
+	if a.Exposure != nil {
+		a.Exposure.StopPulls()
 	}
 }
 

@@ -11,3 +11,6 @@ func RecheckAll(ctx context.Context, s *Service, orgs []string) error { return s
 // SetCheckBatch makes a re-check of many check n organisations together; 1 checks them
 // one by one, as before batches, for comparison.
 func SetCheckBatch(s *Service, n int) { s.batch = n }
+
+// PullDue is pullDue, the scheduled pass, for the tests of package exposure_test.
+func PullDue(s *Service, ctx context.Context) { s.pullDue(ctx) }

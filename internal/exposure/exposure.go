@@ -20,6 +20,10 @@
 // organisations, each batch locking its organisations in sorted order (so batches never
 // wait on each other in a cycle): the next batches are read and matched on other
 // goroutines while one is reconciled, and reconciles run one at a time, in order.
+//
+// A source is pulled by one pull at a time across servers: every pull holds the source's
+// lease through Deps.Once (cluster.Service.Once, which also keeps one server from running
+// it twice), rather than a map of this server's pulls.
 package exposure
 
 import (
@@ -84,16 +88,15 @@ type Service struct {
 	rebuildMu sync.Mutex // serialises rebuilds
 	orgLocks  sync.Map   // org → *sync.Mutex: one check of an organisation at a time
 	checked   atomic.Int64
-	batch     int            // organisations a re-check of many checks together (checkBatch)
-	pulling   sync.Map       // source id → struct{}: the pulls this server runs now
-	pulls     sync.WaitGroup // pulls asked for by people, running in the background
+	batch     int         // organisations a re-check of many checks together (checkBatch)
+	asked     *background // pulls asked for by people, running in the background (pull_now.go)
 }
 
 // New builds the Service with an empty matcher: call Rebuild to load the stored
 // advisories before serving.
 func New(d Deps) *Service {
 	s := &Service{store: d.Store, alerts: d.Alerts, log: d.Logger, now: d.Now, dir: d.Dir, deadline: d.Deadline,
-		once: schedule.OrHere(d.Once), batch: checkBatch}
+		once: schedule.OrHere(d.Once), batch: checkBatch, asked: newBackground()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -112,7 +115,8 @@ func New(d Deps) *Service {
 const pullTick = time.Minute
 
 // Run pulls the advisory sources on their schedules until ctx ends, one at a time and
-// on one server among several.
+// on one server among several. Each pull of a source, scheduled or asked for, holds the
+// source's own lease (pullJobName), so that a source is never pulled twice at once.
 func (s *Service) Run(ctx context.Context) error {
 	schedule.Every(ctx, s.once, "advisory-pulls", pullTick, schedule.Sleep, s.pullDue)
 	return nil

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/alerts"
+	"github.com/vigil-health/vigil/internal/cluster"
 	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
@@ -66,9 +67,7 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 		}
 	}
 	f := &fixture{t: t, s: s, dir: t.TempDir(), clk: &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}}
-	al := alerts.New(alerts.Deps{Store: s, Now: f.clk.now})
-	f.svc = exposure.New(exposure.Deps{Store: s, Alerts: al, Now: f.clk.now, Dir: f.dir,
-		AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+	f.svc = f.server(s, "node-a")
 	f.copy("osv-v1/log4shell.json", "osv/log4shell.json")
 	f.copy("osv-v1/jinja.json", "osv/jinja.json")
 	f.inventory(ownOrg, "servers", vigil.Component{Ecosystem: "Maven", Name: "org.apache.logging.log4j:log4j-core", Version: "2.14.1", Location: "line 3"})
@@ -76,6 +75,16 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 		vigil.Component{Ecosystem: "Maven", Name: "org.apache.logging.log4j:log4j-core", Version: "2.17.1"})
 	f.inventory(careHome, "care-app", vigil.Component{Ecosystem: "npm", Name: "lodash", Version: "4.17.21"})
 	return f
+}
+
+// server builds the Service of one server on s, as app.Open composes it: its pulls run
+// under the cluster's leases, and it stops its pulls before the store closes.
+func (f *fixture) server(s *store.Store, id string) *exposure.Service {
+	cl := cluster.New(cluster.Deps{Store: s, ID: id, Now: f.clk.now})
+	svc := exposure.New(exposure.Deps{Store: s, Alerts: alerts.New(alerts.Deps{Store: s, Now: f.clk.now}), Now: f.clk.now,
+		Dir: f.dir, AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Once: cl.Once})
+	f.t.Cleanup(svc.StopPulls)
+	return svc
 }
 
 func (f *fixture) copy(from, to string) {

@@ -40,7 +40,7 @@ type Change struct {
 
 func (c Change) any() bool { return c.New+c.Changed+c.Withdrawn+c.Removed > 0 }
 
-// pullDue pulls every enabled source whose schedule says it is due.
+// pullDue pulls every enabled source whose schedule says it is due, each under its lease.
 func (s *Service) pullDue(ctx context.Context) {
 	list, err := s.store.ListAdvisorySources(ctx)
 	if err != nil {
@@ -53,22 +53,48 @@ func (s *Service) pullDue(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if !a.Enabled || !feeds.Due(a.Schedule, a.LastPullAt, s.now()) || !s.claimPull(a.ID) {
-			continue // a person's "pull now" may be running it already
+		if !a.Enabled || !feeds.Due(a.Schedule, a.LastPullAt, s.now()) {
+			continue
 		}
-		err := s.pull(ctx, a)
-		s.pulling.Delete(a.ID)
-		if err != nil && ctx.Err() == nil {
-			s.log.ErrorContext(ctx, "advisory pull", slog.String("source", a.Name), slog.Any("error", err))
+		if !s.once(ctx, pullJobName(a.ID), 0, func(ctx context.Context) { s.pullScheduled(ctx, a.ID) }) {
+			s.log.InfoContext(ctx, "advisory pull skipped: the source is being pulled already", slog.String("source", a.Name))
 		}
 	}
 }
 
+// pullScheduled pulls source id, its lease held, when it is still due: a "pull now" that
+// ended since the list was read has pulled it already.
+func (s *Service) pullScheduled(ctx context.Context, id int64) {
+	a, err := s.store.GetAdvisorySource(ctx, id)
+	if err == nil && a.Enabled && feeds.Due(a.Schedule, a.LastPullAt, s.now()) {
+		err = s.pull(ctx, a)
+	}
+	if err != nil && ctx.Err() == nil && vigil.ErrorCode(err) != vigil.ENOTFOUND { // not found: deleted meanwhile
+		s.log.ErrorContext(ctx, "advisory pull", slog.Int64("source", id), slog.Any("error", err))
+	}
+}
+
+// pullJobName is the lease one pull of source id holds, on whichever server, so that
+// two pulls of a source never overlap (each would remove what the other stored, and
+// check the organisations twice).
+func pullJobName(id int64) string { return "advisory-pull-" + strconv.FormatInt(id, 10) }
+
 // pull fetches source a once, stores what changed, records the outcome and, when
 // something changed, rebuilds the matcher and checks the organisations concerned. Its
-// error is only for the store.
+// error is only for the store. A pull cut short (ctx ended: the server stopping) records
+// nothing, so that the source stays due and is pulled again by the next server.
 func (s *Service) pull(ctx context.Context, a vigil.AdvisorySource) error {
 	at := s.now()
+	record := func(p vigil.FeedPull) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if p.Err != nil {
+			s.log.WarnContext(ctx, "advisory pull failed", slog.String("source", a.Name), slog.Any("error", p.Err))
+		}
+		p.At = at
+		return s.store.RecordAdvisoryPull(ctx, a.ID, p)
+	}
 	var prev feeds.State
 	if len(a.State) > 0 {
 		_ = json.Unmarshal(a.State, &prev) // unreadable: pull from scratch
@@ -76,19 +102,18 @@ func (s *Service) pull(ctx context.Context, a vigil.AdvisorySource) error {
 	path, next, unchanged, cleanup, err := s.fetch(ctx, a, prev)
 	defer cleanup()
 	if err != nil {
-		s.log.WarnContext(ctx, "advisory pull failed", slog.String("source", a.Name), slog.Any("error", err))
-		return s.store.RecordAdvisoryPull(ctx, a.ID, vigil.FeedPull{At: at, Err: err})
+		return record(vigil.FeedPull{Err: err})
 	}
 	if unchanged {
-		return s.store.RecordAdvisoryPull(ctx, a.ID, vigil.FeedPull{At: at, State: stateJSON(next)})
+		return record(vigil.FeedPull{State: stateJSON(next)})
 	}
 	ch, err := s.storeSource(ctx, a, path)
 	if err != nil {
 		if errors.Is(err, errStore) {
-			_ = s.store.RecordAdvisoryPull(ctx, a.ID, vigil.FeedPull{At: at, Err: errors.New("the pulled data could not be stored; see the server log")})
+			_ = record(vigil.FeedPull{Err: errors.New("the pulled data could not be stored; see the server log")})
 			return err
 		}
-		return s.store.RecordAdvisoryPull(ctx, a.ID, vigil.FeedPull{At: at, Err: err})
+		return record(vigil.FeedPull{Err: err})
 	}
 	if ch.any() {
 		if err := s.Rebuild(ctx); err != nil {
@@ -97,7 +122,7 @@ func (s *Service) pull(ctx context.Context, a vigil.AdvisorySource) error {
 		ch.OrgsChecked = s.recheckChanged(ctx, ch)
 	}
 	counts, _ := json.Marshal(ch)
-	return s.store.RecordAdvisoryPull(ctx, a.ID, vigil.FeedPull{At: at, State: stateJSON(next), Counts: counts})
+	return record(vigil.FeedPull{State: stateJSON(next), Counts: counts})
 }
 
 // errStore marks a failure of the database rather than of the source.

@@ -2,7 +2,6 @@ package exposure
 
 import (
 	"context"
-	"log/slog"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -142,77 +141,6 @@ func (s *Service) ListSources(ctx context.Context, p vigil.Principal) ([]vigil.A
 	}
 	return s.store.ListAdvisorySources(ctx)
 }
-
-// PullSource pulls the source now for the sector centre's p, whatever its schedule, and
-// returns it with the pull's outcome. A pull that fails is not an error here: the source
-// keeps its previous data and shows the error in its status. The pull runs as
-// StartPull's does, so a person who stops waiting does not stop it.
-func (s *Service) PullSource(ctx context.Context, p vigil.Principal, id int64) (vigil.AdvisorySource, error) {
-	done, err := s.StartPull(ctx, p, id)
-	if err != nil {
-		return vigil.AdvisorySource{}, err
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			return vigil.AdvisorySource{}, err
-		}
-	case <-ctx.Done():
-		return vigil.AdvisorySource{}, ctx.Err()
-	}
-	return s.store.GetAdvisorySource(ctx, id)
-}
-
-// StartPull starts a pull of the source for the sector centre's p in the background and
-// returns a channel that gives the database's error, if any, and is closed when the pull
-// has ended; the source's status then says how it went. A source this server is pulling
-// already is a conflict. The pull commits as it goes, so it is audited when it ends and a
-// failed audit write is logged.
-func (s *Service) StartPull(ctx context.Context, p vigil.Principal, id int64) (<-chan error, error) {
-	if err := p.Need(vigil.SectorRoles...); err != nil {
-		return nil, err
-	}
-	a, err := s.store.GetAdvisorySource(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !s.claimPull(id) {
-		return nil, vigil.Errorf(vigil.ECONFLICT, "%q is being pulled already: its outcome shows on the source when the pull ends", a.Name)
-	}
-	done := make(chan error, 1)
-	bg := context.WithoutCancel(ctx)
-	s.pulls.Go(func() {
-		defer close(done)
-		defer s.pulling.Delete(id)
-		if err := s.pull(bg, a); err != nil {
-			s.log.ErrorContext(bg, "advisory pull", slog.String("source", a.Name), slog.Any("error", err))
-			done <- err
-		}
-		after, err := s.store.GetAdvisorySource(bg, id)
-		if err != nil { // deleted while it was pulled
-			return
-		}
-		if _, err := s.store.Audit(bg, p.Email, "advisory_source.pull", sourceTarget(after), map[string]any{"status": after.Status}); err != nil {
-			s.log.ErrorContext(bg, "audit advisory pull", slog.String("source", a.Name), slog.Any("error", err))
-		}
-	})
-	return done, nil
-}
-
-// Pulling reports whether this server is pulling source id now.
-func (s *Service) Pulling(id int64) bool {
-	_, ok := s.pulling.Load(id)
-	return ok
-}
-
-// claimPull marks source id as being pulled by this server; false when it is already.
-func (s *Service) claimPull(id int64) bool {
-	_, busy := s.pulling.LoadOrStore(id, struct{}{})
-	return !busy
-}
-
-// WaitPulls waits for the pulls started in the background to end, for tests.
-func (s *Service) WaitPulls() { s.pulls.Wait() }
 
 // sourceTarget is a source as the audit log names it.
 func sourceTarget(a vigil.AdvisorySource) string {

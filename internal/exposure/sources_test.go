@@ -2,9 +2,6 @@ package exposure_test
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -42,46 +39,4 @@ func TestUpdateSource(t *testing.T) {
 			t.Errorf("the pull after the move: %+v", a)
 		}
 	})
-}
-
-// TestPullsOneAtATime: "pull now" runs in the background; a second while it runs is a
-// conflict that says so, and the source shows it is being pulled until it ends.
-func TestPullsOneAtATime(t *testing.T) {
-	f := newFixture(t, storetest.Open(t))
-	ctx := context.Background()
-	kev, _ := os.ReadFile("testdata/kev.json")
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		<-release
-		_, _ = w.Write(kev)
-	}))
-	defer srv.Close()
-	a, err := f.svc.CreateSource(ctx, analyst, vigil.AdvisorySource{Name: "KEV", Kind: vigil.AdvisoryKEV, URL: srv.URL + "/kev.json"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.svc.StartPull(ctx, ownAdmin, a.ID); vigil.ErrorCode(err) != vigil.EFORBIDDEN {
-		t.Errorf("an organisation's admin pulling: %v, want forbidden", err)
-	}
-	done, err := f.svc.StartPull(ctx, analyst, a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !f.svc.Pulling(a.ID) {
-		t.Error("the source does not show the pull running")
-	}
-	if _, err := f.svc.StartPull(ctx, analyst, a.ID); vigil.ErrorCode(err) != vigil.ECONFLICT {
-		t.Errorf("a second pull while one runs: %v, want a conflict", err)
-	}
-	close(release)
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	f.svc.WaitPulls()
-	if f.svc.Pulling(a.ID) {
-		t.Error("the source still shows a pull running after it ended")
-	}
-	if got, _ := f.svc.GetSource(ctx, analyst, a.ID); got.Status != vigil.FeedOK {
-		t.Errorf("after the pull: %+v", got)
-	}
 }

@@ -180,7 +180,7 @@ func (p *Pages) advisorySourceList(w http.ResponseWriter, r *http.Request) {
 	}
 	views := make([]sourceView, len(list))
 	for i, a := range list {
-		views[i] = newSourceView(a, p.app.Exposure.Pulling(a.ID))
+		views[i] = newSourceView(a, p.app.Exposure.Pulling(r.Context(), a.ID))
 	}
 	p.render(w, r, http.StatusOK, "advisory_sources.html", &view{Title: "Advisory sources", Data: views})
 }
@@ -260,7 +260,7 @@ func (p *Pages) advisorySourceDetail(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	pulling := p.app.Exposure.Pulling(a.ID)
+	pulling := p.app.Exposure.Pulling(r.Context(), a.ID)
 	v := &view{Title: a.Name, Data: sourceEditForm(a, newSourceView(a, pulling))}
 	if pulling {
 		v.Refresh = 5 // show the outcome when the pull ends
@@ -305,7 +305,7 @@ func (p *Pages) sourceRefused(w http.ResponseWriter, r *http.Request, form sourc
 		p.fail(w, r, err)
 		return
 	}
-	v := newSourceView(a, p.app.Exposure.Pulling(a.ID))
+	v := newSourceView(a, p.app.Exposure.Pulling(r.Context(), a.ID))
 	form.ID, form.Kind, form.Source = a.ID, a.Kind, &v
 	p.render(w, r, status, "advisory_source.html", &view{Title: a.Name, Errors: errs, Data: form.withChoices()})
 }
