@@ -11,7 +11,7 @@ import (
 // intelFlags are the import settings shared by every command that reads intel.
 type intelFlags struct {
 	Warninglists   string `name:"warninglists" default:"builtin" placeholder:"LISTS" help:"Warninglists of values known to be benign: builtin (vigil's curated set: public resolvers, hashes of empty content, Windows' own file names, top sites' domains as exact values, dropped; shared CDN and cloud ranges, flagged), none, or directories of MISP warninglists (*/list.json), comma-separated. Dropped values are kept out of matching and counted; flagged ones match as weak."`
-	Source         string `placeholder:"NAME" help:"Source name for indicators whose input names none (default: the file name without its extension; files of one name in different folders take as much of their paths as tells them apart, a/feed and b/feed)."`
+	Source         string `placeholder:"NAME" help:"Source name for the indicators, shown as their sources beside who published them inside the data (default: the file name without its extension; files of one name in different folders take as much of their paths as tells them apart, a/feed and b/feed)."`
 	TLP            string `name:"tlp" placeholder:"MARKING" help:"TLP for unmarked indicators: CLEAR, GREEN, AMBER, AMBER+STRICT or RED."`
 	Grade          string `placeholder:"A1" help:"Admiralty grade of the source (reliability A-F, credibility 1-6), e.g. B2."`
 	IncludeExpired bool   `help:"Match indicators whose valid_until has passed."`

@@ -42,11 +42,11 @@ func TestGrade(t *testing.T) {
 
 // TestWeakSightingsAreSummarised: a weak indicator that floods a hunt is listed up to the
 // limit and summed up after; strong ones are all listed, and the summary puts them first
-// with the first and last line each was seen on.
+// with the first and last line each was seen on, and who published each apart from its source.
 func TestWeakSightingsAreSummarised(t *testing.T) {
 	b := match.NewBuilder()
 	b.Add(vigil.Indicator{Type: vigil.TypeFilename, Value: "conhost.exe", Provenance: vigil.Provenance{Source: "sigbase", Confidence: -1}})
-	b.Add(vigil.Indicator{Type: vigil.TypeIPv4, Value: "198.51.100.7", Provenance: vigil.Provenance{Source: "botnets", Confidence: -1}})
+	b.Add(vigil.Indicator{Type: vigil.TypeIPv4, Value: "198.51.100.7", Provenance: vigil.Provenance{Source: "botnets", Publisher: "Partner CERT", Confidence: -1}})
 	var log strings.Builder
 	for i := range 80 {
 		if i%8 == 3 {
@@ -87,7 +87,8 @@ func TestWeakSightingsAreSummarised(t *testing.T) {
 	var text strings.Builder
 	st.WriteSummary(&text)
 	if !strings.Contains(text.String(), "conhost.exe") || !strings.Contains(text.String(), "sysmon.ndjson:1 … sysmon.ndjson:80  -") ||
-		!strings.Contains(text.String(), "sysmon.ndjson:76  2024-01-02 03:04:03 … 2024-01-02 03:05:15") {
+		!strings.Contains(text.String(), "sysmon.ndjson:76  2024-01-02 03:04:03 … 2024-01-02 03:05:15") ||
+		!strings.Contains(text.String(), "botnets (by Partner CERT)") || !strings.Contains(text.String(), "sigbase    ") {
 		t.Errorf("summary text:\n%s", text.String())
 	}
 }

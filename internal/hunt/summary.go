@@ -106,17 +106,28 @@ func (st *Stats) summarise(snap *match.Snapshot) {
 }
 
 // WriteSummary prints one line per indicator sighted: grade, sightings, what it is, who
-// lists it, where it was first and last seen, and the earliest and latest event times.
+// lists it (and who published it, when the data says), where it was first and last seen,
+// and the earliest and latest event times.
 func (st *Stats) WriteSummary(w io.Writer) {
-	fmt.Fprintf(w, "%-6s %9s  %-11s %-40s %-30s %s  %s\n", "GRADE", "SIGHTINGS", "TYPE", "INDICATOR", "SOURCES",
+	fmt.Fprintf(w, "%-6s %9s  %-11s %-40s %-30s %s  %s\n", "GRADE", "SIGHTINGS", "TYPE", "INDICATOR", "SOURCES (BY PUBLISHERS)",
 		"FIRST … LAST SEEN", "EVENT TIMES (UTC)")
 	for _, s := range st.Indicators {
 		fmt.Fprintf(w, "%-6s %9d  %-11s %-40s %-30s %s:%d … %s:%d  %s\n", s.Grade, s.Sightings, s.IndicatorType, s.Indicator,
-			strings.Join(s.Sources, ","), s.First.File, s.First.Line, s.Last.File, s.Last.Line, s.eventTimes())
+			s.listedBy(), s.First.File, s.First.Line, s.Last.File, s.Last.Line, s.eventTimes())
 		if s.WeakBecause != "" {
 			fmt.Fprintf(w, "%-6s %9s  (weak: %s)\n", "", "", s.WeakBecause)
 		}
 	}
+}
+
+// listedBy names the sources that list the indicator and, apart, who published it inside
+// the data: "today,tweetfeed (by TweetFeed)". The file a hunt read is not whom to ask.
+func (m *Matched) listedBy() string {
+	s := strings.Join(m.Sources, ",")
+	if len(m.Publishers) > 0 {
+		s += " (by " + strings.Join(m.Publishers, ", ") + ")"
+	}
+	return s
 }
 
 // eventTimes is the span of the indicator's event times for the summary: "-" when none

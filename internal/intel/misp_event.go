@@ -1,6 +1,7 @@
 package intel
 
 import (
+	"cmp"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -48,11 +49,7 @@ func (p *mispParser) event(ev *mispEvent) {
 
 // provenance is what the event says about every one of its attributes.
 func (ev *mispEvent) provenance() vigil.Provenance {
-	prov := vigil.Provenance{Source: cleanPublisher(ev.orgc.Name), Confidence: -1}
-	if prov.Source == "" {
-		prov.Source = cleanPublisher(ev.org.Name)
-	}
-	prov.Publisher = prov.Source
+	prov := vigil.Provenance{Publisher: cmp.Or(cleanPublisher(ev.orgc.Name), cleanPublisher(ev.org.Name)), Confidence: -1}
 	tags := slices.Clip(ev.tags)
 	for _, et := range ev.eventTags {
 		tags = append(tags, et.Tag)

@@ -104,20 +104,20 @@ func TestParseMISPProvenance(t *testing.T) {
 		want vigil.Provenance
 	}{
 		{"event markings, timestamp as last seen", "a0000000-0000-4000-8000-000000000001", vigil.Provenance{
-			Source: "CERT-Example", Publisher: "CERT-Example", TLP: vigil.TLPAmber, Reliability: 'B', Credibility: 2, Confidence: 75,
+			Publisher: "CERT-Example", TLP: vigil.TLPAmber, Reliability: 'B', Credibility: 2, Confidence: 75,
 			LastSeen: ts, Labels: eventLabels}},
 		{"attribute TLP and likelihood override the event's, labels merge", "a0000000-0000-4000-8000-000000000006", vigil.Provenance{
-			Source: "CERT-Example", Publisher: "CERT-Example", TLP: vigil.TLPGreen, Reliability: 'B', Credibility: 2, Confidence: 68,
+			Publisher: "CERT-Example", TLP: vigil.TLPGreen, Reliability: 'B', Credibility: 2, Confidence: 68,
 			LastSeen: ts, Labels: append(slices.Clone(eventLabels), "phishing")}},
 		{"first and last seen", "a0000000-0000-4000-8000-000000000013", vigil.Provenance{
-			Source: "CERT-Example", Publisher: "CERT-Example", TLP: vigil.TLPAmber, Reliability: 'B', Credibility: 2, Confidence: 75,
+			Publisher: "CERT-Example", TLP: vigil.TLPAmber, Reliability: 'B', Credibility: 2, Confidence: 75,
 			FirstSeen: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), LastSeen: time.Date(2024, 2, 3, 0, 0, 0, 0, time.UTC),
 			Labels: eventLabels}},
 		{"strictest of two attribute TLPs, attribute admiralty", "a0000000-0000-4000-8000-000000000015", vigil.Provenance{
-			Source: "CERT-Example", Publisher: "CERT-Example", TLP: vigil.TLPRed, Reliability: 'A', Credibility: 2, Confidence: 75,
+			Publisher: "CERT-Example", TLP: vigil.TLPRed, Reliability: 'A', Credibility: 2, Confidence: 75,
 			LastSeen: ts, Labels: eventLabels}},
 		{"object attribute takes the object's first seen", "a0000000-0000-4000-8000-000000000017", vigil.Provenance{
-			Source: "CERT-Example", Publisher: "CERT-Example", TLP: vigil.TLPAmber, Reliability: 'B', Credibility: 2, Confidence: 75,
+			Publisher: "CERT-Example", TLP: vigil.TLPAmber, Reliability: 'B', Credibility: 2, Confidence: 75,
 			FirstSeen: time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC), LastSeen: ts, Labels: eventLabels}},
 	}
 	for _, tt := range tests {
@@ -136,11 +136,11 @@ func TestParseMISPResponse(t *testing.T) {
 		t.Fatalf("ParseMISP: %v", err)
 	}
 	tests := []struct {
-		name   string
-		value  string
-		source string
-		tlp    vigil.TLP
-		labels []string
+		name      string
+		value     string
+		publisher string
+		tlp       vigil.TLP
+		labels    []string
 	}{
 		{"Org when there is no Orgc, EventTag wrapper", "first.example.net", "Org Only", vigil.TLPGreen, []string{"botnet"}},
 		{"tlp:white is CLEAR", "da39a3ee5e6b4b0d3255bfef95601890afd80709", "Second Org", vigil.TLPClear, nil},
@@ -154,8 +154,8 @@ func TestParseMISPResponse(t *testing.T) {
 				t.Fatalf("%s not imported; got %v", tt.value, mispValues(got))
 			}
 			p := got[i].Provenance
-			if p.Source != tt.source || p.TLP != tt.tlp || !slices.Equal(p.Labels, tt.labels) {
-				t.Errorf("%s: source %q TLP %q labels %q, want %q %q %q", tt.value, p.Source, p.TLP, p.Labels, tt.source, tt.tlp, tt.labels)
+			if p.Publisher != tt.publisher || p.TLP != tt.tlp || !slices.Equal(p.Labels, tt.labels) {
+				t.Errorf("%s: publisher %q TLP %q labels %q, want %q %q %q", tt.value, p.Publisher, p.TLP, p.Labels, tt.publisher, tt.tlp, tt.labels)
 			}
 		})
 	}
@@ -250,11 +250,11 @@ func TestParseMISPAttributes(t *testing.T) {
 
 func TestParseMISPOddFields(t *testing.T) {
 	tests := []struct {
-		name     string
-		in       string
-		want     []string
-		rejected int
-		source   string
+		name      string
+		in        string
+		want      []string
+		rejected  int
+		publisher string
 	}{
 		{"org written as a string", `{"Event":{"Orgc":"Plain Name","Attribute":[` + mispAttr("a.example.net") + `]}}`,
 			[]string{"domain a.example.net"}, 0, "Plain Name"},
@@ -279,8 +279,8 @@ func TestParseMISPOddFields(t *testing.T) {
 			if rep.Rejected != tt.rejected {
 				t.Errorf("rejected %d, want %d", rep.Rejected, tt.rejected)
 			}
-			if tt.source != "" && got[0].Provenance.Source != tt.source {
-				t.Errorf("source %q, want %q", got[0].Provenance.Source, tt.source)
+			if tt.publisher != "" && got[0].Provenance.Publisher != tt.publisher {
+				t.Errorf("publisher %q, want %q", got[0].Provenance.Publisher, tt.publisher)
 			}
 		})
 	}

@@ -46,7 +46,8 @@ func TestCleanPublisher(t *testing.T) {
 }
 
 // TestPublisherFromData: the publisher a STIX identity or MISP organisation names is
-// cleaned as it enters, and one the data never names is no publisher.
+// cleaned as it enters, and one the data never names is no publisher. The source stays
+// the feed's name whoever published: the feed is how the indicator came.
 func TestPublisherFromData(t *testing.T) {
 	quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }
 	identity := func(id, name string) string {
@@ -59,17 +60,16 @@ func TestPublisherFromData(t *testing.T) {
 		return `{"Event":{"Orgc":{"name":` + quote(orgc) + `},"Org":{"name":` + quote(org) + `},"Attribute":[` + mispAttr("a.example") + `]}}`
 	}
 	tests := []struct {
-		name, format, in  string
-		publisher, source string
+		name, format, in, publisher string
 	}{
-		{"STIX identity with a NUL", "stix", stixBundle(identity("x", "Nul\x00Org"), indicator("x")), "NulOrg", "NulOrg"},
-		{"STIX identity after the indicator", "stix", stixBundle(indicator("x"), identity("x", "Late\u202eOrg\n")), "LateOrg", "LateOrg"},
-		{"STIX identity of only controls", "stix", stixBundle(identity("x", "\u202e\x00"), indicator("x")), "", "the feed"},
-		{"STIX creator never defined", "stix", stixBundle(indicator("0f04")), "", "the feed"},
-		{"STIX creator defined for another", "stix", stixBundle(identity("y", "Other"), indicator("0f04")), "", "the feed"},
-		{"MISP Orgc with a NUL", "misp", misp("Nul\x00Org", "Host"), "NulOrg", "NulOrg"},
-		{"MISP Orgc of only controls falls back to Org", "misp", misp("\x00\u202e", " Host\tOrg "), "Host Org", "Host Org"},
-		{"MISP long Orgc", "misp", misp(strings.Repeat("x", 20_000), ""), strings.Repeat("x", maxPublisher-1) + "…", strings.Repeat("x", maxPublisher-1) + "…"},
+		{"STIX identity with a NUL", "stix", stixBundle(identity("x", "Nul\x00Org"), indicator("x")), "NulOrg"},
+		{"STIX identity after the indicator", "stix", stixBundle(indicator("x"), identity("x", "Late\u202eOrg\n")), "LateOrg"},
+		{"STIX identity of only controls", "stix", stixBundle(identity("x", "\u202e\x00"), indicator("x")), ""},
+		{"STIX creator never defined", "stix", stixBundle(indicator("0f04")), ""},
+		{"STIX creator defined for another", "stix", stixBundle(identity("y", "Other"), indicator("0f04")), ""},
+		{"MISP Orgc with a NUL", "misp", misp("Nul\x00Org", "Host"), "NulOrg"},
+		{"MISP Orgc of only controls falls back to Org", "misp", misp("\x00\u202e", " Host\tOrg "), "Host Org"},
+		{"MISP long Orgc", "misp", misp(strings.Repeat("x", 20_000), ""), strings.Repeat("x", maxPublisher-1) + "…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,8 +84,8 @@ func TestPublisherFromData(t *testing.T) {
 			if err != nil || len(got) != 1 {
 				t.Fatalf("parsed %d indicators, error %v; want 1", len(got), err)
 			}
-			if p := got[0].Provenance; p.Publisher != tt.publisher || p.Source != tt.source {
-				t.Errorf("publisher %.40q source %.40q, want %.40q and %.40q", p.Publisher, p.Source, tt.publisher, tt.source)
+			if p := got[0].Provenance; p.Publisher != tt.publisher || p.Source != "the feed" {
+				t.Errorf("publisher %.40q source %.40q, want %.40q and the feed", p.Publisher, p.Source, tt.publisher)
 			}
 		})
 	}

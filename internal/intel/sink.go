@@ -16,7 +16,8 @@ import (
 // source name, no default TLP, validity judged against the current time, and only
 // indicators meant for detection.
 type Options struct {
-	// Source names indicators whose input does not say who published them.
+	// Source names the source of every indicator, the feed or file they came by; empty
+	// means the input's file name. Who published them inside the data is Publisher.
 	Source string
 	// TLP marks indicators whose input carries no marking.
 	TLP vigil.TLP

@@ -89,8 +89,7 @@ func ParseSTIXWith(refs *STIXRefs, rd io.Reader, file string, s *Sink) error {
 
 // Flush hands every waiting indicator to s, with the identities and markings known now;
 // a marking never defined leaves the Sink's default TLP to apply, and a creator never
-// named leaves no publisher (its bare id would tell a reader nothing) and the Sink's
-// default source.
+// named leaves no publisher (its bare id would tell a reader nothing).
 func (r *STIXRefs) Flush(s *Sink) {
 	for _, w := range r.pending {
 		r.emit(s, w)
@@ -129,7 +128,7 @@ func (r *STIXRefs) add(s *Sink, loc Location, matches []stixpattern.Match, o *st
 // emit resolves what it can of w's references and hands its values to s.
 func (r *STIXRefs) emit(s *Sink, w pendingIndicator) {
 	if name, ok := r.names[w.creator]; ok {
-		w.p.Source, w.p.Publisher = name, name
+		w.p.Publisher = name
 	}
 	for _, ref := range w.markings {
 		t, _ := r.tlp(ref)
@@ -163,7 +162,7 @@ func (r *STIXRefs) provenance(o *stixObject) vigil.Provenance {
 		p.Confidence = o.Confidence.value
 	}
 	if name, ok := r.names[o.CreatedByRef]; ok {
-		p.Source, p.Publisher = name, name
+		p.Publisher = name
 	}
 	for _, ref := range o.MarkingRefs {
 		t, _ := r.tlp(ref)

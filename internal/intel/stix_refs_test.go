@@ -10,12 +10,17 @@ import (
 const amberMarking = `{"type": "marking-definition", "id": "marking-definition--partner-amber", "definition_type": "tlp", "definition": {"tlp": "amber"}}`
 
 // tlpsOf parses each input in turn with one STIXRefs (as the pages of one TAXII pull are)
-// and returns the TLP and source each indicator value arrived with.
+// and returns the TLP and publisher each indicator value arrived with; the source is the
+// feed's whoever published.
 func tlpsOf(t *testing.T, refs *STIXRefs, inputs ...string) map[string]string {
 	t.Helper()
 	got := map[string]string{}
 	s := NewSink(Options{Now: stixNow, Source: "the feed", TLP: vigil.TLPClear}, &Report{}, func(ind vigil.Indicator) {
-		got[ind.Value] = string(ind.Provenance.TLP) + " " + ind.Provenance.Source
+		p := ind.Provenance
+		if p.Source != "the feed" {
+			t.Errorf("%s arrived from %q, want the feed", ind.Value, p.Source)
+		}
+		got[ind.Value] = strings.TrimSpace(string(p.TLP) + " " + p.Publisher)
 	})
 	for i, in := range inputs {
 		if err := ParseSTIXWith(refs, strings.NewReader(in), "page", s); err != nil {
@@ -40,7 +45,7 @@ func TestSTIXRefsAcrossInputs(t *testing.T) {
 	}{
 		{"defined on the first page", []string{stixBundle(amberMarking, cert), stixBundle(marked)}, "AMBER Partner CERT"},
 		{"defined on a later page", []string{stixBundle(marked), stixBundle(amberMarking, cert)}, "AMBER Partner CERT"},
-		{"never defined", []string{stixBundle(marked)}, "CLEAR the feed"},
+		{"never defined", []string{stixBundle(marked)}, "CLEAR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

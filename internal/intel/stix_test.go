@@ -179,14 +179,14 @@ func TestParseSTIXProvenance(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		ref, source string
-		tlp         vigil.TLP
-		confidence  int
-		labels      string
+		ref, publisher string
+		tlp            vigil.TLP
+		confidence     int
+		labels         string
 	}{
 		{"indicator--full", "ACME CERT", vigil.TLPAmberStrict, 85, "phishing,emotet"},
-		{"indicator--tlp1", "default-source", vigil.TLPClear, -1, ""},
-		{"indicator--bundled-v1", "default-source", vigil.TLPRed, -1, ""},
+		{"indicator--tlp1", "", vigil.TLPClear, -1, ""},
+		{"indicator--bundled-v1", "", vigil.TLPRed, -1, ""},
 		{"indicator--later", "Too Late", vigil.TLPGreen, -1, ""}, // the identity comes after: it still applies
 	}
 	for _, tt := range tests {
@@ -195,9 +195,10 @@ func TestParseSTIXProvenance(t *testing.T) {
 			if !ok {
 				t.Fatalf("%s not imported", tt.ref)
 			}
-			if p.Source != tt.source || p.TLP != tt.tlp || p.Confidence != tt.confidence || strings.Join(p.Labels, ",") != tt.labels {
-				t.Errorf("provenance = source %q tlp %q confidence %d labels %v; want %q %q %d %q",
-					p.Source, p.TLP, p.Confidence, p.Labels, tt.source, tt.tlp, tt.confidence, tt.labels)
+			if p.Source != "default-source" || p.Publisher != tt.publisher || p.TLP != tt.tlp || p.Confidence != tt.confidence ||
+				strings.Join(p.Labels, ",") != tt.labels {
+				t.Errorf("provenance = source %q publisher %q tlp %q confidence %d labels %v; want default-source %q %q %d %q",
+					p.Source, p.Publisher, p.TLP, p.Confidence, p.Labels, tt.publisher, tt.tlp, tt.confidence, tt.labels)
 			}
 		})
 	}
@@ -246,7 +247,7 @@ func TestParseSTIXBroken(t *testing.T) {
 }
 
 // TestParseSTIXFixtures runs the fixtures under testdata/stix, which the fuzz test also
-// starts from, and lists what each yields.
+// starts from, and lists what each yields: value, source/publisher and TLP.
 func TestParseSTIXFixtures(t *testing.T) {
 	tests := []struct {
 		file         string
@@ -257,16 +258,16 @@ func TestParseSTIXFixtures(t *testing.T) {
 		err          string
 	}{
 		{file: "bundle.json", want: []string{
-			"domain=nhs-login-verify.example NHS Example Trust CERT AMBER",
-			"url=https://nhs-login-verify.example/auth/ NHS Example Trust CERT AMBER",
-			"sha256=aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f NHS Example Trust CERT ",
-			"ipv4=198.51.100.7 NHS Example Trust CERT ",
-			"cidr=203.0.113.0/24 NHS Example Trust CERT ",
+			"domain=nhs-login-verify.example bundle/NHS Example Trust CERT AMBER",
+			"url=https://nhs-login-verify.example/auth/ bundle/NHS Example Trust CERT AMBER",
+			"sha256=aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f bundle/NHS Example Trust CERT ",
+			"ipv4=198.51.100.7 bundle/NHS Example Trust CERT ",
+			"cidr=203.0.113.0/24 bundle/NHS Example Trust CERT ",
 		}, notMatchable: 2, rejected: 1, revoked: 1},
-		{file: "stix20.json", want: []string{"ipv4=198.51.100.10 stix20 GREEN", "domain=c2.example.org stix20 GREEN"}},
-		{file: "array.json", want: []string{"email=billing@nhs-payments.example Late Identity "}, notMatchable: 1},
-		{file: "broken.json", want: []string{"domain=nhs-login-verify.example NHS Example Trust CERT AMBER",
-			"url=https://nhs-login-verify.example/auth/ NHS Example Trust CERT AMBER"},
+		{file: "stix20.json", want: []string{"ipv4=198.51.100.10 stix20/ GREEN", "domain=c2.example.org stix20/ GREEN"}},
+		{file: "array.json", want: []string{"email=billing@nhs-payments.example array/Late Identity "}, notMatchable: 1},
+		{file: "broken.json", want: []string{"domain=nhs-login-verify.example broken/NHS Example Trust CERT AMBER",
+			"url=https://nhs-login-verify.example/auth/ broken/NHS Example Trust CERT AMBER"},
 			err: "broken JSON at byte 1700 (line 48): the input ends in the middle of a JSON value"},
 	}
 	for _, tt := range tests {
@@ -279,7 +280,8 @@ func TestParseSTIXFixtures(t *testing.T) {
 			rep := &Report{}
 			var got []string
 			s := NewSink(Options{Now: stixNow}, rep, func(ind vigil.Indicator) {
-				got = append(got, fmt.Sprintf("%s=%s %s %s", ind.Type, ind.Value, ind.Provenance.Source, ind.Provenance.TLP))
+				p := ind.Provenance
+				got = append(got, fmt.Sprintf("%s=%s %s/%s %s", ind.Type, ind.Value, p.Source, p.Publisher, p.TLP))
 			})
 			s.SetDefaultSource(strings.TrimSuffix(tt.file, ".json"))
 			err = ParseSTIX(f, tt.file, s)
