@@ -64,7 +64,7 @@ func (s *Service) importUpload(ctx context.Context, p vigil.Principal, u Upload,
 	}
 	started := s.now()
 	in := &readErr{r: r}
-	imp, err := s.newImporter(ctx, f.Name, progress)
+	imp, err := s.newImporter(ctx, f, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -203,11 +203,14 @@ type importer struct {
 	err          error
 }
 
-func (s *Service) newImporter(ctx context.Context, source string, progress func(vigil.ImportProgress)) (*importer, error) {
-	imp, err := s.store.BeginSourceImport(source)
+// newImporter starts storing feed f's indicators; once f is deleted, it stores nothing
+// more and fails with store.ErrFeedDeleted.
+func (s *Service) newImporter(ctx context.Context, f vigil.Feed, progress func(vigil.ImportProgress)) (*importer, error) {
+	imp, err := s.store.BeginSourceImport(f.Name)
 	if err != nil {
 		return nil, err
 	}
+	imp.OfFeed(f.ID)
 	return &importer{s: s, ctx: ctx, imp: imp, progress: progress}, nil
 }
 
@@ -229,6 +232,9 @@ func (imp *importer) flush() {
 	imp.batch = imp.batch[:0]
 	if err != nil {
 		imp.err = err
+		if errors.Is(err, store.ErrFeedDeleted) {
+			return // not a fault: the pull or upload ends saying so
+		}
 		imp.s.log.ErrorContext(imp.ctx, "store indicators", slog.String("source", imp.imp.Source()), slog.Any("error", err))
 		return
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/store"
 )
 
 // Import jobs: a large upload or a feed pull asked for now runs in the background, its
@@ -123,14 +124,14 @@ func (s *Service) StartFeedPull(ctx context.Context, p vigil.Principal, id int64
 		return vigil.ImportJob{}, vigil.Errorf(vigil.EINVALID, "feed %q is filled by uploads (POST /api/v1/intel?source=%s) and has nothing to pull", f.Name, f.Name)
 	}
 	if j, found, err := s.store.UnfinishedFeedPull(ctx, f.ID); err != nil || found {
-		return followPull(p, f, j, err)
+		return s.followPull(ctx, p, f, j, err)
 	}
 	if leased, err := s.store.JobLeased(ctx, pullJobName(f.ID), s.now()); err != nil || leased {
 		return vigil.ImportJob{}, cmp.Or(err, errPulling(f))
 	}
 	j, created, err := s.store.QueueFeedPull(ctx, vigil.ImportJob{Kind: vigil.JobFeedPull, StartedBy: p.Email, Source: f.Name, FeedID: f.ID})
 	if err != nil || !created {
-		return followPull(p, f, j, err)
+		return s.followPull(ctx, p, f, j, err)
 	}
 	if _, err := s.store.Audit(ctx, p.Email, "feed.pull", feedTarget(f), map[string]any{"job": j.ID}); err != nil {
 		s.log.ErrorContext(ctx, "audit feed pull", "feed", f.Name, "error", err)
@@ -142,15 +143,20 @@ func (s *Service) StartFeedPull(ctx context.Context, p vigil.Principal, id int64
 
 // followPull answers a request of p to pull f while job j pulls it: the job, when p may
 // follow it (whoever started it and sector analysts); otherwise a conflict that says
-// when to try again. err, from finding j, is returned as it is.
-func followPull(p vigil.Principal, f vigil.Feed, j vigil.ImportJob, err error) (vigil.ImportJob, error) {
+// when to try again. err, from finding j, is returned as it is. A job still queued (put
+// back by a server that stopped) is started here at once, unless this server is
+// stopping too, rather than at the next server's tick: "pull now" means now.
+func (s *Service) followPull(ctx context.Context, p vigil.Principal, f vigil.Feed, j vigil.ImportJob, err error) (vigil.ImportJob, error) {
 	switch {
 	case err != nil:
 		return vigil.ImportJob{}, err
-	case j.StartedBy == p.Email || p.Role == vigil.RoleSectorAnalyst:
-		return j, nil
+	case j.StartedBy != p.Email && p.Role != vigil.RoleSectorAnalyst:
+		return vigil.ImportJob{}, errPulling(f)
 	}
-	return vigil.ImportJob{}, errPulling(f)
+	if j.State == vigil.JobQueued {
+		s.jobs.start(ctx, func(ctx context.Context) { s.claimAndRun(ctx, j.ID) })
+	}
+	return j, nil
 }
 
 // errPulling refuses a pull of f while another runs.
@@ -171,14 +177,19 @@ func (s *Service) claimAndRun(ctx context.Context, id int64) bool {
 		return false
 	}
 	s.runJob(ctx, j, func(ctx context.Context, progress func(vigil.ImportProgress)) (any, error) {
-		return s.pullJob(ctx, j.FeedID, progress)
+		return s.pullJob(ctx, j, progress)
 	})
 	return true
 }
 
-// pullJob pulls feed id as job; a pull that ended in error fails the job with it.
-func (s *Service) pullJob(ctx context.Context, id int64, progress func(vigil.ImportProgress)) (any, error) {
+// pullJob pulls job j's feed; a pull that ended in error fails the job with it, and so
+// does a feed deleted before the job started.
+func (s *Service) pullJob(ctx context.Context, j vigil.ImportJob, progress func(vigil.ImportProgress)) (any, error) {
+	id := j.FeedID
 	f, err := s.store.GetFeed(ctx, id)
+	if vigil.ErrorCode(err) == vigil.ENOTFOUND {
+		return nil, store.FeedDeletedError(j.Source)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +309,7 @@ func (s *Service) renewJob(ctx context.Context, cancel context.CancelFunc, id in
 		}
 		ok, err := s.store.ProgressImportJob(ctx, id, s.node(), current(), s.now().Add(jobLease))
 		if err == nil && !ok {
-			s.log.WarnContext(ctx, "lost an import job to another server; stopping it", slog.Int64("job", id))
+			s.log.WarnContext(ctx, "import job ended elsewhere (taken over by another server, or its feed deleted); stopping it", slog.Int64("job", id))
 			cancel()
 			return
 		}
