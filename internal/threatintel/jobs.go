@@ -40,8 +40,13 @@ func (s *Service) StartUpload(ctx context.Context, p vigil.Principal, u Upload, 
 	if err != nil {
 		return vigil.ImportJob{}, err
 	}
+	at := s.now()
 	path, err := s.spool(r)
 	if err != nil {
+		// The feed shows why, rather than "never pulled" (it may have just been registered).
+		if rerr := s.recordUpload(ctx, p, u, f, at, nil, err); rerr != nil {
+			s.log.ErrorContext(ctx, "record refused upload", slog.String("source", f.Name), slog.Any("error", rerr))
+		}
 		return vigil.ImportJob{}, err
 	}
 	j, err := s.store.CreateImportJob(ctx, vigil.ImportJob{Kind: vigil.JobUpload, StartedBy: p.Email, Source: f.Name,
