@@ -2,7 +2,6 @@ package threatintel_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -41,12 +40,7 @@ func newTrickleList(t *testing.T) *trickleList {
 
 func (l *trickleList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	write := func(part int) {
-		var b strings.Builder
-		for i := range trickleHalf {
-			n := part*trickleHalf + i
-			fmt.Fprintf(&b, "45.%d.%d.%d\n", n>>16&255, n>>8&255, n&255)
-		}
-		_, _ = w.Write([]byte(b.String()))
+		_, _ = w.Write([]byte(addresses(part*trickleHalf, trickleHalf)))
 		w.(http.Flusher).Flush()
 	}
 	write(0)
@@ -135,8 +129,10 @@ func deleteWhilePulled(t *testing.T, s *store.Store, a, b *threatintel.Service, 
 		if err := c.Recompile(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := matches(c, vigil.TypeIPv4, "45.0.0.1"); len(got) > 0 {
-			t.Errorf("a value of the deleted feed matches for %v", got)
+		for _, v := range []string{address(0), address(2*trickleHalf - 1)} { // of the first batch and of the rest
+			if got := matches(c, vigil.TypeIPv4, v); len(got) > 0 {
+				t.Errorf("%s of the deleted feed matches for %v", v, got)
+			}
 		}
 	}
 	if !scheduled {

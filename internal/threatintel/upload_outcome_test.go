@@ -13,14 +13,17 @@ import (
 	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
-// addresses is a list of n public addresses, one a line.
-func addresses(n int) string {
+// addresses is a list of n public addresses, one a line: address(from) and on.
+func addresses(from, n int) string {
 	var b strings.Builder
 	for i := range n {
-		fmt.Fprintf(&b, "45.%d.%d.%d\n", i>>16&255, i>>8&255, i&255)
+		b.WriteString(address(from+i) + "\n")
 	}
 	return b.String()
 }
+
+// address is the public address numbered n.
+func address(n int) string { return fmt.Sprintf("45.%d.%d.%d", n>>16&255, n>>8&255, n&255) }
 
 // An upload feed shows how its last upload went, also when the upload was cut short or
 // refused: an error in the words the uploader got, never "never" or "ok".
@@ -33,18 +36,18 @@ func TestUploadFeedShowsACutUpload(t *testing.T) {
 	}{
 		{name: "cut at the server's cap", kept: true, message: "indicators were kept",
 			upload: func(c *threatintel.Service, u threatintel.Upload) error {
-				_, err := c.Import(t.Context(), admin, u, strings.NewReader(addresses(30_000)))
+				_, err := c.Import(t.Context(), admin, u, strings.NewReader(addresses(0, 30_000)))
 				return err
 			}},
 		{name: "cut at the cap, as a job", kept: true, message: "indicators were kept",
 			upload: func(c *threatintel.Service, u threatintel.Upload) error {
-				_, err := c.StartUpload(t.Context(), admin, u, strings.NewReader(addresses(30_000)))
+				_, err := c.StartUpload(t.Context(), admin, u, strings.NewReader(addresses(0, 30_000)))
 				c.WaitJobs()
 				return err
 			}},
 		{name: "larger than an upload may be", message: "larger than the 1000 bytes",
 			upload: func(c *threatintel.Service, u threatintel.Upload) error {
-				body := http.MaxBytesReader(nil, io.NopCloser(strings.NewReader(addresses(1000))), 1000)
+				body := http.MaxBytesReader(nil, io.NopCloser(strings.NewReader(addresses(0, 1000))), 1000)
 				_, err := c.StartUpload(t.Context(), admin, u, body)
 				return err
 			}},
