@@ -222,11 +222,12 @@ func (s *Store) failFeedPulls(ctx context.Context, c conn, f vigil.Feed) error {
 // (errors.Is): it stored nothing more, and the delete withdrew what it had stored.
 var ErrFeedDeleted = errors.New("feed deleted")
 
-// FeedDeletedError is the error of a pull of feed name, which was deleted while it ran,
-// worded for the person following the pull; it wraps ErrFeedDeleted.
+// FeedDeletedError is the error of a pull or upload of feed name, which was deleted while
+// it ran, worded for the person following it; it wraps ErrFeedDeleted.
 func FeedDeletedError(name string) error {
-	return fmt.Errorf("%w%w", vigil.Errorf(vigil.ECONFLICT, "feed %q was deleted while this pull was under way, so the pull "+
-		"stopped: nothing more of it was stored, and what the feed held was withdrawn. Add the feed again to pull it", name), ErrFeedDeleted)
+	return fmt.Errorf("%w%w", vigil.Errorf(vigil.ECONFLICT, "feed %q was deleted while indicators were being stored for it, so this "+
+		"pull or upload stopped: nothing more of it was stored, and what the feed held was withdrawn. Add the feed again (or upload "+
+		"again) to fill it anew", name), ErrFeedDeleted)
 }
 
 // feedStillThere checks, in a transaction that stores feed id's indicators, that the
