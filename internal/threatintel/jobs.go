@@ -190,11 +190,7 @@ func (s *Service) claimAndRun(ctx context.Context, id int64) bool {
 // pullJob pulls job j's feed; a pull that ended in error fails the job with it, and so
 // does a feed deleted before the job started.
 func (s *Service) pullJob(ctx context.Context, j vigil.ImportJob, progress func(vigil.ImportProgress)) (any, error) {
-	id := j.FeedID
-	f, err := s.store.GetFeed(ctx, id)
-	if vigil.ErrorCode(err) == vigil.ENOTFOUND {
-		return nil, store.FeedDeletedError(j.Source)
-	}
+	f, err := s.jobFeed(ctx, j)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +202,7 @@ func (s *Service) pullJob(ctx context.Context, j vigil.ImportJob, progress func(
 	if pullErr != nil {
 		return nil, pullErr
 	}
-	if f, err = s.store.GetFeed(ctx, id); err != nil {
+	if f, err = s.jobFeed(ctx, j); err != nil {
 		return nil, err
 	}
 	report := map[string]any{"feed": f.Name, "status": f.Status, "error": f.LastError, "counts": f.Counts}
@@ -214,6 +210,16 @@ func (s *Service) pullJob(ctx context.Context, j vigil.ImportJob, progress func(
 		return report, vigil.Errorf(vigil.EINVALID, "%s", f.LastError)
 	}
 	return report, nil
+}
+
+// jobFeed reads pull job j's feed; one deleted is the job's error, worded for whoever
+// follows it.
+func (s *Service) jobFeed(ctx context.Context, j vigil.ImportJob) (vigil.Feed, error) {
+	f, err := s.store.GetFeed(ctx, j.FeedID)
+	if vigil.ErrorCode(err) == vigil.ENOTFOUND {
+		return f, store.FeedDeletedError(j.Source)
+	}
+	return f, err
 }
 
 // takeOverJobs fails the uploads of servers that stopped and runs, one at a time, the
