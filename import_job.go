@@ -51,7 +51,9 @@ type ImportJob struct {
 	// LeaseUntil is when the server running it must have renewed its claim; after that
 	// another server takes a feed pull over, and fails an upload.
 	LeaseUntil time.Time
-	// Created, Started and Finished are when the job was queued, began and ended.
+	// Created, Started and Finished are when the job was queued, began and ended. A
+	// feed pull taken over by another server (its own stopped) starts again there, from
+	// the feed's last state: Started is when that run began.
 	Created, Started, Finished time.Time
 }
 

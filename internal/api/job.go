@@ -21,8 +21,8 @@ type ImportJob struct {
 	Progress   vigil.ImportProgress `json:"progress" doc:"Indicators stored so far, added and refreshed; updated every few seconds."`
 	Report     map[string]any       `json:"report,omitempty" doc:"Once ended: the import report of an upload (counts by type, problems with their line numbers), or a feed pull's status, error and counts."`
 	Error      string               `json:"error,omitempty" doc:"Why a failed job stopped."`
-	CreatedAt  time.Time            `json:"created_at"`
-	StartedAt  *time.Time           `json:"started_at,omitempty"`
+	CreatedAt  time.Time            `json:"created_at" doc:"When it was asked for."`
+	StartedAt  *time.Time           `json:"started_at,omitempty" doc:"When the run under way (or the last one) began: a feed pull taken over by another server, its own having stopped, starts again there from the feed's last state, and this moves with it. Absent while queued for the first time."`
 	FinishedAt *time.Time           `json:"finished_at,omitempty"`
 }
 

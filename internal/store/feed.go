@@ -161,13 +161,26 @@ func (s *Store) writeFeed(ctx context.Context, c conn, f vigil.Feed) error {
 }
 
 // DeleteFeed removes the feed and withdraws every indicator it holds; indicators no
-// other source holds are removed. It returns how many indicators it withdrew.
+// other source holds are removed. It returns how many indicators it withdrew. The feed's
+// pull jobs still queued or running fail with why, so that the server running one stops
+// it at its next lease renewal (jobTick), and nobody takes a queued one.
+//
+// It is ordered against a pull of the feed storing a batch (SourceImport.OfFeed): the
+// feed row is locked first, so a batch that checked the feed committed before it (its
+// claims are withdrawn here) or finds the feed gone once this commits, and stores
+// nothing. Both then lock indicator_sources, in that order, so neither waits on the other.
 func (s *Store) DeleteFeed(ctx context.Context, id int64) (vigil.Feed, int, error) {
 	var f vigil.Feed
 	var withdrawn int
 	err := s.inTx(ctx, func(tx *Store, c conn) error {
 		var err error
-		if f, err = tx.feedWhere(ctx, c, "id = ?", id); err != nil {
+		if f, err = tx.feedWhere(ctx, c, "id = ?"+tx.forUpdate(), id); err != nil {
+			return err
+		}
+		if err := tx.failFeedPulls(ctx, c, f); err != nil {
+			return err
+		}
+		if err := tx.lockTable(ctx, c, "indicator_sources"); err != nil {
 			return err
 		}
 		if withdrawn, err = tx.withdrawUnmarked(ctx, c, f.Name, withdrawAll); err != nil {
@@ -182,6 +195,54 @@ func (s *Store) DeleteFeed(ctx context.Context, id int64) (vigil.Feed, int, erro
 		return tx.bumpVersion(ctx, c, ScopeIntel)
 	})
 	return f, withdrawn, err
+}
+
+// forShare is forUpdate for a reader that only needs the rows to stay as they are
+// until its transaction ends (another may read them so too, none may change them).
+func (s *Store) forShare() string {
+	if s.isPG() {
+		return " FOR SHARE"
+	}
+	return ""
+}
+
+// failFeedPulls fails feed f's pull jobs queued or running, saying it was deleted.
+func (s *Store) failFeedPulls(ctx context.Context, c conn, f vigil.Feed) error {
+	_, err := c.exec(ctx, `UPDATE import_jobs SET state = ?, error = ?, finished_at = ?, lease_until = NULL
+		WHERE kind = ? AND feed_id = ? AND state IN (?, ?)`,
+		string(vigil.JobFailed), vigil.ErrorMessage(FeedDeletedError(f.Name)), dbTime(s.now()),
+		vigil.JobFeedPull, f.ID, string(vigil.JobQueued), string(vigil.JobRunning))
+	if err != nil {
+		return fmt.Errorf("fail the pulls of deleted feed %q: %w", f.Name, err)
+	}
+	return nil
+}
+
+// ErrFeedDeleted is in the error of an import whose feed was deleted while it ran
+// (errors.Is): it stored nothing more, and the delete withdrew what it had stored.
+var ErrFeedDeleted = errors.New("feed deleted")
+
+// FeedDeletedError is the error of a pull or upload of feed name, which was deleted while
+// it ran, worded for the person following it; it wraps ErrFeedDeleted.
+func FeedDeletedError(name string) error {
+	return fmt.Errorf("%w%w", vigil.Errorf(vigil.ECONFLICT, "feed %q was deleted while indicators were being stored for it, so this "+
+		"pull or upload stopped: nothing more of it was stored, and what the feed held was withdrawn. Add the feed again (or upload "+
+		"again) to fill it anew", name), ErrFeedDeleted)
+}
+
+// feedStillThere checks, in a transaction that stores feed id's indicators, that the
+// feed is still registered, and keeps it so (FOR SHARE) until the transaction ends: a
+// delete waits for the batch, then withdraws it (see DeleteFeed).
+func (s *Store) feedStillThere(ctx context.Context, c conn, id int64, source string) error {
+	var one int
+	err := c.row(ctx, `SELECT 1 FROM feeds WHERE id = ?`+s.forShare(), id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return FeedDeletedError(source)
+	}
+	if err != nil {
+		return fmt.Errorf("check feed %q is still registered: %w", source, err)
+	}
+	return nil
 }
 
 // RecordPull records the outcome of a pull of feed id: a failure keeps the state and

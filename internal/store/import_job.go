@@ -106,7 +106,7 @@ func scanImportJob(sc scanner) (vigil.ImportJob, error) {
 }
 
 // ClaimImportJob makes node the runner of a job it may take, leased until until, and
-// returns it: job id when id is not 0, else the oldest queued feed pull or feed pull
+// returns it, started now (a pull taken over starts again, from the feed's last state): job id when id is not 0, else the oldest queued feed pull or feed pull
 // whose runner's lease ran out before now. It reports false when there was none (or
 // another server was quicker). One conditional UPDATE decides between servers.
 func (s *Store) ClaimImportJob(ctx context.Context, id int64, node string, now, until time.Time) (vigil.ImportJob, bool, error) {
@@ -124,7 +124,7 @@ func (s *Store) ClaimImportJob(ctx context.Context, id int64, node string, now, 
 			}
 		}
 		res, err := c.exec(ctx, `UPDATE import_jobs SET state = ?, node = ?, lease_until = ?,
-			started_at = COALESCE(started_at, ?) WHERE id = ? AND (state = ? OR (state = ? AND lease_until < ?))`,
+			started_at = ? WHERE id = ? AND (state = ? OR (state = ? AND lease_until < ?))`,
 			string(vigil.JobRunning), node, dbTime(until), dbTime(now), id, string(vigil.JobQueued), string(vigil.JobRunning), dbTime(now))
 		if err != nil {
 			return err

@@ -28,6 +28,7 @@ type SourceImport struct {
 	s        *Store
 	source   string
 	id       int64
+	feed     int64        // the feed whose import it is (OfFeed); 0: none
 	total    SourceChange // Changed stays empty: it is per batch
 	changed  int          // indicators the batches added or changed
 	finished bool
@@ -60,6 +61,20 @@ func newImportID() int64 {
 // held unchanged by an import that then fails is read as published at the last complete
 // one.
 func (imp *SourceImport) WholeSet(listedAt time.Time) { imp.wholeSet, imp.listedAt = true, listedAt }
+
+// OfFeed says, before the first Store, that the import is feed id's (a pull, an upload
+// to an upload feed): each batch and Finish first check, in their transaction, that the
+// feed is still registered, and fail with ErrFeedDeleted once it is not, storing
+// nothing; DeleteFeed is ordered against them, so that nothing of a deleted feed stays.
+func (imp *SourceImport) OfFeed(id int64) { imp.feed = id }
+
+// stillWanted checks, in a transaction of imp, that its feed (if any) is still there.
+func (imp *SourceImport) stillWanted(ctx context.Context, tx *Store, c conn) error {
+	if imp.feed == 0 {
+		return nil
+	}
+	return tx.feedStillThere(ctx, c, imp.feed, imp.source)
+}
 
 // Source is the source the import credits its indicators to.
 func (imp *SourceImport) Source() string { return imp.source }
@@ -96,6 +111,9 @@ func (imp *SourceImport) Store(ctx context.Context, inds []vigil.Indicator) (Sou
 // find their claims by id. The import writes its own lines of the change log (logChanges); the
 // log's triggers leave the rows an import writes alone (migration 00033).
 func (s *Store) storeBatch(ctx context.Context, c conn, imp *SourceImport, rows []sourceRow) (SourceChange, error) {
+	if err := imp.stillWanted(ctx, s, c); err != nil {
+		return SourceChange{}, err
+	}
 	if err := s.lockTable(ctx, c, "indicator_sources"); err != nil {
 		return SourceChange{}, err
 	}
@@ -435,6 +453,9 @@ func (imp *SourceImport) Finish(ctx context.Context, complete bool) (SourceChang
 	}
 	imp.finished = true
 	err := imp.s.inTx(ctx, func(tx *Store, c conn) error {
+		if err := imp.stillWanted(ctx, tx, c); err != nil {
+			return err
+		}
 		if complete {
 			if err := tx.lockTable(ctx, c, "indicator_sources"); err != nil {
 				return err

@@ -13,6 +13,7 @@ import (
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/feeds"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/store"
 )
 
 // checkTimeout bounds a feed check ("check the connection"), which a person waits for
@@ -99,7 +100,11 @@ func (s *Service) pullScheduled(ctx context.Context, f vigil.Feed) {
 		return
 	}
 	ran := !queued && s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) {
-		if _, err := s.pull(ctx, f, nil); err != nil && ctx.Err() == nil {
+		_, err := s.pull(ctx, f, nil)
+		switch {
+		case errors.Is(err, store.ErrFeedDeleted):
+			s.log.InfoContext(ctx, "feed pull stopped: the feed was deleted", slog.String("feed", f.Name))
+		case err != nil && ctx.Err() == nil:
 			s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
 		}
 	})
@@ -158,7 +163,9 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed, progress func(vigil.Im
 			s.log.WarnContext(ctx, "feed state unreadable; pulling from scratch", slog.String("feed", f.Name), slog.Any("error", err))
 		}
 	}
-	imp, err := s.newImporter(ctx, f.Name, progress)
+	ctx, done := s.pulls.track(ctx, f.ID)
+	defer done()
+	imp, err := s.newImporter(ctx, f, progress)
 	if err != nil {
 		return false, err
 	}
@@ -166,6 +173,9 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed, progress func(vigil.Im
 		imp.imp.WholeSet(at)
 	}
 	res, err := feeds.FetchLimited(ctx, s.client, s.maxIntel, f, intel.Options{Now: at, Warninglists: s.benign}, prev, imp.add)
+	if gone := deletedFeed(ctx, imp.err); gone != nil {
+		return false, gone // nothing to record: the feed's row is gone
+	}
 	if err != nil {
 		s.metrics.feedPulls.WithLabelValues("error").Inc()
 		s.log.WarnContext(ctx, "feed pull failed", slog.String("feed", f.Name), slog.Any("error", err))
@@ -197,6 +207,9 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed, progress func(vigil.Im
 // shows the error.
 func (s *Service) keep(ctx context.Context, f vigil.Feed, at time.Time, res feeds.Result, imp *importer, pullErr error) (bool, error) {
 	ch, err := imp.finish(res.Complete)
+	if gone := deletedFeed(ctx, err); gone != nil {
+		return false, gone
+	}
 	if err != nil {
 		if pullErr == nil {
 			s.metrics.feedPulls.WithLabelValues("error").Inc()
@@ -214,6 +227,19 @@ func (s *Service) keep(ctx context.Context, f vigil.Feed, at time.Time, res feed
 		return false, err
 	}
 	return ch.Added+ch.Withdrawn+imp.changedCount > 0, s.publish(ctx, imp, ch)
+}
+
+// deletedFeed is the error of a pull whose feed was deleted while it ran, found by the
+// pull's context (cancelled on this server by DeleteFeed) or by a batch the store
+// refused (deleted at another server); nil while the feed is there.
+func deletedFeed(ctx context.Context, storeErr error) error {
+	if cause := context.Cause(ctx); errors.Is(cause, store.ErrFeedDeleted) {
+		return cause
+	}
+	if errors.Is(storeErr, store.ErrFeedDeleted) {
+		return storeErr
+	}
+	return nil
 }
 
 // pullJobName is the lease one pull of feed id holds, on whichever server, so that two

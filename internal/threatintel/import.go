@@ -64,7 +64,7 @@ func (s *Service) importUpload(ctx context.Context, p vigil.Principal, u Upload,
 	}
 	started := s.now()
 	in := &readErr{r: r}
-	imp, err := s.newImporter(ctx, f.Name, progress)
+	imp, err := s.newImporter(ctx, f, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -75,32 +75,39 @@ func (s *Service) importUpload(ctx context.Context, p vigil.Principal, u Upload,
 	}
 	counts := importCounts(rep, ch)
 	s.metrics.indicatorsLoaded.Add(float64(rep.Total))
-	unreadable := unreadableUpload(rep)
-	if err := s.recordUpload(ctx, p, u, f, started, counts, unreadable); err != nil {
+	outcome := uploadOutcome(rep, in.err, loadErr)
+	if err := s.recordUpload(ctx, p, u, f, started, counts, outcome); err != nil {
 		return rep, err
 	}
 	if err := s.publish(ctx, imp, ch); err != nil {
 		return rep, err
 	}
-	if unreadable != nil {
-		return rep, unreadable
+	return rep, outcome
+}
+
+// uploadOutcome is the error of an upload that was not read whole (nil when it was),
+// saying what was kept and what to do: the uploader gets it, and the feed shows it.
+// readErr is the error reading the upload, loadErr the parser's.
+func uploadOutcome(rep *intel.Report, readErr, loadErr error) error {
+	if unreadable := unreadableUpload(rep); unreadable != nil {
+		return unreadable
 	}
 	var unpacked *intel.TooLargeError
 	switch {
 	case errors.As(loadErr, &unpacked):
-		return rep, fmt.Errorf("the first %d indicators were kept: %w", rep.Total, unpacked)
+		return fmt.Errorf("the first %d indicators were kept: %w", rep.Total, unpacked)
 	case errors.Is(loadErr, intel.ErrNested):
-		return rep, vigil.Errorf(vigil.EINVALID, "%v: the first %d indicators were kept; unpack the file and send what is inside",
+		return vigil.Errorf(vigil.EINVALID, "%v: the first %d indicators were kept; unpack the file and send what is inside",
 			loadErr, rep.Total)
 	}
 	var tooBig *http.MaxBytesError
-	if errors.As(in.err, &tooBig) {
-		return rep, vigil.Errorf(vigil.EINVALID, "the file is larger than the %d bytes an upload may be: the first %d indicators were kept; split the rest or compress it with gzip", tooBig.Limit, rep.Total)
+	if errors.As(readErr, &tooBig) {
+		return vigil.Errorf(vigil.EINVALID, "the file is larger than the %d bytes an upload may be: the first %d indicators were kept; split the rest or compress it with gzip", tooBig.Limit, rep.Total)
 	}
-	if err := errors.Join(in.err, loadErr); err != nil {
-		return rep, vigil.Errorf(vigil.EINVALID, "the upload broke off after %d indicators (%v): those were kept; send the whole file again to complete it", rep.Total, err)
+	if err := errors.Join(readErr, loadErr); err != nil {
+		return vigil.Errorf(vigil.EINVALID, "the upload broke off after %d indicators (%v): those were kept; send the whole file again to complete it", rep.Total, err)
 	}
-	return rep, nil
+	return nil
 }
 
 // unreadableUpload is the error of an upload nothing could be read from (every input
@@ -147,18 +154,27 @@ func (s *Service) uploadFeed(ctx context.Context, u Upload) (vigil.Feed, error) 
 }
 
 // recordUpload notes the upload on its feed and in the audit log, in one transaction.
-// A failure (unreadable) shows on the feed as its last pull's error.
+// A failure (unreadable, cut short) shows on the feed as its last pull's error, in the
+// words the uploader got.
 func (s *Service) recordUpload(ctx context.Context, p vigil.Principal, u Upload, f vigil.Feed, at time.Time, counts json.RawMessage, failure error) error {
-	var detail map[string]any
-	_ = json.Unmarshal(counts, &detail)
+	detail := map[string]any{}
+	_ = json.Unmarshal(counts, &detail) // none (nil) for an upload refused before it was read
 	detail["file"] = u.Name
 	return s.store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Counts: counts, Err: failure}); err != nil {
+		if err := tx.RecordPull(ctx, f.ID, vigil.FeedPull{At: at, Counts: counts, Err: shownError(failure)}); err != nil {
 			return err
 		}
 		_, err := tx.Audit(ctx, cmp.Or(p.Email, "system"), "intel.upload", "source/"+f.Name, detail)
 		return err
 	})
+}
+
+// shownError is err as a feed's page shows it: a vigil.Error's message without its code.
+func shownError(err error) error {
+	if e, ok := err.(*vigil.Error); ok {
+		return errors.New(e.Message)
+	}
+	return err
 }
 
 // publish recompiles the snapshot after a change and runs the hooks on what changed:
@@ -203,11 +219,14 @@ type importer struct {
 	err          error
 }
 
-func (s *Service) newImporter(ctx context.Context, source string, progress func(vigil.ImportProgress)) (*importer, error) {
-	imp, err := s.store.BeginSourceImport(source)
+// newImporter starts storing feed f's indicators; once f is deleted, it stores nothing
+// more and fails with store.ErrFeedDeleted.
+func (s *Service) newImporter(ctx context.Context, f vigil.Feed, progress func(vigil.ImportProgress)) (*importer, error) {
+	imp, err := s.store.BeginSourceImport(f.Name)
 	if err != nil {
 		return nil, err
 	}
+	imp.OfFeed(f.ID)
 	return &importer{s: s, ctx: ctx, imp: imp, progress: progress}, nil
 }
 
@@ -229,6 +248,9 @@ func (imp *importer) flush() {
 	imp.batch = imp.batch[:0]
 	if err != nil {
 		imp.err = err
+		if errors.Is(err, store.ErrFeedDeleted) {
+			return // not a fault: the pull or upload ends saying so
+		}
 		imp.s.log.ErrorContext(imp.ctx, "store indicators", slog.String("source", imp.imp.Source()), slog.Any("error", err))
 		return
 	}

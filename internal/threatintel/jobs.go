@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/intel"
+	"github.com/vigil-health/vigil/internal/store"
 )
 
 // Import jobs: a large upload or a feed pull asked for now runs in the background, its
@@ -39,8 +40,13 @@ func (s *Service) StartUpload(ctx context.Context, p vigil.Principal, u Upload, 
 	if err != nil {
 		return vigil.ImportJob{}, err
 	}
+	at := s.now()
 	path, err := s.spool(r)
 	if err != nil {
+		// The feed shows why, rather than "never pulled" (it may have just been registered).
+		if rerr := s.recordUpload(ctx, p, u, f, at, nil, err); rerr != nil {
+			s.log.ErrorContext(ctx, "record refused upload", slog.String("source", f.Name), slog.Any("error", rerr))
+		}
 		return vigil.ImportJob{}, err
 	}
 	j, err := s.store.CreateImportJob(ctx, vigil.ImportJob{Kind: vigil.JobUpload, StartedBy: p.Email, Source: f.Name,
@@ -123,14 +129,14 @@ func (s *Service) StartFeedPull(ctx context.Context, p vigil.Principal, id int64
 		return vigil.ImportJob{}, vigil.Errorf(vigil.EINVALID, "feed %q is filled by uploads (POST /api/v1/intel?source=%s) and has nothing to pull", f.Name, f.Name)
 	}
 	if j, found, err := s.store.UnfinishedFeedPull(ctx, f.ID); err != nil || found {
-		return followPull(p, f, j, err)
+		return s.followPull(ctx, p, f, j, err)
 	}
 	if leased, err := s.store.JobLeased(ctx, pullJobName(f.ID), s.now()); err != nil || leased {
 		return vigil.ImportJob{}, cmp.Or(err, errPulling(f))
 	}
 	j, created, err := s.store.QueueFeedPull(ctx, vigil.ImportJob{Kind: vigil.JobFeedPull, StartedBy: p.Email, Source: f.Name, FeedID: f.ID})
 	if err != nil || !created {
-		return followPull(p, f, j, err)
+		return s.followPull(ctx, p, f, j, err)
 	}
 	if _, err := s.store.Audit(ctx, p.Email, "feed.pull", feedTarget(f), map[string]any{"job": j.ID}); err != nil {
 		s.log.ErrorContext(ctx, "audit feed pull", "feed", f.Name, "error", err)
@@ -142,15 +148,20 @@ func (s *Service) StartFeedPull(ctx context.Context, p vigil.Principal, id int64
 
 // followPull answers a request of p to pull f while job j pulls it: the job, when p may
 // follow it (whoever started it and sector analysts); otherwise a conflict that says
-// when to try again. err, from finding j, is returned as it is.
-func followPull(p vigil.Principal, f vigil.Feed, j vigil.ImportJob, err error) (vigil.ImportJob, error) {
+// when to try again. err, from finding j, is returned as it is. A job still queued (put
+// back by a server that stopped) is started here at once, unless this server is
+// stopping too, rather than at the next server's tick: "pull now" means now.
+func (s *Service) followPull(ctx context.Context, p vigil.Principal, f vigil.Feed, j vigil.ImportJob, err error) (vigil.ImportJob, error) {
 	switch {
 	case err != nil:
 		return vigil.ImportJob{}, err
-	case j.StartedBy == p.Email || p.Role == vigil.RoleSectorAnalyst:
-		return j, nil
+	case j.StartedBy != p.Email && p.Role != vigil.RoleSectorAnalyst:
+		return vigil.ImportJob{}, errPulling(f)
 	}
-	return vigil.ImportJob{}, errPulling(f)
+	if j.State == vigil.JobQueued {
+		s.jobs.start(ctx, func(ctx context.Context) { s.claimAndRun(ctx, j.ID) })
+	}
+	return j, nil
 }
 
 // errPulling refuses a pull of f while another runs.
@@ -171,14 +182,15 @@ func (s *Service) claimAndRun(ctx context.Context, id int64) bool {
 		return false
 	}
 	s.runJob(ctx, j, func(ctx context.Context, progress func(vigil.ImportProgress)) (any, error) {
-		return s.pullJob(ctx, j.FeedID, progress)
+		return s.pullJob(ctx, j, progress)
 	})
 	return true
 }
 
-// pullJob pulls feed id as job; a pull that ended in error fails the job with it.
-func (s *Service) pullJob(ctx context.Context, id int64, progress func(vigil.ImportProgress)) (any, error) {
-	f, err := s.store.GetFeed(ctx, id)
+// pullJob pulls job j's feed; a pull that ended in error fails the job with it, and so
+// does a feed deleted before the job started.
+func (s *Service) pullJob(ctx context.Context, j vigil.ImportJob, progress func(vigil.ImportProgress)) (any, error) {
+	f, err := s.jobFeed(ctx, j)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +202,7 @@ func (s *Service) pullJob(ctx context.Context, id int64, progress func(vigil.Imp
 	if pullErr != nil {
 		return nil, pullErr
 	}
-	if f, err = s.store.GetFeed(ctx, id); err != nil {
+	if f, err = s.jobFeed(ctx, j); err != nil {
 		return nil, err
 	}
 	report := map[string]any{"feed": f.Name, "status": f.Status, "error": f.LastError, "counts": f.Counts}
@@ -198,6 +210,16 @@ func (s *Service) pullJob(ctx context.Context, id int64, progress func(vigil.Imp
 		return report, vigil.Errorf(vigil.EINVALID, "%s", f.LastError)
 	}
 	return report, nil
+}
+
+// jobFeed reads pull job j's feed; one deleted is the job's error, worded for whoever
+// follows it.
+func (s *Service) jobFeed(ctx context.Context, j vigil.ImportJob) (vigil.Feed, error) {
+	f, err := s.store.GetFeed(ctx, j.FeedID)
+	if vigil.ErrorCode(err) == vigil.ENOTFOUND {
+		return f, store.FeedDeletedError(j.Source)
+	}
+	return f, err
 }
 
 // takeOverJobs fails the uploads of servers that stopped and runs, one at a time, the
@@ -298,7 +320,7 @@ func (s *Service) renewJob(ctx context.Context, cancel context.CancelFunc, id in
 		}
 		ok, err := s.store.ProgressImportJob(ctx, id, s.node(), current(), s.now().Add(jobLease))
 		if err == nil && !ok {
-			s.log.WarnContext(ctx, "lost an import job to another server; stopping it", slog.Int64("job", id))
+			s.log.WarnContext(ctx, "import job ended elsewhere (taken over by another server, or its feed deleted); stopping it", slog.Int64("job", id))
 			cancel()
 			return
 		}

@@ -307,3 +307,41 @@ func TestPullNowDuringAScheduledPull(t *testing.T) {
 		}
 	})
 }
+
+// "Pull now" at a server that is free, for a pull put back in the queue by a server that
+// stopped, starts that job there at once rather than at the server's next tick (a
+// minute): the answer is the job, and the source is asked within seconds. The job then
+// shows when this run started.
+func TestPullNowStartsARequeuedPull(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		a := pullServer(t, s, "node-a")
+		src, f := heldFeed(t, s)
+		j, err := a.StartFeedPull(ctx, admin, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.awaitRequest(t)
+		first, err := s.GetImportJob(ctx, j.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.StopJobs() // the pull goes back to the queue
+
+		b := pullServer(t, s, "node-b")
+		again, err := b.StartFeedPull(ctx, analyst, f.ID)
+		if err != nil || again.ID != j.ID {
+			t.Fatalf("pull now at B: %+v (%v), want job %d", again, err, j.ID)
+		}
+		src.awaitRequest(t) // B's Run never ticks here: only "pull now" can have started it
+		src.pass <- struct{}{}
+		b.WaitJobs()
+		got, err := s.GetImportJob(ctx, j.ID)
+		if err != nil || got.State != vigil.JobDone || got.Node != "node-b" {
+			t.Errorf("the requeued job after pull now at B: %+v (%v), want done by node-b", got, err)
+		}
+		if !got.Started.After(first.Started) {
+			t.Errorf("the job taken over shows it started at %v, as A's run did; want when B's run began", got.Started)
+		}
+	})
+}

@@ -63,6 +63,9 @@ func (s *Service) UpdateFeed(ctx context.Context, p vigil.Principal, id int64, p
 
 // DeleteFeed removes a feed for the sector centre's p, withdraws its indicators and
 // recompiles the matcher; indicators other sources also hold stay with those sources.
+// A pull of the feed under way stops: at once on this server, at its next lease renewal
+// or batch on another (its job fails saying the feed was deleted); the store keeps any
+// batch it stores after the delete out (store.SourceImport.OfFeed).
 func (s *Service) DeleteFeed(ctx context.Context, p vigil.Principal, id int64) error {
 	if err := p.Need(vigil.SectorRoles...); err != nil {
 		return err
@@ -81,6 +84,7 @@ func (s *Service) DeleteFeed(ctx context.Context, p vigil.Principal, id int64) e
 	if err != nil {
 		return err
 	}
+	s.pulls.stop(id, store.FeedDeletedError(f.Name))
 	if withdrawn > 0 {
 		return s.Recompile(ctx)
 	}

@@ -13,7 +13,10 @@
 // indicators applied on top of the current one, or every indicator compiled afresh) and
 // swaps it in. Rebuilds are serialised by their own mutex so that two changes close together
 // cannot publish an older snapshot over a newer one. Scheduled feed pulls run one at a
-// time, only inside [Service.Run], which returns when its context ends.
+// time, only inside [Service.Run], which returns when its context ends. Deleting a feed
+// cancels its pulls under way on this server (runningPulls: its own mutex, taken last, held
+// only to reach the pulls' cancel functions); the store orders the delete against the batches of pulls on any
+// server (store.SourceImport.OfFeed), so that nothing of a deleted feed stays.
 package threatintel
 
 import (
@@ -82,7 +85,8 @@ type Service struct {
 	once     schedule.Once
 	node     func() string
 	spoolDir string
-	jobs     jobSet // import jobs running in the background (jobs.go)
+	jobs     jobSet       // import jobs running in the background (jobs.go)
+	pulls    runningPulls // feed pulls under way here, stopped when their feed is deleted
 
 	// changedInMemory, hookPage and checkTimeout, when set, replace the constants of
 	// the same names (tests make them small).
