@@ -88,15 +88,15 @@ type Service struct {
 	rebuildMu sync.Mutex // serialises rebuilds
 	orgLocks  sync.Map   // org → *sync.Mutex: one check of an organisation at a time
 	checked   atomic.Int64
-	batch     int         // organisations a re-check of many checks together (checkBatch)
-	asked     *background // pulls asked for by people, running in the background (pull_now.go)
+	batch     int                 // organisations a re-check of many checks together (checkBatch)
+	asked     schedule.Background // pulls asked for by people, running in the background (pull_now.go)
 }
 
 // New builds the Service with an empty matcher: call Rebuild to load the stored
 // advisories before serving.
 func New(d Deps) *Service {
 	s := &Service{store: d.Store, alerts: d.Alerts, log: d.Logger, now: d.Now, dir: d.Dir, deadline: d.Deadline,
-		once: schedule.OrHere(d.Once), batch: checkBatch, asked: newBackground()}
+		once: schedule.OrHere(d.Once), batch: checkBatch}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

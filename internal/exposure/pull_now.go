@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -55,7 +54,7 @@ func (s *Service) StartPull(ctx context.Context, p vigil.Principal, id int64) (<
 		return nil, cmp.Or(err, errPulling(a))
 	}
 	started, done := make(chan error, 1), make(chan error, 1)
-	ok := s.asked.start(ctx, func(ctx context.Context) {
+	ok := s.asked.Start(ctx, func(ctx context.Context) {
 		defer close(done)
 		ran := s.once(ctx, pullJobName(id), 0, func(ctx context.Context) {
 			started <- nil
@@ -139,53 +138,11 @@ func (s *Service) Pulling(ctx context.Context, id int64) bool {
 
 // WaitPulls waits for the pulls started in the background to end, leaving them to run:
 // tests call it.
-func (s *Service) WaitPulls() { s.asked.wg.Wait() }
+func (s *Service) WaitPulls() { s.asked.Wait() }
 
 // StopPulls cuts short the pulls people asked for that run on this server and waits
 // until each has ended: its lease let go and nothing recorded on the source, so that it
 // stays as it was and can be pulled again at once, here or at another server. Pulls asked
 // for afterwards are refused as unavailable. A server that stops calls it before closing
 // the store.
-func (s *Service) StopPulls() { s.asked.stop() }
-
-// background is the work this server runs after the request that asked for it has
-// ended, so that a server that stops cancels it and waits for it to end.
-type background struct {
-	mu       sync.Mutex
-	wg       sync.WaitGroup
-	stopping bool
-	ctx      context.Context // ends when the server stops
-	cancel   context.CancelFunc
-}
-
-func newBackground() *background {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &background{ctx: ctx, cancel: cancel}
-}
-
-// start runs fn in the background under a context that keeps parent's values but ends
-// only when the server stops; false, without running it, once the server is stopping.
-func (b *background) start(parent context.Context, fn func(context.Context)) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.stopping {
-		return false
-	}
-	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
-	unlink := context.AfterFunc(b.ctx, cancel)
-	b.wg.Go(func() {
-		defer cancel()
-		defer unlink()
-		fn(ctx)
-	})
-	return true
-}
-
-// stop cancels the work, refuses more and waits for what runs to end.
-func (b *background) stop() {
-	b.mu.Lock()
-	b.stopping = true
-	b.cancel()
-	b.mu.Unlock()
-	b.wg.Wait()
-}
+func (s *Service) StopPulls() { s.asked.Stop() }

@@ -56,7 +56,7 @@ func (s *Service) StartUpload(ctx context.Context, p vigil.Principal, u Upload, 
 		return j, err
 	}
 	u.Source = f.Name
-	started := s.jobs.start(ctx, func(ctx context.Context) {
+	started := s.jobs.Start(ctx, func(ctx context.Context) {
 		defer os.Remove(path)
 		s.runJob(ctx, j, func(ctx context.Context, progress func(vigil.ImportProgress)) (any, error) {
 			return s.importSpooled(ctx, p, u, path, progress)
@@ -142,7 +142,7 @@ func (s *Service) StartFeedPull(ctx context.Context, p vigil.Principal, id int64
 		s.log.ErrorContext(ctx, "audit feed pull", "feed", f.Name, "error", err)
 	}
 	// A server that is stopping leaves the job queued, for the next server to run.
-	s.jobs.start(ctx, func(ctx context.Context) { s.claimAndRun(ctx, j.ID) })
+	s.jobs.Start(ctx, func(ctx context.Context) { s.claimAndRun(ctx, j.ID) })
 	return j, nil
 }
 
@@ -159,7 +159,7 @@ func (s *Service) followPull(ctx context.Context, p vigil.Principal, f vigil.Fee
 		return vigil.ImportJob{}, errPulling(f)
 	}
 	if j.State == vigil.JobQueued {
-		s.jobs.start(ctx, func(ctx context.Context) { s.claimAndRun(ctx, j.ID) })
+		s.jobs.Start(ctx, func(ctx context.Context) { s.claimAndRun(ctx, j.ID) })
 	}
 	return j, nil
 }
@@ -343,60 +343,13 @@ func (s *Service) Job(ctx context.Context, p vigil.Principal, id int64) (vigil.I
 	return j, nil
 }
 
-// jobSet is the import jobs this server runs in the background, so that a server that
-// stops cancels them and waits until each has recorded its end before the store closes.
-// The zero value is empty and ready.
-type jobSet struct {
-	mu       sync.Mutex
-	wg       sync.WaitGroup
-	stopping bool
-	ctx      context.Context // ends when the server stops; made on first use
-	cancel   context.CancelFunc
-}
-
-// start runs fn in the background under a context that keeps parent's values but ends
-// only when the server stops; false, without running it, once the server is stopping.
-func (js *jobSet) start(parent context.Context, fn func(context.Context)) bool {
-	js.mu.Lock()
-	defer js.mu.Unlock()
-	if js.stopping {
-		return false
-	}
-	js.init()
-	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
-	unlink := context.AfterFunc(js.ctx, cancel)
-	js.wg.Go(func() {
-		defer cancel()
-		defer unlink()
-		fn(ctx)
-	})
-	return true
-}
-
-// stop cancels the jobs, refuses new ones and waits for those running to end.
-func (js *jobSet) stop() {
-	js.mu.Lock()
-	js.stopping = true
-	js.init()
-	js.cancel()
-	js.mu.Unlock()
-	js.wg.Wait()
-}
-
-// init makes the context that ends when the server stops; js.mu is held.
-func (js *jobSet) init() {
-	if js.ctx == nil {
-		js.ctx, js.cancel = context.WithCancel(context.Background())
-	}
-}
-
 // WaitJobs waits for the jobs this server started in the background to end, leaving
 // them to run: tests call it.
-func (s *Service) WaitJobs() { s.jobs.wg.Wait() }
+func (s *Service) WaitJobs() { s.jobs.Wait() }
 
 // StopJobs cancels the import jobs this server runs in the background and waits until
 // each has recorded how it ended: a feed pull goes back to the queue for the next server,
 // an upload fails saying the server stopped. Jobs asked for afterwards are not started
 // here (a pull stays queued for another server; an upload is refused). A server that
 // stops calls it before closing the store, bounding the wait itself.
-func (s *Service) StopJobs() { s.jobs.stop() }
+func (s *Service) StopJobs() { s.jobs.Stop() }

@@ -85,8 +85,8 @@ type Service struct {
 	once     schedule.Once
 	node     func() string
 	spoolDir string
-	jobs     jobSet       // import jobs running in the background (jobs.go)
-	pulls    runningPulls // feed pulls under way here, stopped when their feed is deleted
+	jobs     schedule.Background // import jobs running in the background (jobs.go)
+	pulls    runningPulls        // feed pulls under way here, stopped when their feed is deleted
 
 	// changedInMemory, hookPage and checkTimeout, when set, replace the constants of
 	// the same names (tests make them small).
