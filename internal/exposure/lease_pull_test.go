@@ -2,8 +2,6 @@ package exposure_test
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -12,88 +10,24 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/exposure"
+	"github.com/vigil-health/vigil/internal/feeds/feedstest"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 )
 
-// heldKEV serves the test KEV catalogue, holding each request until the test lets one
-// through (pass), the client gives up, or 5 s pass (then it fails the request, so that a
-// pull the test never lets through ends); it counts the requests, and the most at once.
-type heldKEV struct {
-	url     string
-	body    []byte
-	pass    chan struct{}
-	started chan struct{} // one value per request
-	mu      sync.Mutex
-	now     int
-	most    int
-	total   int
-}
-
-func newHeldKEV(t *testing.T) *heldKEV {
+// newHeldKEV serves the test KEV catalogue, holding each request (feedstest.Held).
+func newHeldKEV(t *testing.T) *feedstest.Held {
 	body, err := os.ReadFile("testdata/kev.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &heldKEV{body: body, pass: make(chan struct{}), started: make(chan struct{}, 16)}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	h.url = srv.URL + "/kev.json"
-	return h
-}
-
-func (h *heldKEV) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	h.now++
-	h.total++
-	h.most = max(h.most, h.now)
-	h.mu.Unlock()
-	defer func() {
-		h.mu.Lock()
-		h.now--
-		h.mu.Unlock()
-	}()
-	h.started <- struct{}{}
-	select {
-	case <-h.pass:
-		_, _ = w.Write(h.body)
-	case <-r.Context().Done():
-	case <-time.After(5 * time.Second):
-		http.Error(w, "held too long", http.StatusServiceUnavailable)
-	}
-}
-
-// counts returns the requests answered or under way, and the most at once.
-func (h *heldKEV) counts() (total, most int) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.total, h.most
-}
-
-// awaitRequest waits for the next request to reach the source.
-func (h *heldKEV) awaitRequest(t *testing.T) {
-	t.Helper()
-	select {
-	case <-h.started:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no pull reached the source within 10 s")
-	}
-}
-
-// let lets the request waiting at the source through.
-func (h *heldKEV) let(t *testing.T) {
-	t.Helper()
-	select {
-	case h.pass <- struct{}{}:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no request waited at the source for 10 s")
-	}
+	return feedstest.NewHeld(t, "/kev.json", body)
 }
 
 // kevSource registers an enabled KEV source downloaded from h, never pulled.
-func kevSource(t *testing.T, svc *exposure.Service, h *heldKEV) vigil.AdvisorySource {
+func kevSource(t *testing.T, svc *exposure.Service, h *feedstest.Held) vigil.AdvisorySource {
 	t.Helper()
-	a, err := svc.CreateSource(t.Context(), analyst, vigil.AdvisorySource{Name: "KEV", Kind: vigil.AdvisoryKEV, URL: h.url, Enabled: true})
+	a, err := svc.CreateSource(t.Context(), analyst, vigil.AdvisorySource{Name: "KEV", Kind: vigil.AdvisoryKEV, URL: h.URL, Enabled: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +62,7 @@ func TestPullsOneAtATime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h.awaitRequest(t)
+		h.AwaitRequest(t)
 		if !f.svc.Pulling(ctx, a.ID) {
 			t.Error("the source does not show the pull running")
 		}
@@ -137,7 +71,7 @@ func TestPullsOneAtATime(t *testing.T) {
 			t.Errorf("a second pull while one runs: %v, want a conflict saying when to pull again", err)
 		}
 		exposure.PullDue(f.svc, ctx) // the schedule finds the source due, and skips it
-		h.let(t)
+		h.Let(t)
 		if err := awaitDone(t, done); err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +83,7 @@ func TestPullsOneAtATime(t *testing.T) {
 			t.Errorf("after the pull: %+v", got)
 		}
 		exposure.PullDue(f.svc, ctx) // pulled just now: not due
-		if total, most := h.counts(); total != 1 || most != 1 {
+		if total, most := h.Counts(); total != 1 || most != 1 {
 			t.Errorf("the source answered %d requests, at most %d at once; want 1", total, most)
 		}
 	})
@@ -165,23 +99,23 @@ func TestPullNowDuringAScheduledPull(t *testing.T) {
 		a := kevSource(t, f.svc, h)
 		scheduled := make(chan struct{})
 		go func() { exposure.PullDue(f.svc, ctx); close(scheduled) }()
-		h.awaitRequest(t)
+		h.AwaitRequest(t)
 		if !f.svc.Pulling(ctx, a.ID) {
 			t.Error("the source does not show the scheduled pull running")
 		}
 		if _, err := f.svc.PullSource(ctx, analyst, a.ID); vigil.ErrorCode(err) != vigil.ECONFLICT {
 			t.Errorf("pull now during the scheduled pull: %v, want a conflict", err)
 		}
-		h.let(t)
+		h.Let(t)
 		<-scheduled
 		pulled := make(chan error, 1)
 		go func() { _, err := f.svc.PullSource(ctx, analyst, a.ID); pulled <- err }()
-		h.awaitRequest(t)
-		h.let(t)
+		h.AwaitRequest(t)
+		h.Let(t)
 		if err := awaitDone(t, pulled); err != nil {
 			t.Fatal(err)
 		}
-		if total, most := h.counts(); total != 2 || most != 1 {
+		if total, most := h.Counts(); total != 2 || most != 1 {
 			t.Errorf("the source answered %d requests, at most %d at once; want 2, one at a time", total, most)
 		}
 	})
@@ -203,7 +137,7 @@ func TestPullNowAcrossServers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.awaitRequest(t)
+	h.AwaitRequest(t)
 	if !b.Pulling(ctx, src.ID) {
 		t.Error("B does not show A's pull running")
 	}
@@ -211,7 +145,7 @@ func TestPullNowAcrossServers(t *testing.T) {
 		t.Errorf("pull now at B while A pulls: %v, want a conflict", err)
 	}
 	exposure.PullDue(b, ctx) // B's schedule finds the source due, and leaves it to A
-	h.let(t)
+	h.Let(t)
 	if err := awaitDone(t, done); err != nil {
 		t.Fatal(err)
 	}
@@ -235,8 +169,8 @@ func TestPullNowAcrossServers(t *testing.T) {
 	if started != 1 {
 		t.Fatalf("pull now at A and at B at once started %d pulls, want 1", started)
 	}
-	h.awaitRequest(t)
-	h.let(t)
+	h.AwaitRequest(t)
+	h.Let(t)
 	for _, d := range dones {
 		if d != nil {
 			if err := awaitDone(t, d); err != nil {
@@ -244,7 +178,7 @@ func TestPullNowAcrossServers(t *testing.T) {
 			}
 		}
 	}
-	if total, most := h.counts(); total != 2 || most != 1 {
+	if total, most := h.Counts(); total != 2 || most != 1 {
 		t.Errorf("the source answered %d requests, at most %d at once; want 2 pulls, one at a time", total, most)
 	}
 }
@@ -262,7 +196,7 @@ func TestStoppingLeavesASourceAsItWas(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h.awaitRequest(t)
+		h.AwaitRequest(t)
 		f.svc.StopPulls()
 		if err := awaitDone(t, done); vigil.ErrorCode(err) != vigil.EUNAVAILABLE || !strings.Contains(vigil.ErrorMessage(err), "pull it again") {
 			t.Errorf("the pull cut short answered %v, want unavailable saying to pull again", err)
@@ -283,7 +217,7 @@ func TestStoppingLeavesASourceAsItWas(t *testing.T) {
 		stopping, stop := context.WithCancel(ctx)
 		scheduled := make(chan struct{})
 		go func() { exposure.PullDue(next, stopping); close(scheduled) }()
-		h.awaitRequest(t) // at once, not after the 30 s lease
+		h.AwaitRequest(t) // at once, not after the 30 s lease
 		stop()
 		<-scheduled
 		unpulled("after the scheduled pull cut short")
@@ -291,8 +225,8 @@ func TestStoppingLeavesASourceAsItWas(t *testing.T) {
 		later := f.server(s, "node-c")
 		pulled := make(chan error, 1)
 		go func() { _, err := later.PullSource(ctx, analyst, a.ID); pulled <- err }()
-		h.awaitRequest(t)
-		h.let(t)
+		h.AwaitRequest(t)
+		h.Let(t)
 		if err := awaitDone(t, pulled); err != nil {
 			t.Fatal(err)
 		}

@@ -3,81 +3,28 @@ package threatintel_test
 import (
 	"context"
 	"database/sql"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/cluster"
+	"github.com/vigil-health/vigil/internal/feeds/feedstest"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 	"github.com/vigil-health/vigil/internal/threatintel"
 )
 
-// heldList serves a list of one address, holding each request until the test lets one
-// through (pass) or the client gives up; it counts the requests, and the most at once.
-type heldList struct {
-	url     string
-	pass    chan struct{}
-	started chan struct{} // one value per request
-	mu      sync.Mutex
-	now     int
-	most    int
-	total   int
+// newHeldList serves a list of one address, holding each request (feedstest.Held).
+func newHeldList(t *testing.T) *feedstest.Held {
+	return feedstest.NewHeld(t, "/list.txt", []byte("192.0.2.80\n"))
 }
 
-func newHeldList(t *testing.T) *heldList {
-	l := &heldList{pass: make(chan struct{}), started: make(chan struct{}, 16)}
-	srv := httptest.NewServer(l)
-	t.Cleanup(srv.Close)
-	l.url = srv.URL + "/list.txt"
-	return l
-}
-
-func (l *heldList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	l.mu.Lock()
-	l.now++
-	l.total++
-	l.most = max(l.most, l.now)
-	l.mu.Unlock()
-	defer func() {
-		l.mu.Lock()
-		l.now--
-		l.mu.Unlock()
-	}()
-	l.started <- struct{}{}
-	select {
-	case <-l.pass:
-		_, _ = w.Write([]byte("192.0.2.80\n"))
-	case <-r.Context().Done():
-	}
-}
-
-// counts returns the requests answered or under way, and the most at once.
-func (l *heldList) counts() (total, most int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.total, l.most
-}
-
-// awaitRequest waits for the next request to reach the source.
-func (l *heldList) awaitRequest(t *testing.T) {
-	t.Helper()
-	select {
-	case <-l.started:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no pull reached the source within 10 s")
-	}
-}
-
-// heldFeed registers an enabled list feed served by a new heldList.
-func heldFeed(t *testing.T, s *store.Store) (*heldList, vigil.Feed) {
+// heldFeed registers an enabled list feed of one address, served by a new held source.
+func heldFeed(t *testing.T, s *store.Store) (*feedstest.Held, vigil.Feed) {
 	t.Helper()
 	src := newHeldList(t)
-	f, err := s.CreateFeed(t.Context(), vigil.Feed{Name: "c2 list", Kind: vigil.FeedURL, URL: src.url, Enabled: true})
+	f, err := s.CreateFeed(t.Context(), vigil.Feed{Name: "c2 list", Kind: vigil.FeedURL, URL: src.URL, Enabled: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +64,7 @@ func TestPullNowAcrossServers(t *testing.T) {
 	ctx := t.Context()
 	other := vigil.Principal{Email: "other-admin@centre.example", Role: vigil.RoleSectorAdmin}
 	src := newHeldList(t)
-	f, err := sa.CreateFeed(ctx, vigil.Feed{Name: "c2 list", Kind: vigil.FeedURL, URL: src.url, Enabled: true})
+	f, err := sa.CreateFeed(ctx, vigil.Feed{Name: "c2 list", Kind: vigil.FeedURL, URL: src.URL, Enabled: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +73,7 @@ func TestPullNowAcrossServers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src.awaitRequest(t)
+	src.AwaitRequest(t)
 	for _, p := range []vigil.Principal{admin, analyst} {
 		if again, err := b.StartFeedPull(ctx, p, f.ID); err != nil || again.ID != first.ID {
 			t.Errorf("%s pulls at B while A pulls: job %d (%v), want A's job %d", p.Email, again.ID, err, first.ID)
@@ -136,7 +83,7 @@ func TestPullNowAcrossServers(t *testing.T) {
 		t.Errorf("another admin pulls at B while A pulls: %v, want a conflict", err)
 	}
 	threatintel.PullDue(b, ctx) // B's schedule finds the feed due, and leaves it to A's job
-	src.pass <- struct{}{}
+	src.Let(t)
 	a.WaitJobs()
 	if j, err := b.Job(ctx, admin, first.ID); err != nil || j.State != vigil.JobDone {
 		t.Errorf("A's job read at B: %+v (%v), want done", j, err)
@@ -144,14 +91,14 @@ func TestPullNowAcrossServers(t *testing.T) {
 
 	pulled := make(chan error, 1)
 	go func() { _, err := a.PullFeed(ctx, analyst, f.ID); pulled <- err }() // a pull that is not a job
-	src.awaitRequest(t)
+	src.AwaitRequest(t)
 	if _, err := b.StartFeedPull(ctx, admin, f.ID); vigil.ErrorCode(err) != vigil.ECONFLICT {
 		t.Errorf("pull now at B while A runs a pull that is not a job: %v, want a conflict", err)
 	}
 	if j, found, err := sb.UnfinishedFeedPull(ctx, f.ID); err != nil || found {
 		t.Errorf("the refused pull now queued job %+v (%v)", j, err)
 	}
-	src.pass <- struct{}{}
+	src.Let(t)
 	if err := <-pulled; err != nil {
 		t.Fatal(err)
 	}
@@ -164,11 +111,11 @@ func TestPullNowAcrossServers(t *testing.T) {
 	if jobs[0].ID != jobs[1].ID {
 		t.Errorf("pull now at A and at B at once made jobs %d and %d, want one", jobs[0].ID, jobs[1].ID)
 	}
-	src.awaitRequest(t)
-	src.pass <- struct{}{}
+	src.AwaitRequest(t)
+	src.Let(t)
 	a.WaitJobs()
 	b.WaitJobs()
-	if total, most := src.counts(); total != 3 || most != 1 {
+	if total, most := src.Counts(); total != 3 || most != 1 {
 		t.Errorf("the source answered %d requests, at most %d at once; want 3 pulls, one at a time", total, most)
 	}
 }
@@ -185,7 +132,7 @@ func TestStoppingRequeuesAPull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		src.awaitRequest(t)
+		src.AwaitRequest(t)
 		stopped := make(chan struct{})
 		go func() { a.StopJobs(); close(stopped) }()
 		select {
@@ -212,8 +159,8 @@ func TestStoppingRequeuesAPull(t *testing.T) {
 		runCtx, cancel := context.WithCancel(ctx)
 		ran := make(chan struct{})
 		go func() { _ = next.Run(runCtx); close(ran) }()
-		src.awaitRequest(t) // within Run's first pass, not after the 30 s lease
-		src.pass <- struct{}{}
+		src.AwaitRequest(t) // within Run's first pass, not after the 30 s lease
+		src.Let(t)
 		var done vigil.ImportJob
 		for end := time.Now().Add(10 * time.Second); time.Now().Before(end) && done.State != vigil.JobDone; time.Sleep(20 * time.Millisecond) {
 			done, _ = s.GetImportJob(ctx, j.ID)
@@ -223,7 +170,7 @@ func TestStoppingRequeuesAPull(t *testing.T) {
 		if done.State != vigil.JobDone || done.Node != "node-b" {
 			t.Errorf("the next server left the job %+v, want it done by node-b", done)
 		}
-		if total, most := src.counts(); total != 2 || most != 1 {
+		if total, most := src.Counts(); total != 2 || most != 1 {
 			t.Errorf("the source answered %d requests, at most %d at once; want 2, one at a time", total, most)
 		}
 	})
@@ -282,7 +229,7 @@ func TestPullNowDuringAScheduledPull(t *testing.T) {
 		src, f := heldFeed(t, s)
 		scheduled := make(chan struct{})
 		go func() { threatintel.PullDue(c, ctx); close(scheduled) }()
-		src.awaitRequest(t)
+		src.AwaitRequest(t)
 		_, err := c.StartFeedPull(ctx, admin, f.ID)
 		if vigil.ErrorCode(err) != vigil.ECONFLICT || !strings.Contains(vigil.ErrorMessage(err), "you can pull it again then") {
 			t.Errorf("pull now during the scheduled pull: %v, want a conflict saying when to pull again", err)
@@ -290,19 +237,19 @@ func TestPullNowDuringAScheduledPull(t *testing.T) {
 		if j, found, err := s.UnfinishedFeedPull(ctx, f.ID); err != nil || found {
 			t.Errorf("the refused pull now queued job %+v (%v)", j, err)
 		}
-		src.pass <- struct{}{}
+		src.Let(t)
 		<-scheduled
 		j, err := c.StartFeedPull(ctx, admin, f.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		src.awaitRequest(t)
-		src.pass <- struct{}{}
+		src.AwaitRequest(t)
+		src.Let(t)
 		c.WaitJobs()
 		if got, err := s.GetImportJob(ctx, j.ID); err != nil || got.State != vigil.JobDone {
 			t.Errorf("pull now after the scheduled pull: %+v (%v), want done", got, err)
 		}
-		if total, most := src.counts(); total != 2 || most != 1 {
+		if total, most := src.Counts(); total != 2 || most != 1 {
 			t.Errorf("the source answered %d requests, at most %d at once; want 2, one at a time", total, most)
 		}
 	})
@@ -321,7 +268,7 @@ func TestPullNowStartsARequeuedPull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		src.awaitRequest(t)
+		src.AwaitRequest(t)
 		first, err := s.GetImportJob(ctx, j.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -333,8 +280,8 @@ func TestPullNowStartsARequeuedPull(t *testing.T) {
 		if err != nil || again.ID != j.ID {
 			t.Fatalf("pull now at B: %+v (%v), want job %d", again, err, j.ID)
 		}
-		src.awaitRequest(t) // B's Run never ticks here: only "pull now" can have started it
-		src.pass <- struct{}{}
+		src.AwaitRequest(t) // B's Run never ticks here: only "pull now" can have started it
+		src.Let(t)
 		b.WaitJobs()
 		got, err := s.GetImportJob(ctx, j.ID)
 		if err != nil || got.State != vigil.JobDone || got.Node != "node-b" {
