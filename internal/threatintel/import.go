@@ -229,7 +229,9 @@ func (imp *importer) flush() {
 	imp.batch = imp.batch[:0]
 	if err != nil {
 		imp.err = err
-		imp.s.log.ErrorContext(imp.ctx, "store indicators", slog.String("source", imp.imp.Source()), slog.Any("error", err))
+		if imp.ctx.Err() == nil { // else the import was cut short, and its caller says so
+			imp.s.log.ErrorContext(imp.ctx, "store indicators", slog.String("source", imp.imp.Source()), slog.Any("error", err))
+		}
 		return
 	}
 	imp.changedCount += len(ch.Changed)

@@ -281,7 +281,12 @@ func (s *Service) endStopped(ctx context.Context, j vigil.ImportJob, p vigil.Imp
 		s.log.ErrorContext(ctx, "end import job cut short by the server stopping", slog.Int64("job", j.ID), slog.Any("error", err))
 		return
 	}
-	s.log.InfoContext(ctx, "import job cut short: the server is stopping", slog.Int64("job", j.ID), slog.String("kind", j.Kind))
+	if j.Kind == vigil.JobFeedPull {
+		s.log.InfoContext(ctx, "feed pull put back in the queue: the server is stopping", slog.String("feed", j.Source), slog.Int64("job", j.ID))
+		return
+	}
+	s.log.InfoContext(ctx, "upload failed: the server is stopping; it must be sent again", slog.Int64("job", j.ID),
+		slog.String("source", j.Source), slog.String("file", j.File))
 }
 
 // renewJob records progress and extends the lease every jobTick until done.
