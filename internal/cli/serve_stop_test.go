@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/web"
 )
 
 // A server that stops while a "pull now" job runs cuts the pull short, puts the job back
@@ -134,4 +136,61 @@ func readJob(t *testing.T, dir string, id int64) vigil.ImportJob {
 		t.Fatal(err)
 	}
 	return j
+}
+
+// A server that stops while an upload is still arriving answers it at once with a 503
+// asking for it again (it waited for the whole upload, then cut it off unanswered and
+// exited with an error), and exits 0 saying it stopped.
+func TestServeStopAnswersAnUploadStillArriving(t *testing.T) {
+	dir := t.TempDir()
+	const email, password = "admin@centre.example", "a passphrase for the stop test"
+	if code, _, stderr := run(t, password+"\n", "user", "add", "--data-dir", dir, "--email", email, "--role", "sector_admin", "--password-stdin"); code != ExitOK {
+		t.Fatalf("user add: %d %s", code, stderr)
+	}
+	s := startServe(t, "--addr", "127.0.0.1:0", "--data-dir", dir)
+	c := newClient(t, s.url)
+	c.login(email, password)
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.Close() })
+	type answer struct {
+		status int
+		body   string
+	}
+	got := make(chan answer, 1)
+	go func() {
+		res, err := c.http.Post(s.url+"/api/v1/intel?source=partner", "text/plain", pr)
+		if err != nil {
+			got <- answer{body: err.Error()}
+			return
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		got <- answer{res.StatusCode, string(b)}
+	}()
+	line := []byte("198.51.100.7\n")
+	for range 5 << 20 / len(line) { // past the 4 MiB imported inline: the file is being spooled
+		if _, err := pw.Write(line); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	start := time.Now()
+	if code := s.stop(); code != ExitOK {
+		t.Errorf("stop = exit %d, want 0:\n%s", code, s.stderr)
+	}
+	took := time.Since(start)
+	t.Logf("stopped in %s with an upload arriving", took)
+	if took > web.DefaultShutdownTimeout {
+		t.Errorf("stopping took %s: it waited for the upload", took)
+	}
+	var a answer
+	select {
+	case a = <-got:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the upload got no answer within 30 s of the stop")
+	}
+	if a.status != http.StatusServiceUnavailable || !strings.Contains(a.body, "send it again") {
+		t.Errorf("the upload got %d %s, want 503 asking for it again", a.status, a.body)
+	}
+	quietStop(t, s.stderr.String(), `path=/api/v1/intel route="POST /api/v1/intel" status=503`)
 }

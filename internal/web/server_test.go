@@ -320,7 +320,13 @@ func TestGracefulShutdown(t *testing.T) {
 				t.Errorf("still accepting connections after the context ended")
 			}
 			close(release)
-			if r := <-got; r.status != tc.want || !strings.Contains(string(r.body), tc.wantBody) {
+			var r response
+			select {
+			case r = <-got:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the request in flight got nothing within 30 s of the stop")
+			}
+			if r.status != tc.want || !strings.Contains(string(r.body), tc.wantBody) {
 				t.Errorf("request in flight got %d %q, want %d with %q", r.status, r.body, tc.want, tc.wantBody)
 			}
 			if err := <-served; err != nil {
