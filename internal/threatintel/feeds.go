@@ -100,11 +100,13 @@ func (s *Service) pullScheduled(ctx context.Context, f vigil.Feed) {
 		return
 	}
 	ran := !queued && s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) {
-		_, err := s.pull(ctx, f, nil)
-		switch {
+		switch _, err := s.pull(ctx, f, nil); {
 		case errors.Is(err, store.ErrFeedDeleted):
 			s.log.InfoContext(ctx, "feed pull stopped: the feed was deleted", slog.String("feed", f.Name))
-		case err != nil && ctx.Err() == nil:
+		case err != nil && ctx.Err() != nil:
+			s.log.InfoContext(ctx, "scheduled feed pull cut short: the server is stopping; the feed is pulled when next due",
+				slog.String("feed", f.Name))
+		case err != nil:
 			s.log.ErrorContext(ctx, "feed pull", slog.String("feed", f.Name), slog.Any("error", err))
 		}
 	})
@@ -175,6 +177,11 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed, progress func(vigil.Im
 	res, err := feeds.FetchLimited(ctx, s.client, s.maxIntel, f, intel.Options{Now: at, Warninglists: s.benign}, prev, imp.add)
 	if gone := deletedFeed(ctx, imp.err); gone != nil {
 		return false, gone // nothing to record: the feed's row is gone
+	}
+	if err != nil && ctx.Err() != nil {
+		// Cut short (the server stopping, a job lost to another server): no fault of the
+		// feed's. The batches stored stay, and the next pull fetches them again.
+		return false, err
 	}
 	if err != nil {
 		s.metrics.feedPulls.WithLabelValues("error").Inc()

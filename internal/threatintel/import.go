@@ -251,7 +251,9 @@ func (imp *importer) flush() {
 		if errors.Is(err, store.ErrFeedDeleted) {
 			return // not a fault: the pull or upload ends saying so
 		}
-		imp.s.log.ErrorContext(imp.ctx, "store indicators", slog.String("source", imp.imp.Source()), slog.Any("error", err))
+		if imp.ctx.Err() == nil { // else the import was cut short, and its caller says so
+			imp.s.log.ErrorContext(imp.ctx, "store indicators", slog.String("source", imp.imp.Source()), slog.Any("error", err))
+		}
 		return
 	}
 	imp.changedCount += len(ch.Changed)

@@ -43,8 +43,11 @@ func (s *Service) StartUpload(ctx context.Context, p vigil.Principal, u Upload, 
 	at := s.now()
 	path, err := s.spool(r)
 	if err != nil {
-		// The feed shows why, rather than "never pulled" (it may have just been registered).
-		if rerr := s.recordUpload(ctx, p, u, f, at, nil, err); rerr != nil {
+		// The feed shows why, rather than "never pulled" (it may have just been registered),
+		// also when the upload was cut by the request's end or the server stopping.
+		rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if rerr := s.recordUpload(rec, p, u, f, at, nil, err); rerr != nil {
 			s.log.ErrorContext(ctx, "record refused upload", slog.String("source", f.Name), slog.Any("error", rerr))
 		}
 		return vigil.ImportJob{}, err
@@ -303,7 +306,12 @@ func (s *Service) endStopped(ctx context.Context, j vigil.ImportJob, p vigil.Imp
 		s.log.ErrorContext(ctx, "end import job cut short by the server stopping", slog.Int64("job", j.ID), slog.Any("error", err))
 		return
 	}
-	s.log.InfoContext(ctx, "import job cut short: the server is stopping", slog.Int64("job", j.ID), slog.String("kind", j.Kind))
+	if j.Kind == vigil.JobFeedPull {
+		s.log.InfoContext(ctx, "feed pull put back in the queue: the server is stopping", slog.String("feed", j.Source), slog.Int64("job", j.ID))
+		return
+	}
+	s.log.InfoContext(ctx, "upload failed: the server is stopping; it must be sent again", slog.Int64("job", j.ID),
+		slog.String("source", j.Source), slog.String("file", j.File))
 }
 
 // renewJob records progress and extends the lease every jobTick until done.

@@ -25,6 +25,7 @@ type reqState struct {
 	id        string
 	route     string // the matched pattern, or "unmatched"
 	principal string // the caller's email or token name; empty when anonymous
+	stopped   bool   // answered 503 because the server's stop cut its body (stop.go)
 }
 
 type stateKey struct{}
@@ -56,7 +57,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			d := time.Since(start)
 			status := rec.statusCode()
 			s.metrics.observe(st.route, status, d)
-			s.log.LogAttrs(ctx, logLevel(st.route, status), "http request",
+			s.log.LogAttrs(ctx, logLevel(st, status), "http request",
 				slog.String("request_id", st.id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.String("route", st.route), slog.Int("status", status), slog.Duration("duration", d),
 				slog.Int64("bytes", rec.bytes), slog.String("principal", st.principal), slog.String("remote", ip))
@@ -65,10 +66,12 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	})
 }
 
-// logLevel keeps probes and scrapes out of the log unless they fail.
-func logLevel(route string, status int) slog.Level {
+// logLevel keeps probes and scrapes out of the log unless they fail. A request the
+// server's stop cut is no fault: it is logged as usual.
+func logLevel(st *reqState, status int) slog.Level {
+	route := st.route
 	switch {
-	case status >= 500:
+	case status >= 500 && !st.stopped:
 		return slog.LevelError
 	case status < 400 && (route == "GET /healthz" || route == "GET /readyz" || route == "GET /metrics"):
 		return slog.LevelDebug

@@ -20,8 +20,9 @@ import (
 )
 
 // DefaultShutdownTimeout is how long Serve waits for requests in flight when its
-// context ends, when Deps.ShutdownTimeout is zero.
-const DefaultShutdownTimeout = 15 * time.Second
+// context ends, when Deps.ShutdownTimeout is zero. Uploads still arriving do not count
+// (they are cut at once); the rest are short, so a stop takes a few seconds at most.
+const DefaultShutdownTimeout = 5 * time.Second
 
 // Deps is what the server needs. Zero fields take the defaults documented on them; new
 // engines add their fields here.
@@ -69,6 +70,7 @@ type Server struct {
 	cop        *http.CrossOriginProtection
 	handler    http.Handler
 	proxies    []netip.Prefix // Deps.TrustedProxies
+	inflight   inflight       // the requests being served, for the stop
 }
 
 // New builds the server and registers its routes: the API under /api/v1, the web
@@ -113,7 +115,8 @@ func New(d Deps) *Server {
 	s.HandleFunc("GET /healthz", s.healthz)
 	s.HandleFunc("GET /readyz", s.readyz)
 	s.Handle("GET /metrics", s.sectorOnly(s.metrics.handler()))
-	s.handler = s.observe(s.recover(s.limitBody(s.csrf(s.authenticate(http.HandlerFunc(s.route))))))
+	s.inflight.log = d.Logger
+	s.handler = s.observe(s.recover(s.inflight.track(s.limitBody(s.csrf(s.authenticate(http.HandlerFunc(s.route)))))))
 	return s
 }
 
@@ -154,15 +157,21 @@ func (m muxRecorder) HandleFunc(pattern string, h func(http.ResponseWriter, *htt
 
 func (m muxRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) { m.s.mux.ServeHTTP(w, r) }
 
-// Serve answers HTTP on ln until ctx ends, then stops accepting connections and waits
-// up to the shutdown timeout for requests in flight. It returns nil after a graceful
-// shutdown.
+// Serve answers HTTP on ln until ctx ends, then stops: it stops accepting connections,
+// cuts the request bodies still arriving (those requests are answered 503, to be sent
+// again) and waits up to the shutdown timeout for the requests in flight. Past it, it
+// cancels their contexts, closes their connections and waits a little more for their
+// handlers to return, so that the store is not closed under them. A stop that ctx asked
+// for returns nil, also when requests had to be cut; an error is the listener's.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	base, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRequests()
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -172,14 +181,22 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.log.InfoContext(ctx, "http server shutting down", slog.Duration("timeout", s.deps.ShutdownTimeout))
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.deps.ShutdownTimeout)
+	s.inflight.cutBodies()
+	sctx, cancel := context.WithTimeout(base, s.deps.ShutdownTimeout)
 	defer cancel()
-	err := srv.Shutdown(sctx)
-	if err != nil {
-		err = errors.Join(err, srv.Close())
+	if err := srv.Shutdown(sctx); err != nil {
+		cancelRequests()
+		_ = srv.Close()
+		ended := s.inflight.wait(handlerGrace)
+		s.log.WarnContext(ctx, "requests still running at the shutdown timeout were cancelled and their connections closed",
+			slog.Duration("timeout", s.deps.ShutdownTimeout), slog.Bool("handlers_returned", ended))
 	}
-	if serr := <-done; !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return err
 	}
-	return err
+	return nil
 }
+
+// handlerGrace is how long a stop waits, past the shutdown timeout, for the handlers
+// whose requests it cancelled to return.
+const handlerGrace = 2 * time.Second

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -247,43 +248,120 @@ func TestBodyLimit(t *testing.T) {
 	r.problem(t)
 }
 
+// A server that stops lets the requests it holds end, answers those whose bodies are
+// still arriving with a 503 at once (a slow upload held the stop for its whole timeout)
+// and, past its shutdown timeout, cancels what still runs. Serve returns nil either way,
+// and only once every handler has returned: the store closes after it.
 func TestGracefulShutdown(t *testing.T) {
-	srv := web.New(web.Deps{App: app.New(app.Deps{Store: storetest.Open(t)}), Logger: testLogger(t)})
-	started, release := make(chan struct{}), make(chan struct{})
-	srv.HandleFunc("GET /slow", func(w http.ResponseWriter, _ *http.Request) {
-		close(started)
-		<-release
-		io.WriteString(w, "done")
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	for _, tc := range []struct {
+		name     string
+		method   string
+		body     bool // the client sends "data" and holds the rest of its body back
+		handler  func(w http.ResponseWriter, r *http.Request, started chan<- struct{}, release <-chan struct{})
+		timeout  time.Duration
+		want     int // 0: the connection is closed without an answer
+		wantBody string
+	}{
+		{name: "a request in flight ends", method: http.MethodGet, want: http.StatusOK, wantBody: "done",
+			handler: func(w http.ResponseWriter, r *http.Request, started chan<- struct{}, release <-chan struct{}) {
+				close(started)
+				<-release
+				io.WriteString(w, "done")
+			}},
+		{name: "a body read whole is answered as usual", method: http.MethodPost, want: http.StatusOK, wantBody: "got data",
+			handler: func(w http.ResponseWriter, r *http.Request, started chan<- struct{}, release <-chan struct{}) {
+				b, _ := io.ReadAll(r.Body)
+				close(started)
+				<-release
+				io.WriteString(w, "got "+string(b))
+			}},
+		{name: "a body still arriving is answered 503", method: http.MethodPost, body: true,
+			want: http.StatusServiceUnavailable, wantBody: "send it again",
+			handler: func(w http.ResponseWriter, r *http.Request, started chan<- struct{}, _ <-chan struct{}) {
+				buf := make([]byte, 4)
+				n, _ := r.Body.Read(buf)
+				close(started)
+				rest, err := io.ReadAll(r.Body)
+				if err != nil {
+					http.Error(w, "the upload broke off", http.StatusBadRequest)
+					return
+				}
+				io.WriteString(w, "got "+string(buf[:n])+string(rest))
+			}},
+		{name: "a request past the timeout is cancelled", method: http.MethodGet, timeout: 100 * time.Millisecond,
+			handler: func(w http.ResponseWriter, r *http.Request, started chan<- struct{}, _ <-chan struct{}) {
+				close(started)
+				<-r.Context().Done()
+				time.Sleep(200 * time.Millisecond) // a handler that takes a moment to notice
+				io.WriteString(w, "too late")
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := web.New(web.Deps{App: app.New(app.Deps{Store: storetest.Open(t)}), Logger: testLogger(t), ShutdownTimeout: tc.timeout})
+			started, release := make(chan struct{}), make(chan struct{})
+			var returned atomic.Bool
+			srv.HandleFunc(tc.method+" /t", func(w http.ResponseWriter, r *http.Request) {
+				defer returned.Store(true)
+				tc.handler(w, r, started, release)
+			})
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			served := make(chan error, 1)
+			go func() { served <- srv.Serve(ctx, ln) }()
+			got := make(chan response, 1)
+			go func() { got <- send(t, tc.method, "http://"+ln.Addr().String()+"/t", tc.body) }()
+			<-started
+			cancel()
+			time.Sleep(50 * time.Millisecond) // let Shutdown close the listener
+			if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+				t.Errorf("still accepting connections after the context ended")
+			}
+			close(release)
+			var r response
+			select {
+			case r = <-got:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the request in flight got nothing within 30 s of the stop")
+			}
+			if r.status != tc.want || !strings.Contains(string(r.body), tc.wantBody) {
+				t.Errorf("request in flight got %d %q, want %d with %q", r.status, r.body, tc.want, tc.wantBody)
+			}
+			if err := <-served; err != nil {
+				t.Errorf("Serve = %v, want nil after a stop", err)
+			}
+			if !returned.Load() {
+				t.Errorf("Serve returned before the handler did")
+			}
+		})
+	}
+}
+
+// send makes a request and returns its answer, status 0 when there was none; with
+// body, it sends "data" and holds the rest of the body back until the answer comes.
+func send(t *testing.T, method, url string, body bool) response {
+	var rd io.Reader
+	switch {
+	case body:
+		pr, pw := io.Pipe()
+		go pw.Write([]byte("data"))
+		t.Cleanup(func() { pw.Close() })
+		rd = pr
+	case method == http.MethodPost:
+		rd = strings.NewReader("data")
+	}
+	req, err := http.NewRequest(method, url, rd)
 	if err != nil {
-		t.Fatal(err)
+		t.Error(err)
+		return response{}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	got := make(chan string, 1)
-	go func() {
-		res, err := http.Get("http://" + ln.Addr().String() + "/slow")
-		if err != nil {
-			got <- err.Error()
-			return
-		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		got <- string(b)
-	}()
-	<-started
-	cancel()
-	time.Sleep(50 * time.Millisecond) // let Shutdown close the listener
-	if _, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
-		t.Errorf("still accepting connections after the context ended")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return response{body: []byte(err.Error())}
 	}
-	close(release)
-	if body := <-got; body != "done" {
-		t.Errorf("request in flight got %q, want done", body)
-	}
-	if err := <-served; err != nil {
-		t.Errorf("Serve = %v, want nil after a graceful shutdown", err)
-	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, body: b}
 }
