@@ -225,7 +225,7 @@ var ErrFeedDeleted = errors.New("feed deleted")
 // FeedDeletedError is the error of a pull or upload of feed name, which was deleted while
 // it ran, worded for the person following it; it wraps ErrFeedDeleted.
 func FeedDeletedError(name string) error {
-	return fmt.Errorf("%w%w", vigil.Errorf(vigil.ECONFLICT, "feed %q was deleted while indicators were being stored for it, so this "+
+	return fmt.Errorf("%w (%w)", vigil.Errorf(vigil.ECONFLICT, "feed %q was deleted while indicators were being stored for it, so this "+
 		"pull or upload stopped: nothing more of it was stored, and what the feed held was withdrawn. Add the feed again (or upload "+
 		"again) to fill it anew", name), ErrFeedDeleted)
 }
