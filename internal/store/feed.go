@@ -230,17 +230,29 @@ func FeedDeletedError(name string) error {
 		"again) to fill it anew", name), ErrFeedDeleted)
 }
 
-// feedStillThere checks, in a transaction that stores feed id's indicators, that the
-// feed is still registered, and keeps it so (FOR SHARE) until the transaction ends: a
-// delete waits for the batch, then withdraws it (see DeleteFeed).
+// FeedRenamedError is the error of a pull or upload of feed name, which was renamed to
+// now while it ran. The import credits the name it began with, so it stops; what it had
+// stored moved to the new name with the rename. It wraps ErrFeedDeleted: the feed of
+// that name is gone, and the import ends as for a deletion.
+func FeedRenamedError(name, now string) error {
+	return fmt.Errorf("%w (%w)", vigil.Errorf(vigil.ECONFLICT, "feed %q was renamed to %q while indicators were being stored for it, so "+
+		"this pull or upload stopped: what it had stored is under the new name. Pull the feed (or upload) again to complete it", name, now), ErrFeedDeleted)
+}
+
+// feedStillThere checks, in a transaction that stores feed id's indicators under source,
+// that the feed is still registered under that name, and keeps it so (FOR SHARE) until
+// the transaction ends: a delete or a rename waits for the batch, then withdraws it or
+// moves it to the new name (see DeleteFeed, UpdateFeed).
 func (s *Store) feedStillThere(ctx context.Context, c conn, id int64, source string) error {
-	var one int
-	err := c.row(ctx, `SELECT 1 FROM feeds WHERE id = ?`+s.forShare(), id).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
+	var name string
+	err := c.row(ctx, `SELECT name FROM feeds WHERE id = ?`+s.forShare(), id).Scan(&name)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
 		return FeedDeletedError(source)
-	}
-	if err != nil {
+	case err != nil:
 		return fmt.Errorf("check feed %q is still registered: %w", source, err)
+	case name != source:
+		return FeedRenamedError(source, name)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,6 +42,43 @@ func TestImportOfADeletedFeed(t *testing.T) {
 		}
 		if got, _, err := s.SearchIndicators(ctx, vigil.IndicatorFilter{Source: f.Name}); err != nil || len(got) != 0 {
 			t.Errorf("the deleted feed holds %d indicators (%v), want none", len(got), err)
+		}
+	})
+}
+
+// A feed renamed while its import runs stops the import, as a deletion does, saying it
+// was renamed: what it had stored moved to the new name with the rename, and nothing is
+// left under the old name (which would match with no feed behind it).
+func TestImportOfARenamedFeed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		f, err := s.CreateFeed(ctx, feed("old name"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		imp, err := s.BeginSourceImport(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		imp.OfFeed(f.ID)
+		if _, err := imp.Store(ctx, storetest.FeedIndicators(0, 10)); err != nil {
+			t.Fatal(err)
+		}
+		renamed := "new name"
+		if _, err := s.UpdateFeed(ctx, f.ID, vigil.FeedPatch{Name: &renamed}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := imp.Store(ctx, storetest.FeedIndicators(10, 10)); !errors.Is(err, store.ErrFeedDeleted) ||
+			!strings.Contains(vigil.ErrorMessage(err), `renamed to "new name"`) {
+			t.Errorf("a batch after the rename: %v, want it stopped saying the feed was renamed", err)
+		}
+		if _, err := imp.Finish(ctx, true); !errors.Is(err, store.ErrFeedDeleted) {
+			t.Errorf("finish after the rename: %v, want it stopped", err)
+		}
+		for source, want := range map[string]int{"old name": 0, "new name": 10} {
+			if got, _, err := s.SearchIndicators(ctx, vigil.IndicatorFilter{Source: source}); err != nil || len(got) != want {
+				t.Errorf("%q holds %d indicators (%v), want %d", source, len(got), err, want)
+			}
 		}
 	})
 }

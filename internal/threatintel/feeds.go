@@ -102,7 +102,7 @@ func (s *Service) pullScheduled(ctx context.Context, f vigil.Feed) {
 	ran := !queued && s.once(ctx, pullJobName(f.ID), 0, func(ctx context.Context) {
 		switch _, err := s.pull(ctx, f, nil); {
 		case errors.Is(err, store.ErrFeedDeleted):
-			s.log.InfoContext(ctx, "feed pull stopped: the feed was deleted", slog.String("feed", f.Name))
+			s.log.InfoContext(ctx, "feed pull stopped: the feed was deleted or renamed", slog.String("feed", f.Name))
 		case err != nil && ctx.Err() != nil:
 			s.log.InfoContext(ctx, "scheduled feed pull cut short: the server is stopping; the feed is pulled when next due",
 				slog.String("feed", f.Name))
