@@ -18,18 +18,7 @@ import (
 func TestImportOfADeletedFeed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
-		f, err := s.CreateFeed(ctx, feed("doomed"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		imp, err := s.BeginSourceImport(f.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		imp.OfFeed(f.ID)
-		if _, err := imp.Store(ctx, storetest.FeedIndicators(0, 10)); err != nil {
-			t.Fatal(err)
-		}
+		f, imp := feedImportUnderWay(t, s, "doomed")
 		if _, n, err := s.DeleteFeed(ctx, f.ID); err != nil || n != 10 {
 			t.Fatalf("delete: %d withdrawn (%v), want 10", n, err)
 		}
@@ -46,24 +35,32 @@ func TestImportOfADeletedFeed(t *testing.T) {
 	})
 }
 
+// feedImportUnderWay registers feed name and begins an import of it that has stored
+// its first 10 indicators.
+func feedImportUnderWay(t *testing.T, s *store.Store, name string) (vigil.Feed, *store.SourceImport) {
+	t.Helper()
+	f, err := s.CreateFeed(t.Context(), feed(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := s.BeginSourceImport(f.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp.OfFeed(f.ID)
+	if _, err := imp.Store(t.Context(), storetest.FeedIndicators(0, 10)); err != nil {
+		t.Fatal(err)
+	}
+	return f, imp
+}
+
 // A feed renamed while its import runs stops the import, as a deletion does, saying it
 // was renamed: what it had stored moved to the new name with the rename, and nothing is
 // left under the old name (which would match with no feed behind it).
 func TestImportOfARenamedFeed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
-		f, err := s.CreateFeed(ctx, feed("old name"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		imp, err := s.BeginSourceImport(f.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		imp.OfFeed(f.ID)
-		if _, err := imp.Store(ctx, storetest.FeedIndicators(0, 10)); err != nil {
-			t.Fatal(err)
-		}
+		f, imp := feedImportUnderWay(t, s, "old name")
 		renamed := "new name"
 		if _, err := s.UpdateFeed(ctx, f.ID, vigil.FeedPatch{Name: &renamed}); err != nil {
 			t.Fatal(err)
