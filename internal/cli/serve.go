@@ -15,6 +15,7 @@ import (
 	"github.com/vigil-health/vigil/internal/config"
 	"github.com/vigil-health/vigil/internal/intel"
 	"github.com/vigil-health/vigil/internal/notify"
+	"github.com/vigil-health/vigil/internal/schedule"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/web"
 )
@@ -167,7 +168,7 @@ func serve(ctx context.Context, log *slog.Logger, srv *web.Server, a *app.App, l
 	})
 	err := srv.Serve(ctx, ln)
 	cancel()
-	if !waitAtMost(&wg, stopTimeout) {
+	if !schedule.WaitAtMost(&wg, stopTimeout) {
 		log.ErrorContext(ctx, "background work did not stop in time; closing the store anyway: a job left running is taken over or failed once its lease runs out",
 			slog.Duration("waited", stopTimeout))
 	}
@@ -176,20 +177,6 @@ func serve(ctx context.Context, log *slog.Logger, srv *web.Server, a *app.App, l
 	}
 	log.InfoContext(ctx, "vigil stopped")
 	return nil
-}
-
-// waitAtMost waits for wg, or d; it reports whether wg was done.
-func waitAtMost(wg *sync.WaitGroup, d time.Duration) bool {
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-done:
-		return true
-	case <-t.C:
-		return false
-	}
 }
 
 // serverLogger logs to stderr at the configured level.

@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // Background is the work a server runs after the request that asked for it has ended
@@ -53,5 +54,20 @@ func (b *Background) Wait() { b.wg.Wait() }
 func (b *Background) init() {
 	if b.ctx == nil {
 		b.ctx, b.cancel = context.WithCancel(context.Background())
+	}
+}
+
+// WaitAtMost waits for wg, or d; it reports whether wg was done. A server that stops
+// waits so for work it cannot wait on for ever, then goes on without it.
+func WaitAtMost(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
 	}
 }

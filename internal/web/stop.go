@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/api"
+	"github.com/vigil-health/vigil/internal/schedule"
 )
 
 // A server that stops does not wait for uploads still arriving: a client trickling a
@@ -85,18 +86,7 @@ func (f *inflight) cutBodies() {
 }
 
 // wait waits for the handlers in flight to return, or d; it reports whether they did.
-func (f *inflight) wait(d time.Duration) bool {
-	done := make(chan struct{})
-	go func() { f.wg.Wait(); close(done) }()
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-done:
-		return true
-	case <-t.C:
-		return false
-	}
-}
+func (f *inflight) wait(d time.Duration) bool { return schedule.WaitAtMost(&f.wg, d) }
 
 // cuttable is a request's body and response as the stop may cut them.
 type cuttable struct {
