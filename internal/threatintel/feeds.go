@@ -176,7 +176,7 @@ func (s *Service) pull(ctx context.Context, f vigil.Feed, progress func(vigil.Im
 	}
 	res, err := feeds.FetchLimited(ctx, s.client, s.maxIntel, f, intel.Options{Now: at, Warninglists: s.benign}, prev, imp.add)
 	if gone := deletedFeed(ctx, imp.err); gone != nil {
-		return false, gone // nothing to record: the feed's row is gone
+		return false, gone // nothing to record: the feed's row is gone, or names another source now
 	}
 	if err != nil && ctx.Err() != nil {
 		// Cut short (the server stopping, a job lost to another server): no fault of the
@@ -236,9 +236,10 @@ func (s *Service) keep(ctx context.Context, f vigil.Feed, at time.Time, res feed
 	return ch.Added+ch.Withdrawn+imp.changedCount > 0, s.publish(ctx, imp, ch)
 }
 
-// deletedFeed is the error of a pull whose feed was deleted while it ran, found by the
-// pull's context (cancelled on this server by DeleteFeed) or by a batch the store
-// refused (deleted at another server); nil while the feed is there.
+// deletedFeed is the error of a pull whose feed was deleted (or renamed) while it ran,
+// found by the pull's context (cancelled on this server by DeleteFeed) or by a batch the
+// store refused (deleted at another server, or renamed anywhere); nil while the feed is
+// there under the name the pull stores for.
 func deletedFeed(ctx context.Context, storeErr error) error {
 	if cause := context.Cause(ctx); errors.Is(cause, store.ErrFeedDeleted) {
 		return cause
