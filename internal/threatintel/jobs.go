@@ -297,8 +297,11 @@ func (s *Service) endStopped(ctx context.Context, j vigil.ImportJob, p vigil.Imp
 	fin, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer stop()
 	var err error
+	msg, attrs := "upload failed: the server is stopping; it must be sent again",
+		[]any{slog.Int64("job", j.ID), slog.String("source", j.Source), slog.String("file", j.File)}
 	if j.Kind == vigil.JobFeedPull {
 		_, err = s.store.ReleaseImportJob(fin, j.ID, s.node(), p)
+		msg, attrs = "feed pull put back in the queue: the server is stopping", []any{slog.String("feed", j.Source), slog.Int64("job", j.ID)}
 	} else {
 		_, err = s.store.FinishImportJob(fin, j.ID, s.node(), vigil.JobFailed, p, nil, uploadStopped)
 	}
@@ -306,12 +309,7 @@ func (s *Service) endStopped(ctx context.Context, j vigil.ImportJob, p vigil.Imp
 		s.log.ErrorContext(ctx, "end import job cut short by the server stopping", slog.Int64("job", j.ID), slog.Any("error", err))
 		return
 	}
-	if j.Kind == vigil.JobFeedPull {
-		s.log.InfoContext(ctx, "feed pull put back in the queue: the server is stopping", slog.String("feed", j.Source), slog.Int64("job", j.ID))
-		return
-	}
-	s.log.InfoContext(ctx, "upload failed: the server is stopping; it must be sent again", slog.Int64("job", j.ID),
-		slog.String("source", j.Source), slog.String("file", j.File))
+	s.log.InfoContext(ctx, msg, attrs...)
 }
 
 // renewJob records progress and extends the lease every jobTick until done.
